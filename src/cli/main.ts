@@ -1,0 +1,154 @@
+// The granule command line. Exit codes: 0 no error-level findings, 1 findings, 2 usage or config error.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/lint.js';
+import { isTarget } from '../engine/target.js';
+import type { Report } from '../engine/types.js';
+import { toolVersion } from '../engine/version.js';
+import { formatters } from '../formats/index.js';
+import { rulesById } from '../rules/index.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const HELP = `Usage: granule [options] [paths...]
+
+Finds Windows virtual-memory reservations (VirtualAlloc, VirtualAllocEx, VirtualAllocExNuma, ...)
+whose size wastes the rest of a 64 KB allocation granule.
+
+Options:
+  -f, --format FORMAT     stylish | compact | json | sarif | github (default: stylish)
+  -o, --output FILE       write the report to FILE instead of standard output
+      --target ARCH       x64 | x86 | arm64 (default: x64)
+  -I DIR                  add an include directory
+  -D NAME[=VALUE]         define a macro
+  -U NAME                 undefine a macro
+      --include FILE      force-include a header before each file
+      --rule ID:LEVEL     set a rule's level (off, warn, error)
+      --quiet             report errors only
+      --max-warnings N    exit 1 when there are more than N warnings
+      --no-color          plain output (also: NO_COLOR)
+  -v, --version           print the version
+  -h, --help              print this help
+
+Exit status: 0 no errors, 1 errors found (or too many warnings), 2 usage or configuration error.
+`;
+
+export class UsageError extends Error {}
+
+const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  target: { type: 'string' },
+  I: { type: 'string', short: 'I', multiple: true },
+  D: { type: 'string', short: 'D', multiple: true },
+  U: { type: 'string', short: 'U', multiple: true },
+  include: { type: 'string', multiple: true },
+  rule: { type: 'string', multiple: true },
+  quiet: { type: 'boolean' },
+  'max-warnings': { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`granule: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`granule: internal error: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]}\nRun "granule --help" for usage.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout.write(`${toolVersion()}\n`);
+    return 0;
+  }
+  const format = values.format ?? 'stylish';
+  const formatter = formatters[format];
+  if (!formatter) throw new UsageError(`unknown format "${format}" (expected one of: ${Object.keys(formatters).join(', ')})`);
+  const options: LintOptions = defaultLintOptions(io.cwd);
+  if (values.target) {
+    if (!isTarget(values.target)) throw new UsageError(`unknown target "${values.target}" (expected x64, x86 or arm64)`);
+    options.target = values.target;
+  }
+  options.includePaths = values.I ?? [];
+  options.forceIncludes = values.include ?? [];
+  options.undefines = values.U ?? [];
+  for (const d of values.D ?? []) {
+    const eq = d.indexOf('=');
+    const name = eq < 0 ? d : d.slice(0, eq);
+    if (!/^[A-Za-z_]\w*$/.test(name)) throw new UsageError(`-D ${d}: "${name}" is not a macro name`);
+    options.defines[name] = eq < 0 ? '1' : d.slice(eq + 1);
+  }
+  options.rules = parseRuleOverrides(values.rule ?? []);
+  let maxWarnings: number | undefined;
+  if (values['max-warnings'] !== undefined) {
+    maxWarnings = Number(values['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings expects a whole number, got "${values['max-warnings']}"`);
+  }
+
+  const report = await lintPaths(positionals, options);
+  const shown: Report = values.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
+  const color = !values['no-color'] && !io.env.NO_COLOR && (values.color ?? (format === 'stylish' && !values.output && !!io.stdout.isTTY));
+  const text = formatter(shown, { color });
+  if (values.output) writeAtomically(path.resolve(io.cwd, values.output), text);
+  else io.stdout.write(text);
+  // notices go to stderr when stdout carries a machine format
+  if ((format !== 'stylish' || values.output) && format !== 'compact') {
+    for (const n of report.notices) if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? path.relative(io.cwd, n.file) + ': ' : ''}${n.message}\n`);
+  }
+  if (report.usageError) return 2;
+  const active = report.findings.filter((f) => !f.suppressed);
+  if (active.some((f) => f.severity === 'error')) return 1;
+  const warnings = active.filter((f) => f.severity === 'warn').length;
+  if (maxWarnings !== undefined && maxWarnings >= 0 && warnings > maxWarnings) {
+    io.stderr.write(`granule: too many warnings (${warnings}); maximum allowed is ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function parseRuleOverrides(list: string[]): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  for (const item of list) {
+    const m = /^([\w-]+):(off|warn|error|0|1|2)$/.exec(item);
+    if (!m) throw new UsageError(`--rule ${item}: expected ID:LEVEL, e.g. virtualalloc-granularity:warn`);
+    if (!rulesById.has(m[1]!)) throw new UsageError(`--rule ${item}: unknown rule "${m[1]}" (known: ${[...rulesById.keys()].join(', ')})`);
+    const level = ({ '0': 'off', '1': 'warn', '2': 'error' } as Record<string, string>)[m[2]!] ?? m[2]!;
+    out[m[1]!] = level as RuleSetting;
+  }
+  return out;
+}
+
+/** Writes through a temporary file and a rename, so readers never see a half-written report. */
+export function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}

@@ -1,0 +1,80 @@
+// File discovery: explicit files are always taken; directories are searched for C/C++ sources,
+// honouring .gitignore and skipping node_modules.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SOURCE_EXTENSIONS } from './parse.js';
+import type { Notice } from './types.js';
+
+export interface Discovery {
+  files: string[];
+  notices: Notice[];
+  /** A path given on the command line does not exist: a usage error. */
+  usageError: boolean;
+}
+
+const PATTERN = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
+
+export async function discoverFiles(paths: string[], cwd: string, ignores: string[] = []): Promise<Discovery> {
+  const { globby } = await import('globby');
+  const files = new Set<string>();
+  const notices: Notice[] = [];
+  let usageError = false;
+  for (const given of paths) {
+    const absolute = path.resolve(cwd, given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(absolute);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const broken = code === 'ENOENT' && isSymlink(absolute);
+      const loop = code === 'ELOOP';
+      notices.push({
+        level: 'error',
+        file: absolute,
+        code: 'missing-path',
+        message: loop ? `${given}: symbolic link loop` : broken ? `${given}: broken symbolic link` : `${given}: no such file or directory`,
+      });
+      usageError = true;
+      continue;
+    }
+    if (stat.isFile()) {
+      files.add(absolute);
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      notices.push({ level: 'warning', file: absolute, code: 'not-a-file', message: `${given}: not a regular file or directory; skipped` });
+      continue;
+    }
+    let found: string[];
+    try {
+      found = await globby(PATTERN, {
+        cwd: absolute,
+        absolute: true,
+        gitignore: true,
+        ignore: ['**/node_modules/**', '**/.git/**', ...ignores],
+        onlyFiles: true,
+        followSymbolicLinks: false,
+        caseSensitiveMatch: false,
+        suppressErrors: true,
+      });
+    } catch (e) {
+      notices.push({ level: 'error', file: absolute, code: 'unreadable', message: `${given}: cannot list directory (${(e as Error).message})` });
+      continue;
+    }
+    const before = files.size;
+    for (const f of found.sort()) files.add(path.normalize(f));
+    if (files.size === before) {
+      notices.push({ level: 'warning', file: absolute, code: 'no-files', message: `${given}: no C or C++ source files found` });
+    }
+  }
+  return { files: [...files], notices, usageError };
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,304 @@
+// Macro definitions over time, and macro expansion (object-like, function-like, `#`, `##`, __VA_ARGS__).
+
+import { splitArguments, tokenize, type Token } from './tokens.js';
+
+export interface MacroDef {
+  name: string;
+  /** Parameter names; undefined for an object-like macro. */
+  params?: string[];
+  variadic: boolean;
+  body: Token[];
+  /** Source text of the body, for messages and for comparing definitions. */
+  bodyText: string;
+  file: string;
+  line: number;
+}
+
+interface MacroEvent {
+  def?: MacroDef; // undefined for #undef
+  /** Line of the main file from which the event is in force (the #define line, or the #include line for a header). */
+  atLine: number;
+  /** False when the directive sits in a branch whose condition could not be decided. */
+  certain: boolean;
+  condition?: string;
+}
+
+export type MacroLookup =
+  | { kind: 'defined'; def: MacroDef }
+  | { kind: 'undefined' }
+  | { kind: 'ambiguous'; reason: string };
+
+/** All #define / #undef events of one translation unit, looked up at a line of the main file. */
+export class MacroTable {
+  private readonly events = new Map<string, MacroEvent[]>();
+
+  define(def: MacroDef, atLine: number, certain: boolean, condition?: string): void {
+    this.push(def.name, { def, atLine, certain, condition });
+  }
+
+  undefine(name: string, atLine: number, certain: boolean, condition?: string): void {
+    this.push(name, { atLine, certain, condition });
+  }
+
+  private push(name: string, event: MacroEvent): void {
+    let list = this.events.get(name);
+    if (!list) this.events.set(name, (list = []));
+    list.push(event);
+  }
+
+  names(): IterableIterator<string> {
+    return this.events.keys();
+  }
+
+  /** Every definition the name ever had (for finding macros that lead to an API). */
+  definitions(name: string): MacroDef[] {
+    return (this.events.get(name) ?? []).flatMap((e) => (e.def ? [e.def] : []));
+  }
+
+  /**
+   * The definition in force at `line` (Infinity: the end of the file). Definitions made under undecidable
+   * conditions count when they all agree; when they disagree the macro is ambiguous.
+   */
+  lookup(name: string, line = Infinity): MacroLookup {
+    const list = this.events.get(name);
+    if (!list) return { kind: 'undefined' };
+    const candidates: MacroEvent[] = [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i]!;
+      if (e.atLine > line) continue;
+      candidates.push(e);
+      if (e.certain) break;
+    }
+    const defs = candidates.filter((e) => e.def);
+    if (defs.length === 0) return { kind: 'undefined' };
+    const first = defs[0]!.def!;
+    const agree = defs.every((e) => sameDefinition(e.def!, first));
+    if (agree) return { kind: 'defined', def: first };
+    const conditions = [...new Set(defs.map((e) => e.condition).filter(Boolean))];
+    return {
+      kind: 'ambiguous',
+      reason: `${name} is defined differently depending on ${conditions.length ? conditions.join(', ') : 'a preprocessor condition'}`,
+    };
+  }
+
+  /** True when the name is certainly undefined at the line (an #undef or no definition at all in a decided branch). */
+  certainlyUndefined(name: string, line = Infinity): boolean {
+    const list = this.events.get(name);
+    if (!list) return false;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i]!;
+      if (e.atLine > line) continue;
+      if (e.certain) return !e.def;
+      return false;
+    }
+    return false;
+  }
+}
+
+function sameDefinition(a: MacroDef, b: MacroDef): boolean {
+  return a.bodyText === b.bodyText && (a.params ?? []).join(',') === (b.params ?? []).join(',') && !!a.params === !!b.params;
+}
+
+/** Parses the text after `#define`. Returns undefined for a malformed definition. */
+export function parseDefine(text: string, file: string, line: number): MacroDef | undefined {
+  const m = /^\s*([A-Za-z_$][\w$]*)/.exec(text);
+  if (!m) return undefined;
+  const name = m[1]!;
+  let rest = text.slice(m[0].length);
+  let params: string[] | undefined;
+  let variadic = false;
+  if (rest.startsWith('(')) {
+    const close = rest.indexOf(')');
+    if (close < 0) return undefined;
+    params = rest
+      .slice(1, close)
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
+    const last = params[params.length - 1];
+    if (last?.endsWith('...')) {
+      variadic = true;
+      const named = last.slice(0, -3).trim();
+      params[params.length - 1] = named || '__VA_ARGS__';
+    }
+    rest = rest.slice(close + 1);
+  }
+  const body = tokenize(rest);
+  if (body[0]) body[0] = { ...body[0], spaceBefore: false };
+  return { name, params, variadic, body, bodyText: body.map((t) => t.text).join(' '), file, line };
+}
+
+export interface ExpansionContext {
+  lookup(name: string): MacroLookup;
+  /** In #if expressions `defined X` must not be expanded. */
+  inDirective?: boolean;
+  /** Expansions made, outermost first, for evidence. */
+  expansions: { name: string; def: MacroDef }[];
+  /** Set when a macro could not be expanded faithfully. */
+  problem?: string;
+}
+
+const MAX_EXPANDED_TOKENS = 200_000;
+
+/** Fully macro-expands a token list. Never throws; problems are recorded in `ctx.problem`. */
+export function expand(tokens: readonly Token[], ctx: ExpansionContext): Token[] {
+  const budget = { left: MAX_EXPANDED_TOKENS };
+  return expandWithBudget(tokens, ctx, budget, 0);
+}
+
+function expandWithBudget(
+  tokens: readonly Token[],
+  ctx: ExpansionContext,
+  budget: { left: number },
+  depth: number,
+): Token[] {
+  const input = tokens.slice();
+  const out: Token[] = [];
+  let i = 0;
+  while (i < input.length) {
+    const t = input[i]!;
+    if (--budget.left < 0 || depth > 200) {
+      ctx.problem ??= 'macro expansion is too large';
+      return out.concat(input.slice(i));
+    }
+    if (t.kind !== 'ident' || t.hide?.has(t.text)) {
+      out.push(t);
+      i++;
+      continue;
+    }
+    if (ctx.inDirective && t.text === 'defined') {
+      // copy `defined X` or `defined ( X )` untouched
+      out.push(t);
+      i++;
+      const count = input[i]?.text === '(' ? 3 : 1;
+      for (let k = 0; k < count && i < input.length; k++) out.push(input[i++]!);
+      continue;
+    }
+    const found = ctx.lookup(t.text);
+    if (found.kind === 'ambiguous') {
+      ctx.problem ??= found.reason;
+      out.push(t);
+      i++;
+      continue;
+    }
+    if (found.kind === 'undefined') {
+      out.push(t);
+      i++;
+      continue;
+    }
+    const def = found.def;
+    const hide = new Set(t.hide ?? []);
+    hide.add(def.name);
+    if (!def.params) {
+      ctx.expansions.push({ name: def.name, def });
+      const body = def.body.map((b, k) => ({ ...b, offset: t.offset, spaceBefore: k === 0 ? t.spaceBefore : b.spaceBefore, hide }));
+      input.splice(i, 1, ...paste(body, ctx));
+      continue;
+    }
+    // function-like: needs an argument list
+    if (input[i + 1]?.text !== '(') {
+      out.push(t);
+      i++;
+      continue;
+    }
+    const split = splitArguments(input, i + 1);
+    if (!split) {
+      ctx.problem ??= `unterminated arguments of macro ${def.name}`;
+      out.push(t);
+      i++;
+      continue;
+    }
+    let args = split.args;
+    if (args.length === 0 && def.params.length === 1) args = [[]];
+    if (def.variadic && args.length > def.params.length) {
+      const fixed = args.slice(0, def.params.length - 1);
+      const rest = args.slice(def.params.length - 1);
+      const joined: Token[] = [];
+      rest.forEach((a, k) => {
+        if (k > 0) joined.push({ kind: 'punct', text: ',', offset: t.offset, spaceBefore: false });
+        joined.push(...a);
+      });
+      args = [...fixed, joined];
+    }
+    if (def.variadic && args.length === def.params.length - 1) args = [...args, []];
+    if (args.length !== def.params.length) {
+      ctx.problem ??= `macro ${def.name} expects ${def.params.length} argument${def.params.length === 1 ? '' : 's'}, got ${args.length}`;
+      out.push(t);
+      i++;
+      continue;
+    }
+    ctx.expansions.push({ name: def.name, def });
+    const body = substitute(def, args, ctx, budget, depth).map((b, k) => ({
+      ...b,
+      offset: t.offset,
+      spaceBefore: k === 0 ? t.spaceBefore : b.spaceBefore,
+      hide: new Set([...(b.hide ?? []), ...hide]),
+    }));
+    input.splice(i, split.close - i + 1, ...body);
+  }
+  return out;
+}
+
+function substitute(
+  def: MacroDef,
+  args: Token[][],
+  ctx: ExpansionContext,
+  budget: { left: number },
+  depth: number,
+): Token[] {
+  const params = def.params ?? [];
+  const index = (name: string) => params.indexOf(name);
+  const expandedArgs = new Map<number, Token[]>();
+  const result: Token[] = [];
+  const body = def.body;
+  for (let k = 0; k < body.length; k++) {
+    const b = body[k]!;
+    // #param: stringise
+    if ((b.text === '#' || b.text === '%:') && body[k + 1] && index(body[k + 1]!.text) >= 0) {
+      const arg = args[index(body[k + 1]!.text)]!;
+      const text = arg.map((a, n) => (n > 0 && a.spaceBefore ? ' ' : '') + a.text).join('');
+      result.push({ kind: 'string', text: JSON.stringify(text), offset: b.offset, spaceBefore: b.spaceBefore });
+      k++;
+      continue;
+    }
+    const p = b.kind === 'ident' ? index(b.text) : -1;
+    if (p < 0) {
+      result.push(b);
+      continue;
+    }
+    const nextIsPaste = body[k + 1]?.text === '##';
+    const prevIsPaste = body[k - 1]?.text === '##';
+    if (nextIsPaste || prevIsPaste) {
+      const raw = args[p]!.map((a, n) => (n === 0 ? { ...a, spaceBefore: b.spaceBefore } : a));
+      // an empty argument next to ## becomes a placemarker
+      result.push(...(raw.length ? raw : [{ kind: 'punct' as const, text: '', offset: b.offset, spaceBefore: false }]));
+      continue;
+    }
+    let expanded = expandedArgs.get(p);
+    if (!expanded) {
+      expanded = expandWithBudget(args[p]!, ctx, budget, depth + 1);
+      expandedArgs.set(p, expanded);
+    }
+    result.push(...expanded.map((a, n) => (n === 0 ? { ...a, spaceBefore: b.spaceBefore } : a)));
+  }
+  return paste(result, ctx);
+}
+
+/** Applies `##` token pasting. */
+function paste(tokens: Token[], ctx: ExpansionContext): Token[] {
+  if (!tokens.some((t) => t.text === '##' || t.text === '%:%:')) return tokens.filter((t) => t.text !== '' || t.kind !== 'punct');
+  const out: Token[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if ((t.text === '##' || t.text === '%:%:') && out.length > 0 && k + 1 < tokens.length) {
+      const left = out.pop()!;
+      const right = tokens[++k]!;
+      const joined = tokenize(left.text + right.text);
+      if (joined.length > 1) ctx.problem ??= `pasting "${left.text}" and "${right.text}" does not give a valid token`;
+      out.push(...joined.map((j, n) => ({ ...j, offset: left.offset, spaceBefore: n === 0 ? left.spaceBefore : false, hide: left.hide })));
+      continue;
+    }
+    out.push(t);
+  }
+  return out.filter((t) => t.text !== '' || t.kind !== 'punct');
+}

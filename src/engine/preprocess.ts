@@ -1,0 +1,348 @@
+// Preprocessor facts of one translation unit: the #define/#undef timeline (headers included),
+// which #if branches are live, dead or undecidable, and the #include graph.
+// Dead branches are blanked before parsing, so their code is never analysed.
+
+import * as path from 'node:path';
+import { evaluateText, type EvalEnv } from './evaluate.js';
+import { MacroTable, parseDefine } from './macros.js';
+import type { TargetModel } from './target.js';
+
+export interface Directive {
+  /** 1-based line of the `#`. */
+  line: number;
+  name: string;
+  /** Text after the directive name, line splices joined and comments removed. */
+  rest: string;
+  /** Offsets of the whole logical line (without the newline). */
+  start: number;
+  end: number;
+}
+
+/** Finds every preprocessor directive, skipping `#` inside comments and strings. */
+export function scanDirectives(text: string): Directive[] {
+  const out: Directive[] = [];
+  let inComment = false;
+  let offset = 0;
+  let line = 1;
+  const n = text.length;
+  while (offset < n) {
+    // one logical line: from offset to an unspliced newline
+    let end = offset;
+    let physicalLines = 1;
+    for (;;) {
+      const nl = text.indexOf('\n', end);
+      const lineEnd = nl < 0 ? n : nl;
+      const trimmedEnd = text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+      if (text[trimmedEnd - 1] === '\\' && nl >= 0) {
+        end = nl + 1;
+        physicalLines++;
+        continue;
+      }
+      end = lineEnd;
+      break;
+    }
+    const raw = text.slice(offset, end);
+    const { code, stillInComment } = stripComments(raw, inComment);
+    const wasInComment = inComment;
+    inComment = stillInComment;
+    if (!wasInComment || code.trim().length > 0) {
+      const m = /^\s*(?:#|%:)\s*([A-Za-z_]\w*)?/.exec(wasInComment ? '' : code);
+      if (m) {
+        out.push({
+          line,
+          name: m[1] ?? '',
+          rest: code.slice(m[0].length).replace(/\\\r?\n/g, ' ').trim(),
+          start: offset,
+          end,
+        });
+      }
+    }
+    offset = end + 1;
+    line += physicalLines;
+  }
+  return out;
+}
+
+/** Removes comments from one logical line, tracking an unterminated block comment. */
+function stripComments(raw: string, inComment: boolean): { code: string; stillInComment: boolean } {
+  let code = '';
+  let i = 0;
+  while (i < raw.length) {
+    if (inComment) {
+      const close = raw.indexOf('*/', i);
+      if (close < 0) return { code, stillInComment: true };
+      i = close + 2;
+      inComment = false;
+      code += ' ';
+      continue;
+    }
+    const c = raw[i]!;
+    if (c === '/' && raw[i + 1] === '/') break;
+    if (c === '/' && raw[i + 1] === '*') {
+      inComment = true;
+      i += 2;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < raw.length && raw[j] !== c) j += raw[j] === '\\' ? 2 : 1;
+      code += raw.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    code += c;
+    i++;
+  }
+  return { code, stillInComment: false };
+}
+
+export interface IncludeEdge {
+  /** Line of the #include in the file that has it. */
+  line: number;
+  from: string;
+  spec: string;
+  angled: boolean;
+  resolved?: string;
+}
+
+export interface PreprocessOptions {
+  model: TargetModel;
+  /** True for C++, false for C, undefined when a header could be either. */
+  cplusplus: boolean | undefined;
+  defines: Record<string, string>;
+  undefines: string[];
+  includePaths: string[];
+  forceIncludes: string[];
+  /** Reads a header; undefined when it cannot be read. Callers cache this across files. */
+  readFile(file: string): string | undefined;
+  /** Cached directive scan of a header. */
+  directivesOf?(file: string, text: string): Directive[];
+}
+
+export interface PreprocessResult {
+  macros: MacroTable;
+  /** Offset ranges of the main file to blank before parsing: dead branches and decided directive lines. */
+  blank: [number, number][];
+  includes: IncludeEdge[];
+  /** Every header read, for cache invalidation. */
+  dependencies: string[];
+}
+
+type Activity = 'yes' | 'no' | 'maybe';
+
+interface Group {
+  /** Activity of the enclosing code. */
+  parent: Activity;
+  /** Activity of the current branch. */
+  branch: Activity;
+  /** Whether an earlier branch was taken. */
+  taken: Activity;
+  /** Some condition of this group could not be decided. */
+  undecided: boolean;
+  condition: string;
+  directiveRanges: [number, number][];
+  /** Start offset of the current branch's body. */
+  bodyStart: number;
+}
+
+const MAX_INCLUDE_DEPTH = 64;
+
+export function preprocess(file: string, text: string, options: PreprocessOptions): PreprocessResult {
+  const macros = new MacroTable();
+  const result: PreprocessResult = { macros, blank: [], includes: [], dependencies: [] };
+  const seen = new Set<string>();
+  const once = new Set<string>();
+
+  for (const [name, value] of Object.entries(options.model.predefined)) {
+    const def = parseDefine(`${name} ${value}`, '<built-in>', 0);
+    if (def) macros.define(def, 0, true);
+  }
+  if (options.cplusplus === true) macros.define(parseDefine('__cplusplus 201703L', '<built-in>', 0)!, 0, true);
+  if (options.cplusplus === false) macros.undefine('__cplusplus', 0, true);
+  for (const [name, value] of Object.entries(options.defines)) {
+    const def = parseDefine(`${name} ${value}`, '<command line>', 0);
+    if (def) macros.define(def, 0, true);
+  }
+  for (const name of options.undefines) macros.undefine(name, 0, true);
+
+  const env = (): EvalEnv => ({
+    model: options.model,
+    directive: true,
+    cplusplus: options.cplusplus,
+    macros: (name) => macros.lookup(name),
+    defined: (name) => {
+      const found = macros.lookup(name);
+      if (found.kind === 'defined') return true;
+      if (macros.certainlyUndefined(name)) return false;
+      return undefined;
+    },
+  });
+
+  const resolveInclude = (spec: string, angled: boolean, from: string): string | undefined => {
+    const dirs = angled ? options.includePaths : [path.dirname(from), ...options.includePaths];
+    for (const dir of dirs) {
+      const candidate = path.resolve(dir, spec);
+      if (options.readFile(candidate) !== undefined) return candidate;
+    }
+    return undefined;
+  };
+
+  const processFile = (
+    current: string,
+    body: string,
+    directives: Directive[],
+    atLine: number | undefined,
+    outerActivity: Activity,
+    outerCondition: string | undefined,
+    depth: number,
+    stack: string[],
+  ): void => {
+    const isMain = atLine === undefined;
+    const groups: Group[] = [];
+    const activity = (): Activity => {
+      let a: Activity = outerActivity;
+      for (const g of groups) a = combine(a, g.branch);
+      return a;
+    };
+    const conditionText = (): string | undefined => {
+      const parts = groups.filter((g) => g.branch === 'maybe').map((g) => g.condition);
+      if (outerCondition) parts.unshift(outerCondition);
+      return parts.length ? parts.join(' && ') : undefined;
+    };
+    const decide = (expr: string): Activity => {
+      const v = evaluateText(expr, env()).value;
+      return v.known ? (v.value !== 0n ? 'yes' : 'no') : 'maybe';
+    };
+    const blankBody = (g: Group, until: number) => {
+      if (isMain && g.branch === 'no' && g.parent !== 'no' && until > g.bodyStart) result.blank.push([g.bodyStart, until]);
+    };
+
+    for (const d of directives) {
+      const line = atLine ?? d.line;
+      switch (d.name) {
+        case 'if':
+        case 'ifdef':
+        case 'ifndef': {
+          const parent = activity();
+          const cond = d.name === 'if' ? d.rest : d.name === 'ifdef' ? `defined(${firstWord(d.rest)})` : `!defined(${firstWord(d.rest)})`;
+          const branch: Activity = parent === 'no' ? 'no' : decide(cond);
+          groups.push({
+            parent,
+            branch,
+            taken: branch,
+            undecided: branch === 'maybe',
+            condition: `#${d.name} ${d.rest}`.trim(),
+            directiveRanges: [[d.start, d.end]],
+            bodyStart: d.end,
+          });
+          break;
+        }
+        case 'elif':
+        case 'elifdef':
+        case 'elifndef':
+        case 'else': {
+          const g = groups[groups.length - 1];
+          if (!g) break;
+          blankBody(g, d.start);
+          g.directiveRanges.push([d.start, d.end]);
+          g.bodyStart = d.end;
+          let branch: Activity;
+          if (g.parent === 'no' || g.taken === 'yes') branch = 'no';
+          else {
+            const cond =
+              d.name === 'else' ? '1' : d.name === 'elif' ? d.rest : d.name === 'elifdef' ? `defined(${firstWord(d.rest)})` : `!defined(${firstWord(d.rest)})`;
+            const own = decide(cond);
+            branch = own === 'no' ? 'no' : g.taken === 'maybe' || own === 'maybe' ? 'maybe' : 'yes';
+          }
+          if (branch === 'maybe') g.undecided = true;
+          g.taken = g.taken === 'yes' || branch === 'yes' ? 'yes' : g.taken === 'maybe' || branch === 'maybe' ? 'maybe' : 'no';
+          g.branch = branch;
+          g.condition = `#${d.name} ${d.rest}`.trim();
+          break;
+        }
+        case 'endif': {
+          const g = groups.pop();
+          if (!g) break;
+          blankBody(g, d.start);
+          g.directiveRanges.push([d.start, d.end]);
+          if (isMain && !g.undecided && g.parent !== 'no') result.blank.push(...g.directiveRanges);
+          break;
+        }
+        case 'define': {
+          const a = activity();
+          if (a === 'no') break;
+          const def = parseDefine(d.rest, current, d.line);
+          if (def) macros.define(def, line, a === 'yes', conditionText());
+          break;
+        }
+        case 'undef': {
+          const a = activity();
+          if (a === 'no') break;
+          macros.undefine(firstWord(d.rest), line, a === 'yes', conditionText());
+          break;
+        }
+        case 'pragma':
+          if (/^once\b/.test(d.rest)) once.add(current);
+          break;
+        case 'include':
+        case 'include_next':
+        case 'import': {
+          const a = activity();
+          if (a === 'no') break;
+          const m = /^(?:"([^"]+)"|<([^>]+)>)/.exec(d.rest);
+          if (!m) break; // computed includes (#include MACRO) are not followed
+          const spec = (m[1] ?? m[2])!;
+          const angled = m[2] !== undefined;
+          const resolved = resolveInclude(spec, angled, current);
+          result.includes.push({ line: d.line, from: current, spec, angled, resolved });
+          if (!resolved || depth >= MAX_INCLUDE_DEPTH || stack.includes(resolved) || once.has(resolved)) break;
+          const headerText = options.readFile(resolved)!;
+          if (!seen.has(resolved)) {
+            seen.add(resolved);
+            result.dependencies.push(resolved);
+          }
+          const headerDirectives = options.directivesOf?.(resolved, headerText) ?? scanDirectives(headerText);
+          processFile(resolved, headerText, headerDirectives, line, a, conditionText(), depth + 1, [...stack, resolved]);
+          break;
+        }
+      }
+    }
+    void body;
+  };
+
+  for (const forced of options.forceIncludes) {
+    const resolved = path.resolve(forced);
+    const headerText = options.readFile(resolved);
+    result.includes.push({ line: 0, from: file, spec: forced, angled: false, resolved: headerText === undefined ? undefined : resolved });
+    if (headerText === undefined) continue;
+    result.dependencies.push(resolved);
+    processFile(resolved, headerText, scanDirectives(headerText), 0, 'yes', undefined, 1, [file, resolved]);
+  }
+  processFile(file, text, scanDirectives(text), undefined, 'yes', undefined, 0, [file]);
+  return result;
+}
+
+function combine(a: Activity, b: Activity): Activity {
+  if (a === 'no' || b === 'no') return 'no';
+  if (a === 'maybe' || b === 'maybe') return 'maybe';
+  return 'yes';
+}
+
+function firstWord(text: string): string {
+  return /^[A-Za-z_$][\w$]*/.exec(text.trim())?.[0] ?? '';
+}
+
+/** Replaces ranges with spaces, keeping newlines, so every offset, line and column stays the same. */
+export function blankRanges(text: string, ranges: readonly [number, number][]): string {
+  if (ranges.length === 0) return text;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let last = 0;
+  for (const [start, end] of sorted) {
+    if (end <= last) continue;
+    const s = Math.max(start, last);
+    out += text.slice(last, s) + text.slice(s, end).replace(/[^\r\n]/g, ' ');
+    last = end;
+  }
+  return out + text.slice(last);
+}

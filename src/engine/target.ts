@@ -1,0 +1,136 @@
+// Data models of the supported targets: integer type widths (Windows is LLP64 on 64-bit),
+// the macros the compiler predefines, and the Windows constants the rules need.
+
+import type { Target } from './types.js';
+
+export interface IntType {
+  bits: number;
+  unsigned: boolean;
+  /** Conversion rank: bool 0, char 1, short 2, int 3, long 4, long long 5. */
+  rank: number;
+  name: string;
+}
+
+export const INT: IntType = { bits: 32, unsigned: false, rank: 3, name: 'int' };
+export const UINT: IntType = { bits: 32, unsigned: true, rank: 3, name: 'unsigned int' };
+export const LONG: IntType = { bits: 32, unsigned: false, rank: 4, name: 'long' };
+export const ULONG: IntType = { bits: 32, unsigned: true, rank: 4, name: 'unsigned long' };
+export const LLONG: IntType = { bits: 64, unsigned: false, rank: 5, name: 'long long' };
+export const ULLONG: IntType = { bits: 64, unsigned: true, rank: 5, name: 'unsigned long long' };
+const CHAR: IntType = { bits: 8, unsigned: false, rank: 1, name: 'char' };
+const UCHAR: IntType = { bits: 8, unsigned: true, rank: 1, name: 'unsigned char' };
+const SHORT: IntType = { bits: 16, unsigned: false, rank: 2, name: 'short' };
+const USHORT: IntType = { bits: 16, unsigned: true, rank: 2, name: 'unsigned short' };
+const BOOL: IntType = { bits: 8, unsigned: true, rank: 0, name: 'bool' };
+
+export interface TargetModel {
+  name: Target;
+  pointerBits: number;
+  /** Types by name: C keywords combinations, <stdint.h>/<stddef.h> names and Windows typedefs. */
+  types: Map<string, IntType>;
+  /** Types that have a size but are not integers (floating point); casts to them give unknown. */
+  otherSizes: Map<string, number>;
+  predefined: Record<string, string>;
+  largePageMinimum: bigint;
+  pageSize: bigint;
+}
+
+export const GRANULE = 65536n;
+
+function model(name: Target): TargetModel {
+  const pointerBits = name === 'x86' ? 32 : 64;
+  const ptr: IntType = pointerBits === 64 ? { ...ULLONG, name: 'unsigned __int64' } : { ...ULONG, name: 'unsigned long' };
+  const sptr: IntType = pointerBits === 64 ? { ...LLONG, name: '__int64' } : { ...LONG, name: 'long' };
+  const sizeT: IntType = pointerBits === 64 ? ULLONG : UINT;
+  const types = new Map<string, IntType>();
+  const add = (t: IntType, ...names: string[]) => names.forEach((n) => types.set(n, t));
+  add(CHAR, 'char', 'signed char', 'CHAR', 'INT8', 'int8_t', 'CCHAR');
+  add(UCHAR, 'unsigned char', 'BYTE', 'UCHAR', 'UINT8', 'uint8_t', 'BOOLEAN', 'char8_t');
+  add(SHORT, 'short', 'short int', 'signed short', 'signed short int', 'SHORT', 'INT16', 'int16_t');
+  add(USHORT, 'unsigned short', 'unsigned short int', 'WORD', 'USHORT', 'UINT16', 'uint16_t', 'WCHAR', 'wchar_t', 'ATOM', 'LANGID', 'char16_t');
+  add(INT, 'int', 'signed', 'signed int', 'INT', 'INT32', 'int32_t', 'BOOL', 'LONG32', 'HRESULT', 'errno_t');
+  add(UINT, 'unsigned', 'unsigned int', 'UINT', 'UINT32', 'uint32_t', 'DWORD32', 'ULONG32', 'char32_t');
+  add(LONG, 'long', 'long int', 'signed long', 'signed long int', 'LONG', 'NTSTATUS');
+  add(ULONG, 'unsigned long', 'unsigned long int', 'DWORD', 'ULONG', 'ACCESS_MASK', 'LCID');
+  add(LLONG, 'long long', 'long long int', 'signed long long', 'signed long long int', '__int64', 'signed __int64', 'LONGLONG', 'INT64', 'LONG64', 'int64_t', 'intmax_t');
+  add(ULLONG, 'unsigned long long', 'unsigned long long int', 'unsigned __int64', 'ULONGLONG', 'DWORDLONG', 'DWORD64', 'UINT64', 'ULONG64', 'QWORD', 'uint64_t', 'uintmax_t');
+  add(BOOL, 'bool', '_Bool');
+  add(sizeT, 'size_t', 'SIZE_T', 'rsize_t');
+  add(pointerBits === 64 ? LLONG : INT, 'ssize_t', 'SSIZE_T', 'ptrdiff_t', 'intptr_t');
+  add(pointerBits === 64 ? ULLONG : UINT, 'uintptr_t');
+  add(ptr, 'ULONG_PTR', 'DWORD_PTR', 'UINT_PTR', 'WPARAM', 'KAFFINITY');
+  add(sptr, 'LONG_PTR', 'INT_PTR', 'LPARAM', 'LRESULT');
+  const pointerTypes = [
+    'HANDLE', 'HMODULE', 'HINSTANCE', 'HWND', 'HKEY', 'HLOCAL', 'HGLOBAL', 'LPVOID', 'PVOID', 'LPCVOID', 'PVOID64',
+    'PSIZE_T', 'PULONG_PTR', 'LPSTR', 'LPCSTR', 'LPWSTR', 'LPCWSTR', 'PSTR', 'PCSTR', 'PWSTR', 'PCWSTR', 'LPTSTR',
+    'LPCTSTR', 'PBYTE', 'LPBYTE', 'PDWORD', 'LPDWORD', 'PULONG', 'PLONG', 'PHANDLE', 'FARPROC', 'nullptr_t',
+  ];
+  const pointerType: IntType = { ...ptr, name: 'pointer' };
+  add(pointerType, ...pointerTypes);
+  const otherSizes = new Map<string, number>([
+    ['float', 4], ['double', 8], ['long double', 8], ['FLOAT', 4], ['DOUBLE', 8], ['void', 1],
+  ]);
+  const predefined: Record<string, string> = { _WIN32: '1', NULL: '0' };
+  if (name === 'x64') Object.assign(predefined, { _WIN64: '1', _M_X64: '100', _M_AMD64: '100', _AMD64_: '1' });
+  if (name === 'x86') Object.assign(predefined, { _M_IX86: '600', _X86_: '1' });
+  if (name === 'arm64') Object.assign(predefined, { _WIN64: '1', _M_ARM64: '1', _ARM64_: '1' });
+  return { name, pointerBits, types, otherSizes, predefined, largePageMinimum: 2n * 1024n * 1024n, pageSize: 4096n };
+}
+
+const MODELS = new Map<Target, TargetModel>();
+
+export function targetModel(name: Target): TargetModel {
+  let m = MODELS.get(name);
+  if (!m) MODELS.set(name, (m = model(name)));
+  return m;
+}
+
+export function isTarget(value: string): value is Target {
+  return value === 'x64' || value === 'x86' || value === 'arm64';
+}
+
+/** Windows constants from winnt.h / memoryapi.h that the rules read, used when the sources do not define them. */
+export const WINDOWS_CONSTANTS: Record<string, bigint> = {
+  MEM_COMMIT: 0x1000n,
+  MEM_RESERVE: 0x2000n,
+  MEM_REPLACE_PLACEHOLDER: 0x4000n,
+  MEM_RESERVE_PLACEHOLDER: 0x40000n,
+  MEM_RESET: 0x80000n,
+  MEM_TOP_DOWN: 0x100000n,
+  MEM_WRITE_WATCH: 0x200000n,
+  MEM_PHYSICAL: 0x400000n,
+  MEM_ROTATE: 0x800000n,
+  MEM_DIFFERENT_IMAGE_BASE_OK: 0x800000n,
+  MEM_RESET_UNDO: 0x1000000n,
+  MEM_LARGE_PAGES: 0x20000000n,
+  MEM_4MB_PAGES: 0x80000000n,
+  MEM_64K_PAGES: 0x20400000n,
+  MEM_DECOMMIT: 0x4000n,
+  MEM_RELEASE: 0x8000n,
+  MEM_FREE: 0x10000n,
+  MEM_PRIVATE: 0x20000n,
+  MEM_MAPPED: 0x40000n,
+  MEM_IMAGE: 0x1000000n,
+  PAGE_NOACCESS: 0x01n,
+  PAGE_READONLY: 0x02n,
+  PAGE_READWRITE: 0x04n,
+  PAGE_WRITECOPY: 0x08n,
+  PAGE_EXECUTE: 0x10n,
+  PAGE_EXECUTE_READ: 0x20n,
+  PAGE_EXECUTE_READWRITE: 0x40n,
+  PAGE_EXECUTE_WRITECOPY: 0x80n,
+  PAGE_GUARD: 0x100n,
+  PAGE_NOCACHE: 0x200n,
+  PAGE_WRITECOMBINE: 0x400n,
+  PAGE_TARGETS_INVALID: 0x40000000n,
+  PAGE_TARGETS_NO_UPDATE: 0x40000000n,
+  FILE_MAP_WRITE: 0x2n,
+  FILE_MAP_READ: 0x4n,
+  FILE_MAP_ALL_ACCESS: 0xf001fn,
+  FILE_MAP_EXECUTE: 0x20n,
+  FILE_MAP_COPY: 0x1n,
+  FILE_MAP_LARGE_PAGES: 0x20000000n,
+  NUMA_NO_PREFERRED_NODE: 0xffffffffn,
+  TRUE: 1n,
+  FALSE: 0n,
+};

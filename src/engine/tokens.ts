@@ -1,0 +1,168 @@
+// A small C/C++ tokenizer for macro bodies, #if expressions and call arguments.
+// It never throws: anything it does not understand becomes a one-character punctuator.
+
+export type TokenKind = 'ident' | 'number' | 'char' | 'string' | 'punct';
+
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  /** Offset of the token in the text it was read from. */
+  offset: number;
+  /** Whitespace came before this token (matters for `#` stringising and function-like macro definitions). */
+  spaceBefore: boolean;
+  /** Macro names this token must not be expanded by again (C's "blue paint"). */
+  hide?: ReadonlySet<string>;
+}
+
+const PUNCTUATORS = [
+  '%:%:', '...', '<<=', '>>=', '->*', '<=>',
+  '##', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=',
+  '&=', '^=', '|=', '::', '.*', '<:', ':>', '<%', '%>', '%:',
+];
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 127;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Removes backslash-newline line splices, as translation phase 2 does. */
+export function spliceLines(text: string): string {
+  return text.includes('\\') ? text.replace(/\\\r?\n/g, '') : text;
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  let space = false;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // whitespace and line splices
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12) {
+      i++;
+      space = true;
+      continue;
+    }
+    if (c === 92 /* \ */ && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
+      i += text[i + 1] === '\n' ? 2 : 3;
+      continue;
+    }
+    // comments
+    if (c === 47 /* / */ && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') i++;
+      space = true;
+      continue;
+    }
+    if (c === 47 && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+      space = true;
+      continue;
+    }
+    const start = i;
+    let kind: TokenKind;
+    if (isIdentStart(c)) {
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      const word = text.slice(start, i);
+      // encoding prefixes of character and string literals: L'x', u8"x", R"(...)"
+      const q = text[i];
+      if ((q === "'" || q === '"') && /^(L|u8|u|U)?R?$/.test(word)) {
+        i = word.endsWith('R') && q === '"' ? skipRawString(text, i) : skipQuoted(text, i, q);
+        kind = q === "'" ? 'char' : 'string';
+      } else {
+        kind = 'ident';
+      }
+    } else if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)))) {
+      // pp-number: digits, letters, underscores, dots, digit separators and exponent signs
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if ((d === 43 || d === 45) && /[eEpP]/.test(text[i - 1]!)) i++;
+        else if (isIdentPart(d) || d === 46) i++;
+        else if (d === 39 /* ' */ && isIdentPart(text.charCodeAt(i + 1))) i++;
+        else break;
+      }
+      kind = 'number';
+    } else if (c === 39 || c === 34) {
+      i = skipQuoted(text, i, text[i]!);
+      kind = c === 39 ? 'char' : 'string';
+    } else {
+      const p = PUNCTUATORS.find((op) => text.startsWith(op, i));
+      i += p ? p.length : 1;
+      kind = 'punct';
+    }
+    tokens.push({ kind, text: text.slice(start, i), offset: start, spaceBefore: space });
+    space = false;
+  }
+  return tokens;
+}
+
+function skipQuoted(text: string, i: number, quote: string): number {
+  let j = i + 1;
+  while (j < text.length) {
+    const ch = text[j];
+    if (ch === '\\') j += 2;
+    else if (ch === quote) return j + 1;
+    else if (ch === '\n') return j;
+    else j++;
+  }
+  return j;
+}
+
+function skipRawString(text: string, i: number): number {
+  const open = text.indexOf('(', i);
+  if (open < 0 || open - i > 17) return skipQuoted(text, i, '"');
+  const delimiter = text.slice(i + 1, open);
+  const end = text.indexOf(`)${delimiter}"`, open);
+  return end < 0 ? text.length : end + delimiter.length + 2;
+}
+
+/** Joins tokens back into source text, keeping a space where the source had one. */
+export function tokensToText(tokens: readonly Token[]): string {
+  let out = '';
+  for (const t of tokens) {
+    if (out && t.spaceBefore) out += ' ';
+    out += t.text;
+  }
+  return out;
+}
+
+/**
+ * Splits a parenthesised argument list starting at `open` (the index of a `(` token).
+ * Returns the argument token lists and the index of the closing `)`, or undefined if it never closes.
+ */
+export function splitArguments(
+  tokens: readonly Token[],
+  open: number,
+): { args: Token[][]; close: number } | undefined {
+  const args: Token[][] = [];
+  let current: Token[] = [];
+  let depth = 0;
+  for (let i = open + 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct') {
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        if (depth === 0) {
+          if (t.text !== ')') return undefined;
+          if (current.length > 0 || args.length > 0) args.push(current);
+          return { args, close: i };
+        }
+        depth--;
+      } else if (t.text === ',' && depth === 0) {
+        args.push(current);
+        current = [];
+        continue;
+      }
+    }
+    current.push(t);
+  }
+  return undefined;
+}

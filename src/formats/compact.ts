@@ -1,0 +1,16 @@
+// gcc-style one line per finding: file:line:col: severity: message [rule]. Editors and CI logs parse this.
+
+import { relativePath, type Formatter } from './common.js';
+
+export const compact: Formatter = (report) => {
+  const lines: string[] = [];
+  for (const n of report.notices) {
+    if (n.level === 'note') continue;
+    lines.push(`${n.file ? relativePath(report, n.file) + ':' + (n.line ?? 1) + ':1: ' : ''}${n.level}: ${n.message} [${n.code}]`);
+  }
+  for (const f of report.findings) {
+    if (f.suppressed) continue;
+    lines.push(`${relativePath(report, f.file)}:${f.range.start.line}:${f.range.start.column}: ${f.severity === 'error' ? 'error' : 'warning'}: ${f.message} [${f.ruleId}]`);
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+};

@@ -1,0 +1,35 @@
+// GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
+
+import { relativePath, type Formatter } from './common.js';
+
+/** Escapes data and property values as the Actions runner expects. */
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export const github: Formatter = (report) => {
+  const lines: string[] = [];
+  for (const f of report.findings) {
+    if (f.suppressed) continue;
+    const kind = f.severity === 'error' ? 'error' : 'warning';
+    const props = [
+      `file=${escapeProperty(relativePath(report, f.file))}`,
+      `line=${f.range.start.line}`,
+      `endLine=${f.range.end.line}`,
+      `col=${f.range.start.column}`,
+      `endColumn=${f.range.end.column}`,
+      `title=${escapeProperty(`granule(${f.ruleId})`)}`,
+    ];
+    lines.push(`::${kind} ${props.join(',')}::${escapeData(f.message)}`);
+  }
+  for (const n of report.notices) {
+    if (n.level === 'note') continue;
+    const file = n.file ? ` file=${escapeProperty(relativePath(report, n.file))}` : '';
+    lines.push(`::${n.level === 'error' ? 'error' : 'warning'}${file}::${escapeData(n.message)}`);
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+};

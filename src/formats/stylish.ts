@@ -1,0 +1,45 @@
+// ESLint's "stylish": findings grouped under each file, then a summary line.
+
+import { byFile, counts, paint, relativePath, type Formatter } from './common.js';
+
+export const stylish: Formatter = (report, options) => {
+  const out: string[] = [];
+  for (const [file, { findings, notices }] of byFile(report)) {
+    const shown = findings.filter((f) => !f.suppressed);
+    if (shown.length === 0 && notices.length === 0) continue;
+    out.push(paint(options, 'underline', relativePath(report, file)));
+    const rows = [
+      ...notices.map((n) => [`${n.line ?? 0}:0`, n.level === 'error' ? paint(options, 'red', 'error') : n.level === 'warning' ? paint(options, 'yellow', 'warning') : paint(options, 'dim', 'note'), n.message, paint(options, 'dim', n.code)]),
+      ...shown.map((f) => [
+        `${f.range.start.line}:${f.range.start.column}`,
+        f.severity === 'error' ? paint(options, 'red', 'error') : paint(options, 'yellow', 'warning'),
+        f.message,
+        paint(options, 'dim', f.ruleId),
+      ]),
+    ];
+    const width = (i: number) => Math.max(...rows.map((r) => visible(r[i]!).length));
+    const w0 = width(0);
+    const w1 = width(1);
+    for (const r of rows) out.push(`  ${pad(r[0]!, w0)}  ${pad(r[1]!, w1)}  ${r[2]}  ${r[3]}`);
+    out.push('');
+  }
+  for (const n of report.notices.filter((x) => !x.file)) out.push(`${n.level}: ${n.message}`);
+  const { errors, warnings, fixable } = counts(report);
+  const total = errors + warnings;
+  if (total > 0) {
+    const summary = `✖ ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})`;
+    out.push(paint(options, 'bold', errors > 0 ? paint(options, 'red', summary) : paint(options, 'yellow', summary)));
+    if (fixable > 0) out.push(paint(options, 'dim', `  ${fixable} error${fixable === 1 ? '' : 's'} potentially fixable with the \`--fix\` option.`));
+  } else if (report.filesScanned > 0) {
+    out.push(paint(options, 'green', `✔ no problems in ${report.filesScanned} file${report.filesScanned === 1 ? '' : 's'}`));
+  }
+  return out.join('\n') + '\n';
+};
+
+function visible(s: string): string {
+  return s.replace(/\u001b\[\d+m/g, '');
+}
+
+function pad(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - visible(s).length));
+}

@@ -1,0 +1,16 @@
+// Every rule granule has. Ids are public API: never rename one.
+
+import type { GranuleRule } from './create-rule.js';
+import largePageSize from './large-page-size.js';
+import mapviewGranularity from './mapview-granularity.js';
+import unresolvedAllocationSize from './unresolved-allocation-size.js';
+import virtualallocGranularity from './virtualalloc-granularity.js';
+
+export const rules: readonly GranuleRule<string, any[]>[] = [
+  virtualallocGranularity,
+  largePageSize,
+  mapviewGranularity,
+  unresolvedAllocationSize,
+];
+
+export const rulesById: ReadonlyMap<string, GranuleRule<string, any[]>> = new Map(rules.map((r) => [r.name, r]));

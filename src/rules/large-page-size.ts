@@ -1,0 +1,58 @@
+import { createRule } from './create-rule.js';
+import { formatLike, hex, humanBytes, roundUp } from './sizes.js';
+
+const MEM_LARGE_PAGES = 0x20000000n;
+const TWO_MB = 2 * 1024 * 1024;
+
+export default createRule({
+  name: 'large-page-size',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'MEM_LARGE_PAGES allocations whose constant size is not a multiple of the large-page minimum',
+      recommended: true,
+    },
+    messages: {
+      notLargePageMultiple:
+        '{{api}} with MEM_LARGE_PAGES asks for {{size}} bytes ({{hex}}), not a multiple of the {{minimum}} large-page minimum; the call fails with ERROR_INVALID_PARAMETER',
+      roundUp: 'Ask for {{rounded}} bytes ({{roundedHex}}), the next multiple of {{minimum}}',
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          largePageMinimum: { type: 'integer', minimum: 4096, description: 'What GetLargePageMinimum() returns on the target (2 MB on x64 and ARM64).' },
+        },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{ largePageMinimum: TWO_MB }],
+    fixable: 'code',
+    hasSuggestions: true,
+    precision: 'very-high',
+    tags: ['memory', 'correctness', 'windows', 'large-pages'],
+    defaultLevel: 'error',
+  },
+  create(context) {
+    const minimum = BigInt(context.options[0]?.largePageMinimum ?? TWO_MB);
+    return {
+      AllocationCall(call) {
+        if (call.family !== 'reserve' || call.reserves === false || !call.size.value.known) return;
+        if (!call.flags?.value.known || !(call.flags.value.value & MEM_LARGE_PAGES)) return;
+        const size = call.size.value.value;
+        if (size <= 0n || size % minimum === 0n) return;
+        const rounded = roundUp(size, minimum);
+        const data = { api: call.api, size: size.toString(), hex: hex(size), minimum: humanBytes(minimum), rounded: rounded.toString(), roundedHex: hex(rounded) };
+        const range = call.size.sourceRange;
+        const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;
+        context.report({
+          node: call,
+          messageId: 'notLargePageMultiple',
+          data,
+          fix: range && literal ? (fixer) => fixer.replaceTextRange(range, literal) : null,
+          suggest: range ? [{ messageId: 'roundUp', data, fix: (fixer) => fixer.replaceTextRange(range, literal ?? hex(rounded)) }] : [],
+        });
+      },
+    };
+  },
+});

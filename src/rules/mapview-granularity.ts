@@ -1,0 +1,43 @@
+import { createRule } from './create-rule.js';
+import { hex, KB64, unusableBytes } from './sizes.js';
+
+export default createRule({
+  name: 'mapview-granularity',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'File views whose constant size or offset is not a multiple of the 64 KB allocation granularity',
+      recommended: true,
+    },
+    messages: {
+      viewWastesGranule: '{{api}} maps a view of {{size}} bytes ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
+      misalignedOffset:
+        '{{api}} maps at file offset {{offset}} ({{offsetHex}}), not a multiple of the 64 KB allocation granularity; the call fails with ERROR_MAPPED_ALIGNMENT',
+    },
+    schema: [],
+    defaultOptions: [],
+    precision: 'high',
+    tags: ['memory', 'performance', 'windows', 'file-mapping'],
+    defaultLevel: 'warn',
+  },
+  create(context) {
+    return {
+      AllocationCall(call) {
+        if (call.family !== 'mapview') return;
+        if (call.offset?.value.known && call.offset.value.value % KB64 !== 0n) {
+          const offset = call.offset.value.value;
+          context.report({ node: call, messageId: 'misalignedOffset', data: { api: call.api, offset: offset.toString(), offsetHex: hex(offset) } });
+        }
+        if (!call.size.value.known) return;
+        const size = call.size.value.value;
+        // size 0 maps the whole section
+        if (size <= 0n || size % KB64 === 0n) return;
+        context.report({
+          node: call,
+          messageId: 'viewWastesGranule',
+          data: { api: call.api, size: size.toString(), hex: hex(size), unusable: unusableBytes(size, 4096n).toString() },
+        });
+      },
+    };
+  },
+});

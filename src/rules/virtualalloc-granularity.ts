@@ -1,0 +1,57 @@
+import { createRule } from './create-rule.js';
+import { formatLike, hex, KB64, roundUp, unusableBytes } from './sizes.js';
+
+const MEM_LARGE_PAGES = 0x20000000n;
+
+export default createRule({
+  name: 'virtualalloc-granularity',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Reservations whose constant size is not a multiple of the 64 KB allocation granularity',
+      recommended: true,
+    },
+    messages: {
+      wastesGranule: '{{api}} reserves {{size}} bytes ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable',
+      wastesLastGranule: '{{api}} reserves {{size}} bytes ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
+      roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
+    },
+    schema: [],
+    defaultOptions: [],
+    fixable: 'code',
+    hasSuggestions: true,
+    precision: 'very-high',
+    tags: ['memory', 'performance', 'windows', 'address-space'],
+    defaultLevel: 'error',
+  },
+  create(context) {
+    return {
+      AllocationCall(call) {
+        if (call.family !== 'reserve' || call.reserves !== true || !call.size.value.known) return;
+        // MEM_LARGE_PAGES calls have their own, stricter rule (large-page-size)
+        if (call.flags?.value.known && call.flags.value.value & MEM_LARGE_PAGES) return;
+        const size = call.size.value.value;
+        if (size <= 0n || size % KB64 === 0n) return;
+        const unusable = unusableBytes(size, 4096n);
+        const rounded = roundUp(size, KB64);
+        const data = {
+          api: call.api,
+          size: size.toString(),
+          hex: hex(size),
+          unusable: unusable.toString(),
+          rounded: rounded.toString(),
+          roundedHex: hex(rounded),
+        };
+        const range = call.size.sourceRange;
+        const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;
+        context.report({
+          node: call,
+          messageId: size < KB64 ? 'wastesGranule' : 'wastesLastGranule',
+          data,
+          fix: range && literal ? (fixer) => fixer.replaceTextRange(range, literal) : null,
+          suggest: range ? [{ messageId: 'roundUp', data, fix: (fixer) => fixer.replaceTextRange(range, literal ?? hex(rounded)) }] : [],
+        });
+      },
+    };
+  },
+});
