@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from './evaluate.js';
 import { MacroTable, parseDefine } from './macros.js';
-import type { TargetModel } from './target.js';
+import { targetModel, type TargetModel } from './target.js';
 
 export interface Directive {
   /** 1-based line of the `#`. */
@@ -156,6 +156,12 @@ export function preprocess(file: string, text: string, options: PreprocessOption
   for (const [name, value] of Object.entries(options.model.predefined)) {
     const def = parseDefine(`${name} ${value}`, '<built-in>', 0);
     if (def) macros.define(def, 0, true);
+  }
+  // what another target predefines is certainly not defined on this one (_WIN64 on x86, ...)
+  for (const other of ['x64', 'x86', 'arm64'] as const) {
+    for (const name of Object.keys(targetModel(other).predefined)) {
+      if (!(name in options.model.predefined)) macros.undefine(name, 0, true);
+    }
   }
   if (options.cplusplus === true) macros.define(parseDefine('__cplusplus 201703L', '<built-in>', 0)!, 0, true);
   if (options.cplusplus === false) macros.undefine('__cplusplus', 0, true);

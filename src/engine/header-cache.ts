@@ -1,0 +1,35 @@
+import * as fs from 'node:fs';
+import { scanDirectives, type Directive } from './preprocess.js';
+import { decode } from './source.js';
+
+/** Caches header text and directive scans for the whole run. */
+export class HeaderCache {
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly directives = new Map<string, Directive[]>();
+
+  read = (file: string): string | undefined => {
+    if (this.texts.has(file)) return this.texts.get(file);
+    let text: string | undefined;
+    try {
+      const bytes = fs.readFileSync(file);
+      const decoded = decode(bytes);
+      text = decoded.ok ? decoded.text : undefined;
+    } catch {
+      text = undefined;
+    }
+    this.texts.set(file, text);
+    return text;
+  };
+
+  directivesOf = (file: string, text: string): Directive[] => {
+    let list = this.directives.get(file);
+    if (!list) this.directives.set(file, (list = scanDirectives(text)));
+    return list;
+  };
+
+  /** Forgets a header (it changed on disk). */
+  invalidate(file: string): void {
+    this.texts.delete(file);
+    this.directives.delete(file);
+  }
+}
