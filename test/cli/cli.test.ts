@@ -1,0 +1,117 @@
+// The built binary, as a user runs it.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+let dir: string;
+
+beforeAll(() => {
+  expect(fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first (npm test does)').toBe(true);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-cli-'));
+  fs.writeFileSync(
+    path.join(dir, 'leak.c'),
+    ['#include <windows.h>', 'void *f(void) {', '    return VirtualAlloc(NULL, 16384, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);', '}', ''].join('\n'),
+  );
+  fs.writeFileSync(path.join(dir, 'clean.c'), '#include <windows.h>\nvoid *g(void) { return VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }\n');
+});
+
+describe('granule CLI', () => {
+  it('lists the findings of examples/ and exits 1', () => {
+    const r = runCli(['examples/']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('examples/fourkbleak/fourkbleak.c');
+    expect(r.stdout).toContain('11:12  error  VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity');
+    expect(r.stdout).toContain('35:13  error  VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable  virtualalloc-granularity');
+    expect(r.stdout).toContain('examples/fourkbleak/arena.c');
+    expect(r.stdout).toMatch(/✖ 4 problems \(4 errors, 0 warnings\)/);
+  });
+
+  it('prints the seed example message in compact format', () => {
+    const r = runCli(['--format', 'compact', 'leak.c'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      'leak.c:3:12: error: VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
+  });
+
+  it('exits 0 on clean code', () => {
+    const r = runCli(['clean.c'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('no problems in 1 file');
+  });
+
+  it('writes JSON with exact values', () => {
+    const r = runCli(['--format', 'json', 'leak.c'], { cwd: dir });
+    const report = JSON.parse(r.stdout);
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({
+      ruleId: 'virtualalloc-granularity',
+      severity: 'error',
+      path: 'leak.c',
+      range: { start: { line: 3, column: 12 }, end: { line: 3, column: 79 } },
+      properties: { api: 'VirtualAlloc', size: '16384', unusable: '49152' },
+    });
+  });
+
+  it('writes SARIF to --output', () => {
+    const out = path.join(dir, 'out.sarif');
+    const r = runCli(['--format', 'sarif', '--output', out, '.'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    const log = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(log.version).toBe('2.1.0');
+    const result = log.runs[0].results[0];
+    expect(result.ruleId).toBe('virtualalloc-granularity');
+    expect(result.locations[0].physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'leak.c', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 3, startColumn: 12, endLine: 3, endColumn: 79 },
+    });
+    expect(result.properties).toMatchObject({ size: '16384', unusable: '49152' });
+  });
+
+  it('applies --target, -D and -I', () => {
+    const inc = path.join(dir, 'inc');
+    fs.mkdirSync(inc, { recursive: true });
+    fs.writeFileSync(path.join(inc, 'sizes.h'), '#define BLOCK (PAGES * 4096)\n');
+    fs.writeFileSync(
+      path.join(dir, 'flags.c'),
+      '#include <sizes.h>\nvoid h(void) {\n  VirtualAlloc(NULL, BLOCK, MEM_RESERVE, PAGE_NOACCESS);\n  VirtualAlloc(NULL, sizeof(void *) * 8192, MEM_RESERVE, PAGE_NOACCESS);\n}\n',
+    );
+    const withDefine = runCli(['--format', 'compact', '-I', 'inc', '-D', 'PAGES=3', 'flags.c'], { cwd: dir });
+    expect(withDefine.stdout).toContain('flags.c:3:3: error: VirtualAlloc reserves 12288 bytes');
+    expect(withDefine.stdout).not.toContain('flags.c:4:');
+    const x86 = runCli(['--format', 'compact', '--target', 'x86', '-I', 'inc', '-DPAGES=16', 'flags.c'], { cwd: dir });
+    expect(x86.stdout).toBe('flags.c:4:3: error: VirtualAlloc reserves 32768 bytes (0x8000); 32768 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+  });
+
+  it('reports usage errors with exit 2 and one line', () => {
+    const bad = runCli(['--format', 'xml', '.'], { cwd: dir });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('granule: unknown format "xml" (expected one of: stylish, compact, json, sarif, github)\n');
+    const unknown = runCli(['--frobnicate'], { cwd: dir });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^granule: Unknown option '--frobnicate'/);
+    const target = runCli(['--target', 'mips', '.'], { cwd: dir });
+    expect(target.status).toBe(2);
+    expect(target.stderr).toBe('granule: unknown target "mips" (expected x64, x86 or arm64)\n');
+  });
+
+  it('keeps other files when a path is missing', () => {
+    const r = runCli(['--format', 'compact', 'missing.c', 'leak.c'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('missing.c:1:1: error: missing.c: no such file or directory [missing-path]');
+    expect(r.stdout).toContain('leak.c:3:12: error: VirtualAlloc reserves 16384 bytes');
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('prints --version and --help', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(runCli(['--version']).stdout).toBe(`${pkg.version}\n`);
+    const help = runCli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: granule [options] [paths...]');
+  });
+});
