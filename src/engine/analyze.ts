@@ -62,6 +62,11 @@ export interface ProjectFacts {
 
 export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   language?: Language;
+  /**
+   * Incremental re-parse (language server): given the text about to be parsed, returns the previous tree already
+   * adjusted with `tree.edit`, so tree-sitter reuses its unchanged parts.
+   */
+  previousTree?: (parsedText: string, language: Language) => Tree | undefined;
 }
 
 export interface FileAnalysis {
@@ -84,7 +89,7 @@ export function analyzeFile(file: string, text: string, options: AnalysisOptions
   const pre = preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
   const definedHere = new Set(pre.macros.names());
   const parsedText = neutralize(blankRanges(text, pre.blank), definedHere);
-  const tree = parse(parsedText, language);
+  const tree = parse(parsedText, language, options.previousTree?.(parsedText, language));
   const lines = new LineMap(text);
   const analyzer = new FileAnalyzer(file, text, parsedText, tree, lines, pre, options.model, project, language);
   const calls = analyzer.findCalls();

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../rules/index.js';
-import { analyzeFile, type FileAnalysis, type WrapperModel } from './analyze.js';
+import { analyzeFile, type AnalysisOptions, type FileAnalysis, type WrapperModel } from './analyze.js';
 import { API_NEEDLES } from './apis.js';
 import { discoverFiles } from './discover.js';
 import { HeaderCache } from './header-cache.js';
@@ -32,7 +32,15 @@ export function defaultLintOptions(cwd = process.cwd()): LintOptions {
 }
 
 /** Analyses one file's text with the wrappers known so far. */
-export function analyzeText(file: string, text: string, options: LintOptions, wrappers: ReadonlyMap<string, WrapperModel>, headers: HeaderCache): FileAnalysis {
+export function analyzeText(
+  file: string,
+  text: string,
+  options: LintOptions,
+  wrappers: ReadonlyMap<string, WrapperModel>,
+  headers: HeaderCache,
+  /** The language server's incremental re-parse hook (see AnalysisOptions). */
+  previousTree?: AnalysisOptions['previousTree'],
+): FileAnalysis {
   return analyzeFile(
     file,
     text,
@@ -44,6 +52,7 @@ export function analyzeText(file: string, text: string, options: LintOptions, wr
       forceIncludes: options.forceIncludes.map((p) => path.resolve(options.cwd, p)),
       readFile: headers.read,
       directivesOf: headers.directivesOf,
+      previousTree,
     },
     { wrappers },
   );

@@ -1,6 +1,15 @@
 // The one place rules are defined. A rule is ESLint-shaped — `{ meta, create(context) }` with messages,
 // schema and default options — so the same object runs in granule's engine and inside ESLint.
+//
+// What comes from where:
+// - `RuleCreator` (@typescript-eslint/utils/eslint-utils) is the runtime convention: `createRule({ name, meta, create })`,
+//   `meta.docs.url` derived from the name, and `create(context, optionsWithDefault)` with `meta.defaultOptions` merged in.
+// - Its TypeScript types describe TS-ESTree nodes and the JavaScript SourceCode, which granule rules never see (they
+//   visit `AllocationCall` objects), so the types below are granule's own: a subset of @eslint/core's `RuleContext`.
+//   `src/eslint/rules.ts` checks at compile time that every rule is a valid @eslint/plugin-kit `CustomRuleDefinitionType`
+//   for granule's language, the way @eslint/json and @eslint/css type their rules.
 
+import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 import type { AllocationCall } from '../engine/analyze.js';
 
 export const DOCS_BASE = 'https://github.com/granule-lint/granule/blob/main/docs/rules/';
@@ -45,6 +54,7 @@ export interface ReportDescriptor<MessageIds extends string> {
   suggest?: { messageId: MessageIds; data?: Record<string, string>; fix: (fixer: RuleFixer) => Fix | Fix[] | null }[];
 }
 
+/** The part of ESLint's rule context granule rules use; granule's engine and ESLint both provide it. */
 export interface RuleContext<MessageIds extends string, Options extends unknown[]> {
   id: string;
   options: Options;
@@ -66,18 +76,18 @@ export interface GranuleRule<MessageIds extends string = string, Options extends
 type RuleSpec<M extends string, O extends unknown[]> = {
   name: string;
   meta: Omit<RuleMeta<M, O>, 'docs' | 'languages'> & { docs: Omit<RuleDocs, 'url'> };
-  create(context: RuleContext<M, O>): RuleVisitor;
+  /** `options` is `context.options` with `meta.defaultOptions` merged in (RuleCreator's convention). */
+  create(context: RuleContext<M, O>, options: O): RuleVisitor;
 };
 
-/** Like typescript-eslint's `RuleCreator(name => url)`: fills in the docs URL and the languages. */
+export const ruleDocsUrl = (name: string): string => `${DOCS_BASE}${name}.md`;
+
+// RuleCreator's declared parameter type is the TS-ESTree rule; its runtime is language-neutral (see the header).
+const createNamedRule = RuleCreator(ruleDocsUrl) as unknown as <M extends string, O extends unknown[]>(
+  spec: RuleSpec<M, O> & { meta: { languages: string[] } },
+) => GranuleRule<M, O>;
+
+/** typescript-eslint's `RuleCreator(name => url)` convention; also declares the languages the rule runs on in ESLint. */
 export function createRule<M extends string, O extends unknown[]>(spec: RuleSpec<M, O>): GranuleRule<M, O> {
-  return {
-    name: spec.name,
-    meta: {
-      ...spec.meta,
-      docs: { ...spec.meta.docs, url: `${DOCS_BASE}${spec.name}.md` },
-      languages: ['granule/c', 'granule/cpp'],
-    },
-    create: spec.create,
-  };
+  return createNamedRule({ ...spec, meta: { ...spec.meta, languages: ['granule/c', 'granule/cpp'] } });
 }
