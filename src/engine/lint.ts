@@ -38,8 +38,8 @@ export function analyzeText(
   options: LintOptions,
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
-  /** The language server's incremental re-parse hook (see AnalysisOptions). */
-  previousTree?: AnalysisOptions['previousTree'],
+  /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
+  extra: Pick<AnalysisOptions, 'language' | 'previousTree'> = {},
 ): FileAnalysis {
   return analyzeFile(
     file,
@@ -52,7 +52,7 @@ export function analyzeText(
       forceIncludes: options.forceIncludes.map((p) => path.resolve(options.cwd, p)),
       readFile: headers.read,
       directivesOf: headers.directivesOf,
-      previousTree,
+      ...extra,
     },
     { wrappers },
   );
