@@ -1,0 +1,248 @@
+// Totals and the granule map of a runtime report, in the terms VMMap uses:
+// reserved, committed and unusable bytes, and every 64 KB granule's pages.
+
+import { commitsOf, roundUp, type ShimRecord } from './report.js';
+
+const PAGE = 0x1000n;
+const GRANULE = 0x10000n;
+const PAGES_PER_GRANULE = 16;
+
+/** Page states in a granule's `pages` string, one character per 4 KB page. */
+export const PAGE_STATE = { free: '.', reserved: 'r', committed: 'c', unusable: 'u' } as const;
+export type GranuleState = keyof typeof PAGE_STATE;
+
+export interface SizeCount {
+  size: bigint;
+  count: number;
+}
+
+/** All the calls made at one place in the source (or, before symbolisation, at one return address). */
+export interface CallSite {
+  /** "file:line" or, for records with no source location, the first stack entry. */
+  key: string;
+  api: string;
+  file: string;
+  line: number;
+  func: string;
+  calls: number;
+  failedCalls: number;
+  wastingCalls: number;
+  /** Distinct sizes, most frequent first. */
+  sizes: SizeCount[];
+  reservedBytes: bigint;
+  unusableBytes: bigint;
+  /** Stack of the first wasting call (or of the first call). */
+  stack: string[];
+  /** Symbolised frames of that stack, "file:line func" where known. */
+  frames: string[];
+}
+
+export interface GranuleCell {
+  kind: 'granule';
+  /** Base address of the granule (a multiple of 64 KB). */
+  address: bigint;
+  /** 16 characters, one per 4 KB page: see PAGE_STATE. */
+  pages: string;
+  state: GranuleState;
+  /** Call site (CallSite.key) of the reservation that owns the granule. */
+  site: string;
+}
+
+export interface GapCell {
+  kind: 'gap';
+  address: bigint;
+  /** Free (unrecorded) granules between two recorded ones. */
+  granules: bigint;
+}
+
+export type MapCell = GranuleCell | GapCell;
+
+export interface ProcessMap {
+  pid: number;
+  cells: MapCell[];
+  /** Granules with a recorded page. */
+  granules: number;
+  /** Granules left out of `cells` because of the limit. */
+  omitted: number;
+  committedPages: number;
+  reservedPages: number;
+  unusablePages: number;
+}
+
+export interface RuntimeSummary {
+  records: number;
+  /** Calls that reserve address space (successful or not). */
+  reservations: number;
+  failedCalls: number;
+  wastingCalls: number;
+  /** Sum over successful reservations of their page-rounded size. */
+  reservedBytes: bigint;
+  /** Bytes committed by the recorded calls (reservations with MEM_COMMIT, commits, views). */
+  committedBytes: bigint;
+  /** Sum of the unusable tails: what VMMap shows as Unusable. */
+  unusableBytes: bigint;
+  /** Calls per API. */
+  apis: Record<string, number>;
+  /** Call sites, most unusable bytes first. */
+  callSites: CallSite[];
+  processes: ProcessMap[];
+}
+
+export interface SummaryOptions {
+  /** Granules kept per process in the map (default 8192). */
+  maxGranules?: number;
+}
+
+/** The site key of a record: its source location, or its first return address. */
+export function siteKey(r: ShimRecord): string {
+  if (r.file && r.line > 0) return `${r.file}:${r.line}`;
+  const f = r.frames[0];
+  if (f?.file && f.line) return `${f.file}:${f.line}`;
+  return r.stack[0] ?? `${r.api} (no location)`;
+}
+
+function frameText(r: ShimRecord): string[] {
+  return r.frames.map((f, i) => {
+    if (f.file && f.line) return `${f.file}:${f.line}${f.func ? ` ${f.func}` : ''}`;
+    return r.stack[i] ?? '?';
+  });
+}
+
+/** Base and end (page-rounded) of the region a successful reservation or commit covers. */
+export function regionOf(r: ShimRecord): { base: bigint; end: bigint } | undefined {
+  if (r.result === 0n) return undefined;
+  const start = r.address !== 0n ? r.address : r.result;
+  const end = roundUp(start + r.size, PAGE);
+  if (r.reserve) return { base: r.result - (r.result % GRANULE), end };
+  return { base: start - (start % PAGE), end };
+}
+
+export function summarize(records: ShimRecord[], opts: SummaryOptions = {}): RuntimeSummary {
+  const maxGranules = opts.maxGranules ?? 8192;
+  const sum: RuntimeSummary = {
+    records: records.length,
+    reservations: 0,
+    failedCalls: 0,
+    wastingCalls: 0,
+    reservedBytes: 0n,
+    committedBytes: 0n,
+    unusableBytes: 0n,
+    apis: {},
+    callSites: [],
+    processes: [],
+  };
+  const sites = new Map<string, CallSite & { sizeMap: Map<bigint, number> }>();
+  const maps = new Map<number, Map<bigint, { pages: string[]; site: string }>>();
+
+  for (const r of records) {
+    sum.apis[r.api] = (sum.apis[r.api] ?? 0) + 1;
+    const failed = r.result === 0n;
+    if (failed) sum.failedCalls++;
+    if (r.reserve) sum.reservations++;
+    if (r.unusable > 0n) sum.wastingCalls++;
+    sum.unusableBytes += r.unusable;
+    const region = regionOf(r);
+    if (region && r.reserve) sum.reservedBytes += region.end - region.base;
+    if (region && (commitsOf(r.flags) || !r.reserve)) sum.committedBytes += region.end - region.base;
+
+    const key = siteKey(r);
+    let site = sites.get(key);
+    if (!site) {
+      const f0 = r.frames[0];
+      site = {
+        key,
+        api: r.api,
+        file: r.file || f0?.file || '',
+        line: r.line || f0?.line || 0,
+        func: r.func || f0?.func || '',
+        calls: 0,
+        failedCalls: 0,
+        wastingCalls: 0,
+        sizes: [],
+        sizeMap: new Map(),
+        reservedBytes: 0n,
+        unusableBytes: 0n,
+        stack: r.stack,
+        frames: frameText(r),
+      };
+      sites.set(key, site);
+    }
+    site.calls++;
+    if (failed) site.failedCalls++;
+    if (r.unusable > 0n) {
+      if (site.wastingCalls === 0) {
+        site.stack = r.stack;
+        site.frames = frameText(r);
+      }
+      site.wastingCalls++;
+    }
+    site.unusableBytes += r.unusable;
+    if (region && r.reserve) site.reservedBytes += region.end - region.base;
+    site.sizeMap.set(r.size, (site.sizeMap.get(r.size) ?? 0) + 1);
+
+    if (region) paint(maps, r, region, key);
+  }
+
+  sum.callSites = [...sites.values()]
+    .map(({ sizeMap, ...s }) => ({
+      ...s,
+      sizes: [...sizeMap].map(([size, count]) => ({ size, count })).sort((a, b) => b.count - a.count || (a.size < b.size ? -1 : 1)),
+    }))
+    .sort((a, b) => (b.unusableBytes > a.unusableBytes ? 1 : b.unusableBytes < a.unusableBytes ? -1 : b.calls - a.calls || a.key.localeCompare(b.key)));
+
+  for (const [pid, granules] of [...maps].sort((a, b) => a[0] - b[0])) sum.processes.push(toProcessMap(pid, granules, maxGranules));
+  return sum;
+}
+
+/** Paints the pages of one call into the process's granule map. A later reservation over the same
+ * addresses replaces an earlier one (the address was released in between: releases are not recorded). */
+function paint(maps: Map<number, Map<bigint, { pages: string[]; site: string }>>, r: ShimRecord, region: { base: bigint; end: bigint }, key: string): void {
+  let map = maps.get(r.pid);
+  if (!map) maps.set(r.pid, (map = new Map()));
+  const fresh = (): { pages: string[]; site: string } => ({ pages: Array<string>(PAGES_PER_GRANULE).fill(PAGE_STATE.free), site: key });
+  const set = (page: bigint, state: string, own: boolean) => {
+    const g = page - (page % GRANULE);
+    let cell = map.get(g);
+    if (!cell) map.set(g, (cell = fresh()));
+    if (own) cell.site = key;
+    cell.pages[Number((page - g) / PAGE)] = state;
+  };
+  if (r.reserve) {
+    const committed = commitsOf(r.flags);
+    const tail = roundUp(region.end, GRANULE);
+    // a fresh reservation owns every granule it spans: clear them first
+    for (let g = region.base; g < tail; g += GRANULE) map.set(g, { ...fresh(), site: key });
+    for (let p = region.base; p < region.end; p += PAGE) set(p, committed ? PAGE_STATE.committed : PAGE_STATE.reserved, true);
+    for (let p = region.end; p < tail; p += PAGE) set(p, PAGE_STATE.unusable, true);
+  } else if (commitsOf(r.flags)) {
+    for (let p = region.base; p < region.end; p += PAGE) set(p, PAGE_STATE.committed, false);
+  }
+}
+
+export function stateOf(pages: string): GranuleState {
+  if (pages.includes(PAGE_STATE.committed)) return 'committed';
+  if (pages.includes(PAGE_STATE.reserved)) return 'reserved';
+  if (pages.includes(PAGE_STATE.unusable)) return 'unusable';
+  return 'free';
+}
+
+function toProcessMap(pid: number, granules: Map<bigint, { pages: string[]; site: string }>, max: number): ProcessMap {
+  const addresses = [...granules.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: ProcessMap = { pid, cells: [], granules: addresses.length, omitted: Math.max(0, addresses.length - max), committedPages: 0, reservedPages: 0, unusablePages: 0 };
+  for (const g of granules.values()) {
+    for (const p of g.pages) {
+      if (p === PAGE_STATE.committed) out.committedPages++;
+      else if (p === PAGE_STATE.reserved) out.reservedPages++;
+      else if (p === PAGE_STATE.unusable) out.unusablePages++;
+    }
+  }
+  let prev: bigint | undefined;
+  for (const address of addresses.slice(0, max)) {
+    if (prev !== undefined && address - prev > GRANULE) out.cells.push({ kind: 'gap', address: prev + GRANULE, granules: (address - prev) / GRANULE - 1n });
+    const cell = granules.get(address)!;
+    const pages = cell.pages.join('');
+    out.cells.push({ kind: 'granule', address, pages, state: stateOf(pages), site: cell.site });
+    prev = address;
+  }
+  return out;
+}
