@@ -7,7 +7,9 @@ import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } fro
 import { isTarget } from '../engine/target.js';
 import type { Report } from '../engine/types.js';
 import { toolVersion } from '../engine/version.js';
+import { applyBaseline, BaselineError, baselineText, readBaseline } from '../formats/baseline.js';
 import { formatters } from '../formats/index.js';
+import { findingFingerprints, formatSarif } from '../formats/sarif.js';
 import { rulesById } from '../rules/index.js';
 
 export interface Io {
@@ -33,6 +35,10 @@ Options:
       --rule ID:LEVEL     set a rule's level (off, warn, error)
       --quiet             report errors only
       --max-warnings N    exit 1 when there are more than N warnings
+      --baseline FILE     report only findings whose fingerprints are not in FILE (a SARIF log)
+      --write-baseline FILE  record this run's findings in FILE as the accepted baseline (exit 0)
+      --category ID       SARIF: code scanning category (runAutomationDetails.id)
+      --sarif-include-suppressed  SARIF: keep findings disabled in the source (code scanning shows them as open)
       --no-color          plain output (also: NO_COLOR)
   -v, --version           print the version
   -h, --help              print this help
@@ -53,6 +59,10 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
   'max-warnings': { type: 'string' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
+  category: { type: 'string' },
+  'sarif-include-suppressed': { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
@@ -112,10 +122,36 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings expects a whole number, got "${values['max-warnings']}"`);
   }
 
-  const report = await lintPaths(positionals, options);
+  if (format !== 'sarif' && (values.category !== undefined || values['sarif-include-suppressed'])) {
+    throw new UsageError(`--${values.category !== undefined ? 'category' : 'sarif-include-suppressed'} applies to --format sarif only`);
+  }
+  let known: Set<string> | undefined;
+  try {
+    if (values.baseline !== undefined) known = readBaseline(path.resolve(io.cwd, values.baseline));
+  } catch (e) {
+    if (e instanceof BaselineError) throw new UsageError(e.message);
+    throw e;
+  }
+
+  const linted = await lintPaths(positionals, options);
+  // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
+  const prints = findingFingerprints(linted);
+  if (values['write-baseline'] !== undefined) {
+    writeAtomically(path.resolve(io.cwd, values['write-baseline']), baselineText(linted, prints));
+    const n = linted.findings.filter((f) => !f.suppressed).length;
+    io.stderr.write(`granule: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
+  }
+  const baselined = known ? applyBaseline(linted, known, prints) : { report: linted, matched: 0 };
+  const report = baselined.report;
+  if (known) report.notices = [...report.notices, { level: 'note', code: 'baseline', message: `${baselined.matched} finding${baselined.matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${baselined.matched === 1 ? 'is' : 'are'} not reported` }];
   const shown: Report = values.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
   const color = !values['no-color'] && !io.env.NO_COLOR && (values.color ?? (format === 'stylish' && !values.output && !!io.stdout.isTTY));
-  const text = formatter(shown, { color });
+  let text: string;
+  if (format === 'sarif') {
+    const out = formatSarif(shown, { category: values.category, includeSuppressed: values['sarif-include-suppressed'], fingerprints: prints });
+    text = out.text;
+    for (const w of out.warnings) io.stderr.write(`granule: ${w}\n`);
+  } else text = formatter(shown, { color });
   if (values.output) writeAtomically(path.resolve(io.cwd, values.output), text);
   else io.stdout.write(text);
   // notices go to stderr when stdout carries a machine format
@@ -123,6 +159,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     for (const n of report.notices) if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? path.relative(io.cwd, n.file) + ': ' : ''}${n.message}\n`);
   }
   if (report.usageError) return 2;
+  // every finding of this run is now in the baseline just written: none is new
+  if (values['write-baseline'] !== undefined) return 0;
   const active = report.findings.filter((f) => !f.suppressed);
   if (active.some((f) => f.severity === 'error')) return 1;
   const warnings = active.filter((f) => f.severity === 'warn').length;

@@ -1,4 +1,5 @@
 // GitHub Actions workflow commands: each finding becomes an annotation on the pull request.
+// Suppressed findings are left out; notes are left out (annotations are for what needs attention).
 
 import { relativePath, type Formatter } from './common.js';
 
@@ -28,8 +29,12 @@ export const github: Formatter = (report) => {
   }
   for (const n of report.notices) {
     if (n.level === 'note') continue;
-    const file = n.file ? ` file=${escapeProperty(relativePath(report, n.file))}` : '';
-    lines.push(`::${n.level === 'error' ? 'error' : 'warning'}${file}::${escapeData(n.message)}`);
+    const props = [
+      ...(n.file ? [`file=${escapeProperty(relativePath(report, n.file))}`] : []),
+      ...(n.file && n.line ? [`line=${n.line}`] : []),
+      `title=${escapeProperty(`granule(${n.code})`)}`,
+    ];
+    lines.push(`::${n.level === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(n.message)}`);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 };
