@@ -63,9 +63,10 @@ export interface RuleContext<MessageIds extends string, Options extends unknown[
   report(descriptor: ReportDescriptor<MessageIds>): void;
 }
 
-export interface RuleVisitor {
+// a type alias, not an interface, so it fits ESLint's `Record<string, listener>` visitor type
+export type RuleVisitor = {
   AllocationCall?(call: AllocationCall): void;
-}
+};
 
 export interface GranuleRule<MessageIds extends string = string, Options extends unknown[] = unknown[]> {
   name: string;

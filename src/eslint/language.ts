@@ -1,0 +1,71 @@
+// The ESLint language objects `granule/c` and `granule/cpp` (ESLint's languages API, as @eslint/json and
+// @eslint/css implement it). `parse` runs granule's whole per-file analysis; rules then visit its AllocationCalls.
+
+import type { File, Language, OkParseResult, ParseResult } from '@eslint/core';
+import * as path from 'node:path';
+import type { FileAnalysis } from '../engine/analyze.js';
+import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
+import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse.js';
+import { type GranuleLanguageOptions, validateLanguageOptions } from './language-options.js';
+import { analyzeSingleFile, StatCheckedHeaderCache } from './single-file.js';
+import { GranuleSourceCode } from './source-code.js';
+import { toPlainTree, visitorKeysFor, type TranslationUnit } from './syntax-tree.js';
+
+export type GranuleParseResult = OkParseResult<TranslationUnit> & { analysis: FileAnalysis };
+
+/** Headers are shared by every file ESLint lints in this process, and re-read when they change on disk. */
+const headers = new StatCheckedHeaderCache();
+
+export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageOptions; Code: GranuleSourceCode; RootNode: TranslationUnit; Node: object }> {
+  readonly fileType = 'text' as const;
+  /** Lines from 1 and columns from 0, as ESLint's JavaScript does (ESLint still prints columns from 1). */
+  readonly lineStart = 1 as const;
+  readonly columnStart = 0 as const;
+  readonly nodeTypeKey = 'type';
+  readonly defaultLanguageOptions: GranuleLanguageOptions = { target: 'x64' };
+  readonly visitorKeys: Record<string, string[]>;
+
+  constructor(readonly dialect: Grammar) {
+    this.visitorKeys = visitorKeysFor(dialect);
+  }
+
+  validateLanguageOptions(options: GranuleLanguageOptions): void {
+    validateLanguageOptions(options);
+  }
+
+  parse(file: File, context: { languageOptions?: GranuleLanguageOptions }): ParseResult<TranslationUnit> {
+    const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
+    const name = file.physicalPath || file.path;
+    try {
+      const analysis = analyzeSingleFile({
+        file: path.resolve(name),
+        text,
+        options: lintOptions(context.languageOptions ?? {}),
+        headers,
+        // the extension decides the grammar as in the CLI; a name without one takes this language's
+        language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
+      });
+      const ast = toPlainTree(analysis.tree, text, analysis.lines);
+      const result: GranuleParseResult = { ok: true, ast, analysis };
+      return result;
+    } catch (e) {
+      return { ok: false, errors: [{ message: `granule could not analyse this file: ${(e as Error).message}`, line: 1, column: 0 }] };
+    }
+  }
+
+  createSourceCode(file: File, parseResult: OkParseResult<TranslationUnit>): GranuleSourceCode {
+    const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
+    const { analysis } = parseResult as GranuleParseResult;
+    return new GranuleSourceCode({ text, ast: parseResult.ast, analysis, visitorKeys: this.visitorKeys });
+  }
+}
+
+function lintOptions(languageOptions: GranuleLanguageOptions): LintOptions {
+  const options = defaultLintOptions(process.cwd());
+  if (languageOptions.target) options.target = languageOptions.target;
+  if (languageOptions.defines) options.defines = { ...languageOptions.defines };
+  if (languageOptions.undefines) options.undefines = [...languageOptions.undefines];
+  if (languageOptions.includePaths) options.includePaths = [...languageOptions.includePaths];
+  if (languageOptions.forceIncludes) options.forceIncludes = [...languageOptions.forceIncludes];
+  return options;
+}

@@ -1,0 +1,30 @@
+// granule's rules as ESLint rules: the very objects the CLI runs (src/rules), checked here against ESLint's rule
+// type for this language. No second implementation.
+
+import type { CustomRuleDefinitionType } from '@eslint/plugin-kit';
+import type { AllocationCall } from '../engine/analyze.js';
+import type { GranuleRule, RuleDocs } from '../rules/create-rule.js';
+import { rules } from '../rules/index.js';
+import type { GranuleLanguageOptions } from './language-options.js';
+import type { GranuleNode, GranuleSourceCode } from './source-code.js';
+import type { CNode } from './syntax-tree.js';
+
+/** Listeners a rule for granule's languages may return: AllocationCall, or any tree node type or selector. */
+export interface GranuleRuleVisitor {
+  [selector: string]: ((node: any, parent?: CNode) => void) | undefined;
+  AllocationCall?(call: AllocationCall): void;
+  'AllocationCall:exit'?(call: AllocationCall): void;
+}
+
+/** An ESLint rule for granule's languages, typed the way @eslint/json and @eslint/css type theirs. */
+export type GranuleRuleDefinition<MessageIds extends string = string, Options extends unknown[] = unknown[]> = CustomRuleDefinitionType<
+  { LangOptions: GranuleLanguageOptions; Code: GranuleSourceCode; Visitor: GranuleRuleVisitor; Node: GranuleNode },
+  { RuleOptions: Options; MessageIds: MessageIds; ExtRuleDocs: Omit<RuleDocs, 'url' | 'description'> }
+>;
+
+/** The compile-time proof that a granule rule is a valid ESLint rule for granule's languages (no cast). */
+export function asEslintRule<M extends string, O extends unknown[]>(rule: GranuleRule<M, O>): GranuleRuleDefinition<M, O> {
+  return rule;
+}
+
+export const eslintRules: Record<string, GranuleRuleDefinition<string, any[]>> = Object.fromEntries(rules.map((rule) => [rule.name, asEslintRule(rule)]));
