@@ -61,6 +61,11 @@ export function formatBytes(n: bigint): string {
 
 const hex = (n: bigint) => `0x${n.toString(16)}`;
 
+/** "1 call", "2 calls". */
+export function plural(n: number | bigint, noun: string): string {
+  return `${groupDigits(n)} ${noun}${n === 1 || n === 1n ? '' : 's'}`;
+}
+
 function sizesText(site: CallSite, max = 3): string {
   const parts = site.sizes.slice(0, max).map((s) => (s.count > 1 ? `${s.size}×${s.count}` : `${s.size}`));
   if (site.sizes.length > max) parts.push(`+${site.sizes.length - max} more`);
@@ -105,8 +110,8 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
   const maxCells = opts.maxCells ?? 4096;
   const out: string[] = [];
   out.push(
-    `${opts.title ?? 'granule runtime report'}: ${groupDigits(summary.records)} calls, ${groupDigits(summary.reservations)} reservations` +
-      `${summary.failedCalls ? ` (${groupDigits(summary.failedCalls)} failed calls)` : ''}, ${groupDigits(summary.wastingCalls)} leave unusable space`,
+    `${opts.title ?? 'granule runtime report'}: ${plural(summary.records, 'call')}, ${plural(summary.reservations, 'reservation')}` +
+      `${summary.failedCalls ? ` (${plural(summary.failedCalls, 'failed call')})` : ''}, ${groupDigits(summary.wastingCalls)} ${summary.wastingCalls === 1 ? 'leaves' : 'leave'} unusable space`,
   );
   out.push(`  reserved   ${formatBytes(summary.reservedBytes)}`);
   out.push(`  committed  ${formatBytes(summary.committedBytes)}`);
@@ -125,7 +130,7 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
   for (const p of summary.processes) {
     out.push('');
     out.push(
-      `Granule map of process ${p.pid}: ${groupDigits(p.granules)} granules (one character each: # committed, + reserved, % or * with an unusable tail, . free)`,
+      `Granule map of process ${p.pid}: ${plural(p.granules, 'granule')} (one character each: # committed, + reserved, % or * with an unusable tail, . free)`,
     );
     let row = '';
     let rowStart: bigint | undefined;
@@ -273,7 +278,7 @@ export function renderSvg(summary: RuntimeSummary, opts: RenderOptions = {}): st
     y += 24;
   }
   for (const p of summary.processes) {
-    parts.push(`<text class="process-title" x="0" y="${y + 12}" font-size="12" font-weight="600">process ${p.pid}: ${groupDigits(p.granules)} granules</text>`);
+    parts.push(`<text class="process-title" x="0" y="${y + 12}" font-size="12" font-weight="600">process ${p.pid}: ${plural(p.granules, 'granule')}</text>`);
     y += 20;
     const map = layoutMap(p, columns, maxCells, 0);
     parts.push(`<g class="granule-map" data-pid="${p.pid}" transform="translate(0,${y})">${map.body}</g>`);
@@ -347,7 +352,7 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
   const processes = summary.processes.map(
     (p) =>
       `<section class="process" data-pid="${p.pid}"><h2>Process ${p.pid}</h2>` +
-      `<p class="note">${groupDigits(p.granules)} granules: ${groupDigits(p.committedPages * 4)} KB committed, ${groupDigits(p.reservedPages * 4)} KB reserved, ${groupDigits(p.unusablePages * 4)} KB unusable. Each cell is one 64 KB granule, each small square one 4 KB page; dashed cells stand for free address space between recorded reservations.</p>` +
+      `<p class="note">${plural(p.granules, 'granule')}: ${groupDigits(p.committedPages * 4)} KB committed, ${groupDigits(p.reservedPages * 4)} KB reserved, ${groupDigits(p.unusablePages * 4)} KB unusable. Each cell is one 64 KB granule, each small square one 4 KB page; dashed cells stand for free address space between recorded reservations.</p>` +
       renderProcessSvg(p, opts) +
       '</section>',
   );

@@ -1,0 +1,156 @@
+// Shared by the runtime shim tests: build C fixtures, run them, read markers.
+
+import { execFile, execFileSync, type ExecFileOptions } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const shimRoot = path.join(repoRoot, 'shim');
+export const fixtureDir = path.join(repoRoot, 'test', 'shim', 'c');
+export const fixture = (name: string) => path.join(fixtureDir, name);
+
+/** Lines of the `@L:name` markers in a fixture. */
+export function markers(file: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      for (const m of text.matchAll(/@L:(\w+)/g)) out[m[1]!] = i + 1;
+    });
+  return out;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `granule-${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(cmd: string, args: string[], opts: ExecFileOptions = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', ...opts }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+export async function runOk(cmd: string, args: string[], opts: ExecFileOptions = {}): Promise<RunResult> {
+  const r = await run(cmd, args, opts);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}\n${r.stderr}${r.stdout}`);
+  return r;
+}
+
+/** Whether a program is on PATH. */
+export function have(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fails with a message naming the packages when a tool is missing (CI installs them). */
+export function requireTools(tools: Record<string, string>): void {
+  const missing = Object.entries(tools).filter(([cmd]) => !have(cmd));
+  if (missing.length)
+    throw new Error(
+      `missing ${missing.map(([c]) => c).join(', ')}: install with apt-get install -y --no-install-recommends ${[...new Set(missing.map(([, p]) => p))].join(' ')}`,
+    );
+}
+
+export const LINUX_FLAGS = ['-std=c99', '-O2', '-g', '-Wall', '-Wextra', '-Werror'];
+
+/** gcc with the Linux emulation; with the shim unless `shim` is false. */
+export async function buildLinux(out: string, sources: string[], opts: { shim?: boolean; cwd?: string; extra?: string[] } = {}): Promise<void> {
+  const shim = opts.shim ?? true;
+  const args = [
+    ...LINUX_FLAGS,
+    ...(shim ? [`-I${path.join(shimRoot, 'include')}`] : []),
+    `-I${path.join(shimRoot, 'linux')}`,
+    '-pthread',
+    ...(opts.extra ?? []),
+    '-o',
+    out,
+    ...sources,
+    ...(shim ? [path.join(shimRoot, 'granule_shim.c')] : []),
+    path.join(shimRoot, 'linux', 'win32_emul.c'),
+  ];
+  await runOk('gcc', args, { cwd: opts.cwd });
+}
+
+export const MINGW = 'x86_64-w64-mingw32-gcc';
+
+/** mingw-w64 build; with the shim header unless `shim` is false. */
+export async function buildMingw(out: string, sources: string[], opts: { shim?: boolean; cwd?: string; extra?: string[] } = {}): Promise<void> {
+  const shim = opts.shim ?? true;
+  const args = [
+    '-O2',
+    '-g',
+    '-Wall',
+    ...(shim ? [`-I${path.join(shimRoot, 'include')}`] : []),
+    ...(opts.extra ?? []),
+    '-o',
+    out,
+    ...sources,
+    ...(shim ? [path.join(shimRoot, 'granule_shim.c')] : []),
+  ];
+  await runOk(MINGW, args, { cwd: opts.cwd });
+}
+
+/** Builds granule_iathook.dll and granule-run.exe into dir. */
+export async function buildIatHook(dir: string): Promise<{ dll: string; launcher: string }> {
+  const dll = path.join(dir, 'granule_iathook.dll');
+  const launcher = path.join(dir, 'granule-run.exe');
+  await Promise.all([
+    runOk(MINGW, ['-O2', '-Wall', '-Wextra', '-shared', '-static-libgcc', '-o', dll, path.join(shimRoot, 'win', 'iathook.c'), `-Wl,--out-implib,${path.join(dir, 'libgranule_iathook.a')}`]),
+    runOk(MINGW, ['-O2', '-Wall', '-Wextra', '-municode', '-static-libgcc', '-o', launcher, path.join(shimRoot, 'win', 'granule-run.c')]),
+  ]);
+  return { dll, launcher };
+}
+
+/** A wine prefix shared by the test runs of this user, and a wineserver kept alive meanwhile. */
+export interface Wine {
+  env: NodeJS.ProcessEnv;
+  run(args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+  stop(): Promise<void>;
+}
+
+export async function startWine(): Promise<Wine> {
+  requireTools({ wine: 'wine wine64', wineserver: 'wine64', [MINGW]: 'gcc-mingw-w64-x86-64-win32' });
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  const prefix = path.join(os.tmpdir(), `granule-wine-${uid}`);
+  mkdirSync(prefix, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WINEPREFIX: prefix,
+    WINEDEBUG: '-all',
+    WINEDLLOVERRIDES: 'mscoree,mshtml=',
+    WINEARCH: 'win64',
+  };
+  delete env.DISPLAY;
+  // a persistent server first (exits 2 when one already runs: fine), then the prefix
+  await run('wineserver', ['-p', '90'], { env });
+  if (!existsSync(path.join(prefix, 'system.reg'))) await runOk('wineboot', ['-i'], { env, timeout: 240_000 });
+  return {
+    env,
+    run: (args, opts = {}) => run('wine', args, { cwd: opts.cwd, env: { ...env, ...opts.env }, timeout: 240_000 }),
+    stop: async () => {
+      await run('wineserver', ['-k'], { env });
+    },
+  };
+}
+
+/** A Linux path as wine sees it (the Z: drive maps /). */
+export const winePath = (p: string) => `Z:${p.replace(/\//g, '\\')}`;
