@@ -102,9 +102,11 @@ export function siteKey(r: ShimRecord): string {
 }
 
 function frameText(r: ShimRecord): string[] {
-  return r.frames.map((f, i) => {
+  return r.frames.map((f) => {
     if (f.file && f.line) return `${f.file}:${f.line}${f.func ? ` ${f.func}` : ''}`;
-    return r.stack[i] ?? '?';
+    if (f.offset !== undefined) return `${f.module}+0x${f.offset.toString(16)}${f.func ? ` ${f.func}` : ''}`;
+    if (f.address !== undefined) return `0x${f.address.toString(16)}`;
+    return f.module;
   });
 }
 

@@ -112,8 +112,10 @@ export function parseAddr2line(output: string): Map<bigint, { func: string; file
 }
 
 /**
- * Fills `frames[i].file/line/func` of the records' return addresses that lie in
- * `binary`; a record with no source location (IAT hook) takes its first frame's.
+ * Gives the records' return addresses that lie in `binary` a source location.
+ * `frames` is rebuilt: an address inside inlined code becomes one frame per
+ * inlined function, innermost first. A record with no source location (IAT
+ * hook) takes its first frame's.
  */
 export async function symbolizeRecords(records: ShimRecord[], opts: SymbolizeOptions): Promise<SymbolizeResult> {
   const notices: Notice[] = [];
@@ -134,14 +136,13 @@ export async function symbolizeRecords(records: ShimRecord[], opts: SymbolizeOpt
   const name = path.basename(binary);
   const same = (module: string) => (isPe ? module.toLowerCase() === name.toLowerCase() : module === name);
 
-  const wanted = new Map<bigint, StackFrame[]>();
+  const vaddrOf = (f: StackFrame): bigint | undefined =>
+    f.offset !== undefined && same(f.module) ? info.base + f.offset - 1n : undefined; // a return address: the call is the byte before
+  const wanted = new Set<bigint>();
   for (const r of records)
     for (const f of r.frames) {
-      if (f.offset === undefined || !same(f.module)) continue;
-      const vaddr = info.base + f.offset - 1n; // a return address: the call is the byte before
-      const list = wanted.get(vaddr);
-      if (list) list.push(f);
-      else wanted.set(vaddr, [f]);
+      const v = vaddrOf(f);
+      if (v !== undefined) wanted.add(v);
     }
   if (wanted.size === 0) {
     notices.push({ level: 'warning', file: binary, code: 'runtime-report', message: `no recorded return address lies in ${name}` });
@@ -156,8 +157,8 @@ export async function symbolizeRecords(records: ShimRecord[], opts: SymbolizeOpt
     });
     return { notices, symbolised: 0 };
   }
-  let symbolised = 0;
-  const addresses = [...wanted.keys()];
+  const chains = new Map<bigint, { func: string; file: string; line: number }[]>();
+  const addresses = [...wanted];
   for (let i = 0; i < addresses.length; i += 400) {
     const chunk = addresses.slice(i, i + 400);
     let output: string;
@@ -165,21 +166,28 @@ export async function symbolizeRecords(records: ShimRecord[], opts: SymbolizeOpt
       output = await run(tool, ['-a', '-f', '-i', '-C', '-e', binary, ...chunk.map((a) => `0x${a.toString(16)}`)]);
     } catch (e) {
       notices.push({ level: 'error', code: 'addr2line', message: `${tool} failed: ${(e as Error).message.split('\n')[0]}` });
-      return { notices, symbolised };
+      break;
     }
-    for (const [address, locations] of parseAddr2line(output)) {
-      const loc = locations.find((l) => l.file && l.line);
-      if (!loc) continue;
-      for (const f of wanted.get(address) ?? []) {
-        f.file = loc.file;
-        f.line = loc.line;
-        f.func = loc.func;
-        symbolised++;
+    for (const [address, locations] of parseAddr2line(output)) if (locations.some((l) => l.file && l.line)) chains.set(address, locations);
+  }
+  // a return address inside inlined code stands for several source frames: innermost first
+  let symbolised = 0;
+  for (const r of records) {
+    const frames: StackFrame[] = [];
+    for (const f of r.frames) {
+      const v = vaddrOf(f);
+      const chain = v === undefined ? undefined : chains.get(v);
+      if (!chain) {
+        frames.push(f);
+        continue;
+      }
+      for (const loc of chain) {
+        frames.push(loc.file && loc.line ? { ...f, file: loc.file, line: loc.line, func: loc.func } : { ...f, func: loc.func || undefined });
+        if (loc.file && loc.line) symbolised++;
       }
     }
-  }
-  for (const r of records) {
-    const f0 = r.frames[0];
+    r.frames = frames;
+    const f0 = frames[0];
     if ((!r.file || r.line === 0) && f0?.file && f0.line) {
       r.file = f0.file;
       r.line = f0.line;
