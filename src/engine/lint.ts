@@ -3,14 +3,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../rules/index.js';
-import { analyzeFile, type AnalysisOptions, type FileAnalysis, type WrapperModel } from './analyze.js';
+import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analyze.js';
 import { API_NEEDLES } from './apis.js';
+import type { MacroDef } from './macros.js';
+import { hashData, LintCache, type CacheEntry } from './cache.js';
+import { applyDirectives, scanDirectives } from './directives.js';
 import { discoverFiles } from './discover.js';
+import { planFixes, type FilePatch } from './fix.js';
 import { HeaderCache } from './header-cache.js';
-import { activeRules, runRules, type RuleSetting } from './run-rules.js';
+import { headerConstantsFor, RunReach } from './reach.js';
+import { activeRules, runRules, type ActiveRule, type RuleSetting } from './run-rules.js';
 import { decode } from './source.js';
 import { targetModel } from './target.js';
-import type { Finding, Notice, Report, Target } from './types.js';
+import type { Finding, Level, Notice, Report, Target } from './types.js';
 import { toolVersion } from './version.js';
 
 export interface LintOptions {
@@ -23,6 +28,29 @@ export interface LintOptions {
   /** Rule levels and options; rules not named run at their default level. */
   rules: Record<string, RuleSetting>;
   ignores: string[];
+  /** Options per file, from config files (src/config); without it these options apply to every file. */
+  optionsFor?: FileOptionsLookup;
+  /** Report disable comments that disabled nothing, at this level (default off). */
+  reportUnusedDisableDirectives?: Level;
+  /** Work out fixes; they come back as patches in the result, for the caller to write or show. */
+  fix?: boolean;
+  /** --cache: the cache file; unchanged files with unchanged headers are not analysed again. */
+  cacheFile?: string;
+  /** A compile_commands.json: each file is read with its own macros, include paths and forced includes. */
+  compileCommands?: string;
+  /** Functions that reserve memory, declared by the user: `{ name: 'os_reserve', sizeArg: 0 }` (0-based argument). */
+  wrappers?: DeclaredWrapper[];
+  /** Called as files are analysed (the CLI draws a progress line from it). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The options of one file (config file merged with the command line), or the config error that stops it. */
+export type FileOptionsLookup = (file: string) => { options: LintOptions; ignored: boolean } | { error: { file: string; reason: string } };
+
+export interface LintResult extends Report {
+  usageError: boolean;
+  /** With `fix`: the changed text of each file that has fixes. */
+  patches?: FilePatch[];
 }
 
 export { HeaderCache, activeRules, runRules, type RuleSetting };
@@ -39,23 +67,22 @@ export function analyzeText(
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
   /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
-  extra: Pick<AnalysisOptions, 'language' | 'previousTree'> = {},
+  extra: Pick<AnalysisOptions, 'language' | 'previousTree'> & { reach?: RunReach } = {},
 ): FileAnalysis {
-  return analyzeFile(
-    file,
-    text,
-    {
-      model: targetModel(options.target),
-      defines: options.defines,
-      undefines: options.undefines,
-      includePaths: options.includePaths.map((p) => path.resolve(options.cwd, p)),
-      forceIncludes: options.forceIncludes.map((p) => path.resolve(options.cwd, p)),
-      readFile: headers.read,
-      directivesOf: headers.directivesOf,
-      ...extra,
-    },
-    { wrappers },
-  );
+  const { reach, ...rest } = extra;
+  const analysisOptions: AnalysisOptions = {
+    model: targetModel(options.target),
+    defines: options.defines,
+    undefines: options.undefines,
+    includePaths: options.includePaths.map((p) => path.resolve(options.cwd, p)),
+    forceIncludes: options.forceIncludes.map((p) => path.resolve(options.cwd, p)),
+    readFile: headers.read,
+    directivesOf: headers.directivesOf,
+    headerConstant: headerConstantsFor(headers),
+    ...rest,
+  };
+  const project = { wrappers, declared: options.wrappers };
+  return reach ? reach.analyze(file, text, analysisOptions, project) : analyzeFile(file, text, analysisOptions, project);
 }
 
 interface Candidate {
@@ -64,15 +91,22 @@ interface Candidate {
 }
 
 /** Lints paths: the whole pipeline, never throwing for bad input. */
-export async function lintPaths(paths: string[], options: LintOptions): Promise<Report & { usageError: boolean }> {
+export async function lintPaths(paths: string[], options: LintOptions): Promise<LintResult> {
   const discovery = await discoverFiles(paths.length ? paths : ['.'], options.cwd, options.ignores);
   const notices: Notice[] = [...discovery.notices];
   const headers = new HeaderCache();
-  const active = activeRules(options.rules);
+  const perFile = resolvePerFile(discovery.files, options, notices);
+  const reach = new RunReach(options, notices);
+  const optionsOf = (file: string) => reach.optionsFor(file, perFile.options.get(file) ?? options);
+  const activeOf = memoActiveRules();
+  const cache = options.cacheFile ? new LintCache(options.cacheFile, toolVersion()) : undefined;
+  const cacheKeys = new Map<string, string>();
+  const cached = new Map<string, CacheEntry>();
 
   // read every file once; keep only those that can matter (byte prefilter)
   const raw = new Map<string, Buffer>();
-  for (const file of discovery.files) {
+  const texts = new Map<string, string>();
+  for (const file of perFile.files) {
     try {
       raw.set(file, fs.readFileSync(file));
     } catch (e) {
@@ -82,6 +116,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     }
   }
   const needles = new Set(API_NEEDLES);
+  for (const d of options.wrappers ?? []) needles.add(d.name);
   const candidates = new Map<string, Candidate>();
   const addCandidates = () => {
     let added = false;
@@ -96,6 +131,16 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
       }
       if (decoded.note) notices.push({ level: 'note', file, code: 'encoding', message: decoded.note });
       candidates.set(file, { file, text: decoded.text });
+      texts.set(file, decoded.text);
+      if (cache) {
+        const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), bytes);
+        cacheKeys.set(file, key);
+        const entry = options.fix ? undefined : cache.lookup(file, key);
+        if (entry) {
+          cached.set(file, entry);
+          for (const n of entry.needles) needles.add(n);
+        }
+      }
       added = true;
     }
     return added;
@@ -115,15 +160,23 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     addCandidates();
     const next = new Map<string, WrapperModel>();
     analyses = new Map();
+    // a cached result cannot see wrappers: files that mention one are analysed again
+    for (const file of [...cached.keys()]) if (mentionsAny(candidates.get(file)!.text, wrappers.keys())) cached.delete(file);
+    let done = 0;
+    const total = candidates.size - cached.size;
     for (const c of candidates.values()) {
-      const analysis = safeAnalyze(c, options, wrappers, headers, notices, round === 0);
+      if (cached.has(c.file)) continue;
+      if (round === 0) options.onProgress?.(done++, total);
+      const analysis = safeAnalyze(c, optionsOf(c.file), wrappers, headers, notices, round === 0, reach);
       if (!analysis) continue;
       analyses.set(c.file, analysis);
       for (const w of analysis.wrappers) next.set(w.name, w);
       for (const name of macroNamesLeadingToCalls(analysis)) needles.add(name);
-      if (path.extname(c.file).toLowerCase().startsWith('.h')) needles.add(path.basename(c.file));
+      if (definesCallMacro(analysis)) needles.add(path.basename(c.file));
     }
     for (const name of next.keys()) needles.add(name);
+    // several files may define a wrapper of the same name (static helpers): each caller picks its own
+    reach.setWrappers([...analyses.values()].flatMap((a) => a.wrappers));
     const grew = addCandidates();
     const sameWrappers = next.size === wrappers.size && [...next.keys()].every((k) => wrappers.has(k));
     wrappers = next;
@@ -131,30 +184,147 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   }
 
   const findings: Finding[] = [];
+  const byFile = new Map<string, Finding[]>();
   for (const analysis of analyses.values()) {
+    const fileNotices: Notice[] = [];
     if (analysis.errorCount > 0) {
-      notices.push({
+      fileNotices.push({
         level: 'note',
         file: analysis.file,
         code: 'parse-error',
         message: `${analysis.errorCount} region${analysis.errorCount === 1 ? '' : 's'} could not be parsed; calls there are read from tokens`,
       });
     }
-    findings.push(...runRules(analysis, active, options));
+    const fileOptions = optionsOf(analysis.file);
+    const own = runRules(analysis, activeOf(fileOptions), fileOptions);
+    notices.push(...fileNotices);
+    byFile.set(analysis.file, own);
+    const key = cacheKeys.get(analysis.file);
+    if (cache && key) {
+      const usesWrappers = analysis.wrappers.length > 0 || analysis.calls.some((c) => wrappers.has(c.callee) || c.evidence.some((e) => e.kind === 'wrapper'));
+      if (usesWrappers) cache.forget(analysis.file);
+      else cache.store(analysis.file, key, analysis.pre.dependencies, { findings: own, notices: fileNotices, needles: fileNeedles(analysis) });
+    }
+  }
+  for (const [file, entry] of cached) {
+    byFile.set(file, entry.findings.map((f) => ({ ...f, suppressed: undefined })));
+    notices.push(...entry.notices);
+  }
+  if (cache) {
+    cache.hits = cached.size;
+    cache.misses = analyses.size;
+    try {
+      cache.save();
+    } catch (e) {
+      notices.push({ level: 'warning', file: cache.file, code: 'cache', message: `cannot write the cache: ${(e as Error).message}` });
+    }
+  }
+
+  // inline disable comments, after the rules; files with no findings may still hold unused ones
+  for (const [file, own] of byFile) {
+    const text = texts.get(file);
+    const level = optionsOf(file).reportUnusedDisableDirectives ?? 'off';
+    if (text !== undefined) notices.push(...applyDirectives(file, own, scanDirectives(file, text), level));
+    findings.push(...own);
+  }
+  for (const [file, bytes] of raw) {
+    const level = optionsOf(file).reportUnusedDisableDirectives ?? 'off';
+    if (level === 'off' || !bytes.includes('granule-')) continue;
+    const decoded = decode(bytes);
+    if (decoded.ok) notices.push(...applyDirectives(file, [], scanDirectives(file, decoded.text), level));
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+
+  let patches: FilePatch[] | undefined;
+  if (options.fix) {
+    const textOf = (file: string) => {
+      const known = texts.get(file);
+      if (known !== undefined) return known;
+      const bytes = raw.get(file);
+      const decoded = bytes ? decode(bytes) : undefined;
+      return decoded?.ok ? decoded.text : undefined;
+    };
+    const plan = planFixes({ findings, analyses, files: perFile.files, textOf });
+    patches = plan.patches;
+    notices.push(...plan.notices);
+  }
+
+  const summary = activeOf(perFile.summaryOptions ?? options);
   return {
     root: options.cwd,
     findings,
-    notices: notices.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '')),
-    filesScanned: discovery.files.length,
+    notices: notices.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
+    filesScanned: perFile.files.length,
     rules: allRules.map((r) => {
-      const a = active.find((x) => x.rule.name === r.name);
+      const a = summary.find((x) => x.rule.name === r.name);
       return { id: r.name, level: a ? a.level : 'off' };
     }),
     toolVersion: toolVersion(),
-    usageError: discovery.usageError,
+    usageError: discovery.usageError || perFile.configError || reach.configError,
+    ...(patches ? { patches } : {}),
   };
+}
+
+/**
+ * Applies config files: drops ignored files, and files whose config is broken (one error per config,
+ * and the run ends with exit code 2).
+ */
+function resolvePerFile(files: string[], options: LintOptions, notices: Notice[]) {
+  const result = { files: [] as string[], options: new Map<string, LintOptions>(), configError: false, summaryOptions: undefined as LintOptions | undefined };
+  const lookup = options.optionsFor;
+  if (!lookup) {
+    result.files = files;
+    return result;
+  }
+  const reported = new Set<string>();
+  for (const file of files) {
+    const r = lookup(file);
+    if ('error' in r) {
+      result.configError = true;
+      if (!reported.has(r.error.file)) {
+        reported.add(r.error.file);
+        notices.push({ level: 'error', file: r.error.file, code: 'config', message: `invalid config: ${r.error.reason}` });
+      }
+      continue;
+    }
+    if (r.ignored) continue;
+    result.files.push(file);
+    result.options.set(file, r.options);
+    result.summaryOptions ??= r.options;
+  }
+  return result;
+}
+
+/** Rules set up once per options object (files that share a config share one). */
+function memoActiveRules(): (options: LintOptions) => ActiveRule[] {
+  const memo = new Map<LintOptions, ActiveRule[]>();
+  return (options) => {
+    let active = memo.get(options);
+    if (!active) memo.set(options, (active = activeRules(options.rules)));
+    return active;
+  };
+}
+
+/** What a file's results depend on besides its text and headers. */
+function cacheableOptions(options: LintOptions): unknown {
+  const { cwd, optionsFor, fix, cacheFile, onProgress, reportUnusedDisableDirectives, ...rest } = options;
+  void [optionsFor, fix, cacheFile, onProgress, reportUnusedDisableDirectives];
+  return { ...rest, cwd, includePaths: rest.includePaths.map((p) => path.resolve(cwd, p)), forceIncludes: rest.forceIncludes.map((p) => path.resolve(cwd, p)) };
+}
+
+function fileNeedles(analysis: FileAnalysis): string[] {
+  const names = macroNamesLeadingToCalls(analysis);
+  if (definesCallMacro(analysis)) names.push(path.basename(analysis.file));
+  return [...new Set(names)];
+}
+
+function mentionsAny(text: string, names: Iterable<string>): boolean {
+  for (const name of names) {
+    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+      if (!/[\w$]/.test(text[i - 1] ?? ' ') && !/[\w$]/.test(text[i + name.length] ?? ' ')) return true;
+    }
+  }
+  return false;
 }
 
 function safeAnalyze(
@@ -164,9 +334,10 @@ function safeAnalyze(
   headers: HeaderCache,
   notices: Notice[],
   reportFailure: boolean,
+  reach?: RunReach,
 ): FileAnalysis | undefined {
   try {
-    return analyzeText(c.file, c.text, options, wrappers, headers);
+    return analyzeText(c.file, c.text, options, wrappers, headers, { reach });
   } catch (e) {
     if (reportFailure) {
       notices.push({ level: 'error', file: c.file, code: 'internal-error', message: `could not analyse this file: ${(e as Error).message}` });
@@ -175,11 +346,28 @@ function safeAnalyze(
   }
 }
 
+/** A macro body that calls an API: `NAME(` somewhere in it. */
+function callsApi(def: MacroDef): boolean {
+  return def.body.some((t, i) => t.kind === 'ident' && def.body[i + 1]?.text === '(' && API_NEEDLES.some((n) => t.text.includes(n)));
+}
+
 function macroNamesLeadingToCalls(analysis: FileAnalysis): string[] {
   const names: string[] = [];
   for (const call of analysis.calls) if (call.callee !== call.api) names.push(call.callee);
   for (const name of analysis.pre.macros.names()) {
-    if (analysis.pre.macros.definitions(name).some((d) => d.body.some((t) => API_NEEDLES.some((n) => t.text.includes(n))))) names.push(name);
+    if (analysis.pre.macros.definitions(name).some(callsApi)) names.push(name);
   }
   return names;
+}
+
+/**
+ * A header that itself defines a macro calling an API makes every file that includes it a candidate.
+ * (Merely declaring the APIs, as <windows.h> does, must not: that would make every file one.)
+ */
+function definesCallMacro(analysis: FileAnalysis): boolean {
+  if (!path.extname(analysis.file).toLowerCase().startsWith('.h')) return false;
+  for (const name of analysis.pre.macros.names()) {
+    if (analysis.pre.macros.definitions(name).some((d) => d.file === analysis.file && callsApi(d))) return true;
+  }
+  return false;
 }

@@ -30,12 +30,13 @@ export default createRule({
         }
         if (!call.size.value.known) return;
         const size = call.size.value.value;
-        // size 0 maps the whole section
-        if (size <= 0n || size % KB64 === 0n) return;
+        // size 0 maps the whole section; a view ending on the granule's last page wastes nothing
+        const unusable = size > 0n ? unusableBytes(size, 4096n) : 0n;
+        if (unusable === 0n) return;
         context.report({
           node: call,
           messageId: 'viewWastesGranule',
-          data: { api: call.api, size: size.toString(), hex: hex(size), unusable: unusableBytes(size, 4096n).toString() },
+          data: { api: call.api, size: size.toString(), hex: hex(size), unusable: unusable.toString() },
         });
       },
     };

@@ -31,8 +31,9 @@ export default createRule({
         // MEM_LARGE_PAGES calls have their own, stricter rule (large-page-size)
         if (call.flags?.value.known && call.flags.value.value & MEM_LARGE_PAGES) return;
         const size = call.size.value.value;
-        if (size <= 0n || size % KB64 === 0n) return;
-        const unusable = unusableBytes(size, 4096n);
+        // the region ends at a page boundary: 65532 bytes still fill the granule exactly
+        const unusable = size > 0n ? unusableBytes(size, 4096n) : 0n;
+        if (unusable === 0n) return;
         const rounded = roundUp(size, KB64);
         const data = {
           api: call.api,
