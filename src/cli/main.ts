@@ -127,7 +127,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   let known: Set<string> | undefined;
   try {
-    if (values.baseline !== undefined) known = readBaseline(path.resolve(io.cwd, values.baseline));
+    if (values.baseline !== undefined) known = readBaseline(path.resolve(io.cwd, values.baseline), values.baseline);
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;

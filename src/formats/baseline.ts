@@ -10,24 +10,27 @@ import { serialize } from './sarif-limits.js';
 
 export class BaselineError extends Error {}
 
-/** The fingerprints recorded in a SARIF file; a BaselineError with one clear sentence when it is not usable. */
-export function readBaseline(file: string): Set<string> {
+/**
+ * The fingerprints recorded in a SARIF file; a BaselineError with one clear sentence when it is not usable.
+ * `shown` is the name the user gave, for the messages.
+ */
+export function readBaseline(file: string, shown = file): Set<string> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new BaselineError(`cannot read baseline ${file}: ${why}`);
+    throw new BaselineError(`cannot read baseline ${shown}: ${why}`);
   }
   let log: unknown;
   try {
     log = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new BaselineError(`baseline ${file} is not JSON: ${(e as Error).message}`);
+    throw new BaselineError(`baseline ${shown} is not JSON: ${(e as Error).message}`);
   }
   const runs = (log as { runs?: unknown } | null)?.runs;
-  if (!Array.isArray(runs)) throw new BaselineError(`baseline ${file} is not a SARIF log (it has no "runs" array)`);
+  if (!Array.isArray(runs)) throw new BaselineError(`baseline ${shown} is not a SARIF log (it has no "runs" array)`);
   const known = new Set<string>();
   let results = 0;
   for (const run of runs as Sarif.Run[]) {
@@ -38,7 +41,7 @@ export function readBaseline(file: string): Set<string> {
     }
   }
   if (results > 0 && known.size === 0) {
-    throw new BaselineError(`baseline ${file} has no granule fingerprints ("${FINGERPRINT_KEY}"); write one with --write-baseline`);
+    throw new BaselineError(`baseline ${shown} has no granule fingerprints ("${FINGERPRINT_KEY}"); write one with --write-baseline`);
   }
   return known;
 }
