@@ -83,6 +83,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'lsp') {
+    // loaded only here: the language server's dependencies cost every other command start-up time
+    const { runLanguageServer } = await import('../lsp/main.js');
+    const result = runLanguageServer(argv.slice(1), { stdin: process.stdin, stdout: io.stdout, stderr: io.stderr });
+    return result === 'running' ? 0 : result;
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

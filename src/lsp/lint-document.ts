@@ -1,0 +1,32 @@
+// Lints one editor buffer: granule's analysis of the unsaved text (re-parsed incrementally), the rules, and the
+// granule-disable comments, giving the findings the CLI would report for the same text.
+
+import type { FileAnalysis } from '../engine/analyze.js';
+import { applyDirectives, scanDirectives } from '../engine/directives.js';
+import type { LintOptions } from '../engine/lint.js';
+import type { HeaderCache } from '../engine/header-cache.js';
+import { activeRules, runRules } from '../engine/run-rules.js';
+import type { Finding } from '../engine/types.js';
+import { analyzeSingleFile } from '../eslint/single-file.js';
+import type { IncrementalTree } from './incremental.js';
+
+export interface DocumentLint {
+  analysis: FileAnalysis;
+  /** Every finding, the ones disabled by a comment marked `suppressed`. */
+  findings: Finding[];
+}
+
+export function lintDocument(file: string, text: string, options: LintOptions, headers: HeaderCache, tree: IncrementalTree): DocumentLint {
+  let analysis: FileAnalysis;
+  try {
+    analysis = analyzeSingleFile({ file, text, options, headers, previousTree: tree.previousTree });
+  } catch (e) {
+    // the old tree may have been edited already: start from scratch next time
+    tree.reset();
+    throw e;
+  }
+  tree.commit(analysis.tree);
+  const findings = runRules(analysis, activeRules(options.rules), options);
+  applyDirectives(file, findings, scanDirectives(file, text, analysis.lines), 'off');
+  return { analysis, findings };
+}

@@ -1,0 +1,101 @@
+// What the server knows about the files around the open documents: granule.config.json files, the compilation
+// database, and header text. All of it is re-read when the client reports a change on disk.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigResolver } from '../config/resolver.js';
+import { HeaderCache } from '../engine/header-cache.js';
+import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
+import { RunReach } from '../engine/reach.js';
+import type { Notice } from '../engine/types.js';
+import type { GranuleSettings } from './settings.js';
+
+export interface DocumentOptions {
+  options: LintOptions;
+  /** The config ignores this file: no diagnostics. */
+  ignored: boolean;
+  /** Config or compilation-database problems, for the user. */
+  problems: string[];
+}
+
+const CONFIG_NAMES = new Set(['granule.config.json', 'package.json']);
+
+export class Workspace {
+  /** Header text and facts; replaced when a header changes (facts derived from it are cached per cache). */
+  headers = new HeaderCache();
+  private roots: string[] = [];
+  private readonly resolvers = new Map<string, ConfigResolver>();
+  private readonly reaches = new Map<string, { reach: RunReach; notices: Notice[] }>();
+
+  setRoots(roots: string[]): void {
+    // longest first, so a nested folder wins over its parent
+    this.roots = [...new Set(roots.map((r) => path.resolve(r)))].sort((a, b) => b.length - a.length);
+    this.resolvers.clear();
+  }
+
+  /** The workspace folder that holds `file`, or the file's own directory. */
+  rootFor(file: string): string {
+    return this.roots.find((r) => file === r || file.startsWith(r + path.sep)) ?? path.dirname(file);
+  }
+
+  optionsFor(file: string, settings: GranuleSettings): DocumentOptions {
+    const root = this.rootFor(file);
+    const base = defaultLintOptions(root);
+    if (settings.target) base.target = settings.target;
+    base.defines = { ...settings.defines };
+    base.includePaths = [...settings.includePaths];
+    base.rules = { ...settings.rules };
+    const key = JSON.stringify([root, settings.target, settings.defines, settings.includePaths, settings.rules]);
+    let resolver = this.resolvers.get(key);
+    if (!resolver) this.resolvers.set(key, (resolver = new ConfigResolver(base, { targetFromCommandLine: settings.target !== undefined })));
+    const problems: string[] = [];
+    let options = base;
+    let ignored = false;
+    const resolved = resolver.forFile(file);
+    if ('error' in resolved) problems.push(resolved.error.message);
+    else {
+      options = resolved.options;
+      ignored = resolved.ignored;
+    }
+    const database = settings.compileCommands ?? options.compileCommands;
+    if (database) {
+      let file_ = path.resolve(root, database);
+      if (isDirectory(file_)) file_ = path.join(file_, 'compile_commands.json');
+      let entry = this.reaches.get(file_);
+      if (!entry) {
+        const notices: Notice[] = [];
+        this.reaches.set(file_, (entry = { reach: new RunReach({ ...options, compileCommands: file_ }, notices), notices }));
+      }
+      problems.push(...entry.notices.map((n) => n.message));
+      options = entry.reach.optionsFor(file, { ...options, compileCommands: file_ });
+    }
+    return { options, ignored, problems };
+  }
+
+  /**
+   * A file changed on disk. Returns true when it can change the findings of other documents (a header, a config
+   * file or a compilation database).
+   */
+  fileChanged(file: string): boolean {
+    const name = path.basename(file);
+    if (CONFIG_NAMES.has(name)) {
+      this.resolvers.clear();
+      return true;
+    }
+    if (name === 'compile_commands.json') {
+      this.reaches.clear();
+      return true;
+    }
+    // constants read from headers are cached per HeaderCache, so a changed header needs a fresh one
+    this.headers = new HeaderCache();
+    return true;
+  }
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
