@@ -7,14 +7,14 @@ import type { FileAnalysis } from '../engine/analyze.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
 import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse.js';
 import { type GranuleLanguageOptions, validateLanguageOptions } from './language-options.js';
-import { analyzeSingleFile, StatCheckedHeaderCache } from './single-file.js';
+import { analyzeSingleFile, HeadersOnDisk } from './single-file.js';
 import { GranuleSourceCode } from './source-code.js';
 import { toPlainTree, visitorKeysFor, type TranslationUnit } from './syntax-tree.js';
 
 export type GranuleParseResult = OkParseResult<TranslationUnit> & { analysis: FileAnalysis };
 
 /** Headers are shared by every file ESLint lints in this process, and re-read when they change on disk. */
-const headers = new StatCheckedHeaderCache();
+const headers = new HeadersOnDisk();
 
 export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageOptions; Code: GranuleSourceCode; RootNode: TranslationUnit; Node: object }> {
   readonly fileType = 'text' as const;
@@ -41,7 +41,7 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
         file: path.resolve(name),
         text,
         options: lintOptions(context.languageOptions ?? {}),
-        headers,
+        headers: headers.current(),
         // the extension decides the grammar as in the CLI; a name without one takes this language's
         language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
       });

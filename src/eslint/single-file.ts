@@ -38,28 +38,42 @@ export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
 }
 
 /**
- * A header cache that notices changes on disk by modification time. ESLint may run for a long time in an editor
- * (vscode-eslint keeps one process), and has no file-watching hook to call `invalidate` from.
+ * Header text for a long-lived ESLint process (vscode-eslint keeps one), which has no file-watching hook to
+ * invalidate from: before each file, the headers read so far are checked by modification time and size, and any
+ * change starts a fresh cache (facts derived from headers are cached per HeaderCache too).
  */
-export class StatCheckedHeaderCache extends HeaderCache {
-  private readonly stamps = new Map<string, number>();
+export class HeadersOnDisk {
+  private stamps = new Map<string, string>();
+  private cache = this.fresh();
 
-  constructor() {
-    super();
-    const read = this.read;
-    this.read = (file: string): string | undefined => {
-      let stamp = -1;
-      try {
-        const st = fs.statSync(file);
-        stamp = st.mtimeMs * 1000 + (st.size % 1000);
-      } catch {
-        stamp = -1;
+  /** The cache to use for the next file. */
+  current(): HeaderCache {
+    for (const [file, stamp] of this.stamps) {
+      if (stampOf(file) !== stamp) {
+        this.cache = this.fresh();
+        break;
       }
-      if (this.stamps.get(file) !== stamp) {
-        this.invalidate(file);
-        this.stamps.set(file, stamp);
-      }
+    }
+    return this.cache;
+  }
+
+  private fresh(): HeaderCache {
+    const stamps = (this.stamps = new Map());
+    const cache = new HeaderCache();
+    const read = cache.read;
+    cache.read = (file: string): string | undefined => {
+      if (!stamps.has(file)) stamps.set(file, stampOf(file));
       return read(file);
     };
+    return cache;
+  }
+}
+
+function stampOf(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
   }
 }
