@@ -3,9 +3,11 @@
 
 import { apiModel, type ApiFamily, type ApiModel } from './apis.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
+import type { HeaderConstant } from './header-facts.js';
 import { expand, type ExpansionContext, type MacroLookup } from './macros.js';
 import { neutralize } from './neutralize.js';
 import { languageFor, parse, type Language, type SyntaxNode, type Tree } from './parse.js';
+import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
 import { blankRanges, preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
 import { LineMap } from './source.js';
 import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from './target.js';
@@ -45,19 +47,39 @@ export interface AllocationCall {
   enclosingFunction: string;
 }
 
+/** The value a wrapper's parameter takes at one call, and where the caller wrote it (so a fix can edit it there). */
+export interface ArgBinding {
+  value: Typed | { unknown: string };
+  origin?: { range: [number, number]; text: string; macros: string[] };
+}
+
 /** A function that passes one of its parameters (maybe transformed) to an API's size: calls of it are checked too. */
 export interface WrapperModel {
   name: string;
   params: string[];
   file: string;
-  /** Evaluates the inner call with the caller's argument values. */
-  instantiate(args: (Typed | undefined)[], depth: number): AllocationCall[];
   range: Range;
+  /** A `static` function of a source file: only calls in that file reach it. */
+  fileLocal?: boolean;
+  /** A member function: reached by `obj.name(...)`, `p->name(...)`, or a plain call in its own file. */
+  member?: boolean;
+  /** The calls the wrapper makes, evaluated with the caller's argument values. `stack`: wrappers being expanded (cycles stop). */
+  instantiate(args: readonly ArgBinding[], stack: readonly WrapperModel[]): AllocationCall[];
+}
+
+/** A wrapper named in the configuration: `{"name": "os_reserve", "sizeArg": 0}`; it reserves `sizeArg` bytes. */
+export interface DeclaredWrapper {
+  name: string;
+  sizeArg: number;
 }
 
 export interface ProjectFacts {
-  /** Wrappers found so far across the run (and declared in config). */
+  /** Wrappers found so far across the run. */
   wrappers: ReadonlyMap<string, WrapperModel>;
+  /** Every wrapper of a name when several files define one (static helpers): a caller's own file wins. */
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
+  /** Wrappers declared in the configuration. */
+  declared?: readonly DeclaredWrapper[];
 }
 
 export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
@@ -67,6 +89,8 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
    * adjusted with `tree.edit`, so tree-sitter reuses its unchanged parts.
    */
   previousTree?: (parsedText: string, language: Language) => Tree | undefined;
+  /** A constant an included header declares (enumerator, const, constexpr); cached per run by the caller. */
+  headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
 }
 
 export interface FileAnalysis {
@@ -79,22 +103,44 @@ export interface FileAnalysis {
   calls: AllocationCall[];
   /** Functions of this file that wrap an API (or another wrapper). */
   wrappers: WrapperModel[];
+  /** Function pointers of this file that hold an API. */
+  pointers: PointerBinding[];
   errorCount: number;
 }
 
+/** A file preprocessed and parsed once; its calls are found again whenever the project's wrappers change. */
+export interface PreparedFile {
+  file: string;
+  language: Language;
+  analyze(project: ProjectFacts): FileAnalysis;
+}
+
 const MAX_WRAPPER_DEPTH = 8;
+/** Calls one wrapper call may expand to (a wrapper calling wrappers calling wrappers...). */
+const MAX_EXPANSIONS = 64;
+const LOCAL_ROUNDS = 8;
 
 export function analyzeFile(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
+  return prepareFile(file, text, options).analyze(project);
+}
+
+export function prepareFile(file: string, text: string, options: AnalysisOptions): PreparedFile {
   const language = options.language ?? languageFor(file, text);
   const pre = preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
   const definedHere = new Set(pre.macros.names());
   const parsedText = neutralize(blankRanges(text, pre.blank), definedHere);
   const tree = parse(parsedText, language, options.previousTree?.(parsedText, language));
   const lines = new LineMap(text);
-  const analyzer = new FileAnalyzer(file, text, parsedText, tree, lines, pre, options.model, project, language);
-  const calls = analyzer.findCalls();
-  const wrappers = analyzer.findWrappers(calls);
-  return { file, text, language, tree, lines, pre, calls, wrappers, errorCount: countErrors(tree) };
+  const analyzer = new FileAnalyzer(file, text, parsedText, tree, lines, pre, options, language);
+  const errorCount = countErrors(tree);
+  return {
+    file,
+    language,
+    analyze(project) {
+      const { calls, wrappers } = analyzer.run(project);
+      return { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, errorCount };
+    },
+  };
 }
 
 function countErrors(tree: Tree): number {
@@ -115,20 +161,38 @@ function countErrors(tree: Tree): number {
   return n;
 }
 
-interface FoundCall extends AllocationCall {
-  /** The call sits in a wrapper's body and its size depends on a parameter: reported through callers instead. */
-  fromWrapperBody?: boolean;
-  node?: SyntaxNode;
-  wrapperParams?: string[];
+/** How to evaluate one call again, with other values for the parameters of the function it sits in. */
+interface CallRecipe {
+  target: { kind: 'api'; model: ApiModel } | { kind: 'wrapper'; name: string; member: boolean } | { kind: 'declared'; wrapper: DeclaredWrapper };
+  callee: string;
+  /** The call's arguments (after macro expansion when the call came from a macro); `range` when written at the call. */
+  args: { tokens: Token[]; range?: [number, number] }[];
+  line: number;
+  site: CallSite;
+  base: CallBase;
+  /** Macro and pointer steps that lead from the call as written to the target. */
+  evidence: EvidenceStep[];
 }
+
+interface FoundCall extends AllocationCall {
+  recipe: CallRecipe;
+}
+
+type CalleeKind = 'api' | 'macro' | 'wrapper' | 'pointer' | 'declared';
+type Resolved = Typed | { unknown: string } | { parameter: string; unknown: string };
 
 const IDENTIFIER_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'namespace_identifier']);
 const SKIP_TYPES = new Set(['comment', 'string_literal', 'string_content', 'raw_string_literal', 'char_literal', 'system_lib_string', 'preproc_arg', 'concatenated_string']);
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda_expression']);
+const HEADER_EXTENSION = /\.(?:h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i;
+const PARAMETER_REASON = /depends on parameter '([\w$]+)' of ([\w$:~]+)/g;
 
 class FileAnalyzer {
   private readonly occurrences = new Map<string, number[]>();
   private readonly resolving = new Set<string>();
+  private project: ProjectFacts = { wrappers: new Map() };
+  readonly pointers: PointerBinding[];
+  private functionNames?: Set<string>;
 
   constructor(
     readonly file: string,
@@ -137,20 +201,44 @@ class FileAnalyzer {
     readonly tree: Tree,
     readonly lines: LineMap,
     readonly pre: PreprocessResult,
-    readonly model: TargetModel,
-    readonly project: ProjectFacts,
+    readonly options: AnalysisOptions,
     readonly language: Language,
-  ) {}
+  ) {
+    this.pointers = findPointerBindings(tree, parsedText, this.procAddressMacroInvocations());
+  }
+
+  get model(): TargetModel {
+    return this.options.model;
+  }
+
+  /** Finds the calls and the wrappers of this file; wrappers it defines are followed within the file too. */
+  run(project: ProjectFacts): { calls: FoundCall[]; wrappers: WrapperModel[] } {
+    let local: WrapperModel[] = [];
+    let result = { calls: [] as FoundCall[], wrappers: [] as WrapperModel[] };
+    for (let round = 0; round < LOCAL_ROUNDS; round++) {
+      this.project = withLocalWrappers(project, local);
+      const calls = this.findCalls();
+      const wrappers = this.findWrappers(calls);
+      result = { calls, wrappers };
+      const same = wrappers.length === local.length && wrappers.every((w, i) => w.name === local[i]!.name);
+      if (same) break;
+      local = wrappers;
+    }
+    return result;
+  }
 
   // ---- finding calls ----
 
   /** Names whose calls can reach an API: the APIs, macros that expand to one, wrappers, pointers. */
-  private calleeNames(): Map<string, 'api' | 'macro' | 'wrapper'> {
-    const names = new Map<string, 'api' | 'macro' | 'wrapper'>();
+  private calleeNames(): Map<string, CalleeKind> {
+    const names = new Map<string, CalleeKind>();
     for (const name of this.project.wrappers.keys()) names.set(name, 'wrapper');
+    for (const name of this.project.overloads?.keys() ?? []) names.set(name, 'wrapper');
+    for (const d of this.project.declared ?? []) names.set(d.name, 'declared');
+    for (const p of this.pointers) if (!names.has(p.name)) names.set(p.name, 'pointer');
     const leadsToApi = (body: Token[]) => body.some((t) => t.kind === 'ident' && (apiModel(t.text) || names.has(t.text)));
     for (const word of this.apiWordsInText()) names.set(word, 'api');
-    // macros that expand (maybe through other macros) to a call of an API or wrapper
+    // macros that expand (maybe through other macros) to a call of an API, wrapper or pointer
     let changed = true;
     const macroNames = [...this.pre.macros.names()];
     while (changed) {
@@ -195,8 +283,10 @@ class FileAnalyzer {
       for (const offset of this.occurrencesOf(name)) {
         const site = this.callSiteAt(offset, name);
         if (!site || seen.has(site.start)) continue;
+        const recipes = this.recipesAt(site, name, kind);
+        if (recipes.length === 0) continue;
         seen.add(site.start);
-        calls.push(...this.resolveSite(site, name, kind));
+        for (const recipe of recipes) calls.push(...this.realize(recipe, undefined, []));
       }
     }
     return calls.sort((a, b) => a.range.start.offset - b.range.start.offset);
@@ -209,15 +299,18 @@ class FileAnalyzer {
     if (!IDENTIFIER_TYPES.has(node.type) || node.startIndex !== offset) {
       // the name may be split oddly inside an ERROR region; fall through to the token reading
       if (!hasErrorAncestor(node)) return undefined;
-      return this.tokenCallSite(offset, name, node);
+      return this.tokenCallSite(offset, name);
     }
     let callee: SyntaxNode = node;
+    let member = false;
     for (;;) {
       const parent = callee.parent;
       if (!parent) break;
       if (parent.type === 'qualified_identifier' && parent.childForFieldName('name')?.startIndex === callee.startIndex) callee = parent;
-      else if (parent.type === 'field_expression' && parent.childForFieldName('field')?.startIndex === callee.startIndex) callee = parent;
-      else if (parent.type === 'parenthesized_expression' || parent.type === 'pointer_expression') callee = parent;
+      else if (parent.type === 'field_expression' && parent.childForFieldName('field')?.startIndex === callee.startIndex) {
+        callee = parent;
+        member = true;
+      } else if (parent.type === 'parenthesized_expression' || parent.type === 'pointer_expression') callee = parent;
       else if (parent.type === 'template_function') callee = parent;
       else break;
     }
@@ -228,18 +321,18 @@ class FileAnalyzer {
       const args = argsNode.namedChildren
         .filter((c) => c.type !== 'comment')
         .map((c) => ({ text: this.parsedText.slice(c.startIndex, c.endIndex), range: [c.startIndex, c.endIndex] as [number, number] }));
-      return { start: parent.startIndex, end: parent.endIndex, calleeStart: offset, args, node: parent };
+      return { start: parent.startIndex, end: parent.endIndex, calleeStart: offset, args, node: parent, member };
     }
     // declarations and definitions of the name are not calls
     if (parent && (parent.type === 'function_declarator' || parent.type === 'init_declarator' || parent.type === 'parameter_declaration')) return undefined;
-    if (hasErrorAncestor(node) || parent?.type === 'macro_type_specifier' || parent?.type === 'expression_statement') return this.tokenCallSite(offset, name, node);
+    if (hasErrorAncestor(node) || parent?.type === 'macro_type_specifier' || parent?.type === 'expression_statement') return this.tokenCallSite(offset, name);
     return undefined;
   }
 
   /** Reads `name ( args )` from the text, for calls tree-sitter could not place in a call_expression. */
-  private tokenCallSite(offset: number, name: string, node: SyntaxNode): CallSite | undefined {
+  private tokenCallSite(offset: number, name: string): CallSite | undefined {
     const before = this.parsedText.slice(Math.max(0, offset - 40), offset).trimEnd();
-    if (before && !/(?:[=(,;{}?:!&|^+\-*/%<>[~]|\breturn)$/.test(before)) return undefined;
+    if (before && !/(?:[=(,;{}?:!&|^+\-*/%<>[~.]|\breturn)$/.test(before)) return undefined;
     const slice = this.parsedText.slice(offset, offset + 4000);
     const tokens = tokenize(slice);
     if (tokens[0]?.text !== name || tokens[1]?.text !== '(') return undefined;
@@ -252,91 +345,168 @@ class FileAnalyzer {
       const e = last ? offset + last.offset + last.text.length : s;
       return { text: this.parsedText.slice(s, e), range: [s, e] as [number, number] };
     });
-    void node;
-    return { start: offset, end, calleeStart: offset, args, node: undefined };
+    const member = /(?:\.|->)$/.test(before);
+    return { start: offset, end, calleeStart: offset, args, node: undefined, member };
   }
 
-  private resolveSite(site: CallSite, name: string, kind: 'api' | 'macro' | 'wrapper'): FoundCall[] {
+  /** What the call at a site reaches: one recipe per API, wrapper or pointer call it makes (several through a macro). */
+  private recipesAt(site: CallSite, name: string, kind: CalleeKind): CallRecipe[] {
     const line = this.lines.position(site.start).line;
     const callText = this.parsedText.slice(site.start, site.end);
-    const base = {
+    const base: CallBase = {
       file: this.file,
       range: this.range(site.calleeStart, site.end),
       callText: callText.replace(/\s+/g, ' ').trim(),
       enclosingFunction: this.enclosingFunctionName(site.start),
     };
-    if (kind === 'api') {
-      const model = apiModel(name)!;
-      const args = site.args.map((a) => ({ tokens: tokenize(a.text), range: a.range }));
-      return [this.buildCall(model, name, args, line, site, base, [])];
+    const written = () => site.args.map((a) => ({ tokens: tokenize(a.text), range: a.range }));
+    const recipe = (target: CallRecipe['target'], args: CallRecipe['args'], evidence: EvidenceStep[]): CallRecipe => ({ target, callee: name, args, line, site, base, evidence });
+    switch (kind) {
+      case 'api':
+        return [recipe({ kind: 'api', model: apiModel(name)! }, written(), [])];
+      case 'wrapper':
+        return [recipe({ kind: 'wrapper', name, member: site.member }, written(), [])];
+      case 'declared': {
+        const declared = this.project.declared?.find((d) => d.name === name);
+        return declared ? [recipe({ kind: 'declared', wrapper: declared }, written(), [])] : [];
+      }
+      case 'pointer': {
+        const binding = this.pointerAt(name, site.start, site.member);
+        if (!binding) return [];
+        return [recipe({ kind: 'api', model: apiModel(binding.api)! }, written(), [this.pointerStep(binding)])];
+      }
+      case 'macro':
+        break;
     }
-    if (kind === 'wrapper') {
-      const wrapper = this.project.wrappers.get(name)!;
-      return this.wrapperCall(wrapper, site, line, base, 0);
-    }
-    // a macro: expand the whole call and look for API calls in the result
+    // a macro: expand the whole call and look for API, wrapper and pointer calls in the result
     const ctx: ExpansionContext = { lookup: (n) => this.macroAt(n, line), expansions: [] };
     const expanded = expand(tokenize(callText), ctx);
-    const evidence: EvidenceStep[] = [
-      {
-        file: this.file,
-        range: base.range,
-        kind: 'macro',
-        message: `${name}(...) expands to ${truncate(tokensToText(expanded), 160)}`,
-      },
-    ];
-    const found: FoundCall[] = [];
+    const macroStep: EvidenceStep = {
+      file: this.file,
+      range: base.range,
+      kind: 'macro',
+      message: `${name}(...) expands to ${truncate(tokensToText(expanded), 160)}`,
+    };
+    const found: CallRecipe[] = [];
     for (let i = 0; i < expanded.length; i++) {
       const t = expanded[i]!;
       if (t.kind !== 'ident' || expanded[i + 1]?.text !== '(') continue;
-      const model = apiModel(t.text);
-      const wrapper = model ? undefined : this.project.wrappers.get(t.text);
-      if (!model && !wrapper) continue;
+      const memberCall = expanded[i - 1]?.text === '.' || expanded[i - 1]?.text === '->';
+      let target: CallRecipe['target'] | undefined;
+      const evidence = [macroStep];
+      const model = memberCall ? undefined : apiModel(t.text);
+      if (model) target = { kind: 'api', model };
+      else if (this.hasWrapperName(t.text)) target = { kind: 'wrapper', name: t.text, member: memberCall };
+      else {
+        const declared = this.project.declared?.find((d) => d.name === t.text);
+        const binding = declared ? undefined : this.pointerAt(t.text, site.start, memberCall);
+        if (declared) target = { kind: 'declared', wrapper: declared };
+        else if (binding) {
+          target = { kind: 'api', model: apiModel(binding.api)! };
+          evidence.push(this.pointerStep(binding));
+        }
+      }
+      if (!target) continue;
       const split = splitArguments(expanded, i + 1);
       if (!split) continue;
-      if (model) {
-        found.push(this.buildCall(model, name, split.args.map((tokens) => ({ tokens })), line, site, base, evidence));
-      } else {
-        const values = split.args.map((tokens) => this.evaluateAt(tokens, site.start, line));
-        found.push(...this.instantiateWrapper(wrapper!, values, base, evidence, 0));
-      }
+      found.push(recipe(target, split.args.map((tokens) => ({ tokens })), evidence));
       i = split.close;
     }
     return found;
   }
 
-  private wrapperCall(wrapper: WrapperModel, site: CallSite, line: number, base: CallBase, depth: number): FoundCall[] {
-    const values = site.args.map((a) => this.evaluateAt(tokenize(a.text), site.start, line));
-    return this.instantiateWrapper(wrapper, values, base, [], depth);
+  private pointerStep(binding: PointerBinding): EvidenceStep {
+    const what = binding.kind === 'field' ? `field ${binding.name}` : binding.name;
+    return {
+      file: this.file,
+      range: this.range(binding.origin.start, binding.origin.end),
+      kind: 'pointer',
+      message: `${what} points to ${binding.api}: ${truncate(binding.origin.text, 140)}`,
+    };
   }
 
-  private instantiateWrapper(wrapper: WrapperModel, values: Evaluation[], base: CallBase, evidence: EvidenceStep[], depth: number): FoundCall[] {
-    if (depth > MAX_WRAPPER_DEPTH) return [];
-    const typed = values.map((v) => (v.value.known ? { value: v.value.value, type: v.type ?? LLONG } : undefined));
-    const inner = wrapper.instantiate(typed, depth + 1);
-    const argText = values.map((v) => (v.value.known ? v.value.value.toString() : '?')).join(', ');
-    return inner.map((call) => ({
-      ...call,
-      ...base,
-      callee: wrapper.name,
-      evidence: [
-        ...evidence,
-        { file: this.file, range: base.range, kind: 'wrapper' as const, message: `${base.enclosingFunction || 'file scope'} calls ${wrapper.name}(${argText})` },
-        ...call.evidence,
-      ],
-    }));
+  /** The pointer binding a call through `name` at `offset` uses: a local of the function, else a global or a field. */
+  private pointerAt(name: string, offset: number, member: boolean): PointerBinding | undefined {
+    const candidates = this.pointers.filter((p) => p.name === name && p.kind === (member ? 'field' : 'variable'));
+    if (member) return candidates[0];
+    const local = candidates.find((p) => p.scope && p.scope.start <= offset && offset < p.scope.end);
+    if (local) return local;
+    const global = candidates.find((p) => !p.scope);
+    if (!global) return undefined;
+    const fn = this.enclosingFunction(offset);
+    if (fn && declaresLocal(fn, name, this.parsedText)) return undefined;
+    return global;
   }
 
-  private buildCall(
-    model: ApiModel,
-    callee: string,
-    args: { tokens: Token[]; range?: [number, number] }[],
-    line: number,
-    site: CallSite,
-    base: CallBase,
-    evidence: EvidenceStep[],
-    bindings?: Map<string, Typed>,
-  ): FoundCall {
+  // ---- evaluating a call ----
+
+  /** Evaluates a recipe: with `bindings`, the parameters of its function take the given values (a wrapper's instantiation). */
+  private realize(recipe: CallRecipe, bindings: Map<string, ArgBinding> | undefined, stack: readonly WrapperModel[]): FoundCall[] {
+    const saved = this.bindings;
+    this.bindings = bindings;
+    try {
+      switch (recipe.target.kind) {
+        case 'api':
+          return [this.buildCall(recipe, recipe.target.model, bindings)];
+        case 'declared':
+          return [this.buildDeclared(recipe, recipe.target.wrapper, bindings)];
+        case 'wrapper':
+          return this.realizeWrapperCall(recipe, recipe.target.name, recipe.target.member, bindings, stack);
+      }
+    } finally {
+      this.bindings = saved;
+    }
+  }
+
+  private realizeWrapperCall(recipe: CallRecipe, name: string, member: boolean, bindings: Map<string, ArgBinding> | undefined, stack: readonly WrapperModel[]): FoundCall[] {
+    const wrapper = this.wrapperFor(name, member);
+    if (!wrapper || stack.includes(wrapper) || stack.length >= MAX_WRAPPER_DEPTH) return [];
+    const args = recipe.args.map((a) => this.bindArgument(a, recipe, bindings));
+    const inner = wrapper.instantiate(args, [...stack, wrapper]);
+    const argText = args.map((a) => ('unknown' in a.value ? '?' : a.value.value.toString())).join(', ');
+    const step: EvidenceStep = {
+      file: this.file,
+      range: recipe.base.range,
+      kind: 'wrapper',
+      message: `${this.caller(recipe, bindings)} calls ${wrapper.name}(${argText})`,
+    };
+    const out: FoundCall[] = [];
+    const seen = new Set<string>();
+    for (const call of inner) {
+      const key = `${call.api}|${valueKey(call.size.value)}|${valueKey(call.flags?.value)}|${call.evidence.map((e) => `${e.file}:${e.range.start.offset}`).join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        ...call,
+        ...recipe.base,
+        loc: this.loc(recipe.base.range),
+        callee: recipe.callee,
+        evidence: [...recipe.evidence, step, ...call.evidence],
+        recipe,
+      });
+      if (out.length >= MAX_EXPANSIONS) break;
+    }
+    return out;
+  }
+
+  /** "main", "file scope", or inside an instantiated wrapper "make_arena(n = 3)". */
+  private caller(recipe: CallRecipe, bindings: Map<string, ArgBinding> | undefined): string {
+    const fn = recipe.base.enclosingFunction;
+    if (!bindings) return fn || 'file scope';
+    return `${fn}(${[...bindings].map(([k, v]) => `${k} = ${'unknown' in v.value ? '?' : v.value.value}`).join(', ')})`;
+  }
+
+  private bindArgument(arg: CallRecipe['args'][number], recipe: CallRecipe, bindings: Map<string, ArgBinding> | undefined): ArgBinding {
+    const ev = this.evaluateAt(arg.tokens, recipe.site.start, recipe.line, bindings, recipe.site.node);
+    const value: ArgBinding['value'] = ev.value.known ? { value: ev.value.value, type: ev.type ?? LLONG } : { unknown: ev.value.reason };
+    if (!bindings) {
+      return { value, origin: arg.range ? { range: arg.range, text: tokensToText(arg.tokens), macros: ev.expansions.map((e) => e.name) } : undefined };
+    }
+    return { value, origin: passedThrough(arg.tokens, ev, bindings) };
+  }
+
+  private buildCall(recipe: CallRecipe, model: ApiModel, bindings: Map<string, ArgBinding> | undefined): FoundCall {
+    const { args, site, line, base } = recipe;
     const arg = (index: number | undefined, pointee = false): ArgValue | undefined => {
       if (index === undefined) return undefined;
       const a = args[index];
@@ -348,7 +518,14 @@ class FileAnalyzer {
         tokens = inner;
       }
       const ev = this.evaluateAt(tokens, site.start, line, bindings, site.node);
-      return { value: ev.value, text: tokensToText(a.tokens), sourceRange: a.range, macros: ev.expansions.map((e) => e.name) };
+      if (bindings) {
+        // inside a wrapper: a parameter passed straight through is written at the outermost caller
+        const origin = pointee ? undefined : passedThrough(tokens, ev, bindings);
+        return origin
+          ? { value: ev.value, text: origin.text, sourceRange: origin.range, macros: origin.macros }
+          : { value: ev.value, text: tokensToText(a.tokens), macros: ev.expansions.map((e) => e.name) };
+      }
+      return { value: ev.value, text: tokensToText(a.tokens), sourceRange: pointee ? undefined : a.range, macros: ev.expansions.map((e) => e.name) };
     };
     const size = arg(model.size, model.byPointer)!;
     const flags = arg(model.flags);
@@ -370,7 +547,7 @@ class FileAnalyzer {
       type: 'AllocationCall',
       api: model.name,
       family: model.family,
-      callee,
+      callee: recipe.callee,
       ...base,
       loc: this.loc(base.range),
       size,
@@ -378,80 +555,137 @@ class FileAnalyzer {
       address,
       offset,
       reserves: model.family === 'reserve' ? reserves(flags?.value, address?.value) : undefined,
-      evidence: [...evidence, ...macroSteps],
-      node: site.node,
+      evidence: [...recipe.evidence, ...macroSteps],
+      recipe,
+    };
+  }
+
+  /** A call of a wrapper the configuration declares: it reserves its `sizeArg` argument's bytes. */
+  private buildDeclared(recipe: CallRecipe, declared: DeclaredWrapper, bindings: Map<string, ArgBinding> | undefined): FoundCall {
+    const a = recipe.args[declared.sizeArg];
+    let size: ArgValue;
+    if (!a) size = { value: { known: false, reason: `argument ${declared.sizeArg + 1} is missing` }, text: '', macros: [] };
+    else {
+      const ev = this.evaluateAt(a.tokens, recipe.site.start, recipe.line, bindings, recipe.site.node);
+      const origin = bindings ? passedThrough(a.tokens, ev, bindings) : a.range ? { range: a.range, text: tokensToText(a.tokens), macros: ev.expansions.map((e) => e.name) } : undefined;
+      size = { value: ev.value, text: origin?.text ?? tokensToText(a.tokens), sourceRange: origin?.range, macros: origin?.macros ?? ev.expansions.map((e) => e.name) };
+    }
+    const step: EvidenceStep = {
+      file: this.file,
+      range: recipe.base.range,
+      kind: 'wrapper',
+      message: `${declared.name} is declared a reserving wrapper in the configuration (size: argument ${declared.sizeArg + 1})`,
+    };
+    return {
+      type: 'AllocationCall',
+      api: declared.name,
+      family: 'reserve',
+      callee: recipe.callee,
+      ...recipe.base,
+      loc: this.loc(recipe.base.range),
+      size,
+      reserves: true,
+      evidence: [...recipe.evidence, step],
+      recipe,
     };
   }
 
   // ---- wrappers ----
 
-  /** Functions whose API call's size depends on one of their parameters become wrappers. */
+  private hasWrapperName(name: string): boolean {
+    return this.project.wrappers.has(name) || !!this.project.overloads?.has(name);
+  }
+
+  /** The wrapper a call of `name` in this file reaches: this file's own, else the one other files share. */
+  private wrapperFor(name: string, member: boolean): WrapperModel | undefined {
+    const all = this.project.overloads?.get(name) ?? [this.project.wrappers.get(name)].filter((w): w is WrapperModel => !!w);
+    const fits = all.filter((w) => (member ? w.member : !w.member || w.file === this.file));
+    const own = fits.find((w) => w.file === this.file);
+    if (own) return own;
+    // a function of that name defined here, but not a wrapper, is the one called
+    if (this.definedFunctions().has(name)) return undefined;
+    const shared = fits.filter((w) => !w.fileLocal);
+    return shared.length === 1 ? shared[0] : undefined;
+  }
+
+  private definedFunctions(): Set<string> {
+    if (this.functionNames) return this.functionNames;
+    const names = new Set<string>();
+    const visit = (node: SyntaxNode) => {
+      for (const child of node.namedChildren) {
+        if (child.type === 'function_definition') {
+          const name = functionName(child, this.parsedText);
+          if (name) names.add(name.split('::').pop()!);
+        } else if (['declaration_list', 'namespace_definition', 'linkage_specification', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'class_specifier', 'struct_specifier', 'field_declaration_list', 'template_declaration'].includes(child.type)) {
+          visit(child);
+        }
+      }
+    };
+    visit(this.tree.rootNode);
+    return (this.functionNames = names);
+  }
+
+  /** Functions with a call whose size, flags or address depends on one of their parameters become wrappers. */
   findWrappers(calls: FoundCall[]): WrapperModel[] {
-    const wrappers: WrapperModel[] = [];
-    const byFunction = new Map<number, { fn: SyntaxNode; calls: FoundCall[] }>();
+    const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Set<CallRecipe> }>();
     for (const call of calls) {
-      if (call.size.value.known) continue;
-      const fn = this.enclosingFunction(call.range.start.offset);
+      const fn = this.enclosingFunction(call.recipe.site.start);
       if (!fn || fn.type !== 'function_definition') continue;
-      const params = functionParams(fn, this.parsedText);
-      if (!params.some((p) => new RegExp(`\\b${escapeRegExp(p)}\\b`).test(call.size.text) || call.size.value.known === false && call.size.value.reason.includes(`'${p}'`))) continue;
-      call.fromWrapperBody = true;
-      call.wrapperParams = params;
-      let entry = byFunction.get(fn.startIndex);
-      if (!entry) byFunction.set(fn.startIndex, (entry = { fn, calls: [] }));
-      entry.calls.push(call);
-    }
-    for (const { fn, calls: inner } of byFunction.values()) {
       const name = functionName(fn, this.parsedText);
       if (!name) continue;
+      const params = functionParams(fn, this.parsedText).map((p) => p.name);
+      const reasons = [call.size.value, call.flags?.value, call.address?.value].flatMap((v) => (v && !v.known ? [v.reason] : []));
+      const depends = reasons.some((r) => [...r.matchAll(PARAMETER_REASON)].some((m) => m[2] === name && params.includes(m[1]!)));
+      if (!depends) continue;
+      let entry = byFunction.get(fn.startIndex);
+      if (!entry) byFunction.set(fn.startIndex, (entry = { fn, name, recipes: new Set() }));
+      entry.recipes.add(call.recipe);
+    }
+    const wrappers: WrapperModel[] = [];
+    for (const { fn, name, recipes } of byFunction.values()) {
       const params = functionParams(fn, this.parsedText);
-      const range = this.range(fn.startIndex, fn.endIndex);
-      wrappers.push({
-        name: name.split('::').pop()!,
-        params,
+      const shortName = name.split('::').pop()!;
+      // the API's own implementation (Wine's kernelbase defines VirtualAlloc): its callers are API calls already
+      if (apiModel(shortName)) continue;
+      const wrapper: WrapperModel = {
+        name: shortName,
+        params: params.map((p) => p.name),
         file: this.file,
-        range,
-        instantiate: (values, depth) => {
-          const bindings = new Map<string, Typed>();
+        range: this.range(fn.startIndex, fn.endIndex),
+        fileLocal: !HEADER_EXTENSION.test(this.file) && isStatic(fn, this.parsedText),
+        member: name.includes('::') || isInClass(fn),
+        instantiate: (args, stack) => {
+          const bindings = new Map<string, ArgBinding>();
           params.forEach((p, i) => {
-            const v = values[i];
-            if (v) bindings.set(p, v);
+            if (!p.name) return;
+            const a = args[i];
+            bindings.set(p.name, a ? this.convertArgument(a, p.type) : { value: { unknown: `argument ${i + 1} of ${shortName} is not given` } });
           });
-          return inner.flatMap((call) => this.reinstantiate(call, bindings, depth));
+          const out: AllocationCall[] = [];
+          for (const recipe of recipes) {
+            for (const call of this.realize(recipe, bindings, stack)) {
+              if (recipe.target.kind === 'wrapper') out.push(call);
+              else {
+                const step: EvidenceStep = { file: this.file, range: recipe.base.range, kind: 'call', message: `${this.caller(recipe, bindings)} calls ${call.api}` };
+                out.push({ ...call, evidence: [step, ...call.evidence] });
+              }
+            }
+          }
+          return out;
         },
-      });
+      };
+      wrappers.push(wrapper);
     }
     return wrappers;
   }
 
-  /** Re-evaluates a call inside a wrapper with its parameters bound to the caller's values. */
-  private reinstantiate(call: FoundCall, bindings: Map<string, Typed>, depth: number): AllocationCall[] {
-    if (depth > MAX_WRAPPER_DEPTH) return [];
-    const line = call.range.start.line;
-    const model = apiModel(call.api)!;
-    const site: CallSite = { start: call.range.start.offset, end: call.range.end.offset, calleeStart: call.range.start.offset, args: [], node: call.node };
-    const callText = this.parsedText.slice(site.start, site.end);
-    // re-read the arguments of the call (after macro expansion, when it came from a macro)
-    const ctx: ExpansionContext = { lookup: (n) => this.macroAt(n, line), expansions: [] };
-    const tokens = expand(tokenize(callText), ctx);
-    const at = tokens.findIndex((t, i) => t.kind === 'ident' && apiModel(t.text)?.name === model.name && tokens[i + 1]?.text === '(');
-    if (at < 0) return [];
-    const split = splitArguments(tokens, at + 1);
-    if (!split) return [];
-    const base: CallBase = { file: this.file, range: call.range, callText: call.callText, enclosingFunction: call.enclosingFunction };
-    const step: EvidenceStep = {
-      file: this.file,
-      range: call.range,
-      kind: 'call',
-      message: `${call.enclosingFunction}(${[...bindings].map(([k, v]) => `${k} = ${v.value}`).join(', ')}) calls ${call.api}`,
-    };
-    const saved = this.bindings;
-    this.bindings = bindings;
-    try {
-      return [this.buildCall(model, call.callee, split.args.map((t) => ({ tokens: t })), line, site, base, [step], bindings)];
-    } finally {
-      this.bindings = saved;
-    }
+  /** A caller's value converted to the parameter's declared type, as the call does. */
+  private convertArgument(arg: ArgBinding, typeText: string): ArgBinding {
+    if ('unknown' in arg.value) return arg;
+    const type = this.typeOf(typeText);
+    if (!type || type.name === 'pointer') return arg;
+    const value = type.unsigned ? BigInt.asUintN(type.bits, arg.value.value) : BigInt.asIntN(type.bits, arg.value.value);
+    return { value: { value, type }, origin: value === arg.value.value ? arg.origin : undefined };
   }
 
   // ---- evaluation environment ----
@@ -461,7 +695,7 @@ class FileAnalyzer {
   }
 
   /** Parameter values of the wrapper being instantiated, seen by every evaluation under it. */
-  private bindings: Map<string, Typed> | undefined;
+  private bindings: Map<string, ArgBinding> | undefined;
 
   evaluateAt(tokens: readonly Token[], offset: number, line: number, bindings = this.bindings, callNode?: SyntaxNode): Evaluation {
     const env: EvalEnv = {
@@ -469,20 +703,45 @@ class FileAnalyzer {
       cplusplus: this.language === 'cpp',
       macros: (name) => this.macroAt(name, line),
       identifier: (name) => {
-        const bound = bindings?.get(name);
-        if (bound) return bound;
         const resolved = this.resolveIdentifier(name, offset, callNode);
+        if (resolved && 'parameter' in resolved) return bindings?.get(resolved.parameter)?.value ?? { unknown: resolved.unknown };
         if (resolved) return resolved;
-        const constant = WINDOWS_CONSTANTS[name];
-        return constant === undefined ? undefined : { value: constant, type: ULONG };
+        return this.headerConstant(name, line, new Set()) ?? windowsConstant(name);
       },
       typedef: (name) => this.resolveTypedef(name),
     };
     return evaluateTokens(tokens, env);
   }
 
+  /** A constant declared in an included header, evaluated with the macros in force at `line`. */
+  private headerConstant(name: string, line: number, active: Set<string>): Typed | { unknown: string } | undefined {
+    const lookup = this.options.headerConstant;
+    if (!lookup || active.has(name)) return active.has(name) ? { unknown: `${name} is defined in terms of itself` } : undefined;
+    let found: HeaderConstant | undefined;
+    for (const header of this.pre.dependencies) if ((found = lookup(header, name))) break;
+    if (!found) return undefined;
+    active.add(name);
+    try {
+      const env: EvalEnv = {
+        model: this.model,
+        cplusplus: this.language === 'cpp',
+        macros: (n) => this.macroAt(n, line),
+        identifier: (n) => this.headerConstant(n, line, active) ?? windowsConstant(n),
+        typedef: (n) => this.resolveTypedef(n),
+      };
+      const base = found.expr === undefined ? { value: { known: true as const, value: 0n }, type: INT, expansions: [] } : evaluateTokens(tokenize(found.expr), env);
+      if (!base.value.known) return { unknown: `${name} (${found.file.split(/[\\/]/).pop()}:${found.line}): ${base.value.reason}` };
+      const declared = found.typeText ? this.typeOf(found.typeText) : undefined;
+      const type = declared ?? base.type ?? INT;
+      const value = base.value.value + BigInt(found.step);
+      return { value: type.unsigned ? BigInt.asUintN(type.bits, value) : BigInt.asIntN(type.bits, value), type };
+    } finally {
+      active.delete(name);
+    }
+  }
+
   /** Finds what a name means at `offset`: a local, a parameter, a const global, an enumerator. */
-  private resolveIdentifier(name: string, offset: number, callNode?: SyntaxNode): Typed | { unknown: string } | undefined {
+  private resolveIdentifier(name: string, offset: number, callNode?: SyntaxNode): Resolved | undefined {
     const key = `${name}@${offset}`;
     if (this.resolving.has(key)) return { unknown: `${name} is defined in terms of itself` };
     this.resolving.add(key);
@@ -493,7 +752,7 @@ class FileAnalyzer {
     }
   }
 
-  private resolveIdentifierUncached(name: string, offset: number, callNode?: SyntaxNode): Typed | { unknown: string } | undefined {
+  private resolveIdentifierUncached(name: string, offset: number, callNode?: SyntaxNode): Resolved | undefined {
     const fn = this.enclosingFunction(offset);
     let local: { decl: SyntaxNode; value?: SyntaxNode; typeNode?: SyntaxNode } | undefined;
     let global: { decl: SyntaxNode; value?: SyntaxNode; typeNode?: SyntaxNode } | undefined;
@@ -514,8 +773,8 @@ class FileAnalyzer {
         case 'init_declarator':
         case 'field_declaration':
         case 'declaration': {
-          const isDeclarator =
-            parent.type === 'init_declarator' ? parent.childForFieldName('declarator')?.startIndex === at : parent.childForFieldName('declarator')?.startIndex === at;
+          // `SIZE_T len, size;` declares several names
+          const isDeclarator = parent.childrenForFieldName('declarator').some((d) => d.startIndex === at && d.endIndex === at + name.length);
           if (!isDeclarator) break;
           const decl = parent.type === 'init_declarator' ? parent.parent! : parent;
           const value = parent.type === 'init_declarator' ? parent.childForFieldName('value') ?? undefined : parent.childForFieldName('default_value') ?? undefined;
@@ -545,10 +804,15 @@ class FileAnalyzer {
     }
     if (local) {
       const before = writes.filter((w) => w.node.startIndex > local!.decl.startIndex && w.node.startIndex < offset);
-      const bad = before.find((w) => w.kind !== 'assign');
-      if (bad) return { unknown: bad.kind === 'address' ? `the address of ${name} is taken before the call` : `${name} is modified before the call` };
+      // an address kept in a variable can write the local at any time
+      const stored = before.find((w) => w.kind === 'address' && !isCallArgument(w.node));
+      if (stored) return { unknown: `the address of ${name} is taken before the call` };
       const last = before[before.length - 1];
       if (last) {
+        // the last write decides: an assignment made unconditionally before the call (`size = 0x1000;` before
+        // each NtAllocateVirtualMemory(..., &size, ...)); a call that got its address, or `+=`, leaves it unknown
+        if (last.kind === 'address') return { unknown: `the address of ${name} is passed to a call before this one` };
+        if (last.kind === 'modify') return { unknown: `${name} is modified before the call` };
         const stmt = last.node.parent;
         if (!stmt || stmt.type !== 'expression_statement' || !containsOffset(stmt.parent, offset)) return { unknown: `${name} is assigned conditionally before the call` };
         return this.valueOf(last.node.childForFieldName('right') ?? undefined, local.typeNode, name);
@@ -556,7 +820,12 @@ class FileAnalyzer {
       if (!local.value) return { unknown: `${name} has no initial value` };
       return this.valueOf(local.value, local.typeNode, name);
     }
-    if (parameterOf) return { unknown: `depends on parameter '${name}' of ${functionName(parameterOf, this.parsedText) ?? 'its function'}` };
+    if (parameterOf) {
+      // a parameter changed before the call no longer holds the caller's value
+      const changed = writes.find((w) => w.node.startIndex < offset);
+      if (changed) return { unknown: changed.kind === 'address' ? `the address of parameter '${name}' is taken before the call` : `parameter '${name}' is changed before the call` };
+      return { parameter: name, unknown: `depends on parameter '${name}' of ${functionName(parameterOf, this.parsedText) ?? 'its function'}` };
+    }
     if (enumerator) return this.enumeratorValue(enumerator);
     if (global) {
       if (!isConstDeclaration(global.decl, this.parsedText)) return { unknown: `${name} is a variable that may change` };
@@ -571,14 +840,14 @@ class FileAnalyzer {
     const inner = node.type === 'initializer_list' && node.namedChildCount === 1 ? node.namedChildren[0]! : node;
     const line = this.lines.position(inner.startIndex).line;
     const ev = this.evaluateAt(tokenize(this.parsedText.slice(inner.startIndex, inner.endIndex)), inner.startIndex, line);
-    if (!ev.value.known) return { unknown: `${name}: ${ev.value.reason}` };
+    if (!ev.value.known) return { unknown: ev.value.reason.startsWith('depends on parameter') ? ev.value.reason : `${name}: ${ev.value.reason}` };
     const declared = typeNode ? this.typeOf(this.parsedText.slice(typeNode.startIndex, typeNode.endIndex)) : undefined;
     const type = declared ?? ev.type ?? INT;
     return { value: type.unsigned ? BigInt.asUintN(type.bits, ev.value.value) : BigInt.asIntN(type.bits, ev.value.value), type };
   }
 
   private typeOf(text: string): IntType | undefined {
-    const words = text.replace(/\b(const|constexpr|static|volatile|inline|extern|std::)\b/g, ' ').trim().replace(/\s+/g, ' ');
+    const words = text.replace(/\b(const|constexpr|constinit|static|volatile|inline|extern|register|std::)\b/g, ' ').trim().replace(/\s+/g, ' ');
     return this.model.types.get(words) ?? this.resolveTypedef(words)?.type;
   }
 
@@ -623,6 +892,24 @@ class FileAnalyzer {
     return found;
   }
 
+  // ---- macros that fill pointers (`#define X(f) p##f = (void *)GetProcAddress(mod, #f)`) ----
+
+  private procAddressMacroInvocations(): { start: number; end: number; tokens: Token[] }[] {
+    const out: { start: number; end: number; tokens: Token[] }[] = [];
+    if (!this.parsedText.includes('GetProcAddress')) return out;
+    for (const name of this.pre.macros.names()) {
+      if (!this.pre.macros.definitions(name).some((d) => d.params && d.body.some((t) => t.text === 'GetProcAddress'))) continue;
+      for (const offset of this.occurrencesOf(name)) {
+        const site = this.tokenCallSite(offset, name);
+        if (!site) continue;
+        const line = this.lines.position(offset).line;
+        const ctx: ExpansionContext = { lookup: (n) => this.macroAt(n, line), expansions: [] };
+        out.push({ start: site.start, end: site.end, tokens: expand(tokenize(this.parsedText.slice(site.start, site.end)), ctx) });
+      }
+    }
+    return out;
+  }
+
   // ---- positions and functions ----
 
   range(start: number, end: number): Range {
@@ -661,9 +948,43 @@ interface CallSite {
   calleeStart: number;
   args: { text: string; range: [number, number] }[];
   node: SyntaxNode | undefined;
+  /** Called as `obj.name(...)` or `p->name(...)`. */
+  member: boolean;
 }
 
 type CallBase = Pick<AllocationCall, 'file' | 'range' | 'callText' | 'enclosingFunction'>;
+
+function withLocalWrappers(project: ProjectFacts, local: readonly WrapperModel[]): ProjectFacts {
+  if (local.length === 0) return project;
+  const wrappers = new Map(project.wrappers);
+  const overloads = new Map<string, WrapperModel[]>();
+  for (const [name, list] of project.overloads ?? []) overloads.set(name, [...list]);
+  for (const [name, w] of project.wrappers) if (!overloads.has(name)) overloads.set(name, [w]);
+  for (const w of local) {
+    wrappers.set(w.name, w);
+    // this file's own definition replaces what an earlier round of the run found for it
+    const others = (overloads.get(w.name) ?? []).filter((o) => o.file !== w.file);
+    overloads.set(w.name, [w, ...others]);
+  }
+  return { ...project, wrappers, overloads };
+}
+
+/** Where the caller wrote an argument, when `tokens` is a parameter passed straight through (its value unchanged). */
+function passedThrough(tokens: readonly Token[], ev: Evaluation, bindings: Map<string, ArgBinding>): ArgBinding['origin'] {
+  if (tokens.length !== 1 || tokens[0]!.kind !== 'ident' || !ev.value.known) return undefined;
+  const bound = bindings.get(tokens[0]!.text);
+  if (!bound?.origin || 'unknown' in bound.value || bound.value.value !== ev.value.value) return undefined;
+  return bound.origin;
+}
+
+function valueKey(v: Value | undefined): string {
+  return !v ? '-' : v.known ? v.value.toString() : '?';
+}
+
+function windowsConstant(name: string): Typed | undefined {
+  const constant = WINDOWS_CONSTANTS[name];
+  return constant === undefined ? undefined : { value: constant, type: ULONG };
+}
 
 const MEM_COMMIT = 0x1000n;
 const MEM_RESERVE = 0x2000n;
@@ -729,6 +1050,25 @@ function isConstDeclaration(decl: SyntaxNode, text: string): boolean {
   return !!typeNode && /\bconst\b/.test(text.slice(decl.startIndex, typeNode.endIndex));
 }
 
+/** `f(&x)`: the address goes to a call (which is done with it when it returns), not into a variable. */
+function isCallArgument(node: SyntaxNode): boolean {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression') n = n.parent;
+  return n.parent?.type === 'argument_list';
+}
+
+function isStatic(fn: SyntaxNode, text: string): boolean {
+  return fn.children.some((c) => c.type === 'storage_class_specifier' && text.slice(c.startIndex, c.endIndex) === 'static');
+}
+
+function isInClass(fn: SyntaxNode): boolean {
+  for (let n: SyntaxNode | null = fn.parent; n; n = n.parent) {
+    if (n.type === 'field_declaration_list') return true;
+    if (n.type === 'translation_unit' || n.type === 'namespace_definition') return false;
+  }
+  return false;
+}
+
 export function functionName(fn: SyntaxNode, text: string): string | undefined {
   let d: SyntaxNode | null = fn.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
@@ -736,7 +1076,8 @@ export function functionName(fn: SyntaxNode, text: string): string | undefined {
   return name ? text.slice(name.startIndex, name.endIndex) : undefined;
 }
 
-function functionParams(fn: SyntaxNode, text: string): string[] {
+/** Parameter names and declared types (`''` for an unnamed parameter). */
+function functionParams(fn: SyntaxNode, text: string): { name: string; type: string }[] {
   let d: SyntaxNode | null = fn.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const list = d?.childForFieldName('parameters');
@@ -745,13 +1086,12 @@ function functionParams(fn: SyntaxNode, text: string): string[] {
     .filter((p) => p.type.endsWith('parameter_declaration'))
     .map((p) => {
       let n: SyntaxNode | null = p.childForFieldName('declarator');
+      const pointer = !!n && n.type !== 'identifier' && /\*|&/.test(text.slice(n.startIndex, n.endIndex));
       while (n && n.type !== 'identifier') n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c.type === 'identifier') ?? null;
-      return n ? text.slice(n.startIndex, n.endIndex) : '';
+      const typeNode = p.childForFieldName('type');
+      const type = pointer ? 'void *' : typeNode ? text.slice(typeNode.startIndex, typeNode.endIndex) : '';
+      return { name: n ? text.slice(n.startIndex, n.endIndex) : '', type };
     });
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function truncate(s: string, n: number): string {

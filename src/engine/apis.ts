@@ -25,6 +25,8 @@ const MODELS: ApiModel[] = [
   { name: 'VirtualAllocFromApp', family: 'reserve', address: 0, size: 1, flags: 2 },
   { name: 'NtAllocateVirtualMemory', family: 'reserve', address: 1, size: 3, flags: 4, byPointer: true },
   { name: 'ZwAllocateVirtualMemory', family: 'reserve', address: 1, size: 3, flags: 4, byPointer: true },
+  { name: 'NtAllocateVirtualMemoryEx', family: 'reserve', address: 1, size: 2, flags: 3, byPointer: true },
+  { name: 'ZwAllocateVirtualMemoryEx', family: 'reserve', address: 1, size: 2, flags: 3, byPointer: true },
   { name: 'MapViewOfFile', family: 'mapview', size: 4, offsetHigh: 2, offsetLow: 3 },
   { name: 'MapViewOfFileEx', family: 'mapview', size: 4, offsetHigh: 2, offsetLow: 3 },
   { name: 'MapViewOfFileExNuma', family: 'mapview', size: 4, offsetHigh: 2, offsetLow: 3 },

@@ -1,0 +1,98 @@
+// What one lint run knows beyond a single file: the compilation database's flags per file, the constants of
+// the headers it reads, the wrappers every file defines (several files may define a static helper of the
+// same name), and each file's parse, kept across the rounds of the wrapper fixpoint.
+
+import * as path from 'node:path';
+import type { FileAnalysis, PreparedFile, ProjectFacts, WrapperModel } from './analyze.js';
+import { prepareFile, type AnalysisOptions } from './analyze.js';
+import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase, type CompileFlags } from './compile-commands.js';
+import type { HeaderCache } from './header-cache.js';
+import { HeaderFacts } from './header-facts.js';
+import type { LintOptions } from './lint.js';
+import type { Notice } from './types.js';
+
+const factsByCache = new WeakMap<HeaderCache, HeaderFacts>();
+
+/** The header-constant lookup for a header cache (one per run, or one per editor session). */
+export function headerConstantsFor(headers: HeaderCache): NonNullable<AnalysisOptions['headerConstant']> {
+  let facts = factsByCache.get(headers);
+  if (!facts) factsByCache.set(headers, (facts = new HeaderFacts(headers.read)));
+  return facts.lookup;
+}
+
+export class RunReach {
+  readonly database?: CompilationDatabase;
+  /** The compilation database could not be read: a configuration error (exit 2). */
+  configError = false;
+  private readonly merged = new Map<string, LintOptions>();
+  private readonly prepared = new Map<string, { text: string; options: AnalysisOptions; file: PreparedFile }>();
+  private byName = new Map<string, WrapperModel[]>();
+
+  constructor(options: LintOptions, notices: Notice[]) {
+    if (options.compileCommands) {
+      const file = path.resolve(options.cwd, options.compileCommands);
+      try {
+        this.database = loadCompilationDatabase(file);
+      } catch (e) {
+        if (!(e instanceof CompileCommandsError)) throw e;
+        this.configError = true;
+        notices.push({ level: 'error', file, code: 'config', message: e.message });
+      }
+    }
+  }
+
+  /** A file's options with its compile command's macros, include paths and forced includes (the command line's own come last and win). */
+  optionsFor(file: string, options: LintOptions): LintOptions {
+    const flags = this.database?.flagsFor(file);
+    if (!flags) return options;
+    let merged = this.merged.get(file);
+    if (!merged || merged.cwd !== options.cwd) this.merged.set(file, (merged = mergeFlags(options, flags)));
+    return merged;
+  }
+
+  /** Wrappers of every name found in the last round, for the next one. */
+  setWrappers(wrappers: Iterable<WrapperModel>): void {
+    const byName = new Map<string, WrapperModel[]>();
+    for (const w of wrappers) {
+      let list = byName.get(w.name);
+      if (!list) byName.set(w.name, (list = []));
+      list.push(w);
+    }
+    this.byName = byName;
+  }
+
+  get overloads(): ReadonlyMap<string, readonly WrapperModel[]> {
+    return this.byName;
+  }
+
+  /** Analyses a file, reusing its parse from an earlier round when its text and options are the same. */
+  analyze(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
+    let entry = this.prepared.get(file);
+    if (!entry || entry.text !== text || !sameOptions(entry.options, options)) {
+      entry = { text, options, file: prepareFile(file, text, options) };
+      this.prepared.set(file, entry);
+    }
+    return entry.file.analyze({ ...project, overloads: this.byName.size ? this.byName : project.overloads });
+  }
+}
+
+function mergeFlags(options: LintOptions, flags: CompileFlags): LintOptions {
+  const defines = { ...flags.defines };
+  for (const name of options.undefines) delete defines[name];
+  Object.assign(defines, options.defines);
+  return {
+    ...options,
+    defines,
+    undefines: [...flags.undefines.filter((u) => !(u in options.defines)), ...options.undefines],
+    includePaths: [...options.includePaths, ...flags.includePaths],
+    forceIncludes: [...flags.forceIncludes, ...options.forceIncludes],
+  };
+}
+
+function sameOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
+  return (
+    a.model === b.model &&
+    a.language === b.language &&
+    JSON.stringify([a.defines, a.undefines, a.includePaths, a.forceIncludes]) === JSON.stringify([b.defines, b.undefines, b.includePaths, b.forceIncludes])
+  );
+}
