@@ -51,6 +51,8 @@ export interface LintResult extends Report {
   usageError: boolean;
   /** With `fix`: the changed text of each file that has fixes. */
   patches?: FilePatch[];
+  /** With a cache: files whose results came from it, and files analysed. */
+  cacheStats?: { hits: number; misses: number };
 }
 
 export { HeaderCache, activeRules, runRules, type RuleSetting };
@@ -96,7 +98,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const notices: Notice[] = [...discovery.notices];
   const headers = new HeaderCache();
   const perFile = resolvePerFile(discovery.files, options, notices);
-  const reach = new RunReach(options, notices);
+  const reach = new RunReach(options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database }, notices);
   const optionsOf = (file: string) => reach.optionsFor(file, perFile.options.get(file) ?? options);
   const activeOf = memoActiveRules();
   const cache = options.cacheFile ? new LintCache(options.cacheFile, toolVersion()) : undefined;
@@ -262,6 +264,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     toolVersion: toolVersion(),
     usageError: discovery.usageError || perFile.configError || reach.configError,
     ...(patches ? { patches } : {}),
+    ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
   };
 }
 
@@ -270,7 +273,14 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
  * and the run ends with exit code 2).
  */
 function resolvePerFile(files: string[], options: LintOptions, notices: Notice[]) {
-  const result = { files: [] as string[], options: new Map<string, LintOptions>(), configError: false, summaryOptions: undefined as LintOptions | undefined };
+  const result = {
+    files: [] as string[],
+    options: new Map<string, LintOptions>(),
+    configError: false,
+    summaryOptions: undefined as LintOptions | undefined,
+    /** The compilation database a config names (the run reads one). */
+    database: undefined as string | undefined,
+  };
   const lookup = options.optionsFor;
   if (!lookup) {
     result.files = files;
@@ -291,6 +301,7 @@ function resolvePerFile(files: string[], options: LintOptions, notices: Notice[]
     result.files.push(file);
     result.options.set(file, r.options);
     result.summaryOptions ??= r.options;
+    result.database ??= r.options.compileCommands;
   }
   return result;
 }

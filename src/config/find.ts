@@ -1,0 +1,80 @@
+// Finds the config that governs a file: the nearest granule.config.json, or package.json with a
+// "granule" key, in the file's directory or above. The nearest one applies on its own (as in ruff);
+// it can pull in a parent's settings with `"extends": "../granule.config.json"`.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError } from './errors.js';
+import { parseJsonText } from './json.js';
+
+export const CONFIG_FILE = 'granule.config.json';
+
+export class ConfigFinder {
+  /** Directory → config file that governs it (undefined: none up to the root). */
+  private readonly byDir = new Map<string, string | undefined>();
+
+  /** The config file for a source file, or undefined when there is none. */
+  forFile(file: string): string | undefined {
+    return this.forDir(path.dirname(path.resolve(file)));
+  }
+
+  forDir(dir: string): string | undefined {
+    const visited: string[] = [];
+    let current = dir;
+    let found: string | undefined;
+    for (;;) {
+      if (this.byDir.has(current)) {
+        found = this.byDir.get(current);
+        break;
+      }
+      visited.push(current);
+      const own = configIn(current);
+      if (own) {
+        found = own;
+        break;
+      }
+      const parent = path.dirname(current);
+      if (parent === current) break;
+      current = parent;
+    }
+    for (const d of visited) this.byDir.set(d, found);
+    return found;
+  }
+}
+
+/** The config file of one directory: granule.config.json first, then a package.json with a "granule" key. */
+function configIn(dir: string): string | undefined {
+  const own = path.join(dir, CONFIG_FILE);
+  if (isFile(own)) return own;
+  const pkg = path.join(dir, 'package.json');
+  if (isFile(pkg) && hasGranuleKey(pkg)) return pkg;
+  return undefined;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function hasGranuleKey(pkg: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(pkg, 'utf8');
+  } catch {
+    return false;
+  }
+  // cheap test first: most package.json files never mention granule
+  if (!text.includes('"granule"')) return false;
+  let data: unknown;
+  try {
+    data = parseJsonText(pkg, text, { comments: false });
+  } catch (e) {
+    // a broken package.json that names granule is a config error, not something to walk past
+    if (e instanceof ConfigError) throw e;
+    return false;
+  }
+  return !!data && typeof data === 'object' && !Array.isArray(data) && Object.hasOwn(data, 'granule');
+}

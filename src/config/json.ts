@@ -1,0 +1,103 @@
+// Reads a config file as data. Nothing in it is executed: JSON only (comments allowed in
+// granule.config.json, as in tsconfig.json), and keys that could reach an object's prototype are refused.
+
+import * as fs from 'node:fs';
+import { ConfigError } from './errors.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Reads and parses a JSON config file; throws ConfigError with a line and column on bad syntax. */
+export function readJsonFile(file: string, options: { comments: boolean }): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'file not found' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    throw new ConfigError(file, `cannot read config: ${why}`);
+  }
+  return parseJsonText(file, text, options);
+}
+
+export function parseJsonText(file: string, text: string, options: { comments: boolean }): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const source = options.comments ? blankComments(body) : body;
+  let data: unknown;
+  try {
+    data = JSON.parse(source);
+  } catch (e) {
+    throw new ConfigError(file, `invalid JSON: ${describeSyntaxError((e as Error).message, source)}`);
+  }
+  const bad = findForbiddenKey(data, '');
+  if (bad) throw new ConfigError(file, `${bad.path ? bad.path + ': ' : ''}key "${bad.key}" is not allowed`);
+  return data;
+}
+
+/** Turns V8's "... at position N" into a line and column a person can find. */
+function describeSyntaxError(message: string, text: string): string {
+  const m = / at position (\d+)/.exec(message);
+  const base = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/^JSON\.parse: /, '');
+  if (!m) return base.replace(/ in JSON$/, '');
+  const offset = Number(m[1]);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `${base} (line ${line}, column ${offset - lineStart + 1})`;
+}
+
+/** Replaces // and /* *\/ comments outside strings with spaces, keeping offsets (and so error positions). */
+export function blankComments(text: string): string {
+  let out = '';
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      let j = i;
+      while (j < n && text[j] !== '\n') j++;
+      out += ' '.repeat(j - i);
+      i = j;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const j = close < 0 ? n : close + 2;
+      out += text.slice(i, j).replace(/[^\n]/g, ' ');
+      i = j;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+function findForbiddenKey(value: unknown, path: string): { key: string; path: string } | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = findForbiddenKey(value[i], `${path}[${i}]`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return { key, path };
+      const bad = findForbiddenKey((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      if (bad) return bad;
+    }
+  }
+  return undefined;
+}

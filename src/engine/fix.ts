@@ -1,0 +1,305 @@
+// Autofix: turns findings' fixes into file patches, adds fixes in macro definitions, applies them
+// (never to a file that did not parse cleanly), and prints a unified diff for --fix-dry-run.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatLike } from '../rules/sizes.js';
+import type { FileAnalysis } from './analyze.js';
+import { languageFor, parse } from './parse.js';
+import { scanDirectives } from './preprocess.js';
+import { decode } from './source.js';
+import type { Finding, Notice, TextEdit } from './types.js';
+
+export interface FixInputs {
+  findings: readonly Finding[];
+  analyses: ReadonlyMap<string, FileAnalysis>;
+  /** Every file of the run, for counting the uses of a macro before rewriting its definition. */
+  files: readonly string[];
+  /** The decoded text of a file of the run. */
+  textOf(file: string): string | undefined;
+}
+
+export interface FilePatch {
+  file: string;
+  before: string;
+  after: string;
+  /** How many findings the patch fixes. */
+  fixes: number;
+}
+
+export interface FixPlan {
+  patches: FilePatch[];
+  notices: Notice[];
+}
+
+interface PlannedEdit extends TextEdit {
+  finding: Finding;
+}
+
+/** Works out every fix of a run. Findings that are suppressed are left alone. */
+export function planFixes(inputs: FixInputs): FixPlan {
+  const notices: Notice[] = [];
+  const byFile = new Map<string, PlannedEdit[]>();
+  const add = (file: string, edit: PlannedEdit) => {
+    let list = byFile.get(file);
+    if (!list) byFile.set(file, (list = []));
+    list.push(edit);
+  };
+  const active = inputs.findings.filter((f) => !f.suppressed);
+  for (const f of active) {
+    if (f.fix) {
+      // a rule's fix rewrites the size written at the call: it must lie inside the call
+      const inside = f.fix.file === f.file && f.fix.edits.every((e) => e.range[0] >= f.range.start.offset && e.range[1] <= f.range.end.offset);
+      if (inside) for (const e of f.fix.edits) add(f.file, { ...e, finding: f });
+      continue;
+    }
+    const macro = macroFix(f, inputs);
+    if (macro) add(macro.file, { ...macro.edit, finding: f });
+  }
+
+  const patches: FilePatch[] = [];
+  for (const [file, edits] of byFile) {
+    const before = inputs.textOf(file);
+    if (before === undefined) continue;
+    const errors = parseErrors(file, before, inputs.analyses);
+    if (errors > 0) {
+      notices.push({ level: 'warning', file, code: 'fix-skipped', message: `not fixed: ${errors} region${errors === 1 ? '' : 's'} could not be parsed` });
+      continue;
+    }
+    const { text, applied } = applyEdits(before, edits);
+    if (applied.length === 0 || text === before) continue;
+    patches.push({ file, before, after: text, fixes: new Set(applied.map((e) => e.finding)).size });
+  }
+  patches.sort((a, b) => a.file.localeCompare(b.file));
+  return { patches, notices };
+}
+
+function parseErrors(file: string, text: string, analyses: ReadonlyMap<string, FileAnalysis>): number {
+  const analysis = analyses.get(file);
+  if (analysis && analysis.text === text) return analysis.errorCount;
+  // a header fixed through its macro may not have been analysed on its own
+  return parse(text, languageFor(file, text)).rootNode.hasError ? 1 : 0;
+}
+
+/** Applies non-overlapping edits; an edit that overlaps an earlier one is left for a later run. */
+export function applyEdits(text: string, edits: readonly PlannedEdit[]): { text: string; applied: PlannedEdit[] } {
+  const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+  const applied: PlannedEdit[] = [];
+  let out = '';
+  let at = 0;
+  for (const e of sorted) {
+    const last = applied[applied.length - 1];
+    if (last && last.range[0] === e.range[0] && last.range[1] === e.range[1] && last.text === e.text) {
+      // two findings with the same fix (a size shared by two rules): apply it once
+      applied.push(e);
+      continue;
+    }
+    if (e.range[0] < at || e.range[1] > text.length) continue;
+    out += text.slice(at, e.range[0]) + e.text;
+    at = e.range[1];
+    applied.push(e);
+  }
+  return { text: out + text.slice(at), applied };
+}
+
+/**
+ * A fix in the definition of the macro that is the whole size argument (`VirtualAlloc(NULL, BUF, ...)`
+ * with `#define BUF 4096`), made only when the definition is plain and the macro is used nowhere else
+ * in the run: rewriting a shared macro would change other calls.
+ */
+function macroFix(f: Finding, inputs: FixInputs): { file: string; edit: TextEdit } | undefined {
+  const rounded = f.properties.rounded;
+  if (typeof rounded !== 'string' || f.evidence.some((e) => e.kind === 'wrapper' || e.kind === 'call' || e.kind === 'pointer')) return undefined;
+  const analysis = inputs.analyses.get(f.file);
+  if (!analysis) return undefined;
+  const call = analysis.calls.find((c) => c.range.start.offset === f.range.start.offset && c.api === f.api && c.callee === c.api);
+  if (!call || !call.size.sourceRange || call.size.macros.length !== 1) return undefined;
+  const name = call.size.macros[0]!;
+  if (call.size.text.trim() !== name) return undefined;
+  if (analysis.pre.macros.definitions(name).length !== 1) return undefined;
+  const lookup = analysis.pre.macros.lookup(name, call.range.start.line);
+  if (lookup.kind !== 'defined' || lookup.def.params) return undefined;
+  const def = lookup.def;
+  if (!inputs.files.includes(def.file)) return undefined;
+  const text = inputs.textOf(def.file);
+  if (text === undefined) return undefined;
+  const directive = scanDirectives(text).find((d) => d.name === 'define' && d.line === def.line);
+  if (!directive) return undefined;
+  const raw = text.slice(directive.start, directive.end);
+  if (raw.includes('\\')) return undefined;
+  const m = new RegExp(`^(\\s*(?:#|%:)\\s*define\\s+${name})(\\s+)(.*?)(\\s*(?://.*|/\\*.*\\*/)?\\s*)$`).exec(raw);
+  if (!m) return undefined;
+  const body = m[3]!;
+  const paren = /^\(\s*(.*?)\s*\)$/.exec(body);
+  const inner = paren ? paren[1]! : body;
+  const formatted = formatLike(inner, BigInt(rounded));
+  if (formatted === undefined) return undefined;
+  if (useCount(name, inputs) !== 2) return undefined;
+  const start = directive.start + m[1]!.length + m[2]!.length;
+  return { file: def.file, edit: { range: [start, start + body.length], text: paren ? `(${formatted})` : formatted } };
+}
+
+/** How many times `name` appears as a word in the files of the run (comments and strings included). */
+function useCount(name: string, inputs: FixInputs): number {
+  const word = new RegExp(`(?<![\\w$])${name}(?![\\w$])`, 'g');
+  let count = 0;
+  for (const file of inputs.files) {
+    const text = inputs.textOf(file);
+    if (!text || !text.includes(name)) continue;
+    count += text.match(word)?.length ?? 0;
+    if (count > 2) break;
+  }
+  return count;
+}
+
+/**
+ * Writes a patch back in the file's own encoding (UTF-8 with or without a BOM, UTF-16 with a BOM),
+ * through a temporary file and a rename. Refuses when the file changed since it was read, or when
+ * its bytes could not be decoded exactly.
+ */
+export function writePatch(patch: FilePatch): Notice | undefined {
+  const target = fs.realpathSync(patch.file);
+  const bytes = fs.readFileSync(target);
+  const decoded = decode(bytes);
+  if (!decoded.ok || decoded.text !== patch.before) {
+    return { level: 'warning', file: patch.file, code: 'fix-skipped', message: 'not fixed: the file changed while granule was running' };
+  }
+  if (decoded.note?.startsWith('invalid UTF-8')) {
+    return { level: 'warning', file: patch.file, code: 'fix-skipped', message: 'not fixed: the file is not valid UTF-8, so it cannot be written back unchanged' };
+  }
+  let out: Buffer;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) out = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(patch.after, 'utf16le')]);
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) out = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(patch.after, 'utf16le').swap16()]);
+  else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) out = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(patch.after, 'utf8')]);
+  else out = Buffer.from(patch.after, 'utf8');
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.granule-${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temp, out, { mode: fs.statSync(target).mode });
+    fs.renameSync(temp, target);
+  } catch (e) {
+    fs.rmSync(temp, { force: true });
+    return { level: 'error', file: patch.file, code: 'fix-failed', message: `not fixed: ${(e as Error).message}` };
+  }
+  return undefined;
+}
+
+/** A unified diff of one patch (git's a/ b/ labels, three lines of context). */
+export function unifiedDiff(patch: FilePatch, label: string, context = 3): string {
+  const a = splitLines(patch.before);
+  const b = splitLines(patch.after);
+  const ops = diffLines(a.map((l) => l.text), b.map((l) => l.text));
+  const out = [`--- a/${label}`, `+++ b/${label}`];
+  // group the changes into hunks with `context` lines around them
+  let i = 0;
+  while (i < ops.length) {
+    if (ops[i]!.kind === ' ') {
+      i++;
+      continue;
+    }
+    let start = i;
+    let lead = 0;
+    while (start > 0 && ops[start - 1]!.kind === ' ' && lead < context) {
+      start--;
+      lead++;
+    }
+    let end = i;
+    for (;;) {
+      while (end < ops.length && ops[end]!.kind !== ' ') end++;
+      let gap = 0;
+      while (end + gap < ops.length && ops[end + gap]!.kind === ' ') gap++;
+      if (end + gap < ops.length && gap <= context * 2) {
+        end += gap;
+        continue;
+      }
+      end += Math.min(gap, context);
+      break;
+    }
+    const hunk = ops.slice(start, end);
+    const aStart = hunk[0]!.a;
+    const bStart = hunk[0]!.b;
+    const aCount = hunk.filter((o) => o.kind !== '+').length;
+    const bCount = hunk.filter((o) => o.kind !== '-').length;
+    out.push(`@@ -${range(aStart, aCount)} +${range(bStart, bCount)} @@`);
+    for (const o of hunk) {
+      const line = o.kind === '+' ? b[o.b]! : a[o.a]!;
+      out.push(o.kind + line.text);
+      if (!line.newline) out.push('\\ No newline at end of file');
+    }
+    i = end;
+  }
+  return out.join('\n') + '\n';
+}
+
+function range(start: number, count: number): string {
+  // unified diff lines are 1-based; an empty range names the line before it
+  return count === 1 ? `${start + 1}` : `${count === 0 ? start : start + 1},${count}`;
+}
+
+function splitLines(text: string): { text: string; newline: boolean }[] {
+  const parts = text.split('\n');
+  const lines = parts.map((t, i) => ({ text: t, newline: i < parts.length - 1 }));
+  if (lines.length && lines[lines.length - 1]!.text === '') lines.pop();
+  return lines;
+}
+
+interface Op {
+  kind: ' ' | '-' | '+';
+  /** Index in the old lines (for ' ' and '-'), or the old position a '+' is inserted at. */
+  a: number;
+  b: number;
+}
+
+/** Myers' O(ND) line diff: the edit script from `a` to `b`. */
+function diffLines(a: string[], b: string[]): Op[] {
+  const n = a.length;
+  const m = b.length;
+  const max = n + m;
+  const v = new Int32Array(2 * max + 2);
+  const trace: Int32Array[] = [];
+  let found = false;
+  for (let d = 0; d <= max && !found; d++) {
+    trace.push(v.slice());
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[max + k - 1]! < v[max + k + 1]!) ? v[max + k + 1]! : v[max + k - 1]! + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[max + k] = x;
+      if (x >= n && y >= m) {
+        found = true;
+        break;
+      }
+    }
+  }
+  // walk the trace back from (n, m)
+  const ops: Op[] = [];
+  let x = n;
+  let y = m;
+  for (let d = trace.length - 1; d >= 0; d--) {
+    if (d === 0) {
+      while (x > 0 && y > 0) {
+        x--;
+        y--;
+        ops.push({ kind: ' ', a: x, b: y });
+      }
+      break;
+    }
+    const vd = trace[d]!;
+    const k = x - y;
+    const prevK = k === -d || (k !== d && vd[max + k - 1]! < vd[max + k + 1]!) ? k + 1 : k - 1;
+    const prevX = vd[max + prevK]!;
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      x--;
+      y--;
+      ops.push({ kind: ' ', a: x, b: y });
+    }
+    if (x === prevX) ops.push({ kind: '+', a: x, b: prevY });
+    else ops.push({ kind: '-', a: prevX, b: y });
+    x = prevX;
+    y = prevY;
+  }
+  return ops.reverse();
+}
