@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
@@ -112,7 +114,8 @@ export function startServer(connection: Connection): void {
     if (shownProblems.has(problem)) return;
     shownProblems.add(problem);
     connection.console.warn(`granule: ${problem}`);
-    void connection.window.showWarningMessage(`granule: ${problem}`);
+    // a notification, not showMessageRequest: nothing waits for the user to dismiss it
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `granule: ${problem}` });
   }
 
   function stateOf(uri: string): DocState {

@@ -1,0 +1,91 @@
+// Incremental re-parsing: the edited old tree must give exactly what a fresh parse gives, edit after edit,
+// including edits that change which `#if` branches are blanked far from the edit itself.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HeaderCache } from '../../src/engine/header-cache.js';
+import { defaultLintOptions } from '../../src/engine/lint.js';
+import { parse } from '../../src/engine/parse.js';
+import { editBetween, IncrementalTree } from '../../src/lsp/incremental.js';
+import { lintDocument } from '../../src/lsp/lint-document.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+
+describe('editBetween', () => {
+  it('is undefined for equal texts', () => {
+    expect(editBetween('abc', 'abc')).toBeUndefined();
+  });
+
+  it('describes an insertion, a deletion and a replacement with rows and UTF-16 columns', () => {
+    expect(editBetween('ab\ncd', 'ab\ncXd')).toEqual({
+      startIndex: 4,
+      oldEndIndex: 4,
+      newEndIndex: 5,
+      startPosition: { row: 1, column: 1 },
+      oldEndPosition: { row: 1, column: 1 },
+      newEndPosition: { row: 1, column: 2 },
+    });
+    expect(editBetween('a\nb\nc\nd', 'a\nd')).toEqual({
+      startIndex: 2,
+      oldEndIndex: 6,
+      newEndIndex: 2,
+      startPosition: { row: 1, column: 0 },
+      oldEndPosition: { row: 3, column: 0 },
+      newEndPosition: { row: 1, column: 0 },
+    });
+    // 😀 is two UTF-16 units
+    expect(editBetween('x😀 4096;', 'x😀 65536;')).toMatchObject({ startIndex: 4, oldEndIndex: 7, newEndIndex: 8, startPosition: { row: 0, column: 4 } });
+  });
+
+  it('keeps a repeated character unambiguous (the suffix never overlaps the prefix)', () => {
+    expect(editBetween('aaaa', 'aaaaa')).toMatchObject({ startIndex: 4, oldEndIndex: 4, newEndIndex: 5 });
+    expect(editBetween('aaaa', 'aa')).toMatchObject({ startIndex: 2, oldEndIndex: 4, newEndIndex: 2 });
+  });
+});
+
+describe('IncrementalTree', () => {
+  const base = fs.readFileSync(path.join(FIXTURES, 'macros', 'macros.c'), 'utf8');
+  const options = defaultLintOptions(path.join(FIXTURES, 'macros'));
+  const file = path.join(FIXTURES, 'macros', 'macros.c');
+
+  /** A sequence of texts as typing would produce them, each a small edit of the one before. */
+  function versions(): string[] {
+    const out = [base];
+    let text = base;
+    const step = (next: string) => {
+      out.push(next);
+      text = next;
+    };
+    step(text.replace('4096', '40960'));
+    step(text.replace('40960', '65536'));
+    step('#define EXTRA 1\n' + text);
+    step(text + '\n#if 0\nvoid dead(void) { VirtualAlloc(NULL, 100, MEM_RESERVE, PAGE_NOACCESS); }\n#endif\n');
+    step(text.replace('#if 0\nvoid dead', '#if 1\nvoid dead'));
+    step(text.slice(0, text.length / 2) + '(((' + text.slice(text.length / 2));
+    step(text.replace('(((', ''));
+    step(text.replace(/\n/g, '\r\n'));
+    return out;
+  }
+
+  it('gives the same tree and findings as a fresh parse after every edit, reusing the old tree', () => {
+    const tree = new IncrementalTree();
+    const headers = new HeaderCache();
+    versions().forEach((text, i) => {
+      const incremental = lintDocument(file, text, options, headers, tree);
+      expect(tree.reused, `version ${i}`).toBe(i > 0);
+      const fresh = lintDocument(file, text, options, headers, new IncrementalTree());
+      expect(incremental.analysis.tree.rootNode.toString(), `version ${i}`).toBe(fresh.analysis.tree.rootNode.toString());
+      expect(incremental.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`), `version ${i}`).toEqual(
+        fresh.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`),
+      );
+    });
+  });
+
+  it('starts afresh when the grammar changes', () => {
+    const tree = new IncrementalTree();
+    expect(tree.previousTree('int x;', 'c')).toBeUndefined();
+    tree.commit(parse('int x;', 'c'));
+    expect(tree.previousTree('int x;', 'cpp')).toBeUndefined();
+    expect(tree.reused).toBe(false);
+  });
+});
