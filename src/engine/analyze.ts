@@ -184,6 +184,7 @@ type Resolved = Typed | { unknown: string } | { parameter: string; unknown: stri
 const IDENTIFIER_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'namespace_identifier']);
 const SKIP_TYPES = new Set(['comment', 'string_literal', 'string_content', 'raw_string_literal', 'char_literal', 'system_lib_string', 'preproc_arg', 'concatenated_string']);
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda_expression']);
+const DECLARATOR_WRAPPERS = new Set(['pointer_declarator', 'reference_declarator', 'array_declarator', 'parenthesized_declarator']);
 const HEADER_EXTENSION = /\.(?:h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i;
 const PARAMETER_REASON = /depends on parameter '([\w$]+)' of ([\w$:~]+)/g;
 
@@ -332,7 +333,7 @@ class FileAnalyzer {
   /** Reads `name ( args )` from the text, for calls tree-sitter could not place in a call_expression. */
   private tokenCallSite(offset: number, name: string): CallSite | undefined {
     const before = this.parsedText.slice(Math.max(0, offset - 40), offset).trimEnd();
-    if (before && !/(?:[=(,;{}?:!&|^+\-*/%<>[~.]|\breturn)$/.test(before)) return undefined;
+    if (before && !/(?:[=(,;{}?:!&|^+\-*/%<>[~.]|\breturn)$/.test(before) && !this.followsDirective(offset)) return undefined;
     const slice = this.parsedText.slice(offset, offset + 4000);
     const tokens = tokenize(slice);
     if (tokens[0]?.text !== name || tokens[1]?.text !== '(') return undefined;
@@ -347,6 +348,17 @@ class FileAnalyzer {
     });
     const member = /(?:\.|->)$/.test(before);
     return { start: offset, end, calleeStart: offset, args, node: undefined, member };
+  }
+
+  /** True when only whitespace separates `offset` from a preprocessor directive line before it. */
+  private followsDirective(offset: number): boolean {
+    const head = this.parsedText.slice(Math.max(0, offset - 4000), offset);
+    if (!/\n[ \t]*$/.test(head)) return false;
+    const lines = head.replace(/\s+$/, '').split(/\r?\n/);
+    // a directive continued over several lines with backslashes starts further up
+    let k = lines.length - 1;
+    while (k > 0 && lines[k - 1]!.endsWith('\\')) k--;
+    return /^\s*#/.test(lines[k] ?? '');
   }
 
   /** What the call at a site reaches: one recipe per API, wrapper or pointer call it makes (several through a macro). */
@@ -762,7 +774,10 @@ class FileAnalyzer {
     for (const at of this.occurrencesOf(name)) {
       const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
       if (!IDENTIFIER_TYPES.has(node.type) || node.startIndex !== at) continue;
-      const parent = node.parent;
+      // `void *base`, `char (*p)[4]`: the name sits in a pointer or array declarator of the declaration
+      let declared: SyntaxNode = node;
+      while (declared.parent && DECLARATOR_WRAPPERS.has(declared.parent.type) && declared.parent.childForFieldName('declarator')?.startIndex === declared.startIndex) declared = declared.parent;
+      const parent = declared.parent;
       if (!parent) continue;
       const inFunction = this.enclosingFunction(at);
       const sameFunction = fn && inFunction && inFunction.startIndex === fn.startIndex;
@@ -774,7 +789,7 @@ class FileAnalyzer {
         case 'field_declaration':
         case 'declaration': {
           // `SIZE_T len, size;` declares several names
-          const isDeclarator = parent.childrenForFieldName('declarator').some((d) => d.startIndex === at && d.endIndex === at + name.length);
+          const isDeclarator = parent.childrenForFieldName('declarator').some((d) => d.startIndex === declared.startIndex && d.endIndex === declared.endIndex);
           if (!isDeclarator) break;
           const decl = parent.type === 'init_declarator' ? parent.parent! : parent;
           const value = parent.type === 'init_declarator' ? parent.childForFieldName('value') ?? undefined : parent.childForFieldName('default_value') ?? undefined;

@@ -14,10 +14,12 @@ export interface CompileFlags {
 
 export class CompileCommandsError extends Error {}
 
+const HEADER = /\.(?:h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i;
+
 export interface CompilationDatabase {
   /** The database file. */
   file: string;
-  /** Flags for a file: its own entry, else those of an entry in the same directory (for headers). */
+  /** Flags for a file: its own entry; for a header, those of a source file in the same directory. */
   flagsFor(file: string): CompileFlags | undefined;
   size: number;
 }
@@ -66,7 +68,8 @@ export function loadCompilationDatabase(file: string): CompilationDatabase {
   return {
     file,
     size: byFile.size,
-    flagsFor: (f) => byFile.get(path.resolve(f)) ?? byDirectory.get(path.dirname(path.resolve(f))),
+    // a header has no entry of its own: it is read with the flags of a source file next to it (as clangd guesses)
+    flagsFor: (f) => byFile.get(path.resolve(f)) ?? (HEADER.test(f) ? byDirectory.get(path.dirname(path.resolve(f))) : undefined),
   };
 }
 
