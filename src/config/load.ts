@@ -80,7 +80,8 @@ export class ConfigLoader {
       try {
         base = this.loadChain(target, [...chain, key]);
       } catch (e) {
-        if (e instanceof ConfigError && e.file !== file && !e.reason.includes('(extended by ')) {
+        // name the file that pulled a broken base in (a cycle already names its whole chain)
+        if (e instanceof ConfigError && e.file !== file && !e.reason.includes('(extended by ') && !e.reason.startsWith('"extends" makes a cycle')) {
           throw new ConfigError(e.file, `${e.reason} (extended by ${file})`);
         }
         throw e;
@@ -158,19 +159,16 @@ function fromData(data: ConfigData, file: string, dir: string): ResolvedConfig {
     forceIncludes: data.forceIncludes.map(abs),
     target: data.target,
     wrappers: data.wrappers,
-    compileCommands: data.compileCommands === undefined ? undefined : databaseFile(abs(data.compileCommands)),
+    compileCommands: data.compileCommands === undefined ? undefined : databaseFile(file, abs(data.compileCommands)),
     reportUnusedDisableDirectives: data.reportUnusedDisableDirectives,
   };
 }
 
 /** `compileCommands` may name the build directory, as `-p` does, or the file itself. */
-function databaseFile(p: string): string {
-  try {
-    if (fs.statSync(p).isDirectory()) return path.join(p, 'compile_commands.json');
-  } catch {
-    // a missing database is reported when the run reads it
-  }
-  return p;
+function databaseFile(config: string, p: string): string {
+  const file = fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.join(p, 'compile_commands.json') : p;
+  if (!fs.existsSync(file)) throw new ConfigError(config, `compileCommands: ${file} does not exist`);
+  return file;
 }
 
 /** `over` on top of `base`: later wins for scalars and per rule, lists accumulate. */

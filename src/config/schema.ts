@@ -68,6 +68,7 @@ function stringList(value: unknown, path: string): string[] {
 }
 
 function nonEmptyString(value: unknown, path: string): string {
+  if (value === undefined) throw new DataError(path, 'is missing');
   if (typeof value !== 'string' || value.length === 0) throw new DataError(path, `must be a non-empty string, got ${describe(value)}`);
   return value;
 }
@@ -144,6 +145,7 @@ function validateWrappers(value: unknown): DeclaredWrapper[] {
     const name = nonEmptyString(item.name, `${path}.name`);
     if (!/^[A-Za-z_]\w*$/.test(name)) throw new DataError(`${path}.name`, `"${name}" is not a function name`);
     const sizeArg = item.sizeArg;
+    if (sizeArg === undefined) throw new DataError(`${path}.sizeArg`, 'is missing (the 0-based index of the size argument)');
     if (typeof sizeArg !== 'number' || !Number.isInteger(sizeArg) || sizeArg < 0) throw new DataError(`${path}.sizeArg`, `must be the 0-based index of the size argument, got ${describe(sizeArg)}`);
     return { name, sizeArg };
   });
@@ -177,7 +179,7 @@ export function validateRuleOptions(id: string, options: unknown[], path: string
   const rule = rulesById.get(id)!;
   const schemas = rule.meta.schema;
   if (options.length > schemas.length) {
-    throw new DataError(path, schemas.length === 0 ? `rule "${id}" takes no options` : `rule "${id}" takes at most ${schemas.length} option${schemas.length === 1 ? '' : 's'}, got ${options.length}`);
+    throw new DataError(path, schemas.length === 0 ? 'this rule takes no options' : `this rule takes at most ${schemas.length} option${schemas.length === 1 ? '' : 's'}, got ${options.length}`);
   }
   let validate = validators.get(id);
   if (!validate) {
