@@ -32,6 +32,8 @@ Options:
   -D NAME[=VALUE]         define a macro
   -U NAME                 undefine a macro
       --include FILE      force-include a header before each file
+  -p BUILD_DIR            read BUILD_DIR/compile_commands.json: each file's own -D, -U, -I, -include
+      --compile-commands FILE  the same, naming the compilation database file
       --rule ID:LEVEL     set a rule's level (off, warn, error)
       --quiet             report errors only
       --max-warnings N    exit 1 when there are more than N warnings
@@ -55,6 +57,8 @@ const OPTIONS = {
   I: { type: 'string', short: 'I', multiple: true },
   D: { type: 'string', short: 'D', multiple: true },
   U: { type: 'string', short: 'U', multiple: true },
+  p: { type: 'string', short: 'p' },
+  'compile-commands': { type: 'string' },
   include: { type: 'string', multiple: true },
   rule: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
@@ -115,6 +119,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   options.includePaths = values.I ?? [];
   options.forceIncludes = values.include ?? [];
   options.undefines = values.U ?? [];
+  options.compileCommands = compilationDatabase(values.p, values['compile-commands'], io.cwd);
   for (const d of values.D ?? []) {
     const eq = d.indexOf('=');
     const name = eq < 0 ? d : d.slice(0, eq);
@@ -175,6 +180,24 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The compile_commands.json that -p BUILD_DIR or --compile-commands FILE names; a usage error when it is not there. */
+function compilationDatabase(buildDir: string | undefined, file: string | undefined, cwd: string): string | undefined {
+  if (buildDir !== undefined && file !== undefined) throw new UsageError('-p and --compile-commands both name a compilation database; give one');
+  if (buildDir !== undefined) {
+    const dir = path.resolve(cwd, buildDir);
+    // -p also accepts the database file itself, as clang-tidy does
+    const candidate = fs.existsSync(dir) && fs.statSync(dir).isFile() ? dir : path.join(dir, 'compile_commands.json');
+    if (!fs.existsSync(candidate)) throw new UsageError(`-p ${buildDir}: there is no compile_commands.json in that directory`);
+    return candidate;
+  }
+  if (file !== undefined) {
+    const resolved = path.resolve(cwd, file);
+    if (!fs.existsSync(resolved)) throw new UsageError(`--compile-commands ${file}: no such file`);
+    return resolved;
+  }
+  return undefined;
 }
 
 function parseRuleOverrides(list: string[]): Record<string, RuleSetting> {
