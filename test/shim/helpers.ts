@@ -1,7 +1,7 @@
 // Shared by the runtime shim tests: build C fixtures, run them, read markers.
 
-import { execFile, execFileSync, type ExecFileOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ExecFileOptions } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,33 @@ export async function runOk(cmd: string, args: string[], opts: ExecFileOptions =
   const r = await run(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}\n${r.stderr}${r.stdout}`);
   return r;
+}
+
+/**
+ * Runs a program with its output going to files, and returns when it exits.
+ * Wine's services inherit the output handles and outlive the program, so a
+ * pipe would stay open (and execFile wait) for as long as they run.
+ */
+export function runToFiles(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<RunResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'granule-out-'));
+  const outFile = path.join(dir, 'stdout');
+  const errFile = path.join(dir, 'stderr');
+  const out = openSync(outFile, 'w');
+  const err = openSync(errFile, 'w');
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', out, err] });
+    closeSync(out);
+    closeSync(err);
+    const timer = opts.timeout ? setTimeout(() => child.kill('SIGKILL'), opts.timeout) : undefined;
+    const finish = (code: number) => {
+      if (timer) clearTimeout(timer);
+      const result = { code, stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') };
+      rmSync(dir, { recursive: true, force: true });
+      resolve(result);
+    };
+    child.on('error', () => finish(127));
+    child.on('exit', (code, signal) => finish(code ?? (signal ? 128 : 1)));
+  });
 }
 
 /** Whether a program is on PATH. */
@@ -141,14 +168,17 @@ export async function startWine(): Promise<Wine> {
   };
   delete env.DISPLAY;
   // a persistent server first (exits 2 when one already runs: fine), then the prefix
-  await run('wineserver', ['-p', '90'], { env });
-  if (!existsSync(path.join(prefix, 'system.reg'))) await runOk('wineboot', ['-i'], { env, timeout: 240_000 });
+  await runToFiles('wineserver', ['-p60'], { env }); // -pN, one word: '-p 60' would mean forever
+  if (!existsSync(path.join(prefix, 'system.reg'))) {
+    const boot = await runToFiles('wineboot', ['-i'], { env, timeout: 300_000 });
+    if (boot.code !== 0) throw new Error(`wineboot -i failed (${boot.code}): ${boot.stderr}`);
+  }
   return {
     env,
-    run: (args, opts = {}) => run('wine', args, { cwd: opts.cwd, env: { ...env, ...opts.env }, timeout: 240_000 }),
-    stop: async () => {
-      await run('wineserver', ['-k'], { env });
-    },
+    run: (args, opts = {}) => runToFiles('wine', args, { cwd: opts.cwd, env: { ...env, ...opts.env }, timeout: 240_000 }),
+    // the server exits by itself 60 s after its last program; killing it here
+    // would break another test run sharing the prefix
+    stop: async () => {},
   };
 }
 
