@@ -124,7 +124,9 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     let added = false;
     for (const [file, bytes] of raw) {
       if (candidates.has(file)) continue;
-      if (![...needles].some((n) => bytes.includes(n))) continue;
+      // UTF-16 text never contains a needle's UTF-8 bytes: such files are always decoded and looked at
+      const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+      if (!utf16 && ![...needles].some((n) => bytes.includes(n))) continue;
       const decoded = decode(bytes);
       raw.delete(file);
       if (!decoded.ok) {

@@ -1,0 +1,2 @@
+#pragma once
+#define HEADER_SIZE 20480  // from the header
