@@ -174,6 +174,16 @@ describe('the run step', () => {
     expect(run.invocations[0].ruleConfigurationOverrides).toEqual([{ descriptor: { id: 'mapview-granularity', index: 2 }, configuration: { level: 'none', enabled: false } }]);
   });
 
+  it('leaves suppressed findings out of the upload unless include-suppressed is true', () => {
+    const dir = tempDir('action-suppressed');
+    fs.copyFileSync(path.join(import.meta.dirname, 'suppressed', 'legacy.c'), path.join(dir, 'legacy.c'));
+    const count = () => JSON.parse(fs.readFileSync(path.join(dir, 'granule.sarif'), 'utf8')).runs[0].results.map((x: { suppressions?: unknown[] }) => x.suppressions?.length ?? 0);
+    expect(runAction(dir, {}).status).toBe(0);
+    expect(count()).toEqual([0]);
+    expect(runAction(dir, { 'include-suppressed': 'true' }).status).toBe(0);
+    expect(count()).toEqual([1, 1, 0]);
+  });
+
   it('fails the step on a usage error even when findings are not to fail it', () => {
     const dir = tempDir('action-bad');
     fs.copyFileSync(path.join(INPUT, 'app.c'), path.join(dir, 'app.c'));

@@ -34,6 +34,13 @@ const cases: [string, () => Promise<string>][] = [
       return formatSarif(report, { includeSuppressed: true }).text;
     },
   ],
+  [
+    'suppressed-from-comments',
+    async () => {
+      const dir = path.join(import.meta.dirname, 'suppressed');
+      return formatSarif(await lintPaths([dir], fixtureOptions(dir)), { includeSuppressed: true }).text;
+    },
+  ],
   ['docs-pages-missing', async () => formatSarif(await lintPaths([INPUT], fixtureOptions(INPUT)), { docsDir: tempDir('no-docs') }).text],
   [
     'notices-and-uri-escaping',
