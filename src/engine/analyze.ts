@@ -938,7 +938,17 @@ class FileAnalyzer {
     };
   }
 
+  /** Identifier resolution asks this for every occurrence of a name at every call: remember the answers. */
+  private readonly functionAt = new Map<number, SyntaxNode | undefined>();
+
   enclosingFunction(offset: number): SyntaxNode | undefined {
+    if (this.functionAt.has(offset)) return this.functionAt.get(offset);
+    const fn = this.findEnclosingFunction(offset);
+    this.functionAt.set(offset, fn);
+    return fn;
+  }
+
+  private findEnclosingFunction(offset: number): SyntaxNode | undefined {
     let node: SyntaxNode | null = this.tree.rootNode.descendantForIndex(offset, offset);
     while (node && !FUNCTION_TYPES.has(node.type)) node = node.parent;
     // a lambda's name is its enclosing function's
