@@ -60,18 +60,22 @@ export function fitToLimits(log: Sarif.Log, limits: SarifLimits = GITHUB_LIMITS)
   if (gzipSize(text) <= limits.gzipBytes) return { log, text, warnings };
 
   // too big: first drop the parts of each result that GitHub shows least (flows, related locations, fixes)
+  let stripped = false;
   for (const run of log.runs) {
     for (const r of run.results ?? []) {
+      if (r.codeFlows || r.relatedLocations || r.fixes) stripped = true;
       delete r.codeFlows;
       delete r.relatedLocations;
       delete r.fixes;
     }
   }
-  const detail = `the SARIF file was larger than GitHub code scanning accepts (${mb(limits.gzipBytes)} compressed), so code flows, related locations and fixes were left out`;
-  for (const run of log.runs) notify(run, detail, 'limit');
-  warnings.push(detail);
-  text = serialize(log);
-  if (gzipSize(text) <= limits.gzipBytes) return { log, text, warnings };
+  if (stripped) {
+    const detail = `the SARIF file was larger than GitHub code scanning accepts (${mb(limits.gzipBytes)} compressed), so code flows, related locations and fixes were left out`;
+    for (const run of log.runs) notify(run, detail, 'limit');
+    warnings.push(detail);
+    text = serialize(log);
+    if (gzipSize(text) <= limits.gzipBytes) return { log, text, warnings };
+  }
 
   // still too big: keep the largest number of the most severe results that fits
   const run = log.runs[0];
