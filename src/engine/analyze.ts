@@ -764,6 +764,24 @@ class FileAnalyzer {
     }
   }
 
+  /** Each occurrence's identifier node, and the declarator level and parent above it; asked once per call that resolves the name. */
+  private readonly occurrences_ = new Map<number, { declared: SyntaxNode; parent: SyntaxNode } | null>();
+
+  private occurrenceAt(at: number, name: string): { declared: SyntaxNode; parent: SyntaxNode } | null {
+    let found = this.occurrences_.get(at);
+    if (found !== undefined) return found;
+    found = null;
+    const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
+    if (IDENTIFIER_TYPES.has(node.type) && node.startIndex === at) {
+      // `void *base`, `char (*p)[4]`: the name sits in a pointer or array declarator of the declaration
+      let declared: SyntaxNode = node;
+      while (declared.parent && DECLARATOR_WRAPPERS.has(declared.parent.type) && declared.parent.childForFieldName('declarator')?.startIndex === declared.startIndex) declared = declared.parent;
+      if (declared.parent) found = { declared, parent: declared.parent };
+    }
+    this.occurrences_.set(at, found);
+    return found;
+  }
+
   private resolveIdentifierUncached(name: string, offset: number, callNode?: SyntaxNode): Resolved | undefined {
     const fn = this.enclosingFunction(offset);
     let local: { decl: SyntaxNode; value?: SyntaxNode; typeNode?: SyntaxNode } | undefined;
@@ -772,13 +790,10 @@ class FileAnalyzer {
     let parameterOf: SyntaxNode | undefined;
     const writes: { node: SyntaxNode; kind: 'assign' | 'modify' | 'address' }[] = [];
     for (const at of this.occurrencesOf(name)) {
-      const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
-      if (!IDENTIFIER_TYPES.has(node.type) || node.startIndex !== at) continue;
-      // `void *base`, `char (*p)[4]`: the name sits in a pointer or array declarator of the declaration
-      let declared: SyntaxNode = node;
-      while (declared.parent && DECLARATOR_WRAPPERS.has(declared.parent.type) && declared.parent.childForFieldName('declarator')?.startIndex === declared.startIndex) declared = declared.parent;
-      const parent = declared.parent;
-      if (!parent) continue;
+      checkTimeLimit();
+      const occurrence = this.occurrenceAt(at, name);
+      if (!occurrence) continue;
+      const { declared, parent } = occurrence;
       const inFunction = this.enclosingFunction(at);
       const sameFunction = fn && inFunction && inFunction.startIndex === fn.startIndex;
       switch (parent.type) {
