@@ -115,6 +115,21 @@ export interface PreparedFile {
   analyze(project: ProjectFacts): FileAnalysis;
 }
 
+/** Names resolved through other names (const a = b; const b = c; ...) are followed this deep. */
+const MAX_RESOLVE_DEPTH = 64;
+/** Parent types of a name occurrence that resolveIdentifierUncached's switch acts on (keep the two in step). */
+const DECIDING_PARENTS = new Set([
+  'enumerator',
+  'init_declarator',
+  'field_declaration',
+  'declaration',
+  'parameter_declaration',
+  'optional_parameter_declaration',
+  'assignment_expression',
+  'update_expression',
+  'pointer_expression',
+]);
+
 const MAX_WRAPPER_DEPTH = 8;
 /** Calls one wrapper call may expand to (a wrapper calling wrappers calling wrappers...). */
 const MAX_EXPANSIONS = 64;
@@ -782,6 +797,24 @@ class FileAnalyzer {
     return found;
   }
 
+  private readonly deciding_ = new Map<string, number[]>();
+
+  /**
+   * The occurrences of a name that can decide its value (the parent types the switch below handles), found once
+   * per file: names like NULL or MEM_RESERVE occur at every call and decide nothing.
+   */
+  private deciding(name: string): number[] {
+    let list = this.deciding_.get(name);
+    if (!list) {
+      list = this.occurrencesOf(name).filter((at) => {
+        const occurrence = this.occurrenceAt(at, name);
+        return !!occurrence && DECIDING_PARENTS.has(occurrence.parent.type);
+      });
+      this.deciding_.set(name, list);
+    }
+    return list;
+  }
+
   private resolveIdentifierUncached(name: string, offset: number, callNode?: SyntaxNode): Resolved | undefined {
     const fn = this.enclosingFunction(offset);
     let local: { decl: SyntaxNode; value?: SyntaxNode; typeNode?: SyntaxNode } | undefined;
@@ -789,7 +822,7 @@ class FileAnalyzer {
     let enumerator: SyntaxNode | undefined;
     let parameterOf: SyntaxNode | undefined;
     const writes: { node: SyntaxNode; kind: 'assign' | 'modify' | 'address' }[] = [];
-    for (const at of this.occurrencesOf(name)) {
+    for (const at of this.deciding(name)) {
       checkTimeLimit();
       const occurrence = this.occurrenceAt(at, name);
       if (!occurrence) continue;
