@@ -10,6 +10,7 @@ import { symbolizeRecords } from './symbolize.js';
 export * from './cflags.js';
 export * from './merge.js';
 export * from './report.js';
+export * from './sarif.js';
 export * from './summary.js';
 export * from './symbolize.js';
 export * from './vmmap.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvidenceStep, Finding } from '../../src/engine/types.js';
 import { defaultLintOptions, lintPaths } from '../../src/index.js';
-import { applyRuntime } from '../../src/shim/index.js';
+import { applyRuntime, shimSarifRun } from '../../src/shim/index.js';
 import { FileMatcher, mergeRuntime, normalizePath } from '../../src/shim/merge.js';
 import { parseReport, type ShimRecord } from '../../src/shim/report.js';
 import { buildLinux, fixture, markers, removeDir, requireTools, runOk, tempDir } from './helpers.js';
@@ -180,5 +180,16 @@ describe('static findings + Linux run, end to end', () => {
     const inner = symbolised.records.find((r) => r.line === L.inner)!;
     expect(inner.frames[1]).toMatchObject({ file: src, line: L.wrapped, func: 'main' });
     expect(lines(symbolised.findings)).toEqual(lines(merged.findings));
+
+    // the shim's own SARIF run: one result per wasting call site
+    const run = shimSarifRun({ ...symbolised, root, toolVersion: '0.0.0-test' });
+    expect(run.tool.driver.name).toBe('granule-shim');
+    const results = run.results!.map((r) => [r.locations![0]!.physicalLocation!.artifactLocation!.uri, r.locations![0]!.physicalLocation!.region!.startLine, r.level, r.properties!.runtime]);
+    expect(results).toEqual([
+      ['e2e.c', L.inner, 'note', 'observed'],
+      ['e2e.c', L.direct, 'note', 'confirmed'],
+      ['e2e.c', L.dynamic, 'warning', 'runtime-only'],
+    ]);
+    expect(run.results![0]!.properties!.stack).toEqual(expect.arrayContaining([expect.stringMatching(/e2e\.c:\d+ main$/)]));
   });
 });
