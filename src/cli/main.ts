@@ -11,6 +11,9 @@ import { applyBaseline, BaselineError, baselineText, readBaseline } from '../for
 import { formatters } from '../formats/index.js';
 import { findingFingerprints, formatSarif } from '../formats/sarif.js';
 import { rulesById } from '../rules/index.js';
+import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
+import { ConfigError } from '../config/errors.js';
+import { progressFor } from './progress.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -42,7 +45,7 @@ Options:
       --category ID       SARIF: code scanning category (runAutomationDetails.id)
       --sarif-include-suppressed  SARIF: keep findings disabled in the source (code scanning shows them as open)
       --no-color          plain output (also: NO_COLOR)
-  -v, --version           print the version
+${CONFIG_HELP}  -v, --version           print the version
   -h, --help              print this help
 
 Exit status: 0 no errors, 1 errors found (or too many warnings), 2 usage or configuration error.
@@ -71,13 +74,14 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
+  ...CONFIG_OPTIONS,
 } satisfies ParseArgsConfig['options'];
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof OptionError || e instanceof ConfigError) {
       io.stderr.write(`granule: ${e.message}\n`);
       return 2;
     }
@@ -144,7 +148,16 @@ async function run(argv: string[], io: Io): Promise<number> {
     throw e;
   }
 
-  const linted = await lintPaths(positionals, options);
+  const progress = progressFor(io.stderr, io.env);
+  const setup = setUpConfig(values, options, progress);
+  if (setup.output !== undefined) {
+    io.stdout.write(setup.output);
+    return 0;
+  }
+  const first = await lintPaths(positionals, options);
+  progress?.clear();
+  const fixed = await finishFixes(values, first, options, (o) => lintPaths(positionals, o), io.stderr);
+  const linted = fixed.report;
   // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
   const prints = findingFingerprints(linted);
   if (values['write-baseline'] !== undefined) {
@@ -156,13 +169,16 @@ async function run(argv: string[], io: Io): Promise<number> {
   const report = baselined.report;
   if (known) report.notices = [...report.notices, { level: 'note', code: 'baseline', message: `${baselined.matched} finding${baselined.matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${baselined.matched === 1 ? 'is' : 'are'} not reported` }];
   const shown: Report = values.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
-  const color = !values['no-color'] && !io.env.NO_COLOR && (values.color ?? (format === 'stylish' && !values.output && !!io.stdout.isTTY));
+  // NO_COLOR (https://no-color.org) turns off automatic colour; an explicit --color still wins
+  const color = !values['no-color'] && (values.color ?? (!io.env.NO_COLOR && format === 'stylish' && !values.output && !!io.stdout.isTTY));
   let text: string;
   if (format === 'sarif') {
     const out = formatSarif(shown, { category: values.category, includeSuppressed: values['sarif-include-suppressed'], fingerprints: prints });
     text = out.text;
     for (const w of out.warnings) io.stderr.write(`granule: ${w}\n`);
   } else text = formatter(shown, { color });
+  // --fix-dry-run prints the diff in place of the report
+  if (fixed.diff !== undefined) text = fixed.diff;
   if (values.output) writeAtomically(path.resolve(io.cwd, values.output), text);
   else io.stdout.write(text);
   // notices go to stderr when stdout carries a machine format
@@ -173,8 +189,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   // every finding of this run is now in the baseline just written: none is new
   if (values['write-baseline'] !== undefined) return 0;
   const active = report.findings.filter((f) => !f.suppressed);
-  if (active.some((f) => f.severity === 'error')) return 1;
-  const warnings = active.filter((f) => f.severity === 'warn').length;
+  const directives = directiveProblems(report.notices);
+  if (active.some((f) => f.severity === 'error') || directives.errors > 0) return 1;
+  const warnings = active.filter((f) => f.severity === 'warn').length + directives.warnings;
   if (maxWarnings !== undefined && maxWarnings >= 0 && warnings > maxWarnings) {
     io.stderr.write(`granule: too many warnings (${warnings}); maximum allowed is ${maxWarnings}\n`);
     return 1;
