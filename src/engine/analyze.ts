@@ -2,6 +2,7 @@
 // macros, function pointers or wrappers) and evaluate its interesting arguments.
 
 import { apiModel, type ApiFamily, type ApiModel } from './apis.js';
+import { checkTimeLimit } from './limits.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
 import { expand, type ExpansionContext, type MacroLookup } from './macros.js';
@@ -89,6 +90,8 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
    * adjusted with `tree.edit`, so tree-sitter reuses its unchanged parts.
    */
   previousTree?: (parsedText: string, language: Language) => Tree | undefined;
+  /** Spans of the text that hold only whitespace (a windowed parse): tree-sitter skips them. */
+  blank?: readonly (readonly [number, number])[];
   /** A constant an included header declares (enumerator, const, constexpr); cached per run by the caller. */
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
 }
@@ -106,6 +109,8 @@ export interface FileAnalysis {
   /** Function pointers of this file that hold an API. */
   pointers: PointerBinding[];
   errorCount: number;
+  /** Every name whose calls reach an API here (APIs, macros, wrappers, pointers): a windowed parse keeps the code that mentions one. */
+  callees?: string[];
 }
 
 /** A file preprocessed and parsed once; its calls are found again whenever the project's wrappers change. */
@@ -144,7 +149,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   const pre = preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
   const definedHere = new Set(pre.macros.names());
   const parsedText = neutralize(blankRanges(text, pre.blank), definedHere);
-  const tree = parse(parsedText, language, options.previousTree?.(parsedText, language));
+  const tree = parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
   const lines = new LineMap(text);
   const analyzer = new FileAnalyzer(file, text, parsedText, tree, lines, pre, options, language);
   const errorCount = countErrors(tree);
@@ -153,7 +158,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
     language,
     analyze(project) {
       const { calls, wrappers } = analyzer.run(project);
-      return { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, errorCount };
+      return { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, errorCount, callees: analyzer.callees };
     },
   };
 }
@@ -209,6 +214,8 @@ class FileAnalyzer {
   private project: ProjectFacts = { wrappers: new Map() };
   readonly pointers: PointerBinding[];
   private functionNames?: Set<string>;
+  /** The callee names of the last search for calls. */
+  callees: string[] = [];
 
   constructor(
     readonly file: string,
@@ -293,10 +300,12 @@ class FileAnalyzer {
 
   findCalls(): FoundCall[] {
     const names = this.calleeNames();
+    this.callees = [...names.keys()];
     const calls: FoundCall[] = [];
     const seen = new Set<number>();
     for (const [name, kind] of names) {
       for (const offset of this.occurrencesOf(name)) {
+        checkTimeLimit();
         const site = this.callSiteAt(offset, name);
         if (!site || seen.has(site.start)) continue;
         const recipes = this.recipesAt(site, name, kind);
@@ -500,7 +509,12 @@ class FileAnalyzer {
     const out: FoundCall[] = [];
     const seen = new Set<string>();
     for (const call of inner) {
-      const key = `${call.api}|${valueKey(call.size.value)}|${valueKey(call.flags?.value)}|${call.evidence.map((e) => `${e.file}:${e.range.start.offset}`).join(',')}`;
+      // a wrapper with several calls of the same kind (a fallback path, a retry) gives the caller one finding
+      // (an unproven size only ever gives the same unresolved-size report, whatever the flags)
+      const large = call.flags?.value.known ? String(call.flags.value.value & MEM_LARGE_PAGES) : '?';
+      const key = call.size.value.known
+        ? `${call.api}|${call.size.value.value}|${large}|${call.reserves}|${valueKey(call.offset?.value)}`
+        : `${call.api}|${valueKey(call.size.value)}|${call.reserves !== false}|${valueKey(call.offset?.value)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({
@@ -771,6 +785,8 @@ class FileAnalyzer {
   private resolveIdentifier(name: string, offset: number, callNode?: SyntaxNode): Resolved | undefined {
     const key = `${name}@${offset}`;
     if (this.resolving.has(key)) return { unknown: `${name} is defined in terms of itself` };
+    // a long chain of names each defined by the next would otherwise exhaust the stack
+    if (this.resolving.size >= MAX_RESOLVE_DEPTH) return { unknown: `${name} is defined through too many other names` };
     this.resolving.add(key);
     try {
       return this.resolveIdentifierUncached(name, offset, callNode);
@@ -914,17 +930,30 @@ class FileAnalyzer {
     return this.model.types.get(words) ?? this.resolveTypedef(words)?.type;
   }
 
+  /**
+   * Enumerator values by start offset. Without it `enum { A = 1, B = A << 1, C = B << 1, ... }` costs
+   * time exponential in its length: each value re-evaluates every enumerator before it.
+   */
+  private readonly enumeratorValues = new Map<number, Typed | { unknown: string }>();
+
   private enumeratorValue(node: SyntaxNode): Typed | { unknown: string } {
+    // wrapper parameter bindings are in scope of every evaluation: memoise only outside them
+    const memo = this.bindings ? undefined : this.enumeratorValues;
+    const known = memo?.get(node.startIndex);
+    if (known) return known;
     const list = node.parent;
     if (!list) return { unknown: 'enumerator outside an enum' };
     let previous: Typed | { unknown: string } | undefined;
     for (const e of list.namedChildren) {
       if (e.type !== 'enumerator') continue;
       const valueNode = e.childForFieldName('value');
-      let current: Typed | { unknown: string };
-      if (valueNode) current = this.valueOf(valueNode, undefined, e.childForFieldName('name')?.text ?? 'enumerator');
+      let current: Typed | { unknown: string } | undefined = memo?.get(e.startIndex);
+      if (current) {
+        // already known
+      } else if (valueNode) current = this.valueOf(valueNode, undefined, e.childForFieldName('name')?.text ?? 'enumerator');
       else if (!previous) current = { value: 0n, type: INT };
       else current = 'unknown' in previous ? previous : { value: previous.value + 1n, type: previous.type };
+      memo?.set(e.startIndex, current);
       if (e.startIndex === node.startIndex) return current;
       previous = current;
     }
@@ -1051,7 +1080,7 @@ function passedThrough(tokens: readonly Token[], ev: Evaluation, bindings: Map<s
 }
 
 function valueKey(v: Value | undefined): string {
-  return !v ? '-' : v.known ? v.value.toString() : '?';
+  return !v ? '-' : v.known ? v.value.toString() : `? ${v.reason}`;
 }
 
 function windowsConstant(name: string): Typed | undefined {
@@ -1063,6 +1092,7 @@ const MEM_COMMIT = 0x1000n;
 const MEM_RESERVE = 0x2000n;
 const MEM_RESET = 0x80000n;
 const MEM_RESET_UNDO = 0x1000000n;
+const MEM_LARGE_PAGES = 0x20000000n;
 
 /** Does the call reserve address space? DESIGN.md: MEM_RESERVE, or a NULL address (commit alone then reserves too). */
 export function reserves(flags: Value | undefined, address: Value | undefined): boolean | undefined {

@@ -1,5 +1,6 @@
 // Macro definitions over time, and macro expansion (object-like, function-like, `#`, `##`, __VA_ARGS__).
 
+import { checkTimeLimit } from './limits.js';
 import { splitArguments, tokenize, type Token } from './tokens.js';
 
 export interface MacroDef {
@@ -31,6 +32,12 @@ export type MacroLookup =
 /** All #define / #undef events of one translation unit, looked up at a line of the main file. */
 export class MacroTable {
   private readonly events = new Map<string, MacroEvent[]>();
+  /** Definitions a standard header would make (SIZE_MAX, ...), for names the sources never #define or #undef. */
+  private fallbacks: ReadonlyMap<string, MacroDef> = new Map();
+
+  setFallbacks(defs: ReadonlyMap<string, MacroDef>): void {
+    this.fallbacks = defs;
+  }
 
   define(def: MacroDef, atLine: number, certain: boolean, condition?: string): void {
     this.push(def.name, { def, atLine, certain, condition });
@@ -61,7 +68,10 @@ export class MacroTable {
    */
   lookup(name: string, line = Infinity): MacroLookup {
     const list = this.events.get(name);
-    if (!list) return { kind: 'undefined' };
+    if (!list) {
+      const fallback = this.fallbacks.get(name);
+      return fallback ? { kind: 'defined', def: fallback } : { kind: 'undefined' };
+    }
     const candidates: MacroEvent[] = [];
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;
@@ -157,6 +167,7 @@ function expandWithBudget(
   let i = 0;
   while (i < input.length) {
     const t = input[i]!;
+    checkTimeLimit();
     if (--budget.left < 0 || depth > 200) {
       ctx.problem ??= 'macro expansion is too large';
       return out.concat(input.slice(i));

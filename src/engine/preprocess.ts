@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from './evaluate.js';
 import { MacroTable, parseDefine } from './macros.js';
+import { standardLimits } from './std-macros.js';
 import { targetModel, type TargetModel } from './target.js';
 
 export interface Directive {
@@ -149,6 +150,7 @@ const MAX_INCLUDE_DEPTH = 64;
 
 export function preprocess(file: string, text: string, options: PreprocessOptions): PreprocessResult {
   const macros = new MacroTable();
+  macros.setFallbacks(standardLimits(options.model));
   const result: PreprocessResult = { macros, blank: [], includes: [], dependencies: [] };
   const seen = new Set<string>();
   const once = new Set<string>();

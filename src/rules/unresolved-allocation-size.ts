@@ -21,6 +21,8 @@ export default createRule({
     return {
       AllocationCall(call) {
         if (call.family !== 'reserve' || call.reserves === false || call.size.value.known) return;
+        // MEM_COMMIT alone at an address that is not known: a commit into a reservation made elsewhere
+        if (call.reserves === undefined && call.flags?.value.known) return;
         context.report({ node: call, messageId: 'unresolved', data: { api: call.api, reason: call.size.value.reason } });
       },
     };
