@@ -187,7 +187,9 @@ export function preprocess(file: string, text: string, options: PreprocessOption
   });
 
   const resolveInclude = (spec: string, angled: boolean, from: string): string | undefined => {
-    const dirs = angled ? options.includePaths : [path.dirname(from), ...options.includePaths];
+    // `<...>` searches the include paths; when none has it, the including file's directory (projects built
+    // with `-I.` or MSVC's "additional include directories" set to the source folder write <local.h>)
+    const dirs = angled ? [...options.includePaths, path.dirname(from)] : [path.dirname(from), ...options.includePaths];
     for (const dir of dirs) {
       const candidate = path.resolve(dir, spec);
       if (options.readFile(candidate) !== undefined) return candidate;
