@@ -185,6 +185,18 @@ static uintptr_t map_span(uintptr_t want, uintptr_t span) {
     }
     return want;
   }
+  /* Fast path: one mmap just below the last base the kernel gave us (called
+   * with regions_lock held). When that space is taken, ask the kernel. */
+  static uintptr_t hint;
+  if (hint > span + GRANULE_GRAIN) {
+    uintptr_t at = hint - span;
+    void *p = mmap((void *)at, span, PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != MAP_FAILED && (uintptr_t)p == at) {
+      hint = at;
+      return at;
+    }
+    if (p != MAP_FAILED) munmap(p, span);
+  }
   uintptr_t len = span + GRANULE_GRAIN - GRANULE_PAGE;
   if (len < span) {
     fail(ERROR_NOT_ENOUGH_MEMORY);
@@ -199,6 +211,7 @@ static uintptr_t map_span(uintptr_t want, uintptr_t span) {
   uintptr_t base = ROUND_UP(start, GRANULE_GRAIN);
   if (base > start) munmap(p, base - start);
   if (start + len > base + span) munmap((void *)(base + span), start + len - (base + span));
+  hint = base;
   return base;
 }
 
