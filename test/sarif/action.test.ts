@@ -37,6 +37,7 @@ const MAPPING: Record<string, string | null> = {
   'sarif-file': '--output',
   category: '--category',
   baseline: '--baseline',
+  config: '--config',
   target: '--target',
   'include-paths': '-I',
   defines: '-D',
@@ -129,6 +130,7 @@ describe('the run step', () => {
     fs.copyFileSync(path.join(INPUT, 'app.c'), path.join(dir, 'src', 'app.c'));
     expect(runCli(['--write-baseline', 'base.sarif', 'src'], { cwd: dir }).status).toBe(0);
     fs.writeFileSync(path.join(dir, 'inc', 'sizes.h'), '#define ARENA_SIZE (PAGES * 4096)\n');
+    fs.writeFileSync(path.join(dir, 'ci-granule.json'), JSON.stringify({ rules: { 'large-page-size': 'warn' } }));
     fs.writeFileSync(
       path.join(dir, 'src', 'extra.c'),
       [
@@ -148,6 +150,7 @@ describe('the run step', () => {
       'sarif-file': 'out/granule.sarif',
       category: 'granule/x86',
       baseline: 'base.sarif',
+      config: 'ci-granule.json',
       target: 'x86',
       'include-paths': 'inc\n',
       defines: 'PAGES=3\nUNUSED\n',
@@ -156,7 +159,7 @@ describe('the run step', () => {
       'fail-on-findings': 'true',
     });
     expect(r.stdout).toBe(
-      'granule --format sarif --output out/granule.sarif --category granule/x86 --baseline base.sarif --target x86 -I inc -D PAGES=3 -D UNUSED --rule mapview-granularity:off --sarif-include-suppressed -- src\n',
+      'granule --format sarif --output out/granule.sarif --category granule/x86 --baseline base.sarif --config ci-granule.json --target x86 -I inc -D PAGES=3 -D UNUSED --rule mapview-granularity:off --sarif-include-suppressed -- src\n',
     );
     expect(r.status).toBe(1);
     expect(r.outputs).toBe(`sarif-file=${dir}/out/granule.sarif\nexit-code=1\n`);
@@ -171,7 +174,11 @@ describe('the run step', () => {
       ['src/extra.c', 5, 'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable'],
       ['src/extra.c', 6, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable'],
     ]);
-    expect(run.invocations[0].ruleConfigurationOverrides).toEqual([{ descriptor: { id: 'mapview-granularity', index: 2 }, configuration: { level: 'none', enabled: false } }]);
+    // the config file sets large-page-size; the rules input turns the view rule off
+    expect(run.invocations[0].ruleConfigurationOverrides).toEqual([
+      { descriptor: { id: 'large-page-size', index: 1 }, configuration: { level: 'warning', enabled: true } },
+      { descriptor: { id: 'mapview-granularity', index: 2 }, configuration: { level: 'none', enabled: false } },
+    ]);
   });
 
   it('leaves suppressed findings out of the upload unless include-suppressed is true', () => {
