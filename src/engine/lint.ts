@@ -119,6 +119,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   }
   const needles = new Set(API_NEEDLES);
   for (const d of options.wrappers ?? []) needles.add(d.name);
+  // wrappers declared in config files make the files that call them candidates too
+  for (const o of perFile.options.values()) for (const d of o.wrappers ?? []) needles.add(d.name);
   const candidates = new Map<string, Candidate>();
   const addCandidates = () => {
     let added = false;
