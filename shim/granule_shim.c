@@ -528,7 +528,7 @@ void granule_shim_record(struct granule_call *c) {
   void *frames[GRANULE_MAX_STACK + 8];
   int nframes = 0, first = 0;
   if (granule_depth > 1) {
-    nframes = granule_capture(frames, granule_depth + 4);
+    nframes = granule_capture(frames, granule_depth + 3); /* + recorder, wrapper, capture */
     first = -1;
     for (int i = 0; i < nframes; i++)
       if (frames[i] == c->ra0) {
