@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll } from 'vitest';
 import { defaultLintOptions, type LintOptions } from '../../src/engine/lint.js';
 import type { Finding, Range, Report } from '../../src/engine/types.js';
 import { ROOT } from '../helpers/cli.js';
@@ -23,9 +24,18 @@ export function fixtureOptions(dir: string): LintOptions {
   return options;
 }
 
+const made: string[] = [];
+
+/** A fresh folder under the system temp directory, removed when the test file is done. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `granule-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `granule-sarif-${prefix}-`));
+  made.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 let validator: ((log: unknown) => string[]) | undefined;
 
