@@ -15,16 +15,26 @@ export interface GranuleLanguageOptions {
   includePaths?: string[];
   /** Headers read before each file, like `-include`. */
   forceIncludes?: string[];
+  /** A compile_commands.json (or its directory): each file is read with its own macros and include paths. */
+  compileCommands?: string;
+  /** Functions that reserve memory, as in granule.config.json: `[{ "name": "os_reserve", "sizeArg": 0 }]`. */
+  wrappers?: { name: string; sizeArg: number }[];
+  /**
+   * Files and directories whose wrappers apply to every file (relative to ESLint's working directory), so a call
+   * of a wrapper defined in another file is checked as the granule CLI checks it. Off by default: ESLint lints
+   * one file at a time, and reading a project costs what a granule run costs (once per process, then on change).
+   */
+  project?: string[];
 }
 
-const KNOWN = new Set(['target', 'defines', 'undefines', 'includePaths', 'forceIncludes']);
+const KNOWN = new Set(['target', 'defines', 'undefines', 'includePaths', 'forceIncludes', 'compileCommands', 'wrappers', 'project']);
 
 /** Throws one clear message naming the bad key. */
 export function validateLanguageOptions(options: GranuleLanguageOptions): void {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new TypeError(`granule: unknown language option "${key}" (expected one of: ${[...KNOWN].join(', ')})`);
   }
-  const { target, defines, undefines, includePaths, forceIncludes } = options;
+  const { target, defines, undefines, includePaths, forceIncludes, compileCommands, wrappers, project } = options;
   if (target !== undefined && (typeof target !== 'string' || !isTarget(target))) {
     throw new TypeError(`granule: languageOptions.target must be "x64", "x86" or "arm64", got ${JSON.stringify(target)}`);
   }
@@ -35,7 +45,16 @@ export function validateLanguageOptions(options: GranuleLanguageOptions): void {
       if (typeof value !== 'string') throw new TypeError(`granule: languageOptions.defines.${name} must be a string, got ${typeof value}`);
     }
   }
-  for (const [key, list] of [['undefines', undefines], ['includePaths', includePaths], ['forceIncludes', forceIncludes]] as const) {
+  if (compileCommands !== undefined && (typeof compileCommands !== 'string' || compileCommands === '')) {
+    throw new TypeError('granule: languageOptions.compileCommands must be the path of a compile_commands.json or of its directory');
+  }
+  if (wrappers !== undefined) {
+    const ok =
+      Array.isArray(wrappers) &&
+      wrappers.every((w) => w && typeof w === 'object' && typeof w.name === 'string' && /^[A-Za-z_]\w*$/.test(w.name) && Number.isInteger(w.sizeArg) && w.sizeArg >= 0);
+    if (!ok) throw new TypeError('granule: languageOptions.wrappers must be an array of { name: "function_name", sizeArg: 0-based argument index }');
+  }
+  for (const [key, list] of [['undefines', undefines], ['includePaths', includePaths], ['forceIncludes', forceIncludes], ['project', project]] as const) {
     if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) {
       throw new TypeError(`granule: languageOptions.${key} must be an array of strings`);
     }

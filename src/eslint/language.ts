@@ -2,11 +2,15 @@
 // @eslint/css implement it). `parse` runs granule's whole per-file analysis; rules then visit its AllocationCalls.
 
 import type { File, Language, OkParseResult, ParseResult } from '@eslint/core';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAnalysis } from '../engine/analyze.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
 import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse.js';
 import { type GranuleLanguageOptions, validateLanguageOptions } from './language-options.js';
+import { RunReach } from '../engine/reach.js';
+import type { Notice } from '../engine/types.js';
+import { ProjectWrappers } from './project.js';
 import { analyzeSingleFile, HeadersOnDisk } from './single-file.js';
 import { GranuleSourceCode } from './source-code.js';
 import { toPlainTree, visitorKeysFor, type TranslationUnit } from './syntax-tree.js';
@@ -15,6 +19,9 @@ export type GranuleParseResult = OkParseResult<TranslationUnit> & { analysis: Fi
 
 /** Headers are shared by every file ESLint lints in this process, and re-read when they change on disk. */
 const headers = new HeadersOnDisk();
+const projects = new ProjectWrappers();
+/** Compilation databases by path, when no project scan provides one. */
+const databases = new Map<string, { reach: RunReach; notices: Notice[] }>();
 
 export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageOptions; Code: GranuleSourceCode; RootNode: TranslationUnit; Node: object }> {
   readonly fileType = 'text' as const;
@@ -37,11 +44,23 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
     const name = file.physicalPath || file.path;
     try {
+      const languageOptions = context.languageOptions ?? {};
+      const options = lintOptions(languageOptions);
+      const file = path.resolve(name);
+      const cache = headers.current();
+      // a project scan keeps the parses of the files it read; without one, each file is parsed on its own
+      const { reach, wrappers, notices, shared } = languageOptions.project?.length
+        ? { ...projects.scan(languageOptions.project.map((p) => path.resolve(p)), options, cache), shared: true }
+        : { ...databaseFor(options), wrappers: undefined, shared: false };
+      const problem = notices.find((n) => n.level === 'error');
+      if (problem) return { ok: false, errors: [{ message: `granule: ${problem.message}`, line: 1, column: 0 }] };
       const analysis = analyzeSingleFile({
-        file: path.resolve(name),
+        file,
         text,
-        options: lintOptions(context.languageOptions ?? {}),
-        headers: headers.current(),
+        options: reach.optionsFor(file, options),
+        headers: cache,
+        wrappers,
+        reach: shared ? reach : undefined,
         // the extension decides the grammar as in the CLI; a name without one takes this language's
         language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
       });
@@ -67,5 +86,40 @@ function lintOptions(languageOptions: GranuleLanguageOptions): LintOptions {
   if (languageOptions.undefines) options.undefines = [...languageOptions.undefines];
   if (languageOptions.includePaths) options.includePaths = [...languageOptions.includePaths];
   if (languageOptions.forceIncludes) options.forceIncludes = [...languageOptions.forceIncludes];
+  if (languageOptions.wrappers) options.wrappers = languageOptions.wrappers.map((w) => ({ name: w.name, sizeArg: w.sizeArg }));
+  if (languageOptions.compileCommands) {
+    let database = path.resolve(languageOptions.compileCommands);
+    if (isDirectory(database)) database = path.join(database, 'compile_commands.json');
+    options.compileCommands = database;
+  }
   return options;
+}
+
+/** Compile flags per file from the compilation database (none: the options apply as they are). */
+function databaseFor(options: LintOptions): { reach: RunReach; notices: Notice[] } {
+  // keyed by the database's modification time too: an editor's ESLint process outlives a rebuild
+  const key = options.compileCommands ? `${options.compileCommands}@${stampOf(options.compileCommands)}` : '';
+  let entry = databases.get(key);
+  if (!entry) {
+    const notices: Notice[] = [];
+    databases.set(key, (entry = { reach: new RunReach(options, notices), notices }));
+  }
+  return entry;
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function stampOf(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
+  }
 }

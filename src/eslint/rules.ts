@@ -6,7 +6,7 @@ import type { AllocationCall } from '../engine/analyze.js';
 import type { GranuleRule, RuleDocs } from '../rules/create-rule.js';
 import { rules } from '../rules/index.js';
 import type { GranuleLanguageOptions } from './language-options.js';
-import type { GranuleNode, GranuleSourceCode } from './source-code.js';
+import { isAllocationCall, type GranuleNode, type GranuleSourceCode } from './source-code.js';
 import type { CNode } from './syntax-tree.js';
 
 /** Listeners a rule for granule's languages may return: AllocationCall, or any tree node type or selector. */
@@ -27,4 +27,25 @@ export function asEslintRule<M extends string, O extends unknown[]>(rule: Granul
   return rule;
 }
 
-export const eslintRules: Record<string, GranuleRuleDefinition<string, any[]>> = Object.fromEntries(rules.map((rule) => [rule.name, asEslintRule(rule)]));
+/**
+ * The rule as ESLint runs it: the same object, with `context.report` passing over calls that a granule comment
+ * (`// granule-disable-next-line ...`) disables, as granule's CLI does.
+ */
+export function forEslint<M extends string, O extends unknown[]>(rule: GranuleRule<M, O>): GranuleRuleDefinition<M, O> {
+  const definition = asEslintRule(rule);
+  return {
+    ...definition,
+    create(context) {
+      const sourceCode = context.sourceCode;
+      const report: typeof context.report = (descriptor) => {
+        const node = 'node' in descriptor ? descriptor.node : undefined;
+        if (node && isAllocationCall(node) && sourceCode.disabledByGranuleComment(rule.name, node)) return;
+        context.report(descriptor);
+      };
+      // ESLint builds rule contexts the same way: an object over the file's context
+      return definition.create(Object.create(context, { report: { value: report } }));
+    },
+  };
+}
+
+export const eslintRules: Record<string, GranuleRuleDefinition<string, any[]>> = Object.fromEntries(rules.map((rule) => [rule.name, forEslint(rule)]));

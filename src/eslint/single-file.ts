@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import type { AnalysisOptions, FileAnalysis, WrapperModel } from '../engine/analyze.js';
 import { HeaderCache } from '../engine/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';
+import type { RunReach } from '../engine/reach.js';
 
 const MAX_ROUNDS = 10;
 
@@ -18,13 +19,15 @@ export interface SingleFileInput {
   previousTree?: AnalysisOptions['previousTree'];
   /** The grammar, when the file name does not decide it. */
   language?: AnalysisOptions['language'];
+  /** Project facts from a scan (wrappers of the same name in several files, parses to reuse). */
+  reach?: RunReach;
 }
 
 export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
   const known = input.wrappers ?? new Map<string, WrapperModel>();
   let wrappers: ReadonlyMap<string, WrapperModel> = known;
-  const { language } = input;
-  let analysis = analyzeText(input.file, input.text, input.options, wrappers, input.headers, { language, previousTree: input.previousTree });
+  const { language, reach } = input;
+  let analysis = analyzeText(input.file, input.text, input.options, wrappers, input.headers, { language, reach, previousTree: input.previousTree });
   for (let round = 1; round < MAX_ROUNDS; round++) {
     const next = new Map(known);
     for (const w of analysis.wrappers) next.set(w.name, w);
@@ -32,7 +35,7 @@ export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
     wrappers = next;
     // the text is unchanged: the tree of the previous round parses it again with nothing to redo
     const tree = analysis.tree;
-    analysis = analyzeText(input.file, input.text, input.options, wrappers, input.headers, { language: analysis.language, previousTree: () => tree });
+    analysis = analyzeText(input.file, input.text, input.options, wrappers, input.headers, { language: analysis.language, reach, previousTree: () => tree });
   }
   return analysis;
 }

@@ -4,6 +4,8 @@
 import type { FileProblem, RulesConfig, SourceLocation, SourceRange } from '@eslint/core';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { AllocationCall, FileAnalysis } from '../engine/analyze.js';
+import { applyDirectives, scanDirectives, type DirectiveScan } from '../engine/directives.js';
+import type { Finding } from '../engine/types.js';
 import { scanComments } from './comments.js';
 import type { GranuleLanguageOptions } from './language-options.js';
 import type { CNode, Loc, TranslationUnit } from './syntax-tree.js';
@@ -36,6 +38,7 @@ export class GranuleSourceCode extends TextSourceCodeBase<{
   #parents = new WeakMap<object, GranuleNode>();
   #steps: VisitNodeStep[] | undefined;
   #inlineConfigNodes: CommentNode[] | undefined;
+  #granuleDirectives: DirectiveScan | undefined;
 
   constructor({ text, ast, analysis, visitorKeys }: { text: string; ast: TranslationUnit; analysis: FileAnalysis; visitorKeys: Record<string, string[]> }) {
     // CR, LF and CRLF end a line, as in granule's own positions
@@ -102,6 +105,31 @@ export class GranuleSourceCode extends TextSourceCodeBase<{
     };
     visit(this.ast, undefined);
     return steps;
+  }
+
+  /**
+   * Whether a granule comment (`// granule-disable-next-line virtualalloc-granularity`, ...) disables a rule for a
+   * call: granule's own comments keep working when its rules run inside ESLint, next to ESLint's.
+   */
+  disabledByGranuleComment(ruleId: string, call: AllocationCall): boolean {
+    const file = this.analysis.file;
+    this.#granuleDirectives ??= scanDirectives(file, this.text, this.analysis.lines);
+    if (this.#granuleDirectives.directives.length === 0) return false;
+    const probe: Finding = {
+      ruleId,
+      severity: 'error',
+      file,
+      range: call.range,
+      messageId: '',
+      message: '',
+      properties: {},
+      evidence: [],
+      callText: call.callText,
+      enclosingFunction: call.enclosingFunction,
+      suggestions: [],
+    };
+    applyDirectives(file, [probe], this.#granuleDirectives, 'off');
+    return probe.suppressed !== undefined;
   }
 
   getInlineConfigNodes(): CommentNode[] {

@@ -22,7 +22,7 @@ describe.each(fixtureFolders().map((d) => [path.basename(d), d]))('fixtures/%s',
 
   beforeAll(() => {
     copy = copyFixture(dir);
-    expected = cliLines(copy, settings);
+    expected = cliLines(copy);
   });
 
   it('eslint CLI findings equal granule CLI findings', () => {

@@ -8,6 +8,8 @@ import { ROOT, runCli } from '../helpers/cli.js';
 
 export interface FixtureSettings {
   target?: string;
+  compileCommands?: string;
+  wrappers?: { name: string; sizeArg: number }[];
   defines?: Record<string, string>;
   undefines?: string[];
   includePaths?: string[];
@@ -20,11 +22,14 @@ export function fixtureSettings(dir: string): FixtureSettings {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as FixtureSettings) : {};
 }
 
-/** Copies a fixture folder to a new temporary directory and returns the copy. */
+/**
+ * Copies a fixture folder to a new temporary directory and returns the copy; the fixture's options become its
+ * granule.config.json (the keys are the same), which is how a project gives them to the granule CLI.
+ */
 export function copyFixture(dir: string): string {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), `granule-eslint-${path.basename(dir)}-`));
   fs.cpSync(dir, copy, { recursive: true });
-  fs.rmSync(path.join(copy, 'fixture.json'), { force: true });
+  if (fs.existsSync(path.join(copy, 'fixture.json'))) fs.renameSync(path.join(copy, 'fixture.json'), path.join(copy, 'granule.config.json'));
   return copy;
 }
 
@@ -38,20 +43,12 @@ export function eslintOverrides(dir: string, settings: FixtureSettings): Record<
   if (settings.undefines) languageOptions.undefines = settings.undefines;
   if (settings.includePaths) languageOptions.includePaths = settings.includePaths.map((p) => path.resolve(dir, p));
   if (settings.forceIncludes) languageOptions.forceIncludes = settings.forceIncludes.map((p) => path.resolve(dir, p));
+  if (settings.compileCommands) languageOptions.compileCommands = path.resolve(dir, settings.compileCommands);
+  if (settings.wrappers) languageOptions.wrappers = settings.wrappers;
+  // wrappers defined in one file and called in another, as the CLI sees them across its run
+  languageOptions.project = [dir];
   const rules = Object.fromEntries(Object.entries(settings.rules ?? {}).map(([id, level]) => [`granule/${id}`, level]));
   return { files: SOURCE_PATTERNS, languageOptions, rules };
-}
-
-/** The same options as command-line flags. */
-export function cliFlags(dir: string, settings: FixtureSettings): string[] {
-  const flags: string[] = [];
-  if (settings.target) flags.push('--target', settings.target);
-  for (const [name, value] of Object.entries(settings.defines ?? {})) flags.push('-D', `${name}=${value}`);
-  for (const name of settings.undefines ?? []) flags.push('-U', name);
-  for (const p of settings.includePaths ?? []) flags.push('-I', path.resolve(dir, p));
-  for (const p of settings.forceIncludes ?? []) flags.push('--include', path.resolve(dir, p));
-  for (const [id, level] of Object.entries(settings.rules ?? {})) flags.push('--rule', `${id}:${Array.isArray(level) ? level[0] : level}`);
-  return flags;
 }
 
 /** One line per finding: where, what, and the autofix, comparable across both tools. */
@@ -67,8 +64,8 @@ interface CliFinding {
   suppressed?: unknown;
 }
 
-export function cliLines(copy: string, settings: FixtureSettings): Line[] {
-  const r = runCli(['--format', 'json', ...cliFlags(copy, settings), '.'], { cwd: copy });
+export function cliLines(copy: string): Line[] {
+  const r = runCli(['--format', 'json', '.'], { cwd: copy });
   if (r.status !== 0 && r.status !== 1) throw new Error(`granule exited ${r.status}: ${r.stderr}`);
   const report = JSON.parse(r.stdout) as { findings: CliFinding[] };
   return report.findings

@@ -1,0 +1,157 @@
+// The wrappers a whole project defines, for analyses that see one file at a time (ESLint, the language server).
+// granule's CLI finds them across the files of its run; here the files under the given roots are read the same
+// way: a byte prefilter, then analyses to a fixpoint, since a wrapper found in one file makes calls of it in
+// other files relevant.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { WrapperModel } from '../engine/analyze.js';
+import { API_NEEDLES } from '../engine/apis.js';
+import type { HeaderCache } from '../engine/header-cache.js';
+import { analyzeText, type LintOptions } from '../engine/lint.js';
+import { SOURCE_EXTENSIONS } from '../engine/parse.js';
+import { RunReach } from '../engine/reach.js';
+import { decode } from '../engine/source.js';
+import type { Notice } from '../engine/types.js';
+
+export interface ProjectScan {
+  wrappers: ReadonlyMap<string, WrapperModel>;
+  /** Compile flags per file, wrappers of the same name in several files, and the parses of the scan. */
+  reach: RunReach;
+  notices: Notice[];
+  files: number;
+}
+
+const MAX_ROUNDS = 10;
+/** How often the files under the roots are checked for changes (a long-lived editor process). */
+const RECHECK_MS = 1000;
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+interface Entry {
+  scan: ProjectScan;
+  stamps: Map<string, string>;
+  checkedAt: number;
+}
+
+export class ProjectWrappers {
+  private readonly entries = new Map<string, Entry>();
+
+  /** The scan of the source files under `roots` (files or directories), redone when one of them changes. */
+  scan(roots: readonly string[], options: LintOptions, headers: HeaderCache): ProjectScan {
+    const key = JSON.stringify([roots, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes, options.compileCommands, options.wrappers]);
+    const entry = this.entries.get(key);
+    const now = Date.now();
+    if (entry && now - entry.checkedAt < RECHECK_MS) return entry.scan;
+    const files = sourceFiles(roots);
+    const stamps = new Map(files.map((f) => [f, stampOf(f)]));
+    if (entry && sameStamps(entry.stamps, stamps)) {
+      entry.checkedAt = now;
+      return entry.scan;
+    }
+    const scan = scanProject(files, options, headers);
+    this.entries.set(key, { scan, stamps, checkedAt: now });
+    return scan;
+  }
+
+  /** Forgets every scan (the language server calls this when files change on disk). */
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+function scanProject(files: string[], options: LintOptions, headers: HeaderCache): ProjectScan {
+  const notices: Notice[] = [];
+  const reach = new RunReach(options, notices);
+  const raw = new Map<string, Buffer>();
+  for (const file of files) {
+    try {
+      raw.set(file, fs.readFileSync(file));
+    } catch {
+      // unreadable files are reported by whoever lints them
+    }
+  }
+  const needles = new Set([...API_NEEDLES, ...(options.wrappers ?? []).map((w) => w.name)]);
+  const texts = new Map<string, string>();
+  const addCandidates = (): boolean => {
+    let added = false;
+    for (const [file, bytes] of raw) {
+      if (![...needles].some((n) => bytes.includes(n))) continue;
+      raw.delete(file);
+      const decoded = decode(bytes);
+      if (!decoded.ok) continue;
+      texts.set(file, decoded.text);
+      added = true;
+    }
+    return added;
+  };
+  addCandidates();
+  let wrappers = new Map<string, WrapperModel>();
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const next = new Map<string, WrapperModel>();
+    const all: WrapperModel[] = [];
+    for (const [file, text] of texts) {
+      try {
+        const analysis = analyzeText(file, text, reach.optionsFor(file, options), wrappers, headers, { reach });
+        for (const w of analysis.wrappers) {
+          next.set(w.name, w);
+          all.push(w);
+        }
+        // calls through a macro make the macro's name a reason to read a file
+        for (const call of analysis.calls) if (call.callee !== call.api) needles.add(call.callee);
+      } catch {
+        // a file granule cannot analyse defines no wrappers; linting it reports the problem
+      }
+    }
+    reach.setWrappers(all);
+    for (const name of next.keys()) needles.add(name);
+    const grew = addCandidates();
+    const same = next.size === wrappers.size && [...next.keys()].every((k) => wrappers.has(k));
+    wrappers = next;
+    if (same && !grew) break;
+  }
+  return { wrappers, reach, notices, files: files.length };
+}
+
+function sourceFiles(roots: readonly string[]): string[] {
+  const out: string[] = [];
+  const visit = (target: string, depth: number): void => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(target);
+    } catch {
+      return;
+    }
+    if (st.isFile()) {
+      if (SOURCE_EXTENSIONS.includes(path.extname(target).toLowerCase())) out.push(target);
+      return;
+    }
+    if (!st.isDirectory() || depth > 64) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(target, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory() && (SKIP_DIRS.has(e.name) || e.name.startsWith('.'))) continue;
+      if (e.isDirectory() || e.isFile()) visit(path.join(target, e.name), depth + 1);
+    }
+  };
+  for (const root of roots) visit(path.resolve(root), 0);
+  return [...new Set(out)].sort();
+}
+
+function stampOf(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function sameStamps(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
