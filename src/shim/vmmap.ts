@@ -290,12 +290,16 @@ export function renderSvg(summary: RuntimeSummary, opts: RenderOptions = {}): st
     }
     y += 8;
   }
+  const margin = 12;
+  const w = width + 2 * margin;
+  const h = y + 2 * margin;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" font-family="system-ui, sans-serif" fill="${COLORS.text}">\n` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="system-ui, sans-serif" fill="${COLORS.text}">\n` +
     `<rect class="background" width="100%" height="100%" fill="#ffffff"/>\n` +
+    `<g transform="translate(${margin},${margin})">\n` +
     parts.join('\n') +
-    '\n</svg>\n'
+    '\n</g>\n</svg>\n'
   );
 }
 
