@@ -81,8 +81,12 @@ const TYPE_WORDS = new Set([
 
 const CXX_CASTS = new Set(['static_cast', 'reinterpret_cast', 'const_cast']);
 
+/** Recursion budget of one expression: deeper input is unknown, never a stack overflow. */
+const MAX_NESTING = 600;
+
 class Parser {
   pos = 0;
+  private depth = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly env: EvalEnv,
@@ -112,7 +116,21 @@ class Parser {
     return { value, type: this.normalise(INT) };
   }
 
+  /** Runs one level of recursive descent, counting it against MAX_NESTING. */
+  private nested(parse: () => R): R {
+    if (++this.depth > MAX_NESTING) throw new ParseError('the expression is nested too deeply');
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   parseComma(): R {
+    return this.nested(() => this.parseCommaLevel());
+  }
+
+  private parseCommaLevel(): R {
     let r = this.parseAssignment();
     while (this.peek()?.text === ',') {
       this.take();
@@ -123,6 +141,10 @@ class Parser {
   }
 
   private parseAssignment(): R {
+    return this.nested(() => this.parseAssignmentLevel());
+  }
+
+  private parseAssignmentLevel(): R {
     const r = this.parseConditional();
     const t = this.peek();
     if (t && t.kind === 'punct' && /^([-+*/%&|^]|<<|>>)?=$/.test(t.text)) {
@@ -134,6 +156,10 @@ class Parser {
   }
 
   private parseConditional(): R {
+    return this.nested(() => this.parseConditionalLevel());
+  }
+
+  private parseConditionalLevel(): R {
     const cond = this.parseBinary(1);
     if (this.peek()?.text !== '?') return cond;
     this.take();
@@ -228,6 +254,10 @@ class Parser {
   }
 
   private parseUnary(): R {
+    return this.nested(() => this.parseUnaryLevel());
+  }
+
+  private parseUnaryLevel(): R {
     const t = this.peek();
     if (!t) throw new ParseError('incomplete expression');
     if (t.kind === 'punct') {
