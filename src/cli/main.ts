@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/lint.js';
+import { parseSeconds, parseSize } from '../engine/limits.js';
 import { isTarget } from '../engine/target.js';
 import type { Report } from '../engine/types.js';
 import { toolVersion } from '../engine/version.js';
@@ -40,6 +41,8 @@ Options:
       --rule ID:LEVEL     set a rule's level (off, warn, error)
       --quiet             report errors only
       --max-warnings N    exit 1 when there are more than N warnings
+      --max-file-size SIZE  skip (with a notice) files larger than SIZE: 16MB, 512KB, bytes; 0 for no limit (default 16MB)
+      --file-timeout SECS   skip (with a notice) a file whose analysis takes longer than SECS seconds; 0 for no limit (default 30)
       --baseline FILE     report only findings whose fingerprints are not in FILE (a SARIF log)
       --write-baseline FILE  record this run's findings in FILE as the accepted baseline (exit 0)
       --category ID       SARIF: code scanning category (runAutomationDetails.id)
@@ -66,6 +69,8 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
   'max-warnings': { type: 'string' },
+  'max-file-size': { type: 'string' },
+  'file-timeout': { type: 'string' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   category: { type: 'string' },
@@ -135,6 +140,14 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (values['max-warnings'] !== undefined) {
     maxWarnings = Number(values['max-warnings']);
     if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings expects a whole number, got "${values['max-warnings']}"`);
+  }
+  if (values['max-file-size'] !== undefined) {
+    options.maxFileSize = parseSize(values['max-file-size']);
+    if (options.maxFileSize === undefined) throw new UsageError(`--max-file-size expects a size such as 16MB, 512KB or 1048576, got "${values['max-file-size']}"`);
+  }
+  if (values['file-timeout'] !== undefined) {
+    options.fileTimeout = parseSeconds(values['file-timeout']);
+    if (options.fileTimeout === undefined) throw new UsageError(`--file-timeout expects a number of seconds such as 30 or 2.5, got "${values['file-timeout']}"`);
   }
 
   if (format !== 'sarif' && (values.category !== undefined || values['sarif-include-suppressed'])) {
@@ -233,6 +246,19 @@ function parseRuleOverrides(list: string[]): Record<string, RuleSetting> {
 export function writeAtomically(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text);
-  fs.renameSync(temp, file);
+  // Ctrl-C kills the process at once, even inside a synchronous write, which would leave the temporary file
+  // behind. While a listener is installed it cannot: the write and the rename complete, and the run ends.
+  const hold = () => {};
+  process.on('SIGINT', hold);
+  process.on('SIGTERM', hold);
+  try {
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, file);
+  } catch (e) {
+    fs.rmSync(temp, { force: true });
+    throw e;
+  } finally {
+    process.off('SIGINT', hold);
+    process.off('SIGTERM', hold);
+  }
 }

@@ -17,6 +17,7 @@ import { decode } from './source.js';
 import { targetModel } from './target.js';
 import type { Finding, Level, Notice, Report, Target } from './types.js';
 import { toolVersion } from './version.js';
+import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withinSizeLimit, withTimeLimit } from './limits.js';
 
 export interface LintOptions {
   cwd: string;
@@ -42,6 +43,10 @@ export interface LintOptions {
   wrappers?: DeclaredWrapper[];
   /** Called as files are analysed (the CLI draws a progress line from it). */
   onProgress?: (done: number, total: number) => void;
+  /** Files larger than this many bytes are skipped with a `limit` notice (default DEFAULT_MAX_FILE_SIZE; 0: no limit). */
+  maxFileSize?: number;
+  /** Milliseconds one file's analysis may take before it is skipped with a `limit` notice (default DEFAULT_FILE_TIMEOUT_MS; 0: no limit). */
+  fileTimeout?: number;
 }
 
 /** The options of one file (config file merged with the command line), or the config error that stops it. */
@@ -108,7 +113,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   // read every file once; keep only those that can matter (byte prefilter)
   const raw = new Map<string, Buffer>();
   const texts = new Map<string, string>();
-  for (const file of perFile.files) {
+  for (const file of withinSizeLimit(perFile.files, options.maxFileSize, notices)) {
     try {
       raw.set(file, fs.readFileSync(file));
     } catch (e) {
@@ -162,6 +167,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   // wrappers and macros found in one file make calls in other files relevant: iterate to a fixpoint
   let wrappers = new Map<string, WrapperModel>();
   let analyses = new Map<string, FileAnalysis>();
+  // files whose analysis ran out of time are skipped in later rounds (they have their `limit` notice)
+  const timedOut = new Set<string>();
   for (let round = 0; round < 10; round++) {
     addCandidates();
     const next = new Map<string, WrapperModel>();
@@ -171,9 +178,9 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     let done = 0;
     const total = candidates.size - cached.size;
     for (const c of candidates.values()) {
-      if (cached.has(c.file)) continue;
+      if (cached.has(c.file) || timedOut.has(c.file)) continue;
       if (round === 0) options.onProgress?.(done++, total);
-      const analysis = safeAnalyze(c, optionsOf(c.file), wrappers, headers, notices, round === 0, reach);
+      const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () => safeAnalyze(c, optionsOf(c.file), wrappers, headers, notices, reach, timedOut));
       if (!analysis) continue;
       analyses.set(c.file, analysis);
       for (const w of analysis.wrappers) next.set(w.name, w);
@@ -348,13 +355,19 @@ function safeAnalyze(
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
   notices: Notice[],
-  reportFailure: boolean,
   reach?: RunReach,
+  timedOut?: Set<string>,
 ): FileAnalysis | undefined {
   try {
     return analyzeText(c.file, c.text, options, wrappers, headers, { reach });
   } catch (e) {
-    if (reportFailure) {
+    if (e instanceof TimeLimitExceeded) {
+      timedOut?.add(c.file);
+      notices.push(timeLimitNotice(c.file, e));
+      return undefined;
+    }
+    // reported once, whichever round (or window) fails: a file that fails only in a later round must not vanish silently
+    if (!notices.some((n) => n.file === c.file && n.code === 'internal-error')) {
       notices.push({ level: 'error', file: c.file, code: 'internal-error', message: `could not analyse this file: ${(e as Error).message}` });
     }
     return undefined;

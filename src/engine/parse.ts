@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type ParserType from 'tree-sitter';
+import { parseTimedOut, remainingMicros } from './limits.js';
 
 export type Language = 'c' | 'cpp';
 export type Tree = ParserType.Tree;
@@ -40,6 +41,14 @@ export function parserFor(language: Language): ParserType {
 
 export function parse(text: string, language: Language, oldTree?: Tree): Tree {
   const parser = parserFor(language);
+  // the file's time limit covers its parse: tree-sitter gives up (no tree) when the time left is spent
+  parser.setTimeoutMicros(remainingMicros());
   // tree-sitter's default read buffer splits long inputs; give it the whole text at once
-  return parser.parse(text, oldTree, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1024) });
+  const tree = parser.parse(text, oldTree, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1024) }) as Tree | null;
+  if (!tree) {
+    // a cancelled parse would otherwise resume on the next file's text
+    parser.reset();
+    parseTimedOut();
+  }
+  return tree;
 }
