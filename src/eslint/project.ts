@@ -29,6 +29,8 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 interface Entry {
   scan: ProjectScan;
+  /** Names that make a file matter: API names, wrappers, macros that lead to calls. */
+  needles: ReadonlySet<string>;
   stamps: Map<string, string>;
   checkedAt: number;
 }
@@ -36,21 +38,47 @@ interface Entry {
 export class ProjectWrappers {
   private readonly entries = new Map<string, Entry>();
 
+  /** `recheckMs`: how often the files are looked at again for changes (Infinity: only after `clear`). */
+  constructor(private readonly recheckMs = RECHECK_MS) {}
+
   /** The scan of the source files under `roots` (files or directories), redone when one of them changes. */
   scan(roots: readonly string[], options: LintOptions, headers: HeaderCache): ProjectScan {
     const key = JSON.stringify([roots, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes, options.compileCommands, options.wrappers]);
     const entry = this.entries.get(key);
     const now = Date.now();
-    if (entry && now - entry.checkedAt < RECHECK_MS) return entry.scan;
+    if (entry && now - entry.checkedAt < this.recheckMs) return entry.scan;
     const files = sourceFiles(roots);
     const stamps = new Map(files.map((f) => [f, stampOf(f)]));
     if (entry && sameStamps(entry.stamps, stamps)) {
       entry.checkedAt = now;
       return entry.scan;
     }
-    const scan = scanProject(files, options, headers);
-    this.entries.set(key, { scan, stamps, checkedAt: now });
+    const { scan, needles } = scanProject(files, options, headers);
+    this.entries.set(key, { scan, needles, stamps, checkedAt: now });
     return scan;
+  }
+
+  /**
+   * A source file changed on disk: forgets the scans it can matter to (it mentions an API, a wrapper or a macro
+   * leading to one, now or when it was scanned). Returns whether any was forgotten.
+   */
+  sourceChanged(file: string): boolean {
+    let bytes: Buffer | undefined;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      bytes = undefined;
+    }
+    let dropped = false;
+    for (const [key, entry] of this.entries) {
+      const wasRead = entry.stamps.has(file);
+      const matters = bytes ? [...entry.needles].some((n) => bytes!.includes(n)) : wasRead;
+      if (matters || (wasRead && !bytes)) {
+        this.entries.delete(key);
+        dropped = true;
+      }
+    }
+    return dropped;
   }
 
   /** Forgets every scan (the language server calls this when files change on disk). */
@@ -59,7 +87,7 @@ export class ProjectWrappers {
   }
 }
 
-function scanProject(files: string[], options: LintOptions, headers: HeaderCache): ProjectScan {
+function scanProject(files: string[], options: LintOptions, headers: HeaderCache): { scan: ProjectScan; needles: Set<string> } {
   const notices: Notice[] = [];
   const reach = new RunReach(options, notices);
   const raw = new Map<string, Buffer>();
@@ -109,7 +137,7 @@ function scanProject(files: string[], options: LintOptions, headers: HeaderCache
     wrappers = next;
     if (same && !grew) break;
   }
-  return { wrappers, reach, notices, files: files.length };
+  return { scan: { wrappers, reach, notices, files: files.length }, needles };
 }
 
 function sourceFiles(roots: readonly string[]): string[] {

@@ -1,7 +1,7 @@
 // Lints one editor buffer: granule's analysis of the unsaved text (re-parsed incrementally), the rules, and the
 // granule-disable comments, giving the findings the CLI would report for the same text.
 
-import type { FileAnalysis } from '../engine/analyze.js';
+import type { FileAnalysis, WrapperModel } from '../engine/analyze.js';
 import { applyDirectives, scanDirectives } from '../engine/directives.js';
 import type { LintOptions } from '../engine/lint.js';
 import type { HeaderCache } from '../engine/header-cache.js';
@@ -16,10 +16,18 @@ export interface DocumentLint {
   findings: Finding[];
 }
 
-export function lintDocument(file: string, text: string, options: LintOptions, headers: HeaderCache, tree: IncrementalTree): DocumentLint {
+export function lintDocument(
+  file: string,
+  text: string,
+  options: LintOptions,
+  headers: HeaderCache,
+  tree: IncrementalTree,
+  /** Wrappers defined in other files of the workspace. */
+  wrappers?: ReadonlyMap<string, WrapperModel>,
+): DocumentLint {
   let analysis: FileAnalysis;
   try {
-    analysis = analyzeSingleFile({ file, text, options, headers, previousTree: tree.previousTree });
+    analysis = analyzeSingleFile({ file, text, options, headers, wrappers, previousTree: tree.previousTree });
   } catch (e) {
     // the old tree may have been edited already: start from scratch next time
     tree.reset();

@@ -29,8 +29,8 @@ import { Workspace } from './workspace.js';
 
 const LANGUAGE_IDS = new Set(['c', 'cpp', 'cuda-cpp', 'objective-c', 'objective-cpp']);
 
-/** Files whose change on disk can change findings elsewhere. */
-const WATCHED = ['**/*.{h,hh,hpp,hxx,h++,inl,ipp,tpp}', '**/granule.config.json', '**/package.json', '**/compile_commands.json'];
+/** Files whose change on disk can change findings elsewhere (headers, wrappers in other sources, configs). */
+const WATCHED = ['**/*.{h,hh,hpp,hxx,h++,inl,ipp,tpp}', '**/*.{c,cc,cpp,cxx,c++}', '**/granule.config.json', '**/package.json', '**/compile_commands.json'];
 
 interface DocState {
   tree: IncrementalTree;
@@ -130,11 +130,11 @@ export function startServer(connection: Connection): void {
     if (!file || !settings.enable) return undefined;
     const state = stateOf(document.uri);
     if (state.result?.version === document.version) return state.result.lint;
-    const { options, ignored, problems } = workspace.optionsFor(file, settings);
-    problems.forEach(tell);
-    if (ignored) return undefined;
     try {
-      const lint = lintDocument(file, document.getText(), options, workspace.headers, state.tree);
+      const { options, wrappers, ignored, problems } = workspace.optionsFor(file, settings);
+      problems.forEach(tell);
+      if (ignored) return undefined;
+      const lint = lintDocument(file, document.getText(), options, workspace.headers, state.tree, wrappers);
       state.result = { version: document.version, lint };
       return lint;
     } catch (e) {

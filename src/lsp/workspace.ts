@@ -8,10 +8,14 @@ import { HeaderCache } from '../engine/header-cache.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
 import { RunReach } from '../engine/reach.js';
 import type { Notice } from '../engine/types.js';
+import type { WrapperModel } from '../engine/analyze.js';
+import { ProjectWrappers } from '../eslint/project.js';
 import type { GranuleSettings } from './settings.js';
 
 export interface DocumentOptions {
   options: LintOptions;
+  /** Wrappers the other files of the workspace define. */
+  wrappers: ReadonlyMap<string, WrapperModel>;
   /** The config ignores this file: no diagnostics. */
   ignored: boolean;
   /** Config or compilation-database problems, for the user. */
@@ -19,6 +23,7 @@ export interface DocumentOptions {
 }
 
 const CONFIG_NAMES = new Set(['granule.config.json', 'package.json']);
+const SOURCE_FILES = /\.(?:c|cc|cpp|cxx|c\+\+)$/i;
 
 export class Workspace {
   /** Header text and facts; replaced when a header changes (facts derived from it are cached per cache). */
@@ -26,6 +31,8 @@ export class Workspace {
   private roots: string[] = [];
   private readonly resolvers = new Map<string, ConfigResolver>();
   private readonly reaches = new Map<string, { reach: RunReach; notices: Notice[] }>();
+  /** Read when first needed and again after a change on disk the client reports (never on a timer). */
+  private readonly projects = new ProjectWrappers(Infinity);
 
   setRoots(roots: string[]): void {
     // longest first, so a nested folder wins over its parent
@@ -69,7 +76,8 @@ export class Workspace {
       problems.push(...entry.notices.map((n) => n.message));
       options = entry.reach.optionsFor(file, { ...options, compileCommands: file_ });
     }
-    return { options, ignored, problems };
+    const wrappers = ignored ? new Map<string, WrapperModel>() : this.projects.scan([root], options, this.headers).wrappers;
+    return { options, wrappers, ignored, problems };
   }
 
   /**
@@ -78,6 +86,8 @@ export class Workspace {
    */
   fileChanged(file: string): boolean {
     const name = path.basename(file);
+    if (SOURCE_FILES.test(name)) return this.projects.sourceChanged(file);
+    this.projects.clear();
     if (CONFIG_NAMES.has(name)) {
       this.resolvers.clear();
       return true;

@@ -48,7 +48,7 @@ const LEAK_DIAGNOSTIC: Diagnostic = {
 };
 
 describe('diagnostics', () => {
-  it('registers file watchers for headers, configs and compile_commands.json', async () => {
+  it('registers file watchers for headers, other sources, configs and compile_commands.json', async () => {
     for (let i = 0; i < 100 && client.registrations.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(client.registrations).toEqual([
       {
@@ -57,6 +57,7 @@ describe('diagnostics', () => {
         registerOptions: {
           watchers: [
             { globPattern: '**/*.{h,hh,hpp,hxx,h++,inl,ipp,tpp}' },
+            { globPattern: '**/*.{c,cc,cpp,cxx,c++}' },
             { globPattern: '**/granule.config.json' },
             { globPattern: '**/package.json' },
             { globPattern: '**/compile_commands.json' },

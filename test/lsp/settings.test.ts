@@ -109,6 +109,26 @@ describe('files on disk', () => {
   });
 });
 
+describe('wrappers in other files', () => {
+  it('a call of a wrapper defined in another workspace file is checked, and follows that file when it changes', async () => {
+    const os_c = '#include <windows.h>\nvoid *os_alloc(SIZE_T pages) { return VirtualAlloc(NULL, pages * 4096, MEM_RESERVE, PAGE_NOACCESS); }\n';
+    const main_c = 'void *os_alloc(SIZE_T pages);\nvoid f(void) {\n    os_alloc(3);\n}\n';
+    const dir = project({ 'os.c': os_c, 'src/main.c': main_c });
+    client = new LspClient();
+    await client.initialize(dir);
+    const uri = uriOf(path.join(dir, 'src', 'main.c'));
+    await client.open(uri, main_c);
+    expect(brief((await client.diagnostics(uri)).diagnostics)).toEqual([
+      '3 error virtualalloc-granularity: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable',
+    ]);
+    // the wrapper now reserves whole granules: saved on disk, reported by the client's watcher
+    fs.writeFileSync(path.join(dir, 'os.c'), os_c.replace('pages * 4096', 'pages * 65536'));
+    const from = client.published.length;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, 'os.c')), type: 2 }] });
+    expect((await client.diagnostics(uri, () => true, from)).diagnostics).toEqual([]);
+  });
+});
+
 describe('starting the server', () => {
   it('granule lsp --stdio serves the same protocol', async () => {
     const text = '#include <windows.h>\nvoid f(void) { VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); }\n';
