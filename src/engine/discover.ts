@@ -1,10 +1,10 @@
 // File discovery: explicit files are always taken; directories are searched for C/C++ sources,
-// honouring .gitignore and skipping node_modules.
+// honouring .gitignore and skipping node_modules (walk.ts: git ls-files in a work tree, else a walk).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SOURCE_EXTENSIONS } from './parse.js';
 import type { Notice } from './types.js';
+import { listSourceFiles } from './walk.js';
 
 export interface Discovery {
   files: string[];
@@ -13,10 +13,7 @@ export interface Discovery {
   usageError: boolean;
 }
 
-const PATTERN = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
-
 export async function discoverFiles(paths: string[], cwd: string, ignores: string[] = []): Promise<Discovery> {
-  const { globby } = await import('globby');
   const files = new Set<string>();
   const notices: Notice[] = [];
   let usageError = false;
@@ -48,16 +45,7 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
     }
     let found: string[];
     try {
-      found = await globby(PATTERN, {
-        cwd: absolute,
-        absolute: true,
-        gitignore: true,
-        ignore: ['**/node_modules/**', '**/.git/**', ...ignores],
-        onlyFiles: true,
-        followSymbolicLinks: false,
-        caseSensitiveMatch: false,
-        suppressErrors: true,
-      });
+      found = await listSourceFiles(absolute, ignores);
     } catch (e) {
       notices.push({ level: 'error', file: absolute, code: 'unreadable', message: `${given}: cannot list directory (${(e as Error).message})` });
       continue;

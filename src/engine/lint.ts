@@ -1,6 +1,5 @@
 // A lint run: discover → read and prefilter → analyse (wrappers to a fixpoint) → rules → report.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analyze.js';
@@ -9,6 +8,8 @@ import type { MacroDef } from './macros.js';
 import { hashData, LintCache, type CacheEntry } from './cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { discoverFiles } from './discover.js';
+import { SourceScanner } from './prefilter.js';
+import { WindowSet } from './window.js';
 import { planFixes, type FilePatch } from './fix.js';
 import { HeaderCache } from './header-cache.js';
 import { headerConstantsFor, RunReach } from './reach.js';
@@ -41,6 +42,12 @@ export interface LintOptions {
   compileCommands?: string;
   /** Functions that reserve memory, declared by the user: `{ name: 'os_reserve', sizeArg: 0 }` (0-based argument). */
   wrappers?: DeclaredWrapper[];
+  /**
+   * Parse only the code that can matter (default): function bodies that mention no API, macro, wrapper or
+   * pointer are blanked first (src/engine/window.ts). False parses every candidate file whole; the findings
+   * are the same either way.
+   */
+  windowed?: boolean;
   /** Called as files are analysed (the CLI draws a progress line from it). */
   onProgress?: (done: number, total: number) => void;
   /** Files larger than this many bytes are skipped with a `limit` notice (default DEFAULT_MAX_FILE_SIZE; 0: no limit). */
@@ -74,7 +81,7 @@ export function analyzeText(
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
   /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
-  extra: Pick<AnalysisOptions, 'language' | 'previousTree'> & { reach?: RunReach } = {},
+  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'blank'> & { reach?: RunReach } = {},
 ): FileAnalysis {
   const { reach, ...rest } = extra;
   const analysisOptions: AnalysisOptions = {
@@ -95,6 +102,8 @@ export function analyzeText(
 interface Candidate {
   file: string;
   text: string;
+  /** Spans of `text` blanked by its window (src/engine/window.ts). */
+  blank?: readonly (readonly [number, number])[];
 }
 
 /** Lints paths: the whole pipeline, never throwing for bad input. */
@@ -110,18 +119,9 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const cacheKeys = new Map<string, string>();
   const cached = new Map<string, CacheEntry>();
 
-  // read every file once; keep only those that can matter (byte prefilter)
-  const raw = new Map<string, Buffer>();
+  // read every file once; keep only those that can matter (byte prefilter; unreadable and binary files get a notice)
   const texts = new Map<string, string>();
-  for (const file of withinSizeLimit(perFile.files, options.maxFileSize, notices)) {
-    try {
-      raw.set(file, fs.readFileSync(file));
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-      notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read file: ${why}` });
-    }
-  }
+  const scanner = new SourceScanner(withinSizeLimit(perFile.files, options.maxFileSize, notices), { marker: 'granule-', wantsMarker: (file) => (optionsOf(file).reportUnusedDisableDirectives ?? 'off') !== 'off' });
   const needles = new Set(API_NEEDLES);
   for (const d of options.wrappers ?? []) needles.add(d.name);
   // wrappers declared in config files make the files that call them candidates too
@@ -129,13 +129,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const candidates = new Map<string, Candidate>();
   const addCandidates = () => {
     let added = false;
-    for (const [file, bytes] of raw) {
-      if (candidates.has(file)) continue;
-      // UTF-16 text never contains a needle's UTF-8 bytes: such files are always decoded and looked at
-      const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-      if (!utf16 && ![...needles].some((n) => bytes.includes(n))) continue;
+    for (const { file, bytes } of scanner.scan(needles)) {
       const decoded = decode(bytes);
-      raw.delete(file);
       if (!decoded.ok) {
         notices.push({ level: 'warning', file, code: decoded.code, message: decoded.message });
         continue;
@@ -156,19 +151,15 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     }
     return added;
   };
-  // binary files among the non-candidates still deserve a notice
-  for (const [file, bytes] of raw) {
-    if (bytes.subarray(0, 8192).includes(0) && !(bytes[0] === 0xff && bytes[1] === 0xfe) && !(bytes[0] === 0xfe && bytes[1] === 0xff)) {
-      notices.push({ level: 'warning', file, code: 'binary', message: 'binary file (contains NUL bytes); skipped' });
-      raw.delete(file);
-    }
-  }
+  addCandidates();
+  notices.push(...scanner.notices);
 
   // wrappers and macros found in one file make calls in other files relevant: iterate to a fixpoint
-  let wrappers = new Map<string, WrapperModel>();
-  let analyses = new Map<string, FileAnalysis>();
   // files whose analysis ran out of time are skipped in later rounds (they have their `limit` notice)
   const timedOut = new Set<string>();
+  const windows = new WindowSet(options.windowed !== false && !options.fix);
+  let wrappers = new Map<string, WrapperModel>();
+  let analyses = new Map<string, FileAnalysis>();
   for (let round = 0; round < 10; round++) {
     addCandidates();
     const next = new Map<string, WrapperModel>();
@@ -180,7 +171,9 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     for (const c of candidates.values()) {
       if (cached.has(c.file) || timedOut.has(c.file)) continue;
       if (round === 0) options.onProgress?.(done++, total);
-      const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () => safeAnalyze(c, optionsOf(c.file), wrappers, headers, notices, reach, timedOut));
+      const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () =>
+        windows.analyze(c.file, c.text, needles, (w) => safeAnalyze({ file: c.file, text: w.text, blank: w.blanks }, optionsOf(c.file), wrappers, headers, notices, reach, timedOut)),
+      );
       if (!analysis) continue;
       analyses.set(c.file, analysis);
       for (const w of analysis.wrappers) next.set(w.name, w);
@@ -240,9 +233,10 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     if (text !== undefined) notices.push(...applyDirectives(file, own, scanDirectives(file, text), level));
     findings.push(...own);
   }
-  for (const [file, bytes] of raw) {
+  for (const file of scanner.markerFiles()) {
     const level = optionsOf(file).reportUnusedDisableDirectives ?? 'off';
-    if (level === 'off' || !bytes.includes('granule-')) continue;
+    const bytes = level === 'off' ? undefined : scanner.reread(file);
+    if (!bytes) continue;
     const decoded = decode(bytes);
     if (decoded.ok) notices.push(...applyDirectives(file, [], scanDirectives(file, decoded.text), level));
   }
@@ -253,7 +247,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     const textOf = (file: string) => {
       const known = texts.get(file);
       if (known !== undefined) return known;
-      const bytes = raw.get(file);
+      const bytes = scanner.reread(file);
       const decoded = bytes ? decode(bytes) : undefined;
       return decoded?.ok ? decoded.text : undefined;
     };
@@ -359,7 +353,7 @@ function safeAnalyze(
   timedOut?: Set<string>,
 ): FileAnalysis | undefined {
   try {
-    return analyzeText(c.file, c.text, options, wrappers, headers, { reach });
+    return analyzeText(c.file, c.text, options, wrappers, headers, { reach, blank: c.blank });
   } catch (e) {
     if (e instanceof TimeLimitExceeded) {
       timedOut?.add(c.file);

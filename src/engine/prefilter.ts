@@ -1,0 +1,179 @@
+// The byte prefilter: every file is read once, into one reused buffer, and searched for the needles
+// (API names, then the macros and wrappers found to lead to them). Only the files that contain one are
+// kept, as a copy of their bytes; the rest are forgotten, so memory stays flat however big the tree is.
+// When the needles grow (a wrapper was found), only the files not yet taken are read again, and only
+// searched for the new needles.
+
+import * as fs from 'node:fs';
+import type { Notice } from './types.js';
+
+export interface ScanHit {
+  file: string;
+  /** The file's bytes: a copy the caller owns. */
+  bytes: Buffer;
+}
+
+export interface ScannerOptions {
+  /** Also remember the files (not taken) that contain this string, e.g. `granule-` for disable comments. */
+  marker?: string;
+  /** Which files the marker matters for (default: all). */
+  wantsMarker?: (file: string) => boolean;
+}
+
+const INITIAL_BUFFER = 1 << 20;
+
+export class SourceScanner {
+  /** Unreadable and binary files, found by the first scan. */
+  readonly notices: Notice[] = [];
+  /** Bytes read so far (all scans), for measurements. */
+  bytesRead = 0;
+  /** Readable text files not taken yet, in the order given. */
+  private pending: string[] = [];
+  private readonly known = new Set<string>();
+  private readonly searched = new Set<string>();
+  private readonly markers = new Set<string>();
+  private buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
+  private first = true;
+
+  constructor(
+    private readonly files: readonly string[],
+    private readonly options: ScannerOptions = {},
+  ) {}
+
+  /** Files that contain one of `needles` (and UTF-16 files) that were not returned before. */
+  scan(needles: Iterable<string>): ScanHit[] {
+    const fresh = [...new Set(needles)].filter((n) => n && !this.searched.has(n));
+    if (!this.first && fresh.length === 0) return [];
+    const m = matcher(fresh);
+    for (const n of fresh) this.searched.add(n);
+    const hits: ScanHit[] = [];
+    if (this.first) {
+      this.first = false;
+      for (const file of this.files) this.firstRead(file, m, hits);
+      return hits;
+    }
+    const still: string[] = [];
+    for (const file of this.pending) {
+      const bytes = this.readInto(file);
+      if (bytes && contains(bytes, m)) {
+        hits.push({ file, bytes: Buffer.from(bytes) });
+        this.known.delete(file);
+        this.markers.delete(file);
+      } else still.push(file);
+    }
+    this.pending = still;
+    return hits;
+  }
+
+  /** Files not taken whose bytes contain the marker. */
+  markerFiles(): string[] {
+    return [...this.markers];
+  }
+
+  /** A readable text file that was not taken: its bytes, read again. */
+  reread(file: string): Buffer | undefined {
+    if (!this.known.has(file)) return undefined;
+    const bytes = this.readInto(file);
+    return bytes ? Buffer.from(bytes) : undefined;
+  }
+
+  private firstRead(file: string, m: Matcher, hits: ScanHit[]): void {
+    let bytes: Buffer;
+    try {
+      bytes = this.read(file);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+      this.notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read file: ${why}` });
+      return;
+    }
+    if (contains(bytes, m)) {
+      hits.push({ file, bytes: Buffer.from(bytes) });
+      return;
+    }
+    if (isBinary(bytes)) {
+      this.notices.push({ level: 'warning', file, code: 'binary', message: 'binary file (contains NUL bytes); skipped' });
+      return;
+    }
+    const marker = this.options.marker;
+    if (marker && bytes.includes(marker) && (this.options.wantsMarker?.(file) ?? true)) this.markers.add(file);
+    this.pending.push(file);
+    this.known.add(file);
+  }
+
+  private readInto(file: string): Buffer | undefined {
+    try {
+      return this.read(file);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reads a whole file into the shared buffer; the result is valid until the next read. */
+  private read(file: string): Buffer {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      // one byte of room past the size, so the end of the file is seen in the same read
+      if (size + 1 > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(size + 1, this.buffer.length * 2));
+      let n = 0;
+      for (;;) {
+        if (n === this.buffer.length) {
+          // the file grew while being read
+          const grown = Buffer.allocUnsafe(this.buffer.length * 2);
+          this.buffer.copy(grown, 0, 0, n);
+          this.buffer = grown;
+        }
+        const r = fs.readSync(fd, this.buffer, n, this.buffer.length - n, null);
+        if (r === 0) break;
+        n += r;
+        if (n >= size) break;
+      }
+      this.bytesRead += n;
+      return this.buffer.subarray(0, n);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+/** How to look for a set of needles: one search per needle, or (for many) one regular expression over the bytes. */
+interface Matcher {
+  needles: readonly string[];
+  encoded: readonly Buffer[];
+  /** For more than a few needles: V8 scans for an alternation in one pass, faster than a search per needle. */
+  regex?: RegExp;
+}
+
+const PER_NEEDLE_LIMIT = 3;
+
+function matcher(needles: readonly string[]): Matcher {
+  return {
+    needles,
+    encoded: needles.map((n) => Buffer.from(n, 'utf8')),
+    regex: needles.length > PER_NEEDLE_LIMIT ? new RegExp(needles.map((n) => escapeLatin1(n)).join('|')) : undefined,
+  };
+}
+
+function contains(bytes: Buffer, m: Matcher): boolean {
+  // UTF-16 text never contains a needle's UTF-8 bytes: such files are always taken (and decoded by the caller)
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  if (m.needles.length === 0) return false;
+  // latin1 maps each byte to one character, so the regular expression matches the needles' UTF-8 bytes exactly
+  if (m.regex) return m.regex.test(bytes.toString('latin1'));
+  for (const n of m.encoded) if (bytes.indexOf(n) >= 0) return true;
+  return false;
+}
+
+/** A needle as a pattern over latin1 text: its UTF-8 bytes, each a literal character. */
+function escapeLatin1(needle: string): string {
+  return Buffer.from(needle, 'utf8')
+    .toString('latin1')
+    .replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+/** NUL bytes in the first 8 KB, and no UTF-16 byte order mark. */
+function isBinary(bytes: Buffer): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return false;
+  return bytes.subarray(0, 8192).includes(0);
+}
