@@ -64,6 +64,8 @@ export interface WrapperModel {
   fileLocal?: boolean;
   /** A member function: reached by `obj.name(...)`, `p->name(...)`, or a plain call in its own file. */
   member?: boolean;
+  /** The class of a member function: other files reach it only if they name the class. */
+  className?: string;
   /** The calls the wrapper makes, evaluated with the caller's argument values. `stack`: wrappers being expanded (cycles stop). */
   instantiate(args: readonly ArgBinding[], stack: readonly WrapperModel[]): AllocationCall[];
 }
@@ -640,13 +642,18 @@ class FileAnalyzer {
   /** The wrapper a call of `name` in this file reaches: this file's own, else the one other files share. */
   private wrapperFor(name: string, member: boolean): WrapperModel | undefined {
     const all = this.project.overloads?.get(name) ?? [this.project.wrappers.get(name)].filter((w): w is WrapperModel => !!w);
-    const fits = all.filter((w) => (member ? w.member : !w.member || w.file === this.file));
+    // `v.reserve(n)` in a file that never names Arena is std::vector's reserve, not Arena::reserve
+    const fits = all.filter((w) => (member ? w.member && (w.file === this.file || !w.className || this.mentions(w.className)) : !w.member || w.file === this.file));
     const own = fits.find((w) => w.file === this.file);
     if (own) return own;
     // a function of that name defined here, but not a wrapper, is the one called
     if (this.definedFunctions().has(name)) return undefined;
     const shared = fits.filter((w) => !w.fileLocal);
     return shared.length === 1 ? shared[0] : undefined;
+  }
+
+  private mentions(word: string): boolean {
+    return this.occurrencesOf(word).length > 0;
   }
 
   private definedFunctions(): Set<string> {
@@ -695,6 +702,7 @@ class FileAnalyzer {
         range: this.range(fn.startIndex, fn.endIndex),
         fileLocal: !HEADER_EXTENSION.test(this.file) && isStatic(fn, this.parsedText),
         member: name.includes('::') || isInClass(fn),
+        className: name.includes('::') ? name.split('::').slice(-2, -1)[0] : enclosingClassName(fn, this.parsedText),
         instantiate: (args, stack) => {
           const bindings = new Map<string, ArgBinding>();
           params.forEach((p, i) => {
@@ -1162,6 +1170,17 @@ function isCallArgument(node: SyntaxNode): boolean {
 
 function isStatic(fn: SyntaxNode, text: string): boolean {
   return fn.children.some((c) => c.type === 'storage_class_specifier' && text.slice(c.startIndex, c.endIndex) === 'static');
+}
+
+function enclosingClassName(fn: SyntaxNode, text: string): string | undefined {
+  for (let n: SyntaxNode | null = fn.parent; n; n = n.parent) {
+    if (n.type === 'class_specifier' || n.type === 'struct_specifier') {
+      const name = n.childForFieldName('name');
+      return name ? text.slice(name.startIndex, name.endIndex) : undefined;
+    }
+    if (n.type === 'translation_unit' || n.type === 'namespace_definition') return undefined;
+  }
+  return undefined;
 }
 
 function isInClass(fn: SyntaxNode): boolean {
