@@ -10,7 +10,8 @@ import type { Report } from '../engine/types.js';
 import { toolVersion } from '../engine/version.js';
 import { applyBaseline, BaselineError, baselineText, readBaseline } from '../formats/baseline.js';
 import { formatters } from '../formats/index.js';
-import { findingFingerprints, formatSarif } from '../formats/sarif.js';
+import type * as Sarif from 'sarif';
+import { findingFingerprints, formatSarif, INFORMATION_URI } from '../formats/sarif.js';
 import { rulesById } from '../rules/index.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
 import { ConfigError } from '../config/errors.js';
@@ -24,6 +25,9 @@ export interface Io {
 }
 
 const HELP = `Usage: granule [options] [paths...]
+       granule lsp --stdio                        language server
+       granule shim cflags|sources [--emulate-linux]  build flags and C files of the runtime shim
+       granule vmmap REPORT [--html OUT | --svg OUT]  picture of reserved, committed and unusable granules
 
 Finds Windows virtual-memory reservations (VirtualAlloc, VirtualAllocEx, VirtualAllocExNuma, ...)
 whose size wastes the rest of a 64 KB allocation granule.
@@ -46,7 +50,10 @@ Options:
       --baseline FILE     report only findings whose fingerprints are not in FILE (a SARIF log)
       --write-baseline FILE  record this run's findings in FILE as the accepted baseline (exit 0)
       --category ID       SARIF: code scanning category (runAutomationDetails.id)
-      --sarif-include-suppressed  SARIF: keep findings disabled in the source (code scanning shows them as open)
+      --sarif-omit-suppressed  SARIF: leave out findings disabled in the source (code scanning shows them as open)
+      --runtime REPORT    merge a runtime shim report (file or folder; repeatable): each finding is
+                          confirmed, refuted or not reached, and wasting calls the static pass missed are added
+      --binary PROG       the program that wrote the report, to map its return addresses to source lines
       --no-color          plain output (also: NO_COLOR)
 ${CONFIG_HELP}  -v, --version           print the version
   -h, --help              print this help
@@ -74,7 +81,9 @@ const OPTIONS = {
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   category: { type: 'string' },
-  'sarif-include-suppressed': { type: 'boolean' },
+  'sarif-omit-suppressed': { type: 'boolean' },
+  runtime: { type: 'string', multiple: true },
+  binary: { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
@@ -96,6 +105,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'shim' || argv[0] === 'vmmap') {
+    // the runtime shim's commands: build flags and sources, and the VMMap-style picture of a report
+    const { runShimCommand, runVmmapCommand } = await import('../shim/cflags.js');
+    const commandIo = { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd };
+    return argv[0] === 'shim' ? runShimCommand(argv.slice(1), commandIo) : await runVmmapCommand(argv.slice(1), commandIo);
+  }
   if (argv[0] === 'lsp') {
     // loaded only here: the language server's dependencies cost every other command start-up time
     const { runLanguageServer } = await import('../lsp/main.js');
@@ -150,8 +165,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (options.fileTimeout === undefined) throw new UsageError(`--file-timeout expects a number of seconds such as 30 or 2.5, got "${values['file-timeout']}"`);
   }
 
-  if (format !== 'sarif' && (values.category !== undefined || values['sarif-include-suppressed'])) {
-    throw new UsageError(`--${values.category !== undefined ? 'category' : 'sarif-include-suppressed'} applies to --format sarif only`);
+  if (format !== 'sarif' && (values.category !== undefined || values['sarif-omit-suppressed'])) {
+    throw new UsageError(`--${values.category !== undefined ? 'category' : 'sarif-omit-suppressed'} applies to --format sarif only`);
   }
   let known: Set<string> | undefined;
   try {
@@ -180,14 +195,15 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const baselined = known ? applyBaseline(linted, known, prints) : { report: linted, matched: 0 };
   const report = baselined.report;
+  const runtime = values.runtime?.length ? await mergeRuntimeReports(report, values.runtime, values.binary, io.cwd) : undefined;
   if (known) report.notices = [...report.notices, { level: 'note', code: 'baseline', message: `${baselined.matched} finding${baselined.matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${baselined.matched === 1 ? 'is' : 'are'} not reported` }];
   const shown: Report = values.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
   // NO_COLOR (https://no-color.org) turns off automatic colour; an explicit --color still wins
   const color = !values['no-color'] && (values.color ?? (!io.env.NO_COLOR && format === 'stylish' && !values.output && !!io.stdout.isTTY));
   let text: string;
   if (format === 'sarif') {
-    const out = formatSarif(shown, { category: values.category, includeSuppressed: values['sarif-include-suppressed'], fingerprints: prints });
-    text = out.text;
+    const out = formatSarif(shown, { category: values.category, omitSuppressed: values['sarif-omit-suppressed'], fingerprints: prints });
+    text = runtime ? withRun(out.text, runtime.sarifRun()) : out.text;
     for (const w of out.warnings) io.stderr.write(`granule: ${w}\n`);
   } else text = formatter(shown, { color });
   // --fix-dry-run prints the diff in place of the report
@@ -210,6 +226,30 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** Merges runtime shim reports into the report (in place) and returns the shim's own SARIF run. */
+async function mergeRuntimeReports(report: Report & { usageError?: boolean }, reports: string[], binary: string | undefined, cwd: string) {
+  const { applyRuntime, shimSarifRun } = await import('../shim/index.js');
+  const rt = await applyRuntime(report.findings, {
+    reports: reports.map((r) => path.resolve(cwd, r)),
+    root: report.root,
+    binary: binary === undefined ? undefined : path.resolve(cwd, binary),
+  });
+  if (rt.records.length === 0 && rt.notices.some((n) => n.code === 'unreadable')) report.usageError = true;
+  report.findings = [...rt.findings, ...rt.runtimeOnly];
+  report.notices = [...report.notices, ...rt.notices];
+  return {
+    sarifRun: () =>
+      shimSarifRun({ findings: rt.findings, runtimeOnly: rt.runtimeOnly, summary: rt.summary, root: report.root, toolVersion: report.toolVersion, informationUri: INFORMATION_URI }),
+  };
+}
+
+/** Appends a run (the runtime shim's) to a SARIF log's text. */
+function withRun(text: string, run: Sarif.Run): string {
+  const log = JSON.parse(text) as Sarif.Log;
+  log.runs.push(run);
+  return JSON.stringify(log, null, 2) + '\n';
 }
 
 /** The compile_commands.json that -p BUILD_DIR or --compile-commands FILE names; a usage error when it is not there. */

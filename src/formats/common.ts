@@ -41,3 +41,12 @@ const CODES = { red: 31, yellow: 33, dim: 2, bold: 1, underline: 4, green: 32 } 
 export function paint(options: FormatOptions, style: keyof typeof CODES, text: string): string {
   return options.color ? `\u001b[${CODES[style]}m${text}\u001b[${style === 'bold' || style === 'dim' ? 22 : style === 'underline' ? 24 : 39}m` : text;
 }
+
+/** "confirmed at run time: 100 calls, 6144000 bytes unusable": how the runtime shim's report judged a finding. */
+export function runtimeNote(f: Finding): string {
+  const r = f.runtime;
+  if (!r || r.status === 'runtime-only') return '';
+  if (r.status === 'not reached') return ' [runtime: not reached]';
+  const calls = `${r.calls} call${r.calls === 1 ? '' : 's'}`;
+  return r.status === 'confirmed' ? ` [runtime: confirmed, ${calls}, ${r.unusable} bytes unusable]` : ` [runtime: REFUTED, ${calls} with sizes ${r.sizes.join(', ')}]`;
+}

@@ -1,6 +1,6 @@
 // gcc-style one line per finding: file:line:col: severity: message [rule]. Editors and CI logs parse this.
 
-import { relativePath, type Formatter } from './common.js';
+import { relativePath, type Formatter, runtimeNote } from './common.js';
 
 export const compact: Formatter = (report) => {
   const lines: string[] = [];
@@ -10,7 +10,7 @@ export const compact: Formatter = (report) => {
   }
   for (const f of report.findings) {
     if (f.suppressed) continue;
-    lines.push(`${relativePath(report, f.file)}:${f.range.start.line}:${f.range.start.column}: ${f.severity === 'error' ? 'error' : 'warning'}: ${f.message} [${f.ruleId}]`);
+    lines.push(`${relativePath(report, f.file)}:${f.range.start.line}:${f.range.start.column}: ${f.severity === 'error' ? 'error' : 'warning'}: ${f.message}${runtimeNote(f)} [${f.ruleId}]`);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 };

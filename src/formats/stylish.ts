@@ -1,6 +1,6 @@
 // ESLint's "stylish": findings grouped under each file, then a summary line.
 
-import { byFile, counts, paint, relativePath, type Formatter } from './common.js';
+import { byFile, counts, paint, relativePath, type Formatter, runtimeNote } from './common.js';
 
 export const stylish: Formatter = (report, options) => {
   const out: string[] = [];
@@ -13,7 +13,7 @@ export const stylish: Formatter = (report, options) => {
       ...shown.map((f) => [
         `${f.range.start.line}:${f.range.start.column}`,
         f.severity === 'error' ? paint(options, 'red', 'error') : paint(options, 'yellow', 'warning'),
-        f.message,
+        f.message + runtimeNote(f),
         paint(options, 'dim', f.ruleId),
       ]),
     ];
