@@ -29,9 +29,11 @@ export function byFile(report: Report): Map<string, { findings: Finding[]; notic
 
 export function counts(report: Report): { errors: number; warnings: number; fixable: number } {
   const active = report.findings.filter((f) => !f.suppressed);
+  // an unused disable comment is a problem like a finding (ESLint counts it the same way)
+  const unused = report.notices.filter((n) => n.code === 'unused-disable-directive');
   return {
-    errors: active.filter((f) => f.severity === 'error').length,
-    warnings: active.filter((f) => f.severity === 'warn').length,
+    errors: active.filter((f) => f.severity === 'error').length + unused.filter((n) => n.level === 'error').length,
+    warnings: active.filter((f) => f.severity === 'warn').length + unused.filter((n) => n.level === 'warning').length,
     fixable: active.filter((f) => f.fix).length,
   };
 }
