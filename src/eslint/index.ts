@@ -35,10 +35,15 @@ function levels(strict: boolean): RuleLevels {
   return Object.fromEntries(rules.map((r) => [`granule/${r.name}`, strict && r.meta.defaultLevel === 'off' ? 'warn' : r.meta.defaultLevel]));
 }
 
+/**
+ * The shared configs read the whole working directory for wrappers (`project: ["."]`), so a call of a wrapper
+ * defined in another file is reported as granule's CLI reports it.
+ */
 function flatConfig(name: string, ruleLevels: RuleLevels): Linter.Config[] {
+  const languageOptions = { project: ['.'] };
   return [
-    { name: `granule/${name}/c`, files: C_FILES, plugins: { granule: plugin as any }, language: 'granule/c', rules: ruleLevels },
-    { name: `granule/${name}/cpp`, files: CPP_FILES, plugins: { granule: plugin as any }, language: 'granule/cpp', rules: ruleLevels },
+    { name: `granule/${name}/c`, files: C_FILES, plugins: { granule: plugin as any }, language: 'granule/c', languageOptions, rules: ruleLevels },
+    { name: `granule/${name}/cpp`, files: CPP_FILES, plugins: { granule: plugin as any }, language: 'granule/cpp', languageOptions, rules: ruleLevels },
   ];
 }
 

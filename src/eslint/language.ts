@@ -48,10 +48,9 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
       const options = lintOptions(languageOptions);
       const file = path.resolve(name);
       const cache = headers.current();
-      // a project scan keeps the parses of the files it read; without one, each file is parsed on its own
-      const { reach, wrappers, notices, shared } = languageOptions.project?.length
-        ? { ...projects.scan(languageOptions.project.map((p) => path.resolve(p)), options, cache), shared: true }
-        : { ...databaseFor(options), wrappers: undefined, shared: false };
+      const { reach, wrappers, notices } = languageOptions.project?.length
+        ? projects.scan(languageOptions.project.map((p) => path.resolve(p)), options, cache)
+        : { ...databaseFor(options), wrappers: undefined };
       const problem = notices.find((n) => n.level === 'error');
       if (problem) return { ok: false, errors: [{ message: `granule: ${problem.message}`, line: 1, column: 0 }] };
       const analysis = analyzeSingleFile({
@@ -59,8 +58,8 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
         text,
         options: reach.optionsFor(file, options),
         headers: cache,
+        // the file is parsed afresh (not from the scan's parses: ESLint passes the text it lints, which may differ)
         wrappers,
-        reach: shared ? reach : undefined,
         // the extension decides the grammar as in the CLI; a name without one takes this language's
         language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
       });

@@ -31,6 +31,8 @@ interface Entry {
   scan: ProjectScan;
   /** Names that make a file matter: API names, wrappers, macros that lead to calls. */
   needles: ReadonlySet<string>;
+  /** The header cache the scan read through; a new one means headers changed. */
+  headers: HeaderCache;
   stamps: Map<string, string>;
   checkedAt: number;
 }
@@ -46,15 +48,15 @@ export class ProjectWrappers {
     const key = JSON.stringify([roots, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes, options.compileCommands, options.wrappers]);
     const entry = this.entries.get(key);
     const now = Date.now();
-    if (entry && now - entry.checkedAt < this.recheckMs) return entry.scan;
+    if (entry && entry.headers === headers && now - entry.checkedAt < this.recheckMs) return entry.scan;
     const files = sourceFiles(roots);
     const stamps = new Map(files.map((f) => [f, stampOf(f)]));
-    if (entry && sameStamps(entry.stamps, stamps)) {
+    if (entry && entry.headers === headers && sameStamps(entry.stamps, stamps)) {
       entry.checkedAt = now;
       return entry.scan;
     }
     const { scan, needles } = scanProject(files, options, headers);
-    this.entries.set(key, { scan, needles, stamps, checkedAt: now });
+    this.entries.set(key, { scan, needles, headers, stamps, checkedAt: now });
     return scan;
   }
 
