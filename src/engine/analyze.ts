@@ -1034,16 +1034,22 @@ class FileAnalyzer {
   }
 
   private findEnclosingFunction(offset: number): SyntaxNode | undefined {
-    let node: SyntaxNode | null = this.tree.rootNode.descendantForIndex(offset, offset);
-    while (node && !FUNCTION_TYPES.has(node.type)) node = node.parent;
-    // a lambda's name is its enclosing function's
-    while (node?.type === 'lambda_expression') {
-      let up: SyntaxNode | null = node.parent;
-      while (up && up.type !== 'function_definition') up = up.parent;
-      if (!up) break;
-      node = up;
+    // tree-sitter finds a node's parent by descending from the root, so walking up `.parent` is quadratic in
+    // the depth (minutes for code nested a few thousand levels); one cursor descent sees every ancestor once
+    const cursor = this.tree.walk();
+    let innermost: SyntaxNode | undefined;
+    let definition: SyntaxNode | undefined;
+    let definitionAboveInnermost: SyntaxNode | undefined;
+    while (cursor.gotoFirstChildForIndex(offset) && cursor.startIndex <= offset) {
+      if (!FUNCTION_TYPES.has(cursor.nodeType)) continue;
+      const node = cursor.currentNode;
+      definitionAboveInnermost = definition;
+      innermost = node;
+      if (node.type === 'function_definition') definition = node;
     }
-    return node ?? undefined;
+    // a lambda's name is its enclosing function's
+    if (innermost?.type === 'lambda_expression') return definitionAboveInnermost ?? innermost;
+    return innermost;
   }
 
   enclosingFunctionName(offset: number): string {
