@@ -24,8 +24,11 @@ const TEXT_LIMIT = 1024; // GitHub's limit for shortDescription and fullDescript
 export interface SarifOptions {
   /** Code scanning category: becomes `runAutomationDetails.id` ("category/"). */
   category?: string;
-  /** Keep findings disabled in the source (with `suppressions`); code scanning shows them as open alerts. */
-  includeSuppressed?: boolean;
+  /**
+   * Leave out findings disabled in the source. They are kept by default, marked with `suppressions`, which SARIF
+   * viewers honour; GitHub code scanning ignores `suppressions` and would show them as open alerts.
+   */
+  omitSuppressed?: boolean;
   /** Fingerprints computed over the whole run, when the report passed in is a filtered part of it. */
   fingerprints?: ReadonlyMap<Finding, string>;
   /** Directory of the rule pages used for `help`; pages that are missing fall back to the rule's metadata. */
@@ -226,7 +229,7 @@ export function toSarif(report: Report, options: SarifOptions = {}): Sarif.Log {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const given = options.fingerprints;
   const prints = given && report.findings.every((f) => given.has(f)) ? given : findingFingerprints(report);
-  const findings = options.includeSuppressed ? report.findings : report.findings.filter((f) => !f.suppressed);
+  const findings = options.omitSuppressed ? report.findings.filter((f) => !f.suppressed) : report.findings;
   const results = findings.map((f) => toResult(report, f, prints.get(f)!, ruleIndex));
 
   // rule levels that differ from the defaults (--rule, config) are run configuration, not rule metadata

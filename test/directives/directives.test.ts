@@ -67,9 +67,9 @@ describe('suppressed findings', () => {
     ]);
   });
 
-  it('SARIF marks them suppressed (when asked to keep them); stylish, compact and github hide them; the run passes', () => {
+  it('SARIF keeps them, marked suppressed; stylish, compact and github hide them; the run passes', () => {
     const root = makeTree({ 'a.c': SOURCE });
-    const sarif = runCli(['-f', 'sarif', '--sarif-include-suppressed', '.'], { cwd: root });
+    const sarif = runCli(['-f', 'sarif', '.'], { cwd: root });
     expect(sarif.status).toBe(0);
     const results = (JSON.parse(sarif.stdout) as { runs: { results: { suppressions?: unknown[] }[] }[] }).runs[0]!.results;
     expect(results.map((r) => r.suppressions)).toEqual([

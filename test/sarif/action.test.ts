@@ -31,7 +31,10 @@ interface Action {
 const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as Action;
 const runStep = action.runs.steps.find((s) => s.id === 'granule')!;
 
-/** Input → the granule option it becomes. `paths` are the path arguments; `fail-on-findings` is the step's own. */
+/**
+ * Input → the granule option it becomes. `paths` are the path arguments; `fail-on-findings` is the step's own;
+ * `include-suppressed` works the other way round: the option is passed unless the input is true.
+ */
 const MAPPING: Record<string, string | null> = {
   paths: null,
   'sarif-file': '--output',
@@ -42,7 +45,7 @@ const MAPPING: Record<string, string | null> = {
   'include-paths': '-I',
   defines: '-D',
   rules: '--rule',
-  'include-suppressed': '--sarif-include-suppressed',
+  'include-suppressed': '--sarif-omit-suppressed',
   'fail-on-findings': null,
 };
 
@@ -114,7 +117,7 @@ describe('the run step', () => {
     const dir = tempDir('action-defaults');
     fs.copyFileSync(path.join(INPUT, 'app.c'), path.join(dir, 'app.c'));
     const r = runAction(dir, {});
-    expect(r.stdout).toBe('granule --format sarif --output granule.sarif -- .\n');
+    expect(r.stdout).toBe('granule --format sarif --output granule.sarif --sarif-omit-suppressed -- .\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.outputs).toBe(`sarif-file=${dir}/granule.sarif\nexit-code=1\n`);
@@ -159,7 +162,7 @@ describe('the run step', () => {
       'fail-on-findings': 'true',
     });
     expect(r.stdout).toBe(
-      'granule --format sarif --output out/granule.sarif --category granule/x86 --baseline base.sarif --config ci-granule.json --target x86 -I inc -D PAGES=3 -D UNUSED --rule mapview-granularity:off --sarif-include-suppressed -- src\n',
+      'granule --format sarif --output out/granule.sarif --category granule/x86 --baseline base.sarif --config ci-granule.json --target x86 -I inc -D PAGES=3 -D UNUSED --rule mapview-granularity:off -- src\n',
     );
     expect(r.status).toBe(1);
     expect(r.outputs).toBe(`sarif-file=${dir}/out/granule.sarif\nexit-code=1\n`);
@@ -185,10 +188,15 @@ describe('the run step', () => {
     const dir = tempDir('action-suppressed');
     fs.copyFileSync(path.join(import.meta.dirname, 'suppressed', 'legacy.c'), path.join(dir, 'legacy.c'));
     const count = () => JSON.parse(fs.readFileSync(path.join(dir, 'granule.sarif'), 'utf8')).runs[0].results.map((x: { suppressions?: unknown[] }) => x.suppressions?.length ?? 0);
-    expect(runAction(dir, {}).status).toBe(0);
+    const omitted = runAction(dir, {});
+    expect([omitted.status, omitted.stdout]).toEqual([0, 'granule --format sarif --output granule.sarif --sarif-omit-suppressed -- .\n']);
     expect(count()).toEqual([0]);
-    expect(runAction(dir, { 'include-suppressed': 'true' }).status).toBe(0);
+    const included = runAction(dir, { 'include-suppressed': 'true' });
+    expect([included.status, included.stdout]).toEqual([0, 'granule --format sarif --output granule.sarif -- .\n']);
     expect(count()).toEqual([1, 1, 0]);
+    // only the exact value true keeps them, as for fail-on-findings
+    expect(runAction(dir, { 'include-suppressed': 'yes' }).stdout).toContain('--sarif-omit-suppressed');
+    expect(count()).toEqual([0]);
   });
 
   it('fails the step on a usage error even when findings are not to fail it', () => {

@@ -141,9 +141,9 @@ describe('--baseline', () => {
 });
 
 describe('SARIF-only options', () => {
-  it('refuses --category and --sarif-include-suppressed with another format', () => {
+  it('refuses --category and --sarif-omit-suppressed with another format', () => {
     expect(runCli(['--category', 'granule/c', '--format', 'compact', INPUT])).toEqual({ status: 2, stdout: '', stderr: 'granule: --category applies to --format sarif only\n' });
-    expect(runCli(['--sarif-include-suppressed', INPUT])).toEqual({ status: 2, stdout: '', stderr: 'granule: --sarif-include-suppressed applies to --format sarif only\n' });
+    expect(runCli(['--sarif-omit-suppressed', INPUT])).toEqual({ status: 2, stdout: '', stderr: 'granule: --sarif-omit-suppressed applies to --format sarif only\n' });
   });
 
   it('writes the category into the SARIF', () => {

@@ -223,16 +223,19 @@ describe('suppressed findings', () => {
     return r;
   };
 
-  it('are left out by default, keeping the fingerprints of the rest', () => {
+  it('are left out with omitSuppressed, keeping the fingerprints of the rest', () => {
     const r = suppressedReport();
-    const results = toSarif(r).runs[0]!.results!;
+    const results = toSarif(r, { omitSuppressed: true }).runs[0]!.results!;
     expect(results.map((x) => x.locations![0]!.physicalLocation!.region!.startLine)).toEqual([12, 15]);
     const prints = findingFingerprints(r);
     expect(results.map((x) => x.partialFingerprints!['granule/v1'])).toEqual([prints.get(r.findings[0]!), prints.get(r.findings[3]!)]);
   });
 
-  it('are kept with an inSource suppression when asked', () => {
-    const results = toSarif(suppressedReport(), { includeSuppressed: true }).runs[0]!.results!;
+  it('are kept by default, with an inSource suppression', () => {
+    const r = suppressedReport();
+    const results = toSarif(r).runs[0]!.results!;
+    const prints = findingFingerprints(r);
+    expect(results.map((x) => x.partialFingerprints!['granule/v1'])).toEqual(r.findings.map((f) => prints.get(f)));
     expect(results.map((x) => x.suppressions)).toEqual([
       undefined,
       [

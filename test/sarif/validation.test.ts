@@ -9,7 +9,8 @@ import { lintPaths } from '../../src/engine/lint.js';
 import { baselineText } from '../../src/formats/baseline.js';
 import { formatSarif } from '../../src/formats/sarif.js';
 import { GITHUB_LIMITS, gzipSize } from '../../src/formats/sarif-limits.js';
-import { fixtureFolders } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
+import { FIXTURES, fixtureFolders } from '../helpers/fixtures.js';
 import { fixtureOptions, INPUT, multitoolProblems, range, schemaErrors, syntheticFinding, syntheticReport, tempDir } from './helpers.js';
 
 const OUT = tempDir('sarif-validation');
@@ -18,7 +19,7 @@ const OUT = tempDir('sarif-validation');
 const cases: [string, () => Promise<string>][] = [
   ...fixtureFolders().map((dir): [string, () => Promise<string>] => [
     `fixture-${path.basename(dir)}`,
-    async () => formatSarif(await lintPaths([dir], fixtureOptions(dir)), { category: `fixtures/${path.basename(dir)}`, includeSuppressed: true }).text,
+    async () => formatSarif(await lintPaths([dir], fixtureOptions(dir)), { category: `fixtures/${path.basename(dir)}` }).text,
   ]),
   ['wrappers-fixes-duplicates', async () => formatSarif(await lintPaths([INPUT], fixtureOptions(INPUT))).text],
   [
@@ -31,14 +32,33 @@ const cases: [string, () => Promise<string>][] = [
       const report = await lintPaths([INPUT], fixtureOptions(INPUT));
       report.findings[1]!.suppressed = { kind: 'inSource', justification: 'legacy allocator, fixed in 3.0', range: range(12, 5, 60) };
       report.findings[2]!.suppressed = { kind: 'inSource', range: range(13, 5, 60) };
-      return formatSarif(report, { includeSuppressed: true }).text;
+      return formatSarif(report).text;
     },
   ],
   [
     'suppressed-from-comments',
     async () => {
       const dir = path.join(import.meta.dirname, 'suppressed');
-      return formatSarif(await lintPaths([dir], fixtureOptions(dir)), { includeSuppressed: true }).text;
+      return formatSarif(await lintPaths([dir], fixtureOptions(dir))).text;
+    },
+  ],
+  [
+    // the built CLI with its defaults, which keep disabled findings as suppressed results
+    'cli-default-disables',
+    async () => {
+      const r = runCli(['--format', 'sarif', '.'], { cwd: path.join(FIXTURES, 'disables') });
+      expect([r.status, r.stderr]).toEqual([1, '']);
+      const results = (JSON.parse(r.stdout) as { runs: { results: { suppressions?: { kind: string; justification?: string }[] }[] }[] }).runs[0]!.results;
+      expect(results.flatMap((x) => x.suppressions ?? [])).toContainEqual(expect.objectContaining({ kind: 'inSource', justification: 'pooled by the arena' }));
+      return r.stdout;
+    },
+  ],
+  [
+    'cli-omit-suppressed',
+    async () => {
+      const r = runCli(['--format', 'sarif', '--sarif-omit-suppressed', '.'], { cwd: path.join(FIXTURES, 'disables') });
+      expect([r.status, r.stderr]).toEqual([1, '']);
+      return r.stdout;
     },
   ],
   ['docs-pages-missing', async () => formatSarif(await lintPaths([INPUT], fixtureOptions(INPUT)), { docsDir: tempDir('no-docs') }).text],
