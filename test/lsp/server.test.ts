@@ -5,8 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/cli.js';
-import { FIXTURES } from '../helpers/fixtures.js';
+import { ROOT } from '../helpers/cli.js';
 import { applyEdits, LspClient, uriOf, type Diagnostic, type TextEdit } from './client.js';
 
 const DOCS = 'https://github.com/granule-lint/granule/blob/main/docs/rules/';
@@ -72,30 +71,6 @@ describe('diagnostics', () => {
     await client.open(uri, LEAK);
     const p = await client.diagnostics(uri);
     expect(p).toEqual({ uri, version: 1, diagnostics: [LEAK_DIAGNOSTIC] });
-  });
-
-  it('reports on every fixture folder what the CLI reports, line for line', async () => {
-    for (const name of fs.readdirSync(FIXTURES).sort()) {
-      const folder = path.join(FIXTURES, name);
-      if (fs.existsSync(path.join(folder, 'fixture.json'))) continue; // those need options the buffer does not carry
-      const cli = JSON.parse(runCli(['--format', 'json', '.'], { cwd: folder }).stdout) as {
-        findings: { path: string; ruleId: string; message: string; severity: string; range: { start: { line: number; column: number }; end: { line: number; column: number } }; suppressed?: unknown }[];
-      };
-      for (const entry of fs.readdirSync(folder)) {
-        if (!/\.(c|cpp|cc|h|hpp)$/.test(entry)) continue;
-        const file = path.join(folder, entry);
-        const uri = uriOf(file);
-        const from = client.published.length;
-        await client.open(uri, fs.readFileSync(file, 'utf8'), entry.endsWith('.c') ? 'c' : 'cpp');
-        const p = await client.diagnostics(uri, () => true, from);
-        const got = p.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${d.severity === 1 ? 'error' : 'warn'} ${d.code}: ${d.message}`);
-        const want = cli.findings
-          .filter((f) => f.path === entry && !f.suppressed)
-          .map((f) => `${f.range.start.line}:${f.range.start.column}-${f.range.end.line}:${f.range.end.column} ${f.severity} ${f.ruleId}: ${f.message}`);
-        expect(got, `${name}/${entry}`).toEqual(want);
-        await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
-      }
-    }
   });
 
   it('an incremental edit that fixes the size clears the diagnostics', async () => {
