@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAnalysis } from '../engine/analyze.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../engine/limits.js';
 import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse.js';
 import { type GranuleLanguageOptions, validateLanguageOptions } from './language-options.js';
 import { RunReach } from '../engine/reach.js';
@@ -53,7 +54,11 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
         : { ...databaseFor(options), wrappers: undefined };
       const problem = notices.find((n) => n.level === 'error');
       if (problem) return { ok: false, errors: [{ message: `granule: ${problem.message}`, line: 1, column: 0 }] };
-      const analysis = analyzeSingleFile({
+      // the CLI's limits: a huge or pathological file becomes one parse error instead of a hang
+      if (text.length > DEFAULT_MAX_FILE_SIZE) {
+        return { ok: false, errors: [{ message: `granule: larger than ${DEFAULT_MAX_FILE_SIZE / (1024 * 1024)} MB; not analysed`, line: 1, column: 0 }] };
+      }
+      const analysis = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => analyzeSingleFile({
         file,
         text,
         options: reach.optionsFor(file, options),
@@ -62,7 +67,7 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
         wrappers,
         // the extension decides the grammar as in the CLI; a name without one takes this language's
         language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
-      });
+      }));
       const ast = toPlainTree(analysis.tree, text, analysis.lines);
       const result: GranuleParseResult = { ok: true, ast, analysis };
       return result;

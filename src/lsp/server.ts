@@ -17,6 +17,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, withTimeLimit } from '../engine/limits.js';
 import { SOURCE_EXTENSIONS } from '../engine/parse.js';
 import { toolVersion } from '../engine/version.js';
 import { codeActionsFor } from './code-actions.js';
@@ -134,11 +135,18 @@ export function startServer(connection: Connection): void {
       const { options, wrappers, ignored, problems } = workspace.optionsFor(file, settings);
       problems.forEach(tell);
       if (ignored) return undefined;
-      const lint = lintDocument(file, document.getText(), options, workspace.headers, state.tree, wrappers);
+      const text = document.getText();
+      // the same limits as the CLI: a huge or pathological buffer must not freeze the server
+      if (text.length > DEFAULT_MAX_FILE_SIZE) {
+        tell(`${path.basename(file)} is larger than ${DEFAULT_MAX_FILE_SIZE / (1024 * 1024)} MB and is not analysed`);
+        return undefined;
+      }
+      const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, options, workspace.headers, state.tree, wrappers));
       state.result = { version: document.version, lint };
       return lint;
     } catch (e) {
-      connection.console.error(`granule: could not analyse ${file}: ${(e as Error).stack ?? e}`);
+      if (e instanceof TimeLimitExceeded) tell(`${path.basename(file)} was not analysed: ${e.message}`);
+      else connection.console.error(`granule: could not analyse ${file}: ${(e as Error).stack ?? e}`);
       state.result = undefined;
       return undefined;
     }

@@ -152,6 +152,11 @@ describe('positions', () => {
     }
   });
 
+  it('a file over the size limit is one clear fatal message, not a hang', () => {
+    const code = HEAD + '/*' + ' '.repeat(16 * 1024 * 1024) + '*/\n';
+    expect(lint(code).map((m) => [m.fatal, m.line, m.message])).toEqual([[true, 1, 'Parsing error: granule: larger than 16 MB; not analysed']]);
+  });
+
   it('a file with syntax errors still reports the calls it can read', () => {
     const code = HEAD + `HANDLE WINAPI }}} broken ((( \nvoid f(void) { ${LEAK} }\n`;
     expect(brief(lint(code))).toEqual([`3:16 2 granule/virtualalloc-granularity: ${MESSAGE}`]);
