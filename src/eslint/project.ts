@@ -4,6 +4,7 @@
 // other files relevant.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WrapperModel } from '../engine/analyze.js';
 import { API_NEEDLES } from '../engine/apis.js';
@@ -26,6 +27,10 @@ const MAX_ROUNDS = 10;
 /** How often the files under the roots are checked for changes (a long-lived editor process). */
 const RECHECK_MS = 1000;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+/** A root this wide is a misconfiguration (an editor's ESLint started in / or ~), not a project: not read. */
+const TOO_WIDE = new Set([path.parse(process.cwd()).root, os.homedir()]);
+/** Past this many source files the rest are left out: the scan is for wrappers, not a full lint. */
+const MAX_FILES = 20_000;
 
 interface Entry {
   scan: ProjectScan;
@@ -155,7 +160,7 @@ function sourceFiles(roots: readonly string[]): string[] {
       if (SOURCE_EXTENSIONS.includes(path.extname(target).toLowerCase())) out.push(target);
       return;
     }
-    if (!st.isDirectory() || depth > 64) return;
+    if (!st.isDirectory() || depth > 64 || out.length >= MAX_FILES) return;
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(target, { withFileTypes: true });
@@ -167,8 +172,11 @@ function sourceFiles(roots: readonly string[]): string[] {
       if (e.isDirectory() || e.isFile()) visit(path.join(target, e.name), depth + 1);
     }
   };
-  for (const root of roots) visit(path.resolve(root), 0);
-  return [...new Set(out)].sort();
+  for (const root of roots) {
+    const resolved = path.resolve(root);
+    if (!TOO_WIDE.has(resolved)) visit(resolved, 0);
+  }
+  return [...new Set(out)].sort().slice(0, MAX_FILES);
 }
 
 function stampOf(file: string): string {
