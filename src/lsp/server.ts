@@ -39,8 +39,6 @@ interface DocState {
   generation: number;
   timer?: NodeJS.Timeout;
   result?: { version: number; lint: DocumentLint };
-  /** The version whose diagnostics were published last. */
-  published?: number;
 }
 
 export function startServer(connection: Connection): void {
@@ -54,17 +52,20 @@ export function startServer(connection: Connection): void {
   let versionedEdits = false;
   let initialSettings: unknown;
   let pushedSettings: unknown;
+  let roots: string[] = [];
+  let hasFolders = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
     canAskConfiguration = !!caps.workspace?.configuration;
     canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     versionedEdits = !!caps.workspace?.workspaceEdit?.documentChanges;
+    hasFolders = !!caps.workspace?.workspaceFolders;
     const options = params.initializationOptions as Record<string, unknown> | undefined;
     initialSettings = options && typeof options === 'object' && 'granule' in options ? options.granule : options;
-    const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     const rootUri = params.rootUri ? uriToPath(params.rootUri) : undefined;
-    if (rootUri) roots.push(rootUri);
+    if (rootUri && !roots.includes(rootUri)) roots.push(rootUri);
     workspace.setRoots(roots);
     return {
       capabilities: {
@@ -81,13 +82,13 @@ export function startServer(connection: Connection): void {
     if (canWatchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
     }
-    if (canAskConfiguration) {
+    // the accessor throws for clients without workspace folders
+    if (hasFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
-        void event;
-        void connection.workspace.getWorkspaceFolders().then((folders) => {
-          workspace.setRoots((folders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p));
-          revalidateAll();
-        });
+        const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
+        roots = [...roots.filter((r) => !removed.has(r)), ...event.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
+        workspace.setRoots(roots);
+        revalidateAll();
       });
     }
   });
@@ -170,7 +171,6 @@ export function startServer(connection: Connection): void {
     if (!state || !document || state.generation !== generation) return;
     const lint = lintNow(document, settings);
     if (state.generation !== generation || documents.get(uri)?.version !== document.version) return;
-    state.published = document.version;
     void connection.sendDiagnostics({ uri, version: document.version, diagnostics: lint ? diagnosticsOf(lint.findings) : [] });
   }
 

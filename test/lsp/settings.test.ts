@@ -129,6 +129,28 @@ describe('wrappers in other files', () => {
   });
 });
 
+describe('workspace folders', () => {
+  it('a folder added later becomes the root its files are read from', async () => {
+    const os_c = '#include <windows.h>\nvoid *os_alloc(SIZE_T pages) { return VirtualAlloc(NULL, pages * 4096, MEM_RESERVE, PAGE_NOACCESS); }\n';
+    const main_c = 'void *os_alloc(SIZE_T pages);\nvoid f(void) {\n    os_alloc(3);\n}\n';
+    const first = project({ 'a.c': '' });
+    const second = project({ 'os.c': os_c, 'src/main.c': main_c });
+    client = new LspClient();
+    await client.initialize(first, { workspace: { configuration: true, workspaceFolders: true } });
+    const uri = uriOf(path.join(second, 'src', 'main.c'));
+    await client.open(uri, main_c);
+    // outside every workspace folder, the file's own directory is all the server reads
+    expect((await client.diagnostics(uri)).diagnostics).toEqual([]);
+    const from = client.published.length;
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: uriOf(second), name: 'second' }], removed: [] },
+    });
+    expect(brief((await client.diagnostics(uri, () => true, from)).diagnostics)).toEqual([
+      '3 error virtualalloc-granularity: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable',
+    ]);
+  });
+});
+
 describe('starting the server', () => {
   it('granule lsp --stdio serves the same protocol', async () => {
     const text = '#include <windows.h>\nvoid f(void) { VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); }\n';
