@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/lint.js';
+import type { Shard } from '../engine/shard.js';
+import type { Concurrency } from '../engine/workers.js';
 import { parseSeconds, parseSize } from '../engine/limits.js';
 import { isTarget } from '../engine/target.js';
 import type { Report } from '../engine/types.js';
@@ -28,6 +30,7 @@ const HELP = `Usage: granule [options] [paths...]
        granule lsp --stdio                        language server
        granule shim cflags|sources [--emulate-linux]  build flags and C files of the runtime shim
        granule vmmap REPORT [--html OUT | --svg OUT]  picture of reserved, committed and unusable granules
+       granule merge A.sarif B.sarif ... [-o OUT]  one SARIF log from several (the shards of --shard)
 
 Finds Windows virtual-memory reservations (VirtualAlloc, VirtualAllocEx, VirtualAllocExNuma, ...)
 whose size wastes the rest of a 64 KB allocation granule.
@@ -47,6 +50,10 @@ Options:
       --max-warnings N    exit 1 when there are more than N warnings
       --max-file-size SIZE  skip (with a notice) files larger than SIZE: 16MB, 512KB, bytes; 0 for no limit (default 16MB)
       --file-timeout SECS   skip (with a notice) a file whose analysis takes longer than SECS seconds; 0 for no limit (default 30)
+      --concurrency N     threads for reading and analysing: a number, auto (the cores, up to 4, for 400 files
+                          or more) or off (default auto)
+      --shard K/N         check only share K of N of the files (by path), for CI matrices; wrappers are still
+                          found across the whole tree. Combine the shards' SARIF with granule merge
       --baseline FILE     report only findings whose fingerprints are not in FILE (a SARIF log)
       --write-baseline FILE  record this run's findings in FILE as the accepted baseline (exit 0)
       --category ID       SARIF: code scanning category (runAutomationDetails.id)
@@ -78,6 +85,8 @@ const OPTIONS = {
   'max-warnings': { type: 'string' },
   'max-file-size': { type: 'string' },
   'file-timeout': { type: 'string' },
+  concurrency: { type: 'string' },
+  shard: { type: 'string' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   category: { type: 'string' },
@@ -110,6 +119,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     const { runShimCommand, runVmmapCommand } = await import('../shim/cflags.js');
     const commandIo = { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd };
     return argv[0] === 'shim' ? runShimCommand(argv.slice(1), commandIo) : await runVmmapCommand(argv.slice(1), commandIo);
+  }
+  if (argv[0] === 'merge') {
+    // SARIF of several runs (the shards of --shard K/N) as one
+    const { runMergeCommand } = await import('./merge.js');
+    return runMergeCommand(argv.slice(1), io, writeAtomically);
   }
   if (argv[0] === 'lsp') {
     // loaded only here: the language server's dependencies cost every other command start-up time
@@ -160,6 +174,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     options.maxFileSize = parseSize(values['max-file-size']);
     if (options.maxFileSize === undefined) throw new UsageError(`--max-file-size expects a size such as 16MB, 512KB or 1048576, got "${values['max-file-size']}"`);
   }
+  if (values.concurrency !== undefined) options.concurrency = parseConcurrency(values.concurrency);
+  if (values.shard !== undefined) options.shard = parseShard(values.shard);
   if (values['file-timeout'] !== undefined) {
     options.fileTimeout = parseSeconds(values['file-timeout']);
     if (options.fileTimeout === undefined) throw new UsageError(`--file-timeout expects a number of seconds such as 30 or 2.5, got "${values['file-timeout']}"`);
@@ -280,6 +296,20 @@ function parseRuleOverrides(list: string[]): Record<string, RuleSetting> {
     out[m[1]!] = level as RuleSetting;
   }
   return out;
+}
+
+function parseConcurrency(text: string): Concurrency {
+  if (text === 'auto' || text === 'off') return text;
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 64) return Number(text);
+  throw new UsageError(`--concurrency expects a number of threads (1 to 64), auto or off, got "${text}"`);
+}
+
+function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard expects K/N with 1 <= K <= N, e.g. 2/4, got "${text}"`);
+  return { index, count };
 }
 
 /** Writes through a temporary file and a rename, so readers never see a half-written report. */

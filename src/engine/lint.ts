@@ -9,7 +9,9 @@ import { hashData, LintCache, type CacheEntry } from './cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { discoverFiles } from './discover.js';
 import { SourceScanner } from './prefilter.js';
+import { shardFilter, type Shard } from './shard.js';
 import { WindowSet } from './window.js';
+import { lintInParallel, reportTimings, threadJob, threadsAvailable, threadsFor, type Concurrency, type FileResult } from './workers.js';
 import { planFixes, type FilePatch } from './fix.js';
 import { HeaderCache } from './header-cache.js';
 import { headerConstantsFor, RunReach } from './reach.js';
@@ -18,7 +20,7 @@ import { decode } from './source.js';
 import { targetModel } from './target.js';
 import type { Finding, Level, Notice, Report, Target } from './types.js';
 import { toolVersion } from './version.js';
-import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withinSizeLimit, withTimeLimit } from './limits.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from './limits.js';
 
 export interface LintOptions {
   cwd: string;
@@ -48,6 +50,13 @@ export interface LintOptions {
    * are the same either way.
    */
   windowed?: boolean;
+  /**
+   * Threads for the first pass (src/engine/workers.ts): a number, `off`, or `auto` (default: the cores, up to
+   * 4, for runs of 400 files or more). Runs with `fix` or `cacheFile` use one thread.
+   */
+  concurrency?: Concurrency;
+  /** --shard: report only this share of the files (src/engine/shard.ts). */
+  shard?: Shard;
   /** Called as files are analysed (the CLI draws a progress line from it). */
   onProgress?: (done: number, total: number) => void;
   /** Files larger than this many bytes are skipped with a `limit` notice (default DEFAULT_MAX_FILE_SIZE; 0: no limit). */
@@ -99,7 +108,7 @@ export function analyzeText(
   return reach ? reach.analyze(file, text, analysisOptions, project) : analyzeFile(file, text, analysisOptions, project);
 }
 
-interface Candidate {
+export interface Candidate {
   file: string;
   text: string;
   /** Spans of `text` blanked by its window (src/engine/window.ts). */
@@ -121,7 +130,12 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
 
   // read every file once; keep only those that can matter (byte prefilter; unreadable and binary files get a notice)
   const texts = new Map<string, string>();
-  const scanner = new SourceScanner(withinSizeLimit(perFile.files, options.maxFileSize, notices), { marker: 'granule-', wantsMarker: (file) => (optionsOf(file).reportUnusedDisableDirectives ?? 'off') !== 'off' });
+  // (files over the size limit get a `limit` notice and are not read)
+  const scanner = new SourceScanner(perFile.files, {
+    maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    marker: 'granule-',
+    wantsMarker: (file) => (optionsOf(file).reportUnusedDisableDirectives ?? 'off') !== 'off',
+  });
   const needles = new Set(API_NEEDLES);
   for (const d of options.wrappers ?? []) needles.add(d.name);
   // wrappers declared in config files make the files that call them candidates too
@@ -151,13 +165,36 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     }
     return added;
   };
-  addCandidates();
-  notices.push(...scanner.notices);
-
-  // wrappers and macros found in one file make calls in other files relevant: iterate to a fixpoint
   // files whose analysis ran out of time are skipped in later rounds (they have their `limit` notice)
   const timedOut = new Set<string>();
+  // big runs read and analyse on several threads first; the results stand unless a wrapper reaches the file
+  const precomputed = new Map<string, FileResult>();
+  const threads = options.fix || cache || !threadsAvailable() ? 0 : threadsFor(options.concurrency, perFile.files.length);
+  const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
+  const parallel = threads > 0 ? await lintInParallel(threadJob(perFile, options, reachOptions, needles), threads) : undefined;
+  if (parallel) {
+    scanner.resume(parallel.pending, needles, parallel.markers);
+    notices.push(...parallel.notices);
+    for (const r of parallel.results) {
+      if (r.note) notices.push(r.note);
+      candidates.set(r.file, { file: r.file, text: r.text });
+      texts.set(r.file, r.text);
+      for (const n of r.needles) needles.add(n);
+      if (r.timedOut) {
+        timedOut.add(r.file);
+        notices.push(...r.notices);
+      } else if (!r.definesWrappers) precomputed.set(r.file, r);
+    }
+    reportTimings({ threads, firstPassMs: parallel.timings.firstPassMs, candidates: parallel.timings.candidates });
+  } else {
+    addCandidates();
+    notices.push(...scanner.notices);
+  }
+
+  // wrappers and macros found in one file make calls in other files relevant: iterate to a fixpoint
   const windows = new WindowSet(options.windowed !== false && !options.fix);
+  // --shard: the files this run reports; the others are analysed only for the wrappers they define
+  const reported = shardFilter(options.shard, options.cwd);
   let wrappers = new Map<string, WrapperModel>();
   let analyses = new Map<string, FileAnalysis>();
   for (let round = 0; round < 10; round++) {
@@ -166,14 +203,23 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     analyses = new Map();
     // a cached result cannot see wrappers: files that mention one are analysed again
     for (const file of [...cached.keys()]) if (mentionsAny(candidates.get(file)!.text, wrappers.keys())) cached.delete(file);
+    for (const [file, r] of [...precomputed]) if (r.macroWords.some((w) => wrappers.has(w)) || mentionsAny(r.text, wrappers.keys())) precomputed.delete(file);
     let done = 0;
-    const total = candidates.size - cached.size;
+    const total = candidates.size - cached.size - precomputed.size;
     for (const c of candidates.values()) {
-      if (cached.has(c.file) || timedOut.has(c.file)) continue;
+      if (cached.has(c.file) || precomputed.has(c.file) || timedOut.has(c.file)) continue;
       if (round === 0) options.onProgress?.(done++, total);
       const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () =>
-        windows.analyze(c.file, c.text, needles, (w) => safeAnalyze({ file: c.file, text: w.text, blank: w.blanks }, optionsOf(c.file), wrappers, headers, notices, reach, timedOut)),
+        windows.analyze(
+          c.file,
+          c.text,
+          needles,
+          (w) => safeAnalyze({ file: c.file, text: w.text, blank: w.blanks }, optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
+          reported(c.file) ? 'findings' : 'wrappers',
+        ),
       );
+      // native trees are freed by finalizers, which run only when the event loop turns
+      await new Promise((resolve) => setImmediate(resolve));
       if (!analysis) continue;
       analyses.set(c.file, analysis);
       for (const w of analysis.wrappers) next.set(w.name, w);
@@ -192,15 +238,11 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const findings: Finding[] = [];
   const byFile = new Map<string, Finding[]>();
   for (const analysis of analyses.values()) {
+    // with --shard, the other shards' files were analysed only for their wrappers
+    if (!reported(analysis.file)) continue;
     const fileNotices: Notice[] = [];
-    if (analysis.errorCount > 0) {
-      fileNotices.push({
-        level: 'note',
-        file: analysis.file,
-        code: 'parse-error',
-        message: `${analysis.errorCount} region${analysis.errorCount === 1 ? '' : 's'} could not be parsed; calls there are read from tokens`,
-      });
-    }
+    const parseError = parseErrorNotice(analysis);
+    if (parseError) fileNotices.push(parseError);
     const fileOptions = optionsOf(analysis.file);
     const own = runRules(analysis, activeOf(fileOptions), fileOptions);
     notices.push(...fileNotices);
@@ -213,8 +255,14 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     }
   }
   for (const [file, entry] of cached) {
+    if (!reported(file)) continue;
     byFile.set(file, entry.findings.map((f) => ({ ...f, suppressed: undefined })));
     notices.push(...entry.notices);
+  }
+  for (const [file, r] of precomputed) {
+    if (!reported(file)) continue;
+    byFile.set(file, r.findings);
+    notices.push(...r.notices);
   }
   if (cache) {
     cache.hits = cached.size;
@@ -234,6 +282,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     findings.push(...own);
   }
   for (const file of scanner.markerFiles()) {
+    if (!reported(file)) continue;
     const level = optionsOf(file).reportUnusedDisableDirectives ?? 'off';
     const bytes = level === 'off' ? undefined : scanner.reread(file);
     if (!bytes) continue;
@@ -260,8 +309,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   return {
     root: options.cwd,
     findings,
-    notices: notices.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
-    filesScanned: perFile.files.length,
+    notices: shardNotices(notices, perFile.files, reported).sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
+    filesScanned: options.shard ? perFile.files.filter(reported).length : perFile.files.length,
     rules: allRules.map((r) => {
       const a = summary.find((x) => x.rule.name === r.name);
       return { id: r.name, level: a ? a.level : 'off' };
@@ -271,6 +320,12 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     ...(patches ? { patches } : {}),
     ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
   };
+}
+
+/** With --shard, the notices about the run's files of other shards are theirs to report. */
+function shardNotices(notices: Notice[], files: readonly string[], reported: (file: string) => boolean): Notice[] {
+  const runFiles = new Set(files);
+  return notices.filter((n) => !n.file || !runFiles.has(n.file) || reported(n.file));
 }
 
 /**
@@ -328,7 +383,7 @@ function cacheableOptions(options: LintOptions): unknown {
   return { ...rest, cwd, includePaths: rest.includePaths.map((p) => path.resolve(cwd, p)), forceIncludes: rest.forceIncludes.map((p) => path.resolve(cwd, p)) };
 }
 
-function fileNeedles(analysis: FileAnalysis): string[] {
+export function fileNeedles(analysis: FileAnalysis): string[] {
   const names = macroNamesLeadingToCalls(analysis);
   if (definesCallMacro(analysis)) names.push(path.basename(analysis.file));
   return [...new Set(names)];
@@ -343,7 +398,7 @@ function mentionsAny(text: string, names: Iterable<string>): boolean {
   return false;
 }
 
-function safeAnalyze(
+export function safeAnalyze(
   c: Candidate,
   options: LintOptions,
   wrappers: ReadonlyMap<string, WrapperModel>,
@@ -366,6 +421,17 @@ function safeAnalyze(
     }
     return undefined;
   }
+}
+
+/** The note for a file with regions tree-sitter could not parse. */
+export function parseErrorNotice(analysis: FileAnalysis): Notice | undefined {
+  if (analysis.errorCount === 0) return undefined;
+  return {
+    level: 'note',
+    file: analysis.file,
+    code: 'parse-error',
+    message: `${analysis.errorCount} region${analysis.errorCount === 1 ? '' : 's'} could not be parsed; calls there are read from tokens`,
+  };
 }
 
 /** A macro body that calls an API: `NAME(` somewhere in it. */

@@ -5,10 +5,13 @@
 // searched for the new needles.
 
 import * as fs from 'node:fs';
+import { sizeLimitNotice } from './limits.js';
 import type { Notice } from './types.js';
 
 export interface ScanHit {
   file: string;
+  /** The file's position in the scanner's list. */
+  index: number;
   /** The file's bytes: a copy the caller owns. */
   bytes: Buffer;
 }
@@ -18,16 +21,23 @@ export interface ScannerOptions {
   marker?: string;
   /** Which files the marker matters for (default: all). */
   wantsMarker?: (file: string) => boolean;
+  /** Files larger than this many bytes are not read; they get a `limit` notice (0 or undefined: no limit). */
+  maxSize?: number;
+  /**
+   * Which file to read next, as an index into the list (one past the end: done). Threads that share a list
+   * hand out its files through this; by default the scanner reads them all in order.
+   */
+  claim?: () => number;
 }
 
 const INITIAL_BUFFER = 1 << 20;
 
 export class SourceScanner {
-  /** Unreadable and binary files, found by the first scan. */
+  /** Unreadable, binary and oversized files, found by the first scan. */
   readonly notices: Notice[] = [];
   /** Bytes read so far (all scans), for measurements. */
   bytesRead = 0;
-  /** Readable text files not taken yet, in the order given. */
+  /** Readable text files not taken yet, in the order read. */
   private pending: string[] = [];
   private readonly known = new Set<string>();
   private readonly searched = new Set<string>();
@@ -49,14 +59,16 @@ export class SourceScanner {
     const hits: ScanHit[] = [];
     if (this.first) {
       this.first = false;
-      for (const file of this.files) this.firstRead(file, m, hits);
+      const claim = this.options.claim;
+      if (claim) for (let i = claim(); i < this.files.length; i = claim()) this.firstRead(i, m, hits);
+      else for (let i = 0; i < this.files.length; i++) this.firstRead(i, m, hits);
       return hits;
     }
     const still: string[] = [];
     for (const file of this.pending) {
       const bytes = this.readInto(file);
       if (bytes && contains(bytes, m)) {
-        hits.push({ file, bytes: Buffer.from(bytes) });
+        hits.push({ file, index: -1, bytes: Buffer.from(bytes) });
         this.known.delete(file);
         this.markers.delete(file);
       } else still.push(file);
@@ -65,9 +77,26 @@ export class SourceScanner {
     return hits;
   }
 
+  /**
+   * Takes over a first scan made elsewhere (by threads sharing the list): the files they did not take, the
+   * needles they searched for, and the files with the marker. Later scans read only those files again.
+   */
+  resume(pending: readonly string[], searched: Iterable<string>, markers: Iterable<string>): void {
+    this.first = false;
+    this.pending = [...pending];
+    for (const f of pending) this.known.add(f);
+    for (const n of searched) this.searched.add(n);
+    for (const f of markers) this.markers.add(f);
+  }
+
   /** Files not taken whose bytes contain the marker. */
   markerFiles(): string[] {
     return [...this.markers];
+  }
+
+  /** Readable text files not taken. */
+  pendingFiles(): readonly string[] {
+    return this.pending;
   }
 
   /** A readable text file that was not taken: its bytes, read again. */
@@ -77,18 +106,20 @@ export class SourceScanner {
     return bytes ? Buffer.from(bytes) : undefined;
   }
 
-  private firstRead(file: string, m: Matcher, hits: ScanHit[]): void {
-    let bytes: Buffer;
+  private firstRead(index: number, m: Matcher, hits: ScanHit[]): void {
+    const file = this.files[index]!;
+    let bytes: Buffer | undefined;
     try {
-      bytes = this.read(file);
+      bytes = this.read(file, this.options.maxSize);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
       this.notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read file: ${why}` });
       return;
     }
+    if (!bytes) return;
     if (contains(bytes, m)) {
-      hits.push({ file, bytes: Buffer.from(bytes) });
+      hits.push({ file, index, bytes: Buffer.from(bytes) });
       return;
     }
     if (isBinary(bytes)) {
@@ -109,11 +140,18 @@ export class SourceScanner {
     }
   }
 
-  /** Reads a whole file into the shared buffer; the result is valid until the next read. */
-  private read(file: string): Buffer {
+  /**
+   * Reads a whole file into the shared buffer; the result is valid until the next read. Undefined (with a
+   * `limit` notice) when the file is over `maxSize`.
+   */
+  private read(file: string, maxSize?: number): Buffer | undefined {
     const fd = fs.openSync(file, 'r');
     try {
       const size = fs.fstatSync(fd).size;
+      if (maxSize && maxSize > 0 && size > maxSize) {
+        this.notices.push(sizeLimitNotice(file, size, maxSize));
+        return undefined;
+      }
       // one byte of room past the size, so the end of the file is seen in the same read
       if (size + 1 > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(size + 1, this.buffer.length * 2));
       let n = 0;

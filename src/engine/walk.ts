@@ -8,16 +8,20 @@
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import type Picomatch from 'picomatch';
 import { SOURCE_EXTENSIONS } from './parse.js';
+
+const require = createRequire(import.meta.url);
 
 const EXTENSIONS = new Set(SOURCE_EXTENSIONS);
 const GLOB = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 
 /** Sorted absolute paths of the source files under `dir`. Throws only when `dir` cannot be listed at all. */
 export async function listSourceFiles(dir: string, ignores: readonly string[] = []): Promise<string[]> {
-  const ignored = ignores.length ? picomatch([...ignores], { dot: true }) : undefined;
+  // picomatch is loaded only when there are globs: the single-file run should not pay for it
+  const ignored = ignores.length ? (require('picomatch') as typeof Picomatch)([...ignores], { dot: true }) : undefined;
   // like globby's `ignore`, a pattern that matches a directory drops everything under it
   const keep = (rel: string) => {
     if (!ignored) return true;

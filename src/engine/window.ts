@@ -14,6 +14,8 @@ export interface Body {
   open: number;
   /** Offset of the `}` that closes it. */
   close: number;
+  /** The function certainly takes no parameters (`(void)` or `()`), so it cannot be a wrapper. */
+  paramless: boolean;
 }
 
 export interface Outline {
@@ -39,7 +41,7 @@ type Frame = 'body' | 'transparent' | 'other';
 export function outline(text: string): Outline {
   const bodies: Body[] = [];
   const directives: [number, number][] = [];
-  const stack: { kind: Frame; open: number }[] = [];
+  const stack: { kind: Frame; open: number; paramless: boolean }[] = [];
   let opaque = 0; // frames on the stack that are not namespaces / extern "C"
   let ok = true;
   // the tokens of the current top-level declaration, as far as body detection needs them
@@ -47,11 +49,17 @@ export function outline(text: string): Outline {
   let afterParen = false; // only trailer words since the last ')'
   let declWords = new Set<string>();
   let lastString = false;
+  // the last parenthesised group at file level: a body's parameter list
+  let parenDepth = 0;
+  let groupOpen = -1;
+  let lastGroup: [number, number] = [-1, -1];
   const reset = () => {
     lastSig = '';
     afterParen = false;
     declWords = new Set();
     lastString = false;
+    parenDepth = 0;
+    lastGroup = [-1, -1];
   };
 
   const n = text.length;
@@ -144,7 +152,7 @@ export function outline(text: string): Outline {
           if ((lastSig === ')' || afterParen) && !declWords.has('struct') && !declWords.has('class') && !declWords.has('union') && !declWords.has('enum')) kind = 'body';
           else if (declWords.has('namespace') || (declWords.has('extern') && lastString)) kind = 'transparent';
         }
-        stack.push({ kind, open: i });
+        stack.push({ kind, open: i, paramless: kind === 'body' && lastGroup[0] >= 0 && /^\s*(?:void\s*)?$/.test(text.slice(lastGroup[0] + 1, lastGroup[1])) });
         if (kind !== 'transparent') opaque++;
         reset();
         break;
@@ -158,11 +166,18 @@ export function outline(text: string): Outline {
           continue;
         }
         if (frame.kind !== 'transparent') opaque--;
-        if (frame.kind === 'body') bodies.push({ open: frame.open, close: i });
+        if (frame.kind === 'body') bodies.push({ open: frame.open, close: i, paramless: frame.paramless });
         reset();
         break;
       }
+      case 40: // (
+        if (opaque === 0 && parenDepth++ === 0) groupOpen = i;
+        lastSig = '(';
+        afterParen = false;
+        lastString = false;
+        break;
       case 41: // )
+        if (opaque === 0 && parenDepth > 0 && --parenDepth === 0) lastGroup = [groupOpen, i];
         lastSig = ')';
         afterParen = true;
         lastString = false;
@@ -388,6 +403,13 @@ export function namesThatMatter(analysis: Pick<FileAnalysis, 'callees' | 'wrappe
 }
 
 /**
+ * What a window is for: `findings` keeps every body that mentions a name that matters; `wrappers` (a file
+ * another shard reports) keeps only the bodies of functions that take parameters, since only those can be
+ * wrappers, and the rest of the file is needed for nothing but its wrappers and names.
+ */
+export type WindowPurpose = 'findings' | 'wrappers';
+
+/**
  * The windows of one run: each file's outline, and the names its own analysis found to matter. A file is
  * analysed in a window; when that analysis names something the window blanked (a pointer filled elsewhere
  * in the file, a local wrapper), it is analysed again in the wider window, until the window stops growing.
@@ -401,11 +423,11 @@ export class WindowSet {
   constructor(readonly enabled: boolean) {}
 
   /** The window of a file, given the names that matter across the run (whole words). */
-  windowFor(file: string, text: string, runNames: Iterable<string>): Window {
+  windowFor(file: string, text: string, runNames: Iterable<string>, purpose: WindowPurpose = 'findings'): Window {
     if (!this.enabled) return { text, blanks: [], blanked: 0 };
     let entry = this.files.get(file);
     if (!entry || entry.text !== text) this.files.set(file, (entry = new FileWindows(text)));
-    return entry.window(runNames);
+    return entry.window(runNames, purpose);
   }
 
   /** Analyses a file through `run` in its window, widening the window until the analysis is settled. */
@@ -414,14 +436,15 @@ export class WindowSet {
     text: string,
     runNames: Iterable<string>,
     run: (window: Window) => A | undefined,
+    purpose: WindowPurpose = 'findings',
   ): A | undefined {
     const names = [...runNames];
-    let window = this.windowFor(file, text, names);
+    let window = this.windowFor(file, text, names, purpose);
     for (let attempt = 0; attempt < 8; attempt++) {
       const analysis = run(window);
       if (!analysis || window.blanks.length === 0) return this.counted(text, window, analysis);
       this.files.get(file)!.learn(namesThatMatter(analysis));
-      const wider = this.windowFor(file, text, names);
+      const wider = this.windowFor(file, text, names, purpose);
       if (wider === window) return this.counted(text, window, analysis);
       window = wider;
     }
@@ -436,19 +459,23 @@ export class WindowSet {
   }
 }
 
-/** One file's outline, the bodies each name reaches, and the last window built. */
+/** One file's outline, the bodies each name reaches, and the last window built for each purpose. */
 class FileWindows {
   private readonly shape: Outline;
+  /** Bodies that mention a name that matters. */
   private readonly keep: Uint8Array;
+  /** Bodies that declare something file-wide (enum, typedef): kept for every purpose. */
+  private readonly scope: Uint8Array;
   private readonly searched = new Set<string>();
-  private last: { kept: number; window: Window } | undefined;
+  private readonly last = new Map<WindowPurpose, { kept: number; window: Window }>();
   private kept = 0;
 
   constructor(readonly text: string) {
     this.shape = outline(text);
     this.keep = new Uint8Array(this.shape.bodies.length);
+    this.scope = new Uint8Array(this.shape.bodies.length);
+    for (const word of SCOPELESS_WORDS) for (const b of bodiesMentioning(text, this.shape, word)) this.scope[b] = 1;
     for (const s of API_NEEDLES) this.mark(bodiesMentioning(text, this.shape, s, false));
-    this.learn(SCOPELESS_WORDS);
   }
 
   /** Keeps the bodies that mention any of `names`; each name is searched for once per file. */
@@ -460,11 +487,17 @@ class FileWindows {
     }
   }
 
-  window(runNames: Iterable<string>): Window {
+  window(runNames: Iterable<string>, purpose: WindowPurpose): Window {
     this.learn(runNames);
     // bodies are only ever added, so the count of kept bodies identifies the window
-    if (this.last?.kept !== this.kept) this.last = { kept: this.kept, window: renderWindow(this.text, this.shape, this.keep) };
-    return this.last.window;
+    const last = this.last.get(purpose);
+    if (last?.kept === this.kept) return last.window;
+    const bodies = this.shape.bodies;
+    const keep = new Uint8Array(bodies.length);
+    for (let b = 0; b < bodies.length; b++) keep[b] = this.scope[b] || (this.keep[b] && (purpose === 'findings' || !bodies[b]!.paramless)) ? 1 : 0;
+    const window = renderWindow(this.text, this.shape, keep);
+    this.last.set(purpose, { kept: this.kept, window });
+    return window;
   }
 
   private mark(bodies: number[]): void {

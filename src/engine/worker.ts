@@ -1,0 +1,9 @@
+// A worker thread of a parallel lint run (src/engine/workers.ts): does its share of the first pass and
+// posts the result back.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { blockUntilRead, lintShare, type ThreadJob } from './workers.js';
+
+const { job, memory } = workerData as { job: ThreadJob; memory: SharedArrayBuffer };
+const result = await lintShare(job, memory, (shared) => blockUntilRead(shared, job.files.length));
+parentPort!.postMessage(result);

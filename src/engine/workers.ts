@@ -1,0 +1,323 @@
+// The parallel first pass of a lint run. The main thread and worker threads share the file list: each
+// claims files through a counter in shared memory, reads and prefilters them (stage A); then, once every
+// file is read, they claim the candidate files, largest first, and analyse each one with no wrappers known
+// yet, rules included (stage B). The main thread takes over from there: it keeps each result unless the
+// file defines a wrapper or mentions one found later (those it analyses again itself, as the single-threaded
+// run does), so the report is the same as with one thread.
+//
+// Threads are used only by the compiled engine (dist/), and only for runs big enough to pay for starting
+// them; a thread that fails makes the run start over on one thread.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WrapperModel } from './analyze.js';
+import { HeaderCache } from './header-cache.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './limits.js';
+import { fileNeedles, parseErrorNotice, safeAnalyze, type LintOptions } from './lint.js';
+import { SourceScanner } from './prefilter.js';
+import { RunReach } from './reach.js';
+import { shardFilter } from './shard.js';
+import { activeRules, runRules, type ActiveRule } from './run-rules.js';
+import { decode } from './source.js';
+import type { Finding, Notice } from './types.js';
+import { WindowSet } from './window.js';
+
+export type Concurrency = number | 'auto' | 'off';
+
+/** Below this many files, `auto` uses one thread: starting a thread costs more than the work it would take. */
+const AUTO_MIN_FILES = 400;
+const AUTO_MAX_THREADS = 4;
+
+/**
+ * How many threads (the main thread included) do the first pass of a run of `fileCount` files; 0 when the
+ * run goes file by file on the main thread alone (`off`, and `auto` for small runs).
+ */
+export function threadsFor(setting: Concurrency | undefined, fileCount: number): number {
+  if (setting === 'off') return 0;
+  if (typeof setting === 'number') return Math.max(1, Math.floor(setting));
+  if (fileCount < AUTO_MIN_FILES) return 0;
+  return Math.max(1, Math.min(os.availableParallelism(), AUTO_MAX_THREADS));
+}
+
+/** Whether this engine can start worker threads (the compiled one can; sources run through a loader cannot). */
+export function threadsAvailable(): boolean {
+  return import.meta.url.endsWith('.js');
+}
+
+/** What every thread needs to know: plain data only. */
+export interface ThreadJob {
+  files: string[];
+  /** The needles every file is searched for in stage A. */
+  needles: string[];
+  /** The run's options and the distinct per-file options (functions removed). */
+  options: LintOptions;
+  fileOptions: LintOptions[];
+  /** Index into `fileOptions` per file (-1: `options`). */
+  optionIndex: number[];
+  /** The options the run's RunReach is made with (the compilation database it reads). */
+  reachOptions: LintOptions;
+  maxSize: number;
+}
+
+/** One candidate file, analysed with no wrappers known. */
+export interface FileResult {
+  file: string;
+  text: string;
+  /** The decoding note (UTF-16, invalid UTF-8). */
+  note?: Notice;
+  /** Analysis notices (internal error, time limit) and the parse-error note. */
+  notices: Notice[];
+  findings: Finding[];
+  /** Names that make other files candidates (macros that lead to calls, the header's own name). */
+  needles: string[];
+  /** Identifiers in the bodies of the macros the file sees: a wrapper found later may be reached through one. */
+  macroWords: string[];
+  /** The file defines a wrapper: the main thread must analyse it to have the wrapper's model. */
+  definesWrappers: boolean;
+  timedOut: boolean;
+}
+
+export interface ShareResult {
+  results: FileResult[];
+  /** Readable text files no needle was found in. */
+  pending: string[];
+  /** Of those, the ones with the disable-comment marker. */
+  markers: string[];
+  /** Unreadable, binary, oversized and undecodable files. */
+  notices: Notice[];
+}
+
+export interface ParallelTimings {
+  threads: number;
+  /** Wall time of the shared first pass (reading, prefilter, analysis, rules), in milliseconds. */
+  firstPassMs: number;
+  candidates: number;
+}
+
+// layout of the shared counters
+const CLAIM_READ = 0;
+const STARTED = 1;
+const ARRIVED = 2;
+const COUNT = 3;
+const CLAIM_ANALYSIS = 4;
+const SLOTS = 8;
+
+const NO_WRAPPERS: ReadonlyMap<string, WrapperModel> = new Map();
+
+/** Runs the first pass on `threads` threads. Undefined when a thread failed: the caller then runs on one. */
+export async function lintInParallel(job: ThreadJob, threads: number): Promise<(ShareResult & { timings: ParallelTimings }) | undefined> {
+  const started = performance.now();
+  const memory = new SharedArrayBuffer(4 * (SLOTS + 2 * job.files.length));
+  const workers: { worker: Worker; done: Promise<ShareResult | undefined> }[] = [];
+  let failed = false;
+  const entry = fileURLToPath(new URL('./worker.js', import.meta.url));
+  for (let i = 1; i < threads; i++) {
+    let worker: Worker;
+    try {
+      worker = new Worker(entry, { workerData: { job, memory } });
+    } catch {
+      failed = true;
+      break;
+    }
+    const done = new Promise<ShareResult | undefined>((resolve) => {
+      let result: ShareResult | undefined;
+      worker.once('message', (m: ShareResult) => (result = m));
+      worker.once('error', () => {
+        failed = true;
+        resolve(undefined);
+      });
+      worker.once('exit', () => {
+        if (!result) failed = true;
+        resolve(result);
+      });
+    });
+    workers.push({ worker, done });
+  }
+  try {
+    const mine = await lintShare(job, memory, async (shared) => {
+      while (!readDone(shared, job.files.length) && !failed) await new Promise((r) => setTimeout(r, 1));
+    });
+    const theirs = await Promise.all(workers.map((w) => w.done));
+    if (failed || theirs.some((t) => !t)) return undefined;
+    const all = [mine, ...(theirs as ShareResult[])];
+    const merged: ShareResult = {
+      // the order of the list, as a single thread would produce them
+      results: all.flatMap((s) => s.results).sort((a, b) => order(job, a.file) - order(job, b.file)),
+      pending: all.flatMap((s) => s.pending).sort((a, b) => order(job, a) - order(job, b)),
+      markers: all.flatMap((s) => s.markers),
+      notices: all.flatMap((s) => s.notices),
+    };
+    return { ...merged, timings: { threads, firstPassMs: performance.now() - started, candidates: merged.results.length } };
+  } finally {
+    for (const w of workers) void w.worker.terminate();
+  }
+}
+
+const orders = new WeakMap<ThreadJob, Map<string, number>>();
+
+function order(job: ThreadJob, file: string): number {
+  let map = orders.get(job);
+  if (!map) orders.set(job, (map = new Map(job.files.map((f, i) => [f, i]))));
+  return map.get(file) ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** Every file has been claimed, and every thread that claimed one has finished reading. */
+function readDone(shared: Int32Array, files: number): boolean {
+  if (Atomics.load(shared, CLAIM_READ) < files) return false;
+  return Atomics.load(shared, ARRIVED) === Atomics.load(shared, STARTED);
+}
+
+/** Waits in a worker thread (blocking is allowed there) until reading is done. */
+export async function blockUntilRead(shared: Int32Array, files: number): Promise<void> {
+  while (!readDone(shared, files)) {
+    const arrived = Atomics.load(shared, ARRIVED);
+    Atomics.wait(shared, ARRIVED, arrived, 20);
+  }
+}
+
+/** One thread's part of the first pass. `waitForReading` returns once every file has been read. */
+export async function lintShare(job: ThreadJob, memory: SharedArrayBuffer, waitForReading: (shared: Int32Array) => Promise<void>): Promise<ShareResult> {
+  const shared = new Int32Array(memory);
+  const reach = new RunReach(job.reachOptions, []);
+  const optionsAt = (index: number) => reach.optionsFor(job.files[index]!, job.fileOptions[job.optionIndex[index]!] ?? job.options);
+  const indexOf = new Map(job.files.map((f, i) => [f, i]));
+  const optionsOf = (file: string) => optionsAt(indexOf.get(file)!);
+
+  // stage A: read and prefilter the files this thread claims
+  Atomics.add(shared, STARTED, 1);
+  const scanner = new SourceScanner(job.files, {
+    maxSize: job.maxSize,
+    marker: 'granule-',
+    wantsMarker: (file) => (optionsOf(file).reportUnusedDisableDirectives ?? 'off') !== 'off',
+    claim: () => Atomics.add(shared, CLAIM_READ, 1),
+  });
+  for (const hit of scanner.scan(job.needles)) {
+    const slot = Atomics.add(shared, COUNT, 1);
+    Atomics.store(shared, SLOTS + 2 * slot, hit.index);
+    Atomics.store(shared, SLOTS + 2 * slot + 1, Math.min(hit.bytes.length, 0x7fffffff));
+  }
+  Atomics.add(shared, ARRIVED, 1);
+  Atomics.notify(shared, ARRIVED);
+  await waitForReading(shared);
+
+  // stage B: analyse the candidates, largest first
+  const count = Atomics.load(shared, COUNT);
+  const candidates: [number, number][] = [];
+  for (let k = 0; k < count; k++) candidates.push([Atomics.load(shared, SLOTS + 2 * k), Atomics.load(shared, SLOTS + 2 * k + 1)]);
+  candidates.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const headers = new HeaderCache();
+  const windows = new WindowSet(job.options.windowed !== false);
+  const rules = new Map<LintOptions, ActiveRule[]>();
+  const results: FileResult[] = [];
+  const notices: Notice[] = [...scanner.notices];
+  const reported = shardFilter(job.options.shard, job.options.cwd);
+  for (let k = Atomics.add(shared, CLAIM_ANALYSIS, 1); k < count; k = Atomics.add(shared, CLAIM_ANALYSIS, 1)) {
+    const index = candidates[k]![0];
+    const file = job.files[index]!;
+    const result = analyseCandidate(file, optionsAt(index), job.needles, { reach, headers, windows, rules }, notices, reported(file));
+    if (result) results.push(result);
+    // native trees are freed by finalizers, which run only when the event loop turns
+    await new Promise((r) => setImmediate(r));
+  }
+  return { results, pending: [...scanner.pendingFiles()], markers: scanner.markerFiles(), notices };
+}
+
+interface ThreadState {
+  reach: RunReach;
+  headers: HeaderCache;
+  windows: WindowSet;
+  rules: Map<LintOptions, ActiveRule[]>;
+}
+
+/** `reported`: false for a file of another shard, analysed only for its wrappers and names. */
+function analyseCandidate(file: string, options: LintOptions, needles: readonly string[], state: ThreadState, notices: Notice[], reported: boolean): FileResult | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read file: ${(e as Error).message}` });
+    return undefined;
+  }
+  const decoded = decode(bytes);
+  if (!decoded.ok) {
+    notices.push({ level: 'warning', file, code: decoded.code, message: decoded.message });
+    return undefined;
+  }
+  const text = decoded.text;
+  const note: Notice | undefined = decoded.note ? { level: 'note', file, code: 'encoding', message: decoded.note } : undefined;
+  const fileNotices: Notice[] = [];
+  const timedOut = new Set<string>();
+  const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () =>
+    state.windows.analyze(
+      file,
+      text,
+      needles,
+      // no RunReach here: it would keep every file's tree for later rounds, and these results are final
+      (w) => safeAnalyze({ file, text: w.text, blank: w.blanks }, options, NO_WRAPPERS, state.headers, fileNotices, undefined, timedOut),
+      reported ? 'findings' : 'wrappers',
+    ),
+  );
+  if (!analysis) {
+    return { file, text, note, notices: fileNotices, findings: [], needles: [], macroWords: [], definesWrappers: false, timedOut: timedOut.has(file) };
+  }
+  let active = state.rules.get(options);
+  if (!active) state.rules.set(options, (active = activeRules(options.rules)));
+  const findings = reported ? runRules(analysis, active, options) : [];
+  const parseError = parseErrorNotice(analysis);
+  if (parseError) fileNotices.push(parseError);
+  const words = new Set<string>();
+  for (const name of analysis.pre.macros.names()) {
+    for (const def of analysis.pre.macros.definitions(name)) for (const t of def.body) if (t.kind === 'ident') words.add(t.text);
+  }
+  return {
+    file,
+    text,
+    note,
+    notices: fileNotices,
+    findings,
+    needles: fileNeedles(analysis),
+    macroWords: [...words],
+    definesWrappers: analysis.wrappers.length > 0,
+    timedOut: false,
+  };
+}
+
+/** The options as plain data a thread can receive (functions dropped). */
+export function transferable(options: LintOptions): LintOptions {
+  const { optionsFor, onProgress, ...rest } = options;
+  void [optionsFor, onProgress];
+  return rest as LintOptions;
+}
+
+/** The job of a run's threads. */
+export function threadJob(
+  perFile: { files: string[]; options: ReadonlyMap<string, LintOptions> },
+  options: LintOptions,
+  reachOptions: LintOptions,
+  needles: Iterable<string>,
+): ThreadJob {
+  const distinct = new Map<LintOptions, number>();
+  const optionIndex = perFile.files.map((file) => {
+    const o = perFile.options.get(file);
+    if (!o) return -1;
+    let i = distinct.get(o);
+    if (i === undefined) distinct.set(o, (i = distinct.size));
+    return i;
+  });
+  return {
+    files: perFile.files,
+    needles: [...needles],
+    options: transferable(options),
+    fileOptions: [...distinct.keys()].map(transferable),
+    optionIndex,
+    reachOptions: transferable(reachOptions),
+    maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+  };
+}
+
+/** With GRANULE_TIMINGS set, one line of measurements on standard error (the benchmark reads it). */
+export function reportTimings(timings: Record<string, number | string>): void {
+  if (process.env.GRANULE_TIMINGS) process.stderr.write(`granule-timings ${JSON.stringify(timings)}\n`);
+}
