@@ -1,13 +1,11 @@
-// Analysing one file on its own, as ESLint and the language server see it: no project-wide discovery, but the
-// wrappers defined in the file itself are followed (to a fixpoint, like the CLI does across a run).
+// Analysing one file on its own, as ESLint and the language server see it: the wrappers of other files come from
+// a project scan (project.ts) when there is one; those the file defines itself are always followed.
 
 import * as fs from 'node:fs';
 import type { AnalysisOptions, FileAnalysis, WrapperModel } from '../engine/analyze.js';
 import { HeaderCache } from '../engine/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';
 import type { RunReach } from '../engine/reach.js';
-
-const MAX_ROUNDS = 10;
 
 export interface SingleFileInput {
   file: string;
@@ -24,20 +22,9 @@ export interface SingleFileInput {
 }
 
 export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
-  const known = input.wrappers ?? new Map<string, WrapperModel>();
-  let wrappers: ReadonlyMap<string, WrapperModel> = known;
   const { language, reach } = input;
-  let analysis = analyzeText(input.file, input.text, input.options, wrappers, input.headers, { language, reach, previousTree: input.previousTree });
-  for (let round = 1; round < MAX_ROUNDS; round++) {
-    const next = new Map(known);
-    for (const w of analysis.wrappers) next.set(w.name, w);
-    if (next.size === wrappers.size && [...next.keys()].every((k) => wrappers.has(k))) break;
-    wrappers = next;
-    // the text is unchanged: the tree of the previous round parses it again with nothing to redo
-    const tree = analysis.tree;
-    analysis = analyzeText(input.file, input.text, input.options, wrappers, input.headers, { language: analysis.language, reach, previousTree: () => tree });
-  }
-  return analysis;
+  // the engine follows the wrappers a file defines within that file itself (FileAnalyzer.run): one pass suffices
+  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree });
 }
 
 /**
