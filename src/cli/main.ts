@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/lint.js';
 import type { Shard } from '../engine/shard.js';
-import type { Concurrency } from '../engine/workers.js';
+import type { Concurrency } from '../engine/threads.js';
 import { parseSeconds, parseSize } from '../engine/limits.js';
 import { isTarget } from '../engine/target.js';
 import type { Report } from '../engine/types.js';

@@ -1,5 +1,6 @@
 // A lint run: discover → read and prefilter → analyse (wrappers to a fixpoint) → rules → report.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analyze.js';
@@ -11,8 +12,9 @@ import { discoverFiles } from './discover.js';
 import { SourceScanner } from './prefilter.js';
 import { shardFilter, type Shard } from './shard.js';
 import { WindowSet } from './window.js';
-import { lintInParallel, reportTimings, threadJob, threadsAvailable, threadsFor, type Concurrency, type FileResult } from './workers.js';
-import { planFixes, type FilePatch } from './fix.js';
+import { reportTimings, threadsAvailable, threadsFor, type Concurrency } from './threads.js';
+import type { FileResult } from './workers.js';
+import type { FilePatch } from './fix.js';
 import { HeaderCache } from './header-cache.js';
 import { headerConstantsFor, RunReach } from './reach.js';
 import { activeRules, runRules, type ActiveRule, type RuleSetting } from './run-rules.js';
@@ -141,28 +143,30 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   // wrappers declared in config files make the files that call them candidates too
   for (const o of perFile.options.values()) for (const d of o.wrappers ?? []) needles.add(d.name);
   const candidates = new Map<string, Candidate>();
+  /** Makes a file a candidate (false when its bytes cannot be decoded: binary). */
+  const take = (file: string, bytes: Buffer): boolean => {
+    const decoded = decode(bytes);
+    if (!decoded.ok) {
+      notices.push({ level: 'warning', file, code: decoded.code, message: decoded.message });
+      return false;
+    }
+    if (decoded.note) notices.push({ level: 'note', file, code: 'encoding', message: decoded.note });
+    candidates.set(file, { file, text: decoded.text });
+    texts.set(file, decoded.text);
+    if (cache) {
+      const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), bytes);
+      cacheKeys.set(file, key);
+      const entry = options.fix ? undefined : cache.lookup(file, key);
+      if (entry) {
+        cached.set(file, entry);
+        for (const n of entry.needles) needles.add(n);
+      }
+    }
+    return true;
+  };
   const addCandidates = () => {
     let added = false;
-    for (const { file, bytes } of scanner.scan(needles)) {
-      const decoded = decode(bytes);
-      if (!decoded.ok) {
-        notices.push({ level: 'warning', file, code: decoded.code, message: decoded.message });
-        continue;
-      }
-      if (decoded.note) notices.push({ level: 'note', file, code: 'encoding', message: decoded.note });
-      candidates.set(file, { file, text: decoded.text });
-      texts.set(file, decoded.text);
-      if (cache) {
-        const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), bytes);
-        cacheKeys.set(file, key);
-        const entry = options.fix ? undefined : cache.lookup(file, key);
-        if (entry) {
-          cached.set(file, entry);
-          for (const n of entry.needles) needles.add(n);
-        }
-      }
-      added = true;
-    }
+    for (const { file, bytes } of scanner.scan(needles)) if (take(file, bytes)) added = true;
     return added;
   };
   // files whose analysis ran out of time are skipped in later rounds (they have their `limit` notice)
@@ -171,9 +175,11 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const precomputed = new Map<string, FileResult>();
   const threads = options.fix || cache || !threadsAvailable() ? 0 : threadsFor(options.concurrency, perFile.files.length);
   const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
-  const parallel = threads > 0 ? await lintInParallel(threadJob(perFile, options, reachOptions, needles), threads) : undefined;
+  // (loaded only here: a run on a few files should not pay for the threading code)
+  const threaded = threads > 0 ? await import('./workers.js') : undefined;
+  const parallel = threaded ? await threaded.lintInParallel(threaded.threadJob(perFile, options, reachOptions, needles), threads) : undefined;
   if (parallel) {
-    scanner.resume(parallel.pending, needles, parallel.markers);
+    scanner.resume(parallel.pending, parallel.searched, parallel.markers);
     notices.push(...parallel.notices);
     for (const r of parallel.results) {
       if (r.note) notices.push(r.note);
@@ -185,6 +191,18 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
         notices.push(...r.notices);
       } else if (!r.definesWrappers) precomputed.set(r.file, r);
     }
+    // the files the threads found the names of that pass in (wrappers, macros): candidates now
+    for (const file of parallel.taken) {
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (e) {
+        notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read file: ${(e as Error).message}` });
+        continue;
+      }
+      take(file, bytes);
+    }
+    for (const n of parallel.searched) needles.add(n);
     reportTimings({ threads, firstPassMs: parallel.timings.firstPassMs, candidates: parallel.timings.candidates });
   } else {
     addCandidates();
@@ -300,6 +318,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
       const decoded = bytes ? decode(bytes) : undefined;
       return decoded?.ok ? decoded.text : undefined;
     };
+    const { planFixes } = await import('./fix.js');
     const plan = planFixes({ findings, analyses, files: perFile.files, textOf });
     patches = plan.patches;
     notices.push(...plan.notices);

@@ -33,7 +33,12 @@ export function parserFor(language: Language): ParserType {
   if (!parser) {
     parserClass ??= require('tree-sitter') as typeof ParserType;
     parser = new parserClass();
-    parser.setLanguage(require(language === 'c' ? 'tree-sitter-c' : 'tree-sitter-cpp'));
+    const grammar = require(language === 'c' ? 'tree-sitter-c' : 'tree-sitter-cpp') as ParserType.Language & { nodeSubclasses?: unknown[] };
+    // setLanguage would otherwise eval a subclass per node type (20-30 ms per grammar, paid by every run and
+    // thread) only to add field getters (`nameNode`, ...) that granule never uses: plain nodes will do.
+    // Node type ids are 16-bit; the ERROR id is handled by tree-sitter itself.
+    grammar.nodeSubclasses ??= new Array<unknown>(0x10000).fill((parserClass as unknown as { SyntaxNode: unknown }).SyntaxNode);
+    parser.setLanguage(grammar);
     parsers.set(language, parser);
   }
   return parser;

@@ -54,8 +54,12 @@ export class SourceScanner {
   scan(needles: Iterable<string>): ScanHit[] {
     const fresh = [...new Set(needles)].filter((n) => n && !this.searched.has(n));
     if (!this.first && fresh.length === 0) return [];
-    const m = matcher(fresh);
+    // a file left over does not contain any needle searched before, so it cannot contain one that has such a
+    // needle inside it (`pVirtualAlloc2` after `VirtualAlloc`): those need no search
+    const searched = [...this.searched];
+    const m = matcher(this.first ? fresh : fresh.filter((n) => !searched.some((s) => n.includes(s))));
     for (const n of fresh) this.searched.add(n);
+    if (!this.first && m.needles.length === 0) return [];
     const hits: ScanHit[] = [];
     if (this.first) {
       this.first = false;
@@ -183,7 +187,9 @@ interface Matcher {
   regex?: RegExp;
 }
 
-const PER_NEEDLE_LIMIT = 3;
+// up to this many needles, one Buffer.indexOf each (no allocation); beyond, one regular expression over a
+// latin1 copy of the bytes
+const PER_NEEDLE_LIMIT = 8;
 
 function matcher(needles: readonly string[]): Matcher {
   return {

@@ -2,8 +2,8 @@
 // posts the result back.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { blockUntilRead, lintShare, type ThreadJob } from './workers.js';
+import { blockingWait, lintShare, type ThreadJob } from './workers.js';
 
-const { job, memory } = workerData as { job: ThreadJob; memory: SharedArrayBuffer };
-const result = await lintShare(job, memory, (shared) => blockUntilRead(shared, job.files.length));
+const { job, memory } = workerData as { job: ThreadJob; memory: Parameters<typeof lintShare>[1] };
+const result = await lintShare(job, memory, blockingWait);
 parentPort!.postMessage(result);

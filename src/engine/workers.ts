@@ -1,15 +1,15 @@
 // The parallel first pass of a lint run. The main thread and worker threads share the file list: each
 // claims files through a counter in shared memory, reads and prefilters them (stage A); then, once every
 // file is read, they claim the candidate files, largest first, and analyse each one with no wrappers known
-// yet, rules included (stage B). The main thread takes over from there: it keeps each result unless the
+// yet, rules included (stage B); then each searches the files it read for the names stage B found (stage C).
+// The main thread takes over from there: it keeps each result unless the
 // file defines a wrapper or mentions one found later (those it analyses again itself, as the single-threaded
 // run does), so the report is the same as with one thread.
 //
-// Threads are used only by the compiled engine (dist/), and only for runs big enough to pay for starting
-// them; a thread that fails makes the run start over on one thread.
+// How many threads, and whether threads can be used at all, is decided in threads.ts (loaded by every run;
+// this module is loaded only by runs that use threads). A thread that fails makes the run start over on one.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from './analyze.js';
@@ -23,28 +23,6 @@ import { activeRules, runRules, type ActiveRule } from './run-rules.js';
 import { decode } from './source.js';
 import type { Finding, Notice } from './types.js';
 import { WindowSet } from './window.js';
-
-export type Concurrency = number | 'auto' | 'off';
-
-/** Below this many files, `auto` uses one thread: starting a thread costs more than the work it would take. */
-const AUTO_MIN_FILES = 400;
-const AUTO_MAX_THREADS = 4;
-
-/**
- * How many threads (the main thread included) do the first pass of a run of `fileCount` files; 0 when the
- * run goes file by file on the main thread alone (`off`, and `auto` for small runs).
- */
-export function threadsFor(setting: Concurrency | undefined, fileCount: number): number {
-  if (setting === 'off') return 0;
-  if (typeof setting === 'number') return Math.max(1, Math.floor(setting));
-  if (fileCount < AUTO_MIN_FILES) return 0;
-  return Math.max(1, Math.min(os.availableParallelism(), AUTO_MAX_THREADS));
-}
-
-/** Whether this engine can start worker threads (the compiled one can; sources run through a loader cannot). */
-export function threadsAvailable(): boolean {
-  return import.meta.url.endsWith('.js');
-}
 
 /** What every thread needs to know: plain data only. */
 export interface ThreadJob {
@@ -76,6 +54,8 @@ export interface FileResult {
   macroWords: string[];
   /** The file defines a wrapper: the main thread must analyse it to have the wrapper's model. */
   definesWrappers: boolean;
+  /** The names of the wrappers it defines. */
+  wrappers: string[];
   timedOut: boolean;
 }
 
@@ -83,6 +63,10 @@ export interface ShareResult {
   results: FileResult[];
   /** Readable text files no needle was found in. */
   pending: string[];
+  /** Files the names found in stage B were found in (they become candidates). */
+  taken: string[];
+  /** The needles every pending file has been searched for. */
+  searched: string[];
   /** Of those, the ones with the disable-comment marker. */
   markers: string[];
   /** Unreadable, binary, oversized and undecodable files. */
@@ -102,14 +86,34 @@ const STARTED = 1;
 const ARRIVED = 2;
 const COUNT = 3;
 const CLAIM_ANALYSIS = 4;
+const ANALYSED = 5;
 const SLOTS = 8;
+// the shared list of names found in stage B: a byte cursor, an overflow flag, then UTF-8 lines
+const NAMES_BYTES = 1 << 20;
+const NAMES_CURSOR = 0;
+const NAMES_OVERFLOW = 1;
+const NAMES_DATA = 8;
 
 const NO_WRAPPERS: ReadonlyMap<string, WrapperModel> = new Map();
+
+/** Shared memory of one parallel pass. */
+interface Memory {
+  counters: SharedArrayBuffer;
+  names: SharedArrayBuffer;
+}
+
+/** Waits until `ready()`; in a worker it may block, on the main thread it must not. */
+export type Wait = (shared: Int32Array, slot: number, ready: () => boolean) => Promise<void>;
+
+/** The blocking wait of a worker thread (Atomics.wait is allowed there). */
+export const blockingWait: Wait = async (shared, slot, ready) => {
+  while (!ready()) Atomics.wait(shared, slot, Atomics.load(shared, slot), 20);
+};
 
 /** Runs the first pass on `threads` threads. Undefined when a thread failed: the caller then runs on one. */
 export async function lintInParallel(job: ThreadJob, threads: number): Promise<(ShareResult & { timings: ParallelTimings }) | undefined> {
   const started = performance.now();
-  const memory = new SharedArrayBuffer(4 * (SLOTS + 2 * job.files.length));
+  const memory: Memory = { counters: new SharedArrayBuffer(4 * (SLOTS + 2 * job.files.length)), names: new SharedArrayBuffer(NAMES_DATA + NAMES_BYTES) };
   const workers: { worker: Worker; done: Promise<ShareResult | undefined> }[] = [];
   let failed = false;
   const entry = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -136,8 +140,9 @@ export async function lintInParallel(job: ThreadJob, threads: number): Promise<(
     workers.push({ worker, done });
   }
   try {
-    const mine = await lintShare(job, memory, async (shared) => {
-      while (!readDone(shared, job.files.length) && !failed) await new Promise((r) => setTimeout(r, 1));
+    // the main thread polls, so that it sees a worker that failed (and never arrives)
+    const mine = await lintShare(job, memory, async (_shared, _slot, ready) => {
+      while (!ready() && !failed) await new Promise((r) => setTimeout(r, 1));
     });
     const theirs = await Promise.all(workers.map((w) => w.done));
     if (failed || theirs.some((t) => !t)) return undefined;
@@ -146,6 +151,8 @@ export async function lintInParallel(job: ThreadJob, threads: number): Promise<(
       // the order of the list, as a single thread would produce them
       results: all.flatMap((s) => s.results).sort((a, b) => order(job, a.file) - order(job, b.file)),
       pending: all.flatMap((s) => s.pending).sort((a, b) => order(job, a) - order(job, b)),
+      taken: all.flatMap((s) => s.taken).sort((a, b) => order(job, a) - order(job, b)),
+      searched: mine.searched,
       markers: all.flatMap((s) => s.markers),
       notices: all.flatMap((s) => s.notices),
     };
@@ -163,29 +170,26 @@ function order(job: ThreadJob, file: string): number {
   return map.get(file) ?? Number.MAX_SAFE_INTEGER;
 }
 
-/** Every file has been claimed, and every thread that claimed one has finished reading. */
-function readDone(shared: Int32Array, files: number): boolean {
-  if (Atomics.load(shared, CLAIM_READ) < files) return false;
-  return Atomics.load(shared, ARRIVED) === Atomics.load(shared, STARTED);
+/** Every item of a stage has been claimed, and every thread that may have claimed one has finished the stage. */
+function stageDone(shared: Int32Array, claim: number, total: number, arrived: number): boolean {
+  if (Atomics.load(shared, claim) < total) return false;
+  return Atomics.load(shared, arrived) === Atomics.load(shared, STARTED);
 }
 
-/** Waits in a worker thread (blocking is allowed there) until reading is done. */
-export async function blockUntilRead(shared: Int32Array, files: number): Promise<void> {
-  while (!readDone(shared, files)) {
-    const arrived = Atomics.load(shared, ARRIVED);
-    Atomics.wait(shared, ARRIVED, arrived, 20);
-  }
-}
-
-/** One thread's part of the first pass. `waitForReading` returns once every file has been read. */
-export async function lintShare(job: ThreadJob, memory: SharedArrayBuffer, waitForReading: (shared: Int32Array) => Promise<void>): Promise<ShareResult> {
-  const shared = new Int32Array(memory);
+/**
+ * One thread's part of the first pass: stage A reads and prefilters the files it claims; stage B analyses the
+ * candidate files it claims (largest first); stage C searches the files this thread read and did not take for
+ * the names stage B found on every thread (macros that lead to calls, wrappers), so the second search of the
+ * tree is shared too.
+ */
+export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Promise<ShareResult> {
+  const shared = new Int32Array(memory.counters);
   const reach = new RunReach(job.reachOptions, []);
   const optionsAt = (index: number) => reach.optionsFor(job.files[index]!, job.fileOptions[job.optionIndex[index]!] ?? job.options);
   const indexOf = new Map(job.files.map((f, i) => [f, i]));
   const optionsOf = (file: string) => optionsAt(indexOf.get(file)!);
 
-  // stage A: read and prefilter the files this thread claims
+  // stage A
   Atomics.add(shared, STARTED, 1);
   const scanner = new SourceScanner(job.files, {
     maxSize: job.maxSize,
@@ -200,9 +204,9 @@ export async function lintShare(job: ThreadJob, memory: SharedArrayBuffer, waitF
   }
   Atomics.add(shared, ARRIVED, 1);
   Atomics.notify(shared, ARRIVED);
-  await waitForReading(shared);
+  await wait(shared, ARRIVED, () => stageDone(shared, CLAIM_READ, job.files.length, ARRIVED));
 
-  // stage B: analyse the candidates, largest first
+  // stage B
   const count = Atomics.load(shared, COUNT);
   const candidates: [number, number][] = [];
   for (let k = 0; k < count; k++) candidates.push([Atomics.load(shared, SLOTS + 2 * k), Atomics.load(shared, SLOTS + 2 * k + 1)]);
@@ -221,7 +225,38 @@ export async function lintShare(job: ThreadJob, memory: SharedArrayBuffer, waitF
     // native trees are freed by finalizers, which run only when the event loop turns
     await new Promise((r) => setImmediate(r));
   }
-  return { results, pending: [...scanner.pendingFiles()], markers: scanner.markerFiles(), notices };
+  shareNames(memory.names, results.flatMap((r) => [...r.needles, ...r.wrappers]));
+  Atomics.add(shared, ANALYSED, 1);
+  Atomics.notify(shared, ANALYSED);
+  await wait(shared, ANALYSED, () => stageDone(shared, CLAIM_ANALYSIS, count, ANALYSED));
+
+  // stage C
+  const names = sharedNames(memory.names);
+  const searched = names ? [...new Set([...job.needles, ...names])] : job.needles;
+  const taken = names ? scanner.scan(searched).map((h) => h.file) : [];
+  return { results, pending: [...scanner.pendingFiles()], taken, searched, markers: scanner.markerFiles(), notices };
+}
+
+/** Adds names to the shared list (UTF-8 lines); on overflow the list is marked unusable. */
+function shareNames(memory: SharedArrayBuffer, names: string[]): void {
+  const unique = [...new Set(names)].filter((n) => n && !n.includes('\n'));
+  if (unique.length === 0) return;
+  const bytes = Buffer.from(unique.join('\n') + '\n', 'utf8');
+  const head = new Int32Array(memory, 0, 2);
+  const at = Atomics.add(head, NAMES_CURSOR, bytes.length);
+  if (at + bytes.length > NAMES_BYTES) {
+    Atomics.store(head, NAMES_OVERFLOW, 1);
+    return;
+  }
+  new Uint8Array(memory, NAMES_DATA + at, bytes.length).set(bytes);
+}
+
+/** The names every thread shared; undefined when they did not fit (the main thread then searches alone). */
+function sharedNames(memory: SharedArrayBuffer): string[] | undefined {
+  const head = new Int32Array(memory, 0, 2);
+  if (Atomics.load(head, NAMES_OVERFLOW)) return undefined;
+  const length = Math.min(Atomics.load(head, NAMES_CURSOR), NAMES_BYTES);
+  return Buffer.from(new Uint8Array(memory, NAMES_DATA, length)).toString('utf8').split('\n').filter(Boolean).sort();
 }
 
 interface ThreadState {
@@ -260,7 +295,7 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
     ),
   );
   if (!analysis) {
-    return { file, text, note, notices: fileNotices, findings: [], needles: [], macroWords: [], definesWrappers: false, timedOut: timedOut.has(file) };
+    return { file, text, note, notices: fileNotices, findings: [], needles: [], macroWords: [], definesWrappers: false, wrappers: [], timedOut: timedOut.has(file) };
   }
   let active = state.rules.get(options);
   if (!active) state.rules.set(options, (active = activeRules(options.rules)));
@@ -280,6 +315,7 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
     needles: fileNeedles(analysis),
     macroWords: [...words],
     definesWrappers: analysis.wrappers.length > 0,
+    wrappers: analysis.wrappers.map((w) => w.name),
     timedOut: false,
   };
 }
@@ -315,9 +351,4 @@ export function threadJob(
     reachOptions: transferable(reachOptions),
     maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
   };
-}
-
-/** With GRANULE_TIMINGS set, one line of measurements on standard error (the benchmark reads it). */
-export function reportTimings(timings: Record<string, number | string>): void {
-  if (process.env.GRANULE_TIMINGS) process.stderr.write(`granule-timings ${JSON.stringify(timings)}\n`);
 }

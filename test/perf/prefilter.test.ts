@@ -69,9 +69,19 @@ describe('SourceScanner', () => {
   it('matches many needles at once, special characters included (a header name)', () => {
     const scanner = new SourceScanner(['plain.c', 'includes.c', 'calls-wrapper.c'].map(at));
     expect(scanner.scan(['VirtualAlloc'])).toEqual([]);
-    // more than three new needles go through one regular expression over the bytes
-    expect(names(scanner.scan(['a(b', 'x+y', 'alloc.h', 'RESERVE', 'nothing[']))).toEqual(['includes.c']);
+    // more than eight new needles go through one regular expression over the bytes
+    expect(names(scanner.scan(['a(b', 'x+y', 'alloc.h', 'RESERVE', 'nothing[', 'n1', 'n2', 'n3', 'n4', 'n5']))).toEqual(['includes.c']);
     expect(names(scanner.scan(['allocXh']))).toEqual([]);
+    expect(names(scanner.scan(['q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7', 'q8', 'q9', 'my_reserve']))).toEqual(['calls-wrapper.c']);
+  });
+
+  it('does not search again for a needle that contains one already searched for', () => {
+    const scanner = new SourceScanner(['api.c', 'plain.c'].map(at));
+    scanner.scan(['VirtualAlloc']);
+    const before = scanner.bytesRead;
+    // no file left can contain pVirtualAlloc2 without containing VirtualAlloc: nothing is read
+    expect(scanner.scan(['VirtualAlloc', 'pVirtualAlloc2', 'VirtualAllocEx'])).toEqual([]);
+    expect(scanner.bytesRead).toBe(before);
   });
 
   it('remembers the files with the marker, and can read a file it did not take again', () => {
