@@ -10,6 +10,7 @@ import { hashData, LintCache, type CacheEntry } from './cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { discoverFiles } from './discover.js';
 import { SourceScanner } from './prefilter.js';
+import { ScanMemo, scanMemoFile } from './scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
 import { WindowSet } from './window.js';
 import { reportTimings, threadsAvailable, threadsFor, type Concurrency } from './threads.js';
@@ -134,6 +135,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const texts = new Map<string, string>();
   // (files over the size limit get a `limit` notice and are not read)
   const scanner = new SourceScanner(perFile.files, {
+    // --cache: unchanged files the last run did not take are looked up instead of read
+    memo: options.cacheFile ? ScanMemo.load(scanMemoFile(options.cacheFile), toolVersion()) : undefined,
     maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     marker: 'granule-',
     wantsMarker: (file) => (optionsOf(file).reportUnusedDisableDirectives ?? 'off') !== 'off',
@@ -287,6 +290,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     cache.misses = analyses.size;
     try {
       cache.save();
+      scanner.saveMemo();
     } catch (e) {
       notices.push({ level: 'warning', file: cache.file, code: 'cache', message: `cannot write the cache: ${(e as Error).message}` });
     }

@@ -6,6 +6,7 @@
 
 import * as fs from 'node:fs';
 import { sizeLimitNotice } from './limits.js';
+import type { ScanMemo } from './scan-memo.js';
 import type { Notice } from './types.js';
 
 export interface ScanHit {
@@ -28,6 +29,8 @@ export interface ScannerOptions {
    * hand out its files through this; by default the scanner reads them all in order.
    */
   claim?: () => number;
+  /** --cache: what earlier runs learnt about the files; unchanged files are only looked up, not read. */
+  memo?: ScanMemo;
 }
 
 const INITIAL_BUFFER = 1 << 20;
@@ -44,6 +47,10 @@ export class SourceScanner {
   private readonly markers = new Set<string>();
   private buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
   private first = true;
+  /** The metadata of the last file read. */
+  private lastStat: fs.Stats | undefined;
+  /** For the memo: the metadata and facts of the files not taken (text and binary). */
+  private readonly facts = new Map<string, { stat: fs.Stats; binary: boolean; marker: boolean; absent?: ReadonlySet<string> }>();
 
   constructor(
     private readonly files: readonly string[],
@@ -70,11 +77,18 @@ export class SourceScanner {
     }
     const still: string[] = [];
     for (const file of this.pending) {
+      // a file the memo vouches for need not be read for needles it is known not to contain
+      const absent = this.facts.get(file)?.absent;
+      if (absent && m.needles.every((n) => impliedAbsent(n, absent))) {
+        still.push(file);
+        continue;
+      }
       const bytes = this.readInto(file);
       if (bytes && contains(bytes, m)) {
         hits.push({ file, index: -1, bytes: Buffer.from(bytes) });
         this.known.delete(file);
         this.markers.delete(file);
+        this.facts.delete(file);
       } else still.push(file);
     }
     this.pending = still;
@@ -110,8 +124,22 @@ export class SourceScanner {
     return bytes ? Buffer.from(bytes) : undefined;
   }
 
+  /** Records what this run learnt in the memo, for the next run (--cache). */
+  saveMemo(): void {
+    const memo = this.options.memo;
+    if (!memo) return;
+    for (const [file, f] of this.facts) memo.record(file, f.stat, { binary: f.binary, marker: f.marker });
+    memo.save(this.searched);
+  }
+
   private firstRead(index: number, m: Matcher, hits: ScanHit[]): void {
     const file = this.files[index]!;
+    const memo = this.options.memo;
+    if (memo) {
+      const known = this.fromMemo(file, memo, m);
+      if (known === 'done') return;
+      if (known) m = known;
+    }
     let bytes: Buffer | undefined;
     try {
       bytes = this.read(file, this.options.maxSize);
@@ -128,12 +156,44 @@ export class SourceScanner {
     }
     if (isBinary(bytes)) {
       this.notices.push({ level: 'warning', file, code: 'binary', message: 'binary file (contains NUL bytes); skipped' });
+      if (memo && this.lastStat) this.facts.set(file, { stat: this.lastStat, binary: true, marker: false });
       return;
     }
     const marker = this.options.marker;
-    if (marker && bytes.includes(marker) && (this.options.wantsMarker?.(file) ?? true)) this.markers.add(file);
+    const hasMarker = !!marker && bytes.includes(marker);
+    if (hasMarker && (this.options.wantsMarker?.(file) ?? true)) this.markers.add(file);
+    if (memo && this.lastStat) this.facts.set(file, { stat: this.lastStat, binary: false, marker: hasMarker });
     this.pending.push(file);
     this.known.add(file);
+  }
+
+  /**
+   * A file the memo knows and that has not changed: 'done' when nothing about it needs reading (it is left
+   * over, or binary, or too big), else the needles it still has to be searched for.
+   */
+  private fromMemo(file: string, memo: ScanMemo, m: Matcher): Matcher | 'done' | undefined {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      return undefined;
+    }
+    const known = memo.lookup(file, stat);
+    if (!known) return undefined;
+    const maxSize = this.options.maxSize;
+    if (maxSize && maxSize > 0 && stat.size > maxSize) return undefined;
+    if (known.binary) {
+      this.notices.push({ level: 'warning', file, code: 'binary', message: 'binary file (contains NUL bytes); skipped' });
+      this.facts.set(file, { stat, binary: true, marker: false });
+      return 'done';
+    }
+    const unknown = m.needles.filter((n) => !impliedAbsent(n, known.absent));
+    if (unknown.length > 0) return matcher(unknown);
+    if (known.marker && this.options.marker && (this.options.wantsMarker?.(file) ?? true)) this.markers.add(file);
+    this.facts.set(file, { stat, binary: false, marker: known.marker, absent: known.absent });
+    this.pending.push(file);
+    this.known.add(file);
+    return 'done';
   }
 
   private readInto(file: string): Buffer | undefined {
@@ -151,7 +211,8 @@ export class SourceScanner {
   private read(file: string, maxSize?: number): Buffer | undefined {
     const fd = fs.openSync(file, 'r');
     try {
-      const size = fs.fstatSync(fd).size;
+      this.lastStat = fs.fstatSync(fd);
+      const size = this.lastStat.size;
       if (maxSize && maxSize > 0 && size > maxSize) {
         this.notices.push(sizeLimitNotice(file, size, maxSize));
         return undefined;
@@ -214,6 +275,13 @@ function escapeLatin1(needle: string): string {
   return Buffer.from(needle, 'utf8')
     .toString('latin1')
     .replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+/** A file without any of `absent` cannot contain `needle` if `needle` has one of them inside it. */
+function impliedAbsent(needle: string, absent: ReadonlySet<string>): boolean {
+  if (absent.has(needle)) return true;
+  for (const a of absent) if (needle.includes(a)) return true;
+  return false;
 }
 
 /** NUL bytes in the first 8 KB, and no UTF-16 byte order mark. */

@@ -111,3 +111,37 @@ describe('SourceScanner', () => {
     expect(names(scanner.scan(['VirtualAlloc', 'my_reserve']))).toEqual(['calls-wrapper.c']);
   });
 });
+
+describe('SourceScanner with a memo (--cache)', () => {
+  it('looks unchanged files up instead of reading them, and reads the ones that changed', async () => {
+    const { ScanMemo } = await import('../../src/engine/scan-memo.js');
+    const memoFile = at('memo.json');
+    const files = ['api.c', 'plain.c', 'marker.c', 'binary.c', 'calls-wrapper.c'].map(at);
+    const first = new SourceScanner(files, { memo: ScanMemo.load(memoFile, 'v1'), marker: 'granule-' });
+    expect(names(first.scan(['VirtualAlloc']))).toEqual(['api.c']);
+    expect(names(first.scan(['VirtualAlloc', 'my_reserve']))).toEqual(['calls-wrapper.c']);
+    first.saveMemo();
+
+    // the same tree and needles: only the file taken is read
+    const second = new SourceScanner(files, { memo: ScanMemo.load(memoFile, 'v1'), marker: 'granule-' });
+    expect(names(second.scan(['VirtualAlloc', 'my_reserve']))).toEqual(['api.c', 'calls-wrapper.c']);
+    expect(second.bytesRead).toBe(fs.statSync(at('api.c')).size + fs.statSync(at('calls-wrapper.c')).size);
+    expect(second.notices.map((n) => [path.basename(n.file!), n.code])).toEqual([['binary.c', 'binary']]);
+    expect(second.markerFiles().map((f) => path.basename(f))).toEqual(['marker.c']);
+    expect(second.pendingFiles().map((f) => path.basename(f)).sort()).toEqual(['marker.c', 'plain.c']);
+    // a needle the memo does not know about is searched for by reading
+    expect(names(second.scan(['main']))).toEqual(['plain.c']);
+
+    // a changed file is read again, whatever the memo says
+    fs.writeFileSync(at('plain.c'), 'int main(void) { return my_reserve(1) != 0; }\n');
+    const third = new SourceScanner(files, { memo: ScanMemo.load(memoFile, 'v1') });
+    expect(names(third.scan(['VirtualAlloc', 'my_reserve']))).toEqual(['api.c', 'calls-wrapper.c', 'plain.c']);
+    fs.writeFileSync(at('plain.c'), 'int main(void) { return 0; }\n');
+
+    // another version of granule starts afresh
+    const other = new SourceScanner(files, { memo: ScanMemo.load(memoFile, 'v2') });
+    other.scan(['VirtualAlloc', 'my_reserve']);
+    expect(other.bytesRead).toBe(files.reduce((n, f) => n + fs.statSync(f).size, 0));
+    fs.rmSync(memoFile);
+  });
+});
