@@ -336,7 +336,8 @@ async function main() {
     rg: { id: 'rg', argv: ['rg', '-l', '-g', '*.{c,h,cc,cpp,cxx,hpp}', '-e', API_REGEX, '.'], cwd: wine },
     astGrep: { id: 'ast-grep', argv: [AST_GREP, 'scan', '-r', path.join(TMP, 'rule.yml'), '--json=compact', '.'], cwd: wine },
     cache: granule('granule --cache', ['--cache', '--cache-location', out('cache/'), '--format', 'sarif', '-o', out('cached.sarif'), '.']),
-    single: granule('granule (1 file)', ['--format', 'sarif', '-o', out('single.sarif'), SINGLE_FILE]),
+    // the pre-commit case: one staged file, the default report on standard output
+    single: granule('granule (1 file)', [SINGLE_FILE]),
     node: { id: "node -e ''", argv: [process.execPath, '-e', ''], cwd: wine },
     threads1: granule('granule --concurrency 1', ['--concurrency', '1', '--format', 'sarif', '-o', out('t1.sarif'), '.'], { env: { GRANULE_TIMINGS: '1' } }),
     threads2: granule('granule --concurrency 2', ['--concurrency', '2', '--format', 'sarif', '-o', out('t2.sarif'), '.'], { env: { GRANULE_TIMINGS: '1' } }),
@@ -483,12 +484,13 @@ function markdown(r) {
   p(`(${r.corpus.copies[2].files.toLocaleString('en')} and ${r.corpus.copies[4].files.toLocaleString('en')} files); the memory run uses one ${(r.corpus.bigFile.bytes / 1e6).toFixed(0)} MB file made of wine's`);
   p(`own .c files (the callers of the APIs first). The single-file case is \`${r.corpus.singleFile}\`.`);
   p();
-  p(`What the tools find: granule ${r.counts.granuleFindings} findings; \`rg -l\` ${r.counts.rgFiles} files;${r.counts.astGrepMatches !== undefined ? ` ast-grep ${r.counts.astGrepMatches} call sites` : ''}.`);
+  p(`What the tools find: granule ${r.counts.granuleFindings} findings; \`rg -l\` ${r.counts.rgFiles} files${r.counts.astGrepMatches !== undefined ? `; ast-grep ${r.counts.astGrepMatches} call sites` : ''}.`);
   p('(granule reports only the calls that waste address space, among all the calls it evaluates; rg lists files that mention a name.)');
   p();
   p('## Commands');
   p();
-  for (const [id, c] of Object.entries(r.commands)) p(`- **${id}** (in \`${c.cwd}\`): \`${c.argv.join(' ')}\``);
+  const quote = (a) => (/^[\w@%+=:,./<>-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  for (const [id, c] of Object.entries(r.commands)) p(`- **${id}** (in \`${c.cwd}\`): \`${c.argv.map(quote).join(' ')}\``);
   p();
   p('## Results');
   p();

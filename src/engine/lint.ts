@@ -247,7 +247,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
       for (const name of macroNamesLeadingToCalls(analysis)) needles.add(name);
       if (definesCallMacro(analysis)) needles.add(path.basename(c.file));
     }
-    for (const name of next.keys()) needles.add(name);
+    // a static function of a .c file reaches no other file: its name need not be looked for elsewhere
+    for (const a of analyses.values()) for (const w of a.wrappers) if (!w.fileLocal) needles.add(w.name);
     // several files may define a wrapper of the same name (static helpers): each caller picks its own
     reach.setWrappers([...analyses.values()].flatMap((a) => a.wrappers));
     const grew = addCandidates();
@@ -464,7 +465,10 @@ function callsApi(def: MacroDef): boolean {
 
 function macroNamesLeadingToCalls(analysis: FileAnalysis): string[] {
   const names: string[] = [];
-  for (const call of analysis.calls) if (call.callee !== call.api) names.push(call.callee);
+  // the macros calls go through (a pointer variable or a wrapper's name is of no use to other files here:
+  // pointers are the file's own, and wrappers are looked for by name when found)
+  const macros = new Set(analysis.pre.macros.names());
+  for (const call of analysis.calls) if (call.callee !== call.api && macros.has(call.callee)) names.push(call.callee);
   for (const name of analysis.pre.macros.names()) {
     if (analysis.pre.macros.definitions(name).some(callsApi)) names.push(name);
   }

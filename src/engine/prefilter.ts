@@ -50,7 +50,7 @@ export class SourceScanner {
   /** The metadata of the last file read. */
   private lastStat: fs.Stats | undefined;
   /** For the memo: the metadata and facts of the files not taken (text and binary). */
-  private readonly facts = new Map<string, { stat: fs.Stats; binary: boolean; marker: boolean; absent?: ReadonlySet<string> }>();
+  private readonly facts = new Map<string, { stat: fs.Stats; binary: boolean; marker: boolean | undefined; absent?: ReadonlySet<string> }>();
 
   constructor(
     private readonly files: readonly string[],
@@ -159,9 +159,10 @@ export class SourceScanner {
       if (memo && this.lastStat) this.facts.set(file, { stat: this.lastStat, binary: true, marker: false });
       return;
     }
+    // the marker costs a pass over the bytes: looked for only where it matters (undefined: not looked for)
     const marker = this.options.marker;
-    const hasMarker = !!marker && bytes.includes(marker);
-    if (hasMarker && (this.options.wantsMarker?.(file) ?? true)) this.markers.add(file);
+    const hasMarker = marker && (this.options.wantsMarker?.(file) ?? true) ? bytes.includes(marker) : undefined;
+    if (hasMarker) this.markers.add(file);
     if (memo && this.lastStat) this.facts.set(file, { stat: this.lastStat, binary: false, marker: hasMarker });
     this.pending.push(file);
     this.known.add(file);
@@ -188,8 +189,10 @@ export class SourceScanner {
       return 'done';
     }
     const unknown = m.needles.filter((n) => !impliedAbsent(n, known.absent));
-    if (unknown.length > 0) return matcher(unknown);
-    if (known.marker && this.options.marker && (this.options.wantsMarker?.(file) ?? true)) this.markers.add(file);
+    const wantsMarker = !!this.options.marker && (this.options.wantsMarker?.(file) ?? true);
+    // the marker was not looked for last time: reading the file is the only way to know
+    if (unknown.length > 0 || (wantsMarker && known.marker === undefined)) return matcher(unknown);
+    if (known.marker && wantsMarker) this.markers.add(file);
     this.facts.set(file, { stat, binary: false, marker: known.marker, absent: known.absent });
     this.pending.push(file);
     this.known.add(file);
@@ -243,7 +246,8 @@ export class SourceScanner {
 /** How to look for a set of needles: one search per needle, or (for many) one regular expression over the bytes. */
 interface Matcher {
   needles: readonly string[];
-  encoded: readonly Buffer[];
+  /** Needles that share a substring are looked for only in files that contain it (`Virtual` for VirtualAlloc and NtAllocateVirtualMemory). */
+  groups: { guard?: Buffer; members: Buffer[] }[];
   /** For more than a few needles: V8 scans for an alternation in one pass, faster than a search per needle. */
   regex?: RegExp;
 }
@@ -251,13 +255,31 @@ interface Matcher {
 // up to this many needles, one Buffer.indexOf each (no allocation); beyond, one regular expression over a
 // latin1 copy of the bytes
 const PER_NEEDLE_LIMIT = 8;
+const MIN_GUARD = 6;
 
 function matcher(needles: readonly string[]): Matcher {
-  return {
-    needles,
-    encoded: needles.map((n) => Buffer.from(n, 'utf8')),
-    regex: needles.length > PER_NEEDLE_LIMIT ? new RegExp(needles.map((n) => escapeLatin1(n)).join('|')) : undefined,
-  };
+  if (needles.length > PER_NEEDLE_LIMIT) return { needles, groups: [], regex: new RegExp(needles.map((n) => escapeLatin1(n)).join('|')) };
+  const groups: Matcher['groups'] = [];
+  let rest = [...needles];
+  while (rest.length) {
+    const first = rest[0]!;
+    const guard = sharedPart(first, rest.slice(1));
+    const members = guard ? rest.filter((n) => n.includes(guard)) : [first];
+    groups.push({ guard: guard ? Buffer.from(guard, 'utf8') : undefined, members: members.map((n) => Buffer.from(n, 'utf8')) });
+    rest = rest.filter((n) => !members.includes(n));
+  }
+  return { needles, groups };
+}
+
+/** The longest substring (at least MIN_GUARD long) of `needle` that another needle also contains. */
+function sharedPart(needle: string, others: readonly string[]): string | undefined {
+  for (let len = needle.length - 1; len >= MIN_GUARD; len--) {
+    for (let at = 0; at + len <= needle.length; at++) {
+      const part = needle.slice(at, at + len);
+      if (others.some((o) => o.includes(part))) return part;
+    }
+  }
+  return undefined;
 }
 
 function contains(bytes: Buffer, m: Matcher): boolean {
@@ -266,7 +288,10 @@ function contains(bytes: Buffer, m: Matcher): boolean {
   if (m.needles.length === 0) return false;
   // latin1 maps each byte to one character, so the regular expression matches the needles' UTF-8 bytes exactly
   if (m.regex) return m.regex.test(bytes.toString('latin1'));
-  for (const n of m.encoded) if (bytes.indexOf(n) >= 0) return true;
+  for (const g of m.groups) {
+    if (g.guard && bytes.indexOf(g.guard) < 0) continue;
+    for (const n of g.members) if (bytes.indexOf(n) >= 0) return true;
+  }
   return false;
 }
 

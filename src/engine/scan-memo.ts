@@ -18,15 +18,15 @@ export interface ScanFacts {
   /** Needles the file is known not to contain. */
   absent: ReadonlySet<string>;
   binary: boolean;
-  /** The file contains the disable-comment marker. */
-  marker: boolean;
+  /** The file contains the disable-comment marker (undefined: it was not looked for). */
+  marker: boolean | undefined;
 }
 
 interface StoredFile {
   /** size, mtimeMs, ctimeMs, ino */
   stat: [number, number, number, number];
   binary: boolean;
-  marker: boolean;
+  marker?: boolean;
 }
 
 interface StoredMemo {
@@ -71,8 +71,8 @@ export class ScanMemo {
   }
 
   /** Records a file the prefilter did not take, for the next run. */
-  record(path: string, stat: fs.Stats, facts: { binary: boolean; marker: boolean }): void {
-    this.next.set(path, { stat: statKey(stat), ...facts });
+  record(path: string, stat: fs.Stats, facts: { binary: boolean; marker: boolean | undefined }): void {
+    this.next.set(path, { stat: statKey(stat), binary: facts.binary, ...(facts.marker === undefined ? {} : { marker: facts.marker }) });
   }
 
   /**

@@ -54,7 +54,7 @@ export interface FileResult {
   macroWords: string[];
   /** The file defines a wrapper: the main thread must analyse it to have the wrapper's model. */
   definesWrappers: boolean;
-  /** The names of the wrappers it defines. */
+  /** The names of the wrappers it defines that other files can call. */
   wrappers: string[];
   timedOut: boolean;
 }
@@ -315,7 +315,8 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
     needles: fileNeedles(analysis),
     macroWords: [...words],
     definesWrappers: analysis.wrappers.length > 0,
-    wrappers: analysis.wrappers.map((w) => w.name),
+    // (a static function of a .c file reaches no other file: its name is not looked for elsewhere)
+    wrappers: analysis.wrappers.filter((w) => !w.fileLocal).map((w) => w.name),
     timedOut: false,
   };
 }
