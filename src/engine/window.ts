@@ -35,6 +35,23 @@ const TRAILERS = new Set(['const', 'volatile', 'noexcept', 'override', 'final', 
 
 const RAW_PREFIXES = new Set(['R', 'LR', 'uR', 'UR', 'u8R']);
 
+const DECL_NAMESPACE = 1;
+const DECL_EXTERN = 2;
+/** struct, class, union, enum: a brace after these opens a type, not a function body. */
+const DECL_TYPE = 4;
+const DECL_WORDS = new Map([
+  ['namespace', DECL_NAMESPACE],
+  ['extern', DECL_EXTERN],
+  ['struct', DECL_TYPE],
+  ['class', DECL_TYPE],
+  ['union', DECL_TYPE],
+  ['enum', DECL_TYPE],
+]);
+
+/** ASCII letters, digits, `_` and `$`; every non-ASCII character counts as part of an identifier too. */
+const IDENT = new Uint8Array(128);
+for (let c = 0; c < 128; c++) IDENT[c] = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 ? 1 : (c >= 48 && c <= 57 ? 2 : 0);
+
 type Frame = 'body' | 'transparent' | 'other';
 
 /** Finds function bodies and preprocessor lines with a small C/C++ lexer. Never throws. */
@@ -47,7 +64,7 @@ export function outline(text: string): Outline {
   // the tokens of the current top-level declaration, as far as body detection needs them
   let lastSig = ''; // ')' | 'ident' | 'string' | other punctuation
   let afterParen = false; // only trailer words since the last ')'
-  let declWords = new Set<string>();
+  let declWords = 0; // DECL_* bits of the keywords seen in the declaration
   let lastString = false;
   // the last parenthesised group at file level: a body's parameter list
   let parenDepth = 0;
@@ -56,7 +73,7 @@ export function outline(text: string): Outline {
   const reset = () => {
     lastSig = '';
     afterParen = false;
-    declWords = new Set();
+    declWords = 0;
     lastString = false;
     parenDepth = 0;
     lastGroup = [-1, -1];
@@ -66,6 +83,14 @@ export function outline(text: string): Outline {
   let i = 0;
   let lineStart = true;
   while (i < n) {
+    // inside a body or a class only braces matter: jump to the next character that can start a brace,
+    // a comment, a literal or a line (most of a file is bodies, so this is most of the time)
+    if (opaque > 0 && !lineStart) {
+      SKIP.lastIndex = i;
+      const m = SKIP.exec(text);
+      if (!m) break;
+      i = m.index;
+    }
     const c = text.charCodeAt(i);
     // line breaks and blanks
     if (c === 10 || c === 13) {
@@ -102,6 +127,17 @@ export function outline(text: string): Outline {
       }
     }
     lineStart = false;
+    if (opaque > 0 && (c === 34 || c === 39)) {
+      // the words before a literal were jumped over: R"(...)" raw strings, and 1'000 digit separators
+      if (c === 34 && rawPrefixBefore(text, i)) {
+        i = rawStringEnd(text, i);
+        continue;
+      }
+      if (c === 39 && numberBefore(text, i)) {
+        i++;
+        continue;
+      }
+    }
     if (c === 34 /* " */ || c === 39 /* ' */) {
       i = quotedEnd(text, i, c);
       lastSig = c === 34 ? 'string' : 'value';
@@ -112,21 +148,27 @@ export function outline(text: string): Outline {
     if (isIdentStart(c)) {
       let j = i + 1;
       while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+      const next = text.charCodeAt(j);
+      // inside a body or a class only braces matter: no word needs looking at, unless a literal follows
+      if (opaque > 0 && next !== 34 && next !== 39) {
+        i = j;
+        continue;
+      }
       const word = text.slice(i, j);
-      if (text.charCodeAt(j) === 34 && RAW_PREFIXES.has(word)) {
+      if (next === 34 && RAW_PREFIXES.has(word)) {
         i = rawStringEnd(text, j);
         lastSig = 'string';
         lastString = true;
         afterParen = false;
         continue;
       }
-      if (text.charCodeAt(j) === 34 || text.charCodeAt(j) === 39) {
+      if (next === 34 || next === 39) {
         // an encoding prefix (L"...", u8'x'): the literal follows
         i = j;
         continue;
       }
       if (afterParen && !TRAILERS.has(word)) afterParen = false;
-      if (word === 'namespace' || word === 'extern' || word === 'struct' || word === 'class' || word === 'union' || word === 'enum') declWords.add(word);
+      declWords |= DECL_WORDS.get(word) ?? 0;
       lastSig = 'ident';
       lastString = false;
       i = j;
@@ -149,8 +191,8 @@ export function outline(text: string): Outline {
         // {
         let kind: Frame = 'other';
         if (opaque === 0) {
-          if ((lastSig === ')' || afterParen) && !declWords.has('struct') && !declWords.has('class') && !declWords.has('union') && !declWords.has('enum')) kind = 'body';
-          else if (declWords.has('namespace') || (declWords.has('extern') && lastString)) kind = 'transparent';
+          if ((lastSig === ')' || afterParen) && !(declWords & DECL_TYPE)) kind = 'body';
+          else if (declWords & DECL_NAMESPACE || (declWords & DECL_EXTERN && lastString)) kind = 'transparent';
         }
         stack.push({ kind, open: i, paramless: kind === 'body' && lastGroup[0] >= 0 && /^\s*(?:void\s*)?$/.test(text.slice(lastGroup[0] + 1, lastGroup[1])) });
         if (kind !== 'transparent') opaque++;
@@ -363,6 +405,26 @@ function quotedEnd(text: string, i: number, quote: number): number {
   return n;
 }
 
+/** The characters that matter inside a body: braces, literals, comments, line breaks and splices. */
+const SKIP = /[{}"'\/\\\n\r]/g;
+
+/** `R`, `LR`, `uR`, `UR` or `u8R`, as a whole word, right before the quote at `q`. */
+function rawPrefixBefore(text: string, q: number): boolean {
+  if (text.charCodeAt(q - 1) !== 82 /* R */) return false;
+  let start = q - 1;
+  while (start > 0 && isIdentPart(text.charCodeAt(start - 1))) start--;
+  return RAW_PREFIXES.has(text.slice(start, q));
+}
+
+/** The quote at `q` follows a number (a C++14 digit separator, `1'000`), not a word like `L` or `u8`. */
+function numberBefore(text: string, q: number): boolean {
+  if (!isIdentPart(text.charCodeAt(q - 1))) return false;
+  let start = q - 1;
+  // a number's token may itself contain separators: 1'000'000
+  while (start > 0 && (isIdentPart(text.charCodeAt(start - 1)) || text.charCodeAt(start - 1) === 39 || text.charCodeAt(start - 1) === 46)) start--;
+  return isDigit(text.charCodeAt(start)) || (text.charCodeAt(start) === 46 && isDigit(text.charCodeAt(start + 1)));
+}
+
 /** End of a raw string literal R"delim( ... )delim" whose quote is at `q`. */
 function rawStringEnd(text: string, q: number): number {
   const paren = text.indexOf('(', q + 1);
@@ -390,11 +452,12 @@ function isDigit(c: number): boolean {
 }
 
 function isIdentStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
+  return c > 127 || IDENT[c] === 1;
 }
 
 function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || isDigit(c);
+  // (NaN, past the end of the text, is not)
+  return c > 127 || IDENT[c]! > 0;
 }
 
 /** Names an analysis found to matter in its file: what its calls go through, its wrappers and pointers. */
