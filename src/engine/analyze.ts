@@ -2,6 +2,7 @@
 // macros, function pointers or wrappers) and evaluate its interesting arguments.
 
 import { apiModel, type ApiFamily, type ApiModel } from './apis.js';
+import { enclosingFunctionAt, hasErrorAncestor } from './ancestry.js';
 import { checkTimeLimit } from './limits.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
@@ -1034,22 +1035,8 @@ class FileAnalyzer {
   }
 
   private findEnclosingFunction(offset: number): SyntaxNode | undefined {
-    // tree-sitter finds a node's parent by descending from the root, so walking up `.parent` is quadratic in
-    // the depth (minutes for code nested a few thousand levels); one cursor descent sees every ancestor once
-    const cursor = this.tree.walk();
-    let innermost: SyntaxNode | undefined;
-    let definition: SyntaxNode | undefined;
-    let definitionAboveInnermost: SyntaxNode | undefined;
-    while (cursor.gotoFirstChildForIndex(offset) && cursor.startIndex <= offset) {
-      if (!FUNCTION_TYPES.has(cursor.nodeType)) continue;
-      const node = cursor.currentNode;
-      definitionAboveInnermost = definition;
-      innermost = node;
-      if (node.type === 'function_definition') definition = node;
-    }
-    // a lambda's name is its enclosing function's
-    if (innermost?.type === 'lambda_expression') return definitionAboveInnermost ?? innermost;
-    return innermost;
+    // not `.parent` upwards: that is quadratic in the nesting depth (ancestry.ts); a lambda's name is its function's
+    return enclosingFunctionAt(this.tree, offset, FUNCTION_TYPES, true);
   }
 
   enclosingFunctionName(offset: number): string {
@@ -1137,10 +1124,6 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
 
-function hasErrorAncestor(node: SyntaxNode): boolean {
-  for (let n: SyntaxNode | null = node; n; n = n.parent) if (n.type === 'ERROR') return true;
-  return false;
-}
 
 function isAncestor(ancestor: SyntaxNode, node: SyntaxNode): boolean {
   return node.startIndex >= ancestor.startIndex && node.endIndex <= ancestor.endIndex;

@@ -3,6 +3,7 @@
 // Calls through such a pointer are checked as calls of the API. A pointer counts only when every value the
 // file stores in it is the same API (or a null pointer), so a table slot that sometimes holds VirtualFree never does.
 
+import { closestAncestor } from './ancestry.js';
 import { apiModel } from './apis.js';
 import type { SyntaxNode, Tree } from './parse.js';
 import type { Token } from './tokens.js';
@@ -174,9 +175,11 @@ function variableKey(name: string, scope: { start: number } | undefined): string
   return scope ? `${scope.start}:${name}` : name;
 }
 
+const DEFINITIONS = new Set(['function_definition']);
+
 function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
-  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
-  return undefined;
+  // not `.parent` upwards: that is quadratic in the nesting depth (src/engine/ancestry.ts)
+  return closestAncestor(node, DEFINITIONS);
 }
 
 /** Does the function declare a local variable or parameter with this name? */
