@@ -2,7 +2,7 @@
 // macros, function pointers or wrappers) and evaluate its interesting arguments.
 
 import { apiModel, type ApiFamily, type ApiModel } from './apis.js';
-import { enclosingFunctionAt, hasErrorAncestor } from './ancestry.js';
+import { closestAncestor, enclosingFunctionAt, hasErrorAncestor } from './ancestry.js';
 import { checkTimeLimit } from './limits.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
@@ -1161,23 +1161,19 @@ function isStatic(fn: SyntaxNode, text: string): boolean {
   return fn.children.some((c) => c.type === 'storage_class_specifier' && text.slice(c.startIndex, c.endIndex) === 'static');
 }
 
+// the innermost of these above a function decides (found without climbing `.parent`: see ancestry.ts)
+const CLASS_SCOPES = new Set(['class_specifier', 'struct_specifier', 'translation_unit', 'namespace_definition']);
+const MEMBER_SCOPES = new Set(['field_declaration_list', 'translation_unit', 'namespace_definition']);
+
 function enclosingClassName(fn: SyntaxNode, text: string): string | undefined {
-  for (let n: SyntaxNode | null = fn.parent; n; n = n.parent) {
-    if (n.type === 'class_specifier' || n.type === 'struct_specifier') {
-      const name = n.childForFieldName('name');
-      return name ? text.slice(name.startIndex, name.endIndex) : undefined;
-    }
-    if (n.type === 'translation_unit' || n.type === 'namespace_definition') return undefined;
-  }
-  return undefined;
+  const n = closestAncestor(fn, CLASS_SCOPES);
+  if (n?.type !== 'class_specifier' && n?.type !== 'struct_specifier') return undefined;
+  const name = n.childForFieldName('name');
+  return name ? text.slice(name.startIndex, name.endIndex) : undefined;
 }
 
 function isInClass(fn: SyntaxNode): boolean {
-  for (let n: SyntaxNode | null = fn.parent; n; n = n.parent) {
-    if (n.type === 'field_declaration_list') return true;
-    if (n.type === 'translation_unit' || n.type === 'namespace_definition') return false;
-  }
-  return false;
+  return closestAncestor(fn, MEMBER_SCOPES)?.type === 'field_declaration_list';
 }
 
 export function functionName(fn: SyntaxNode, text: string): string | undefined {

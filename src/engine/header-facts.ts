@@ -60,7 +60,15 @@ export function extractConstants(file: string, text: string): HeaderConstants {
   };
   const slice = (n: SyntaxNode) => parsedText.slice(n.startIndex, n.endIndex);
   const visit = (node: SyntaxNode): void => {
-    for (const child of node.namedChildren) {
+    // depth first with a stack of its own: a header nested thousands of levels deep overflows the call stack
+    const stack: { children: SyntaxNode[]; next: number }[] = [{ children: node.namedChildren, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const child = top.children[top.next++];
+      if (!child) {
+        stack.pop();
+        continue;
+      }
       switch (child.type) {
         case 'enum_specifier': {
           const body = child.childForFieldName('body');
@@ -70,13 +78,13 @@ export function extractConstants(file: string, text: string): HeaderConstants {
         case 'declaration':
         case 'field_declaration':
           declaration(child);
-          visit(child);
+          stack.push({ children: child.namedChildren, next: 0 });
           break;
         case 'function_definition':
         case 'compound_statement':
           break;
         default:
-          visit(child);
+          stack.push({ children: child.namedChildren, next: 0 });
       }
     }
   };

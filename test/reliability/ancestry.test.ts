@@ -11,15 +11,21 @@ import { ROOT } from '../helpers/cli.js';
 
 const FUNCTIONS = new Set(['function_definition', 'lambda_expression']);
 const DEFINITIONS = new Set(['function_definition']);
+const SCOPES = new Set(['class_specifier', 'struct_specifier', 'field_declaration_list', 'translation_unit', 'namespace_definition']);
 
 function climbError(node: SyntaxNode): boolean {
   for (let n: SyntaxNode | null = node; n; n = n.parent) if (n.type === 'ERROR') return true;
   return false;
 }
 
-function climbDefinition(node: SyntaxNode): number | undefined {
-  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n.startIndex;
+function climbTo(node: SyntaxNode, types: ReadonlySet<string>): string | undefined {
+  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) if (types.has(n.type)) return `${n.type}@${n.startIndex}`;
   return undefined;
+}
+
+function closest(node: SyntaxNode, types: ReadonlySet<string>): string | undefined {
+  const n = closestAncestor(node, types);
+  return n && `${n.type}@${n.startIndex}`;
 }
 
 function climbFunctionAt(tree: Tree, offset: number): number | undefined {
@@ -52,7 +58,7 @@ function differences(file: string, text: string): string[] {
   const out: string[] = [];
   for (const node of allNodes(tree)) {
     if (hasErrorAncestor(node) !== climbError(node)) out.push(`error above ${node.type}@${node.startIndex}`);
-    if (closestAncestor(node, DEFINITIONS)?.startIndex !== climbDefinition(node)) out.push(`definition above ${node.type}@${node.startIndex}`);
+    for (const types of [DEFINITIONS, SCOPES]) if (closest(node, types) !== climbTo(node, types)) out.push(`${[...types][0]} above ${node.type}@${node.startIndex}`);
   }
   for (let offset = 0; offset <= text.length; offset++) {
     if (enclosingFunctionAt(tree, offset, FUNCTIONS, true)?.startIndex !== climbFunctionAt(tree, offset)) out.push(`function at ${offset}`);
@@ -81,6 +87,7 @@ describe('ancestry', () => {
       ['root-error.c', '#include <a.h>\n#include "b.h"\n}}} ((( void f( { VirtualAlloc(NULL, 1'],
       ['lambda.cpp', 'int f() { auto l = [](int x) { return [&]() { return x; }(); }; return l(1); }\nauto top = [](){ return 2; };\n'],
       ['unicode.c', '/* é😀 */ void f(void) { int ü = 1; }\nvoid g(void) { }\n'],
+      ['classes.cpp', 'namespace n { struct A { void f() { struct B { void g() {} }; } }; }\nclass C { int h() { return 1; } };\nvoid k() {}\n'],
     ];
     for (const [file, text] of cases) expect(differences(file, text), file).toEqual([]);
   });

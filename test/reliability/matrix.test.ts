@@ -236,6 +236,28 @@ describe('big and deep input', () => {
     expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity', `ifs.c:${n + 1}:16 virtualalloc-granularity`, `ifs.c:${4 * n + 5}:16 virtualalloc-granularity`]);
   });
 
+  it('a header nested thousands of levels deep: its constants are unknown, nothing overflows', () => {
+    const header = `enum { A = ${'('.repeat(5000)}1${')'.repeat(5000)} };\nstatic const int y = ${'F('.repeat(4000)}1${')'.repeat(4000)};\n`;
+    const dir = ws({ 'deep.h': header, 'uses.c': '#include "deep.h"\nvoid f(void) { VirtualAlloc(NULL, A, MEM_RESERVE, PAGE_NOACCESS); }\n' });
+    const r = scan(dir, [...UNRESOLVED, '.']);
+    expect(r.status).toBe(1);
+    expect(notices(r.report)).toEqual([]);
+    expect(r.report.findings.filter((f) => f.path === 'uses.c').map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`)).toEqual([
+      "2:16 VirtualAlloc's size could not be proven: A (deep.h:1): the expression is nested too deeply",
+    ]);
+    expectHealthy(r.report);
+  });
+
+  it('20,000 undecidable #ifdef levels around a wrapper: its caller is still found', () => {
+    const n = 20_000;
+    const text = '#ifdef U\n'.repeat(n) + 'void *w(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\nvoid g(void) { w(4096); }\n' + '#endif\n'.repeat(n);
+    const dir = ws({ 'ifdefs.c': text });
+    const r = scan(dir, ['.']);
+    expect(r.status).toBe(1);
+    expect(notices(r.report)).toEqual([]);
+    expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity', `ifdefs.c:${n + 2}:16 virtualalloc-granularity`]);
+  });
+
   it('a 1 MB single-line file is analysed; positions are exact far along the line', () => {
     const filler = 'int x = 1;'.repeat(100_000);
     const dir = ws({ 'line.c': `void f(void) { ${filler} ${CALL} }` });
