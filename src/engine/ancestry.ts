@@ -76,3 +76,13 @@ export function closestAncestor(node: SyntaxNode, types: ReadonlySet<string>): S
   });
   return found;
 }
+
+/** The type of the innermost node strictly above `node` whose type passes `test`. */
+export function closestAncestorType(node: SyntaxNode, test: (type: string) => boolean): string | undefined {
+  let found: string | undefined;
+  visitAncestors(node.tree, node.startIndex, node.endIndex, (at) => {
+    if (at.type === node.type && at.startIndex === node.startIndex && at.endIndex === node.endIndex) return true;
+    if (test(at.type)) found = at.type;
+  });
+  return found;
+}

@@ -3,7 +3,7 @@
 // Calls through such a pointer are checked as calls of the API. A pointer counts only when every value the
 // file stores in it is the same API (or a null pointer), so a table slot that sometimes holds VirtualFree never does.
 
-import { closestAncestor } from './ancestry.js';
+import { closestAncestor, closestAncestorType } from './ancestry.js';
 import { apiModel } from './apis.js';
 import type { SyntaxNode, Tree } from './parse.js';
 import type { Token } from './tokens.js';
@@ -91,12 +91,12 @@ function decltypeApi(call: SyntaxNode, text: string): string | undefined {
   return undefined;
 }
 
+const TYPE_OPERATORS = new Set(['decltype', 'sizeof_expression', 'type_descriptor']);
+
+/** The innermost type operator or statement around the node decides (not climbed with `.parent`: see ancestry.ts). */
 function insideTypeOperator(node: SyntaxNode): boolean {
-  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
-    if (n.type === 'decltype' || n.type === 'sizeof_expression' || n.type === 'type_descriptor') return true;
-    if (n.type.endsWith('statement') || n.type === 'declaration' || FUNCTION_TYPES.has(n.type)) return false;
-  }
-  return false;
+  const decider = closestAncestorType(node, (t) => TYPE_OPERATORS.has(t) || t.endsWith('statement') || t === 'declaration' || FUNCTION_TYPES.has(t));
+  return decider !== undefined && TYPE_OPERATORS.has(decider);
 }
 
 /** Climbs from a value that holds an API's address to where it is stored, and records that place. */

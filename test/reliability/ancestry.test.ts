@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closestAncestor, enclosingFunctionAt, hasErrorAncestor } from '../../src/engine/ancestry.js';
+import { closestAncestor, closestAncestorType, enclosingFunctionAt, hasErrorAncestor } from '../../src/engine/ancestry.js';
 import { languageFor, parse, type SyntaxNode, type Tree } from '../../src/engine/parse.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -59,6 +59,8 @@ function differences(file: string, text: string): string[] {
   for (const node of allNodes(tree)) {
     if (hasErrorAncestor(node) !== climbError(node)) out.push(`error above ${node.type}@${node.startIndex}`);
     for (const types of [DEFINITIONS, SCOPES]) if (closest(node, types) !== climbTo(node, types)) out.push(`${[...types][0]} above ${node.type}@${node.startIndex}`);
+    const statement = (t: string) => t.endsWith('statement') || t === 'sizeof_expression';
+    if (closestAncestorType(node, statement) !== climbTo(node, { has: statement } as ReadonlySet<string>)?.split('@')[0]) out.push(`statement above ${node.type}@${node.startIndex}`);
   }
   for (let offset = 0; offset <= text.length; offset++) {
     if (enclosingFunctionAt(tree, offset, FUNCTIONS, true)?.startIndex !== climbFunctionAt(tree, offset)) out.push(`function at ${offset}`);
