@@ -266,11 +266,12 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     const parseError = parseErrorNotice(analysis);
     if (parseError) fileNotices.push(parseError);
     const fileOptions = optionsOf(analysis.file);
-    const own = runRules(analysis, activeOf(fileOptions), fileOptions);
+    const own = safeRunRules(analysis, activeOf(fileOptions), fileOptions, fileNotices);
     notices.push(...fileNotices);
     byFile.set(analysis.file, own);
     const key = cacheKeys.get(analysis.file);
-    if (cache && key) {
+    // a failure is not remembered: the next run tries the file again
+    if (cache && key && !fileNotices.some((n) => n.code === 'internal-error')) {
       const usesWrappers = analysis.wrappers.length > 0 || analysis.calls.some((c) => wrappers.has(c.callee) || c.evidence.some((e) => e.kind === 'wrapper'));
       if (usesWrappers) cache.forget(analysis.file);
       else cache.store(analysis.file, key, analysis.pre.dependencies, { findings: own, notices: fileNotices, needles: fileNeedles(analysis) });
@@ -456,6 +457,16 @@ export function parseErrorNotice(analysis: FileAnalysis): Notice | undefined {
     code: 'parse-error',
     message: `${analysis.errorCount} region${analysis.errorCount === 1 ? '' : 's'} could not be parsed; calls there are read from tokens`,
   };
+}
+
+/** Runs the rules on one file; a rule that throws costs that file its findings (with a notice), never the run. */
+export function safeRunRules(analysis: FileAnalysis, active: ActiveRule[], options: LintOptions, notices: Notice[]): Finding[] {
+  try {
+    return runRules(analysis, active, options);
+  } catch (e) {
+    notices.push({ level: 'error', file: analysis.file, code: 'internal-error', message: `could not run the rules on this file: ${(e as Error).message}` });
+    return [];
+  }
 }
 
 /** A macro body that calls an API: `NAME(` somewhere in it. */

@@ -56,6 +56,25 @@ describe('a file whose analysis throws', () => {
   });
 });
 
+describe('a file on which a rule throws', () => {
+  it('loses only its own findings, with an internal-error notice', async () => {
+    // rule options reach the engine unchecked through the API (and editor settings): a large-page minimum of 0
+    // makes the rule divide by zero, on files with a MEM_LARGE_PAGES call only
+    const large = '#include <windows.h>\nvoid big(void) {\n    VirtualAlloc(NULL, 3 * 1024 * 1024, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);\n}\n';
+    const dir = workspace({ 'large.c': large, 'other.c': HEALTHY.replace('4096', '12288') });
+    dirs.push(dir);
+    const options: LintOptions = { ...defaultLintOptions(dir), rules: { 'large-page-size': ['error', { largePageMinimum: 0 }] } };
+    const report = await lintPaths([dir], options);
+    expect(report.notices.map((n) => ({ level: n.level, code: n.code, file: n.file && path.relative(dir, n.file), message: n.message }))).toEqual([
+      { level: 'error', code: 'internal-error', file: 'large.c', message: 'could not run the rules on this file: Division by zero' },
+    ]);
+    expect(report.findings.map((f) => `${path.relative(dir, f.file)}:${f.range.start.line} ${f.ruleId}`)).toEqual([
+      'healthy.c:3 virtualalloc-granularity',
+      'other.c:3 virtualalloc-granularity',
+    ]);
+  });
+});
+
 describe('an interrupted run (SIGINT)', () => {
   /** Runs the CLI writing SARIF to out.sarif and interrupts it after `delay` ms (never, when undefined). */
   function run(dir: string, delay?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
