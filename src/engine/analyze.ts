@@ -170,18 +170,14 @@ function countErrors(tree: Tree): number {
   if (!tree.rootNode.hasError) return 0;
   let n = 0;
   const cursor = tree.walk();
-  const visit = (): void => {
-    do {
-      const node = cursor.currentNode;
-      if (node.type === 'ERROR' || node.isMissing) n++;
-      else if (node.hasError && cursor.gotoFirstChild()) {
-        visit();
-        cursor.gotoParent();
-      }
-    } while (cursor.gotoNextSibling());
-  };
-  if (cursor.gotoFirstChild()) visit();
-  return n;
+  if (!cursor.gotoFirstChild()) return 0;
+  // a loop, not recursion: code nested thousands of levels deep would overflow the stack
+  for (;;) {
+    const node = cursor.currentNode;
+    if (node.type === 'ERROR' || node.isMissing) n++;
+    else if (node.hasError && cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return n;
+  }
 }
 
 /** How to evaluate one call again, with other values for the parameters of the function it sits in. */
@@ -978,8 +974,10 @@ class FileAnalyzer {
     if (/^\w+$/.test(name)) {
       for (const at of this.occurrencesOf(name)) {
         const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
+        // the type first: `.parent` costs a descent from the root
+        if (node.type !== 'type_identifier') continue;
         const parent = node.parent;
-        if (node.type !== 'type_identifier' || parent?.type !== 'type_definition') continue;
+        if (parent?.type !== 'type_definition') continue;
         if (parent.childForFieldName('declarator')?.startIndex !== at) continue;
         const typeNode = parent.childForFieldName('type');
         if (!typeNode) continue;

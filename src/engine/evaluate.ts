@@ -514,6 +514,9 @@ class Parser {
       }
       return { unknown: `${name} is not defined in the scanned sources` };
     }
+    // a call: parsePostfix makes it unknown whatever the name means, so the name is not looked up (a lookup
+    // can cost time proportional to the file, for each of thousands of nested calls)
+    if (this.peek()?.text === '(') return { unknown: `calls ${name}()` };
     const found = this.env.identifier?.(name);
     if (found) return 'unknown' in found ? found : { value: found.value, type: this.normalise(found.type) };
     return { unknown: `the value of ${name} is not known` };
