@@ -12,7 +12,8 @@ import { discoverFiles } from './discover.js';
 import { SourceScanner } from './prefilter.js';
 import { ScanMemo, scanMemoFile } from './scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
-import { WindowSet } from './window.js';
+import { WindowSet, type Window } from './window.js';
+import { languageFor, type Language, type Tree } from './parse.js';
 import { reportTimings, threadsAvailable, threadsFor, type Concurrency } from './threads.js';
 import type { FileResult } from './workers.js';
 import type { FilePatch } from './fix.js';
@@ -116,6 +117,15 @@ export interface Candidate {
   text: string;
   /** Spans of `text` blanked by its window (src/engine/window.ts). */
   blank?: readonly (readonly [number, number])[];
+  /** The grammar, chosen from the whole file (a window may hide what makes a header C++). */
+  language?: Language;
+  /** The tree of a narrower window, edited to match: only the code that came back is parsed again. */
+  previousTree?: Tree;
+}
+
+/** What to analyse for a file's window. */
+export function windowCandidate(file: string, whole: string, w: Window): Candidate {
+  return { file, text: w.text, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree };
 }
 
 /** Lints paths: the whole pipeline, never throwing for bad input. */
@@ -235,7 +245,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
           c.file,
           c.text,
           needles,
-          (w) => safeAnalyze({ file: c.file, text: w.text, blank: w.blanks }, optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
+          (w) => safeAnalyze(windowCandidate(c.file, c.text, w), optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
           reported(c.file) ? 'findings' : 'wrappers',
         ),
       );
@@ -433,7 +443,13 @@ export function safeAnalyze(
   timedOut?: Set<string>,
 ): FileAnalysis | undefined {
   try {
-    return analyzeText(c.file, c.text, options, wrappers, headers, { reach, blank: c.blank });
+    const previous = c.previousTree;
+    return analyzeText(c.file, c.text, options, wrappers, headers, {
+      reach,
+      blank: c.blank,
+      language: c.language,
+      previousTree: previous ? (_text, language) => (language === c.language ? previous : undefined) : undefined,
+    });
   } catch (e) {
     if (e instanceof TimeLimitExceeded) {
       timedOut?.add(c.file);

@@ -8,6 +8,7 @@
 
 import type { FileAnalysis } from './analyze.js';
 import { API_NEEDLES } from './apis.js';
+import type { Tree } from './parse.js';
 
 export interface Body {
   /** Offset of the `{` that opens the body. */
@@ -246,6 +247,53 @@ export interface Window {
   blanks: [number, number][];
   /** Characters blanked (line breaks inside the spans are kept and not counted). */
   blanked: number;
+  /**
+   * When a window is widened: the tree of the narrower one, edited where code came back, so tree-sitter
+   * re-parses only that code (a big file's second attempt costs a fraction of its first).
+   */
+  previousTree?: Tree;
+}
+
+/**
+ * `tree` (parsed from a window with `before` blanked) edited for a wider window with `after` blanked: every
+ * stretch blanked before and not after has changed (the text is the same length, line breaks where they were).
+ */
+function editedTree(tree: Tree, text: string, before: readonly [number, number][], after: readonly [number, number][]): Tree {
+  const points = pointFinder(text);
+  let j = 0;
+  for (const [s, e] of before) {
+    // the parts of [s, e) that no span of `after` covers
+    let at = s;
+    while (j < after.length && after[j]![1] <= s) j++;
+    for (let k = j; k < after.length && after[k]![0] < e; k++) {
+      const [as, ae] = after[k]!;
+      if (as > at) edit(tree, points, at, Math.min(as, e));
+      at = Math.max(at, ae);
+    }
+    if (at < e) edit(tree, points, at, e);
+  }
+  return tree;
+}
+
+function edit(tree: Tree, points: (offset: number) => { row: number; column: number }, start: number, end: number): void {
+  const startPosition = points(start);
+  const endPosition = points(end);
+  tree.edit({ startIndex: start, oldEndIndex: end, newEndIndex: end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition });
+}
+
+/** Offset → tree-sitter point (row by line feed, column in UTF-16 units), for increasing offsets. */
+function pointFinder(text: string): (offset: number) => { row: number; column: number } {
+  let row = 0;
+  let rowStart = 0;
+  let scanned = 0;
+  return (offset) => {
+    for (let nl = text.indexOf('\n', scanned); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+      row++;
+      rowStart = nl + 1;
+    }
+    scanned = Math.max(scanned, offset);
+    return { row, column: offset - rowStart };
+  };
 }
 
 /** Indices of the outlined bodies that contain `needle`: as a whole word, or anywhere when `word` is false. */
@@ -494,7 +542,7 @@ export class WindowSet {
   }
 
   /** Analyses a file through `run` in its window, widening the window until the analysis is settled. */
-  analyze<A extends Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls'>>(
+  analyze<A extends Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls'> & { tree?: Tree }>(
     file: string,
     text: string,
     runNames: Iterable<string>,
@@ -503,13 +551,16 @@ export class WindowSet {
   ): A | undefined {
     const names = [...runNames];
     let window = this.windowFor(file, text, names, purpose);
-    for (let attempt = 0; attempt < 8; attempt++) {
+    // (`window` may carry the previous tree; `base` is the window itself, to see whether it grew)
+    let base = window;
+    for (let attempt = 0; attempt < 32; attempt++) {
       const analysis = run(window);
       if (!analysis || window.blanks.length === 0) return this.counted(text, window, analysis);
       this.files.get(file)!.learn(namesThatMatter(analysis));
       const wider = this.windowFor(file, text, names, purpose);
-      if (wider === window) return this.counted(text, window, analysis);
-      window = wider;
+      if (wider === base) return this.counted(text, window, analysis);
+      window = analysis.tree ? { ...wider, previousTree: editedTree(analysis.tree, text, base.blanks, wider.blanks) } : wider;
+      base = wider;
     }
     // never settled (not seen in practice): the whole file
     return this.counted(text, { text, blanks: [], blanked: 0 }, run({ text, blanks: [], blanked: 0 }));

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from './analyze.js';
 import { HeaderCache } from './header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './limits.js';
-import { fileNeedles, parseErrorNotice, safeAnalyze, type LintOptions } from './lint.js';
+import { fileNeedles, parseErrorNotice, safeAnalyze, windowCandidate, type LintOptions } from './lint.js';
 import { SourceScanner } from './prefilter.js';
 import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
@@ -290,7 +290,7 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
       text,
       needles,
       // no RunReach here: it would keep every file's tree for later rounds, and these results are final
-      (w) => safeAnalyze({ file, text: w.text, blank: w.blanks }, options, NO_WRAPPERS, state.headers, fileNotices, undefined, timedOut),
+      (w) => safeAnalyze(windowCandidate(file, text, w), options, NO_WRAPPERS, state.headers, fileNotices, undefined, timedOut),
       reported ? 'findings' : 'wrappers',
     ),
   );

@@ -200,3 +200,35 @@ describe('included ranges', () => {
     }
   });
 });
+
+describe('windowed analysis', () => {
+  it('chooses a header\'s grammar from the whole file, not from its window', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { defaultLintOptions, lintPaths } = await import('../../src/engine/lint.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-window-'));
+    // the only C++ in the header is in a body the window blanks; C++ decides which branch is live
+    fs.writeFileSync(
+      path.join(dir, 'pool.h'),
+      [
+        'static int twice(int x) { return static_cast<int>(x) * 2; }',
+        'inline void *pool(void) {',
+        '#ifdef __cplusplus',
+        '  return VirtualAlloc(NULL, 100, MEM_RESERVE, PAGE_NOACCESS);',
+        '#else',
+        '  return VirtualAlloc(NULL, 200, MEM_RESERVE, PAGE_NOACCESS);',
+        '#endif',
+        '}',
+      ].join('\n'),
+    );
+    try {
+      for (const windowed of [true, false]) {
+        const report = await lintPaths([], { ...defaultLintOptions(dir), windowed, concurrency: 'off' });
+        expect(report.findings.map((f) => `${f.range.start.line} ${f.properties.size}`)).toEqual(['4 100']);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
