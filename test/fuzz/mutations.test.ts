@@ -14,6 +14,13 @@ import { formatters } from '../../src/formats/index.js';
 import { checkInput, HEALTHY, inputArbitrary, mutate, seedFiles } from './harness.mjs';
 
 const engine = { lintPaths, defaultLintOptions, formatters, decode, LineMap };
+const CORPUS = path.join(import.meta.dirname, 'corpus');
+/** Inputs the fuzzer once failed on (test/fuzz/corpus): each stays a regression test. */
+const corpus = fs
+  .readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => [f.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(CORPUS, f), 'utf8'))] as const);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-fuzz-'));
 const RUNS = Number(process.env.GRANULE_FUZZ_RUNS ?? 60);
 
@@ -54,6 +61,12 @@ describe('mutated fixtures', () => {
     const { problems } = await checkInput(broken, { seed: 'test/fixtures/reserve-semantics/calls.c', mutations: [{ kind: 'flip', at: 0, byte: 1 }], encoding: 'utf8', target: 'x64' }, dir);
     expect(problems).toEqual(['the healthy file lost its finding', 'a second run gave a different JSON report']);
     expect(fs.readFileSync(path.join(dir, 'healthy.c'), 'utf8')).toBe(HEALTHY);
+  });
+
+  it.each(corpus)('replays the input that once failed: %s', async (_name, entry) => {
+    expect(entry.found).toMatch(/seed \d+/);
+    const { problems } = await checkInput(engine, entry.input, dir);
+    expect(problems).toEqual([]);
   });
 
   it(`never throws, never loses results, always writes valid reports, agrees with itself (${RUNS} inputs)`, async () => {
