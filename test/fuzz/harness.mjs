@@ -69,6 +69,7 @@ export function inputArbitrary(seeds = seedFiles()) {
     mutations: fc.array(mutation, { minLength: 1, maxLength: 8 }),
     encoding: fc.constantFrom('utf8', 'utf8', 'utf8', 'utf8', 'bom', 'utf16le', 'utf16be', 'crlf', 'cr'),
     target: fc.constantFrom('x64', 'x86', 'arm64'),
+    fix: fc.boolean(),
   });
 }
 
@@ -161,6 +162,8 @@ export async function checkInput(engine, input, dir, options = {}) {
     target: input.target,
     rules: { 'unresolved-allocation-size': 'warn' },
     fileTimeout: options.fileTimeout ?? 20_000,
+    // fixes are worked out (never written): the whole-file path, and the fix planner on broken text
+    fix: input.fix === true,
   };
   const problems = [];
   const lintOnce = async () => {
@@ -196,6 +199,10 @@ export async function checkInput(engine, input, dir, options = {}) {
   for (const e of sarif(log)) problems.push(`SARIF: ${e}`);
   problems.push(...sarifShape(log));
   problems.push(...positionProblems(engine, first, fuzzFile, bytes));
+  for (const patch of first.patches ?? []) {
+    if (patch.file !== fuzzFile && patch.file !== healthyFile) problems.push(`a patch for a file not linted: ${patch.file}`);
+    if (patch.after === patch.before) problems.push(`an empty patch for ${path.basename(patch.file)}`);
+  }
   const second = await lintOnce();
   if (second) {
     if (engine.formatters.json(second, { color: false }) !== jsonText) problems.push('a second run gave a different JSON report');
