@@ -1,11 +1,18 @@
 // Reading a source file into text: binary detection, BOMs, UTF-16, invalid UTF-8; and offset → line/column.
 
+import { constants } from 'node:buffer';
+import { formatBytes } from './limits.js';
 import type { Position } from './types.js';
 
 export type Decoded = { ok: true; text: string; note?: string } | { ok: false; code: string; message: string };
 
 /** Decodes a file's bytes. Binary content is refused; invalid UTF-8 is read with replacement characters. */
 export function decode(bytes: Uint8Array): Decoded {
+  // a JavaScript string holds at most MAX_STRING_LENGTH UTF-16 units: decoding more would throw
+  const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if ((utf16 ? (bytes.length - 2) / 2 : bytes.length) > constants.MAX_STRING_LENGTH) {
+    return { ok: false, code: 'limit', message: `skipped: the file is too large to read as text (${formatBytes(bytes.length)})` };
+  }
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
     return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), note: 'read as UTF-16LE (byte order mark)' };
   }

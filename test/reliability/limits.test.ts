@@ -1,0 +1,90 @@
+// The limit machinery itself: sizes and times as the options take them, deadlines that nest, a parse cut
+// off by tree-sitter's timeout, text too large for a JavaScript string, and how a skipped file shows in SARIF.
+
+import { constants } from 'node:buffer';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkTimeLimit, formatBytes, parseSeconds, parseSize, remainingMicros, TimeLimitExceeded, withTimeLimit } from '../../src/engine/limits.js';
+import { parse } from '../../src/engine/parse.js';
+import { decode } from '../../src/engine/source.js';
+import { runCli } from '../helpers/cli.js';
+import { HEALTHY, workspace } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('option values', () => {
+  it('sizes take binary units, any case, or plain bytes', () => {
+    expect(['16MB', '16mb', '16M', '16MiB', '512k', '512KB', '1048576', '0', '1.5MB', '2g', ' 7 kb '].map(parseSize)).toEqual([
+      16 * 2 ** 20, 16 * 2 ** 20, 16 * 2 ** 20, 16 * 2 ** 20, 512 * 1024, 512 * 1024, 1048576, 0, 1.5 * 2 ** 20, 2 * 2 ** 30, 7 * 1024,
+    ]);
+    expect(['', 'lots', '-1MB', '16 TB', '1e3', 'MB', '0x10'].map(parseSize)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('times are seconds, to the millisecond', () => {
+    expect(['30', '2.5', '0', '0.001', ' 1 '].map(parseSeconds)).toEqual([30_000, 2500, 0, 1, 1000]);
+    expect(['', 'soon', '-1', '1s', '1e3'].map(parseSeconds)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('sizes print as people read them', () => {
+    expect([0, 1023, 1024, 1536, 16 * 2 ** 20, 50 * 2 ** 20, 2 ** 20 + 1].map(formatBytes)).toEqual(['0 bytes', '1023 bytes', '1 KB', '1.5 KB', '16 MB', '50 MB', '1.0 MB']);
+  });
+});
+
+describe('deadlines', () => {
+  it('stop work that runs past them, and nest: the earlier deadline wins', () => {
+    expect(remainingMicros()).toBe(0);
+    const spin = () => {
+      const end = performance.now() + 5000;
+      while (performance.now() < end) checkTimeLimit();
+      return 'finished';
+    };
+    const started = performance.now();
+    expect(() => withTimeLimit(20, spin)).toThrow(new TimeLimitExceeded(20));
+    expect(performance.now() - started).toBeLessThan(4000);
+    // an outer deadline of 20 ms is not extended by an inner one of a minute
+    expect(() => withTimeLimit(20, () => withTimeLimit(60_000, spin))).toThrow('analysis took longer than 0.02 s');
+    // and once a limited call returns, nothing is limited any more
+    expect(withTimeLimit(1000, () => remainingMicros())).toBeGreaterThan(0);
+    expect(remainingMicros()).toBe(0);
+    expect(withTimeLimit(0, () => remainingMicros())).toBe(0);
+  });
+
+  it('cut a parse off with tree-sitter’s own timeout; the next parse starts afresh', () => {
+    const text = 'int f(void) { return 1 + 2; }\n'.repeat(200_000);
+    expect(() => withTimeLimit(1, () => parse(text, 'c'))).toThrow(TimeLimitExceeded);
+    const tree = parse('int g(void) { return 3; }\n', 'c');
+    expect(tree.rootNode.toString()).toBe(
+      '(translation_unit (function_definition type: (primitive_type) declarator: (function_declarator declarator: (identifier) parameters: (parameter_list (parameter_declaration type: (primitive_type)))) body: (compound_statement (return_statement (number_literal)))))',
+    );
+  });
+});
+
+describe('text too large for a string', () => {
+  it('is refused with a limit notice instead of throwing', () => {
+    const bytes = Buffer.alloc(constants.MAX_STRING_LENGTH + 1, 0x61);
+    expect(decode(bytes)).toEqual({ ok: false, code: 'limit', message: `skipped: the file is too large to read as text (${formatBytes(bytes.length)})` });
+  });
+});
+
+describe('a skipped file in SARIF', () => {
+  it('is a toolExecutionNotification with its location; the run stays successful', () => {
+    const dir = workspace({ 'big.c': HEALTHY + `/* ${'x'.repeat(4096)} */\n` });
+    dirs.push(dir);
+    const r = runCli(['--format', 'sarif', '--max-file-size', '4KB', '.'], { cwd: dir });
+    expect(r.status).toBe(1);
+    const invocation = JSON.parse(r.stdout).runs[0].invocations[0];
+    expect(invocation.executionSuccessful).toBe(true);
+    expect(invocation.toolExecutionNotifications).toEqual([
+      {
+        level: 'warning',
+        message: { text: `skipped: the file is ${formatBytes(fs.statSync(path.join(dir, 'big.c')).size)}, over the 4 KB limit (--max-file-size)` },
+        descriptor: { id: 'limit' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'big.c', uriBaseId: '%SRCROOT%' } } }],
+      },
+    ]);
+  });
+});
