@@ -15,11 +15,11 @@ import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from './analyze.js';
 import { HeaderCache } from './header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './limits.js';
-import { fileNeedles, parseErrorNotice, safeAnalyze, windowCandidate, type LintOptions } from './lint.js';
+import { fileNeedles, parseErrorNotice, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
 import { SourceScanner } from './prefilter.js';
 import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
-import { activeRules, runRules, type ActiveRule } from './run-rules.js';
+import { activeRules, type ActiveRule } from './run-rules.js';
 import { decode } from './source.js';
 import type { Finding, Notice } from './types.js';
 import { WindowSet } from './window.js';
@@ -141,9 +141,15 @@ export async function lintInParallel(job: ThreadJob, threads: number): Promise<(
   }
   try {
     // the main thread polls, so that it sees a worker that failed (and never arrives)
-    const mine = await lintShare(job, memory, async (_shared, _slot, ready) => {
-      while (!ready() && !failed) await new Promise((r) => setTimeout(r, 1));
-    });
+    let mine: ShareResult;
+    try {
+      mine = await lintShare(job, memory, async (_shared, _slot, ready) => {
+        while (!ready() && !failed) await new Promise((r) => setTimeout(r, 1));
+      });
+    } catch {
+      // the main thread's share failed as a worker's can: the caller starts the run over on one thread
+      return undefined;
+    }
     const theirs = await Promise.all(workers.map((w) => w.done));
     if (failed || theirs.some((t) => !t)) return undefined;
     const all = [mine, ...(theirs as ShareResult[])];
@@ -299,7 +305,8 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
   }
   let active = state.rules.get(options);
   if (!active) state.rules.set(options, (active = activeRules(options.rules)));
-  const findings = reported ? runRules(analysis, active, options) : [];
+  // a rule that throws costs this file its findings (with a notice), never the thread
+  const findings = reported ? safeRunRules(analysis, active, options, fileNotices) : [];
   const parseError = parseErrorNotice(analysis);
   if (parseError) fileNotices.push(parseError);
   const words = new Set<string>();

@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths, type LintOptions } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../../src/engine/lint.js';
 import { formatters } from '../../src/formats/index.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, ROOT } from '../helpers/cli.js';
 import { HEALTHY, HEALTHY_MESSAGE, workspace } from './helpers.js';
 
 const dirs: string[] = [];
@@ -72,6 +72,47 @@ describe('a file on which a rule throws', () => {
       'healthy.c:3 virtualalloc-granularity',
       'other.c:3 virtualalloc-granularity',
     ]);
+  });
+});
+
+describe('worker threads', () => {
+  // threads run only in the compiled engine (dist/), as users run it
+  const compiled = () => import(path.join(ROOT, 'dist', 'engine', 'lint.js')) as Promise<typeof import('../../src/engine/lint.js')>;
+  const summary = (dir: string, report: Awaited<ReturnType<typeof lintPaths>>) => ({
+    notices: report.notices.map((n) => `${n.code} ${n.file && path.relative(dir, n.file)}: ${n.message}`),
+    findings: report.findings.map((f) => `${path.relative(dir, f.file)}:${f.range.start.line} ${f.ruleId} ${f.message}`),
+  });
+
+  function tree(): string {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`f${i}.c`] = `#include <windows.h>\nvoid f${i}(void) {\n    VirtualAlloc(NULL, ${(i % 15) + 1} * 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n`;
+    files['large.c'] = '#include <windows.h>\nvoid big(void) {\n    VirtualAlloc(NULL, 3 * 1024 * 1024, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);\n}\n';
+    const dir = workspace(files);
+    dirs.push(dir);
+    return dir;
+  }
+
+  it('a file that fails inside a thread is reported, and the run gives what a single thread gives', async () => {
+    const engine = await compiled();
+    const dir = tree();
+    const options = { ...engine.defaultLintOptions(dir), rules: { 'large-page-size': ['error', { largePageMinimum: 0 }] as RuleSetting } };
+    const single = summary(dir, await engine.lintPaths([dir], { ...options, concurrency: 'off' }));
+    expect(single.notices).toEqual(['internal-error large.c: could not run the rules on this file: Division by zero']);
+    expect(single.findings).toHaveLength(61);
+    for (const concurrency of [2, 4]) expect(summary(dir, await engine.lintPaths([dir], { ...options, concurrency }))).toEqual(single);
+  });
+
+  it('when threads cannot run at all, the run goes on one thread and still loses only the failing file', async () => {
+    const engine = await compiled();
+    const dir = tree();
+    const base = engine.defaultLintOptions(dir);
+    // options that cannot be sent to a thread, and that make victim.c's analysis throw
+    const hostile = { ...base, defines: new Proxy({} as Record<string, string>, { ownKeys: () => { throw new Error('the macro table cannot be read'); } }) };
+    fs.writeFileSync(path.join(dir, 'victim.c'), HEALTHY);
+    const report = await engine.lintPaths([dir], { ...base, concurrency: 4, optionsFor: (file) => ({ options: file.endsWith('victim.c') ? hostile : base, ignored: false }) });
+    const s = summary(dir, report);
+    expect(s.notices).toEqual(['internal-error victim.c: could not analyse this file: the macro table cannot be read']);
+    expect(s.findings).toEqual(summary(dir, await engine.lintPaths([dir], { ...base, concurrency: 'off' })).findings.filter((f) => !f.startsWith('victim.c')));
   });
 });
 
