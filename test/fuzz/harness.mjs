@@ -208,6 +208,12 @@ export async function checkInput(engine, input, dir, options = {}) {
     if (engine.formatters.json(second, { color: false }) !== jsonText) problems.push('a second run gave a different JSON report');
     if (engine.formatters.sarif(second, { color: false }) !== sarifText) problems.push('a second run gave a different SARIF log');
   }
+  if (options.threads) {
+    // with worker threads (the compiled engine only) the report must be the one a single thread gives
+    lintOptions.concurrency = options.threads;
+    const threaded = await lintOnce();
+    if (threaded && engine.formatters.json(threaded, { color: false }) !== jsonText) problems.push(`a run on ${options.threads} threads gave a different JSON report`);
+  }
   return { problems, bytes };
 }
 

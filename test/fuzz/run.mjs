@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The long fuzzing campaign: `npm run fuzz -- --count 10000 [--seed N] [--out DIR] [--no-build]`.
+// The long fuzzing campaign: `npm run fuzz -- --count 10000 [--seed N] [--out DIR] [--threads N] [--no-build]`.
 // Mutated fixture sources (test/fuzz/harness.mjs) are linted with the built engine (dist/); every input
 // whose run throws, reports an internal error or a time limit, loses the healthy file's finding, writes an
 // invalid report or disagrees with itself is saved to --out with the problems found. Exit 1 when any was.
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     out: { type: 'string' },
     'file-timeout': { type: 'string', default: '20' },
+    threads: { type: 'string' },
     replay: { type: 'string' },
     'no-build': { type: 'boolean' },
   },
@@ -31,6 +32,8 @@ if (!Number.isInteger(count) || count < 1) {
 }
 const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
 const fileTimeout = Number(values['file-timeout']) * 1000;
+// --threads N: each input is also linted on N worker threads, and must give the same report
+const threads = values.threads !== undefined ? Number(values.threads) : undefined;
 
 if (!values['no-build']) {
   // the campaign runs the built engine: build it from the current sources first
@@ -46,7 +49,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-fuzz-'));
 if (values.replay) {
   const input = JSON.parse(fs.readFileSync(values.replay, 'utf8')).input;
   const started = performance.now();
-  const { problems } = await checkInput(engine, input, work, { fileTimeout });
+  const { problems } = await checkInput(engine, input, work, { fileTimeout, threads });
   console.log(JSON.stringify({ problems, ms: Math.round(performance.now() - started) }, null, 2));
   fs.rmSync(work, { recursive: true, force: true });
   process.exit(problems.length ? 1 : 0);
@@ -54,7 +57,7 @@ if (values.replay) {
 
 const out = values.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'granule-fuzz-failures-'));
 fs.mkdirSync(out, { recursive: true });
-console.log(`fuzz: ${count} inputs, seed ${seed}, file timeout ${fileTimeout / 1000} s, failures to ${out}`);
+console.log(`fuzz: ${count} inputs, seed ${seed}, file timeout ${fileTimeout / 1000} s${threads ? `, also on ${threads} threads` : ''}, failures to ${out}`);
 
 const inputs = fc.sample(inputArbitrary(), { numRuns: count, seed });
 const failures = new Map();
@@ -63,7 +66,7 @@ let slowest = { ms: 0, index: -1 };
 const started = performance.now();
 for (let i = 0; i < inputs.length; i++) {
   const t = performance.now();
-  const { problems, bytes } = await checkInput(engine, inputs[i], work, { fileTimeout });
+  const { problems, bytes } = await checkInput(engine, inputs[i], work, { fileTimeout, threads });
   const ms = performance.now() - t;
   if (ms > slowest.ms) slowest = { ms, index: i };
   if (problems.length) {
@@ -88,6 +91,7 @@ fs.rmSync(work, { recursive: true, force: true });
 const summary = {
   inputs: inputs.length,
   seed,
+  threads: threads ?? 0,
   failing: failed,
   distinctProblems: failures.size,
   seconds: Math.round((performance.now() - started) / 1000),
