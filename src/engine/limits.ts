@@ -2,7 +2,6 @@
 // stops. A file over a limit is reported as skipped (notice code `limit`) and the run goes on, so one
 // generated or hostile file can neither hang a CI job nor cost the other files their results.
 
-import * as fs from 'node:fs';
 import type { Notice } from './types.js';
 
 /**
@@ -60,24 +59,6 @@ export function remainingMicros(): number {
 /** Called when a parse was cut off by its timeout. */
 export function parseTimedOut(): never {
   throw new TimeLimitExceeded(limitMs);
-}
-
-/** The files within the size limit (bytes; 0: none); a `limit` notice for each of the others. */
-export function withinSizeLimit(files: readonly string[], limit: number | undefined, notices: Notice[]): string[] {
-  const max = limit ?? DEFAULT_MAX_FILE_SIZE;
-  if (!(max > 0)) return [...files];
-  return files.filter((file) => {
-    // a file that cannot be examined is kept: reading it reports why
-    let size: number;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      return true;
-    }
-    if (size <= max) return true;
-    notices.push(sizeLimitNotice(file, size, max));
-    return false;
-  });
 }
 
 export function sizeLimitNotice(file: string, size: number, limit: number): Notice {
