@@ -196,8 +196,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     notices.push(...parallel.notices);
     for (const r of parallel.results) {
       if (r.note) notices.push(r.note);
-      candidates.set(r.file, { file: r.file, text: r.text });
-      texts.set(r.file, r.text);
+      // the text stays on disk: it is read again only if a wrapper found later makes the file worth analysing
+      candidates.set(r.file, textOnDemand(r.file));
       for (const n of r.needles) needles.add(n);
       if (r.timedOut) {
         timedOut.add(r.file);
@@ -234,11 +234,12 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     analyses = new Map();
     // a cached result cannot see wrappers: files that mention one are analysed again
     for (const file of [...cached.keys()]) if (mentionsAny(candidates.get(file)!.text, wrappers.keys())) cached.delete(file);
-    for (const [file, r] of [...precomputed]) if (r.macroWords.some((w) => wrappers.has(w)) || mentionsAny(r.text, wrappers.keys())) precomputed.delete(file);
+    for (const [file, r] of [...precomputed]) if (r.macroWords.some((w) => wrappers.has(w)) || (wrappers.size > 0 && mentionsAny(readText(file) ?? '', wrappers.keys()))) precomputed.delete(file);
     let done = 0;
     const total = candidates.size - cached.size - precomputed.size;
     for (const c of candidates.values()) {
       if (cached.has(c.file) || precomputed.has(c.file) || timedOut.has(c.file)) continue;
+      if (!texts.has(c.file)) texts.set(c.file, c.text);
       if (round === 0) options.onProgress?.(done++, total);
       const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () =>
         windows.analyze(
@@ -294,8 +295,9 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   }
   for (const [file, r] of precomputed) {
     if (!reported(file)) continue;
+    // (disable comments were applied by the thread: the file has no text here, so the loop below skips it)
     byFile.set(file, r.findings);
-    notices.push(...r.notices);
+    notices.push(...r.notices, ...r.directiveNotices);
   }
   if (cache) {
     cache.hits = cached.size;
@@ -354,6 +356,27 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     usageError: discovery.usageError || perFile.configError || reach.configError,
     ...(patches ? { patches } : {}),
     ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
+  };
+}
+
+/** A file's text, read and decoded again (undefined when that fails). */
+function readText(file: string): string | undefined {
+  try {
+    const decoded = decode(fs.readFileSync(file));
+    return decoded.ok ? decoded.text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A candidate whose text is read when first asked for (and then kept). */
+function textOnDemand(file: string): Candidate {
+  let text: string | undefined;
+  return {
+    file,
+    get text() {
+      return (text ??= readText(file) ?? '');
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from './analyze.js';
 import { HeaderCache } from './header-cache.js';
+import { applyDirectives, scanDirectives } from './directives.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './limits.js';
 import { fileNeedles, parseErrorNotice, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
 import { SourceScanner } from './prefilter.js';
@@ -42,12 +43,14 @@ export interface ThreadJob {
 /** One candidate file, analysed with no wrappers known. */
 export interface FileResult {
   file: string;
-  text: string;
   /** The decoding note (UTF-16, invalid UTF-8). */
   note?: Notice;
   /** Analysis notices (internal error, time limit) and the parse-error note. */
   notices: Notice[];
+  /** The findings, with inline disable comments applied. */
   findings: Finding[];
+  /** What the disable comments said (unused ones, problems), as the single-threaded run reports them. */
+  directiveNotices: Notice[];
   /** Names that make other files candidates (macros that lead to calls, the header's own name). */
   needles: string[];
   /** Identifiers in the bodies of the macros the file sees: a wrapper found later may be reached through one. */
@@ -87,6 +90,8 @@ const ARRIVED = 2;
 const COUNT = 3;
 const CLAIM_ANALYSIS = 4;
 const ANALYSED = 5;
+const PENDING = 6;
+const CLAIM_RESCAN = 7;
 const SLOTS = 8;
 // the shared list of names found in stage B: a byte cursor, an overflow flag, then UTF-8 lines
 const NAMES_BYTES = 1 << 20;
@@ -113,7 +118,8 @@ export const blockingWait: Wait = async (shared, slot, ready) => {
 /** Runs the first pass on `threads` threads. Undefined when a thread failed: the caller then runs on one. */
 export async function lintInParallel(job: ThreadJob, threads: number): Promise<(ShareResult & { timings: ParallelTimings }) | undefined> {
   const started = performance.now();
-  const memory: Memory = { counters: new SharedArrayBuffer(4 * (SLOTS + 2 * job.files.length)), names: new SharedArrayBuffer(NAMES_DATA + NAMES_BYTES) };
+  // counters, then candidate (index, size) pairs, then the indices of the files left over after stage A
+  const memory: Memory = { counters: new SharedArrayBuffer(4 * (SLOTS + 3 * job.files.length)), names: new SharedArrayBuffer(NAMES_DATA + NAMES_BYTES) };
   const workers: { worker: Worker; done: Promise<ShareResult | undefined> }[] = [];
   let failed = false;
   const entry = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -153,13 +159,14 @@ export async function lintInParallel(job: ThreadJob, threads: number): Promise<(
     const theirs = await Promise.all(workers.map((w) => w.done));
     if (failed || theirs.some((t) => !t)) return undefined;
     const all = [mine, ...(theirs as ShareResult[])];
+    const taken = new Set(all.flatMap((s) => s.taken));
     const merged: ShareResult = {
       // the order of the list, as a single thread would produce them
       results: all.flatMap((s) => s.results).sort((a, b) => order(job, a.file) - order(job, b.file)),
       pending: all.flatMap((s) => s.pending).sort((a, b) => order(job, a) - order(job, b)),
       taken: all.flatMap((s) => s.taken).sort((a, b) => order(job, a) - order(job, b)),
       searched: mine.searched,
-      markers: all.flatMap((s) => s.markers),
+      markers: all.flatMap((s) => s.markers).filter((f) => !taken.has(f)),
       notices: all.flatMap((s) => s.notices),
     };
     return { ...merged, timings: { threads, firstPassMs: performance.now() - started, candidates: merged.results.length } };
@@ -208,6 +215,9 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
     Atomics.store(shared, SLOTS + 2 * slot, hit.index);
     Atomics.store(shared, SLOTS + 2 * slot + 1, Math.min(hit.bytes.length, 0x7fffffff));
   }
+  // the files left over go to a shared list, so that stage C can share them out evenly
+  const pendingBase = SLOTS + 2 * job.files.length;
+  for (const file of scanner.pendingFiles()) Atomics.store(shared, pendingBase + Atomics.add(shared, PENDING, 1), indexOf.get(file)!);
   Atomics.add(shared, ARRIVED, 1);
   Atomics.notify(shared, ARRIVED);
   await wait(shared, ARRIVED, () => stageDone(shared, CLAIM_READ, job.files.length, ARRIVED));
@@ -236,11 +246,27 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   Atomics.notify(shared, ANALYSED);
   await wait(shared, ANALYSED, () => stageDone(shared, CLAIM_ANALYSIS, count, ANALYSED));
 
-  // stage C
+  // stage C: the left-over files of every thread, claimed one by one, searched for the new names only
   const names = sharedNames(memory.names);
   const searched = names ? [...new Set([...job.needles, ...names])] : job.needles;
-  const taken = names ? scanner.scan(searched).map((h) => h.file) : [];
-  return { results, pending: [...scanner.pendingFiles()], taken, searched, markers: scanner.markerFiles(), notices };
+  const fresh = searched.filter((n) => !job.needles.some((s) => n.includes(s)));
+  const pendingCount = Atomics.load(shared, PENDING);
+  let taken: string[] = [];
+  let pending: string[] = [];
+  if (names && fresh.length) {
+    const claim = () => {
+      const k = Atomics.add(shared, CLAIM_RESCAN, 1);
+      return k < pendingCount ? Atomics.load(shared, pendingBase + k) : job.files.length;
+    };
+    // (a file that can no longer be read stays left over without a notice, as in a single-threaded run)
+    const rescan = new SourceScanner(job.files, { claim });
+    taken = rescan.scan(fresh).map((h) => h.file);
+    pending = [...rescan.pendingFiles()];
+  } else {
+    // nothing new to look for: the main thread gets every left-over file, from whichever thread read it
+    pending = scanner.pendingFiles().slice();
+  }
+  return { results, pending, taken, searched, markers: scanner.markerFiles(), notices };
 }
 
 /** Adds names to the shared list (UTF-8 lines); on overflow the list is marked unusable. */
@@ -301,7 +327,7 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
     ),
   );
   if (!analysis) {
-    return { file, text, note, notices: fileNotices, findings: [], needles: [], macroWords: [], definesWrappers: false, wrappers: [], timedOut: timedOut.has(file) };
+    return { file, note, notices: fileNotices, findings: [], directiveNotices: [], needles: [], macroWords: [], definesWrappers: false, wrappers: [], timedOut: timedOut.has(file) };
   }
   let active = state.rules.get(options);
   if (!active) state.rules.set(options, (active = activeRules(options.rules)));
@@ -309,16 +335,18 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
   const findings = reported ? safeRunRules(analysis, active, options, fileNotices) : [];
   const parseError = parseErrorNotice(analysis);
   if (parseError) fileNotices.push(parseError);
+  // inline disable comments here, where the text is: the main thread gets the findings as they will be reported
+  const directiveNotices = reported ? applyDirectives(file, findings, scanDirectives(file, text), options.reportUnusedDisableDirectives ?? 'off') : [];
   const words = new Set<string>();
   for (const name of analysis.pre.macros.names()) {
     for (const def of analysis.pre.macros.definitions(name)) for (const t of def.body) if (t.kind === 'ident') words.add(t.text);
   }
   return {
     file,
-    text,
     note,
     notices: fileNotices,
     findings,
+    directiveNotices,
     needles: fileNeedles(analysis),
     macroWords: [...words],
     definesWrappers: analysis.wrappers.length > 0,
