@@ -566,6 +566,11 @@ export class WindowSet {
     return this.counted(text, { text, blanks: [], blanked: 0 }, run({ text, blanks: [], blanked: 0 }));
   }
 
+  /** Drops what is kept about a file (its text, outline and windows) once its analysis is final. */
+  forget(file: string): void {
+    this.files.delete(file);
+  }
+
   private counted<A>(text: string, window: Window, analysis: A): A {
     this.totalChars += text.length;
     this.blankedChars += window.blanked;

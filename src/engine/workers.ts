@@ -326,6 +326,8 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
       reported ? 'findings' : 'wrappers',
     ),
   );
+  // this thread analyses each file once: its text, outline and windows are not needed again
+  state.windows.forget(file);
   if (!analysis) {
     return { file, note, notices: fileNotices, findings: [], directiveNotices: [], needles: [], macroWords: [], definesWrappers: false, wrappers: [], timedOut: timedOut.has(file) };
   }
