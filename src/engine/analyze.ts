@@ -11,6 +11,7 @@ import { neutralize } from './neutralize.js';
 import { languageFor, parse, type Language, type SyntaxNode, type Tree } from './parse.js';
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
 import { blankRanges, preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
+import { mayDecideValue } from './name-roles.js';
 import { LineMap } from './source.js';
 import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from './target.js';
 import { splitArguments, tokenize, tokensToText, type Token } from './tokens.js';
@@ -155,13 +156,19 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   const tree = parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
   const lines = new LineMap(text);
   const analyzer = new FileAnalyzer(file, text, parsedText, tree, lines, pre, options, language);
-  const errorCount = countErrors(tree);
+  // counted on demand: a walk of every erroneous subtree, which the language server never needs
+  let errorCount: number | undefined;
   return {
     file,
     language,
     analyze(project) {
       const { calls, wrappers } = analyzer.run(project);
-      return { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, errorCount, callees: analyzer.callees };
+      return {
+        ...{ file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees },
+        get errorCount() {
+          return (errorCount ??= countErrors(tree));
+        },
+      };
     },
   };
 }
@@ -828,6 +835,7 @@ class FileAnalyzer {
     let list = this.deciding_.get(name);
     if (!list) {
       list = this.occurrencesOf(name).filter((at) => {
+        if (!mayDecideValue(this.parsedText, at, at + name.length)) return false;
         const occurrence = this.occurrenceAt(at, name);
         return !!occurrence && DECIDING_PARENTS.has(occurrence.parent.type);
       });
@@ -870,6 +878,8 @@ class FileAnalyzer {
         }
         case 'parameter_declaration':
         case 'optional_parameter_declaration':
+          // the parameter's own name, not a type named like it
+          if (parent.childForFieldName('declarator')?.startIndex !== declared.startIndex) break;
           if (sameFunction || (fn && isAncestor(fn, parent))) parameterOf = fn;
           break;
         case 'assignment_expression':

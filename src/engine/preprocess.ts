@@ -19,7 +19,10 @@ export interface Directive {
   end: number;
 }
 
-/** Finds every preprocessor directive, skipping `#` inside comments and strings. */
+/**
+ * Finds every preprocessor directive, skipping `#` inside comments and strings. Most lines are not directives:
+ * those are only scanned for the block-comment state they leave behind, without copying them.
+ */
 export function scanDirectives(text: string): Directive[] {
   const out: Directive[] = [];
   let inComment = false;
@@ -33,8 +36,8 @@ export function scanDirectives(text: string): Directive[] {
     for (;;) {
       const nl = text.indexOf('\n', end);
       const lineEnd = nl < 0 ? n : nl;
-      const trimmedEnd = text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
-      if (text[trimmedEnd - 1] === '\\' && nl >= 0) {
+      const trimmedEnd = text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
+      if (text.charCodeAt(trimmedEnd - 1) === BACKSLASH && nl >= 0) {
         end = nl + 1;
         physicalLines++;
         continue;
@@ -42,12 +45,13 @@ export function scanDirectives(text: string): Directive[] {
       end = lineEnd;
       break;
     }
-    const raw = text.slice(offset, end);
-    const { code, stillInComment } = stripComments(raw, inComment);
-    const wasInComment = inComment;
-    inComment = stillInComment;
-    if (!wasInComment || code.trim().length > 0) {
-      const m = /^\s*(?:#|%:)\s*([A-Za-z_]\w*)?/.exec(wasInComment ? '' : code);
+    if (inComment || !mayStartDirective(text, offset, end)) {
+      // a line that begins inside a block comment is never a directive
+      inComment = commentStateAfter(text, offset, end, inComment);
+    } else {
+      const { code, stillInComment } = stripComments(text.slice(offset, end), false);
+      inComment = stillInComment;
+      const m = /^\s*(?:#|%:)\s*([A-Za-z_]\w*)?/.exec(code);
       if (m) {
         out.push({
           line,
@@ -62,6 +66,59 @@ export function scanDirectives(text: string): Directive[] {
     line += physicalLines;
   }
   return out;
+}
+
+const CR = 13;
+const BACKSLASH = 92;
+const SLASH = 47;
+const STAR = 42;
+const HASH = 35;
+const PERCENT = 37;
+const COLON = 58;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+
+/** Whether the first character after leading whitespace can begin a directive (`#`, `%:`, or a comment before one). */
+function mayStartDirective(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    // the whitespace `\s` matches in the directive pattern, within one line
+    if (c === 32 || c === 9 || c === 11 || c === 12 || c === CR || c === 0xa0 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x3000) i++;
+    else return c === HASH || c === SLASH || c === BACKSLASH || (c === PERCENT && text.charCodeAt(i + 1) === COLON) || c > 0x7f;
+  }
+  return false;
+}
+
+/** The block-comment state at `end`, scanning like stripComments but without building the code text. */
+function commentStateAfter(text: string, i: number, end: number, inComment: boolean): boolean {
+  while (i < end) {
+    if (inComment) {
+      const close = text.indexOf('*/', i);
+      if (close < 0 || close + 2 > end) return true;
+      i = close + 2;
+      inComment = false;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c === SLASH && i + 1 < end) {
+      const d = text.charCodeAt(i + 1);
+      if (d === SLASH) return false;
+      if (d === STAR) {
+        inComment = true;
+        i += 2;
+        continue;
+      }
+    }
+    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+      let j = i + 1;
+      while (j < end && text.charCodeAt(j) !== c) j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
+      i = j + 1;
+      continue;
+    }
+    i++;
+  }
+  return inComment;
 }
 
 /** Removes comments from one logical line, tracking an unterminated block comment. */
@@ -94,7 +151,8 @@ function stripComments(raw: string, inComment: boolean): { code: string; stillIn
     code += c;
     i++;
   }
-  return { code, stillInComment: false };
+  // a comment opened by the line's last two characters goes on past it
+  return { code, stillInComment: inComment };
 }
 
 export interface IncludeEdge {
