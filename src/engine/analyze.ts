@@ -12,6 +12,7 @@ import { languageFor, parse, type Language, type SyntaxNode, type Tree } from '.
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
 import { blankRanges, preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
 import { mayDecideValue } from './name-roles.js';
+import { wordOccurrences } from './occurrences.js';
 import { LineMap } from './source.js';
 import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from './target.js';
 import { splitArguments, tokenize, tokensToText, type Token } from './tokens.js';
@@ -96,6 +97,11 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   previousTree?: (parsedText: string, language: Language) => Tree | undefined;
   /** Spans of the text that hold only whitespace (a windowed parse): tree-sitter skips them. */
   blank?: readonly (readonly [number, number])[];
+  /**
+   * Where a name occurs as a whole word in the text about to be parsed, when the caller already knows it (the
+   * language server carries the offsets over from the previous version of the buffer); undefined to search.
+   */
+  knownOccurrences?: (name: string) => number[] | undefined;
   /** A constant an included header declares (enumerator, const, constexpr); cached per run by the caller. */
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
 }
@@ -115,6 +121,8 @@ export interface FileAnalysis {
   errorCount: number;
   /** Every name whose calls reach an API here (APIs, macros, wrappers, pointers): a windowed parse keeps the code that mentions one. */
   callees?: string[];
+  /** The whole-word offsets of every name the analysis looked up, in the parsed text. */
+  occurrences?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** A file preprocessed and parsed once; its calls are found again whenever the project's wrappers change. */
@@ -164,7 +172,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
     analyze(project) {
       const { calls, wrappers } = analyzer.run(project);
       return {
-        ...{ file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees },
+        ...{ file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees, occurrences: analyzer.occurrences },
         get errorCount() {
           return (errorCount ??= countErrors(tree));
         },
@@ -215,7 +223,7 @@ const HEADER_EXTENSION = /\.(?:h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i;
 const PARAMETER_REASON = /depends on parameter '([\w$]+)' of ([\w$:~]+)/g;
 
 class FileAnalyzer {
-  private readonly occurrences = new Map<string, number[]>();
+  readonly occurrences = new Map<string, number[]>();
   private readonly resolving = new Set<string>();
   private project: ProjectFacts = { wrappers: new Map() };
   readonly pointers: PointerBinding[];
@@ -291,15 +299,12 @@ class FileAnalyzer {
   }
 
   private occurrencesOf(name: string): number[] {
-    let list = this.occurrences.get(name);
-    if (list) return list;
-    list = [];
-    const t = this.parsedText;
-    for (let i = t.indexOf(name); i >= 0; i = t.indexOf(name, i + name.length)) {
-      const before = i > 0 ? t.charCodeAt(i - 1) : 32;
-      const after = t.charCodeAt(i + name.length);
-      if (!isWordChar(before) && !isWordChar(after)) list.push(i);
+    let list = this.occurrences.get(name) ?? this.options.knownOccurrences?.(name);
+    if (list) {
+      this.occurrences.set(name, list);
+      return list;
     }
+    list = wordOccurrences(this.parsedText, name);
     this.occurrences.set(name, list);
     return list;
   }
@@ -1126,10 +1131,6 @@ function stripAddressOf(tokens: Token[]): Token[] | undefined {
     return undefined;
   }
   return t.slice(1);
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
 
 

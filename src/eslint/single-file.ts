@@ -15,6 +15,7 @@ export interface SingleFileInput {
   /** Wrappers known from elsewhere (other files, config). */
   wrappers?: ReadonlyMap<string, WrapperModel>;
   previousTree?: AnalysisOptions['previousTree'];
+  knownOccurrences?: AnalysisOptions['knownOccurrences'];
   /** The grammar, when the file name does not decide it. */
   language?: AnalysisOptions['language'];
   /** Project facts from a scan (wrappers of the same name in several files, parses to reuse). */
@@ -24,7 +25,7 @@ export interface SingleFileInput {
 export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
   const { language, reach } = input;
   // the engine follows the wrappers a file defines within that file itself (FileAnalyzer.run): one pass suffices
-  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree });
+  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree, knownOccurrences: input.knownOccurrences });
 }
 
 /**

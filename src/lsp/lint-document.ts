@@ -27,13 +27,13 @@ export function lintDocument(
 ): DocumentLint {
   let analysis: FileAnalysis;
   try {
-    analysis = analyzeSingleFile({ file, text, options, headers, wrappers, previousTree: tree.previousTree });
+    analysis = analyzeSingleFile({ file, text, options, headers, wrappers, previousTree: tree.previousTree, knownOccurrences: tree.knownOccurrences });
   } catch (e) {
     // the old tree may have been edited already: start from scratch next time
     tree.reset();
     throw e;
   }
-  tree.commit(analysis.tree);
+  tree.commit(analysis.tree, analysis.occurrences);
   const findings = runRules(analysis, activeRules(options.rules), options);
   applyDirectives(file, findings, scanDirectives(file, text, analysis.lines), 'off');
   return { analysis, findings };

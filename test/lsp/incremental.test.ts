@@ -81,6 +81,47 @@ describe('IncrementalTree', () => {
     });
   });
 
+  it('gives the findings of a fresh analysis after each of many small edits to a long file', () => {
+    const blocks = Array.from({ length: 60 }, (_, i) =>
+      [
+        `static const SIZE_T kSize${i} = ${(i % 5) + 1} * PAGE;`,
+        `void *reserve_${i}(void) {`,
+        `    SIZE_T size = kSize${i};`,
+        `    if (size > LIMIT) return NULL;`,
+        `    return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);`,
+        `}`,
+      ].join('\n'),
+    );
+    let text = ['#include <windows.h>', '#define PAGE 4096', '#define LIMIT (16 * PAGE)', ...blocks].join('\n') + '\n';
+    const edits: ((t: string) => string)[] = [
+      (t) => t.replace('kSize7 = 3', 'kSize7 = 30'),
+      (t) => t.replace('kSize7 = 30', 'kSize7 = 3'),
+      (t) => t.replace('SIZE_T size = kSize9;', 'SIZE_T sizes = kSize9;'),
+      (t) => t.replace('SIZE_T sizes = kSize9;', 'SIZE_T size = kSize9;'),
+      (t) => t.replace('static const SIZE_T kSize12', 'static SIZE_T kSize12'),
+      (t) => t.replace('#define PAGE 4096', '#define PAGE 4097'),
+      (t) => t.replace('(size > LIMIT) return NULL', '(size > LIMIT) size = LIMIT'),
+      (t) => t.replace('kSize20;', 'kSize21;'),
+      (t) => t.replace('void *reserve_30(void) {', 'void *reserve_30(SIZE_T size) {'),
+      (t) => t.replace('    SIZE_T size = kSize40;\n', '    SIZE_T size = kSize40;\n    size++;\n'),
+      (t) => t.replace('VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT', 'VirtualAlloc(NULL, size, MEM_COMMIT'),
+      (t) => 'SIZE_T kSize0x = 1;\n' + t,
+    ];
+    const tree = new IncrementalTree();
+    const headers = new HeaderCache();
+    const summary = (r: ReturnType<typeof lintDocument>) => r.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.ruleId} ${f.message}`);
+    const first = lintDocument(file, text, options, headers, tree);
+    expect(first.findings.length).toBeGreaterThan(40);
+    for (const [i, edit] of edits.entries()) {
+      const next = edit(text);
+      expect(next, `edit ${i} applies`).not.toBe(text);
+      text = next;
+      const incremental = lintDocument(file, text, options, headers, tree);
+      expect(tree.reused).toBe(true);
+      expect(summary(incremental), `edit ${i}`).toEqual(summary(lintDocument(file, text, options, headers, new IncrementalTree())));
+    }
+  });
+
   it('starts afresh when the grammar changes', () => {
     const tree = new IncrementalTree();
     expect(tree.previousTree('int x;', 'c')).toBeUndefined();

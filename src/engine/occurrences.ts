@@ -1,0 +1,44 @@
+// Where a name occurs as a whole word in a text: how the analysis finds calls and declarations without walking
+// the tree. The language server carries the offsets over from one version of a buffer to the next, searching
+// again only around the edit.
+
+/** Offsets where `name` occurs in `text` as a whole word, starting in [from, to]. */
+export function wordOccurrences(text: string, name: string, from = 0, to = text.length): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf(name, from); i >= 0 && i <= to; i = text.indexOf(name, i + name.length)) {
+    const before = i > 0 ? text.charCodeAt(i - 1) : 32;
+    const after = text.charCodeAt(i + name.length);
+    if (!isWordChar(before) && !isWordChar(after)) out.push(i);
+  }
+  return out;
+}
+
+/** One replacement in a text: [start, oldEnd) of the old text became [start, newEnd) of the new one. */
+export interface TextEdit {
+  startIndex: number;
+  oldEndIndex: number;
+  newEndIndex: number;
+}
+
+/**
+ * A name's whole-word offsets after an edit, from its offsets before: occurrences whose surrounding characters
+ * the edit did not touch are kept or moved, and only the edited span (widened by the name's length) is searched.
+ */
+export function occurrencesAfterEdit(before: readonly number[], edit: TextEdit, name: string, after: string): number[] {
+  const { startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd } = edit;
+  const out: number[] = [];
+  // untouched before the edit: the character after the name comes before it
+  for (const at of before) {
+    if (at + name.length >= start) break;
+    out.push(at);
+  }
+  out.push(...wordOccurrences(after, name, Math.max(0, start - name.length), newEnd));
+  // untouched after the edit: the character before the name comes after it
+  const delta = newEnd - oldEnd;
+  for (const at of before) if (at > oldEnd) out.push(at + delta);
+  return out;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
