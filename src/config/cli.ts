@@ -4,7 +4,6 @@
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { cacheFilePath } from '../engine/cache.js';
-import { unifiedDiff, writePatch } from '../engine/fix.js';
 import type { LintOptions, LintResult } from '../engine/lint.js';
 import type { Notice } from '../engine/types.js';
 import { printConfig } from './print.js';
@@ -85,13 +84,15 @@ export async function finishFixes(
   const patches = linted.patches ?? [];
   const fixes = patches.reduce((n, p) => n + p.fixes, 0);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : word.endsWith('x') ? 'es' : 's'}`;
+  if (!values['fix-dry-run'] && !values.fix) return { report: linted };
+  // (loaded only by the runs that fix)
+  const { unifiedDiff, writePatch } = await import('../engine/fix.js');
   if (values['fix-dry-run']) {
     const label = (file: string) => path.relative(options.cwd, file).split(path.sep).join('/');
     const diff = patches.map((p) => unifiedDiff(p, label(p.file))).join('');
     stderr.write(`granule: ${plural(fixes, 'fix')} in ${plural(patches.length, 'file')} (dry run: nothing was written)\n`);
     return { report: linted, diff };
   }
-  if (!values.fix) return { report: linted };
   const failures: Notice[] = [];
   let written = 0;
   let fixed = 0;

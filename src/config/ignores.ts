@@ -2,9 +2,12 @@
 // name at any depth, one with a slash is anchored at the directory of the config that wrote it,
 // a trailing slash matches directories only, and `!pattern` brings back what an earlier one ignored.
 
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import type Picomatch from 'picomatch';
 import type { IgnorePattern } from './load.js';
+
+const require = createRequire(import.meta.url);
 
 interface CompiledPattern {
   base: string;
@@ -18,6 +21,8 @@ export class IgnoreMatcher {
   private readonly compiled: CompiledPattern[];
 
   constructor(patterns: readonly IgnorePattern[]) {
+    // picomatch is loaded only when a config has ignores: most runs have none and should not pay for it
+    const picomatch = patterns.length ? (require('picomatch') as typeof Picomatch) : undefined;
     this.compiled = patterns.map(({ base, pattern }) => {
       let p = pattern;
       const negated = p.startsWith('!');
@@ -26,7 +31,7 @@ export class IgnoreMatcher {
       p = p.replace(/\/+$/, '');
       const anchored = p.includes('/');
       p = p.replace(/^\//, '');
-      return { base, negated, anchored, directoryOnly, match: picomatch(p, { dot: true }) };
+      return { base, negated, anchored, directoryOnly, match: picomatch!(p, { dot: true }) };
     });
   }
 

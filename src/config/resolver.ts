@@ -60,7 +60,7 @@ export class ConfigResolver {
     }
     const entry = this.entry(configFile);
     if (entry instanceof ConfigError) return { error: entry };
-    return { options: entry.options, config: entry.config, ignored: entry.ignores.ignores(path.resolve(file)) };
+    return { options: entry.options, config: entry.config, ignored: !entry.ignores.empty && entry.ignores.ignores(path.resolve(file)) };
   }
 
   private entry(configFile: string | undefined) {
