@@ -10,10 +10,8 @@ import { parseSeconds, parseSize } from '../engine/limits.js';
 import { isTarget } from '../engine/target.js';
 import type { Report } from '../engine/types.js';
 import { toolVersion } from '../engine/version.js';
-import { applyBaseline, BaselineError, baselineText, readBaseline } from '../formats/baseline.js';
-import { formatters } from '../formats/index.js';
+import { FORMAT_NAMES, isFormatName, loadFormatter } from '../formats/load.js';
 import type * as Sarif from 'sarif';
-import { findingFingerprints, formatSarif, INFORMATION_URI } from '../formats/sarif.js';
 import { rulesById } from '../rules/index.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
 import { ConfigError } from '../config/errors.js';
@@ -147,8 +145,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const format = values.format ?? 'stylish';
-  const formatter = formatters[format];
-  if (!formatter) throw new UsageError(`unknown format "${format}" (expected one of: ${Object.keys(formatters).join(', ')})`);
+  if (!isFormatName(format)) throw new UsageError(`unknown format "${format}" (expected one of: ${FORMAT_NAMES.join(', ')})`);
   const options: LintOptions = defaultLintOptions(io.cwd);
   if (values.target) {
     if (!isTarget(values.target)) throw new UsageError(`unknown target "${values.target}" (expected x64, x86 or arm64)`);
@@ -185,10 +182,13 @@ async function run(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`--${values.category !== undefined ? 'category' : 'sarif-omit-suppressed'} applies to --format sarif only`);
   }
   let known: Set<string> | undefined;
+  // baselines and fingerprints are SARIF's: loaded only by the runs that use them
+  const baseline = values.baseline !== undefined || values['write-baseline'] !== undefined ? await import('../formats/baseline.js') : undefined;
+  const sarif = baseline || format === 'sarif' ? await import('../formats/sarif.js') : undefined;
   try {
-    if (values.baseline !== undefined) known = readBaseline(path.resolve(io.cwd, values.baseline), values.baseline);
+    if (values.baseline !== undefined) known = baseline!.readBaseline(path.resolve(io.cwd, values.baseline), values.baseline);
   } catch (e) {
-    if (e instanceof BaselineError) throw new UsageError(e.message);
+    if (baseline && e instanceof baseline.BaselineError) throw new UsageError(e.message);
     throw e;
   }
 
@@ -203,13 +203,13 @@ async function run(argv: string[], io: Io): Promise<number> {
   const fixed = await finishFixes(values, first, options, (o) => lintPaths(positionals, o), io.stderr);
   const linted = fixed.report;
   // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
-  const prints = findingFingerprints(linted);
+  const prints = sarif?.findingFingerprints(linted);
   if (values['write-baseline'] !== undefined) {
-    writeAtomically(path.resolve(io.cwd, values['write-baseline']), baselineText(linted, prints));
+    writeAtomically(path.resolve(io.cwd, values['write-baseline']), baseline!.baselineText(linted, prints!));
     const n = linted.findings.filter((f) => !f.suppressed).length;
     io.stderr.write(`granule: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
   }
-  const baselined = known ? applyBaseline(linted, known, prints) : { report: linted, matched: 0 };
+  const baselined = known ? baseline!.applyBaseline(linted, known, prints!) : { report: linted, matched: 0 };
   const report = baselined.report;
   const runtime = values.runtime?.length ? await mergeRuntimeReports(report, values.runtime, values.binary, io.cwd) : undefined;
   if (known) report.notices = [...report.notices, { level: 'note', code: 'baseline', message: `${baselined.matched} finding${baselined.matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${baselined.matched === 1 ? 'is' : 'are'} not reported` }];
@@ -218,10 +218,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   const color = !values['no-color'] && (values.color ?? (!io.env.NO_COLOR && format === 'stylish' && !values.output && !!io.stdout.isTTY));
   let text: string;
   if (format === 'sarif') {
-    const out = formatSarif(shown, { category: values.category, omitSuppressed: values['sarif-omit-suppressed'], fingerprints: prints });
+    const out = sarif!.formatSarif(shown, { category: values.category, omitSuppressed: values['sarif-omit-suppressed'], fingerprints: prints });
     text = runtime ? withRun(out.text, runtime.sarifRun()) : out.text;
     for (const w of out.warnings) io.stderr.write(`granule: ${w}\n`);
-  } else text = formatter(shown, { color });
+  } else text = (await loadFormatter(format))(shown, { color });
   // --fix-dry-run prints the diff in place of the report
   if (fixed.diff !== undefined) text = fixed.diff;
   if (values.output) writeAtomically(path.resolve(io.cwd, values.output), text);
@@ -247,6 +247,7 @@ async function run(argv: string[], io: Io): Promise<number> {
 /** Merges runtime shim reports into the report (in place) and returns the shim's own SARIF run. */
 async function mergeRuntimeReports(report: Report & { usageError?: boolean }, reports: string[], binary: string | undefined, cwd: string) {
   const { applyRuntime, shimSarifRun } = await import('../shim/index.js');
+  const { INFORMATION_URI } = await import('../formats/sarif.js');
   const rt = await applyRuntime(report.findings, {
     reports: reports.map((r) => path.resolve(cwd, r)),
     root: report.root,
