@@ -95,6 +95,8 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
    * adjusted with `tree.edit`, so tree-sitter reuses its unchanged parts.
    */
   previousTree?: (parsedText: string, language: Language) => Tree | undefined;
+  /** The preprocessor facts of the text when the caller knows an edit cannot have changed them (language server). */
+  previousPreprocess?: (text: string, language: Language) => PreprocessResult | undefined;
   /** Spans of the text that hold only whitespace (a windowed parse): tree-sitter skips them. */
   blank?: readonly (readonly [number, number])[];
   /**
@@ -158,7 +160,8 @@ export function analyzeFile(file: string, text: string, options: AnalysisOptions
 
 export function prepareFile(file: string, text: string, options: AnalysisOptions): PreparedFile {
   const language = options.language ?? languageFor(file, text);
-  const pre = preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
+  const pre =
+    options.previousPreprocess?.(text, language) ?? preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
   const definedHere = new Set(pre.macros.names());
   const parsedText = neutralize(blankRanges(text, pre.blank), definedHere);
   const tree = parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);

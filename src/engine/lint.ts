@@ -24,6 +24,7 @@ import { decode } from './source.js';
 import { targetModel } from './target.js';
 import type { Finding, Level, Notice, Report, Target } from './types.js';
 import { toolVersion } from './version.js';
+import { keepRun, RunMemo } from './run-memo.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from './limits.js';
 
 export interface LintOptions {
@@ -94,7 +95,7 @@ export function analyzeText(
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
   /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
-  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'knownOccurrences' | 'blank'> & { reach?: RunReach } = {},
+  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'knownOccurrences' | 'blank'> & { reach?: RunReach } = {},
 ): FileAnalysis {
   const { reach, ...rest } = extra;
   const analysisOptions: AnalysisOptions = {
@@ -134,6 +135,13 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const notices: Notice[] = [...discovery.notices];
   const headers = new HeaderCache();
   const perFile = resolvePerFile(discovery.files, options, notices);
+  // --cache on a tree where nothing changed: the last run's report (src/engine/run-memo.ts)
+  const runMemo =
+    options.cacheFile && !options.fix && !discovery.usageError && !perFile.configError
+      ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), { files: perFile.files, optionsOf: (f) => perFile.options.get(f) ?? options, extra: { options, database: perFile.database } })
+      : undefined;
+  const again = runMemo?.reuse();
+  if (again) return { ...again, root: options.cwd, cacheStats: { hits: (again.cacheStats?.hits ?? 0) + (again.cacheStats?.misses ?? 0), misses: 0 } };
   const reach = new RunReach(options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database }, notices);
   const optionsOf = (file: string) => reach.optionsFor(file, perFile.options.get(file) ?? options);
   const activeOf = memoActiveRules();
@@ -343,7 +351,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   }
 
   const summary = activeOf(perFile.summaryOptions ?? options);
-  return {
+  const result: LintResult = {
     root: options.cwd,
     findings,
     notices: shardNotices(notices, perFile.files, reported).sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
@@ -357,6 +365,11 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     ...(patches ? { patches } : {}),
     ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
   };
+  if (runMemo) {
+    const headersRead = [...[...analyses.values()].flatMap((a) => a.pre.dependencies), ...[...cached.values()].flatMap((e) => Object.keys(e.deps))];
+    keepRun(runMemo, { report: result, headers: headersRead, database: reachOptions.compileCommands, timedOut: timedOut.size });
+  }
+  return result;
 }
 
 /** A file's text, read and decoded again (undefined when that fails). */

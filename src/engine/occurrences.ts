@@ -5,9 +5,11 @@
 /** Offsets where `name` occurs in `text` as a whole word, starting in [from, to]. */
 export function wordOccurrences(text: string, name: string, from = 0, to = text.length): number[] {
   const out: number[] = [];
-  for (let i = text.indexOf(name, from); i >= 0 && i <= to; i = text.indexOf(name, i + name.length)) {
+  // searched within a slice: indexOf on the whole text would run on to the next occurrence, however far away
+  const within = to + name.length + 1 < text.length ? text.slice(0, to + name.length + 1) : text;
+  for (let i = within.indexOf(name, from); i >= 0 && i <= to; i = within.indexOf(name, i + name.length)) {
     const before = i > 0 ? text.charCodeAt(i - 1) : 32;
-    const after = text.charCodeAt(i + name.length);
+    const after = within.charCodeAt(i + name.length);
     if (!isWordChar(before) && !isWordChar(after)) out.push(i);
   }
   return out;

@@ -79,7 +79,7 @@ const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
 
 /** Whether the first character after leading whitespace can begin a directive (`#`, `%:`, or a comment before one). */
-function mayStartDirective(text: string, start: number, end: number): boolean {
+export function mayStartDirective(text: string, start: number, end: number): boolean {
   let i = start;
   while (i < end) {
     const c = text.charCodeAt(i);

@@ -16,6 +16,7 @@ export interface SingleFileInput {
   wrappers?: ReadonlyMap<string, WrapperModel>;
   previousTree?: AnalysisOptions['previousTree'];
   knownOccurrences?: AnalysisOptions['knownOccurrences'];
+  previousPreprocess?: AnalysisOptions['previousPreprocess'];
   /** The grammar, when the file name does not decide it. */
   language?: AnalysisOptions['language'];
   /** Project facts from a scan (wrappers of the same name in several files, parses to reuse). */
@@ -25,7 +26,7 @@ export interface SingleFileInput {
 export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
   const { language, reach } = input;
   // the engine follows the wrappers a file defines within that file itself (FileAnalyzer.run): one pass suffices
-  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree, knownOccurrences: input.knownOccurrences });
+  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree, previousPreprocess: input.previousPreprocess, knownOccurrences: input.knownOccurrences });
 }
 
 /**

@@ -5,7 +5,9 @@
 
 import type ParserType from 'tree-sitter';
 import { occurrencesAfterEdit } from '../engine/occurrences.js';
+import type { FileAnalysis } from '../engine/analyze.js';
 import type { Language, Tree } from '../engine/parse.js';
+import { mayStartDirective, type PreprocessResult } from '../engine/preprocess.js';
 
 type Edit = ParserType.Edit;
 type Point = ParserType.Point;
@@ -61,24 +63,91 @@ function pointFrom(text: string, from: number, at: Point, offset: number): Point
   return { row, column: offset - lineStart };
 }
 
+/** Characters whose insertion or removal can change what the preprocessor sees: lines, comments, strings, directives. */
+const PREPROCESSOR_SIGNIFICANT = /[\n\r#%:/*"'\\?]/;
+
 /**
- * Keeps one document's last tree, the text it was parsed from and where names occur in that text, and hands the
- * next analysis the tree edited to match its text (tree-sitter reuses the unchanged parts) and the occurrences
- * moved past the edit. `commit` makes a finished analysis the next starting point; a failed analysis calls
- * `reset`, since the old tree may already have been edited.
+ * The preprocessor facts of `after`, from those of `before`, when the edit between them cannot have changed them:
+ * it stays within one line that is not a directive (nor continues one), and removes or inserts none of the
+ * characters that begin or end lines, comments, strings and directives. Dead-branch ranges move with the edit.
+ * Undefined when the preprocessor must run again.
+ */
+export function preprocessAfterEdit(before: string, after: string, pre: PreprocessResult): PreprocessResult | undefined {
+  if (before === after) return pre;
+  const max = Math.min(before.length, after.length);
+  const start = commonPrefix(before, after, max);
+  const suffix = commonSuffix(before, after, max - start);
+  const oldEnd = before.length - suffix;
+  const newEnd = after.length - suffix;
+  if (PREPROCESSOR_SIGNIFICANT.test(before.slice(start, oldEnd)) || PREPROCESSOR_SIGNIFICANT.test(after.slice(start, newEnd))) return undefined;
+  const lineStart = before.lastIndexOf('\n', start - 1) + 1;
+  const lineEnd = lineEndAt(before, oldEnd);
+  const newLineEnd = lineEndAt(after, newEnd);
+  if (continuesPreviousLine(before, lineStart)) return undefined;
+  if (mayStartDirective(before, lineStart, lineEnd) || mayStartDirective(after, lineStart, newLineEnd)) return undefined;
+  const delta = newEnd - oldEnd;
+  const blank: [number, number][] = [];
+  for (const [a, b] of pre.blank) {
+    if (a <= start && oldEnd <= b && start < b) blank.push([a, b + delta]);
+    else if (b <= start) blank.push([a, b]);
+    else if (a >= oldEnd) blank.push([a + delta, b + delta]);
+    else return undefined;
+  }
+  return { ...pre, blank };
+}
+
+function lineEndAt(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl;
+}
+
+/** Whether the line before the one starting at `lineStart` ends with a splice, making both one logical line. */
+function continuesPreviousLine(text: string, lineStart: number): boolean {
+  let i = lineStart - 2;
+  if (text[i] === '\r') i--;
+  return i >= 0 && text[i] === '\\';
+}
+
+/**
+ * Keeps what one document's last analysis produced: the tree, the text it was parsed from, where names occur in
+ * that text, and the preprocessor facts of the buffer. The next analysis gets the tree edited to match its text
+ * (tree-sitter reuses the unchanged parts), the occurrences moved past the edit, and the preprocessor facts when
+ * the edit cannot have changed them. `commit` makes a finished analysis the next starting point; a failed
+ * analysis calls `reset`, since the old tree may already have been edited.
  */
 export class IncrementalTree {
   private tree: Tree | undefined;
   private text: string | undefined;
   private language: Language | undefined;
   private occurrences: ReadonlyMap<string, readonly number[]> | undefined;
+  private preprocessed: { text: string; pre: PreprocessResult; inputs: string; headers: object } | undefined;
   private pendingText: string | undefined;
   private pendingLanguage: Language | undefined;
   /** The edit from the committed text to the pending one; undefined when they are equal or unrelated. */
   private pendingEdit: Edit | undefined;
   private related = false;
+  /** What the preprocessor reads besides the buffer (options, language, header cache), for the version under way. */
+  private pendingInputs = '';
+  private pendingHeaders: object | undefined;
   /** Whether the last parse started from an earlier tree (for tests and the benchmark). */
   reused = false;
+  /** Whether the last analysis took the preprocessor facts over from the previous version (for tests). */
+  reusedPreprocessing = false;
+
+  /** Starts a version: `inputs` and the header cache are everything besides the buffer the preprocessor reads. */
+  begin(inputs: string, headers: object): void {
+    this.pendingInputs = inputs;
+    this.pendingHeaders = headers;
+    this.reusedPreprocessing = false;
+  }
+
+  readonly previousPreprocess = (text: string, language: Language): PreprocessResult | undefined => {
+    const last = this.preprocessed;
+    if (!last || last.inputs !== `${language}:${this.pendingInputs}` || last.headers !== this.pendingHeaders) return undefined;
+    const pre = preprocessAfterEdit(last.text, text, last.pre);
+    this.reusedPreprocessing = pre !== undefined;
+    return pre;
+  };
 
   readonly previousTree = (parsedText: string, language: Language): Tree | undefined => {
     this.pendingText = parsedText;
@@ -102,11 +171,12 @@ export class IncrementalTree {
     return this.pendingEdit ? occurrencesAfterEdit(before, this.pendingEdit, name, this.pendingText) : [...before];
   };
 
-  commit(tree: Tree, occurrences?: ReadonlyMap<string, readonly number[]>): void {
-    this.tree = tree;
+  commit(analysis: Pick<FileAnalysis, 'tree' | 'text' | 'pre' | 'language' | 'occurrences'>): void {
+    this.tree = analysis.tree;
     this.text = this.pendingText;
     this.language = this.pendingLanguage;
-    this.occurrences = occurrences;
+    this.occurrences = analysis.occurrences;
+    this.preprocessed = this.pendingHeaders && { text: analysis.text, pre: analysis.pre, inputs: `${analysis.language}:${this.pendingInputs}`, headers: this.pendingHeaders };
   }
 
   reset(): void {
@@ -114,5 +184,6 @@ export class IncrementalTree {
     this.text = undefined;
     this.language = undefined;
     this.occurrences = undefined;
+    this.preprocessed = undefined;
   }
 }

@@ -26,14 +26,25 @@ export function lintDocument(
   wrappers?: ReadonlyMap<string, WrapperModel>,
 ): DocumentLint {
   let analysis: FileAnalysis;
+  // everything besides the buffer that the preprocessor reads
+  tree.begin(JSON.stringify([file, options.cwd, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes]), headers);
   try {
-    analysis = analyzeSingleFile({ file, text, options, headers, wrappers, previousTree: tree.previousTree, knownOccurrences: tree.knownOccurrences });
+    analysis = analyzeSingleFile({
+      file,
+      text,
+      options,
+      headers,
+      wrappers,
+      previousTree: tree.previousTree,
+      previousPreprocess: tree.previousPreprocess,
+      knownOccurrences: tree.knownOccurrences,
+    });
   } catch (e) {
     // the old tree may have been edited already: start from scratch next time
     tree.reset();
     throw e;
   }
-  tree.commit(analysis.tree, analysis.occurrences);
+  tree.commit(analysis);
   const findings = runRules(analysis, activeRules(options.rules), options);
   applyDirectives(file, findings, scanDirectives(file, text, analysis.lines), 'off');
   return { analysis, findings };

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { HeaderCache } from '../../src/engine/header-cache.js';
 import { defaultLintOptions } from '../../src/engine/lint.js';
 import { parse } from '../../src/engine/parse.js';
+import { preprocess } from '../../src/engine/preprocess.js';
+import { targetModel } from '../../src/engine/target.js';
 import { editBetween, IncrementalTree } from '../../src/lsp/incremental.js';
 import { lintDocument } from '../../src/lsp/lint-document.js';
 import { FIXTURES } from '../helpers/fixtures.js';
@@ -92,40 +94,47 @@ describe('IncrementalTree', () => {
         `}`,
       ].join('\n'),
     );
-    let text = ['#include <windows.h>', '#define PAGE 4096', '#define LIMIT (16 * PAGE)', ...blocks].join('\n') + '\n';
-    const edits: ((t: string) => string)[] = [
-      (t) => t.replace('kSize7 = 3', 'kSize7 = 30'),
-      (t) => t.replace('kSize7 = 30', 'kSize7 = 3'),
-      (t) => t.replace('SIZE_T size = kSize9;', 'SIZE_T sizes = kSize9;'),
-      (t) => t.replace('SIZE_T sizes = kSize9;', 'SIZE_T size = kSize9;'),
-      (t) => t.replace('static const SIZE_T kSize12', 'static SIZE_T kSize12'),
-      (t) => t.replace('#define PAGE 4096', '#define PAGE 4097'),
-      (t) => t.replace('(size > LIMIT) return NULL', '(size > LIMIT) size = LIMIT'),
-      (t) => t.replace('kSize20;', 'kSize21;'),
-      (t) => t.replace('void *reserve_30(void) {', 'void *reserve_30(SIZE_T size) {'),
-      (t) => t.replace('    SIZE_T size = kSize40;\n', '    SIZE_T size = kSize40;\n    size++;\n'),
-      (t) => t.replace('VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT', 'VirtualAlloc(NULL, size, MEM_COMMIT'),
-      (t) => 'SIZE_T kSize0x = 1;\n' + t,
+    let text = ['#include <windows.h>', '#define PAGE 4096', '#define LIMIT (16 * PAGE)', '#if 0', 'int dead = 1;', '#endif', ...blocks].join('\n') + '\n';
+    // each edit, and whether the preprocessor facts of the version before still hold
+    const edits: [(t: string) => string, boolean][] = [
+      [(t) => t.replace('kSize7 = 3', 'kSize7 = 30'), true],
+      [(t) => t.replace('kSize7 = 30', 'kSize7 = 3'), true],
+      [(t) => t.replace('SIZE_T size = kSize9;', 'SIZE_T sizes = kSize9;'), true],
+      [(t) => t.replace('SIZE_T sizes = kSize9;', 'SIZE_T size = kSize9;'), true],
+      [(t) => t.replace('static const SIZE_T kSize12', 'static SIZE_T kSize12'), true],
+      [(t) => t.replace('#define PAGE 4096', '#define PAGE 4097'), false],
+      [(t) => t.replace('(size > LIMIT) return NULL', '(size > LIMIT) size = LIMIT'), true],
+      [(t) => t.replace('kSize20;', 'kSize21;'), true],
+      [(t) => t.replace('void *reserve_30(void) {', 'void *reserve_30(SIZE_T size) {'), true],
+      [(t) => t.replace('    SIZE_T size = kSize40;\n', '    SIZE_T size = kSize40;\n    size++;\n'), false],
+      [(t) => t.replace('VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT', 'VirtualAlloc(NULL, size, MEM_COMMIT'), true],
+      [(t) => t.replace('int dead = 1;', 'int dead = 12;'), true],
+      [(t) => t.replace('#if 0', '#if 1'), false],
+      [(t) => t.replace('int dead = 12;', 'int dead = VirtualAlloc(NULL, 100, MEM_RESERVE, PAGE_NOACCESS) != 0;'), true],
+      [(t) => t.replace('reserve_50(void) {', 'reserve_50(void) { /* */'), false],
+      [(t) => 'SIZE_T kSize0x = 1;\n' + t, false],
     ];
     const tree = new IncrementalTree();
     const headers = new HeaderCache();
     const summary = (r: ReturnType<typeof lintDocument>) => r.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.ruleId} ${f.message}`);
     const first = lintDocument(file, text, options, headers, tree);
     expect(first.findings.length).toBeGreaterThan(40);
-    for (const [i, edit] of edits.entries()) {
+    for (const [i, [edit, keepsPreprocessing]] of edits.entries()) {
       const next = edit(text);
       expect(next, `edit ${i} applies`).not.toBe(text);
       text = next;
       const incremental = lintDocument(file, text, options, headers, tree);
       expect(tree.reused).toBe(true);
+      expect(tree.reusedPreprocessing, `edit ${i}`).toBe(keepsPreprocessing);
       expect(summary(incremental), `edit ${i}`).toEqual(summary(lintDocument(file, text, options, headers, new IncrementalTree())));
     }
   });
 
   it('starts afresh when the grammar changes', () => {
+    const preprocessOptions = { model: targetModel('x64'), defines: {}, undefines: [], includePaths: [], forceIncludes: [], readFile: () => undefined };
     const tree = new IncrementalTree();
     expect(tree.previousTree('int x;', 'c')).toBeUndefined();
-    tree.commit(parse('int x;', 'c'));
+    tree.commit({ tree: parse('int x;', 'c'), text: 'int x;', language: 'c', pre: preprocess('x.c', 'int x;', { ...preprocessOptions, cplusplus: false }) });
     expect(tree.previousTree('int x;', 'cpp')).toBeUndefined();
     expect(tree.reused).toBe(false);
   });
