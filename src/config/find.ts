@@ -13,9 +13,17 @@ export class ConfigFinder {
   /** Directory → config file that governs it (undefined: none up to the root). */
   private readonly byDir = new Map<string, string | undefined>();
 
+  /** Directory as given (not resolved) → its config file: a tree's files share few directories. */
+  private readonly byGivenDir = new Map<string, string | undefined>();
+
   /** The config file for a source file, or undefined when there is none. */
   forFile(file: string): string | undefined {
-    return this.forDir(path.dirname(path.resolve(file)));
+    const given = path.dirname(file);
+    if (this.byGivenDir.has(given)) return this.byGivenDir.get(given);
+    const found = this.forDir(path.dirname(path.resolve(file)));
+    // (a relative directory means another one when the process's directory changes)
+    if (path.isAbsolute(given)) this.byGivenDir.set(given, found);
+    return found;
   }
 
   forDir(dir: string): string | undefined {

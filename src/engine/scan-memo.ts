@@ -87,7 +87,8 @@ export class ScanMemo {
   }
 }
 
-function statKey(stat: fs.Stats): [number, number, number, number] {
+/** The metadata that stands for a file's bytes: size, modification and change times, inode. */
+export function statKey(stat: fs.Stats): [number, number, number, number] {
   return [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
 }
 
