@@ -3,8 +3,9 @@
 // a changed header invalidates every file that includes it. Stored as one JSON file, by default under
 // node_modules/.cache/granule/.
 
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Finding, Notice } from './types.js';
 
@@ -29,8 +30,12 @@ interface CacheFile {
   entries: Record<string, CacheEntry>;
 }
 
+// node:crypto takes a few milliseconds to load: only runs that hash (--cache) pay for it
+let crypto: typeof Crypto | undefined;
+
 export function hashText(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 /** A stable hash of JSON-like data (object keys sorted), for options and config. */

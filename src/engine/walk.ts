@@ -6,7 +6,7 @@
 // extension (any case), no dot-files or dot-directories, nothing under node_modules, no symbolic
 // links, minus the `ignores` globs (relative to the directory).
 
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -50,6 +50,8 @@ function isSource(name: string): boolean {
 /** Relative (posix) paths from git, or undefined when `dir` is not in a work tree or git is unavailable. */
 function gitFiles(dir: string): string[] | undefined {
   if (!insideGitWorkTree(dir)) return undefined;
+  // (loaded here: most runs are on named files or outside a work tree)
+  const { spawnSync } = require('node:child_process') as typeof ChildProcess;
   const list = (args: string[]) => {
     const r = spawnSync('git', ['-C', dir, 'ls-files', '-z', ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
     return r.status === 0 && typeof r.stdout === 'string' ? r.stdout.split('\0').filter(Boolean) : undefined;
