@@ -689,13 +689,16 @@ class FileAnalyzer {
   findWrappers(calls: FoundCall[]): WrapperModel[] {
     const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Set<CallRecipe> }>();
     for (const call of calls) {
+      // the reasons first: most calls depend on no parameter, and need no look at their function
+      const reasons = [call.size.value, call.flags?.value, call.address?.value].flatMap((v) => (v && !v.known ? [v.reason] : []));
+      const mentions = reasons.flatMap((r) => [...r.matchAll(PARAMETER_REASON)]);
+      if (mentions.length === 0) continue;
       const fn = this.enclosingFunction(call.recipe.site.start);
       if (!fn || fn.type !== 'function_definition') continue;
       const name = functionName(fn, this.parsedText);
       if (!name) continue;
       const params = functionParams(fn, this.parsedText).map((p) => p.name);
-      const reasons = [call.size.value, call.flags?.value, call.address?.value].flatMap((v) => (v && !v.known ? [v.reason] : []));
-      const depends = reasons.some((r) => [...r.matchAll(PARAMETER_REASON)].some((m) => m[2] === name && params.includes(m[1]!)));
+      const depends = mentions.some((m) => m[2] === name && params.includes(m[1]!));
       if (!depends) continue;
       let entry = byFunction.get(fn.startIndex);
       if (!entry) byFunction.set(fn.startIndex, (entry = { fn, name, recipes: new Set() }));
