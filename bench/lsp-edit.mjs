@@ -59,6 +59,20 @@ function makeSource(lines) {
   return out.slice(0, lines).join('\n') + '\n';
 }
 
+/**
+ * CPU time the server process has used so far (user + system, all its threads), from /proc; undefined elsewhere.
+ * Unlike the wall-clock time it does not grow with other processes' load on the machine.
+ */
+function serverCpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of the line, counted in clock ticks (100 per second on Linux)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -131,6 +145,7 @@ async function overLsp(text, file) {
   await wait;
   const open = performance.now() - t;
   const times = [];
+  const cpu = [];
   let current = text;
   let version = 1;
   for (let i = 0; i < runs * 2; i++) {
@@ -142,15 +157,18 @@ async function overLsp(text, file) {
     current = insert ? current.slice(0, offset) + insert + current.slice(offset) : current.slice(0, offset - 1) + current.slice(offset);
     version++;
     wait = published(version);
+    const cpuBefore = serverCpuMs(child.pid);
     t = performance.now();
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: insert ?? '' }] });
     await wait;
     times.push(performance.now() - t);
+    const cpuAfter = serverCpuMs(child.pid);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) cpu.push(cpuAfter - cpuBefore);
   }
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   conn.dispose();
-  return { open: round(open), edit: stats(times) };
+  return { open: round(open), edit: stats(times), serverCpu: cpu.length ? { mean: round(cpu.reduce((a, b) => a + b, 0) / cpu.length), n: cpu.length } : undefined };
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-bench-lsp-'));
@@ -177,4 +195,5 @@ console.log(`  open (first diagnosis)            in-process ${local.open} ms, ov
 console.log(`  in-process, incremental re-parse  median ${local.incremental.median} ms, p95 ${local.incremental.p95} ms`);
 console.log(`  in-process, fresh parse           median ${local.fresh.median} ms, p95 ${local.fresh.p95} ms`);
 console.log(`  over LSP: didChange → diagnostics median ${lsp.edit.median} ms, p95 ${lsp.edit.p95} ms  (goal < ${GOAL_MS} ms: ${result.meetsGoal ? 'met' : 'NOT met'})`);
+if (lsp.serverCpu) console.log(`  server CPU per edit                mean ${lsp.serverCpu.mean} ms (from /proc, 10 ms ticks; independent of other load)`);
 if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(result, null, 2) + '\n');

@@ -3,6 +3,7 @@
 
 import { apiModel, type ApiFamily, type ApiModel } from './apis.js';
 import { closestAncestor, enclosingFunctionAt, hasErrorAncestor } from './ancestry.js';
+import { reusableCalls, type CallReads, type PreviousCalls, type ReusableCalls } from './call-reuse.js';
 import { checkTimeLimit } from './limits.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
@@ -95,6 +96,11 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
    * adjusted with `tree.edit`, so tree-sitter reuses its unchanged parts.
    */
   previousTree?: (parsedText: string, language: Language) => Tree | undefined;
+  /**
+   * The calls of the previous version of the buffer and the edit since (language server): calls the edit cannot
+   * have changed are taken over. Asked with the new tree once it is parsed.
+   */
+  previousCalls?: (tree: Tree) => PreviousCalls | undefined;
   /** The preprocessor facts of the text when the caller knows an edit cannot have changed them (language server). */
   previousPreprocess?: (text: string, language: Language) => PreprocessResult | undefined;
   /** Spans of the text that hold only whitespace (a windowed parse): tree-sitter skips them. */
@@ -125,6 +131,8 @@ export interface FileAnalysis {
   callees?: string[];
   /** The whole-word offsets of every name the analysis looked up, in the parsed text. */
   occurrences?: ReadonlyMap<string, readonly number[]>;
+  /** For the analysis of the next version of the buffer, when `previousCalls` was given. */
+  reusable?: ReusableCalls;
 }
 
 /** A file preprocessed and parsed once; its calls are found again whenever the project's wrappers change. */
@@ -174,8 +182,16 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
     language,
     analyze(project) {
       const { calls, wrappers } = analyzer.run(project);
+      const reusable: ReusableCalls | undefined = options.previousCalls && {
+        calls,
+        occurrences: analyzer.occurrences,
+        project,
+        callees: analyzer.callees,
+        reusable: wrappers.length === 0 && analyzer.pointers.length === 0,
+        kept: analyzer.keptCalls,
+      };
       return {
-        ...{ file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees, occurrences: analyzer.occurrences },
+        ...{ file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees, occurrences: analyzer.occurrences, reusable },
         get errorCount() {
           return (errorCount ??= countErrors(tree));
         },
@@ -199,7 +215,7 @@ function countErrors(tree: Tree): number {
 }
 
 /** How to evaluate one call again, with other values for the parameters of the function it sits in. */
-interface CallRecipe {
+export interface CallRecipe {
   target: { kind: 'api'; model: ApiModel } | { kind: 'wrapper'; name: string; member: boolean } | { kind: 'declared'; wrapper: DeclaredWrapper };
   callee: string;
   /** The call's arguments (after macro expansion when the call came from a macro); `range` when written at the call. */
@@ -211,8 +227,10 @@ interface CallRecipe {
   evidence: EvidenceStep[];
 }
 
-interface FoundCall extends AllocationCall {
+export interface FoundCall extends AllocationCall {
   recipe: CallRecipe;
+  /** What finding and evaluating the call read (collected for the language server, see call-reuse.ts). */
+  reads?: CallReads;
 }
 
 type CalleeKind = 'api' | 'macro' | 'wrapper' | 'pointer' | 'declared';
@@ -257,7 +275,8 @@ class FileAnalyzer {
     let result = { calls: [] as FoundCall[], wrappers: [] as WrapperModel[] };
     for (let round = 0; round < LOCAL_ROUNDS; round++) {
       this.project = withLocalWrappers(project, local);
-      const calls = this.findCalls();
+      // calls are taken over from the previous version only in a file without wrappers of its own
+      const calls = this.findCalls(round === 0 ? project : undefined);
       const wrappers = this.findWrappers(calls);
       result = { calls, wrappers };
       const same = wrappers.length === local.length && wrappers.every((w, i) => w.name === local[i]!.name);
@@ -302,6 +321,7 @@ class FileAnalyzer {
   }
 
   private occurrencesOf(name: string): number[] {
+    this.reads?.names.add(name);
     let list = this.occurrences.get(name) ?? this.options.knownOccurrences?.(name);
     if (list) {
       this.occurrences.set(name, list);
@@ -312,24 +332,48 @@ class FileAnalyzer {
     return list;
   }
 
-  findCalls(): FoundCall[] {
+  /** `project`: the facts from outside the file, when calls of the previous version may be taken over. */
+  findCalls(project?: ProjectFacts): FoundCall[] {
     const names = this.calleeNames();
     this.callees = [...names.keys()];
+    this.keptCalls = 0;
+    const previous = project && this.options.previousCalls?.(this.tree);
+    const kept = previous && reusableCalls(previous, this.tree, this.file, project, this.callees);
+    const collect = !!this.options.previousCalls;
     const calls: FoundCall[] = [];
     const seen = new Set<number>();
     for (const [name, kind] of names) {
       for (const offset of this.occurrencesOf(name)) {
         checkTimeLimit();
+        const same = kept?.get(offset);
+        if (same) {
+          if (!seen.has(same.start)) {
+            calls.push(...same.calls);
+            this.keptCalls += same.calls.length;
+          }
+          seen.add(same.start);
+          continue;
+        }
         const site = this.callSiteAt(offset, name);
         if (!site || seen.has(site.start)) continue;
-        const recipes = this.recipesAt(site, name, kind);
-        if (recipes.length === 0) continue;
-        seen.add(site.start);
-        for (const recipe of recipes) calls.push(...this.realize(recipe, undefined, []));
+        const reads = collect ? (this.reads = { names: new Set([name]), spots: [] }) : undefined;
+        try {
+          const recipes = this.recipesAt(site, name, kind);
+          if (recipes.length === 0) continue;
+          seen.add(site.start);
+          for (const recipe of recipes) for (const call of this.realize(recipe, undefined, [])) calls.push(reads ? { ...call, reads } : call);
+        } finally {
+          this.reads = undefined;
+        }
       }
     }
     return calls.sort((a, b) => a.range.start.offset - b.range.start.offset);
   }
+
+  /** What the call site being analysed reads, when the language server wants to know. */
+  private reads: CallReads | undefined;
+  /** Calls the last search took over from the previous version of the buffer. */
+  keptCalls = 0;
 
   /** Finds the call whose callee is the name at `offset`, from the tree or, inside ERROR regions, from tokens. */
   private callSiteAt(offset: number, name: string): CallSite | undefined {
@@ -843,6 +887,7 @@ class FileAnalyzer {
    * per file: names like NULL or MEM_RESERVE occur at every call and decide nothing.
    */
   private deciding(name: string): number[] {
+    this.reads?.names.add(name);
     let list = this.deciding_.get(name);
     if (!list) {
       list = this.occurrencesOf(name).filter((at) => {
@@ -869,6 +914,8 @@ class FileAnalyzer {
       const { declared, parent } = occurrence;
       const inFunction = this.enclosingFunction(at);
       const sameFunction = fn && inFunction && inFunction.startIndex === fn.startIndex;
+      // what other functions hold never decides, except enumerators
+      if (this.reads && (sameFunction || !inFunction || parent.type === 'enumerator')) this.reads.spots.push(at);
       switch (parent.type) {
         case 'enumerator':
           if (parent.childForFieldName('name')?.startIndex === at) enumerator = parent;
@@ -961,36 +1008,83 @@ class FileAnalyzer {
    * time exponential in its length: each value re-evaluates every enumerator before it.
    */
   private readonly enumeratorValues = new Map<number, Typed | { unknown: string }>();
+  /** What the values of memoised enumerators read (those before them in their enum included), replayed on reuse. */
+  private readonly enumeratorReads = new Map<number, CallReads>();
 
   private enumeratorValue(node: SyntaxNode): Typed | { unknown: string } {
     // wrapper parameter bindings are in scope of every evaluation: memoise only outside them
     const memo = this.bindings ? undefined : this.enumeratorValues;
     const known = memo?.get(node.startIndex);
-    if (known) return known;
+    if (known) {
+      this.replayReads(this.enumeratorReads.get(node.startIndex));
+      return known;
+    }
     const list = node.parent;
     if (!list) return { unknown: 'enumerator outside an enum' };
+    // one record for the whole enum so far: later enumerators may read more than earlier ones need, which only
+    // makes the language server redo a call it could have kept
+    const reads: CallReads | undefined = this.collect ? { names: new Set(), spots: [] } : undefined;
     let previous: Typed | { unknown: string } | undefined;
     for (const e of list.namedChildren) {
       if (e.type !== 'enumerator') continue;
       const valueNode = e.childForFieldName('value');
       let current: Typed | { unknown: string } | undefined = memo?.get(e.startIndex);
       if (current) {
-        // already known
-      } else if (valueNode) current = this.valueOf(valueNode, undefined, e.childForFieldName('name')?.text ?? 'enumerator');
+        if (reads) mergeReads(reads, this.enumeratorReads.get(e.startIndex));
+      } else if (valueNode) current = this.readingInto(reads, () => this.valueOf(valueNode, undefined, e.childForFieldName('name')?.text ?? 'enumerator'));
       else if (!previous) current = { value: 0n, type: INT };
       else current = 'unknown' in previous ? previous : { value: previous.value + 1n, type: previous.type };
       memo?.set(e.startIndex, current);
-      if (e.startIndex === node.startIndex) return current;
+      if (memo && reads) this.enumeratorReads.set(e.startIndex, reads);
+      if (e.startIndex === node.startIndex) {
+        this.replayReads(reads);
+        return current;
+      }
       previous = current;
     }
     return { unknown: 'enumerator not found' };
   }
 
+  /** Whether reads are collected at all (the language server asked for calls to take over next time). */
+  private get collect(): boolean {
+    return !!this.options.previousCalls;
+  }
+
+  /** Runs `f` with its reads going to `into` (when collecting). */
+  private readingInto<T>(into: CallReads | undefined, f: () => T): T {
+    if (!into) return f();
+    const outer = this.reads;
+    this.reads = into;
+    try {
+      return f();
+    } finally {
+      this.reads = outer;
+    }
+  }
+
+  /** Adds what a memoised answer read to the reads of the call site being analysed. */
+  private replayReads(reads: CallReads | undefined): void {
+    if (this.reads && reads) mergeReads(this.reads, reads);
+  }
+
   private readonly typedefs = new Map<string, { type?: IntType; size?: number } | undefined>();
+  private readonly typedefReads = new Map<string, CallReads>();
 
   resolveTypedef(name: string): { type?: IntType; size?: number } | undefined {
-    if (this.typedefs.has(name)) return this.typedefs.get(name);
+    if (this.typedefs.has(name)) {
+      this.replayReads(this.typedefReads.get(name));
+      return this.typedefs.get(name);
+    }
     this.typedefs.set(name, undefined); // guards recursion
+    const reads: CallReads | undefined = this.collect ? { names: new Set([name]), spots: [] } : undefined;
+    if (reads) this.typedefReads.set(name, reads);
+    const found = this.readingInto(reads, () => this.findTypedef(name));
+    this.replayReads(reads);
+    this.typedefs.set(name, found);
+    return found;
+  }
+
+  private findTypedef(name: string): { type?: IntType; size?: number } | undefined {
     let found: { type?: IntType; size?: number } | undefined;
     if (/^\w+$/.test(name)) {
       for (const at of this.occurrencesOf(name)) {
@@ -1003,12 +1097,12 @@ class FileAnalyzer {
         const typeNode = parent.childForFieldName('type');
         if (!typeNode) continue;
         const typeText = this.parsedText.slice(typeNode.startIndex, typeNode.endIndex);
+        this.reads?.spots.push(at);
         const type = this.typeOf(typeText);
         found = type ? { type, size: type.bits / 8 } : undefined;
         break;
       }
     }
-    this.typedefs.set(name, found);
     return found;
   }
 
@@ -1064,7 +1158,7 @@ class FileAnalyzer {
   }
 }
 
-interface CallSite {
+export interface CallSite {
   start: number;
   end: number;
   calleeStart: number;
@@ -1074,7 +1168,13 @@ interface CallSite {
   member: boolean;
 }
 
-type CallBase = Pick<AllocationCall, 'file' | 'range' | 'callText' | 'enclosingFunction'>;
+export type CallBase = Pick<AllocationCall, 'file' | 'range' | 'callText' | 'enclosingFunction'>;
+
+function mergeReads(into: CallReads, from: CallReads | undefined): void {
+  if (!from || from === into) return;
+  for (const name of from.names) into.names.add(name);
+  into.spots.push(...from.spots);
+}
 
 function withLocalWrappers(project: ProjectFacts, local: readonly WrapperModel[]): ProjectFacts {
   if (local.length === 0) return project;

@@ -95,7 +95,7 @@ export function analyzeText(
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
   /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
-  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'knownOccurrences' | 'blank'> & { reach?: RunReach } = {},
+  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences' | 'blank'> & { reach?: RunReach } = {},
 ): FileAnalysis {
   const { reach, ...rest } = extra;
   const analysisOptions: AnalysisOptions = {

@@ -17,6 +17,7 @@ export interface SingleFileInput {
   previousTree?: AnalysisOptions['previousTree'];
   knownOccurrences?: AnalysisOptions['knownOccurrences'];
   previousPreprocess?: AnalysisOptions['previousPreprocess'];
+  previousCalls?: AnalysisOptions['previousCalls'];
   /** The grammar, when the file name does not decide it. */
   language?: AnalysisOptions['language'];
   /** Project facts from a scan (wrappers of the same name in several files, parses to reuse). */
@@ -26,7 +27,7 @@ export interface SingleFileInput {
 export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
   const { language, reach } = input;
   // the engine follows the wrappers a file defines within that file itself (FileAnalyzer.run): one pass suffices
-  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree, previousPreprocess: input.previousPreprocess, knownOccurrences: input.knownOccurrences });
+  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree, previousPreprocess: input.previousPreprocess, previousCalls: input.previousCalls, knownOccurrences: input.knownOccurrences });
 }
 
 /**

@@ -6,6 +6,7 @@
 import type ParserType from 'tree-sitter';
 import { occurrencesAfterEdit } from '../engine/occurrences.js';
 import type { FileAnalysis } from '../engine/analyze.js';
+import type { PreviousCalls, ReusableCalls } from '../engine/call-reuse.js';
 import type { Language, Tree } from '../engine/parse.js';
 import { mayStartDirective, type PreprocessResult } from '../engine/preprocess.js';
 
@@ -110,9 +111,9 @@ function continuesPreviousLine(text: string, lineStart: number): boolean {
 
 /**
  * Keeps what one document's last analysis produced: the tree, the text it was parsed from, where names occur in
- * that text, and the preprocessor facts of the buffer. The next analysis gets the tree edited to match its text
- * (tree-sitter reuses the unchanged parts), the occurrences moved past the edit, and the preprocessor facts when
- * the edit cannot have changed them. `commit` makes a finished analysis the next starting point; a failed
+ * that text, the preprocessor facts of the buffer and its calls. The next analysis gets the tree edited to match
+ * its text (tree-sitter reuses the unchanged parts), the occurrences moved past the edit, and the preprocessor
+ * facts and the calls when the edit cannot have changed them. `commit` makes a finished analysis the next starting point; a failed
  * analysis calls `reset`, since the old tree may already have been edited.
  */
 export class IncrementalTree {
@@ -121,6 +122,7 @@ export class IncrementalTree {
   private language: Language | undefined;
   private occurrences: ReadonlyMap<string, readonly number[]> | undefined;
   private preprocessed: { text: string; pre: PreprocessResult; inputs: string; headers: object } | undefined;
+  private calls: ReusableCalls | undefined;
   private pendingText: string | undefined;
   private pendingLanguage: Language | undefined;
   /** The edit from the committed text to the pending one; undefined when they are equal or unrelated. */
@@ -133,6 +135,8 @@ export class IncrementalTree {
   reused = false;
   /** Whether the last analysis took the preprocessor facts over from the previous version (for tests). */
   reusedPreprocessing = false;
+  /** How many calls the last analysis took over from the previous version (for tests and the benchmark). */
+  keptCalls = 0;
 
   /** Starts a version: `inputs` and the header cache are everything besides the buffer the preprocessor reads. */
   begin(inputs: string, headers: object): void {
@@ -164,6 +168,24 @@ export class IncrementalTree {
     return this.tree;
   };
 
+  /**
+   * The previous version's calls, when the edit since stays within one line and left the preprocessor facts as
+   * they were; `tree` is the new one, compared with the edited old one for the ranges whose syntax changed.
+   */
+  readonly previousCalls = (tree: Tree): PreviousCalls | undefined => {
+    const before = this.text;
+    const after = this.pendingText;
+    if (!this.calls || !this.related || !this.reusedPreprocessing || !this.tree || before === undefined || after === undefined) return undefined;
+    const edit = this.pendingEdit;
+    if (!edit) return { state: this.calls, edit: { startIndex: 0, oldEndIndex: 0, newEndIndex: 0 }, dirty: [], lineBefore: '', lineAfter: '' };
+    if (before.slice(edit.startIndex, edit.oldEndIndex).includes('\n') || after.slice(edit.startIndex, edit.newEndIndex).includes('\n')) return undefined;
+    const lineStart = before.lastIndexOf('\n', edit.startIndex - 1) + 1;
+    const newLineEnd = lineEndAt(after, edit.newEndIndex);
+    const dirty: [number, number][] = [[lineStart, newLineEnd]];
+    for (const r of this.tree.getChangedRanges(tree)) dirty.push([r.startIndex, r.endIndex]);
+    return { state: this.calls, edit, dirty, lineBefore: before.slice(lineStart, lineEndAt(before, edit.oldEndIndex)), lineAfter: after.slice(lineStart, newLineEnd) };
+  };
+
   /** A name's whole-word offsets in the pending text, from those of the committed text; undefined when unknown. */
   readonly knownOccurrences = (name: string): number[] | undefined => {
     const before = this.related ? this.occurrences?.get(name) : undefined;
@@ -171,7 +193,9 @@ export class IncrementalTree {
     return this.pendingEdit ? occurrencesAfterEdit(before, this.pendingEdit, name, this.pendingText) : [...before];
   };
 
-  commit(analysis: Pick<FileAnalysis, 'tree' | 'text' | 'pre' | 'language' | 'occurrences'>): void {
+  commit(analysis: Pick<FileAnalysis, 'tree' | 'text' | 'pre' | 'language' | 'occurrences' | 'reusable'>): void {
+    this.calls = analysis.reusable;
+    this.keptCalls = analysis.reusable?.kept ?? 0;
     this.tree = analysis.tree;
     this.text = this.pendingText;
     this.language = this.pendingLanguage;
@@ -185,5 +209,6 @@ export class IncrementalTree {
     this.language = undefined;
     this.occurrences = undefined;
     this.preprocessed = undefined;
+    this.calls = undefined;
   }
 }

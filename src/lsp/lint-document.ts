@@ -37,6 +37,7 @@ export function lintDocument(
       wrappers,
       previousTree: tree.previousTree,
       previousPreprocess: tree.previousPreprocess,
+      previousCalls: tree.previousCalls,
       knownOccurrences: tree.knownOccurrences,
     });
   } catch (e) {

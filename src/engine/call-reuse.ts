@@ -1,0 +1,173 @@
+// Taking calls over from the analysis of the previous version of a buffer (language server). After a keystroke
+// most calls of a long file are where they were and mean what they meant; finding and evaluating each again
+// costs most of a re-analysis. A call is taken over when nothing it read can have changed: its own top-level
+// item, the items holding the declarations its names resolved to, and the occurrences of those names all lie
+// outside the edited line and outside every range whose syntax tree-sitter reports changed.
+
+import type { FoundCall, ProjectFacts } from './analyze.js';
+import { wordOccurrences, type TextEdit } from './occurrences.js';
+import type { SyntaxNode, Tree } from './parse.js';
+import type { EvidenceStep, Position, Range } from './types.js';
+
+/** What the analysis of one call site read besides its own text. */
+export interface CallReads {
+  /** Names whose occurrences it looked up: the callee, the identifiers its arguments resolve through, typedefs. */
+  names: Set<string>;
+  /** Offsets of the occurrences that decided a value (declarations, writes, enumerators, typedefs). */
+  spots: number[];
+}
+
+/** What a finished analysis leaves for the next version of the same buffer. */
+export interface ReusableCalls {
+  readonly calls: readonly FoundCall[];
+  readonly occurrences: ReadonlyMap<string, readonly number[]>;
+  readonly project: ProjectFacts;
+  readonly callees: readonly string[];
+  /** False when the file defines wrappers or fills function pointers: their reach crosses items, so all is redone. */
+  readonly reusable: boolean;
+  /** How many of the calls were taken over from the version before (for tests and the benchmark). */
+  readonly kept: number;
+}
+
+/** The previous version's calls and how the buffer changed since, in offsets of the parsed text. */
+export interface PreviousCalls {
+  state: ReusableCalls;
+  edit: TextEdit;
+  /** Spans of the new text whose meaning may have changed: the edited line and every range whose syntax changed. */
+  dirty: readonly (readonly [number, number])[];
+  /** The edited line before and after the edit. */
+  lineBefore: string;
+  lineAfter: string;
+}
+
+/** Items whose bodies hold the items that matter: a namespace or `extern "C" { ... }` is looked into. */
+const CONTAINERS = new Set(['namespace_definition', 'linkage_specification']);
+
+/**
+ * The previous calls still valid in the new tree, by the offset of their callee in the new text; undefined when
+ * none can be taken over (the project's wrappers or the names that lead to calls differ).
+ */
+export function reusableCalls(
+  previous: PreviousCalls,
+  tree: Tree,
+  file: string,
+  project: ProjectFacts,
+  callees: readonly string[],
+): Map<number, { start: number; calls: FoundCall[] }> | undefined {
+  const { state, edit, dirty } = previous;
+  if (!state.reusable || !sameProject(state.project, project) || state.callees.join('\0') !== callees.join('\0')) return undefined;
+  const move = mover(edit);
+  const isDirty = (start: number, end: number) => dirty.some(([a, b]) => start <= b && a <= end);
+  const items = new Map<number, boolean>();
+  const itemDirty = (offset: number): boolean => {
+    let known = items.get(offset);
+    if (known === undefined) {
+      const [start, end] = topLevelItem(tree, offset);
+      items.set(offset, (known = isDirty(start, end)));
+    }
+    return known;
+  };
+  const names = new Map<string, boolean>();
+  const nameTouched = (name: string): boolean => {
+    let touched = names.get(name);
+    if (touched === undefined) {
+      touched =
+        wordOccurrences(previous.lineBefore, name).length > 0 ||
+        wordOccurrences(previous.lineAfter, name).length > 0 ||
+        (state.occurrences.get(name) ?? []).some((at) => {
+          const moved = move(at);
+          return moved === undefined || isDirty(moved, moved + name.length);
+        });
+      names.set(name, touched);
+    }
+    return touched;
+  };
+  const bySite = new Map<number, FoundCall[]>();
+  for (const call of state.calls) {
+    const at = call.recipe.site.calleeStart;
+    const list = bySite.get(at);
+    if (list) list.push(call);
+    else bySite.set(at, [call]);
+  }
+  const out = new Map<number, { start: number; calls: FoundCall[] }>();
+  for (const [calleeStart, calls] of bySite) {
+    const { site } = calls[0]!.recipe;
+    const reads = calls[0]!.reads;
+    const start = move(site.start);
+    const end = move(site.end);
+    const callee = move(calleeStart);
+    if (!reads || start === undefined || end === undefined || callee === undefined) continue;
+    if (isDirty(start, end) || itemDirty(start)) continue;
+    if (reads.spots.some((spot) => move(spot) === undefined || itemDirty(move(spot)!))) continue;
+    if ([...reads.names].some(nameTouched)) continue;
+    const moved = calls.map((c) => moveCall(c, file, move));
+    if (moved.some((c) => c === undefined)) continue;
+    out.set(callee, { start, calls: moved as FoundCall[] });
+  }
+  return out;
+}
+
+/** Maps an offset of the old text to the new one; undefined inside the replaced span. */
+function mover(edit: TextEdit): (offset: number) => number | undefined {
+  const delta = edit.newEndIndex - edit.oldEndIndex;
+  return (offset) => (offset < edit.startIndex ? offset : offset >= edit.oldEndIndex ? offset + delta : undefined);
+}
+
+/** The top-level item (function, declaration, ...) around `offset`, looking into namespaces. */
+function topLevelItem(tree: Tree, offset: number): [number, number] {
+  let node: SyntaxNode = tree.rootNode;
+  for (;;) {
+    const child = node.firstChildForIndex(offset);
+    if (!child || child.startIndex > offset) return node === tree.rootNode ? [offset, offset] : [node.startIndex, node.endIndex];
+    if (!CONTAINERS.has(child.type)) return [child.startIndex, child.endIndex];
+    const body = child.childForFieldName('body');
+    if (!body || body.startIndex > offset || body.endIndex < offset) return [child.startIndex, child.endIndex];
+    node = body;
+  }
+}
+
+/** Whether two analyses see the same wrappers from elsewhere (the same objects, so the same instantiations). */
+function sameProject(a: ProjectFacts, b: ProjectFacts): boolean {
+  const sameMap = <V>(x: ReadonlyMap<string, V> | undefined, y: ReadonlyMap<string, V> | undefined) =>
+    (x?.size ?? 0) === (y?.size ?? 0) && [...(x ?? [])].every(([k, v]) => y?.get(k) === v);
+  return sameMap(a.wrappers, b.wrappers) && sameMap(a.overloads, b.overloads) && JSON.stringify(a.declared ?? []) === JSON.stringify(b.declared ?? []);
+}
+
+/**
+ * The call with its offsets in this file moved to the new text. Lines and columns stay: the edit is within one
+ * line, and no call taken over is on it. The syntax node of the old tree is dropped.
+ */
+function moveCall(call: FoundCall, file: string, move: (offset: number) => number | undefined): FoundCall | undefined {
+  let lost = false;
+  const offset = (at: number): number => {
+    const moved = move(at);
+    if (moved === undefined) lost = true;
+    return moved ?? at;
+  };
+  const position = (p: Position): Position => ({ ...p, offset: offset(p.offset) });
+  const range = (r: Range): Range => ({ start: position(r.start), end: position(r.end) });
+  const span = (s: [number, number] | undefined): [number, number] | undefined => (s ? [offset(s[0]), offset(s[1])] : undefined);
+  const steps = (list: EvidenceStep[]) => list.map((step) => (step.file === file ? { ...step, range: range(step.range) } : step));
+  const argValue = <T extends { sourceRange?: [number, number] } | undefined>(v: T): T => (v?.sourceRange ? { ...v, sourceRange: span(v.sourceRange) } : v);
+  const { recipe } = call;
+  const site = { ...recipe.site, start: offset(recipe.site.start), end: offset(recipe.site.end), calleeStart: offset(recipe.site.calleeStart), node: undefined };
+  site.args = recipe.site.args.map((a) => ({ ...a, range: span(a.range)! }));
+  const moved: FoundCall = {
+    ...call,
+    range: range(call.range),
+    size: argValue(call.size),
+    flags: argValue(call.flags),
+    address: argValue(call.address),
+    offset: argValue(call.offset),
+    evidence: steps(call.evidence),
+    recipe: {
+      ...recipe,
+      site,
+      args: recipe.args.map((a) => (a.range ? { ...a, range: span(a.range) } : a)),
+      base: { ...recipe.base, range: range(recipe.base.range) },
+      evidence: steps(recipe.evidence),
+    },
+    reads: call.reads && { names: call.reads.names, spots: call.reads.spots.map(offset) },
+  };
+  return lost ? undefined : moved;
+}
