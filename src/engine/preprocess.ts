@@ -25,6 +25,7 @@ export interface Directive {
  */
 export function scanDirectives(text: string): Directive[] {
   const out: Directive[] = [];
+  const state = new CommentState(text);
   let inComment = false;
   let offset = 0;
   let line = 1;
@@ -47,7 +48,7 @@ export function scanDirectives(text: string): Directive[] {
     }
     if (inComment || !mayStartDirective(text, offset, end)) {
       // a line that begins inside a block comment is never a directive
-      inComment = commentStateAfter(text, offset, end, inComment);
+      inComment = state.after(offset, end, inComment);
     } else {
       const { code, stillInComment } = stripComments(text.slice(offset, end), false);
       inComment = stillInComment;
@@ -90,35 +91,69 @@ export function mayStartDirective(text: string, start: number, end: number): boo
   return false;
 }
 
-/** The block-comment state at `end`, scanning like stripComments but without building the code text. */
-function commentStateAfter(text: string, i: number, end: number, inComment: boolean): boolean {
-  while (i < end) {
-    if (inComment) {
-      const close = text.indexOf('*/', i);
-      if (close < 0 || close + 2 > end) return true;
-      i = close + 2;
-      inComment = false;
-      continue;
+/**
+ * The block-comment state at the end of a line, scanning like stripComments but without building the code text.
+ * Lines are asked in order, so the next character that can matter (`/`, a quote) and the end of an open comment
+ * are found once and remembered: a line with neither costs nothing, and a long comment is not searched again
+ * from each of its lines.
+ */
+class CommentState {
+  private special = -1;
+  private close = -1;
+  private static readonly SPECIAL = /[/"']/g;
+
+  constructor(private readonly text: string) {}
+
+  private nextSpecial(from: number): number {
+    if (this.special < from) {
+      const re = CommentState.SPECIAL;
+      re.lastIndex = from;
+      const m = re.exec(this.text);
+      this.special = m ? m.index : this.text.length;
     }
-    const c = text.charCodeAt(i);
-    if (c === SLASH && i + 1 < end) {
-      const d = text.charCodeAt(i + 1);
-      if (d === SLASH) return false;
-      if (d === STAR) {
-        inComment = true;
-        i += 2;
+    return this.special;
+  }
+
+  private commentEnd(from: number): number {
+    if (this.close < from) {
+      const at = this.text.indexOf('*/', from);
+      this.close = at < 0 ? this.text.length : at;
+    }
+    return this.close;
+  }
+
+  after(i: number, end: number, inComment: boolean): boolean {
+    const text = this.text;
+    while (i < end) {
+      if (inComment) {
+        const close = this.commentEnd(i);
+        if (close + 2 > end) return true;
+        i = close + 2;
+        inComment = false;
         continue;
       }
+      i = this.nextSpecial(i);
+      if (i >= end) return false;
+      const c = text.charCodeAt(i);
+      if (c === SLASH && i + 1 < end) {
+        const d = text.charCodeAt(i + 1);
+        if (d === SLASH) return false;
+        if (d === STAR) {
+          inComment = true;
+          i += 2;
+          continue;
+        }
+      }
+      if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+        let j = i + 1;
+        while (j < end && text.charCodeAt(j) !== c) j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
+        i = j + 1;
+        continue;
+      }
+      i++;
     }
-    if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
-      let j = i + 1;
-      while (j < end && text.charCodeAt(j) !== c) j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
-      i = j + 1;
-      continue;
-    }
-    i++;
+    return inComment;
   }
-  return inComment;
 }
 
 /** Removes comments from one logical line, tracking an unterminated block comment. */
