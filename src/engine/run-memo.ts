@@ -10,6 +10,7 @@
 // not leave a report behind: a write in the same tick of the file system's clock could go unseen.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { hashData, hashText } from './cache.js';
 import { statKey } from './scan-memo.js';
 import type { Report } from './types.js';
@@ -85,6 +86,8 @@ export class RunMemo<R extends Report> {
     const depsPart = depsFingerprint(list, this.started);
     if (depsPart === undefined) return this.drop();
     const data: StoredRun<R> = { format: FORMAT, tool: this.tool, fingerprint: hashText(`${this.tool}\u0000${this.filesPart}\u0000${depsPart}`), deps: list, report };
+    // (a tree without candidates leaves the per-file cache nothing to write, so the directory may not exist yet)
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(data));
     fs.renameSync(temp, this.file);

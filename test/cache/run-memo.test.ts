@@ -53,6 +53,18 @@ describe('--cache: the report of an unchanged tree', () => {
     expect((await lintPaths(['src'], options(root))).cacheStats).toEqual({ hits: 1, misses: 2 });
   });
 
+  it('is kept for a tree without a single candidate file, whose cache directory did not exist', async () => {
+    const root = makeTree({ 'src/main.c': 'int main(void) { return 0; }\n' });
+    await settle();
+    const first = await lintPaths(['src'], options(root));
+    expect(first.notices).toEqual([]);
+    expect(first.cacheStats).toEqual({ hits: 0, misses: 0 });
+    expect(fs.existsSync(runMemoFile(options(root).cacheFile!))).toBe(true);
+    const second = await lintPaths(['src'], options(root));
+    expect(second.notices).toEqual([]);
+    expect(second.filesScanned).toBe(1);
+  });
+
   it('is not reused for other options, another file list, a changed file, or a fixing run', async () => {
     const root = makeTree(WRAPPED);
     await settle();
