@@ -297,9 +297,21 @@ class FileAnalyzer {
     for (const p of this.pointers) if (!names.has(p.name)) names.set(p.name, 'pointer');
     const leadsToApi = (body: Token[]) => body.some((t) => t.kind === 'ident' && (apiModel(t.text) || names.has(t.text)));
     for (const word of this.apiWordsInText()) names.set(word, 'api');
-    // macros that expand (maybe through other macros) to a call of an API, wrapper or pointer
-    let changed = true;
-    const macroNames = [...this.pre.macros.names()];
+    // macros that expand (maybe through other macros) to a call of an API, wrapper or pointer: found backwards
+    // from those names first, so that only macros that can lead to one are looked at (in the table's order)
+    const table = this.pre.macros;
+    const reachable = new Set<string>();
+    const queue = [...names.keys(), ...table.macrosMentioningAny(apiModel)];
+    for (const m of table.macrosMentioningAny(apiModel)) reachable.add(m);
+    while (queue.length > 0) {
+      for (const m of table.macrosMentioning(queue.pop()!)) {
+        if (reachable.has(m)) continue;
+        reachable.add(m);
+        queue.push(m);
+      }
+    }
+    let changed = reachable.size > 0;
+    const macroNames = changed ? [...table.names()].filter((n) => reachable.has(n)) : [];
     while (changed) {
       changed = false;
       for (const name of macroNames) {

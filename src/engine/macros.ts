@@ -48,6 +48,8 @@ export class MacroTable {
   }
 
   private push(name: string, event: MacroEvent): void {
+    this.mentions = undefined;
+    this.mentionsOf.clear();
     let list = this.events.get(name);
     if (!list) this.events.set(name, (list = []));
     list.push(event);
@@ -55,6 +57,47 @@ export class MacroTable {
 
   names(): IterableIterator<string> {
     return this.events.keys();
+  }
+
+  /** For each identifier in a macro body, the macros with a definition that mentions it; built when first asked. */
+  private mentions: Map<string, string[]> | undefined;
+  /** The macros that mention a word passing a test, per test. */
+  private readonly mentionsOf = new Map<(word: string) => unknown, string[]>();
+
+  /**
+   * The macros with a definition whose body mentions `word`. With thousands of macros from the Windows headers,
+   * finding the few that lead to an API backwards from the API's name beats asking every macro.
+   */
+  macrosMentioning(word: string): readonly string[] {
+    return this.mentionIndex().get(word) ?? [];
+  }
+
+  /** The macros with a definition whose body mentions a word that passes `test` (remembered per test). */
+  macrosMentioningAny(test: (word: string) => unknown): readonly string[] {
+    let found = this.mentionsOf.get(test);
+    if (!found) {
+      const set = new Set<string>();
+      for (const [word, macros] of this.mentionIndex()) if (test(word)) for (const m of macros) set.add(m);
+      this.mentionsOf.set(test, (found = [...set]));
+    }
+    return found;
+  }
+
+  private mentionIndex(): Map<string, string[]> {
+    if (this.mentions) return this.mentions;
+    const index = new Map<string, string[]>();
+    for (const [name, events] of this.events) {
+      for (const e of events) {
+        if (!e.def) continue;
+        for (const t of e.def.body) {
+          if (t.kind !== 'ident') continue;
+          const list = index.get(t.text);
+          if (!list) index.set(t.text, [name]);
+          else if (list[list.length - 1] !== name) list.push(name);
+        }
+      }
+    }
+    return (this.mentions = index);
   }
 
   /** Every definition the name ever had (for finding macros that lead to an API). */
