@@ -58,14 +58,50 @@ export function parse(text: string, language: Language, oldTree?: Tree, blank?: 
   // unit for the whole parse (200 MB for a 50 MB file, most of it never read when the parse is windowed)
   const bufferSize = Math.min(text.length + 1, READ_CHUNK);
   const includedRanges = blank?.length ? rangesAround(text, blank) : undefined;
-  const tree = parser.parse(text, oldTree, includedRanges ? { bufferSize, includedRanges } : { bufferSize }) as Tree | null;
+  const tree = (
+    includedRanges ? parser.parse(rangeReader(text, includedRanges), oldTree, { bufferSize, includedRanges }) : parser.parse(text, oldTree, { bufferSize })
+  ) as Tree | null;
   if (!tree) {
     // a cancelled parse would otherwise resume on the next file's text
     parser.reset();
     parseTimedOut();
   }
+  if (includedRanges) {
+    // node texts come from the string, as for a tree parsed from one
+    const parsed = tree as Tree & { input: unknown; getText: (node: SyntaxNode) => string };
+    parsed.input = text;
+    parsed.getText = (node) => text.substring(node.startIndex, node.endIndex);
+  }
   return tree;
 }
+
+/**
+ * tree-sitter's reader for a windowed parse: the text from an offset to the end of the included range there.
+ * tree-sitter reads again at the start of every range, and the binding copies all it is given (up to the
+ * buffer): handing it the rest of the text each time copied megabytes per range, seconds per big file.
+ */
+function rangeReader(text: string, ranges: readonly ParserType.Range[]): (offset: number) => string {
+  let r = 0;
+  return (offset) => {
+    // reads mostly move forward: look from the last range, else search
+    if (r >= ranges.length || ranges[r]!.startIndex > offset || ranges[r]!.endIndex <= offset) {
+      let lo = 0;
+      let hi = ranges.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ranges[mid]!.endIndex <= offset) lo = mid + 1;
+        else hi = mid;
+      }
+      r = lo;
+    }
+    const end = r < ranges.length && ranges[r]!.endIndex > offset ? ranges[r]!.endIndex : text.length;
+    return text.slice(offset, Math.min(end, offset + READ_CHUNK));
+  };
+}
+
+/** Blank spans shorter than this are lexed as whitespace rather than skipped; at most MAX_HOLES are skipped. */
+const MIN_HOLE = 256;
+const MAX_HOLES = 512;
 
 /** UTF-16 units tree-sitter reads at a time (4 MB): few reads, and a bounded copy. */
 export const READ_CHUNK = 1 << 21;
@@ -84,8 +120,18 @@ function rangesAround(text: string, blank: readonly (readonly [number, number])[
     scanned = Math.max(scanned, offset);
     return { row, column: offset - rowStart };
   };
+  // tree-sitter looks for the range of a position from the first range on, so thousands of ranges cost more
+  // than lexing the whitespace between them: only the largest blank spans become holes
+  let least = MIN_HOLE;
+  if (blank.length > MAX_HOLES) {
+    const sizes = blank.map(([s, e]) => e - s).sort((a, b) => b - a);
+    least = Math.max(least, sizes[MAX_HOLES - 1]! + 1);
+  }
   let start = 0;
+  let holes = 0;
   for (let [s, e] of blank) {
+    if (e - s < least || holes >= MAX_HOLES) continue;
+    holes++;
     // the line breaks at either end of a span stay: a preprocessor line kept inside a blanked body ends at one
     if (text.charCodeAt(s) === 13 && text.charCodeAt(s + 1) === 10) s += 2;
     else if (text.charCodeAt(s) === 10 || text.charCodeAt(s) === 13) s += 1;

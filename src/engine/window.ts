@@ -24,9 +24,21 @@ export interface Outline {
   ok: boolean;
   /** Function bodies at file, namespace or `extern "C"` level, in text order. */
   bodies: Body[];
+  /**
+   * Declarations at file, namespace or `extern "C"` level (a function definition is one, body included), as
+   * [start, end) offsets in text order: from the first token to the `;` or the body's `}` that ends it. Tokens
+   * the lexer cannot pair up this way (a macro invocation without `;`, a K&R parameter list) join the next one.
+   */
+  units: [number, number][];
   /** Preprocessor lines (logical lines, with continuations) as [start, end) offsets, in text order. */
   directives: [number, number][];
 }
+
+/** Keywords of C (and so of C++) that an analysis may look up (`sizeof`, `void` in a cast) but nothing declares. */
+const KEYWORDS = new Set(
+  ('auto break case char const continue default do double else enum extern float for goto if inline int long register ' +
+    'restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool').split(' '),
+);
 
 /** Words that make a body's own declarations visible to name lookups elsewhere in the file. */
 const SCOPELESS_WORDS = ['enum', 'typedef'];
@@ -58,7 +70,17 @@ type Frame = 'body' | 'transparent' | 'other';
 /** Finds function bodies and preprocessor lines with a small C/C++ lexer. Never throws. */
 export function outline(text: string): Outline {
   const bodies: Body[] = [];
+  const units: [number, number][] = [];
   const directives: [number, number][] = [];
+  // the start of the file-level declaration being read (-1: between declarations), and where the last
+  // namespace or extern "C" block opened or closed (a declaration never joins one across that)
+  let unitStart = -1;
+  let boundary = 0;
+  // a declaration takes the comments and blank lines before it (where the previous one, or a block, ended)
+  let gapStart = 0;
+  let unitToken = -1; // the first token of the declaration being read
+  // the first token after the last brace or `;` at file level
+  let headStart = -1;
   const stack: { kind: Frame; open: number; paramless: boolean }[] = [];
   let opaque = 0; // frames on the stack that are not namespaces / extern "C"
   let ok = true;
@@ -78,6 +100,7 @@ export function outline(text: string): Outline {
     lastString = false;
     parenDepth = 0;
     lastGroup = [-1, -1];
+    headStart = -1;
   };
 
   const n = text.length;
@@ -128,6 +151,13 @@ export function outline(text: string): Outline {
       }
     }
     lineStart = false;
+    if (opaque === 0 && c !== 123 && c !== 125 && c !== 59) {
+      if (unitStart < 0) {
+        unitStart = gapStart;
+        unitToken = i;
+      }
+      if (headStart < 0) headStart = i;
+    }
     if (opaque > 0 && (c === 34 || c === 39)) {
       // the words before a literal were jumped over: R"(...)" raw strings, and 1'000 digit separators
       if (c === 34 && rawPrefixBefore(text, i)) {
@@ -195,6 +225,24 @@ export function outline(text: string): Outline {
           if ((lastSig === ')' || afterParen) && !(declWords & DECL_TYPE)) kind = 'body';
           else if (declWords & DECL_NAMESPACE || (declWords & DECL_EXTERN && lastString)) kind = 'transparent';
         }
+        if (opaque === 0) {
+          if (kind === 'transparent') {
+            // `namespace n {`, `extern "C" {`: kept, and the declarations inside are units of their own; what
+            // came before the head (`struct s { ... }` with no `;`) is one
+            if (unitStart >= 0 && headStart > unitToken) {
+              let end = headStart;
+              while (end > unitStart && /\s/.test(text[end - 1]!)) end--;
+              units.push([unitStart, end]);
+            }
+            unitStart = -1;
+            boundary = gapStart = i + 1;
+          } else if (unitStart < 0) {
+            // a brace that opens a declaration: `int kr(a) int a; { ... }` is one with the one before it
+            const last = units[units.length - 1];
+            if (last && last[1] > boundary) unitStart = units.pop()![0];
+            else unitStart = gapStart;
+          }
+        }
         stack.push({ kind, open: i, paramless: kind === 'body' && lastGroup[0] >= 0 && /^\s*(?:void\s*)?$/.test(text.slice(lastGroup[0] + 1, lastGroup[1])) });
         if (kind !== 'transparent') opaque++;
         reset();
@@ -210,6 +258,16 @@ export function outline(text: string): Outline {
         }
         if (frame.kind !== 'transparent') opaque--;
         if (frame.kind === 'body') bodies.push({ open: frame.open, close: i, paramless: frame.paramless });
+        if (frame.kind === 'transparent') {
+          // a declaration left open at the end of the block ends there; the `}` is kept
+          if (unitStart >= 0) units.push([unitStart, i]);
+          unitStart = -1;
+          boundary = gapStart = i + 1;
+        } else if (opaque === 0 && frame.kind === 'body') {
+          units.push([unitStart, i + 1]);
+          unitStart = -1;
+          gapStart = i + 1;
+        }
         reset();
         break;
       }
@@ -226,8 +284,13 @@ export function outline(text: string): Outline {
         lastString = false;
         break;
       case 59: // ;
-        if (opaque === 0) reset();
-        else lastSig = ';';
+        if (opaque === 0) {
+          reset();
+          // (a `;` of its own stays, as it is)
+          if (unitStart >= 0) units.push([unitStart, i + 1]);
+          unitStart = -1;
+          gapStart = i + 1;
+        } else lastSig = ';';
         break;
       default:
         lastSig = String.fromCharCode(c);
@@ -237,7 +300,8 @@ export function outline(text: string): Outline {
     i++;
   }
   if (stack.length) ok = false;
-  return { ok, bodies: ok ? bodies : [], directives };
+  if (unitStart >= 0) units.push([unitStart, n]);
+  return { ok, bodies: ok ? bodies : [], units: ok ? units : [], directives };
 }
 
 /** A file's text with some bodies blanked, and what was blanked. */
@@ -254,12 +318,17 @@ export interface Window {
   previousTree?: Tree;
 }
 
+/** More stretches of code than this coming back make a fresh parse cheaper than editing the old tree. */
+const MAX_EDITS = 256;
+
 /**
  * `tree` (parsed from a window with `before` blanked) edited for a wider window with `after` blanked: every
  * stretch blanked before and not after has changed (the text is the same length, line breaks where they were).
+ * Undefined when too many stretches changed: each edit copies the path from the root to the stretch (a file
+ * level with thousands of declarations) and updates every node object the analysis made.
  */
-function editedTree(tree: Tree, text: string, before: readonly [number, number][], after: readonly [number, number][]): Tree {
-  const points = pointFinder(text);
+function editedTree(tree: Tree, text: string, before: readonly [number, number][], after: readonly [number, number][]): Tree | undefined {
+  const stretches: [number, number][] = [];
   let j = 0;
   for (const [s, e] of before) {
     // the parts of [s, e) that no span of `after` covers
@@ -267,11 +336,14 @@ function editedTree(tree: Tree, text: string, before: readonly [number, number][
     while (j < after.length && after[j]![1] <= s) j++;
     for (let k = j; k < after.length && after[k]![0] < e; k++) {
       const [as, ae] = after[k]!;
-      if (as > at) edit(tree, points, at, Math.min(as, e));
+      if (as > at) stretches.push([at, Math.min(as, e)]);
       at = Math.max(at, ae);
     }
-    if (at < e) edit(tree, points, at, e);
+    if (at < e) stretches.push([at, e]);
+    if (stretches.length > MAX_EDITS) return undefined;
   }
+  const points = pointFinder(text);
+  for (const [start, end] of stretches) edit(tree, points, start, end);
   return tree;
 }
 
@@ -309,39 +381,75 @@ export function bodiesMentioning(text: string, shape: Outline, needle: string, w
   return out;
 }
 
-/** Blanks the bodies whose `keep` flag is 0, keeping the preprocessor lines inside them. */
-export function renderWindow(text: string, shape: Outline, keep: Uint8Array): Window {
+/**
+ * Blanks the bodies whose `keep` flag is 0 and, when `keepUnits` is given, the file-level declarations whose
+ * flag is 0 (a declaration must be kept when one of its bodies is), keeping the preprocessor lines inside them.
+ */
+export function renderWindow(text: string, shape: Outline, keep: Uint8Array, keepUnits?: Uint8Array, wide = false): Window {
+  const spans: [number, number][] = [];
+  const { bodies, units } = shape;
+  let b = 0;
+  const blankBodies = (before: number) => {
+    for (; b < bodies.length && bodies[b]!.open < before; b++) if (!keep[b]) spans.push([bodies[b]!.open + 1, bodies[b]!.close]);
+  };
+  if (keepUnits) {
+    for (let u = 0; u < units.length; u++) {
+      const [start, end] = units[u]!;
+      if (keepUnits[u]) {
+        blankBodies(end);
+        continue;
+      }
+      blankBodies(start);
+      spans.push([start, end]);
+      while (b < bodies.length && bodies[b]!.open < end) b++;
+    }
+  }
+  blankBodies(Infinity);
+  return blankSpans(text, spans, shape.directives, wide);
+}
+
+/** `text` with the spans (in text order) blanked, except the preprocessor lines inside them. */
+function blankSpans(text: string, spans: readonly [number, number][], directives: readonly [number, number][], wide: boolean): Window {
   const parts: string[] = [];
   const blanks: [number, number][] = [];
   let blanked = 0;
   let last = 0;
   let d = 0;
-  const directives = shape.directives;
   const span = (start: number, end: number) => {
     const b = blank(text, start, end);
     parts.push(b.text);
     blanks.push([start, end]);
     blanked += end - start - b.breaks;
   };
-  for (let i = 0; i < shape.bodies.length; i++) {
-    if (keep[i]) continue;
-    const { open, close } = shape.bodies[i]!;
-    parts.push(text.slice(last, open + 1));
-    let at = open + 1;
+  for (const [from, to] of spans) {
+    parts.push(text.slice(last, from));
+    let at = from;
     while (d < directives.length && directives[d]![1] <= at) d++;
-    while (d < directives.length && directives[d]![0] < close) {
+    while (d < directives.length && directives[d]![0] < to) {
       const [ds, de] = directives[d]!;
       if (ds > at) span(at, ds);
       parts.push(text.slice(Math.max(ds, at), de));
       at = Math.max(at, de);
       d++;
     }
-    if (at < close) span(at, close);
-    last = close;
+    if (at < to) span(at, to);
+    last = Math.max(at, to);
   }
   if (blanks.length === 0) return { text, blanks, blanked: 0 };
   parts.push(text.slice(last));
-  return { text: parts.join(''), blanks, blanked };
+  return { text: wide ? narrowed(parts.join('')) : parts.join(''), blanks, blanked };
+}
+
+const WIDE_CHAR = /[^\x00-\xff]/;
+
+/**
+ * The window in a string of one byte a character, when it has no wider character. A text with one character
+ * beyond Latin-1 (an en dash in a comment) is held two bytes a character, and so is every slice of it and
+ * every string joined from those: a window whose wide characters were all blanked would cost twice what it
+ * needs, and so would each copy the analysis makes of it.
+ */
+function narrowed(text: string): string {
+  return WIDE_CHAR.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /**
@@ -370,6 +478,24 @@ function blank(text: string, start: number, end: number): { text: string; breaks
     } else run++;
   }
   return { text: out + ' '.repeat(run), breaks };
+}
+
+const WORD = /[\w$\u0080-\uffff]+/y;
+
+/** Whether a whole word of text[from, to) is one of `words`. */
+function mentionsWord(text: string, from: number, to: number, words: ReadonlySet<string>): boolean {
+  for (let i = from; i < to; ) {
+    if (!isIdentPart(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    WORD.lastIndex = i;
+    const m = WORD.exec(text)!;
+    const end = Math.min(i + m[0].length, to);
+    if (words.has(end === i + m[0].length ? m[0] : text.slice(i, end))) return true;
+    i = end;
+  }
+  return false;
 }
 
 /** Index of the body whose braces enclose `offset`, or -1. */
@@ -542,7 +668,7 @@ export class WindowSet {
   }
 
   /** Analyses a file through `run` in its window, widening the window until the analysis is settled. */
-  analyze<A extends Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls'> & { tree?: Tree }>(
+  analyze<A extends Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'occurrences'> & { tree?: Tree }>(
     file: string,
     text: string,
     runNames: Iterable<string>,
@@ -556,10 +682,13 @@ export class WindowSet {
     for (let attempt = 0; attempt < 32; attempt++) {
       const analysis = run(window);
       if (!analysis || window.blanks.length === 0) return this.counted(text, window, analysis);
-      this.files.get(file)!.learn(namesThatMatter(analysis));
+      const entry = this.files.get(file)!;
+      entry.learn(namesThatMatter(analysis));
+      entry.learnLookups(analysis.occurrences?.keys());
       const wider = this.windowFor(file, text, names, purpose);
       if (wider === base) return this.counted(text, window, analysis);
-      window = analysis.tree ? { ...wider, previousTree: editedTree(analysis.tree, text, base.blanks, wider.blanks) } : wider;
+      const previousTree = analysis.tree && editedTree(analysis.tree, text, base.blanks, wider.blanks);
+      window = previousTree ? { ...wider, previousTree } : wider;
       base = wider;
     }
     // never settled (not seen in practice): the whole file
@@ -578,52 +707,138 @@ export class WindowSet {
   }
 }
 
-/** One file's outline, the bodies each name reaches, and the last window built for each purpose. */
+/**
+ * One file's outline, the bodies and file-level declarations each name reaches, and the last window built for
+ * each purpose. A body is kept when it mentions a name that matters (an API, a macro, wrapper or pointer that
+ * reaches one); a file-level declaration when it mentions such a name, any name the analysis looked up (a
+ * constant, a type, a variable, a class), or holds a kept body. What the analysis reads of a name is its
+ * occurrences and the tree around them, so a window that keeps every declaration naming what it looked up
+ * gives the analysis of the whole file; the tree of each kept declaration is the same either way, since
+ * tree-sitter does not carry facts from one declaration to the next.
+ */
 class FileWindows {
   private readonly shape: Outline;
   /** Bodies that mention a name that matters. */
   private readonly keep: Uint8Array;
   /** Bodies that declare something file-wide (enum, typedef): kept for every purpose. */
   private readonly scope: Uint8Array;
+  /** File-level declarations to keep. */
+  private readonly keepUnits: Uint8Array;
+  /** The declaration of each body. */
+  private readonly unitOf: Int32Array;
   private readonly searched = new Set<string>();
+  private readonly looked = new Set<string>();
   private readonly last = new Map<WindowPurpose, { kept: number; window: Window }>();
   private kept = 0;
+  /** The text has characters beyond Latin-1 (see narrowed). */
+  private readonly wide: boolean;
 
   constructor(readonly text: string) {
-    this.shape = outline(text);
-    this.keep = new Uint8Array(this.shape.bodies.length);
-    this.scope = new Uint8Array(this.shape.bodies.length);
-    for (const word of SCOPELESS_WORDS) for (const b of bodiesMentioning(text, this.shape, word)) this.scope[b] = 1;
-    for (const s of API_NEEDLES) this.mark(bodiesMentioning(text, this.shape, s, false));
+    this.wide = WIDE_CHAR.test(text);
+    const shape = (this.shape = outline(text));
+    this.keep = new Uint8Array(shape.bodies.length);
+    this.scope = new Uint8Array(shape.bodies.length);
+    this.keepUnits = new Uint8Array(shape.units.length);
+    this.unitOf = new Int32Array(shape.bodies.length).fill(-1);
+    for (let b = 0, u = 0; b < shape.bodies.length; b++) {
+      const open = shape.bodies[b]!.open;
+      while (u < shape.units.length && shape.units[u]![1] <= open) u++;
+      if (u < shape.units.length && shape.units[u]![0] <= open) this.unitOf[b] = u;
+    }
+    for (const word of SCOPELESS_WORDS) {
+      for (const b of bodiesMentioning(text, shape, word)) {
+        this.scope[b] = 1;
+        this.markUnit(this.unitOf[b]!);
+      }
+    }
+    for (const s of API_NEEDLES) this.mark(text, s, false, true);
   }
 
-  /** Keeps the bodies that mention any of `names`; each name is searched for once per file. */
+  /** Keeps the bodies and declarations that mention any of `names`; each name is searched for once per file. */
   learn(names: Iterable<string>): void {
     for (const name of names) {
       if (this.searched.has(name)) continue;
       this.searched.add(name);
-      this.mark(bodiesMentioning(this.text, this.shape, name));
+      this.looked.add(name);
+      this.mark(this.text, name, true, true);
+    }
+  }
+
+  /**
+   * Keeps the file-level declarations that mention any of `names` (names the analysis looked up); all of them
+   * when the analysis does not say what it looked up.
+   */
+  learnLookups(names: Iterable<string> | undefined): void {
+    if (!names) {
+      for (let u = 0; u < this.keepUnits.length; u++) this.markUnit(u);
+      return;
+    }
+    const fresh = new Set<string>();
+    for (const name of names) {
+      if (this.looked.has(name) || KEYWORDS.has(name)) continue;
+      this.looked.add(name);
+      fresh.add(name);
+    }
+    if (fresh.size === 0 || !this.shape.ok) return;
+    // an analysis looks up hundreds of names: one pass over the words of the declarations not kept yet
+    // (outside their bodies) costs less than a search of the whole text for each
+    const { units, bodies } = this.shape;
+    const text = this.text;
+    let b = 0;
+    for (let u = 0; u < units.length; u++) {
+      const [start, end] = units[u]!;
+      if (this.keepUnits[u]) continue;
+      while (b < bodies.length && bodies[b]!.close < start) b++;
+      let at = start;
+      for (let k = b; at < end; k++) {
+        const stop = k < bodies.length && bodies[k]!.open < end ? bodies[k]!.open : end;
+        if (mentionsWord(text, at, stop, fresh)) {
+          this.markUnit(u);
+          break;
+        }
+        if (stop === end) break;
+        at = bodies[k]!.close + 1;
+      }
     }
   }
 
   window(runNames: Iterable<string>, purpose: WindowPurpose): Window {
     this.learn(runNames);
-    // bodies are only ever added, so the count of kept bodies identifies the window
+    // bodies and declarations are only ever added, so their count identifies the window
     const last = this.last.get(purpose);
     if (last?.kept === this.kept) return last.window;
     const bodies = this.shape.bodies;
     const keep = new Uint8Array(bodies.length);
     for (let b = 0; b < bodies.length; b++) keep[b] = this.scope[b] || (this.keep[b] && (purpose === 'findings' || !bodies[b]!.paramless)) ? 1 : 0;
-    const window = renderWindow(this.text, this.shape, keep);
+    const window = renderWindow(this.text, this.shape, keep, this.keepUnits, this.wide);
     this.last.set(purpose, { kept: this.kept, window });
     return window;
   }
 
-  private mark(bodies: number[]): void {
-    for (const b of bodies) {
-      if (this.keep[b]) continue;
-      this.keep[b] = 1;
-      this.kept++;
+  /** Keeps what mentions `needle` (as a whole word, or anywhere): the declarations, and the bodies too if `bodies`. */
+  private mark(text: string, needle: string, word: boolean, bodies: boolean): void {
+    if (!needle || !this.shape.ok) return;
+    const { units } = this.shape;
+    let u = 0;
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      if (word && (isIdentPart(text.charCodeAt(at - 1)) || isIdentPart(text.charCodeAt(at + needle.length)))) continue;
+      const b = bodyAt(this.shape.bodies, at);
+      if (b >= 0) {
+        if (bodies && !this.keep[b]) {
+          this.keep[b] = 1;
+          this.kept++;
+          this.markUnit(this.unitOf[b]!);
+        }
+        continue;
+      }
+      while (u < units.length && units[u]![1] <= at) u++;
+      if (u < units.length && units[u]![0] <= at) this.markUnit(u);
     }
+  }
+
+  private markUnit(u: number): void {
+    if (u < 0 || this.keepUnits[u]) return;
+    this.keepUnits[u] = 1;
+    this.kept++;
   }
 }

@@ -68,7 +68,7 @@ describe('outline', () => {
 
   it('gives up (parse whole) when braces do not pair, e.g. split across #if branches', () => {
     const text = '#ifdef A\nvoid f(int a) {\n#else\nvoid f(void) {\n#endif\n  g();\n}\n';
-    expect(outline(text)).toEqual({ ok: false, bodies: [], directives: expect.any(Array) });
+    expect(outline(text)).toEqual({ ok: false, bodies: [], units: [], directives: expect.any(Array) });
     expect(outline('}\nvoid f(void) { }').ok).toBe(false);
   });
 
@@ -142,13 +142,14 @@ describe('WindowSet', () => {
     const analysis = windows.analyze('a.c', text, [], (w) => {
       seen.push(w.text.split('\n')[2]!);
       // what the analyser would say: the pointer `pfn` holds an API
-      return { callees: ['VirtualAlloc', 'pfn'], wrappers: [], pointers: [], calls: [] };
+      return { callees: ['VirtualAlloc', 'pfn'], wrappers: [], pointers: [], calls: [], occurrences: new Map([['pfn', []]]) };
     });
     expect(analysis).toBeDefined();
     const use = text.split('\n')[2]!;
-    expect(seen).toEqual([`void use(void) {${' '.repeat(use.length - 'void use(void) {}'.length)}}`, use]);
+    // (a declaration that mentions nothing that matters is blanked whole, its head too)
+    expect(seen).toEqual([' '.repeat(use.length), use]);
     expect(windows.totalChars).toBe(text.length);
-    expect(windows.blankedChars).toBe(' puts("x"); '.length);
+    expect(windows.blankedChars).toBe('void other(void) { puts("x"); }'.length);
   });
 
   it('for a file reported by another shard keeps only the bodies of functions with parameters', () => {
@@ -227,6 +228,132 @@ describe('windowed analysis', () => {
         const report = await lintPaths([], { ...defaultLintOptions(dir), windowed, concurrency: 'off' });
         expect(report.findings.map((f) => `${f.range.start.line} ${f.properties.size}`)).toEqual(['4 100']);
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('file-level declarations', () => {
+  /** The text of each unit the outline found, blanks squeezed. */
+  const units = (text: string) =>
+    outline(text).units.map(([s, e]) =>
+      text
+        .slice(s, e)
+        .replace(/^#.*$/gm, '')
+        .replace(/\/\*.*?\*\//g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+
+  it('are found from their first token to the `;` or the body that ends them', () => {
+    const text = [
+      '#include <windows.h>',
+      '/* a comment */ static const SIZE_T size = 4096;',
+      'struct s { int a; } v;',
+      'typedef enum { A, B } E;',
+      'int f(int x)',
+      '{ return x; }',
+      'DECLARE_THING(x)',
+      'int g(void) { return 1; }',
+      'int kr(a) int a; { return a; }',
+      'namespace n { int h; void k() { } }',
+      'extern "C" { int e; }',
+      'TRAILING(y)',
+    ].join('\n');
+    expect(units(text)).toEqual([
+      'static const SIZE_T size = 4096;',
+      'struct s { int a; } v;',
+      'typedef enum { A, B } E;',
+      'int f(int x) { return x; }',
+      // a macro invocation without `;` is read with the declaration after it, as tree-sitter reads it
+      'DECLARE_THING(x) int g(void) { return 1; }',
+      // a K&R definition is one declaration, its parameter declarations and body included
+      'int kr(a) int a; { return a; }',
+      'int h;',
+      'void k() { }',
+      'int e;',
+      'TRAILING(y)',
+    ]);
+  });
+
+  it('are none when the braces do not pair', () => {
+    expect(outline('void f(void) {').units).toEqual([]);
+  });
+
+  const file = [
+    'static const SIZE_T table[] = { 1, 2, 3 };',
+    '#define PAGE 4096',
+    'static const SIZE_T size = 16 * PAGE;',
+    'typedef struct { int a; } T;',
+    'void *reserve(void) { return VirtualAlloc(NULL, size, MEM_RESERVE, PAGE_NOACCESS); }',
+    'int other(T *t) { return t->a; }',
+  ].join('\n');
+
+  it('are blanked unless they mention a name that matters or one the analysis looked up', () => {
+    const windows = new WindowSet(true);
+    const seen: string[][] = [];
+    windows.analyze('a.c', file, [], (w) => {
+      seen.push(w.text.split('\n'));
+      expect(w.text.length).toBe(file.length);
+      return { callees: ['VirtualAlloc'], wrappers: [], pointers: [], calls: [], occurrences: new Map([['VirtualAlloc', []], ['size', []], ['PAGE', []]]) };
+    });
+    const lines = file.split('\n');
+    const blank = (line: string) => ' '.repeat(line.length);
+    expect(seen).toEqual([
+      [blank(lines[0]!), lines[1], blank(lines[2]!), blank(lines[3]!), lines[4], blank(lines[5]!)],
+      // `size` was looked up: its declaration comes back; `T` and `table` were not
+      [blank(lines[0]!), lines[1], lines[2], blank(lines[3]!), lines[4], blank(lines[5]!)],
+    ]);
+  });
+
+  it('are all kept when the analysis does not say what it looked up', () => {
+    const windows = new WindowSet(true);
+    const seen: string[] = [];
+    windows.analyze('a.c', file, [], (w) => {
+      seen.push(w.text);
+      return { callees: ['VirtualAlloc'], wrappers: [], pointers: [], calls: [] };
+    });
+    expect(seen).toHaveLength(2);
+    expect(seen[1]!.split('\n').slice(0, 4)).toEqual(file.split('\n').slice(0, 4));
+    expect(seen[1]!.split('\n')[5]!.replace(/ +/g, ' ')).toBe('int other(T *t) { }');
+  });
+
+  it('keep the findings of whole-file parsing: constants, enumerators, typedefs, K&R definitions, macros without `;`', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { defaultLintOptions, lintPaths } = await import('../../src/engine/lint.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-units-'));
+    fs.writeFileSync(
+      path.join(dir, 'a.c'),
+      [
+        '#include <windows.h>',
+        'typedef unsigned short small_t;',
+        'static const small_t unused = 1;',
+        'enum sizes { ONE = 0x1000, TWO = ONE * 2, THREE };',
+        'static const SIZE_T from_enum = THREE;',
+        'DECLARE_SOMETHING(x)',
+        'static const small_t wrapped = (small_t)(TWO + 0x100);',
+        'int kr(a) int a; { return a; }',
+        'static SIZE_T variable = 0x10000;',
+        'static void *(WINAPI *pAlloc)(void *, SIZE_T, DWORD, DWORD);',
+        'void init(void) { pAlloc = (void *)GetProcAddress(GetModuleHandleA("kernel32"), "VirtualAlloc"); }',
+        'void *a(void) { return VirtualAlloc(NULL, from_enum, MEM_RESERVE, PAGE_NOACCESS); }',
+        'void *b(void) { return VirtualAlloc(NULL, wrapped, MEM_RESERVE, PAGE_NOACCESS); }',
+        'void *c(void) { return VirtualAlloc(NULL, variable, MEM_RESERVE, PAGE_NOACCESS); }',
+        'void *d(void) { return pAlloc(NULL, TWO, MEM_RESERVE, PAGE_NOACCESS); }',
+        'static void *reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }',
+        'void *e(void) { return reserve(ONE); }',
+      ].join('\n'),
+    );
+    try {
+      const run = (windowed: boolean) => lintPaths([], { ...defaultLintOptions(dir), windowed, concurrency: 'off' });
+      const windowed = await run(true);
+      const whole = await run(false);
+      expect(windowed.findings).toEqual(whole.findings);
+      expect(windowed.findings.map((f) => `${f.range.start.line} ${f.properties.size}`)).toEqual(['12 8193', '15 8192', '17 4096']);
+      expect(windowed.notices).toEqual(whole.notices);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
