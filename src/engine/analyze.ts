@@ -332,8 +332,8 @@ class FileAnalyzer {
     return words;
   }
 
-  private occurrencesOf(name: string): number[] {
-    this.reads?.names.add(name);
+  private occurrencesOf(name: string, scoped = false): number[] {
+    if (!scoped) this.reads?.names.add(name);
     let list = this.occurrences.get(name) ?? this.options.knownOccurrences?.(name);
     if (list) {
       this.occurrences.set(name, list);
@@ -350,7 +350,7 @@ class FileAnalyzer {
     this.callees = [...names.keys()];
     this.keptCalls = 0;
     const previous = project && this.options.previousCalls?.(this.tree);
-    const kept = previous && reusableCalls(previous, this.tree, this.file, project, this.callees);
+    const kept = previous && reusableCalls(previous, this.tree, this.parsedText, this.file, project, this.callees);
     const collect = !!this.options.previousCalls;
     const calls: FoundCall[] = [];
     const seen = new Set<number>();
@@ -368,7 +368,7 @@ class FileAnalyzer {
         }
         const site = this.callSiteAt(offset, name);
         if (!site || seen.has(site.start)) continue;
-        const reads = collect ? (this.reads = { names: new Set([name]), spots: [] }) : undefined;
+        const reads = collect ? (this.reads = { names: new Set([name]), scoped: new Set<string>(), spots: [] }) : undefined;
         try {
           const recipes = this.recipesAt(site, name, kind);
           if (recipes.length === 0) continue;
@@ -899,10 +899,10 @@ class FileAnalyzer {
    * per file: names like NULL or MEM_RESERVE occur at every call and decide nothing.
    */
   private deciding(name: string): number[] {
-    this.reads?.names.add(name);
+    this.reads?.scoped.add(name);
     let list = this.deciding_.get(name);
     if (!list) {
-      list = this.occurrencesOf(name).filter((at) => {
+      list = this.occurrencesOf(name, true).filter((at) => {
         if (!mayDecideValue(this.parsedText, at, at + name.length)) return false;
         const occurrence = this.occurrenceAt(at, name);
         return !!occurrence && DECIDING_PARENTS.has(occurrence.parent.type);
@@ -1035,7 +1035,7 @@ class FileAnalyzer {
     if (!list) return { unknown: 'enumerator outside an enum' };
     // one record for the whole enum so far: later enumerators may read more than earlier ones need, which only
     // makes the language server redo a call it could have kept
-    const reads: CallReads | undefined = this.collect ? { names: new Set(), spots: [] } : undefined;
+    const reads: CallReads | undefined = this.collect ? { names: new Set(), scoped: new Set(), spots: [] } : undefined;
     let previous: Typed | { unknown: string } | undefined;
     for (const e of list.namedChildren) {
       if (e.type !== 'enumerator') continue;
@@ -1088,7 +1088,7 @@ class FileAnalyzer {
       return this.typedefs.get(name);
     }
     this.typedefs.set(name, undefined); // guards recursion
-    const reads: CallReads | undefined = this.collect ? { names: new Set([name]), spots: [] } : undefined;
+    const reads: CallReads | undefined = this.collect ? { names: new Set([name]), scoped: new Set(), spots: [] } : undefined;
     if (reads) this.typedefReads.set(name, reads);
     const found = this.readingInto(reads, () => this.findTypedef(name));
     this.replayReads(reads);
@@ -1123,7 +1123,7 @@ class FileAnalyzer {
   private procAddressMacroInvocations(): { start: number; end: number; tokens: Token[] }[] {
     const out: { start: number; end: number; tokens: Token[] }[] = [];
     if (!this.parsedText.includes('GetProcAddress')) return out;
-    for (const name of this.pre.macros.names()) {
+    for (const name of this.pre.macros.macrosMentioning('GetProcAddress')) {
       if (!this.pre.macros.definitions(name).some((d) => d.params && d.body.some((t) => t.text === 'GetProcAddress'))) continue;
       for (const offset of this.occurrencesOf(name)) {
         const site = this.tokenCallSite(offset, name);
@@ -1185,6 +1185,7 @@ export type CallBase = Pick<AllocationCall, 'file' | 'range' | 'callText' | 'enc
 function mergeReads(into: CallReads, from: CallReads | undefined): void {
   if (!from || from === into) return;
   for (const name of from.names) into.names.add(name);
+  for (const name of from.scoped) into.scoped.add(name);
   into.spots.push(...from.spots);
 }
 

@@ -11,8 +11,13 @@ import type { EvidenceStep, Position, Range } from './types.js';
 
 /** What the analysis of one call site read besides its own text. */
 export interface CallReads {
-  /** Names whose occurrences it looked up: the callee, the identifiers its arguments resolve through, typedefs. */
+  /** Names whose occurrences anywhere count: the callee, class names, typedefs. */
   names: Set<string>;
+  /**
+   * Names resolved as identifiers: of their occurrences inside a function body only those in the call's own
+   * function count (and enumerators, which a function with `enum` in it rules out; see confinedItem).
+   */
+  scoped: Set<string>;
   /** Offsets of the occurrences that decided a value (declarations, writes, enumerators, typedefs). */
   spots: number[];
 }
@@ -50,6 +55,7 @@ const CONTAINERS = new Set(['namespace_definition', 'linkage_specification']);
 export function reusableCalls(
   previous: PreviousCalls,
   tree: Tree,
+  text: string,
   file: string,
   project: ProjectFacts,
   callees: readonly string[],
@@ -58,15 +64,17 @@ export function reusableCalls(
   if (!state.reusable || !sameProject(state.project, project) || state.callees.join('\0') !== callees.join('\0')) return undefined;
   const move = mover(edit);
   const isDirty = (start: number, end: number) => dirty.some(([a, b]) => start <= b && a <= end);
-  const items = new Map<number, boolean>();
-  const itemDirty = (offset: number): boolean => {
-    let known = items.get(offset);
-    if (known === undefined) {
-      const [start, end] = topLevelItem(tree, offset);
-      items.set(offset, (known = isDirty(start, end)));
-    }
-    return known;
+  const items = new Map<number, TopLevelItem>();
+  const itemAt = (offset: number): TopLevelItem => {
+    let item = items.get(offset);
+    if (!item) items.set(offset, (item = topLevelItem(tree, offset)));
+    return item;
   };
+  const itemDirty = (offset: number): boolean => {
+    const { start, end } = itemAt(offset);
+    return isDirty(start, end);
+  };
+  const confinedTo = confinedItem(previous, text, itemAt);
   const names = new Map<string, boolean>();
   const nameTouched = (name: string): boolean => {
     let touched = names.get(name);
@@ -99,12 +107,31 @@ export function reusableCalls(
     if (!reads || start === undefined || end === undefined || callee === undefined) continue;
     if (isDirty(start, end) || itemDirty(start)) continue;
     if (reads.spots.some((spot) => move(spot) === undefined || itemDirty(move(spot)!))) continue;
-    if ([...reads.names].some(nameTouched)) continue;
+    // names written inside another function's body decide nothing for this call (see confinedItem)
+    const elsewhere = confinedTo !== undefined && itemAt(start).start !== confinedTo;
+    if ([...reads.names].some(nameTouched) || (!elsewhere && [...reads.scoped].some(nameTouched))) continue;
     const moved = calls.map((c) => moveCall(c, file, move));
     if (moved.some((c) => c === undefined)) continue;
     out.set(callee, { start, calls: moved as FoundCall[] });
   }
   return out;
+}
+
+/**
+ * The start of the function definition that holds the edited line and every range whose syntax changed, when
+ * neither its text nor the line before the edit says `enum` or `typedef`. A name's occurrences inside another
+ * function's body can then give it no value a call outside that function sees: locals, parameters and writes
+ * count only within their own function, and only enumerators and typedefs are read from anywhere. (Names whose
+ * every occurrence counts, such as a callee that the edit might make a function defined here, are still checked.)
+ */
+function confinedItem(previous: PreviousCalls, text: string, itemAt: (offset: number) => TopLevelItem): number | undefined {
+  const [line] = previous.dirty;
+  if (!line) return undefined;
+  const item = itemAt(line[0]);
+  if (item.type !== 'function_definition' || !previous.dirty.every(([a, b]) => item.start <= a && b <= item.end)) return undefined;
+  const scoped = /\b(?:enum|typedef)\b/;
+  if (scoped.test(text.slice(item.start, item.end)) || scoped.test(previous.lineBefore)) return undefined;
+  return item.start;
 }
 
 /** Maps an offset of the old text to the new one; undefined inside the replaced span. */
@@ -113,15 +140,22 @@ function mover(edit: TextEdit): (offset: number) => number | undefined {
   return (offset) => (offset < edit.startIndex ? offset : offset >= edit.oldEndIndex ? offset + delta : undefined);
 }
 
+interface TopLevelItem {
+  start: number;
+  end: number;
+  type: string;
+}
+
 /** The top-level item (function, declaration, ...) around `offset`, looking into namespaces. */
-function topLevelItem(tree: Tree, offset: number): [number, number] {
+function topLevelItem(tree: Tree, offset: number): TopLevelItem {
   let node: SyntaxNode = tree.rootNode;
   for (;;) {
     const child = node.firstChildForIndex(offset);
-    if (!child || child.startIndex > offset) return node === tree.rootNode ? [offset, offset] : [node.startIndex, node.endIndex];
-    if (!CONTAINERS.has(child.type)) return [child.startIndex, child.endIndex];
+    if (!child || child.startIndex > offset) return node === tree.rootNode ? { start: offset, end: offset, type: '' } : { start: node.startIndex, end: node.endIndex, type: node.type };
+    const item = { start: child.startIndex, end: child.endIndex, type: child.type };
+    if (!CONTAINERS.has(item.type)) return item;
     const body = child.childForFieldName('body');
-    if (!body || body.startIndex > offset || body.endIndex < offset) return [child.startIndex, child.endIndex];
+    if (!body || body.startIndex > offset || body.endIndex < offset) return item;
     node = body;
   }
 }
@@ -167,7 +201,7 @@ function moveCall(call: FoundCall, file: string, move: (offset: number) => numbe
       base: { ...recipe.base, range: range(recipe.base.range) },
       evidence: steps(recipe.evidence),
     },
-    reads: call.reads && { names: call.reads.names, spots: call.reads.spots.map(offset) },
+    reads: call.reads && { ...call.reads, spots: call.reads.spots.map(offset) },
   };
   return lost ? undefined : moved;
 }
