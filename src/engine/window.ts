@@ -3,8 +3,10 @@
 // becomes a space) before the file is preprocessed and parsed, so offsets, lines and columns stay exact and
 // tree-sitter skips them at whitespace speed. Everything else is kept: preprocessor lines (also inside
 // blanked bodies), top-level declarations, enums, typedefs, globals, class and struct bodies, and every body
-// that mentions a name that matters. When the lexer cannot pair the braces of a file (braces split across
-// #if branches), the file is parsed whole.
+// that mentions a name that matters. In a file of a megabyte or more, file-level declarations are windowed
+// too: those that mention no name that matters and no name the analysis looked up are blanked, and the
+// analysis runs again whenever it looks up a name whose declarations were blanked. When the lexer cannot pair
+// the braces of a file (braces split across #if branches), the file is parsed whole.
 
 import type { FileAnalysis } from './analyze.js';
 import { API_NEEDLES } from './apis.js';
@@ -317,6 +319,9 @@ export interface Window {
    */
   previousTree?: Tree;
 }
+
+/** Files of this many characters or more have their file-level declarations windowed too. */
+export const UNITS_FROM = 1 << 20;
 
 /** More stretches of code than this coming back make a fresh parse cheaper than editing the old tree. */
 const MAX_EDITS = 256;
@@ -657,13 +662,17 @@ export class WindowSet {
   totalChars = 0;
   blankedChars = 0;
 
-  constructor(readonly enabled: boolean) {}
+  /** `unitsFrom`: files of this many characters or more have their file-level declarations windowed too. */
+  constructor(
+    readonly enabled: boolean,
+    readonly unitsFrom = UNITS_FROM,
+  ) {}
 
   /** The window of a file, given the names that matter across the run (whole words). */
   windowFor(file: string, text: string, runNames: Iterable<string>, purpose: WindowPurpose = 'findings'): Window {
     if (!this.enabled) return { text, blanks: [], blanked: 0 };
     let entry = this.files.get(file);
-    if (!entry || entry.text !== text) this.files.set(file, (entry = new FileWindows(text)));
+    if (!entry || entry.text !== text) this.files.set(file, (entry = new FileWindows(text, this.unitsFrom)));
     return entry.window(runNames, purpose);
   }
 
@@ -733,7 +742,10 @@ class FileWindows {
   /** The text has characters beyond Latin-1 (see narrowed). */
   private readonly wide: boolean;
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    unitsFrom: number,
+  ) {
     this.wide = WIDE_CHAR.test(text);
     const shape = (this.shape = outline(text));
     this.keep = new Uint8Array(shape.bodies.length);
@@ -752,6 +764,9 @@ class FileWindows {
       }
     }
     for (const s of API_NEEDLES) this.mark(text, s, false, true);
+    // a smaller file keeps its declarations: the rounds of re-analysis that bring back what the analysis looks
+    // up cost more (time, and a tree each) than parsing them
+    if (text.length < unitsFrom) this.learnLookups(undefined);
   }
 
   /** Keeps the bodies and declarations that mention any of `names`; each name is searched for once per file. */
