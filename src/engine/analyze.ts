@@ -175,8 +175,6 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   const tree = parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
   const lines = new LineMap(text);
   const analyzer = new FileAnalyzer(file, text, parsedText, tree, lines, pre, options, language);
-  // counted on demand: a walk of every erroneous subtree, which the language server never needs
-  let errorCount: number | undefined;
   return {
     file,
     language,
@@ -190,12 +188,28 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         reusable: wrappers.length === 0 && analyzer.pointers.length === 0,
         kept: analyzer.keptCalls,
       };
-      return {
-        ...{ file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees, occurrences: analyzer.occurrences, reusable },
-        get errorCount() {
-          return (errorCount ??= countErrors(tree));
-        },
-      };
+      const analysis = { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees, occurrences: analyzer.occurrences, reusable };
+      // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it
+      if (!options.previousCalls) {
+        pre.macros.releaseIndexes();
+        return { ...analysis, errorCount: countErrors(tree) };
+      }
+      return withErrorCount(analysis);
+    },
+  };
+}
+
+/**
+ * The analysis with its parse errors counted when first asked: a walk of every erroneous subtree, which the
+ * language server never needs. (Only for the language server: a run counts at once, since a getter keeps what
+ * it reads alive as long as the analysis, and a run keeps every file's analysis.)
+ */
+function withErrorCount(analysis: Omit<FileAnalysis, 'errorCount'>): FileAnalysis {
+  let count: number | undefined;
+  return {
+    ...analysis,
+    get errorCount() {
+      return (count ??= countErrors(analysis.tree));
     },
   };
 }

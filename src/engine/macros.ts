@@ -48,8 +48,7 @@ export class MacroTable {
   }
 
   private push(name: string, event: MacroEvent): void {
-    this.mentions = undefined;
-    this.mentionsOf.clear();
+    this.releaseIndexes();
     let list = this.events.get(name);
     if (!list) this.events.set(name, (list = []));
     list.push(event);
@@ -70,6 +69,12 @@ export class MacroTable {
    */
   macrosMentioning(word: string): readonly string[] {
     return this.mentionIndex().get(word) ?? [];
+  }
+
+  /** Drops the mention index (it is built again when next asked): it costs memory a long run should not keep. */
+  releaseIndexes(): void {
+    this.mentions = undefined;
+    this.mentionsOf.clear();
   }
 
   /** The macros with a definition whose body mentions a word that passes `test` (remembered per test). */
