@@ -85,18 +85,22 @@ export function blankComments(text: string): string {
 }
 
 function findForbiddenKey(value: unknown, path: string): { key: string; path: string } | undefined {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const bad = findForbiddenKey(value[i], `${path}[${i}]`);
-      if (bad) return bad;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) return { key, path };
-      const bad = findForbiddenKey((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
-      if (bad) return bad;
+  // a loop with its own stack, in document order: a config nested thousands of levels deep must not overflow
+  type Item = { value: unknown; path: string } | { key: string; value: unknown; parent: string };
+  const stack: Item[] = [{ value, path }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    let current: { value: unknown; path: string };
+    if ('key' in item) {
+      if (FORBIDDEN_KEYS.has(item.key)) return { key: item.key, path: item.parent };
+      current = { value: item.value, path: item.parent ? `${item.parent}.${item.key}` : item.key };
+    } else current = item;
+    const v = current.value;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: `${current.path}[${i}]` });
+    } else if (v && typeof v === 'object') {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push({ key: keys[i]!, value: (v as Record<string, unknown>)[keys[i]!], parent: current.path });
     }
   }
   return undefined;

@@ -143,6 +143,9 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     ['options for a rule without any', json({ rules: { 'virtualalloc-granularity': ['error', {}] } }), 'rules.virtualalloc-granularity: this rule takes no options'],
     ['__proto__ key', '{"rules": {"__proto__": {"polluted": true}}}', 'rules: key "__proto__" is not allowed'],
     ['constructor key at the top', '{"constructor": {"prototype": {}}}', 'key "constructor" is not allowed'],
+    // nested thousands of levels deep: one message, no stack overflow
+    ['5,000 levels deep', `{"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`, 'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)'],
+    ['__proto__ 5,000 levels deep', `{"rules": {"x": ${'['.repeat(5000)}{"__proto__": 1}${']'.repeat(5000)}}}`, `rules.x${'[0]'.repeat(5000)}: key "__proto__" is not allowed`],
     ['bad target', json({ target: 'x128' }), 'target: must be one of x64, x86, arm64, got "x128"'],
     ['JSON syntax', '{\n  "rules": {\n    "a": 1,,\n  }\n}\n', 'invalid JSON: Expected double-quoted property name (line 3, column 12)'],
     ['not an object', '[]', 'a config must be a JSON object, got an array'],
