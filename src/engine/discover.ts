@@ -45,7 +45,10 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
     }
     let found: string[];
     try {
-      found = await listSourceFiles(absolute, ignores);
+      found = await listSourceFiles(absolute, ignores, (relative, reason) => {
+        const sub = path.join(absolute, relative);
+        notices.push({ level: 'error', file: sub, code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted` });
+      });
     } catch (e) {
       notices.push({ level: 'error', file: absolute, code: 'unreadable', message: `${given}: cannot list directory (${(e as Error).message})` });
       continue;

@@ -18,8 +18,14 @@ const require = createRequire(import.meta.url);
 const EXTENSIONS = new Set(SOURCE_EXTENSIONS);
 const GLOB = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 
-/** Sorted absolute paths of the source files under `dir`. Throws only when `dir` cannot be listed at all. */
-export async function listSourceFiles(dir: string, ignores: readonly string[] = []): Promise<string[]> {
+/** A subdirectory that could not be listed (relative to the directory walked, with '/'), and why. */
+export type UnlistedDirectory = (relative: string, reason: string) => void;
+
+/**
+ * Sorted absolute paths of the source files under `dir`. Throws only when `dir` cannot be listed at all; a
+ * subdirectory that cannot be is skipped and told to `unlisted` (by the walk and by git; globby does not say).
+ */
+export async function listSourceFiles(dir: string, ignores: readonly string[] = [], unlisted?: UnlistedDirectory): Promise<string[]> {
   // picomatch is loaded only when there are globs: the single-file run should not pay for it
   const ignored = ignores.length ? (require('picomatch') as typeof Picomatch)([...ignores], { dot: true }) : undefined;
   // like globby's `ignore`, a pattern that matches a directory drops everything under it
@@ -28,9 +34,9 @@ export async function listSourceFiles(dir: string, ignores: readonly string[] = 
     for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) if (ignored(rel.slice(0, i))) return false;
     return !ignored(rel);
   };
-  const fromGit = gitFiles(dir);
+  const fromGit = gitFiles(dir, unlisted);
   if (fromGit) return finish(dir, fromGit.filter(keep));
-  const walked = walk(dir);
+  const walked = walk(dir, unlisted);
   if (walked) return finish(dir, walked.filter(keep));
   return globbed(dir, ignores);
 }
@@ -48,12 +54,14 @@ function isSource(name: string): boolean {
 }
 
 /** Relative (posix) paths from git, or undefined when `dir` is not in a work tree or git is unavailable. */
-function gitFiles(dir: string): string[] | undefined {
+function gitFiles(dir: string, unlisted?: UnlistedDirectory): string[] | undefined {
   if (!insideGitWorkTree(dir)) return undefined;
   // (loaded here: most runs are on named files or outside a work tree)
   const { spawnSync } = require('node:child_process') as typeof ChildProcess;
   const list = (args: string[]) => {
-    const r = spawnSync('git', ['-C', dir, 'ls-files', '-z', ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+    const r = spawnSync('git', ['-C', dir, 'ls-files', '-z', ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+    // git skips a directory it cannot open with a warning: "could not open directory 'sub/': Permission denied"
+    for (const m of (r.stderr ?? '').matchAll(/could not open directory '(.+?)\/?': (.+)$/gm)) unlisted?.(m[1]!, m[2]!);
     return r.status === 0 && typeof r.stdout === 'string' ? r.stdout.split('\0').filter(Boolean) : undefined;
   };
   const present = list(['--cached', '--others', '--exclude-standard']);
@@ -85,7 +93,7 @@ function insideGitWorkTree(dir: string): boolean {
 }
 
 /** Relative (posix) paths from a directory walk, or undefined when a .gitignore has a say. */
-function walk(dir: string): string[] | undefined {
+function walk(dir: string, unlisted?: UnlistedDirectory): string[] | undefined {
   for (let d = path.dirname(dir); ; ) {
     if (fs.existsSync(path.join(d, '.gitignore'))) return undefined;
     const up = path.dirname(d);
@@ -101,8 +109,9 @@ function walk(dir: string): string[] | undefined {
     try {
       entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
     } catch (e) {
-      // the directory asked for must be listable; a subdirectory that is not is skipped, as globby does
+      // the directory asked for must be listable; a subdirectory that is not is skipped, and said
       if (first) throw e;
+      unlisted?.(rel, (e as Error).message);
       continue;
     }
     first = false;

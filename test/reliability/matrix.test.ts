@@ -117,6 +117,17 @@ describe('files that cannot be read', () => {
     expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
   });
 
+  it('a subdirectory that cannot be listed, inside a scanned tree, gets one message; the rest is linted', () => {
+    const dir = ws({ 'locked/hidden.c': HEALTHY, 'open/seen.c': HEALTHY });
+    fs.chmodSync(path.join(dir, 'locked'), 0);
+    const r = isRoot() ? scanAsNobody(dir, ['.']) : scan(dir, ['.']);
+    const reason = `EACCES: permission denied, scandir '${path.join(dir, 'locked')}'`;
+    expect(r.status).toBe(1);
+    expect(notices(r.report)).toEqual([{ level: 'error', code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted`, path: 'locked' }]);
+    expect(r.stderr).toBe(`granule: locked: cannot list directory (${reason}); its files are not linted\n`);
+    expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity', 'open/seen.c:3:5 virtualalloc-granularity']);
+  });
+
   it('a binary file with a .c name is skipped with a warning, whether or not it contains an API name', () => {
     const bytes = Buffer.alloc(4096);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37) & 0xff;
