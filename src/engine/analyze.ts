@@ -365,7 +365,6 @@ class FileAnalyzer {
     this.keptCalls = 0;
     const previous = project && this.options.previousCalls?.(this.tree);
     const kept = previous && reusableCalls(previous, this.tree, this.parsedText, this.file, project, this.callees);
-    const collect = !!this.options.previousCalls;
     const calls: FoundCall[] = [];
     const seen = new Set<number>();
     for (const [name, kind] of names) {
@@ -382,7 +381,7 @@ class FileAnalyzer {
         }
         const site = this.callSiteAt(offset, name);
         if (!site || seen.has(site.start)) continue;
-        const reads = collect ? (this.reads = { names: new Set([name]), scoped: new Set<string>(), spots: [] }) : undefined;
+        const reads = this.collect ? (this.reads = { names: new Set([name]), scoped: new Set<string>(), spots: [] }) : undefined;
         try {
           const recipes = this.recipesAt(site, name, kind);
           if (recipes.length === 0) continue;

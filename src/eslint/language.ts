@@ -12,7 +12,7 @@ import { type GranuleLanguageOptions, validateLanguageOptions } from './language
 import { RunReach } from '../engine/reach.js';
 import type { Notice } from '../engine/types.js';
 import { ProjectWrappers } from './project.js';
-import { analyzeSingleFile, HeadersOnDisk } from './single-file.js';
+import { analyzeSingleFile, HeadersOnDisk, stampOf } from './single-file.js';
 import { GranuleSourceCode } from './source-code.js';
 import { toPlainTree, visitorKeysFor, type TranslationUnit } from './syntax-tree.js';
 
@@ -116,14 +116,5 @@ function isDirectory(file: string): boolean {
     return fs.statSync(file).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function stampOf(file: string): string {
-  try {
-    const st = fs.statSync(file);
-    return `${st.mtimeMs}:${st.size}`;
-  } catch {
-    return 'missing';
   }
 }

@@ -14,6 +14,7 @@ import { SOURCE_EXTENSIONS } from '../engine/parse.js';
 import { RunReach } from '../engine/reach.js';
 import { decode } from '../engine/source.js';
 import type { Notice } from '../engine/types.js';
+import { stampOf } from './single-file.js';
 
 export interface ProjectScan {
   wrappers: ReadonlyMap<string, WrapperModel>;
@@ -177,15 +178,6 @@ function sourceFiles(roots: readonly string[]): string[] {
     if (!TOO_WIDE.has(resolved)) visit(resolved, 0);
   }
   return [...new Set(out)].sort().slice(0, MAX_FILES);
-}
-
-function stampOf(file: string): string {
-  try {
-    const st = fs.statSync(file);
-    return `${st.mtimeMs}:${st.size}`;
-  } catch {
-    return 'missing';
-  }
 }
 
 function sameStamps(a: Map<string, string>, b: Map<string, string>): boolean {

@@ -62,7 +62,8 @@ export class HeadersOnDisk {
   }
 }
 
-function stampOf(file: string): string {
+/** A file's modification time and size, or 'missing': compared to tell whether it changed on disk. */
+export function stampOf(file: string): string {
   try {
     const st = fs.statSync(file);
     return `${st.mtimeMs}:${st.size}`;

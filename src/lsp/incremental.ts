@@ -16,11 +16,7 @@ type Point = ParserType.Point;
 /** The single edit that turns `before` into `after` (common prefix and suffix kept), or undefined when equal. */
 export function editBetween(before: string, after: string): Edit | undefined {
   if (before === after) return undefined;
-  const max = Math.min(before.length, after.length);
-  const start = commonPrefix(before, after, max);
-  const suffix = commonSuffix(before, after, max - start);
-  const oldEnd = before.length - suffix;
-  const newEnd = after.length - suffix;
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   const startPosition = pointAt(before, start);
   return {
     startIndex: start,
@@ -30,6 +26,14 @@ export function editBetween(before: string, after: string): Edit | undefined {
     oldEndPosition: pointFrom(before, start, startPosition, oldEnd),
     newEndPosition: pointFrom(after, start, startPosition, newEnd),
   };
+}
+
+/** The span that differs: [start, oldEnd) of `before` became [start, newEnd) of `after` (common prefix and suffix). */
+function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const max = Math.min(before.length, after.length);
+  const start = commonPrefix(before, after, max);
+  const suffix = commonSuffix(before, after, max - start);
+  return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
 }
 
 /** Compared a block at a time: string equality runs natively, a character loop would not. */
@@ -75,11 +79,7 @@ const PREPROCESSOR_SIGNIFICANT = /[\n\r#%:/*"'\\?]/;
  */
 export function preprocessAfterEdit(before: string, after: string, pre: PreprocessResult): PreprocessResult | undefined {
   if (before === after) return pre;
-  const max = Math.min(before.length, after.length);
-  const start = commonPrefix(before, after, max);
-  const suffix = commonSuffix(before, after, max - start);
-  const oldEnd = before.length - suffix;
-  const newEnd = after.length - suffix;
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   if (PREPROCESSOR_SIGNIFICANT.test(before.slice(start, oldEnd)) || PREPROCESSOR_SIGNIFICANT.test(after.slice(start, newEnd))) return undefined;
   const lineStart = before.lastIndexOf('\n', start - 1) + 1;
   const lineEnd = lineEndAt(before, oldEnd);
