@@ -11,7 +11,7 @@ import { expand, type ExpansionContext, type MacroLookup } from './macros.js';
 import { neutralize } from './neutralize.js';
 import { languageFor, parse, type Language, type SyntaxNode, type Tree } from './parse.js';
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
-import { blankRanges, preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
+import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
 import { mayDecideValue } from './name-roles.js';
 import { wordOccurrences } from './occurrences.js';
 import { LineMap } from './source.js';
@@ -103,7 +103,10 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   previousCalls?: (tree: Tree) => PreviousCalls | undefined;
   /** The preprocessor facts of the text when the caller knows an edit cannot have changed them (language server). */
   previousPreprocess?: (text: string, language: Language) => PreprocessResult | undefined;
-  /** Spans of the text that hold only whitespace (a windowed parse): tree-sitter skips them. */
+  /**
+   * Spans of the text a window hides (in text order, never a preprocessor line): they are blanked like the
+   * inactive `#if` branches, and tree-sitter skips them.
+   */
   blank?: readonly (readonly [number, number])[];
   /**
    * Where a name occurs as a whole word in the text about to be parsed, when the caller already knows it (the
@@ -131,6 +134,14 @@ export interface FileAnalysis {
   callees?: string[];
   /** The whole-word offsets of every name the analysis looked up, in the parsed text. */
   occurrences?: ReadonlyMap<string, readonly number[]>;
+  /**
+   * The names whose file-level declarations can change a result: those the analysis looked up anywhere, less
+   * the names it resolved only as locals or parameters (a local or a parameter hides every global of its name)
+   * and those it asked about only as type names.
+   */
+  lookups?: ReadonlySet<string>;
+  /** Names looked up only as type names: only a `typedef` of theirs can change a result. */
+  typeLookups?: ReadonlySet<string>;
   /** For the analysis of the next version of the buffer, when `previousCalls` was given. */
   reusable?: ReusableCalls;
 }
@@ -171,7 +182,8 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   const pre =
     options.previousPreprocess?.(text, language) ?? preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
   const definedHere = new Set(pre.macros.names());
-  const parsedText = neutralize(blankRanges(text, pre.blank), definedHere);
+  const hidden = options.blank?.length ? [...options.blank, ...pre.blank] : pre.blank;
+  const parsedText = neutralize(text, definedHere, hidden);
   const tree = parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
   const lines = new LineMap(text);
   const analyzer = new FileAnalyzer(file, text, parsedText, tree, lines, pre, options, language);
@@ -188,7 +200,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         reusable: wrappers.length === 0 && analyzer.pointers.length === 0,
         kept: analyzer.keptCalls,
       };
-      const analysis = { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees, occurrences: analyzer.occurrences, reusable };
+      const analysis = { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees, occurrences: analyzer.occurrences, lookups: analyzer.lookups, typeLookups: analyzer.typeLookups, reusable };
       // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it
       if (!options.previousCalls) {
         pre.macros.releaseIndexes();
@@ -259,6 +271,9 @@ const PARAMETER_REASON = /depends on parameter '([\w$]+)' of ([\w$:~]+)/g;
 
 class FileAnalyzer {
   readonly occurrences = new Map<string, number[]>();
+  /** See FileAnalysis.lookups and typeLookups. */
+  readonly lookups = new Set<string>();
+  readonly typeLookups = new Set<string>();
   private readonly resolving = new Set<string>();
   private project: ProjectFacts = { wrappers: new Map() };
   readonly pointers: PointerBinding[];
@@ -346,8 +361,14 @@ class FileAnalyzer {
     return words;
   }
 
-  private occurrencesOf(name: string, scoped = false): number[] {
-    if (!scoped) this.reads?.names.add(name);
+  /**
+   * The whole-word offsets of a name. `use` says which of its declarations can matter: any (`lookup`), a
+   * `typedef`, or only those a scoped lookup decides with (`scoped`: resolveIdentifierUncached records them).
+   */
+  private occurrencesOf(name: string, use: 'lookup' | 'typedef' | 'scoped' = 'lookup'): number[] {
+    if (use !== 'scoped') this.reads?.names.add(name);
+    if (use === 'lookup') this.lookups.add(name);
+    else if (use === 'typedef') this.typeLookups.add(name);
     let list = this.occurrences.get(name) ?? this.options.knownOccurrences?.(name);
     if (list) {
       this.occurrences.set(name, list);
@@ -915,7 +936,7 @@ class FileAnalyzer {
     this.reads?.scoped.add(name);
     let list = this.deciding_.get(name);
     if (!list) {
-      list = this.occurrencesOf(name, true).filter((at) => {
+      list = this.occurrencesOf(name, 'scoped').filter((at) => {
         if (!mayDecideValue(this.parsedText, at, at + name.length)) return false;
         const occurrence = this.occurrenceAt(at, name);
         return !!occurrence && DECIDING_PARENTS.has(occurrence.parent.type);
@@ -997,6 +1018,7 @@ class FileAnalyzer {
       if (!local.value) return { unknown: `${name} has no initial value` };
       return this.valueOf(local.value, local.typeNode, name);
     }
+    if (!parameterOf) this.lookups.add(name);
     if (parameterOf) {
       // a parameter changed before the call no longer holds the caller's value
       const changed = writes.find((w) => w.node.startIndex < offset);
@@ -1112,7 +1134,7 @@ class FileAnalyzer {
   private findTypedef(name: string): { type?: IntType; size?: number } | undefined {
     let found: { type?: IntType; size?: number } | undefined;
     if (/^\w+$/.test(name)) {
-      for (const at of this.occurrencesOf(name)) {
+      for (const at of this.occurrencesOf(name, 'typedef')) {
         const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
         // the type first: `.parent` costs a descent from the root
         if (node.type !== 'type_identifier') continue;

@@ -125,8 +125,9 @@ export interface Candidate {
 }
 
 /** What to analyse for a file's window. */
+/** A file to analyse in a window: its whole text, and the spans the window blanks. */
 export function windowCandidate(file: string, whole: string, w: Window): Candidate {
-  return { file, text: w.text, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree };
+  return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree };
 }
 
 /** Lints paths: the whole pipeline, never throwing for bad input. */

@@ -2,6 +2,8 @@
 // Without the headers, tree-sitter sees unknown words in declarations and builds ERROR nodes.
 // We blank the known ones with spaces of the same length, so every position stays exact.
 
+import { blankRanges, fillSpans, isWide } from './blanking.js';
+
 const WORDS = [
   'WINAPI', 'WINAPIV', 'APIENTRY', 'CALLBACK', 'NTAPI', 'NTSYSAPI', 'NTSYSCALLAPI', 'WINBASEAPI', 'WINUSERAPI',
   'WINADVAPI', 'WINGDIAPI', 'WINOLEAPI', 'STDAPI_', 'STDMETHODCALLTYPE', 'STDAPICALLTYPE', 'STDAPIVCALLTYPE',
@@ -39,29 +41,78 @@ function closeParen(text: string, open: number): number {
   return -1;
 }
 
+/** Texts longer than this are neutralised a piece at a time (see neutralize): pieces this small die young, in the garbage collector's cheapest space. */
+const PIECE = 1 << 16;
+
 /**
- * Blanks Windows annotation macros. Words the file itself #defines as something else
- * (listed in `keep`) are left alone, so a project's own meaning wins.
+ * Blanks Windows annotation macros. Words the file itself #defines as something else (listed in `keep`) are
+ * left alone, so a project's own meaning wins. `hidden`: spans to blank first (inactive `#if` branches, the
+ * code a window hides), as blankRanges would.
+ *
+ * A big text is copied once into a buffer, blanked there, and neutralised a piece of about 64 KB at a
+ * time, each piece ending just after a `;` or `}`: no match reaches past one (an argument list stops at
+ * them), so the pieces give the same text as the whole, without the whole's five copies.
  */
-export function neutralize(text: string, keep: ReadonlySet<string> = new Set()): string {
+export function neutralize(text: string, keep: ReadonlySet<string> = new Set(), hidden: readonly (readonly [number, number])[] = []): string {
+  if (text.length <= PIECE) return neutralizePiece(hidden.length ? blankRanges(text, hidden) : text, keep);
+  const wide = isWide(text);
+  const encoding = wide ? 'utf16le' : 'latin1';
+  const unit = wide ? 2 : 1;
+  const bytes = Buffer.from(text, encoding);
+  let changed = fillSpans(bytes, hidden, wide) > 0;
+  for (let start = 0; start < text.length; ) {
+    const end = pieceEnd(bytes, start + PIECE, unit);
+    const piece = bytes.toString(encoding, start * unit, end * unit);
+    const done = neutralizePiece(piece, keep);
+    if (done !== piece) {
+      bytes.write(done, start * unit, encoding);
+      changed = true;
+    }
+    start = end;
+  }
+  return changed ? bytes.toString(encoding) : text;
+}
+
+/** The offset just after the first `;` or `}` at or after `from` (the end of the text when there is none). */
+function pieceEnd(bytes: Buffer, from: number, unit: number): number {
+  const length = bytes.length / unit;
+  if (from >= length) return length;
+  let best = length;
+  for (const c of [SEMICOLON, CLOSE_BRACE]) {
+    // (in UTF-16 a match must start on a code unit)
+    for (let at = bytes.indexOf(c[unit - 1]!, from * unit); at >= 0; at = bytes.indexOf(c[unit - 1]!, at + 1)) {
+      if (at % unit === 0) {
+        best = Math.min(best, at / unit + 1);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+const SEMICOLON = [Buffer.from(';', 'latin1'), Buffer.from(';', 'utf16le')];
+const CLOSE_BRACE = [Buffer.from('}', 'latin1'), Buffer.from('}', 'utf16le')];
+
+/** neutralize without pieces (exported for the test that compares the two). */
+export function neutralizePiece(text: string, keep: ReadonlySet<string>): string {
   if (!/[A-Z_]/.test(text)) return text;
   let out = text.replace(WORD_RE, (w) => (keep.has(w) ? w : spaces(w)));
+  // a SAL word with an argument list: the list is blanked too
+  const lists: number[] = [];
   out = out.replace(SAL, (w, offset: number) => {
     if (keep.has(w)) return w;
-    return spaces(w) + (out[offset + w.length] === '(' ? '\u0000' : '');
+    if (out[offset + w.length] === '(') lists.push(offset + w.length);
+    return spaces(w);
   });
-  // a SAL word with an argument list: blank the list too (marked with a NUL above)
-  if (out.includes('\u0000')) {
+  if (lists.length) {
     let result = '';
     let i = 0;
-    for (let j = out.indexOf('\u0000'); j >= 0; j = out.indexOf('\u0000', i)) {
-      result += out.slice(i, j);
-      const end = closeParen(out, j + 1);
-      if (end < 0) {
-        i = j + 1;
-        continue;
-      }
-      result += spaces(out.slice(j + 1, end));
+    for (const open of lists) {
+      // (a list inside one already blanked is blank)
+      if (open < i) continue;
+      const end = closeParen(out, open);
+      if (end < 0) continue;
+      result += out.slice(i, open) + spaces(out.slice(open, end));
       i = end;
     }
     out = result + out.slice(i);

@@ -34,6 +34,8 @@ export interface ScannerOptions {
 }
 
 const INITIAL_BUFFER = 1 << 20;
+/** A file bigger than this is read into a buffer of its own, which the caller keeps: the shared one stays small. */
+const MAX_SHARED_BUFFER = 8 << 20;
 
 export class SourceScanner {
   /** Unreadable, binary and oversized files, found by the first scan. */
@@ -85,7 +87,7 @@ export class SourceScanner {
       }
       const bytes = this.readInto(file);
       if (bytes && contains(bytes, m)) {
-        hits.push({ file, index: -1, bytes: Buffer.from(bytes) });
+        hits.push({ file, index: -1, bytes: this.kept(bytes) });
         this.known.delete(file);
         this.markers.delete(file);
         this.facts.delete(file);
@@ -121,7 +123,12 @@ export class SourceScanner {
   reread(file: string): Buffer | undefined {
     if (!this.known.has(file)) return undefined;
     const bytes = this.readInto(file);
-    return bytes ? Buffer.from(bytes) : undefined;
+    return bytes ? this.kept(bytes) : undefined;
+  }
+
+  /** Bytes of the last read that stay valid after the next one. */
+  private kept(bytes: Buffer): Buffer {
+    return bytes.buffer === this.buffer.buffer ? Buffer.from(bytes) : bytes;
   }
 
   /** Records what this run learnt in the memo, for the next run (--cache). */
@@ -151,7 +158,7 @@ export class SourceScanner {
     }
     if (!bytes) return;
     if (contains(bytes, m)) {
-      hits.push({ file, index, bytes: Buffer.from(bytes) });
+      hits.push({ file, index, bytes: this.kept(bytes) });
       return;
     }
     if (isBinary(bytes)) {
@@ -221,22 +228,25 @@ export class SourceScanner {
         return undefined;
       }
       // one byte of room past the size, so the end of the file is seen in the same read
-      if (size + 1 > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(size + 1, this.buffer.length * 2));
+      let buffer = this.buffer;
+      if (size + 1 > MAX_SHARED_BUFFER) buffer = Buffer.allocUnsafe(size + 1);
+      else if (size + 1 > buffer.length) buffer = this.buffer = Buffer.allocUnsafe(Math.max(size + 1, buffer.length * 2));
       let n = 0;
       for (;;) {
-        if (n === this.buffer.length) {
+        if (n === buffer.length) {
           // the file grew while being read
-          const grown = Buffer.allocUnsafe(this.buffer.length * 2);
-          this.buffer.copy(grown, 0, 0, n);
-          this.buffer = grown;
+          const grown = Buffer.allocUnsafe(buffer.length * 2);
+          buffer.copy(grown, 0, 0, n);
+          if (buffer === this.buffer) this.buffer = grown;
+          buffer = grown;
         }
-        const r = fs.readSync(fd, this.buffer, n, this.buffer.length - n, null);
+        const r = fs.readSync(fd, buffer, n, buffer.length - n, null);
         if (r === 0) break;
         n += r;
         if (n >= size) break;
       }
       this.bytesRead += n;
-      return this.buffer.subarray(0, n);
+      return buffer.subarray(0, n);
     } finally {
       fs.closeSync(fd);
     }

@@ -435,17 +435,3 @@ function firstWord(text: string): string {
   return /^[A-Za-z_$][\w$]*/.exec(text.trim())?.[0] ?? '';
 }
 
-/** Replaces ranges with spaces, keeping newlines, so every offset, line and column stays the same. */
-export function blankRanges(text: string, ranges: readonly [number, number][]): string {
-  if (ranges.length === 0) return text;
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  let out = '';
-  let last = 0;
-  for (const [start, end] of sorted) {
-    if (end <= last) continue;
-    const s = Math.max(start, last);
-    out += text.slice(last, s) + text.slice(s, end).replace(/[^\r\n]/g, ' ');
-    last = end;
-  }
-  return out + text.slice(last);
-}

@@ -25,7 +25,7 @@ export class RunReach {
   /** The compilation database could not be read: a configuration error (exit 2). */
   configError = false;
   private readonly merged = new Map<string, LintOptions>();
-  private readonly prepared = new Map<string, { text: string; options: AnalysisOptions; file: PreparedFile }>();
+  private readonly prepared = new Map<string, { text: string; blank: AnalysisOptions['blank']; options: AnalysisOptions; file: PreparedFile }>();
   private byName = new Map<string, WrapperModel[]>();
 
   constructor(options: LintOptions, notices: Notice[]) {
@@ -68,8 +68,11 @@ export class RunReach {
   /** Analyses a file, reusing its parse from an earlier round when its text and options are the same. */
   analyze(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
     let entry = this.prepared.get(file);
-    if (!entry || entry.text !== text || !sameOptions(entry.options, options)) {
-      entry = { text, options, file: prepareFile(file, text, options) };
+    // (a window is built once for each set of blanked spans: the same spans are the same array)
+    if (!entry || entry.text !== text || entry.blank !== options.blank || !sameOptions(entry.options, options)) {
+      // (the old parse goes first: a big file's two trees must not be held at once)
+      this.prepared.delete(file);
+      entry = { text, blank: options.blank, options, file: prepareFile(file, text, options) };
       this.prepared.set(file, entry);
     }
     return entry.file.analyze({ ...project, overloads: this.byName.size ? this.byName : project.overloads });

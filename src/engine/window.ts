@@ -10,6 +10,7 @@
 
 import type { FileAnalysis } from './analyze.js';
 import { API_NEEDLES } from './apis.js';
+import { blankSpans, isWide } from './blanking.js';
 import type { Tree } from './parse.js';
 
 export interface Body {
@@ -41,6 +42,8 @@ const KEYWORDS = new Set(
   ('auto break case char const continue default do double else enum extern float for goto if inline int long register ' +
     'restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool').split(' '),
 );
+
+const TYPEDEF = new Set(['typedef']);
 
 /** Words that make a body's own declarations visible to name lookups elsewhere in the file. */
 const SCOPELESS_WORDS = ['enum', 'typedef'];
@@ -306,9 +309,13 @@ export function outline(text: string): Outline {
   return { ok, bodies: ok ? bodies : [], units: ok ? units : [], directives };
 }
 
-/** A file's text with some bodies blanked, and what was blanked. */
+/** Which spans of a file's text a window blanks. */
 export interface Window {
-  text: string;
+  /**
+   * The text with the spans blanked, built when first asked for: the analysis blanks them itself, together
+   * with the inactive `#if` branches, so a big file's text is not held twice.
+   */
+  readonly text: string;
   /** The blanked spans, [start, end) in text order: only whitespace remains there. */
   blanks: [number, number][];
   /** Characters blanked (line breaks inside the spans are kept and not counted). */
@@ -318,6 +325,11 @@ export interface Window {
    * re-parses only that code (a big file's second attempt costs a fraction of its first).
    */
   previousTree?: Tree;
+}
+
+/** The window of `text` that blanks nothing. */
+export function wholeWindow(text: string): Window {
+  return { text, blanks: [], blanked: 0 };
 }
 
 /** Files of this many characters or more have their file-level declarations windowed too. */
@@ -390,7 +402,7 @@ export function bodiesMentioning(text: string, shape: Outline, needle: string, w
  * Blanks the bodies whose `keep` flag is 0 and, when `keepUnits` is given, the file-level declarations whose
  * flag is 0 (a declaration must be kept when one of its bodies is), keeping the preprocessor lines inside them.
  */
-export function renderWindow(text: string, shape: Outline, keep: Uint8Array, keepUnits?: Uint8Array, wide = false): Window {
+export function renderWindow(text: string, shape: Outline, keep: Uint8Array, keepUnits?: Uint8Array, wide = isWide(text)): Window {
   const spans: [number, number][] = [];
   const { bodies, units } = shape;
   let b = 0;
@@ -410,51 +422,47 @@ export function renderWindow(text: string, shape: Outline, keep: Uint8Array, kee
     }
   }
   blankBodies(Infinity);
-  return blankSpans(text, spans, shape.directives, wide);
+  return blankExceptDirectives(text, spans, shape.directives, wide);
 }
 
-/** `text` with the spans (in text order) blanked, except the preprocessor lines inside them. */
-function blankSpans(text: string, spans: readonly [number, number][], directives: readonly [number, number][], wide: boolean): Window {
-  const parts: string[] = [];
+/** The window that blanks the spans (in text order), except the preprocessor lines inside them. */
+function blankExceptDirectives(text: string, spans: readonly [number, number][], directives: readonly [number, number][], wide: boolean): Window {
   const blanks: [number, number][] = [];
   let blanked = 0;
-  let last = 0;
   let d = 0;
-  const span = (start: number, end: number) => {
-    const b = blank(text, start, end);
-    parts.push(b.text);
+  const crlf = text.includes('\r');
+  const blank = (start: number, end: number) => {
     blanks.push([start, end]);
-    blanked += end - start - b.breaks;
+    blanked += end - start - lineBreaks(text, start, end, crlf);
   };
   for (const [from, to] of spans) {
-    parts.push(text.slice(last, from));
     let at = from;
     while (d < directives.length && directives[d]![1] <= at) d++;
     while (d < directives.length && directives[d]![0] < to) {
       const [ds, de] = directives[d]!;
-      if (ds > at) span(at, ds);
-      parts.push(text.slice(Math.max(ds, at), de));
+      if (ds > at) blank(at, ds);
       at = Math.max(at, de);
       d++;
     }
-    if (at < to) span(at, to);
-    last = Math.max(at, to);
+    if (at < to) blank(at, to);
   }
-  if (blanks.length === 0) return { text, blanks, blanked: 0 };
-  parts.push(text.slice(last));
-  return { text: wide ? narrowed(parts.join('')) : parts.join(''), blanks, blanked };
+  if (blanks.length === 0) return wholeWindow(text);
+  let built: string | undefined;
+  return {
+    get text() {
+      return (built ??= blankSpans(text, blanks, wide).text);
+    },
+    blanks,
+    blanked,
+  };
 }
 
-const WIDE_CHAR = /[^\x00-\xff]/;
-
-/**
- * The window in a string of one byte a character, when it has no wider character. A text with one character
- * beyond Latin-1 (an en dash in a comment) is held two bytes a character, and so is every slice of it and
- * every string joined from those: a window whose wide characters were all blanked would cost twice what it
- * needs, and so would each copy the analysis makes of it.
- */
-function narrowed(text: string): string {
-  return WIDE_CHAR.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
+/** The number of `\n` (and of `\r`, when the text has any) in text[start, end). */
+function lineBreaks(text: string, start: number, end: number, crlf: boolean): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  if (crlf) for (let i = text.indexOf('\r', start); i >= 0 && i < end; i = text.indexOf('\r', i + 1)) n++;
+  return n;
 }
 
 /**
@@ -468,21 +476,6 @@ export function windowText(text: string, shape: Outline, names: Iterable<string>
   for (const s of substrings) for (const b of bodiesMentioning(text, shape, s, false)) keep[b] = 1;
   for (const name of [...names, ...SCOPELESS_WORDS]) for (const b of bodiesMentioning(text, shape, name)) keep[b] = 1;
   return renderWindow(text, shape, keep).text;
-}
-
-function blank(text: string, start: number, end: number): { text: string; breaks: number } {
-  let out = '';
-  let run = 0;
-  let breaks = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      out += ' '.repeat(run) + text[i];
-      run = 0;
-      breaks++;
-    } else run++;
-  }
-  return { text: out + ' '.repeat(run), breaks };
 }
 
 const WORD = /[\w$\u0080-\uffff]+/y;
@@ -670,14 +663,14 @@ export class WindowSet {
 
   /** The window of a file, given the names that matter across the run (whole words). */
   windowFor(file: string, text: string, runNames: Iterable<string>, purpose: WindowPurpose = 'findings'): Window {
-    if (!this.enabled) return { text, blanks: [], blanked: 0 };
+    if (!this.enabled) return wholeWindow(text);
     let entry = this.files.get(file);
     if (!entry || entry.text !== text) this.files.set(file, (entry = new FileWindows(text, this.unitsFrom)));
     return entry.window(runNames, purpose);
   }
 
   /** Analyses a file through `run` in its window, widening the window until the analysis is settled. */
-  analyze<A extends Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'occurrences'> & { tree?: Tree }>(
+  analyze<A extends Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'occurrences' | 'lookups' | 'typeLookups'> & { tree?: Tree }>(
     file: string,
     text: string,
     runNames: Iterable<string>,
@@ -693,7 +686,7 @@ export class WindowSet {
       if (!analysis || window.blanks.length === 0) return this.counted(text, window, analysis);
       const entry = this.files.get(file)!;
       entry.learn(namesThatMatter(analysis));
-      entry.learnLookups(analysis.occurrences?.keys());
+      entry.learnLookups(analysis.lookups ?? analysis.occurrences?.keys(), analysis.typeLookups);
       const wider = this.windowFor(file, text, names, purpose);
       if (wider === base) return this.counted(text, window, analysis);
       const previousTree = analysis.tree && editedTree(analysis.tree, text, base.blanks, wider.blanks);
@@ -701,7 +694,7 @@ export class WindowSet {
       base = wider;
     }
     // never settled (not seen in practice): the whole file
-    return this.counted(text, { text, blanks: [], blanked: 0 }, run({ text, blanks: [], blanked: 0 }));
+    return this.counted(text, wholeWindow(text), run(wholeWindow(text)));
   }
 
   /** Drops what is kept about a file (its text, outline and windows) once its analysis is final. */
@@ -737,16 +730,17 @@ class FileWindows {
   private readonly unitOf: Int32Array;
   private readonly searched = new Set<string>();
   private readonly looked = new Set<string>();
+  private readonly lookedTypes = new Set<string>();
   private readonly last = new Map<WindowPurpose, { kept: number; window: Window }>();
   private kept = 0;
-  /** The text has characters beyond Latin-1 (see narrowed). */
+  /** The text has characters beyond Latin-1. */
   private readonly wide: boolean;
 
   constructor(
     readonly text: string,
     unitsFrom: number,
   ) {
-    this.wide = WIDE_CHAR.test(text);
+    this.wide = isWide(text);
     const shape = (this.shape = outline(text));
     this.keep = new Uint8Array(shape.bodies.length);
     this.scope = new Uint8Array(shape.bodies.length);
@@ -780,41 +774,57 @@ class FileWindows {
   }
 
   /**
-   * Keeps the file-level declarations that mention any of `names` (names the analysis looked up); all of them
-   * when the analysis does not say what it looked up.
+   * Keeps the file-level declarations that mention any of `names` (names the analysis looked up), and the
+   * `typedef` declarations that mention any of `typeNames` (names it asked about only as types); every
+   * declaration when the analysis does not say what it looked up.
    */
-  learnLookups(names: Iterable<string> | undefined): void {
+  learnLookups(names: Iterable<string> | undefined, typeNames: Iterable<string> = []): void {
     if (!names) {
       for (let u = 0; u < this.keepUnits.length; u++) this.markUnit(u);
       return;
     }
-    const fresh = new Set<string>();
-    for (const name of names) {
-      if (this.looked.has(name) || KEYWORDS.has(name)) continue;
-      this.looked.add(name);
-      fresh.add(name);
-    }
-    if (fresh.size === 0 || !this.shape.ok) return;
+    const fresh = this.unseen(names, this.looked);
+    const freshTypes = this.unseen(typeNames, this.lookedTypes);
+    if ((fresh.size === 0 && freshTypes.size === 0) || !this.shape.ok) return;
     // an analysis looks up hundreds of names: one pass over the words of the declarations not kept yet
     // (outside their bodies) costs less than a search of the whole text for each
-    const { units, bodies } = this.shape;
-    const text = this.text;
-    let b = 0;
-    for (let u = 0; u < units.length; u++) {
-      const [start, end] = units[u]!;
+    for (let u = 0; u < this.shape.units.length; u++) {
       if (this.keepUnits[u]) continue;
-      while (b < bodies.length && bodies[b]!.close < start) b++;
-      let at = start;
-      for (let k = b; at < end; k++) {
-        const stop = k < bodies.length && bodies[k]!.open < end ? bodies[k]!.open : end;
-        if (mentionsWord(text, at, stop, fresh)) {
-          this.markUnit(u);
-          break;
-        }
-        if (stop === end) break;
-        at = bodies[k]!.close + 1;
-      }
+      if ((fresh.size && this.unitMentions(u, fresh)) || (freshTypes.size && this.unitMentions(u, TYPEDEF) && this.unitMentions(u, freshTypes))) this.markUnit(u);
     }
+  }
+
+  /** The names not in `seen` (and not keywords), added to it. */
+  private unseen(names: Iterable<string>, seen: Set<string>): Set<string> {
+    const fresh = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name) || this.looked.has(name) || KEYWORDS.has(name)) continue;
+      seen.add(name);
+      fresh.add(name);
+    }
+    return fresh;
+  }
+
+  /** Whether a file-level declaration mentions one of `words` outside the function bodies it holds. */
+  private unitMentions(u: number, words: ReadonlySet<string>): boolean {
+    const { units, bodies } = this.shape;
+    const [start, end] = units[u]!;
+    // the first body that closes at or after the declaration's start (bodies are in text order)
+    let lo = 0;
+    let hi = bodies.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bodies[mid]!.close < start) lo = mid + 1;
+      else hi = mid;
+    }
+    let at = start;
+    for (let k = lo; at < end; k++) {
+      const stop = k < bodies.length && bodies[k]!.open < end ? bodies[k]!.open : end;
+      if (mentionsWord(this.text, at, stop, words)) return true;
+      if (stop === end) return false;
+      at = bodies[k]!.close + 1;
+    }
+    return false;
   }
 
   window(runNames: Iterable<string>, purpose: WindowPurpose): Window {
