@@ -307,6 +307,21 @@ describe('file-level declarations', () => {
     ]);
   });
 
+  it('are kept for a name resolved only as a local or a parameter, or asked about only as a type, only where they can decide', () => {
+    const windows = new WindowSet(true, 0);
+    const seen: string[][] = [];
+    windows.analyze('a.c', file, [], (w) => {
+      seen.push(w.text.split('\n'));
+      const occurrences = new Map([['VirtualAlloc', []], ['size', []], ['table', []], ['T', []]]);
+      // `table` was resolved as a local or a parameter; `T` only asked about as a type name
+      return { callees: ['VirtualAlloc'], wrappers: [], pointers: [], calls: [], occurrences, lookups: new Set(['VirtualAlloc', 'size']), typeLookups: new Set(['T']) };
+    });
+    const lines = file.split('\n');
+    const blank = (line: string) => ' '.repeat(line.length);
+    // the typedef of T comes back; `other`, which only uses T, and `table` stay blank
+    expect(seen[1]).toEqual([blank(lines[0]!), lines[1], lines[2], lines[3], lines[4], blank(lines[5]!)]);
+  });
+
   it('are all kept when the analysis does not say what it looked up', () => {
     const windows = new WindowSet(true, 0);
     const seen: string[] = [];
@@ -347,6 +362,14 @@ describe('file-level declarations', () => {
         'void *d(void) { return pAlloc(NULL, TWO, MEM_RESERVE, PAGE_NOACCESS); }',
         'static void *reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }',
         'void *e(void) { return reserve(ONE); }',
+        // a global named like a parameter, a type name in a cast, a global named like another function's local
+        'static const SIZE_T n = 0x20000;',
+        'typedef unsigned short bytes_t;',
+        'static const bytes_t other_bytes = 1;',
+        'void *f(void) { return VirtualAlloc(NULL, (bytes_t)0x13000, MEM_RESERVE, PAGE_NOACCESS); }',
+        'static const SIZE_T span = 0x5000;',
+        'void g1(void) { SIZE_T span = 1; (void)span; }',
+        'void *g2(void) { return VirtualAlloc(NULL, span, MEM_RESERVE, PAGE_NOACCESS); }',
       ].join('\n'),
     );
     try {
@@ -354,7 +377,7 @@ describe('file-level declarations', () => {
       const windowed = await run(true);
       const whole = await run(false);
       expect(windowed.findings).toEqual(whole.findings);
-      expect(windowed.findings.map((f) => `${f.range.start.line} ${f.properties.size}`)).toEqual(['13 8193', '16 8192', '18 4096']);
+      expect(windowed.findings.map((f) => `${f.range.start.line} ${f.properties.size}`)).toEqual(['13 8193', '16 8192', '18 4096', '22 12288', '25 20480']);
       expect(windowed.notices).toEqual(whole.notices);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
