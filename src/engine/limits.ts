@@ -29,11 +29,14 @@ let deadline = Infinity;
 let limitMs = 0;
 let ticks = 0;
 
-/** Runs `fn` under a time limit (milliseconds; 0 or undefined: none). Nested limits keep the earlier deadline. */
-export function withTimeLimit<T>(ms: number | undefined, fn: () => T): T {
+/**
+ * Runs `fn` under a time limit (milliseconds; 0 or undefined: none), counted from `since` (a performance.now()
+ * time: a file analysed in several steps has one limit for all of them). Nested limits keep the earlier deadline.
+ */
+export function withTimeLimit<T>(ms: number | undefined, fn: () => T, since = performance.now()): T {
   const saved = { deadline, limitMs };
-  if (ms !== undefined && ms > 0 && performance.now() + ms < deadline) {
-    deadline = performance.now() + ms;
+  if (ms !== undefined && ms > 0 && since + ms < deadline) {
+    deadline = since + ms;
     limitMs = ms;
   }
   try {

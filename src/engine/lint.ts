@@ -12,7 +12,8 @@ import { discoverFiles } from './discover.js';
 import { SourceScanner } from './prefilter.js';
 import { ScanMemo, scanMemoFile } from './scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
-import { WindowSet, type Window } from './window.js';
+import { WindowSet, type Window, type WindowPurpose } from './window.js';
+import { COLLECT_FROM, releaseMemory } from './collect.js';
 import { languageFor, type Language, type Tree } from './parse.js';
 import { reportTimings, threadsAvailable, threadsFor, type Concurrency } from './threads.js';
 import type { FileResult } from './workers.js';
@@ -250,17 +251,15 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
       if (cached.has(c.file) || precomputed.has(c.file) || timedOut.has(c.file)) continue;
       if (!texts.has(c.file)) texts.set(c.file, c.text);
       if (round === 0) options.onProgress?.(done++, total);
-      const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () =>
-        windows.analyze(
-          c.file,
-          c.text,
-          needles,
-          (w) => safeAnalyze(windowCandidate(c.file, c.text, w), optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
-          reported(c.file) ? 'findings' : 'wrappers',
-        ),
+      const analysis = await analyzeInWindows(
+        c,
+        windows,
+        needles,
+        reported(c.file) ? 'findings' : 'wrappers',
+        options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS,
+        (w) => safeAnalyze(windowCandidate(c.file, c.text, w), optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
+        () => reach.forget(c.file),
       );
-      // native trees are freed by finalizers, which run only when the event loop turns
-      await new Promise((resolve) => setImmediate(resolve));
       if (!analysis) continue;
       analyses.set(c.file, analysis);
       for (const w of analysis.wrappers) next.set(w.name, w);
@@ -371,6 +370,34 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     keepRun(runMemo, { report: result, headers: headersRead, database: reachOptions.compileCommands, timedOut: timedOut.size });
   }
   return result;
+}
+
+/**
+ * A candidate's analysis in its windows (src/engine/window.ts), within the file's time limit. The event loop
+ * turns after each attempt, since native trees are freed by finalizers that run only then; after an attempt
+ * on a file of many megabytes, the garbage is collected first, so that its tree and texts are gone before the
+ * next attempt builds its own. `outgrown`: the attempt just made is not the last (its parse will not be used).
+ */
+async function analyzeInWindows(
+  c: Candidate,
+  windows: WindowSet,
+  needles: Iterable<string>,
+  purpose: WindowPurpose,
+  limitMs: number,
+  analyzeWindow: (w: Window) => FileAnalysis | undefined,
+  outgrown: () => void,
+): Promise<FileAnalysis | undefined> {
+  const started = performance.now();
+  const attempts = windows.attempts<FileAnalysis>(c.file, c.text, needles, purpose);
+  let step = attempts.next();
+  while (!step.done) {
+    const window = step.value;
+    // (one time limit for the file, whatever the number of attempts)
+    step = attempts.next(withTimeLimit(limitMs, () => analyzeWindow(window), started));
+    if (!step.done) outgrown();
+    await (c.text.length >= COLLECT_FROM ? releaseMemory() : new Promise((resolve) => setImmediate(resolve)));
+  }
+  return step.value;
 }
 
 /** A file's text, read and decoded again (undefined when that fails). */

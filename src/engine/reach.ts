@@ -65,6 +65,11 @@ export class RunReach {
     return this.byName;
   }
 
+  /** Drops a file's parse (a wider window is coming). */
+  forget(file: string): void {
+    this.prepared.delete(file);
+  }
+
   /** Analyses a file, reusing its parse from an earlier round when its text and options are the same. */
   analyze(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
     let entry = this.prepared.get(file);

@@ -327,6 +327,21 @@ export interface Window {
   previousTree?: Tree;
 }
 
+/** `w` with the tree of a narrower window, to re-parse from. */
+function withPreviousTree(w: Window, previousTree: Tree): Window {
+  return {
+    get text() {
+      return w.text;
+    },
+    blanks: w.blanks,
+    blanked: w.blanked,
+    previousTree,
+  };
+}
+
+/** What the windows learn from an analysis. */
+type WindowedAnalysis = Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'occurrences' | 'lookups' | 'typeLookups'> & { tree?: Tree };
+
 /** The window of `text` that blanks nothing. */
 export function wholeWindow(text: string): Window {
   return { text, blanks: [], blanked: 0 };
@@ -670,19 +685,25 @@ export class WindowSet {
   }
 
   /** Analyses a file through `run` in its window, widening the window until the analysis is settled. */
-  analyze<A extends Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'occurrences' | 'lookups' | 'typeLookups'> & { tree?: Tree }>(
-    file: string,
-    text: string,
-    runNames: Iterable<string>,
-    run: (window: Window) => A | undefined,
-    purpose: WindowPurpose = 'findings',
-  ): A | undefined {
+  analyze<A extends WindowedAnalysis>(file: string, text: string, runNames: Iterable<string>, run: (window: Window) => A | undefined, purpose: WindowPurpose = 'findings'): A | undefined {
+    const attempts = this.attempts<A>(file, text, runNames, purpose);
+    let step = attempts.next();
+    while (!step.done) step = attempts.next(run(step.value));
+    return step.value;
+  }
+
+  /**
+   * analyze, one attempt at a time: each window is yielded, and the analysis of it passed back through `next`
+   * (so that a caller can let the event loop turn between attempts, and free the last one's tree). Returns the
+   * final analysis.
+   */
+  *attempts<A extends WindowedAnalysis>(file: string, text: string, runNames: Iterable<string>, purpose: WindowPurpose = 'findings'): Generator<Window, A | undefined, A | undefined> {
     const names = [...runNames];
     let window = this.windowFor(file, text, names, purpose);
     // (`window` may carry the previous tree; `base` is the window itself, to see whether it grew)
     let base = window;
     for (let attempt = 0; attempt < 32; attempt++) {
-      const analysis = run(window);
+      let analysis = yield window;
       if (!analysis || window.blanks.length === 0) return this.counted(text, window, analysis);
       const entry = this.files.get(file)!;
       entry.learn(namesThatMatter(analysis));
@@ -690,11 +711,13 @@ export class WindowSet {
       const wider = this.windowFor(file, text, names, purpose);
       if (wider === base) return this.counted(text, window, analysis);
       const previousTree = analysis.tree && editedTree(analysis.tree, text, base.blanks, wider.blanks);
-      window = previousTree ? { ...wider, previousTree } : wider;
+      // (not held while the next attempt runs: its tree and texts may be as big as the file)
+      analysis = undefined;
+      window = previousTree ? withPreviousTree(wider, previousTree) : wider;
       base = wider;
     }
     // never settled (not seen in practice): the whole file
-    return this.counted(text, wholeWindow(text), run(wholeWindow(text)));
+    return this.counted(text, wholeWindow(text), yield wholeWindow(text));
   }
 
   /** Drops what is kept about a file (its text, outline and windows) once its analysis is final. */
