@@ -1,8 +1,11 @@
-// Memory between the attempts of a big file. Native trees (tree-sitter) are freed by finalizers, which run
-// only once the garbage collector has found their objects dead and the event loop has turned. A file of tens
-// of megabytes is analysed in a few windows, each with a tree and a text as big as the file: without a
-// collection in between, V8 sees little pressure (the trees live outside its heap), and the last attempt's
-// tree and text were still held while the next one built its own.
+// Memory between files, and between the attempts of a big file. Native trees (tree-sitter) are freed by
+// finalizers, which run only once the garbage collector has found their objects dead and the event loop has
+// turned, and V8 sees little pressure from them (they live outside its heap). A file of tens of megabytes is
+// analysed in a few windows, each with a tree and a text as big as the file: without a collection in between,
+// the last attempt's tree and text were still held while the next one built its own. And a run over tens of
+// thousands of files let each thread's heap grow to several times what it holds alive: each thread now
+// collects after a file once its heap has doubled since its last collection. (The state below is per
+// thread: each worker has its own copy of this module.)
 
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -10,13 +13,23 @@ import * as vm from 'node:vm';
 /** Files of this many characters or more get a collection after each attempt. */
 export const COLLECT_FROM = 8 << 20;
 
+/**
+ * A thread collects after a file when its heap holds HEAP_GROWTH times what it kept alive at its last
+ * collection, and at least HEAP_FLOOR.
+ */
+const HEAP_GROWTH = 2;
+const HEAP_FLOOR = 64 * 2 ** 20;
+/** What this thread's heap held right after its last collection. */
+let liveAfterCollect = 0;
+
 let collect: (() => void) | undefined | null = null;
 
 /** Collects garbage (where the runtime allows it) and lets the event loop turn, so finalizers run. */
 export async function releaseMemory(): Promise<void> {
   if (collect === null) {
     try {
-      // the documented way to reach V8's collector without --expose-gc on the command line
+      // V8's collector without --expose-gc on the command line: set at run time, the flag gives contexts made
+      // afterwards a `gc` function
       v8.setFlagsFromString('--expose-gc');
       collect = vm.runInNewContext('gc') as () => void;
     } catch {
@@ -24,5 +37,15 @@ export async function releaseMemory(): Promise<void> {
     }
   }
   collect?.();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Lets the event loop turn after a file, collecting garbage first when this thread's heap has grown too far. */
+export async function afterFile(): Promise<void> {
+  if (v8.getHeapStatistics().used_heap_size > Math.max(HEAP_FLOOR, HEAP_GROWTH * liveAfterCollect)) {
+    await releaseMemory();
+    liveAfterCollect = v8.getHeapStatistics().used_heap_size;
+    return;
+  }
   await new Promise((resolve) => setImmediate(resolve));
 }

@@ -13,7 +13,7 @@ import { SourceScanner } from './prefilter.js';
 import { ScanMemo, scanMemoFile } from './scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
 import { WindowSet, type Window, type WindowPurpose } from './window.js';
-import { COLLECT_FROM, releaseMemory } from './collect.js';
+import { afterFile, COLLECT_FROM, releaseMemory } from './collect.js';
 import { languageFor, type Language, type Tree } from './parse.js';
 import { reportTimings, threadsAvailable, threadsFor, type Concurrency } from './threads.js';
 import type { FileResult } from './workers.js';
@@ -395,7 +395,7 @@ async function analyzeInWindows(
     // (one time limit for the file, whatever the number of attempts)
     step = attempts.next(withTimeLimit(limitMs, () => analyzeWindow(window), started));
     if (!step.done) outgrown();
-    await (c.text.length >= COLLECT_FROM ? releaseMemory() : new Promise((resolve) => setImmediate(resolve)));
+    await (c.text.length >= COLLECT_FROM ? releaseMemory() : afterFile());
   }
   return step.value;
 }

