@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// the bundled command line (scripts/bundle-cli.mjs): the same code as dist/cli/main.js, loaded faster
+import { main } from '../dist/bundle/main.js';
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
