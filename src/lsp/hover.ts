@@ -5,7 +5,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import type { AllocationCall } from '../engine/analyze.js';
 import type { Finding } from '../engine/types.js';
 import { rulesById } from '../rules/index.js';
-import { hex, KB64, roundUp, unusableBytes } from '../rules/sizes.js';
+import { byteCount, hex, KB64, roundUp, unusableBytes } from '../rules/sizes.js';
 import * as path from 'node:path';
 import { toLspRange } from './diagnostics.js';
 
@@ -33,7 +33,7 @@ function sizeLines(call: AllocationCall): string[] {
   const size = call.size.value;
   if (!size.known) return [`Size: not proven (${size.reason}).`];
   const value = size.value;
-  const out = [`| | |`, `|---|---|`, `| size | ${value} bytes (${hex(value)}) |`];
+  const out = [`| | |`, `|---|---|`, `| size | ${byteCount(value)} (${hex(value)}) |`];
   if (call.size.text && call.size.text.trim() !== value.toString()) out.push(`| written as | \`${call.size.text.trim().replace(/\|/g, '\\|')}\` |`);
   if (call.size.macros.length) out.push(`| macros | ${call.size.macros.map((m) => `\`${m}\``).join(' → ')} |`);
   if (value > 0n) {

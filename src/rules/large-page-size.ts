@@ -1,5 +1,5 @@
 import { createRule } from './create-rule.js';
-import { formatLike, hex, humanBytes, roundUp } from './sizes.js';
+import { byteCount, formatLike, hex, humanBytes, roundUp } from './sizes.js';
 
 const MEM_LARGE_PAGES = 0x20000000n;
 const TWO_MB = 2 * 1024 * 1024;
@@ -14,7 +14,7 @@ export default createRule({
     },
     messages: {
       notLargePageMultiple:
-        '{{api}} with MEM_LARGE_PAGES asks for {{size}} bytes ({{hex}}), not a multiple of the {{minimum}} large-page minimum; the call fails with ERROR_INVALID_PARAMETER',
+        '{{api}} with MEM_LARGE_PAGES asks for {{size}} ({{hex}}), not a multiple of the {{minimum}} large-page minimum; the call fails with ERROR_INVALID_PARAMETER',
       roundUp: 'Ask for {{rounded}} bytes ({{roundedHex}}), the next multiple of {{minimum}}',
     },
     schema: [
@@ -42,7 +42,7 @@ export default createRule({
         const size = call.size.value.value;
         if (size <= 0n || size % minimum === 0n) return;
         const rounded = roundUp(size, minimum);
-        const data = { api: call.api, size: size.toString(), hex: hex(size), minimum: humanBytes(minimum), rounded: rounded.toString(), roundedHex: hex(rounded) };
+        const data = { api: call.api, size: byteCount(size), hex: hex(size), minimum: humanBytes(minimum), rounded: rounded.toString(), roundedHex: hex(rounded) };
         const range = call.size.sourceRange;
         const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;
         context.report({

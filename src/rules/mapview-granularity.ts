@@ -1,5 +1,5 @@
 import { createRule } from './create-rule.js';
-import { hex, KB64, unusableBytes } from './sizes.js';
+import { byteCount, hex, KB64, unusableBytes } from './sizes.js';
 
 export default createRule({
   name: 'mapview-granularity',
@@ -10,7 +10,7 @@ export default createRule({
       recommended: true,
     },
     messages: {
-      viewWastesGranule: '{{api}} maps a view of {{size}} bytes ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
+      viewWastesGranule: '{{api}} maps a view of {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
       misalignedOffset:
         '{{api}} maps at file offset {{offset}} ({{offsetHex}}), not a multiple of the 64 KB allocation granularity; the call fails with ERROR_MAPPED_ALIGNMENT',
     },
@@ -36,7 +36,7 @@ export default createRule({
         context.report({
           node: call,
           messageId: 'viewWastesGranule',
-          data: { api: call.api, size: size.toString(), hex: hex(size), unusable: unusable.toString() },
+          data: { api: call.api, size: byteCount(size), hex: hex(size), unusable: unusable.toString() },
         });
       },
     };

@@ -1,5 +1,5 @@
 import { createRule } from './create-rule.js';
-import { formatLike, hex, KB64, roundUp, unusableBytes } from './sizes.js';
+import { byteCount, formatLike, hex, KB64, roundUp, unusableBytes } from './sizes.js';
 
 const MEM_LARGE_PAGES = 0x20000000n;
 
@@ -12,8 +12,8 @@ export default createRule({
       recommended: true,
     },
     messages: {
-      wastesGranule: '{{api}} reserves {{size}} bytes ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable',
-      wastesLastGranule: '{{api}} reserves {{size}} bytes ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
+      wastesGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable',
+      wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
       roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
     },
     schema: [],
@@ -37,7 +37,7 @@ export default createRule({
         const rounded = roundUp(size, KB64);
         const data = {
           api: call.api,
-          size: size.toString(),
+          size: byteCount(size),
           hex: hex(size),
           unusable: unusable.toString(),
           rounded: rounded.toString(),

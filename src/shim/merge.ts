@@ -16,6 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding, Range, RuntimeEvidence } from '../engine/types.js';
+import { byteCount } from '../rules/sizes.js';
 import { roundUp, type ShimRecord } from './report.js';
 
 export interface MergeOptions {
@@ -324,7 +325,7 @@ export function mergeRuntime(findings: Finding[], records: ShimRecord[], opts: M
       range,
       messageId: 'runtimeOnly',
       message:
-        `${g.api} reserves ${size} bytes (0x${size.toString(16)}); ${waste} bytes of its ${size < GRANULE ? '' : 'last '}64 KB granule become unusable` +
+        `${g.api} reserves ${byteCount(size)} (0x${size.toString(16)}); ${waste} bytes of its ${size < GRANULE ? '' : 'last '}64 KB granule become unusable` +
         ` (seen at run time in ${calls} call${calls === 1 ? '' : 's'}${sizeNote}; the static analysis did not prove the size)`,
       api: g.api,
       properties: {

@@ -37,6 +37,12 @@ describe('granule CLI', () => {
     );
   });
 
+  it('says "1 byte", not "1 bytes"', () => {
+    fs.writeFileSync(path.join(dir, 'one.c'), '#include <windows.h>\nvoid *h(void) { return VirtualAlloc(NULL, 1, MEM_RESERVE, PAGE_NOACCESS); }\n');
+    const r = runCli(['--format', 'compact', 'one.c'], { cwd: dir });
+    expect(r.stdout).toBe('one.c:2:24: error: VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+  });
+
   it('exits 0 on clean code', () => {
     const r = runCli(['clean.c'], { cwd: dir });
     expect(r.status).toBe(0);
