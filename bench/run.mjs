@@ -234,11 +234,11 @@ function categorize(frame) {
   if (/engine\/(prefilter|walk|discover)\.js/.test(url)) return 'discovery, reading, prefilter';
   if (!url && /^(read|open|close|fstat|readdir|lstat|indexOfBuffer|indexOfString|latin1Slice)$/.test(fn)) return 'discovery, reading, prefilter';
   if (!url && fn.startsWith('RegExp:') && /VirtualAlloc|AllocateVirtualMemory|MapViewOfFile/.test(fn) && fn.includes('|')) return 'discovery, reading, prefilter';
-  if (/engine\/window\.js/.test(url)) return 'windows (outline, blanking)';
+  if (/engine\/(window|blanking)\.js/.test(url)) return 'windows (outline, blanking)';
   if (/engine\/(preprocess|macros|directives|neutralize|header-cache|header-facts|std-macros|compile-commands)\.js/.test(url)) return 'preprocessor';
-  if (/engine\/(analyze|evaluate|pointers|tokens|reach|target|apis|limits)\.js/.test(url)) return 'analysis (calls, values, wrappers)';
+  if (/engine\/(analyze|evaluate|pointers|tokens|reach|target|apis|limits|occurrences|name-roles|ancestry|call-reuse|source)\.js/.test(url)) return 'analysis (calls, values, wrappers)';
   if (/\/(rules|formats|cli|config)\/|engine\/(run-rules|fix|lint|cache)\.js/.test(url)) return 'rules, report, pipeline';
-  if (/engine\/workers?\.js/.test(url)) return 'threads';
+  if (/engine\/(workers?|threads|collect)\.js/.test(url)) return 'threads';
   if (url.startsWith('node:') || !url) return 'Node.js (start-up, modules, buffers)';
   return 'other';
 }
@@ -246,7 +246,8 @@ function categorize(frame) {
 function profile(wine) {
   const dir = path.join(TMP, 'profile');
   fs.mkdirSync(dir);
-  const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, GRANULE, '--format', 'sarif', '-o', path.join(TMP, 'profile.sarif'), '.'], {
+  // (unbundled, so that each function's module is known)
+  const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join(ROOT, 'bench', 'unbundled.mjs'), '--format', 'sarif', '-o', path.join(TMP, 'profile.sarif'), '.'], {
     cwd: wine,
     env: { ...process.env, GRANULE_TIMINGS: '1' },
     encoding: 'utf8',
@@ -519,7 +520,7 @@ function markdown(r) {
   if (r.profile) {
     p('## Where the time goes');
     p();
-    p('One extra full scan under `node --cpu-prof` (all threads added up; self time by part of the program):');
+    p('One extra full scan under `node --cpu-prof`, loaded from dist/ module by module (`bench/unbundled.mjs`) so that the module of each function is known (all threads added up; self time by part of the program):');
     p();
     const total = Object.values(r.profile.byCategoryMs).reduce((a, b) => a + b, 0);
     p('| part | CPU time | share |');
