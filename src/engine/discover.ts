@@ -1,5 +1,6 @@
 // File discovery: explicit files are always taken; directories are searched for C/C++ sources,
 // honouring .gitignore and skipping node_modules (walk.ts: git ls-files in a work tree, else a walk).
+// A notice names its path in its `file`: its message does not repeat it (every format shows both).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,7 +31,7 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
         level: 'error',
         file: absolute,
         code: 'missing-path',
-        message: loop ? `${given}: symbolic link loop` : broken ? `${given}: broken symbolic link` : `${given}: no such file or directory`,
+        message: loop ? 'symbolic link loop' : broken ? 'broken symbolic link' : 'no such file or directory',
       });
       usageError = true;
       continue;
@@ -40,7 +41,7 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
       continue;
     }
     if (!stat.isDirectory()) {
-      notices.push({ level: 'warning', file: absolute, code: 'not-a-file', message: `${given}: not a regular file or directory; skipped` });
+      notices.push({ level: 'warning', file: absolute, code: 'not-a-file', message: 'not a regular file or directory; skipped' });
       continue;
     }
     let found: string[];
@@ -50,14 +51,14 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
         notices.push({ level: 'error', file: sub, code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted` });
       });
     } catch (e) {
-      notices.push({ level: 'error', file: absolute, code: 'unreadable', message: `${given}: cannot list directory (${(e as Error).message})` });
+      notices.push({ level: 'error', file: absolute, code: 'unreadable', message: `cannot list directory (${(e as Error).message})` });
       continue;
     }
     const before = files.size;
     // (listSourceFiles returns them sorted and normalized)
     for (const f of found) files.add(f);
     if (files.size === before) {
-      notices.push({ level: 'warning', file: absolute, code: 'no-files', message: `${given}: no C or C++ source files found` });
+      notices.push({ level: 'warning', file: absolute, code: 'no-files', message: 'no C or C++ source files found' });
     }
   }
   return { files: [...files], notices, usageError };

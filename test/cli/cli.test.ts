@@ -108,7 +108,7 @@ describe('granule CLI', () => {
   it('keeps other files when a path is missing', () => {
     const r = runCli(['--format', 'compact', 'missing.c', 'leak.c'], { cwd: dir });
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain('missing.c:1:1: error: missing.c: no such file or directory [missing-path]');
+    expect(r.stdout).toContain('missing.c:1:1: error: no such file or directory [missing-path]');
     expect(r.stdout).toContain('leak.c:3:12: error: VirtualAlloc reserves 16384 bytes');
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });

@@ -35,8 +35,8 @@ describe('paths that are not there', () => {
     const dir = ws();
     const r = scan(dir, ['missing.c', 'healthy.c']);
     expect(r.status).toBe(2);
-    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'missing.c: no such file or directory', path: 'missing.c' }]);
-    expect(r.stderr).toBe('granule: missing.c: missing.c: no such file or directory\n');
+    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'no such file or directory', path: 'missing.c' }]);
+    expect(r.stderr).toBe('granule: missing.c: no such file or directory\n');
     expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
     expectHealthy(r.report);
   });
@@ -46,7 +46,7 @@ describe('paths that are not there', () => {
     fs.mkdirSync(path.join(dir, 'empty'));
     const r = scan(dir, ['empty', 'healthy.c']);
     expect(r.status).toBe(1);
-    expect(notices(r.report)).toEqual([{ level: 'warning', code: 'no-files', message: 'empty: no C or C++ source files found', path: 'empty' }]);
+    expect(notices(r.report)).toEqual([{ level: 'warning', code: 'no-files', message: 'no C or C++ source files found', path: 'empty' }]);
     expectHealthy(r.report);
     expectNoStackTrace(r);
   });
@@ -60,7 +60,7 @@ describe('paths that are not there', () => {
     expect(places(found.report)).toEqual(['foo.c/inner.c:3:5 virtualalloc-granularity', 'healthy.c:3:5 virtualalloc-granularity']);
     const given = scan(dir, ['bar.c', 'foo.c', 'healthy.c']);
     expect(given.status).toBe(1);
-    expect(notices(given.report)).toEqual([{ level: 'warning', code: 'no-files', message: 'bar.c: no C or C++ source files found', path: 'bar.c' }]);
+    expect(notices(given.report)).toEqual([{ level: 'warning', code: 'no-files', message: 'no C or C++ source files found', path: 'bar.c' }]);
     expect(places(given.report)).toEqual(['foo.c/inner.c:3:5 virtualalloc-granularity', 'healthy.c:3:5 virtualalloc-granularity']);
   });
 
@@ -69,7 +69,7 @@ describe('paths that are not there', () => {
     fs.symlinkSync('nowhere.c', path.join(dir, 'broken.c'));
     const r = scan(dir, ['broken.c', 'healthy.c']);
     expect(r.status).toBe(2);
-    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'broken.c: broken symbolic link', path: 'broken.c' }]);
+    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'broken symbolic link', path: 'broken.c' }]);
     expectHealthy(r.report);
     expectNoStackTrace(r);
   });
@@ -80,7 +80,7 @@ describe('paths that are not there', () => {
     fs.symlinkSync('loop1.c', path.join(dir, 'loop2.c'));
     const r = scan(dir, ['loop1.c', 'healthy.c']);
     expect(r.status).toBe(2);
-    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'loop1.c: symbolic link loop', path: 'loop1.c' }]);
+    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'symbolic link loop', path: 'loop1.c' }]);
     expectHealthy(r.report);
   });
 
@@ -108,11 +108,11 @@ describe('files that cannot be read', () => {
     const r = isRoot() ? scanAsNobody(dir, ['secret.c', 'locked', 'healthy.c']) : scan(dir, ['secret.c', 'locked', 'healthy.c']);
     expect(r.status).toBe(1);
     expect(notices(r.report)).toEqual([
-      { level: 'error', code: 'unreadable', message: `locked: cannot list directory (EACCES: permission denied, scandir '${path.join(dir, 'locked')}')`, path: 'locked' },
+      { level: 'error', code: 'unreadable', message: `cannot list directory (EACCES: permission denied, scandir '${path.join(dir, 'locked')}')`, path: 'locked' },
       { level: 'error', code: 'unreadable', message: 'cannot read file: permission denied', path: 'secret.c' },
     ]);
     expect(r.stderr).toBe(
-      `granule: locked: locked: cannot list directory (EACCES: permission denied, scandir '${path.join(dir, 'locked')}')\ngranule: secret.c: cannot read file: permission denied\n`,
+      `granule: locked: cannot list directory (EACCES: permission denied, scandir '${path.join(dir, 'locked')}')\ngranule: secret.c: cannot read file: permission denied\n`,
     );
     expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
   });
