@@ -329,9 +329,9 @@ class FileAnalyzer {
     // macros that expand (maybe through other macros) to a call of an API, wrapper or pointer: found backwards
     // from those names first, so that only macros that can lead to one are looked at (in the table's order)
     const table = this.pre.macros;
-    const reachable = new Set<string>();
-    const queue = [...names.keys(), ...table.macrosMentioningAny(apiModel)];
-    for (const m of table.macrosMentioningAny(apiModel)) reachable.add(m);
+    const mentioningApis = table.macrosMentioningAny(apiModel);
+    const reachable = new Set<string>(mentioningApis);
+    const queue = [...names.keys(), ...mentioningApis];
     while (queue.length > 0) {
       for (const m of table.macrosMentioning(queue.pop()!)) {
         if (reachable.has(m)) continue;
@@ -1018,13 +1018,14 @@ class FileAnalyzer {
       if (!local.value) return { unknown: `${name} has no initial value` };
       return this.valueOf(local.value, local.typeNode, name);
     }
-    if (!parameterOf) this.lookups.add(name);
     if (parameterOf) {
       // a parameter changed before the call no longer holds the caller's value
       const changed = writes.find((w) => w.node.startIndex < offset);
       if (changed) return { unknown: changed.kind === 'address' ? `the address of parameter '${name}' is taken before the call` : `parameter '${name}' is changed before the call` };
       return { parameter: name, unknown: `depends on parameter '${name}' of ${functionName(parameterOf, this.parsedText) ?? 'its function'}` };
     }
+    // neither a local nor a parameter: what the file declares at its level can decide
+    this.lookups.add(name);
     if (enumerator) return this.enumeratorValue(enumerator);
     if (global) {
       if (!isConstDeclaration(global.decl, this.parsedText)) return { unknown: `${name} is a variable that may change` };

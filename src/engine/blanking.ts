@@ -12,18 +12,18 @@ export function isWide(text: string): boolean {
 
 /**
  * `text` with every character of the [start, end) spans (in text order, not overlapping) but `\r` and `\n`
- * made a space, and how many characters that covered (line breaks not counted). `wide`: whether `text` has a
- * character beyond Latin-1, when the caller knows. The result is held one byte a character when it can be.
+ * made a space. `wide`: whether `text` has a character beyond Latin-1, when the caller knows. The result is
+ * held one byte a character when it can be.
  */
-export function blankSpans(text: string, spans: readonly (readonly [number, number])[], wide = isWide(text)): { text: string; blanked: number } {
-  if (spans.length === 0) return { text, blanked: 0 };
+export function blankSpans(text: string, spans: readonly (readonly [number, number])[], wide = isWide(text)): string {
+  if (spans.length === 0) return text;
   const bytes = Buffer.from(text, wide ? 'utf16le' : 'latin1');
-  const blanked = fillSpans(bytes, spans, wide);
-  if (!wide) return { text: bytes.toString('latin1'), blanked };
+  fillSpans(bytes, spans, wide);
+  if (!wide) return bytes.toString('latin1');
   const done = bytes.toString('utf16le');
   // a text whose only characters beyond Latin-1 were blanked (an en dash in a hidden comment) is held one
   // byte a character again, and so is every copy the analysis makes of it
-  return { text: isWide(done) ? done : Buffer.from(done, 'latin1').toString('latin1'), blanked };
+  return isWide(done) ? done : Buffer.from(done, 'latin1').toString('latin1');
 }
 
 /**
@@ -67,5 +67,5 @@ export function blankRanges(text: string, ranges: readonly (readonly [number, nu
     spans.push([Math.max(start, last), end]);
     last = end;
   }
-  return blankSpans(text, spans).text;
+  return blankSpans(text, spans);
 }

@@ -27,6 +27,20 @@ let collect: (() => void) | undefined | null = null;
 
 /** Collects garbage (where the runtime allows it) and lets the event loop turn, so finalizers run. */
 export async function releaseMemory(): Promise<void> {
+  collectGarbage();
+  await turnOfEventLoop();
+}
+
+/** Lets the event loop turn after a file, collecting garbage first when this thread's heap has grown too far. */
+export async function afterFile(): Promise<void> {
+  if (v8.getHeapStatistics().used_heap_size > Math.max(HEAP_FLOOR, HEAP_GROWTH * liveAfterCollect)) {
+    collectGarbage();
+    liveAfterCollect = v8.getHeapStatistics().used_heap_size;
+  }
+  await turnOfEventLoop();
+}
+
+function collectGarbage(): void {
   if (collect === null) {
     try {
       // V8's collector without --expose-gc on the command line: set at run time, the flag gives contexts made
@@ -38,15 +52,8 @@ export async function releaseMemory(): Promise<void> {
     }
   }
   collect?.();
-  await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Lets the event loop turn after a file, collecting garbage first when this thread's heap has grown too far. */
-export async function afterFile(): Promise<void> {
-  if (v8.getHeapStatistics().used_heap_size > Math.max(HEAP_FLOOR, HEAP_GROWTH * liveAfterCollect)) {
-    await releaseMemory();
-    liveAfterCollect = v8.getHeapStatistics().used_heap_size;
-    return;
-  }
-  await new Promise((resolve) => setImmediate(resolve));
+function turnOfEventLoop(): Promise<unknown> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -125,7 +125,6 @@ export interface Candidate {
   previousTree?: Tree;
 }
 
-/** What to analyse for a file's window. */
 /** A file to analyse in a window: its whole text, and the spans the window blanks. */
 export function windowCandidate(file: string, whole: string, w: Window): Candidate {
   return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree };

@@ -465,7 +465,7 @@ function blankExceptDirectives(text: string, spans: readonly [number, number][],
   let built: string | undefined;
   return {
     get text() {
-      return (built ??= blankSpans(text, blanks, wide).text);
+      return (built ??= blankSpans(text, blanks, wide));
     },
     blanks,
     blanked,
@@ -780,7 +780,7 @@ class FileWindows {
         this.markUnit(this.unitOf[b]!);
       }
     }
-    for (const s of API_NEEDLES) this.mark(text, s, false, true);
+    for (const s of API_NEEDLES) this.mark(s, false);
     // a smaller file keeps its declarations: the rounds of re-analysis that bring back what the analysis looks
     // up cost more (time, and a tree each) than parsing them
     if (text.length < unitsFrom) this.learnLookups(undefined);
@@ -792,7 +792,7 @@ class FileWindows {
       if (this.searched.has(name)) continue;
       this.searched.add(name);
       this.looked.add(name);
-      this.mark(this.text, name, true, true);
+      this.mark(name, true);
     }
   }
 
@@ -863,16 +863,17 @@ class FileWindows {
     return window;
   }
 
-  /** Keeps what mentions `needle` (as a whole word, or anywhere): the declarations, and the bodies too if `bodies`. */
-  private mark(text: string, needle: string, word: boolean, bodies: boolean): void {
+  /** Keeps the bodies and declarations that mention `needle` (as a whole word, or anywhere). */
+  private mark(needle: string, word: boolean): void {
     if (!needle || !this.shape.ok) return;
+    const { text } = this;
     const { units } = this.shape;
     let u = 0;
     for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
       if (word && (isIdentPart(text.charCodeAt(at - 1)) || isIdentPart(text.charCodeAt(at + needle.length)))) continue;
       const b = bodyAt(this.shape.bodies, at);
       if (b >= 0) {
-        if (bodies && !this.keep[b]) {
+        if (!this.keep[b]) {
           this.keep[b] = 1;
           this.kept++;
           this.markUnit(this.unitOf[b]!);

@@ -9,11 +9,11 @@
 // How many threads, and whether threads can be used at all, is decided in threads.ts (loaded by every run;
 // this module is loaded only by runs that use threads). A thread that fails makes the run start over on one.
 
-import { afterFile } from './collect.js';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from './analyze.js';
+import { afterFile } from './collect.js';
 import { HeaderCache } from './header-cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './limits.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankRanges, blankSpans } from '../../src/engine/blanking.js';
+import { blankRanges, blankSpans, fillSpans } from '../../src/engine/blanking.js';
 import { neutralize, neutralizePiece } from '../../src/engine/neutralize.js';
 
 /** `text` with each of `parts` (in order of appearance) made spaces. */
@@ -59,12 +59,14 @@ describe('neutralize', () => {
 
 describe('blankSpans', () => {
   it('makes every character of the spans a space but line breaks, and counts them', () => {
-    expect(blankSpans('ab\r\ncd ef', [[1, 5], [7, 9]])).toEqual({ text: 'a \r\n d   ', blanked: 4 });
+    expect(blankSpans('ab\r\ncd ef', [[1, 5], [7, 9]])).toBe('a \r\n d   ');
+    expect(fillSpans(Buffer.from('ab\r\ncd ef', 'latin1'), [[1, 5], [7, 9]], false)).toBe(4);
   });
 
   it('keeps characters beyond Latin-1 outside the spans, and drops to one byte a character when none is left', () => {
-    expect(blankSpans('a—b—c', [[1, 2]])).toEqual({ text: 'a b—c', blanked: 1 });
-    expect(blankSpans('a—b\nc', [[1, 2]]).text).toBe('a b\nc');
+    expect(blankSpans('a—b—c', [[1, 2]])).toBe('a b—c');
+    expect(fillSpans(Buffer.from('a—b—c', 'utf16le'), [[1, 2]], true)).toBe(1);
+    expect(blankSpans('a—b\nc', [[1, 2]])).toBe('a b\nc');
   });
 
   it('blankRanges takes ranges in any order, overlapping', () => {
