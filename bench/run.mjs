@@ -342,6 +342,12 @@ async function main() {
     node: { id: "node -e ''", argv: [process.execPath, '-e', ''], cwd: wine },
     threads1: granule('granule --concurrency 1', ['--concurrency', '1', '--format', 'sarif', '-o', out('t1.sarif'), '.'], { env: { GRANULE_TIMINGS: '1' } }),
     threads2: granule('granule --concurrency 2', ['--concurrency', '2', '--format', 'sarif', '-o', out('t2.sarif'), '.'], { env: { GRANULE_TIMINGS: '1' } }),
+    // granule's own work on the machine's second core, with nothing shared: two single-threaded runs at once
+    pair: {
+      id: 'two granules side by side',
+      argv: ['sh', '-c', '"$0" "$1" --concurrency 1 --format sarif -o "$2" . & "$0" "$1" --concurrency 1 --format sarif -o "$3" . & wait', process.execPath, GRANULE, out('pair-a.sarif'), out('pair-b.sarif')],
+      cwd: wine,
+    },
     probe1: { id: 'probe, 1 thread', argv: [process.execPath, path.join(ROOT, 'bench', 'parallel-probe.mjs'), '1'], cwd: wine },
     probe2: { id: 'probe, 2 threads', argv: [process.execPath, path.join(ROOT, 'bench', 'parallel-probe.mjs'), '2'], cwd: wine },
     copies1: granule('granule 1× tree', ['--format', 'sarif', '-o', out('c1.sarif'), '.']),
@@ -377,7 +383,7 @@ async function main() {
   const samples = {};
   if (want('full')) Object.assign(samples, measureGroup('full tree', [cmds.granule, cmds.rg, cmds.cache, ...(astGrepOk ? [cmds.astGrep] : [])]));
   if (want('single')) Object.assign(samples, measureGroup('single file', [cmds.single, cmds.node]));
-  if (want('threads')) Object.assign(samples, measureGroup('threads', [cmds.threads1, cmds.threads2, cmds.probe1, cmds.probe2]));
+  if (want('threads')) Object.assign(samples, measureGroup('threads', [cmds.threads1, cmds.threads2, cmds.pair, cmds.probe1, cmds.probe2]));
   if (want('linear')) Object.assign(samples, measureGroup('linearity', [cmds.copies1, cmds.copies2, cmds.copies4]));
   if (want('memory')) Object.assign(samples, measureGroup('50 MB file', [cmds.big], Math.min(RUNS, 3)));
 
@@ -444,6 +450,11 @@ function targets(r) {
     const work = (s) => median(s.map((x) => x.timings.find((t) => t.firstPassMs !== undefined)?.firstPassMs));
     const x = work(p1) / work(p2);
     out.push({ name: "the machine itself: 2 threads vs 1 for pure computation (bench/parallel-probe.mjs; granule's ceiling)", measured: x, target: 2, unit: '×', met: undefined });
+  }
+  if (m('granule --concurrency 1') && m('two granules side by side')) {
+    // not a target: the work of two single-threaded runs per unit of time, against one run alone
+    const x = (2 * m('granule --concurrency 1').wallMs) / m('two granules side by side').wallMs;
+    out.push({ name: "the machine itself: two single-threaded granule runs at once vs one alone (throughput; granule's ceiling for its own work)", measured: x, target: 2, unit: '×', met: undefined });
   }
   for (const n of [2, 4]) {
     const a = m('granule 1× tree');

@@ -1,7 +1,12 @@
-// Bundles the command line (dist/cli/main.js, with the worker-thread entry) into dist/bundle/, after tsc.
+// Bundles the command line into dist/bundle/, after tsc: dist/cli/main.js as one CommonJS file (main.cjs),
+// and the worker-thread entry as ES modules (worker.js and its chunks).
+//
 // Node loads one ES module at a time, resolving, reading and linking each: the 60 modules of a run on one
-// file (the pre-commit case) cost about 25 ms more than the same code in a few bundled chunks. The library,
-// the ESLint plugin and the language server bin keep using dist/ module by module.
+// file (the pre-commit case) cost about 25 ms more than the same code bundled. The command line is one
+// CommonJS file so that bin/granule.js can compile it with the code V8 kept from an earlier run
+// (src/cli/compiled-load.ts), which Node 20 offers for scripts and not for ES modules. Its `import.meta.url`
+// is the bundle's own URL. The library, the ESLint plugin and the language server bin keep using dist/ module
+// by module.
 //
 // Left out of the bundle: the native tree-sitter packages and the packages granule loads only on demand.
 // The bundle sits two levels under the package root like every dist/ module, so the paths modules build
@@ -10,18 +15,24 @@
 import * as fs from 'node:fs';
 import { build } from 'esbuild';
 
-// (chunk names change with their content: old ones must not pile up)
-fs.rmSync('dist/bundle', { recursive: true, force: true });
-await build({
-  entryPoints: ['dist/cli/main.js', 'dist/engine/worker.js'],
-  entryNames: '[name]',
+const common = {
   outdir: 'dist/bundle',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: true,
   external: ['tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'picomatch', '@typescript-eslint/utils', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
   logLevel: 'warning',
+};
+
+// (chunk names change with their content: old ones must not pile up)
+fs.rmSync('dist/bundle', { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { main: 'dist/cli/main.js' },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+await build({ ...common, entryPoints: ['dist/engine/worker.js'], entryNames: '[name]', splitting: true, format: 'esm' });

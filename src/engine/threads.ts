@@ -21,9 +21,9 @@ export function threadsFor(setting: Concurrency | undefined, fileCount: number):
   return Math.max(1, Math.min(os.availableParallelism(), AUTO_MAX_THREADS));
 }
 
-/** Whether this engine can start worker threads (the compiled one can; sources run through a loader cannot). */
+/** Whether this engine can start worker threads (the compiled one and the bundle can; sources run through a loader cannot). */
 export function threadsAvailable(): boolean {
-  return import.meta.url.endsWith('.js');
+  return /\.c?js$/.test(import.meta.url);
 }
 
 /** With GRANULE_TIMINGS set, one line of measurements on standard error (the benchmark reads it). */
