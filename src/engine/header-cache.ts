@@ -1,22 +1,15 @@
-import * as fs from 'node:fs';
+import { FileReader } from './file-reader.js';
 import { scanDirectives, type Directive } from './preprocess.js';
-import { decode } from './source.js';
 
 /** Caches header text and directive scans for the whole run. */
 export class HeaderCache {
   private readonly texts = new Map<string, string | undefined>();
   private readonly directives = new Map<string, Directive[]>();
+  private readonly reader = new FileReader();
 
   read = (file: string): string | undefined => {
     if (this.texts.has(file)) return this.texts.get(file);
-    let text: string | undefined;
-    try {
-      const bytes = fs.readFileSync(file);
-      const decoded = decode(bytes);
-      text = decoded.ok ? decoded.text : undefined;
-    } catch {
-      text = undefined;
-    }
+    const text = this.reader.readText(file);
     this.texts.set(file, text);
     return text;
   };

@@ -188,7 +188,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   };
   const addCandidates = () => {
     let added = false;
-    for (const { file, bytes } of scanner.scan(needles)) if (take(file, bytes)) added = true;
+    // (this scanner keeps each hit's bytes)
+    for (const { file, bytes } of scanner.scan(needles)) if (take(file, bytes!)) added = true;
     return added;
   };
   // files whose analysis ran out of time are skipped in later rounds (they have their `limit` notice)

@@ -1,10 +1,11 @@
-// The byte prefilter: every file is read once, into one reused buffer, and searched for the needles
+// The byte prefilter: every file is read once, into one reused buffer (file-reader.ts), and searched for the needles
 // (API names, then the macros and wrappers found to lead to them). Only the files that contain one are
 // kept, as a copy of their bytes; the rest are forgotten, so memory stays flat however big the tree is.
 // When the needles grow (a wrapper was found), only the files not yet taken are read again, and only
 // searched for the new needles.
 
 import * as fs from 'node:fs';
+import { FileReader } from './file-reader.js';
 import { sizeLimitNotice } from './limits.js';
 import type { ScanMemo } from './scan-memo.js';
 import type { Notice } from './types.js';
@@ -13,8 +14,10 @@ export interface ScanHit {
   file: string;
   /** The file's position in the scanner's list. */
   index: number;
-  /** The file's bytes: a copy the caller owns. */
-  bytes: Buffer;
+  /** The file's size in bytes. */
+  size: number;
+  /** The file's bytes: a copy the caller owns (undefined when the scanner is told not to keep them). */
+  bytes?: Buffer;
 }
 
 export interface ScannerOptions {
@@ -31,23 +34,22 @@ export interface ScannerOptions {
   claim?: () => number;
   /** --cache: what earlier runs learnt about the files; unchanged files are only looked up, not read. */
   memo?: ScanMemo;
+  /**
+   * Whether hits carry a copy of their bytes (default true). Threads only need to know which files are
+   * candidates, and read each one again when its turn comes: copies of all of them would be garbage.
+   */
+  keepBytes?: boolean;
 }
-
-const INITIAL_BUFFER = 1 << 20;
-/** A file bigger than this is read into a buffer of its own, which the caller keeps: the shared one stays small. */
-const MAX_SHARED_BUFFER = 8 << 20;
 
 export class SourceScanner {
   /** Unreadable, binary and oversized files, found by the first scan. */
   readonly notices: Notice[] = [];
-  /** Bytes read so far (all scans), for measurements. */
-  bytesRead = 0;
   /** Readable text files not taken yet, in the order read. */
   private pending: string[] = [];
   private readonly known = new Set<string>();
   private readonly searched = new Set<string>();
   private readonly markers = new Set<string>();
-  private buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
+  private readonly reader = new FileReader();
   private first = true;
   /** The metadata of the last file read. */
   private lastStat: fs.Stats | undefined;
@@ -58,6 +60,11 @@ export class SourceScanner {
     private readonly files: readonly string[],
     private readonly options: ScannerOptions = {},
   ) {}
+
+  /** Bytes read so far (all scans), for measurements. */
+  get bytesRead(): number {
+    return this.reader.bytesRead;
+  }
 
   /** Files that contain one of `needles` (and UTF-16 files) that were not returned before. */
   scan(needles: Iterable<string>): ScanHit[] {
@@ -87,7 +94,7 @@ export class SourceScanner {
       }
       const bytes = this.readInto(file);
       if (bytes && contains(bytes, m)) {
-        hits.push({ file, index: -1, bytes: this.kept(bytes) });
+        hits.push(this.hit(file, -1, bytes));
         this.known.delete(file);
         this.markers.delete(file);
         this.facts.delete(file);
@@ -123,12 +130,11 @@ export class SourceScanner {
   reread(file: string): Buffer | undefined {
     if (!this.known.has(file)) return undefined;
     const bytes = this.readInto(file);
-    return bytes ? this.kept(bytes) : undefined;
+    return bytes ? this.reader.kept(bytes) : undefined;
   }
 
-  /** Bytes of the last read that stay valid after the next one. */
-  private kept(bytes: Buffer): Buffer {
-    return bytes.buffer === this.buffer.buffer ? Buffer.from(bytes) : bytes;
+  private hit(file: string, index: number, bytes: Buffer): ScanHit {
+    return { file, index, size: bytes.length, bytes: this.options.keepBytes === false ? undefined : this.reader.kept(bytes) };
   }
 
   /** Records what this run learnt in the memo, for the next run (--cache). */
@@ -158,7 +164,7 @@ export class SourceScanner {
     }
     if (!bytes) return;
     if (contains(bytes, m)) {
-      hits.push({ file, index, bytes: this.kept(bytes) });
+      hits.push(this.hit(file, index, bytes));
       return;
     }
     if (isBinary(bytes)) {
@@ -219,37 +225,10 @@ export class SourceScanner {
    * `limit` notice) when the file is over `maxSize`.
    */
   private read(file: string, maxSize?: number): Buffer | undefined {
-    const fd = fs.openSync(file, 'r');
-    try {
-      this.lastStat = fs.fstatSync(fd);
-      const size = this.lastStat.size;
-      if (maxSize && maxSize > 0 && size > maxSize) {
-        this.notices.push(sizeLimitNotice(file, size, maxSize));
-        return undefined;
-      }
-      // one byte of room past the size, so the end of the file is seen in the same read
-      let buffer = this.buffer;
-      if (size + 1 > MAX_SHARED_BUFFER) buffer = Buffer.allocUnsafe(size + 1);
-      else if (size + 1 > buffer.length) buffer = this.buffer = Buffer.allocUnsafe(Math.max(size + 1, buffer.length * 2));
-      let n = 0;
-      for (;;) {
-        if (n === buffer.length) {
-          // the file grew while being read
-          const grown = Buffer.allocUnsafe(buffer.length * 2);
-          buffer.copy(grown, 0, 0, n);
-          if (buffer === this.buffer) this.buffer = grown;
-          buffer = grown;
-        }
-        const r = fs.readSync(fd, buffer, n, buffer.length - n, null);
-        if (r === 0) break;
-        n += r;
-        if (n >= size) break;
-      }
-      this.bytesRead += n;
-      return buffer.subarray(0, n);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const { bytes, stat } = this.reader.read(file, maxSize);
+    this.lastStat = stat;
+    if (!bytes) this.notices.push(sizeLimitNotice(file, stat.size, maxSize!));
+    return bytes;
   }
 }
 

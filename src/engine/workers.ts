@@ -9,13 +9,13 @@
 // How many threads, and whether threads can be used at all, is decided in threads.ts (loaded by every run;
 // this module is loaded only by runs that use threads). A thread that fails makes the run start over on one.
 
-import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from './analyze.js';
 import { afterFile } from './collect.js';
 import { HeaderCache } from './header-cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
+import { FileReader } from './file-reader.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './limits.js';
 import { fileNeedles, parseErrorNotice, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
 import { SourceScanner } from './prefilter.js';
@@ -216,11 +216,13 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
     marker: 'granule-',
     wantsMarker: (file) => (optionsOf(file).reportUnusedDisableDirectives ?? 'off') !== 'off',
     claim: () => Atomics.add(shared, CLAIM_READ, 1),
+    // a candidate is read again when a thread claims it in stage B
+    keepBytes: false,
   });
   for (const hit of scanner.scan(job.needles)) {
     const slot = Atomics.add(shared, COUNT, 1);
     Atomics.store(shared, SLOTS + 2 * slot, hit.index);
-    Atomics.store(shared, SLOTS + 2 * slot + 1, Math.min(hit.bytes.length, 0x7fffffff));
+    Atomics.store(shared, SLOTS + 2 * slot + 1, Math.min(hit.size, 0x7fffffff));
   }
   // the files left over go to a shared list, so that stage C can share them out evenly
   const pendingBase = SLOTS + 2 * job.files.length;
@@ -235,6 +237,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   for (let k = 0; k < count; k++) candidates.push([Atomics.load(shared, SLOTS + 2 * k), Atomics.load(shared, SLOTS + 2 * k + 1)]);
   candidates.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const headers = new HeaderCache();
+  const reader = new FileReader();
   const windows = new WindowSet(job.options.windowed !== false);
   const rules = new Map<LintOptions, ActiveRule[]>();
   const results: FileResult[] = [];
@@ -243,7 +246,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   for (let k = Atomics.add(shared, CLAIM_ANALYSIS, 1); k < count; k = Atomics.add(shared, CLAIM_ANALYSIS, 1)) {
     const index = candidates[k]![0];
     const file = job.files[index]!;
-    const result = analyseCandidate(file, optionsAt(index), job.needles, { reach, headers, windows, rules }, notices, reported(file));
+    const result = analyseCandidate(file, optionsAt(index), job.needles, { reach, headers, reader, windows, rules }, notices, reported(file));
     if (result) results.push(result);
     // native trees are freed by finalizers, which run only when the event loop turns
     await afterFile();
@@ -266,7 +269,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
       return k < pendingCount ? Atomics.load(shared, pendingBase + k) : job.files.length;
     };
     // (a file that can no longer be read stays left over without a notice, as in a single-threaded run)
-    const rescan = new SourceScanner(job.files, { claim });
+    const rescan = new SourceScanner(job.files, { claim, keepBytes: false });
     taken = rescan.scan(fresh).map((h) => h.file);
     pending = [...rescan.pendingFiles()];
   } else {
@@ -301,6 +304,7 @@ function sharedNames(memory: SharedArrayBuffer): string[] | undefined {
 interface ThreadState {
   reach: RunReach;
   headers: HeaderCache;
+  reader: FileReader;
   windows: WindowSet;
   rules: Map<LintOptions, ActiveRule[]>;
 }
@@ -309,7 +313,8 @@ interface ThreadState {
 function analyseCandidate(file: string, options: LintOptions, needles: readonly string[], state: ThreadState, notices: Notice[], reported: boolean): FileResult | undefined {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    // (valid until the thread's next read: only the decoded text is kept)
+    bytes = state.reader.read(file).bytes!;
   } catch (e) {
     notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read file: ${(e as Error).message}` });
     return undefined;
