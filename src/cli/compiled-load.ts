@@ -13,6 +13,7 @@
 // a truncated file) leaves the run to compile as Node would. Code read from it runs as the user, so it is
 // read only from a directory the user owns and nobody else can write to.
 
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -38,7 +39,9 @@ export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string | 
 
 /** Runs a CommonJS file as `require` would, compiled with the cached code from `cacheDir` when there is any. */
 export function loadCompiled<T>(file: string, cacheDir = compileCacheDir()): CompiledModule<T> {
-  const source = fs.readFileSync(file, 'utf8');
+  const bytes = fs.readFileSync(file);
+  // (an ASCII file reads the same as Latin-1, which is a plain copy: decoding UTF-8 took twice as long)
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const cacheFile = cacheDir && cacheFileFor(file, cacheDir);
   const cachedData = cacheFile ? readCache(cacheFile, cacheDir) : undefined;
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
