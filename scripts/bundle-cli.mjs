@@ -1,5 +1,6 @@
 // Bundles the command line into dist/bundle/, after tsc: dist/cli/main.js as one CommonJS file (main.cjs),
-// and the worker-thread entry as ES modules (worker.js and its chunks).
+// the loader bin/granule.js runs it with (compiled-load.cjs), and the worker-thread entry as ES modules
+// (worker.js and its chunks).
 //
 // Node loads one ES module at a time, resolving, reading and linking each: the 60 modules of a run on one
 // file (the pre-commit case) cost about 25 ms more than the same code bundled. The command line is one
@@ -47,7 +48,8 @@ const common = {
 fs.rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { main: 'dist/cli/main.js' },
+  // (the loader too: bin/granule.js is CommonJS, which cannot load an ES module on Node 20)
+  entryPoints: { main: 'dist/cli/main.js', 'compiled-load': 'dist/cli/compiled-load.js' },
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   define: { 'import.meta.url': '__bundleUrl' },
