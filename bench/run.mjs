@@ -6,6 +6,7 @@
 // appended) and bench/results.json.
 //
 //   npm run bench [-- --runs N] [--no-build] [--skip-ast-grep] [--quiet-wait SECONDS] [--only GROUP,...]
+//   npm run bench -- --rewrite     BENCHMARKS.md again from bench/results.json (after editing bench/notes.md)
 //
 // Needs: apt (to download the wine source once, ~83 MB, cached under ~/.cache/granule-bench), ripgrep,
 // GNU time (/usr/bin/time, for peak memory), and `npm install` (ast-grep comes from @ast-grep/cli).
@@ -566,4 +567,10 @@ function markdown(r) {
   return lines.join('\n');
 }
 
-await main();
+if (flag('--rewrite')) {
+  const results = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'results.json'), 'utf8'));
+  fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(results));
+  fs.rmSync(TMP, { recursive: true, force: true });
+} else {
+  await main();
+}
