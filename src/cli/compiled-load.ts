@@ -79,6 +79,8 @@ function cacheFileFor(file: string, dir: string): string | undefined {
 function readCache(cacheFile: string, dir: string): Buffer | undefined {
   try {
     if (!ownedPrivateDir(dir)) return undefined;
+    // an old file is left unread, so this run writes it anew (and prunes the old files of other builds)
+    if (Date.now() - fs.statSync(cacheFile).mtimeMs > STALE_MS) return undefined;
     return fs.readFileSync(cacheFile);
   } catch {
     return undefined;
@@ -93,8 +95,30 @@ function writeCache(cacheFile: string, dir: string, script: vm.Script): void {
     const partial = `${cacheFile}.${process.pid}`;
     fs.writeFileSync(partial, script.createCachedData());
     fs.renameSync(partial, cacheFile);
+    pruneStale(dir, cacheFile);
   } catch {
     // no cache this time
+  }
+}
+
+/** A cache file is rewritten on its first run after this long, and others this old are removed then. */
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Each build and each installed copy has a file of its own: the files of builds and copies gone would pile up.
+ * A file a run still uses is rewritten when it is found this old (see readCache), so removing old ones only
+ * costs another copy one compile.
+ */
+function pruneStale(dir: string, keep: string): void {
+  const now = Date.now();
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (file === keep || !/^[0-9a-f]{8}\.bin(\.\d+)?$/.test(name)) continue;
+    try {
+      if (now - fs.statSync(file).mtimeMs > STALE_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // removed by another run meanwhile
+    }
   }
 }
 

@@ -53,6 +53,27 @@ describe('the compile cache of bin/granule.js', () => {
     expect(fs.statSync(file).size).toBeGreaterThan(100_000);
   });
 
+  it('rewrites its own file once it is a month old, and then removes the month-old files of other builds', () => {
+    const cache = path.join(dir, 'cache');
+    run(cache);
+    const own = path.join(cache, cacheFiles(cache)[0]!);
+    const other = path.join(cache, '0badc0de.bin');
+    const leftover = path.join(cache, '0badc0de.bin.12345');
+    const recent = path.join(cache, '1badc0de.bin');
+    const unrelated = path.join(cache, 'notes.txt');
+    for (const f of [other, leftover, recent, unrelated]) fs.writeFileSync(f, 'x');
+    const old = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    for (const f of [own, other, leftover, unrelated]) fs.utimesSync(f, old, old);
+
+    expect(run(cache).status).toBe(1);
+    expect(fs.statSync(own).mtimeMs).toBeGreaterThan(old.getTime() + 1000);
+    expect(fs.existsSync(other)).toBe(false);
+    expect(fs.existsSync(leftover)).toBe(false);
+    // a file of another build still in use, and files that are not the cache's, stay
+    expect(fs.existsSync(recent)).toBe(true);
+    expect(fs.existsSync(unrelated)).toBe(true);
+  });
+
   it.skipIf(process.platform === 'win32' || process.getuid?.() === undefined)('neither reads nor writes a directory others can write to', () => {
     const shared = path.join(dir, 'shared');
     fs.mkdirSync(shared);
