@@ -53,11 +53,11 @@ export function loadCompiled<T>(file: string, cacheDir = compileCacheDir()): Com
   const module = { exports: {} as T };
   const run = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: { exports: T }, filename: string, dirname: string) => void;
   run(module.exports, createRequire(file), module, file, path.dirname(file));
-  const stale = !cachedData || script.cachedDataRejected === true;
+  const worthWriting = !cachedData || script.cachedDataRejected === true;
   return {
     exports: module.exports,
     saveCache: () => {
-      if (cacheFile && stale) writeCache(cacheFile, cacheDir, script);
+      if (cacheFile && worthWriting) writeCache(cacheFile, cacheDir, script);
     },
   };
 }

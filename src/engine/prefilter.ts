@@ -1,6 +1,7 @@
 // The byte prefilter: every file is read once, into one reused buffer (file-reader.ts), and searched for the needles
 // (API names, then the macros and wrappers found to lead to them). Only the files that contain one are
-// kept, as a copy of their bytes; the rest are forgotten, so memory stays flat however big the tree is.
+// kept, as a copy of their bytes (threads keep only which files they are); the rest are forgotten, so memory
+// stays flat however big the tree is.
 // When the needles grow (a wrapper was found), only the files not yet taken are read again, and only
 // searched for the new needles.
 
