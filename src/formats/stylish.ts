@@ -1,11 +1,16 @@
 // ESLint's "stylish": findings grouped under each file, then a summary line.
 
+import type { Notice } from '../engine/types.js';
 import { byFile, counts, paint, relativePath, type Formatter, runtimeNote } from './common.js';
 
 export const stylish: Formatter = (report, options) => {
   const out: string[] = [];
-  for (const [file, { findings, notices }] of byFile(report)) {
-    const shown = findings.filter((f) => !f.suppressed);
+  const unparsed: { file: string; notice: Notice }[] = [];
+  for (const [file, entry] of byFile(report)) {
+    // code tree-sitter could not parse is common in macro-heavy trees (7-Zip: 190 files of 990): one line at the
+    // end says so, instead of a note under each file burying the findings (json and sarif list every file)
+    const notices = entry.notices.filter((n) => !(isParseNote(n) && unparsed.push({ file, notice: n })));
+    const shown = entry.findings.filter((f) => !f.suppressed);
     if (shown.length === 0 && notices.length === 0) continue;
     out.push(paint(options, 'underline', relativePath(report, file)));
     const rows = [
@@ -24,6 +29,10 @@ export const stylish: Formatter = (report, options) => {
     out.push('');
   }
   for (const n of report.notices.filter((x) => !x.file)) out.push(`${n.level}: ${n.message}`);
+  if (unparsed.length === 1) out.push(paint(options, 'dim', `note: ${relativePath(report, unparsed[0]!.file)}: ${unparsed[0]!.notice.message}`));
+  else if (unparsed.length > 1) {
+    out.push(paint(options, 'dim', `note: ${unparsed.length} files have regions that could not be parsed; calls there are read from tokens (--format json lists them)`));
+  }
   const { errors, warnings, fixable } = counts(report);
   const total = errors + warnings;
   if (total > 0) {
@@ -42,4 +51,8 @@ function visible(s: string): string {
 
 function pad(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - visible(s).length));
+}
+
+function isParseNote(n: Notice): boolean {
+  return n.code === 'parse-error' && n.level === 'note';
 }
