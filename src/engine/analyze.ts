@@ -599,7 +599,7 @@ class FileAnalyzer {
   }
 
   private realizeWrapperCall(recipe: CallRecipe, name: string, member: boolean, bindings: Map<string, ArgBinding> | undefined, stack: readonly WrapperModel[]): FoundCall[] {
-    const wrapper = this.wrapperFor(name, member);
+    const wrapper = this.wrapperFor(name, member, recipe.site);
     if (!wrapper || stack.includes(wrapper) || stack.length >= MAX_WRAPPER_DEPTH) return [];
     const args = recipe.args.map((a) => this.bindArgument(a, recipe, bindings));
     const inner = wrapper.instantiate(args, [...stack, wrapper]);
@@ -742,16 +742,82 @@ class FileAnalyzer {
   }
 
   /** The wrapper a call of `name` in this file reaches: this file's own, else the one other files share. */
-  private wrapperFor(name: string, member: boolean): WrapperModel | undefined {
+  private wrapperFor(name: string, member: boolean, site?: CallSite): WrapperModel | undefined {
     const all = this.project.overloads?.get(name) ?? [this.project.wrappers.get(name)].filter((w): w is WrapperModel => !!w);
-    // `v.reserve(n)` in a file that never names Arena is std::vector's reserve, not Arena::reserve
-    const fits = all.filter((w) => (member ? w.member && (w.file === this.file || !w.className || this.mentions(w.className)) : !w.member || w.file === this.file));
+    const fits = all.filter((w) => (member ? w.member && this.mayBeObjectOf(w, site) : !w.member || w.file === this.file));
     const own = fits.find((w) => w.file === this.file);
     if (own) return own;
     // a function of that name defined here, but not a wrapper, is the one called
     if (this.definedFunctions().has(name)) return undefined;
     const shared = fits.filter((w) => !w.fileLocal);
     return shared.length === 1 ? shared[0] : undefined;
+  }
+
+  /**
+   * Whether `obj.name(...)` / `p->name(...)` at `site` can call the member wrapper `w`. When the file declares
+   * the object (a local, a parameter, a global or a class member) the declared type decides: `bytes.Alloc(4)`
+   * with `ByteBuffer bytes;` is not `MidBuf::Alloc`. Otherwise the wrapper's class must be named nearby: in a
+   * file that does not define the wrapper, anywhere in the file (`v.reserve(n)` in a file that never names
+   * Arena is std::vector's reserve); in the file that defines it, in the calling function or as its class
+   * (7-Zip's HashCalc.cpp defines a buffer class with an `Alloc` that reserves, and calls `Hash.Alloc(4)` on a
+   * member of another class declared in a header).
+   */
+  private mayBeObjectOf(w: WrapperModel, site: CallSite | undefined): boolean {
+    const name = w.className;
+    if (!name) return true;
+    const className = new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+    const receiver = site && this.receiverOf(site);
+    const declared = receiver && this.declaredTypeOf(receiver.name, receiver.offset);
+    if (declared !== undefined) return className.test(declared);
+    if (w.file !== this.file) return this.mentions(name);
+    const fn = site && this.enclosingFunction(site.start);
+    if (!fn) return true;
+    const own = functionName(fn, this.parsedText);
+    if (own?.split('::').slice(-2, -1)[0] === name || enclosingClassName(fn, this.parsedText) === name) return true;
+    // (named in code: a comment that mentions the class does not count)
+    return this.occurrencesOf(name).some((at) => at > fn.startIndex && at < fn.endIndex && this.occurrenceAt(at, name) !== null);
+  }
+
+  /** The object a member call is made on, when it is a plain name (`buf.Alloc(...)`, `p->Alloc(...)`). */
+  private receiverOf(site: CallSite): { name: string; offset: number } | undefined {
+    const callee = site.node?.childForFieldName('function');
+    if (callee?.type !== 'field_expression') return undefined;
+    const object = callee.childForFieldName('argument');
+    if (object?.type !== 'identifier') return undefined;
+    return { name: this.parsedText.slice(object.startIndex, object.endIndex), offset: object.startIndex };
+  }
+
+  /**
+   * The type written where the file declares `name` for a use at `offset`: the latest declaration before it in
+   * the same function (a local or a parameter), else one outside every function (a global or a class member).
+   * Undefined when the file declares no such name.
+   */
+  private declaredTypeOf(name: string, offset: number): string | undefined {
+    const fn = this.enclosingFunction(offset);
+    let local: string | undefined;
+    let outside: string | undefined;
+    for (const at of this.occurrencesOf(name)) {
+      const occurrence = this.occurrenceAt(at, name);
+      if (!occurrence) continue;
+      const { declared, parent } = occurrence;
+      const decl = parent.type === 'init_declarator' ? parent.parent : parent;
+      if (!decl || !['declaration', 'field_declaration', 'parameter_declaration', 'optional_parameter_declaration'].includes(decl.type)) continue;
+      const declarators = parent.type === 'init_declarator' ? [parent.childForFieldName('declarator')] : parent.childrenForFieldName('declarator');
+      if (!declarators.some((d) => d?.startIndex === declared.startIndex && d.endIndex === declared.endIndex)) continue;
+      const type = decl.childForFieldName('type');
+      if (!type) continue;
+      const text = this.parsedText.slice(type.startIndex, type.endIndex);
+      const inFunction = this.enclosingFunction(at);
+      if (fn && inFunction?.startIndex === fn.startIndex) {
+        if (at < offset) local = text;
+      } else if (!inFunction) outside ??= text;
+    }
+    const written = local ?? outside;
+    // `auto`, `decltype(...)` and a type alias say nothing by their name: as if undeclared
+    if (written === undefined || /^(?:auto|decltype)\b/.test(written.replace(/\b(?:const|volatile|static)\b/g, '').trim())) return undefined;
+    const alias = /[A-Za-z_$][\w$]*(?=\s*(?:<|$))/.exec(written.trim())?.[0];
+    if (alias && new RegExp(`\\btypedef\\b[^;]*\\b${alias.replace(/\$/g, '\\$')}\\s*;|\\busing\\s+${alias.replace(/\$/g, '\\$')}\\s*=`).test(this.parsedText)) return undefined;
+    return written;
   }
 
   private mentions(word: string): boolean {
