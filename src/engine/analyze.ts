@@ -765,10 +765,9 @@ class FileAnalyzer {
   private mayBeObjectOf(w: WrapperModel, site: CallSite | undefined): boolean {
     const name = w.className;
     if (!name) return true;
-    const className = new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
     const receiver = site && this.receiverOf(site);
     const declared = receiver && this.declaredTypeOf(receiver.name, receiver.offset);
-    if (declared !== undefined) return className.test(declared);
+    if (declared !== undefined) return wordOccurrences(declared, name).length > 0;
     if (w.file !== this.file) return this.mentions(name);
     const fn = site && this.enclosingFunction(site.start);
     if (!fn) return true;
@@ -801,9 +800,7 @@ class FileAnalyzer {
       if (!occurrence) continue;
       const { declared, parent } = occurrence;
       const decl = parent.type === 'init_declarator' ? parent.parent : parent;
-      if (!decl || !['declaration', 'field_declaration', 'parameter_declaration', 'optional_parameter_declaration'].includes(decl.type)) continue;
-      const declarators = parent.type === 'init_declarator' ? [parent.childForFieldName('declarator')] : parent.childrenForFieldName('declarator');
-      if (!declarators.some((d) => d?.startIndex === declared.startIndex && d.endIndex === declared.endIndex)) continue;
+      if (!decl || !DECLARATIONS.has(decl.type) || !declaresName(parent, declared)) continue;
       const type = decl.childForFieldName('type');
       if (!type) continue;
       const text = this.parsedText.slice(type.startIndex, type.endIndex);
@@ -815,9 +812,19 @@ class FileAnalyzer {
     const written = local ?? outside;
     // `auto`, `decltype(...)` and a type alias say nothing by their name: as if undeclared
     if (written === undefined || /^(?:auto|decltype)\b/.test(written.replace(/\b(?:const|volatile|static)\b/g, '').trim())) return undefined;
-    const alias = /[A-Za-z_$][\w$]*(?=\s*(?:<|$))/.exec(written.trim())?.[0];
-    if (alias && new RegExp(`\\btypedef\\b[^;]*\\b${alias.replace(/\$/g, '\\$')}\\s*;|\\busing\\s+${alias.replace(/\$/g, '\\$')}\\s*=`).test(this.parsedText)) return undefined;
-    return written;
+    const typeName = /[A-Za-z_$][\w$]*(?=\s*(?:<|$))/.exec(written.trim())?.[0];
+    return typeName && this.isTypeAlias(typeName) ? undefined : written;
+  }
+
+  /** Whether the file declares `name` as a type alias (`typedef ... name;`, `using name = ...;`). */
+  private isTypeAlias(name: string): boolean {
+    return this.occurrencesOf(name, 'typedef').some((at) => {
+      const node = this.tree.rootNode.descendantForIndex(at, at + name.length);
+      if (node.type !== 'type_identifier' || node.startIndex !== at) return false;
+      const parent = node.parent;
+      if (parent?.type === 'type_definition') return parent.childrenForFieldName('declarator').some((d) => d.startIndex === at);
+      return parent?.type === 'alias_declaration' && parent.childForFieldName('name')?.startIndex === at;
+    });
   }
 
   private mentions(word: string): boolean {
@@ -1035,9 +1042,7 @@ class FileAnalyzer {
         case 'init_declarator':
         case 'field_declaration':
         case 'declaration': {
-          // `SIZE_T len, size;` declares several names
-          const isDeclarator = parent.childrenForFieldName('declarator').some((d) => d.startIndex === declared.startIndex && d.endIndex === declared.endIndex);
-          if (!isDeclarator) break;
+          if (!declaresName(parent, declared)) break;
           const decl = parent.type === 'init_declarator' ? parent.parent! : parent;
           const value = parent.type === 'init_declarator' ? parent.childForFieldName('value') ?? undefined : parent.childForFieldName('default_value') ?? undefined;
           const entry = { decl, value: value ?? undefined, typeNode: decl.childForFieldName('type') ?? undefined };
@@ -1361,6 +1366,13 @@ function isAncestor(ancestor: SyntaxNode, node: SyntaxNode): boolean {
 
 function containsOffset(node: SyntaxNode | null | undefined, offset: number): boolean {
   return !!node && node.startIndex <= offset && offset <= node.endIndex;
+}
+
+const DECLARATIONS = new Set(['declaration', 'field_declaration', 'parameter_declaration', 'optional_parameter_declaration']);
+
+/** Whether `declared` is one of the names `parent` declares (`SIZE_T len, size;` declares several), not its type or value. */
+function declaresName(parent: SyntaxNode, declared: SyntaxNode): boolean {
+  return parent.childrenForFieldName('declarator').some((d) => d.startIndex === declared.startIndex && d.endIndex === declared.endIndex);
 }
 
 function enclosingBlock(node: SyntaxNode): SyntaxNode | undefined {

@@ -9,6 +9,7 @@ import type { MacroDef } from './macros.js';
 import { hashData, LintCache, type CacheEntry } from './cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { discoverFiles } from './discover.js';
+import { FileReader } from './file-reader.js';
 import { SourceScanner } from './prefilter.js';
 import { ScanMemo, scanMemoFile } from './scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
@@ -135,6 +136,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const discovery = await discoverFiles(paths.length ? paths : ['.'], options.cwd, options.ignores);
   const notices: Notice[] = [...discovery.notices];
   const headers = new HeaderCache();
+  // (texts read again on the main thread: files the threads analysed, when a wrapper found later may matter)
+  const reader = new FileReader();
   const perFile = resolvePerFile(discovery.files, options, notices);
   // --cache on a tree where nothing changed: the last run's report (src/engine/run-memo.ts)
   const runMemo =
@@ -207,7 +210,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     for (const r of parallel.results) {
       if (r.note) notices.push(r.note);
       // the text stays on disk: it is read again only if a wrapper found later makes the file worth analysing
-      candidates.set(r.file, textOnDemand(r.file));
+      candidates.set(r.file, textOnDemand(r.file, reader));
       for (const n of r.needles) needles.add(n);
       if (r.timedOut) {
         timedOut.add(r.file);
@@ -244,7 +247,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     analyses = new Map();
     // a cached result cannot see wrappers: files that mention one are analysed again
     for (const file of [...cached.keys()]) if (mentionsAny(candidates.get(file)!.text, wrappers.keys())) cached.delete(file);
-    for (const [file, r] of [...precomputed]) if (r.macroWords.some((w) => wrappers.has(w)) || (wrappers.size > 0 && mentionsAny(readText(file) ?? '', wrappers.keys()))) precomputed.delete(file);
+    for (const [file, r] of [...precomputed]) if (r.macroWords.some((w) => wrappers.has(w)) || (wrappers.size > 0 && mentionsAny(reader.readText(file) ?? '', wrappers.keys()))) precomputed.delete(file);
     let done = 0;
     const total = candidates.size - cached.size - precomputed.size;
     for (const c of candidates.values()) {
@@ -400,23 +403,13 @@ async function analyzeInWindows(
   return step.value;
 }
 
-/** A file's text, read and decoded again (undefined when that fails). */
-function readText(file: string): string | undefined {
-  try {
-    const decoded = decode(fs.readFileSync(file));
-    return decoded.ok ? decoded.text : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A candidate whose text is read when first asked for (and then kept). */
-function textOnDemand(file: string): Candidate {
+function textOnDemand(file: string, reader: FileReader): Candidate {
   let text: string | undefined;
   return {
     file,
     get text() {
-      return (text ??= readText(file) ?? '');
+      return (text ??= reader.readText(file) ?? '');
     },
   };
 }

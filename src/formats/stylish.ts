@@ -9,7 +9,11 @@ export const stylish: Formatter = (report, options) => {
   for (const [file, entry] of byFile(report)) {
     // code tree-sitter could not parse is common in macro-heavy trees (7-Zip: 190 files of 990): one line at the
     // end says so, instead of a note under each file burying the findings (json and sarif list every file)
-    const notices = entry.notices.filter((n) => !(isParseNote(n) && unparsed.push({ file, notice: n })));
+    const notices: Notice[] = [];
+    for (const n of entry.notices) {
+      if (isParseNote(n)) unparsed.push({ file, notice: n });
+      else notices.push(n);
+    }
     const shown = entry.findings.filter((f) => !f.suppressed);
     if (shown.length === 0 && notices.length === 0) continue;
     out.push(paint(options, 'underline', relativePath(report, file)));
