@@ -1,17 +1,18 @@
-// Listing the C/C++ sources under a directory, fast. Inside a git work tree git itself answers
-// (`git ls-files`: tracked and untracked files, .gitignore, .git/info/exclude and the global excludes
-// applied exactly as git applies them). Elsewhere a plain directory walk does, unless a .gitignore
-// is found in the tree or above it; that rare case goes to globby, which reads .gitignore files the
-// way it always has. Every way gives the same shape: absolute paths of regular files with a source
-// extension (any case), no dot-files or dot-directories, nothing under node_modules, no symbolic
-// links, minus the `ignores` globs (relative to the directory).
+// Listing the C/C++ sources under a directory, fast, and without running anything: granule never runs git (a
+// scanned repository's own git config can name programs that git runs, such as core.fsmonitor). A plain
+// directory walk answers unless a .gitignore has a say (one in the tree, or above it up to the repository's
+// root); then globby does, which reads .gitignore files as git does (tracked files a .gitignore names are
+// left out, as are .git/info/exclude and the user's global excludes file, which are not read). Every way gives
+// the same shape: absolute paths of regular files with a source extension (any case), no dot-files or
+// dot-directories, nothing under node_modules, no symbolic links, minus the `ignores` globs (relative to the
+// directory).
 
-import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type Picomatch from 'picomatch';
 import { SOURCE_EXTENSIONS } from './parse.js';
+import { readRegularFile } from './regular-file.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,7 +24,7 @@ export type UnlistedDirectory = (relative: string, reason: string) => void;
 
 /**
  * Sorted absolute paths of the source files under `dir`. Throws only when `dir` cannot be listed at all; a
- * subdirectory that cannot be is skipped and told to `unlisted` (by the walk and by git; globby does not say).
+ * subdirectory that cannot be is skipped and told to `unlisted` (by the walk; globby does not say).
  */
 export async function listSourceFiles(dir: string, ignores: readonly string[] = [], unlisted?: UnlistedDirectory): Promise<string[]> {
   // picomatch is loaded only when there are globs: the single-file run should not pay for it
@@ -34,15 +35,13 @@ export async function listSourceFiles(dir: string, ignores: readonly string[] = 
     for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) if (ignored(rel.slice(0, i))) return false;
     return !ignored(rel);
   };
-  const fromGit = gitFiles(dir, unlisted);
-  if (fromGit) return finish(dir, fromGit.filter(keep));
   const walked = walk(dir, unlisted);
   if (walked) return finish(dir, walked.filter(keep));
   return globbed(dir, ignores);
 }
 
 function finish(dir: string, relative: string[]): string[] {
-  // the relative paths are already normal (from git or from directory entries): where the separator is '/',
+  // the relative paths are already normal (from directory entries): where the separator is '/',
   // joining is concatenation, which costs a tenth of path.join on a tree of thousands of files
   const prefix = path.sep === '/' ? (dir.endsWith('/') ? dir : `${dir}/`) : undefined;
   return relative.map((r) => (prefix !== undefined ? prefix + r : path.join(dir, r))).sort();
@@ -51,45 +50,6 @@ function finish(dir: string, relative: string[]): string[] {
 function isSource(name: string): boolean {
   const dot = name.lastIndexOf('.');
   return dot > 0 && EXTENSIONS.has(name.slice(dot).toLowerCase());
-}
-
-/** Relative (posix) paths from git, or undefined when `dir` is not in a work tree or git is unavailable. */
-function gitFiles(dir: string, unlisted?: UnlistedDirectory): string[] | undefined {
-  if (!insideGitWorkTree(dir)) return undefined;
-  // (loaded here: most runs are on named files or outside a work tree)
-  const { spawnSync } = require('node:child_process') as typeof ChildProcess;
-  const list = (args: string[]) => {
-    const r = spawnSync('git', ['-C', dir, 'ls-files', '-z', ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
-    // git skips a directory it cannot open with a warning: "could not open directory 'sub/': Permission denied"
-    for (const m of (r.stderr ?? '').matchAll(/could not open directory '(.+?)\/?': (.+)$/gm)) unlisted?.(m[1]!, m[2]!);
-    return r.status === 0 && typeof r.stdout === 'string' ? r.stdout.split('\0').filter(Boolean) : undefined;
-  };
-  const present = list(['--cached', '--others', '--exclude-standard']);
-  if (!present) return undefined;
-  const deleted = new Set(list(['--deleted']) ?? []);
-  const out: string[] = [];
-  for (const rel of present) {
-    if (deleted.has(rel) || !isSource(rel)) continue;
-    if (rel.split('/').some((part) => part.startsWith('.') || part === 'node_modules')) continue;
-    // git lists symbolic links as files; the walk (and globby) never take them
-    let stat: fs.Stats;
-    try {
-      stat = fs.lstatSync(path.join(dir, rel));
-    } catch {
-      continue;
-    }
-    if (stat.isFile()) out.push(rel);
-  }
-  return out;
-}
-
-function insideGitWorkTree(dir: string): boolean {
-  for (let d = dir; ; ) {
-    if (fs.existsSync(path.join(d, '.git'))) return true;
-    const up = path.dirname(d);
-    if (up === d) return false;
-    d = up;
-  }
 }
 
 /** Relative (posix) paths from a directory walk, or undefined when a .gitignore has a say. */
@@ -140,6 +100,31 @@ async function globbed(dir: string, ignores: readonly string[]): Promise<string[
     followSymbolicLinks: false,
     caseSensitiveMatch: false,
     suppressErrors: true,
+    // .gitignore files are read as every file granule reads on its own: regular files only, not followed
+    // through a symbolic link (as git), and of a bounded size
+    fs: GITIGNORE_FS,
   });
   return found.map((f) => path.normalize(f)).sort();
 }
+
+/** A .gitignore larger than this is not read (git's own limit is 100 MB; real ones are a few kilobytes). */
+const MAX_GITIGNORE_BYTES = 1 << 20;
+
+function readIgnoreFile(file: string): string {
+  try {
+    return readRegularFile(file, MAX_GITIGNORE_BYTES, { noFollow: true }).toString('utf8');
+  } catch {
+    // not a regular file, too large or unreadable: it ignores nothing (git skips such a file too)
+    return '';
+  }
+}
+
+const GITIGNORE_FS = {
+  ...fs,
+  readFileSync: (file: fs.PathLike) => readIgnoreFile(String(file)),
+  readFile: (file: fs.PathLike, ...rest: unknown[]) => {
+    const callback = rest[rest.length - 1] as (error: Error | null, text?: string) => void;
+    queueMicrotask(() => callback(null, readIgnoreFile(String(file))));
+  },
+  promises: { ...fs.promises, readFile: async (file: fs.PathLike) => readIgnoreFile(String(file)) },
+};

@@ -1,5 +1,5 @@
-// Listing a directory's sources (src/engine/walk.ts): git's answer inside a work tree, a plain walk elsewhere,
-// globby where a .gitignore has a say outside git; the same shape every way.
+// Listing a directory's sources (src/engine/walk.ts): a plain walk, or globby where a .gitignore has a say; the
+// same shape every way, and git is never run (a repository's config can make git run its programs).
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listSourceFiles } from '../../src/engine/walk.js';
+import { unavailable } from '../helpers/requirements.js';
 
 const made: string[] = [];
 
@@ -56,19 +57,34 @@ describe('listSourceFiles', () => {
     expect(rel(dir, await listSourceFiles(dir))).toEqual(['a.c', 'src/x.h']);
   });
 
-  it('in a git work tree, lists tracked and untracked files as git does: ignored and deleted ones left out', async () => {
-    const dir = tree({ ...COMMON, '.gitignore': 'ignored/\n', 'ignored/i.c': '', 'gone.c': '', 'tracked-but-ignored.c': '' });
+  it.skipIf(unavailable('git'))('in a git work tree, applies the .gitignore files up to the repository root, and never runs git', async () => {
+    const dir = tree({ ...COMMON, '.gitignore': 'ignored/\n', 'ignored/i.c': '', 'src/.gitignore': '/deep/\n', 'tracked-but-ignored.c': '' });
     const git = (...a: string[]) => execFileSync('git', ['-C', dir, ...a], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
     git('init', '-q');
-    git('add', 'a.c', 'gone.c', 'tracked-but-ignored.c', '.gitignore');
+    git('add', 'a.c', 'tracked-but-ignored.c', '.gitignore');
     git('commit', '-q', '-m', 'x');
     fs.appendFileSync(path.join(dir, '.gitignore'), 'tracked-but-ignored.c\n');
-    fs.rmSync(path.join(dir, 'gone.c'));
     fs.symlinkSync(path.join(dir, 'a.c'), path.join(dir, 'link.c'));
-    // a tracked file stays part of the project even when a later .gitignore names it
-    expect(rel(dir, await listSourceFiles(dir))).toEqual(['B.CPP', 'a.c', 'src/deep/y.hpp', 'src/x.h', 'tracked-but-ignored.c']);
-    // a subdirectory of the work tree lists only its own files
-    expect(rel(dir, await listSourceFiles(path.join(dir, 'src')))).toEqual(['src/deep/y.hpp', 'src/x.h']);
+    // every key of the repository's config that names a program git may run
+    const pwned = path.join(dir, 'PWNED');
+    const command = `touch ${pwned}; false #`;
+    for (const key of ['core.fsmonitor', 'core.hooksPath', 'core.pager', 'core.sshCommand', 'core.askPass', 'core.editor', 'diff.external', 'filter.x.clean', 'filter.x.process', 'credential.helper', 'gpg.program', 'sequence.editor', 'uploadpack.packObjectsHook', 'pager.ls-files']) {
+      git('config', key, command);
+    }
+    fs.writeFileSync(path.join(dir, '.gitattributes'), '* filter=x\n');
+    // a file a .gitignore names is left out, tracked or not (git's index is not read)
+    expect(rel(dir, await listSourceFiles(dir))).toEqual(['B.CPP', 'a.c', 'src/x.h']);
+    // a subdirectory of the work tree lists only its own files, with the .gitignore files above it applied
+    expect(rel(dir, await listSourceFiles(path.join(dir, 'src')))).toEqual(['src/x.h']);
+    expect(fs.existsSync(pwned)).toBe(false);
+  });
+
+  it.skipIf(process.platform === 'win32')('reads only a regular .gitignore of a bounded size: a FIFO, a link to a device and a huge one ignore nothing', async () => {
+    const dir = tree({ 'a.c': '', 'one/b.c': '', 'two/c.c': '', 'three/d.c': '', 'three/.gitignore': `d.c\n${'#'.repeat(2 << 20)}\n`, 'four/e.c': '', 'four/.gitignore': 'e.c\n' });
+    execFileSync('mkfifo', [path.join(dir, 'one', '.gitignore')]);
+    fs.symlinkSync('/dev/zero', path.join(dir, 'two', '.gitignore'));
+    // (the test would hang on the FIFO, or run out of memory on /dev/zero, if either were opened for reading)
+    expect(rel(dir, await listSourceFiles(dir))).toEqual(['a.c', 'one/b.c', 'three/d.c', 'two/c.c']);
   });
 
   it('fails for a directory that cannot be listed', async () => {

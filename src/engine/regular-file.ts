@@ -1,0 +1,77 @@
+// Opening a file that granule reads on its own initiative (a source, a header, a .gitignore, a config): only a
+// regular file is ever read. Opening a FIFO blocks until a writer comes, a device such as /dev/zero never ends,
+// and /dev/stdin is the language server's own input; a scanned repository can name any of them. The file is
+// opened without blocking and checked on the open descriptor, so nothing can be swapped in between the check
+// and the read.
+
+import * as fs from 'node:fs';
+
+export class NotRegularFileError extends Error {
+  readonly code = 'ENOTREG';
+  constructor(readonly file: string) {
+    super('not a regular file');
+  }
+}
+
+export interface OpenOptions {
+  /** Refuse a symbolic link itself (git does not follow a symbolic .gitignore either). Default: follow. */
+  noFollow?: boolean;
+}
+
+const { O_RDONLY, O_NONBLOCK = 0, O_NOFOLLOW = 0 } = fs.constants;
+
+/** A descriptor open for reading on a regular file, and its stat; throws NotRegularFileError for anything else. */
+export function openRegularFile(file: string, options: OpenOptions = {}): { fd: number; stat: fs.Stats } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, O_RDONLY | O_NONBLOCK | (options.noFollow ? O_NOFOLLOW : 0));
+  } catch (e) {
+    // O_NOFOLLOW on a symbolic link
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP' && options.noFollow) throw new NotRegularFileError(file);
+    throw e;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new NotRegularFileError(file);
+    return { fd, stat };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+export class FileTooLargeError extends Error {
+  readonly code = 'EFBIG';
+  constructor(
+    readonly file: string,
+    readonly limit: number,
+  ) {
+    super(`larger than ${limit} bytes`);
+  }
+}
+
+/** The bytes of a regular file of at most `maxBytes` bytes (one that grows past the limit while it is read is refused too). */
+export function readRegularFile(file: string, maxBytes: number, options: OpenOptions = {}): Buffer {
+  const { fd, stat } = openRegularFile(file, options);
+  try {
+    if (stat.size > maxBytes) throw new FileTooLargeError(file, maxBytes);
+    // one byte of room past the size, so the end of the file is seen in the same read
+    let buffer = Buffer.allocUnsafe(stat.size + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buffer.length) {
+        if (n > maxBytes) throw new FileTooLargeError(file, maxBytes);
+        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(grown, 0, 0, n);
+        buffer = grown;
+      }
+      const r = fs.readSync(fd, buffer, n, buffer.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    if (n > maxBytes) throw new FileTooLargeError(file, maxBytes);
+    return buffer.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
