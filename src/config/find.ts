@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { READ_LIMITS, readRegularText } from '../engine/regular-file.js';
 import { ConfigError } from './errors.js';
 import { parseJsonText } from './json.js';
 
@@ -77,7 +78,7 @@ function isFile(file: string): boolean {
 function hasGranuleKey(pkg: string): boolean {
   let text: string;
   try {
-    text = fs.readFileSync(pkg, 'utf8');
+    text = readRegularText(pkg, READ_LIMITS.config);
   } catch {
     return false;
   }

@@ -1,7 +1,7 @@
 // Reads a config file as data. Nothing in it is executed: JSON only (comments allowed in
 // granule.config.json, as in tsconfig.json), and keys that could reach an object's prototype are refused.
 
-import * as fs from 'node:fs';
+import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
 import { ConfigError } from './errors.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -10,10 +10,9 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function readJsonFile(file: string, options: { comments: boolean }): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularText(file, READ_LIMITS.config);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'file not found' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : readFailure(e);
     throw new ConfigError(file, `cannot read config: ${why}`);
   }
   return parseJsonText(file, text, options);
@@ -36,6 +35,9 @@ export function parseJsonText(file: string, text: string, options: { comments: b
 /** Turns V8's "... at position N" into a line and column a person can find. */
 function describeSyntaxError(message: string, text: string): string {
   const m = / at position (\d+)/.exec(message);
+  // V8 quotes the first characters of the text ('Unexpected token 'r', "root:x:0:0"... is not valid JSON'):
+  // the text may be a file that is not a config at all, and is never repeated
+  message = message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '');
   const base = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/^JSON\.parse: /, '');
   if (!m) return base.replace(/ in JSON$/, '');
   const offset = Number(m[1]);

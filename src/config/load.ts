@@ -133,7 +133,8 @@ function resolveExtends(spec: string, from: string): string {
   if (spec.startsWith('granule:')) {
     throw new ConfigError(from, `extends "${spec}": no such shareable config (expected ${Object.keys(SHAREABLE).join(' or ')})`);
   }
-  if (!spec.startsWith('./') && !spec.startsWith('../') && !path.isAbsolute(spec)) {
+  // (an absolute path is refused too: a config in a repository must not read files elsewhere on the machine)
+  if (!spec.startsWith('./') && !spec.startsWith('../')) {
     throw new ConfigError(from, `extends "${spec}": expected ${Object.keys(SHAREABLE).join(', ')} or a path starting with ./ or ../`);
   }
   let target = path.resolve(path.dirname(from), spec);

@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { READ_LIMITS, readFailure, readRegularText } from './regular-file.js';
 
 export interface CompileFlags {
   defines: Record<string, string>;
@@ -35,16 +36,16 @@ interface RawEntry {
 export function loadCompilationDatabase(file: string): CompilationDatabase {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularText(file, READ_LIMITS.generated);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new CompileCommandsError(`cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
+    throw new CompileCommandsError(`cannot read ${file}: ${readFailure(e)}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new CompileCommandsError(`${file} is not valid JSON: ${(e as Error).message}`);
+    // (without the text V8 quotes from the start of the file, which may be any file on the machine)
+    throw new CompileCommandsError(`${file} is not valid JSON: ${(e as Error).message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '')}`);
   }
   if (!Array.isArray(json)) throw new CompileCommandsError(`${file} must be a JSON array of {directory, file, arguments|command} entries`);
   const base = path.dirname(path.resolve(file));

@@ -4,6 +4,7 @@
 // can serve the next file as soon as the text is made.
 
 import * as fs from 'node:fs';
+import { openRegularFile } from './regular-file.js';
 import { decode } from './source.js';
 
 const INITIAL_BUFFER = 1 << 20;
@@ -21,11 +22,13 @@ export class FileReader {
   bytesRead = 0;
   private buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
 
-  /** Reads a whole file (errors are thrown); a file over `maxSize` bytes (when positive) is only stat-ed. */
+  /**
+   * Reads a whole regular file (errors are thrown: a FIFO, a device or a directory is refused unopened, see
+   * regular-file.ts); a file over `maxSize` bytes (when positive) is only stat-ed.
+   */
   read(file: string, maxSize?: number): FileRead {
-    const fd = fs.openSync(file, 'r');
+    const { fd, stat } = openRegularFile(file);
     try {
-      const stat = fs.fstatSync(fd);
       const size = stat.size;
       if (maxSize && maxSize > 0 && size > maxSize) return { bytes: undefined, stat };
       // one byte of room past the size, so the end of the file is seen in the same read

@@ -221,7 +221,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     for (const file of parallel.taken) {
       let bytes: Buffer;
       try {
-        bytes = fs.readFileSync(file);
+        bytes = reader.kept(reader.read(file).bytes!);
       } catch (e) {
         notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read file: ${(e as Error).message}` });
         continue;

@@ -75,3 +75,31 @@ export function readRegularFile(file: string, maxBytes: number, options: OpenOpt
     fs.closeSync(fd);
   }
 }
+
+/** Limits for files granule reads on its own, by what they hold. */
+export const READ_LIMITS = {
+  /** granule.config.json, package.json, a .gitignore-sized file. */
+  config: 16 << 20,
+  /** A compilation database, a baseline, a SARIF log, a cache file: generated, and large on large projects. */
+  generated: 1 << 30,
+} as const;
+
+/** The UTF-8 text of a regular file of at most `maxBytes` bytes (see readRegularFile). */
+export function readRegularText(file: string, maxBytes: number): string {
+  return readRegularFile(file, maxBytes).toString('utf8');
+}
+
+/** A short reason for a failed read, for messages: "no such file", "not a regular file", ... */
+export function readFailure(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return err.message;
+  }
+}

@@ -11,6 +11,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { READ_LIMITS, readRegularText } from './regular-file.js';
 import { hashData, hashText } from './cache.js';
 import { statKey } from './scan-memo.js';
 import type { Report } from './types.js';
@@ -55,7 +56,7 @@ export class RunMemo<R extends Report> {
   ) {
     this.filesPart = filesFingerprint(inputs, this.started);
     try {
-      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRun<R>;
+      const data = JSON.parse(readRegularText(file, READ_LIMITS.generated)) as StoredRun<R>;
       if (data && data.format === FORMAT && data.tool === tool && typeof data.fingerprint === 'string' && Array.isArray(data.deps)) this.stored = data;
     } catch {
       // missing or damaged: the run goes the long way (the memo is only an optimisation)

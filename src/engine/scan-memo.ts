@@ -6,6 +6,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { READ_LIMITS, readRegularText } from './regular-file.js';
 
 const FORMAT = 1;
 
@@ -56,7 +57,7 @@ export class ScanMemo {
   static load(file: string, tool: string): ScanMemo {
     let data: StoredMemo | undefined;
     try {
-      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredMemo;
+      const parsed = JSON.parse(readRegularText(file, READ_LIMITS.generated)) as StoredMemo;
       if (parsed && parsed.format === FORMAT && parsed.tool === tool && parsed.files && Array.isArray(parsed.searched)) data = parsed;
     } catch {
       // the memo is only an optimisation: start afresh

@@ -11,7 +11,9 @@ import { API_NEEDLES } from '../engine/apis.js';
 import type { HeaderCache } from '../engine/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';
 import { SOURCE_EXTENSIONS } from '../engine/parse.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../engine/limits.js';
 import { RunReach } from '../engine/reach.js';
+import { readRegularFile } from '../engine/regular-file.js';
 import { decode } from '../engine/source.js';
 import type { Notice } from '../engine/types.js';
 import { stampOf } from './single-file.js';
@@ -73,7 +75,7 @@ export class ProjectWrappers {
   sourceChanged(file: string): boolean {
     let bytes: Buffer | undefined;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = readRegularFile(file, DEFAULT_MAX_FILE_SIZE);
     } catch {
       bytes = undefined;
     }
@@ -101,7 +103,7 @@ function scanProject(files: string[], options: LintOptions, headers: HeaderCache
   const raw = new Map<string, Buffer>();
   for (const file of files) {
     try {
-      raw.set(file, fs.readFileSync(file));
+      raw.set(file, readRegularFile(file, options.maxFileSize || DEFAULT_MAX_FILE_SIZE));
     } catch {
       // unreadable files are reported by whoever lints them
     }

@@ -30,7 +30,7 @@ describe('no code from configs or sources is executed', () => {
     const r = runCli(['--format', 'compact', '.'], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe(
-      `evil.js:1:1: error: invalid config: invalid JSON: Unexpected token 'r', "require('n"... is not valid JSON (extended by ${path.join(dir, 'granule.config.json')}) [config]\n`,
+      `evil.js:1:1: error: invalid config: invalid JSON: Unexpected token 'r' (extended by ${path.join(dir, 'granule.config.json')}) [config]\n`,
     );
     expect(fs.existsSync(marker)).toBe(false);
   });
@@ -50,7 +50,7 @@ describe('no code from configs or sources is executed', () => {
       {
         level: 'error',
         code: 'config',
-        message: `invalid config: invalid JSON: Unexpected token 'r', "require('n"... is not valid JSON (extended by ${path.join(dir, 'package.json')})`,
+        message: `invalid config: invalid JSON: Unexpected token 'r' (extended by ${path.join(dir, 'package.json')})`,
         path: 'granule.config.js',
       },
     ]);
@@ -113,5 +113,28 @@ describe('report paths stay inside the scanned root', () => {
     // the linked directory's files are not scanned (nothing under repo/linked/)
     const json = JSON.parse(runCli(['--format', 'json', '.'], { cwd: repo }).stdout);
     expect(json.findings.map((f: { path: string }) => f.path)).toEqual(['src/a.c', 'src/a.c']);
+  });
+});
+
+describe('only regular files are read', () => {
+  it.skipIf(process.platform === 'win32')('an #include of a FIFO, /dev/zero or /dev/stdin is never opened: the run neither hangs nor grows', () => {
+    const dir = ws({});
+    spawnSync('mkfifo', [path.join(dir, 'fifo.h')]);
+    fs.writeFileSync(
+      path.join(dir, 'special.c'),
+      '#include "fifo.h"\n#include "/dev/zero"\n#include "/dev/stdin"\nvoid f(void) { VirtualAlloc(0, 4096, 0x3000, 4); }\n',
+    );
+    // stdin stays open and silent: reading it, or the FIFO, would block until the test times out
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'bin', 'granule.js'), '--format', 'compact', 'special.c'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(r.stdout).toBe('special.c:4:16: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(r.status).toBe(1);
   });
 });
