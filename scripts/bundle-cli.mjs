@@ -39,7 +39,7 @@ const common = {
   sourcemap: true,
   // (no comments, no indentation: bin/granule.js reads the bundle on every run; the source map has the lines)
   minifyWhitespace: true,
-  external: ['tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'picomatch', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
+  external: ['tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'ignore', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
   plugins: [bundleRuleHelper],
   logLevel: 'warning',
 };

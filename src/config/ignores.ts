@@ -1,37 +1,29 @@
-// `ignores` globs (picomatch), gitignore-style: a pattern without a slash matches a file or directory
-// name at any depth, one with a slash is anchored at the directory of the config that wrote it,
-// a trailing slash matches directories only, and `!pattern` brings back what an earlier one ignored.
+// `ignores` patterns, with .gitignore's syntax and meaning: a pattern without a slash matches a file or
+// directory name at any depth, one with a slash is anchored at the directory of the config that wrote it, a
+// trailing slash matches directories only, and `!pattern` brings back what an earlier one ignored.
+//
+// Matched by the `ignore` package (ESLint's and globby's), not by a glob-to-regular-expression library: a
+// config comes from the scanned repository, and picomatch's expressions backtrack exponentially on patterns such
+// as `*a*a*a*a*a*a*a*a*a*a*b` (over a minute on a 40-character name). `ignore` pins its wildcards so that a
+// match takes time linear in the name.
 
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import type Picomatch from 'picomatch';
+import { compileIgnorePatterns, type CompiledIgnore } from '../engine/ignore-pattern.js';
 import type { IgnorePattern } from './load.js';
-
-const require = createRequire(import.meta.url);
 
 interface CompiledPattern {
   base: string;
   negated: boolean;
-  anchored: boolean;
-  directoryOnly: boolean;
-  match: (p: string) => boolean;
+  match: CompiledIgnore;
 }
 
 export class IgnoreMatcher {
   private readonly compiled: CompiledPattern[];
 
   constructor(patterns: readonly IgnorePattern[]) {
-    // picomatch is loaded only when a config has ignores: most runs have none and should not pay for it
-    const picomatch = patterns.length ? (require('picomatch') as typeof Picomatch) : undefined;
     this.compiled = patterns.map(({ base, pattern }) => {
-      let p = pattern;
-      const negated = p.startsWith('!');
-      if (negated) p = p.slice(1);
-      const directoryOnly = p.endsWith('/');
-      p = p.replace(/\/+$/, '');
-      const anchored = p.includes('/');
-      p = p.replace(/^\//, '');
-      return { base, negated, anchored, directoryOnly, match: picomatch!(p, { dot: true }) };
+      const negated = pattern.startsWith('!');
+      return { base, negated, match: compileIgnorePatterns([negated ? pattern.slice(1) : pattern]) };
     });
   }
 
@@ -43,22 +35,10 @@ export class IgnoreMatcher {
     let ignored = false;
     for (const c of this.compiled) {
       if (ignored === !c.negated) continue;
-      if (matches(c, file)) ignored = !c.negated;
+      const rel = path.relative(c.base, file);
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      if (c.match(rel.split(path.sep).join('/'))) ignored = !c.negated;
     }
     return ignored;
   }
-}
-
-function matches(c: CompiledPattern, file: string): boolean {
-  const rel = path.relative(c.base, file);
-  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
-  const parts = rel.split(path.sep);
-  // the file itself and each directory above it, up to the pattern's base
-  for (let i = 0; i < parts.length; i++) {
-    const isFile = i === parts.length - 1;
-    if (isFile && c.directoryOnly) continue;
-    const subject = c.anchored ? parts.slice(0, i + 1).join('/') : parts[i]!;
-    if (c.match(subject)) return true;
-  }
-  return false;
 }

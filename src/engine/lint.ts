@@ -38,6 +38,7 @@ export interface LintOptions {
   forceIncludes: string[];
   /** Rule levels and options; rules not named run at their default level. */
   rules: Record<string, RuleSetting>;
+  /** .gitignore-style patterns relative to each directory scanned (src/engine/ignore-pattern.ts). */
   ignores: string[];
   /** Options per file, from config files (src/config); without it these options apply to every file. */
   optionsFor?: FileOptionsLookup;

@@ -8,13 +8,10 @@
 // directory).
 
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import type Picomatch from 'picomatch';
+import { compileIgnorePatterns } from './ignore-pattern.js';
 import { SOURCE_EXTENSIONS } from './parse.js';
 import { readRegularFile } from './regular-file.js';
-
-const require = createRequire(import.meta.url);
 
 const EXTENSIONS = new Set(SOURCE_EXTENSIONS);
 const GLOB = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
@@ -27,17 +24,12 @@ export type UnlistedDirectory = (relative: string, reason: string) => void;
  * subdirectory that cannot be is skipped and told to `unlisted` (by the walk; globby does not say).
  */
 export async function listSourceFiles(dir: string, ignores: readonly string[] = [], unlisted?: UnlistedDirectory): Promise<string[]> {
-  // picomatch is loaded only when there are globs: the single-file run should not pay for it
-  const ignored = ignores.length ? (require('picomatch') as typeof Picomatch)([...ignores], { dot: true }) : undefined;
-  // like globby's `ignore`, a pattern that matches a directory drops everything under it
-  const keep = (rel: string) => {
-    if (!ignored) return true;
-    for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) if (ignored(rel.slice(0, i))) return false;
-    return !ignored(rel);
-  };
+  // (a pattern that matches a directory drops everything under it, as in a .gitignore)
+  const ignored = ignores.length ? compileIgnorePatterns(ignores) : undefined;
+  const keep = (rel: string) => !ignored?.(rel);
   const walked = walk(dir, unlisted);
   if (walked) return finish(dir, walked.filter(keep));
-  return globbed(dir, ignores);
+  return (await globbed(dir)).filter((file) => keep(path.relative(dir, file).split(path.sep).join('/')));
 }
 
 function finish(dir: string, relative: string[]): string[] {
@@ -89,13 +81,14 @@ function walk(dir: string, unlisted?: UnlistedDirectory): string[] | undefined {
   return out;
 }
 
-async function globbed(dir: string, ignores: readonly string[]): Promise<string[]> {
+async function globbed(dir: string): Promise<string[]> {
   const { globby } = await import('globby');
   const found = await globby(GLOB, {
     cwd: dir,
     absolute: true,
     gitignore: true,
-    ignore: ['**/node_modules/**', '**/.git/**', ...ignores],
+    // (the caller's ignores are applied to the result: fast-glob's patterns backtrack, see ignore-pattern.ts)
+    ignore: ['**/node_modules/**', '**/.git/**'],
     onlyFiles: true,
     followSymbolicLinks: false,
     caseSensitiveMatch: false,

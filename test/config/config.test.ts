@@ -220,6 +220,15 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     }
   });
 
+  it('ignores from a config are matched in time linear in the name (a backtracking glob took minutes)', () => {
+    const long = `${'a'.repeat(44)}.c`;
+    const root = makeTree({ 'granule.config.json': json({ ignores: ['((((((((((a*)*)*)*)*)*)*)*)*)*)!', '*a*a*a*a*a*a*a*a*a*a*a*a*b.c'] }), [long]: reserveFile('4096'), [`${'a'.repeat(40)}b.c`]: reserveFile('4096') });
+    const started = Date.now();
+    const r = lint(root, '.');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.findings).toEqual([`${long}:3 virtualalloc-granularity error 4096`]);
+  });
+
   it.skipIf(process.platform === 'win32')('a config, a compilation database or package.json that is a FIFO or a device is refused without reading it', () => {
     const root = makeTree({ 'a.c': reserveFile('4096'), 'db/granule.config.json': json({ compileCommands: '/dev/zero' }) });
     execFileSync('mkfifo', [path.join(root, 'fifo.json')]);

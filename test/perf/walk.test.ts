@@ -87,6 +87,15 @@ describe('listSourceFiles', () => {
     expect(rel(dir, await listSourceFiles(dir))).toEqual(['a.c', 'one/b.c', 'three/d.c', 'two/c.c']);
   });
 
+  it('matches ignores in time linear in the name: patterns that make a backtracking matcher take minutes', async () => {
+    const dir = tree({ [`${'a'.repeat(44)}.c`]: '', [`${'a'.repeat(40)}b.c`]: '', 'keep.c': '' });
+    const started = Date.now();
+    const found = rel(dir, await listSourceFiles(dir, ['((((((((((a*)*)*)*)*)*)*)*)*)*)!', '*a*a*a*a*a*a*a*a*a*a*a*a*b.c']));
+    // (picomatch took 2.5 s on the first pattern at 24 characters, and 105 s on the second at 40)
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(found).toEqual([`${'a'.repeat(44)}.c`, 'keep.c']);
+  });
+
   it('fails for a directory that cannot be listed', async () => {
     await expect(listSourceFiles(path.join(os.tmpdir(), 'granule-walk-does-not-exist'))).rejects.toThrow(/ENOENT/);
   });
