@@ -181,6 +181,8 @@ export function validateRuleOptions(id: string, options: unknown[], path: string
   if (options.length > schemas.length) {
     throw new DataError(path, schemas.length === 0 ? 'this rule takes no options' : `this rule takes at most ${schemas.length} option${schemas.length === 1 ? '' : 's'}, got ${options.length}`);
   }
+  const inexact = findInexactNumber(options, '');
+  if (inexact) throw new DataError(path + inexact.where, inexact.what);
   let validate = validators.get(id);
   if (!validate) {
     if (!ajv) {
@@ -196,6 +198,29 @@ export function validateRuleOptions(id: string, options: unknown[], path: string
     const { where, what } = describeAjvError(validate.errors?.[0]);
     throw new DataError(path + where, what);
   }
+}
+
+/**
+ * A number JSON cannot give exactly: `1e400` parses as Infinity, and an integer past 2^53 is rounded to a
+ * neighbour. Either would reach a rule as a different value than the config wrote (ajv's "integer" takes
+ * Infinity), so it is refused here, wherever it sits in the options.
+ */
+function findInexactNumber(value: unknown, where: string): { where: string; what: string } | undefined {
+  const stack: { value: unknown; where: string }[] = [{ value, where }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    const v = item.value;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { where: item.where, what: 'is too large to represent' };
+      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return { where: item.where, what: `must be at most ${Number.MAX_SAFE_INTEGER} (a larger integer is rounded when read)` };
+    } else if (Array.isArray(v)) {
+      // (options start at index 1 of the `[level, ...options]` list)
+      v.forEach((e, i) => stack.push({ value: e, where: `${item.where}[${i + (item.where === '' ? 1 : 0)}]` }));
+    } else if (v && typeof v === 'object') {
+      for (const [k, e] of Object.entries(v)) stack.push({ value: e, where: `${item.where}.${k}` });
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -533,14 +533,13 @@ export function parseErrorNotice(analysis: FileAnalysis): Notice | undefined {
   };
 }
 
-/** Runs the rules on one file; a rule that throws costs that file its findings (with a notice), never the run. */
+/** Runs the rules on one file; a rule that throws costs only its own findings on that file (with a notice). */
 export function safeRunRules(analysis: FileAnalysis, active: ActiveRule[], options: LintOptions, notices: Notice[]): Finding[] {
-  try {
-    return runRules(analysis, active, options);
-  } catch (e) {
-    notices.push({ level: 'error', file: analysis.file, code: 'internal-error', message: `could not run the rules on this file: ${(e as Error).message}` });
-    return [];
+  const { findings, failures } = runRules(analysis, active, options);
+  for (const f of failures) {
+    notices.push({ level: 'error', file: analysis.file, code: 'internal-error', message: `rule ${f.ruleId} failed on this file, and its findings here are missing: ${f.message}` });
   }
+  return findings;
 }
 
 /** A macro body that calls an API: `NAME(` somewhere in it. */

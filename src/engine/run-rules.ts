@@ -34,9 +34,19 @@ function mergeOptions(defaults: unknown[], given: unknown[]): unknown[] {
   });
 }
 
-/** Runs the rules on the calls of one analysed file. */
-export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings: { target: Target }): Finding[] {
+/** A rule that threw on a file: its findings for the file are missing. */
+export interface RuleFailure {
+  ruleId: string;
+  message: string;
+}
+
+/**
+ * Runs the rules on the calls of one analysed file. A rule that throws costs only its own findings for the file:
+ * it is named in `failures`, and the other rules' findings stand.
+ */
+export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings: { target: Target }): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
+  const failures: RuleFailure[] = [];
   const fixer: RuleFixer = { replaceTextRange: (range, text) => ({ range, text }) };
   const toFix = (result: RuleFix | RuleFix[] | null | undefined) => {
     if (!result) return undefined;
@@ -44,24 +54,32 @@ export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings:
     return { file: analysis.file, edits };
   };
   for (const { rule, level, options } of active) {
-    const visitor = rule.create({
-      id: rule.name,
-      options,
-      settings: { granule: { target: settings.target } },
-      report(d) {
-        const template = rule.meta.messages[d.messageId] ?? d.messageId;
-        const message = interpolate(template, d.data);
-        const suggestions: Suggestion[] = [];
-        for (const s of d.suggest ?? []) {
-          const fix = toFix(s.fix(fixer));
-          if (fix) suggestions.push({ desc: interpolate(rule.meta.messages[s.messageId] ?? s.messageId, s.data), fix });
-        }
-        findings.push(toFinding(d.node, rule.name, level, d.messageId, message, d.data ?? {}, d.fix ? toFix(d.fix(fixer)) : undefined, suggestions));
-      },
-    });
-    for (const call of analysis.calls) visitor.AllocationCall?.(call);
+    const own: Finding[] = [];
+    try {
+      const visitor = rule.create({
+        id: rule.name,
+        options,
+        settings: { granule: { target: settings.target } },
+        report(d) {
+          const template = rule.meta.messages[d.messageId] ?? d.messageId;
+          const message = interpolate(template, d.data);
+          const suggestions: Suggestion[] = [];
+          for (const s of d.suggest ?? []) {
+            const fix = toFix(s.fix(fixer));
+            if (fix) suggestions.push({ desc: interpolate(rule.meta.messages[s.messageId] ?? s.messageId, s.data), fix });
+          }
+          own.push(toFinding(d.node, rule.name, level, d.messageId, message, d.data ?? {}, d.fix ? toFix(d.fix(fixer)) : undefined, suggestions));
+        },
+      });
+      for (const call of analysis.calls) visitor.AllocationCall?.(call);
+    } catch (e) {
+      failures.push({ ruleId: rule.name, message: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    findings.push(...own);
   }
-  return findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  return { findings, failures };
 }
 
 function toFinding(

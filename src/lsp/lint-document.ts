@@ -5,7 +5,7 @@ import type { FileAnalysis, WrapperModel } from '../engine/analyze.js';
 import { applyDirectives, scanDirectives } from '../engine/directives.js';
 import type { LintOptions } from '../engine/lint.js';
 import type { HeaderCache } from '../engine/header-cache.js';
-import { activeRules, runRules } from '../engine/run-rules.js';
+import { activeRules, runRules, type RuleFailure } from '../engine/run-rules.js';
 import type { Finding } from '../engine/types.js';
 import { analyzeSingleFile } from '../eslint/single-file.js';
 import type { IncrementalTree } from './incremental.js';
@@ -14,6 +14,8 @@ export interface DocumentLint {
   analysis: FileAnalysis;
   /** Every finding, the ones disabled by a comment marked `suppressed`. */
   findings: Finding[];
+  /** Rules that threw on this buffer: their findings are missing. */
+  failures: RuleFailure[];
 }
 
 export function lintDocument(
@@ -46,7 +48,7 @@ export function lintDocument(
     throw e;
   }
   tree.commit(analysis);
-  const findings = runRules(analysis, activeRules(options.rules), options);
+  const { findings, failures } = runRules(analysis, activeRules(options.rules), options);
   applyDirectives(file, findings, scanDirectives(file, text, analysis.lines), 'off');
-  return { analysis, findings };
+  return { analysis, findings, failures };
 }

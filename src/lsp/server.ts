@@ -143,6 +143,7 @@ export function startServer(connection: Connection): void {
         return undefined;
       }
       const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, options, workspace.headers, state.tree, wrappers));
+      for (const f of lint.failures) tell(`rule ${f.ruleId} failed on ${path.basename(file)}, and its findings there are missing: ${f.message}`);
       state.result = { version: document.version, lint };
       return lint;
     } catch (e) {

@@ -139,6 +139,8 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     ['bad level', json({ rules: { 'virtualalloc-granularity': 'warning' } }), 'rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "warning"'],
     ['bad level in a list', json({ rules: { 'large-page-size': [3] } }), 'rules.large-page-size[0]: must be "off", "warn" or "error" (or 0, 1, 2), got 3'],
     ['option out of range (ajv, rule schema)', json({ rules: { 'large-page-size': ['error', { largePageMinimum: 100 }] } }), 'rules.large-page-size[1].largePageMinimum: must be >= 4096'],
+    ['option too large to represent (1e400 reads as Infinity)', '{"rules": {"large-page-size": ["error", {"largePageMinimum": 1e400}]}}', 'rules.large-page-size[1].largePageMinimum: is too large to represent'],
+    ['option rounded when read (past 2^53)', '{"rules": {"large-page-size": ["error", {"largePageMinimum": 9007199254740993}]}}', 'rules.large-page-size[1].largePageMinimum: must be at most 9007199254740991 (a larger integer is rounded when read)'],
     ['option of the wrong type', json({ rules: { 'large-page-size': ['error', { largePageMinimum: 'big' }] } }), 'rules.large-page-size[1].largePageMinimum: must be integer'],
     ['unknown option', json({ rules: { 'large-page-size': ['error', { minimum: 4096 }] } }), 'rules.large-page-size[1]: unknown option "minimum"'],
     ['options for a rule without any', json({ rules: { 'virtualalloc-granularity': ['error', {}] } }), 'rules.virtualalloc-granularity: this rule takes no options'],

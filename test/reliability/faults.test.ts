@@ -57,19 +57,21 @@ describe('a file whose analysis throws', () => {
 });
 
 describe('a file on which a rule throws', () => {
-  it('loses only its own findings, with an internal-error notice', async () => {
+  it("loses only that rule's findings on that file, with an internal-error notice", async () => {
     // rule options reach the engine unchecked through the API (and editor settings): a large-page minimum of 0
-    // makes the rule divide by zero, on files with a MEM_LARGE_PAGES call only
-    const large = '#include <windows.h>\nvoid big(void) {\n    VirtualAlloc(NULL, 3 * 1024 * 1024, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);\n}\n';
+    // makes the rule divide by zero, on files with a MEM_LARGE_PAGES call only; the 4 KB reservation beside it
+    // is still reported by the other rule
+    const large = '#include <windows.h>\nvoid big(void) {\n    VirtualAlloc(NULL, 3 * 1024 * 1024, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);\n    VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n';
     const dir = workspace({ 'large.c': large, 'other.c': HEALTHY.replace('4096', '12288') });
     dirs.push(dir);
     const options: LintOptions = { ...defaultLintOptions(dir), rules: { 'large-page-size': ['error', { largePageMinimum: 0 }] } };
     const report = await lintPaths([dir], options);
     expect(report.notices.map((n) => ({ level: n.level, code: n.code, file: n.file && path.relative(dir, n.file), message: n.message }))).toEqual([
-      { level: 'error', code: 'internal-error', file: 'large.c', message: 'could not run the rules on this file: Division by zero' },
+      { level: 'error', code: 'internal-error', file: 'large.c', message: 'rule large-page-size failed on this file, and its findings here are missing: Division by zero' },
     ]);
     expect(report.findings.map((f) => `${path.relative(dir, f.file)}:${f.range.start.line} ${f.ruleId}`)).toEqual([
       'healthy.c:3 virtualalloc-granularity',
+      'large.c:4 virtualalloc-granularity',
       'other.c:3 virtualalloc-granularity',
     ]);
   });
@@ -97,7 +99,7 @@ describe('worker threads', () => {
     const dir = tree();
     const options = { ...engine.defaultLintOptions(dir), rules: { 'large-page-size': ['error', { largePageMinimum: 0 }] as RuleSetting } };
     const single = summary(dir, await engine.lintPaths([dir], { ...options, concurrency: 'off' }));
-    expect(single.notices).toEqual(['internal-error large.c: could not run the rules on this file: Division by zero']);
+    expect(single.notices).toEqual(['internal-error large.c: rule large-page-size failed on this file, and its findings here are missing: Division by zero']);
     expect(single.findings).toHaveLength(61);
     for (const concurrency of [2, 4]) expect(summary(dir, await engine.lintPaths([dir], { ...options, concurrency }))).toEqual(single);
   });
