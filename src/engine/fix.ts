@@ -1,8 +1,10 @@
 // Autofix: turns findings' fixes into file patches, adds fixes in macro definitions, applies them
 // (never to a file that did not parse cleanly), and prints a unified diff for --fix-dry-run.
 
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { formatLike } from '../rules/sizes.js';
 import type { FileAnalysis } from './analyze.js';
 import { languageFor, parse } from './parse.js';
@@ -152,41 +154,124 @@ function useCount(name: string, inputs: FixInputs): number {
   return count;
 }
 
+/** The byte order mark a file starts with, which the decoded text leaves out. */
+type Encoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be';
+
+function encodingOf(bytes: Buffer): Encoding {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf16be';
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf8-bom';
+  return 'utf8';
+}
+
+function encode(text: string, encoding: Encoding): Buffer {
+  switch (encoding) {
+    case 'utf16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    case 'utf16be':
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    case 'utf8-bom':
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    default:
+      return Buffer.from(text, 'utf8');
+  }
+}
+
+const skipped = (file: string, why: string): Notice => ({ level: 'warning', file, code: 'fix-skipped', message: `not fixed: ${why}` });
+
 /**
- * Writes a patch back in the file's own encoding (UTF-8 with or without a BOM, UTF-16 with a BOM),
- * through a temporary file and a rename. Refuses when the file changed since it was read, or when
- * its bytes could not be decoded exactly.
+ * Writes a patch back in the file's own encoding (UTF-8 with or without a BOM, UTF-16 with a BOM). Refuses when
+ * the file changed since it was read, when its bytes could not be decoded exactly, and when it is read-only.
+ *
+ * The file stays the same file: its owner, group, mode and other hard links are kept. A file with one link is
+ * replaced atomically (a new file beside it, given the same owner, group and mode, then renamed over it), so
+ * an interrupted run leaves the old text or the new one, never half of each; a file with several links, or one
+ * whose owner the new file cannot be given, is rewritten in place.
  */
 export function writePatch(patch: FilePatch): Notice | undefined {
   const target = fs.realpathSync(patch.file);
-  const bytes = fs.readFileSync(target);
-  const decoded = decode(bytes);
-  if (!decoded.ok || decoded.text !== patch.before) {
-    return { level: 'warning', file: patch.file, code: 'fix-skipped', message: 'not fixed: the file changed while granule was running' };
-  }
-  if (decoded.note?.startsWith('invalid UTF-8')) {
-    return { level: 'warning', file: patch.file, code: 'fix-skipped', message: 'not fixed: the file is not valid UTF-8, so it cannot be written back unchanged' };
-  }
-  let out: Buffer;
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) out = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(patch.after, 'utf16le')]);
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff) out = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(patch.after, 'utf16le').swap16()]);
-  else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) out = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(patch.after, 'utf8')]);
-  else out = Buffer.from(patch.after, 'utf8');
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.granule-${process.pid}.tmp`);
+  let bytes: Buffer;
+  let stat: fs.Stats;
   try {
-    fs.writeFileSync(temp, out, { mode: fs.statSync(target).mode });
-    fs.renameSync(temp, target);
+    stat = fs.statSync(target);
+    if (!stat.isFile()) return skipped(patch.file, 'not a regular file');
+    bytes = fs.readFileSync(target);
   } catch (e) {
-    fs.rmSync(temp, { force: true });
+    return { level: 'error', file: patch.file, code: 'fix-failed', message: `not fixed: ${(e as Error).message}` };
+  }
+  const decoded = decode(bytes);
+  if (!decoded.ok || decoded.text !== patch.before) return skipped(patch.file, 'the file changed while granule was running');
+  if (decoded.note?.startsWith('invalid UTF-8')) return skipped(patch.file, 'the file is not valid UTF-8, so it cannot be written back unchanged');
+  // (root may write anything: the mode says whether the file is meant to be written)
+  if ((stat.mode & 0o222) === 0) return skipped(patch.file, 'the file is read-only');
+  const out = encode(patch.after, encodingOf(bytes));
+  try {
+    if (stat.nlink > 1 || !replaceKeepingOwner(target, out, stat)) rewriteInPlace(target, out);
+  } catch (e) {
     return { level: 'error', file: patch.file, code: 'fix-failed', message: `not fixed: ${(e as Error).message}` };
   }
   return undefined;
 }
 
-/** A unified diff of one patch (git's a/ b/ labels, three lines of context). */
+/** Replaces `target` by a new file with its owner, group and mode; false (and nothing changed) when the owner cannot be given. */
+function replaceKeepingOwner(target: string, bytes: Buffer, stat: fs.Stats): boolean {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.granule-${process.pid}.tmp`);
+  // 'wx': never through a file or symbolic link someone put at that name
+  const fd = fs.openSync(temp, 'wx', stat.mode & 0o7777);
+  try {
+    try {
+      fs.fchownSync(fd, stat.uid, stat.gid);
+    } catch {
+      // not root, and the file is someone else's: it keeps its owner only if written in place
+      fs.closeSync(fd);
+      fs.rmSync(temp, { force: true });
+      return false;
+    }
+    // (after the owner: changing the owner may clear the set-user-ID and set-group-ID bits)
+    fs.fchmodSync(fd, stat.mode & 0o7777);
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+  } catch (e) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // closed already
+    }
+    fs.rmSync(temp, { force: true });
+    throw e;
+  }
+  try {
+    fs.renameSync(temp, target);
+  } catch (e) {
+    fs.rmSync(temp, { force: true });
+    throw e;
+  }
+  return true;
+}
+
+function rewriteInPlace(target: string, bytes: Buffer): void {
+  const fd = fs.openSync(target, 'r+');
+  try {
+    fs.writeSync(fd, bytes, 0, bytes.length, 0);
+    fs.ftruncateSync(fd, bytes.length);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * A diff of one patch that `git apply` and `patch` take: a unified diff with git's a/ b/ labels and three lines
+ * of context, its lines in the file's own bytes (a UTF-8 byte order mark stays on the first line). A UTF-16 file
+ * is binary to git and patch, so its diff is a git binary patch.
+ */
 export function unifiedDiff(patch: FilePatch, label: string, context = 3): string {
-  const a = splitLines(patch.before);
-  const b = splitLines(patch.after);
+  const encoding = encodingOf(headOf(patch.file));
+  if (encoding === 'utf16le' || encoding === 'utf16be') return gitBinaryPatch(encode(patch.before, encoding), encode(patch.after, encoding), label);
+  const bom = encoding === 'utf8-bom' ? '\uFEFF' : '';
+  const a = splitLines(bom + patch.before);
+  const b = splitLines(bom + patch.after);
   const ops = diffLines(a.map((l) => l.text), b.map((l) => l.text));
   const out = [`--- a/${label}`, `+++ b/${label}`];
   // group the changes into hunks with `context` lines around them
@@ -228,6 +313,59 @@ export function unifiedDiff(patch: FilePatch, label: string, context = 3): strin
     i = end;
   }
   return out.join('\n') + '\n';
+}
+
+function headOf(file: string): Buffer {
+  const head = Buffer.alloc(3);
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      return head.subarray(0, fs.readSync(fd, head, 0, 3, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return head.subarray(0, 0);
+  }
+}
+
+/** git's binary patch (`git diff --binary`): both directions, deflated and in git's base-85, with full blob ids. */
+function gitBinaryPatch(before: Buffer, after: Buffer, label: string): string {
+  const blobId = (bytes: Buffer) => createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  return [
+    `diff --git a/${label} b/${label}`,
+    `index ${blobId(before)}..${blobId(after)}`,
+    'GIT binary patch',
+    ...binaryHunk(after),
+    '',
+    ...binaryHunk(before),
+    '',
+    '',
+  ].join('\n');
+}
+
+const BASE85 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~';
+
+/** `literal SIZE` and the deflated bytes, 52 to a line, each line led by its length ('A' = 1 ... 'z' = 52). */
+function binaryHunk(bytes: Buffer): string[] {
+  const data = deflateSync(bytes);
+  const lines = [`literal ${bytes.length}`];
+  for (let i = 0; i < data.length; i += 52) {
+    const chunk = data.subarray(i, i + 52);
+    let line = chunk.length <= 26 ? String.fromCharCode(64 + chunk.length) : String.fromCharCode(96 + chunk.length - 26);
+    for (let j = 0; j < chunk.length; j += 4) {
+      let acc = 0;
+      for (let k = 0; k < 4; k++) acc = acc * 256 + (chunk[j + k] ?? 0);
+      const group: string[] = [];
+      for (let k = 0; k < 5; k++) {
+        group.unshift(BASE85[acc % 85]!);
+        acc = Math.floor(acc / 85);
+      }
+      line += group.join('');
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 function range(start: number, count: number): string {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { makeTree } from '../config/tree.js';
+import { unavailable } from '../helpers/requirements.js';
 
 const CASES = path.resolve(import.meta.dirname, '..', 'fix-fixtures');
 
@@ -43,7 +44,7 @@ describe.each(cases)('fix-fixtures/%s', (name) => {
     expect(readTree(dir)).toEqual(after);
   });
 
-  it('--fix-dry-run changes nothing and prints a diff that git apply turns into after', () => {
+  it.skipIf(unavailable('git'))('--fix-dry-run changes nothing and prints a diff that git apply turns into after', () => {
     const dir = copyCase(name);
     const before = readTree(dir);
     const r = runCli(['--fix-dry-run', '.'], { cwd: dir });
@@ -121,5 +122,65 @@ describe('--fix keeps the file as it was apart from the fix', () => {
     expect(fs.lstatSync(path.join(dir, 'link.c')).isSymbolicLink()).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'real/a.c'), 'utf8')).toBe(lines('65536').join('\n'));
     expect(fs.statSync(path.join(dir, 'real/a.c')).mode & 0o777).toBe(0o640);
+  });
+
+  // the dry run's diff applies to these files too, and gives what --fix writes
+  const dryRunApplies = (name: string, bytes: Buffer) => {
+    const fixedDir = makeTree({ [name]: bytes });
+    expect(runCli(['--fix', '.'], { cwd: fixedDir }).status).toBe(0);
+    const dir = makeTree({ [name]: bytes });
+    const r = runCli(['--fix-dry-run', '.'], { cwd: dir });
+    expect(fs.readFileSync(path.join(dir, name))).toEqual(bytes);
+    const applied = spawnSync('git', ['apply', '--whitespace=nowarn', '-'], { cwd: dir, input: r.stdout });
+    expect(applied.stderr.toString()).toBe('');
+    expect(fs.readFileSync(path.join(dir, name))).toEqual(fs.readFileSync(path.join(fixedDir, name)));
+    return r.stdout;
+  };
+
+  it.skipIf(unavailable('git'))('--fix-dry-run of UTF-8 with a byte order mark: the first line keeps it, and git apply takes the diff', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const diff = dryRunApplies('a.c', Buffer.concat([bom, Buffer.from(['void f(void) {', call('4096'), '}', ''].join('\r\n'))]));
+    expect(diff).toContain('@@ -1,3 +1,3 @@\n \uFEFFvoid f(void) {\r\n');
+  });
+
+  it.skipIf(unavailable('git'))('--fix-dry-run of UTF-16 is a git binary patch (git treats UTF-16 as binary), which git apply takes', () => {
+    const encode = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const diff = dryRunApplies('w.c', encode(lines('4096').join('\n')));
+    expect(diff.split('\n').slice(0, 4)).toEqual([
+      'diff --git a/w.c b/w.c',
+      expect.stringMatching(/^index [0-9a-f]{40}\.\.[0-9a-f]{40}$/),
+      'GIT binary patch',
+      `literal ${encode(lines('65536').join('\n')).length}`,
+    ]);
+  });
+
+  it('keeps the other hard links of a file: every name shows the fix', () => {
+    const dir = makeTree({ 'a.c': lines('4096').join('\n') });
+    fs.linkSync(path.join(dir, 'a.c'), path.join(dir, 'other-name.txt'));
+    expect(runCli(['--fix', 'a.c'], { cwd: dir }).status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'other-name.txt'), 'utf8')).toBe(lines('65536').join('\n'));
+    expect(fs.statSync(path.join(dir, 'a.c')).ino).toBe(fs.statSync(path.join(dir, 'other-name.txt')).ino);
+  });
+
+  it('skips a read-only file with a notice, and leaves it as it was', () => {
+    const dir = makeTree({ 'a.c': lines('4096').join('\n') });
+    fs.chmodSync(path.join(dir, 'a.c'), 0o444);
+    const r = runCli(['--fix', '-f', 'compact', '.'], { cwd: dir });
+    expect(fs.readFileSync(path.join(dir, 'a.c'), 'utf8')).toBe(lines('4096').join('\n'));
+    expect(r.stdout).toContain('a.c:1:1: warning: not fixed: the file is read-only [fix-skipped]\n');
+    expect(r.status).toBe(1);
+  });
+
+  it.skipIf(unavailable('root'))("run as root, keeps the owner, group and mode of another user's file", () => {
+    const dir = makeTree({ 'a.c': lines('4096').join('\n') });
+    const file = path.join(dir, 'a.c');
+    fs.chownSync(file, 65534, 65534);
+    fs.chmodSync(file, 0o640);
+    expect(runCli(['--fix', 'a.c'], { cwd: dir }).status).toBe(0);
+    const stat = fs.statSync(file);
+    expect([stat.uid, stat.gid, stat.mode & 0o7777]).toEqual([65534, 65534, 0o640]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(lines('65536').join('\n'));
+    // and no temporary file is left beside it
+    expect(fs.readdirSync(dir)).toEqual(['a.c']);
   });
 });

@@ -48,6 +48,11 @@ export const REQUIREMENTS = {
   wine: { what: 'wine, wineserver', install: apt('wine', 'wine64'), available: onPath('wine', 'wineserver') },
   chromium: { what: 'chromium', install: apt('chromium'), available: onPath('chromium') },
   'pre-commit': { what: 'pre-commit', install: apt('pre-commit'), available: onPath('pre-commit') },
+  root: {
+    what: 'root (the test checks what a run as root, as in CI containers, keeps of other users\' files)',
+    install: 'run the tests as root, as .ci/run does',
+    available: () => process.getuid?.() === 0,
+  },
   'npm-registry': {
     what: 'the npm registry (GRANULE_TEST_OFFLINE=1 is set)',
     install: 'unset GRANULE_TEST_OFFLINE',
