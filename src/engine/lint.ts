@@ -297,7 +297,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     if (cache && key && !fileNotices.some((n) => n.code === 'internal-error')) {
       const usesWrappers = analysis.wrappers.length > 0 || analysis.calls.some((c) => wrappers.has(c.callee) || c.evidence.some((e) => e.kind === 'wrapper'));
       if (usesWrappers) cache.forget(analysis.file);
-      else cache.store(analysis.file, key, analysis.pre.dependencies, { findings: own, notices: fileNotices, needles: fileNeedles(analysis) });
+      else cache.store(analysis.file, key, [...analysis.pre.dependencies, ...analysis.pre.missing], { findings: own, notices: fileNotices, needles: fileNeedles(analysis) });
     }
   }
   for (const [file, entry] of cached) {
@@ -370,7 +370,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
   };
   if (runMemo) {
-    const headersRead = [...[...analyses.values()].flatMap((a) => a.pre.dependencies), ...[...cached.values()].flatMap((e) => Object.keys(e.deps))];
+    const headersRead = [...[...analyses.values()].flatMap((a) => [...a.pre.dependencies, ...a.pre.missing]), ...[...cached.values()].flatMap((e) => Object.keys(e.deps))];
     keepRun(runMemo, { report: result, headers: headersRead, database: reachOptions.compileCommands, timedOut: timedOut.size });
   }
   return result;

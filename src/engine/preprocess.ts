@@ -220,6 +220,12 @@ export interface PreprocessResult {
   includes: IncludeEdge[];
   /** Every header read, for cache invalidation. */
   dependencies: string[];
+  /**
+   * Every path an `#include` looked for and did not find, before the header it found or in vain: a file that
+   * appears there later changes what the file includes (a new header, or one that shadows the old one on the
+   * include path), so caches must check these too.
+   */
+  missing: string[];
 }
 
 type Activity = 'yes' | 'no' | 'maybe';
@@ -244,7 +250,7 @@ const MAX_INCLUDE_DEPTH = 64;
 export function preprocess(file: string, text: string, options: PreprocessOptions): PreprocessResult {
   const macros = new MacroTable();
   macros.setFallbacks(standardLimits(options.model));
-  const result: PreprocessResult = { macros, blank: [], includes: [], dependencies: [] };
+  const result: PreprocessResult = { macros, blank: [], includes: [], dependencies: [], missing: [] };
   const seen = new Set<string>();
   const once = new Set<string>();
 
@@ -286,6 +292,7 @@ export function preprocess(file: string, text: string, options: PreprocessOption
     for (const dir of dirs) {
       const candidate = path.resolve(dir, spec);
       if (options.readFile(candidate) !== undefined) return candidate;
+      result.missing.push(candidate);
     }
     return undefined;
   };
@@ -417,7 +424,10 @@ export function preprocess(file: string, text: string, options: PreprocessOption
     const resolved = path.resolve(forced);
     const headerText = options.readFile(resolved);
     result.includes.push({ line: 0, from: file, spec: forced, angled: false, resolved: headerText === undefined ? undefined : resolved });
-    if (headerText === undefined) continue;
+    if (headerText === undefined) {
+      result.missing.push(resolved);
+      continue;
+    }
     result.dependencies.push(resolved);
     processFile(resolved, headerText, scanDirectives(headerText), 0, 'yes', undefined, 1, [file, resolved]);
   }

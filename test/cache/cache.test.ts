@@ -50,6 +50,37 @@ describe('--cache', () => {
     expect(summary(s)).toEqual(['a.c:3 8192', 'c.c:3 12288']);
   });
 
+  it('a header that did not exist when the file was cached, and appears later, brings its analysis back', async () => {
+    const root = makeTree({
+      'a.c': '#include <windows.h>\n#include "later.h"\n#ifndef SIZE\n#define SIZE 65536\n#endif\nvoid a(void) { VirtualAlloc(NULL, SIZE, MEM_RESERVE, PAGE_READWRITE); }\n',
+    });
+    expect(summary(await lintPaths(['.'], options(root)))).toEqual([]);
+    fs.writeFileSync(path.join(root, 'later.h'), '#define SIZE 4096\n');
+    const r = await lintPaths(['.'], options(root));
+    expect(r.cacheStats).toEqual({ hits: 0, misses: 1 });
+    expect(summary(r)).toEqual(['a.c:6 4096']);
+  });
+
+  it('a new header earlier on the include path, which shadows the one read, brings its analysis back', async () => {
+    const root = makeTree({
+      'a.c': '#include <windows.h>\n#include <sizes.h>\nvoid a(void) { VirtualAlloc(NULL, SIZE, MEM_RESERVE, PAGE_READWRITE); }\n',
+      'second/sizes.h': '#define SIZE 65536\n',
+      'first/.keep': '',
+    });
+    const includePaths = [path.join(root, 'first'), path.join(root, 'second')];
+    expect(summary(await lintPaths(['.'], options(root, { includePaths })))).toEqual([]);
+    fs.writeFileSync(path.join(root, 'first/sizes.h'), '#define SIZE 8192\n');
+    const r = await lintPaths(['.'], options(root, { includePaths }));
+    expect(r.cacheStats).toEqual({ hits: 0, misses: 1 });
+    expect(summary(r)).toEqual(['a.c:3 8192']);
+    // and the command line's unchanged-tree memo sees it too
+    const cli = () => runCli(['--cache', '--cache-location', path.join(root, 'cli-cache.json'), '-I', 'first', '-I', 'second', '-f', 'compact', 'a.c'], { cwd: root }).stdout;
+    fs.rmSync(path.join(root, 'first/sizes.h'));
+    expect(cli()).toBe('');
+    fs.writeFileSync(path.join(root, 'first/sizes.h'), '#define SIZE 8192\n');
+    expect(cli()).toContain('a.c:3:');
+  });
+
   it('a change to the file, or to the options, brings its analysis back', async () => {
     const root = makeTree(PROJECT);
     await lintPaths(['.'], options(root));
