@@ -286,8 +286,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     // with --shard, the other shards' files were analysed only for their wrappers
     if (!reported(analysis.file)) continue;
     const fileNotices: Notice[] = [];
-    const parseError = parseErrorNotice(analysis);
-    if (parseError) fileNotices.push(parseError);
+    fileNotices.push(...analysisNotices(analysis));
     const fileOptions = optionsOf(analysis.file);
     const own = safeRunRules(analysis, activeOf(fileOptions), fileOptions, fileNotices);
     notices.push(...fileNotices);
@@ -522,15 +521,26 @@ export function safeAnalyze(
   }
 }
 
-/** The note for a file with regions tree-sitter could not parse. */
-export function parseErrorNotice(analysis: FileAnalysis): Notice | undefined {
-  if (analysis.errorCount === 0) return undefined;
-  return {
-    level: 'note',
-    file: analysis.file,
-    code: 'parse-error',
-    message: `${analysis.errorCount} region${analysis.errorCount === 1 ? '' : 's'} could not be parsed; calls there are read from tokens`,
-  };
+/** What an analysis could not do in full: regions tree-sitter could not parse, includes not followed. */
+export function analysisNotices(analysis: FileAnalysis): Notice[] {
+  const notices: Notice[] = [];
+  if (analysis.errorCount > 0) {
+    notices.push({
+      level: 'note',
+      file: analysis.file,
+      code: 'parse-error',
+      message: `${analysis.errorCount} region${analysis.errorCount === 1 ? '' : 's'} could not be parsed; calls there are read from tokens`,
+    });
+  }
+  if (analysis.pre.headerLimitReached) {
+    notices.push({
+      level: 'warning',
+      file: analysis.file,
+      code: 'limit',
+      message: `its includes entered headers ${analysis.pre.headerLimitReached} times (headers without include guards that include each other); the includes after that were not followed`,
+    });
+  }
+  return notices;
 }
 
 /** Runs the rules on one file; a rule that throws costs only its own findings on that file (with a notice). */

@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from './evaluate.js';
+import { checkTimeLimit } from './limits.js';
 import { MacroTable, parseDefine } from './macros.js';
 import { standardLimits } from './std-macros.js';
 import { targetModel, type TargetModel } from './target.js';
@@ -220,6 +221,8 @@ export interface PreprocessResult {
   includes: IncludeEdge[];
   /** Every header read, for cache invalidation. */
   dependencies: string[];
+  /** Set when the file's includes entered more headers than MAX_HEADER_ENTRIES: those after were not read. */
+  headerLimitReached?: number;
   /**
    * Every path an `#include` looked for and did not find, before the header it found or in vain: a file that
    * appears there later changes what the file includes (a new header, or one that shadows the old one on the
@@ -246,6 +249,12 @@ interface Group {
 }
 
 const MAX_INCLUDE_DEPTH = 64;
+/**
+ * How many times one file's includes may enter a header. Headers without include guards that include the next
+ * one twice double the work at each level (2^20 entries at depth 20); real files enter a few hundred to a few
+ * thousand headers, guarded ones included. Past the limit further includes are not followed, and the file says so.
+ */
+export const MAX_HEADER_ENTRIES = 50_000;
 
 export function preprocess(file: string, text: string, options: PreprocessOptions): PreprocessResult {
   const macros = new MacroTable();
@@ -253,6 +262,8 @@ export function preprocess(file: string, text: string, options: PreprocessOption
   const result: PreprocessResult = { macros, blank: [], includes: [], dependencies: [], missing: [] };
   const seen = new Set<string>();
   const once = new Set<string>();
+  const missing = new Set<string>();
+  let headerEntries = 0;
 
   for (const [name, value] of Object.entries(options.model.predefined)) {
     const def = parseDefine(`${name} ${value}`, '<built-in>', 0);
@@ -292,7 +303,10 @@ export function preprocess(file: string, text: string, options: PreprocessOption
     for (const dir of dirs) {
       const candidate = path.resolve(dir, spec);
       if (options.readFile(candidate) !== undefined) return candidate;
-      result.missing.push(candidate);
+      if (!missing.has(candidate)) {
+        missing.add(candidate);
+        result.missing.push(candidate);
+      }
     }
     return undefined;
   };
@@ -398,7 +412,8 @@ export function preprocess(file: string, text: string, options: PreprocessOption
         case 'include_next':
         case 'import': {
           const a = activity();
-          if (a === 'no') break;
+          if (a === 'no' || result.headerLimitReached) break;
+          checkTimeLimit();
           const m = /^(?:"([^"]+)"|<([^>]+)>)/.exec(d.rest);
           if (!m) break; // computed includes (#include MACRO) are not followed
           const spec = (m[1] ?? m[2])!;
@@ -406,6 +421,10 @@ export function preprocess(file: string, text: string, options: PreprocessOption
           const resolved = resolveInclude(spec, angled, current);
           result.includes.push({ line: d.line, from: current, spec, angled, resolved });
           if (!resolved || depth >= MAX_INCLUDE_DEPTH || stack.includes(resolved) || once.has(resolved)) break;
+          if (++headerEntries > MAX_HEADER_ENTRIES) {
+            result.headerLimitReached = MAX_HEADER_ENTRIES;
+            break;
+          }
           const headerText = options.readFile(resolved)!;
           if (!seen.has(resolved)) {
             seen.add(resolved);

@@ -17,7 +17,7 @@ import { HeaderCache } from './header-cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { FileReader } from './file-reader.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './limits.js';
-import { fileNeedles, parseErrorNotice, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
+import { analysisNotices, fileNeedles, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
 import { SourceScanner } from './prefilter.js';
 import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
@@ -347,8 +347,7 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
   if (!active) state.rules.set(options, (active = activeRules(options.rules)));
   // a rule that throws costs this file its findings (with a notice), never the thread
   const findings = reported ? safeRunRules(analysis, active, options, fileNotices) : [];
-  const parseError = parseErrorNotice(analysis);
-  if (parseError) fileNotices.push(parseError);
+  fileNotices.push(...analysisNotices(analysis));
   // inline disable comments here, where the text is: the main thread gets the findings as they will be reported
   const directiveNotices = reported ? applyDirectives(file, findings, scanDirectives(file, text), options.reportUnusedDisableDirectives ?? 'off') : [];
   const words = new Set<string>();

@@ -88,3 +88,24 @@ describe('a skipped file in SARIF', () => {
     ]);
   });
 });
+
+describe('headers that include each other without include guards', () => {
+  it('stop being followed after a bounded number of entries, with a notice; the file keeps its findings', () => {
+    // each header includes the next one twice: 2^24 entries at this depth if followed to the end
+    const files: Record<string, string> = { 'a.c': `#include "h0.h"\n${HEALTHY}` };
+    for (let i = 0; i < 24; i++) files[`h${i}.h`] = `#define X${i} 1\n#include "h${i + 1}.h"\n#include "h${i + 1}.h"\n`;
+    files['h24.h'] = '#define LAST 1\n';
+    const dir = workspace(files, false);
+    dirs.push(dir);
+    const started = Date.now();
+    const r = runCli(['--format', 'compact', 'a.c'], { cwd: dir });
+    // (the same tree ran out of memory after a minute, past any --file-timeout)
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(r.stdout.split('\n')).toEqual([
+      'a.c:1:1: warning: its includes entered headers 50000 times (headers without include guards that include each other); the includes after that were not followed [limit]',
+      expect.stringMatching(/^a\.c:\d+:\d+: error: VirtualAlloc reserves 4096 bytes/),
+      '',
+    ]);
+    expect(r.status).toBe(1);
+  });
+});
