@@ -13,7 +13,7 @@ import { languageFor, parse, type Language, type SyntaxNode, type Tree } from '.
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
 import { mayDecideValue } from './name-roles.js';
-import { wordOccurrences } from './occurrences.js';
+import { MANY_NAMES, wordOccurrences, wordsIn } from './occurrences.js';
 import { LineMap } from './source.js';
 import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from './target.js';
 import { splitArguments, tokenize, tokensToText, type Token } from './tokens.js';
@@ -271,6 +271,9 @@ const PARAMETER_REASON = /depends on parameter '([\w$]+)' of ([\w$:~]+)/g;
 
 class FileAnalyzer {
   readonly occurrences = new Map<string, number[]>();
+  /** The text's words, once many names have been searched for (see occurrencesOf). */
+  private words?: Set<string>;
+  private searches = 0;
   /** See FileAnalysis.lookups and typeLookups. */
   readonly lookups = new Set<string>();
   readonly typeLookups = new Set<string>();
@@ -320,18 +323,26 @@ class FileAnalyzer {
   /** Names whose calls can reach an API: the APIs, macros that expand to one, wrappers, pointers. */
   private calleeNames(): Map<string, CalleeKind> {
     const names = new Map<string, CalleeKind>();
-    for (const name of this.project.wrappers.keys()) names.set(name, 'wrapper');
-    for (const name of this.project.overloads?.keys() ?? []) names.set(name, 'wrapper');
+    const { wrappers, overloads } = this.project;
+    // a run that found thousands of wrappers: only those whose names occur in this file (or in a macro it can
+    // expand) are taken, so the work per file grows with the file, not with the run
+    const many = sizeAbove(wrappers, MANY_NAMES) || (!!overloads && sizeAbove(overloads, MANY_NAMES));
+    const present = many ? this.fileWords() : undefined;
+    const isRunWrapper = (name: string) => wrappers.has(name) || !!overloads?.has(name);
+    for (const name of wrappers.keys()) if (!present || present.has(name)) names.set(name, 'wrapper');
+    for (const name of overloads?.keys() ?? []) if (!present || present.has(name)) names.set(name, 'wrapper');
     for (const d of this.project.declared ?? []) names.set(d.name, 'declared');
-    for (const p of this.pointers) if (!names.has(p.name)) names.set(p.name, 'pointer');
-    const leadsToApi = (body: Token[]) => body.some((t) => t.kind === 'ident' && (apiModel(t.text) || names.has(t.text)));
+    for (const p of this.pointers) if (!names.has(p.name) && !(present && isRunWrapper(p.name))) names.set(p.name, 'pointer');
+    const leadsToApi = (body: Token[]) => body.some((t) => t.kind === 'ident' && (apiModel(t.text) || names.has(t.text) || (many && isRunWrapper(t.text))));
     for (const word of this.apiWordsInText()) names.set(word, 'api');
     // macros that expand (maybe through other macros) to a call of an API, wrapper or pointer: found backwards
     // from those names first, so that only macros that can lead to one are looked at (in the table's order)
     const table = this.pre.macros;
     const mentioningApis = table.macrosMentioningAny(apiModel);
-    const reachable = new Set<string>(mentioningApis);
-    const queue = [...names.keys(), ...mentioningApis];
+    // (the macros that mention a wrapper whose name this file does not: found from the macros' side)
+    const mentioningWrappers = many ? table.macrosMentioningAny(isRunWrapper) : [];
+    const reachable = new Set<string>([...mentioningApis, ...mentioningWrappers]);
+    const queue = [...names.keys(), ...mentioningApis, ...mentioningWrappers];
     while (queue.length > 0) {
       for (const m of table.macrosMentioning(queue.pop()!)) {
         if (reachable.has(m)) continue;
@@ -344,7 +355,7 @@ class FileAnalyzer {
     while (changed) {
       changed = false;
       for (const name of macroNames) {
-        if (names.has(name)) continue;
+        if (names.has(name) || (many && isRunWrapper(name))) continue;
         if (this.pre.macros.definitions(name).some((d) => leadsToApi(d.body))) {
           names.set(name, 'macro');
           changed = true;
@@ -374,9 +385,17 @@ class FileAnalyzer {
       this.occurrences.set(name, list);
       return list;
     }
-    list = wordOccurrences(this.parsedText, name);
+    // a run with thousands of wrappers asks every file for each name: past a few searches the file's words are
+    // listed once, and a name that is not among them has no occurrence
+    const words = ++this.searches > MANY_NAMES ? this.fileWords() : undefined;
+    list = words && !words.has(name) ? [] : wordOccurrences(this.parsedText, name);
     this.occurrences.set(name, list);
     return list;
+  }
+
+  /** The words of the parsed text, listed once (see occurrencesOf and calleeNames). */
+  private fileWords(): Set<string> {
+    return (this.words ??= wordsIn(this.parsedText));
   }
 
   /** `project`: the facts from outside the file, when calls of the previous version may be taken over. */
@@ -1296,19 +1315,81 @@ function mergeReads(into: CallReads, from: CallReads | undefined): void {
   into.spots.push(...from.spots);
 }
 
+/** Whether a map has more than `n` keys, without counting them all (a layered map counts by iterating). */
+function sizeAbove(map: ReadonlyMap<string, unknown>, n: number): boolean {
+  if (map instanceof Map) return map.size > n;
+  let count = 0;
+  for (const _ of map.keys()) if (++count > n) return true;
+  return false;
+}
+
 function withLocalWrappers(project: ProjectFacts, local: readonly WrapperModel[]): ProjectFacts {
   if (local.length === 0) return project;
-  const wrappers = new Map(project.wrappers);
-  const overloads = new Map<string, WrapperModel[]>();
-  for (const [name, list] of project.overloads ?? []) overloads.set(name, [...list]);
-  for (const [name, w] of project.wrappers) if (!overloads.has(name)) overloads.set(name, [w]);
+  // layered over the run's facts, not copied: a run with thousands of wrappers copied them all once per file
+  const own = new Map<string, WrapperModel>();
+  const ownOverloads = new Map<string, readonly WrapperModel[]>();
   for (const w of local) {
-    wrappers.set(w.name, w);
+    own.set(w.name, w);
     // this file's own definition replaces what an earlier round of the run found for it
-    const others = (overloads.get(w.name) ?? []).filter((o) => o.file !== w.file);
-    overloads.set(w.name, [w, ...others]);
+    const others = (project.overloads?.get(w.name) ?? [project.wrappers.get(w.name)].filter((o): o is WrapperModel => !!o)).filter((o) => o.file !== w.file);
+    ownOverloads.set(w.name, [w, ...others]);
   }
+  const wrappers = new LayeredMap(own, project.wrappers);
+  // every wrapper has an overload list: the run's, or the wrapper alone
+  const overloads = new LayeredMap(ownOverloads, project.overloads ?? new Map<string, readonly WrapperModel[]>(), (name) => {
+    const w = project.wrappers.get(name);
+    return w && [w];
+  }, project.wrappers);
   return { ...project, wrappers, overloads };
+}
+
+/**
+ * A read-only map of `top` over `base`: `top` wins. `derive` gives values for the keys of `extra` that neither
+ * has (the overload list of a wrapper found elsewhere is the wrapper alone).
+ */
+class LayeredMap<V> implements ReadonlyMap<string, V> {
+  constructor(
+    private readonly top: ReadonlyMap<string, V>,
+    private readonly base: ReadonlyMap<string, V>,
+    private readonly derive?: (key: string) => V | undefined,
+    private readonly extra?: ReadonlyMap<string, unknown>,
+  ) {}
+
+  get(key: string): V | undefined {
+    return this.top.get(key) ?? this.base.get(key) ?? (this.extra?.has(key) ? this.derive?.(key) : undefined);
+  }
+
+  has(key: string): boolean {
+    return this.top.has(key) || this.base.has(key) || !!(this.derive && this.extra?.has(key));
+  }
+
+  *keys(): MapIterator<string> {
+    for (const k of this.top.keys()) yield k;
+    for (const k of this.base.keys()) if (!this.top.has(k)) yield k;
+    if (this.derive && this.extra) for (const k of this.extra.keys()) if (!this.top.has(k) && !this.base.has(k)) yield k;
+  }
+
+  *entries(): MapIterator<[string, V]> {
+    for (const k of this.keys()) yield [k, this.get(k)!];
+  }
+
+  *values(): MapIterator<V> {
+    for (const k of this.keys()) yield this.get(k)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const _ of this.keys()) n++;
+    return n;
+  }
+
+  forEach(fn: (value: V, key: string, map: ReadonlyMap<string, V>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
 }
 
 /** Where the caller wrote an argument, when `tokens` is a parameter passed straight through (its value unchanged). */

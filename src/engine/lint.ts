@@ -28,6 +28,7 @@ import type { Finding, Level, Notice, Report, Target } from './types.js';
 import { toolVersion } from './version.js';
 import { keepRun, RunMemo } from './run-memo.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from './limits.js';
+import { mentionsAnyWord } from './occurrences.js';
 
 export interface LintOptions {
   cwd: string;
@@ -247,8 +248,8 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     const next = new Map<string, WrapperModel>();
     analyses = new Map();
     // a cached result cannot see wrappers: files that mention one are analysed again
-    for (const file of [...cached.keys()]) if (mentionsAny(candidates.get(file)!.text, wrappers.keys())) cached.delete(file);
-    for (const [file, r] of [...precomputed]) if (r.macroWords.some((w) => wrappers.has(w)) || (wrappers.size > 0 && mentionsAny(reader.readText(file) ?? '', wrappers.keys()))) precomputed.delete(file);
+    for (const file of [...cached.keys()]) if (mentionsAnyWord(candidates.get(file)!.text, wrappers)) cached.delete(file);
+    for (const [file, r] of [...precomputed]) if (r.macroWords.some((w) => wrappers.has(w)) || (wrappers.size > 0 && mentionsAnyWord(reader.readText(file) ?? '', wrappers))) precomputed.delete(file);
     let done = 0;
     const total = candidates.size - cached.size - precomputed.size;
     for (const c of candidates.values()) {
@@ -479,15 +480,6 @@ export function fileNeedles(analysis: FileAnalysis): string[] {
   const names = macroNamesLeadingToCalls(analysis);
   if (definesCallMacro(analysis)) names.push(path.basename(analysis.file));
   return [...new Set(names)];
-}
-
-function mentionsAny(text: string, names: Iterable<string>): boolean {
-  for (const name of names) {
-    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
-      if (!/[\w$]/.test(text[i - 1] ?? ' ') && !/[\w$]/.test(text[i + name.length] ?? ' ')) return true;
-    }
-  }
-  return false;
 }
 
 export function safeAnalyze(

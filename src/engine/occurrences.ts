@@ -41,6 +41,30 @@ export function occurrencesAfterEdit(before: readonly number[], edit: TextEdit, 
   return out;
 }
 
+/** Every whole word of a text: its maximal runs of identifier characters. */
+export function wordsIn(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const m of text.matchAll(/[\w$]+/g)) words.add(m[0]);
+  return words;
+}
+
+/**
+ * Whether any of `names` occurs in `text` as a whole word. With many names (a run that found thousands of
+ * wrappers) the text's words are listed once, so the cost grows with the text and the names, not their product.
+ */
+export function mentionsAnyWord(text: string, names: ReadonlySet<string> | ReadonlyMap<string, unknown>): boolean {
+  if (names.size === 0) return false;
+  if (names.size > MANY_NAMES) {
+    for (const word of wordsIn(text)) if (names.has(word)) return true;
+    return false;
+  }
+  for (const name of names.keys()) if (wordOccurrences(text, name).length > 0) return true;
+  return false;
+}
+
+/** Past this many names, listing a text's words once beats searching the text for each name. */
+export const MANY_NAMES = 32;
+
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }

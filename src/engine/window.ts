@@ -11,6 +11,7 @@
 import type { FileAnalysis } from './analyze.js';
 import { API_NEEDLES } from './apis.js';
 import { blankSpans, isWide } from './blanking.js';
+import { MANY_NAMES, wordsIn } from './occurrences.js';
 import type { Tree } from './parse.js';
 
 export interface Body {
@@ -752,6 +753,8 @@ class FileWindows {
   /** The declaration of each body. */
   private readonly unitOf: Int32Array;
   private readonly searched = new Set<string>();
+  /** The words of the text, once many names have been searched for (see learn). */
+  private words?: Set<string>;
   private readonly looked = new Set<string>();
   private readonly lookedTypes = new Set<string>();
   private readonly last = new Map<WindowPurpose, { kept: number; window: Window }>();
@@ -790,6 +793,9 @@ class FileWindows {
   learn(names: Iterable<string>): void {
     for (const name of names) {
       if (this.searched.has(name)) continue;
+      // a run with thousands of wrapper names: past a few searches the file's words are listed once, and a name
+      // that is not one of them is not searched for (nor remembered: the next window skips it the same way)
+      if (this.searched.size >= MANY_NAMES && !(this.words ??= wordsIn(this.text)).has(name)) continue;
       this.searched.add(name);
       this.looked.add(name);
       this.mark(name, true);

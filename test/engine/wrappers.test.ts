@@ -2,6 +2,7 @@
 // from the caller through every wrapper to the API, the fix at the caller, and the reasons of unresolved sizes.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintResult } from '../../src/engine/lint.js';
@@ -115,5 +116,34 @@ describe('unresolved sizes', () => {
       "16: VirtualAlloc's size could not be proven: g_size is a variable that may change",
       "22: VirtualAlloc's size could not be proven: depends on parameter 'runtime' of audit",
     ]);
+  });
+});
+
+describe('a run with many wrappers', () => {
+  // past a few dozen names, a file is searched only for the names among its own words (occurrences.ts
+  // MANY_NAMES): the findings must be exactly those of a run with few wrappers, macros in headers included
+  async function run(count: number): Promise<string[]> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-many-wrappers-'));
+    try {
+      for (let i = 1; i <= count; i++) {
+        fs.writeFileSync(path.join(root, `w${i}.c`), `#include <windows.h>\nvoid *wrap${i}(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\n`);
+      }
+      // the header's macro names a wrapper the calling file never spells out
+      fs.writeFileSync(path.join(root, 'grab.h'), `#define GRAB(n) wrap${count - 1}(n)\n`);
+      fs.writeFileSync(
+        path.join(root, 'use.c'),
+        `#include "grab.h"\nvoid g(void) {\n  GRAB(4096);\n  wrap3(8192);\n  wrap${count}(12288);\n}\n`,
+      );
+      const report = await lintPaths([root], { ...defaultLintOptions(root), concurrency: 'off' });
+      return report.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line}:${f.range.start.column} ${f.properties.size} ${f.evidence.map((e) => e.message).join(' / ')}`.replace(/wrap\d+/g, 'wrapN'));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('finds what a run with few wrappers finds: through a header macro and direct calls', async () => {
+    const few = await run(8);
+    expect(few.map((f) => f.split(' ').slice(0, 2).join(' '))).toEqual(['use.c:3:3 4096', 'use.c:4:3 8192', 'use.c:5:3 12288']);
+    expect(await run(120)).toEqual(few);
   });
 });
