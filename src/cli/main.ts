@@ -15,6 +15,7 @@ import type * as Sarif from 'sarif';
 import { rulesById } from '../rules/index.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
 import { ConfigError } from '../config/errors.js';
+import { printable } from './printable.js';
 import { progressFor } from './progress.js';
 
 export interface Io {
@@ -200,6 +201,11 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const first = await lintPaths(positionals, options);
   progress?.clear();
+  if (first.errors?.length) {
+    // not a finding and not a report: the run did not check what it was asked to
+    for (const e of first.errors) io.stderr.write(`granule: ${printable(e.path)}: ${printable(e.message)}\n`);
+    return 2;
+  }
   const fixed = await finishFixes(values, first, options, (o) => lintPaths(positionals, o), io.stderr);
   const linted = fixed.report;
   // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
@@ -228,7 +234,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   else io.stdout.write(text);
   // notices go to stderr when stdout carries a machine format
   if ((format !== 'stylish' || values.output) && format !== 'compact') {
-    for (const n of report.notices) if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? path.relative(io.cwd, n.file) + ': ' : ''}${n.message}\n`);
+    for (const n of report.notices) if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? printable(path.relative(io.cwd, n.file)) + ': ' : ''}${printable(n.message)}\n`);
   }
   if (report.usageError) return 2;
   // every finding of this run is now in the baseline just written: none is new

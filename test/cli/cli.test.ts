@@ -105,12 +105,11 @@ describe('granule CLI', () => {
     expect(target.stderr).toBe('granule: unknown target "mips" (expected x64, x86 or arm64)\n');
   });
 
-  it('keeps other files when a path is missing', () => {
+  it('stops with one line on stderr when a path is missing, never a finding', () => {
     const r = runCli(['--format', 'compact', 'missing.c', 'leak.c'], { cwd: dir });
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain('missing.c:1:1: error: no such file or directory [missing-path]');
-    expect(r.stdout).toContain('leak.c:3:12: error: VirtualAlloc reserves 16384 bytes');
-    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('granule: missing.c: no such file or directory\n');
   });
 
   it('prints --version and --help', () => {
