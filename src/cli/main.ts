@@ -2,7 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/lint.js';
 import type { Shard } from '../engine/shard.js';
 import type { Concurrency } from '../engine/threads.js';
@@ -15,6 +15,7 @@ import type * as Sarif from 'sarif';
 import { rulesById } from '../rules/index.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
 import { ConfigError } from '../config/errors.js';
+import { ArgumentError, parseCommandLine } from './args.js';
 import { printable } from './printable.js';
 import { progressFor } from './progress.js';
 
@@ -132,9 +133,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv, OPTIONS);
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]}\nRun "granule --help" for usage.`);
+    if (!(e instanceof ArgumentError)) throw e;
+    throw new UsageError(`${e.message}\nRun "granule --help" for usage.`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
