@@ -17,6 +17,7 @@ import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionErro
 import { ConfigError } from '../config/errors.js';
 import { ArgumentError, parseCommandLine } from './args.js';
 import { printable } from './printable.js';
+import { MACHINE_FORMATS, statisticsText } from './statistics.js';
 import { progressFor } from './progress.js';
 
 export interface Io {
@@ -47,6 +48,7 @@ Options:
       --compile-commands FILE  the same, naming the compilation database file
       --rule ID:LEVEL     set a rule's level (off, warn, error)
       --quiet             report errors only
+      --statistics        after the report, the number of problems of each rule (not with json or sarif)
       --max-warnings N    exit 1 when there are more than N warnings
       --max-file-size SIZE  skip (with a notice) files larger than SIZE: 16MB, 512KB, bytes; 0 for no limit (default 16MB)
       --file-timeout SECS   skip (with a notice) a file whose analysis takes longer than SECS seconds; 0 for no limit (default 30)
@@ -82,6 +84,7 @@ const OPTIONS = {
   include: { type: 'string', multiple: true },
   rule: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
+  statistics: { type: 'boolean' },
   'max-warnings': { type: 'string' },
   'max-file-size': { type: 'string' },
   'file-timeout': { type: 'string' },
@@ -181,6 +184,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (options.fileTimeout === undefined) throw new UsageError(`--file-timeout expects a number of seconds such as 30 or 2.5, got "${values['file-timeout']}"`);
   }
 
+  if (values.statistics && MACHINE_FORMATS.includes(format)) throw new UsageError(`--statistics prints text after the report: it cannot follow --format ${format}`);
+  if (values.statistics && values['fix-dry-run']) throw new UsageError('--statistics cannot be used with --fix-dry-run (the diff is printed instead of the report)');
   if (format !== 'sarif' && (values.category !== undefined || values['sarif-omit-suppressed'])) {
     throw new UsageError(`--${values.category !== undefined ? 'category' : 'sarif-omit-suppressed'} applies to --format sarif only`);
   }
@@ -230,6 +235,10 @@ async function run(argv: string[], io: Io): Promise<number> {
     text = runtime ? withRun(out.text, runtime.sarifRun()) : out.text;
     for (const w of out.warnings) io.stderr.write(`granule: ${w}\n`);
   } else text = (await loadFormatter(format))(shown, { color });
+  if (values.statistics) {
+    const counts = statisticsText(shown);
+    if (counts) text = text ? `${text}${text.endsWith('\n') ? '' : '\n'}\n${counts}` : counts;
+  }
   // --fix-dry-run prints the diff in place of the report
   if (fixed.diff !== undefined) text = fixed.diff;
   if (values.output) writeAtomically(path.resolve(io.cwd, values.output), text);
