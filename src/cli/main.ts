@@ -6,7 +6,8 @@ import type { ParseArgsConfig } from 'node:util';
 import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/lint.js';
 import type { Shard } from '../engine/shard.js';
 import type { Concurrency } from '../engine/threads.js';
-import { parseSeconds, parseSize } from '../engine/limits.js';
+import { DEFAULT_MAX_FILE_SIZE, parseSeconds, parseSize } from '../engine/limits.js';
+import { lintText, stdinPath } from '../engine/lint-text.js';
 import { isTarget } from '../engine/target.js';
 import type { Report } from '../engine/types.js';
 import { toolVersion } from '../engine/version.js';
@@ -18,9 +19,12 @@ import { ConfigError } from '../config/errors.js';
 import { ArgumentError, parseCommandLine } from './args.js';
 import { printable } from './printable.js';
 import { MACHINE_FORMATS, statisticsText } from './statistics.js';
+import { readStdinText } from './stdin.js';
 import { progressFor } from './progress.js';
 
 export interface Io {
+  /** What --stdin reads (default: the process's standard input). */
+  stdin?: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   cwd: string;
@@ -49,6 +53,9 @@ Options:
       --rule ID:LEVEL     set a rule's level (off, warn, error)
       --quiet             report errors only
       --statistics        after the report, the number of problems of each rule (not with json or sarif)
+      --stdin             lint the text on standard input (an editor's buffer) instead of files
+      --stdin-filename PATH  the file that text is: its config, its #include "..." and its name in the report
+                          (default <text>, in the current directory)
       --max-warnings N    exit 1 when there are more than N warnings
       --max-file-size SIZE  skip (with a notice) files larger than SIZE: 16MB, 512KB, bytes; 0 for no limit (default 16MB)
       --file-timeout SECS   skip (with a notice) a file whose analysis takes longer than SECS seconds; 0 for no limit (default 30)
@@ -85,6 +92,8 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
   statistics: { type: 'boolean' },
+  stdin: { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
   'max-warnings': { type: 'string' },
   'max-file-size': { type: 'string' },
   'file-timeout': { type: 'string' },
@@ -200,20 +209,35 @@ async function run(argv: string[], io: Io): Promise<number> {
     throw e;
   }
 
-  const progress = progressFor(io.stderr, io.env);
-  const setup = setUpConfig(values, options, progress);
+  const stdin = values.stdin ? stdinPath(io.cwd, values['stdin-filename']) : undefined;
+  if (values['stdin-filename'] !== undefined && !values.stdin) throw new UsageError('--stdin-filename names the text read with --stdin: give --stdin too');
+  if (stdin && positionals.length > 0) throw new UsageError('--stdin lints standard input: give no paths (name the text with --stdin-filename)');
+  if (stdin && values.fix) throw new UsageError('--fix cannot rewrite standard input: use --fix-dry-run to print the fixes as a diff');
+
+  const progress = stdin ? undefined : progressFor(io.stderr, io.env);
+  // (the cache is for files on disk: a text from standard input is always analysed)
+  const setup = setUpConfig(stdin ? { ...values, cache: false } : values, options, progress);
   if (setup.output !== undefined) {
     io.stdout.write(setup.output);
     return 0;
   }
-  const first = await lintPaths(positionals, options);
+  let lint = (o: LintOptions) => lintPaths(positionals, o);
+  if (stdin) {
+    const input = await readStdinText(io.stdin ?? process.stdin, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    if (!input.ok) {
+      io.stderr.write(`granule: ${printable(path.relative(io.cwd, stdin))}: ${input.message}\n`);
+      return 2;
+    }
+    lint = (o) => lintText(stdin, input.text, o);
+  }
+  const first = await lint(options);
   progress?.clear();
   if (first.errors?.length) {
     // not a finding and not a report: the run did not check what it was asked to
     for (const e of first.errors) io.stderr.write(`granule: ${printable(e.path)}: ${printable(e.message)}\n`);
     return 2;
   }
-  const fixed = await finishFixes(values, first, options, (o) => lintPaths(positionals, o), io.stderr);
+  const fixed = await finishFixes(values, first, options, lint, io.stderr);
   const linted = fixed.report;
   // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
   const prints = sarif?.findingFingerprints(linted);
