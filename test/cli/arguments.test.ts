@@ -62,6 +62,13 @@ describe('command-line mistakes', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, '-dash.json'), 'utf8')).findings).toHaveLength(1);
   });
 
+  it('granule merge reads its options the same way', () => {
+    const r = runCli(['merge', '--bogus', 'a.sarif'], { cwd: dir });
+    expect(r).toMatchObject({ status: 2, stdout: '', stderr: `granule merge: unknown option '--bogus'\nRun "granule merge --help" for usage.\n` });
+    const o = runCli(['merge', 'a.sarif', '-o'], { cwd: dir });
+    expect(o).toMatchObject({ status: 2, stdout: '', stderr: `granule merge: option '-o' needs a value\nRun "granule merge --help" for usage.\n` });
+  });
+
   it('paths after -- are paths, even when they start with a dash', () => {
     fs.writeFileSync(path.join(dir, '-odd.c'), '#include <windows.h>\nvoid g(void) { VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }\n');
     const r = runCli(['--format', 'compact', '--', '-odd.c'], { cwd: dir });
