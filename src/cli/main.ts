@@ -1,4 +1,5 @@
-// The granule command line. Exit codes: 0 no error-level findings, 1 findings, 2 usage or config error.
+// The granule command line. Exit codes: 0 no error-level findings, 1 findings, 2 usage or config error (a path
+// given that cannot be checked is one).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -74,7 +75,8 @@ Options:
 ${CONFIG_HELP}  -v, --version           print the version
   -h, --help              print this help
 
-Exit status: 0 no errors, 1 errors found (or too many warnings), 2 usage or configuration error.
+Exit status: 0 no errors, 1 errors found (or too many warnings), 2 usage or configuration error, or a path
+given that is missing or cannot be read (nothing is linted then).
 `;
 
 export class UsageError extends Error {}

@@ -118,5 +118,7 @@ describe('granule CLI', () => {
     const help = runCli(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: granule [options] [paths...]');
+    for (const option of ['--stdin ', '--stdin-filename PATH', '--statistics ', '--cache-location PATH']) expect(help.stdout).toContain(`      ${option}`);
+    expect(help.stdout).toContain('(in .granule_cache/, which ignores itself in git)');
   });
 });

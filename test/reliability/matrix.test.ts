@@ -123,7 +123,7 @@ describe('files that cannot be read', () => {
     fs.chmodSync(path.join(dir, 'secret.c'), 0);
     fs.chmodSync(path.join(dir, 'locked'), 0);
     // (root reads any file whatever its mode: the permission check needs an ordinary user)
-    for (const format of ['stylish', 'json', 'sarif']) {
+    for (const format of ['stylish', 'compact', 'json', 'sarif', 'github']) {
       const r = runUnprivileged(dir, ['--format', format, 'secret.c', 'locked', 'healthy.c']);
       expect(r.status, format).toBe(2);
       expect(r.stderr, format).toBe('granule: secret.c: cannot read file: permission denied\ngranule: locked: cannot list directory: permission denied\n');
