@@ -230,7 +230,12 @@ async function run(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`granule: ${printable(path.relative(io.cwd, stdin))}: ${input.message}\n`);
       return 2;
     }
-    lint = (o) => lintText(stdin, input.text, o);
+    lint = async (o) => {
+      const result = await lintText(stdin, input.text, o);
+      // (as a file read the same way would have it)
+      if (input.note) result.notices.unshift({ level: 'note', file: stdin, code: 'encoding', message: input.note });
+      return result;
+    };
   }
   const first = await lint(options);
   progress?.clear();

@@ -3,7 +3,8 @@
 import { formatBytes } from '../engine/limits.js';
 import { decode } from '../engine/source.js';
 
-export type StdinText = { ok: true; text: string } | { ok: false; message: string };
+/** `note`: how the bytes were read when that is worth saying (a byte order mark, invalid UTF-8). */
+export type StdinText = { ok: true; text: string; note?: string } | { ok: false; message: string };
 
 /**
  * Reads `input` to its end, or until it holds more than `limit` bytes (0: no limit), and decodes it as a file
@@ -21,5 +22,5 @@ export async function readStdinText(input: NodeJS.ReadableStream, limit: number)
   }
   const decoded = decode(Buffer.concat(chunks, size));
   if (!decoded.ok) return { ok: false, message: `standard input is not text: ${decoded.message.replace(/; skipped$/, '')}` };
-  return { ok: true, text: decoded.text };
+  return { ok: true, text: decoded.text, ...(decoded.note ? { note: decoded.note } : {}) };
 }

@@ -1,11 +1,18 @@
 // --stdin and --stdin-filename: a text piped in (an editor's buffer, lint-staged's staged version) is linted
 // as the file it names: that file's config, its #include "..." beside it, its name in every format.
 
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { BIN, ROOT, runCli } from '../helpers/cli.js';
+
+/** runCli with bytes on standard input (runCli's `input` is text). */
+function spawnCli(args: string[], input: Buffer): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
 
 let dir: string;
 const MESSAGE = (size: number, unusable: number) =>
@@ -99,6 +106,15 @@ describe('--stdin', () => {
     expect(fits.status).toBe(1);
     const binary = runCli(['--stdin', '--stdin-filename', 'blob\u001b.c'], { cwd: dir, input: '\u0000\u0001VirtualAlloc' });
     expect(binary).toMatchObject({ status: 2, stdout: '', stderr: 'granule: blob\\x1b.c: standard input is not text: binary file (contains NUL bytes)\n' });
+  });
+
+  it('decodes as a file is decoded: invalid UTF-8 gets the same note', () => {
+    const bytes = Buffer.concat([Buffer.from('// caf\xe9 in Latin-1\n', 'latin1'), Buffer.from(LEAK)]);
+    fs.writeFileSync(path.join(dir, 'latin1.c'), bytes);
+    const onDisk = runCli(['-f', 'json', 'latin1.c'], { cwd: dir });
+    const piped = spawnCli(['-f', 'json', '--stdin', '--stdin-filename', 'latin1.c'], bytes);
+    expect(piped.stdout).toBe(onDisk.stdout);
+    expect(JSON.parse(piped.stdout).notices).toMatchObject([{ level: 'note', code: 'encoding', message: 'invalid UTF-8; undecodable bytes were read as U+FFFD', path: 'latin1.c' }]);
   });
 
   it('does not use or create the cache, and an empty text is a clean file', () => {
