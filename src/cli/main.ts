@@ -1,12 +1,14 @@
-// The granule command line. Exit codes: 0 no error-level findings, 1 findings, 2 usage or config error.
+// The granule command line. Exit codes: 0 no error-level findings, 1 findings, 2 usage or config error (a path
+// given that cannot be checked is one).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/lint.js';
 import type { Shard } from '../engine/shard.js';
 import type { Concurrency } from '../engine/threads.js';
-import { parseSeconds, parseSize } from '../engine/limits.js';
+import { DEFAULT_MAX_FILE_SIZE, parseSeconds, parseSize } from '../engine/limits.js';
+import { lintText, stdinPath } from '../engine/lint-text.js';
 import { isTarget } from '../engine/target.js';
 import type { Report } from '../engine/types.js';
 import { toolVersion } from '../engine/version.js';
@@ -15,9 +17,15 @@ import type * as Sarif from 'sarif';
 import { rulesById } from '../rules/index.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
 import { ConfigError } from '../config/errors.js';
+import { ArgumentError, parseCommandLine } from './args.js';
+import { printable } from './printable.js';
+import { MACHINE_FORMATS, statisticsText } from './statistics.js';
+import { readStdinText } from './stdin.js';
 import { progressFor } from './progress.js';
 
 export interface Io {
+  /** What --stdin reads (default: the process's standard input). */
+  stdin?: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   cwd: string;
@@ -45,6 +53,10 @@ Options:
       --compile-commands FILE  the same, naming the compilation database file
       --rule ID:LEVEL     set a rule's level (off, warn, error)
       --quiet             report errors only
+      --statistics        after the report, the number of problems of each rule (not with json or sarif)
+      --stdin             lint the text on standard input (an editor's buffer) instead of files
+      --stdin-filename PATH  the file that text is: its config, its #include "..." and its name in the report
+                          (default <text>, in the current directory)
       --max-warnings N    exit 1 when there are more than N warnings
       --max-file-size SIZE  skip (with a notice) files larger than SIZE: 16MB, 512KB, bytes; 0 for no limit (default 16MB)
       --file-timeout SECS   skip (with a notice) a file whose analysis takes longer than SECS seconds; 0 for no limit (default 30)
@@ -63,7 +75,8 @@ Options:
 ${CONFIG_HELP}  -v, --version           print the version
   -h, --help              print this help
 
-Exit status: 0 no errors, 1 errors found (or too many warnings), 2 usage or configuration error.
+Exit status: 0 no errors, 1 errors found (or too many warnings), 2 usage or configuration error, or a path
+given that is missing or cannot be read (nothing is linted then).
 `;
 
 export class UsageError extends Error {}
@@ -80,6 +93,9 @@ const OPTIONS = {
   include: { type: 'string', multiple: true },
   rule: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
+  statistics: { type: 'boolean' },
+  stdin: { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
   'max-warnings': { type: 'string' },
   'max-file-size': { type: 'string' },
   'file-timeout': { type: 'string' },
@@ -131,9 +147,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv, OPTIONS);
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]}\nRun "granule --help" for usage.`);
+    if (!(e instanceof ArgumentError)) throw e;
+    throw new UsageError(`${e.message}\nRun "granule --help" for usage.`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -178,6 +195,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (options.fileTimeout === undefined) throw new UsageError(`--file-timeout expects a number of seconds such as 30 or 2.5, got "${values['file-timeout']}"`);
   }
 
+  if (values.statistics && MACHINE_FORMATS.includes(format)) throw new UsageError(`--statistics prints text after the report: it cannot follow --format ${format}`);
+  if (values.statistics && values['fix-dry-run']) throw new UsageError('--statistics cannot be used with --fix-dry-run (the diff is printed instead of the report)');
   if (format !== 'sarif' && (values.category !== undefined || values['sarif-omit-suppressed'])) {
     throw new UsageError(`--${values.category !== undefined ? 'category' : 'sarif-omit-suppressed'} applies to --format sarif only`);
   }
@@ -192,15 +211,40 @@ async function run(argv: string[], io: Io): Promise<number> {
     throw e;
   }
 
-  const progress = progressFor(io.stderr, io.env);
-  const setup = setUpConfig(values, options, progress);
+  const stdin = values.stdin ? stdinPath(io.cwd, values['stdin-filename']) : undefined;
+  if (values['stdin-filename'] !== undefined && !values.stdin) throw new UsageError('--stdin-filename names the text read with --stdin: give --stdin too');
+  if (stdin && positionals.length > 0) throw new UsageError('--stdin lints standard input: give no paths (name the text with --stdin-filename)');
+  if (stdin && values.fix) throw new UsageError('--fix cannot rewrite standard input: use --fix-dry-run to print the fixes as a diff');
+
+  const progress = stdin ? undefined : progressFor(io.stderr, io.env);
+  // (the cache is for files on disk: a text from standard input is always analysed)
+  const setup = setUpConfig(stdin ? { ...values, cache: false } : values, options, progress);
   if (setup.output !== undefined) {
     io.stdout.write(setup.output);
     return 0;
   }
-  const first = await lintPaths(positionals, options);
+  let lint = (o: LintOptions) => lintPaths(positionals, o);
+  if (stdin) {
+    const input = await readStdinText(io.stdin ?? process.stdin, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    if (!input.ok) {
+      io.stderr.write(`granule: ${printable(path.relative(io.cwd, stdin))}: ${input.message}\n`);
+      return 2;
+    }
+    lint = async (o) => {
+      const result = await lintText(stdin, input.text, o);
+      // (as a file read the same way would have it)
+      if (input.note) result.notices.unshift({ level: 'note', file: stdin, code: 'encoding', message: input.note });
+      return result;
+    };
+  }
+  const first = await lint(options);
   progress?.clear();
-  const fixed = await finishFixes(values, first, options, (o) => lintPaths(positionals, o), io.stderr);
+  if (first.errors?.length) {
+    // not a finding and not a report: the run did not check what it was asked to
+    for (const e of first.errors) io.stderr.write(`granule: ${printable(e.path)}: ${printable(e.message)}\n`);
+    return 2;
+  }
+  const fixed = await finishFixes(values, first, options, lint, io.stderr);
   const linted = fixed.report;
   // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
   const prints = sarif?.findingFingerprints(linted);
@@ -222,13 +266,17 @@ async function run(argv: string[], io: Io): Promise<number> {
     text = runtime ? withRun(out.text, runtime.sarifRun()) : out.text;
     for (const w of out.warnings) io.stderr.write(`granule: ${w}\n`);
   } else text = (await loadFormatter(format))(shown, { color });
+  if (values.statistics) {
+    const counts = statisticsText(shown);
+    if (counts) text = text ? `${text}${text.endsWith('\n') ? '' : '\n'}\n${counts}` : counts;
+  }
   // --fix-dry-run prints the diff in place of the report
   if (fixed.diff !== undefined) text = fixed.diff;
   if (values.output) writeAtomically(path.resolve(io.cwd, values.output), text);
   else io.stdout.write(text);
   // notices go to stderr when stdout carries a machine format
   if ((format !== 'stylish' || values.output) && format !== 'compact') {
-    for (const n of report.notices) if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? path.relative(io.cwd, n.file) + ': ' : ''}${n.message}\n`);
+    for (const n of report.notices) if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? printable(path.relative(io.cwd, n.file)) + ': ' : ''}${printable(n.message)}\n`);
   }
   if (report.usageError) return 2;
   // every finding of this run is now in the baseline just written: none is new

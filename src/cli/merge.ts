@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type * as Sarif from 'sarif';
 import { fitToLimits } from '../formats/sarif-limits.js';
+import { ArgumentError, parseCommandLine } from './args.js';
 
 export interface MergeIo {
   stdout: NodeJS.WritableStream;
@@ -29,9 +29,10 @@ export class MergeError extends Error {}
 export function runMergeCommand(argv: string[], io: MergeIo, writeFile: (file: string, text: string) => void): number {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } });
   } catch (e) {
-    io.stderr.write(`granule merge: ${(e as Error).message.split('\n')[0]}\nRun "granule merge --help" for usage.\n`);
+    if (!(e instanceof ArgumentError)) throw e;
+    io.stderr.write(`granule merge: ${e.message}\nRun "granule merge --help" for usage.\n`);
     return 2;
   }
   if (parsed.values.help) {

@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { cacheFilePath } from '../engine/cache.js';
+import { cacheLocation, createCacheDirectory } from '../engine/cache.js';
 import type { LintOptions, LintResult } from '../engine/lint.js';
 import type { Notice } from '../engine/types.js';
 import { printConfig } from './print.js';
@@ -25,7 +25,7 @@ export const CONFIG_HELP = `  -c, --config FILE       use this config file for e
       --fix               rewrite fixable sizes in place (never in a file with a parse error)
       --fix-dry-run       print the fixes as a unified diff instead of the report; change nothing
       --report-unused-disable-directives  report granule-disable comments that disable nothing (as errors)
-      --cache             reuse results for unchanged files (node_modules/.cache/granule/)
+      --cache             reuse results for unchanged files (in .granule_cache/, which ignores itself in git)
       --cache-location PATH  where the cache is kept (a directory, or a file)
 `;
 
@@ -61,7 +61,11 @@ export function setUpConfig(values: ConfigValues, options: LintOptions, progress
   if (values['print-config'] !== undefined) return { output: printConfig(values['print-config'], resolver) };
   options.optionsFor = (file) => resolver.forFile(file);
   if (values.fix || values['fix-dry-run']) options.fix = true;
-  if (values.cache) options.cacheFile = cacheFilePath(options.cwd, values['cache-location']);
+  if (values.cache) {
+    const cache = cacheLocation(options.cwd, values['cache-location']);
+    if (cache.ownDirectory) createCacheDirectory(cache.ownDirectory);
+    options.cacheFile = cache.file;
+  }
   if (progress) options.onProgress = progress.update;
   return {};
 }

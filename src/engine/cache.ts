@@ -1,7 +1,8 @@
 // --cache: per-file results keyed by the file's content hash, granule's version and the file's
 // options (config and command line), and checked against the hashes of the headers the file read, so
-// a changed header invalidates every file that includes it. Stored as one JSON file, by default under
-// node_modules/.cache/granule/.
+// a changed header invalidates every file that includes it. Stored as one JSON file, by default in
+// .granule_cache/ in the current directory: a directory of granule's own, which ignores itself (as ruff's
+// .ruff_cache/ does), since C repositories have no node_modules/ and git would show one granule made.
 
 import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -56,12 +57,43 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+export const CACHE_DIRECTORY = '.granule_cache';
+
 /** Where the cache lives: a directory (then lint-cache.json inside it) or a file path. */
 export function cacheFilePath(cwd: string, location: string | undefined): string {
-  if (!location) return path.join(cwd, 'node_modules', '.cache', 'granule', CACHE_FILE);
+  return cacheLocation(cwd, location).file;
+}
+
+/**
+ * The cache file, and (by default) the directory of granule's own that holds it. A --cache-location is the
+ * user's choice: only the cache files are written there (a .gitignore outside a dot-directory would also send
+ * the directory walk of a tree outside git to the slower .gitignore-aware listing, src/engine/walk.ts).
+ */
+export function cacheLocation(cwd: string, location: string | undefined): { file: string; ownDirectory?: string } {
+  if (!location) return { file: path.join(cwd, CACHE_DIRECTORY, CACHE_FILE), ownDirectory: path.join(cwd, CACHE_DIRECTORY) };
   const resolved = path.resolve(cwd, location);
   const isDir = /[\\/]$/.test(location) || (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory());
-  return isDir ? path.join(resolved, CACHE_FILE) : resolved;
+  return { file: isDir ? path.join(resolved, CACHE_FILE) : resolved };
+}
+
+/**
+ * Creates a cache directory that is not there yet, with a `.gitignore` that ignores everything in it (so
+ * `git status` stays clean with no entry in the project's own .gitignore) and a CACHEDIR.TAG (so backup
+ * tools skip it). A directory that exists is left as it is: it may be the user's. Failing here is not an
+ * error: the cache is written at the end of the run, and a failure there is reported.
+ */
+export function createCacheDirectory(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, '.gitignore'), '# Created by granule --cache.\n*\n');
+    fs.writeFileSync(
+      path.join(dir, 'CACHEDIR.TAG'),
+      'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by granule.\n# For information about cache directory tags, see https://bford.info/cachedir/\n',
+    );
+  } catch {
+    // (reported when the cache is written)
+  }
 }
 
 export class LintCache {

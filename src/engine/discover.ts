@@ -1,23 +1,34 @@
 // File discovery: explicit files are always taken; directories are searched for C/C++ sources,
 // honouring .gitignore and skipping node_modules (walk.ts: git ls-files in a work tree, else a walk).
 // A notice names its path in its `file`: its message does not repeat it (every format shows both).
+// A path given on the command line that is missing, or cannot be read or listed, is not a notice but an
+// error of the run: nothing asked for may go unchecked while the report looks clean (as ESLint stops on a
+// pattern that matches nothing). Inside a scanned tree, an unreadable file or subdirectory stays a notice.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Notice } from './types.js';
 import { listSourceFiles } from './walk.js';
 
+/** A path given on the command line that cannot be checked: the run stops (exit 2). */
+export interface PathError {
+  /** As given. */
+  path: string;
+  /** What is wrong, without the path: "no such file or directory". */
+  message: string;
+}
+
 export interface Discovery {
   files: string[];
   notices: Notice[];
-  /** A path given on the command line does not exist: a usage error. */
-  usageError: boolean;
+  /** Paths given that are missing, unreadable or cannot be listed. */
+  errors: PathError[];
 }
 
 export async function discoverFiles(paths: string[], cwd: string, ignores: string[] = []): Promise<Discovery> {
   const files = new Set<string>();
   const notices: Notice[] = [];
-  let usageError = false;
+  const errors: PathError[] = [];
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
     let stat: fs.Stats;
@@ -27,17 +38,14 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
       const code = (e as NodeJS.ErrnoException).code;
       const broken = code === 'ENOENT' && isSymlink(absolute);
       const loop = code === 'ELOOP';
-      notices.push({
-        level: 'error',
-        file: absolute,
-        code: 'missing-path',
-        message: loop ? 'symbolic link loop' : broken ? 'broken symbolic link' : 'no such file or directory',
-      });
-      usageError = true;
+      const message = loop ? 'symbolic link loop' : broken ? 'broken symbolic link' : code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or directory' : `cannot read: ${reason(e)}`;
+      errors.push({ path: given, message });
       continue;
     }
     if (stat.isFile()) {
-      files.add(absolute);
+      const problem = unreadable(absolute);
+      if (problem) errors.push({ path: given, message: `cannot read file: ${problem}` });
+      else files.add(absolute);
       continue;
     }
     if (!stat.isDirectory()) {
@@ -51,7 +59,7 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
         notices.push({ level: 'error', file: sub, code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted` });
       });
     } catch (e) {
-      notices.push({ level: 'error', file: absolute, code: 'unreadable', message: `cannot list directory (${(e as Error).message})` });
+      errors.push({ path: given, message: `cannot list directory: ${reason(e)}` });
       continue;
     }
     const before = files.size;
@@ -61,7 +69,24 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
       notices.push({ level: 'warning', file: absolute, code: 'no-files', message: 'no C or C++ source files found' });
     }
   }
-  return { files: [...files], notices, usageError };
+  return { files: [...files], notices, errors };
+}
+
+/** Why a file given by name cannot be opened for reading, or undefined when it can. */
+function unreadable(file: string): string | undefined {
+  try {
+    fs.closeSync(fs.openSync(file, 'r'));
+    return undefined;
+  } catch (e) {
+    return reason(e);
+  }
+}
+
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'no such file or directory';
+  return (e as Error).message;
 }
 
 function isSymlink(file: string): boolean {

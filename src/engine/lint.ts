@@ -8,7 +8,7 @@ import { API_NEEDLES } from './apis.js';
 import type { MacroDef } from './macros.js';
 import { hashData, LintCache, type CacheEntry } from './cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
-import { discoverFiles } from './discover.js';
+import { discoverFiles, type PathError } from './discover.js';
 import { FileReader } from './file-reader.js';
 import { SourceScanner } from './prefilter.js';
 import { ScanMemo, scanMemoFile } from './scan-memo.js';
@@ -79,6 +79,8 @@ export type FileOptionsLookup = (file: string) => { options: LintOptions; ignore
 
 export interface LintResult extends Report {
   usageError: boolean;
+  /** Paths given that could not be checked (missing, unreadable, unlistable): nothing was linted. */
+  errors?: PathError[];
   /** With `fix`: the changed text of each file that has fixes. */
   patches?: FilePatch[];
   /** With a cache: files whose results came from it, and files analysed. */
@@ -136,6 +138,10 @@ export function windowCandidate(file: string, whole: string, w: Window): Candida
 /** Lints paths: the whole pipeline, never throwing for bad input. */
 export async function lintPaths(paths: string[], options: LintOptions): Promise<LintResult> {
   const discovery = await discoverFiles(paths.length ? paths : ['.'], options.cwd, options.ignores);
+  // a path asked for that cannot be checked stops the run before any work (the caller says why, exit 2)
+  if (discovery.errors.length > 0) {
+    return { root: options.cwd, findings: [], notices: [], filesScanned: 0, rules: [], toolVersion: toolVersion(), usageError: true, errors: discovery.errors };
+  }
   const notices: Notice[] = [...discovery.notices];
   const headers = new HeaderCache();
   // (texts read again on the main thread: files the threads analysed, when a wrapper found later may matter)
@@ -143,7 +149,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const perFile = resolvePerFile(discovery.files, options, notices);
   // --cache on a tree where nothing changed: the last run's report (src/engine/run-memo.ts)
   const runMemo =
-    options.cacheFile && !options.fix && !discovery.usageError && !perFile.configError
+    options.cacheFile && !options.fix && !perFile.configError
       ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), { files: perFile.files, optionsOf: (f) => perFile.options.get(f) ?? options, extra: { options, database: perFile.database } })
       : undefined;
   const again = runMemo?.reuse();
@@ -365,7 +371,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
       return { id: r.name, level: a ? a.level : 'off' };
     }),
     toolVersion: toolVersion(),
-    usageError: discovery.usageError || perFile.configError || reach.configError,
+    usageError: perFile.configError || reach.configError,
     ...(patches ? { patches } : {}),
     ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
   };

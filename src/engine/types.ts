@@ -93,7 +93,7 @@ export interface Notice {
   /** Absolute path, when the notice is about one file. */
   file?: string;
   message: string;
-  /** Stable machine-readable id: unreadable, binary, encoding, parse-error, missing-path, no-files, limit, ... */
+  /** Stable machine-readable id: unreadable, binary, encoding, parse-error, no-files, limit, ... */
   code: string;
   line?: number;
 }

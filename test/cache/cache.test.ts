@@ -1,12 +1,14 @@
 // --cache: unchanged files are not analysed again; a change to the file, a header it reads (directly
 // or not), its config, or a wrapper it calls in another file brings its analysis back.
 
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LintCache } from '../../src/engine/cache.js';
 import { defaultLintOptions, lintPaths, type LintOptions, type LintResult } from '../../src/engine/lint.js';
 import { runCli } from '../helpers/cli.js';
+import { unavailable } from '../helpers/requirements.js';
 import { json, makeTree, reserveFile } from '../config/tree.js';
 
 function options(root: string, extra: Partial<LintOptions> = {}): LintOptions {
@@ -149,31 +151,78 @@ describe('--cache', () => {
   });
 });
 
+describe.skipIf(unavailable('git'))('--cache in a git work tree', () => {
+  it('leaves git status clean, and the next run reuses the cache', () => {
+    const root = makeTree({ 'a.c': reserveFile('4096'), 'src/b.c': reserveFile('8192') });
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root } });
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'sources');
+    const first = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    expect(first.status).toBe(1);
+    expect(first.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    const file = path.join(root, '.granule_cache/lint-cache.json');
+    const before = fs.statSync(file).mtimeMs;
+    const second = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    expect(second).toEqual(first);
+    expect(fs.statSync(file).mtimeMs).toBe(before);
+    expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+});
+
 describe('--cache on the command line', () => {
-  it('stores under node_modules/.cache/granule/ by default, or at --cache-location', () => {
+  it('stores in .granule_cache/ by default, a directory that ignores itself, or at --cache-location', () => {
     const root = makeTree({ 'a.c': reserveFile('4096') });
     const first = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
     expect(first.status).toBe(1);
-    const file = path.join(root, 'node_modules/.cache/granule/lint-cache.json');
+    const file = path.join(root, '.granule_cache/lint-cache.json');
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: Record<string, unknown> };
     expect(Object.keys(stored.entries)).toEqual([path.join(root, 'a.c')]);
+    expect(fs.readFileSync(path.join(root, '.granule_cache/.gitignore'), 'utf8')).toBe('# Created by granule --cache.\n*\n');
+    expect(fs.readFileSync(path.join(root, '.granule_cache/CACHEDIR.TAG'), 'utf8')).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55\n/);
+    expect(fs.existsSync(path.join(root, 'node_modules'))).toBe(false);
     // an unchanged run gives the same report and does not rewrite the cache
     const before = fs.statSync(file).mtimeMs;
     const second = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
     expect(second).toEqual(first);
     expect(fs.statSync(file).mtimeMs).toBe(before);
+    // a --cache-location is the user's: granule writes only its cache files there
+    // (lint-cache.run.json and lint-cache.scan.json are memos kept beside the cache file)
+    const onlyCacheFiles = (dir: string) => {
+      const names = fs.readdirSync(path.join(root, dir));
+      expect(names).toContain('lint-cache.json');
+      expect(names.filter((n) => !/^lint-cache(\.run|\.scan)?\.json$/.test(n))).toEqual([]);
+    };
     runCli(['--cache', '--cache-location', 'build/lint/', '.'], { cwd: root });
-    expect(fs.existsSync(path.join(root, 'build/lint/lint-cache.json'))).toBe(true);
+    onlyCacheFiles('build/lint');
+    fs.mkdirSync(path.join(root, 'mine'));
+    runCli(['--cache', '--cache-location', 'mine', '.'], { cwd: root });
+    onlyCacheFiles('mine');
+    // a file location: only the file (and its memos) beside it
     runCli(['--cache', '--cache-location', '.granulecache', '.'], { cwd: root });
     expect(fs.statSync(path.join(root, '.granulecache')).isFile()).toBe(true);
   });
 
+  it('reuses the per-file results it stored: a result edited in the cache is what the next run reports', () => {
+    const root = makeTree({ 'a.c': reserveFile('4096') });
+    runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    const file = path.join(root, '.granule_cache/lint-cache.json');
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: Record<string, { findings: { message: string }[] }> };
+    stored.entries[path.join(root, 'a.c')]!.findings[0]!.message = 'from the cache';
+    fs.writeFileSync(file, JSON.stringify(stored));
+    // (the memo of a whole run, when one was kept, would answer first)
+    fs.rmSync(path.join(root, '.granule_cache/lint-cache.run.json'), { force: true });
+    const again = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    expect(again.stdout).toBe('a.c:3:3: error: from the cache [virtualalloc-granularity]\n');
+  });
+
   it('a damaged cache file is ignored and replaced', () => {
-    const root = makeTree({ 'a.c': reserveFile('4096'), 'node_modules/.cache/granule/lint-cache.json': '{"format": 1, "tool": "0.1.0", "entries": ' });
+    const root = makeTree({ 'a.c': reserveFile('4096'), '.granule_cache/lint-cache.json': '{"format": 1, "tool": "0.1.0", "entries": ' });
     const r = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
     expect(r.stdout).toBe('a.c:3:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
     expect(r.stderr).toBe('');
-    expect(() => JSON.parse(fs.readFileSync(path.join(root, 'node_modules/.cache/granule/lint-cache.json'), 'utf8'))).not.toThrow();
+    expect(() => JSON.parse(fs.readFileSync(path.join(root, '.granule_cache/lint-cache.json'), 'utf8'))).not.toThrow();
   });
 
   it('a config change invalidates the files under it', async () => {

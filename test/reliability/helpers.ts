@@ -58,13 +58,23 @@ export function scan(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): 
 
 /** The same as `scan`, run as the unprivileged user `nobody` (root reads any file, whatever its mode). */
 export function scanAsNobody(dir: string, args: string[]): Scan {
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, '--format', 'json', ...args], {
+  const result = runAsNobody(dir, ['--format', 'json', ...args]);
+  return { ...result, report: parseReport(result) };
+}
+
+/** granule with `args` in `dir`, as the unprivileged user `nobody`; no report is expected. */
+export function runAsNobody(dir: string, args: string[]): CliResult {
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1', HOME: os.tmpdir() },
     encoding: 'utf8',
   });
-  const result = { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  return { ...result, report: parseReport(result) };
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** granule with `args` in `dir`, as this user or (when that is root, who reads anything) as `nobody`. */
+export function runUnprivileged(dir: string, args: string[]): CliResult {
+  return isRoot() ? runAsNobody(dir, args) : runCli(args, { cwd: dir });
 }
 
 function parseReport(r: CliResult): JsonReport {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
-import { expectHealthy, expectNoStackTrace, HEALTHY, isRoot, notices, places, scan, scanAsNobody, workspace } from './helpers.js';
+import { expectHealthy, expectNoStackTrace, HEALTHY, isRoot, notices, places, runUnprivileged, scan, scanAsNobody, workspace } from './helpers.js';
 
 const CALL = 'VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);';
 const UNRESOLVED = ['--rule', 'unresolved-allocation-size:warn'];
@@ -30,15 +30,18 @@ afterAll(() => {
   }
 });
 
+// A path given on the command line that cannot be checked stops the run, as ESLint stops on a pattern that
+// matches nothing: one line on stderr, exit 2, no report (a report without it would look clean). The other
+// paths given are not linted either: the command line is wrong and the user fixes it first.
 describe('paths that are not there', () => {
-  it('a missing path is a usage error (exit 2); the other paths are still linted', () => {
+  it('a missing path stops the run (exit 2): one line on stderr, no report, in every format', () => {
     const dir = ws();
-    const r = scan(dir, ['missing.c', 'healthy.c']);
-    expect(r.status).toBe(2);
-    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'no such file or directory', path: 'missing.c' }]);
-    expect(r.stderr).toBe('granule: missing.c: no such file or directory\n');
-    expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
-    expectHealthy(r.report);
+    for (const format of ['stylish', 'compact', 'json', 'sarif', 'github']) {
+      const r = runCli(['--format', format, 'missing.c', 'healthy.c'], { cwd: dir });
+      expect(r.status, format).toBe(2);
+      expect(r.stderr, format).toBe('granule: missing.c: no such file or directory\n');
+      expect(r.stdout, format).toBe('');
+    }
   });
 
   it('an empty directory is a warning, not an error', () => {
@@ -67,21 +70,36 @@ describe('paths that are not there', () => {
   it('a broken symbolic link on the command line is named as such (exit 2)', () => {
     const dir = ws();
     fs.symlinkSync('nowhere.c', path.join(dir, 'broken.c'));
-    const r = scan(dir, ['broken.c', 'healthy.c']);
+    const r = runCli(['--format', 'json', 'broken.c', 'healthy.c'], { cwd: dir });
     expect(r.status).toBe(2);
-    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'broken symbolic link', path: 'broken.c' }]);
-    expectHealthy(r.report);
-    expectNoStackTrace(r);
+    expect(r.stderr).toBe('granule: broken.c: broken symbolic link\n');
+    expect(r.stdout).toBe('');
   });
 
   it('a symbolic link loop on the command line is named as such (exit 2)', () => {
     const dir = ws();
     fs.symlinkSync('loop2.c', path.join(dir, 'loop1.c'));
     fs.symlinkSync('loop1.c', path.join(dir, 'loop2.c'));
-    const r = scan(dir, ['loop1.c', 'healthy.c']);
+    const r = runCli(['--format', 'json', 'loop1.c', 'healthy.c'], { cwd: dir });
     expect(r.status).toBe(2);
-    expect(notices(r.report)).toEqual([{ level: 'error', code: 'missing-path', message: 'symbolic link loop', path: 'loop1.c' }]);
-    expectHealthy(r.report);
+    expect(r.stderr).toBe('granule: loop1.c: symbolic link loop\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('every path that cannot be checked gets its line, in the order given; a name is printed escaped', () => {
+    const dir = ws();
+    const r = runCli(['--format', 'sarif', 'gone.c', 'healthy.c', 'evil\u001b[31m\nname.c', 'gone-dir'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('granule: gone.c: no such file or directory\ngranule: evil\\x1b[31m\\nname.c: no such file or directory\ngranule: gone-dir: no such file or directory\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('no report file is written when a path is missing', () => {
+    const dir = ws();
+    const r = runCli(['--format', 'sarif', '-o', 'out.sarif', 'missing.c', 'healthy.c'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('granule: missing.c: no such file or directory\n');
+    expect(fs.existsSync(path.join(dir, 'out.sarif'))).toBe(false);
   });
 
   it('symbolic links inside a scanned directory are not followed: broken ones and loops cost nothing', () => {
@@ -100,20 +118,26 @@ describe('paths that are not there', () => {
 });
 
 describe('files that cannot be read', () => {
-  it('an unreadable file and an unlistable directory get one message each; the rest is linted', () => {
+  it('a file that cannot be read and a directory that cannot be listed, given by name, stop the run (exit 2)', () => {
     const dir = ws({ 'secret.c': HEALTHY, 'locked/hidden.c': HEALTHY });
     fs.chmodSync(path.join(dir, 'secret.c'), 0);
     fs.chmodSync(path.join(dir, 'locked'), 0);
-    // root reads any file whatever its mode: the permission check needs an ordinary user
-    const r = isRoot() ? scanAsNobody(dir, ['secret.c', 'locked', 'healthy.c']) : scan(dir, ['secret.c', 'locked', 'healthy.c']);
+    // (root reads any file whatever its mode: the permission check needs an ordinary user)
+    for (const format of ['stylish', 'compact', 'json', 'sarif', 'github']) {
+      const r = runUnprivileged(dir, ['--format', format, 'secret.c', 'locked', 'healthy.c']);
+      expect(r.status, format).toBe(2);
+      expect(r.stderr, format).toBe('granule: secret.c: cannot read file: permission denied\ngranule: locked: cannot list directory: permission denied\n');
+      expect(r.stdout, format).toBe('');
+    }
+  });
+
+  it('a file that cannot be read, inside a scanned tree, gets one notice; the rest is linted', () => {
+    const dir = ws({ 'secret.c': HEALTHY });
+    fs.chmodSync(path.join(dir, 'secret.c'), 0);
+    const r = isRoot() ? scanAsNobody(dir, ['.']) : scan(dir, ['.']);
     expect(r.status).toBe(1);
-    expect(notices(r.report)).toEqual([
-      { level: 'error', code: 'unreadable', message: `cannot list directory (EACCES: permission denied, scandir '${path.join(dir, 'locked')}')`, path: 'locked' },
-      { level: 'error', code: 'unreadable', message: 'cannot read file: permission denied', path: 'secret.c' },
-    ]);
-    expect(r.stderr).toBe(
-      `granule: locked: cannot list directory (EACCES: permission denied, scandir '${path.join(dir, 'locked')}')\ngranule: secret.c: cannot read file: permission denied\n`,
-    );
+    expect(notices(r.report)).toEqual([{ level: 'error', code: 'unreadable', message: 'cannot read file: permission denied', path: 'secret.c' }]);
+    expect(r.stderr).toBe('granule: secret.c: cannot read file: permission denied\n');
     expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
   });
 

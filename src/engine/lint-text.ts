@@ -1,0 +1,79 @@
+// Linting a text that is not on disk (--stdin): an editor's buffer or a staged version, linted as if it were
+// the file it names, as ESLint's --stdin-filename does. The file's config applies, its #include "..." are
+// found beside it, and the report shows its name. The run sees that one text: wrappers it defines, and those
+// declared in config, are followed; wrappers defined only in other files are not (lint the tree for those).
+
+import * as path from 'node:path';
+import { rules as allRules } from '../rules/index.js';
+import { applyDirectives, scanDirectives } from './directives.js';
+import { FileReader } from './file-reader.js';
+import type { FilePatch } from './fix.js';
+import { HeaderCache } from './header-cache.js';
+import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from './limits.js';
+import { activeRules, parseErrorNotice, safeAnalyze, safeRunRules, type LintOptions, type LintResult } from './lint.js';
+import { languageFor } from './parse.js';
+import { RunReach } from './reach.js';
+import type { Finding, Notice } from './types.js';
+import { toolVersion } from './version.js';
+
+/** Lints `text` as the file `file` (absolute; it need not exist). Never throws for bad input. */
+export async function lintText(file: string, text: string, options: LintOptions): Promise<LintResult> {
+  const notices: Notice[] = [];
+  const result = (findings: Finding[], fileOptions: LintOptions, usageError: boolean, patches?: FilePatch[]): LintResult => {
+    const active = activeRules(fileOptions.rules);
+    return {
+      root: options.cwd,
+      findings,
+      notices,
+      filesScanned: 1,
+      rules: allRules.map((r) => ({ id: r.name, level: active.find((a) => a.rule.name === r.name)?.level ?? 'off' })),
+      toolVersion: toolVersion(),
+      usageError,
+      ...(patches ? { patches } : {}),
+    };
+  };
+  let fileOptions = options;
+  if (options.optionsFor) {
+    const found = options.optionsFor(file);
+    if ('error' in found) {
+      notices.push({ level: 'error', file: found.error.file, code: 'config', message: `invalid config: ${found.error.reason}` });
+      return result([], options, true);
+    }
+    if (found.ignored) {
+      // as ESLint says of an ignored --stdin-filename: a warning, not a silent clean report
+      notices.push({ level: 'warning', file, code: 'ignored', message: 'ignored by the config (its "ignores"); not linted' });
+      return result([], found.options, false);
+    }
+    fileOptions = found.options;
+  }
+  const database = options.compileCommands || !fileOptions.compileCommands ? options : { ...options, compileCommands: fileOptions.compileCommands };
+  const reach = new RunReach(database, notices);
+  fileOptions = reach.optionsFor(file, fileOptions);
+  const headers = new HeaderCache();
+  const candidate = { file, text, language: languageFor(file, text) };
+  const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () => safeAnalyze(candidate, fileOptions, new Map(), headers, notices, reach));
+  if (!analysis) return result([], fileOptions, reach.configError);
+  const parseError = parseErrorNotice(analysis);
+  if (parseError) notices.push(parseError);
+  const findings = safeRunRules(analysis, activeRules(fileOptions.rules), fileOptions, notices);
+  notices.push(...applyDirectives(file, findings, scanDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
+  findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  let patches: FilePatch[] | undefined;
+  if (options.fix) {
+    const { planFixes } = await import('./fix.js');
+    // (a fix may rewrite a macro in a header, which is read from disk)
+    const reader = new FileReader();
+    const plan = planFixes({ findings, analyses: new Map([[file, analysis]]), files: [file], textOf: (f) => (f === file ? text : reader.readText(f)) });
+    patches = plan.patches;
+    notices.push(...plan.notices);
+  }
+  return result(findings, fileOptions, reach.configError, patches);
+}
+
+/** The name a text from standard input is reported under when --stdin-filename does not give one (ESLint's). */
+export const STDIN_NAME = '<text>';
+
+/** The absolute path `--stdin-filename` names, or `<text>` in `cwd` (where config lookup starts). */
+export function stdinPath(cwd: string, name: string | undefined): string {
+  return path.resolve(cwd, name ?? STDIN_NAME);
+}
