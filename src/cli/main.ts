@@ -29,6 +29,7 @@ const HELP = `Usage: granule [options] [paths...]
        granule shim cflags|sources [--emulate-linux]  build flags and C files of the runtime shim
        granule vmmap REPORT [--html OUT | --svg OUT]  picture of reserved, committed and unusable granules
        granule merge A.sarif B.sarif ... [-o OUT]  one SARIF log from several (the shards of --shard)
+       granule rule [ID|CODE]                     a rule's documentation (no ID: list the rules and their codes)
 
 Finds Windows virtual-memory reservations (VirtualAlloc, VirtualAllocEx, VirtualAllocExNuma, ...)
 whose size wastes the rest of a 64 KB allocation granule.
@@ -124,6 +125,10 @@ async function run(argv: string[], io: Io): Promise<number> {
     // SARIF of several runs (the shards of --shard K/N) as one
     const { runMergeCommand } = await import('./merge.js');
     return runMergeCommand(argv.slice(1), io, writeAtomically);
+  }
+  if (argv[0] === 'rule') {
+    const { runRuleCommand } = await import('./rule-docs.js');
+    return runRuleCommand(argv.slice(1), io);
   }
   if (argv[0] === 'lsp') {
     // loaded only here: the language server's dependencies cost every other command start-up time
