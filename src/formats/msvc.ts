@@ -11,16 +11,15 @@
 //   notice's id; notes (code that could not be parsed) are `note:` lines as cl.exe writes them: shown in the build
 //   log, with a clickable location in the Output window, but not counted as warnings.
 
-import * as path from 'node:path';
 import type { Finding, Notice } from '../engine/types.js';
 import { rulesById } from '../rules/index.js';
 import type { Formatter } from './common.js';
 import { runtimeNote } from './common.js';
 import { printable } from './printable.js';
 
-/** The origin of a line: the file with its location, or the tool's name for a notice about no file. */
+/** The origin of a line: the file (absolute, as reports hold it) with its location, or the tool's name. */
 function origin(file: string | undefined, line: number, column: number): string {
-  return file === undefined ? 'granule' : `${printable(path.resolve(file))}(${line},${column})`;
+  return file === undefined ? 'granule' : `${printable(file)}(${line},${column})`;
 }
 
 /** The code printed for a finding: its rule's short code, or the id for a rule that has none. */
