@@ -5,7 +5,7 @@
 //      9 | static void *allocate_small(void)
 //     10 | {
 //   > 11 |     return VirtualAlloc(NULL, 0x1000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-//      |            ^
+//        |            ^
 //
 // The frame is @babel/code-frame's with its defaults as ESLint used them (2 lines above, 3 below, no syntax
 // colours). Source lines come from the scanned tree: control characters in them are shown escaped.
