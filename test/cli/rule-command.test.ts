@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runRuleCommand } from '../../src/cli/rule-docs.js';
+import { rules } from '../../src/rules/index.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 const DOCS = path.join(ROOT, 'docs', 'rules');
@@ -74,6 +75,18 @@ describe('granule rule (the built CLI)', () => {
     const lines = coloured.stdout.split('\n');
     expect(lines[0]).toBe('\u001b[1m# large-page-size\u001b[22m');
     expect(lines.filter((l) => l.includes('\u001b'))).toEqual(lines.filter((l) => /^\u001b\[1m#{1,6} .*\u001b\[22m$/.test(l)));
+  });
+});
+
+describe('rule codes', () => {
+  it('are unique, and each docs page and the README rules table state the code the rule has', () => {
+    expect(new Set(rules.map((r) => r.meta.code)).size).toBe(rules.length);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const rule of rules) {
+      const page = fs.readFileSync(path.join(DOCS, `${rule.name}.md`), 'utf8');
+      expect(page.match(/^- Code: \*\*(\w+)\*\*/m)?.[1], rule.name).toBe(rule.meta.code);
+      expect(readme, rule.name).toContain(`| [\`${rule.name}\`](docs/rules/${rule.name}.md) | ${rule.meta.code} | ${rule.meta.defaultLevel} |`);
+    }
   });
 });
 
