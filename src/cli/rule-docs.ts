@@ -14,8 +14,10 @@ export const RULE_DOCS_DIR = fileURLToPath(new URL('../../docs/rules/', import.m
 /** The pages are a few kilobytes: anything far larger is not one of them. */
 const PAGE_LIMIT = 1024 * 1024;
 
-const USAGE = `Usage: granule rule [ID|CODE]      print a rule's documentation (e.g. granule rule GR1)
-       granule rule --all              list the rules with their codes, default levels and descriptions
+const USAGE = `Usage: granule rule ID|CODE    print a rule's documentation (e.g. granule rule GR1)
+       granule rule [--all]     list the rules with their codes, default levels and descriptions
+
+Options: --color, --no-color (also NO_COLOR): headings in bold, or plain text (default: bold on a terminal)
 `;
 
 export interface RuleCommandIo {
@@ -35,7 +37,11 @@ export function runRuleCommand(argv: string[], io: RuleCommandIo, docsDir = RULE
       strict: true,
     });
   } catch (e) {
-    io.stderr.write(`granule: ${printable((e as Error).message.split('\n')[0]!)}\n${USAGE}`);
+    // parseArgs' own text is long and quotes oddly: one line in granule's words instead
+    const error = e as NodeJS.ErrnoException;
+    const option = /'([^']*)'/.exec(error.message)?.[1] ?? '';
+    const what = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown option ${option}` : error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `${option} takes no value` : error.message.split('\n')[0]!;
+    io.stderr.write(`granule: rule: ${printable(what)} (granule rule --help for usage)\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -44,7 +50,7 @@ export function runRuleCommand(argv: string[], io: RuleCommandIo, docsDir = RULE
     return 0;
   }
   if (positionals.length > 1 || (values.all && positionals.length > 0)) {
-    io.stderr.write(`granule: rule takes one rule id or code, or --all\n${USAGE}`);
+    io.stderr.write('granule: rule: give one rule id or code, or --all (granule rule --help for usage)\n');
     return 2;
   }
   if (positionals.length === 0) {

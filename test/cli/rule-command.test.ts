@@ -53,13 +53,16 @@ describe('granule rule (the built CLI)', () => {
     expect(hostile.stderr).toBe(`granule: unknown rule "x\\x1b[31m" (${UNKNOWN})\n`);
   });
 
-  it('refuses two ids, or an id with --all, or an unknown option, with exit 2', () => {
-    for (const args of [['rule', 'GR1', 'GR2'], ['rule', '--all', 'GR1'], ['rule', '--bogus']]) {
-      const r = runCli(args);
-      expect(r.status).toBe(2);
-      expect(r.stdout).toBe('');
-      expect(r.stderr.split('\n')[0]).toMatch(/^granule: /);
-    }
+  it('refuses two ids, or an id with --all, or an unknown option, in one line on stderr, with exit 2', () => {
+    const cases: [string[], string][] = [
+      [['rule', 'GR1', 'GR2'], 'granule: rule: give one rule id or code, or --all (granule rule --help for usage)\n'],
+      [['rule', '--all', 'GR1'], 'granule: rule: give one rule id or code, or --all (granule rule --help for usage)\n'],
+      [['rule', '--bogus'], 'granule: rule: unknown option --bogus (granule rule --help for usage)\n'],
+      [['rule', '--all=yes'], 'granule: rule: --all takes no value (granule rule --help for usage)\n'],
+    ];
+    for (const [args, stderr] of cases) expect(runCli(args), args.join(' ')).toEqual({ status: 2, stdout: '', stderr });
+    const help = runCli(['rule', '--help']);
+    expect([help.status, help.stderr, help.stdout.split('\n')[0]]).toEqual([0, '', "Usage: granule rule ID|CODE    print a rule's documentation (e.g. granule rule GR1)"]);
   });
 
   it('is in granule --help, with the formats msvc and codeframe', () => {
