@@ -12,7 +12,6 @@ function escape(c: string): string {
 }
 
 /** The text with every control character (but the tab) and bidirectional control shown as `\xNN` or `\uNNNN`. */
-export function printable(text: string, options: { tab?: boolean } = {}): string {
-  const escaped = text.replace(UNPRINTABLE, escape);
-  return options.tab ? escaped.replace(/\t/g, '\\t') : escaped;
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, escape);
 }
