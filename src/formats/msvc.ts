@@ -23,7 +23,7 @@ function origin(file: string | undefined, line: number, column: number): string 
 }
 
 /** The code printed for a finding: its rule's short code, or the id for a rule that has none. */
-export function findingCode(f: Finding): string {
+function findingCode(f: Finding): string {
   return rulesById.get(f.ruleId)?.meta.code ?? f.ruleId;
 }
 
