@@ -2,7 +2,7 @@
 // one plain line (parseArgs' own messages span lines, quote oddly and suggest `--` tricks).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { printable } from './printable.js';
+import { printable } from '../formats/printable.js';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 

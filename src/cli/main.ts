@@ -12,13 +12,13 @@ import { lintText, stdinPath } from '../engine/lint-text.js';
 import { isTarget } from '../engine/target.js';
 import type { Report } from '../engine/types.js';
 import { toolVersion } from '../engine/version.js';
-import { FORMAT_NAMES, isFormatName, loadFormatter } from '../formats/load.js';
+import { FORMAT_NAMES, isFormatName, loadFormatter, noticesOnStderr } from '../formats/load.js';
 import type * as Sarif from 'sarif';
 import { rulesById } from '../rules/index.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
 import { ConfigError } from '../config/errors.js';
 import { ArgumentError, parseCommandLine } from './args.js';
-import { printable } from './printable.js';
+import { printable } from '../formats/printable.js';
 import { MACHINE_FORMATS, statisticsText } from './statistics.js';
 import { readStdinText } from './stdin.js';
 import { progressFor } from './progress.js';
@@ -37,12 +37,15 @@ const HELP = `Usage: granule [options] [paths...]
        granule shim cflags|sources [--emulate-linux]  build flags and C files of the runtime shim
        granule vmmap REPORT [--html OUT | --svg OUT]  picture of reserved, committed and unusable granules
        granule merge A.sarif B.sarif ... [-o OUT]  one SARIF log from several (the shards of --shard)
+       granule rule [ID|CODE]                     a rule's documentation (no ID: list the rules and their codes)
 
 Finds Windows virtual-memory reservations (VirtualAlloc, VirtualAllocEx, VirtualAllocExNuma, ...)
 whose size wastes the rest of a 64 KB allocation granule.
 
 Options:
-  -f, --format FORMAT     stylish | compact | json | sarif | github (default: stylish)
+  -f, --format FORMAT     stylish | compact | json | sarif | github | msvc | codeframe (default: stylish);
+                          msvc: path(line,col): error GR1: ... for MSBuild and Visual Studio's Error List;
+                          codeframe: each finding with the source lines around it, as ESLint's codeframe
   -o, --output FILE       write the report to FILE instead of standard output
       --target ARCH       x64 | x86 | arm64 (default: x64)
   -I DIR                  add an include directory
@@ -138,6 +141,10 @@ async function run(argv: string[], io: Io): Promise<number> {
     // SARIF of several runs (the shards of --shard K/N) as one
     const { runMergeCommand } = await import('./merge.js');
     return runMergeCommand(argv.slice(1), io, writeAtomically);
+  }
+  if (argv[0] === 'rule') {
+    const { runRuleCommand } = await import('./rule-docs.js');
+    return runRuleCommand(argv.slice(1), io);
   }
   if (argv[0] === 'lsp') {
     // loaded only here: the language server's dependencies cost every other command start-up time
@@ -259,7 +266,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (known) report.notices = [...report.notices, { level: 'note', code: 'baseline', message: `${baselined.matched} finding${baselined.matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${baselined.matched === 1 ? 'is' : 'are'} not reported` }];
   const shown: Report = values.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
   // NO_COLOR (https://no-color.org) turns off automatic colour; an explicit --color still wins
-  const color = !values['no-color'] && (values.color ?? (!io.env.NO_COLOR && format === 'stylish' && !values.output && !!io.stdout.isTTY));
+  const color = !values['no-color'] && (values.color ?? (!io.env.NO_COLOR && (format === 'stylish' || format === 'codeframe') && !values.output && !!io.stdout.isTTY));
   let text: string;
   if (format === 'sarif') {
     const out = sarif!.formatSarif(shown, { category: values.category, omitSuppressed: values['sarif-omit-suppressed'], fingerprints: prints });
@@ -275,7 +282,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (values.output) writeAtomically(path.resolve(io.cwd, values.output), text);
   else io.stdout.write(text);
   // notices go to stderr when stdout carries a machine format
-  if ((format !== 'stylish' || values.output) && format !== 'compact') {
+  if (noticesOnStderr(format, !!values.output)) {
     for (const n of report.notices) if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? printable(path.relative(io.cwd, n.file)) + ': ' : ''}${printable(n.message)}\n`);
   }
   if (report.usageError) return 2;

@@ -10,7 +10,7 @@ import { FileReader } from './file-reader.js';
 import type { FilePatch } from './fix.js';
 import { HeaderCache } from './header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from './limits.js';
-import { activeRules, parseErrorNotice, safeAnalyze, safeRunRules, type LintOptions, type LintResult } from './lint.js';
+import { activeRules, analysisNotices, safeAnalyze, safeRunRules, type LintOptions, type LintResult } from './lint.js';
 import { languageFor } from './parse.js';
 import { RunReach } from './reach.js';
 import type { Finding, Notice } from './types.js';
@@ -53,8 +53,7 @@ export async function lintText(file: string, text: string, options: LintOptions)
   const candidate = { file, text, language: languageFor(file, text) };
   const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () => safeAnalyze(candidate, fileOptions, new Map(), headers, notices, reach));
   if (!analysis) return result([], fileOptions, reach.configError);
-  const parseError = parseErrorNotice(analysis);
-  if (parseError) notices.push(parseError);
+  notices.push(...analysisNotices(analysis));
   const findings = safeRunRules(analysis, activeRules(fileOptions.rules), fileOptions, notices);
   notices.push(...applyDirectives(file, findings, scanDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
   findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));

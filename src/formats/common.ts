@@ -1,4 +1,5 @@
-// Helpers shared by the formatters. Formatters are pure: Report in, text out.
+// Helpers shared by the formatters. Formatters are pure: Report in, text out (codeframe also reads the source
+// lines it shows, see source-text.ts).
 
 import * as path from 'node:path';
 import type { Finding, Notice, Report } from '../engine/types.js';

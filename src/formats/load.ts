@@ -9,6 +9,8 @@ const LOADERS: Record<string, () => Promise<Formatter>> = {
   json: async () => (await import('./json.js')).json,
   sarif: async () => (await import('./sarif.js')).sarif,
   github: async () => (await import('./github.js')).github,
+  msvc: async () => (await import('./msvc.js')).msvc,
+  codeframe: async () => (await import('./codeframe.js')).codeframe,
 };
 
 /** The names `--format` accepts, in the order the help and errors list them. */
@@ -21,4 +23,13 @@ export function isFormatName(name: string): boolean {
 /** Loads the formatter of a known format name. */
 export function loadFormatter(name: string): Promise<Formatter> {
   return LOADERS[name]!();
+}
+
+/**
+ * Whether the run's notices (unreadable files, ...) are written to stderr besides the report: when the report is
+ * a file or a format that does not list them itself, so that they are never lost.
+ */
+export function noticesOnStderr(format: string, toFile: boolean): boolean {
+  if (format === 'compact' || format === 'msvc') return false;
+  return toFile || (format !== 'stylish' && format !== 'codeframe');
 }

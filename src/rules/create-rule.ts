@@ -39,6 +39,11 @@ export interface RuleMeta<MessageIds extends string, Options extends unknown[]> 
   precision: 'very-high' | 'high' | 'medium' | 'low';
   tags: string[];
   defaultLevel: 'off' | 'warn' | 'error';
+  /**
+   * Short stable code beside the id (GR1, GR2, ...): what `--format msvc` prints where MSBuild and Visual Studio
+   * expect a code, and what `granule rule` also accepts. Public API like the id: never reuse or renumber one.
+   */
+  code: string;
 }
 
 export interface Fix {

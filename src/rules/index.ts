@@ -14,3 +14,8 @@ export const rules: readonly GranuleRule<string, any[]>[] = [
 ];
 
 export const rulesById: ReadonlyMap<string, GranuleRule<string, any[]>> = new Map(rules.map((r) => [r.name, r]));
+
+/** A rule by its id or its short code (GR1; any letter case). */
+export function findRule(idOrCode: string): GranuleRule<string, any[]> | undefined {
+  return rulesById.get(idOrCode) ?? rules.find((r) => r.meta.code.toLowerCase() === idOrCode.toLowerCase());
+}

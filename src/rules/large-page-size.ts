@@ -32,6 +32,7 @@ export default createRule({
     precision: 'very-high',
     tags: ['memory', 'correctness', 'windows', 'large-pages'],
     defaultLevel: 'error',
+    code: 'GR2',
   },
   create(context) {
     const minimum = BigInt(context.options[0]?.largePageMinimum ?? TWO_MB);

@@ -19,6 +19,7 @@ export default createRule({
     precision: 'high',
     tags: ['memory', 'performance', 'windows', 'file-mapping'],
     defaultLevel: 'warn',
+    code: 'GR3',
   },
   create(context) {
     return {

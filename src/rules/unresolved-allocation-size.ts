@@ -16,6 +16,7 @@ export default createRule({
     precision: 'high',
     tags: ['memory', 'audit', 'windows'],
     defaultLevel: 'off',
+    code: 'GR4',
   },
   create(context) {
     return {

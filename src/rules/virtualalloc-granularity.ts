@@ -23,6 +23,7 @@ export default createRule({
     precision: 'very-high',
     tags: ['memory', 'performance', 'windows', 'address-space'],
     defaultLevel: 'error',
+    code: 'GR1',
   },
   create(context) {
     return {

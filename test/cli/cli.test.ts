@@ -96,7 +96,7 @@ describe('granule CLI', () => {
   it('reports usage errors with exit 2 and one line', () => {
     const bad = runCli(['--format', 'xml', '.'], { cwd: dir });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('granule: unknown format "xml" (expected one of: stylish, compact, json, sarif, github)\n');
+    expect(bad.stderr).toBe('granule: unknown format "xml" (expected one of: stylish, compact, json, sarif, github, msvc, codeframe)\n');
     const unknown = runCli(['--frobnicate'], { cwd: dir });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe(`granule: unknown option '--frobnicate'\nRun "granule --help" for usage.\n`);
