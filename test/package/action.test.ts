@@ -1,6 +1,6 @@
 // The GitHub Action as a workflow uses it: every shell step of action.yml, parsed from the file and run the way
 // the runner runs it (bash --noprofile --norc -eo pipefail, GITHUB_OUTPUT per step, inputs in the environment),
-// in a fresh clone of this repository's HEAD — no dist/, no node_modules, as `uses: granule-lint/granule@v0`
+// in a fresh clone of this repository's HEAD — no dist/, no node_modules, as `uses: granule-lint/granule@<ref>`
 // checks it out. The install must leave only what running granule needs, and the run must write the SARIF.
 //
 // (The clone is of the last commit: uncommitted changes are not in it.)
