@@ -567,7 +567,7 @@ function markdown(r) {
   p();
   p('```sh');
   p('apt-get install -y ripgrep time   # once');
-  p('npm install && npm run bench      # or: npm run bench -- --runs 10 --skip-ast-grep');
+  p('npm install && npm install --no-save @ast-grep/cli@0.51.1 && npm run bench   # or: npm run bench -- --runs 10 --skip-ast-grep');
   p('```');
   p();
   return lines.join('\n');
