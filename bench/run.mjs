@@ -9,7 +9,9 @@
 //   npm run bench -- --rewrite     BENCHMARKS.md again from bench/results.json (after editing bench/notes.md)
 //
 // Needs: apt (to download the wine source once, ~83 MB, cached under ~/.cache/granule-bench), ripgrep,
-// GNU time (/usr/bin/time, for peak memory), and `npm install` (ast-grep comes from @ast-grep/cli).
+// GNU time (/usr/bin/time, for peak memory), `npm install`, and ast-grep for the comparison:
+// `npm install --no-save @ast-grep/cli@0.51.1` (not a devDependency: only this script uses it, and its
+// postinstall fails wherever optional dependencies are left out), or --skip-ast-grep.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -306,7 +308,7 @@ function versions() {
   return {
     granule: `${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version} (${commit})`,
     node: process.version,
-    'tree-sitter': pkg('tree-sitter'),
+    'tree-sitter': pkg('granule-tree-sitter'),
     'tree-sitter-c': pkg('tree-sitter-c'),
     'tree-sitter-cpp': pkg('tree-sitter-cpp'),
     ripgrep: firstLine('rg'),
@@ -371,6 +373,10 @@ async function main() {
     spawnSync(cmds.cache.argv[0], cmds.cache.argv.slice(1), { cwd: wine, stdio: 'ignore' });
   }
   const astGrepOk = !flag('--skip-ast-grep') && fs.existsSync(AST_GREP);
+  if (!flag('--skip-ast-grep') && !astGrepOk) {
+    console.error(`ast-grep is not installed (${AST_GREP}): npm install --no-save @ast-grep/cli@0.51.1, or pass --skip-ast-grep`);
+    process.exit(2);
+  }
   if (astGrepOk) {
     const r = spawnSync(AST_GREP, cmds.astGrep.argv.slice(1), { cwd: wine, encoding: 'utf8', maxBuffer: 1 << 28 });
     try {
@@ -561,7 +567,7 @@ function markdown(r) {
   p();
   p('```sh');
   p('apt-get install -y ripgrep time   # once');
-  p('npm install && npm run bench      # or: npm run bench -- --runs 10 --skip-ast-grep');
+  p('npm install && npm install --no-save @ast-grep/cli@0.51.1 && npm run bench   # or: npm run bench -- --runs 10 --skip-ast-grep');
   p('```');
   p();
   return lines.join('\n');

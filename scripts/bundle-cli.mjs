@@ -16,21 +16,6 @@
 import * as fs from 'node:fs';
 import { build } from 'esbuild';
 
-// dist/rules/create-rule.js requires the rule helper through createRequire (see there why), which esbuild
-// cannot follow; in the bundle a plain require lets esbuild take the helper's few small files in, instead of
-// Node resolving and loading them one by one on every run
-const RULE_HELPER = "createRequire(import.meta.url)('@typescript-eslint/utils/eslint-utils')";
-const bundleRuleHelper = {
-  name: 'bundle-rule-helper',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]rules[\\/]create-rule\.js$/ }, (args) => {
-      const source = fs.readFileSync(args.path, 'utf8');
-      if (!source.includes(RULE_HELPER)) throw new Error(`${args.path} no longer loads the rule helper as ${RULE_HELPER}`);
-      return { contents: source.replace(RULE_HELPER, "require('@typescript-eslint/utils/eslint-utils')"), loader: 'js' };
-    });
-  },
-};
-
 const common = {
   outdir: 'dist/bundle',
   bundle: true,
@@ -39,8 +24,7 @@ const common = {
   sourcemap: true,
   // (no comments, no indentation: bin/granule.js reads the bundle on every run; the source map has the lines)
   minifyWhitespace: true,
-  external: ['tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'ignore', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
-  plugins: [bundleRuleHelper],
+  external: ['granule-tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'ignore', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
   logLevel: 'warning',
 };
 

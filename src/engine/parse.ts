@@ -1,4 +1,10 @@
 // tree-sitter parsing: grammar choice per file, grammars loaded once and only when needed.
+//
+// The binding is installed as granule-tree-sitter (package.json: npm:tree-sitter@0.22.4). tree-sitter-cpp 0.23.4
+// declares an optional peer tree-sitter@^0.21.1, and a tree-sitter of that name at 0.22.4 beside it made every
+// `npm install granule` print a peer-conflict warning and fail under --strict-peer-deps; under its own name the
+// binding is no peer of anything. Its types still declare the module 'tree-sitter', hence the reference.
+/// <reference types="granule-tree-sitter" preserve="true" />
 
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -31,7 +37,7 @@ const parsers = new Map<Language, ParserType>();
 export function parserFor(language: Language): ParserType {
   let parser = parsers.get(language);
   if (!parser) {
-    parserClass ??= require('tree-sitter') as typeof ParserType;
+    parserClass ??= require('granule-tree-sitter') as typeof ParserType;
     parser = new parserClass();
     const grammar = require(language === 'c' ? 'tree-sitter-c' : 'tree-sitter-cpp') as ParserType.Language & { nodeSubclasses?: unknown[] };
     // setLanguage would otherwise eval a subclass per node type (20-30 ms per grammar, paid by every run and

@@ -1,7 +1,7 @@
 // `granule/eslint`: granule as an ESLint plugin. The languages `granule/c` and `granule/cpp` run granule's analysis;
-// the rules are the same objects the granule CLI runs.
+// the rules are made from the same specs the granule CLI runs, with typescript-eslint's RuleCreator (./rule-creator.ts).
 //
-//   // eslint.config.js
+//   // eslint.config.mjs
 //   import granule from 'granule/eslint';
 //   export default [...granule.configs.recommended];
 

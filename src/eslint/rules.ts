@@ -1,11 +1,12 @@
-// granule's rules as ESLint rules: the very objects the CLI runs (src/rules), checked here against ESLint's rule
-// type for this language. No second implementation.
+// granule's rules as ESLint rules: the specs the CLI runs (src/rules), made with typescript-eslint's RuleCreator
+// (./rule-creator.ts) and checked here against ESLint's rule type for this language. No second implementation.
 
 import type { CustomRuleDefinitionType } from '@eslint/plugin-kit';
 import type { AllocationCall } from '../engine/analyze.js';
-import type { GranuleRule, RuleDocs } from '../rules/create-rule.js';
+import { ruleSpec, type GranuleRule, type RuleDocs } from '../rules/create-rule.js';
 import { rules } from '../rules/index.js';
 import type { GranuleLanguageOptions } from './language-options.js';
+import { typescriptEslintRuleCreator } from './rule-creator.js';
 import { isAllocationCall, type GranuleNode, type GranuleSourceCode } from './source-code.js';
 import type { CNode } from './syntax-tree.js';
 
@@ -48,4 +49,8 @@ export function forEslint<M extends string, O extends unknown[]>(rule: GranuleRu
   };
 }
 
-export const eslintRules: Record<string, GranuleRuleDefinition<string, any[]>> = Object.fromEntries(rules.map((rule) => [rule.name, forEslint(rule)]));
+const createNamedRule = typescriptEslintRuleCreator();
+
+export const eslintRules: Record<string, GranuleRuleDefinition<string, any[]>> = Object.fromEntries(
+  rules.map((rule) => [rule.name, forEslint(createNamedRule(ruleSpec(rule)))]),
+);

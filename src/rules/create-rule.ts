@@ -2,20 +2,19 @@
 // schema and default options — so the same object runs in granule's engine and inside ESLint.
 //
 // What comes from where:
-// - `RuleCreator` (@typescript-eslint/utils/eslint-utils) is the runtime convention: `createRule({ name, meta, create })`,
-//   `meta.docs.url` derived from the name, and `create(context, optionsWithDefault)` with `meta.defaultOptions` merged in.
+// - The convention is typescript-eslint's `RuleCreator` (@typescript-eslint/utils/eslint-utils):
+//   `createRule({ name, meta, create })`, `meta.docs.url` derived from the name, and
+//   `create(context, optionsWithDefault)` with `meta.defaultOptions` merged in. The command line, the language
+//   server and the library run granule's own copy of it (./rule-creator.ts): the package would bring
+//   TypeScript and ESLint, about 30 MB, into every install through its peers. The ESLint plugin builds its rules
+//   from the same specs with typescript-eslint's own `RuleCreator` (src/eslint/rules.ts).
 // - Its TypeScript types describe TS-ESTree nodes and the JavaScript SourceCode, which granule rules never see (they
 //   visit `AllocationCall` objects), so the types below are granule's own: a subset of @eslint/core's `RuleContext`.
 //   `src/eslint/rules.ts` checks at compile time that every rule is a valid @eslint/plugin-kit `CustomRuleDefinitionType`
 //   for granule's language, the way @eslint/json and @eslint/css type their rules.
 
-import { createRequire } from 'node:module';
-import type { RuleCreator as RuleCreatorType } from '@typescript-eslint/utils/eslint-utils';
 import type { AllocationCall } from '../engine/analyze.js';
-
-// Required, not imported: the package is CommonJS, and an ESM import of it has Node parse every module its index
-// re-exports for their export names, which tripled its share of every run's start-up (about 20 ms → 7 ms).
-const { RuleCreator } = createRequire(import.meta.url)('@typescript-eslint/utils/eslint-utils') as { RuleCreator: typeof RuleCreatorType };
+import { RuleCreator } from './rule-creator.js';
 
 export const DOCS_BASE = 'https://github.com/granule-lint/granule/blob/main/docs/rules/';
 
@@ -93,12 +92,30 @@ type RuleSpec<M extends string, O extends unknown[]> = {
 
 export const ruleDocsUrl = (name: string): string => `${DOCS_BASE}${name}.md`;
 
-// RuleCreator's declared parameter type is the TS-ESTree rule; its runtime is language-neutral (see the header).
-const createNamedRule = RuleCreator(ruleDocsUrl) as unknown as <M extends string, O extends unknown[]>(
-  spec: RuleSpec<M, O> & { meta: { languages: string[] } },
-) => GranuleRule<M, O>;
+/** What `createRule` was given, with the languages added: what a `RuleCreator` takes. */
+export type NamedRuleSpec<M extends string = string, O extends unknown[] = unknown[]> = RuleSpec<M, O> & {
+  meta: RuleSpec<M, O>['meta'] & { languages: string[] };
+};
+
+/** A `RuleCreator(urlCreator)` result: granule's own (./rule-creator.ts) or typescript-eslint's. */
+export type CreateNamedRule = <M extends string, O extends unknown[]>(spec: NamedRuleSpec<M, O>) => GranuleRule<M, O>;
+
+const specs = new WeakMap<GranuleRule<any, any>, NamedRuleSpec<any, any>>();
+
+/** The spec a rule was created from, for building the same rule with another `RuleCreator`. */
+export function ruleSpec<M extends string, O extends unknown[]>(rule: GranuleRule<M, O>): NamedRuleSpec<M, O> {
+  const spec = specs.get(rule);
+  if (!spec) throw new Error(`${rule.name} was not made by createRule`);
+  return spec as NamedRuleSpec<M, O>;
+}
+
+// (its declared types are loose: the specs are checked by createRule's parameter type)
+const createNamedRule = RuleCreator(ruleDocsUrl) as unknown as CreateNamedRule;
 
 /** typescript-eslint's `RuleCreator(name => url)` convention; also declares the languages the rule runs on in ESLint. */
 export function createRule<M extends string, O extends unknown[]>(spec: RuleSpec<M, O>): GranuleRule<M, O> {
-  return createNamedRule({ ...spec, meta: { ...spec.meta, languages: ['granule/c', 'granule/cpp'] } });
+  const named: NamedRuleSpec<M, O> = { ...spec, meta: { ...spec.meta, languages: ['granule/c', 'granule/cpp'] } };
+  const rule = createNamedRule(named);
+  specs.set(rule, named);
+  return rule;
 }
