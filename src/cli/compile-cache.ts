@@ -37,11 +37,12 @@ export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string | 
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env, api: CompileCacheApi = nodeModule as CompileCacheApi): string | undefined {
   if (typeof api.enableCompileCache !== 'function') return undefined;
   const dir = compileCacheDir(env);
-  if (!dir) return undefined;
+  if (!dir || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   try {
+    // the user's own NODE_COMPILE_CACHE wins: Node has enabled it already, and says where
+    if (env.NODE_COMPILE_CACHE) return api.enableCompileCache().directory;
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!ownedPrivateDir(dir)) return undefined;
-    // (NODE_COMPILE_CACHE set by the user wins: Node has enabled it already, and says so)
     return api.enableCompileCache(dir).directory;
   } catch {
     return undefined;

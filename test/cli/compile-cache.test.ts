@@ -45,10 +45,20 @@ describe('enableCompileCache', () => {
     expect(fs.existsSync(cache)).toBe(false);
   });
 
-  it('is off with GRANULE_COMPILE_CACHE=0', () => {
+  it('is off with GRANULE_COMPILE_CACHE=0, and with NODE_DISABLE_COMPILE_CACHE', () => {
     const node = recorder();
     expect(enableCompileCache({ GRANULE_COMPILE_CACHE: '0' }, node)).toBeUndefined();
+    expect(enableCompileCache({ GRANULE_COMPILE_CACHE: path.join(dir, 'c'), NODE_DISABLE_COMPILE_CACHE: '1' }, node)).toBeUndefined();
     expect(node.calls).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'c'))).toBe(false);
+  });
+
+  it("leaves the user's own NODE_COMPILE_CACHE to Node, and makes no directory of its own", () => {
+    const node = recorder();
+    const own = path.join(dir, 'granule');
+    enableCompileCache({ GRANULE_COMPILE_CACHE: own, NODE_COMPILE_CACHE: path.join(dir, 'users') }, node);
+    expect(node.calls).toEqual([undefined]);
+    expect(fs.existsSync(own)).toBe(false);
   });
 
   it.skipIf(process.platform === 'win32' || process.getuid?.() === undefined)('never uses a directory others can write to', () => {
