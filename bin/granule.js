@@ -23,7 +23,8 @@ cli.main(argv, io).then((code) => {
  * `> report.json`) means the report was not delivered: one line, and exit 2.
  */
 function outputFailed(stream, e) {
-  if (e && (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED')) return;
+  // (ECONNRESET: the same when the stream is a socket; ERR_STREAM_DESTROYED: a later write to the closed stream)
+  if (e && (e.code === 'EPIPE' || e.code === 'ECONNRESET' || e.code === 'ERR_STREAM_DESTROYED')) return;
   process.exitCode = 2;
   if (stream !== process.stderr && !process.stderr.destroyed) {
     process.stderr.write(`granule: cannot write to standard output (${e instanceof Error ? e.message : e})\n`);
