@@ -1,13 +1,14 @@
 // Bundles the command line into dist/bundle/, after tsc: dist/cli/main.js as one CommonJS file (main.cjs),
-// the loader bin/granule.js runs it with (compiled-load.cjs), and the worker-thread entry as ES modules
+// what bin/granule.js runs before it (compile-cache.cjs), and the worker-thread entry as ES modules
 // (worker.js and its chunks).
 //
 // Node loads one ES module at a time, resolving, reading and linking each: the 60 modules of a run on one
 // file (the pre-commit case) cost about 25 ms more than the same code bundled. The command line is one
-// CommonJS file so that bin/granule.js can compile it with the code V8 kept from an earlier run
-// (src/cli/compiled-load.ts), which Node 20 offers for scripts and not for ES modules. Its `import.meta.url`
-// is the bundle's own URL. The library, the ESLint plugin and the language server bin keep using dist/ module
-// by module.
+// CommonJS file that bin/granule.js, itself CommonJS, `require`s. Its `import.meta.url` is the bundle's own
+// URL. The library, the ESLint plugin and the language server bin keep using dist/ module by module.
+//
+// The packages the bundle loads with `import()` (ES-only ones, such as globby) stay dynamic imports, and
+// test/cli/bundle-imports.test.ts runs each one through the built command line.
 //
 // Left out of the bundle: the native tree-sitter packages and the packages granule loads only on demand.
 // The bundle sits two levels under the package root like every dist/ module, so the paths modules build
@@ -22,7 +23,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  // (no comments, no indentation: bin/granule.js reads the bundle on every run; the source map has the lines)
+  // (no comments, no indentation: Node reads the bundle on every run; the source map has the lines)
   minifyWhitespace: true,
   external: ['granule-tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'ignore', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
   logLevel: 'warning',
@@ -32,8 +33,8 @@ const common = {
 fs.rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   ...common,
-  // (the loader too: bin/granule.js is CommonJS, which cannot load an ES module on Node 20)
-  entryPoints: { main: 'dist/cli/main.js', 'compiled-load': 'dist/cli/compiled-load.js' },
+  // (the compile cache's switch too, which must run before the bundle is loaded)
+  entryPoints: { main: 'dist/cli/main.js', 'compile-cache': 'dist/cli/compile-cache.js' },
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   define: { 'import.meta.url': '__bundleUrl' },
