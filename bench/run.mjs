@@ -8,7 +8,7 @@
 //   npm run bench [-- --runs N] [--no-build] [--skip-ast-grep] [--quiet-wait SECONDS] [--only GROUP,...]
 //   npm run bench -- --rewrite     BENCHMARKS.md again from bench/results.json (after editing bench/notes.md)
 //
-// Needs: apt (to download the wine source once, ~83 MB, cached under ~/.cache/granule-bench), ripgrep,
+// Needs: apt (to download the wine source once, ~83 MB, by scripts/fetch-corpus.sh into ~/.cache/granule-corpus), ripgrep,
 // GNU time (/usr/bin/time, for peak memory), and `npm install` (ast-grep comes from @ast-grep/cli).
 
 import { execFileSync, spawnSync } from 'node:child_process';
