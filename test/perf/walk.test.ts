@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listSourceFiles } from '../../src/engine/walk.js';
+import { unavailable } from '../helpers/requirements.js';
 
 const made: string[] = [];
 
@@ -56,7 +57,7 @@ describe('listSourceFiles', () => {
     expect(rel(dir, await listSourceFiles(dir))).toEqual(['a.c', 'src/x.h']);
   });
 
-  it('in a git work tree, lists tracked and untracked files as git does: ignored and deleted ones left out', async () => {
+  it.skipIf(unavailable('git'))('in a git work tree, lists tracked and untracked files as git does: ignored and deleted ones left out', async () => {
     const dir = tree({ ...COMMON, '.gitignore': 'ignored/\n', 'ignored/i.c': '', 'gone.c': '', 'tracked-but-ignored.c': '' });
     const git = (...a: string[]) => execFileSync('git', ['-C', dir, ...a], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
     git('init', '-q');

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { unavailable } from '../helpers/requirements.js';
 import { expectHealthy, expectNoStackTrace, HEALTHY, isRoot, notices, places, scan, scanAsNobody, workspace } from './helpers.js';
 
 const CALL = 'VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);';
@@ -99,7 +100,7 @@ describe('paths that are not there', () => {
   });
 });
 
-describe('files that cannot be read', () => {
+describe.skipIf(unavailable('file-modes', 'setpriv'))('files that cannot be read', () => {
   it('an unreadable file and an unlistable directory get one message each; the rest is linted', () => {
     const dir = ws({ 'secret.c': HEALTHY, 'locked/hidden.c': HEALTHY });
     fs.chmodSync(path.join(dir, 'secret.c'), 0);
