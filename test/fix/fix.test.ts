@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { unavailable } from '../helpers/requirements.js';
+
+/** git apply checks that --fix-dry-run's diff applies. */
+const noGit = unavailable('git');
 import { makeTree } from '../config/tree.js';
 
 const CASES = path.resolve(import.meta.dirname, '..', 'fix-fixtures');
@@ -44,7 +47,7 @@ describe.each(cases)('fix-fixtures/%s', (name) => {
     expect(readTree(dir)).toEqual(after);
   });
 
-  it.skipIf(unavailable('git'))('--fix-dry-run changes nothing and prints a diff that git apply turns into after', () => {
+  it.skipIf(noGit)('--fix-dry-run changes nothing and prints a diff that git apply turns into after', () => {
     const dir = copyCase(name);
     const before = readTree(dir);
     const r = runCli(['--fix-dry-run', '.'], { cwd: dir });

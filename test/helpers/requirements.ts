@@ -90,8 +90,9 @@ export const REQUIREMENTS = {
   },
   'sarif-multitool': {
     what: 'the SARIF Multitool for Linux x64',
-    install: 'npm ci on Linux x64 (@microsoft/sarif-multitool-linux)',
-    available: () => process.platform === 'linux' && process.arch === 'x64' && fs.existsSync(MULTITOOL),
+    install: 'npm ci on Linux x64 (@microsoft/sarif-multitool-linux); the .NET binary needs ICU: apt-get install libicu72',
+    // present is not enough: without ICU the .NET runtime aborts at start
+    available: () => process.platform === 'linux' && process.arch === 'x64' && fs.existsSync(MULTITOOL) && runs(MULTITOOL),
   },
   'sarif-schema': {
     what: 'the SARIF 2.1.0 schema of @microsoft/sarif-multitool',
