@@ -26,14 +26,18 @@ function onPath(...commands: string[]): () => boolean {
 
 /** The first executable named `command` on PATH (no shell: a name is never interpreted). */
 export function findOnPath(command: string): string | undefined {
+  // Windows finds `git` as git.exe (or .cmd, ...): the extensions PATHEXT lists
+  const names = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean).map((ext) => command + ext) : [command];
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
-    const candidate = path.join(dir, command);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
+    for (const name of names) {
+      const candidate = path.join(dir, name);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not here
+      }
     }
   }
   return undefined;
