@@ -1,11 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Test files that need something beyond Node in every test (a compiler, wine, a browser, pre-commit, a
+// downloaded corpus): their own project, so `--project node` runs what any machine with Node can, and
+// `--project tools` what only a machine with the tools (CI) can. `npm test` runs both. Tests elsewhere that
+// need a tool for one case are gated one by one (test/helpers/requirements.ts).
+const TOOLS = [
+  'test/cli/runtime.test.ts',
+  'test/precommit/precommit.test.ts',
+  'test/perf/wine.test.ts',
+  'test/realtree/**/*.test.ts',
+  'test/shim/linux.test.ts',
+  'test/shim/vmmap-browser.test.ts',
+  'test/shim/wine.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     // the native tree-sitter addon and child processes are happiest in forked workers
     pool: 'forks',
+    // lists what this machine lacks, once, before any test; fails at once under GRANULE_TEST_REQUIRE_ALL=1
+    globalSetup: ['test/helpers/report-requirements.ts'],
+    projects: [
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: TOOLS } },
+      { extends: true, test: { name: 'tools', include: TOOLS } },
+    ],
   },
 });

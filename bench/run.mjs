@@ -8,8 +8,8 @@
 //   npm run bench [-- --runs N] [--no-build] [--skip-ast-grep] [--quiet-wait SECONDS] [--only GROUP,...]
 //   npm run bench -- --rewrite     BENCHMARKS.md again from bench/results.json (after editing bench/notes.md)
 //
-// Needs: apt (to download the wine source once, ~83 MB, cached under ~/.cache/granule-bench), ripgrep,
-// GNU time (/usr/bin/time, for peak memory), `npm install`, and ast-grep for the comparison:
+// Needs: apt (to download the wine source once, ~83 MB, by scripts/fetch-corpus.sh into ~/.cache/granule-corpus),
+// ripgrep, GNU time (/usr/bin/time, for peak memory), `npm install`, and ast-grep for the comparison:
 // `npm install --no-save @ast-grep/cli@0.51.1` (not a devDependency: only this script uses it, and its
 // postinstall fails wherever optional dependencies are left out), or --skip-ast-grep.
 

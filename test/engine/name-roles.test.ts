@@ -2,13 +2,13 @@
 // the tree shows cannot give the name its value. Checked case by case, then against the tree on every fixture
 // and on part of a real code base.
 
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mayDecideValue } from '../../src/engine/name-roles.js';
 import { neutralize } from '../../src/engine/neutralize.js';
 import { languageFor, parse } from '../../src/engine/parse.js';
+import { corpusPath, unavailable } from '../helpers/requirements.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -127,8 +127,8 @@ describe('mayDecideValue never rules out an occurrence the tree says decides a v
     expect(expectNoneRuledOut(files)).toBeGreaterThan(150);
   });
 
-  it('on wine kernelbase, kernel32 and ntdll', { timeout: 300_000 }, () => {
-    const wine = execFileSync('sh', [path.join(ROOT, 'bench', 'fetch-wine.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  it.skipIf(unavailable('wine-corpus'))('on wine kernelbase, kernel32 and ntdll', { timeout: 300_000 }, () => {
+    const wine = corpusPath('wine');
     const files = ['dlls/kernelbase', 'dlls/kernel32', 'dlls/ntdll'].flatMap((d) => sourcesUnder(path.join(wine, d)));
     expect(expectNoneRuledOut(files)).toBeGreaterThan(50_000);
   });

@@ -10,6 +10,9 @@ import { runCli } from '../helpers/cli.js';
 import { makeTree } from '../config/tree.js';
 import { unavailable } from '../helpers/requirements.js';
 
+/** git apply checks that --fix-dry-run's diff applies. */
+const noGit = unavailable('git');
+
 const CASES = path.resolve(import.meta.dirname, '..', 'fix-fixtures');
 
 function readTree(root: string): Record<string, string> {
@@ -44,7 +47,7 @@ describe.each(cases)('fix-fixtures/%s', (name) => {
     expect(readTree(dir)).toEqual(after);
   });
 
-  it.skipIf(unavailable('git'))('--fix-dry-run changes nothing and prints a diff that git apply turns into after', () => {
+  it.skipIf(noGit)('--fix-dry-run changes nothing and prints a diff that git apply turns into after', () => {
     const dir = copyCase(name);
     const before = readTree(dir);
     const r = runCli(['--fix-dry-run', '.'], { cwd: dir });
@@ -137,13 +140,13 @@ describe('--fix keeps the file as it was apart from the fix', () => {
     return r.stdout;
   };
 
-  it.skipIf(unavailable('git'))('--fix-dry-run of UTF-8 with a byte order mark: the first line keeps it, and git apply takes the diff', () => {
+  it.skipIf(noGit)('--fix-dry-run of UTF-8 with a byte order mark: the first line keeps it, and git apply takes the diff', () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);
     const diff = dryRunApplies('a.c', Buffer.concat([bom, Buffer.from(['void f(void) {', call('4096'), '}', ''].join('\r\n'))]));
     expect(diff).toContain('@@ -1,3 +1,3 @@\n \uFEFFvoid f(void) {\r\n');
   });
 
-  it.skipIf(unavailable('git'))('--fix-dry-run of UTF-16 is a git binary patch (git treats UTF-16 as binary), which git apply takes', () => {
+  it.skipIf(noGit)('--fix-dry-run of UTF-16 is a git binary patch (git treats UTF-16 as binary), which git apply takes', () => {
     const encode = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const diff = dryRunApplies('w.c', encode(lines('4096').join('\n')));
     expect(diff.split('\n').slice(0, 4)).toEqual([

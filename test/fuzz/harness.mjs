@@ -13,7 +13,10 @@ import fc from 'fast-check';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
-const SARIF_SCHEMA = path.join(ROOT, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'sarif-2.1.0.json');
+// the official schema ships in the Multitool build npm installed for this platform
+const SARIF_SCHEMA = ['linux', 'darwin', 'win32']
+  .map((p) => path.join(ROOT, 'node_modules', '@microsoft', `sarif-multitool-${p}`, 'sarif-2.1.0.json'))
+  .find((f) => fs.existsSync(f));
 const SOURCE = /\.(c|h|cc|cpp|cxx|hpp|hh|hxx|inl|ipp)$/i;
 
 /** A file with one known finding (line 3, column 5), linted next to every mutated input. */
@@ -138,6 +141,7 @@ function schemas() {
   ajv.addFormat('date-time', (s) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(s) && !Number.isNaN(Date.parse(s)));
   ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
   const report = ajv.compile(JSON.parse(fs.readFileSync(path.join(HERE, 'report.schema.json'), 'utf8')));
+  if (!SARIF_SCHEMA) throw new Error('the SARIF 2.1.0 schema of @microsoft/sarif-multitool is missing (run npm ci)');
   const sarif = ajv.compile(JSON.parse(fs.readFileSync(SARIF_SCHEMA, 'utf8')));
   const run = (validate) => (data) => (validate(data) ? [] : validate.errors.slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`));
   validators = { report: run(report), sarif: run(sarif) };

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths } from '../../src/engine/lint.js';
 import { decode, LineMap } from '../../src/engine/source.js';
 import { formatters } from '../../src/formats/index.js';
+import { unavailable } from '../helpers/requirements.js';
 import { checkInput, HEALTHY, inputArbitrary, mutate, seedFiles } from './harness.mjs';
 
 const engine = { lintPaths, defaultLintOptions, formatters, decode, LineMap };
@@ -26,7 +27,7 @@ const RUNS = Number(process.env.GRANULE_FUZZ_RUNS ?? 60);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('mutated fixtures', () => {
+describe.skipIf(unavailable('sarif-schema'))('mutated fixtures', () => {
   it('the seeds are the fixture sources', () => {
     const seeds = seedFiles();
     expect(seeds.length).toBeGreaterThanOrEqual(20);

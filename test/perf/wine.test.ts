@@ -2,30 +2,32 @@
 // parsing finds what whole-file parsing finds, threads report what one thread reports, and the four
 // shards of --shard merge into the unsharded SARIF. (How fast is measured by npm run bench, not here.)
 
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths } from '../../src/engine/lint.js';
 import type { Notice } from '../../src/engine/types.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { corpusPath, unavailable } from '../helpers/requirements.js';
 
 let wine: string;
 let out: string;
 
-beforeAll(() => {
-  // downloads once (about 83 MB from the Debian mirror) and caches
-  wine = execFileSync('sh', [path.join(ROOT, 'bench', 'fetch-wine.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  out = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-wine-'));
-}, 600_000);
+// fetched once, outside the tests, by `npm run fetch-corpus`
+const missing = unavailable('wine-corpus');
 
-afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+beforeAll(() => {
+  wine = corpusPath('wine');
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-wine-'));
+});
+
+afterAll(() => out && fs.rmSync(out, { recursive: true, force: true }));
 
 /** Parse-error notes count the regions tree-sitter could not parse, and a window parses less: those differ by design. */
 const withoutParseErrors = (notices: Notice[]) => notices.filter((n) => n.code !== 'parse-error');
 
-describe('on the wine source tree', () => {
+describe.skipIf(missing)('on the wine source tree', () => {
   it('windowed parsing finds exactly the findings whole-file parsing finds', async () => {
     const base = { ...defaultLintOptions(wine), concurrency: 'off' as const };
     const windowed = await lintPaths([], base);

@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { ProgressLine, progressFor } from '../../src/cli/progress.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { makeTree } from '../config/tree.js';
+import { unavailable } from '../helpers/requirements.js';
+
+/** The tests that need a pseudo-terminal. */
+const noTerminal = unavailable('script');
 
 const MIXED = [
   '#include <windows.h>',
@@ -30,7 +34,7 @@ function inTerminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): string
 }
 
 describe('colour', () => {
-  it('is on for a terminal, off with NO_COLOR or --no-color, and --color wins over NO_COLOR', () => {
+  it.skipIf(noTerminal)('is on for a terminal, off with NO_COLOR or --no-color, and --color wins over NO_COLOR', () => {
     const root = makeTree({ 'a.c': MIXED });
     const coloured = inTerminal(['a.c'], root, {});
     expect(coloured).toContain('\u001b[4ma.c\u001b[24m\n');
@@ -109,7 +113,7 @@ describe('progress line', () => {
     expect(progressFor({ isTTY: true, write: () => true }, { TERM: 'dumb' })).toBeUndefined();
   });
 
-  it('a short scan in a real terminal prints the report and nothing else', () => {
+  it.skipIf(noTerminal)('a short scan in a real terminal prints the report and nothing else', () => {
     const root = makeTree({ 'a.c': MIXED });
     const out = inTerminal(['--no-color', 'a.c'], root, {});
     expect(out).not.toContain('analysing');

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { unavailable } from '../helpers/requirements.js';
 import { expectHealthy, expectNoStackTrace, HEALTHY, isRoot, notices, places, runUnprivileged, scan, scanAsNobody, workspace } from './helpers.js';
 
 const CALL = 'VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);';
@@ -117,7 +118,7 @@ describe('paths that are not there', () => {
   });
 });
 
-describe('files that cannot be read', () => {
+describe.skipIf(unavailable('file-modes', 'setpriv'))('files that cannot be read', () => {
   it('a file that cannot be read and a directory that cannot be listed, given by name, stop the run (exit 2)', () => {
     const dir = ws({ 'secret.c': HEALTHY, 'locked/hidden.c': HEALTHY });
     fs.chmodSync(path.join(dir, 'secret.c'), 0);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { unavailable } from '../helpers/requirements.js';
 import { INPUT, tempDir } from './helpers.js';
 
 interface Step {
@@ -112,7 +113,7 @@ function runAction(cwd: string, inputs: Record<string, string>): ActionRun {
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, outputs: fs.readFileSync(outputs, 'utf8') };
 }
 
-describe('the run step', () => {
+describe.skipIf(unavailable('bash'))('the run step', () => {
   it('with the defaults: writes granule.sarif and succeeds although there are findings', () => {
     const dir = tempDir('action-defaults');
     fs.copyFileSync(path.join(INPUT, 'app.c'), path.join(dir, 'app.c'));

@@ -10,10 +10,9 @@ import { afterAll } from 'vitest';
 import { defaultLintOptions, type LintOptions } from '../../src/engine/lint.js';
 import type { Finding, Range, Report } from '../../src/engine/types.js';
 import { ROOT } from '../helpers/cli.js';
+import { sarifSchemaFile } from '../helpers/requirements.js';
 
-const MULTITOOL_DIR = path.join(ROOT, 'node_modules', '@microsoft', 'sarif-multitool-linux');
-export const MULTITOOL = path.join(MULTITOOL_DIR, 'Sarif.Multitool');
-export const SCHEMA_FILE = path.join(MULTITOOL_DIR, 'sarif-2.1.0.json');
+export const MULTITOOL = path.join(ROOT, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
 export const INPUT = path.join(import.meta.dirname, 'input');
 
 /** Per-folder options, as test/fixtures.test.ts reads them: `fixture.json` may set any LintOptions field. */
@@ -42,14 +41,15 @@ let validator: ((log: unknown) => string[]) | undefined;
 /** Validates against the official SARIF 2.1.0 JSON schema; returns one line per violation. */
 export function schemaErrors(log: unknown): string[] {
   if (!validator) {
-    if (!fs.existsSync(SCHEMA_FILE)) throw new Error(`the SARIF schema is missing: ${SCHEMA_FILE} (run npm ci on Linux)`);
+    const schemaFile = sarifSchemaFile();
+    if (!schemaFile) throw new Error('the SARIF 2.1.0 schema of @microsoft/sarif-multitool is missing (run npm ci)');
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     // the schema's formats, checked as the JSON Schema spec defines them
     ajv.addFormat('uri', (s: string) => URL.canParse(s));
     ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'file:///base/') && !/\s/.test(s));
     ajv.addFormat('date-time', (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(s) && !Number.isNaN(Date.parse(s)));
     ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-    const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')));
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaFile, 'utf8')));
     validator = (log) => (validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
   }
   return validator(log);

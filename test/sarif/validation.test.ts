@@ -11,6 +11,7 @@ import { formatSarif } from '../../src/formats/sarif.js';
 import { GITHUB_LIMITS, gzipSize } from '../../src/formats/sarif-limits.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES, fixtureFolders } from '../helpers/fixtures.js';
+import { unavailable } from '../helpers/requirements.js';
 import { fixtureOptions, INPUT, multitoolProblems, range, schemaErrors, syntheticFinding, syntheticReport, tempDir } from './helpers.js';
 
 const OUT = tempDir('sarif-validation');
@@ -108,7 +109,7 @@ beforeAll(async () => {
   }
 });
 
-describe('SARIF schema (ajv, official SARIF 2.1.0 schema)', () => {
+describe.skipIf(unavailable('sarif-schema'))('SARIF schema (ajv, official SARIF 2.1.0 schema)', () => {
   it.each(cases.map(([name]) => [name]))('%s', (name) => {
     const log = JSON.parse(fs.readFileSync(files.get(name)!, 'utf8')) as { runs: { results: unknown[] }[] };
     expect(schemaErrors(log)).toEqual([]);
@@ -117,7 +118,7 @@ describe('SARIF schema (ajv, official SARIF 2.1.0 schema)', () => {
   });
 });
 
-describe('SARIF Multitool validate --rule-kind "Sarif;Gh"', () => {
+describe.skipIf(unavailable('sarif-multitool', 'sarif-schema'))('SARIF Multitool validate --rule-kind "Sarif;Gh"', () => {
   it('reports no error and no warning on any case', () => {
     expect(multitoolProblems([...files.values()])).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // Shared by the runtime shim tests: build C fixtures, run them, read markers.
 
-import { execFile, execFileSync, spawn, type ExecFileOptions } from 'node:child_process';
+import { execFile, spawn, type ExecFileOptions } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,25 +78,6 @@ export function runToFiles(cmd: string, args: string[], opts: { cwd?: string; en
   });
 }
 
-/** Whether a program is on PATH. */
-export function have(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Fails with a message naming the packages when a tool is missing (CI installs them). */
-export function requireTools(tools: Record<string, string>): void {
-  const missing = Object.entries(tools).filter(([cmd]) => !have(cmd));
-  if (missing.length)
-    throw new Error(
-      `missing ${missing.map(([c]) => c).join(', ')}: install with apt-get install -y --no-install-recommends ${[...new Set(missing.map(([, p]) => p))].join(' ')}`,
-    );
-}
-
 export const LINUX_FLAGS = ['-std=c99', '-O2', '-g', '-Wall', '-Wextra', '-Werror'];
 
 /** gcc with the Linux emulation; with the shim unless `shim` is false. */
@@ -155,7 +136,6 @@ export interface Wine {
 }
 
 export async function startWine(): Promise<Wine> {
-  requireTools({ wine: 'wine wine64', wineserver: 'wine64', [MINGW]: 'gcc-mingw-w64-x86-64-win32' });
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   const prefix = path.join(os.tmpdir(), `granule-wine-${uid}`);
   mkdirSync(prefix, { recursive: true });

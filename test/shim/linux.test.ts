@@ -4,12 +4,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReport, readReport, type ShimRecord } from '../../src/shim/report.js';
-import { buildLinux, fixture, markers, removeDir, requireTools, run, runOk, tempDir } from './helpers.js';
+import { unavailable } from '../helpers/requirements.js';
+import { buildLinux, fixture, markers, removeDir, run, runOk, tempDir } from './helpers.js';
+
+const missing = unavailable('gcc');
 
 let dir: string;
 
 beforeAll(() => {
-  requireTools({ gcc: 'gcc' });
   dir = tempDir('shim-linux');
 });
 
@@ -17,7 +19,7 @@ afterAll(() => removeDir(dir));
 
 const pick = (r: ShimRecord) => ({ api: r.api, line: r.line, size: r.size, unusable: r.unusable, reserve: r.reserve });
 
-describe('Linux emulation', () => {
+describe.skipIf(missing)('Linux emulation', () => {
   it('behaves like Windows for reservations, commits, queries and sections', async () => {
     const exe = path.join(dir, 'emul');
     await buildLinux(exe, [fixture('emul.c')], { shim: false });
@@ -27,7 +29,7 @@ describe('Linux emulation', () => {
   });
 });
 
-describe('header shim on Linux', () => {
+describe.skipIf(missing)('header shim on Linux', () => {
   const src = fixture('basic.c');
   const L = markers(src);
   let records: ShimRecord[];
@@ -124,7 +126,7 @@ describe('header shim on Linux', () => {
   });
 });
 
-describe('threads', () => {
+describe.skipIf(missing)('threads', () => {
   it('8 threads x 10,000 calls give exactly 80,000 well-formed lines', async () => {
     const exe = path.join(dir, 'threads');
     await buildLinux(exe, [fixture('threads.c')]);

@@ -6,7 +6,8 @@ import { defaultLintOptions, lintPaths } from '../../src/index.js';
 import { applyRuntime, shimSarifRun } from '../../src/shim/index.js';
 import { FileMatcher, mergeRuntime, normalizePath } from '../../src/shim/merge.js';
 import { parseReport, type ShimRecord } from '../../src/shim/report.js';
-import { buildLinux, fixture, markers, removeDir, requireTools, runOk, tempDir } from './helpers.js';
+import { unavailable } from '../helpers/requirements.js';
+import { buildLinux, fixture, markers, removeDir, runOk, tempDir } from './helpers.js';
 
 function finding(file: string, line: number, opts: { endLine?: number; size?: string; evidence?: EvidenceStep[]; ruleId?: string; callee?: string } = {}): Finding {
   const range = { start: { line, column: 5, offset: 0 }, end: { line: opts.endLine ?? line, column: 30, offset: 0 } };
@@ -146,10 +147,9 @@ describe('mergeRuntime', () => {
   });
 });
 
-describe('static findings + Linux run, end to end', () => {
+describe.skipIf(unavailable('gcc', 'binutils'))('static findings + Linux run, end to end', () => {
   let dir: string;
   beforeAll(() => {
-    requireTools({ gcc: 'gcc', addr2line: 'binutils' });
     dir = tempDir('shim-e2e');
   });
   afterAll(() => removeDir(dir));

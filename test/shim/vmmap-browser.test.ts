@@ -1,12 +1,15 @@
 // `granule vmmap --html` opened in headless Chromium: it renders, and the
-// totals, call sites and granule cells are in the page. Chromium is required
-// (CI installs it): when it is missing this test fails and says so.
+// totals, call sites and granule cells are in the page. Chromium is required: where it is missing the test
+// is skipped with a line that says so (CI installs it, and GRANULE_TEST_REQUIRE_ALL=1 fails without it).
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVmmapCommand } from '../../src/shim/cflags.js';
-import { removeDir, requireTools, run, tempDir } from './helpers.js';
+import { unavailable } from '../helpers/requirements.js';
+import { removeDir, run, tempDir } from './helpers.js';
+
+const missing = unavailable('chromium');
 
 let dir: string;
 
@@ -25,13 +28,12 @@ function syntheticReport(): string {
 }
 
 beforeAll(() => {
-  requireTools({ chromium: 'chromium' });
   dir = tempDir('shim-vmmap');
 });
 
 afterAll(() => dir && removeDir(dir));
 
-describe('granule vmmap in a browser', () => {
+describe.skipIf(missing)('granule vmmap in a browser', () => {
   it('renders the page: screenshot non-empty, totals, call sites and granule cells present', async () => {
     const report = path.join(dir, 'report.jsonl');
     writeFileSync(report, syntheticReport());
