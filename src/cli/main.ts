@@ -22,6 +22,7 @@ import { printable } from '../formats/printable.js';
 import { MACHINE_FORMATS, statisticsText } from './statistics.js';
 import { readStdinText } from './stdin.js';
 import { progressFor } from './progress.js';
+import { OutputError, writeOutput } from './write-output.js';
 
 export interface Io {
   /** What --stdin reads (default: the process's standard input). */
@@ -121,7 +122,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OptionError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof OptionError || e instanceof ConfigError || e instanceof OutputError) {
       io.stderr.write(`granule: ${e.message}\n`);
       return 2;
     }
@@ -140,7 +141,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'merge') {
     // SARIF of several runs (the shards of --shard K/N) as one
     const { runMergeCommand } = await import('./merge.js');
-    return runMergeCommand(argv.slice(1), io, writeAtomically);
+    return runMergeCommand(argv.slice(1), io, writeOutput);
   }
   if (argv[0] === 'rule') {
     const { runRuleCommand } = await import('./rule-docs.js');
@@ -256,7 +257,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
   const prints = sarif?.findingFingerprints(linted);
   if (values['write-baseline'] !== undefined) {
-    writeAtomically(path.resolve(io.cwd, values['write-baseline']), baseline!.baselineText(linted, prints!));
+    writeOutput(path.resolve(io.cwd, values['write-baseline']), baseline!.baselineText(linted, prints!));
     const n = linted.findings.filter((f) => !f.suppressed).length;
     io.stderr.write(`granule: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
   }
@@ -279,7 +280,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   // --fix-dry-run prints the diff in place of the report
   if (fixed.diff !== undefined) text = fixed.diff;
-  if (values.output) writeAtomically(path.resolve(io.cwd, values.output), text);
+  if (values.output) writeOutput(path.resolve(io.cwd, values.output), text);
   else io.stdout.write(text);
   // notices go to stderr when stdout carries a machine format
   if (noticesOnStderr(format, !!values.output)) {
@@ -368,23 +369,3 @@ function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** Writes through a temporary file and a rename, so readers never see a half-written report. */
-export function writeAtomically(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  // Ctrl-C kills the process at once, even inside a synchronous write, which would leave the temporary file
-  // behind. While a listener is installed it cannot: the write and the rename complete, and the run ends.
-  const hold = () => {};
-  process.on('SIGINT', hold);
-  process.on('SIGTERM', hold);
-  try {
-    fs.writeFileSync(temp, text);
-    fs.renameSync(temp, file);
-  } catch (e) {
-    fs.rmSync(temp, { force: true });
-    throw e;
-  } finally {
-    process.off('SIGINT', hold);
-    process.off('SIGTERM', hold);
-  }
-}
