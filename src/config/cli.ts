@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { cacheLocation, createCacheDirectory } from '../engine/cache.js';
+import { foreignCacheFile } from '../engine/cache-files.js';
 import type { LintOptions, LintResult } from '../engine/lint.js';
 import type { Notice } from '../engine/types.js';
 import { printConfig } from './print.js';
@@ -63,6 +64,8 @@ export function setUpConfig(values: ConfigValues, options: LintOptions, progress
   if (values.fix || values['fix-dry-run']) options.fix = true;
   if (values.cache) {
     const cache = cacheLocation(options.cwd, values['cache-location']);
+    const foreign = foreignCacheFile(cache.file);
+    if (foreign) throw new OptionError(`--cache-location: ${foreign}; name a new file or a directory`);
     if (cache.ownDirectory) createCacheDirectory(cache.ownDirectory);
     options.cacheFile = cache.file;
   }

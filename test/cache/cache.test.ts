@@ -232,3 +232,16 @@ describe('--cache on the command line', () => {
     expect(runCli(['--cache', '-f', 'compact', '.'], { cwd: root }).stdout).toContain('reserves 8192 bytes');
   });
 });
+
+describe('--cache-location', () => {
+  it('never overwrites a file that is not granule cache: one line, exit 2, the file as it was', () => {
+    const root = makeTree({ 'a.c': reserveFile('4096'), 'notes.txt': 'my notes\n', 'notes.run.json': '' });
+    const r = runCli(['--cache', '--cache-location', 'notes.txt', '-f', 'compact', '.'], { cwd: root });
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', `granule: --cache-location: ${path.join(root, 'notes.txt')} is not a granule cache file, and is not overwritten; name a new file or a directory\n`]);
+    expect(fs.readFileSync(path.join(root, 'notes.txt'), 'utf8')).toBe('my notes\n');
+    // a location granule wrote before is used again
+    const ok = runCli(['--cache', '--cache-location', 'mine.json', '-f', 'compact', '.'], { cwd: root });
+    expect(ok.status).toBe(1);
+    expect(runCli(['--cache', '--cache-location', 'mine.json', '-f', 'compact', '.'], { cwd: root }).stdout).toBe(ok.stdout);
+  });
+});
