@@ -15,9 +15,10 @@ import { toolVersion } from '../engine/version.js';
 import { FORMAT_NAMES, isFormatName, loadFormatter, noticesOnStderr } from '../formats/load.js';
 import type * as Sarif from 'sarif';
 import { rulesById } from '../rules/index.js';
-import { CONFIG_HELP, CONFIG_OPTIONS, directiveProblems, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
+import { CONFIG_HELP, CONFIG_OPTIONS, finishFixes, OptionError, setUpConfig } from '../config/cli.js';
 import { ConfigError } from '../config/errors.js';
 import { ArgumentError, parseCommandLine } from './args.js';
+import { counts } from '../formats/common.js';
 import { printable } from '../formats/printable.js';
 import { MACHINE_FORMATS, statisticsText } from './statistics.js';
 import { readStdinText } from './stdin.js';
@@ -289,10 +290,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (report.usageError) return 2;
   // every finding of this run is now in the baseline just written: none is new
   if (values['write-baseline'] !== undefined) return 0;
-  const active = report.findings.filter((f) => !f.suppressed);
-  const directives = directiveProblems(report.notices);
-  if (active.some((f) => f.severity === 'error') || directives.errors > 0) return 1;
-  const warnings = active.filter((f) => f.severity === 'warn').length + directives.warnings;
+  // what the summary counts: findings, unused disable comments, and notices (a file that could not be read or
+  // analysed, a rule that failed on it: the run did not check all it was asked to)
+  const { errors, warnings } = counts(report);
+  if (errors > 0) return 1;
   if (maxWarnings !== undefined && maxWarnings >= 0 && warnings > maxWarnings) {
     io.stderr.write(`granule: too many warnings (${warnings}); maximum allowed is ${maxWarnings}\n`);
     return 1;

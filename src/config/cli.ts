@@ -118,8 +118,3 @@ export async function finishFixes(
   return { report: { ...after, notices: [...after.notices, ...carried, ...failures] } };
 }
 
-/** Unused disable directives count like findings: errors fail the run, warnings count against --max-warnings. */
-export function directiveProblems(notices: readonly Notice[]): { errors: number; warnings: number } {
-  const unused = notices.filter((n) => n.code === 'unused-disable-directive');
-  return { errors: unused.filter((n) => n.level === 'error').length, warnings: unused.filter((n) => n.level === 'warning').length };
-}

@@ -28,14 +28,18 @@ export function byFile(report: Report): Map<string, { findings: Finding[]; notic
   return new Map([...map].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/**
+ * The problems of a run, as the summary line and the exit status count them: findings, and notices (an unused
+ * disable comment, a file that could not be read or analysed, a rule that failed on a file), as ESLint counts
+ * its fatal errors and warnings. Fixable: the findings --fix would change, less those in files it refused.
+ */
 export function counts(report: Report): { errors: number; warnings: number; fixable: number } {
   const active = report.findings.filter((f) => !f.suppressed);
-  // an unused disable comment is a problem like a finding (ESLint counts it the same way)
-  const unused = report.notices.filter((n) => n.code === 'unused-disable-directive');
+  const refused = new Set(report.notices.filter((n) => n.code === 'fix-skipped' || n.code === 'fix-failed').map((n) => n.file));
   return {
-    errors: active.filter((f) => f.severity === 'error').length + unused.filter((n) => n.level === 'error').length,
-    warnings: active.filter((f) => f.severity === 'warn').length + unused.filter((n) => n.level === 'warning').length,
-    fixable: active.filter((f) => f.fix).length,
+    errors: active.filter((f) => f.severity === 'error').length + report.notices.filter((n) => n.level === 'error').length,
+    warnings: active.filter((f) => f.severity === 'warn').length + report.notices.filter((n) => n.level === 'warning').length,
+    fixable: active.filter((f) => f.fix && !refused.has(f.file)).length,
   };
 }
 

@@ -3,9 +3,16 @@
 
 import { relativePath, type Formatter } from './common.js';
 
-/** Escapes data and property values as the Actions runner expects. */
+/**
+ * Escapes data and property values as the Actions runner expects (%, CR and LF), and every other control or
+ * bidirectional character as %XX too: a name from the scanned tree must not reach the log as an escape sequence.
+ */
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return s
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => encodeURIComponent(c));
 }
 
 function escapeProperty(s: string): string {

@@ -2,6 +2,7 @@
 
 import type { Notice } from '../engine/types.js';
 import { byFile, counts, paint, relativePath, type Formatter, runtimeNote } from './common.js';
+import { printable } from './printable.js';
 
 export const stylish: Formatter = (report, options) => {
   const out: string[] = [];
@@ -16,13 +17,14 @@ export const stylish: Formatter = (report, options) => {
     }
     const shown = entry.findings.filter((f) => !f.suppressed);
     if (shown.length === 0 && notices.length === 0) continue;
-    out.push(paint(options, 'underline', relativePath(report, file)));
+    // (names and messages come from the scanned tree: printable, so they cannot move the cursor or forge a line)
+    out.push(paint(options, 'underline', printable(relativePath(report, file))));
     const rows = [
-      ...notices.map((n) => [`${n.line ?? 0}:0`, n.level === 'error' ? paint(options, 'red', 'error') : n.level === 'warning' ? paint(options, 'yellow', 'warning') : paint(options, 'dim', 'note'), n.message, paint(options, 'dim', n.code)]),
+      ...notices.map((n) => [`${n.line ?? 0}:0`, n.level === 'error' ? paint(options, 'red', 'error') : n.level === 'warning' ? paint(options, 'yellow', 'warning') : paint(options, 'dim', 'note'), printable(n.message), paint(options, 'dim', n.code)]),
       ...shown.map((f) => [
         `${f.range.start.line}:${f.range.start.column}`,
         f.severity === 'error' ? paint(options, 'red', 'error') : paint(options, 'yellow', 'warning'),
-        f.message + runtimeNote(f),
+        printable(f.message + runtimeNote(f)),
         paint(options, 'dim', f.ruleId),
       ]),
     ];
@@ -32,8 +34,8 @@ export const stylish: Formatter = (report, options) => {
     for (const r of rows) out.push(`  ${pad(r[0]!, w0)}  ${pad(r[1]!, w1)}  ${r[2]}  ${r[3]}`);
     out.push('');
   }
-  for (const n of report.notices.filter((x) => !x.file)) out.push(`${n.level}: ${n.message}`);
-  if (unparsed.length === 1) out.push(paint(options, 'dim', `note: ${relativePath(report, unparsed[0]!.file)}: ${unparsed[0]!.notice.message}`));
+  for (const n of report.notices.filter((x) => !x.file)) out.push(`${n.level}: ${printable(n.message)}`);
+  if (unparsed.length === 1) out.push(paint(options, 'dim', `note: ${printable(relativePath(report, unparsed[0]!.file))}: ${unparsed[0]!.notice.message}`));
   else if (unparsed.length > 1) {
     out.push(paint(options, 'dim', `note: ${unparsed.length} files have regions that could not be parsed; calls there are read from tokens (--format json lists them)`));
   }

@@ -139,3 +139,22 @@ describe('only regular files are read', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('names from the scanned tree are printed escaped', () => {
+  // a file name that holds line breaks would print lines GitHub Actions reads as workflow commands
+  const forged = 'x\n::error file=good.c,line=1::Forged\n::add-mask::granule\n\u001b[2Jx.c';
+  const shown = 'x\\n::error file=good.c,line=1::Forged\\n::add-mask::granule\\n\\x1b[2Jx.c';
+
+  it.skipIf(process.platform === 'win32')('in compact, stylish, msvc and on stderr: no line starts a command, no escape sequence reaches the terminal', () => {
+    const dir = ws({ [forged]: HEALTHY }, false);
+    for (const args of [['-f', 'compact'], ['-f', 'stylish'], ['-f', 'msvc'], ['-f', 'github'], ['-f', 'sarif', '-o', 'out.sarif'], ['-f', 'json', '-o', 'out.json']]) {
+      const r = runCli([...args, '.'], { cwd: dir });
+      expect(r.status).toBe(1);
+      for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {
+        expect(line.startsWith('::') && !line.startsWith(`::error file=${'x%0A'}`)).toBe(false);
+        expect(line).not.toContain('\u001b');
+      }
+    }
+    expect(runCli(['-f', 'compact', '.'], { cwd: dir }).stdout).toBe(`${shown}:3:5: error: ${HEALTHY_MESSAGE} [virtualalloc-granularity]\n`);
+  });
+});
