@@ -106,7 +106,7 @@ describe('--format codeframe', () => {
         '',
         'note: src/m.c: 1 region could not be parsed; calls there are read from tokens',
         '',
-        '1 error and 1 warning found.',
+        '1 error and 2 warnings found.',
         '1 error potentially fixable with the `--fix` option.',
         '',
       ].join('\n'),

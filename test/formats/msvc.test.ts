@@ -127,7 +127,7 @@ describe('--format msvc', () => {
     const out = msvc(syntheticReport(root, [syntheticFinding(root, 0, { file, range: range(2, 3, 4) })]), { color: false });
     expect(out.split('\n')).toHaveLength(2);
     expect(out).toBe(
-      `${root}${path.sep}a.c\\x0aC:\\x.c(1,1): error GR1: forged(2,3): error GR1: VirtualAlloc reserves 4096 bytes; 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n`,
+      `${root}${path.sep}a.c\\nC:\\x.c(1,1): error GR1: forged(2,3): error GR1: VirtualAlloc reserves 4096 bytes; 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n`,
     );
   });
 

@@ -27,7 +27,7 @@ describe('--format stylish', () => {
         `  1:5  error  VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity`,
         '',
         'note: 3 files have regions that could not be parsed; calls there are read from tokens (--format json lists them)',
-        '✖ 1 problem (1 error, 0 warnings)',
+        '✖ 2 problems (1 error, 1 warning)',
         '',
       ].join('\n'),
     );
