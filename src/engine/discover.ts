@@ -1,5 +1,5 @@
 // File discovery: explicit files are always taken; directories are searched for C/C++ sources,
-// honouring .gitignore and skipping node_modules (walk.ts: git ls-files in a work tree, else a walk).
+// honouring .gitignore and skipping node_modules (walk.ts: a directory walk, or globby where a .gitignore has a say).
 // A notice names its path in its `file`: its message does not repeat it (every format shows both).
 // A path given on the command line that is missing, or cannot be read or listed, is not a notice but an
 // error of the run: nothing asked for may go unchecked while the report looks clean (as ESLint stops on a
