@@ -235,3 +235,40 @@ describe('what a report says is printed escaped', () => {
     expect(html).toContain('in &quot;&gt;&lt;img src=x&gt;');
   });
 });
+
+describe('mutated reports', () => {
+  it('never throw, and every record kept satisfies the contract', () => {
+    // a fixed seed: the same 5,000 mutations on every run
+    let seed = 0x2545f491;
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const base = line({});
+    const pieces = ['1e308', '-1', '1.5', '"', '\\', '{', '}', ',', 'null', '"0x' + 'f'.repeat(20) + '"', '\u001b[2J', '<b>', '99999999999999999999', '[]', '\u0000'];
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      let text = base;
+      for (let k = 1 + rand(3); k > 0; k--) {
+        const at = rand(text.length);
+        const cut = rand(4);
+        text = text.slice(0, at) + pieces[rand(pieces.length)] + text.slice(at + cut);
+      }
+      lines.push(text);
+    }
+    const parsed = parseReport(lines.join('\n'));
+    expect(parsed.records.length + parsed.badLines).toBe(5000);
+    // the mutations leave both kinds: records that still hold, and lines that do not
+    expect(parsed.records.length).toBeGreaterThan(100);
+    expect(parsed.badLines).toBeGreaterThan(100);
+    const max = (1n << 64n) - 1n;
+    for (const r of parsed.records) {
+      expect(['VirtualAlloc', 'MapViewOfFile'].some((a) => r.api.startsWith(a))).toBe(true);
+      expect(Number.isSafeInteger(r.line) && r.line >= 0).toBe(true);
+      for (const v of [r.size, r.address, r.result]) expect(v >= 0n && v <= max).toBe(true);
+      expect(r.unusable >= 0n && r.unusable < 65536n).toBe(true);
+    }
+  });
+});
