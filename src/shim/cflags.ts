@@ -173,7 +173,7 @@ export async function runVmmapCommand(argv: string[], io: CommandIo): Promise<nu
     summarizer.add(r);
   });
   printNotices(read.notices, io);
-  if (read.files.length === 0) return 2;
+  if (read.files.length === 0 || (read.records === 0 && read.badLines > 0)) return 2;
   if (symbolizer) printNotices(symbolizer.notices, io);
   const summary = summarizer.result();
   const opts = top === undefined ? {} : { top };

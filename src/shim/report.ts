@@ -360,7 +360,10 @@ export async function streamReport(paths: string | string[], onRecord: (r: ShimR
       }
     }
   }
-  if (out.records === 0 && out.files.length > 0)
+  // every line was refused: nothing was checked, which is not the same as a run that made no calls
+  if (out.records === 0 && out.badLines > 0)
+    out.notices.push({ level: 'error', code: 'unreadable', message: `no record of the runtime report could be read (${out.badLines} skipped)` });
+  else if (out.records === 0 && out.files.length > 0)
     out.notices.push({
       level: 'note',
       code: 'runtime-empty',

@@ -158,6 +158,23 @@ describe('records are checked against the report contract', () => {
     ]);
   });
 
+  it('fails when no record of a report could be read', async () => {
+    const file = path.join(dir, 'all-bad.jsonl');
+    writeFileSync(file, [line({ line: 1.5 }), line({ api: 'Nope' })].join('\n'));
+    const c = capture();
+    expect(await runVmmapCommand([file], c.io)).toBe(2);
+    expect(c.err()).toBe(
+      'granule: warning: 2 records skipped: line 1 (the first): "line" is not a positive integer\n' +
+        'granule: error: no record of the runtime report could be read (2 skipped)\n',
+    );
+    expect(c.out()).toBe('');
+    const rt = await applyRuntime([], { reports: file, root: dir });
+    expect(rt.notices.map((n) => [n.level, n.code])).toEqual([
+      ['warning', 'runtime-report'],
+      ['error', 'unreadable'],
+    ]);
+  });
+
   it('keeps the granule map of a terabyte reservation bounded', () => {
     const { records } = parseReport(line({ size: String(1n << 40n), result: '0x10000', unusable: 0 }));
     const started = Date.now();
