@@ -310,7 +310,7 @@ async function mergeRuntimeReports(report: Report & { usageError?: boolean }, re
     root: report.root,
     binary: binary === undefined ? undefined : path.resolve(cwd, binary),
   });
-  if (rt.records.length === 0 && rt.notices.some((n) => n.code === 'unreadable')) report.usageError = true;
+  if (rt.summary.records === 0 && rt.notices.some((n) => n.code === 'unreadable')) report.usageError = true;
   report.findings = [...rt.findings, ...rt.runtimeOnly];
   report.notices = [...report.notices, ...rt.notices];
   return {

@@ -4,12 +4,13 @@
 // every shard made appear once, and the run succeeded only if every shard did. Runs of other tools (the
 // runtime shim's) are merged the same way, each with its own kind.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Sarif from 'sarif';
+import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
 import { fitToLimits } from '../formats/sarif-limits.js';
 import { ArgumentError, parseCommandLine } from './args.js';
+import { printable } from '../formats/printable.js';
 
 export interface MergeIo {
   stdout: NodeJS.WritableStream;
@@ -45,7 +46,9 @@ export function runMergeCommand(argv: string[], io: MergeIo, writeFile: (file: s
   }
   try {
     const logs = parsed.positionals.map((file) => readLog(path.resolve(io.cwd, file), file));
-    const fitted = fitToLimits(mergeLogs(logs));
+    const notes: string[] = [];
+    const fitted = fitToLimits(mergeLogs(logs, notes, parsed.positionals));
+    for (const n of notes) io.stderr.write(`granule merge: ${n}\n`);
     for (const w of fitted.warnings) io.stderr.write(`granule merge: ${w}\n`);
     if (parsed.values.output !== undefined) writeFile(path.resolve(io.cwd, parsed.values.output), fitted.text);
     else io.stdout.write(fitted.text);
@@ -60,10 +63,10 @@ export function runMergeCommand(argv: string[], io: MergeIo, writeFile: (file: s
 function readLog(file: string, shown: string): Sarif.Log {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // a device or FIFO never ends: only a regular file, of the size a generated log can have
+    text = readRegularText(file, READ_LIMITS.generated);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new MergeError(`${shown}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new MergeError(`${shown}: ${readFailure(e)}`);
   }
   let log: unknown;
   try {
@@ -79,22 +82,85 @@ function readLog(file: string, shown: string): Sarif.Log {
   return l as Sarif.Log;
 }
 
-/** One log from several: runs of the same tool, version and category are merged into one. */
-export function mergeLogs(logs: readonly Sarif.Log[]): Sarif.Log {
-  const groups = new Map<string, Sarif.Run[]>();
-  for (const log of logs) {
+/**
+ * One log from several: runs of the same tool, version and category are merged into one. `notes` receives
+ * what was left out (duplicates, locations outside %SRCROOT%); `names` name the logs in those notes.
+ */
+export function mergeLogs(logs: readonly Sarif.Log[], notes: string[] = [], names: readonly string[] = []): Sarif.Log {
+  const groups = new Map<string, { run: Sarif.Run; log: number }[]>();
+  logs.forEach((log, i) => {
     for (const run of log.runs) {
       const key = `${run.tool.driver.name}\u0000${run.automationDetails?.id ?? ''}`;
       let list = groups.get(key);
       if (!list) groups.set(key, (list = []));
-      list.push(run);
+      list.push({ run, log: i });
     }
-  }
+  });
   const first = logs[0]!;
-  return { ...(first.$schema ? { $schema: first.$schema } : {}), version: first.version, runs: [...groups.values()].map(mergeRuns) };
+  const merged = [...groups.values()].map((list) => mergeRuns(list.map((x) => ({ ...x.run, results: keptResults(x.run, names[x.log] ?? `log ${x.log + 1}`, notes) }))));
+  const runs = merged.map((m) => m.run);
+  const duplicates = merged.reduce((n, m) => n + m.duplicates, 0);
+  if (duplicates > 0) notes.push(`${duplicates} duplicate result${duplicates === 1 ? '' : 's'} left out (the same rule, location and fingerprint in more than one log)`);
+  return { ...(first.$schema ? { $schema: first.$schema } : {}), version: first.version, runs };
 }
 
-function mergeRuns(runs: Sarif.Run[]): Sarif.Run {
+/**
+ * A relative artifact URI made canonical (`src/./a/../b.c` -> `src/b.c`), or undefined when it leaves its
+ * base (`../x`, `/etc/passwd`): a consumer would place such a result outside the repository.
+ */
+export function confinedUri(uri: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) return uri; // absolute URI (file:, https:): granule writes file: for files outside the root
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(uri);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\\') || decoded.includes('\0')) return undefined;
+  const normal = path.posix.normalize(decoded);
+  if (normal === '..' || normal.startsWith('../') || normal.startsWith('/')) return undefined;
+  return normal === decoded ? uri : normal.split('/').map(encodeURIComponent).join('/');
+}
+
+/** A run's results whose relative locations stay inside their base, normalised; the others are counted in a note. */
+function keptResults(run: Sarif.Run, name: string, notes: string[]): Sarif.Result[] {
+  const kept: Sarif.Result[] = [];
+  let left = 0;
+  let firstUri = '';
+  for (const result of run.results ?? []) {
+    let escapes: string | undefined;
+    const fix = (loc: Sarif.Location): Sarif.Location => {
+      const art = loc.physicalLocation?.artifactLocation;
+      if (!art || typeof art.uri !== 'string') return loc;
+      const uri = confinedUri(art.uri);
+      if (uri === undefined) {
+        escapes ??= art.uri;
+        return loc;
+      }
+      return uri === art.uri ? loc : { ...loc, physicalLocation: { ...loc.physicalLocation, artifactLocation: { ...art, uri } } };
+    };
+    const locations = result.locations?.map(fix);
+    const related = result.relatedLocations?.map(fix);
+    if (escapes !== undefined) {
+      left++;
+      firstUri ||= escapes;
+      continue;
+    }
+    kept.push({ ...result, ...(locations ? { locations } : {}), ...(related ? { relatedLocations: related } : {}) });
+  }
+  if (left > 0)
+    notes.push(`${name}: ${left} result${left === 1 ? '' : 's'} left out: ${left === 1 ? 'its' : 'their'} location leaves the source root (${printable(JSON.stringify(firstUri.slice(0, 200)))})`);
+  return kept;
+}
+
+/** Results that are the same finding: rule, location and fingerprints (or, without fingerprints, everything). */
+function identity(result: Sarif.Result): string {
+  if (result.partialFingerprints || result.fingerprints)
+    return JSON.stringify([result.ruleId, result.locations?.map((l) => l.physicalLocation), result.partialFingerprints, result.fingerprints]);
+  return JSON.stringify(result);
+}
+
+function mergeRuns(runs: Sarif.Run[]): { run: Sarif.Run; duplicates: number } {
   const base = runs[0]!;
   const version = (r: Sarif.Run) => r.tool.driver.semanticVersion ?? r.tool.driver.version ?? '';
   for (const r of runs) {
@@ -103,7 +169,16 @@ function mergeRuns(runs: Sarif.Run[]): Sarif.Run {
     if (overrides(r) !== overrides(base)) throw new MergeError(`the logs were made with different rule settings; merge only the shards of one run`);
   }
   const root = rootOf(base);
-  const results = runs.flatMap((r) => r.results ?? []);
+  const seen = new Set<string>();
+  let duplicates = 0;
+  const results = runs
+    .flatMap((r) => r.results ?? [])
+    .filter((r) => {
+      const id = identity(r);
+      if (!seen.has(id)) return seen.add(id);
+      duplicates++;
+      return false;
+    });
   const keyed = results.map((result, i) => ({ result, i, file: resultFile(result, root), region: result.locations?.[0]?.physicalLocation?.region }));
   keyed.sort(
     (a, b) =>
@@ -134,7 +209,7 @@ function mergeRuns(runs: Sarif.Run[]): Sarif.Run {
     };
     merged.invocations = [invocation, ...base.invocations.slice(1)];
   }
-  return merged;
+  return { run: merged, duplicates };
 }
 
 /** The directory %SRCROOT% stands for, as a path, when the run says. */

@@ -4,9 +4,10 @@
 // Each such character is shown as an escape instead. (A backslash stays as it is: it separates the parts of a
 // Windows path.)
 
-// C0 and C1 controls, DEL, line and paragraph separators, bidirectional embeddings, overrides and isolates
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNPRINTABLE_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// C0 and C1 controls, DEL, direction marks, line and paragraph separators, bidirectional embeddings, overrides
+// and isolates
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function escape(c: string): string {
   if (c === '\n') return '\\n';

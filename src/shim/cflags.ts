@@ -5,9 +5,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Notice } from '../engine/types.js';
-import { readReport } from './report.js';
-import { summarize } from './summary.js';
-import { symbolizeRecords } from './symbolize.js';
+import { printable } from '../formats/printable.js';
+import { streamReport } from './report.js';
+import { Summarizer } from './summary.js';
+import { Symbolizer } from './symbolize.js';
 import { renderHtml, renderSvg, renderText } from './vmmap.js';
 
 export interface ShimBuildOptions {
@@ -114,7 +115,7 @@ const VMMAP_USAGE = `usage: granule vmmap REPORT... [--html OUT] [--svg OUT] [--
 `;
 
 function printNotices(notices: Notice[], io: CommandIo): void {
-  for (const n of notices) io.stderr.write(`granule: ${n.level}: ${n.message}\n`);
+  for (const n of notices) io.stderr.write(`granule: ${n.level}: ${printable(n.message)}\n`);
 }
 
 /** `granule vmmap ...`: argv is what follows "vmmap". Resolves to the exit code. */
@@ -159,14 +160,22 @@ export async function runVmmapCommand(argv: string[], io: CommandIo): Promise<nu
     io.stderr.write(`granule vmmap: a runtime report is needed\n${VMMAP_USAGE}`);
     return 2;
   }
-  const read = await readReport(reports);
-  printNotices(read.notices, io);
-  if (read.files.length === 0) return 2;
+  // streamed (twice with a binary: return addresses first, then the totals), so memory holds the totals only
+  let symbolizer: Symbolizer | undefined;
   if (binary) {
-    const sym = await symbolizeRecords(read.records, { binary });
-    printNotices(sym.notices, io);
+    symbolizer = Symbolizer.open({ binary });
+    const first = await streamReport(reports, (r) => symbolizer!.collect(r));
+    if (first.records > 0) await symbolizer.resolve();
   }
-  const summary = summarize(read.records);
+  const summarizer = new Summarizer();
+  const read = await streamReport(reports, (r) => {
+    symbolizer?.apply(r);
+    summarizer.add(r);
+  });
+  printNotices(read.notices, io);
+  if (read.files.length === 0 || (read.records === 0 && read.badLines > 0)) return 2;
+  if (symbolizer) printNotices(symbolizer.notices, io);
+  const summary = summarizer.result();
   const opts = top === undefined ? {} : { top };
   try {
     if (html) {

@@ -1,11 +1,12 @@
 // Runtime confirmation: read the shim's reports, symbolise, merge with the
 // static findings, summarise and draw.
 
+import path from 'node:path';
 import type { Finding, Notice } from '../engine/types.js';
-import { mergeRuntime } from './merge.js';
-import { readReport, type ShimRecord } from './report.js';
-import { summarize, type RuntimeSummary } from './summary.js';
-import { symbolizeRecords } from './symbolize.js';
+import { RuntimeMerger } from './merge.js';
+import { streamReport } from './report.js';
+import { Summarizer, type RuntimeSummary } from './summary.js';
+import { Symbolizer } from './symbolize.js';
 
 export * from './cflags.js';
 export * from './merge.js';
@@ -31,23 +32,46 @@ export interface ApplyRuntimeResult {
   /** Wasting calls that no static finding covers. */
   runtimeOnly: Finding[];
   notices: Notice[];
-  records: ShimRecord[];
   summary: RuntimeSummary;
 }
 
-/** Everything `granule --runtime REPORT [--binary PROG]` needs, in one call. */
+/**
+ * Everything `granule --runtime REPORT [--binary PROG]` needs, in one call. The reports are streamed (twice
+ * with a binary: once for the return addresses to look up, once to merge), so memory holds the totals only.
+ */
 export async function applyRuntime(findings: Finding[], opts: ApplyRuntimeOptions): Promise<ApplyRuntimeResult> {
-  const read = await readReport(opts.reports);
-  const notices = [...read.notices];
-  if (opts.binary) notices.push(...(await symbolizeRecords(read.records, { binary: opts.binary })).notices);
-  const merged = mergeRuntime(findings, read.records, { root: opts.root, compileDirs: opts.compileDirs });
-  if (merged.unlocated > 0)
+  const notices: Notice[] = [];
+  let symbolizer: Symbolizer | undefined;
+  if (opts.binary) {
+    symbolizer = Symbolizer.open({ binary: opts.binary });
+    const first = await streamReport(opts.reports, (r) => symbolizer!.collect(r));
+    if (first.records > 0) await symbolizer.resolve();
+  }
+  const root = path.resolve(opts.root);
+  const merger = new RuntimeMerger(findings, { root, compileDirs: opts.compileDirs, roots: [root] });
+  const summarizer = new Summarizer();
+  const read = await streamReport(opts.reports, (r) => {
+    symbolizer?.apply(r);
+    merger.add(r);
+    summarizer.add(r);
+  });
+  notices.push(...read.notices);
+  if (symbolizer) notices.push(...symbolizer.notices);
+  const merged = merger.result();
+  if (merged.outside > 0)
+    notices.push({
+      level: 'warning',
+      code: 'runtime-outside',
+      message: `${merged.outside} recorded call${merged.outside === 1 ? ' names a file' : 's name files'} outside ${root}; ${merged.outside === 1 ? 'it is' : 'they are'} counted without a location`,
+    });
+  const unplaced = merged.unlocated - merged.outside;
+  if (unplaced > 0)
     notices.push({
       level: 'warning',
       code: 'runtime-unlocated',
-      message: `${merged.unlocated} recorded call${merged.unlocated === 1 ? ' has' : 's have'} no source location${
+      message: `${unplaced} recorded call${unplaced === 1 ? ' has' : 's have'} no source location${
         opts.binary ? ' in the given binary' : ': pass --binary PROG (built with -g) to map return addresses'
       }`,
     });
-  return { findings: merged.findings, runtimeOnly: merged.runtimeOnly, notices, records: read.records, summary: summarize(read.records) };
+  return { findings: merged.findings, runtimeOnly: merged.runtimeOnly, notices, summary: summarizer.result() };
 }

@@ -13,17 +13,20 @@
 // `not reached` otherwise. Wasting records that no finding claims become
 // `runtime-only` findings at their own source line.
 
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { READ_LIMITS, readRegularFile } from '../engine/regular-file.js';
 import type { Finding, Range, RuntimeEvidence } from '../engine/types.js';
 import { byteCount } from '../rules/sizes.js';
 import { roundUp, type ShimRecord } from './report.js';
+import { countSize } from './summary.js';
 
 export interface MergeOptions {
   /** Directory that relative `__FILE__` paths are resolved against (the project root). */
   root: string;
   /** Also the directories the program was compiled from, when not the root. */
   compileDirs?: string[];
+  /** Where a recorded file may lie (default: the root); a record naming a file elsewhere has no location. */
+  roots?: string[];
 }
 
 export interface MergeResult {
@@ -31,6 +34,8 @@ export interface MergeResult {
   runtimeOnly: Finding[];
   /** Records with no source location (IAT-hook records not symbolised: pass the binary). */
   unlocated: number;
+  /** Records whose file lies outside the roots (counted as well in `unlocated`). */
+  outside: number;
 }
 
 const PAGE = 0x1000n;
@@ -64,21 +69,34 @@ function commonTail(a: string[], b: string[]): number {
   return n;
 }
 
+/** Whether `file` (absolute) is `root` or lies under it, by its path alone. */
+export function isInside(file: string, root: string): boolean {
+  const rel = path.relative(root, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 /**
  * Matches the file names a program recorded to the files of the static
  * findings. A recorded path is resolved against the root (and the compile
- * directories); when that names no finding's file and no existing file, the
- * finding file sharing the longest tail of path segments is taken, if only one does.
+ * directories); when that names no finding's file, the finding file sharing the
+ * longest tail of path segments is taken, if only one does. Otherwise a path
+ * that stays inside the allowed roots is taken as it is, and anything else
+ * (`../../etc/passwd`, an absolute path elsewhere) has no location: undefined.
+ * Nothing is looked up on disk, as a report can name any file.
  */
 export class FileMatcher {
   private readonly byNorm = new Map<string, string>();
   private readonly tails: { segs: string[]; file: string }[] = [];
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new Map<string, string | undefined>();
+  private readonly roots: string[];
 
   constructor(
     files: Iterable<string>,
     private readonly bases: string[],
+    /** Where a recorded file may be (by default the first base, the project root). */
+    roots?: string[],
   ) {
+    this.roots = (roots ?? bases.slice(0, 1)).map((r) => path.resolve(r));
     for (const f of files) {
       const n = normalizePath(f);
       if (!this.byNorm.has(n)) {
@@ -88,22 +106,21 @@ export class FileMatcher {
     }
   }
 
-  /** The absolute path a recorded file name stands for. */
-  resolve(recorded: string): string {
-    const hit = this.cache.get(recorded);
-    if (hit !== undefined) return hit;
+  /** The absolute path a recorded file name stands for, or undefined when it lies outside the roots. */
+  resolve(recorded: string): string | undefined {
+    if (this.cache.has(recorded)) return this.cache.get(recorded);
     const found = this.lookup(recorded);
     this.cache.set(recorded, found);
     return found;
   }
 
-  private lookup(recorded: string): string {
+  private lookup(recorded: string): string | undefined {
+    if (recorded.includes('\0')) return undefined;
     const candidates = isAbsolute(recorded) ? [recorded] : this.bases.map((b) => path.resolve(b, recorded.replace(/\\/g, '/')));
     for (const c of candidates) {
       const known = this.byNorm.get(normalizePath(c));
       if (known) return known;
     }
-    for (const c of candidates) if (existsSync(c)) return path.normalize(c);
     const segs = segments(recorded);
     let best = 0;
     let bestFiles: string[] = [];
@@ -115,7 +132,11 @@ export class FileMatcher {
       } else if (n === best && n > 0) bestFiles.push(t.file);
     }
     if (best > 0 && bestFiles.length === 1) return bestFiles[0]!;
-    return path.normalize(candidates[0] ?? recorded);
+    for (const c of candidates) {
+      const file = path.normalize(c);
+      if (path.isAbsolute(file) && this.roots.some((r) => isInside(file, r))) return file;
+    }
+    return undefined;
   }
 }
 
@@ -164,18 +185,29 @@ export function showsProblem(ruleId: string, r: ShimRecord): boolean {
   return wasteOf(r) > 0n;
 }
 
-function evidenceOf(records: ShimRecord[], status: RuntimeEvidence['status'], ruleId: string): RuntimeEvidence {
-  const counts = new Map<bigint, number>();
-  let unusable = 0n;
-  for (const r of records) {
-    counts.set(r.size, (counts.get(r.size) ?? 0) + 1);
-    if (showsProblem(ruleId, r) || r.unusable > 0n) unusable += r.unusable;
+/** What the records claimed by one finding (or one runtime-only call site) showed, kept as totals. */
+class Evidence {
+  calls = 0;
+  unusable = 0n;
+  shows = false;
+  readonly sizes = new Map<bigint, number>();
+
+  constructor(private readonly ruleId: string) {}
+
+  add(r: ShimRecord): void {
+    this.calls++;
+    countSize(this.sizes, r.size);
+    this.unusable += r.unusable;
+    if (!this.shows && showsProblem(this.ruleId, r)) this.shows = true;
   }
-  const sizes = [...counts]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, 20)
-    .map(([s]) => s.toString());
-  return { status, calls: records.length, sizes, unusable: unusable.toString() };
+
+  result(status: RuntimeEvidence['status']): RuntimeEvidence {
+    const sizes = [...this.sizes]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 20)
+      .map(([s]) => s.toString());
+    return { status, calls: this.calls, sizes, unusable: this.unusable.toString() };
+  }
 }
 
 function ruleForApi(api: string): { ruleId: string; severity: 'error' | 'warn' } {
@@ -183,17 +215,24 @@ function ruleForApi(api: string): { ruleId: string; severity: 'error' | 'warn' }
   return { ruleId: 'virtualalloc-granularity', severity: 'error' };
 }
 
-/** Position of `name` on a 1-based line of a file, when the file can be read. */
-function locate(file: string, line: number, name: string, texts: Map<string, string | null>): Range {
+/** The text of a file the run located a call in: only inside the roots (the matcher sees to that), only a
+ * regular file and not through a symbolic link, within the limit for sources. */
+function textOf(file: string, texts: Map<string, string | null>): string | null {
   let text = texts.get(file);
   if (text === undefined) {
     try {
-      text = readFileSync(file, 'utf8');
+      text = readRegularFile(file, READ_LIMITS.config, { noFollow: true }).toString('utf8');
     } catch {
       text = null;
     }
     texts.set(file, text);
   }
+  return text;
+}
+
+/** Position of `name` on a 1-based line of a file, when the file can be read. */
+function locate(file: string, line: number, name: string, texts: Map<string, string | null>): Range {
+  const text = textOf(file, texts);
   const fallback: Range = { start: { line, column: 1, offset: 0 }, end: { line, column: 1, offset: 0 } };
   if (text === null) return fallback;
   let offset = 0;
@@ -231,117 +270,158 @@ function sourceLine(file: string, line: number, texts: Map<string, string | null
   return text.split('\n')[line - 1]?.trim().replace(/\s+/g, ' ');
 }
 
+/** One runtime-only call site: the first record that shows its waste, and the totals. */
+interface Group {
+  file: string;
+  line: number;
+  api: string;
+  first: { size: bigint; waste: bigint; func: string; unusable: boolean };
+  evidence: Evidence;
+}
+
 /**
  * Marks each static finding with what the run showed, and turns wasting calls
- * that no finding covers into `runtime-only` findings. Inputs are not changed.
+ * that no finding covers into `runtime-only` findings. Records are added one at
+ * a time and only totals are kept, so a report of any length costs the memory
+ * of its call sites. Inputs are not changed.
  */
-export function mergeRuntime(findings: Finding[], records: ShimRecord[], opts: MergeOptions): MergeResult {
-  const root = path.resolve(opts.root);
-  const matcher = new FileMatcher(
-    findings.map((f) => f.file),
-    [root, ...(opts.compileDirs ?? []).map((d) => path.resolve(root, d))],
-  );
-  const byFile = new Map<string, number[]>();
-  findings.forEach((f, i) => {
-    const list = byFile.get(f.file);
-    if (list) list.push(i);
-    else byFile.set(f.file, [i]);
-  });
+export class RuntimeMerger {
+  private readonly matcher: FileMatcher;
+  private readonly byFile = new Map<string, number[]>();
   // wrapper findings indexed by the location of their inner calls
-  const innerCalls = new Map<string, number[]>();
-  findings.forEach((f, i) => {
-    if (!viaWrapper(f)) return;
-    for (const step of f.evidence) {
-      if (step.kind !== 'call') continue;
-      for (let line = step.range.start.line; line <= step.range.end.line; line++) {
-        const key = `${step.file}\n${line}`;
-        const list = innerCalls.get(key);
-        if (list) list.push(i);
-        else innerCalls.set(key, [i]);
+  private readonly innerCalls = new Map<string, number[]>();
+  private readonly claimed: Evidence[];
+  private readonly groups = new Map<string, Group>();
+  private unlocated = 0;
+  private outside = 0;
+
+  constructor(
+    private readonly findings: Finding[],
+    opts: MergeOptions,
+  ) {
+    const root = path.resolve(opts.root);
+    this.matcher = new FileMatcher(
+      findings.map((f) => f.file),
+      [root, ...(opts.compileDirs ?? []).map((d) => path.resolve(root, d))],
+      opts.roots ?? [root],
+    );
+    findings.forEach((f, i) => {
+      const list = this.byFile.get(f.file);
+      if (list) list.push(i);
+      else this.byFile.set(f.file, [i]);
+    });
+    findings.forEach((f, i) => {
+      if (!viaWrapper(f)) return;
+      for (const step of f.evidence) {
+        if (step.kind !== 'call') continue;
+        for (let line = step.range.start.line; line <= step.range.end.line; line++) {
+          const key = `${step.file}\n${line}`;
+          const list = this.innerCalls.get(key);
+          if (list) list.push(i);
+          else this.innerCalls.set(key, [i]);
+        }
       }
-    }
-  });
+    });
+    this.claimed = findings.map((f) => new Evidence(f.ruleId));
+  }
 
-  const claimed: ShimRecord[][] = findings.map(() => []);
-  const unclaimed: { record: ShimRecord; file: string; line: number }[] = [];
-  let unlocated = 0;
-
-  for (const r of records) {
+  add(r: ShimRecord): void {
     const site = callSite(r);
     if (!site) {
-      unlocated++;
-      continue;
+      this.unlocated++;
+      return;
     }
-    const here = { file: matcher.resolve(site.file), line: site.line };
+    const file = this.matcher.resolve(site.file);
+    if (file === undefined) {
+      // a file outside the roots: the call is counted, but not placed anywhere
+      this.outside++;
+      this.unlocated++;
+      return;
+    }
+    const here = { file, line: site.line };
+    const findings = this.findings;
     const hits = new Set<number>();
-    for (const i of byFile.get(here.file) ?? []) if (inRange(here, findings[i]!.file, findings[i]!.range)) hits.add(i);
-    const up = callers(r).map((c) => ({ file: matcher.resolve(c.file), line: c.line }));
+    for (const i of this.byFile.get(here.file) ?? []) if (inRange(here, findings[i]!.file, findings[i]!.range)) hits.add(i);
+    const up: Located[] = [];
+    for (const c of callers(r)) {
+      const f = this.matcher.resolve(c.file);
+      if (f !== undefined) up.push({ file: f, line: c.line });
+    }
     if (up.length) {
       for (const c of up)
-        for (const i of byFile.get(c.file) ?? []) {
+        for (const i of this.byFile.get(c.file) ?? []) {
           const f = findings[i]!;
           if (viaWrapper(f) && inRange(c, f.file, f.range)) hits.add(i);
         }
     } else {
-      for (const i of innerCalls.get(`${here.file}\n${here.line}`) ?? []) {
+      for (const i of this.innerCalls.get(`${here.file}\n${here.line}`) ?? []) {
         const size = findings[i]!.properties.size;
         if (size === undefined || String(size) === r.size.toString()) hits.add(i);
       }
     }
-    for (const i of hits) claimed[i]!.push(r);
-    if (hits.size === 0) unclaimed.push({ record: r, file: here.file, line: here.line });
+    for (const i of hits) this.claimed[i]!.add(r);
+    if (hits.size === 0 && wasteOf(r) !== 0n) this.unclaimed(r, here);
   }
-
-  const merged = findings.map((f, i) => {
-    const own = claimed[i]!;
-    const status: RuntimeEvidence['status'] = own.length === 0 ? 'not reached' : own.some((r) => showsProblem(f.ruleId, r)) ? 'confirmed' : 'refuted';
-    return { ...f, runtime: evidenceOf(own, status, f.ruleId) };
-  });
 
   // runtime-only: wasting calls no finding claims, one finding per call site and API
-  const groups = new Map<string, { file: string; line: number; api: string; records: ShimRecord[] }>();
-  for (const u of unclaimed) {
-    if (wasteOf(u.record) === 0n) continue;
-    const key = `${u.file}\n${u.line}\n${u.record.api}`;
-    const g = groups.get(key);
-    if (g) g.records.push(u.record);
-    else groups.set(key, { file: u.file, line: u.line, api: u.record.api, records: [u.record] });
+  private unclaimed(r: ShimRecord, here: Located): void {
+    const key = `${here.file}\n${here.line}\n${r.api}`;
+    let g = this.groups.get(key);
+    const first = { size: r.size, waste: wasteOf(r), func: r.func || r.frames[0]?.func || '', unusable: r.unusable > 0n };
+    if (!g) {
+      g = { file: here.file, line: here.line, api: r.api, first, evidence: new Evidence(ruleForApi(r.api).ruleId) };
+      this.groups.set(key, g);
+    } else if (!g.first.unusable && first.unusable) g.first = first;
+    g.evidence.add(r);
   }
-  const texts = new Map<string, string | null>();
-  const runtimeOnly: Finding[] = [];
-  for (const g of groups.values()) {
-    const { ruleId, severity } = ruleForApi(g.api);
-    const first = g.records.find((r) => r.unusable > 0n) ?? g.records[0]!;
-    const size = first.size;
-    const waste = wasteOf(first);
-    const evidence = evidenceOf(g.records, 'runtime-only', ruleId);
-    const calls = g.records.length;
-    const sizeNote = evidence.sizes.length > 1 ? ` (sizes seen: ${evidence.sizes.slice(0, 5).join(', ')}${evidence.sizes.length > 5 ? ', ...' : ''})` : '';
-    const range = locate(g.file, g.line, g.api, texts);
-    runtimeOnly.push({
-      ruleId,
-      severity,
-      file: g.file,
-      range,
-      messageId: 'runtimeOnly',
-      message:
-        `${g.api} reserves ${byteCount(size)} (0x${size.toString(16)}); ${waste} bytes of its ${size < GRANULE ? '' : 'last '}64 KB granule become unusable` +
-        ` (seen at run time in ${calls} call${calls === 1 ? '' : 's'}${sizeNote}; the static analysis did not prove the size)`,
-      api: g.api,
-      properties: {
-        api: g.api,
-        size: size.toString(),
-        unusable: evidence.unusable,
-        calls,
-        runtimeOnly: true,
-      },
-      evidence: [],
-      callText: sourceLine(g.file, g.line, texts) ?? `${g.api}(...)`,
-      enclosingFunction: first.func || first.frames[0]?.func || '',
-      suggestions: [],
-      runtime: evidence,
+
+  result(): MergeResult {
+    const merged = this.findings.map((f, i) => {
+      const own = this.claimed[i]!;
+      const status: RuntimeEvidence['status'] = own.calls === 0 ? 'not reached' : own.shows ? 'confirmed' : 'refuted';
+      return { ...f, runtime: own.result(status) };
     });
+    const texts = new Map<string, string | null>();
+    const runtimeOnly: Finding[] = [];
+    for (const g of this.groups.values()) {
+      const { ruleId, severity } = ruleForApi(g.api);
+      const { size, waste, func } = g.first;
+      const evidence = g.evidence.result('runtime-only');
+      const calls = g.evidence.calls;
+      const sizeNote = evidence.sizes.length > 1 ? ` (sizes seen: ${evidence.sizes.slice(0, 5).join(', ')}${evidence.sizes.length > 5 ? ', ...' : ''})` : '';
+      const range = locate(g.file, g.line, g.api, texts);
+      runtimeOnly.push({
+        ruleId,
+        severity,
+        file: g.file,
+        range,
+        messageId: 'runtimeOnly',
+        message:
+          `${g.api} reserves ${byteCount(size)} (0x${size.toString(16)}); ${waste} bytes of its ${size < GRANULE ? '' : 'last '}64 KB granule become unusable` +
+          ` (seen at run time in ${calls} call${calls === 1 ? '' : 's'}${sizeNote}; the static analysis did not prove the size)`,
+        api: g.api,
+        properties: {
+          api: g.api,
+          size: size.toString(),
+          unusable: evidence.unusable,
+          calls,
+          runtimeOnly: true,
+        },
+        evidence: [],
+        callText: sourceLine(g.file, g.line, texts) ?? `${g.api}(...)`,
+        enclosingFunction: func,
+        suggestions: [],
+        runtime: evidence,
+      });
+    }
+    runtimeOnly.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.ruleId.localeCompare(b.ruleId));
+    return { findings: merged, runtimeOnly, unlocated: this.unlocated, outside: this.outside };
   }
-  runtimeOnly.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.ruleId.localeCompare(b.ruleId));
-  return { findings: merged, runtimeOnly, unlocated };
+}
+
+/** mergeRuntime over records already in memory (see RuntimeMerger). */
+export function mergeRuntime(findings: Finding[], records: Iterable<ShimRecord>, opts: MergeOptions): MergeResult {
+  const m = new RuntimeMerger(findings, opts);
+  for (const r of records) m.add(r);
+  return m.result();
 }

@@ -2,11 +2,12 @@
 // A bad line is counted and reported once per file, never fatal; sizes and
 // addresses are BigInt, as 64-bit values do not fit a JSON number.
 
-import { createReadStream } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { openRegularFile, readFailure } from '../engine/regular-file.js';
 import type { Notice } from '../engine/types.js';
+import { readLines } from './lines.js';
 
 /** One symbolised return address (see symbolize.ts). */
 export interface StackFrame {
@@ -91,34 +92,59 @@ export function commitsOf(flags: number): boolean {
   return (flags & MEM_COMMIT) !== 0;
 }
 
-// Integer fields that may exceed 2^53 are quoted before JSON.parse, so no precision is lost.
-// Inside a JSON string every '"' is escaped, so `"size":123` can only match a real key.
-const BIG_FIELDS = /"(size|unusable|address|result)":(\d+)/g;
+// Integer fields that may exceed 2^53 are quoted before JSON.parse, so no precision is lost. Only a whole
+// token is quoted: `1.5` or `1e308` stays a number and is refused below. Inside a JSON string every '"' is
+// escaped, so `"size":123` can only match a real key.
+const BIG_FIELDS = /"(size|unusable|address|result)":(\d+)(?=\s*[,}])/g;
+
+/** The APIs the shim and the IAT hook record (shim/granule_shim.c, shim/win/iathook.c). */
+export const KNOWN_APIS: ReadonlySet<string> = new Set([
+  'VirtualAlloc',
+  'VirtualAllocEx',
+  'VirtualAllocExNuma',
+  'VirtualAlloc2',
+  'VirtualAlloc2FromApp',
+  'VirtualAllocFromApp',
+  'MapViewOfFile',
+  'MapViewOfFileEx',
+]);
+
+const MAX_U64 = (1n << 64n) - 1n;
+const MAX_U32 = 0xffffffff;
+/** Longest `file` or `func` kept (the shim cuts them far shorter). */
+const MAX_NAME = 4096;
+/** Most return addresses kept per record (GRANULE_SHIM_STACK allows 32). */
+const MAX_STACK = 64;
+const MAX_FRAME = 512;
 
 class BadRecord extends Error {}
 
-function toBig(value: unknown, field: string, fallback?: bigint): bigint {
+/** A 64-bit unsigned value: a JSON integer, or a decimal or 0x-hex string of one. */
+function toU64(value: unknown, field: string, fallback?: bigint): bigint {
   if (value === undefined || value === null) {
     if (fallback !== undefined) return fallback;
     throw new BadRecord(`missing "${field}"`);
   }
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  if (typeof value === 'string' && /^(0x[0-9a-fA-F]+|\d+)$/.test(value.trim())) return BigInt(value.trim());
-  throw new BadRecord(`"${field}" is not an unsigned integer`);
+  let n: bigint;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) n = BigInt(value);
+  else if (typeof value === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(value)) n = BigInt(value);
+  else throw new BadRecord(`"${field}" is not an unsigned integer`);
+  if (n > MAX_U64) throw new BadRecord(`"${field}" is wider than 64 bits`);
+  return n;
 }
 
-function toInt(value: unknown, field: string, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
-  if (typeof value === 'string' && /^(0x[0-9a-fA-F]+|-?\d+)$/.test(value.trim())) return Number(value.trim());
-  throw new BadRecord(`"${field}" is not a number`);
+/** A JSON integer in [0, max]. */
+function toUint(value: unknown, field: string, max: number): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max) return value;
+  throw new BadRecord(`"${field}" is not an integer from 0 to ${max}`);
 }
 
-function toStr(value: unknown, field: string, fallback: string): string {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'string') return value;
-  throw new BadRecord(`"${field}" is not a string`);
+function toStr(value: unknown, field: string): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new BadRecord(`"${field}" is not a string`);
+  if (value.length > MAX_NAME) throw new BadRecord(`"${field}" is longer than ${MAX_NAME} characters`);
+  return value;
 }
 
 /** Parses one stack entry: "module+0xOFFSET" or "0xADDRESS". */
@@ -126,51 +152,65 @@ export function parseFrame(entry: string): StackFrame {
   const at = entry.lastIndexOf('+0x');
   if (at > 0) {
     const offset = entry.slice(at + 1);
-    if (/^0x[0-9a-fA-F]+$/.test(offset)) return { module: entry.slice(0, at), offset: BigInt(offset) };
+    if (/^0x[0-9a-fA-F]{1,16}$/.test(offset)) return { module: entry.slice(0, at), offset: BigInt(offset) };
   }
-  if (/^0x[0-9a-fA-F]+$/.test(entry)) return { module: '', address: BigInt(entry) };
+  if (/^0x[0-9a-fA-F]{1,16}$/.test(entry)) return { module: '', address: BigInt(entry) };
   return { module: entry };
 }
 
-/** Turns one parsed JSON value into a record, or throws BadRecord. */
+/**
+ * Turns one parsed JSON value into a record, or throws BadRecord: every field is checked against the
+ * report contract (docs/runtime.md), as a report is written by a program granule did not build.
+ */
 export function toRecord(raw: unknown, source: { report: string; line: number }): ShimRecord {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new BadRecord('not a JSON object');
   const o = raw as Record<string, unknown>;
-  const api = toStr(o.api, 'api', '');
-  if (!api) throw new BadRecord('missing "api"');
-  const size = toBig(o.size, 'size');
-  const address = toBig(o.address, 'address', 0n);
-  const result = toBig(o.result, 'result', 0n);
-  const flags = toInt(o.flags, 'flags', 0) >>> 0;
-  const line = toInt(o.line, 'line', 0);
-  if (line < 0) throw new BadRecord('"line" is negative');
+  if (o.api === undefined || o.api === null || o.api === '') throw new BadRecord('missing "api"');
+  if (typeof o.api !== 'string' || !KNOWN_APIS.has(o.api)) throw new BadRecord('"api" is not one of the recorded APIs');
+  const api = o.api;
+  // 0 (or no line) is how the shim writes an unknown line; anything else must be a line number
+  if (o.line !== undefined && o.line !== null && !(typeof o.line === 'number' && Number.isSafeInteger(o.line) && o.line >= 0))
+    throw new BadRecord('"line" is not a positive integer');
+  const line = typeof o.line === 'number' ? o.line : 0;
+  const size = toU64(o.size, 'size');
+  const address = toU64(o.address, 'address', 0n);
+  const result = toU64(o.result, 'result', 0n);
+  if ((result !== 0n ? result : address) + size > MAX_U64 + 1n) throw new BadRecord('"size" reaches past the 64-bit address space');
+  const flags = toUint(o.flags, 'flags', MAX_U32);
+  if (o.reserve !== undefined && o.reserve !== null && typeof o.reserve !== 'boolean') throw new BadRecord('"reserve" is not true or false');
   const reserve = typeof o.reserve === 'boolean' ? o.reserve : reservesOf(api, flags, address);
   const unusable =
     o.unusable === undefined || o.unusable === null
       ? reserve && result !== 0n
         ? unusableOf(address !== 0n ? address : result, size)
         : 0n
-      : toBig(o.unusable, 'unusable');
+      : toU64(o.unusable, 'unusable');
+  if (unusable >= GRANULE) throw new BadRecord('"unusable" is not below 65536');
   let stack: string[] = [];
-  if (Array.isArray(o.stack)) stack = o.stack.filter((s): s is string => typeof s === 'string');
-  else if (o.stack !== undefined && o.stack !== null) throw new BadRecord('"stack" is not an array');
+  if (Array.isArray(o.stack)) {
+    if (o.stack.length > MAX_STACK) throw new BadRecord(`"stack" has more than ${MAX_STACK} entries`);
+    if (!o.stack.every((s) => typeof s === 'string' && s.length <= MAX_FRAME)) throw new BadRecord('"stack" holds something other than a return address');
+    stack = o.stack as string[];
+  } else if (o.stack !== undefined && o.stack !== null) throw new BadRecord('"stack" is not an array');
+  if (o.ts !== undefined && o.ts !== null && !(typeof o.ts === 'number' && Number.isSafeInteger(o.ts) && o.ts >= 0))
+    throw new BadRecord('"ts" is not a whole number of microseconds');
   return {
     api,
-    file: toStr(o.file, 'file', ''),
+    file: toStr(o.file, 'file'),
     line,
-    func: toStr(o.func, 'func', ''),
+    func: toStr(o.func, 'func'),
     size,
     flags,
-    protect: toInt(o.protect, 'protect', 0) >>> 0,
+    protect: toUint(o.protect, 'protect', MAX_U32),
     address,
     result,
-    error: toInt(o.error, 'error', 0),
-    thread: toInt(o.thread, 'thread', 0),
-    ts: toInt(o.ts, 'ts', 0),
+    error: toUint(o.error, 'error', MAX_U32),
+    thread: toUint(o.thread, 'thread', MAX_U32),
+    ts: typeof o.ts === 'number' ? o.ts : 0,
     stack,
     reserve,
     unusable,
-    pid: toInt(o.pid, 'pid', 0),
+    pid: toUint(o.pid, 'pid', MAX_U32),
     frames: stack.map(parseFrame),
     source,
   };
@@ -212,79 +252,129 @@ export function parseReport(text: string, report = '<report>'): ParseResult {
   return { records, badLines, firstBad };
 }
 
-async function parseFile(file: string): Promise<ParseResult> {
-  const records: ShimRecord[] = [];
+/** Longest report line read: a record with a full stack is a few KB. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+export interface ReportStreamResult {
+  notices: Notice[];
+  /** Records read (each was given to the callback). */
+  records: number;
+  /** Lines that could not be read, over all files. */
+  badLines: number;
+  /** The report files that were read. */
+  files: string[];
+}
+
+async function streamFile(file: string, fd: number, onRecord: (r: ShimRecord) => void): Promise<Omit<ParseResult, 'records'> & { records: number }> {
+  let records = 0;
   let badLines = 0;
   let firstBad: ParseResult['firstBad'];
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
-  for await (const text of lines) {
+  for await (const item of readLines(fd, MAX_LINE_BYTES)) {
     n++;
+    if (item.tooLong) {
+      badLines++;
+      firstBad ??= { line: n, reason: `longer than ${MAX_LINE_BYTES} bytes (${item.bytes} bytes)` };
+      continue;
+    }
+    let r: ShimRecord | undefined;
     try {
-      const r = parseLine(text, { report: file, line: n });
-      if (r) records.push(r);
+      r = parseLine(item.text, { report: file, line: n });
     } catch (e) {
       badLines++;
       firstBad ??= { line: n, reason: explain(e) };
+      continue;
+    }
+    if (r) {
+      records++;
+      onRecord(r);
     }
   }
   return { records, badLines, firstBad };
 }
 
+/** The files a given report path stands for: itself, or the `*.jsonl` entries of a folder. */
+async function reportFiles(given: string, abs: string, notices: Notice[]): Promise<string[] | undefined> {
+  let st;
+  try {
+    st = await stat(abs);
+  } catch (e) {
+    notices.push({ level: 'error', file: abs, code: 'unreadable', message: `cannot read runtime report ${given}: ${readFailure(e)}` });
+    return undefined;
+  }
+  if (!st.isDirectory()) return [abs];
+  const files = (await readdir(abs))
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => path.join(abs, f));
+  if (files.length === 0) notices.push({ level: 'warning', file: abs, code: 'runtime-report', message: `no .jsonl runtime reports in ${given}` });
+  return files;
+}
+
 /**
- * Reads reports: files, or folders whose `*.jsonl` files are read (one per
- * process when GRANULE_SHIM_REPORT had `%p`). Never throws for bad input:
- * an unreadable path or bad lines become notices.
+ * Reads reports as streams and hands each valid record to `onRecord`, so memory holds what the caller keeps,
+ * not the reports. A path is a file or a folder whose `*.jsonl` files are read (one per process when
+ * GRANULE_SHIM_REPORT had `%p`). Only regular files are opened: an entry that is a device, a FIFO or a
+ * symbolic link to one is skipped with a notice. Never throws for bad input: an unreadable path, a line
+ * past MAX_LINE_BYTES and a record that breaks the contract become notices (one per file, counted).
  */
-export async function readReport(paths: string | string[]): Promise<ReportReadResult> {
-  const out: ReportReadResult = { records: [], notices: [], badLines: 0, files: [] };
+export async function streamReport(paths: string | string[], onRecord: (r: ShimRecord) => void): Promise<ReportStreamResult> {
+  const out: ReportStreamResult = { records: 0, notices: [], badLines: 0, files: [] };
   for (const given of Array.isArray(paths) ? paths : [paths]) {
     const abs = path.resolve(given);
-    let files: string[];
-    try {
-      const st = await stat(abs);
-      if (st.isDirectory()) {
-        files = (await readdir(abs))
-          .filter((f) => f.endsWith('.jsonl'))
-          .sort()
-          .map((f) => path.join(abs, f));
-        if (files.length === 0)
-          out.notices.push({ level: 'warning', file: abs, code: 'runtime-report', message: `no .jsonl runtime reports in ${given}` });
-      } else {
-        files = [abs];
-      }
-    } catch (e) {
-      out.notices.push({ level: 'error', file: abs, code: 'unreadable', message: `cannot read runtime report ${given}: ${explain(e)}` });
-      continue;
-    }
+    const files = await reportFiles(given, abs, out.notices);
+    if (!files) continue;
     for (const file of files) {
-      let parsed: ParseResult;
+      const shown = file === abs ? given : file;
+      let fd: number;
       try {
-        parsed = await parseFile(file);
+        fd = openRegularFile(file).fd;
       } catch (e) {
-        out.notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read runtime report ${file}: ${explain(e)}` });
+        // a folder's entry that is not a regular file is passed over; a report named on its own must be read
+        const level = file === abs ? 'error' : 'warning';
+        const what = file === abs ? 'cannot read runtime report' : 'skipped runtime report';
+        out.notices.push({ level, file, code: 'unreadable', message: `${what} ${shown}: ${readFailure(e)}` });
         continue;
       }
+      let parsed;
+      try {
+        parsed = await streamFile(file, fd, onRecord);
+      } catch (e) {
+        out.notices.push({ level: 'error', file, code: 'unreadable', message: `cannot read runtime report ${shown}: ${readFailure(e)}` });
+        continue;
+      } finally {
+        closeSync(fd);
+      }
       out.files.push(file);
-      for (const r of parsed.records) out.records.push(r);
+      out.records += parsed.records;
       out.badLines += parsed.badLines;
       if (parsed.badLines > 0 && parsed.firstBad) {
+        const n = parsed.badLines;
         out.notices.push({
           level: 'warning',
           file,
           line: parsed.firstBad.line,
           code: 'runtime-report',
-          message: `${parsed.badLines} line${parsed.badLines === 1 ? '' : 's'} of the runtime report could not be read and ${parsed.badLines === 1 ? 'was' : 'were'} skipped (first at line ${parsed.firstBad.line}: ${parsed.firstBad.reason})`,
+          message: `${n} record${n === 1 ? '' : 's'} skipped: line ${parsed.firstBad.line}${n === 1 ? '' : ' (the first)'}: ${parsed.firstBad.reason}`,
         });
       }
     }
   }
-  if (out.records.length === 0 && out.files.length > 0)
+  // every line was refused: nothing was checked, which is not the same as a run that made no calls
+  if (out.records === 0 && out.badLines > 0)
+    out.notices.push({ level: 'error', code: 'unreadable', message: `no record of the runtime report could be read (${out.badLines} skipped)` });
+  else if (out.records === 0 && out.files.length > 0)
     out.notices.push({
       level: 'note',
       code: 'runtime-empty',
       message: 'the runtime report holds no calls: was GRANULE_SHIM_REPORT set, and was the program built with the shim or run with granule-run?',
     });
   return out;
+}
+
+/** Reads reports into memory (see streamReport); for small reports and tests. */
+export async function readReport(paths: string | string[]): Promise<ReportReadResult> {
+  const records: ShimRecord[] = [];
+  const read = await streamReport(paths, (r) => records.push(r));
+  return { records, notices: read.notices, badLines: read.badLines, files: read.files };
 }

@@ -69,6 +69,8 @@ export function shimSarifRun(input: ShimSarifInput): Sarif.Run {
   for (const site of input.summary.callSites) {
     if (site.unusableBytes === 0n || !site.file || site.line <= 0) continue;
     const file = matcher.resolve(site.file);
+    // a call site outside the project has no place in the log
+    if (file === undefined) continue;
     const ruleId = site.api.startsWith('MapViewOfFile') ? 'mapview-granularity' : 'virtualalloc-granularity';
     const status = statusAt(file, site.line, input.findings, input.runtimeOnly);
     results.push({

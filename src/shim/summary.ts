@@ -119,10 +119,20 @@ export function regionOf(r: ShimRecord): { base: bigint; end: bigint } | undefin
   return { base: start - (start % PAGE), end };
 }
 
-export function summarize(records: ShimRecord[], opts: SummaryOptions = {}): RuntimeSummary {
-  const maxGranules = opts.maxGranules ?? 8192;
-  const sum: RuntimeSummary = {
-    records: records.length,
+/** Distinct sizes counted per call site; a site whose sizes vary more counts further sizes only as calls. */
+export const MAX_DISTINCT_SIZES = 4096;
+
+/** Counts a size, up to MAX_DISTINCT_SIZES distinct ones, so a site with ever-changing sizes stays small. */
+export function countSize(sizes: Map<bigint, number>, size: bigint): void {
+  const n = sizes.get(size);
+  if (n !== undefined) sizes.set(size, n + 1);
+  else if (sizes.size < MAX_DISTINCT_SIZES) sizes.set(size, 1);
+}
+
+/** Builds a RuntimeSummary one record at a time: it keeps totals, call sites and granule maps, never the records. */
+export class Summarizer {
+  private readonly sum: RuntimeSummary = {
+    records: 0,
     reservations: 0,
     failedCalls: 0,
     wastingCalls: 0,
@@ -133,10 +143,17 @@ export function summarize(records: ShimRecord[], opts: SummaryOptions = {}): Run
     callSites: [],
     processes: [],
   };
-  const sites = new Map<string, CallSite & { sizeMap: Map<bigint, number> }>();
-  const maps = new Map<number, Map<bigint, { pages: string[]; site: string }>>();
+  private readonly sites = new Map<string, CallSite & { sizeMap: Map<bigint, number> }>();
+  private readonly maps = new Map<number, Map<bigint, { pages: string[]; site: string }>>();
+  private readonly maxGranules: number;
 
-  for (const r of records) {
+  constructor(opts: SummaryOptions = {}) {
+    this.maxGranules = opts.maxGranules ?? 8192;
+  }
+
+  add(r: ShimRecord): void {
+    const sum = this.sum;
+    sum.records++;
     sum.apis[r.api] = (sum.apis[r.api] ?? 0) + 1;
     const failed = r.result === 0n;
     if (failed) sum.failedCalls++;
@@ -148,7 +165,7 @@ export function summarize(records: ShimRecord[], opts: SummaryOptions = {}): Run
     if (region && (commitsOf(r.flags) || !r.reserve)) sum.committedBytes += region.end - region.base;
 
     const key = siteKey(r);
-    let site = sites.get(key);
+    let site = this.sites.get(key);
     if (!site) {
       const f0 = r.frames[0];
       site = {
@@ -167,7 +184,7 @@ export function summarize(records: ShimRecord[], opts: SummaryOptions = {}): Run
         stack: r.stack,
         frames: frameText(r),
       };
-      sites.set(key, site);
+      this.sites.set(key, site);
     }
     site.calls++;
     if (failed) site.failedCalls++;
@@ -180,25 +197,42 @@ export function summarize(records: ShimRecord[], opts: SummaryOptions = {}): Run
     }
     site.unusableBytes += r.unusable;
     if (region && r.reserve) site.reservedBytes += region.end - region.base;
-    site.sizeMap.set(r.size, (site.sizeMap.get(r.size) ?? 0) + 1);
+    countSize(site.sizeMap, r.size);
 
-    if (region) paint(maps, r, region, key);
+    if (region) paint(this.maps, r, region, key, this.maxGranules);
   }
 
-  sum.callSites = [...sites.values()]
-    .map(({ sizeMap, ...s }) => ({
-      ...s,
-      sizes: [...sizeMap].map(([size, count]) => ({ size, count })).sort((a, b) => b.count - a.count || (a.size < b.size ? -1 : 1)),
-    }))
-    .sort((a, b) => (b.unusableBytes > a.unusableBytes ? 1 : b.unusableBytes < a.unusableBytes ? -1 : b.calls - a.calls || a.key.localeCompare(b.key)));
+  result(): RuntimeSummary {
+    const sum: RuntimeSummary = { ...this.sum, apis: { ...this.sum.apis } };
+    sum.callSites = [...this.sites.values()]
+      .map(({ sizeMap, ...s }) => ({
+        ...s,
+        sizes: [...sizeMap].map(([size, count]) => ({ size, count })).sort((a, b) => b.count - a.count || (a.size < b.size ? -1 : 1)),
+      }))
+      .sort((a, b) => (b.unusableBytes > a.unusableBytes ? 1 : b.unusableBytes < a.unusableBytes ? -1 : b.calls - a.calls || a.key.localeCompare(b.key)));
+    sum.processes = [...this.maps].sort((a, b) => a[0] - b[0]).map(([pid, granules]) => toProcessMap(pid, granules, this.maxGranules));
+    return sum;
+  }
+}
 
-  for (const [pid, granules] of [...maps].sort((a, b) => a[0] - b[0])) sum.processes.push(toProcessMap(pid, granules, maxGranules));
-  return sum;
+export function summarize(records: Iterable<ShimRecord>, opts: SummaryOptions = {}): RuntimeSummary {
+  const s = new Summarizer(opts);
+  for (const r of records) s.add(r);
+  return s.result();
 }
 
 /** Paints the pages of one call into the process's granule map. A later reservation over the same
- * addresses replaces an earlier one (the address was released in between: releases are not recorded). */
-function paint(maps: Map<number, Map<bigint, { pages: string[]; site: string }>>, r: ShimRecord, region: { base: bigint; end: bigint }, key: string): void {
+ * addresses replaces an earlier one (the address was released in between: releases are not recorded).
+ * A region of more than `limit` granules is painted at its start and its last granule only: the map
+ * draws no more than that per process anyway, and a recorded size of terabytes must not cost a loop
+ * over every page. */
+function paint(
+  maps: Map<number, Map<bigint, { pages: string[]; site: string }>>,
+  r: ShimRecord,
+  region: { base: bigint; end: bigint },
+  key: string,
+  limit: number,
+): void {
   let map = maps.get(r.pid);
   if (!map) maps.set(r.pid, (map = new Map()));
   const fresh = (): { pages: string[]; site: string } => ({ pages: Array<string>(PAGES_PER_GRANULE).fill(PAGE_STATE.free), site: key });
@@ -209,15 +243,21 @@ function paint(maps: Map<number, Map<bigint, { pages: string[]; site: string }>>
     if (own) cell.site = key;
     cell.pages[Number((page - g) / PAGE)] = state;
   };
-  if (r.reserve) {
-    const committed = commitsOf(r.flags);
-    const tail = roundUp(region.end, GRANULE);
-    // a fresh reservation owns every granule it spans: clear them first
-    for (let g = region.base; g < tail; g += GRANULE) map.set(g, { ...fresh(), site: key });
-    for (let p = region.base; p < region.end; p += PAGE) set(p, committed ? PAGE_STATE.committed : PAGE_STATE.reserved, true);
-    for (let p = region.end; p < tail; p += PAGE) set(p, PAGE_STATE.unusable, true);
-  } else if (commitsOf(r.flags)) {
-    for (let p = region.base; p < region.end; p += PAGE) set(p, PAGE_STATE.committed, false);
+  const tail = roundUp(region.end, GRANULE);
+  const spans: [bigint, bigint][] = [];
+  const head = region.base - (region.base % GRANULE) + BigInt(limit) * GRANULE;
+  if (tail <= head) spans.push([region.base, tail]);
+  else spans.push([region.base, head], [tail - GRANULE, tail]);
+  for (const [from, to] of spans) {
+    if (r.reserve) {
+      const committed = commitsOf(r.flags);
+      // a fresh reservation owns every granule it spans: clear them first
+      for (let g = from - (from % GRANULE); g < to; g += GRANULE) map.set(g, { ...fresh(), site: key });
+      for (let p = from; p < to && p < region.end; p += PAGE) set(p, committed ? PAGE_STATE.committed : PAGE_STATE.reserved, true);
+      for (let p = region.end > from ? region.end : from; p < to; p += PAGE) set(p, PAGE_STATE.unusable, true);
+    } else if (commitsOf(r.flags)) {
+      for (let p = from; p < to && p < region.end; p += PAGE) set(p, PAGE_STATE.committed, false);
+    }
   }
 }
 

@@ -4,8 +4,8 @@
 // callers, which is how a finding at a wrapper's caller is confirmed.
 
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { READ_LIMITS, readFailure, readRegularFile } from '../engine/regular-file.js';
 import type { Notice } from '../engine/types.js';
 import type { ShimRecord, StackFrame } from './report.js';
 
@@ -112,78 +112,102 @@ export function parseAddr2line(output: string): Map<bigint, { func: string; file
 }
 
 /**
- * Gives the records' return addresses that lie in `binary` a source location.
- * `frames` is rebuilt: an address inside inlined code becomes one frame per
- * inlined function, innermost first. A record with no source location (IAT
- * hook) takes its first frame's.
+ * Gives records' return addresses that lie in `binary` a source location, in two passes so that the
+ * records need not be held: `collect` each record, `resolve` once (addr2line), then `apply` to each record.
  */
-export async function symbolizeRecords(records: ShimRecord[], opts: SymbolizeOptions): Promise<SymbolizeResult> {
-  const notices: Notice[] = [];
-  const binary = path.resolve(opts.binary);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(binary);
-  } catch (e) {
-    notices.push({ level: 'error', file: binary, code: 'unreadable', message: `cannot read ${opts.binary}: ${(e as Error).message}` });
-    return { notices, symbolised: 0 };
-  }
-  const info = imageInfo(bytes);
-  if (!info) {
-    notices.push({ level: 'error', file: binary, code: 'binary', message: `${opts.binary} is neither a PE nor an ELF file` });
-    return { notices, symbolised: 0 };
-  }
-  const isPe = info.format.startsWith('pe');
-  const name = path.basename(binary);
-  const same = (module: string) => (isPe ? module.toLowerCase() === name.toLowerCase() : module === name);
+export class Symbolizer {
+  readonly notices: Notice[] = [];
+  /** Frames given a source location. */
+  symbolised = 0;
+  private readonly wanted = new Set<bigint>();
+  private readonly chains = new Map<bigint, { func: string; file: string; line: number }[]>();
 
-  const vaddrOf = (f: StackFrame): bigint | undefined =>
-    f.offset !== undefined && same(f.module) ? info.base + f.offset - 1n : undefined; // a return address: the call is the byte before
-  const wanted = new Set<bigint>();
-  for (const r of records)
-    for (const f of r.frames) {
-      const v = vaddrOf(f);
-      if (v !== undefined) wanted.add(v);
-    }
-  if (wanted.size === 0) {
-    notices.push({ level: 'warning', file: binary, code: 'runtime-report', message: `no recorded return address lies in ${name}` });
-    return { notices, symbolised: 0 };
-  }
-  const tool = await findAddr2line(info, opts.addr2line);
-  if (!tool) {
-    notices.push({
-      level: 'error',
-      code: 'addr2line',
-      message: `no addr2line for ${info.format} found on PATH (install binutils${isPe ? '-mingw-w64-x86-64' : ''} or llvm)`,
-    });
-    return { notices, symbolised: 0 };
-  }
-  const chains = new Map<bigint, { func: string; file: string; line: number }[]>();
-  const addresses = [...wanted];
-  for (let i = 0; i < addresses.length; i += 400) {
-    const chunk = addresses.slice(i, i + 400);
-    let output: string;
+  private constructor(
+    private readonly binary: string,
+    private readonly info: ImageInfo | undefined,
+    private readonly opts: SymbolizeOptions,
+  ) {}
+
+  /** Reads the binary's header; a binary that cannot be used gives a Symbolizer that only reports why. */
+  static open(opts: SymbolizeOptions): Symbolizer {
+    const binary = path.resolve(opts.binary);
+    let bytes: Uint8Array;
     try {
-      output = await run(tool, ['-a', '-f', '-i', '-C', '-e', binary, ...chunk.map((a) => `0x${a.toString(16)}`)]);
+      bytes = readRegularFile(binary, READ_LIMITS.generated);
     } catch (e) {
-      notices.push({ level: 'error', code: 'addr2line', message: `${tool} failed: ${(e as Error).message.split('\n')[0]}` });
-      break;
+      const s = new Symbolizer(binary, undefined, opts);
+      s.notices.push({ level: 'error', file: binary, code: 'unreadable', message: `cannot read ${opts.binary}: ${readFailure(e)}` });
+      return s;
     }
-    for (const [address, locations] of parseAddr2line(output)) if (locations.some((l) => l.file && l.line)) chains.set(address, locations);
+    const info = imageInfo(bytes);
+    const s = new Symbolizer(binary, info, opts);
+    if (!info) s.notices.push({ level: 'error', file: binary, code: 'binary', message: `${opts.binary} is neither a PE nor an ELF file` });
+    return s;
   }
-  // a return address inside inlined code stands for several source frames: innermost first
-  let symbolised = 0;
-  for (const r of records) {
+
+  private vaddrOf(f: StackFrame): bigint | undefined {
+    const info = this.info;
+    if (!info || f.offset === undefined) return undefined;
+    const name = path.basename(this.binary);
+    const same = info.format.startsWith('pe') ? f.module.toLowerCase() === name.toLowerCase() : f.module === name;
+    return same ? info.base + f.offset - 1n : undefined; // a return address: the call is the byte before
+  }
+
+  collect(r: ShimRecord): void {
+    for (const f of r.frames) {
+      const v = this.vaddrOf(f);
+      if (v !== undefined) this.wanted.add(v);
+    }
+  }
+
+  async resolve(): Promise<void> {
+    const info = this.info;
+    if (!info) return;
+    const name = path.basename(this.binary);
+    if (this.wanted.size === 0) {
+      this.notices.push({ level: 'warning', file: this.binary, code: 'runtime-report', message: `no recorded return address lies in ${name}` });
+      return;
+    }
+    const tool = await findAddr2line(info, this.opts.addr2line);
+    if (!tool) {
+      this.notices.push({
+        level: 'error',
+        code: 'addr2line',
+        message: `no addr2line for ${info.format} found on PATH (install binutils${info.format.startsWith('pe') ? '-mingw-w64-x86-64' : ''} or llvm)`,
+      });
+      return;
+    }
+    const addresses = [...this.wanted];
+    for (let i = 0; i < addresses.length; i += 400) {
+      const chunk = addresses.slice(i, i + 400);
+      let output: string;
+      try {
+        output = await run(tool, ['-a', '-f', '-i', '-C', '-e', this.binary, ...chunk.map((a) => `0x${a.toString(16)}`)]);
+      } catch (e) {
+        this.notices.push({ level: 'error', code: 'addr2line', message: `${tool} failed: ${(e as Error).message.split('\n')[0]}` });
+        break;
+      }
+      for (const [address, locations] of parseAddr2line(output)) if (locations.some((l) => l.file && l.line)) this.chains.set(address, locations);
+    }
+  }
+
+  /**
+   * Rebuilds a record's `frames`: an address inside inlined code becomes one frame per inlined function,
+   * innermost first. A record with no source location (IAT hook) takes its first frame's.
+   */
+  apply(r: ShimRecord): void {
+    if (this.chains.size === 0) return;
     const frames: StackFrame[] = [];
     for (const f of r.frames) {
-      const v = vaddrOf(f);
-      const chain = v === undefined ? undefined : chains.get(v);
+      const v = this.vaddrOf(f);
+      const chain = v === undefined ? undefined : this.chains.get(v);
       if (!chain) {
         frames.push(f);
         continue;
       }
       for (const loc of chain) {
         frames.push(loc.file && loc.line ? { ...f, file: loc.file, line: loc.line, func: loc.func } : { ...f, func: loc.func || undefined });
-        if (loc.file && loc.line) symbolised++;
+        if (loc.file && loc.line) this.symbolised++;
       }
     }
     r.frames = frames;
@@ -194,5 +218,13 @@ export async function symbolizeRecords(records: ShimRecord[], opts: SymbolizeOpt
       if (!r.func) r.func = f0.func ?? '';
     }
   }
-  return { notices, symbolised };
+}
+
+/** Symbolises records already in memory (see Symbolizer). */
+export async function symbolizeRecords(records: ShimRecord[], opts: SymbolizeOptions): Promise<SymbolizeResult> {
+  const s = Symbolizer.open(opts);
+  for (const r of records) s.collect(r);
+  await s.resolve();
+  for (const r of records) s.apply(r);
+  return { notices: s.notices, symbolised: s.symbolised };
 }

@@ -3,6 +3,7 @@
 // reserved, unusable or free. Pure functions of the summary.
 
 import type { CallSite, GranuleCell, MapCell, ProcessMap, RuntimeSummary } from './summary.js';
+import { printable } from '../formats/printable.js';
 import { PAGE_STATE } from './summary.js';
 
 export interface RenderOptions {
@@ -110,7 +111,7 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
   const maxCells = opts.maxCells ?? 4096;
   const out: string[] = [];
   out.push(
-    `${opts.title ?? 'granule runtime report'}: ${plural(summary.records, 'call')}, ${plural(summary.reservations, 'reservation')}` +
+    `${printable(opts.title ?? 'granule runtime report')}: ${plural(summary.records, 'call')}, ${plural(summary.reservations, 'reservation')}` +
       `${summary.failedCalls ? ` (${plural(summary.failedCalls, 'failed call')})` : ''}, ${groupDigits(summary.wastingCalls)} ${summary.wastingCalls === 1 ? 'leaves' : 'leave'} unusable space`,
   );
   out.push(`  reserved   ${formatBytes(summary.reservedBytes)}`);
@@ -120,7 +121,7 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
   if (sites.length) {
     out.push('');
     out.push(`Top call sites by unusable bytes${summary.callSites.length > top ? ` (${top} of ${summary.callSites.length})` : ''}:`);
-    const rows = sites.map((s) => [groupDigits(s.unusableBytes), groupDigits(s.calls), groupDigits(s.wastingCalls), sizesText(s), `${s.api} at ${siteLabel(s)}`]);
+    const rows = sites.map((s) => [groupDigits(s.unusableBytes), groupDigits(s.calls), groupDigits(s.wastingCalls), sizesText(s), printable(`${s.api} at ${siteLabel(s)}`)]);
     const head = ['unusable', 'calls', 'wasting', 'sizes', 'call site'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => '  ' + r.map((c, i) => (i < 3 ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');

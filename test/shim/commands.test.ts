@@ -68,7 +68,7 @@ describe('granule vmmap', () => {
     let c = capture();
     expect(await runVmmapCommand([report], c.io)).toBe(0);
     expect(c.out()).toContain('granule runtime report: 1 call, 1 reservation, 1 leaves unusable space');
-    expect(c.err()).toMatch(/warning: 1 line of the runtime report could not be read/);
+    expect(c.err()).toMatch(/^granule: warning: 1 record skipped: line 2: not JSON/);
     c = capture();
     const html = path.join(dir, 'out', 'v.html');
     const svg = path.join(dir, 'out', 'v.svg');

@@ -54,8 +54,9 @@ describe('paths', () => {
     expect(m.resolve('/build/checkout/src/b.c')).toBe('/repo/src/b.c');
     expect(m.resolve('C:\\ci\\src\\b.c')).toBe('/repo/src/b.c');
     expect(m.resolve('../../lib/a.c')).toBe('/repo/lib/a.c');
-    // two candidates share only the base name: no guess
-    expect(m.resolve('/elsewhere/a.c')).toBe('/elsewhere/a.c');
+    // two candidates share only the base name: no guess, and a path outside the root has no location
+    expect(m.resolve('/elsewhere/a.c')).toBeUndefined();
+    expect(m.resolve('src/new.c')).toBe('/repo/src/new.c');
   });
 });
 
@@ -177,8 +178,8 @@ describe.skipIf(unavailable('gcc', 'binutils'))('static findings + Linux run, en
     // with the binary, the wrapper finding is confirmed through the caller's frame
     const symbolised = await applyRuntime(lint.findings, { reports: report, root, binary: exe });
     expect(symbolised.notices).toEqual([]);
-    const inner = symbolised.records.find((r) => r.line === L.inner)!;
-    expect(inner.frames[1]).toMatchObject({ file: src, line: L.wrapped, func: 'main' });
+    const inner = symbolised.summary.callSites.find((s) => s.line === L.inner)!;
+    expect(inner.frames[1]).toBe(`${src}:${L.wrapped} main`);
     expect(lines(symbolised.findings)).toEqual(lines(merged.findings));
 
     // the shim's own SARIF run: one result per wasting call site
