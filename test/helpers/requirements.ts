@@ -48,6 +48,8 @@ export const REQUIREMENTS = {
   wine: { what: 'wine, wineserver', install: apt('wine', 'wine64'), available: onPath('wine', 'wineserver') },
   chromium: { what: 'chromium', install: apt('chromium'), available: onPath('chromium') },
   'pre-commit': { what: 'pre-commit', install: apt('pre-commit'), available: onPath('pre-commit') },
+  mkfifo: { what: 'mkfifo', install: apt('coreutils'), available: onPath('mkfifo') },
+  procfs: { what: '/proc (a process\'s peak memory is read from /proc/PID/status)', install: 'run on Linux', available: () => fs.existsSync('/proc/self/status') },
   'npm-registry': {
     what: 'the npm registry (GRANULE_TEST_OFFLINE=1 is set)',
     install: 'unset GRANULE_TEST_OFFLINE',
