@@ -67,6 +67,14 @@ export class RawLspClient {
     this.writeRaw(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   }
 
+  /** Sends a notification once the server has taken in everything written before, as a client honouring backpressure does. */
+  async notifyDrained(method: string, params?: unknown): Promise<void> {
+    const text = JSON.stringify({ jsonrpc: '2.0', method, params });
+    if (!this.process.stdin!.write(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`)) {
+      await new Promise<void>((resolve) => this.process.stdin!.once('drain', resolve));
+    }
+  }
+
   notify(method: string, params?: unknown): void {
     this.send({ jsonrpc: '2.0', method, params });
   }
