@@ -105,6 +105,8 @@ export class MessageFramer {
 function contentLength(header: string): number | string {
   let length: number | undefined;
   for (const line of header.split('\r\n')) {
+    // only a header with no fields at all has an empty line
+    if (line === '') continue;
     const colon = line.indexOf(':');
     if (colon < 0) return 'a header line has no ":"';
     const name = line.slice(0, colon).trim().toLowerCase();
