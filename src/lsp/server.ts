@@ -158,7 +158,7 @@ export function startServer(connection: Connection): void {
       return lint;
     } catch (e) {
       if (e instanceof TimeLimitExceeded) tell(`${path.basename(file)} was not analysed: ${e.message}`);
-      else connection.console.error(`granule: could not analyse ${file}: ${(e as Error).stack ?? e}`);
+      else connection.console.error(`granule: could not analyse ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`);
       state.result = undefined;
       return undefined;
     }
