@@ -132,6 +132,31 @@ describe('messages whose params break the protocol', () => {
   });
 });
 
+describe('malformed responses to the server\'s own requests', () => {
+  for (const [what, response] of [
+    ['neither result nor error', (id: unknown) => ({ jsonrpc: '2.0', id })],
+    ['an error that is not an object', (id: unknown) => ({ jsonrpc: '2.0', id, error: 5 })],
+    ['both result and error', (id: unknown) => ({ jsonrpc: '2.0', id, result: [], error: { code: 1, message: 'm' } })],
+  ] as const) {
+    it(`a workspace/configuration answered with ${what} is taken as an error: the document is analysed with the defaults`, async () => {
+      const client = new RawLspClient();
+      clients.push(client);
+      let asked = 0;
+      client.answer = (m) => {
+        asked++;
+        return response(m.id);
+      };
+      await client.initialize(dir, { workspace: { configuration: true } });
+      const uri = uriOf(`config-${asked}-${what.length}.c`);
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: LEAK } });
+      const published = await diagnosticsFor(client, uri, 1);
+      expect(asked).toBe(1);
+      expect(published.params.diagnostics.map((d: { message: string }) => d.message)).toEqual([LEAK_MESSAGE]);
+      expect(client.stderr).toBe('');
+    });
+  }
+});
+
 describe('shutdown and exit', () => {
   it('after shutdown every request gets InvalidRequest (-32600), notifications are dropped, and exit exits with 0', async () => {
     const client = await started();

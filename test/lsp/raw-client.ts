@@ -23,6 +23,8 @@ export class RawLspClient {
   readonly exited: Promise<number | null>;
   private pending = Buffer.alloc(0);
   private nextId = 1;
+  /** The response to a request from the server (a test may replace it with a malformed one). */
+  answer: (request: RpcMessage) => unknown = (m) => ({ jsonrpc: '2.0', id: m.id, result: m.method === 'workspace/configuration' ? m.params.items.map(() => ({})) : null });
   /** How many received messages have had the server's requests among them answered. */
   private answered = 0;
   private waiters: (() => void)[] = [];
@@ -92,7 +94,7 @@ export class RawLspClient {
     for (;;) {
       // the server asks for settings and registers watchers: answer as a plain client would
       for (const m of this.received.slice(this.answered)) {
-        if (m.method && m.id !== undefined) this.send({ jsonrpc: '2.0', id: m.id, result: m.method === 'workspace/configuration' ? m.params.items.map(() => ({})) : null });
+        if (m.method && m.id !== undefined) this.send(this.answer(m));
       }
       this.answered = this.received.length;
       const found = this.received.slice(from).find(accept);
@@ -115,9 +117,9 @@ export class RawLspClient {
     return this.received.filter((m) => m.method === 'window/logMessage').map((m) => m.params.message as string);
   }
 
-  async initialize(rootDir: string): Promise<RpcMessage> {
+  async initialize(rootDir: string, capabilities: Record<string, unknown> = {}): Promise<RpcMessage> {
     const rootUri = pathToFileURL(rootDir).href;
-    const response = await this.request('initialize', { processId: null, rootUri, workspaceFolders: [{ uri: rootUri, name: 'root' }], capabilities: {} });
+    const response = await this.request('initialize', { processId: null, rootUri, workspaceFolders: [{ uri: rootUri, name: 'root' }], capabilities });
     this.notify('initialized', {});
     return response;
   }
