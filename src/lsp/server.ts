@@ -28,6 +28,9 @@ import { lintDocument, type DocumentLint } from './lint-document.js';
 import { readSettings, type GranuleSettings } from './settings.js';
 import { Workspace } from './workspace.js';
 
+/** The longest an edit waits for the next one before its document is analysed. */
+const MAX_QUIET_MS = 5_000;
+
 const LANGUAGE_IDS = new Set(['c', 'cpp', 'cuda-cpp', 'objective-c', 'objective-cpp']);
 
 /** Files whose change on disk can change findings elsewhere (headers, wrappers in other sources, configs). */
@@ -39,6 +42,8 @@ interface DocState {
   generation: number;
   timer?: NodeJS.Timeout;
   result?: { version: number; lint: DocumentLint };
+  /** How long the last analysis took (ms): changes closer together than this are analysed once, after the last. */
+  lastDurationMs: number;
 }
 
 export function startServer(connection: Connection): void {
@@ -122,7 +127,7 @@ export function startServer(connection: Connection): void {
 
   function stateOf(uri: string): DocState {
     let state = states.get(uri);
-    if (!state) states.set(uri, (state = { tree: new IncrementalTree(), generation: 0 }));
+    if (!state) states.set(uri, (state = { tree: new IncrementalTree(), generation: 0, lastDurationMs: 0 }));
     return state;
   }
 
@@ -137,18 +142,23 @@ export function startServer(connection: Connection): void {
       problems.forEach(tell);
       if (ignored) return undefined;
       const text = document.getText();
-      // the same limits as the CLI: a huge or pathological buffer must not freeze the server
+      // the same limits as the CLI: a huge or pathological buffer must not freeze the server, and what it keeps
+      // is the text the protocol needs for the next edit, not a tree or an analysis of it
       if (text.length > DEFAULT_MAX_FILE_SIZE) {
+        state.tree.reset();
+        state.result = undefined;
         tell(`${path.basename(file)} is larger than ${DEFAULT_MAX_FILE_SIZE / (1024 * 1024)} MB and is not analysed`);
         return undefined;
       }
+      const started = performance.now();
       const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, options, workspace.headers, state.tree, wrappers));
+      state.lastDurationMs = performance.now() - started;
       for (const f of lint.failures) tell(`rule ${f.ruleId} failed on ${path.basename(file)}, and its findings there are missing: ${f.message}`);
       state.result = { version: document.version, lint };
       return lint;
     } catch (e) {
       if (e instanceof TimeLimitExceeded) tell(`${path.basename(file)} was not analysed: ${e.message}`);
-      else connection.console.error(`granule: could not analyse ${file}: ${(e as Error).stack ?? e}`);
+      else connection.console.error(`granule: could not analyse ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`);
       state.result = undefined;
       return undefined;
     }
@@ -197,11 +207,15 @@ export function startServer(connection: Connection): void {
     }
     const state = stateOf(uri);
     void settingsFor(uri).then((settings) => {
-      if (settings.run === 'onType') schedule(uri, settings.debounceMs);
+      // a document whose analysis takes longer than the pause between edits (a large one replaced again and
+      // again) is analysed once the edits pause for that long, not once per edit
+      if (settings.run === 'onType') schedule(uri, Math.max(settings.debounceMs, Math.min(state.lastDurationMs, MAX_QUIET_MS)));
       else state.generation++;
     });
-    // whatever happens next, the diagnostics of the old text must not be published for the new one
+    // whatever happens next, the diagnostics of the old text must not be published for the new one, and the old
+    // analysis is of no more use (its memory goes before the next one is made)
     state.generation++;
+    state.result = undefined;
   });
   documents.onDidSave((event) => schedule(event.document.uri, 0));
   documents.onDidClose((event) => {

@@ -113,6 +113,8 @@ export const REQUIREMENTS = {
     install: 'npm run fetch-corpus',
     available: fetched('wine'),
   },
+  mkfifo: { what: 'mkfifo', install: apt('coreutils'), available: onPath('mkfifo') },
+  procfs: { what: '/proc (a process\'s peak memory is read from /proc/PID/status)', install: 'run on Linux', available: () => fs.existsSync('/proc/self/status') },
   'npm-registry': {
     what: 'the npm registry (GRANULE_TEST_OFFLINE=1 is set)',
     install: 'unset GRANULE_TEST_OFFLINE',
