@@ -179,6 +179,11 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   options.includePaths = values.I ?? [];
   options.forceIncludes = values.include ?? [];
+  // a compiler stops on a forced include it cannot find: so does granule, rather than check without it
+  for (const file of options.forceIncludes) {
+    const stat = fs.statSync(path.resolve(io.cwd, file), { throwIfNoEntry: false });
+    if (!stat?.isFile()) throw new UsageError(`--include ${printable(file)}: ${stat ? 'not a regular file' : 'no such file'}`);
+  }
   options.undefines = values.U ?? [];
   options.compileCommands = compilationDatabase(values.p, values['compile-commands'], io.cwd);
   for (const d of values.D ?? []) {

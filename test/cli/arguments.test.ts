@@ -77,3 +77,15 @@ describe('command-line mistakes', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('a forced include that is not there', () => {
+  it('stops the run with one line, as a compiler does, instead of checking without it', () => {
+    for (const [file, why] of [
+      ['/nonexistent.h', 'no such file'],
+      ['/dev', 'not a regular file'],
+    ]) {
+      const r = runCli(['--include', file!, 'leak.c'], { cwd: dir });
+      expect([r.status, r.stdout, r.stderr]).toEqual([2, '', `granule: --include ${file}: ${why}\n`]);
+    }
+  });
+});
