@@ -9,7 +9,7 @@ import { formatLike } from '../rules/sizes.js';
 import type { FileAnalysis } from './analyze.js';
 import { languageFor, parse } from './parse.js';
 import { scanDirectives } from './preprocess.js';
-import { decode } from './source.js';
+import { decode, textEncoding, type TextEncoding } from './source.js';
 import type { Finding, Notice, TextEdit } from './types.js';
 
 export interface FixInputs {
@@ -154,22 +154,16 @@ function useCount(name: string, inputs: FixInputs): number {
   return count;
 }
 
-/** The byte order mark a file starts with, which the decoded text leaves out. */
-type Encoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be';
-
-function encodingOf(bytes: Buffer): Encoding {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf16le';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf16be';
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf8-bom';
-  return 'utf8';
-}
-
-function encode(text: string, encoding: Encoding): Buffer {
+function encode(text: string, encoding: TextEncoding): Buffer {
   switch (encoding) {
     case 'utf16le':
       return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     case 'utf16be':
       return Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    case 'utf16le-nobom':
+      return Buffer.from(text, 'utf16le');
+    case 'utf16be-nobom':
+      return Buffer.from(text, 'utf16le').swap16();
     case 'utf8-bom':
       return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
     default:
@@ -204,7 +198,7 @@ export function writePatch(patch: FilePatch): Notice | undefined {
   if (decoded.note?.startsWith('invalid UTF-8')) return skipped(patch.file, 'the file is not valid UTF-8, so it cannot be written back unchanged');
   // (root may write anything: the mode says whether the file is meant to be written)
   if ((stat.mode & 0o222) === 0) return skipped(patch.file, 'the file is read-only');
-  const out = encode(patch.after, encodingOf(bytes));
+  const out = encode(patch.after, textEncoding(bytes) ?? 'utf8');
   try {
     if (stat.nlink > 1 || !replaceKeepingOwner(target, out, stat)) rewriteInPlace(target, out);
   } catch (e) {
@@ -267,8 +261,9 @@ function rewriteInPlace(target: string, bytes: Buffer): void {
  * is binary to git and patch, so its diff is a git binary patch.
  */
 export function unifiedDiff(patch: FilePatch, label: string, context = 3): string {
-  const encoding = encodingOf(headOf(patch.file));
-  if (encoding === 'utf16le' || encoding === 'utf16be') return gitBinaryPatch(encode(patch.before, encoding), encode(patch.after, encoding), label);
+  const head = headOf(patch.file);
+  const encoding = textEncoding(head.bytes, head.size) ?? 'utf8';
+  if (encoding !== 'utf8' && encoding !== 'utf8-bom') return gitBinaryPatch(encode(patch.before, encoding), encode(patch.after, encoding), label);
   const bom = encoding === 'utf8-bom' ? '\uFEFF' : '';
   const a = splitLines(bom + patch.before);
   const b = splitLines(bom + patch.after);
@@ -315,17 +310,19 @@ export function unifiedDiff(patch: FilePatch, label: string, context = 3): strin
   return out.join('\n') + '\n';
 }
 
-function headOf(file: string): Buffer {
-  const head = Buffer.alloc(3);
+/** The bytes textEncoding() needs to tell the file's encoding. */
+function headOf(file: string): { bytes: Buffer; size: number } {
   try {
+    const size = fs.statSync(file).size;
+    const head = Buffer.alloc(Math.min(size, 8192));
     const fd = fs.openSync(file, 'r');
     try {
-      return head.subarray(0, fs.readSync(fd, head, 0, 3, 0));
+      return { bytes: head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)), size };
     } finally {
       fs.closeSync(fd);
     }
   } catch {
-    return head.subarray(0, 0);
+    return { bytes: Buffer.alloc(0), size: 0 };
   }
 }
 

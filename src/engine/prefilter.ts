@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { FileReader } from './file-reader.js';
 import { sizeLimitNotice } from './limits.js';
+import { textEncoding } from './source.js';
 import type { ScanMemo } from './scan-memo.js';
 import type { Notice } from './types.js';
 
@@ -274,7 +275,8 @@ function sharedPart(needle: string, others: readonly string[]): string | undefin
 
 function contains(bytes: Buffer, m: Matcher): boolean {
   // UTF-16 text never contains a needle's UTF-8 bytes: such files are always taken (and decoded by the caller)
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  // (a zero in the first two bytes, or a byte order mark, is what UTF-16 source looks like; most files are not)
+  if ((bytes[0] === 0 || bytes[1] === 0 || bytes[0] === 0xff || bytes[0] === 0xfe) && textEncoding(bytes)?.startsWith('utf16')) return true;
   if (m.needles.length === 0) return false;
   // latin1 maps each byte to one character, so the regular expression matches the needles' UTF-8 bytes exactly
   if (m.regex) return m.regex.test(bytes.toString('latin1'));
@@ -299,8 +301,7 @@ function impliedAbsent(needle: string, absent: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** NUL bytes in the first 8 KB, and no UTF-16 byte order mark. */
+/** NUL bytes in the first 8 KB, and not UTF-16 (see textEncoding). */
 function isBinary(bytes: Buffer): boolean {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return false;
-  return bytes.subarray(0, 8192).includes(0);
+  return textEncoding(bytes) === undefined;
 }

@@ -6,6 +6,34 @@ import type { Position } from './types.js';
 
 export type Decoded = { ok: true; text: string; note?: string } | { ok: false; code: string; message: string };
 
+/** How a file's text is stored: UTF-8 (with or without a byte order mark) or UTF-16 (with or without one). */
+export type TextEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'utf16le-nobom' | 'utf16be-nobom';
+
+/** The first bytes decode() looks at to tell text from binary, and UTF-16 without a byte order mark. */
+const SAMPLE = 8192;
+
+/**
+ * The encoding of a file of `length` bytes from its first bytes (SAMPLE of them, or all): a byte order mark says it; else
+ * NUL bytes all in odd (or all in even) places, in at least two thirds of the pairs, are UTF-16 written without one
+ * (Visual Studio and PowerShell write such files); NUL bytes anywhere else make the file binary (undefined).
+ */
+export function textEncoding(bytes: Uint8Array, length = bytes.length): TextEncoding | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf16be';
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf8-bom';
+  const sample = bytes.subarray(0, SAMPLE);
+  if (!sample.includes(0)) return 'utf8';
+  if (length % 2 !== 0) return undefined;
+  let odd = 0;
+  let even = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 ? odd++ : even++;
+  const pairs = sample.length / 2;
+  // (source code is mostly ASCII: in UTF-16 most characters have a zero byte)
+  if (even === 0 && odd * 3 >= pairs * 2) return 'utf16le-nobom';
+  if (odd === 0 && even * 3 >= pairs * 2) return 'utf16be-nobom';
+  return undefined;
+}
+
 /** Decodes a file's bytes. Binary content is refused; invalid UTF-8 is read with replacement characters. */
 export function decode(bytes: Uint8Array): Decoded {
   // a JavaScript string holds at most MAX_STRING_LENGTH UTF-16 units: decoding more would throw
@@ -19,9 +47,20 @@ export function decode(bytes: Uint8Array): Decoded {
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
     return { ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), note: 'read as UTF-16BE (byte order mark)' };
   }
-  const sample = bytes.subarray(0, 8192);
-  if (sample.includes(0)) return { ok: false, code: 'binary', message: 'binary file (contains NUL bytes); skipped' };
-  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const encoding = textEncoding(bytes);
+  if (encoding === 'utf16le-nobom' || encoding === 'utf16be-nobom') {
+    try {
+      const text = new TextDecoder(encoding === 'utf16le-nobom' ? 'utf-16le' : 'utf-16be', { fatal: true, ignoreBOM: true }).decode(bytes);
+      // (text holds no NUL: a binary file whose NUL bytes happen to sit in one parity is still binary)
+      if (!text.includes('\u0000')) return { ok: true, text, note: `read as ${encoding === 'utf16le-nobom' ? 'UTF-16LE' : 'UTF-16BE'} (no byte order mark)` };
+    } catch {
+      // not UTF-16 after all
+    }
+  }
+  if (encoding === undefined || encoding === 'utf16le-nobom' || encoding === 'utf16be-nobom') {
+    return { ok: false, code: 'binary', message: 'binary file (contains NUL bytes); skipped' };
+  }
+  const start = encoding === 'utf8-bom' ? 3 : 0;
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start)) };
   } catch {

@@ -157,6 +157,19 @@ describe('--fix keeps the file as it was apart from the fix', () => {
     ]);
   });
 
+  it('UTF-16LE without a byte order mark (as Visual Studio may write it): read as text, and fixed in the same encoding', () => {
+    const dir = makeTree({ 'a.c': Buffer.from(lines('4096').join('\r\n'), 'utf16le') });
+    const r = runCli(['-f', 'compact', 'a.c'], { cwd: dir });
+    expect(r.stdout).toBe('a.c:3:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(runCli(['--fix', 'a.c'], { cwd: dir }).status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'a.c'))).toEqual(Buffer.from(lines('65536').join('\r\n'), 'utf16le'));
+  });
+
+  it.skipIf(noGit)('--fix-dry-run of UTF-16BE without a byte order mark is a git binary patch that applies', () => {
+    const bytes = Buffer.from(lines('4096').join('\n'), 'utf16le').swap16();
+    expect(dryRunApplies('b.c', bytes).split('\n')[2]).toBe('GIT binary patch');
+  });
+
   it('keeps the other hard links of a file: every name shows the fix', () => {
     const dir = makeTree({ 'a.c': lines('4096').join('\n') });
     fs.linkSync(path.join(dir, 'a.c'), path.join(dir, 'other-name.txt'));
