@@ -54,10 +54,15 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
     }
     let found: string[];
     try {
-      found = await listSourceFiles(absolute, ignores, (relative, reason) => {
-        const sub = path.join(absolute, relative);
-        notices.push({ level: 'error', file: sub, code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted` });
-      });
+      found = await listSourceFiles(
+        absolute,
+        ignores,
+        (relative, reason) => {
+          const sub = path.join(absolute, relative);
+          notices.push({ level: 'error', file: sub, code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted` });
+        },
+        (shown) => notices.push({ level: 'warning', file: path.join(absolute, shown), code: 'file-name', message: 'the file name is not valid UTF-8 (shown with \\xNN for its bytes); not linted' }),
+      );
     } catch (e) {
       errors.push({ path: given, message: `cannot list directory: ${reason(e)}` });
       continue;

@@ -20,16 +20,28 @@ const GLOB = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 export type UnlistedDirectory = (relative: string, reason: string) => void;
 
 /**
+ * A source file whose name is not valid UTF-8 (relative, with the bytes that are not shown as `\xNN`): a path
+ * granule could name in no report, and so does not lint, but says it skipped.
+ */
+export type UnnamedFile = (shown: string) => void;
+
+/**
  * Sorted absolute paths of the source files under `dir`. Throws only when `dir` cannot be listed at all; a
  * subdirectory that cannot be is skipped and told to `unlisted` (by the walk; globby does not say).
  */
-export async function listSourceFiles(dir: string, ignores: readonly string[] = [], unlisted?: UnlistedDirectory): Promise<string[]> {
+export async function listSourceFiles(dir: string, ignores: readonly string[] = [], unlisted?: UnlistedDirectory, unnamed?: UnnamedFile): Promise<string[]> {
   // (a pattern that matches a directory drops everything under it, as in a .gitignore)
   const ignored = ignores.length ? compileIgnorePatterns(ignores) : undefined;
   const keep = (rel: string) => !ignored?.(rel);
-  const walked = walk(dir, unlisted);
+  const walked = walk(dir, unlisted, unnamed);
   if (walked) return finish(dir, walked.filter(keep));
-  return (await globbed(dir)).filter((file) => keep(path.relative(dir, file).split(path.sep).join('/')));
+  const found = (await globbed(dir)).filter((file) => keep(path.relative(dir, file).split(path.sep).join('/')));
+  // a name that is not UTF-8 reaches globby's results with U+FFFD in place of its bytes: no such file exists
+  const named = found.filter((file) => !file.includes('\uFFFD'));
+  if (named.length < found.length) {
+    for (const sub of new Set(found.filter((f) => f.includes('\uFFFD')).map((f) => path.dirname(f)))) reportUnnamed(dir, path.relative(dir, sub).split(path.sep).join('/'), unnamed);
+  }
+  return named;
 }
 
 function finish(dir: string, relative: string[]): string[] {
@@ -45,7 +57,7 @@ function isSource(name: string): boolean {
 }
 
 /** Relative (posix) paths from a directory walk, or undefined when a .gitignore has a say. */
-function walk(dir: string, unlisted?: UnlistedDirectory): string[] | undefined {
+function walk(dir: string, unlisted?: UnlistedDirectory, unnamed?: UnnamedFile): string[] | undefined {
   for (let d = path.dirname(dir); ; ) {
     if (fs.existsSync(path.join(d, '.gitignore'))) return undefined;
     const up = path.dirname(d);
@@ -67,9 +79,15 @@ function walk(dir: string, unlisted?: UnlistedDirectory): string[] | undefined {
       continue;
     }
     first = false;
+    let lossy = false;
     for (const entry of entries) {
       const name = entry.name;
       if (name === '.gitignore') return undefined;
+      if (name.includes('\uFFFD')) {
+        // (a name that is not UTF-8, decoded with replacement characters: no file has this name)
+        lossy = true;
+        continue;
+      }
       if (name.startsWith('.')) continue;
       if (entry.isDirectory()) {
         if (name !== 'node_modules') pending.push(rel ? `${rel}/${name}` : name);
@@ -77,6 +95,7 @@ function walk(dir: string, unlisted?: UnlistedDirectory): string[] | undefined {
         out.push(rel ? `${rel}/${name}` : name);
       }
     }
+    if (lossy) reportUnnamed(dir, rel, unnamed);
   }
   return out;
 }
@@ -98,6 +117,22 @@ async function globbed(dir: string): Promise<string[]> {
     fs: GITIGNORE_FS,
   });
   return found.map((f) => path.normalize(f)).sort();
+}
+
+/** Tells `unnamed` of the source files in `dir/rel` whose names are not valid UTF-8 (read again as bytes). */
+function reportUnnamed(dir: string, rel: string, unnamed?: UnnamedFile): void {
+  let names: Buffer[];
+  try {
+    names = fs.readdirSync(rel ? path.join(dir, rel) : dir, { encoding: 'buffer' });
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const text = name.toString('utf8');
+    if (!text.includes('\uFFFD') || Buffer.from(text, 'utf8').equals(name) || !isSource(text)) continue;
+    const shown = [...name].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+    unnamed?.(rel ? `${rel}/${shown}` : shown);
+  }
 }
 
 /** A .gitignore larger than this is not read (git's own limit is 100 MB; real ones are a few kilobytes). */

@@ -100,3 +100,15 @@ describe('listSourceFiles', () => {
     await expect(listSourceFiles(path.join(os.tmpdir(), 'granule-walk-does-not-exist'))).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('file names that are not UTF-8', () => {
+  it.skipIf(process.platform !== 'linux')('are not linted, and are told with their bytes escaped, by the walk and by globby alike', async () => {
+    for (const gitignore of [false, true]) {
+      const dir = tree({ 'a.c': '', 'sub/b.c': '', ...(gitignore ? { '.gitignore': 'nothing/\n' } : {}) });
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/sub/bad`), Buffer.from([0xff, 0xfe]), Buffer.from('.c')]), 'x');
+      const unnamed: string[] = [];
+      const found = rel(dir, await listSourceFiles(dir, [], undefined, (shown) => unnamed.push(shown)));
+      expect([found, unnamed]).toEqual([['a.c', 'sub/b.c'], ['sub/bad\\xff\\xfe.c']]);
+    }
+  });
+});
