@@ -83,7 +83,7 @@ describe('the same findings and exit code on every run, cold or with a compile c
   });
 
   describe.skipIf(unavailable('git'))('with git', () => {
-    it('a git work tree (listed by git ls-files)', () => {
+    it('a git work tree (its .gitignore applied by globby; git itself is never run)', () => {
       const dir = tree('git', { '.gitignore': 'build/\n', 'a.c': LEAK, 'build/generated.c': LEAK, 'src/clean.c': CLEAN });
       const init = spawnSync('git', ['init', '-q', dir], { encoding: 'utf8' });
       expect(init.status, init.stderr).toBe(0);
