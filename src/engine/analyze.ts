@@ -7,7 +7,7 @@ import { reusableCalls, type CallReads, type PreviousCalls, type ReusableCalls }
 import { checkTimeLimit } from './limits.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
-import { expand, type ExpansionContext, type MacroLookup } from './macros.js';
+import { expand, FILE_EXPANSION_BUDGET, type ExpansionContext, type MacroLookup } from './macros.js';
 import { neutralize } from './neutralize.js';
 import { languageFor, parse, type Language, type SyntaxNode, type Tree } from './parse.js';
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
@@ -271,6 +271,8 @@ const PARAMETER_REASON = /depends on parameter '([\w$]+)' of ([\w$:~]+)/g;
 
 class FileAnalyzer {
   readonly occurrences = new Map<string, number[]>();
+  /** What the macro expansions of this file may still produce (macros.ts FILE_EXPANSION_BUDGET). */
+  private readonly expansionBudget = { left: FILE_EXPANSION_BUDGET };
   /** The text's words, once many names have been searched for (see occurrencesOf). */
   private words?: Set<string>;
   private searches = 0;
@@ -538,7 +540,7 @@ class FileAnalyzer {
         break;
     }
     // a macro: expand the whole call and look for API, wrapper and pointer calls in the result
-    const ctx: ExpansionContext = { lookup: (n) => this.macroAt(n, line), expansions: [] };
+    const ctx: ExpansionContext = { lookup: (n) => this.macroAt(n, line), expansions: [], fileBudget: this.expansionBudget };
     const expanded = expand(tokenize(callText), ctx);
     const macroStep: EvidenceStep = {
       file: this.file,
@@ -948,6 +950,7 @@ class FileAnalyzer {
       model: this.model,
       cplusplus: this.language === 'cpp',
       macros: (name) => this.macroAt(name, line),
+      expansionBudget: this.expansionBudget,
       identifier: (name) => {
         const resolved = this.resolveIdentifier(name, offset, callNode);
         if (resolved && 'parameter' in resolved) return bindings?.get(resolved.parameter)?.value ?? { unknown: resolved.unknown };
@@ -972,6 +975,7 @@ class FileAnalyzer {
         model: this.model,
         cplusplus: this.language === 'cpp',
         macros: (n) => this.macroAt(n, line),
+        expansionBudget: this.expansionBudget,
         identifier: (n) => this.headerConstant(n, line, active) ?? windowsConstant(n),
         typedef: (n) => this.resolveTypedef(n),
       };
@@ -1255,7 +1259,7 @@ class FileAnalyzer {
         const site = this.tokenCallSite(offset, name);
         if (!site) continue;
         const line = this.lines.position(offset).line;
-        const ctx: ExpansionContext = { lookup: (n) => this.macroAt(n, line), expansions: [] };
+        const ctx: ExpansionContext = { lookup: (n) => this.macroAt(n, line), expansions: [], fileBudget: this.expansionBudget };
         out.push({ start: site.start, end: site.end, tokens: expand(tokenize(this.parsedText.slice(site.start, site.end)), ctx) });
       }
     }

@@ -22,6 +22,8 @@ export interface EvalEnv {
   identifier?(name: string): Typed | { unknown: string } | undefined;
   /** A typedef from the sources, resolved to an integer type or a byte size. */
   typedef?(name: string): { type?: IntType; size?: number } | undefined;
+  /** The file's expansion budget (ExpansionContext.fileBudget). */
+  expansionBudget?: { left: number };
 }
 
 export interface Evaluation {
@@ -35,7 +37,7 @@ export function evaluateText(text: string, env: EvalEnv): Evaluation {
 }
 
 export function evaluateTokens(tokens: readonly Token[], env: EvalEnv): Evaluation {
-  const ctx: ExpansionContext = { lookup: (n) => env.macros(n), inDirective: env.directive, expansions: [] };
+  const ctx: ExpansionContext = { lookup: (n) => env.macros(n), inDirective: env.directive, expansions: [], fileBudget: env.expansionBudget };
   const expanded = expand(tokens, ctx);
   let r: R;
   if (expanded.length === 0) r = { unknown: 'empty expression' };

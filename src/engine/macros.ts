@@ -194,14 +194,50 @@ export interface ExpansionContext {
   expansions: { name: string; def: MacroDef }[];
   /** Set when a macro could not be expanded faithfully. */
   problem?: string;
+  /**
+   * Tokens all the expansions of one file may still produce (see FILE_EXPANSION_BUDGET): shared by its
+   * expansions, so that a few dozen uses of a macro that grows exponentially cannot cost the file its
+   * time limit, and with it every finding.
+   */
+  fileBudget?: { left: number };
 }
 
-const MAX_EXPANDED_TOKENS = 200_000;
+/** Tokens the expansions of one file may produce in all; past it, an expansion is a problem, not a value. */
+export const FILE_EXPANSION_BUDGET = 500_000;
+
+// (real macro expansions, windows.h's and Boost.Preprocessor's included, stay far below these)
+const MAX_EXPANDED_TOKENS = 50_000;
+
+// An expansion can reach MAX_EXPANDED_TOKENS tokens: spreading that many into push() or splice() as arguments
+// overflows the stack ("Maximum call stack size exceeded" cost a 3.5 KB file all its findings), so they are
+// copied in a loop.
+function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+function spliceTokens<T>(target: T[], start: number, deleteCount: number, items: readonly T[]): void {
+  if (items.length <= 1024) {
+    target.splice(start, deleteCount, ...items);
+    return;
+  }
+  const tail = target.splice(start + deleteCount);
+  target.length = start;
+  pushAll(target, items);
+  pushAll(target, tail);
+}
 
 /** Fully macro-expands a token list. Never throws; problems are recorded in `ctx.problem`. */
 export function expand(tokens: readonly Token[], ctx: ExpansionContext): Token[] {
-  const budget = { left: MAX_EXPANDED_TOKENS };
-  return expandWithBudget(tokens, ctx, budget, 0);
+  const file = ctx.fileBudget;
+  if (file && file.left <= 0) {
+    ctx.problem ??= 'macro expansion is too large (the file has expanded too much already)';
+    return tokens.slice();
+  }
+  const budget = { left: file ? Math.min(MAX_EXPANDED_TOKENS, file.left) : MAX_EXPANDED_TOKENS };
+  const start = budget.left;
+  const out = expandWithBudget(tokens, ctx, budget, 0);
+  if (file) file.left -= start - Math.max(budget.left, 0);
+  return out;
 }
 
 function expandWithBudget(
@@ -251,7 +287,7 @@ function expandWithBudget(
     if (!def.params) {
       ctx.expansions.push({ name: def.name, def });
       const body = def.body.map((b, k) => ({ ...b, offset: t.offset, spaceBefore: k === 0 ? t.spaceBefore : b.spaceBefore, hide }));
-      input.splice(i, 1, ...paste(body, ctx));
+      spliceTokens(input, i, 1, paste(body, ctx));
       continue;
     }
     // function-like: needs an argument list
@@ -275,7 +311,7 @@ function expandWithBudget(
       const joined: Token[] = [];
       rest.forEach((a, k) => {
         if (k > 0) joined.push({ kind: 'punct', text: ',', offset: t.offset, spaceBefore: false });
-        joined.push(...a);
+        pushAll(joined, a);
       });
       args = [...fixed, joined];
     }
@@ -287,13 +323,21 @@ function expandWithBudget(
       continue;
     }
     ctx.expansions.push({ name: def.name, def });
+    // (tokens of one expansion share a few hide sets: each union is made once, not once per token, which
+    // on a 200,000-token expansion was most of the time and memory)
+    const unions = new Map<ReadonlySet<string> | undefined, Set<string>>();
+    const unionWith = (h: ReadonlySet<string> | undefined) => {
+      let u = unions.get(h);
+      if (!u) unions.set(h, (u = h ? new Set([...h, ...hide]) : hide));
+      return u;
+    };
     const body = substitute(def, args, ctx, budget, depth).map((b, k) => ({
       ...b,
       offset: t.offset,
       spaceBefore: k === 0 ? t.spaceBefore : b.spaceBefore,
-      hide: new Set([...(b.hide ?? []), ...hide]),
+      hide: unionWith(b.hide),
     }));
-    input.splice(i, split.close - i + 1, ...body);
+    spliceTokens(input, i, split.close - i + 1, body);
   }
   return out;
 }
@@ -330,7 +374,7 @@ function substitute(
     if (nextIsPaste || prevIsPaste) {
       const raw = args[p]!.map((a, n) => (n === 0 ? { ...a, spaceBefore: b.spaceBefore } : a));
       // an empty argument next to ## becomes a placemarker
-      result.push(...(raw.length ? raw : [{ kind: 'punct' as const, text: '', offset: b.offset, spaceBefore: false }]));
+      pushAll(result, raw.length ? raw : [{ kind: 'punct' as const, text: '', offset: b.offset, spaceBefore: false }]);
       continue;
     }
     let expanded = expandedArgs.get(p);
@@ -338,7 +382,7 @@ function substitute(
       expanded = expandWithBudget(args[p]!, ctx, budget, depth + 1);
       expandedArgs.set(p, expanded);
     }
-    result.push(...expanded.map((a, n) => (n === 0 ? { ...a, spaceBefore: b.spaceBefore } : a)));
+    pushAll(result, expanded.map((a, n) => (n === 0 ? { ...a, spaceBefore: b.spaceBefore } : a)));
   }
   return paste(result, ctx);
 }
@@ -354,7 +398,7 @@ function paste(tokens: Token[], ctx: ExpansionContext): Token[] {
       const right = tokens[++k]!;
       const joined = tokenize(left.text + right.text);
       if (joined.length > 1) ctx.problem ??= `pasting "${left.text}" and "${right.text}" does not give a valid token`;
-      out.push(...joined.map((j, n) => ({ ...j, offset: left.offset, spaceBefore: n === 0 ? left.spaceBefore : false, hide: left.hide })));
+      pushAll(out, joined.map((j, n) => ({ ...j, offset: left.offset, spaceBefore: n === 0 ? left.spaceBefore : false, hide: left.hide })));
       continue;
     }
     out.push(t);

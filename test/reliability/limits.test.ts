@@ -109,3 +109,21 @@ describe('headers that include each other without include guards', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('a macro that grows exponentially', () => {
+  it('costs the file only the sizes written with it: 50 uses in 3.5 KB keep the file its other findings', () => {
+    // E17(1) expands to 2^18 tokens nested 2^17 deep: each use is cut off by the expansion budget, and once the
+    // file's budget is spent the others are not expanded at all (they took the file past its time limit, or
+    // overflowed the stack, and every finding of the file was lost)
+    const lines = ['#include <windows.h>', '#define E0(x) (x+x)'];
+    for (let k = 1; k <= 17; k++) lines.push(`#define E${k}(x) E${k - 1}(E${k - 1}(x))`);
+    lines.push('void f(void) {');
+    for (let i = 0; i < 50; i++) lines.push('  VirtualAlloc(NULL, E17(1), MEM_RESERVE, PAGE_NOACCESS);');
+    lines.push('  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);', '}', '');
+    const dir = workspace({ 'e.c': lines.join('\n') }, false);
+    dirs.push(dir);
+    const r = runCli(['--format', 'compact', 'e.c'], { cwd: dir });
+    expect(r.stdout).toBe('e.c:71:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(r.status).toBe(1);
+  });
+});
