@@ -323,10 +323,11 @@ export function preprocess(file: string, text: string, options: PreprocessOption
   ): void => {
     const isMain = atLine === undefined;
     const groups: Group[] = [];
+    // (a group's `parent` is the activity of everything around it when it opened, and only the innermost group
+    // changes branch: the activity here is the innermost group's, in constant time however deep the nesting)
     const activity = (): Activity => {
-      let a: Activity = outerActivity;
-      for (const g of groups) a = combine(a, g.branch);
-      return a;
+      const top = groups[groups.length - 1];
+      return top ? combine(top.parent, top.branch) : outerActivity;
     };
     const conditionText = (): string | undefined => {
       const parts = groups.filter((g) => g.branch === 'maybe').map((g) => g.condition);
@@ -342,6 +343,7 @@ export function preprocess(file: string, text: string, options: PreprocessOption
     };
 
     for (const d of directives) {
+      checkTimeLimit();
       const line = atLine ?? d.line;
       switch (d.name) {
         case 'if':

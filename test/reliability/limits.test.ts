@@ -127,3 +127,15 @@ describe('a macro that grows exponentially', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('deeply nested #if', () => {
+  it('100,000 levels keep their finding: the activity of a branch is the innermost group, not a walk of every level', () => {
+    const n = 100_000;
+    const text = `${'#if 1\n'.repeat(n)}void f(void) { VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); }\n${'#endif\n'.repeat(n)}`;
+    const dir = workspace({ 'deep.c': text }, false);
+    dirs.push(dir);
+    const r = runCli(['--format', 'compact', 'deep.c'], { cwd: dir });
+    expect(r.stdout).toBe(`deep.c:${n + 1}:16: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n`);
+    expect(r.status).toBe(1);
+  });
+});
