@@ -147,3 +147,28 @@ describe('a run with many wrappers', () => {
     expect(await run(120)).toEqual(few);
   });
 });
+
+describe('a name declared in many functions', () => {
+  // past 64 deciding occurrences of a name, only those in the calling function, at file level and enumerators
+  // are looked at (analyze.ts decidingIn): the values must be exactly those of a file with few such functions
+  async function run(count: number): Promise<string[]> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-many-params-'));
+    try {
+      const lines = ['#include <windows.h>', 'static SIZE_T n = 8192;'];
+      for (let i = 0; i < count; i++) lines.push(`void *w${i}(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }`);
+      lines.push('void g(void) { SIZE_T n = 4096; VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }');
+      lines.push('void h(void) { VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); w1(12288); }');
+      fs.writeFileSync(path.join(root, 'many.c'), lines.join('\n') + '\n');
+      const report = await lintPaths([root], { ...defaultLintOptions(root), concurrency: 'off' });
+      return report.findings.map((f) => `${f.range.start.line - count}:${f.range.start.column} ${f.properties.size ?? f.properties.reason}`);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('resolves locals and parameters through wrappers as with few', async () => {
+    const few = await run(3);
+    expect(few).toEqual(['3:33 4096', '4:67 12288']);
+    expect(await run(80)).toEqual(few);
+  });
+});
