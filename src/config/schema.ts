@@ -38,7 +38,14 @@ export const CONFIG_KEYS = [
   'reportUnusedDisableDirectives',
 ] as const;
 
-const LEVELS: Record<string, Level> = { off: 'off', warn: 'warn', error: 'error', '0': 'off', '1': 'warn', '2': 'error' };
+const LEVELS: ReadonlyMap<string, Level> = new Map([
+  ['off', 'off'],
+  ['warn', 'warn'],
+  ['error', 'error'],
+  ['0', 'off'],
+  ['1', 'warn'],
+  ['2', 'error'],
+]);
 const TARGETS: readonly Target[] = ['x64', 'x86', 'arm64'];
 const MACRO_NAME = /^[A-Za-z_]\w*$/;
 
@@ -102,7 +109,8 @@ export function validateConfigData(data: unknown): ConfigData {
   if (data.compileCommands !== undefined) out.compileCommands = nonEmptyString(data.compileCommands, 'compileCommands');
   if (data.reportUnusedDisableDirectives !== undefined) {
     const v = data.reportUnusedDisableDirectives;
-    const level = typeof v === 'boolean' ? (v ? 'error' : 'off') : LEVELS[String(v)];
+    // (only a string is looked up: String() of an object without a prototype throws)
+    const level = typeof v === 'boolean' ? (v ? 'error' : 'off') : typeof v === 'string' ? LEVELS.get(v) : undefined;
     if (!level || (typeof v !== 'string' && typeof v !== 'boolean')) {
       throw new DataError('reportUnusedDisableDirectives', `must be "off", "warn", "error" or a boolean, got ${describe(v)}`);
     }
@@ -161,7 +169,8 @@ export function validateRules(value: unknown): Record<string, RuleSetting> {
     if (!rule) throw new DataError(path, `unknown rule "${id}" (known: ${[...rulesById.keys()].join(', ')})`);
     const [rawLevel, ...options] = Array.isArray(setting) ? setting : [setting];
     if (Array.isArray(setting) && setting.length === 0) throw new DataError(path, 'must not be an empty list; expected [level, options...]');
-    const level = typeof rawLevel === 'string' || typeof rawLevel === 'number' ? LEVELS[String(rawLevel)] : undefined;
+    // (a Map: an object's table would answer "constructor" and "toString" with its prototype's functions)
+    const level = typeof rawLevel === 'string' || typeof rawLevel === 'number' ? LEVELS.get(String(rawLevel)) : undefined;
     if (!level) {
       throw new DataError(Array.isArray(setting) ? `${path}[0]` : path, `must be "off", "warn" or "error" (or 0, 1, 2), got ${describe(rawLevel)}`);
     }

@@ -149,6 +149,8 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     // nested thousands of levels deep: one message, no stack overflow
     ['5,000 levels deep', `{"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`, 'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)'],
     ['__proto__ 5,000 levels deep', `{"rules": {"x": ${'['.repeat(5000)}{"__proto__": 1}${']'.repeat(5000)}}}`, `rules.x${'[0]'.repeat(5000)}: key "__proto__" is not allowed`],
+    ["a level named like an object's prototype member", json({ rules: { 'virtualalloc-granularity': 'constructor' } }), 'rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "constructor"'],
+    ['reportUnusedDisableDirectives named like a prototype member', json({ reportUnusedDisableDirectives: 'toString' }), 'reportUnusedDisableDirectives: must be "off", "warn", "error" or a boolean, got "toString"'],
     ['bad target', json({ target: 'x128' }), 'target: must be one of x64, x86, arm64, got "x128"'],
     ['JSON syntax', '{\n  "rules": {\n    "a": 1,,\n  }\n}\n', 'invalid JSON: Expected double-quoted property name (line 3, column 12)'],
     ['not an object', '[]', 'a config must be a JSON object, got an array'],
