@@ -23,7 +23,8 @@ export function textEncoding(bytes: Uint8Array, length = bytes.length): TextEnco
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf8-bom';
   const sample = bytes.subarray(0, SAMPLE);
   if (!sample.includes(0)) return 'utf8';
-  if (length % 2 !== 0) return undefined;
+  // (a handful of bytes says nothing: such a file with a NUL is binary)
+  if (length % 2 !== 0 || length < 8) return undefined;
   let odd = 0;
   let even = 0;
   for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 ? odd++ : even++;

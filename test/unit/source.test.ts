@@ -14,7 +14,7 @@ describe('textEncoding and decode', () => {
     expect(decode(be)).toEqual({ ok: true, text: C, note: 'read as UTF-16BE (no byte order mark)' });
     // NUL bytes in both places, an odd length, or NUL characters once decoded: binary
     const binary = 'binary file (contains NUL bytes); skipped';
-    for (const bytes of [Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 0]), Buffer.concat([le, Buffer.from([0x41])]), Buffer.from('a\u0000\u0000\u0000b\u0000c\u0000', 'latin1')]) {
+    for (const bytes of [Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 0]), Buffer.concat([le, Buffer.from([0x41])]), Buffer.from('a\u0000\u0000\u0000b\u0000c\u0000', 'latin1'), Buffer.from([0x61, 0])]) {
       expect(decode(bytes)).toEqual({ ok: false, code: 'binary', message: binary });
     }
   });
