@@ -32,6 +32,7 @@ export function openRegularFile(file: string, options: OpenOptions = {}): { fd: 
   }
   try {
     const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (!stat.isFile()) throw new NotRegularFileError(file);
     return { fd, stat };
   } catch (e) {

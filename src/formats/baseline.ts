@@ -2,7 +2,7 @@
 // fingerprints of today's findings as SARIF, and `--baseline FILE` reports only findings not recorded there.
 // Any SARIF granule wrote (its `--format sarif` output too) works as a baseline.
 
-import * as fs from 'node:fs';
+import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
 import type * as Sarif from 'sarif';
 import type { Finding, Report } from '../engine/types.js';
 import { artifactLocation, FINGERPRINT_KEY, findingFingerprints, INFORMATION_URI, SARIF_SCHEMA, sarifRules } from './sarif.js';
@@ -17,17 +17,16 @@ export class BaselineError extends Error {}
 export function readBaseline(file: string, shown = file): Set<string> {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // (a regular file of bounded size: --baseline /dev/zero grew by a gigabyte a second)
+    text = readRegularText(file, READ_LIMITS.generated);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new BaselineError(`cannot read baseline ${shown}: ${why}`);
+    throw new BaselineError(`cannot read baseline ${shown}: ${readFailure(e)}`);
   }
   let log: unknown;
   try {
     log = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new BaselineError(`baseline ${shown} is not JSON: ${(e as Error).message}`);
+    throw new BaselineError(`baseline ${shown} is not JSON: ${(e as Error).message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '')}`);
   }
   const runs = (log as { runs?: unknown } | null)?.runs;
   if (!Array.isArray(runs)) throw new BaselineError(`baseline ${shown} is not a SARIF log (it has no "runs" array)`);

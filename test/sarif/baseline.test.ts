@@ -125,6 +125,8 @@ describe('--baseline', () => {
       ['other.json', /^granule: baseline other\.json is not a SARIF log \(it has no "runs" array\)\n$/],
       ['foreign.sarif', /^granule: baseline foreign\.sarif has no granule fingerprints \("granule\/v1"\); write one with --write-baseline\n$/],
       ['.', /^granule: cannot read baseline \.: is a directory\n$/],
+      // (read, it grew by a gigabyte a second)
+      ['/dev/zero', /^granule: cannot read baseline \/dev\/zero: not a regular file\n$/],
     ];
     for (const [file, message] of cases) {
       const r = runCli(['--baseline', file], { cwd: dir });
