@@ -2,10 +2,10 @@
 // (or `--all`) lists the rules with their codes, default levels and descriptions. The pages are docs/rules/*.md,
 // shipped in the package.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readFailure, readRegularFile } from '../engine/regular-file.js';
 import { printable, printableSource } from '../formats/printable.js';
 import { findRule, rules } from '../rules/index.js';
 
@@ -83,28 +83,10 @@ export function ruleList(): string {
 }
 
 function readPage(file: string): { ok: true; text: string } | { ok: false; reason: string } {
-  let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    return { ok: true, text: readRegularFile(file, PAGE_LIMIT).toString('utf8').replace(/^\uFEFF/, '') };
   } catch (e) {
-    return { ok: false, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { ok: false, reason: 'not a regular file' };
-    if (stat.size > PAGE_LIMIT) return { ok: false, reason: `larger than ${PAGE_LIMIT} bytes` };
-    const bytes = Buffer.alloc(stat.size);
-    let n = 0;
-    while (n < bytes.length) {
-      const r = fs.readSync(fd, bytes, n, bytes.length - n, null);
-      if (r === 0) break;
-      n += r;
-    }
-    return { ok: true, text: bytes.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '') };
-  } catch (e) {
-    return { ok: false, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
-  } finally {
-    fs.closeSync(fd);
+    return { ok: false, reason: readFailure(e) };
   }
 }
 

@@ -1,6 +1,7 @@
 // Reads a config file as data. Nothing in it is executed: JSON only (comments allowed in
 // granule.config.json, as in tsconfig.json), and keys that could reach an object's prototype are refused.
 
+import { jsonErrorMessage } from '../engine/json-error.js';
 import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
 import { ConfigError } from './errors.js';
 
@@ -35,9 +36,8 @@ export function parseJsonText(file: string, text: string, options: { comments: b
 /** Turns V8's "... at position N" into a line and column a person can find. */
 function describeSyntaxError(message: string, text: string): string {
   const m = / at position (\d+)/.exec(message);
-  // V8 quotes the first characters of the text ('Unexpected token 'r', "root:x:0:0"... is not valid JSON'):
-  // the text may be a file that is not a config at all, and is never repeated
-  message = message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '');
+  // (without the start of the file, which V8 quotes: json-error.ts)
+  message = jsonErrorMessage(message);
   const base = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/^JSON\.parse: /, '');
   if (!m) return base.replace(/ in JSON$/, '');
   const offset = Number(m[1]);

@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { jsonErrorMessage } from './json-error.js';
 import { READ_LIMITS, readFailure, readRegularText } from './regular-file.js';
 
 export interface CompileFlags {
@@ -44,8 +45,7 @@ export function loadCompilationDatabase(file: string): CompilationDatabase {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    // (without the text V8 quotes from the start of the file, which may be any file on the machine)
-    throw new CompileCommandsError(`${file} is not valid JSON: ${(e as Error).message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '')}`);
+    throw new CompileCommandsError(`${file} is not valid JSON: ${jsonErrorMessage(e)}`);
   }
   if (!Array.isArray(json)) throw new CompileCommandsError(`${file} must be a JSON array of {directory, file, arguments|command} entries`);
   const base = path.dirname(path.resolve(file));

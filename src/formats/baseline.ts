@@ -2,6 +2,7 @@
 // fingerprints of today's findings as SARIF, and `--baseline FILE` reports only findings not recorded there.
 // Any SARIF granule wrote (its `--format sarif` output too) works as a baseline.
 
+import { jsonErrorMessage } from '../engine/json-error.js';
 import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
 import type * as Sarif from 'sarif';
 import type { Finding, Report } from '../engine/types.js';
@@ -26,7 +27,7 @@ export function readBaseline(file: string, shown = file): Set<string> {
   try {
     log = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new BaselineError(`baseline ${shown} is not JSON: ${(e as Error).message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '')}`);
+    throw new BaselineError(`baseline ${shown} is not JSON: ${jsonErrorMessage(e)}`);
   }
   const runs = (log as { runs?: unknown } | null)?.runs;
   if (!Array.isArray(runs)) throw new BaselineError(`baseline ${shown} is not a SARIF log (it has no "runs" array)`);

@@ -104,14 +104,14 @@ describe('runRuleCommand', () => {
     return { io: { stdout, stderr, env: {} }, out: () => out, err: () => err };
   }
 
-  it('fails with one line, exit 2, when the page is missing, not a regular file, or too large', () => {
+  it('fails with one line, exit 2, when the page is missing, a directory, or too large', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-rule-docs-'));
     try {
       fs.mkdirSync(path.join(dir, 'large-page-size.md'));
       fs.writeFileSync(path.join(dir, 'mapview-granularity.md'), Buffer.alloc(1024 * 1024 + 1, 0x61));
       const cases: [string, string][] = [
-        ['GR1', `granule: cannot read the documentation of virtualalloc-granularity (${path.join(dir, 'virtualalloc-granularity.md')}): ENOENT\n`],
-        ['GR2', `granule: cannot read the documentation of large-page-size (${path.join(dir, 'large-page-size.md')}): not a regular file\n`],
+        ['GR1', `granule: cannot read the documentation of virtualalloc-granularity (${path.join(dir, 'virtualalloc-granularity.md')}): no such file\n`],
+        ['GR2', `granule: cannot read the documentation of large-page-size (${path.join(dir, 'large-page-size.md')}): is a directory\n`],
         ['GR3', `granule: cannot read the documentation of mapview-granularity (${path.join(dir, 'mapview-granularity.md')}): larger than 1048576 bytes\n`],
       ];
       for (const [code, message] of cases) {
