@@ -1,6 +1,6 @@
 // The files --cache keeps at its location: the per-file cache, the unchanged-tree memo and the prefilter's memo.
 
-import * as fs from 'node:fs';
+import { NotRegularFileError, readRegularHead } from './regular-file.js';
 import { runMemoFile } from './run-memo.js';
 import { scanMemoFile } from './scan-memo.js';
 
@@ -11,19 +11,13 @@ import { scanMemoFile } from './scan-memo.js';
  */
 export function foreignCacheFile(cacheFile: string): string | undefined {
   for (const file of [cacheFile, runMemoFile(cacheFile), scanMemoFile(cacheFile)]) {
-    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (!stat) continue;
-    if (!stat.isFile()) return `${file} is not a regular file`;
-    let head = '';
+    let head: string;
     try {
-      const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-      try {
-        const buffer = Buffer.alloc(64);
-        head = buffer.subarray(0, fs.readSync(fd, buffer, 0, 64, 0)).toString('utf8');
-      } finally {
-        fs.closeSync(fd);
-      }
+      // (not through a symbolic link: the location is written, and a link could point anywhere)
+      head = readRegularHead(file, 64, { noFollow: true }).bytes.toString('utf8');
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      if (e instanceof NotRegularFileError || (e as NodeJS.ErrnoException).code === 'EISDIR') return `${file} is not a regular file`;
       return `${file} cannot be read (${(e as Error).message})`;
     }
     // (an empty file is taken: nothing is lost, and a tool that made the path first may leave one)

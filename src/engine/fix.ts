@@ -9,6 +9,7 @@ import { formatLike } from '../rules/sizes.js';
 import type { FileAnalysis } from './analyze.js';
 import { languageFor, parse } from './parse.js';
 import { scanDirectives } from './preprocess.js';
+import { readRegularHead } from './regular-file.js';
 import { decode, textEncoding, type TextEncoding } from './source.js';
 import type { Finding, Notice, TextEdit } from './types.js';
 
@@ -313,14 +314,7 @@ export function unifiedDiff(patch: FilePatch, label: string, context = 3): strin
 /** The bytes textEncoding() needs to tell the file's encoding. */
 function headOf(file: string): { bytes: Buffer; size: number } {
   try {
-    const size = fs.statSync(file).size;
-    const head = Buffer.alloc(Math.min(size, 8192));
-    const fd = fs.openSync(file, 'r');
-    try {
-      return { bytes: head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)), size };
-    } finally {
-      fs.closeSync(fd);
-    }
+    return readRegularHead(file, 8192);
   } catch {
     return { bytes: Buffer.alloc(0), size: 0 };
   }

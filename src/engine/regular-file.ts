@@ -77,6 +77,17 @@ export function readRegularFile(file: string, maxBytes: number, options: OpenOpt
   }
 }
 
+/** The first `count` bytes of a regular file (fewer when it is shorter), and its whole size. */
+export function readRegularHead(file: string, count: number, options: OpenOptions = {}): { bytes: Buffer; size: number } {
+  const { fd, stat } = openRegularFile(file, options);
+  try {
+    const head = Buffer.alloc(Math.min(stat.size, count));
+    return { bytes: head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)), size: stat.size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Limits for files granule reads on its own, by what they hold. */
 export const READ_LIMITS = {
   /** granule.config.json, package.json, a .gitignore-sized file. */
