@@ -5,4 +5,4 @@ export { evaluateText } from './engine/evaluate.js';
 export { rules, rulesById } from './rules/index.js';
 export { formatters } from './formats/index.js';
 export { toSarif } from './formats/sarif.js';
-export type * from './engine/types.js';
+export type * from './engine/model/types.js';

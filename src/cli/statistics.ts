@@ -2,7 +2,7 @@
 // (count, rule, whether `--fix` can fix some of them, what the rule finds). Problems are counted as the
 // report counts them: findings not disabled in the source, and unused disable comments.
 
-import type { Report } from '../engine/types.js';
+import type { Report } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 
 const UNUSED_DIRECTIVE = 'unused-disable-directive';

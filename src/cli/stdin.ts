@@ -1,6 +1,6 @@
 // --stdin: the text to lint, read from standard input with the same size limit as a file (--max-file-size).
 
-import { formatBytes } from '../engine/limits.js';
+import { formatBytes } from '../engine/model/limits.js';
 import { decode } from '../engine/source.js';
 
 /** `note`: how the bytes were read when that is worth saying (a byte order mark, invalid UTF-8). */

@@ -6,7 +6,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { cacheLocation, createCacheDirectory } from '../engine/cache.js';
 import { foreignCacheFile } from '../engine/cache-files.js';
 import type { LintOptions, LintResult } from '../engine/lint.js';
-import type { Notice } from '../engine/types.js';
+import type { Notice } from '../engine/model/types.js';
 import { printConfig } from './print.js';
 import { ConfigResolver } from './resolver.js';
 

@@ -1,10 +1,10 @@
 // Per-file analysis: preprocess, parse, find every call that reaches a known API (directly, through
 // macros, function pointers or wrappers) and evaluate its interesting arguments.
 
-import { apiModel, type ApiFamily, type ApiModel } from './apis.js';
+import { apiModel, type ApiFamily, type ApiModel } from './model/apis.js';
 import { closestAncestor, enclosingFunctionAt, hasErrorAncestor } from './ancestry.js';
 import { reusableCalls, type CallReads, type PreviousCalls, type ReusableCalls } from './call-reuse.js';
-import { checkTimeLimit } from './limits.js';
+import { checkTimeLimit } from './model/limits.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
 import { expand, FILE_EXPANSION_BUDGET, type ExpansionContext, type MacroLookup } from './macros.js';
@@ -15,9 +15,9 @@ import { preprocess, type PreprocessOptions, type PreprocessResult } from './pre
 import { mayDecideValue } from './name-roles.js';
 import { MANY_NAMES, wordIndex, wordOccurrences } from './occurrences.js';
 import { LineMap } from './source.js';
-import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from './target.js';
+import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from './model/target.js';
 import { splitArguments, tokenize, tokensToText, type Token } from './tokens.js';
-import type { EvidenceStep, Range, Value } from './types.js';
+import type { EvidenceStep, Range, Value } from './model/types.js';
 
 export interface ArgValue {
   value: Value;

@@ -7,7 +7,7 @@
 import type { FoundCall, ProjectFacts } from './analyze.js';
 import { wordOccurrences, type TextEdit } from './occurrences.js';
 import type { SyntaxNode, Tree } from './parse.js';
-import type { EvidenceStep, Position, Range } from './types.js';
+import type { EvidenceStep, Position, Range } from './model/types.js';
 
 /** What the analysis of one call site read besides its own text. */
 export interface CallReads {

@@ -8,7 +8,7 @@
 
 import { rulesById } from '../rules/index.js';
 import { LineMap } from './source.js';
-import type { Finding, Level, Notice, Range } from './types.js';
+import type { Finding, Level, Notice, Range } from './model/types.js';
 
 export type DirectiveKind = 'disable' | 'enable' | 'disable-line' | 'disable-next-line';
 

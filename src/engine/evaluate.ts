@@ -3,9 +3,9 @@
 // whatever C leaves undefined (division by zero, signed overflow, oversized shifts) is unknown, never a guess.
 
 import { expand, type ExpansionContext, type MacroDef, type MacroLookup } from './macros.js';
-import { INT, LLONG, LONG, UINT, ULLONG, ULONG, type IntType, type TargetModel } from './target.js';
+import { INT, LLONG, LONG, UINT, ULLONG, ULONG, type IntType, type TargetModel } from './model/target.js';
 import { tokenize, type Token } from './tokens.js';
-import type { Value } from './types.js';
+import type { Value } from './model/types.js';
 
 export type Typed = { value: bigint; type: IntType };
 type R = Typed | { unknown: string };

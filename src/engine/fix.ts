@@ -11,7 +11,7 @@ import { languageFor, parse } from './parse.js';
 import { scanDirectives } from './preprocess.js';
 import { readRegularHead } from './regular-file.js';
 import { decode, textEncoding, type TextEncoding } from './source.js';
-import type { Finding, Notice, TextEdit } from './types.js';
+import type { Finding, Notice, TextEdit } from './model/types.js';
 
 export interface FixInputs {
   findings: readonly Finding[];

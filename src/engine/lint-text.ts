@@ -9,12 +9,12 @@ import { applyDirectives, scanDirectives } from './directives.js';
 import { FileReader } from './file-reader.js';
 import type { FilePatch } from './fix.js';
 import { HeaderCache } from './header-cache.js';
-import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from './limits.js';
+import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from './model/limits.js';
 import { activeRules, analysisNotices, safeAnalyze, safeRunRules, type LintOptions, type LintResult } from './lint.js';
 import { languageFor } from './parse.js';
 import { RunReach } from './reach.js';
-import type { Finding, Notice } from './types.js';
-import { toolVersion } from './version.js';
+import type { Finding, Notice } from './model/types.js';
+import { toolVersion } from './model/version.js';
 
 /** Lints `text` as the file `file` (absolute; it need not exist). Never throws for bad input. */
 export async function lintText(file: string, text: string, options: LintOptions): Promise<LintResult> {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analyze.js';
-import { API_NEEDLES } from './apis.js';
+import { API_NEEDLES } from './model/apis.js';
 import type { MacroDef } from './macros.js';
 import { hashData, LintCache, type CacheEntry } from './cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
@@ -23,11 +23,11 @@ import { HeaderCache } from './header-cache.js';
 import { headerConstantsFor, RunReach } from './reach.js';
 import { activeRules, runRules, type ActiveRule, type RuleSetting } from './run-rules.js';
 import { decode } from './source.js';
-import { targetModel } from './target.js';
-import type { Finding, Level, Notice, Report, Target } from './types.js';
-import { toolVersion } from './version.js';
+import { targetModel } from './model/target.js';
+import type { Finding, Level, Notice, Report, Target } from './model/types.js';
+import { toolVersion } from './model/version.js';
 import { keepRun, RunMemo } from './run-memo.js';
-import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from './limits.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from './model/limits.js';
 import { mentionsAnyWord } from './occurrences.js';
 
 export interface LintOptions {

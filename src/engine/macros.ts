@@ -1,6 +1,6 @@
 // Macro definitions over time, and macro expansion (object-like, function-like, `#`, `##`, __VA_ARGS__).
 
-import { checkTimeLimit } from './limits.js';
+import { checkTimeLimit } from './model/limits.js';
 import { splitArguments, tokenize, type Token } from './tokens.js';
 
 export interface MacroDef {

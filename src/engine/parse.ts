@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type ParserType from 'tree-sitter';
-import { parseTimedOut, remainingMicros } from './limits.js';
+import { parseTimedOut, remainingMicros } from './model/limits.js';
 
 export type Language = 'c' | 'cpp';
 export type Tree = ParserType.Tree;

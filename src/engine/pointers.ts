@@ -4,7 +4,7 @@
 // file stores in it is the same API (or a null pointer), so a table slot that sometimes holds VirtualFree never does.
 
 import { closestAncestor, closestAncestorType } from './ancestry.js';
-import { apiModel } from './apis.js';
+import { apiModel } from './model/apis.js';
 import type { SyntaxNode, Tree } from './parse.js';
 import type { Token } from './tokens.js';
 

@@ -7,10 +7,10 @@
 
 import * as fs from 'node:fs';
 import { FileReader } from './file-reader.js';
-import { sizeLimitNotice } from './limits.js';
+import { sizeLimitNotice } from './model/limits.js';
 import { textEncoding } from './source.js';
 import type { ScanMemo } from './scan-memo.js';
-import type { Notice } from './types.js';
+import type { Notice } from './model/types.js';
 
 export interface ScanHit {
   file: string;

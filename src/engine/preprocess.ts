@@ -4,10 +4,10 @@
 
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from './evaluate.js';
-import { checkTimeLimit } from './limits.js';
+import { checkTimeLimit } from './model/limits.js';
 import { MacroTable, parseDefine } from './macros.js';
 import { standardLimits } from './std-macros.js';
-import { targetModel, type TargetModel } from './target.js';
+import { targetModel, type TargetModel } from './model/target.js';
 
 export interface Directive {
   /** 1-based line of the `#`. */

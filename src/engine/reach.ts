@@ -9,7 +9,7 @@ import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase
 import type { HeaderCache } from './header-cache.js';
 import { HeaderFacts } from './header-facts.js';
 import type { LintOptions } from './lint.js';
-import type { Notice } from './types.js';
+import type { Notice } from './model/types.js';
 
 const factsByCache = new WeakMap<HeaderCache, HeaderFacts>();
 

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { READ_LIMITS, readRegularText } from './regular-file.js';
 import { hashData, hashText } from './cache.js';
 import { statKey } from './scan-memo.js';
-import type { Report } from './types.js';
+import type { Report } from './model/types.js';
 
 const FORMAT = 1;
 /** Files changed this recently before a run make its report not worth keeping (timestamps are coarse). */

@@ -9,7 +9,7 @@
 // the braces of a file (braces split across #if branches), the file is parsed whole.
 
 import type { FileAnalysis } from './analyze.js';
-import { API_NEEDLES } from './apis.js';
+import { API_NEEDLES } from './model/apis.js';
 import { blankSpans, isWide } from './blanking.js';
 import { MANY_NAMES, wordsIn } from './occurrences.js';
 import type { Tree } from './parse.js';

@@ -16,14 +16,14 @@ import { afterFile } from './collect.js';
 import { HeaderCache } from './header-cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { FileReader } from './file-reader.js';
-import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './limits.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './model/limits.js';
 import { analysisNotices, fileNeedles, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
 import { SourceScanner } from './prefilter.js';
 import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
 import { activeRules, type ActiveRule } from './run-rules.js';
 import { decode } from './source.js';
-import type { Finding, Notice } from './types.js';
+import type { Finding, Notice } from './model/types.js';
 import { WindowSet } from './window.js';
 
 /** What every thread needs to know: plain data only. */

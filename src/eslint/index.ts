@@ -7,7 +7,7 @@
 
 import type { Linter } from 'eslint';
 import { rules } from '../rules/index.js';
-import { toolVersion } from '../engine/version.js';
+import { toolVersion } from '../engine/model/version.js';
 import { GranuleLanguage } from './language.js';
 import { eslintRules } from './rules.js';
 

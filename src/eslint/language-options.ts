@@ -1,7 +1,7 @@
 // The `languageOptions` granule's ESLint languages accept, and their validation.
 
-import { isTarget } from '../engine/target.js';
-import type { Target } from '../engine/types.js';
+import { isTarget } from '../engine/model/target.js';
+import type { Target } from '../engine/model/types.js';
 
 export interface GranuleLanguageOptions {
   [key: string]: unknown;

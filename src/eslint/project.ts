@@ -7,15 +7,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WrapperModel } from '../engine/analyze.js';
-import { API_NEEDLES } from '../engine/apis.js';
+import { API_NEEDLES } from '../engine/model/apis.js';
 import type { HeaderCache } from '../engine/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';
 import { SOURCE_EXTENSIONS } from '../engine/parse.js';
-import { DEFAULT_MAX_FILE_SIZE } from '../engine/limits.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../engine/model/limits.js';
 import { RunReach } from '../engine/reach.js';
 import { readRegularFile } from '../engine/regular-file.js';
 import { decode } from '../engine/source.js';
-import type { Notice } from '../engine/types.js';
+import type { Notice } from '../engine/model/types.js';
 import { stampOf } from './single-file.js';
 
 export interface ProjectScan {

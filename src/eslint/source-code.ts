@@ -5,7 +5,7 @@ import type { FileProblem, RulesConfig, SourceLocation, SourceRange } from '@esl
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { AllocationCall, FileAnalysis } from '../engine/analyze.js';
 import { applyDirectives, scanDirectives, type DirectiveScan } from '../engine/directives.js';
-import type { Finding } from '../engine/types.js';
+import type { Finding } from '../engine/model/types.js';
 import { scanComments } from './comments.js';
 import type { GranuleLanguageOptions } from './language-options.js';
 import type { CNode, Loc, TranslationUnit } from './syntax-tree.js';

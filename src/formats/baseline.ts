@@ -5,7 +5,7 @@
 import { jsonErrorMessage } from '../engine/json-error.js';
 import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
 import type * as Sarif from 'sarif';
-import type { Finding, Report } from '../engine/types.js';
+import type { Finding, Report } from '../engine/model/types.js';
 import { artifactLocation, FINGERPRINT_KEY, findingFingerprints, INFORMATION_URI, SARIF_SCHEMA, sarifRules } from './sarif.js';
 import { serialize } from './sarif-limits.js';
 

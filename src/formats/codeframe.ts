@@ -10,7 +10,7 @@
 // The frame is @babel/code-frame's with its defaults as ESLint used them (2 lines above, 3 below, no syntax
 // colours). Source lines come from the scanned tree: control characters in them are shown escaped.
 
-import type { Finding, Notice, Report } from '../engine/types.js';
+import type { Finding, Notice, Report } from '../engine/model/types.js';
 import { byFile, counts, paint, relativePath, runtimeNote, type FormatOptions, type Formatter } from './common.js';
 import { printable, printableSource } from './printable.js';
 import { readSourceText } from './source-text.js';

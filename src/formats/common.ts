@@ -2,7 +2,7 @@
 // lines it shows, see source-text.ts).
 
 import * as path from 'node:path';
-import type { Finding, Notice, Report } from '../engine/types.js';
+import type { Finding, Notice, Report } from '../engine/model/types.js';
 
 export interface FormatOptions {
   color: boolean;

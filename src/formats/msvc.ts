@@ -11,7 +11,7 @@
 //   notice's id; notes (code that could not be parsed) are `note:` lines as cl.exe writes them: shown in the build
 //   log, with a clickable location in the Output window, but not counted as warnings.
 
-import type { Finding, Notice } from '../engine/types.js';
+import type { Finding, Notice } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 import type { Formatter } from './common.js';
 import { runtimeNote } from './common.js';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Finding, Range, Report } from '../engine/types.js';
+import type { Finding, Range, Report } from '../engine/model/types.js';
 import { DOCS_BASE } from '../rules/create-rule.js';
 import { rules as allRules } from '../rules/index.js';
 import { relativePath, type Formatter } from './common.js';

@@ -1,6 +1,6 @@
 // ESLint's "stylish": findings grouped under each file, then a summary line.
 
-import type { Notice } from '../engine/types.js';
+import type { Notice } from '../engine/model/types.js';
 import { byFile, counts, paint, relativePath, type Formatter, runtimeNote } from './common.js';
 import { printable } from './printable.js';
 

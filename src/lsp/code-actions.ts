@@ -3,7 +3,7 @@
 
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Fix } from '../engine/types.js';
+import type { Finding, Fix } from '../engine/model/types.js';
 import { toDiagnostic } from './diagnostics.js';
 
 export interface ActionContext {

@@ -2,7 +2,7 @@
 // 0-based in the same units (the protocol's default encoding), and both end lines at CR, LF and CRLF.
 
 import { DiagnosticSeverity, type Diagnostic, type Range as LspRange } from 'vscode-languageserver/node';
-import type { Finding, Range } from '../engine/types.js';
+import type { Finding, Range } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 
 export function toLspRange(range: Range): LspRange {

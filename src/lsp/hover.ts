@@ -3,7 +3,7 @@
 
 import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import type { AllocationCall } from '../engine/analyze.js';
-import type { Finding } from '../engine/types.js';
+import type { Finding } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 import { byteCount, hex, KB64, roundUp, unusableBytes } from '../rules/sizes.js';
 import * as path from 'node:path';

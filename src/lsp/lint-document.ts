@@ -6,7 +6,7 @@ import { applyDirectives, scanDirectives } from '../engine/directives.js';
 import type { LintOptions } from '../engine/lint.js';
 import type { HeaderCache } from '../engine/header-cache.js';
 import { activeRules, runRules, type RuleFailure } from '../engine/run-rules.js';
-import type { Finding } from '../engine/types.js';
+import type { Finding } from '../engine/model/types.js';
 import { analyzeSingleFile } from '../eslint/single-file.js';
 import type { IncrementalTree } from './incremental.js';
 

@@ -2,8 +2,8 @@
 // cannot answer that request, from `initializationOptions`. They sit on top of granule.config.json, the way the
 // command line does.
 
-import { isTarget } from '../engine/target.js';
-import type { Level, Target } from '../engine/types.js';
+import { isTarget } from '../engine/model/target.js';
+import type { Level, Target } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 import type { RuleSetting } from '../engine/run-rules.js';
 

@@ -7,7 +7,7 @@ import { ConfigResolver } from '../config/resolver.js';
 import { HeaderCache } from '../engine/header-cache.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
 import { RunReach } from '../engine/reach.js';
-import type { Notice } from '../engine/types.js';
+import type { Notice } from '../engine/model/types.js';
 import type { WrapperModel } from '../engine/analyze.js';
 import { ProjectWrappers } from '../eslint/project.js';
 import type { GranuleSettings } from './settings.js';

@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Notice } from '../engine/types.js';
+import type { Notice } from '../engine/model/types.js';
 import { printable } from '../formats/printable.js';
 import { streamReport } from './report.js';
 import { Summarizer } from './summary.js';

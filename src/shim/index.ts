@@ -2,7 +2,7 @@
 // static findings, summarise and draw.
 
 import path from 'node:path';
-import type { Finding, Notice } from '../engine/types.js';
+import type { Finding, Notice } from '../engine/model/types.js';
 import { RuntimeMerger } from './merge.js';
 import { streamReport } from './report.js';
 import { Summarizer, type RuntimeSummary } from './summary.js';

@@ -15,7 +15,7 @@
 
 import path from 'node:path';
 import { READ_LIMITS, readRegularFile } from '../engine/regular-file.js';
-import type { Finding, Range, RuntimeEvidence } from '../engine/types.js';
+import type { Finding, Range, RuntimeEvidence } from '../engine/model/types.js';
 import { byteCount } from '../rules/sizes.js';
 import { roundUp, type ShimRecord } from './report.js';
 import { countSize } from './summary.js';

@@ -6,7 +6,7 @@ import { closeSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openRegularFile, readFailure } from '../engine/regular-file.js';
-import type { Notice } from '../engine/types.js';
+import type { Notice } from '../engine/model/types.js';
 import { readLines } from './lines.js';
 
 /** One symbolised return address (see symbolize.ts). */

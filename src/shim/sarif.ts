@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Finding, RuntimeStatus } from '../engine/types.js';
+import type { Finding, RuntimeStatus } from '../engine/model/types.js';
 import { FileMatcher } from './merge.js';
 import type { CallSite, RuntimeSummary } from './summary.js';
 

@@ -8,7 +8,7 @@ import { HeaderCache } from '../../src/engine/header-cache.js';
 import { defaultLintOptions } from '../../src/engine/lint.js';
 import { parse } from '../../src/engine/parse.js';
 import { preprocess } from '../../src/engine/preprocess.js';
-import { targetModel } from '../../src/engine/target.js';
+import { targetModel } from '../../src/engine/model/target.js';
 import { editBetween, IncrementalTree } from '../../src/lsp/incremental.js';
 import { lintDocument } from '../../src/lsp/lint-document.js';
 import { analyzeSingleFile } from '../../src/eslint/single-file.js';

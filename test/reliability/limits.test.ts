@@ -5,7 +5,7 @@ import { constants } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkTimeLimit, formatBytes, parseSeconds, parseSize, remainingMicros, TimeLimitExceeded, withTimeLimit } from '../../src/engine/limits.js';
+import { checkTimeLimit, formatBytes, parseSeconds, parseSize, remainingMicros, TimeLimitExceeded, withTimeLimit } from '../../src/engine/model/limits.js';
 import { parse } from '../../src/engine/parse.js';
 import { decode } from '../../src/engine/source.js';
 import { runCli } from '../helpers/cli.js';

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lintPaths } from '../../src/engine/lint.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/engine/model/types.js';
 import { formatters } from '../../src/formats/index.js';
 import { findingFingerprints, formatSarif, sarifRules, toSarif } from '../../src/formats/sarif.js';
 import { rules as allRules } from '../../src/rules/index.js';

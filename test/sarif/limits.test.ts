@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EvidenceStep } from '../../src/engine/types.js';
+import type { EvidenceStep } from '../../src/engine/model/types.js';
 import { formatSarif, toSarif } from '../../src/formats/sarif.js';
 import { fitToLimits, GITHUB_LIMITS, gzipSize } from '../../src/formats/sarif-limits.js';
 import { unavailable } from '../helpers/requirements.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvidenceStep, Finding } from '../../src/engine/types.js';
+import type { EvidenceStep, Finding } from '../../src/engine/model/types.js';
 import { defaultLintOptions, lintPaths } from '../../src/index.js';
 import { applyRuntime, shimSarifRun } from '../../src/shim/index.js';
 import { FileMatcher, mergeRuntime, normalizePath } from '../../src/shim/merge.js';

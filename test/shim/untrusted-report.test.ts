@@ -4,7 +4,7 @@
 import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/engine/types.js';
+import type { Finding } from '../../src/engine/model/types.js';
 import { runVmmapCommand } from '../../src/shim/cflags.js';
 import { printable } from '../../src/formats/printable.js';
 import { applyRuntime } from '../../src/shim/index.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateText, parseCharLiteral, parseIntegerLiteral, type EvalEnv } from '../../src/engine/evaluate.js';
 import { MacroTable, parseDefine } from '../../src/engine/macros.js';
-import { targetModel } from '../../src/engine/target.js';
+import { targetModel } from '../../src/engine/model/target.js';
 
 function env(defines: string[] = [], extra: Partial<EvalEnv> = {}, target: 'x64' | 'x86' = 'x64'): EvalEnv {
   const table = new MacroTable();
