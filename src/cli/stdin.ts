@@ -1,7 +1,7 @@
 // --stdin: the text to lint, read from standard input with the same size limit as a file (--max-file-size).
 
 import { formatBytes } from '../engine/model/limits.js';
-import { decode } from '../engine/source.js';
+import { decode } from '../engine/text/source.js';
 
 /** `note`: how the bytes were read when that is worth saying (a byte order mark, invalid UTF-8). */
 export type StdinText = { ok: true; text: string; note?: string } | { ok: false; message: string };

@@ -12,11 +12,11 @@ import { neutralize } from './neutralize.js';
 import { languageFor, parse, type Language, type SyntaxNode, type Tree } from './parse.js';
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
-import { mayDecideValue } from './name-roles.js';
-import { MANY_NAMES, wordIndex, wordOccurrences } from './occurrences.js';
-import { LineMap } from './source.js';
+import { mayDecideValue } from './text/name-roles.js';
+import { MANY_NAMES, wordIndex, wordOccurrences } from './text/occurrences.js';
+import { LineMap } from './text/source.js';
 import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from './model/target.js';
-import { splitArguments, tokenize, tokensToText, type Token } from './tokens.js';
+import { splitArguments, tokenize, tokensToText, type Token } from './text/tokens.js';
 import type { EvidenceStep, Range, Value } from './model/types.js';
 
 export interface ArgValue {

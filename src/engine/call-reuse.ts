@@ -5,7 +5,7 @@
 // outside the edited line and outside every range whose syntax tree-sitter reports changed.
 
 import type { FoundCall, ProjectFacts } from './analyze.js';
-import { wordOccurrences, type TextEdit } from './occurrences.js';
+import { wordOccurrences, type TextEdit } from './text/occurrences.js';
 import type { SyntaxNode, Tree } from './parse.js';
 import type { EvidenceStep, Position, Range } from './model/types.js';
 

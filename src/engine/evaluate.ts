@@ -4,7 +4,7 @@
 
 import { expand, type ExpansionContext, type MacroDef, type MacroLookup } from './macros.js';
 import { INT, LLONG, LONG, UINT, ULLONG, ULONG, type IntType, type TargetModel } from './model/target.js';
-import { tokenize, type Token } from './tokens.js';
+import { tokenize, type Token } from './text/tokens.js';
 import type { Value } from './model/types.js';
 
 export type Typed = { value: bigint; type: IntType };

@@ -10,7 +10,7 @@ import type { FileAnalysis } from './analyze.js';
 import { languageFor, parse } from './parse.js';
 import { scanDirectives } from './preprocess.js';
 import { readRegularHead } from './regular-file.js';
-import { decode, textEncoding, type TextEncoding } from './source.js';
+import { decode, textEncoding, type TextEncoding } from './text/source.js';
 import type { Finding, Notice, TextEdit } from './model/types.js';
 
 export interface FixInputs {

@@ -22,13 +22,13 @@ import type { FilePatch } from './fix.js';
 import { HeaderCache } from './header-cache.js';
 import { headerConstantsFor, RunReach } from './reach.js';
 import { activeRules, runRules, type ActiveRule, type RuleSetting } from './run-rules.js';
-import { decode } from './source.js';
+import { decode } from './text/source.js';
 import { targetModel } from './model/target.js';
 import type { Finding, Level, Notice, Report, Target } from './model/types.js';
 import { toolVersion } from './model/version.js';
 import { keepRun, RunMemo } from './run-memo.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from './model/limits.js';
-import { mentionsAnyWord } from './occurrences.js';
+import { mentionsAnyWord } from './text/occurrences.js';
 
 export interface LintOptions {
   cwd: string;

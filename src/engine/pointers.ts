@@ -6,7 +6,7 @@
 import { closestAncestor, closestAncestorType } from './ancestry.js';
 import { apiModel } from './model/apis.js';
 import type { SyntaxNode, Tree } from './parse.js';
-import type { Token } from './tokens.js';
+import type { Token } from './text/tokens.js';
 
 export interface PointerBinding {
   /** What calls are written with: a variable's name, or a struct field's name. */

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { FileReader } from './file-reader.js';
 import { sizeLimitNotice } from './model/limits.js';
-import { textEncoding } from './source.js';
+import { textEncoding } from './text/source.js';
 import type { ScanMemo } from './scan-memo.js';
 import type { Notice } from './model/types.js';
 

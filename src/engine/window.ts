@@ -10,8 +10,8 @@
 
 import type { FileAnalysis } from './analyze.js';
 import { API_NEEDLES } from './model/apis.js';
-import { blankSpans, isWide } from './blanking.js';
-import { MANY_NAMES, wordsIn } from './occurrences.js';
+import { blankSpans, isWide } from './text/blanking.js';
+import { MANY_NAMES, wordsIn } from './text/occurrences.js';
 import type { Tree } from './parse.js';
 
 export interface Body {

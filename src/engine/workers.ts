@@ -22,7 +22,7 @@ import { SourceScanner } from './prefilter.js';
 import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
 import { activeRules, type ActiveRule } from './run-rules.js';
-import { decode } from './source.js';
+import { decode } from './text/source.js';
 import type { Finding, Notice } from './model/types.js';
 import { WindowSet } from './window.js';
 

@@ -3,7 +3,7 @@
 
 import type { Language, Tree } from '../engine/parse.js';
 import { parserFor } from '../engine/parse.js';
-import type { LineMap } from '../engine/source.js';
+import type { LineMap } from '../engine/text/source.js';
 
 export interface Loc {
   start: { line: number; column: number };

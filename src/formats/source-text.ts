@@ -3,7 +3,7 @@
 // so that lines and columns mean what they meant to the analysis.
 
 import { readRegularFile } from '../engine/regular-file.js';
-import { decode } from '../engine/source.js';
+import { decode } from '../engine/text/source.js';
 
 /** Larger files are not shown: the report still lists their findings, without source lines. */
 export const SOURCE_TEXT_LIMIT = 16 * 1024 * 1024;

@@ -4,7 +4,7 @@
 // is an edit tree-sitter hears about too, which the editor's own change ranges would not tell it.
 
 import type ParserType from 'tree-sitter';
-import { occurrencesAfterEdit } from '../engine/occurrences.js';
+import { occurrencesAfterEdit } from '../engine/text/occurrences.js';
 import type { FileAnalysis } from '../engine/analyze.js';
 import type { PreviousCalls, ReusableCalls } from '../engine/call-reuse.js';
 import type { Language, Tree } from '../engine/parse.js';

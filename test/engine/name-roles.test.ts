@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mayDecideValue } from '../../src/engine/name-roles.js';
+import { mayDecideValue } from '../../src/engine/text/name-roles.js';
 import { neutralize } from '../../src/engine/neutralize.js';
 import { languageFor, parse } from '../../src/engine/parse.js';
 import { corpusPath, unavailable } from '../helpers/requirements.js';

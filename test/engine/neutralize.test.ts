@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankRanges, blankSpans, fillSpans } from '../../src/engine/blanking.js';
+import { blankRanges, blankSpans, fillSpans } from '../../src/engine/text/blanking.js';
 import { neutralize, neutralizePiece } from '../../src/engine/neutralize.js';
 
 /** `text` with each of `parts` (in order of appearance) made spaces. */

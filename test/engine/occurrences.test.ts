@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { occurrencesAfterEdit, wordOccurrences } from '../../src/engine/occurrences.js';
+import { occurrencesAfterEdit, wordOccurrences } from '../../src/engine/text/occurrences.js';
 
 describe('wordOccurrences', () => {
   it('finds whole words only, within the range asked', () => {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths } from '../../src/engine/lint.js';
-import { decode, LineMap } from '../../src/engine/source.js';
+import { decode, LineMap } from '../../src/engine/text/source.js';
 import { formatters } from '../../src/formats/index.js';
 import { unavailable } from '../helpers/requirements.js';
 import { checkInput, HEALTHY, inputArbitrary, mutate, seedFiles } from './harness.mjs';

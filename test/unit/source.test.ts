@@ -1,7 +1,7 @@
-// Reading a file's bytes as text (src/engine/source.ts): byte order marks, UTF-16 without one, and binary files.
+// Reading a file's bytes as text (src/engine/text/source.ts): byte order marks, UTF-16 without one, and binary files.
 
 import { describe, expect, it } from 'vitest';
-import { decode, textEncoding } from '../../src/engine/source.js';
+import { decode, textEncoding } from '../../src/engine/text/source.js';
 
 const C = '#include <windows.h>\r\nvoid f(void) { VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); }\r\n';
 

@@ -1,8 +1,8 @@
 // Reading a source file into text: binary detection, BOMs, UTF-16, invalid UTF-8; and offset → line/column.
 
 import { constants } from 'node:buffer';
-import { formatBytes } from './model/limits.js';
-import type { Position } from './model/types.js';
+import { formatBytes } from '../model/limits.js';
+import type { Position } from '../model/types.js';
 
 export type Decoded = { ok: true; text: string; note?: string } | { ok: false; code: string; message: string };
 
