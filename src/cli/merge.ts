@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Sarif from 'sarif';
-import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
+import { READ_LIMITS, readFailure, readRegularText } from '../engine/files/regular-file.js';
 import { fitToLimits } from '../formats/sarif-limits.js';
 import { ArgumentError, parseCommandLine } from './args.js';
 import { printable } from '../formats/printable.js';

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readFailure, readRegularFile } from '../engine/regular-file.js';
+import { readFailure, readRegularFile } from '../engine/files/regular-file.js';
 import { printable, printableSource } from '../formats/printable.js';
 import { findRule, rules } from '../rules/index.js';
 

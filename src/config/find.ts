@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { READ_LIMITS, readRegularText } from '../engine/regular-file.js';
+import { READ_LIMITS, readRegularText } from '../engine/files/regular-file.js';
 import { ConfigError } from './errors.js';
 import { parseJsonText } from './json.js';
 

@@ -8,7 +8,7 @@
 // match takes time linear in the name.
 
 import * as path from 'node:path';
-import { compileIgnorePatterns, type CompiledIgnore } from '../engine/ignore-pattern.js';
+import { compileIgnorePatterns, type CompiledIgnore } from '../engine/files/ignore-pattern.js';
 import type { IgnorePattern } from './load.js';
 
 interface CompiledPattern {

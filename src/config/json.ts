@@ -1,8 +1,8 @@
 // Reads a config file as data. Nothing in it is executed: JSON only (comments allowed in
 // granule.config.json, as in tsconfig.json), and keys that could reach an object's prototype are refused.
 
-import { jsonErrorMessage } from '../engine/json-error.js';
-import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
+import { jsonErrorMessage } from '../engine/files/json-error.js';
+import { READ_LIMITS, readFailure, readRegularText } from '../engine/files/regular-file.js';
 import { ConfigError } from './errors.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -67,7 +67,7 @@ export function cacheFilePath(cwd: string, location: string | undefined): string
 /**
  * The cache file, and (by default) the directory of granule's own that holds it. A --cache-location is the
  * user's choice: only the cache files are written there (a .gitignore outside a dot-directory would also send
- * the directory walk of a tree outside git to the slower .gitignore-aware listing, src/engine/walk.ts).
+ * the directory walk of a tree outside git to the slower .gitignore-aware listing, src/engine/files/walk.ts).
  */
 export function cacheLocation(cwd: string, location: string | undefined): { file: string; ownDirectory?: string } {
   if (!location) return { file: path.join(cwd, CACHE_DIRECTORY, CACHE_FILE), ownDirectory: path.join(cwd, CACHE_DIRECTORY) };

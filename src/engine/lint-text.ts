@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { applyDirectives, scanDirectives } from './directives.js';
-import { FileReader } from './file-reader.js';
+import { FileReader } from './files/file-reader.js';
 import type { FilePatch } from './fix.js';
 import { HeaderCache } from './header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from './model/limits.js';

@@ -8,8 +8,8 @@ import { API_NEEDLES } from './model/apis.js';
 import type { MacroDef } from './macros.js';
 import { hashData, LintCache, type CacheEntry } from './cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
-import { discoverFiles, type PathError } from './discover.js';
-import { FileReader } from './file-reader.js';
+import { discoverFiles, type PathError } from './files/discover.js';
+import { FileReader } from './files/file-reader.js';
 import { SourceScanner } from './prefilter.js';
 import { ScanMemo, scanMemoFile } from './scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
@@ -39,7 +39,7 @@ export interface LintOptions {
   forceIncludes: string[];
   /** Rule levels and options; rules not named run at their default level. */
   rules: Record<string, RuleSetting>;
-  /** .gitignore-style patterns relative to each directory scanned (src/engine/ignore-pattern.ts). */
+  /** .gitignore-style patterns relative to each directory scanned (src/engine/files/ignore-pattern.ts). */
   ignores: string[];
   /** Options per file, from config files (src/config); without it these options apply to every file. */
   optionsFor?: FileOptionsLookup;

@@ -6,7 +6,7 @@
 // searched for the new needles.
 
 import * as fs from 'node:fs';
-import { FileReader } from './file-reader.js';
+import { FileReader } from './files/file-reader.js';
 import { sizeLimitNotice } from './model/limits.js';
 import { textEncoding } from './text/source.js';
 import type { ScanMemo } from './scan-memo.js';

@@ -11,7 +11,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { READ_LIMITS, readRegularText } from './regular-file.js';
+import { READ_LIMITS, readRegularText } from './files/regular-file.js';
 import { hashData, hashText } from './cache.js';
 import { statKey } from './scan-memo.js';
 import type { Report } from './model/types.js';

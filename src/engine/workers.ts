@@ -15,7 +15,7 @@ import type { WrapperModel } from './analyze.js';
 import { afterFile } from './collect.js';
 import { HeaderCache } from './header-cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
-import { FileReader } from './file-reader.js';
+import { FileReader } from './files/file-reader.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './model/limits.js';
 import { analysisNotices, fileNeedles, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
 import { SourceScanner } from './prefilter.js';

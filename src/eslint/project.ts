@@ -13,7 +13,7 @@ import { analyzeText, type LintOptions } from '../engine/lint.js';
 import { SOURCE_EXTENSIONS } from '../engine/parse.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../engine/model/limits.js';
 import { RunReach } from '../engine/reach.js';
-import { readRegularFile } from '../engine/regular-file.js';
+import { readRegularFile } from '../engine/files/regular-file.js';
 import { decode } from '../engine/text/source.js';
 import type { Notice } from '../engine/model/types.js';
 import { stampOf } from './single-file.js';

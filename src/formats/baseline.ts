@@ -2,8 +2,8 @@
 // fingerprints of today's findings as SARIF, and `--baseline FILE` reports only findings not recorded there.
 // Any SARIF granule wrote (its `--format sarif` output too) works as a baseline.
 
-import { jsonErrorMessage } from '../engine/json-error.js';
-import { READ_LIMITS, readFailure, readRegularText } from '../engine/regular-file.js';
+import { jsonErrorMessage } from '../engine/files/json-error.js';
+import { READ_LIMITS, readFailure, readRegularText } from '../engine/files/regular-file.js';
 import type * as Sarif from 'sarif';
 import type { Finding, Report } from '../engine/model/types.js';
 import { artifactLocation, FINGERPRINT_KEY, findingFingerprints, INFORMATION_URI, SARIF_SCHEMA, sarifRules } from './sarif.js';

@@ -2,7 +2,7 @@
 // after the run, under the same rules as the run reads: regular files only, a size limit, and the same decoding,
 // so that lines and columns mean what they meant to the analysis.
 
-import { readRegularFile } from '../engine/regular-file.js';
+import { readRegularFile } from '../engine/files/regular-file.js';
 import { decode } from '../engine/text/source.js';
 
 /** Larger files are not shown: the report still lists their findings, without source lines. */

@@ -14,7 +14,7 @@
 // `runtime-only` findings at their own source line.
 
 import path from 'node:path';
-import { READ_LIMITS, readRegularFile } from '../engine/regular-file.js';
+import { READ_LIMITS, readRegularFile } from '../engine/files/regular-file.js';
 import type { Finding, Range, RuntimeEvidence } from '../engine/model/types.js';
 import { byteCount } from '../rules/sizes.js';
 import { roundUp, type ShimRecord } from './report.js';

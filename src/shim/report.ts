@@ -5,7 +5,7 @@
 import { closeSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { openRegularFile, readFailure } from '../engine/regular-file.js';
+import { openRegularFile, readFailure } from '../engine/files/regular-file.js';
 import type { Notice } from '../engine/model/types.js';
 import { readLines } from './lines.js';
 

@@ -5,7 +5,7 @@
 
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { READ_LIMITS, readFailure, readRegularFile } from '../engine/regular-file.js';
+import { READ_LIMITS, readFailure, readRegularFile } from '../engine/files/regular-file.js';
 import type { Notice } from '../engine/model/types.js';
 import type { ShimRecord, StackFrame } from './report.js';
 

@@ -1,4 +1,4 @@
-// Listing a directory's sources (src/engine/walk.ts): a plain walk, or globby where a .gitignore has a say; the
+// Listing a directory's sources (src/engine/files/walk.ts): a plain walk, or globby where a .gitignore has a say; the
 // same shape every way, and git is never run (a repository's config can make git run its programs).
 
 import { execFileSync } from 'node:child_process';
@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listSourceFiles } from '../../src/engine/walk.js';
+import { listSourceFiles } from '../../src/engine/files/walk.js';
 import { unavailable } from '../helpers/requirements.js';
 
 const made: string[] = [];

@@ -1,10 +1,10 @@
-// FileReader: whole files into one reused buffer (src/engine/file-reader.ts).
+// FileReader: whole files into one reused buffer (src/engine/files/file-reader.ts).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileReader } from '../../src/engine/file-reader.js';
+import { FileReader } from '../../src/engine/files/file-reader.js';
 
 let dir: string;
 const at = (name: string) => path.join(dir, name);

@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import { openRegularFile } from './regular-file.js';
-import { decode } from './text/source.js';
+import { decode } from '../text/source.js';
 
 const INITIAL_BUFFER = 1 << 20;
 /** A file bigger than this is read into a buffer of its own, which the caller keeps: the shared one stays small. */

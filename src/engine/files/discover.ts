@@ -7,7 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Notice } from './model/types.js';
+import type { Notice } from '../model/types.js';
 import { listSourceFiles } from './walk.js';
 
 /** A path given on the command line that cannot be checked: the run stops (exit 2). */
