@@ -7,7 +7,7 @@ import { reusableCalls, type CallReads, type PreviousCalls, type ReusableCalls }
 import { checkTimeLimit } from './model/limits.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
-import { expand, FILE_EXPANSION_BUDGET, type ExpansionContext, type MacroLookup } from './macros.js';
+import { expand, FILE_EXPANSION_BUDGET, type ExpansionContext, type MacroLookup } from './macros/macros.js';
 import { neutralize } from './neutralize.js';
 import { languageFor, parse, type Language, type SyntaxNode, type Tree } from './parse.js';
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analyze.js';
 import { API_NEEDLES } from './model/apis.js';
-import type { MacroDef } from './macros.js';
+import type { MacroDef } from './macros/macros.js';
 import { hashData, LintCache, type CacheEntry } from './cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { discoverFiles, type PathError } from './files/discover.js';

@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from './evaluate.js';
 import { checkTimeLimit } from './model/limits.js';
-import { MacroTable, parseDefine } from './macros.js';
-import { standardLimits } from './std-macros.js';
+import { MacroTable, parseDefine } from './macros/macros.js';
+import { standardLimits } from './macros/std-macros.js';
 import { targetModel, type TargetModel } from './model/target.js';
 
 export interface Directive {

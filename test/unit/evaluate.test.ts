@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateText, parseCharLiteral, parseIntegerLiteral, type EvalEnv } from '../../src/engine/evaluate.js';
-import { MacroTable, parseDefine } from '../../src/engine/macros.js';
+import { MacroTable, parseDefine } from '../../src/engine/macros/macros.js';
 import { targetModel } from '../../src/engine/model/target.js';
 
 function env(defines: string[] = [], extra: Partial<EvalEnv> = {}, target: 'x64' | 'x86' = 'x64'): EvalEnv {

@@ -2,7 +2,7 @@
 // `#if (SIZE_MAX / 2) > LONG_MAX` then still decides. A header that is read defines them itself, and wins.
 
 import { parseDefine, type MacroDef } from './macros.js';
-import type { TargetModel } from './model/target.js';
+import type { TargetModel } from '../model/target.js';
 
 const cache = new Map<TargetModel, ReadonlyMap<string, MacroDef>>();
 

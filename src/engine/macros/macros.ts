@@ -1,7 +1,7 @@
 // Macro definitions over time, and macro expansion (object-like, function-like, `#`, `##`, __VA_ARGS__).
 
-import { checkTimeLimit } from './model/limits.js';
-import { splitArguments, tokenize, type Token } from './text/tokens.js';
+import { checkTimeLimit } from '../model/limits.js';
+import { splitArguments, tokenize, type Token } from '../text/tokens.js';
 
 export interface MacroDef {
   name: string;
