@@ -5,7 +5,7 @@ import { apiModel, type ApiFamily, type ApiModel } from './model/apis.js';
 import { closestAncestor, enclosingFunctionAt, hasErrorAncestor } from './ancestry.js';
 import { reusableCalls, type CallReads, type PreviousCalls, type ReusableCalls } from './call-reuse.js';
 import { checkTimeLimit } from './model/limits.js';
-import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate.js';
+import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate/evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
 import { expand, FILE_EXPANSION_BUDGET, type ExpansionContext, type MacroLookup } from './macros/macros.js';
 import { neutralize } from './neutralize.js';

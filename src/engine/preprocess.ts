@@ -3,7 +3,7 @@
 // Dead branches are blanked before parsing, so their code is never analysed.
 
 import * as path from 'node:path';
-import { evaluateText, type EvalEnv } from './evaluate.js';
+import { evaluateText, type EvalEnv } from './evaluate/evaluate.js';
 import { checkTimeLimit } from './model/limits.js';
 import { MacroTable, parseDefine } from './macros/macros.js';
 import { standardLimits } from './macros/std-macros.js';

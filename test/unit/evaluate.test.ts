@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateText, parseCharLiteral, parseIntegerLiteral, type EvalEnv } from '../../src/engine/evaluate.js';
+import { evaluateText, parseCharLiteral, parseIntegerLiteral, type EvalEnv } from '../../src/engine/evaluate/evaluate.js';
 import { MacroTable, parseDefine } from '../../src/engine/macros/macros.js';
 import { targetModel } from '../../src/engine/model/target.js';
 

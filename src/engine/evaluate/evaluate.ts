@@ -2,10 +2,10 @@
 // Arithmetic follows C's integer rules (promotions, usual arithmetic conversions, unsigned wrap-around);
 // whatever C leaves undefined (division by zero, signed overflow, oversized shifts) is unknown, never a guess.
 
-import { expand, type ExpansionContext, type MacroDef, type MacroLookup } from './macros/macros.js';
-import { INT, LLONG, LONG, UINT, ULLONG, ULONG, type IntType, type TargetModel } from './model/target.js';
-import { tokenize, type Token } from './text/tokens.js';
-import type { Value } from './model/types.js';
+import { expand, type ExpansionContext, type MacroDef, type MacroLookup } from '../macros/macros.js';
+import { INT, LLONG, LONG, UINT, ULLONG, ULONG, type IntType, type TargetModel } from '../model/target.js';
+import { tokenize, type Token } from '../text/tokens.js';
+import type { Value } from '../model/types.js';
 
 export type Typed = { value: bigint; type: IntType };
 type R = Typed | { unknown: string };
