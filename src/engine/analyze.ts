@@ -11,7 +11,7 @@ import { expand, FILE_EXPANSION_BUDGET, type ExpansionContext, type MacroLookup 
 import { neutralize } from './neutralize.js';
 import { languageFor, parse, type Language, type SyntaxNode, type Tree } from './parse.js';
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
-import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
+import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess/preprocess.js';
 import { mayDecideValue } from './text/name-roles.js';
 import { MANY_NAMES, wordIndex, wordOccurrences } from './text/occurrences.js';
 import { LineMap } from './text/source.js';

@@ -8,7 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { formatLike } from '../rules/sizes.js';
 import type { FileAnalysis } from './analyze.js';
 import { languageFor, parse } from './parse.js';
-import { scanDirectives } from './preprocess.js';
+import { scanDirectives } from './preprocess/preprocess.js';
 import { readRegularHead } from './files/regular-file.js';
 import { decode, textEncoding, type TextEncoding } from './text/source.js';
 import type { Finding, Notice, TextEdit } from './model/types.js';

@@ -8,7 +8,7 @@ import { rules as allRules } from '../rules/index.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { FileReader } from './files/file-reader.js';
 import type { FilePatch } from './fix.js';
-import { HeaderCache } from './header-cache.js';
+import { HeaderCache } from './preprocess/header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from './model/limits.js';
 import { activeRules, analysisNotices, safeAnalyze, safeRunRules, type LintOptions, type LintResult } from './lint.js';
 import { languageFor } from './parse.js';

@@ -19,7 +19,7 @@ import { languageFor, type Language, type Tree } from './parse.js';
 import { reportTimings, threadsAvailable, threadsFor, type Concurrency } from './threads.js';
 import type { FileResult } from './workers.js';
 import type { FilePatch } from './fix.js';
-import { HeaderCache } from './header-cache.js';
+import { HeaderCache } from './preprocess/header-cache.js';
 import { headerConstantsFor, RunReach } from './reach.js';
 import { activeRules, runRules, type ActiveRule, type RuleSetting } from './run-rules.js';
 import { decode } from './text/source.js';

@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import type { FileAnalysis, PreparedFile, ProjectFacts, WrapperModel } from './analyze.js';
 import { prepareFile, type AnalysisOptions } from './analyze.js';
-import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase, type CompileFlags } from './compile-commands.js';
-import type { HeaderCache } from './header-cache.js';
+import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase, type CompileFlags } from './preprocess/compile-commands.js';
+import type { HeaderCache } from './preprocess/header-cache.js';
 import { HeaderFacts } from './header-facts.js';
 import type { LintOptions } from './lint.js';
 import type { Notice } from './model/types.js';

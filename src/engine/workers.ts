@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from './analyze.js';
 import { afterFile } from './collect.js';
-import { HeaderCache } from './header-cache.js';
+import { HeaderCache } from './preprocess/header-cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';
 import { FileReader } from './files/file-reader.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './model/limits.js';

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WrapperModel } from '../engine/analyze.js';
 import { API_NEEDLES } from '../engine/model/apis.js';
-import type { HeaderCache } from '../engine/header-cache.js';
+import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';
 import { SOURCE_EXTENSIONS } from '../engine/parse.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../engine/model/limits.js';

@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import type { AnalysisOptions, FileAnalysis, WrapperModel } from '../engine/analyze.js';
-import { HeaderCache } from '../engine/header-cache.js';
+import { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';
 import type { RunReach } from '../engine/reach.js';
 

@@ -8,7 +8,7 @@ import { occurrencesAfterEdit } from '../engine/text/occurrences.js';
 import type { FileAnalysis } from '../engine/analyze.js';
 import type { PreviousCalls, ReusableCalls } from '../engine/call-reuse.js';
 import type { Language, Tree } from '../engine/parse.js';
-import { mayStartDirective, type PreprocessResult } from '../engine/preprocess.js';
+import { mayStartDirective, type PreprocessResult } from '../engine/preprocess/preprocess.js';
 
 type Edit = ParserType.Edit;
 type Point = ParserType.Point;

@@ -4,7 +4,7 @@
 import type { FileAnalysis, WrapperModel } from '../engine/analyze.js';
 import { applyDirectives, scanDirectives } from '../engine/directives.js';
 import type { LintOptions } from '../engine/lint.js';
-import type { HeaderCache } from '../engine/header-cache.js';
+import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { activeRules, runRules, type RuleFailure } from '../engine/run-rules.js';
 import type { Finding } from '../engine/model/types.js';
 import { analyzeSingleFile } from '../eslint/single-file.js';

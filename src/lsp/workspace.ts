@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigResolver } from '../config/resolver.js';
-import { HeaderCache } from '../engine/header-cache.js';
+import { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
 import { RunReach } from '../engine/reach.js';
 import type { Notice } from '../engine/model/types.js';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CompileCommandsError, flagsFromArguments, loadCompilationDatabase, splitCommand } from '../../src/engine/compile-commands.js';
+import { CompileCommandsError, flagsFromArguments, loadCompilationDatabase, splitCommand } from '../../src/engine/preprocess/compile-commands.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-ccdb-'));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanDirectives } from '../../src/engine/preprocess.js';
+import { scanDirectives } from '../../src/engine/preprocess/preprocess.js';
 
 const summary = (text: string) => scanDirectives(text).map((d) => `${d.line}:${d.name}:${d.rest}`);
 

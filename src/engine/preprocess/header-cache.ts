@@ -1,4 +1,4 @@
-import { FileReader } from './files/file-reader.js';
+import { FileReader } from '../files/file-reader.js';
 import { scanDirectives, type Directive } from './preprocess.js';
 
 /** Caches header text and directive scans for the whole run. */

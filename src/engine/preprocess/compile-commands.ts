@@ -4,8 +4,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { jsonErrorMessage } from './files/json-error.js';
-import { READ_LIMITS, readFailure, readRegularText } from './files/regular-file.js';
+import { jsonErrorMessage } from '../files/json-error.js';
+import { READ_LIMITS, readFailure, readRegularText } from '../files/regular-file.js';
 
 export interface CompileFlags {
   defines: Record<string, string>;

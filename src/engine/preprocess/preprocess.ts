@@ -3,11 +3,11 @@
 // Dead branches are blanked before parsing, so their code is never analysed.
 
 import * as path from 'node:path';
-import { evaluateText, type EvalEnv } from './evaluate/evaluate.js';
-import { checkTimeLimit } from './model/limits.js';
-import { MacroTable, parseDefine } from './macros/macros.js';
-import { standardLimits } from './macros/std-macros.js';
-import { targetModel, type TargetModel } from './model/target.js';
+import { evaluateText, type EvalEnv } from '../evaluate/evaluate.js';
+import { checkTimeLimit } from '../model/limits.js';
+import { MacroTable, parseDefine } from '../macros/macros.js';
+import { standardLimits } from '../macros/std-macros.js';
+import { targetModel, type TargetModel } from '../model/target.js';
 
 export interface Directive {
   /** 1-based line of the `#`. */
