@@ -6,7 +6,7 @@
 
 import type { FoundCall, ProjectFacts } from './analyze.js';
 import { wordOccurrences, type TextEdit } from './text/occurrences.js';
-import type { SyntaxNode, Tree } from './parse.js';
+import type { SyntaxNode, Tree } from './parse/parse.js';
 import type { EvidenceStep, Position, Range } from './model/types.js';
 
 /** What the analysis of one call site read besides its own text. */

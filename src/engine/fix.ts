@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { formatLike } from '../rules/sizes.js';
 import type { FileAnalysis } from './analyze.js';
-import { languageFor, parse } from './parse.js';
+import { languageFor, parse } from './parse/parse.js';
 import { scanDirectives } from './preprocess/preprocess.js';
 import { readRegularHead } from './files/regular-file.js';
 import { decode, textEncoding, type TextEncoding } from './text/source.js';

@@ -11,7 +11,7 @@ import type { FilePatch } from './fix.js';
 import { HeaderCache } from './preprocess/header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from './model/limits.js';
 import { activeRules, analysisNotices, safeAnalyze, safeRunRules, type LintOptions, type LintResult } from './lint.js';
-import { languageFor } from './parse.js';
+import { languageFor } from './parse/parse.js';
 import { RunReach } from './reach.js';
 import type { Finding, Notice } from './model/types.js';
 import { toolVersion } from './model/version.js';

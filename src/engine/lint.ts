@@ -13,9 +13,9 @@ import { FileReader } from './files/file-reader.js';
 import { SourceScanner } from './prefilter.js';
 import { ScanMemo, scanMemoFile } from './scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
-import { WindowSet, type Window, type WindowPurpose } from './window.js';
+import { WindowSet, type Window, type WindowPurpose } from './parse/window.js';
 import { afterFile, COLLECT_FROM, releaseMemory } from './collect.js';
-import { languageFor, type Language, type Tree } from './parse.js';
+import { languageFor, type Language, type Tree } from './parse/parse.js';
 import { reportTimings, threadsAvailable, threadsFor, type Concurrency } from './threads.js';
 import type { FileResult } from './workers.js';
 import type { FilePatch } from './fix.js';
@@ -55,7 +55,7 @@ export interface LintOptions {
   wrappers?: DeclaredWrapper[];
   /**
    * Parse only the code that can matter (default): function bodies that mention no API, macro, wrapper or
-   * pointer are blanked first (src/engine/window.ts). False parses every candidate file whole; the findings
+   * pointer are blanked first (src/engine/parse/window.ts). False parses every candidate file whole; the findings
    * are the same either way.
    */
   windowed?: boolean;
@@ -122,7 +122,7 @@ export function analyzeText(
 export interface Candidate {
   file: string;
   text: string;
-  /** Spans of `text` blanked by its window (src/engine/window.ts). */
+  /** Spans of `text` blanked by its window (src/engine/parse/window.ts). */
   blank?: readonly (readonly [number, number])[];
   /** The grammar, chosen from the whole file (a window may hide what makes a header C++). */
   language?: Language;
@@ -383,7 +383,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
 }
 
 /**
- * A candidate's analysis in its windows (src/engine/window.ts), within the file's time limit. The event loop
+ * A candidate's analysis in its windows (src/engine/parse/window.ts), within the file's time limit. The event loop
  * turns after each attempt, since native trees are freed by finalizers that run only then; after an attempt
  * on a file of many megabytes, the garbage is collected first, so that its tree and texts are gone before the
  * next attempt builds its own. `outgrown`: the attempt just made is not the last (its parse will not be used).

@@ -3,9 +3,9 @@
 // Calls through such a pointer are checked as calls of the API. A pointer counts only when every value the
 // file stores in it is the same API (or a null pointer), so a table slot that sometimes holds VirtualFree never does.
 
-import { closestAncestor, closestAncestorType } from './ancestry.js';
+import { closestAncestor, closestAncestorType } from './parse/ancestry.js';
 import { apiModel } from './model/apis.js';
-import type { SyntaxNode, Tree } from './parse.js';
+import type { SyntaxNode, Tree } from './parse/parse.js';
 import type { Token } from './text/tokens.js';
 
 export interface PointerBinding {
@@ -178,7 +178,7 @@ function variableKey(name: string, scope: { start: number } | undefined): string
 const DEFINITIONS = new Set(['function_definition']);
 
 function enclosingFunction(node: SyntaxNode): SyntaxNode | undefined {
-  // not `.parent` upwards: that is quadratic in the nesting depth (src/engine/ancestry.ts)
+  // not `.parent` upwards: that is quadratic in the nesting depth (src/engine/parse/ancestry.ts)
   return closestAncestor(node, DEFINITIONS);
 }
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { FileAnalysis } from '../engine/analyze.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../engine/model/limits.js';
-import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse.js';
+import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse/parse.js';
 import { type GranuleLanguageOptions, validateLanguageOptions } from './language-options.js';
 import { RunReach } from '../engine/reach.js';
 import type { Notice } from '../engine/model/types.js';

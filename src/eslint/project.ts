@@ -10,7 +10,7 @@ import type { WrapperModel } from '../engine/analyze.js';
 import { API_NEEDLES } from '../engine/model/apis.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';
-import { SOURCE_EXTENSIONS } from '../engine/parse.js';
+import { SOURCE_EXTENSIONS } from '../engine/parse/parse.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../engine/model/limits.js';
 import { RunReach } from '../engine/reach.js';
 import { readRegularFile } from '../engine/files/regular-file.js';

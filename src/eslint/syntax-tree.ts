@@ -1,8 +1,8 @@
 // tree-sitter trees as plain objects for ESLint. Native nodes are getters over the C tree and a new wrapper is
 // made on every access, so identity (`===`, WeakMap) breaks; ESLint needs stable objects, as @eslint/css does.
 
-import type { Language, Tree } from '../engine/parse.js';
-import { parserFor } from '../engine/parse.js';
+import type { Language, Tree } from '../engine/parse/parse.js';
+import { parserFor } from '../engine/parse/parse.js';
 import type { LineMap } from '../engine/text/source.js';
 
 export interface Loc {

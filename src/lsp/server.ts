@@ -18,7 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, withTimeLimit } from '../engine/model/limits.js';
-import { SOURCE_EXTENSIONS } from '../engine/parse.js';
+import { SOURCE_EXTENSIONS } from '../engine/parse/parse.js';
 import { toolVersion } from '../engine/model/version.js';
 import { codeActionsFor } from './code-actions.js';
 import { diagnosticsOf, sameDiagnostic } from './diagnostics.js';

@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mayDecideValue } from '../../src/engine/text/name-roles.js';
-import { neutralize } from '../../src/engine/neutralize.js';
-import { languageFor, parse } from '../../src/engine/parse.js';
+import { neutralize } from '../../src/engine/parse/neutralize.js';
+import { languageFor, parse } from '../../src/engine/parse/parse.js';
 import { corpusPath, unavailable } from '../helpers/requirements.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

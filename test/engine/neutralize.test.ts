@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blankRanges, blankSpans, fillSpans } from '../../src/engine/text/blanking.js';
-import { neutralize, neutralizePiece } from '../../src/engine/neutralize.js';
+import { neutralize, neutralizePiece } from '../../src/engine/parse/neutralize.js';
 
 /** `text` with each of `parts` (in order of appearance) made spaces. */
 function without(text: string, ...parts: string[]): string {

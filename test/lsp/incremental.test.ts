@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeaderCache } from '../../src/engine/preprocess/header-cache.js';
 import { defaultLintOptions } from '../../src/engine/lint.js';
-import { parse } from '../../src/engine/parse.js';
+import { parse } from '../../src/engine/parse/parse.js';
 import { preprocess } from '../../src/engine/preprocess/preprocess.js';
 import { targetModel } from '../../src/engine/model/target.js';
 import { editBetween, IncrementalTree } from '../../src/lsp/incremental.js';

@@ -1,9 +1,9 @@
-// tree-sitter reads a long text in chunks of READ_CHUNK UTF-16 units (src/engine/parse.ts): the tree must be
+// tree-sitter reads a long text in chunks of READ_CHUNK UTF-16 units (src/engine/parse/parse.ts): the tree must be
 // the one a single read of the whole text gives, also where a chunk ends inside a surrogate pair, a token or a
 // CRLF, and with included ranges (a windowed parse) that jump across chunk ends.
 
 import { describe, expect, it } from 'vitest';
-import { parse, parserFor, READ_CHUNK } from '../../src/engine/parse.js';
+import { parse, parserFor, READ_CHUNK } from '../../src/engine/parse/parse.js';
 
 /** The tree of one read of the whole text (the buffer holds all of it). */
 function parsedInOneRead(text: string, ranges?: Parameters<ReturnType<typeof parserFor>['parse']>[2]) {

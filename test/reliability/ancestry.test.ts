@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closestAncestor, closestAncestorType, enclosingFunctionAt, hasErrorAncestor } from '../../src/engine/ancestry.js';
-import { languageFor, parse, type SyntaxNode, type Tree } from '../../src/engine/parse.js';
+import { closestAncestor, closestAncestorType, enclosingFunctionAt, hasErrorAncestor } from '../../src/engine/parse/ancestry.js';
+import { languageFor, parse, type SyntaxNode, type Tree } from '../../src/engine/parse/parse.js';
 import { ROOT } from '../helpers/cli.js';
 
 const FUNCTIONS = new Set(['function_definition', 'lambda_expression']);

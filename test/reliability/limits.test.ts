@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTimeLimit, formatBytes, parseSeconds, parseSize, remainingMicros, TimeLimitExceeded, withTimeLimit } from '../../src/engine/model/limits.js';
-import { parse } from '../../src/engine/parse.js';
+import { parse } from '../../src/engine/parse/parse.js';
 import { decode } from '../../src/engine/text/source.js';
 import { runCli } from '../helpers/cli.js';
 import { HEALTHY, workspace } from './helpers.js';

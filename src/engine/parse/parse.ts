@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type ParserType from 'tree-sitter';
-import { parseTimedOut, remainingMicros } from './model/limits.js';
+import { parseTimedOut, remainingMicros } from '../model/limits.js';
 
 export type Language = 'c' | 'cpp';
 export type Tree = ParserType.Tree;
@@ -51,7 +51,7 @@ export function parserFor(language: Language): ParserType {
 }
 
 /**
- * Parses a file's text. `blank`: spans known to hold only whitespace (a windowed parse, src/engine/window.ts);
+ * Parses a file's text. `blank`: spans known to hold only whitespace (a windowed parse, src/engine/parse/window.ts);
  * tree-sitter is given the rest as its included ranges and never reads them, which is much faster than
  * lexing the whitespace, and gives the same tree.
  */

@@ -2,7 +2,7 @@
 // Without the headers, tree-sitter sees unknown words in declarations and builds ERROR nodes.
 // We blank the known ones with spaces of the same length, so every position stays exact.
 
-import { blankRanges, fillSpans, isWide } from './text/blanking.js';
+import { blankRanges, fillSpans, isWide } from '../text/blanking.js';
 
 const WORDS = [
   'WINAPI', 'WINAPIV', 'APIENTRY', 'CALLBACK', 'NTAPI', 'NTSYSAPI', 'NTSYSCALLAPI', 'WINBASEAPI', 'WINUSERAPI',
