@@ -9,7 +9,7 @@ import type { RuleSetting } from '../engine/run-rules.js';
 import type { Level, Target } from '../engine/model/types.js';
 import { ConfigError } from './errors.js';
 import { readJsonFile } from './json.js';
-import type { DeclaredWrapper } from '../engine/analyze.js';
+import type { DeclaredWrapper } from '../engine/analysis/analyze.js';
 import { DataError, validateConfigData, type ConfigData } from './schema.js';
 
 export const SHAREABLE: Record<string, string> = {

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../rules/index.js';
-import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analyze.js';
+import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analysis/analyze.js';
 import { API_NEEDLES } from './model/apis.js';
 import type { MacroDef } from './macros/macros.js';
 import { hashData, LintCache, type CacheEntry } from './cache.js';

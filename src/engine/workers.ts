@@ -11,7 +11,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WrapperModel } from './analyze.js';
+import type { WrapperModel } from './analysis/analyze.js';
 import { afterFile } from './collect.js';
 import { HeaderCache } from './preprocess/header-cache.js';
 import { applyDirectives, scanDirectives } from './directives.js';

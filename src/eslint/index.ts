@@ -16,7 +16,7 @@ export { GranuleSourceCode, type CommentNode, type GranuleNode } from './source-
 export type { CNode, TranslationUnit } from './syntax-tree.js';
 export type { GranuleLanguageOptions } from './language-options.js';
 export { asEslintRule, type GranuleRuleDefinition, type GranuleRuleVisitor } from './rules.js';
-export type { AllocationCall } from '../engine/analyze.js';
+export type { AllocationCall } from '../engine/analysis/analyze.js';
 
 export const C_FILES = ['**/*.c', '**/*.h'];
 export const CPP_FILES = ['**/*.cc', '**/*.cpp', '**/*.cxx', '**/*.c++', '**/*.hpp', '**/*.hh', '**/*.hxx', '**/*.inl', '**/*.ipp'];

@@ -4,7 +4,7 @@
 import type { File, Language, OkParseResult, ParseResult } from '@eslint/core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FileAnalysis } from '../engine/analyze.js';
+import type { FileAnalysis } from '../engine/analysis/analyze.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../engine/model/limits.js';
 import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse/parse.js';

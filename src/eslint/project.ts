@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { WrapperModel } from '../engine/analyze.js';
+import type { WrapperModel } from '../engine/analysis/analyze.js';
 import { API_NEEDLES } from '../engine/model/apis.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';

@@ -2,7 +2,7 @@
 // (./rule-creator.ts) and checked here against ESLint's rule type for this language. No second implementation.
 
 import type { CustomRuleDefinitionType } from '@eslint/plugin-kit';
-import type { AllocationCall } from '../engine/analyze.js';
+import type { AllocationCall } from '../engine/analysis/analyze.js';
 import { ruleSpec, type GranuleRule, type RuleDocs } from '../rules/create-rule.js';
 import { rules } from '../rules/index.js';
 import type { GranuleLanguageOptions } from './language-options.js';

@@ -2,7 +2,7 @@
 // a project scan (project.ts) when there is one; those the file defines itself are always followed.
 
 import * as fs from 'node:fs';
-import type { AnalysisOptions, FileAnalysis, WrapperModel } from '../engine/analyze.js';
+import type { AnalysisOptions, FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
 import { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { analyzeText, type LintOptions } from '../engine/lint.js';
 import type { RunReach } from '../engine/reach.js';

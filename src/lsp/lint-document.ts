@@ -1,7 +1,7 @@
 // Lints one editor buffer: granule's analysis of the unsaved text (re-parsed incrementally), the rules, and the
 // granule-disable comments, giving the findings the CLI would report for the same text.
 
-import type { FileAnalysis, WrapperModel } from '../engine/analyze.js';
+import type { FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
 import { applyDirectives, scanDirectives } from '../engine/directives.js';
 import type { LintOptions } from '../engine/lint.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';

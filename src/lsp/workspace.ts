@@ -8,7 +8,7 @@ import { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { defaultLintOptions, type LintOptions } from '../engine/lint.js';
 import { RunReach } from '../engine/reach.js';
 import type { Notice } from '../engine/model/types.js';
-import type { WrapperModel } from '../engine/analyze.js';
+import type { WrapperModel } from '../engine/analysis/analyze.js';
 import { ProjectWrappers } from '../eslint/project.js';
 import type { GranuleSettings } from './settings.js';
 

@@ -1,7 +1,7 @@
 // Constants that headers declare, as the including file sees them.
 
 import { describe, expect, it } from 'vitest';
-import { extractConstants, HeaderFacts } from '../../src/engine/header-facts.js';
+import { extractConstants, HeaderFacts } from '../../src/engine/analysis/header-facts.js';
 
 describe('extractConstants', () => {
   it('keeps enumerators (explicit, implicit, after an explicit one), const and constexpr at file, namespace and member scope', () => {

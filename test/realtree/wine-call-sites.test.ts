@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FileAnalysis } from '../../src/engine/analyze.js';
+import type { FileAnalysis } from '../../src/engine/analysis/analyze.js';
 import { defaultLintOptions, analyzeText, HeaderCache } from '../../src/engine/lint.js';
 import { corpusPath, unavailable } from '../helpers/requirements.js';
 

@@ -8,7 +8,7 @@
 // analysis runs again whenever it looks up a name whose declarations were blanked. When the lexer cannot pair
 // the braces of a file (braces split across #if branches), the file is parsed whole.
 
-import type { FileAnalysis } from '../analyze.js';
+import type { FileAnalysis } from '../analysis/analyze.js';
 import { API_NEEDLES } from '../model/apis.js';
 import { blankSpans, isWide } from '../text/blanking.js';
 import { MANY_NAMES, wordsIn } from '../text/occurrences.js';

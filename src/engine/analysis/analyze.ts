@@ -1,23 +1,23 @@
 // Per-file analysis: preprocess, parse, find every call that reaches a known API (directly, through
 // macros, function pointers or wrappers) and evaluate its interesting arguments.
 
-import { apiModel, type ApiFamily, type ApiModel } from './model/apis.js';
-import { closestAncestor, enclosingFunctionAt, hasErrorAncestor } from './parse/ancestry.js';
+import { apiModel, type ApiFamily, type ApiModel } from '../model/apis.js';
+import { closestAncestor, enclosingFunctionAt, hasErrorAncestor } from '../parse/ancestry.js';
 import { reusableCalls, type CallReads, type PreviousCalls, type ReusableCalls } from './call-reuse.js';
-import { checkTimeLimit } from './model/limits.js';
-import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from './evaluate/evaluate.js';
+import { checkTimeLimit } from '../model/limits.js';
+import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from '../evaluate/evaluate.js';
 import type { HeaderConstant } from './header-facts.js';
-import { expand, FILE_EXPANSION_BUDGET, type ExpansionContext, type MacroLookup } from './macros/macros.js';
-import { neutralize } from './parse/neutralize.js';
-import { languageFor, parse, type Language, type SyntaxNode, type Tree } from './parse/parse.js';
+import { expand, FILE_EXPANSION_BUDGET, type ExpansionContext, type MacroLookup } from '../macros/macros.js';
+import { neutralize } from '../parse/neutralize.js';
+import { languageFor, parse, type Language, type SyntaxNode, type Tree } from '../parse/parse.js';
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
-import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess/preprocess.js';
-import { mayDecideValue } from './text/name-roles.js';
-import { MANY_NAMES, wordIndex, wordOccurrences } from './text/occurrences.js';
-import { LineMap } from './text/source.js';
-import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from './model/target.js';
-import { splitArguments, tokenize, tokensToText, type Token } from './text/tokens.js';
-import type { EvidenceStep, Range, Value } from './model/types.js';
+import { preprocess, type PreprocessOptions, type PreprocessResult } from '../preprocess/preprocess.js';
+import { mayDecideValue } from '../text/name-roles.js';
+import { MANY_NAMES, wordIndex, wordOccurrences } from '../text/occurrences.js';
+import { LineMap } from '../text/source.js';
+import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from '../model/target.js';
+import { splitArguments, tokenize, tokensToText, type Token } from '../text/tokens.js';
+import type { EvidenceStep, Range, Value } from '../model/types.js';
 
 export interface ArgValue {
   value: Value;

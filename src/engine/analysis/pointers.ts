@@ -3,10 +3,10 @@
 // Calls through such a pointer are checked as calls of the API. A pointer counts only when every value the
 // file stores in it is the same API (or a null pointer), so a table slot that sometimes holds VirtualFree never does.
 
-import { closestAncestor, closestAncestorType } from './parse/ancestry.js';
-import { apiModel } from './model/apis.js';
-import type { SyntaxNode, Tree } from './parse/parse.js';
-import type { Token } from './text/tokens.js';
+import { closestAncestor, closestAncestorType } from '../parse/ancestry.js';
+import { apiModel } from '../model/apis.js';
+import type { SyntaxNode, Tree } from '../parse/parse.js';
+import type { Token } from '../text/tokens.js';
 
 export interface PointerBinding {
   /** What calls are written with: a variable's name, or a struct field's name. */

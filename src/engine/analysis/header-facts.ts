@@ -3,8 +3,8 @@
 // file does not define itself. Values are kept as expression text and evaluated in the including file,
 // with the macros in force there.
 
-import { neutralize } from './parse/neutralize.js';
-import { languageFor, parse, type SyntaxNode } from './parse/parse.js';
+import { neutralize } from '../parse/neutralize.js';
+import { languageFor, parse, type SyntaxNode } from '../parse/parse.js';
 
 export interface HeaderConstant {
   name: string;

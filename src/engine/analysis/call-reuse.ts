@@ -5,9 +5,9 @@
 // outside the edited line and outside every range whose syntax tree-sitter reports changed.
 
 import type { FoundCall, ProjectFacts } from './analyze.js';
-import { wordOccurrences, type TextEdit } from './text/occurrences.js';
-import type { SyntaxNode, Tree } from './parse/parse.js';
-import type { EvidenceStep, Position, Range } from './model/types.js';
+import { wordOccurrences, type TextEdit } from '../text/occurrences.js';
+import type { SyntaxNode, Tree } from '../parse/parse.js';
+import type { EvidenceStep, Position, Range } from '../model/types.js';
 
 /** What the analysis of one call site read besides its own text. */
 export interface CallReads {
