@@ -93,7 +93,7 @@ export async function finishFixes(
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : word.endsWith('x') ? 'es' : 's'}`;
   if (!values['fix-dry-run'] && !values.fix) return { report: linted };
   // (loaded only by the runs that fix)
-  const { unifiedDiff, writePatch } = await import('../engine/fix.js');
+  const { unifiedDiff, writePatch } = await import('../engine/linter/fix.js');
   if (values['fix-dry-run']) {
     const label = (file: string) => path.relative(options.cwd, file).split(path.sep).join('/');
     const diff = patches.map((p) => unifiedDiff(p, label(p.file))).join('');

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RuleSetting } from '../engine/run-rules.js';
+import type { RuleSetting } from '../engine/linter/run-rules.js';
 import type { Level, Target } from '../engine/model/types.js';
 import { ConfigError } from './errors.js';
 import { readJsonFile } from './json.js';

@@ -1,7 +1,7 @@
 // --print-config FILE: the options granule would use for FILE, after config files and the command line.
 
 import * as path from 'node:path';
-import { activeRules } from '../engine/run-rules.js';
+import { activeRules } from '../engine/linter/run-rules.js';
 import { rules as allRules } from '../rules/index.js';
 import type { ConfigResolver } from './resolver.js';
 

@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import type { LintOptions } from '../engine/lint.js';
-import type { RuleSetting } from '../engine/run-rules.js';
+import type { RuleSetting } from '../engine/linter/run-rules.js';
 import { ConfigError } from './errors.js';
 import { ConfigFinder } from './find.js';
 import { IgnoreMatcher } from './ignores.js';

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import type { DeclaredWrapper } from '../engine/analysis/analyze.js';
-import type { RuleSetting } from '../engine/run-rules.js';
+import type { RuleSetting } from '../engine/linter/run-rules.js';
 import type { Level, Target } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 

@@ -4,7 +4,7 @@
 import type { FileProblem, RulesConfig, SourceLocation, SourceRange } from '@eslint/core';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { AllocationCall, FileAnalysis } from '../engine/analysis/analyze.js';
-import { applyDirectives, scanDirectives, type DirectiveScan } from '../engine/directives.js';
+import { applyDirectives, scanDirectives, type DirectiveScan } from '../engine/linter/directives.js';
 import type { Finding } from '../engine/model/types.js';
 import { scanComments } from './comments.js';
 import type { GranuleLanguageOptions } from './language-options.js';

@@ -2,10 +2,10 @@
 // granule-disable comments, giving the findings the CLI would report for the same text.
 
 import type { FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
-import { applyDirectives, scanDirectives } from '../engine/directives.js';
+import { applyDirectives, scanDirectives } from '../engine/linter/directives.js';
 import type { LintOptions } from '../engine/lint.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { activeRules, runRules, type RuleFailure } from '../engine/run-rules.js';
+import { activeRules, runRules, type RuleFailure } from '../engine/linter/run-rules.js';
 import type { Finding } from '../engine/model/types.js';
 import { analyzeSingleFile } from '../eslint/single-file.js';
 import type { IncrementalTree } from './incremental.js';

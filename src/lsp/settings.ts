@@ -5,7 +5,7 @@
 import { isTarget } from '../engine/model/target.js';
 import type { Level, Target } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
-import type { RuleSetting } from '../engine/run-rules.js';
+import type { RuleSetting } from '../engine/linter/run-rules.js';
 
 export interface GranuleSettings {
   /** false: no diagnostics at all. */

@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { formatLike } from '../rules/sizes.js';
-import type { FileAnalysis } from './analysis/analyze.js';
-import { languageFor, parse } from './parse/parse.js';
-import { scanDirectives } from './preprocess/preprocess.js';
-import { readRegularHead } from './files/regular-file.js';
-import { decode, textEncoding, type TextEncoding } from './text/source.js';
-import type { Finding, Notice, TextEdit } from './model/types.js';
+import { formatLike } from '../../rules/sizes.js';
+import type { FileAnalysis } from '../analysis/analyze.js';
+import { languageFor, parse } from '../parse/parse.js';
+import { scanDirectives } from '../preprocess/preprocess.js';
+import { readRegularHead } from '../files/regular-file.js';
+import { decode, textEncoding, type TextEncoding } from '../text/source.js';
+import type { Finding, Notice, TextEdit } from '../model/types.js';
 
 export interface FixInputs {
   findings: readonly Finding[];

@@ -6,9 +6,9 @@
 // none (all rules); text after ` -- ` is the justification. Disabled findings stay in the report,
 // marked `suppressed`, so SARIF can show them as suppressed while the text formats hide them.
 
-import { rulesById } from '../rules/index.js';
-import { LineMap } from './text/source.js';
-import type { Finding, Level, Notice, Range } from './model/types.js';
+import { rulesById } from '../../rules/index.js';
+import { LineMap } from '../text/source.js';
+import type { Finding, Level, Notice, Range } from '../model/types.js';
 
 export type DirectiveKind = 'disable' | 'enable' | 'disable-line' | 'disable-next-line';
 

@@ -1,9 +1,9 @@
 // Runs ESLint-shaped rules over the calls of an analysed file and turns reports into findings.
 
-import { rules as allRules } from '../rules/index.js';
-import type { Fix as RuleFix, GranuleRule, RuleFixer } from '../rules/create-rule.js';
-import type { AllocationCall, FileAnalysis } from './analysis/analyze.js';
-import type { Finding, Level, Suggestion, Target } from './model/types.js';
+import { rules as allRules } from '../../rules/index.js';
+import type { Fix as RuleFix, GranuleRule, RuleFixer } from '../../rules/create-rule.js';
+import type { AllocationCall, FileAnalysis } from '../analysis/analyze.js';
+import type { Finding, Level, Suggestion, Target } from '../model/types.js';
 
 export type RuleSetting = Level | [Level, ...unknown[]];
 
