@@ -6,12 +6,12 @@ import { rules as allRules } from '../rules/index.js';
 import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analysis/analyze.js';
 import { API_NEEDLES } from './model/apis.js';
 import type { MacroDef } from './macros/macros.js';
-import { hashData, LintCache, type CacheEntry } from './cache.js';
+import { hashData, LintCache, type CacheEntry } from './cache/cache.js';
 import { applyDirectives, scanDirectives } from './linter/directives.js';
 import { discoverFiles, type PathError } from './files/discover.js';
 import { FileReader } from './files/file-reader.js';
 import { SourceScanner } from './prefilter.js';
-import { ScanMemo, scanMemoFile } from './scan-memo.js';
+import { ScanMemo, scanMemoFile } from './cache/scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
 import { WindowSet, type Window, type WindowPurpose } from './parse/window.js';
 import { afterFile, COLLECT_FROM, releaseMemory } from './collect.js';
@@ -26,7 +26,7 @@ import { decode } from './text/source.js';
 import { targetModel } from './model/target.js';
 import type { Finding, Level, Notice, Report, Target } from './model/types.js';
 import { toolVersion } from './model/version.js';
-import { keepRun, RunMemo } from './run-memo.js';
+import { keepRun, RunMemo } from './cache/run-memo.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from './model/limits.js';
 import { mentionsAnyWord } from './text/occurrences.js';
 
@@ -147,7 +147,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   // (texts read again on the main thread: files the threads analysed, when a wrapper found later may matter)
   const reader = new FileReader();
   const perFile = resolvePerFile(discovery.files, options, notices);
-  // --cache on a tree where nothing changed: the last run's report (src/engine/run-memo.ts)
+  // --cache on a tree where nothing changed: the last run's report (src/engine/cache/run-memo.ts)
   const runMemo =
     options.cacheFile && !options.fix && !perFile.configError
       ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), { files: perFile.files, optionsOf: (f) => perFile.options.get(f) ?? options, extra: { options, database: perFile.database } })

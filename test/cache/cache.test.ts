@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LintCache } from '../../src/engine/cache.js';
+import { LintCache } from '../../src/engine/cache/cache.js';
 import { defaultLintOptions, lintPaths, type LintOptions, type LintResult } from '../../src/engine/lint.js';
 import { runCli } from '../helpers/cli.js';
 import { unavailable } from '../helpers/requirements.js';

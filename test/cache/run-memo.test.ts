@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintOptions, type LintResult } from '../../src/engine/lint.js';
-import { runMemoFile } from '../../src/engine/run-memo.js';
+import { runMemoFile } from '../../src/engine/cache/run-memo.js';
 import { makeTree, reserveFile } from '../config/tree.js';
 
 // the memo trusts only files whose change time is more than a second before the run

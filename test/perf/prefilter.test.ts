@@ -114,7 +114,7 @@ describe('SourceScanner', () => {
 
 describe('SourceScanner with a memo (--cache)', () => {
   it('looks unchanged files up instead of reading them, and reads the ones that changed', async () => {
-    const { ScanMemo } = await import('../../src/engine/scan-memo.js');
+    const { ScanMemo } = await import('../../src/engine/cache/scan-memo.js');
     const memoFile = at('memo.json');
     const files = ['api.c', 'plain.c', 'marker.c', 'binary.c', 'calls-wrapper.c'].map(at);
     const first = new SourceScanner(files, { memo: ScanMemo.load(memoFile, 'v1'), marker: 'granule-' });

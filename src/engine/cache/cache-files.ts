@@ -1,6 +1,6 @@
 // The files --cache keeps at its location: the per-file cache, the unchanged-tree memo and the prefilter's memo.
 
-import { NotRegularFileError, readRegularHead } from './files/regular-file.js';
+import { NotRegularFileError, readRegularHead } from '../files/regular-file.js';
 import { runMemoFile } from './run-memo.js';
 import { scanMemoFile } from './scan-memo.js';
 

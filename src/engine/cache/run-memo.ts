@@ -11,10 +11,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { READ_LIMITS, readRegularText } from './files/regular-file.js';
+import { READ_LIMITS, readRegularText } from '../files/regular-file.js';
 import { hashData, hashText } from './cache.js';
 import { statKey } from './scan-memo.js';
-import type { Report } from './model/types.js';
+import type { Report } from '../model/types.js';
 
 const FORMAT = 1;
 /** Files changed this recently before a run make its report not worth keeping (timestamps are coarse). */

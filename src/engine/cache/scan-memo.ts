@@ -6,7 +6,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { READ_LIMITS, readRegularText } from './files/regular-file.js';
+import { READ_LIMITS, readRegularText } from '../files/regular-file.js';
 
 const FORMAT = 1;
 

@@ -8,7 +8,7 @@ import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import type { Finding, Notice } from './model/types.js';
+import type { Finding, Notice } from '../model/types.js';
 
 const FORMAT = 1;
 export const CACHE_FILE = 'lint-cache.json';
