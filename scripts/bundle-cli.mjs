@@ -40,4 +40,4 @@ await build({
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
-await build({ ...common, entryPoints: ['dist/engine/worker.js'], entryNames: '[name]', splitting: true, format: 'esm' });
+await build({ ...common, entryPoints: ['dist/engine/runner/worker.js'], entryNames: '[name]', splitting: true, format: 'esm' });

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths, type LintOptions } from '../src/engine/lint.js';
+import { defaultLintOptions, lintPaths, type LintOptions } from '../src/engine/runner/lint.js';
 import { fixtureFolders, readExpectations, sourceFiles } from './helpers/fixtures.js';
 
 /** Per-folder options: `fixture.json` may set target, defines, includePaths, forceIncludes and rules. */

@@ -4,11 +4,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/lint.js';
-import type { Shard } from '../engine/shard.js';
-import type { Concurrency } from '../engine/threads.js';
+import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/runner/lint.js';
+import type { Shard } from '../engine/runner/shard.js';
+import type { Concurrency } from '../engine/runner/threads.js';
 import { DEFAULT_MAX_FILE_SIZE, parseSeconds, parseSize } from '../engine/model/limits.js';
-import { lintText, stdinPath } from '../engine/lint-text.js';
+import { lintText, stdinPath } from '../engine/runner/lint-text.js';
 import { isTarget } from '../engine/model/target.js';
 import type { Report } from '../engine/model/types.js';
 import { toolVersion } from '../engine/model/version.js';

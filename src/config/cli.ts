@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { cacheLocation, createCacheDirectory } from '../engine/cache/cache.js';
 import { foreignCacheFile } from '../engine/cache/cache-files.js';
-import type { LintOptions, LintResult } from '../engine/lint.js';
+import type { LintOptions, LintResult } from '../engine/runner/lint.js';
 import type { Notice } from '../engine/model/types.js';
 import { printConfig } from './print.js';
 import { ConfigResolver } from './resolver.js';

@@ -3,7 +3,7 @@
 // set up once per config rather than once per file.
 
 import * as path from 'node:path';
-import type { LintOptions } from '../engine/lint.js';
+import type { LintOptions } from '../engine/runner/lint.js';
 import type { RuleSetting } from '../engine/linter/run-rules.js';
 import { ConfigError } from './errors.js';
 import { ConfigFinder } from './find.js';

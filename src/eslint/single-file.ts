@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import type { AnalysisOptions, FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
 import { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { analyzeText, type LintOptions } from '../engine/lint.js';
-import type { RunReach } from '../engine/reach.js';
+import { analyzeText, type LintOptions } from '../engine/runner/lint.js';
+import type { RunReach } from '../engine/runner/reach.js';
 
 export interface SingleFileInput {
   file: string;

@@ -3,7 +3,7 @@
 
 import type { FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
 import { applyDirectives, scanDirectives } from '../engine/linter/directives.js';
-import type { LintOptions } from '../engine/lint.js';
+import type { LintOptions } from '../engine/runner/lint.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { activeRules, runRules, type RuleFailure } from '../engine/linter/run-rules.js';
 import type { Finding } from '../engine/model/types.js';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LintCache } from '../../src/engine/cache/cache.js';
-import { defaultLintOptions, lintPaths, type LintOptions, type LintResult } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths, type LintOptions, type LintResult } from '../../src/engine/runner/lint.js';
 import { runCli } from '../helpers/cli.js';
 import { unavailable } from '../helpers/requirements.js';
 import { json, makeTree, reserveFile } from '../config/tree.js';

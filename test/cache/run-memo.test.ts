@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths, type LintOptions, type LintResult } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths, type LintOptions, type LintResult } from '../../src/engine/runner/lint.js';
 import { runMemoFile } from '../../src/engine/cache/run-memo.js';
 import { makeTree, reserveFile } from '../config/tree.js';
 

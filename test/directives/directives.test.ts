@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanDirectives } from '../../src/engine/linter/directives.js';
-import { defaultLintOptions, lintPaths } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths } from '../../src/engine/runner/lint.js';
 import { runCli } from '../helpers/cli.js';
 import { json, makeTree } from '../config/tree.js';
 

@@ -2,7 +2,7 @@
 
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths, type LintResult } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths, type LintResult } from '../../src/engine/runner/lint.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const dir = path.join(FIXTURES, 'pointers');

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths, type LintResult } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths, type LintResult } from '../../src/engine/runner/lint.js';
 import type { Finding } from '../../src/engine/model/types.js';
 import { toSarif } from '../../src/formats/sarif.js';
 import { FIXTURES } from '../helpers/fixtures.js';

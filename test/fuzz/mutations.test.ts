@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths } from '../../src/engine/runner/lint.js';
 import { decode, LineMap } from '../../src/engine/text/source.js';
 import { formatters } from '../../src/formats/index.js';
 import { unavailable } from '../helpers/requirements.js';

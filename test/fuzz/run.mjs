@@ -42,7 +42,7 @@ if (!values['no-build']) {
 }
 
 const dist = (p) => import(path.join(ROOT, 'dist', p));
-const [{ lintPaths, defaultLintOptions }, { formatters }, { decode, LineMap }] = await Promise.all([dist('engine/lint.js'), dist('formats/index.js'), dist('engine/text/source.js')]);
+const [{ lintPaths, defaultLintOptions }, { formatters }, { decode, LineMap }] = await Promise.all([dist('engine/runner/lint.js'), dist('formats/index.js'), dist('engine/text/source.js')]);
 const engine = { lintPaths, defaultLintOptions, formatters, decode, LineMap };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-fuzz-'));
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeaderCache } from '../../src/engine/preprocess/header-cache.js';
-import { defaultLintOptions } from '../../src/engine/lint.js';
+import { defaultLintOptions } from '../../src/engine/runner/lint.js';
 import { IncrementalTree } from '../../src/lsp/incremental.js';
 import { lintDocument, type DocumentLint } from '../../src/lsp/lint-document.js';
 import { FIXTURES } from '../helpers/fixtures.js';

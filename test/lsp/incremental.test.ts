@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeaderCache } from '../../src/engine/preprocess/header-cache.js';
-import { defaultLintOptions } from '../../src/engine/lint.js';
+import { defaultLintOptions } from '../../src/engine/runner/lint.js';
 import { parse } from '../../src/engine/parse/parse.js';
 import { preprocess } from '../../src/engine/preprocess/preprocess.js';
 import { targetModel } from '../../src/engine/model/target.js';

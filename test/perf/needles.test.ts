@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths } from '../../src/engine/runner/lint.js';
 
 let dir: string;
 

@@ -1,11 +1,11 @@
-// The byte prefilter (src/engine/prefilter.ts): which files it takes, what it says about the others, and
+// The byte prefilter (src/engine/runner/prefilter.ts): which files it takes, what it says about the others, and
 // that later needles only re-read the files not taken yet.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourceScanner } from '../../src/engine/prefilter.js';
+import { SourceScanner } from '../../src/engine/runner/prefilter.js';
 
 let dir: string;
 const at = (name: string) => path.join(dir, name);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shardFilter, shardOf } from '../../src/engine/shard.js';
+import { shardFilter, shardOf } from '../../src/engine/runner/shard.js';
 import { runCli } from '../helpers/cli.js';
 
 let dir: string;

@@ -1,4 +1,4 @@
-// Threads (--concurrency N, src/engine/workers.ts) report exactly what one thread reports: findings with
+// Threads (--concurrency N, src/engine/runner/workers.ts) report exactly what one thread reports: findings with
 // disable comments applied, unused-comment notices, wrappers across files (including a wrapper of a wrapper
 // in a file with no API name), macros from headers, binary, UTF-16 and unparsable files.
 

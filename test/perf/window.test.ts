@@ -207,7 +207,7 @@ describe('windowed analysis', () => {
     const fs = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
-    const { defaultLintOptions, lintPaths } = await import('../../src/engine/lint.js');
+    const { defaultLintOptions, lintPaths } = await import('../../src/engine/runner/lint.js');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-window-'));
     // the only C++ in the header is in a body the window blanks; C++ decides which branch is live
     fs.writeFileSync(
@@ -338,7 +338,7 @@ describe('file-level declarations', () => {
     const fs = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
-    const { defaultLintOptions, lintPaths } = await import('../../src/engine/lint.js');
+    const { defaultLintOptions, lintPaths } = await import('../../src/engine/runner/lint.js');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-units-'));
     fs.writeFileSync(
       path.join(dir, 'a.c'),

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths } from '../../src/engine/lint.js';
+import { defaultLintOptions, lintPaths } from '../../src/engine/runner/lint.js';
 import type { Notice } from '../../src/engine/model/types.js';
 import { runCli } from '../helpers/cli.js';
 import { corpusPath, unavailable } from '../helpers/requirements.js';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FileAnalysis } from '../../src/engine/analysis/analyze.js';
-import { defaultLintOptions, analyzeText, HeaderCache } from '../../src/engine/lint.js';
+import { defaultLintOptions, analyzeText, HeaderCache } from '../../src/engine/runner/lint.js';
 import { corpusPath, unavailable } from '../helpers/requirements.js';
 
 const API_CALL = /\b(VirtualAlloc(?:Ex|ExNuma|2|2FromApp|FromApp)?|[NZ][tw]AllocateVirtualMemory(?:Ex)?)\s*\(/g;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lintPaths } from '../../src/engine/lint.js';
+import { lintPaths } from '../../src/engine/runner/lint.js';
 import type { Report } from '../../src/engine/model/types.js';
 import { formatters } from '../../src/formats/index.js';
 import { findingFingerprints, formatSarif, sarifRules, toSarif } from '../../src/formats/sarif.js';

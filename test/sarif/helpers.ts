@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll } from 'vitest';
-import { defaultLintOptions, type LintOptions } from '../../src/engine/lint.js';
+import { defaultLintOptions, type LintOptions } from '../../src/engine/runner/lint.js';
 import type { Finding, Range, Report } from '../../src/engine/model/types.js';
 import { ROOT } from '../helpers/cli.js';
 import { sarifSchemaFile } from '../helpers/requirements.js';

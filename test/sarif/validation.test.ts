@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lintPaths } from '../../src/engine/lint.js';
+import { lintPaths } from '../../src/engine/runner/lint.js';
 import { baselineText } from '../../src/formats/baseline.js';
 import { formatSarif } from '../../src/formats/sarif.js';
 import { GITHUB_LIMITS, gzipSize } from '../../src/formats/sarif-limits.js';

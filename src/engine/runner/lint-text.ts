@@ -4,17 +4,17 @@
 // declared in config, are followed; wrappers defined only in other files are not (lint the tree for those).
 
 import * as path from 'node:path';
-import { rules as allRules } from '../rules/index.js';
-import { applyDirectives, scanDirectives } from './linter/directives.js';
-import { FileReader } from './files/file-reader.js';
-import type { FilePatch } from './linter/fix.js';
-import { HeaderCache } from './preprocess/header-cache.js';
-import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from './model/limits.js';
+import { rules as allRules } from '../../rules/index.js';
+import { applyDirectives, scanDirectives } from '../linter/directives.js';
+import { FileReader } from '../files/file-reader.js';
+import type { FilePatch } from '../linter/fix.js';
+import { HeaderCache } from '../preprocess/header-cache.js';
+import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from '../model/limits.js';
 import { activeRules, analysisNotices, safeAnalyze, safeRunRules, type LintOptions, type LintResult } from './lint.js';
-import { languageFor } from './parse/parse.js';
+import { languageFor } from '../parse/parse.js';
 import { RunReach } from './reach.js';
-import type { Finding, Notice } from './model/types.js';
-import { toolVersion } from './model/version.js';
+import type { Finding, Notice } from '../model/types.js';
+import { toolVersion } from '../model/version.js';
 
 /** Lints `text` as the file `file` (absolute; it need not exist). Never throws for bad input. */
 export async function lintText(file: string, text: string, options: LintOptions): Promise<LintResult> {
@@ -59,7 +59,7 @@ export async function lintText(file: string, text: string, options: LintOptions)
   findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
   let patches: FilePatch[] | undefined;
   if (options.fix) {
-    const { planFixes } = await import('./linter/fix.js');
+    const { planFixes } = await import('../linter/fix.js');
     // (a fix may rewrite a macro in a header, which is read from disk)
     const reader = new FileReader();
     const plan = planFixes({ findings, analyses: new Map([[file, analysis]]), files: [file], textOf: (f) => (f === file ? text : reader.readText(f)) });

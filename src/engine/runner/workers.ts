@@ -11,20 +11,20 @@
 
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WrapperModel } from './analysis/analyze.js';
+import type { WrapperModel } from '../analysis/analyze.js';
 import { afterFile } from './collect.js';
-import { HeaderCache } from './preprocess/header-cache.js';
-import { applyDirectives, scanDirectives } from './linter/directives.js';
-import { FileReader } from './files/file-reader.js';
-import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from './model/limits.js';
+import { HeaderCache } from '../preprocess/header-cache.js';
+import { applyDirectives, scanDirectives } from '../linter/directives.js';
+import { FileReader } from '../files/file-reader.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../model/limits.js';
 import { analysisNotices, fileNeedles, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
 import { SourceScanner } from './prefilter.js';
 import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
-import { activeRules, type ActiveRule } from './linter/run-rules.js';
-import { decode } from './text/source.js';
-import type { Finding, Notice } from './model/types.js';
-import { WindowSet } from './parse/window.js';
+import { activeRules, type ActiveRule } from '../linter/run-rules.js';
+import { decode } from '../text/source.js';
+import type { Finding, Notice } from '../model/types.js';
+import { WindowSet } from '../parse/window.js';
 
 /** What every thread needs to know: plain data only. */
 export interface ThreadJob {

@@ -1,4 +1,4 @@
-// A worker thread of a parallel lint run (src/engine/workers.ts): does its share of the first pass and
+// A worker thread of a parallel lint run (src/engine/runner/workers.ts): does its share of the first pass and
 // posts the result back.
 
 import { parentPort, workerData } from 'node:worker_threads';

@@ -6,11 +6,11 @@
 // searched for the new needles.
 
 import * as fs from 'node:fs';
-import { FileReader } from './files/file-reader.js';
-import { sizeLimitNotice } from './model/limits.js';
-import { textEncoding } from './text/source.js';
-import type { ScanMemo } from './cache/scan-memo.js';
-import type { Notice } from './model/types.js';
+import { FileReader } from '../files/file-reader.js';
+import { sizeLimitNotice } from '../model/limits.js';
+import { textEncoding } from '../text/source.js';
+import type { ScanMemo } from '../cache/scan-memo.js';
+import type { Notice } from '../model/types.js';
 
 export interface ScanHit {
   file: string;

@@ -2,33 +2,33 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { rules as allRules } from '../rules/index.js';
-import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from './analysis/analyze.js';
-import { API_NEEDLES } from './model/apis.js';
-import type { MacroDef } from './macros/macros.js';
-import { hashData, LintCache, type CacheEntry } from './cache/cache.js';
-import { applyDirectives, scanDirectives } from './linter/directives.js';
-import { discoverFiles, type PathError } from './files/discover.js';
-import { FileReader } from './files/file-reader.js';
+import { rules as allRules } from '../../rules/index.js';
+import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnalysis, type WrapperModel } from '../analysis/analyze.js';
+import { API_NEEDLES } from '../model/apis.js';
+import type { MacroDef } from '../macros/macros.js';
+import { hashData, LintCache, type CacheEntry } from '../cache/cache.js';
+import { applyDirectives, scanDirectives } from '../linter/directives.js';
+import { discoverFiles, type PathError } from '../files/discover.js';
+import { FileReader } from '../files/file-reader.js';
 import { SourceScanner } from './prefilter.js';
-import { ScanMemo, scanMemoFile } from './cache/scan-memo.js';
+import { ScanMemo, scanMemoFile } from '../cache/scan-memo.js';
 import { shardFilter, type Shard } from './shard.js';
-import { WindowSet, type Window, type WindowPurpose } from './parse/window.js';
+import { WindowSet, type Window, type WindowPurpose } from '../parse/window.js';
 import { afterFile, COLLECT_FROM, releaseMemory } from './collect.js';
-import { languageFor, type Language, type Tree } from './parse/parse.js';
+import { languageFor, type Language, type Tree } from '../parse/parse.js';
 import { reportTimings, threadsAvailable, threadsFor, type Concurrency } from './threads.js';
 import type { FileResult } from './workers.js';
-import type { FilePatch } from './linter/fix.js';
-import { HeaderCache } from './preprocess/header-cache.js';
+import type { FilePatch } from '../linter/fix.js';
+import { HeaderCache } from '../preprocess/header-cache.js';
 import { headerConstantsFor, RunReach } from './reach.js';
-import { activeRules, runRules, type ActiveRule, type RuleSetting } from './linter/run-rules.js';
-import { decode } from './text/source.js';
-import { targetModel } from './model/target.js';
-import type { Finding, Level, Notice, Report, Target } from './model/types.js';
-import { toolVersion } from './model/version.js';
-import { keepRun, RunMemo } from './cache/run-memo.js';
-import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from './model/limits.js';
-import { mentionsAnyWord } from './text/occurrences.js';
+import { activeRules, runRules, type ActiveRule, type RuleSetting } from '../linter/run-rules.js';
+import { decode } from '../text/source.js';
+import { targetModel } from '../model/target.js';
+import type { Finding, Level, Notice, Report, Target } from '../model/types.js';
+import { toolVersion } from '../model/version.js';
+import { keepRun, RunMemo } from '../cache/run-memo.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from '../model/limits.js';
+import { mentionsAnyWord } from '../text/occurrences.js';
 
 export interface LintOptions {
   cwd: string;
@@ -60,11 +60,11 @@ export interface LintOptions {
    */
   windowed?: boolean;
   /**
-   * Threads for the first pass (src/engine/workers.ts): a number, `off`, or `auto` (default: the cores, up to
+   * Threads for the first pass (src/engine/runner/workers.ts): a number, `off`, or `auto` (default: the cores, up to
    * 4, for runs of 400 files or more). Runs with `fix` or `cacheFile` use one thread.
    */
   concurrency?: Concurrency;
-  /** --shard: report only this share of the files (src/engine/shard.ts). */
+  /** --shard: report only this share of the files (src/engine/runner/shard.ts). */
   shard?: Shard;
   /** Called as files are analysed (the CLI draws a progress line from it). */
   onProgress?: (done: number, total: number) => void;
@@ -354,7 +354,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
       const decoded = bytes ? decode(bytes) : undefined;
       return decoded?.ok ? decoded.text : undefined;
     };
-    const { planFixes } = await import('./linter/fix.js');
+    const { planFixes } = await import('../linter/fix.js');
     const plan = planFixes({ findings, analyses, files: perFile.files, textOf });
     patches = plan.patches;
     notices.push(...plan.notices);

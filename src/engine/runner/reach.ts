@@ -3,13 +3,13 @@
 // same name), and each file's parse, kept across the rounds of the wrapper fixpoint.
 
 import * as path from 'node:path';
-import type { FileAnalysis, PreparedFile, ProjectFacts, WrapperModel } from './analysis/analyze.js';
-import { prepareFile, type AnalysisOptions } from './analysis/analyze.js';
-import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase, type CompileFlags } from './preprocess/compile-commands.js';
-import type { HeaderCache } from './preprocess/header-cache.js';
-import { HeaderFacts } from './analysis/header-facts.js';
+import type { FileAnalysis, PreparedFile, ProjectFacts, WrapperModel } from '../analysis/analyze.js';
+import { prepareFile, type AnalysisOptions } from '../analysis/analyze.js';
+import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase, type CompileFlags } from '../preprocess/compile-commands.js';
+import type { HeaderCache } from '../preprocess/header-cache.js';
+import { HeaderFacts } from '../analysis/header-facts.js';
 import type { LintOptions } from './lint.js';
-import type { Notice } from './model/types.js';
+import type { Notice } from '../model/types.js';
 
 const factsByCache = new WeakMap<HeaderCache, HeaderFacts>();
 

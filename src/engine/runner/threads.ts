@@ -1,4 +1,4 @@
-// How many threads a lint run uses (src/engine/workers.ts does the threaded work, and is loaded only when
+// How many threads a lint run uses (src/engine/runner/workers.ts does the threaded work, and is loaded only when
 // a run uses threads). Threads are used only by the compiled engine (dist/), and only for runs big enough
 // to pay for starting them.
 
