@@ -318,7 +318,7 @@ function versions() {
 }
 
 async function corpus(dir) {
-  const { listSourceFiles } = await import(path.join(ROOT, 'dist', 'engine', 'walk.js'));
+  const { listSourceFiles } = await import(path.join(ROOT, 'dist', 'engine', 'files', 'walk.js'));
   const files = await listSourceFiles(dir);
   let bytes = 0;
   for (const f of files) bytes += fs.statSync(f).size;

@@ -11,8 +11,8 @@
 // test/cli/bundle-imports.test.ts runs each one through the built command line.
 //
 // Left out of the bundle: the native tree-sitter packages and the packages granule loads only on demand.
-// The bundle sits two levels under the package root like every dist/ module, so the paths modules build
-// from import.meta.url (package.json, configs/, docs/rules/, shim/, ./worker.js) stay the same.
+// granule's own files (package.json, configs/, docs/rules/, shim/) are found by looking upwards from
+// import.meta.url (src/engine/model/package-files.ts), and ./worker.js sits beside the bundle.
 
 import * as fs from 'node:fs';
 import { build } from 'esbuild';
