@@ -17,7 +17,7 @@ const CHECKS = [
     name: 'layers',
     argv: [bin('dependency-cruiser', 'bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', '--output-type', 'err-long', ...CODE],
   },
-  { name: 'format', argv: [bin('prettier', 'bin/prettier.cjs'), '--check', '.'] },
+  { name: 'format', argv: [bin('prettier', 'bin/prettier.cjs'), '--check', '--cache', '--cache-strategy', 'content', '.'] },
 ];
 
 const only = process.argv.slice(2);
