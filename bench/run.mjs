@@ -143,7 +143,7 @@ function sleepMs(ms) {
 /** Waits (up to --quiet-wait seconds) until the machine is under 15 % busy; returns the last busy fraction. */
 function waitForQuiet() {
   const deadline = Date.now() + QUIET_WAIT_S * 1000;
-  let busy = 1;
+  let busy;
   do {
     const a = cpuTimes();
     sleepMs(500);

@@ -234,7 +234,7 @@ function paint(
   limit: number,
 ): void {
   let map = maps.get(r.pid);
-  if (!map) maps.set(r.pid, (map = new Map()));
+  if (!map) maps.set(r.pid, (map = new Map<bigint, { pages: string[]; site: string }>()));
   const fresh = (): { pages: string[]; site: string } => ({ pages: Array<string>(PAGES_PER_GRANULE).fill(PAGE_STATE.free), site: key });
   const set = (page: bigint, state: string, own: boolean) => {
     const g = page - (page % GRANULE);
