@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { json, makeTree, reserveFile } from './tree.js';
+import { json, makeTree, reserveFile } from '../helpers/tree.js';
 
 interface JsonFinding {
   path: string;
