@@ -9,6 +9,7 @@ const TOOLS = [
   'test/cli/runtime.test.ts',
   'test/e2e/wine.test.ts',
   'test/e2e/wine-call-sites.test.ts',
+  'test/package/action.test.ts',
   'test/package/precommit.test.ts',
   'test/package/precommit-pin.test.ts',
   'test/shim/linux.test.ts',
