@@ -8,7 +8,7 @@
 // URL. The library, the ESLint plugin and the language server bin keep using dist/ module by module.
 //
 // The packages the bundle loads with `import()` (ES-only ones, such as globby) stay dynamic imports, and
-// test/cli/bundle-imports.test.ts runs each one through the built command line.
+// test/cli/start-up.test.ts runs each one through the built command line.
 //
 // Left out of the bundle: the native tree-sitter packages and the packages granule loads only on demand.
 // granule's own files (package.json, configs/, docs/rules/, shim/) are found by looking upwards from
