@@ -33,7 +33,7 @@ const MARKER = 'granule-';
 const DIRECTIVE = /^granule-(disable-next-line|disable-line|disable|enable)(?=\s|$)([\s\S]*)$/;
 
 /** Finds the directive comments of one file. */
-export function scanDirectives(file: string, text: string, lines?: LineMap): DirectiveScan {
+export function scanDisableDirectives(file: string, text: string, lines?: LineMap): DirectiveScan {
   const out: DirectiveScan = { directives: [], problems: [] };
   if (!text.includes(MARKER)) return out;
   const map = lines ?? new LineMap(text);

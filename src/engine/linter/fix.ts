@@ -8,7 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { formatLike } from '../../rules/sizes.js';
 import type { FileAnalysis } from '../analysis/analyze.js';
 import { languageFor, parse } from '../parse/parse.js';
-import { scanDirectives } from '../preprocess/preprocess.js';
+import { findPreprocessorDirectives } from '../preprocess/preprocess.js';
 import { readRegularHead } from '../files/regular-file.js';
 import { decode, textEncoding, type TextEncoding } from '../text/source.js';
 import type { Finding, Notice, TextEdit } from '../model/types.js';
@@ -126,7 +126,7 @@ function macroFix(f: Finding, inputs: FixInputs): { file: string; edit: TextEdit
   if (!inputs.files.includes(def.file)) return undefined;
   const text = inputs.textOf(def.file);
   if (text === undefined) return undefined;
-  const directive = scanDirectives(text).find((d) => d.name === 'define' && d.line === def.line);
+  const directive = findPreprocessorDirectives(text).find((d) => d.name === 'define' && d.line === def.line);
   if (!directive) return undefined;
   const raw = text.slice(directive.start, directive.end);
   if (raw.includes('\\')) return undefined;
