@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { formatLike } from '../../rules/sizes.js';
+import { formatLike } from '../text/literal-style.js';
 import type { FileAnalysis } from '../analysis/analyze.js';
 import { languageFor, parse } from '../parse/parse.js';
 import { findPreprocessorDirectives } from '../preprocess/preprocess.js';
