@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { formatLike } from '../text/literal-style.js';
+import { formatLike, integerLiteralValue } from '../text/literal-style.js';
 import type { FileAnalysis } from '../analysis/analyze.js';
 import { languageFor, parse } from '../parse/parse.js';
 import { findPreprocessorDirectives } from '../preprocess/preprocess.js';
@@ -111,12 +111,13 @@ export function applyEdits(text: string, edits: readonly PlannedEdit[]): { text:
  * in the run: rewriting a shared macro would change other calls.
  */
 function macroFix(f: Finding, inputs: FixInputs): { file: string; edit: TextEdit } | undefined {
-  const rounded = f.properties.rounded;
-  if (typeof rounded !== 'string' || f.evidence.some((e) => e.kind === 'wrapper' || e.kind === 'call' || e.kind === 'pointer')) return undefined;
+  if (f.evidence.some((e) => e.kind === 'wrapper' || e.kind === 'call' || e.kind === 'pointer')) return undefined;
   const analysis = inputs.analyses.get(f.file);
   if (!analysis) return undefined;
   const call = analysis.calls.find((c) => c.range.start.offset === f.range.start.offset && c.api === f.api && c.callee === c.api);
   if (!call || !call.size.sourceRange || call.size.macros.length !== 1) return undefined;
+  const size = suggestedSize(f, call.size.sourceRange);
+  if (size === undefined) return undefined;
   const name = call.size.macros[0]!;
   if (call.size.text.trim() !== name) return undefined;
   if (analysis.pre.macros.definitions(name).length !== 1) return undefined;
@@ -135,11 +136,25 @@ function macroFix(f: Finding, inputs: FixInputs): { file: string; edit: TextEdit
   const body = m[3]!;
   const paren = /^\(\s*(.*?)\s*\)$/.exec(body);
   const inner = paren ? paren[1]! : body;
-  const formatted = formatLike(inner, BigInt(rounded));
+  const formatted = formatLike(inner, size);
   if (formatted === undefined) return undefined;
   if (useCount(name, inputs) !== 2) return undefined;
   const start = directive.start + m[1]!.length + m[2]!.length;
   return { file: def.file, edit: { range: [start, start + body.length], text: paren ? `(${formatted})` : formatted } };
+}
+
+/**
+ * The size the rule proposes for the call: the number its suggestion writes in place of the size argument
+ * (a rule that can fix a size suggests the new one). Undefined when the rule proposes no new size.
+ */
+function suggestedSize(f: Finding, sizeRange: readonly [number, number]): bigint | undefined {
+  for (const s of f.suggestions) {
+    const [edit, ...more] = s.fix.edits;
+    if (!edit || more.length > 0 || s.fix.file !== f.file || edit.range[0] !== sizeRange[0] || edit.range[1] !== sizeRange[1]) continue;
+    const value = integerLiteralValue(edit.text);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 /** How many times `name` appears as a word in the files of the run (comments and strings included). */

@@ -30,3 +30,9 @@ export function formatLike(original: string, value: bigint): string | undefined 
   }
   return undefined;
 }
+
+/** The value of a plain C integer literal (`4096`, `0x10000`, `65536u`), or undefined for anything else. */
+export function integerLiteralValue(text: string): bigint | undefined {
+  const m = /^(0[xX][0-9a-fA-F']+|[1-9][0-9']*|0)(?:[uUlLzZ]*|[uU]?i64)$/.exec(text.trim());
+  return m ? BigInt(m[1]!.replace(/'/g, '')) : undefined;
+}
