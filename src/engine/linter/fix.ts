@@ -3,12 +3,12 @@
 
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { formatLike, integerLiteralValue } from '../text/literal-style.js';
 import type { FileAnalysis } from '../analysis/analyze.js';
 import { languageFor, parse } from '../parse/parse.js';
 import { findPreprocessorDirectives } from '../preprocess/preprocess.js';
+import { replaceFileAtomically } from '../files/atomic-write.js';
 import { readRegularHead } from '../files/regular-file.js';
 import { decode, textEncoding, type TextEncoding } from '../text/source.js';
 import type { Finding, Notice, TextEdit } from '../model/types.js';
@@ -216,48 +216,12 @@ export function writePatch(patch: FilePatch): Notice | undefined {
   if ((stat.mode & 0o222) === 0) return skipped(patch.file, 'the file is read-only');
   const out = encode(patch.after, textEncoding(bytes) ?? 'utf8');
   try {
-    if (stat.nlink > 1 || !replaceKeepingOwner(target, out, stat)) rewriteInPlace(target, out);
+    const keep = { mode: stat.mode & 0o7777, owner: { uid: stat.uid, gid: stat.gid }, fsync: true };
+    if (stat.nlink > 1 || !replaceFileAtomically(target, out, keep)) rewriteInPlace(target, out);
   } catch (e) {
     return { level: 'error', file: patch.file, code: 'fix-failed', message: `not fixed: ${(e as Error).message}` };
   }
   return undefined;
-}
-
-/** Replaces `target` by a new file with its owner, group and mode; false (and nothing changed) when the owner cannot be given. */
-function replaceKeepingOwner(target: string, bytes: Buffer, stat: fs.Stats): boolean {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.granule-${process.pid}.tmp`);
-  // 'wx': never through a file or symbolic link someone put at that name
-  const fd = fs.openSync(temp, 'wx', stat.mode & 0o7777);
-  try {
-    try {
-      fs.fchownSync(fd, stat.uid, stat.gid);
-    } catch {
-      // not root, and the file is someone else's: it keeps its owner only if written in place
-      fs.closeSync(fd);
-      fs.rmSync(temp, { force: true });
-      return false;
-    }
-    // (after the owner: changing the owner may clear the set-user-ID and set-group-ID bits)
-    fs.fchmodSync(fd, stat.mode & 0o7777);
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-  } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // closed already
-    }
-    fs.rmSync(temp, { force: true });
-    throw e;
-  }
-  try {
-    fs.renameSync(temp, target);
-  } catch (e) {
-    fs.rmSync(temp, { force: true });
-    throw e;
-  }
-  return true;
 }
 
 function rewriteInPlace(target: string, bytes: Buffer): void {
