@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { deflateSync } from 'node:zlib';
+import { structuredPatch } from 'diff';
 import { formatLike, integerLiteralValue } from '../text/literal-style.js';
 import type { FileAnalysis } from '../analysis/analyze.js';
 import { languageFor, parse } from '../parse/parse.js';
@@ -245,47 +246,13 @@ export function unifiedDiff(patch: FilePatch, label: string, context = 3): strin
   const encoding = textEncoding(head.bytes, head.size) ?? 'utf8';
   if (encoding !== 'utf8' && encoding !== 'utf8-bom') return gitBinaryPatch(encode(patch.before, encoding), encode(patch.after, encoding), label);
   const bom = encoding === 'utf8-bom' ? '\uFEFF' : '';
-  const a = splitLines(bom + patch.before);
-  const b = splitLines(bom + patch.after);
-  const ops = diffLines(a.map((l) => l.text), b.map((l) => l.text));
+  // jsdiff's hunks: `context` lines around each change, hunks closer than twice that merged, and git's
+  // "\ No newline at end of file" marker; the header is written here because git omits a count of 1
+  const { hunks } = structuredPatch(label, label, bom + patch.before, bom + patch.after, undefined, undefined, { context });
   const out = [`--- a/${label}`, `+++ b/${label}`];
-  // group the changes into hunks with `context` lines around them
-  let i = 0;
-  while (i < ops.length) {
-    if (ops[i]!.kind === ' ') {
-      i++;
-      continue;
-    }
-    let start = i;
-    let lead = 0;
-    while (start > 0 && ops[start - 1]!.kind === ' ' && lead < context) {
-      start--;
-      lead++;
-    }
-    let end = i;
-    for (;;) {
-      while (end < ops.length && ops[end]!.kind !== ' ') end++;
-      let gap = 0;
-      while (end + gap < ops.length && ops[end + gap]!.kind === ' ') gap++;
-      if (end + gap < ops.length && gap <= context * 2) {
-        end += gap;
-        continue;
-      }
-      end += Math.min(gap, context);
-      break;
-    }
-    const hunk = ops.slice(start, end);
-    const aStart = hunk[0]!.a;
-    const bStart = hunk[0]!.b;
-    const aCount = hunk.filter((o) => o.kind !== '+').length;
-    const bCount = hunk.filter((o) => o.kind !== '-').length;
-    out.push(`@@ -${range(aStart, aCount)} +${range(bStart, bCount)} @@`);
-    for (const o of hunk) {
-      const line = o.kind === '+' ? b[o.b]! : a[o.a]!;
-      out.push(o.kind + line.text);
-      if (!line.newline) out.push('\\ No newline at end of file');
-    }
-    i = end;
+  for (const h of hunks) {
+    // (jsdiff's starts are 1-based; range() takes the 0-based index of the first line)
+    out.push(`@@ -${range(h.oldStart - 1, h.oldLines)} +${range(h.newStart - 1, h.newLines)} @@`, ...h.lines);
   }
   return out.join('\n') + '\n';
 }
@@ -341,73 +308,4 @@ function binaryHunk(bytes: Buffer): string[] {
 function range(start: number, count: number): string {
   // unified diff lines are 1-based; an empty range names the line before it
   return count === 1 ? `${start + 1}` : `${count === 0 ? start : start + 1},${count}`;
-}
-
-function splitLines(text: string): { text: string; newline: boolean }[] {
-  const parts = text.split('\n');
-  const lines = parts.map((t, i) => ({ text: t, newline: i < parts.length - 1 }));
-  if (lines.length && lines[lines.length - 1]!.text === '') lines.pop();
-  return lines;
-}
-
-interface Op {
-  kind: ' ' | '-' | '+';
-  /** Index in the old lines (for ' ' and '-'), or the old position a '+' is inserted at. */
-  a: number;
-  b: number;
-}
-
-/** Myers' O(ND) line diff: the edit script from `a` to `b`. */
-function diffLines(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const v = new Int32Array(2 * max + 2);
-  const trace: Int32Array[] = [];
-  let found = false;
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
-    for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[max + k - 1]! < v[max + k + 1]!) ? v[max + k + 1]! : v[max + k - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[max + k] = x;
-      if (x >= n && y >= m) {
-        found = true;
-        break;
-      }
-    }
-  }
-  // walk the trace back from (n, m)
-  const ops: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    if (d === 0) {
-      while (x > 0 && y > 0) {
-        x--;
-        y--;
-        ops.push({ kind: ' ', a: x, b: y });
-      }
-      break;
-    }
-    const vd = trace[d]!;
-    const k = x - y;
-    const prevK = k === -d || (k !== d && vd[max + k - 1]! < vd[max + k + 1]!) ? k + 1 : k - 1;
-    const prevX = vd[max + prevK]!;
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) {
-      x--;
-      y--;
-      ops.push({ kind: ' ', a: x, b: y });
-    }
-    if (x === prevX) ops.push({ kind: '+', a: x, b: prevY });
-    else ops.push({ kind: '-', a: prevX, b: y });
-    x = prevX;
-    y = prevY;
-  }
-  return ops.reverse();
 }
