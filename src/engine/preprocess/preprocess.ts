@@ -21,7 +21,10 @@ export interface Directive {
 }
 
 /**
- * Finds every preprocessor directive, skipping `#` inside comments and strings. Most lines are not directives:
+ * Finds every preprocessor directive, skipping `#` inside comments and strings. It reads logical lines, not
+ * tokens (a directive is a line, and most lines are not one), so it keeps its own literal rule rather than
+ * text/lexer.ts's: inside a logical line a literal ends only at its quote (test/engine/scan-directives.test.ts
+ * pins this against a plain reading; the lexer ends one at a line break, which a splice can sit before). Most lines are not directives:
  * those are only scanned for the block-comment state they leave behind, without copying them.
  */
 export function findPreprocessorDirectives(text: string): Directive[] {
