@@ -27,6 +27,8 @@ const common = {
   minifyWhitespace: true,
   external: ['granule-tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'ignore', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
   logLevel: 'warning',
+  // (jsonc-parser's main file is a UMD module whose requires esbuild cannot follow; its ES build bundles)
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 // (chunk names change with their content: old ones must not pile up)

@@ -16,6 +16,7 @@ import { mayDecideValue } from '../text/name-roles.js';
 import { MANY_NAMES, wordIndex, wordOccurrences } from '../text/occurrences.js';
 import { LineMap } from '../text/source.js';
 import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from '../model/target.js';
+import { MEM_LARGE_PAGES, reserves } from '../model/windows-memory.js';
 import { splitArguments, tokenize, tokensToText, type Token } from '../text/tokens.js';
 import type { EvidenceStep, Range, Value } from '../model/types.js';
 
@@ -1456,27 +1457,6 @@ function valueKey(v: Value | undefined): string {
 function windowsConstant(name: string): Typed | undefined {
   const constant = WINDOWS_CONSTANTS[name];
   return constant === undefined ? undefined : { value: constant, type: ULONG };
-}
-
-const MEM_COMMIT = 0x1000n;
-const MEM_RESERVE = 0x2000n;
-const MEM_RESET = 0x80000n;
-const MEM_RESET_UNDO = 0x1000000n;
-const MEM_LARGE_PAGES = 0x20000000n;
-
-/** Does the call reserve address space? DESIGN.md: MEM_RESERVE, or a NULL address (commit alone then reserves too). */
-export function reserves(flags: Value | undefined, address: Value | undefined): boolean | undefined {
-  if (flags?.known) {
-    if (flags.value & MEM_RESERVE) return true;
-    if (flags.value & (MEM_RESET | MEM_RESET_UNDO)) return false;
-    if (flags.value & MEM_COMMIT) {
-      if (address?.known) return address.value === 0n;
-      return undefined;
-    }
-    return address?.known && address.value === 0n ? true : undefined;
-  }
-  if (address?.known && address.value === 0n) return true;
-  return undefined;
 }
 
 function stripAddressOf(tokens: Token[]): Token[] | undefined {

@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanDirectives } from '../../../src/engine/linter/directives.js';
+import { scanDisableDirectives } from '../../../src/engine/linter/directives.js';
 import { defaultLintOptions, lintPaths } from '../../../src/engine/runner/lint.js';
 import { runCli } from '../../helpers/cli.js';
 import { json, makeTree } from '../../helpers/tree.js';
@@ -18,7 +18,7 @@ const SOURCE = [
   '',
 ].join('\n');
 
-describe('scanDirectives', () => {
+describe('scanDisableDirectives', () => {
   it('reads kind, rules, justification and the line each covers; skips strings, raw strings and char literals', () => {
     const text = [
       '// granule-disable-next-line virtualalloc-granularity, granule/large-page-size -- why -- still why',
@@ -29,7 +29,7 @@ describe('scanDirectives', () => {
       '/* granule-disable-next-line',
       '   unresolved-allocation-size */',
     ].join('\n');
-    const scan = scanDirectives('/x.cpp', text);
+    const scan = scanDisableDirectives('/x.cpp', text);
     expect(scan.problems).toEqual([]);
     expect(scan.directives.map((d) => ({ kind: d.kind, rules: d.rules, justification: d.justification, line: d.line, from: d.range.start.line, to: d.range.end.line }))).toEqual([
       { kind: 'disable-next-line', rules: ['virtualalloc-granularity', 'large-page-size'], justification: 'why -- still why', line: 2, from: 1, to: 1 },
@@ -41,7 +41,7 @@ describe('scanDirectives', () => {
   });
 
   it('warns about unknown rules and a disable-line comment over several lines, and ignores them', () => {
-    const scan = scanDirectives('/x.c', '// granule-disable-next-line no-such-rule\n/* granule-disable-line\n */\n');
+    const scan = scanDisableDirectives('/x.c', '// granule-disable-next-line no-such-rule\n/* granule-disable-line\n */\n');
     expect(scan.directives).toEqual([]);
     expect(scan.problems).toEqual([
       { level: 'warning', file: '/x.c', line: 1, code: 'unknown-rule-in-directive', message: 'granule-disable-next-line names an unknown rule "no-such-rule"' },

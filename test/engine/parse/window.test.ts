@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../../src/engine/parse/parse.js';
-import { bodiesMentioning, outline, renderWindow, UNITS_FROM, windowText, WindowSet } from '../../../src/engine/parse/window.js';
+import { outline } from '../../../src/engine/parse/outline.js';
+import { bodiesMentioning, renderWindow, UNITS_FROM, windowText, WindowSet } from '../../../src/engine/parse/window.js';
 
 /** The body texts the outline found, with their `paramless` flags. */
 function bodies(text: string): [string, boolean][] {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanDirectives } from '../../../src/engine/preprocess/preprocess.js';
+import { findPreprocessorDirectives } from '../../../src/engine/preprocess/preprocess.js';
 
-const summary = (text: string) => scanDirectives(text).map((d) => `${d.line}:${d.name}:${d.rest}`);
+const summary = (text: string) => findPreprocessorDirectives(text).map((d) => `${d.line}:${d.name}:${d.rest}`);
 
-describe('scanDirectives', () => {
+describe('findPreprocessorDirectives', () => {
   it('finds directives with leading whitespace, digraphs, splices and trailing comments', () => {
     const text = ['#define A 1', '  #  if A /* why */', 'int x = 1; # not a directive', '%:endif', '#define LONG 1 + \\', '  2 // two', 'int y;'].join('\n');
     expect(summary(text)).toEqual(['1:define:A 1', '2:if:A', '4:endif:', '5:define:LONG 1 +    2']);
@@ -27,7 +27,7 @@ describe('scanDirectives', () => {
 
   it('gives each directive the offsets of its whole logical line', () => {
     const text = 'int a;\n#define X \\\n  2\nint b;\n';
-    const [d] = scanDirectives(text);
+    const [d] = findPreprocessorDirectives(text);
     expect(d).toMatchObject({ line: 2, name: 'define', start: 7, end: text.indexOf('\nint b') });
   });
 });
@@ -85,13 +85,13 @@ function reference(text: string): string[] {
   return out;
 }
 
-describe('scanDirectives against a plain reading', () => {
+describe('findPreprocessorDirectives against a plain reading', () => {
   it('agrees on any mix of directives, comments, strings, splices and line ends', () => {
     const piece = fc.constantFrom('#', '#define X 1', '%:', 'if', ' ', '\t', '\n', '\r\n', '\\\n', '/*', '*/', '//', '"', "'", '\\', 'a', 'int x;', '/', '*', '\u00a0', 'é', '"\\"', "'\\''", '"/*"', '\\"');
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
         const text = parts.join('');
-        expect(scanDirectives(text).map((d) => `${d.line}:${d.name}:${d.rest}:${d.start}-${d.end}`)).toEqual(reference(text));
+        expect(findPreprocessorDirectives(text).map((d) => `${d.line}:${d.name}:${d.rest}:${d.start}-${d.end}`)).toEqual(reference(text));
       }),
       { numRuns: 20000, seed: 11 },
     );
