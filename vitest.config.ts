@@ -9,6 +9,7 @@ const TOOLS = [
   'test/precommit/precommit.test.ts',
   'test/perf/wine.test.ts',
   'test/realtree/**/*.test.ts',
+  'test/shim/fourkbleak-32bit.test.ts',
   'test/shim/linux.test.ts',
   'test/shim/vmmap-browser.test.ts',
   'test/shim/wine.test.ts',

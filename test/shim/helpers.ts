@@ -99,6 +99,7 @@ export async function buildLinux(out: string, sources: string[], opts: { shim?: 
 }
 
 export const MINGW = 'x86_64-w64-mingw32-gcc';
+export const MINGW32 = 'i686-w64-mingw32-gcc';
 
 /** mingw-w64 build; with the shim header unless `shim` is false. */
 export async function buildMingw(out: string, sources: string[], opts: { shim?: boolean; cwd?: string; extra?: string[] } = {}): Promise<void> {
@@ -135,16 +136,20 @@ export interface Wine {
   stop(): Promise<void>;
 }
 
-export async function startWine(): Promise<Wine> {
+/**
+ * `win64` (the default) shares the prefix granule-wine-<uid>; `win32` has its own, granule-wine32-<uid>:
+ * a 32-bit prefix, where a 32-bit program has the 2 GB user address space it has on 32-bit Windows.
+ */
+export async function startWine(arch: 'win64' | 'win32' = 'win64'): Promise<Wine> {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  const prefix = path.join(os.tmpdir(), `granule-wine-${uid}`);
+  const prefix = path.join(os.tmpdir(), arch === 'win64' ? `granule-wine-${uid}` : `granule-wine32-${uid}`);
   mkdirSync(prefix, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     WINEPREFIX: prefix,
     WINEDEBUG: '-all',
     WINEDLLOVERRIDES: 'mscoree,mshtml=',
-    WINEARCH: 'win64',
+    WINEARCH: arch,
   };
   delete env.DISPLAY;
   // a persistent server first (exits 2 when one already runs: fine), then the prefix
