@@ -13,6 +13,7 @@ const TOOLS = [
   'test/shim/linux.test.ts',
   'test/shim/vmmap-browser.test.ts',
   'test/shim/wine.test.ts',
+  'test/shim/wine32.test.ts',
 ];
 
 export default defineConfig({
