@@ -110,6 +110,16 @@ export function shimSarifRun(input: ShimSarifInput): Sarif.Run {
       reservedBytes: input.summary.reservedBytes.toString(),
       committedBytes: input.summary.committedBytes.toString(),
       unusableBytes: input.summary.unusableBytes.toString(),
+      // only when releases were recorded: without them, what is live is unknown
+      ...(input.summary.releases > 0
+        ? {
+            releases: input.summary.releases,
+            peakUnusableBytes: input.summary.peakUnusableBytes.toString(),
+            unusableAtExitBytes: input.summary.unusableAtExitBytes.toString(),
+            leakedReservations: input.summary.leakedReservations,
+            leakedBytes: input.summary.leakedBytes.toString(),
+          }
+        : {}),
     },
   };
 }

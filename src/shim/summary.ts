@@ -1,7 +1,7 @@
 // Totals and the granule map of a runtime report, in the terms VMMap uses:
 // reserved, committed and unusable bytes, and every 64 KB granule's pages.
 
-import { commitsOf, roundUp, type ShimRecord } from './report.js';
+import { commitsOf, isRelease, releasedBase, roundUp, type ShimRecord } from './report.js';
 
 const PAGE = 0x1000n;
 const GRANULE = 0x10000n;
@@ -81,8 +81,20 @@ export interface RuntimeSummary {
   committedBytes: bigint;
   /** Sum of the unusable tails: what VMMap shows as Unusable. */
   unusableBytes: bigint;
-  /** Calls per API. */
+  /** Calls per API (releases not included). */
   apis: Record<string, number>;
+  /** Release calls recorded (VirtualFree, VirtualFreeEx, UnmapViewOfFile, NtFreeVirtualMemory), successful or not;
+   * they are not counted in `records` or any figure above. 0 for a report of a shim that did not record them. */
+  releases: number;
+  /** Reservations that a recorded release ended. */
+  releasedReservations: number;
+  /** The most unusable bytes live at one moment: each process's peak, added up over the processes. */
+  peakUnusableBytes: bigint;
+  /** Unusable bytes of the reservations that were never released: still live when the program ended. */
+  unusableAtExitBytes: bigint;
+  /** Reservations never released (leaks, or held to the end), and their page-rounded size. */
+  leakedReservations: number;
+  leakedBytes: bigint;
   /** Call sites, most unusable bytes first. */
   callSites: CallSite[];
   processes: ProcessMap[];
@@ -140,9 +152,16 @@ export class Summarizer {
     committedBytes: 0n,
     unusableBytes: 0n,
     apis: {},
+    releases: 0,
+    releasedReservations: 0,
+    peakUnusableBytes: 0n,
+    unusableAtExitBytes: 0n,
+    leakedReservations: 0,
+    leakedBytes: 0n,
     callSites: [],
     processes: [],
   };
+  private readonly live = new LiveReservations();
   private readonly sites = new Map<string, CallSite & { sizeMap: Map<bigint, number> }>();
   private readonly maps = new Map<number, Map<bigint, { pages: string[]; site: string }>>();
   private readonly maxGranules: number;
@@ -153,6 +172,12 @@ export class Summarizer {
 
   add(r: ShimRecord): void {
     const sum = this.sum;
+    if (isRelease(r)) {
+      sum.releases++;
+      const base = releasedBase(r);
+      if (base !== undefined && this.live.release(r.pid, base)) sum.releasedReservations++;
+      return;
+    }
     sum.records++;
     sum.apis[r.api] = (sum.apis[r.api] ?? 0) + 1;
     const failed = r.result === 0n;
@@ -163,6 +188,7 @@ export class Summarizer {
     const region = regionOf(r);
     if (region && r.reserve) sum.reservedBytes += region.end - region.base;
     if (region && (commitsOf(r.flags) || !r.reserve)) sum.committedBytes += region.end - region.base;
+    if (region && r.reserve) this.live.reserve(r.pid, r.result, region.end - region.base, r.unusable);
 
     const key = siteKey(r);
     let site = this.sites.get(key);
@@ -203,7 +229,7 @@ export class Summarizer {
   }
 
   result(): RuntimeSummary {
-    const sum: RuntimeSummary = { ...this.sum, apis: { ...this.sum.apis } };
+    const sum: RuntimeSummary = { ...this.sum, apis: { ...this.sum.apis }, ...this.live.result() };
     sum.callSites = [...this.sites.values()]
       .map(({ sizeMap, ...s }) => ({
         ...s,
@@ -215,6 +241,51 @@ export class Summarizer {
   }
 }
 
+/**
+ * The reservations live at each moment, per process, from the reservations and the releases in the order they
+ * were recorded (a release is written after the call that returned its address). Holds one entry per live
+ * reservation, so memory follows what the program holds at once, not the length of the report.
+ */
+class LiveReservations {
+  private readonly processes = new Map<number, { live: Map<bigint, { bytes: bigint; unusable: bigint }>; unusable: bigint; peak: bigint }>();
+
+  reserve(pid: number, base: bigint, bytes: bigint, unusable: bigint): void {
+    const p = this.process(pid);
+    const before = p.live.get(base);
+    if (before) p.unusable -= before.unusable; // released by a call the shim did not see
+    p.live.set(base, { bytes, unusable });
+    p.unusable += unusable;
+    if (p.unusable > p.peak) p.peak = p.unusable;
+  }
+
+  /** Ends the reservation at `base`; false when none is live there. */
+  release(pid: number, base: bigint): boolean {
+    const p = this.process(pid);
+    const held = p.live.get(base);
+    if (!held) return false;
+    p.live.delete(base);
+    p.unusable -= held.unusable;
+    return true;
+  }
+
+  result(): Pick<RuntimeSummary, 'peakUnusableBytes' | 'unusableAtExitBytes' | 'leakedReservations' | 'leakedBytes'> {
+    const out = { peakUnusableBytes: 0n, unusableAtExitBytes: 0n, leakedReservations: 0, leakedBytes: 0n };
+    for (const p of this.processes.values()) {
+      out.peakUnusableBytes += p.peak;
+      out.unusableAtExitBytes += p.unusable;
+      out.leakedReservations += p.live.size;
+      for (const held of p.live.values()) out.leakedBytes += held.bytes;
+    }
+    return out;
+  }
+
+  private process(pid: number) {
+    let p = this.processes.get(pid);
+    if (!p) this.processes.set(pid, (p = { live: new Map(), unusable: 0n, peak: 0n }));
+    return p;
+  }
+}
+
 export function summarize(records: Iterable<ShimRecord>, opts: SummaryOptions = {}): RuntimeSummary {
   const s = new Summarizer(opts);
   for (const r of records) s.add(r);
@@ -222,7 +293,7 @@ export function summarize(records: Iterable<ShimRecord>, opts: SummaryOptions = 
 }
 
 /** Paints the pages of one call into the process's granule map. A later reservation over the same
- * addresses replaces an earlier one (the address was released in between: releases are not recorded).
+ * addresses replaces an earlier one (the address was released in between; the map shows the last one).
  * A region of more than `limit` granules is painted at its start and its last granule only: the map
  * draws no more than that per process anyway, and a recorded size of terabytes must not cost a loop
  * over every page. */

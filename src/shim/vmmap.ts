@@ -105,6 +105,23 @@ function granuleChar(cell: GranuleCell): string {
   }
 }
 
+/**
+ * What the recorded releases tell: the peak and the final unusable bytes, and the reservations never released.
+ * Empty for a report without releases (a shim that did not record them, or a program that frees nothing).
+ */
+export function liveTotals(summary: RuntimeSummary): { id: string; label: string; value: string }[] {
+  if (summary.releases === 0) return [];
+  return [
+    { id: 'peak-unusable', label: 'peak unusable', value: formatBytes(summary.peakUnusableBytes) },
+    { id: 'unusable-at-exit', label: 'unusable at exit', value: formatBytes(summary.unusableAtExitBytes) },
+    {
+      id: 'never-released',
+      label: 'never released',
+      value: `${plural(summary.leakedReservations, 'reservation')}, ${formatBytes(summary.leakedBytes)} (${groupDigits(summary.releasedReservations)} of ${groupDigits(summary.reservations)} released)`,
+    },
+  ];
+}
+
 export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): string {
   const top = opts.top ?? 10;
   const columns = opts.columns ?? 64;
@@ -117,6 +134,7 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
   out.push(`  reserved   ${formatBytes(summary.reservedBytes)}`);
   out.push(`  committed  ${formatBytes(summary.committedBytes)}`);
   out.push(`  unusable   ${formatBytes(summary.unusableBytes)}`);
+  for (const t of liveTotals(summary)) out.push(`  ${t.label.padEnd(17)}${t.value}`);
   const sites = summary.callSites.slice(0, top);
   if (sites.length) {
     out.push('');
@@ -338,6 +356,7 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
   rows.push(total('wasting-calls', 'Calls leaving unusable space', `${groupDigits(summary.wastingCalls)} of ${groupDigits(summary.records)}`));
   rows.push(total('total-reservations', 'Reservations', groupDigits(summary.reservations)));
   if (summary.failedCalls) rows.push(total('failed-calls', 'Failed calls', groupDigits(summary.failedCalls)));
+  for (const t of liveTotals(summary)) rows.push(total(t.id, t.label[0]!.toUpperCase() + t.label.slice(1), t.value, t.id === 'never-released' ? '' : 'unusable'));
 
   const sites = summary.callSites.slice(0, top);
   const siteRows = sites.map((s) => {

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReport, readReport, type ShimRecord } from '../../src/shim/report.js';
+import { summarize } from '../../src/shim/summary.js';
 import { symbolizeRecords } from '../../src/shim/symbolize.js';
 import { buildIatHook, buildLinux, buildMingw, fixture, markers, removeDir, runOk, startWine, tempDir, winePath, type WinArch, type Wine } from './helpers.js';
 
@@ -104,7 +105,7 @@ export function describeWineShim(arch: WinArch, missing: boolean): void {
       expect(stdout).toContain('after_failure=87');
     });
 
-    it('8 threads x 10,000 calls give exactly 80,000 well-formed lines', async () => {
+    it('8 threads x 10,000 calls and their releases give exactly 160,000 well-formed lines', async () => {
       const file = path.join(dir, 'threads-header.jsonl');
       const r = await wine.run([path.join(dir, 'threads.exe'), '8', '10000'], { env: { GRANULE_SHIM_REPORT: winePath(file) } });
       expect(r.stdout).toContain('failures=0');
@@ -119,16 +120,23 @@ export function describeWineShim(arch: WinArch, missing: boolean): void {
     return hit[0]!;
   }
 
+  // 8 threads x 10,000 reservations, each released: 160,000 whole lines, every release after its reservation
   function expectThreads(text: string): void {
     const lines = text.split('\n');
     expect(lines.pop()).toBe('');
-    expect(lines).toHaveLength(80_000);
+    expect(lines).toHaveLength(160_000);
     const parsed = parseReport(text);
     expect(parsed.badLines).toBe(0);
     const perThread = new Map<number, number>();
     for (const rec of parsed.records) perThread.set(rec.thread, (perThread.get(rec.thread) ?? 0) + 1);
-    expect([...perThread.values()]).toEqual(Array(8).fill(10_000));
+    expect([...perThread.values()]).toEqual(Array(8).fill(20_000));
+    const summary = summarize(parsed.records);
+    expect(summary.records).toBe(80_000);
+    expect(summary.releases).toBe(80_000);
+    expect(summary.releasedReservations).toBe(80_000);
+    expect(summary.leakedReservations).toBe(0);
   }
+
 
   describe.skipIf(missing)('IAT hook DLL under wine' + suffix, () => {
     let header: ShimRecord[];
@@ -187,7 +195,7 @@ export function describeWineShim(arch: WinArch, missing: boolean): void {
       expect(missing.stderr).toContain('not found');
     });
 
-    it('8 threads x 10,000 hooked calls give exactly 80,000 well-formed lines', async () => {
+    it('8 threads x 10,000 hooked calls and their releases give exactly 160,000 well-formed lines', async () => {
       const file = path.join(dir, 'threads-hooked.jsonl');
       const r = await wine.run([hook.launcher, '--report', winePath(file), path.join(dir, 'threads-plain.exe'), '8', '10000']);
       expect(r.code).toBe(0);
