@@ -12,6 +12,7 @@ const TOOLS = [
   'test/shim/fourkbleak-32bit.test.ts',
   'test/shim/linux.test.ts',
   'test/shim/vmmap-browser.test.ts',
+  'test/shim/vmmap-space-browser.test.ts',
   'test/shim/wine.test.ts',
   'test/shim/wine32.test.ts',
 ];

@@ -1,6 +1,7 @@
 // Totals and the granule map of a runtime report, in the terms VMMap uses:
 // reserved, committed and unusable bytes, and every 64 KB granule's pages.
 
+import { addressSpaceOf, Timeline, type AddressSpace, type LiveRegion, type TimelinePoint } from './address-space.js';
 import { commitsOf, isRelease, releasedBase, roundUp, type ShimRecord } from './report.js';
 
 const PAGE = 0x1000n;
@@ -95,6 +96,10 @@ export interface RuntimeSummary {
   /** Reservations never released (leaks, or held to the end), and their page-rounded size. */
   leakedReservations: number;
   leakedBytes: bigint;
+  /** Each process's address space at the end of the run, to scale (the reservations never released). */
+  spaces: AddressSpace[];
+  /** Unusable bytes live over the run, all processes together. */
+  timeline: TimelinePoint[];
   /** Call sites, most unusable bytes first. */
   callSites: CallSite[];
   processes: ProcessMap[];
@@ -158,6 +163,8 @@ export class Summarizer {
     unusableAtExitBytes: 0n,
     leakedReservations: 0,
     leakedBytes: 0n,
+    spaces: [],
+    timeline: [],
     callSites: [],
     processes: [],
   };
@@ -175,7 +182,7 @@ export class Summarizer {
     if (isRelease(r)) {
       sum.releases++;
       const base = releasedBase(r);
-      if (base !== undefined && this.live.release(r.pid, base)) sum.releasedReservations++;
+      if (base !== undefined && this.live.release(r.pid, base, r.ts)) sum.releasedReservations++;
       return;
     }
     sum.records++;
@@ -188,7 +195,8 @@ export class Summarizer {
     const region = regionOf(r);
     if (region && r.reserve) sum.reservedBytes += region.end - region.base;
     if (region && (commitsOf(r.flags) || !r.reserve)) sum.committedBytes += region.end - region.base;
-    if (region && r.reserve) this.live.reserve(r.pid, r.result, region.end - region.base, r.unusable);
+    if (region && r.reserve) this.live.reserve(r, region.end, commitsOf(r.flags) || r.api.startsWith('MapViewOfFile'));
+    else if (region) this.live.commit(r.pid, region.base, region.end);
 
     const key = siteKey(r);
     let site = this.sites.get(key);
@@ -247,36 +255,51 @@ export class Summarizer {
  * reservation, so memory follows what the program holds at once, not the length of the report.
  */
 class LiveReservations {
-  private readonly processes = new Map<number, { live: Map<bigint, { bytes: bigint; unusable: bigint }>; unusable: bigint; peak: bigint }>();
+  private readonly processes = new Map<number, { live: Map<bigint, LiveRegion>; unusable: bigint; peak: bigint }>();
+  private readonly timeline = new Timeline();
+  private unusable = 0n;
 
-  reserve(pid: number, base: bigint, bytes: bigint, unusable: bigint): void {
-    const p = this.process(pid);
-    const before = p.live.get(base);
-    if (before) p.unusable -= before.unusable; // released by a call the shim did not see
-    p.live.set(base, { bytes, unusable });
-    p.unusable += unusable;
-    if (p.unusable > p.peak) p.peak = p.unusable;
+  reserve(r: ShimRecord, end: bigint, committed: boolean): void {
+    const p = this.process(r.pid);
+    const before = p.live.get(r.result);
+    if (before) this.change(p, -before.unusable, r.ts); // released by a call the shim did not see
+    p.live.set(r.result, { base: r.result, end, commitEnd: committed ? end : r.result, unusable: r.unusable, mapped: r.api.startsWith('MapViewOfFile') });
+    this.change(p, r.unusable, r.ts);
+  }
+
+  /** A commit inside a live reservation (found by its granule): its pages are drawn committed up to `end`. */
+  commit(pid: number, start: bigint, end: bigint): void {
+    const held = this.process(pid).live.get(start - (start % GRANULE));
+    if (held && end > held.commitEnd) held.commitEnd = end;
   }
 
   /** Ends the reservation at `base`; false when none is live there. */
-  release(pid: number, base: bigint): boolean {
+  release(pid: number, base: bigint, ts: number): boolean {
     const p = this.process(pid);
     const held = p.live.get(base);
     if (!held) return false;
     p.live.delete(base);
-    p.unusable -= held.unusable;
+    this.change(p, -held.unusable, ts);
     return true;
   }
 
-  result(): Pick<RuntimeSummary, 'peakUnusableBytes' | 'unusableAtExitBytes' | 'leakedReservations' | 'leakedBytes'> {
+  result(): Pick<RuntimeSummary, 'peakUnusableBytes' | 'unusableAtExitBytes' | 'leakedReservations' | 'leakedBytes' | 'spaces' | 'timeline'> {
     const out = { peakUnusableBytes: 0n, unusableAtExitBytes: 0n, leakedReservations: 0, leakedBytes: 0n };
     for (const p of this.processes.values()) {
       out.peakUnusableBytes += p.peak;
       out.unusableAtExitBytes += p.unusable;
       out.leakedReservations += p.live.size;
-      for (const held of p.live.values()) out.leakedBytes += held.bytes;
+      for (const held of p.live.values()) out.leakedBytes += held.end - held.base;
     }
-    return out;
+    const spaces = [...this.processes].sort((a, b) => a[0] - b[0]).map(([pid, p]) => addressSpaceOf(pid, p.live.values()));
+    return { ...out, spaces, timeline: this.timeline.result() };
+  }
+
+  private change(p: { unusable: bigint; peak: bigint }, by: bigint, ts: number): void {
+    p.unusable += by;
+    if (p.unusable > p.peak) p.peak = p.unusable;
+    this.unusable += by;
+    if (by !== 0n) this.timeline.add(ts, this.unusable);
   }
 
   private process(pid: number) {

@@ -5,6 +5,7 @@
 import type { CallSite, GranuleCell, MapCell, ProcessMap, RuntimeSummary } from './summary.js';
 import { printable } from '../formats/printable.js';
 import { PAGE_STATE } from './summary.js';
+import { renderSpaces, SPACE_CSS } from './vmmap-space.js';
 
 export interface RenderOptions {
   /** Call sites listed (default 10 in text, 25 in HTML). */
@@ -387,14 +388,15 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${SPACE_CSS}</style>
 </head>
 <body>
 <h1>${e(title)}</h1>
-<p class="note">Windows reserves address space in 64 KB granules. The part of a granule behind a smaller reservation can never be used: VMMap calls it Unusable. Totals count every recorded call; releases are not recorded.</p>
+<p class="note">Windows reserves address space in 64 KB granules. The part of a granule behind a smaller reservation can never be used: VMMap calls it Unusable. Totals count every recorded reservation call; releases are counted apart.</p>
 <table id="totals"><tbody>
 ${rows.join('\n')}
 </tbody></table>
+${renderSpaces(summary.spaces, summary.timeline)}
 <h2>Top call sites by unusable bytes</h2>
 ${
   siteRows.length
