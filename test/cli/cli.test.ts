@@ -26,7 +26,8 @@ describe('granule CLI', () => {
     expect(r.stdout).toContain('11:12  error  VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity');
     expect(r.stdout).toContain('35:13  error  VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable  virtualalloc-granularity');
     expect(r.stdout).toContain('examples/fourkbleak/arena.c');
-    expect(r.stdout).toMatch(/✖ 4 problems \(4 errors, 0 warnings\)/);
+    expect(r.stdout).toContain('examples/fourkbleak-32bit/exhaust.c');
+    expect(r.stdout).toMatch(/✖ 5 problems \(5 errors, 0 warnings\)/); // 4 in fourkbleak/, 1 in fourkbleak-32bit/
   });
 
   it('prints the seed example message in compact format', () => {
