@@ -91,7 +91,7 @@ export class Timeline {
 
 function pageRuns(states: string[]): string {
   let out = '';
-  for (let i = 0; i < states.length; ) {
+  for (let i = 0; i < states.length;) {
     let j = i;
     while (j < states.length && states[j] === states[i]) j++;
     out += `${states[i]}${j - i}`;

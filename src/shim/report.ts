@@ -118,7 +118,6 @@ export const KNOWN_APIS: ReadonlySet<string> = new Set([
 /** The releases among them: their `address` is what they free, and they reserve nothing. */
 export const RELEASE_APIS: ReadonlySet<string> = new Set(['VirtualFree', 'VirtualFreeEx', 'UnmapViewOfFile', 'NtFreeVirtualMemory']);
 
-
 /** Whether a record is a release (a successful one ends the reservation at its `address`, see releasedBase). */
 export const isRelease = (r: Pick<ShimRecord, 'api'>): boolean => RELEASE_APIS.has(r.api);
 

@@ -64,7 +64,10 @@ function message(site: CallSite): string {
 export function shimSarifRun(input: ShimSarifInput): Sarif.Run {
   const root = path.resolve(input.root);
   const artifact = input.artifactLocation ?? defaultArtifact(root);
-  const matcher = new FileMatcher([...input.findings, ...input.runtimeOnly].map((f) => f.file), [root]);
+  const matcher = new FileMatcher(
+    [...input.findings, ...input.runtimeOnly].map((f) => f.file),
+    [root],
+  );
   const results: Sarif.Result[] = [];
   for (const site of input.summary.callSites) {
     if (site.unusableBytes === 0n || !site.file || site.line <= 0) continue;

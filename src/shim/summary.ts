@@ -364,7 +364,15 @@ export function stateOf(pages: string): GranuleState {
 
 function toProcessMap(pid: number, granules: Map<bigint, { pages: string[]; site: string }>, max: number): ProcessMap {
   const addresses = [...granules.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: ProcessMap = { pid, cells: [], granules: addresses.length, omitted: Math.max(0, addresses.length - max), committedPages: 0, reservedPages: 0, unusablePages: 0 };
+  const out: ProcessMap = {
+    pid,
+    cells: [],
+    granules: addresses.length,
+    omitted: Math.max(0, addresses.length - max),
+    committedPages: 0,
+    reservedPages: 0,
+    unusablePages: 0,
+  };
   for (const g of granules.values()) {
     for (const p of g.pages) {
       if (p === PAGE_STATE.committed) out.committedPages++;

@@ -118,9 +118,5 @@ export function renderSpaces(spaces: AddressSpace[], timeline: TimelinePoint[]):
   const legend = (['committed', 'reserved', 'unusable', 'free'] as const)
     .map((k) => `<span><i class="swatch" style="background:${SPACE_COLORS[k]}"></i>${k[0]!.toUpperCase() + k.slice(1)}</span>`)
     .join('');
-  return (
-    `<h2>Address space</h2><div class="space-legend legend">${legend}</div>` +
-    drawn.map(spaceSection).join('\n') +
-    timelineSvg(timeline)
-  );
+  return `<h2>Address space</h2><div class="space-legend legend">${legend}</div>` + drawn.map(spaceSection).join('\n') + timelineSvg(timeline);
 }

@@ -140,7 +140,13 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
   if (sites.length) {
     out.push('');
     out.push(`Top call sites by unusable bytes${summary.callSites.length > top ? ` (${top} of ${summary.callSites.length})` : ''}:`);
-    const rows = sites.map((s) => [groupDigits(s.unusableBytes), groupDigits(s.calls), groupDigits(s.wastingCalls), sizesText(s), printable(`${s.api} at ${siteLabel(s)}`)]);
+    const rows = sites.map((s) => [
+      groupDigits(s.unusableBytes),
+      groupDigits(s.calls),
+      groupDigits(s.wastingCalls),
+      sizesText(s),
+      printable(`${s.api} at ${siteLabel(s)}`),
+    ]);
     const head = ['unusable', 'calls', 'wasting', 'sizes', 'call site'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => '  ' + r.map((c, i) => (i < 3 ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
@@ -209,7 +215,9 @@ function drawGranule(cell: GranuleCell, x: number, y: number): string {
   for (let i = 0; i < cell.pages.length; i++) {
     const c = cell.pages[i]!;
     if (c === bg) continue;
-    parts.push(`<rect x="${(i % 4) * PAGE_PX}" y="${Math.floor(i / 4) * PAGE_PX}" width="${PAGE_PX}" height="${PAGE_PX}" fill="${COLORS[STATE_OF_CHAR[c]!]}"/>`);
+    parts.push(
+      `<rect x="${(i % 4) * PAGE_PX}" y="${Math.floor(i / 4) * PAGE_PX}" width="${PAGE_PX}" height="${PAGE_PX}" fill="${COLORS[STATE_OF_CHAR[c]!]}"/>`,
+    );
   }
   parts.push('</g>');
   return parts.join('');
@@ -357,7 +365,8 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
   rows.push(total('wasting-calls', 'Calls leaving unusable space', `${groupDigits(summary.wastingCalls)} of ${groupDigits(summary.records)}`));
   rows.push(total('total-reservations', 'Reservations', groupDigits(summary.reservations)));
   if (summary.failedCalls) rows.push(total('failed-calls', 'Failed calls', groupDigits(summary.failedCalls)));
-  for (const t of liveTotals(summary)) rows.push(total(t.id, t.label[0]!.toUpperCase() + t.label.slice(1), t.value, t.id === 'never-released' ? '' : 'unusable'));
+  for (const t of liveTotals(summary))
+    rows.push(total(t.id, t.label[0]!.toUpperCase() + t.label.slice(1), t.value, t.id === 'never-released' ? '' : 'unusable'));
 
   const sites = summary.callSites.slice(0, top);
   const siteRows = sites.map((s) => {

@@ -14,8 +14,23 @@ let build: string;
 beforeAll(() => {
   build = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-runtime-'));
   const words = (args: string[]) => runCli(args).stdout.trim().split(/\s+/);
-  const sources = fs.readdirSync(path.join(ROOT, 'examples/fourkbleak')).filter((f) => f.endsWith('.c')).map((f) => `examples/fourkbleak/${f}`);
-  execFileSync('gcc', ['-g', '-O2', ...words(['shim', 'cflags', '--emulate-linux']), '-o', path.join(build, 'fourkbleak'), ...sources, ...words(['shim', 'sources', '--emulate-linux'])], { cwd: ROOT, stdio: 'inherit' });
+  const sources = fs
+    .readdirSync(path.join(ROOT, 'examples/fourkbleak'))
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => `examples/fourkbleak/${f}`);
+  execFileSync(
+    'gcc',
+    [
+      '-g',
+      '-O2',
+      ...words(['shim', 'cflags', '--emulate-linux']),
+      '-o',
+      path.join(build, 'fourkbleak'),
+      ...sources,
+      ...words(['shim', 'sources', '--emulate-linux']),
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   execFileSync(path.join(build, 'fourkbleak'), ['40000'], { cwd: ROOT, env: { ...process.env, GRANULE_SHIM_REPORT: path.join(build, 'report-%p.jsonl') } });
 }, 120_000);
 
@@ -39,10 +54,12 @@ describe.skipIf(unavailable('gcc'))('granule --runtime on the example', () => {
     const r = runCli(['--format', 'sarif', '--runtime', build, 'examples/']);
     const log = JSON.parse(r.stdout);
     expect(log.runs.map((run: { tool: { driver: { name: string } } }) => run.tool.driver.name)).toEqual(['granule', 'granule-shim']);
-    const statuses = log.runs[0].results.map((res: { locations: { physicalLocation: { region: { startLine: number } } }[]; properties: { runtime?: string } }) => [
-      res.locations[0]!.physicalLocation.region.startLine,
-      res.properties.runtime,
-    ]);
+    const statuses = log.runs[0].results.map(
+      (res: { locations: { physicalLocation: { region: { startLine: number } } }[]; properties: { runtime?: string } }) => [
+        res.locations[0]!.physicalLocation.region.startLine,
+        res.properties.runtime,
+      ],
+    );
     expect(statuses).toEqual([
       [22, 'not reached'],
       [34, 'confirmed'],

@@ -40,7 +40,7 @@ export interface RunResult {
 export function run(cmd: string, args: string[], opts: ExecFileOptions = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(cmd, args, { maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', ...opts }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 127) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
@@ -135,7 +135,18 @@ export async function buildIatHook(dir: string, arch: WinArch = 'win64'): Promis
   const launcher = path.join(dir, 'granule-run.exe');
   const cc = mingwFor(arch);
   await Promise.all([
-    runOk(cc, ['-O2', '-Wall', '-Wextra', ...archFlags(arch), '-shared', '-static-libgcc', '-o', dll, path.join(shimRoot, 'win', 'iathook.c'), `-Wl,--out-implib,${path.join(dir, 'libgranule_iathook.a')}`]),
+    runOk(cc, [
+      '-O2',
+      '-Wall',
+      '-Wextra',
+      ...archFlags(arch),
+      '-shared',
+      '-static-libgcc',
+      '-o',
+      dll,
+      path.join(shimRoot, 'win', 'iathook.c'),
+      `-Wl,--out-implib,${path.join(dir, 'libgranule_iathook.a')}`,
+    ]),
     runOk(cc, ['-O2', '-Wall', '-Wextra', '-municode', '-static-libgcc', '-o', launcher, path.join(shimRoot, 'win', 'granule-run.c')]),
   ]);
   return { dll, launcher };
@@ -167,7 +178,12 @@ export async function startWine(arch: WinArch = 'win64'): Promise<Wine> {
   // A 64-bit prefix made before 32-bit wine was installed has no syswow64; once wine32 is there, `wine` starts
   // its 32-bit loader first, which then cannot load kernel32.dll for any program (status c0000135): make the
   // prefix again
-  if (arch === 'win64' && REQUIREMENTS.wine32.available() && existsSync(path.join(prefix, 'system.reg')) && !existsSync(path.join(prefix, 'drive_c', 'windows', 'syswow64'))) {
+  if (
+    arch === 'win64' &&
+    REQUIREMENTS.wine32.available() &&
+    existsSync(path.join(prefix, 'system.reg')) &&
+    !existsSync(path.join(prefix, 'drive_c', 'windows', 'syswow64'))
+  ) {
     await runToFiles('wineserver', ['-k'], { env });
     rmSync(prefix, { recursive: true, force: true });
     mkdirSync(prefix, { recursive: true });

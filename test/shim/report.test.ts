@@ -127,7 +127,25 @@ describe('readReport', () => {
 
 describe('release records', () => {
   const line = (o: Record<string, unknown>) =>
-    JSON.stringify({ api: 'VirtualFree', file: 'a.c', line: 3, func: 'f', size: 0, flags: 0x8000, protect: 0, address: '0x10000', result: '0x1', error: 0, thread: 1, ts: 1, stack: [], reserve: false, unusable: 0, pid: 1, ...o });
+    JSON.stringify({
+      api: 'VirtualFree',
+      file: 'a.c',
+      line: 3,
+      func: 'f',
+      size: 0,
+      flags: 0x8000,
+      protect: 0,
+      address: '0x10000',
+      result: '0x1',
+      error: 0,
+      thread: 1,
+      ts: 1,
+      stack: [],
+      reserve: false,
+      unusable: 0,
+      pid: 1,
+      ...o,
+    });
 
   it('are read for the four release APIs, and reserve nothing even at address 0', () => {
     for (const api of ['VirtualFree', 'VirtualFreeEx', 'UnmapViewOfFile', 'NtFreeVirtualMemory']) expect(parseReport(line({ api })).badLines).toBe(0);

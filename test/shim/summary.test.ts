@@ -5,7 +5,21 @@ import { formatBytes, renderHtml, renderSvg, renderText } from '../../src/shim/v
 
 let ts = 0;
 function r(o: Partial<Record<string, unknown>>): string {
-  return JSON.stringify({ api: 'VirtualAlloc', file: 'a.c', line: 1, func: 'main', flags: 0x3000, protect: 4, address: '0x0', error: 0, thread: 1, ts: ++ts, stack: [], pid: 7, ...o });
+  return JSON.stringify({
+    api: 'VirtualAlloc',
+    file: 'a.c',
+    line: 1,
+    func: 'main',
+    flags: 0x3000,
+    protect: 4,
+    address: '0x0',
+    error: 0,
+    thread: 1,
+    ts: ++ts,
+    stack: [],
+    pid: 7,
+    ...o,
+  });
 }
 const records = (lines: string[]): ShimRecord[] => {
   const p = parseReport(lines.join('\n'));
@@ -62,7 +76,9 @@ describe('summarize', () => {
   });
 
   it('lets a later reservation replace an earlier one at the same address', () => {
-    const again = summarize(records([r({ size: 4096, result: '0x100000', unusable: 61440 }), r({ size: 65536, result: '0x100000', unusable: 0, flags: 0x2000 })]));
+    const again = summarize(
+      records([r({ size: 4096, result: '0x100000', unusable: 61440 }), r({ size: 65536, result: '0x100000', unusable: 0, flags: 0x2000 })]),
+    );
     const cell = again.processes[0]!.cells[0] as GranuleCell;
     expect(cell.pages).toBe('r'.repeat(16));
   });

@@ -13,7 +13,24 @@ import { symbolizeRecords } from '../../src/shim/symbolize.js';
 import { buildIatHook, buildLinux, buildMingw, fixture, markers, removeDir, runOk, startWine, tempDir, winePath, type WinArch, type Wine } from './helpers.js';
 
 /** The fields every record has, in the order the recorders write them. */
-export const RECORD_FIELDS = ['api', 'file', 'line', 'func', 'size', 'flags', 'protect', 'address', 'result', 'error', 'thread', 'ts', 'stack', 'reserve', 'unusable', 'pid'];
+export const RECORD_FIELDS = [
+  'api',
+  'file',
+  'line',
+  'func',
+  'size',
+  'flags',
+  'protect',
+  'address',
+  'result',
+  'error',
+  'thread',
+  'ts',
+  'stack',
+  'reserve',
+  'unusable',
+  'pid',
+];
 
 /** The wine tests of the shim for one Windows; `missing` skips them (the caller's requirements). */
 export function describeWineShim(arch: WinArch, missing: boolean): void {
@@ -136,7 +153,6 @@ export function describeWineShim(arch: WinArch, missing: boolean): void {
     expect(summary.releasedReservations).toBe(80_000);
     expect(summary.leakedReservations).toBe(0);
   }
-
 
   describe.skipIf(missing)('IAT hook DLL under wine' + suffix, () => {
     let header: ShimRecord[];
