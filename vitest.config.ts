@@ -12,9 +12,12 @@ const TOOLS = [
   'test/package/action.test.ts',
   'test/package/precommit.test.ts',
   'test/package/precommit-pin.test.ts',
+  'test/shim/fourkbleak-32bit.test.ts',
   'test/shim/linux.test.ts',
   'test/shim/vmmap-browser.test.ts',
+  'test/shim/vmmap-space-browser.test.ts',
   'test/shim/wine.test.ts',
+  'test/shim/wine32.test.ts',
 ];
 
 export default defineConfig({
