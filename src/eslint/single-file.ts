@@ -1,11 +1,14 @@
 // Analysing one file on its own, as ESLint and the language server see it: the wrappers of other files come from
 // a project scan (project.ts) when there is one; those the file defines itself are always followed.
 
-import * as fs from 'node:fs';
 import type { AnalysisOptions, FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
 import { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { analyzeText, type LintOptions } from '../engine/runner/lint.js';
+import { analyzeText } from '../engine/runner/pipeline.js';
+import type { LintOptions } from '../engine/runner/options.js';
 import type { RunReach } from '../engine/runner/reach.js';
+import { stampOf } from '../engine/runner/project-scan.js';
+
+export { stampOf };
 
 export interface SingleFileInput {
   file: string;
@@ -59,15 +62,5 @@ export class HeadersOnDisk {
       return read(file);
     };
     return cache;
-  }
-}
-
-/** A file's modification time and size, or 'missing': compared to tell whether it changed on disk. */
-export function stampOf(file: string): string {
-  try {
-    const st = fs.statSync(file);
-    return `${st.mtimeMs}:${st.size}`;
-  } catch {
-    return 'missing';
   }
 }

@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigResolver } from '../config/resolver.js';
 import { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { defaultLintOptions, type LintOptions } from '../engine/runner/lint.js';
+import { defaultLintOptions, type LintOptions } from '../engine/runner/options.js';
 import { RunReach } from '../engine/runner/reach.js';
 import type { Notice } from '../engine/model/types.js';
 import type { WrapperModel } from '../engine/analysis/analyze.js';
-import { ProjectWrappers } from '../eslint/project.js';
+import { ProjectWrappers } from '../engine/runner/project-scan.js';
 import type { GranuleSettings } from './settings.js';
 
 export interface DocumentOptions {

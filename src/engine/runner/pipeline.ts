@@ -57,7 +57,12 @@ export interface FileLint {
 
 /** The whole pipeline for one text. Throws when the analysis fails (callers that must not, use safeAnalyze + checkAnalysis). */
 export function lintFile(input: FileInput): FileLint {
-  const analysis = analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { reach: input.reach, language: input.language, ...input.previous });
+  const previous = input.previous;
+  const analysis = analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, {
+    reach: input.reach,
+    language: input.language,
+    ...(previous && { previousTree: previous.previousTree, previousPreprocess: previous.previousPreprocess, previousCalls: previous.previousCalls, knownOccurrences: previous.knownOccurrences }),
+  });
   return checkAnalysis(analysis, input.options, input.rules ?? activeRules(input.options.rules), input.unusedDirectives);
 }
 
