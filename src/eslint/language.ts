@@ -65,6 +65,7 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
         headers: cache,
         // the file is parsed afresh (not from the scan's parses: ESLint passes the text it lints, which may differ)
         wrappers,
+        overloads: wrappers && reach.overloads,
         // the extension decides the grammar as in the CLI; a name without one takes this language's
         language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
       }));

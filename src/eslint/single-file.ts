@@ -23,6 +23,8 @@ export interface SingleFileInput {
   previousCalls?: AnalysisOptions['previousCalls'];
   /** The grammar, when the file name does not decide it. */
   language?: AnalysisOptions['language'];
+  /** Every wrapper of a name several files define (a project scan's). */
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
   /** Project facts from a scan (wrappers of the same name in several files, parses to reuse). */
   reach?: RunReach;
 }
@@ -30,7 +32,7 @@ export interface SingleFileInput {
 export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
   const { language, reach } = input;
   // the engine follows the wrappers a file defines within that file itself (FileAnalyzer.run): one pass suffices
-  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree, previousPreprocess: input.previousPreprocess, previousCalls: input.previousCalls, knownOccurrences: input.knownOccurrences });
+  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, overloads: input.overloads, previousTree: input.previousTree, previousPreprocess: input.previousPreprocess, previousCalls: input.previousCalls, knownOccurrences: input.knownOccurrences });
 }
 
 /**

@@ -19,13 +19,15 @@ export function lintDocument(
   tree: IncrementalTree,
   /** Wrappers defined in other files of the workspace. */
   wrappers?: ReadonlyMap<string, WrapperModel>,
+  /** Every wrapper of a name several files define (the workspace scan's): a caller's own file wins, as in the CLI. */
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>,
 ): DocumentLint {
   let lint: FileLint;
   // everything besides the buffer that the preprocessor reads
   tree.begin(JSON.stringify([file, options.cwd, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes]), headers);
   try {
     // (unused disable comments are the CLI's to report: an editor shows what a comment disables)
-    lint = lintFile({ file, text, options, headers, wrappers, previous: tree, unusedDirectives: 'off' });
+    lint = lintFile({ file, text, options, headers, wrappers, overloads, previous: tree, unusedDirectives: 'off' });
   } catch (e) {
     // the old tree may have been edited already: start from scratch next time
     tree.reset();

@@ -16,6 +16,8 @@ export interface DocumentOptions {
   options: LintOptions;
   /** Wrappers the other files of the workspace define. */
   wrappers: ReadonlyMap<string, WrapperModel>;
+  /** Every wrapper of a name several files of the workspace define. */
+  overloads: ReadonlyMap<string, readonly WrapperModel[]>;
   /** The config ignores this file: no diagnostics. */
   ignored: boolean;
   /** Config or compilation-database problems, for the user. */
@@ -76,8 +78,8 @@ export class Workspace {
       problems.push(...entry.notices.map((n) => n.message));
       options = entry.reach.optionsFor(file, { ...options, compileCommands: file_ });
     }
-    const wrappers = ignored ? new Map<string, WrapperModel>() : this.projects.scan([root], options, this.headers).wrappers;
-    return { options, wrappers, ignored, problems };
+    const scan = ignored ? undefined : this.projects.scan([root], options, this.headers);
+    return { options, wrappers: scan?.wrappers ?? new Map(), overloads: scan?.reach.overloads ?? new Map(), ignored, problems };
   }
 
   /**

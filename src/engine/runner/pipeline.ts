@@ -31,6 +31,8 @@ export interface FileInput {
   readonly headers: HeaderCache;
   /** Wrappers other files define (the file's own are always followed). */
   readonly wrappers?: ReadonlyMap<string, WrapperModel>;
+  /** Every wrapper of a name when several files define one (a project scan's; a caller's own file wins). */
+  readonly overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
   /** A run's facts across files: wrappers of the same name in several files, parses kept across rounds. */
   readonly reach?: RunReach;
   /** The grammar, when the file name does not decide it. */
@@ -60,6 +62,7 @@ export function lintFile(input: FileInput): FileLint {
   const previous = input.previous;
   const analysis = analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, {
     reach: input.reach,
+    overloads: input.overloads,
     language: input.language,
     ...(previous && { previousTree: previous.previousTree, previousPreprocess: previous.previousPreprocess, previousCalls: previous.previousCalls, knownOccurrences: previous.knownOccurrences }),
   });
@@ -91,9 +94,12 @@ export function analyzeText(
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
   /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
-  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences' | 'blank'> & { reach?: RunReach } = {},
+  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences' | 'blank'> & {
+    reach?: RunReach;
+    overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
+  } = {},
 ): FileAnalysis {
-  const { reach, ...rest } = extra;
+  const { reach, overloads, ...rest } = extra;
   const analysisOptions: AnalysisOptions = {
     model: targetModel(options.target),
     defines: options.defines,
@@ -105,7 +111,7 @@ export function analyzeText(
     headerConstant: headerConstantsFor(headers),
     ...rest,
   };
-  const project = { wrappers, declared: options.wrappers };
+  const project = { wrappers, declared: options.wrappers, ...(overloads?.size ? { overloads } : {}) };
   return reach ? reach.analyze(file, text, analysisOptions, project) : analyzeFile(file, text, analysisOptions, project);
 }
 
