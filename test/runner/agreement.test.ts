@@ -2,6 +2,7 @@
 // the ESLint message agree call by call (test/runner/agreement.ts; the wine tree: test/realtree/agreement.test.ts).
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, type LintOptions } from '../../src/engine/runner/lint.js';
@@ -28,6 +29,32 @@ describe.each(fixtureFolders().map((d) => [path.basename(d), d]))('fixtures/%s',
       expect(await eslintSays(copy, files, fixtureSettings(dir))).toEqual(cli.lines.map(withoutFacts));
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a call site that reaches an API twice', () => {
+  it("the hover shows the size and chain of the diagnostic's own call", async () => {
+    // as php's zend_alloc.c: a chunk allocator that retries with a larger size when the first region is misaligned
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-agreement-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'chunk.c'),
+        [
+          'static void *chunk_alloc(SIZE_T size, SIZE_T alignment) {',
+          '  void *p = VirtualAlloc(NULL, size, MEM_RESERVE, PAGE_NOACCESS);',
+          '  if (p == NULL) p = VirtualAlloc(NULL, size + alignment - 4096, MEM_RESERVE, PAGE_NOACCESS);',
+          '  return p;',
+          '}',
+          'void *heap_init(void) { return chunk_alloc(2097152, 2097152); }',
+          '',
+        ].join('\n'),
+      );
+      const cli = await cliSays(dir, defaultLintOptions(dir));
+      expect(cli.lines.filter((l) => l.startsWith('chunk.c:6:')).map((l) => /\| size (\d+)/.exec(l)?.[1])).toEqual(['4190208']);
+      expect(lspSays(dir, sourceFiles(dir))).toEqual(cli.lines);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
