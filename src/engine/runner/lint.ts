@@ -10,7 +10,7 @@ import { discoverFiles } from '../files/discover.js';
 import { FileReader } from '../files/file-reader.js';
 import { shardFilter } from './shard.js';
 import { WindowSet, type Window, type WindowPurpose } from '../parse/window.js';
-import { afterFile, COLLECT_FROM, releaseMemory } from './collect.js';
+import { COLLECT_FROM, HeapWatch, releaseMemory } from './collect.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { RunReach } from './reach.js';
@@ -112,9 +112,10 @@ async function analyseToFixpoint(run: RunSetup, files: CandidateFiles): Promise<
     reach,
     options.onRound,
   );
+  const heap = new HeapWatch();
   for (let step = fixpoint.next(); ; step = fixpoint.next()) {
     if (step.done) return step.value;
-    await (step.value === 'collect' ? releaseMemory() : afterFile());
+    await (step.value === 'collect' ? releaseMemory() : heap.afterFile());
   }
 }
 

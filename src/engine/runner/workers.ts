@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from '../analysis/analyze.js';
-import { afterFile } from './collect.js';
+import { HeapWatch } from './collect.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { FileReader } from '../files/file-reader.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../model/limits.js';
@@ -240,6 +240,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   const windows = new WindowSet(job.options.windowed !== false);
   const rules = new Map<LintOptions, ActiveRule[]>();
   const results: FileResult[] = [];
+  const heap = new HeapWatch();
   const notices: Notice[] = [...scanner.notices];
   const reported = shardFilter(job.options.shard, job.options.cwd);
   for (let k = Atomics.add(shared, CLAIM_ANALYSIS, 1); k < count; k = Atomics.add(shared, CLAIM_ANALYSIS, 1)) {
@@ -248,7 +249,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
     const result = analyseCandidate(file, optionsAt(index), job.needles, { reach, headers, reader, windows, rules }, notices, reported(file));
     if (result) results.push(result);
     // native trees are freed by finalizers, which run only when the event loop turns
-    await afterFile();
+    await heap.afterFile();
   }
   shareNames(memory.names, results.flatMap((r) => [...r.needles, ...r.wrappers]));
   Atomics.add(shared, ANALYSED, 1);
