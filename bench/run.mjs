@@ -74,7 +74,8 @@ function firstLine(cmd, argv = ['--version']) {
 
 function prepare() {
   const missing = [];
-  if (!have('rg')) missing.push('ripgrep (apt-get install ripgrep)');
+  // (ripgrep is the full-tree comparison: a run of other groups only does without it)
+  if (!have('rg') && (!ONLY || ONLY.has('full'))) missing.push('ripgrep (apt-get install ripgrep)');
   if (!fs.existsSync('/usr/bin/time')) missing.push('GNU time (apt-get install time)');
   if (missing.length) {
     log(`missing tools: ${missing.join(', ')}`);
