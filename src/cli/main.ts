@@ -132,6 +132,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+// (over 120 lines: the command line read in order, one option after another; not split in this change)
 async function run(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'shim' || argv[0] === 'vmmap') {
     // the runtime shim's commands: build flags and sources, and the VMMap-style picture of a report

@@ -46,6 +46,7 @@ interface DocState {
   lastDurationMs: number;
 }
 
+// (over 120 lines: the protocol's handlers share the session's state through this closure; not split in this change)
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
