@@ -22,7 +22,7 @@ import { keepRun, RunMemo } from '../cache/run-memo.js';
 import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from '../model/limits.js';
 import { mentionsAnyWord, wordsIn } from '../text/occurrences.js';
 import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './options.js';
-import { analysisNotices, analyzeText, fileNeedles, safeAnalyze, safeRunRules, windowCandidate, type Candidate } from './pipeline.js';
+import { analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { collectCandidates, type CandidateFiles } from './candidates.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult, type Pause } from './fixpoint.js';
@@ -170,10 +170,11 @@ function checkFiles(run: RunSetup, files: CandidateFiles, analyses: Map<string, 
   for (const analysis of analyses.values()) {
     // with --shard, the other shards' files were analysed only for their wrappers
     if (!reported(analysis.file)) continue;
-    const fileNotices: Notice[] = [];
-    fileNotices.push(...analysisNotices(analysis));
     const fileOptions = run.optionsOf(analysis.file);
-    const own = safeRunRules(analysis, run.activeOf(fileOptions), fileOptions, fileNotices);
+    // (the disable comments come after, with those of cached and thread results: applyDisableComments)
+    const checked = checkAnalysis(analysis, fileOptions, run.activeOf(fileOptions), undefined, false);
+    const fileNotices = [...checked.notices];
+    const own = [...checked.findings];
     notices.push(...fileNotices);
     byFile.set(analysis.file, own);
     const key = files.cacheKeys.get(analysis.file);
