@@ -432,17 +432,22 @@ async function main() {
   log('wrote BENCHMARKS.md and bench/results.json');
 }
 
-/** A run of some groups only: the other groups' samples (and what was counted for them) come from the last full run. */
+/**
+ * A run of some groups only: the other groups' samples (and what was counted for them) come from the last full run,
+ * whose date, runs, machine and versions head the report; this run's own go in `partial`.
+ */
 function keepEarlierResults(results) {
   const file = path.join(ROOT, 'bench', 'results.json');
   if (!fs.existsSync(file)) return;
   const earlier = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const base = earlier.partial?.base ?? { date: earlier.date, runs: earlier.runs, machine: earlier.machine, versions: earlier.versions };
+  const runs = { ...earlier.partial?.runs, ...Object.fromEntries([...ONLY].map((g) => [g, { date: results.date, runs: results.runs, loadAverageAtStart: results.machine.loadAverageAtStart, granule: results.versions.granule }])) };
   for (const key of ['samples', 'medians', 'counts', 'commands']) results[key] = { ...earlier[key], ...results[key] };
   results.corpus.bigFile ??= earlier.corpus?.bigFile;
   results.corpus.copies ??= earlier.corpus?.copies;
   results.lsp ??= earlier.lsp;
   results.profile ??= earlier.profile;
-  results.partial = { groups: [...ONLY], earlierDate: earlier.partial?.earlierDate ?? earlier.date };
+  Object.assign(results, base, { partial: { base, runs } });
 }
 
 function targets(r) {
@@ -524,8 +529,10 @@ function markdown(r) {
   p('about 0.3 makes the numbers pessimistic.');
   if (r.partial) {
     p();
-    p(`This run measured only the groups ${r.partial.groups.map((g) => `\`${g}\``).join(', ')} (machine and versions below are its own); the other figures come from`);
-    p(`the run of ${r.partial.earlierDate.slice(0, 10)}.`);
+    for (const [group, run] of Object.entries(r.partial.runs)) {
+      p(`The group \`${group}\` was measured later, on ${run.date.slice(0, 10)} (granule ${run.granule}, ${run.runs} runs each, load average at start`);
+      p(`${run.loadAverageAtStart.join(', ')}); the rest comes from the run described here.`);
+    }
   }
   p();
   p('## Machine and versions');
