@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 // new test goes.
 const TOOLS = [
   'test/cli/runtime.test.ts',
+  'test/e2e/agreement.test.ts',
   'test/e2e/wine.test.ts',
   'test/e2e/wine-call-sites.test.ts',
   'test/package/action.test.ts',

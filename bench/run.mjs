@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // granule's benchmark (npm run bench): the wine 8.0 source tree (4,900 C files, 177 MB) scanned by granule,
 // side by side with ripgrep and ast-grep, plus the single-file (pre-commit), --cache, thread, linearity and
-// memory cases. Commands of a group run alternately, each one N times (default 5), after waiting for the
+// memory and wrapper-fixpoint cases. Commands of a group run alternately, each one N times (default 5), after waiting for the
 // machine to be quiet; medians are reported. Writes BENCHMARKS.md (with bench/notes.md, the written analysis,
 // appended) and bench/results.json.
 //
 //   npm run bench [-- --runs N] [--no-build] [--skip-ast-grep] [--quiet-wait SECONDS] [--only GROUP,...]
 //   npm run bench -- --rewrite     BENCHMARKS.md again from bench/results.json (after editing bench/notes.md)
+//   npm run bench -- --only wrappers,...   only these groups; the other groups' results are kept from bench/results.json
 //
 // Needs: apt (to download the wine source once, ~83 MB, by scripts/fetch-corpus.sh into ~/.cache/granule-corpus),
 // ripgrep, GNU time (/usr/bin/time, for peak memory), `npm install`, and ast-grep for the comparison:
@@ -18,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wrapperTree } from './wrapper-tree.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -31,6 +33,8 @@ const GRANULE = path.join(ROOT, 'bin', 'granule.js');
 const AST_GREP = path.join(ROOT, 'node_modules', '.bin', 'ast-grep');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-bench-'));
 const SINGLE_FILE = 'dlls/kernelbase/memory.c';
+/** The wrapper-fixpoint case: trees of this many one-line wrapper files (bench/wrapper-tree.mjs). */
+const WRAPPER_FILES = [1000, 2000, 4000];
 // the API names granule checks, as one regular expression (for rg and ast-grep)
 const API_REGEX = '(VirtualAlloc(Ex|ExNuma|2|2FromApp|FromApp)?|[NZ][tw]AllocateVirtualMemory(Ex)?|MapViewOfFile(Ex|ExNuma|FromApp|2|3|3FromApp|Numa2)?)';
 const TARGETS = {
@@ -70,7 +74,8 @@ function firstLine(cmd, argv = ['--version']) {
 
 function prepare() {
   const missing = [];
-  if (!have('rg')) missing.push('ripgrep (apt-get install ripgrep)');
+  // (ripgrep is the full-tree comparison: a run of other groups only does without it)
+  if (!have('rg') && (!ONLY || ONLY.has('full'))) missing.push('ripgrep (apt-get install ripgrep)');
   if (!fs.existsSync('/usr/bin/time')) missing.push('GNU time (apt-get install time)');
   if (missing.length) {
     log(`missing tools: ${missing.join(', ')}`);
@@ -102,7 +107,8 @@ function prepare() {
     }
     return dir;
   };
-  return { wine, copies, big: bigFile(wine) };
+  // (the 50 MB file is made only for a run that measures it, or one that reports everything)
+  return { wine, copies, big: !ONLY || ONLY.has('memory') ? bigFile(wine) : undefined };
 }
 
 /** One 50 MB C file: wine's own sources (the API callers first) concatenated, as a generated file might be. */
@@ -356,16 +362,18 @@ async function main() {
     copies1: granule('granule 1× tree', ['--format', 'sarif', '-o', out('c1.sarif'), '.']),
     copies2: { ...granule('granule 2× tree', ['--format', 'sarif', '-o', out('c2.sarif'), '.']), cwd: copies(2) },
     copies4: { ...granule('granule 4× tree', ['--format', 'sarif', '-o', out('c4.sarif'), '.']), cwd: copies(4) },
-    big: { ...granule('granule 50 MB file', ['--max-file-size', '0', '--file-timeout', '0', '--format', 'sarif', '-o', out('big.sarif'), path.basename(big)]), cwd: path.dirname(big) },
+    big: big && { ...granule('granule 50 MB file', ['--max-file-size', '0', '--file-timeout', '0', '--format', 'sarif', '-o', out('big.sarif'), path.basename(big)]), cwd: path.dirname(big) },
   };
+  for (const n of WRAPPER_FILES) cmds[`wrappers${n}`] = { ...granule(`granule ${n.toLocaleString('en')} wrapper files`, ['--format', 'sarif', '-o', out(`w${n}.sarif`), '.']), cwd: wrapperTree(CACHE, n) };
   fs.writeFileSync(
     path.join(TMP, 'rule.yml'),
     `id: granule-api-call\nlanguage: c\nrule:\n  kind: call_expression\n  has:\n    field: function\n    regex: '^${API_REGEX}$'\n`,
   );
 
   // what each tool finds, once (outside the timed runs)
+  const want = (g) => !ONLY || ONLY.has(g);
   const counts = {};
-  {
+  if (want('full')) {
     spawnSync(cmds.granule.argv[0], cmds.granule.argv.slice(1), { cwd: wine, stdio: 'ignore' });
     counts.granuleFindings = JSON.parse(fs.readFileSync(out('full.sarif'), 'utf8')).runs[0].results.length;
     counts.rgFiles = execFileSync('rg', cmds.rg.argv.slice(1), { cwd: wine, encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n').filter(Boolean).length;
@@ -386,13 +394,13 @@ async function main() {
     }
   }
 
-  const want = (g) => !ONLY || ONLY.has(g);
   const samples = {};
   if (want('full')) Object.assign(samples, measureGroup('full tree', [cmds.granule, cmds.rg, cmds.cache, ...(astGrepOk ? [cmds.astGrep] : [])]));
   if (want('single')) Object.assign(samples, measureGroup('single file', [cmds.single, cmds.node]));
   if (want('threads')) Object.assign(samples, measureGroup('threads', [cmds.threads1, cmds.threads2, cmds.pair, cmds.probe1, cmds.probe2]));
   if (want('linear')) Object.assign(samples, measureGroup('linearity', [cmds.copies1, cmds.copies2, cmds.copies4]));
   if (want('memory')) Object.assign(samples, measureGroup('50 MB file', [cmds.big], Math.min(RUNS, 3)));
+  if (want('wrappers')) Object.assign(samples, measureGroup('wrapper fixpoint', WRAPPER_FILES.map((n) => cmds[`wrappers${n}`])));
 
   let lsp;
   if (want('lsp') && fs.existsSync(path.join(ROOT, 'bench', 'lsp-edit.mjs'))) {
@@ -407,20 +415,39 @@ async function main() {
     date: startedAt,
     machine: machine(),
     versions: versions(),
-    corpus: { name: 'Debian wine 8.0~repack-4 (orig tarball)', path: wine, tarball: source[0], sha256: source[1], ...tree, copies: { 2: await corpus(copies(2)), 4: await corpus(copies(4)) }, bigFile: { path: big, bytes: fs.statSync(big).size }, singleFile: SINGLE_FILE },
+    corpus: { name: 'Debian wine 8.0~repack-4 (orig tarball)', path: wine, tarball: source[0], sha256: source[1], ...tree, copies: want('linear') ? { 2: await corpus(copies(2)), 4: await corpus(copies(4)) } : undefined, bigFile: big && { path: big, bytes: fs.statSync(big).size }, singleFile: SINGLE_FILE },
     runs: RUNS,
-    commands: Object.fromEntries(Object.values(cmds).map((c) => [c.id, { cwd: c.cwd === wine ? '<wine>' : c.cwd, argv: c.argv.map((a) => a.replace(ROOT, '<granule>').replace(TMP, '<tmp>').replace(process.execPath, 'node')) }])),
+    commands: Object.fromEntries(Object.values(cmds).filter(Boolean).map((c) => [c.id, { cwd: c.cwd === wine ? '<wine>' : c.cwd, argv: c.argv.map((a) => a.replace(ROOT, '<granule>').replace(TMP, '<tmp>').replace(process.execPath, 'node')) }])),
     counts,
     medians: Object.fromEntries(Object.entries(samples).map(([id, s]) => [id, summary(s)])),
     samples,
     lsp,
     profile: prof,
   };
+  if (ONLY) keepEarlierResults(results);
   results.targets = targets(results);
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(results));
   fs.rmSync(TMP, { recursive: true, force: true });
   log('wrote BENCHMARKS.md and bench/results.json');
+}
+
+/**
+ * A run of some groups only: the other groups' samples (and what was counted for them) come from the last full run,
+ * whose date, runs, machine and versions head the report; this run's own go in `partial`.
+ */
+function keepEarlierResults(results) {
+  const file = path.join(ROOT, 'bench', 'results.json');
+  if (!fs.existsSync(file)) return;
+  const earlier = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const base = earlier.partial?.base ?? { date: earlier.date, runs: earlier.runs, machine: earlier.machine, versions: earlier.versions };
+  const runs = { ...earlier.partial?.runs, ...Object.fromEntries([...ONLY].map((g) => [g, { date: results.date, runs: results.runs, loadAverageAtStart: results.machine.loadAverageAtStart, granule: results.versions.granule }])) };
+  for (const key of ['samples', 'medians', 'counts', 'commands']) results[key] = { ...earlier[key], ...results[key] };
+  results.corpus.bigFile ??= earlier.corpus?.bigFile;
+  results.corpus.copies ??= earlier.corpus?.copies;
+  results.lsp ??= earlier.lsp;
+  results.profile ??= earlier.profile;
+  Object.assign(results, base, { partial: { base, runs } });
 }
 
 function targets(r) {
@@ -471,6 +498,13 @@ function targets(r) {
       add(`linear growth: time of ${n}× the tree ÷ (${n} × time of 1×) (≤ ${TARGETS.linearSlack})`, x, TARGETS.linearSlack, x <= TARGETS.linearSlack);
     }
   }
+  const w1 = m(`granule ${WRAPPER_FILES[0].toLocaleString('en')} wrapper files`);
+  const wN = m(`granule ${WRAPPER_FILES.at(-1).toLocaleString('en')} wrapper files`);
+  if (w1 && wN) {
+    const k = WRAPPER_FILES.at(-1) / WRAPPER_FILES[0];
+    const x = wN.wallMs / w1.wallMs / k;
+    add(`wrapper fixpoint: time of ${WRAPPER_FILES.at(-1).toLocaleString('en')} wrapper files ÷ (${k} × time of ${WRAPPER_FILES[0].toLocaleString('en')}) (≤ ${TARGETS.linearSlack})`, x, TARGETS.linearSlack, x <= TARGETS.linearSlack);
+  }
   for (const id of ['granule', 'granule --cache', 'granule (1 file)', 'granule 4× tree', 'granule 50 MB file']) {
     if (m(id)) add(`peak RSS, ${id} (≤ 300 MB)`, m(id).maxRssMiB * 1.048576, TARGETS.rssMiB, m(id).maxRssMiB * 1.048576 <= TARGETS.rssMiB, 'MB');
   }
@@ -493,6 +527,13 @@ function markdown(r) {
   p('waiting up to 20 s for the machine to be under 15 % busy. Peak RSS is `/usr/bin/time -v`\'s maximum resident set size (worker threads');
   p('included). "Others\' load" is the CPU other processes used during the runs, in cores: on a 2-core machine anything above');
   p('about 0.3 makes the numbers pessimistic.');
+  if (r.partial) {
+    p();
+    for (const [group, run] of Object.entries(r.partial.runs)) {
+      p(`The group \`${group}\` was measured later, on ${run.date.slice(0, 10)} (granule ${run.granule}, ${run.runs} runs each, load average at start`);
+      p(`${run.loadAverageAtStart.join(', ')}); the rest comes from the run described here.`);
+    }
+  }
   p();
   p('## Machine and versions');
   p();

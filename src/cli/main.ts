@@ -133,6 +133,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+// (over 120 lines: the command line read in order, one option after another; not split in this change)
 async function run(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'shim' || argv[0] === 'vmmap') {
     // the runtime shim's commands: build flags and sources, and the VMMap-style picture of a report
@@ -173,6 +174,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const format = values.format ?? 'stylish';
   if (!isFormatName(format)) throw new UsageError(`unknown format "${format}" (expected one of: ${FORMAT_NAMES.join(', ')})`);
+  // the command line's settings, built here; setUpConfig returns the run's options with config lookup added
   const options: LintOptions = defaultLintOptions(io.cwd);
   if (values.target) {
     if (!isTarget(values.target)) throw new UsageError(`unknown target "${values.target}" (expected x64, x86 or arm64)`);
@@ -238,9 +240,10 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.stdout.write(setup.output);
     return 0;
   }
+  const runOptions: Readonly<LintOptions> = setup.options;
   let lint = (o: LintOptions) => lintPaths(positionals, o);
   if (stdin) {
-    const input = await readStdinText(io.stdin ?? process.stdin, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    const input = await readStdinText(io.stdin ?? process.stdin, runOptions.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
     if (!input.ok) {
       io.stderr.write(`granule: ${printable(path.relative(io.cwd, stdin))}: ${input.message}\n`);
       return 2;
@@ -252,14 +255,14 @@ async function run(argv: string[], io: Io): Promise<number> {
       return result;
     };
   }
-  const first = await lint(options);
+  const first = await lint(runOptions);
   progress?.clear();
   if (first.errors?.length) {
     // not a finding and not a report: the run did not check what it was asked to
     for (const e of first.errors) io.stderr.write(`granule: ${printable(e.path)}: ${printable(e.message)}\n`);
     return 2;
   }
-  const fixed = await finishFixes(values, first, options, lint, io.stderr);
+  const fixed = await finishFixes(values, first, runOptions, lint, io.stderr);
   const linted = fixed.report;
   // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
   const prints = sarif?.findingFingerprints(linted);

@@ -47,18 +47,18 @@ export interface ProgressSink {
 }
 
 /**
- * Sets up config lookup, fixes and the cache on `options` (which holds the command line's settings).
- * Returns the text to print when the run ends here (--print-config). A broken --config file throws
- * ConfigError.
+ * The run's options: the command line's (`options`, left as they are) with config lookup, fixes, the cache and
+ * progress added. Returns instead the text to print when the run ends here (--print-config). A broken --config
+ * file throws ConfigError.
  */
-export function setUpConfig(values: ConfigValues, options: LintOptions, progress?: ProgressSink): { output?: string } {
+export function setUpConfig(values: ConfigValues, base: LintOptions, progress?: ProgressSink): { options: LintOptions; output?: string } {
   if (values.fix && values['fix-dry-run']) throw new OptionError('--fix and --fix-dry-run cannot be used together');
-  if (values['report-unused-disable-directives']) options.reportUnusedDisableDirectives = 'error';
-  const resolver = new ConfigResolver({ ...options }, { configFile: values.config, targetFromCommandLine: values.target !== undefined });
+  const settings: LintOptions = values['report-unused-disable-directives'] ? { ...base, reportUnusedDisableDirectives: 'error' } : base;
+  const resolver = new ConfigResolver({ ...settings }, { configFile: values.config, targetFromCommandLine: values.target !== undefined });
   const broken = resolver.checkExplicit();
   if (broken) throw broken;
-  if (values['print-config'] !== undefined) return { output: printConfig(values['print-config'], resolver) };
-  options.optionsFor = (file) => resolver.forFile(file);
+  if (values['print-config'] !== undefined) return { options: settings, output: printConfig(values['print-config'], resolver) };
+  const options: LintOptions = { ...settings, optionsFor: (file) => resolver.forFile(file) };
   if (values.fix || values['fix-dry-run']) options.fix = true;
   if (values.cache) {
     const cache = cacheLocation(options.cwd, values['cache-location']);
@@ -68,5 +68,5 @@ export function setUpConfig(values: ConfigValues, options: LintOptions, progress
     options.cacheFile = cache.file;
   }
   if (progress) options.onProgress = progress.update;
-  return {};
+  return { options };
 }

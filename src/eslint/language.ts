@@ -5,24 +5,48 @@ import type { File, Language, OkParseResult, ParseResult } from '@eslint/core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAnalysis } from '../engine/analysis/analyze.js';
-import { defaultLintOptions, type LintOptions } from '../engine/runner/lint.js';
+import { defaultLintOptions, type LintOptions } from '../engine/runner/options.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../engine/model/limits.js';
 import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse/parse.js';
 import { type GranuleLanguageOptions, validateLanguageOptions } from './language-options.js';
 import { RunReach } from '../engine/runner/reach.js';
 import type { Notice } from '../engine/model/types.js';
-import { ProjectWrappers } from './project.js';
+import { ProjectWrappers } from '../engine/runner/project-scan.js';
 import { analyzeSingleFile, HeadersOnDisk, stampOf } from './single-file.js';
 import { GranuleSourceCode } from './source-code.js';
 import { toPlainTree, visitorKeysFor, type TranslationUnit } from './syntax-tree.js';
 
 export type GranuleParseResult = OkParseResult<TranslationUnit> & { analysis: FileAnalysis };
 
-/** Headers are shared by every file ESLint lints in this process, and re-read when they change on disk. */
-const headers = new HeadersOnDisk();
-const projects = new ProjectWrappers();
-/** Compilation databases by path, when no project scan provides one. */
-const databases = new Map<string, { reach: RunReach; notices: Notice[] }>();
+/**
+ * What the plugin keeps between the files ESLint lints in one process (an editor's ESLint server lives long): the
+ * header texts, the project scans and the compilation databases. ESLint gives a language object no place for
+ * state across files, so the two language objects share this one session. Each part checks itself against the
+ * disk before use (headers and project files by modification time and size, databases by their own stamp), so
+ * what it holds is never stale; it is bounded by the headers, roots and databases the process's configs name.
+ */
+class PluginSession {
+  /** Headers are shared by every file, and re-read when they change on disk. */
+  readonly headers = new HeadersOnDisk();
+  readonly projects = new ProjectWrappers();
+  /** Compilation databases by path and stamp, when no project scan provides one. */
+  private readonly databases = new Map<string, { reach: RunReach; notices: Notice[] }>();
+
+  /** Compile flags per file from the compilation database (none: the options apply as they are). */
+  databaseFor(options: LintOptions): { reach: RunReach; notices: Notice[] } {
+    // keyed by the database's modification time too: an editor's ESLint process outlives a rebuild
+    const key = options.compileCommands ? `${options.compileCommands}@${stampOf(options.compileCommands)}` : '';
+    let entry = this.databases.get(key);
+    if (!entry) {
+      const notices: Notice[] = [];
+      this.databases.set(key, (entry = { reach: new RunReach(options, notices), notices }));
+    }
+    return entry;
+  }
+}
+
+/** The session of this process (see PluginSession). */
+const session = new PluginSession();
 
 export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageOptions; Code: GranuleSourceCode; RootNode: TranslationUnit; Node: object }> {
   readonly fileType = 'text' as const;
@@ -48,10 +72,10 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
       const languageOptions = context.languageOptions ?? {};
       const options = lintOptions(languageOptions);
       const file = path.resolve(name);
-      const cache = headers.current();
+      const cache = session.headers.current();
       const { reach, wrappers, notices } = languageOptions.project?.length
-        ? projects.scan(languageOptions.project.map((p) => path.resolve(p)), options, cache)
-        : { ...databaseFor(options), wrappers: undefined };
+        ? session.projects.scan(languageOptions.project.map((p) => path.resolve(p)), options, cache)
+        : { ...session.databaseFor(options), wrappers: undefined };
       const problem = notices.find((n) => n.level === 'error');
       if (problem) return { ok: false, errors: [{ message: `granule: ${problem.message}`, line: 1, column: 0 }] };
       // the CLI's limits: a huge or pathological file becomes one parse error instead of a hang
@@ -65,6 +89,7 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
         headers: cache,
         // the file is parsed afresh (not from the scan's parses: ESLint passes the text it lints, which may differ)
         wrappers,
+        overloads: wrappers && reach.overloads,
         // the extension decides the grammar as in the CLI; a name without one takes this language's
         language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
       }));
@@ -97,18 +122,6 @@ function lintOptions(languageOptions: GranuleLanguageOptions): LintOptions {
     options.compileCommands = database;
   }
   return options;
-}
-
-/** Compile flags per file from the compilation database (none: the options apply as they are). */
-function databaseFor(options: LintOptions): { reach: RunReach; notices: Notice[] } {
-  // keyed by the database's modification time too: an editor's ESLint process outlives a rebuild
-  const key = options.compileCommands ? `${options.compileCommands}@${stampOf(options.compileCommands)}` : '';
-  let entry = databases.get(key);
-  if (!entry) {
-    const notices: Notice[] = [];
-    databases.set(key, (entry = { reach: new RunReach(options, notices), notices }));
-  }
-  return entry;
 }
 
 function isDirectory(file: string): boolean {

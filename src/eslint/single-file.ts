@@ -1,11 +1,14 @@
 // Analysing one file on its own, as ESLint and the language server see it: the wrappers of other files come from
 // a project scan (project.ts) when there is one; those the file defines itself are always followed.
 
-import * as fs from 'node:fs';
 import type { AnalysisOptions, FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
 import { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { analyzeText, type LintOptions } from '../engine/runner/lint.js';
+import { analyzeText } from '../engine/runner/pipeline.js';
+import type { LintOptions } from '../engine/runner/options.js';
 import type { RunReach } from '../engine/runner/reach.js';
+import { stampOf } from '../engine/runner/project-scan.js';
+
+export { stampOf };
 
 export interface SingleFileInput {
   file: string;
@@ -20,6 +23,8 @@ export interface SingleFileInput {
   previousCalls?: AnalysisOptions['previousCalls'];
   /** The grammar, when the file name does not decide it. */
   language?: AnalysisOptions['language'];
+  /** Every wrapper of a name several files define (a project scan's). */
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
   /** Project facts from a scan (wrappers of the same name in several files, parses to reuse). */
   reach?: RunReach;
 }
@@ -27,7 +32,7 @@ export interface SingleFileInput {
 export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
   const { language, reach } = input;
   // the engine follows the wrappers a file defines within that file itself (FileAnalyzer.run): one pass suffices
-  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, previousTree: input.previousTree, previousPreprocess: input.previousPreprocess, previousCalls: input.previousCalls, knownOccurrences: input.knownOccurrences });
+  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, overloads: input.overloads, previousTree: input.previousTree, previousPreprocess: input.previousPreprocess, previousCalls: input.previousCalls, knownOccurrences: input.knownOccurrences });
 }
 
 /**
@@ -59,15 +64,5 @@ export class HeadersOnDisk {
       return read(file);
     };
     return cache;
-  }
-}
-
-/** A file's modification time and size, or 'missing': compared to tell whether it changed on disk. */
-export function stampOf(file: string): string {
-  try {
-    const st = fs.statSync(file);
-    return `${st.mtimeMs}:${st.size}`;
-  } catch {
-    return 'missing';
   }
 }

@@ -10,24 +10,53 @@ import { byteCount, hex } from '../rules/sizes.js';
 import * as path from 'node:path';
 import { toLspRange } from './diagnostics.js';
 
-/** The hover for the call at `offset`, or undefined when no allocation call is there. */
+/**
+ * The hover for the call at `offset`, or undefined when no allocation call is there. One call site may reach an
+ * API more than once (a wrapper that retries with another size): each finding there is shown with the size and
+ * the chain of the call it was made for, the one the diagnostic speaks of.
+ */
 export function hoverAt(offset: number, calls: readonly AllocationCall[], findings: readonly Finding[]): Hover | undefined {
   const call = calls.find((c) => c.range.start.offset <= offset && offset <= c.range.end.offset);
   if (!call) return undefined;
-  const own = findings.filter((f) => f.range.start.offset === call.range.start.offset && f.range.end.offset === call.range.end.offset);
+  const atSite = calls.filter((c) => sameRange(c, call));
+  const own = findings.filter((f) => sameRange(f, call));
   const lines: string[] = [];
-  for (const f of own) {
+  if (own.length === 0) lines.push(`**granule**: \`${call.callee}\` reaches \`${call.api}\``, '', ...callLines(call));
+  own.forEach((f, i) => {
     const url = rulesById.get(f.ruleId)?.meta.docs.url;
+    if (i > 0) lines.push('---', '');
     lines.push(`**granule** [${f.ruleId}](${url}) (${f.severity === 'error' ? 'error' : 'warning'}${f.suppressed ? ', disabled by a comment' : ''}): ${f.message}`, '');
-  }
-  if (own.length === 0) lines.push(`**granule**: \`${call.callee}\` reaches \`${call.api}\``, '');
-  lines.push(...sizeLines(call), '');
+    lines.push(...callLines(callOf(f, atSite) ?? call));
+  });
+  const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n').trim() };
+  return { contents, range: toLspRange(call.range) };
+}
+
+/** The call a finding was made for: the one whose evidence it carries. */
+export function callOf(finding: Finding, calls: readonly AllocationCall[]): AllocationCall | undefined {
+  return (
+    calls.find((c) => c.evidence === finding.evidence) ??
+    calls.find((c) => c.api === finding.api && sizeOf(c) === finding.properties.size && JSON.stringify(c.evidence) === JSON.stringify(finding.evidence))
+  );
+}
+
+function sizeOf(call: AllocationCall): string | undefined {
+  return call.size.value.known ? call.size.value.value.toString() : undefined;
+}
+
+function sameRange(a: { range: AllocationCall['range'] }, b: { range: AllocationCall['range'] }): boolean {
+  return a.range.start.offset === b.range.start.offset && a.range.end.offset === b.range.end.offset;
+}
+
+/** The size table and the chain of one call. */
+function callLines(call: AllocationCall): string[] {
+  const lines = [...sizeLines(call), ''];
   if (call.evidence.length) {
     lines.push('**How granule got there**', '');
     call.evidence.forEach((step, i) => lines.push(`${i + 1}. ${step.message.replace(/\n/g, ' ')} — ${path.basename(step.file)}:${step.range.start.line}`));
   }
-  const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n').trim() };
-  return { contents, range: toLspRange(call.range) };
+  lines.push('');
+  return lines;
 }
 
 function sizeLines(call: AllocationCall): string[] {

@@ -1,22 +1,15 @@
-// Lints one editor buffer: granule's analysis of the unsaved text (re-parsed incrementally), the rules, and the
-// granule-disable comments, giving the findings the CLI would report for the same text.
+// Lints one editor buffer through the per-file pipeline (src/engine/runner/pipeline.ts), the CLI's: granule's
+// analysis of the unsaved text, re-parsed incrementally from the previous version, the rules, and the
+// granule-disable comments, giving the findings the CLI would report for the same text. Hover and quick fixes
+// read the same result (one analysis per version: a hover never analyses again).
 
-import type { FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
-import { applyDirectives, scanDisableDirectives } from '../engine/linter/directives.js';
-import type { LintOptions } from '../engine/runner/lint.js';
+import type { WrapperModel } from '../engine/analysis/analyze.js';
+import type { LintOptions } from '../engine/runner/options.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { activeRules, runRules, type RuleFailure } from '../engine/linter/run-rules.js';
-import type { Finding } from '../engine/model/types.js';
-import { analyzeSingleFile } from '../eslint/single-file.js';
+import { lintFile, type FileLint } from '../engine/runner/pipeline.js';
 import type { IncrementalTree } from './incremental.js';
 
-export interface DocumentLint {
-  analysis: FileAnalysis;
-  /** Every finding, the ones disabled by a comment marked `suppressed`. */
-  findings: Finding[];
-  /** Rules that threw on this buffer: their findings are missing. */
-  failures: RuleFailure[];
-}
+export type DocumentLint = FileLint;
 
 export function lintDocument(
   file: string,
@@ -26,29 +19,20 @@ export function lintDocument(
   tree: IncrementalTree,
   /** Wrappers defined in other files of the workspace. */
   wrappers?: ReadonlyMap<string, WrapperModel>,
+  /** Every wrapper of a name several files define (the workspace scan's): a caller's own file wins, as in the CLI. */
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>,
 ): DocumentLint {
-  let analysis: FileAnalysis;
+  let lint: FileLint;
   // everything besides the buffer that the preprocessor reads
   tree.begin(JSON.stringify([file, options.cwd, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes]), headers);
   try {
-    analysis = analyzeSingleFile({
-      file,
-      text,
-      options,
-      headers,
-      wrappers,
-      previousTree: tree.previousTree,
-      previousPreprocess: tree.previousPreprocess,
-      previousCalls: tree.previousCalls,
-      knownOccurrences: tree.knownOccurrences,
-    });
+    // (unused disable comments are the CLI's to report: an editor shows what a comment disables)
+    lint = lintFile({ file, text, options, headers, wrappers, overloads, previous: tree, unusedDirectives: 'off' });
   } catch (e) {
     // the old tree may have been edited already: start from scratch next time
     tree.reset();
     throw e;
   }
-  tree.commit(analysis);
-  const { findings, failures } = runRules(analysis, activeRules(options.rules), options);
-  applyDirectives(file, findings, scanDisableDirectives(file, text, analysis.lines), 'off');
-  return { analysis, findings, failures };
+  tree.commit(lint.analysis);
+  return lint;
 }

@@ -46,6 +46,7 @@ interface DocState {
   lastDurationMs: number;
 }
 
+// (over 120 lines: the protocol's handlers share the session's state through this closure; not split in this change)
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
@@ -138,7 +139,7 @@ export function startServer(connection: Connection): void {
     const state = stateOf(document.uri);
     if (state.result?.version === document.version) return state.result.lint;
     try {
-      const { options, wrappers, ignored, problems } = workspace.optionsFor(file, settings);
+      const { options, wrappers, overloads, ignored, problems } = workspace.optionsFor(file, settings);
       problems.forEach(tell);
       if (ignored) return undefined;
       const text = document.getText();
@@ -151,7 +152,7 @@ export function startServer(connection: Connection): void {
         return undefined;
       }
       const started = performance.now();
-      const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, options, workspace.headers, state.tree, wrappers));
+      const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, options, workspace.headers, state.tree, wrappers, overloads));
       state.lastDurationMs = performance.now() - started;
       for (const f of lint.failures) tell(`rule ${f.ruleId} failed on ${path.basename(file)}, and its findings there are missing: ${f.message}`);
       state.result = { version: document.version, lint };

@@ -5,17 +5,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigResolver } from '../config/resolver.js';
 import { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { defaultLintOptions, type LintOptions } from '../engine/runner/lint.js';
+import { defaultLintOptions, type LintOptions } from '../engine/runner/options.js';
 import { RunReach } from '../engine/runner/reach.js';
 import type { Notice } from '../engine/model/types.js';
 import type { WrapperModel } from '../engine/analysis/analyze.js';
-import { ProjectWrappers } from '../eslint/project.js';
+import { ProjectWrappers } from '../engine/runner/project-scan.js';
 import type { GranuleSettings } from './settings.js';
 
 export interface DocumentOptions {
   options: LintOptions;
   /** Wrappers the other files of the workspace define. */
   wrappers: ReadonlyMap<string, WrapperModel>;
+  /** Every wrapper of a name several files of the workspace define. */
+  overloads: ReadonlyMap<string, readonly WrapperModel[]>;
   /** The config ignores this file: no diagnostics. */
   ignored: boolean;
   /** Config or compilation-database problems, for the user. */
@@ -76,8 +78,8 @@ export class Workspace {
       problems.push(...entry.notices.map((n) => n.message));
       options = entry.reach.optionsFor(file, { ...options, compileCommands: file_ });
     }
-    const wrappers = ignored ? new Map<string, WrapperModel>() : this.projects.scan([root], options, this.headers).wrappers;
-    return { options, wrappers, ignored, problems };
+    const scan = ignored ? undefined : this.projects.scan([root], options, this.headers);
+    return { options, wrappers: scan?.wrappers ?? new Map(), overloads: scan?.reach.overloads ?? new Map(), ignored, problems };
   }
 
   /**

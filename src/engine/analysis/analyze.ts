@@ -151,6 +151,7 @@ export interface FileAnalysis {
 export interface PreparedFile {
   file: string;
   language: Language;
+  pre: PreprocessResult;
   analyze(project: ProjectFacts): FileAnalysis;
 }
 
@@ -191,6 +192,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   return {
     file,
     language,
+    pre,
     analyze(project) {
       const { calls, wrappers } = analyzer.run(project);
       const reusable: ReusableCalls | undefined = options.previousCalls && {

@@ -4,8 +4,8 @@
 // analysed in a few windows, each with a tree and a text as big as the file: without a collection in between,
 // the last attempt's tree and text were still held while the next one built its own. And a run over tens of
 // thousands of files let each thread's heap grow to several times what it holds alive: each thread now
-// collects after a file once its heap has grown by half since its last collection. (The state below is per
-// thread: each worker has its own copy of this module.)
+// collects after a file once its heap has grown by half since its last collection: each thread's run owns a
+// HeapWatch that remembers what its heap held after its last collection.
 
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -20,9 +20,10 @@ export const COLLECT_FROM = 8 << 20;
  */
 const HEAP_GROWTH = 1.5;
 const HEAP_FLOOR = 48 * 2 ** 20;
-/** What this thread's heap held right after its last collection. */
-let liveAfterCollect = 0;
-
+/**
+ * An explicit cache: V8's collector as a function (null: not looked up yet; undefined: the runtime does not give
+ * one). Looked up once per thread (each worker has its own copy of this module); it never changes after.
+ */
 let collect: (() => void) | undefined | null = null;
 
 /** Collects garbage (where the runtime allows it) and lets the event loop turn, so finalizers run. */
@@ -31,13 +32,19 @@ export async function releaseMemory(): Promise<void> {
   await turnOfEventLoop();
 }
 
-/** Lets the event loop turn after a file, collecting garbage first when this thread's heap has grown too far. */
-export async function afterFile(): Promise<void> {
-  if (v8.getHeapStatistics().used_heap_size > Math.max(HEAP_FLOOR, HEAP_GROWTH * liveAfterCollect)) {
-    collectGarbage();
-    liveAfterCollect = v8.getHeapStatistics().used_heap_size;
+/** One thread's heap across the files of a run: collected after a file once it has grown too far. */
+export class HeapWatch {
+  /** What this thread's heap held right after its last collection. */
+  private liveAfterCollect = 0;
+
+  /** Lets the event loop turn after a file, collecting garbage first when this thread's heap has grown too far. */
+  async afterFile(): Promise<void> {
+    if (v8.getHeapStatistics().used_heap_size > Math.max(HEAP_FLOOR, HEAP_GROWTH * this.liveAfterCollect)) {
+      collectGarbage();
+      this.liveAfterCollect = v8.getHeapStatistics().used_heap_size;
+    }
+    await turnOfEventLoop();
   }
-  await turnOfEventLoop();
 }
 
 function collectGarbage(): void {

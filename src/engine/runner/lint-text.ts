@@ -5,12 +5,14 @@
 
 import * as path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
-import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import { FileReader } from '../files/file-reader.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from '../model/limits.js';
-import { activeRules, analysisNotices, safeAnalyze, safeRunRules, type LintOptions, type LintResult } from './lint.js';
+import { activeRules } from '../linter/run-rules.js';
+import { checkAnalysis, safeAnalyze } from './pipeline.js';
+import type { LintOptions } from './options.js';
+import type { LintResult } from './run-parts.js';
 import { languageFor } from '../parse/parse.js';
 import { RunReach } from './reach.js';
 import type { Finding, Notice } from '../model/types.js';
@@ -53,10 +55,9 @@ export async function lintText(file: string, text: string, options: LintOptions)
   const candidate = { file, text, language: languageFor(file, text) };
   const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () => safeAnalyze(candidate, fileOptions, new Map(), headers, notices, reach));
   if (!analysis) return result([], fileOptions, reach.configError);
-  notices.push(...analysisNotices(analysis));
-  const findings = safeRunRules(analysis, activeRules(fileOptions.rules), fileOptions, notices);
-  notices.push(...applyDirectives(file, findings, scanDisableDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
-  findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  const checked = checkAnalysis(analysis, fileOptions, activeRules(fileOptions.rules));
+  notices.push(...checked.notices, ...checked.directiveNotices);
+  const findings = [...checked.findings].sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
   let patches: FilePatch[] | undefined;
   if (options.fix) {
     const { planFixes } = await import('../linter/fix.js');

@@ -8,9 +8,16 @@ import { prepareFile, type AnalysisOptions } from '../analysis/analyze.js';
 import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase, type CompileFlags } from '../preprocess/compile-commands.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
 import { HeaderFacts } from '../analysis/header-facts.js';
-import type { LintOptions } from './lint.js';
+import type { LintOptions } from './options.js';
+import { wordsIn } from '../text/occurrences.js';
+import type { MacroTable } from '../macros/macros.js';
 import type { Notice } from '../model/types.js';
 
+/**
+ * An explicit cache: the constants read from headers, per header cache (one per run, or per editor session).
+ * Keyed weakly by the HeaderCache, so it lives exactly as long as the header texts it was read from; safe to
+ * share because a HeaderCache's texts never change (a changed header gets a new HeaderCache).
+ */
 const factsByCache = new WeakMap<HeaderCache, HeaderFacts>();
 
 /** The header-constant lookup for a header cache (one per run, or one per editor session). */
@@ -27,6 +34,10 @@ export class RunReach {
   private readonly merged = new Map<string, LintOptions>();
   private readonly prepared = new Map<string, { text: string; blank: AnalysisOptions['blank']; options: AnalysisOptions; file: PreparedFile }>();
   private byName = new Map<string, WrapperModel[]>();
+  /** The position of each name in the wrapper maps offered (files are offered a map's names in its order). */
+  private readonly order = new WeakMap<ReadonlyMap<string, unknown>, Map<string, number>>();
+  /** Wrapper names offered to files so far, summed over the analyses (for the fixpoint's statistics). */
+  namesOffered = 0;
 
   constructor(options: LintOptions, notices: Notice[]) {
     if (options.compileCommands) {
@@ -70,7 +81,11 @@ export class RunReach {
     this.prepared.delete(file);
   }
 
-  /** Analyses a file, reusing its parse from an earlier round when its text and options are the same. */
+  /**
+   * Analyses a file, reusing its parse from an earlier round when its text and options are the same. The file is
+   * offered only the run's wrappers whose names it mentions (in its text, or in a macro it can expand): what it
+   * does not mention it cannot call, and a run with thousands of wrappers must not cost each file thousands.
+   */
   analyze(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
     let entry = this.prepared.get(file);
     // (a window is built once for each set of blanked spans: the same spans are the same array)
@@ -80,8 +95,36 @@ export class RunReach {
       entry = { text, blank: options.blank, options, file: prepareFile(file, text, options) };
       this.prepared.set(file, entry);
     }
-    return entry.file.analyze({ ...project, overloads: this.byName.size ? this.byName : project.overloads });
+    const overloads = this.byName.size ? this.byName : project.overloads;
+    if (project.wrappers.size === 0 && !overloads?.size) return entry.file.analyze({ ...project, overloads });
+    const mentioned = namesReaching(text, entry.file.pre.macros, (name) => project.wrappers.has(name) || !!overloads?.has(name));
+    this.namesOffered += mentioned.size;
+    return entry.file.analyze({ ...project, wrappers: this.offered(project.wrappers, mentioned), overloads: overloads && this.offered(overloads, mentioned) });
   }
+
+  /** The entries of `map` whose names are in `names`, in the map's own order. */
+  private offered<V>(map: ReadonlyMap<string, V>, names: ReadonlySet<string>): ReadonlyMap<string, V> {
+    let at = this.order.get(map);
+    if (!at) this.order.set(map, (at = new Map([...map.keys()].map((k, i) => [k, i]))));
+    const kept = [...names].filter((n) => map.has(n)).sort((a, b) => at!.get(a)! - at!.get(b)!);
+    return new Map(kept.map((n) => [n, map.get(n)!]));
+  }
+}
+
+/**
+ * The names passing `wanted` that a file can reach: the words of its text, the names of its macros and the words
+ * of their bodies. (The macro tables's mention index is built to list the body words, and dropped again after.)
+ */
+export function namesReaching(text: string, macros: MacroTable, wanted: (name: string) => boolean): Set<string> {
+  const found = new Set<string>();
+  for (const word of wordsIn(text)) if (wanted(word)) found.add(word);
+  for (const name of macros.names()) if (wanted(name)) found.add(name);
+  macros.macrosMentioningAny((word) => {
+    if (wanted(word)) found.add(word);
+    return false;
+  });
+  macros.releaseIndexes();
+  return found;
 }
 
 function mergeFlags(options: LintOptions, flags: CompileFlags): LintOptions {

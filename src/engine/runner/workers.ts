@@ -12,12 +12,12 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from '../analysis/analyze.js';
-import { afterFile } from './collect.js';
+import { HeapWatch } from './collect.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
-import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import { FileReader } from '../files/file-reader.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../model/limits.js';
-import { analysisNotices, fileNeedles, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
+import { analysisNotices, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate } from './pipeline.js';
+import type { LintOptions } from './options.js';
 import { SourceScanner } from './prefilter.js';
 import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
@@ -167,11 +167,12 @@ export async function lintInParallel(job: ThreadJob, threads: number): Promise<(
     if (failed || theirs.some((t) => !t)) return undefined;
     const all = [mine, ...(theirs as ShareResult[])];
     const taken = new Set(all.flatMap((s) => s.taken));
+    const order = orderOf(job);
     const merged: ShareResult = {
       // the order of the list, as a single thread would produce them
-      results: all.flatMap((s) => s.results).sort((a, b) => order(job, a.file) - order(job, b.file)),
-      pending: all.flatMap((s) => s.pending).sort((a, b) => order(job, a) - order(job, b)),
-      taken: all.flatMap((s) => s.taken).sort((a, b) => order(job, a) - order(job, b)),
+      results: all.flatMap((s) => s.results).sort((a, b) => order(a.file) - order(b.file)),
+      pending: all.flatMap((s) => s.pending).sort((a, b) => order(a) - order(b)),
+      taken: all.flatMap((s) => s.taken).sort((a, b) => order(a) - order(b)),
       searched: mine.searched,
       markers: all.flatMap((s) => s.markers).filter((f) => !taken.has(f)),
       notices: all.flatMap((s) => s.notices),
@@ -182,12 +183,10 @@ export async function lintInParallel(job: ThreadJob, threads: number): Promise<(
   }
 }
 
-const orders = new WeakMap<ThreadJob, Map<string, number>>();
-
-function order(job: ThreadJob, file: string): number {
-  let map = orders.get(job);
-  if (!map) orders.set(job, (map = new Map(job.files.map((f, i) => [f, i]))));
-  return map.get(file) ?? Number.MAX_SAFE_INTEGER;
+/** The position of each file in the job's list, to sort by (files not in it last). */
+function orderOf(job: ThreadJob): (file: string) => number {
+  const at = new Map(job.files.map((f, i) => [f, i]));
+  return (file) => at.get(file) ?? Number.MAX_SAFE_INTEGER;
 }
 
 /** Every item of a stage has been claimed, and every thread that may have claimed one has finished the stage. */
@@ -241,6 +240,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   const windows = new WindowSet(job.options.windowed !== false);
   const rules = new Map<LintOptions, ActiveRule[]>();
   const results: FileResult[] = [];
+  const heap = new HeapWatch();
   const notices: Notice[] = [...scanner.notices];
   const reported = shardFilter(job.options.shard, job.options.cwd);
   for (let k = Atomics.add(shared, CLAIM_ANALYSIS, 1); k < count; k = Atomics.add(shared, CLAIM_ANALYSIS, 1)) {
@@ -249,7 +249,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
     const result = analyseCandidate(file, optionsAt(index), job.needles, { reach, headers, reader, windows, rules }, notices, reported(file));
     if (result) results.push(result);
     // native trees are freed by finalizers, which run only when the event loop turns
-    await afterFile();
+    await heap.afterFile();
   }
   shareNames(memory.names, results.flatMap((r) => [...r.needles, ...r.wrappers]));
   Atomics.add(shared, ANALYSED, 1);
@@ -345,11 +345,13 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
   }
   let active = state.rules.get(options);
   if (!active) state.rules.set(options, (active = activeRules(options.rules)));
-  // a rule that throws costs this file its findings (with a notice), never the thread
-  const findings = reported ? safeRunRules(analysis, active, options, fileNotices) : [];
-  fileNotices.push(...analysisNotices(analysis));
-  // inline disable comments here, where the text is: the main thread gets the findings as they will be reported
-  const directiveNotices = reported ? applyDirectives(file, findings, scanDisableDirectives(file, text), options.reportUnusedDisableDirectives ?? 'off') : [];
+  // the per-file pipeline's steps after the analysis (rules, then inline disable comments here, where the text
+  // is: the main thread gets the findings as they will be reported); a rule that throws costs this file its
+  // findings (with a notice), never the thread
+  const checked = reported ? checkAnalysis(analysis, options, active) : undefined;
+  fileNotices.push(...(checked ? checked.notices : analysisNotices(analysis)));
+  const findings = checked ? [...checked.findings] : [];
+  const directiveNotices = checked ? [...checked.directiveNotices] : [];
   const words = new Set<string>();
   for (const name of analysis.pre.macros.names()) {
     for (const def of analysis.pre.macros.definitions(name)) for (const t of def.body) if (t.kind === 'ident') words.add(t.text);
@@ -371,8 +373,8 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
 
 /** The options as plain data a thread can receive (functions dropped). */
 export function transferable(options: LintOptions): LintOptions {
-  const { optionsFor, onProgress, ...rest } = options;
-  void [optionsFor, onProgress];
+  const { optionsFor, onProgress, onRound, ...rest } = options;
+  void [optionsFor, onProgress, onRound];
   return rest as LintOptions;
 }
 

@@ -1,22 +1,25 @@
 // The wrappers a whole project defines, for analyses that see one file at a time (ESLint, the language server).
 // granule's CLI finds them across the files of its run; here the files under the given roots are read the same
-// way: a byte prefilter, then analyses to a fixpoint, since a wrapper found in one file makes calls of it in
-// other files relevant.
+// way: a byte prefilter, then the CLI's wrapper fixpoint (fixpoint.ts, with its needle rules), since a wrapper
+// found in one file makes calls of it in other files relevant.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { WrapperModel } from '../engine/analysis/analyze.js';
-import { API_NEEDLES } from '../engine/model/apis.js';
-import type { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { analyzeText, type LintOptions } from '../engine/runner/lint.js';
-import { SOURCE_EXTENSIONS } from '../engine/parse/parse.js';
-import { DEFAULT_MAX_FILE_SIZE } from '../engine/model/limits.js';
-import { RunReach } from '../engine/runner/reach.js';
-import { readRegularFile } from '../engine/files/regular-file.js';
-import { decode } from '../engine/text/source.js';
-import type { Notice } from '../engine/model/types.js';
-import { stampOf } from './single-file.js';
+import type { WrapperModel } from '../analysis/analyze.js';
+import { API_NEEDLES } from '../model/apis.js';
+import type { HeaderCache } from '../preprocess/header-cache.js';
+import type { LintOptions } from './options.js';
+import { SOURCE_EXTENSIONS } from '../parse/parse.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../model/limits.js';
+import { RunReach } from './reach.js';
+import { readRegularFile } from '../files/regular-file.js';
+import { decode } from '../text/source.js';
+import type { Notice } from '../model/types.js';
+import type { RoundStats } from './options.js';
+import { SourceScanner } from './prefilter.js';
+import { analyzeText } from './pipeline.js';
+import { runToEnd, wrapperFixpoint, type FixpointFile } from './fixpoint.js';
 
 export interface ProjectScan {
   wrappers: ReadonlyMap<string, WrapperModel>;
@@ -26,7 +29,6 @@ export interface ProjectScan {
   files: number;
 }
 
-const MAX_ROUNDS = 10;
 /** How often the files under the roots are checked for changes (a long-lived editor process). */
 const RECHECK_MS = 1000;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
@@ -97,56 +99,44 @@ export class ProjectWrappers {
   }
 }
 
-function scanProject(files: string[], options: LintOptions, headers: HeaderCache): { scan: ProjectScan; needles: Set<string> } {
+/** The fixpoint over the files under the roots: their wrappers, and the needles that made files candidates. */
+export function scanProject(files: string[], options: LintOptions, headers: HeaderCache, onRound?: (stats: RoundStats) => void): { scan: ProjectScan; needles: Set<string> } {
   const notices: Notice[] = [];
   const reach = new RunReach(options, notices);
-  const raw = new Map<string, Buffer>();
-  for (const file of files) {
-    try {
-      raw.set(file, readRegularFile(file, options.maxFileSize || DEFAULT_MAX_FILE_SIZE));
-    } catch {
-      // unreadable files are reported by whoever lints them
-    }
-  }
   const needles = new Set([...API_NEEDLES, ...(options.wrappers ?? []).map((w) => w.name)]);
-  const texts = new Map<string, string>();
-  const addCandidates = (): boolean => {
+  const candidates = new Map<string, FixpointFile>();
+  // the CLI's prefilter: unreadable, binary and oversized files are left to whoever lints them
+  const scanner = new SourceScanner(files, { maxSize: options.maxFileSize || DEFAULT_MAX_FILE_SIZE });
+  const grow = (): boolean => {
     let added = false;
-    for (const [file, bytes] of raw) {
-      if (![...needles].some((n) => bytes.includes(n))) continue;
-      raw.delete(file);
-      const decoded = decode(bytes);
+    for (const { file, bytes } of scanner.scan(needles)) {
+      const decoded = decode(bytes!);
       if (!decoded.ok) continue;
-      texts.set(file, decoded.text);
+      candidates.set(file, { file, text: decoded.text });
       added = true;
     }
     return added;
   };
-  addCandidates();
-  let wrappers = new Map<string, WrapperModel>();
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const next = new Map<string, WrapperModel>();
-    const all: WrapperModel[] = [];
-    for (const [file, text] of texts) {
-      try {
-        const analysis = analyzeText(file, text, reach.optionsFor(file, options), wrappers, headers, { reach });
-        for (const w of analysis.wrappers) {
-          next.set(w.name, w);
-          all.push(w);
-        }
-        // calls through a macro make the macro's name a reason to read a file
-        for (const call of analysis.calls) if (call.callee !== call.api) needles.add(call.callee);
-      } catch {
-        // a file granule cannot analyse defines no wrappers; linting it reports the problem
-      }
-    }
-    reach.setWrappers(all);
-    for (const name of next.keys()) needles.add(name);
-    const grew = addCandidates();
-    const same = next.size === wrappers.size && [...next.keys()].every((k) => wrappers.has(k));
-    wrappers = next;
-    if (same && !grew) break;
-  }
+  const { wrappers } = runToEnd(
+    wrapperFixpoint(
+      {
+        candidates: () => candidates.values(),
+        grow,
+        // eslint-disable-next-line require-yield
+        analyze: function* (c, known) {
+          try {
+            return analyzeText(c.file, c.text, reach.optionsFor(c.file, options), known, headers, { reach });
+          } catch {
+            // a file granule cannot analyse defines no wrappers; linting it reports the problem
+            return undefined;
+          }
+        },
+      },
+      needles,
+      reach,
+      onRound,
+    ),
+  );
   return { scan: { wrappers, reach, notices, files: files.length }, needles };
 }
 
@@ -186,4 +176,14 @@ function sameStamps(a: Map<string, string>, b: Map<string, string>): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) if (b.get(k) !== v) return false;
   return true;
+}
+
+/** A file's modification time and size, or 'missing': compared to tell whether it changed on disk. */
+export function stampOf(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'missing';
+  }
 }

@@ -1,0 +1,228 @@
+// The per-file pipeline, the one every caller goes through (the CLI run and its threads, --stdin, the language
+// server, the ESLint plugin): a file's text and the run's inputs (its settings, header cache, the wrappers known
+// so far, and for the language server the previous version's parse) → its analysis → the rules → the disable
+// comments. What comes out is one immutable FileLint. The run around it (which files, in which windows, in
+// how many rounds of the wrapper fixpoint) is the caller's.
+
+import * as path from 'node:path';
+import { analyzeFile, type AnalysisOptions, type FileAnalysis, type WrapperModel } from '../analysis/analyze.js';
+import { API_NEEDLES } from '../model/apis.js';
+import type { MacroDef } from '../macros/macros.js';
+import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
+import type { Window } from '../parse/window.js';
+import { languageFor, type Language, type Tree } from '../parse/parse.js';
+import type { HeaderCache } from '../preprocess/header-cache.js';
+import { activeRules, runRules, type ActiveRule, type RuleFailure } from '../linter/run-rules.js';
+import { targetModel } from '../model/target.js';
+import type { Finding, Level, Notice } from '../model/types.js';
+import { TimeLimitExceeded, timeLimitNotice } from '../model/limits.js';
+import { headerConstantsFor, type RunReach } from './reach.js';
+import type { LintOptions } from './options.js';
+
+/** What the language server carries from one version of a buffer to the next (see lsp/incremental.ts). */
+export type PreviousVersion = Pick<AnalysisOptions, 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences'>;
+
+/** One file's text and everything besides it that its lint reads. */
+export interface FileInput {
+  readonly file: string;
+  readonly text: string;
+  /** The file's own options (config file and compile command merged in). */
+  readonly options: LintOptions;
+  readonly headers: HeaderCache;
+  /** Wrappers other files define (the file's own are always followed). */
+  readonly wrappers?: ReadonlyMap<string, WrapperModel>;
+  /** Every wrapper of a name when several files define one (a project scan's; a caller's own file wins). */
+  readonly overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
+  /** A run's facts across files: wrappers of the same name in several files, parses kept across rounds. */
+  readonly reach?: RunReach;
+  /** The grammar, when the file name does not decide it. */
+  readonly language?: Language;
+  /** The previous version of the buffer (language server): its parse is reused where the edit allows. */
+  readonly previous?: PreviousVersion;
+  /** The rules, set up once for these options (set up here when not given). */
+  readonly rules?: ActiveRule[];
+  /** Report disable comments that disabled nothing, at this level (default: the options' setting). */
+  readonly unusedDirectives?: Level;
+}
+
+/** One file's lint: its analysis, its findings (the ones disabled by a comment marked `suppressed`), what it noted. */
+export interface FileLint {
+  readonly file: string;
+  readonly analysis: FileAnalysis;
+  readonly findings: readonly Finding[];
+  /** What the analysis could not do in full, and rules that threw (their findings are missing). */
+  readonly notices: readonly Notice[];
+  readonly failures: readonly RuleFailure[];
+  /** What the disable comments said (unused ones, problems). */
+  readonly directiveNotices: readonly Notice[];
+}
+
+/** The whole pipeline for one text. Throws when the analysis fails (callers that must not, use safeAnalyze + checkAnalysis). */
+export function lintFile(input: FileInput): FileLint {
+  const previous = input.previous;
+  const analysis = analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, {
+    reach: input.reach,
+    overloads: input.overloads,
+    language: input.language,
+    ...(previous && { previousTree: previous.previousTree, previousPreprocess: previous.previousPreprocess, previousCalls: previous.previousCalls, knownOccurrences: previous.knownOccurrences }),
+  });
+  return checkAnalysis(analysis, input.options, input.rules ?? activeRules(input.options.rules), input.unusedDirectives);
+}
+
+/**
+ * The steps after the analysis: its notices, the rules, the disable comments. `unused`: the level unused disable
+ * comments are reported at (default: the options'); undefined text (a result that comes from a thread) skips them.
+ */
+export function checkAnalysis(analysis: FileAnalysis, options: LintOptions, rules: ActiveRule[], unused?: Level, directives = true): FileLint {
+  const notices = analysisNotices(analysis);
+  const { findings, failures } = runRules(analysis, rules, options);
+  for (const f of failures) notices.push(ruleFailureNotice(analysis.file, f));
+  const level = unused ?? options.reportUnusedDisableDirectives ?? 'off';
+  const directiveNotices = directives ? applyDirectives(analysis.file, findings, scanDisableDirectives(analysis.file, analysis.text, analysis.lines), level) : [];
+  return { file: analysis.file, analysis, findings, notices, failures, directiveNotices };
+}
+
+function ruleFailureNotice(file: string, f: RuleFailure): Notice {
+  return { level: 'error', file, code: 'internal-error', message: `rule ${f.ruleId} failed on this file, and its findings here are missing: ${f.message}` };
+}
+
+/** Analyses one file's text with the wrappers known so far. */
+export function analyzeText(
+  file: string,
+  text: string,
+  options: LintOptions,
+  wrappers: ReadonlyMap<string, WrapperModel>,
+  headers: HeaderCache,
+  /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
+  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences' | 'blank'> & {
+    reach?: RunReach;
+    overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
+  } = {},
+): FileAnalysis {
+  const { reach, overloads, ...rest } = extra;
+  const analysisOptions: AnalysisOptions = {
+    model: targetModel(options.target),
+    defines: options.defines,
+    undefines: options.undefines,
+    includePaths: options.includePaths.map((p) => path.resolve(options.cwd, p)),
+    forceIncludes: options.forceIncludes.map((p) => path.resolve(options.cwd, p)),
+    readFile: headers.read,
+    directivesOf: headers.directivesOf,
+    headerConstant: headerConstantsFor(headers),
+    ...rest,
+  };
+  const project = { wrappers, declared: options.wrappers, ...(overloads?.size ? { overloads } : {}) };
+  return reach ? reach.analyze(file, text, analysisOptions, project) : analyzeFile(file, text, analysisOptions, project);
+}
+
+export interface Candidate {
+  file: string;
+  text: string;
+  /** Spans of `text` blanked by its window (src/engine/parse/window.ts). */
+  blank?: readonly (readonly [number, number])[];
+  /** The grammar, chosen from the whole file (a window may hide what makes a header C++). */
+  language?: Language;
+  /** The tree of a narrower window, edited to match: only the code that came back is parsed again. */
+  previousTree?: Tree;
+}
+
+/** A file to analyse in a window: its whole text, and the spans the window blanks. */
+export function windowCandidate(file: string, whole: string, w: Window): Candidate {
+  return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree };
+}
+
+
+export function fileNeedles(analysis: FileAnalysis): string[] {
+  const names = macroNamesLeadingToCalls(analysis);
+  if (definesCallMacro(analysis)) names.push(path.basename(analysis.file));
+  return [...new Set(names)];
+}
+
+export function safeAnalyze(
+  c: Candidate,
+  options: LintOptions,
+  wrappers: ReadonlyMap<string, WrapperModel>,
+  headers: HeaderCache,
+  notices: Notice[],
+  reach?: RunReach,
+  timedOut?: Set<string>,
+): FileAnalysis | undefined {
+  try {
+    const previous = c.previousTree;
+    return analyzeText(c.file, c.text, options, wrappers, headers, {
+      reach,
+      blank: c.blank,
+      language: c.language,
+      previousTree: previous ? (_text, language) => (language === c.language ? previous : undefined) : undefined,
+    });
+  } catch (e) {
+    if (e instanceof TimeLimitExceeded) {
+      timedOut?.add(c.file);
+      notices.push(timeLimitNotice(c.file, e));
+      return undefined;
+    }
+    // reported once, whichever round (or window) fails: a file that fails only in a later round must not vanish silently
+    if (!notices.some((n) => n.file === c.file && n.code === 'internal-error')) {
+      notices.push({ level: 'error', file: c.file, code: 'internal-error', message: `could not analyse this file: ${(e as Error).message}` });
+    }
+    return undefined;
+  }
+}
+
+/** What an analysis could not do in full: regions tree-sitter could not parse, includes not followed. */
+export function analysisNotices(analysis: FileAnalysis): Notice[] {
+  const notices: Notice[] = [];
+  if (analysis.errorCount > 0) {
+    notices.push({
+      level: 'note',
+      file: analysis.file,
+      code: 'parse-error',
+      message: `${analysis.errorCount} region${analysis.errorCount === 1 ? '' : 's'} could not be parsed; calls there are read from tokens`,
+    });
+  }
+  if (analysis.pre.headerLimitReached) {
+    notices.push({
+      level: 'warning',
+      file: analysis.file,
+      code: 'limit',
+      message: `its includes entered headers ${analysis.pre.headerLimitReached} times (headers without include guards that include each other); the includes after that were not followed`,
+    });
+  }
+  return notices;
+}
+
+/** Runs the rules on one file; a rule that throws costs only its own findings on that file (with a notice). */
+export function safeRunRules(analysis: FileAnalysis, active: ActiveRule[], options: LintOptions, notices: Notice[]): Finding[] {
+  const { findings, failures } = runRules(analysis, active, options);
+  for (const f of failures) notices.push(ruleFailureNotice(analysis.file, f));
+  return findings;
+}
+
+/** A macro body that calls an API: `NAME(` somewhere in it. */
+function callsApi(def: MacroDef): boolean {
+  return def.body.some((t, i) => t.kind === 'ident' && def.body[i + 1]?.text === '(' && API_NEEDLES.some((n) => t.text.includes(n)));
+}
+
+export function macroNamesLeadingToCalls(analysis: FileAnalysis): string[] {
+  const names: string[] = [];
+  // the macros calls go through (a pointer variable or a wrapper's name is of no use to other files here:
+  // pointers are the file's own, and wrappers are looked for by name when found)
+  const macros = new Set(analysis.pre.macros.names());
+  for (const call of analysis.calls) if (call.callee !== call.api && macros.has(call.callee)) names.push(call.callee);
+  for (const name of analysis.pre.macros.names()) {
+    if (analysis.pre.macros.definitions(name).some(callsApi)) names.push(name);
+  }
+  return names;
+}
+
+/**
+ * A header that itself defines a macro calling an API makes every file that includes it a candidate.
+ * (Merely declaring the APIs, as <windows.h> does, must not: that would make every file one.)
+ */
+export function definesCallMacro(analysis: FileAnalysis): boolean {
+  if (!path.extname(analysis.file).toLowerCase().startsWith('.h')) return false;
+  for (const name of analysis.pre.macros.names()) {
+    if (analysis.pre.macros.definitions(name).some((d) => d.file === analysis.file && callsApi(d))) return true;
+  }
+  return false;
+}
