@@ -2,7 +2,7 @@
 // (macro expansions, pointers, wrapper chain).
 
 import type { Hover, MarkupContent } from 'vscode-languageserver/node';
-import type { AllocationCall } from '../engine/analysis/analyze.js';
+import type { AllocationCall } from '../engine/analysis/facts.js';
 import type { Finding } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 import { byteCount, hex, KB64, roundUp, unusableBytes } from '../rules/sizes.js';

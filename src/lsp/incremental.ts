@@ -5,8 +5,7 @@
 
 import type ParserType from 'tree-sitter';
 import { occurrencesAfterEdit } from '../engine/text/occurrences.js';
-import type { FileAnalysis } from '../engine/analysis/analyze.js';
-import type { PreviousCalls, ReusableCalls } from '../engine/analysis/call-reuse.js';
+import type { FileAnalysis, PreviousCalls, ReusableCalls } from '../engine/analysis/facts.js';
 import type { Language, Tree } from '../engine/parse/parse.js';
 import { mayStartDirective, type PreprocessResult } from '../engine/preprocess/preprocess.js';
 

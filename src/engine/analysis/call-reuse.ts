@@ -4,46 +4,10 @@
 // item, the items holding the declarations its names resolved to, and the occurrences of those names all lie
 // outside the edited line and outside every range whose syntax tree-sitter reports changed.
 
-import type { FoundCall, ProjectFacts } from './analyze.js';
+import type { FoundCall, PreviousCalls, ProjectFacts } from './facts.js';
 import { wordOccurrences, type TextEdit } from '../text/occurrences.js';
 import type { SyntaxNode, Tree } from '../parse/parse.js';
 import type { EvidenceStep, Position, Range } from '../model/types.js';
-
-/** What the analysis of one call site read besides its own text. */
-export interface CallReads {
-  /** Names whose occurrences anywhere count: the callee, class names, typedefs. */
-  names: Set<string>;
-  /**
-   * Names resolved as identifiers: of their occurrences inside a function body only those in the call's own
-   * function count (and enumerators, which a function with `enum` in it rules out; see confinedItem).
-   */
-  scoped: Set<string>;
-  /** Offsets of the occurrences that decided a value (declarations, writes, enumerators, typedefs). */
-  spots: number[];
-}
-
-/** What a finished analysis leaves for the next version of the same buffer. */
-export interface ReusableCalls {
-  readonly calls: readonly FoundCall[];
-  readonly occurrences: ReadonlyMap<string, readonly number[]>;
-  readonly project: ProjectFacts;
-  readonly callees: readonly string[];
-  /** False when the file defines wrappers or fills function pointers: their reach crosses items, so all is redone. */
-  readonly reusable: boolean;
-  /** How many of the calls were taken over from the version before (for tests and the benchmark). */
-  readonly kept: number;
-}
-
-/** The previous version's calls and how the buffer changed since, in offsets of the parsed text. */
-export interface PreviousCalls {
-  state: ReusableCalls;
-  edit: TextEdit;
-  /** Spans of the new text whose meaning may have changed: the edited line and every range whose syntax changed. */
-  dirty: readonly (readonly [number, number])[];
-  /** The edited line before and after the edit. */
-  lineBefore: string;
-  lineAfter: string;
-}
 
 /** Items whose bodies hold the items that matter: a namespace or `extern "C" { ... }` is looked into. */
 const CONTAINERS = new Set(['namespace_definition', 'linkage_specification']);

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { formatLike } from '../../rules/sizes.js';
-import type { FileAnalysis } from '../analysis/analyze.js';
+import type { FileAnalysis } from '../analysis/facts.js';
 import { languageFor, parse } from '../parse/parse.js';
 import { scanDirectives } from '../preprocess/preprocess.js';
 import { readRegularHead } from '../files/regular-file.js';
