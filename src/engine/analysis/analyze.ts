@@ -17,7 +17,8 @@ import { MANY_NAMES, wordIndex, wordOccurrences } from '../text/occurrences.js';
 import { LineMap } from '../text/source.js';
 import { INT, LLONG, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from '../model/target.js';
 import { splitArguments, tokenize, tokensToText, type Token } from '../text/tokens.js';
-import type { EvidenceStep, Range, Value } from '../model/types.js';
+import { parametersIn, type Reason } from '../model/reasons.js';
+import { unknownValue, type EvidenceStep, type Range, type Value } from '../model/types.js';
 import type {
   AllocationCall,
   ArgBinding,
@@ -154,14 +155,15 @@ function countErrors(tree: Tree): number {
 }
 
 type CalleeKind = 'api' | 'macro' | 'wrapper' | 'pointer' | 'declared';
-type Resolved = Typed | { unknown: string } | { parameter: string; unknown: string };
+type Resolved = Typed | { unknown: Reason } | { parameter: string; unknown: Reason };
 
 const IDENTIFIER_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'namespace_identifier']);
 const SKIP_TYPES = new Set(['comment', 'string_literal', 'string_content', 'raw_string_literal', 'char_literal', 'system_lib_string', 'preproc_arg', 'concatenated_string']);
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda_expression']);
 const DECLARATOR_WRAPPERS = new Set(['pointer_declarator', 'reference_declarator', 'array_declarator', 'parenthesized_declarator']);
+/** Only functions named by a plain (maybe qualified) identifier become wrappers: not operators or specialisations. */
+const PLAIN_FUNCTION_NAME = /^[\w$:~]+$/;
 const HEADER_EXTENSION = /\.(?:h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i;
-const PARAMETER_REASON = /depends on parameter '([\w$]+)' of ([\w$:~]+)/g;
 
 class FileAnalyzer {
   readonly occurrences = new Map<string, number[]>();
@@ -558,7 +560,7 @@ class FileAnalyzer {
 
   private bindArgument(arg: CallRecipe['args'][number], recipe: CallRecipe, bindings: Map<string, ArgBinding> | undefined): ArgBinding {
     const ev = this.evaluateAt(arg.tokens, recipe.site.start, recipe.line, bindings, recipe.site.node);
-    const value: ArgBinding['value'] = ev.value.known ? { value: ev.value.value, type: ev.type ?? LLONG } : { unknown: ev.value.reason };
+    const value: ArgBinding['value'] = ev.value.known ? { value: ev.value.value, type: ev.type ?? LLONG } : { unknown: ev.value.cause };
     if (!bindings) {
       return { value, origin: arg.range ? { range: arg.range, text: tokensToText(arg.tokens), macros: ev.expansions.map((e) => e.name) } : undefined };
     }
@@ -570,11 +572,11 @@ class FileAnalyzer {
     const arg = (index: number | undefined, pointee = false): ArgValue | undefined => {
       if (index === undefined) return undefined;
       const a = args[index];
-      if (!a) return { value: { known: false, reason: `argument ${index + 1} is missing` }, text: '', macros: [] };
+      if (!a) return { value: unknownValue({ kind: 'missing-argument', position: index + 1 }), text: '', macros: [] };
       let tokens = a.tokens;
       if (pointee) {
         const inner = stripAddressOf(tokens);
-        if (!inner) return { value: { known: false, reason: `argument ${index + 1} is not the address of a variable` }, text: tokensToText(tokens), macros: [] };
+        if (!inner) return { value: unknownValue({ kind: 'not-an-address', position: index + 1 }), text: tokensToText(tokens), macros: [] };
         tokens = inner;
       }
       const ev = this.evaluateAt(tokens, site.start, line, bindings, site.node);
@@ -624,7 +626,7 @@ class FileAnalyzer {
   private buildDeclared(recipe: CallRecipe, declared: DeclaredWrapper, bindings: Map<string, ArgBinding> | undefined): FoundCall {
     const a = recipe.args[declared.sizeArg];
     let size: ArgValue;
-    if (!a) size = { value: { known: false, reason: `argument ${declared.sizeArg + 1} is missing` }, text: '', macros: [] };
+    if (!a) size = { value: unknownValue({ kind: 'missing-argument', position: declared.sizeArg + 1 }), text: '', macros: [] };
     else {
       const ev = this.evaluateAt(a.tokens, recipe.site.start, recipe.line, bindings, recipe.site.node);
       const origin = bindings ? passedThrough(a.tokens, ev, bindings) : a.range ? { range: a.range, text: tokensToText(a.tokens), macros: ev.expansions.map((e) => e.name) } : undefined;
@@ -768,15 +770,14 @@ class FileAnalyzer {
     const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Set<CallRecipe> }>();
     for (const call of calls) {
       // the reasons first: most calls depend on no parameter, and need no look at their function
-      const reasons = [call.size.value, call.flags?.value, call.address?.value].flatMap((v) => (v && !v.known ? [v.reason] : []));
-      const mentions = reasons.flatMap((r) => [...r.matchAll(PARAMETER_REASON)]);
+      const mentions = [call.size.value, call.flags?.value, call.address?.value].flatMap((v) => (v && !v.known ? parametersIn(v.cause) : []));
       if (mentions.length === 0) continue;
       const fn = this.enclosingFunction(call.recipe.site.start);
       if (!fn || fn.type !== 'function_definition') continue;
       const name = functionName(fn, this.parsedText);
       if (!name) continue;
       const params = functionParams(fn, this.parsedText).map((p) => p.name);
-      const depends = mentions.some((m) => m[2] === name && params.includes(m[1]!));
+      const depends = mentions.some((m) => m.fn === name && PLAIN_FUNCTION_NAME.test(name) && params.includes(m.parameter));
       if (!depends) continue;
       let entry = byFunction.get(fn.startIndex);
       if (!entry) byFunction.set(fn.startIndex, (entry = { fn, name, recipes: new Set() }));
@@ -801,7 +802,7 @@ class FileAnalyzer {
           params.forEach((p, i) => {
             if (!p.name) return;
             const a = args[i];
-            bindings.set(p.name, a ? this.convertArgument(a, p.type) : { value: { unknown: `argument ${i + 1} of ${shortName} is not given` } });
+            bindings.set(p.name, a ? this.convertArgument(a, p.type) : { value: { unknown: { kind: 'argument-not-given', position: i + 1, fn: shortName } } });
           });
           const out: AllocationCall[] = [];
           for (const recipe of recipes) {
@@ -857,9 +858,9 @@ class FileAnalyzer {
   }
 
   /** A constant declared in an included header, evaluated with the macros in force at `line`. */
-  private headerConstant(name: string, line: number, active: Set<string>): Typed | { unknown: string } | undefined {
+  private headerConstant(name: string, line: number, active: Set<string>): Typed | { unknown: Reason } | undefined {
     const lookup = this.options.headerConstant;
-    if (!lookup || active.has(name)) return active.has(name) ? { unknown: `${name} is defined in terms of itself` } : undefined;
+    if (!lookup || active.has(name)) return active.has(name) ? { unknown: { kind: 'self-reference', name } } : undefined;
     let found: HeaderConstant | undefined;
     for (const header of this.pre.dependencies) if ((found = lookup(header, name))) break;
     if (!found) return undefined;
@@ -874,7 +875,7 @@ class FileAnalyzer {
         typedef: (n) => this.resolveTypedef(n),
       };
       const base = found.expr === undefined ? { value: { known: true as const, value: 0n }, type: INT, expansions: [] } : evaluateTokens(tokenize(found.expr), env);
-      if (!base.value.known) return { unknown: `${name} (${found.file.split(/[\\/]/).pop()}:${found.line}): ${base.value.reason}` };
+      if (!base.value.known) return { unknown: { kind: 'in-header', name, file: found.file.split(/[\\/]/).pop()!, line: found.line, inner: base.value.cause } };
       const declared = found.typeText ? this.typeOf(found.typeText) : undefined;
       const type = declared ?? base.type ?? INT;
       const value = base.value.value + BigInt(found.step);
@@ -887,9 +888,9 @@ class FileAnalyzer {
   /** Finds what a name means at `offset`: a local, a parameter, a const global, an enumerator. */
   private resolveIdentifier(name: string, offset: number, callNode?: SyntaxNode): Resolved | undefined {
     const key = `${name}@${offset}`;
-    if (this.resolving.has(key)) return { unknown: `${name} is defined in terms of itself` };
+    if (this.resolving.has(key)) return { unknown: { kind: 'self-reference', name } };
     // a long chain of names each defined by the next would otherwise exhaust the stack
-    if (this.resolving.size >= MAX_RESOLVE_DEPTH) return { unknown: `${name} is defined through too many other names` };
+    if (this.resolving.size >= MAX_RESOLVE_DEPTH) return { unknown: { kind: 'too-deep', name } };
     this.resolving.add(key);
     try {
       return this.resolveIdentifierUncached(name, offset, callNode);
@@ -1013,43 +1014,44 @@ class FileAnalyzer {
       const before = writes.filter((w) => w.node.startIndex > local!.decl.startIndex && w.node.startIndex < offset);
       // an address kept in a variable can write the local at any time
       const stored = before.find((w) => w.kind === 'address' && !isCallArgument(w.node));
-      if (stored) return { unknown: `the address of ${name} is taken before the call` };
+      if (stored) return { unknown: { kind: 'address-taken', name } };
       const last = before[before.length - 1];
       if (last) {
         // the last write decides: an assignment made unconditionally before the call (`size = 0x1000;` before
         // each NtAllocateVirtualMemory(..., &size, ...)); a call that got its address, or `+=`, leaves it unknown
-        if (last.kind === 'address') return { unknown: `the address of ${name} is passed to a call before this one` };
-        if (last.kind === 'modify') return { unknown: `${name} is modified before the call` };
+        if (last.kind === 'address') return { unknown: { kind: 'address-passed', name } };
+        if (last.kind === 'modify') return { unknown: { kind: 'modified', name } };
         const stmt = last.node.parent;
-        if (!stmt || stmt.type !== 'expression_statement' || !containsOffset(stmt.parent, offset)) return { unknown: `${name} is assigned conditionally before the call` };
+        if (!stmt || stmt.type !== 'expression_statement' || !containsOffset(stmt.parent, offset)) return { unknown: { kind: 'assigned-conditionally', name } };
         return this.valueOf(last.node.childForFieldName('right') ?? undefined, local.typeNode, name);
       }
-      if (!local.value) return { unknown: `${name} has no initial value` };
+      if (!local.value) return { unknown: { kind: 'no-initial-value', name } };
       return this.valueOf(local.value, local.typeNode, name);
     }
     if (parameterOf) {
       // a parameter changed before the call no longer holds the caller's value
       const changed = writes.find((w) => w.node.startIndex < offset);
-      if (changed) return { unknown: changed.kind === 'address' ? `the address of parameter '${name}' is taken before the call` : `parameter '${name}' is changed before the call` };
-      return { parameter: name, unknown: `depends on parameter '${name}' of ${functionName(parameterOf, this.parsedText) ?? 'its function'}` };
+      if (changed) return { unknown: { kind: changed.kind === 'address' ? 'parameter-address-taken' : 'parameter-changed', parameter: name } };
+      return { parameter: name, unknown: { kind: 'parameter', parameter: name, fn: functionName(parameterOf, this.parsedText) } };
     }
     // neither a local nor a parameter: what the file declares at its level can decide
     this.lookups.add(name);
     if (enumerator) return this.enumeratorValue(enumerator);
     if (global) {
-      if (!isConstDeclaration(global.decl, this.parsedText)) return { unknown: `${name} is a variable that may change` };
-      if (!global.value) return { unknown: `${name} has no initial value` };
+      if (!isConstDeclaration(global.decl, this.parsedText)) return { unknown: { kind: 'variable', name } };
+      if (!global.value) return { unknown: { kind: 'no-initial-value', name } };
       return this.valueOf(global.value, global.typeNode, name);
     }
     return undefined;
   }
 
-  private valueOf(node: SyntaxNode | undefined, typeNode: SyntaxNode | undefined, name: string): Typed | { unknown: string } {
-    if (!node) return { unknown: `${name} has no value` };
+  private valueOf(node: SyntaxNode | undefined, typeNode: SyntaxNode | undefined, name: string): Typed | { unknown: Reason } {
+    if (!node) return { unknown: { kind: 'no-value', name } };
     const inner = node.type === 'initializer_list' && node.namedChildCount === 1 ? node.namedChildren[0]! : node;
     const line = this.lines.position(inner.startIndex).line;
     const ev = this.evaluateAt(tokenize(this.parsedText.slice(inner.startIndex, inner.endIndex)), inner.startIndex, line);
-    if (!ev.value.known) return { unknown: ev.value.reason.startsWith('depends on parameter') ? ev.value.reason : `${name}: ${ev.value.reason}` };
+    // a parameter stays itself, so that the call's function is found to pass it on
+    if (!ev.value.known) return { unknown: ev.value.cause.kind === 'parameter' ? ev.value.cause : { kind: 'through-name', name, inner: ev.value.cause } };
     const declared = typeNode ? this.typeOf(this.parsedText.slice(typeNode.startIndex, typeNode.endIndex)) : undefined;
     const type = declared ?? ev.type ?? INT;
     return { value: type.unsigned ? BigInt.asUintN(type.bits, ev.value.value) : BigInt.asIntN(type.bits, ev.value.value), type };
@@ -1064,11 +1066,11 @@ class FileAnalyzer {
    * Enumerator values by start offset. Without it `enum { A = 1, B = A << 1, C = B << 1, ... }` costs
    * time exponential in its length: each value re-evaluates every enumerator before it.
    */
-  private readonly enumeratorValues = new Map<number, Typed | { unknown: string }>();
+  private readonly enumeratorValues = new Map<number, Typed | { unknown: Reason }>();
   /** What the values of memoised enumerators read (those before them in their enum included), replayed on reuse. */
   private readonly enumeratorReads = new Map<number, CallReads>();
 
-  private enumeratorValue(node: SyntaxNode): Typed | { unknown: string } {
+  private enumeratorValue(node: SyntaxNode): Typed | { unknown: Reason } {
     // wrapper parameter bindings are in scope of every evaluation: memoise only outside them
     const memo = this.bindings ? undefined : this.enumeratorValues;
     const known = memo?.get(node.startIndex);
@@ -1077,15 +1079,15 @@ class FileAnalyzer {
       return known;
     }
     const list = node.parent;
-    if (!list) return { unknown: 'enumerator outside an enum' };
+    if (!list) return { unknown: { kind: 'enumerator-outside-enum' } };
     // one record for the whole enum so far: later enumerators may read more than earlier ones need, which only
     // makes the language server redo a call it could have kept
     const reads: CallReads | undefined = this.collect ? { names: new Set(), scoped: new Set(), spots: [] } : undefined;
-    let previous: Typed | { unknown: string } | undefined;
+    let previous: Typed | { unknown: Reason } | undefined;
     for (const e of list.namedChildren) {
       if (e.type !== 'enumerator') continue;
       const valueNode = e.childForFieldName('value');
-      let current: Typed | { unknown: string } | undefined = memo?.get(e.startIndex);
+      let current: Typed | { unknown: Reason } | undefined = memo?.get(e.startIndex);
       if (current) {
         if (reads) mergeReads(reads, this.enumeratorReads.get(e.startIndex));
       } else if (valueNode) current = this.readingInto(reads, () => this.valueOf(valueNode, undefined, e.childForFieldName('name')?.text ?? 'enumerator'));
@@ -1099,7 +1101,7 @@ class FileAnalyzer {
       }
       previous = current;
     }
-    return { unknown: 'enumerator not found' };
+    return { unknown: { kind: 'enumerator-not-found' } };
   }
 
   /** Whether reads are collected at all (the language server asked for calls to take over next time). */

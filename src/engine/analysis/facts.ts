@@ -10,6 +10,7 @@ import type { PreprocessResult } from '../preprocess/preprocess.js';
 import type { LineMap } from '../text/source.js';
 import type { TextEdit } from '../text/occurrences.js';
 import type { Token } from '../text/tokens.js';
+import type { Reason } from '../model/reasons.js';
 import type { EvidenceStep, Range, Value } from '../model/types.js';
 
 export interface ArgValue {
@@ -47,7 +48,7 @@ export interface AllocationCall {
 
 /** The value a wrapper's parameter takes at one call, and where the caller wrote it (so a fix can edit it there). */
 export interface ArgBinding {
-  value: Typed | { unknown: string };
+  value: Typed | { unknown: Reason };
   origin?: { range: [number, number]; text: string; macros: string[] };
 }
 

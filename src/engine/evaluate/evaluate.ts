@@ -5,10 +5,11 @@
 import { expand, type ExpansionContext, type MacroDef, type MacroLookup } from '../macros/macros.js';
 import { INT, LLONG, LONG, UINT, ULLONG, ULONG, type IntType, type TargetModel } from '../model/target.js';
 import { tokenize, type Token } from '../text/tokens.js';
-import type { Value } from '../model/types.js';
+import { describeReason, mentionsMacroProblem, type Reason } from '../model/reasons.js';
+import { unknownValue, type Value } from '../model/types.js';
 
 export type Typed = { value: bigint; type: IntType };
-type R = Typed | { unknown: string };
+type R = Typed | { unknown: Reason };
 
 export interface EvalEnv {
   model: TargetModel;
@@ -19,7 +20,7 @@ export interface EvalEnv {
   /** `defined X` in directives: true, false, or undefined when it cannot be decided. */
   defined?(name: string): boolean | undefined;
   /** A non-macro identifier: enum constant, const variable, local... Undefined when nothing is known of it. */
-  identifier?(name: string): Typed | { unknown: string } | undefined;
+  identifier?(name: string): Typed | { unknown: Reason } | undefined;
   /** A typedef from the sources, resolved to an integer type or a byte size. */
   typedef?(name: string): { type?: IntType; size?: number } | undefined;
   /** The file's expansion budget (ExpansionContext.fileBudget). */
@@ -40,26 +41,31 @@ export function evaluateTokens(tokens: readonly Token[], env: EvalEnv): Evaluati
   const ctx: ExpansionContext = { lookup: (n) => env.macros(n), inDirective: env.directive, expansions: [], fileBudget: env.expansionBudget };
   const expanded = expand(tokens, ctx);
   let r: R;
-  if (expanded.length === 0) r = { unknown: 'empty expression' };
+  if (expanded.length === 0) r = { unknown: { kind: 'empty-expression' } };
   else {
     const parser = new Parser(expanded, env);
     try {
       r = parser.parseComma();
-      if (!isUnknown(r) && parser.pos < expanded.length) r = { unknown: `cannot read "${expanded[parser.pos]!.text}" in a constant expression` };
+      if (!isUnknown(r) && parser.pos < expanded.length) r = { unknown: { kind: 'unreadable-token', token: expanded[parser.pos]!.text } };
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
-      r = { unknown: e.message };
+      r = { unknown: e.reason };
     }
   }
-  if (isUnknown(r) && ctx.problem && !r.unknown.includes(ctx.problem)) r = { unknown: ctx.problem };
+  if (isUnknown(r) && ctx.problem && !mentionsMacroProblem(r.unknown, ctx.problem)) r = { unknown: { kind: 'macro-problem', problem: ctx.problem } };
   return isUnknown(r)
-    ? { value: { known: false, reason: r.unknown }, expansions: ctx.expansions }
+    ? { value: unknownValue(r.unknown), expansions: ctx.expansions }
     : { value: { known: true, value: r.value }, type: r.type, expansions: ctx.expansions };
 }
 
-class ParseError extends Error {}
+/** Input the grammar cannot read: thrown from deep in the descent, caught once in evaluateTokens. */
+class ParseError extends Error {
+  constructor(readonly reason: Reason) {
+    super(describeReason(reason));
+  }
+}
 
-function isUnknown(r: R): r is { unknown: string } {
+function isUnknown(r: R): r is { unknown: Reason } {
   return 'unknown' in r;
 }
 
@@ -100,13 +106,13 @@ class Parser {
 
   private take(): Token {
     const t = this.tokens[this.pos++];
-    if (!t) throw new ParseError('incomplete expression');
+    if (!t) throw new ParseError({ kind: 'incomplete-expression' });
     return t;
   }
 
   private expect(text: string): void {
     const t = this.take();
-    if (t.text !== text) throw new ParseError(`expected "${text}" but found "${t.text}"`);
+    if (t.text !== text) throw new ParseError({ kind: 'expected-token', expected: text, found: t.text });
   }
 
   private normalise(type: IntType): IntType {
@@ -120,7 +126,7 @@ class Parser {
 
   /** Runs one level of recursive descent, counting it against MAX_NESTING. */
   private nested(parse: () => R): R {
-    if (++this.depth > MAX_NESTING) throw new ParseError('the expression is nested too deeply');
+    if (++this.depth > MAX_NESTING) throw new ParseError({ kind: 'nested-too-deeply' });
     try {
       return parse();
     } finally {
@@ -152,7 +158,7 @@ class Parser {
     if (t && t.kind === 'punct' && /^([-+*/%&|^]|<<|>>)?=$/.test(t.text)) {
       this.take();
       this.parseAssignment();
-      return { unknown: 'an assignment is not a constant' };
+      return { unknown: { kind: 'assignment' } };
     }
     return r;
   }
@@ -222,8 +228,8 @@ class Parser {
     if (op === '<<' || op === '>>') {
       const type = this.normalise(left.type.rank < 3 ? INT : left.type);
       const count = right.value;
-      if (count < 0n) return { unknown: `shift by a negative amount (${count})` };
-      if (count >= BigInt(type.bits)) return { unknown: `shift by ${count} bits of a ${type.bits}-bit value` };
+      if (count < 0n) return { unknown: { kind: 'negative-shift', count } };
+      if (count >= BigInt(type.bits)) return { unknown: { kind: 'shift-too-far', count, bits: type.bits } };
       const value = op === '<<' ? wrap(left.value << count, type) : left.value >> count;
       return { value, type };
     }
@@ -235,7 +241,7 @@ class Parser {
       case '*': exact = a * b; break;
       case '/':
       case '%':
-        if (b === 0n) return { unknown: 'division by zero' };
+        if (b === 0n) return { unknown: { kind: 'division-by-zero' } };
         exact = op === '/' ? a / b : a % b;
         break;
       case '+': exact = a + b; break;
@@ -249,9 +255,9 @@ class Parser {
       case '>=': return this.int(a >= b ? 1n : 0n);
       case '==': return this.int(a === b ? 1n : 0n);
       case '!=': return this.int(a !== b ? 1n : 0n);
-      default: return { unknown: `operator ${op}` };
+      default: return { unknown: { kind: 'operator', operator: op } };
     }
-    if (!type.unsigned && !fits(exact, type)) return { unknown: `signed overflow in ${a} ${op} ${b} (${type.name})` };
+    if (!type.unsigned && !fits(exact, type)) return { unknown: { kind: 'signed-overflow', left: a, operator: op, right: b, type: type.name } };
     return { value: wrap(exact, type), type };
   }
 
@@ -261,7 +267,7 @@ class Parser {
 
   private parseUnaryLevel(): R {
     const t = this.peek();
-    if (!t) throw new ParseError('incomplete expression');
+    if (!t) throw new ParseError({ kind: 'incomplete-expression' });
     if (t.kind === 'punct') {
       switch (t.text) {
         case '+':
@@ -276,19 +282,19 @@ class Parser {
           if (t.text === '+') return { value: wrap(operand.value, type), type };
           if (t.text === '~') return { value: wrap(~operand.value, type), type };
           const negated = -wrap(operand.value, type);
-          if (!type.unsigned && !fits(negated, type)) return { unknown: `signed overflow in -${operand.value}` };
+          if (!type.unsigned && !fits(negated, type)) return { unknown: { kind: 'negation-overflow', operand: operand.value } };
           return { value: wrap(negated, type), type };
         }
         case '&':
         case '*':
           this.take();
           this.parseUnary();
-          return { unknown: t.text === '&' ? 'an address is not a constant size' : 'reads memory through a pointer' };
+          return { unknown: { kind: t.text === '&' ? 'address-of' : 'dereference' } };
         case '++':
         case '--':
           this.take();
           this.parseUnary();
-          return { unknown: `${t.text} changes a variable` };
+          return { unknown: { kind: 'changes-variable', operator: t.text } };
         case '(': {
           const cast = this.tryTypeName(this.pos + 1, ')');
           if (cast && this.startsOperand(cast.end + 1)) {
@@ -303,7 +309,7 @@ class Parser {
     if (t.kind === 'ident' && (t.text === 'alignof' || t.text === '_Alignof' || t.text === '__alignof')) {
       this.take();
       this.skipBalanced();
-      return { unknown: 'alignof is not evaluated' };
+      return { unknown: { kind: 'alignof' } };
     }
     return this.parsePostfix();
   }
@@ -321,14 +327,14 @@ class Parser {
     if (this.peek()?.text === '...') {
       this.take();
       this.skipBalanced();
-      return { unknown: 'sizeof... of a parameter pack' };
+      return { unknown: { kind: 'sizeof-pack' } };
     }
     if (this.peek()?.text === '(') {
       const type = this.tryTypeName(this.pos + 1, ')');
       if (type) {
         this.pos = type.end + 1;
         const size = type.size;
-        return size === undefined ? { unknown: `size of ${type.text} is not known` } : { value: BigInt(size), type: this.sizeType() };
+        return size === undefined ? { unknown: { kind: 'size-of-type-unknown', type: type.text } } : { value: BigInt(size), type: this.sizeType() };
       }
     }
     const start = this.pos;
@@ -338,7 +344,7 @@ class Parser {
     const literal = single ? this.tokens[first?.text === '(' ? start + 1 : start] : undefined;
     if (literal?.kind === 'string') return { value: BigInt(stringLiteralBytes(literal.text)), type: this.sizeType() };
     void operand;
-    return { unknown: 'sizeof of an expression is not evaluated' };
+    return { unknown: { kind: 'sizeof-expression' } };
   }
 
   private sizeType(): IntType {
@@ -400,9 +406,9 @@ class Parser {
   private convert(operand: R, type: IntType | undefined, text: string): R {
     if (isUnknown(operand)) return operand;
     if (!type) {
-      if (/\b(float|double)\b/.test(text)) return { unknown: `cast to ${text}` };
+      if (/\b(float|double)\b/.test(text)) return { unknown: { kind: 'cast-to-floating', type: text } };
       // a cast to a type whose width is unknown keeps the value when it is small enough for any integer type
-      return operand.value >= 0n && operand.value < 0x80000000n ? operand : { unknown: `cast to ${text}, whose size is not known` };
+      return operand.value >= 0n && operand.value < 0x80000000n ? operand : { unknown: { kind: 'cast-to-unsized', type: text } };
     }
     const t = type.name === 'bool' ? type : type;
     if (t.name === 'bool') return { value: operand.value !== 0n ? 1n : 0n, type: t };
@@ -417,17 +423,17 @@ class Parser {
       if (t.text === '(') {
         const name = this.tokens[this.pos - 1]?.text ?? '';
         this.skipBalanced();
-        r = { unknown: `calls ${name}()` };
+        r = { unknown: { kind: 'call', callee: name } };
       } else if (t.text === '[') {
         this.skipBalanced();
-        r = { unknown: 'reads an array element' };
+        r = { unknown: { kind: 'array-element' } };
       } else if (t.text === '.' || t.text === '->') {
         this.take();
         const member = this.take();
-        r = { unknown: `reads the member ${member.text}` };
+        r = { unknown: { kind: 'member', member: member.text } };
       } else if (t.text === '++' || t.text === '--') {
         this.take();
-        r = { unknown: `${t.text} changes a variable` };
+        r = { unknown: { kind: 'changes-variable', operator: t.text } };
       } else return r;
     }
   }
@@ -453,7 +459,7 @@ class Parser {
       case 'char':
         return this.normaliseR(parseCharLiteral(t.text));
       case 'string':
-        return { unknown: 'a string is not a number' };
+        return { unknown: { kind: 'string' } };
       case 'punct':
         if (t.text === '(') {
           const inner = this.parseComma();
@@ -461,7 +467,7 @@ class Parser {
           return inner;
         }
         if (t.text === '::') return this.parsePrimary();
-        throw new ParseError(`unexpected "${t.text}"`);
+        throw new ParseError({ kind: 'unexpected-token', token: t.text });
       case 'ident':
         return this.identifier(t);
     }
@@ -479,14 +485,14 @@ class Parser {
       const id = this.take();
       if (paren) this.expect(')');
       const d = this.env.defined?.(id.text);
-      return d === undefined ? { unknown: `whether ${id.text} is defined is not known` } : this.int(d ? 1n : 0n);
+      return d === undefined ? { unknown: { kind: 'defined-unknown', name: id.text } } : this.int(d ? 1n : 0n);
     }
     if (name === 'true' || name === 'TRUE') return this.int(1n);
     if (name === 'false' || name === 'FALSE') return this.int(0n);
     if (name === 'nullptr' || name === 'NULL' || name === '__null') return { value: 0n, type: this.normalise(ULLONG) };
     if (CXX_CASTS.has(name) && this.peek()?.text === '<') {
       const type = this.tryTypeName(this.pos + 1, '>');
-      if (!type) return { unknown: `${name} to a type that is not known` };
+      if (!type) return { unknown: { kind: 'cast-to-unknown-type', cast: name } };
       this.pos = type.end + 1;
       this.expect('(');
       const inner = this.parseComma();
@@ -507,21 +513,21 @@ class Parser {
       return this.convert(inner, type, name);
     }
     if (this.env.directive) {
-      if (name === '__cplusplus') return { unknown: '__cplusplus depends on the compiler' };
+      if (name === '__cplusplus') return { unknown: { kind: 'compiler-dependent', name } };
       if (this.env.cplusplus && (name === 'true' || name === 'false')) return this.int(name === 'true' ? 1n : 0n);
       if (this.env.defined?.(name) === false) return this.int(0n);
       if (this.peek()?.text === '(') {
         this.skipBalanced();
-        return { unknown: `${name}(...) is not evaluated` };
+        return { unknown: { kind: 'directive-call', name } };
       }
-      return { unknown: `${name} is not defined in the scanned sources` };
+      return { unknown: { kind: 'undefined-in-sources', name } };
     }
     // a call: parsePostfix makes it unknown whatever the name means, so the name is not looked up (a lookup
     // can cost time proportional to the file, for each of thousands of nested calls)
-    if (this.peek()?.text === '(') return { unknown: `calls ${name}()` };
+    if (this.peek()?.text === '(') return { unknown: { kind: 'call', callee: name } };
     const found = this.env.identifier?.(name);
     if (found) return 'unknown' in found ? found : { value: found.value, type: this.normalise(found.type) };
-    return { unknown: `the value of ${name} is not known` };
+    return { unknown: { kind: 'unknown-name', name } };
   }
 
   private tryTypeNameOf(name: string): IntType | undefined {
@@ -548,8 +554,8 @@ export function parseIntegerLiteral(text: string, model: TargetModel): R {
   const clean = text.replace(/'/g, '');
   const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)([uUlLzZ]*|[uU]?i(?:8|16|32|64|128))$/.exec(clean);
   if (!m) {
-    if (/^[0-9.]/.test(clean) && /[.eEpP]|[fF]$/.test(clean)) return { unknown: `${text} is a floating-point number` };
-    return { unknown: `${text} is not a valid number` };
+    if (/^[0-9.]/.test(clean) && /[.eEpP]|[fF]$/.test(clean)) return { unknown: { kind: 'floating-literal', literal: text } };
+    return { unknown: { kind: 'invalid-number', literal: text } };
   }
   const digits = m[1]!;
   const suffix = m[2]!.toLowerCase();
@@ -565,7 +571,7 @@ export function parseIntegerLiteral(text: string, model: TargetModel): R {
   else if (unsigned) candidates = [UINT, ULONG, ULLONG];
   else candidates = decimal ? [INT, LONG, LLONG] : [INT, UINT, LONG, ULONG, LLONG, ULLONG];
   const type = candidates.find((t) => fits(value, t));
-  if (!type) return { unknown: `${text} does not fit in any integer type` };
+  if (!type) return { unknown: { kind: 'number-too-large', literal: text } };
   return { value, type };
 }
 
@@ -584,14 +590,14 @@ export function parseCharLiteral(text: string): R {
       else if ((m = /^[0-7]{1,3}/.exec(rest))) codes.push(parseInt(m[0], 8)), (i += 1 + m[0].length);
       else if ((m = /^u([0-9a-fA-F]{4})|^U([0-9a-fA-F]{8})/.exec(rest))) codes.push(parseInt((m[1] ?? m[2])!, 16)), (i += 1 + m[0].length);
       else if (rest[0] !== undefined && rest[0] in SIMPLE_ESCAPES) codes.push(SIMPLE_ESCAPES[rest[0]]!), (i += 2);
-      else return { unknown: `unknown escape in ${text}` };
+      else return { unknown: { kind: 'unknown-escape', literal: text } };
     } else {
       const cp = body.codePointAt(i)!;
       codes.push(cp);
       i += cp > 0xffff ? 2 : 1;
     }
   }
-  if (codes.length === 0) return { unknown: 'empty character literal' };
+  if (codes.length === 0) return { unknown: { kind: 'empty-character' } };
   if (prefix) return { value: BigInt(codes[0]!), type: prefix === 'L' || prefix === 'u' ? UINT : ULONG };
   if (codes.length === 1) {
     const c = codes[0]!;
