@@ -4,10 +4,40 @@
 // item, the items holding the declarations its names resolved to, and the occurrences of those names all lie
 // outside the edited line and outside every range whose syntax tree-sitter reports changed.
 
-import type { FoundCall, PreviousCalls, ProjectFacts } from './facts.js';
+import type { FoundCall, PreviousCalls, ProjectFacts, Provenance } from './facts.js';
 import { wordOccurrences, type TextEdit } from '../text/occurrences.js';
 import type { SyntaxNode, Tree } from '../parse/parse.js';
 import type { EvidenceStep, Position, Range } from '../model/types.js';
+
+/** What the analysis of one call site read besides its own text: its provenance, flattened. */
+interface CallReads {
+  /** Names whose occurrences anywhere count: the callee, class names, typedefs. */
+  names: Set<string>;
+  /**
+   * Names resolved as identifiers: of their occurrences inside a function body only those in the call's own
+   * function count (and enumerators, which a function with `enum` in it rules out; see confinedItem).
+   */
+  scoped: Set<string>;
+  /** Offsets of the occurrences that decided a value (declarations, writes, enumerators, typedefs). */
+  spots: number[];
+}
+
+/** Everything a provenance was resolved from, however deep (a loop: an enum's chain can be thousands long). */
+export function readsOf(from: Provenance): CallReads {
+  const reads: CallReads = { names: new Set(), scoped: new Set(), spots: [] };
+  const seen = new Set<Provenance>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    for (const name of p.names) reads.names.add(name);
+    for (const name of p.scoped) reads.scoped.add(name);
+    for (const spot of p.spots) reads.spots.push(spot);
+    for (const inner of p.via) stack.push(inner);
+  }
+  return reads;
+}
 
 /** Items whose bodies hold the items that matter: a namespace or `extern "C" { ... }` is looked into. */
 const CONTAINERS = new Set(['namespace_definition', 'linkage_specification']);
@@ -64,17 +94,17 @@ export function reusableCalls(
   const out = new Map<number, { start: number; calls: FoundCall[] }>();
   for (const [calleeStart, calls] of bySite) {
     const { site } = calls[0]!.recipe;
-    const reads = calls[0]!.reads;
+    const reads = readsOf(calls[0]!.resolvedFrom);
     const start = move(site.start);
     const end = move(site.end);
     const callee = move(calleeStart);
-    if (!reads || start === undefined || end === undefined || callee === undefined) continue;
+    if (start === undefined || end === undefined || callee === undefined) continue;
     if (isDirty(start, end) || itemDirty(start)) continue;
     if (reads.spots.some((spot) => move(spot) === undefined || itemDirty(move(spot)!))) continue;
     // names written inside another function's body decide nothing for this call (see confinedItem)
     const elsewhere = confinedTo !== undefined && itemAt(start).start !== confinedTo;
     if ([...reads.names].some(nameTouched) || (!elsewhere && [...reads.scoped].some(nameTouched))) continue;
-    const moved = calls.map((c) => moveCall(c, file, move));
+    const moved = calls.map((c) => moveCall(c, reads, file, move));
     if (moved.some((c) => c === undefined)) continue;
     out.set(callee, { start, calls: moved as FoundCall[] });
   }
@@ -135,7 +165,7 @@ function sameProject(a: ProjectFacts, b: ProjectFacts): boolean {
  * The call with its offsets in this file moved to the new text. Lines and columns stay: the edit is within one
  * line, and no call taken over is on it. The syntax node of the old tree is dropped.
  */
-function moveCall(call: FoundCall, file: string, move: (offset: number) => number | undefined): FoundCall | undefined {
+function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset: number) => number | undefined): FoundCall | undefined {
   let lost = false;
   const offset = (at: number): number => {
     const moved = move(at);
@@ -165,7 +195,8 @@ function moveCall(call: FoundCall, file: string, move: (offset: number) => numbe
       base: { ...recipe.base, range: range(recipe.base.range) },
       evidence: steps(recipe.evidence),
     },
-    reads: call.reads && { ...call.reads, spots: call.reads.spots.map(offset) },
+    // what the site read, flattened: the records it was resolved from held offsets of the old text
+    resolvedFrom: { names: [...reads.names], scoped: [...reads.scoped], spots: reads.spots.map(offset), via: [] },
   };
   return lost ? undefined : moved;
 }

@@ -135,8 +135,21 @@ export interface CallRecipe {
 
 export interface FoundCall extends AllocationCall {
   recipe: CallRecipe;
-  /** What finding and evaluating the call read (collected for the language server, see call-reuse.ts). */
-  reads?: CallReads;
+  /** What finding and evaluating the call's site read (the language server's reuse checks it, see call-reuse.ts). */
+  resolvedFrom: Provenance;
+}
+
+/**
+ * What a value or a call site was resolved from, kept with it: names whose occurrences anywhere can change it
+ * (`names`: the callee, class and type names), names resolved as identifiers (`scoped`: of their occurrences
+ * inside function bodies only those in the call's own function count, and enumerators), the offsets of the
+ * occurrences that decided (declarations, writes, enumerators, typedefs), and the resolutions it used in turn.
+ */
+export interface Provenance {
+  readonly names: readonly string[];
+  readonly scoped: readonly string[];
+  readonly spots: readonly number[];
+  readonly via: readonly Provenance[];
 }
 
 export interface CallSite {
@@ -150,19 +163,6 @@ export interface CallSite {
 }
 
 export type CallBase = Pick<AllocationCall, 'file' | 'range' | 'callText' | 'enclosingFunction'>;
-
-/** What the analysis of one call site read besides its own text. */
-export interface CallReads {
-  /** Names whose occurrences anywhere count: the callee, class names, typedefs. */
-  names: Set<string>;
-  /**
-   * Names resolved as identifiers: of their occurrences inside a function body only those in the call's own
-   * function count (and enumerators, which a function with `enum` in it rules out; see confinedItem).
-   */
-  scoped: Set<string>;
-  /** Offsets of the occurrences that decided a value (declarations, writes, enumerators, typedefs). */
-  spots: number[];
-}
 
 /** What a finished analysis leaves for the next version of the same buffer. */
 export interface ReusableCalls {
