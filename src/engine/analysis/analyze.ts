@@ -70,16 +70,16 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
     file,
     language,
     analyze(project) {
-      const { calls, wrappers } = analyzer.run(project);
+      const { calls, wrappers, callees, kept } = analyzer.run(project);
       const reusable: ReusableCalls | undefined = options.previousCalls && {
         calls,
         occurrences: index.occurrences,
         project,
-        callees: analyzer.callees,
+        callees,
         reusable: wrappers.length === 0 && analyzer.pointers.length === 0,
-        kept: analyzer.keptCalls,
+        kept,
       };
-      const analysis = { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees: analyzer.callees, occurrences: index.occurrences, lookups: index.lookups, typeLookups: index.typeLookups, reusable };
+      const analysis = { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees, occurrences: index.occurrences, lookups: index.lookups, typeLookups: index.typeLookups, reusable };
       // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it
       if (!options.previousCalls) {
         pre.macros.releaseIndexes();
@@ -136,10 +136,6 @@ class FileAnalyzer {
    * instantiated with them when other files call them, since those calls may go through further wrappers.
    */
   private project: ProjectFacts = { wrappers: new Map() };
-  /** The callee names of the last search for calls. */
-  callees: string[] = [];
-  /** Calls the last search took over from the previous version of the buffer. */
-  keptCalls = 0;
 
   constructor(index: FileIndex, private readonly options: AnalysisOptions) {
     this.index = index;
@@ -152,16 +148,19 @@ class FileAnalyzer {
     return this.sites.pointers;
   }
 
-  /** Finds the calls and the wrappers of this file; wrappers it defines are followed within the file too. */
-  run(project: ProjectFacts): { calls: FoundCall[]; wrappers: WrapperModel[] } {
+  /**
+   * Finds the calls and the wrappers of this file; wrappers it defines are followed within the file too. Also
+   * the names whose calls can reach an API, and how many calls were taken over from the previous version.
+   */
+  run(project: ProjectFacts): { calls: FoundCall[]; wrappers: WrapperModel[]; callees: string[]; kept: number } {
     let local: WrapperModel[] = [];
-    let result = { calls: [] as FoundCall[], wrappers: [] as WrapperModel[] };
+    let result = { calls: [] as FoundCall[], wrappers: [] as WrapperModel[], callees: [] as string[], kept: 0 };
     for (let round = 0; round < LOCAL_ROUNDS; round++) {
       this.project = withLocalWrappers(project, local);
       // calls are taken over from the previous version only in a file without wrappers of its own
-      const calls = this.findCalls(this.project, round === 0 ? project : undefined);
+      const { calls, callees, kept } = this.findCalls(this.project, round === 0 ? project : undefined);
       const wrappers = findWrappers(calls, this.index, this.names, (recipe, scope, stack) => this.evaluator.realize(recipe, scope, stack, this.project).calls, callerText);
-      result = { calls, wrappers };
+      result = { calls, wrappers, callees, kept };
       const same = wrappers.length === local.length && wrappers.every((w, i) => w.name === local[i]!.name);
       if (same) break;
       local = wrappers;
@@ -170,13 +169,13 @@ class FileAnalyzer {
   }
 
   /** `previousProject`: the facts from outside the file, when calls of the previous version may be taken over. */
-  private findCalls(project: ProjectFacts, previousProject?: ProjectFacts): FoundCall[] {
+  private findCalls(project: ProjectFacts, previousProject?: ProjectFacts): { calls: FoundCall[]; callees: string[]; kept: number } {
     const names = this.sites.calleeNames(project);
-    this.callees = [...names.keys()];
-    this.keptCalls = 0;
+    const callees = [...names.keys()];
+    let keptCalls = 0;
     const { tree, parsedText, file } = this.index;
     const previous = previousProject && this.options.previousCalls?.(tree);
-    const kept = previous && reusableCalls(previous, tree, parsedText, file, previousProject, this.callees);
+    const kept = previous && reusableCalls(previous, tree, parsedText, file, previousProject, callees);
     const calls: FoundCall[] = [];
     const seen = new Set<number>();
     for (const [name, kind] of names) {
@@ -186,7 +185,7 @@ class FileAnalyzer {
         if (same) {
           if (!seen.has(same.start)) {
             calls.push(...same.calls);
-            this.keptCalls += same.calls.length;
+            keptCalls += same.calls.length;
           }
           seen.add(same.start);
           continue;
@@ -202,6 +201,6 @@ class FileAnalyzer {
         for (const { calls: found } of realized) for (const call of found) calls.push({ ...call, resolvedFrom });
       }
     }
-    return calls.sort((a, b) => a.range.start.offset - b.range.start.offset);
+    return { calls: calls.sort((a, b) => a.range.start.offset - b.range.start.offset), callees, kept: keptCalls };
   }
 }

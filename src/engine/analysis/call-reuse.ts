@@ -2,7 +2,8 @@
 // most calls of a long file are where they were and mean what they meant; finding and evaluating each again
 // costs most of a re-analysis. A call is taken over when nothing it read can have changed: its own top-level
 // item, the items holding the declarations its names resolved to, and the occurrences of those names all lie
-// outside the edited line and outside every range whose syntax tree-sitter reports changed.
+// outside the edited line and outside every range whose syntax tree-sitter reports changed. What a call read is
+// not tracked while it is analysed: it is the provenance the call keeps (FoundCall.resolvedFrom), flattened here.
 
 import type { FoundCall, PreviousCalls, ProjectFacts, Provenance } from './facts.js';
 import { wordOccurrences, type TextEdit } from '../text/occurrences.js';

@@ -64,8 +64,20 @@ export interface WrapperModel {
   member?: boolean;
   /** The class of a member function: other files reach it only if they name the class. */
   className?: string;
+  /** What the wrapper reaches, as data: each call in it that passes a parameter on. */
+  reaches: readonly WrapperReach[];
   /** The calls the wrapper makes, evaluated with the caller's argument values. `stack`: wrappers being expanded (cycles stop). */
   instantiate(args: readonly ArgBinding[], stack: readonly WrapperModel[]): AllocationCall[];
+}
+
+/** A call in a wrapper's body whose size, flags or address depends on the wrapper's parameters. */
+export interface WrapperReach {
+  /** An API, another wrapper, or a wrapper the configuration declares. */
+  kind: 'api' | 'wrapper' | 'declared';
+  /** The API's or the wrapper's name. */
+  callee: string;
+  /** The indexes of the parameters the call's values depend on. */
+  parameters: readonly number[];
 }
 
 /** A wrapper named in the configuration: `{"name": "os_reserve", "sizeArg": 0}`; it reserves `sizeArg` bytes. */

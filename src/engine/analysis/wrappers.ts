@@ -6,7 +6,7 @@ import { apiModel } from '../model/apis.js';
 import { parametersIn } from '../model/reasons.js';
 import type { EvidenceStep } from '../model/types.js';
 import type { SyntaxNode } from '../parse/parse.js';
-import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, WrapperModel } from './facts.js';
+import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, WrapperModel, WrapperReach } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { NameResolver, Scope } from './names.js';
 import { enclosingClassName, functionName, functionParams, isInClass, isStatic } from './syntax.js';
@@ -20,7 +20,7 @@ export type Instantiate = (recipe: CallRecipe, scope: Scope, stack: readonly Wra
 
 /** The functions of `calls` whose calls depend on a parameter, as wrappers. */
 export function findWrappers(calls: readonly FoundCall[], index: FileIndex, names: NameResolver, instantiate: Instantiate, callerText: (recipe: CallRecipe, scope: Scope) => string): WrapperModel[] {
-  const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Set<CallRecipe> }>();
+  const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Map<CallRecipe, Set<number>> }>();
   for (const call of calls) {
     // the reasons first: most calls depend on no parameter, and need no look at their function
     const mentions = [call.size.value, call.flags?.value, call.address?.value].flatMap((v) => (v && !v.known ? parametersIn(v.cause) : []));
@@ -30,23 +30,44 @@ export function findWrappers(calls: readonly FoundCall[], index: FileIndex, name
     const name = functionName(fn, index.parsedText);
     if (!name) continue;
     const params = functionParams(fn, index.parsedText).map((p) => p.name);
-    const depends = mentions.some((m) => m.fn === name && PLAIN_FUNCTION_NAME.test(name) && params.includes(m.parameter));
-    if (!depends) continue;
+    const depends = mentions.filter((m) => m.fn === name && PLAIN_FUNCTION_NAME.test(name) && params.includes(m.parameter));
+    if (depends.length === 0) continue;
     let entry = byFunction.get(fn.startIndex);
-    if (!entry) byFunction.set(fn.startIndex, (entry = { fn, name, recipes: new Set() }));
-    entry.recipes.add(call.recipe);
+    if (!entry) byFunction.set(fn.startIndex, (entry = { fn, name, recipes: new Map() }));
+    let parameters = entry.recipes.get(call.recipe);
+    if (!parameters) entry.recipes.set(call.recipe, (parameters = new Set()));
+    for (const m of depends) parameters.add(params.indexOf(m.parameter));
   }
   const wrappers: WrapperModel[] = [];
   for (const { fn, name, recipes } of byFunction.values()) {
     const shortName = name.split('::').pop()!;
     // the API's own implementation (Wine's kernelbase defines VirtualAlloc): its callers are API calls already
     if (apiModel(shortName)) continue;
-    wrappers.push(wrapperOf(fn, name, shortName, [...recipes], index, names, instantiate, callerText));
+    const reaches = [...recipes].map(([recipe, parameters]): WrapperReach => ({ ...reachOf(recipe), parameters: [...parameters].sort((a, b) => a - b) }));
+    wrappers.push(wrapperOf(fn, name, shortName, [...recipes.keys()], reaches, index, names, instantiate, callerText));
   }
   return wrappers;
 }
 
-function wrapperOf(fn: SyntaxNode, name: string, shortName: string, recipes: readonly CallRecipe[], index: FileIndex, names: NameResolver, instantiate: Instantiate, callerText: (recipe: CallRecipe, scope: Scope) => string): WrapperModel {
+/** What a recipe calls. */
+function reachOf(recipe: CallRecipe): Omit<WrapperReach, 'parameters'> {
+  const { target } = recipe;
+  if (target.kind === 'api') return { kind: 'api', callee: target.model.name };
+  if (target.kind === 'wrapper') return { kind: 'wrapper', callee: target.name };
+  return { kind: 'declared', callee: target.wrapper.name };
+}
+
+function wrapperOf(
+  fn: SyntaxNode,
+  name: string,
+  shortName: string,
+  recipes: readonly CallRecipe[],
+  reaches: readonly WrapperReach[],
+  index: FileIndex,
+  names: NameResolver,
+  instantiate: Instantiate,
+  callerText: (recipe: CallRecipe, scope: Scope) => string,
+): WrapperModel {
   const text = index.parsedText;
   const params = functionParams(fn, text);
   return {
@@ -57,6 +78,7 @@ function wrapperOf(fn: SyntaxNode, name: string, shortName: string, recipes: rea
     fileLocal: !HEADER_EXTENSION.test(index.file) && isStatic(fn, text),
     member: name.includes('::') || isInClass(fn),
     className: name.includes('::') ? name.split('::').slice(-2, -1)[0] : enclosingClassName(fn, text),
+    reaches,
     instantiate: (args, stack) => {
       const scope = new Map<string, ArgBinding>();
       params.forEach((p, i) => {
