@@ -1,17 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
-// Test files that need something beyond Node in every test (a compiler, wine, a browser, pre-commit, a
+// Test files that need something beyond Node in every test (a compiler, wine, a browser, git and pre-commit, a
 // downloaded corpus): their own project, so `--project node` runs what any machine with Node can, and
 // `--project tools` what only a machine with the tools (CI) can. `npm test` runs both. Tests elsewhere that
-// need a tool for one case are gated one by one (test/helpers/requirements.ts).
+// need a tool for one case are gated one by one (test/helpers/requirements.ts). test/README.md says where a
+// new test goes.
 const TOOLS = [
   'test/cli/runtime.test.ts',
-  'test/precommit/precommit.test.ts',
-  'test/perf/wine.test.ts',
-  'test/realtree/**/*.test.ts',
+  'test/e2e/wine.test.ts',
+  'test/e2e/wine-call-sites.test.ts',
+  'test/package/action.test.ts',
+  'test/package/precommit.test.ts',
+  'test/package/precommit-pin.test.ts',
+  'test/shim/fourkbleak-32bit.test.ts',
   'test/shim/linux.test.ts',
   'test/shim/vmmap-browser.test.ts',
+  'test/shim/vmmap-space-browser.test.ts',
   'test/shim/wine.test.ts',
+  'test/shim/wine32.test.ts',
 ];
 
 export default defineConfig({

@@ -91,8 +91,8 @@ function editAt(text, i) {
 async function inProcess(text, file) {
   const { lintDocument } = await import(pathToFileURL(path.join(ROOT, 'dist', 'lsp', 'lint-document.js')).href);
   const { IncrementalTree } = await import(pathToFileURL(path.join(ROOT, 'dist', 'lsp', 'incremental.js')).href);
-  const { HeaderCache } = await import(pathToFileURL(path.join(ROOT, 'dist', 'engine', 'header-cache.js')).href);
-  const { defaultLintOptions } = await import(pathToFileURL(path.join(ROOT, 'dist', 'engine', 'lint.js')).href);
+  const { HeaderCache } = await import(pathToFileURL(path.join(ROOT, 'dist', 'engine', 'preprocess', 'header-cache.js')).href);
+  const { defaultLintOptions } = await import(pathToFileURL(path.join(ROOT, 'dist', 'engine', 'runner', 'lint.js')).href);
   const options = defaultLintOptions(path.dirname(file));
   const headers = new HeaderCache();
   const tree = new IncrementalTree();

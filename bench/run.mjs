@@ -143,7 +143,7 @@ function sleepMs(ms) {
 /** Waits (up to --quiet-wait seconds) until the machine is under 15 % busy; returns the last busy fraction. */
 function waitForQuiet() {
   const deadline = Date.now() + QUIET_WAIT_S * 1000;
-  let busy = 1;
+  let busy;
   do {
     const a = cpuTimes();
     sleepMs(500);
@@ -318,7 +318,7 @@ function versions() {
 }
 
 async function corpus(dir) {
-  const { listSourceFiles } = await import(path.join(ROOT, 'dist', 'engine', 'walk.js'));
+  const { listSourceFiles } = await import(path.join(ROOT, 'dist', 'engine', 'files', 'walk.js'));
   const files = await listSourceFiles(dir);
   let bytes = 0;
   for (const f of files) bytes += fs.statSync(f).size;

@@ -8,11 +8,11 @@
 // URL. The library, the ESLint plugin and the language server bin keep using dist/ module by module.
 //
 // The packages the bundle loads with `import()` (ES-only ones, such as globby) stay dynamic imports, and
-// test/cli/bundle-imports.test.ts runs each one through the built command line.
+// test/cli/start-up.test.ts runs each one through the built command line.
 //
 // Left out of the bundle: the native tree-sitter packages and the packages granule loads only on demand.
-// The bundle sits two levels under the package root like every dist/ module, so the paths modules build
-// from import.meta.url (package.json, configs/, docs/rules/, shim/, ./worker.js) stay the same.
+// granule's own files (package.json, configs/, docs/rules/, shim/) are found by looking upwards from
+// import.meta.url (src/engine/model/package-files.ts), and ./worker.js sits beside the bundle.
 
 import * as fs from 'node:fs';
 import { build } from 'esbuild';
@@ -27,6 +27,8 @@ const common = {
   minifyWhitespace: true,
   external: ['granule-tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'ignore', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
   logLevel: 'warning',
+  // (jsonc-parser's main file is a UMD module whose requires esbuild cannot follow; its ES build bundles)
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 // (chunk names change with their content: old ones must not pile up)

@@ -1,4 +1,6 @@
-/*
+/* Over 600 lines: one translation unit, so that `granule shim sources` names one file and the IAT hook
+ * includes the recorder whole.
+ *
  * granule runtime shim: the recorder.
  *
  * Each wrapper calls the real API, then appends one JSON line to the report
@@ -16,6 +18,10 @@
  * "module+0xOFFSET" (offset from the module's load address, the RVA on
  * Windows), innermost first; its first entry is the call site.
  * reserve: the call creates a reservation (MEM_RESERVE, or a NULL address).
+ * Releases (VirtualFree, VirtualFreeEx, UnmapViewOfFile; NtFreeVirtualMemory
+ * from the IAT hook) have the freed address in "address", the size and free
+ * type as passed ("flags" is MEM_RELEASE for an unmap), "result" 0x1 when
+ * they succeeded, "reserve" false and "unusable" 0.
  * unusable: for a successful reservation, end = roundup4K(base + size) and
  * unusable = roundup64K(end) - end; otherwise 0.
  *
@@ -66,6 +72,9 @@
 #undef VirtualAllocFromApp
 #undef MapViewOfFile
 #undef MapViewOfFileEx
+#undef VirtualFree
+#undef VirtualFreeEx
+#undef UnmapViewOfFile
 
 #if defined(_MSC_VER)
 #  include <intrin.h>
@@ -191,6 +200,10 @@ static uint64_t unusable_of(uintptr_t base, uint64_t size) {
   return granule_end - end;
 }
 
+/* Set while this thread holds the writer lock across a release (granule_hold): its record is then
+ * written without taking the lock again. */
+static GRANULE_THREAD int granule_holding;
+
 /* ------------------------------------------------------ platform: Windows */
 #ifdef _WIN32
 
@@ -307,15 +320,18 @@ static int granule_capture(void **frames, int max) {
 }
 
 static void granule_write(const char *line, size_t n) {
-  AcquireSRWLockExclusive(&granule_lock);
+  if (!granule_holding) AcquireSRWLockExclusive(&granule_lock);
   DWORD done = 0;
   while (n > 0) {
     if (!WriteFile(granule_file, line, (DWORD)n, &done, NULL) || done == 0) break;
     line += done;
     n -= done;
   }
-  ReleaseSRWLockExclusive(&granule_lock);
+  if (!granule_holding) ReleaseSRWLockExclusive(&granule_lock);
 }
+
+static void granule_lock_take(void) { AcquireSRWLockExclusive(&granule_lock); }
+static void granule_lock_drop(void) { ReleaseSRWLockExclusive(&granule_lock); }
 
 void granule_shim_flush(void) {}
 
@@ -468,14 +484,17 @@ static const struct module_entry *granule_module_of(uintptr_t addr) {
 static int granule_capture(void **frames, int max) { return backtrace(frames, max); }
 
 static void granule_write(const char *line, size_t n) {
-  pthread_mutex_lock(&granule_lock);
+  if (!granule_holding) pthread_mutex_lock(&granule_lock);
   /* n <= GRANULE_LINE_MAX, far below the buffer size */
   if (granule_used + n > sizeof granule_buf) granule_flush_locked();
   memcpy(granule_buf + granule_used, line, n);
   granule_used += n;
   if (granule_each) granule_flush_locked();
-  pthread_mutex_unlock(&granule_lock);
+  if (!granule_holding) pthread_mutex_unlock(&granule_lock);
 }
+
+static void granule_lock_take(void) { pthread_mutex_lock(&granule_lock); }
+static void granule_lock_drop(void) { pthread_mutex_unlock(&granule_lock); }
 
 struct granule_err {
   DWORD win;
@@ -685,6 +704,91 @@ GRANULE_NOINLINE void *granule_MapViewOfFileEx(HANDLE mapping, DWORD access, DWO
   void *r = MapViewOfFileEx(mapping, access, offset_high, offset_low, size, base);
   granule_view("MapViewOfFileEx", file, line, func, base, size, access, r, GRANULE_RA());
   return r;
+}
+
+/* ------------------------------------------------------------- releases */
+
+/* MEM_RELEASE: what an unmap does to its view's allocation. */
+#define GRANULE_MEM_RELEASE 0x00008000u
+
+/* A release holds the writer lock from before the real call until its record is written. Otherwise
+ * another thread could be handed the freed address and write its reservation first, and the report
+ * would end the new reservation instead of the old one. Returns whether the lock is held; the
+ * caller's last error is left as it was. */
+static int granule_hold(void) {
+  granule_err_t saved = granule_save_error();
+  int held = granule_enabled();
+  if (held) {
+    granule_lock_take();
+    granule_holding = 1;
+  }
+  granule_restore_error(saved);
+  return held;
+}
+
+static void granule_unhold(int held) {
+  if (!held) return;
+  granule_holding = 0;
+  granule_lock_drop();
+}
+
+static void granule_release(const char *api, const char *file, int line, const char *func,
+                            const void *address, uint64_t size, DWORD type, int ok,
+                            DWORD error, void *ra0) {
+  struct granule_call c;
+  c.api = api;
+  c.file = file;
+  c.line = line;
+  c.func = func;
+  c.size = size;
+  c.flags = type;
+  c.protect = 0;
+  c.address = (uintptr_t)address;
+  c.result = ok ? 1 : 0;
+  c.error = ok ? 0 : error;
+  c.reserve = 0;
+  c.ra0 = ra0;
+  granule_shim_record(&c);
+}
+
+GRANULE_NOINLINE BOOL granule_VirtualFree(void *address, SIZE_T size, DWORD type,
+                                          const char *file, int line, const char *func) {
+  int held = granule_hold();
+  BOOL ok = VirtualFree(address, size, type);
+  DWORD error = GetLastError();
+  granule_err_t saved = granule_save_error();
+  granule_release("VirtualFree", file, line, func, address, size, type, ok != 0, error,
+                  GRANULE_RA());
+  granule_unhold(held);
+  granule_restore_error(saved);
+  return ok;
+}
+
+GRANULE_NOINLINE BOOL granule_VirtualFreeEx(HANDLE process, void *address, SIZE_T size,
+                                            DWORD type, const char *file, int line,
+                                            const char *func) {
+  int held = granule_hold();
+  BOOL ok = VirtualFreeEx(process, address, size, type);
+  DWORD error = GetLastError();
+  granule_err_t saved = granule_save_error();
+  granule_release("VirtualFreeEx", file, line, func, address, size, type, ok != 0, error,
+                  GRANULE_RA());
+  granule_unhold(held);
+  granule_restore_error(saved);
+  return ok;
+}
+
+GRANULE_NOINLINE BOOL granule_UnmapViewOfFile(const void *base, const char *file, int line,
+                                              const char *func) {
+  int held = granule_hold();
+  BOOL ok = UnmapViewOfFile(base);
+  DWORD error = GetLastError();
+  granule_err_t saved = granule_save_error();
+  granule_release("UnmapViewOfFile", file, line, func, base, 0, GRANULE_MEM_RELEASE, ok != 0,
+                  error, GRANULE_RA());
+  granule_unhold(held);
+  granule_restore_error(saved);
+  return ok;
 }
 
 #ifdef _WIN32

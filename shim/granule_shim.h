@@ -11,6 +11,9 @@
  * unset). The wrapper returns exactly what the API returned and leaves
  * GetLastError() as the API left it.
  *
+ * The releases VirtualFree, VirtualFreeEx and UnmapViewOfFile are recorded
+ * the same way, so the report knows which reservations are live.
+ *
  * Define GRANULE_SHIM_DISABLE to compile the program without the macros.
  */
 #ifndef GRANULE_SHIM_H
@@ -37,6 +40,11 @@ void *granule_MapViewOfFile(HANDLE mapping, DWORD access, DWORD offset_high,
 void *granule_MapViewOfFileEx(HANDLE mapping, DWORD access, DWORD offset_high,
                               DWORD offset_low, SIZE_T size, void *base, const char *file,
                               int line, const char *func);
+BOOL granule_VirtualFree(void *address, SIZE_T size, DWORD type, const char *file, int line,
+                         const char *func);
+BOOL granule_VirtualFreeEx(HANDLE process, void *address, SIZE_T size, DWORD type,
+                           const char *file, int line, const char *func);
+BOOL granule_UnmapViewOfFile(const void *base, const char *file, int line, const char *func);
 #ifdef _WIN32
 /* Resolved at run time, so a program that never calls them links anywhere. */
 void *granule_VirtualAlloc2(HANDLE process, void *address, SIZE_T size, ULONG type,
@@ -67,6 +75,10 @@ void granule_shim_flush(void);
      granule_MapViewOfFile((m), (acc), (hi), (lo), (s), __FILE__, __LINE__, __func__)
 #  define MapViewOfFileEx(m, acc, hi, lo, s, b) \
      granule_MapViewOfFileEx((m), (acc), (hi), (lo), (s), (b), __FILE__, __LINE__, __func__)
+#  define VirtualFree(a, s, t) granule_VirtualFree((a), (s), (t), __FILE__, __LINE__, __func__)
+#  define VirtualFreeEx(h, a, s, t) \
+     granule_VirtualFreeEx((h), (a), (s), (t), __FILE__, __LINE__, __func__)
+#  define UnmapViewOfFile(b) granule_UnmapViewOfFile((b), __FILE__, __LINE__, __func__)
 #  ifdef _WIN32
 #    define VirtualAlloc2(h, a, s, t, p, x, c) \
        granule_VirtualAlloc2((h), (a), (s), (t), (p), (x), (c), __FILE__, __LINE__, __func__)

@@ -34,6 +34,9 @@
 #undef VirtualAllocExNuma
 #undef MapViewOfFile
 #undef MapViewOfFileEx
+#undef VirtualFree
+#undef VirtualFreeEx
+#undef UnmapViewOfFile
 
 #ifndef MAP_FIXED_NOREPLACE
 #  define MAP_FIXED_NOREPLACE 0x100000

@@ -7,7 +7,8 @@
  * directory), so that calls of VirtualAlloc, VirtualAllocEx,
  * VirtualAllocExNuma, VirtualAlloc2, VirtualAlloc2FromApp,
  * VirtualAllocFromApp, MapViewOfFile and MapViewOfFileEx go to recording
- * hooks. GetProcAddress is hooked too (a pointer fetched at run time records
+ * hooks, and so do the releases VirtualFree, VirtualFreeEx, UnmapViewOfFile
+ * and NtFreeVirtualMemory (from ntdll.dll). GetProcAddress is hooked too (a pointer fetched at run time records
  * as well), and so are LoadLibrary*: modules loaded later are patched when
  * they arrive.
  *
@@ -34,6 +35,10 @@ typedef PVOID(WINAPI *va2_fn)(HANDLE, PVOID, SIZE_T, ULONG, ULONG, void *, ULONG
 typedef PVOID(WINAPI *vafa_fn)(PVOID, SIZE_T, ULONG, ULONG);
 typedef LPVOID(WINAPI *mv_fn)(HANDLE, DWORD, DWORD, DWORD, SIZE_T);
 typedef LPVOID(WINAPI *mvex_fn)(HANDLE, DWORD, DWORD, DWORD, SIZE_T, LPVOID);
+typedef BOOL(WINAPI *vf_fn)(LPVOID, SIZE_T, DWORD);
+typedef BOOL(WINAPI *vfex_fn)(HANDLE, LPVOID, SIZE_T, DWORD);
+typedef BOOL(WINAPI *unmap_fn)(LPCVOID);
+typedef LONG(NTAPI *ntfree_fn)(HANDLE, PVOID *, PSIZE_T, ULONG);
 typedef FARPROC(WINAPI *gpa_fn)(HMODULE, LPCSTR);
 typedef HMODULE(WINAPI *lla_fn)(LPCSTR);
 typedef HMODULE(WINAPI *llw_fn)(LPCWSTR);
@@ -48,6 +53,10 @@ static va2_fn real_VirtualAlloc2FromApp;
 static vafa_fn real_VirtualAllocFromApp;
 static mv_fn real_MapViewOfFile;
 static mvex_fn real_MapViewOfFileEx;
+static vf_fn real_VirtualFree;
+static vfex_fn real_VirtualFreeEx;
+static unmap_fn real_UnmapViewOfFile;
+static ntfree_fn real_NtFreeVirtualMemory;
 static gpa_fn real_GetProcAddress;
 static lla_fn real_LoadLibraryA;
 static llw_fn real_LoadLibraryW;
@@ -119,6 +128,53 @@ static GRANULE_NOINLINE LPVOID WINAPI hook_MapViewOfFileEx(HANDLE m, DWORD acc, 
   return r;
 }
 
+static GRANULE_NOINLINE BOOL WINAPI hook_VirtualFree(LPVOID a, SIZE_T s, DWORD t) {
+  int held = granule_hold(); /* see granule_hold: the record keeps its place */
+  BOOL ok = real_VirtualFree(a, s, t);
+  DWORD error = GetLastError();
+  granule_release("VirtualFree", "", 0, "", a, s, t, ok != 0, error, GRANULE_RA());
+  granule_unhold(held);
+  SetLastError(error);
+  return ok;
+}
+
+static GRANULE_NOINLINE BOOL WINAPI hook_VirtualFreeEx(HANDLE h, LPVOID a, SIZE_T s, DWORD t) {
+  int held = granule_hold(); /* see granule_hold: the record keeps its place */
+  BOOL ok = real_VirtualFreeEx(h, a, s, t);
+  DWORD error = GetLastError();
+  granule_release("VirtualFreeEx", "", 0, "", a, s, t, ok != 0, error, GRANULE_RA());
+  granule_unhold(held);
+  SetLastError(error);
+  return ok;
+}
+
+static GRANULE_NOINLINE BOOL WINAPI hook_UnmapViewOfFile(LPCVOID b) {
+  int held = granule_hold(); /* see granule_hold: the record keeps its place */
+  BOOL ok = real_UnmapViewOfFile(b);
+  DWORD error = GetLastError();
+  granule_release("UnmapViewOfFile", "", 0, "", b, 0, GRANULE_MEM_RELEASE, ok != 0, error,
+                  GRANULE_RA());
+  granule_unhold(held);
+  SetLastError(error);
+  return ok;
+}
+
+/* The address and size are read before the call, which rounds them; a failure's NTSTATUS is
+ * its "error". */
+static GRANULE_NOINLINE LONG NTAPI hook_NtFreeVirtualMemory(HANDLE h, PVOID *a, PSIZE_T s,
+                                                            ULONG t) {
+  void *address = a ? *a : NULL;
+  SIZE_T size = s ? *s : 0;
+  int held = granule_hold();
+  LONG status = real_NtFreeVirtualMemory(h, a, s, t);
+  DWORD error = GetLastError();
+  granule_release("NtFreeVirtualMemory", "", 0, "", address, size, t, status >= 0,
+                  (DWORD)status, GRANULE_RA());
+  granule_unhold(held);
+  SetLastError(error);
+  return status;
+}
+
 static FARPROC WINAPI hook_GetProcAddress(HMODULE mod, LPCSTR name);
 static HMODULE WINAPI hook_LoadLibraryA(LPCSTR name);
 static HMODULE WINAPI hook_LoadLibraryW(LPCWSTR name);
@@ -135,7 +191,9 @@ struct hook {
 static struct hook hooks[] = {
     HOOK(VirtualAlloc),      HOOK(VirtualAllocEx),        HOOK(VirtualAllocExNuma),
     HOOK(VirtualAlloc2),     HOOK(VirtualAlloc2FromApp),  HOOK(VirtualAllocFromApp),
-    HOOK(MapViewOfFile),     HOOK(MapViewOfFileEx),       HOOK(GetProcAddress),
+    HOOK(MapViewOfFile),     HOOK(MapViewOfFileEx),       HOOK(VirtualFree),
+    HOOK(VirtualFreeEx),     HOOK(UnmapViewOfFile),       HOOK(NtFreeVirtualMemory),
+    HOOK(GetProcAddress),
     HOOK(LoadLibraryA),      HOOK(LoadLibraryW),          HOOK(LoadLibraryExA),
     HOOK(LoadLibraryExW),
 };
@@ -165,6 +223,7 @@ static int ascii_iprefix(const char *s, const char *prefix) {
 
 static int is_memory_dll(const char *dll) {
   return ascii_ieq(dll, "kernel32.dll") || ascii_ieq(dll, "kernelbase.dll") ||
+         ascii_ieq(dll, "ntdll.dll") ||
          ascii_iprefix(dll, "api-ms-win-core-memory-") ||
          ascii_iprefix(dll, "api-ms-win-core-libraryloader-");
 }
@@ -280,10 +339,12 @@ static HMODULE WINAPI hook_LoadLibraryExW(LPCWSTR name, HANDLE file, DWORD flags
 static void resolve_reals(void) {
   HMODULE kb = GetModuleHandleW(L"kernelbase.dll");
   HMODULE k32 = GetModuleHandleW(L"kernel32.dll");
+  HMODULE nt = GetModuleHandleW(L"ntdll.dll");
   for (size_t i = 0; i < HOOK_COUNT; i++) {
     if (*hooks[i].real) continue;
     FARPROC f = k32 ? GetProcAddress(k32, hooks[i].name) : NULL;
     if (!f && kb) f = GetProcAddress(kb, hooks[i].name);
+    if (!f && nt) f = GetProcAddress(nt, hooks[i].name);
     *hooks[i].real = (void *)f;
   }
 }

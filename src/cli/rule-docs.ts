@@ -3,14 +3,14 @@
 // shipped in the package.
 
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../engine/model/package-files.js';
 import { parseArgs } from 'node:util';
 import { readFailure, readRegularFile } from '../engine/files/regular-file.js';
 import { printable, printableSource } from '../formats/printable.js';
 import { findRule, rules } from '../rules/index.js';
 
 /** Where the rule pages are when granule runs from its package (dist/cli, dist/bundle or src/cli). */
-export const RULE_DOCS_DIR = fileURLToPath(new URL('../../docs/rules/', import.meta.url));
+export const RULE_DOCS_DIR = packagePath('docs', 'rules') + path.sep;
 /** The pages are a few kilobytes: anything far larger is not one of them. */
 const PAGE_LIMIT = 1024 * 1024;
 

@@ -8,6 +8,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { replaceFileAtomically } from '../engine/files/atomic-write.js';
 
 export class OutputError extends Error {}
 
@@ -65,22 +66,6 @@ function danglingTarget(link: string): string {
 
 function replaceAtomically(file: string, text: string | Buffer, before: fs.Stats | undefined): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  // Ctrl-C kills the process at once, even inside a synchronous write, which would leave the temporary file
-  // behind. While a listener is installed it cannot: the write and the rename complete, and the run ends.
-  const hold = () => {};
-  process.on('SIGINT', hold);
-  process.on('SIGTERM', hold);
-  try {
-    // 'wx': never through a file or link someone put at the temporary name
-    fs.writeFileSync(temp, text, { flag: 'wx', mode: before?.isFile() ? before.mode & 0o7777 : 0o666 });
-    if (before?.isFile()) fs.chmodSync(temp, before.mode & 0o7777);
-    fs.renameSync(temp, file);
-  } catch (e) {
-    fs.rmSync(temp, { force: true });
-    throw e;
-  } finally {
-    process.off('SIGINT', hold);
-    process.off('SIGTERM', hold);
-  }
+  // a file that was there keeps its mode; a new one gets the umask's
+  replaceFileAtomically(file, text, before?.isFile() ? { mode: before.mode & 0o7777 } : {});
 }

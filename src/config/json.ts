@@ -1,6 +1,7 @@
 // Reads a config file as data. Nothing in it is executed: JSON only (comments allowed in
 // granule.config.json, as in tsconfig.json), and keys that could reach an object's prototype are refused.
 
+import { createScanner, SyntaxKind } from 'jsonc-parser';
 import { jsonErrorMessage } from '../engine/files/json-error.js';
 import { READ_LIMITS, readFailure, readRegularText } from '../engine/files/regular-file.js';
 import { ConfigError } from './errors.js';
@@ -52,38 +53,23 @@ function describeSyntaxError(message: string, text: string): string {
   return `${base} (line ${line}, column ${offset - lineStart + 1})`;
 }
 
-/** Replaces // and /* *\/ comments outside strings with spaces, keeping offsets (and so error positions). */
+/**
+ * Replaces the comments with spaces, newlines kept, so that V8's error offsets (and so the line and column
+ * of a message) stay the file's. jsonc-parser's scanner finds them (strings and escapes as JSON reads them);
+ * its own stripComments does not keep every offset (a comment before a CRLF or at the end grows by one).
+ */
 export function blankComments(text: string): string {
+  const scanner = createScanner(text, false);
   let out = '';
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i]!;
-    if (c === '"') {
-      let j = i + 1;
-      while (j < n && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if (c === '/' && text[i + 1] === '/') {
-      let j = i;
-      while (j < n && text[j] !== '\n') j++;
-      out += ' '.repeat(j - i);
-      i = j;
-      continue;
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      const j = close < 0 ? n : close + 2;
-      out += text.slice(i, j).replace(/[^\n]/g, ' ');
-      i = j;
-      continue;
-    }
-    out += c;
-    i++;
+  let at = 0;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind !== SyntaxKind.LineCommentTrivia && kind !== SyntaxKind.BlockCommentTrivia) continue;
+    const start = scanner.getTokenOffset();
+    const end = start + scanner.getTokenLength();
+    out += text.slice(at, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    at = end;
   }
-  return out;
+  return out + text.slice(at);
 }
 
 function findForbiddenKey(value: unknown, path: string): { key: string; path: string } | undefined {

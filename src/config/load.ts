@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../engine/model/package-files.js';
 import type { RuleSetting } from '../engine/linter/run-rules.js';
 import type { Level, Target } from '../engine/model/types.js';
 import { ConfigError } from './errors.js';
@@ -13,8 +13,8 @@ import type { DeclaredWrapper } from '../engine/analysis/analyze.js';
 import { DataError, validateConfigData, type ConfigData } from './schema.js';
 
 export const SHAREABLE: Record<string, string> = {
-  'granule:recommended': fileURLToPath(new URL('../../configs/recommended.json', import.meta.url)),
-  'granule:strict': fileURLToPath(new URL('../../configs/strict.json', import.meta.url)),
+  'granule:recommended': packagePath('configs', 'recommended.json'),
+  'granule:strict': packagePath('configs', 'strict.json'),
 };
 
 /** An `ignores` glob and the directory it is relative to (that of the file that wrote it). */

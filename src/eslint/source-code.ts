@@ -4,7 +4,7 @@
 import type { FileProblem, RulesConfig, SourceLocation, SourceRange } from '@eslint/core';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { AllocationCall, FileAnalysis } from '../engine/analysis/analyze.js';
-import { applyDirectives, scanDirectives, type DirectiveScan } from '../engine/linter/directives.js';
+import { applyDirectives, scanDisableDirectives, type DirectiveScan } from '../engine/linter/directives.js';
 import type { Finding } from '../engine/model/types.js';
 import { scanComments } from './comments.js';
 import type { GranuleLanguageOptions } from './language-options.js';
@@ -113,7 +113,7 @@ export class GranuleSourceCode extends TextSourceCodeBase<{
    */
   disabledByGranuleComment(ruleId: string, call: AllocationCall): boolean {
     const file = this.analysis.file;
-    this.#granuleDirectives ??= scanDirectives(file, this.text, this.analysis.lines);
+    this.#granuleDirectives ??= scanDisableDirectives(file, this.text, this.analysis.lines);
     if (this.#granuleDirectives.directives.length === 0) return false;
     const probe: Finding = {
       ruleId,

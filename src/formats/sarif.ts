@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packagePath } from '../engine/model/package-files.js';
+import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Range, Report } from '../engine/model/types.js';
 import { DOCS_BASE } from '../rules/create-rule.js';
@@ -16,7 +17,7 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The partialFingerprints key granule writes and `--baseline` reads. */
 export const FINGERPRINT_KEY = 'granule/v1';
 /** Where the rule pages are when granule runs from its package (dist/formats or src/formats). */
-export const DOCS_DIR = fileURLToPath(new URL('../../docs/rules/', import.meta.url));
+export const DOCS_DIR = packagePath('docs', 'rules') + path.sep;
 
 const LEVEL: Record<string, Sarif.ReportingConfiguration.level> = { error: 'error', warn: 'warning', off: 'none' };
 const TEXT_LIMIT = 1024; // GitHub's limit for shortDescription and fullDescription

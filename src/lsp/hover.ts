@@ -5,7 +5,8 @@ import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import type { AllocationCall } from '../engine/analysis/facts.js';
 import type { Finding } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
-import { byteCount, hex, KB64, roundUp, unusableBytes } from '../rules/sizes.js';
+import { ALLOCATION_GRANULARITY, roundUp, unusableBytes } from '../engine/model/windows-memory.js';
+import { byteCount, hex } from '../rules/sizes.js';
 import * as path from 'node:path';
 import { toLspRange } from './diagnostics.js';
 
@@ -17,7 +18,10 @@ export function hoverAt(offset: number, calls: readonly AllocationCall[], findin
   const lines: string[] = [];
   for (const f of own) {
     const url = rulesById.get(f.ruleId)?.meta.docs.url;
-    lines.push(`**granule** [${f.ruleId}](${url}) (${f.severity === 'error' ? 'error' : 'warning'}${f.suppressed ? ', disabled by a comment' : ''}): ${f.message}`, '');
+    lines.push(
+      `**granule** [${f.ruleId}](${url}) (${f.severity === 'error' ? 'error' : 'warning'}${f.suppressed ? ', disabled by a comment' : ''}): ${f.message}`,
+      '',
+    );
   }
   if (own.length === 0) lines.push(`**granule**: \`${call.callee}\` reaches \`${call.api}\``, '');
   lines.push(...sizeLines(call), '');
@@ -37,11 +41,12 @@ function sizeLines(call: AllocationCall): string[] {
   if (call.size.text && call.size.text.trim() !== value.toString()) out.push(`| written as | \`${call.size.text.trim().replace(/\|/g, '\\|')}\` |`);
   if (call.size.macros.length) out.push(`| macros | ${call.size.macros.map((m) => `\`${m}\``).join(' → ')} |`);
   if (value > 0n) {
-    const granules = roundUp(value, KB64) / KB64;
-    out.push(`| address space | ${granules} × 64 KB granule${granules === 1n ? '' : 's'} (${granules * KB64} bytes) |`);
-    const wasted = unusableBytes(value, 4096n);
+    const granules = roundUp(value, ALLOCATION_GRANULARITY) / ALLOCATION_GRANULARITY;
+    out.push(`| address space | ${granules} × 64 KB granule${granules === 1n ? '' : 's'} (${granules * ALLOCATION_GRANULARITY} bytes) |`);
+    const wasted = unusableBytes(value);
     out.push(`| unusable | ${wasted} bytes${wasted === 0n ? '' : ` (${hex(wasted)})`} |`);
   }
-  if (call.family === 'reserve') out.push(`| reserves | ${call.reserves === undefined ? 'unknown (flags or address not proven)' : call.reserves ? 'yes' : 'no (commit or reset only)'} |`);
+  if (call.family === 'reserve')
+    out.push(`| reserves | ${call.reserves === undefined ? 'unknown (flags or address not proven)' : call.reserves ? 'yes' : 'no (commit or reset only)'} |`);
   return out;
 }

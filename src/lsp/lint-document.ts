@@ -2,7 +2,7 @@
 // granule-disable comments, giving the findings the CLI would report for the same text.
 
 import type { FileAnalysis, WrapperModel } from '../engine/analysis/analyze.js';
-import { applyDirectives, scanDirectives } from '../engine/linter/directives.js';
+import { applyDirectives, scanDisableDirectives } from '../engine/linter/directives.js';
 import type { LintOptions } from '../engine/runner/lint.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { activeRules, runRules, type RuleFailure } from '../engine/linter/run-rules.js';
@@ -49,6 +49,6 @@ export function lintDocument(
   }
   tree.commit(analysis);
   const { findings, failures } = runRules(analysis, activeRules(options.rules), options);
-  applyDirectives(file, findings, scanDirectives(file, text, analysis.lines), 'off');
+  applyDirectives(file, findings, scanDisableDirectives(file, text, analysis.lines), 'off');
   return { analysis, findings, failures };
 }

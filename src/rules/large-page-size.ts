@@ -1,8 +1,9 @@
 import { createRule } from './create-rule.js';
-import { byteCount, formatLike, hex, humanBytes, roundUp } from './sizes.js';
+import { formatLike } from '../engine/text/literal-style.js';
+import { LARGE_PAGE_MINIMUM, roundUp, usesLargePages } from '../engine/model/windows-memory.js';
+import { byteCount, hex, humanBytes } from './sizes.js';
 
-const MEM_LARGE_PAGES = 0x20000000n;
-const TWO_MB = 2 * 1024 * 1024;
+const TWO_MB = Number(LARGE_PAGE_MINIMUM);
 
 export default createRule({
   name: 'large-page-size',
@@ -39,7 +40,7 @@ export default createRule({
     return {
       AllocationCall(call) {
         if (call.family !== 'reserve' || call.reserves === false || !call.size.value.known) return;
-        if (!call.flags?.value.known || !(call.flags.value.value & MEM_LARGE_PAGES)) return;
+        if (!usesLargePages(call.flags?.value)) return;
         const size = call.size.value.value;
         if (size <= 0n || size % minimum === 0n) return;
         const rounded = roundUp(size, minimum);

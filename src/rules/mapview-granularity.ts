@@ -1,5 +1,6 @@
 import { createRule } from './create-rule.js';
-import { byteCount, hex, KB64, unusableBytes } from './sizes.js';
+import { ALLOCATION_GRANULARITY, unusableBytes } from '../engine/model/windows-memory.js';
+import { byteCount, hex } from './sizes.js';
 
 export default createRule({
   name: 'mapview-granularity',
@@ -25,14 +26,14 @@ export default createRule({
     return {
       AllocationCall(call) {
         if (call.family !== 'mapview') return;
-        if (call.offset?.value.known && call.offset.value.value % KB64 !== 0n) {
+        if (call.offset?.value.known && call.offset.value.value % ALLOCATION_GRANULARITY !== 0n) {
           const offset = call.offset.value.value;
           context.report({ node: call, messageId: 'misalignedOffset', data: { api: call.api, offset: offset.toString(), offsetHex: hex(offset) } });
         }
         if (!call.size.value.known) return;
         const size = call.size.value.value;
         // size 0 maps the whole section; a view ending on the granule's last page wastes nothing
-        const unusable = size > 0n ? unusableBytes(size, 4096n) : 0n;
+        const unusable = size > 0n ? unusableBytes(size) : 0n;
         if (unusable === 0n) return;
         context.report({
           node: call,

@@ -1,19 +1,5 @@
-// Granule arithmetic and number formatting shared by the rules. All BigInt: a size is never a float.
-
-export const KB64 = 65536n;
-
-export function roundUp(value: bigint, multiple: bigint): bigint {
-  return ((value + multiple - 1n) / multiple) * multiple;
-}
-
-/**
- * Bytes of the last 64 KB granule that no later reservation can use: the region ends at the next
- * page boundary, and the rest of its granule stays reserved but unusable (VMMap's "Unusable").
- */
-export function unusableBytes(size: bigint, pageSize: bigint, granule = KB64): bigint {
-  const end = roundUp(size, pageSize);
-  return roundUp(end, granule) - end;
-}
+// How the rules write numbers in messages. All BigInt: a size is never a float. (The granule and page
+// arithmetic is the Windows memory model's: src/engine/model/windows-memory.ts.)
 
 export function hex(value: bigint): string {
   return '0x' + value.toString(16).toUpperCase();
@@ -29,35 +15,4 @@ export function humanBytes(value: bigint): string {
   if (value % (1024n * 1024n) === 0n) return `${value / (1024n * 1024n)} MB`;
   if (value % 1024n === 0n) return `${value / 1024n} KB`;
   return byteCount(value);
-}
-
-/**
- * Writes `value` in the style of the literal expression `original`: hex stays hex (keeping case and suffix),
- * `4 * 1024` becomes `64 * 1024`, `16 << 10` becomes `64 << 10`. Undefined when the style cannot be kept.
- */
-export function formatLike(original: string, value: bigint): string | undefined {
-  const text = original.trim();
-  const literal = /^(0[xX])?([0-9a-fA-F']+)([uUlLzZ]*|[uU]?i64)$/.exec(text);
-  if (literal) {
-    const [, prefix, digits, suffix] = literal;
-    if (prefix) {
-      const upper = digits!.replace(/'/g, '') === digits!.replace(/'/g, '').toUpperCase() && /[A-F]/.test(digits!);
-      const body = value.toString(16);
-      return `${prefix}${upper ? body.toUpperCase() : body}${suffix}`;
-    }
-    if (/^0[0-7]/.test(digits!)) return undefined;
-    return `${value}${suffix}`;
-  }
-  const product = /^(\d+)\s*([*])\s*(\d+)([uUlLzZ]*)$/.exec(text);
-  if (product) {
-    const unit = BigInt(product[3]!);
-    if (unit > 0n && value % unit === 0n) return `${value / unit} ${product[2]} ${product[3]}${product[4]}`;
-    return undefined;
-  }
-  const shift = /^(\d+)\s*<<\s*(\d+)([uUlLzZ]*)$/.exec(text);
-  if (shift) {
-    const unit = 1n << BigInt(shift[2]!);
-    if (value % unit === 0n) return `${value / unit} << ${shift[2]}${shift[3]}`;
-  }
-  return undefined;
 }

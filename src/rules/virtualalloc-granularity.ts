@@ -1,7 +1,7 @@
 import { createRule } from './create-rule.js';
-import { byteCount, formatLike, hex, KB64, roundUp, unusableBytes } from './sizes.js';
-
-const MEM_LARGE_PAGES = 0x20000000n;
+import { formatLike } from '../engine/text/literal-style.js';
+import { ALLOCATION_GRANULARITY, roundUp, unusableBytes, usesLargePages } from '../engine/model/windows-memory.js';
+import { byteCount, hex } from './sizes.js';
 
 export default createRule({
   name: 'virtualalloc-granularity',
@@ -30,12 +30,12 @@ export default createRule({
       AllocationCall(call) {
         if (call.family !== 'reserve' || call.reserves !== true || !call.size.value.known) return;
         // MEM_LARGE_PAGES calls have their own, stricter rule (large-page-size)
-        if (call.flags?.value.known && call.flags.value.value & MEM_LARGE_PAGES) return;
+        if (usesLargePages(call.flags?.value)) return;
         const size = call.size.value.value;
         // the region ends at a page boundary: 65532 bytes still fill the granule exactly
-        const unusable = size > 0n ? unusableBytes(size, 4096n) : 0n;
+        const unusable = size > 0n ? unusableBytes(size) : 0n;
         if (unusable === 0n) return;
-        const rounded = roundUp(size, KB64);
+        const rounded = roundUp(size, ALLOCATION_GRANULARITY);
         const data = {
           api: call.api,
           size: byteCount(size),
@@ -48,7 +48,7 @@ export default createRule({
         const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;
         context.report({
           node: call,
-          messageId: size < KB64 ? 'wastesGranule' : 'wastesLastGranule',
+          messageId: size < ALLOCATION_GRANULARITY ? 'wastesGranule' : 'wastesLastGranule',
           data,
           fix: range && literal ? (fixer) => fixer.replaceTextRange(range, literal) : null,
           suggest: range ? [{ messageId: 'roundUp', data, fix: (fixer) => fixer.replaceTextRange(range, literal ?? hex(rounded)) }] : [],

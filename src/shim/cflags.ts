@@ -3,7 +3,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../engine/model/package-files.js';
 import type { Notice } from '../engine/model/types.js';
 import { printable } from '../formats/printable.js';
 import { streamReport } from './report.js';
@@ -25,7 +25,7 @@ export interface CommandIo {
 
 /** The installed package's `shim/` folder (from src/shim/ and dist/shim/ alike). */
 export function shimDir(): string {
-  return path.normalize(fileURLToPath(new URL('../../shim/', import.meta.url)));
+  return packagePath('shim') + path.sep;
 }
 
 /**

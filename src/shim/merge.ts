@@ -17,7 +17,7 @@ import path from 'node:path';
 import { READ_LIMITS, readRegularFile } from '../engine/files/regular-file.js';
 import type { Finding, Range, RuntimeEvidence } from '../engine/model/types.js';
 import { byteCount } from '../rules/sizes.js';
-import { roundUp, type ShimRecord } from './report.js';
+import { isRelease, roundUp, type ShimRecord } from './report.js';
 import { countSize } from './summary.js';
 
 export interface MergeOptions {
@@ -326,6 +326,7 @@ export class RuntimeMerger {
   }
 
   add(r: ShimRecord): void {
+    if (isRelease(r)) return; // a release is at no finding's call; the summary follows what is live
     const site = callSite(r);
     if (!site) {
       this.unlocated++;

@@ -67,6 +67,7 @@ export interface ParseResult {
 const MEM_COMMIT = 0x1000;
 const MEM_RESERVE = 0x2000;
 const MEM_REPLACE_PLACEHOLDER = 0x4000;
+const MEM_RELEASE = 0x8000;
 const MEM_RESET = 0x80000;
 const MEM_RESET_UNDO = 0x1000000;
 const PAGE = 0x1000n;
@@ -82,6 +83,7 @@ export function unusableOf(base: bigint, size: bigint): bigint {
 
 /** Whether a call with these flags creates a reservation (the rule the shim applies). */
 export function reservesOf(api: string, flags: number, address: bigint): boolean {
+  if (RELEASE_APIS.has(api)) return false;
   if (api.startsWith('MapViewOfFile')) return true;
   if (flags & (MEM_RESET | MEM_RESET_UNDO)) return false;
   if (flags & MEM_REPLACE_PLACEHOLDER && flags & MEM_RESERVE) return false;
@@ -107,7 +109,23 @@ export const KNOWN_APIS: ReadonlySet<string> = new Set([
   'VirtualAllocFromApp',
   'MapViewOfFile',
   'MapViewOfFileEx',
+  'VirtualFree',
+  'VirtualFreeEx',
+  'UnmapViewOfFile',
+  'NtFreeVirtualMemory',
 ]);
+
+/** The releases among them: their `address` is what they free, and they reserve nothing. */
+export const RELEASE_APIS: ReadonlySet<string> = new Set(['VirtualFree', 'VirtualFreeEx', 'UnmapViewOfFile', 'NtFreeVirtualMemory']);
+
+/** Whether a record is a release (a successful one ends the reservation at its `address`, see releasedBase). */
+export const isRelease = (r: Pick<ShimRecord, 'api'>): boolean => RELEASE_APIS.has(r.api);
+
+/** The allocation base a successful release with MEM_RELEASE (or an unmap) ends; undefined for anything else. */
+export function releasedBase(r: ShimRecord): bigint | undefined {
+  if (!isRelease(r) || r.result === 0n || (r.flags & MEM_RELEASE) === 0) return undefined;
+  return r.address;
+}
 
 const MAX_U64 = (1n << 64n) - 1n;
 const MAX_U32 = 0xffffffff;
@@ -186,6 +204,7 @@ export function toRecord(raw: unknown, source: { report: string; line: number })
         : 0n
       : toU64(o.unusable, 'unusable');
   if (unusable >= GRANULE) throw new BadRecord('"unusable" is not below 65536');
+  if (RELEASE_APIS.has(api) && (reserve || unusable !== 0n)) throw new BadRecord(`a ${api} record reserves nothing: "reserve" must be false and "unusable" 0`);
   let stack: string[] = [];
   if (Array.isArray(o.stack)) {
     if (o.stack.length > MAX_STACK) throw new BadRecord(`"stack" has more than ${MAX_STACK} entries`);

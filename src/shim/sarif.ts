@@ -64,7 +64,10 @@ function message(site: CallSite): string {
 export function shimSarifRun(input: ShimSarifInput): Sarif.Run {
   const root = path.resolve(input.root);
   const artifact = input.artifactLocation ?? defaultArtifact(root);
-  const matcher = new FileMatcher([...input.findings, ...input.runtimeOnly].map((f) => f.file), [root]);
+  const matcher = new FileMatcher(
+    [...input.findings, ...input.runtimeOnly].map((f) => f.file),
+    [root],
+  );
   const results: Sarif.Result[] = [];
   for (const site of input.summary.callSites) {
     if (site.unusableBytes === 0n || !site.file || site.line <= 0) continue;
@@ -110,6 +113,16 @@ export function shimSarifRun(input: ShimSarifInput): Sarif.Run {
       reservedBytes: input.summary.reservedBytes.toString(),
       committedBytes: input.summary.committedBytes.toString(),
       unusableBytes: input.summary.unusableBytes.toString(),
+      // only when releases were recorded: without them, what is live is unknown
+      ...(input.summary.releases > 0
+        ? {
+            releases: input.summary.releases,
+            peakUnusableBytes: input.summary.peakUnusableBytes.toString(),
+            unusableAtExitBytes: input.summary.unusableAtExitBytes.toString(),
+            leakedReservations: input.summary.leakedReservations,
+            leakedBytes: input.summary.leakedBytes.toString(),
+          }
+        : {}),
     },
   };
 }

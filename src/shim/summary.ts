@@ -1,7 +1,8 @@
 // Totals and the granule map of a runtime report, in the terms VMMap uses:
 // reserved, committed and unusable bytes, and every 64 KB granule's pages.
 
-import { commitsOf, roundUp, type ShimRecord } from './report.js';
+import { addressSpaceOf, Timeline, type AddressSpace, type LiveRegion, type TimelinePoint } from './address-space.js';
+import { commitsOf, isRelease, releasedBase, roundUp, type ShimRecord } from './report.js';
 
 const PAGE = 0x1000n;
 const GRANULE = 0x10000n;
@@ -81,8 +82,24 @@ export interface RuntimeSummary {
   committedBytes: bigint;
   /** Sum of the unusable tails: what VMMap shows as Unusable. */
   unusableBytes: bigint;
-  /** Calls per API. */
+  /** Calls per API (releases not included). */
   apis: Record<string, number>;
+  /** Release calls recorded (VirtualFree, VirtualFreeEx, UnmapViewOfFile, NtFreeVirtualMemory), successful or not;
+   * they are not counted in `records` or any figure above. 0 for a report of a shim that did not record them. */
+  releases: number;
+  /** Reservations that a recorded release ended. */
+  releasedReservations: number;
+  /** The most unusable bytes live at one moment: each process's peak, added up over the processes. */
+  peakUnusableBytes: bigint;
+  /** Unusable bytes of the reservations that were never released: still live when the program ended. */
+  unusableAtExitBytes: bigint;
+  /** Reservations never released (leaks, or held to the end), and their page-rounded size. */
+  leakedReservations: number;
+  leakedBytes: bigint;
+  /** Each process's address space at the end of the run, to scale (the reservations never released). */
+  spaces: AddressSpace[];
+  /** Unusable bytes live over the run, all processes together. */
+  timeline: TimelinePoint[];
   /** Call sites, most unusable bytes first. */
   callSites: CallSite[];
   processes: ProcessMap[];
@@ -140,9 +157,18 @@ export class Summarizer {
     committedBytes: 0n,
     unusableBytes: 0n,
     apis: {},
+    releases: 0,
+    releasedReservations: 0,
+    peakUnusableBytes: 0n,
+    unusableAtExitBytes: 0n,
+    leakedReservations: 0,
+    leakedBytes: 0n,
+    spaces: [],
+    timeline: [],
     callSites: [],
     processes: [],
   };
+  private readonly live = new LiveReservations();
   private readonly sites = new Map<string, CallSite & { sizeMap: Map<bigint, number> }>();
   private readonly maps = new Map<number, Map<bigint, { pages: string[]; site: string }>>();
   private readonly maxGranules: number;
@@ -153,6 +179,12 @@ export class Summarizer {
 
   add(r: ShimRecord): void {
     const sum = this.sum;
+    if (isRelease(r)) {
+      sum.releases++;
+      const base = releasedBase(r);
+      if (base !== undefined && this.live.release(r.pid, base, r.ts)) sum.releasedReservations++;
+      return;
+    }
     sum.records++;
     sum.apis[r.api] = (sum.apis[r.api] ?? 0) + 1;
     const failed = r.result === 0n;
@@ -163,6 +195,8 @@ export class Summarizer {
     const region = regionOf(r);
     if (region && r.reserve) sum.reservedBytes += region.end - region.base;
     if (region && (commitsOf(r.flags) || !r.reserve)) sum.committedBytes += region.end - region.base;
+    if (region && r.reserve) this.live.reserve(r, region.end, commitsOf(r.flags) || r.api.startsWith('MapViewOfFile'));
+    else if (region) this.live.commit(r.pid, region.base, region.end);
 
     const key = siteKey(r);
     let site = this.sites.get(key);
@@ -203,7 +237,7 @@ export class Summarizer {
   }
 
   result(): RuntimeSummary {
-    const sum: RuntimeSummary = { ...this.sum, apis: { ...this.sum.apis } };
+    const sum: RuntimeSummary = { ...this.sum, apis: { ...this.sum.apis }, ...this.live.result() };
     sum.callSites = [...this.sites.values()]
       .map(({ sizeMap, ...s }) => ({
         ...s,
@@ -215,6 +249,66 @@ export class Summarizer {
   }
 }
 
+/**
+ * The reservations live at each moment, per process, from the reservations and the releases in the order they
+ * were recorded (a release is written after the call that returned its address). Holds one entry per live
+ * reservation, so memory follows what the program holds at once, not the length of the report.
+ */
+class LiveReservations {
+  private readonly processes = new Map<number, { live: Map<bigint, LiveRegion>; unusable: bigint; peak: bigint }>();
+  private readonly timeline = new Timeline();
+  private unusable = 0n;
+
+  reserve(r: ShimRecord, end: bigint, committed: boolean): void {
+    const p = this.process(r.pid);
+    const before = p.live.get(r.result);
+    if (before) this.change(p, -before.unusable, r.ts); // released by a call the shim did not see
+    p.live.set(r.result, { base: r.result, end, commitEnd: committed ? end : r.result, unusable: r.unusable, mapped: r.api.startsWith('MapViewOfFile') });
+    this.change(p, r.unusable, r.ts);
+  }
+
+  /** A commit inside a live reservation (found by its granule): its pages are drawn committed up to `end`. */
+  commit(pid: number, start: bigint, end: bigint): void {
+    const held = this.process(pid).live.get(start - (start % GRANULE));
+    if (held && end > held.commitEnd) held.commitEnd = end;
+  }
+
+  /** Ends the reservation at `base`; false when none is live there. */
+  release(pid: number, base: bigint, ts: number): boolean {
+    const p = this.process(pid);
+    const held = p.live.get(base);
+    if (!held) return false;
+    p.live.delete(base);
+    this.change(p, -held.unusable, ts);
+    return true;
+  }
+
+  result(): Pick<RuntimeSummary, 'peakUnusableBytes' | 'unusableAtExitBytes' | 'leakedReservations' | 'leakedBytes' | 'spaces' | 'timeline'> {
+    const out = { peakUnusableBytes: 0n, unusableAtExitBytes: 0n, leakedReservations: 0, leakedBytes: 0n };
+    for (const p of this.processes.values()) {
+      out.peakUnusableBytes += p.peak;
+      out.unusableAtExitBytes += p.unusable;
+      out.leakedReservations += p.live.size;
+      for (const held of p.live.values()) out.leakedBytes += held.end - held.base;
+    }
+    const spaces = [...this.processes].sort((a, b) => a[0] - b[0]).map(([pid, p]) => addressSpaceOf(pid, p.live.values()));
+    return { ...out, spaces, timeline: this.timeline.result() };
+  }
+
+  private change(p: { unusable: bigint; peak: bigint }, by: bigint, ts: number): void {
+    p.unusable += by;
+    if (p.unusable > p.peak) p.peak = p.unusable;
+    this.unusable += by;
+    if (by !== 0n) this.timeline.add(ts, this.unusable);
+  }
+
+  private process(pid: number) {
+    let p = this.processes.get(pid);
+    if (!p) this.processes.set(pid, (p = { live: new Map(), unusable: 0n, peak: 0n }));
+    return p;
+  }
+}
+
 export function summarize(records: Iterable<ShimRecord>, opts: SummaryOptions = {}): RuntimeSummary {
   const s = new Summarizer(opts);
   for (const r of records) s.add(r);
@@ -222,7 +316,7 @@ export function summarize(records: Iterable<ShimRecord>, opts: SummaryOptions = 
 }
 
 /** Paints the pages of one call into the process's granule map. A later reservation over the same
- * addresses replaces an earlier one (the address was released in between: releases are not recorded).
+ * addresses replaces an earlier one (the address was released in between; the map shows the last one).
  * A region of more than `limit` granules is painted at its start and its last granule only: the map
  * draws no more than that per process anyway, and a recorded size of terabytes must not cost a loop
  * over every page. */
@@ -234,7 +328,7 @@ function paint(
   limit: number,
 ): void {
   let map = maps.get(r.pid);
-  if (!map) maps.set(r.pid, (map = new Map()));
+  if (!map) maps.set(r.pid, (map = new Map<bigint, { pages: string[]; site: string }>()));
   const fresh = (): { pages: string[]; site: string } => ({ pages: Array<string>(PAGES_PER_GRANULE).fill(PAGE_STATE.free), site: key });
   const set = (page: bigint, state: string, own: boolean) => {
     const g = page - (page % GRANULE);
@@ -270,7 +364,15 @@ export function stateOf(pages: string): GranuleState {
 
 function toProcessMap(pid: number, granules: Map<bigint, { pages: string[]; site: string }>, max: number): ProcessMap {
   const addresses = [...granules.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: ProcessMap = { pid, cells: [], granules: addresses.length, omitted: Math.max(0, addresses.length - max), committedPages: 0, reservedPages: 0, unusablePages: 0 };
+  const out: ProcessMap = {
+    pid,
+    cells: [],
+    granules: addresses.length,
+    omitted: Math.max(0, addresses.length - max),
+    committedPages: 0,
+    reservedPages: 0,
+    unusablePages: 0,
+  };
   for (const g of granules.values()) {
     for (const p of g.pages) {
       if (p === PAGE_STATE.committed) out.committedPages++;

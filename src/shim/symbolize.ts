@@ -63,7 +63,7 @@ export function imageInfo(bytes: Uint8Array): ImageInfo | undefined {
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { maxBuffer: 256 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile(cmd, args, { maxBuffer: 256 * 1024 * 1024 }, (err, stdout) => (err ? reject(err as Error) : resolve(stdout)));
   });
 }
 

@@ -5,6 +5,7 @@
 import type { CallSite, GranuleCell, MapCell, ProcessMap, RuntimeSummary } from './summary.js';
 import { printable } from '../formats/printable.js';
 import { PAGE_STATE } from './summary.js';
+import { renderSpaces, SPACE_CSS } from './vmmap-space.js';
 
 export interface RenderOptions {
   /** Call sites listed (default 10 in text, 25 in HTML). */
@@ -105,6 +106,23 @@ function granuleChar(cell: GranuleCell): string {
   }
 }
 
+/**
+ * What the recorded releases tell: the peak and the final unusable bytes, and the reservations never released.
+ * Empty for a report without releases (a shim that did not record them, or a program that frees nothing).
+ */
+export function liveTotals(summary: RuntimeSummary): { id: string; label: string; value: string }[] {
+  if (summary.releases === 0) return [];
+  return [
+    { id: 'peak-unusable', label: 'peak unusable', value: formatBytes(summary.peakUnusableBytes) },
+    { id: 'unusable-at-exit', label: 'unusable at exit', value: formatBytes(summary.unusableAtExitBytes) },
+    {
+      id: 'never-released',
+      label: 'never released',
+      value: `${plural(summary.leakedReservations, 'reservation')}, ${formatBytes(summary.leakedBytes)} (${groupDigits(summary.releasedReservations)} of ${groupDigits(summary.reservations)} released)`,
+    },
+  ];
+}
+
 export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): string {
   const top = opts.top ?? 10;
   const columns = opts.columns ?? 64;
@@ -117,11 +135,18 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
   out.push(`  reserved   ${formatBytes(summary.reservedBytes)}`);
   out.push(`  committed  ${formatBytes(summary.committedBytes)}`);
   out.push(`  unusable   ${formatBytes(summary.unusableBytes)}`);
+  for (const t of liveTotals(summary)) out.push(`  ${t.label.padEnd(17)}${t.value}`);
   const sites = summary.callSites.slice(0, top);
   if (sites.length) {
     out.push('');
     out.push(`Top call sites by unusable bytes${summary.callSites.length > top ? ` (${top} of ${summary.callSites.length})` : ''}:`);
-    const rows = sites.map((s) => [groupDigits(s.unusableBytes), groupDigits(s.calls), groupDigits(s.wastingCalls), sizesText(s), printable(`${s.api} at ${siteLabel(s)}`)]);
+    const rows = sites.map((s) => [
+      groupDigits(s.unusableBytes),
+      groupDigits(s.calls),
+      groupDigits(s.wastingCalls),
+      sizesText(s),
+      printable(`${s.api} at ${siteLabel(s)}`),
+    ]);
     const head = ['unusable', 'calls', 'wasting', 'sizes', 'call site'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => '  ' + r.map((c, i) => (i < 3 ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
@@ -190,7 +215,9 @@ function drawGranule(cell: GranuleCell, x: number, y: number): string {
   for (let i = 0; i < cell.pages.length; i++) {
     const c = cell.pages[i]!;
     if (c === bg) continue;
-    parts.push(`<rect x="${(i % 4) * PAGE_PX}" y="${Math.floor(i / 4) * PAGE_PX}" width="${PAGE_PX}" height="${PAGE_PX}" fill="${COLORS[STATE_OF_CHAR[c]!]}"/>`);
+    parts.push(
+      `<rect x="${(i % 4) * PAGE_PX}" y="${Math.floor(i / 4) * PAGE_PX}" width="${PAGE_PX}" height="${PAGE_PX}" fill="${COLORS[STATE_OF_CHAR[c]!]}"/>`,
+    );
   }
   parts.push('</g>');
   return parts.join('');
@@ -338,6 +365,8 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
   rows.push(total('wasting-calls', 'Calls leaving unusable space', `${groupDigits(summary.wastingCalls)} of ${groupDigits(summary.records)}`));
   rows.push(total('total-reservations', 'Reservations', groupDigits(summary.reservations)));
   if (summary.failedCalls) rows.push(total('failed-calls', 'Failed calls', groupDigits(summary.failedCalls)));
+  for (const t of liveTotals(summary))
+    rows.push(total(t.id, t.label[0]!.toUpperCase() + t.label.slice(1), t.value, t.id === 'never-released' ? '' : 'unusable'));
 
   const sites = summary.callSites.slice(0, top);
   const siteRows = sites.map((s) => {
@@ -368,14 +397,15 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${SPACE_CSS}</style>
 </head>
 <body>
 <h1>${e(title)}</h1>
-<p class="note">Windows reserves address space in 64 KB granules. The part of a granule behind a smaller reservation can never be used: VMMap calls it Unusable. Totals count every recorded call; releases are not recorded.</p>
+<p class="note">Windows reserves address space in 64 KB granules. The part of a granule behind a smaller reservation can never be used: VMMap calls it Unusable. Totals count every recorded reservation call; releases are counted apart.</p>
 <table id="totals"><tbody>
 ${rows.join('\n')}
 </tbody></table>
+${renderSpaces(summary.spaces, summary.timeline)}
 <h2>Top call sites by unusable bytes</h2>
 ${
   siteRows.length

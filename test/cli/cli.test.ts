@@ -23,10 +23,15 @@ describe('granule CLI', () => {
     const r = runCli(['examples/']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('examples/fourkbleak/fourkbleak.c');
-    expect(r.stdout).toContain('11:12  error  VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity');
-    expect(r.stdout).toContain('35:13  error  VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable  virtualalloc-granularity');
+    expect(r.stdout).toContain(
+      '11:12  error  VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity',
+    );
+    expect(r.stdout).toContain(
+      '35:13  error  VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable  virtualalloc-granularity',
+    );
     expect(r.stdout).toContain('examples/fourkbleak/arena.c');
-    expect(r.stdout).toMatch(/✖ 4 problems \(4 errors, 0 warnings\)/);
+    expect(r.stdout).toContain('examples/fourkbleak-32bit/exhaust.c');
+    expect(r.stdout).toMatch(/✖ 5 problems \(5 errors, 0 warnings\)/); // 4 in fourkbleak/, 1 in fourkbleak-32bit/
   });
 
   it('prints the seed example message in compact format', () => {
@@ -40,7 +45,9 @@ describe('granule CLI', () => {
   it('says "1 byte", not "1 bytes"', () => {
     fs.writeFileSync(path.join(dir, 'one.c'), '#include <windows.h>\nvoid *h(void) { return VirtualAlloc(NULL, 1, MEM_RESERVE, PAGE_NOACCESS); }\n');
     const r = runCli(['--format', 'compact', 'one.c'], { cwd: dir });
-    expect(r.stdout).toBe('one.c:2:24: error: VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(r.stdout).toBe(
+      'one.c:2:24: error: VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
   });
 
   it('exits 0 on clean code', () => {
@@ -90,7 +97,9 @@ describe('granule CLI', () => {
     expect(withDefine.stdout).toContain('flags.c:3:3: error: VirtualAlloc reserves 12288 bytes');
     expect(withDefine.stdout).not.toContain('flags.c:4:');
     const x86 = runCli(['--format', 'compact', '--target', 'x86', '-I', 'inc', '-DPAGES=16', 'flags.c'], { cwd: dir });
-    expect(x86.stdout).toBe('flags.c:4:3: error: VirtualAlloc reserves 32768 bytes (0x8000); 32768 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(x86.stdout).toBe(
+      'flags.c:4:3: error: VirtualAlloc reserves 32768 bytes (0x8000); 32768 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
   });
 
   it('reports usage errors with exit 2 and one line', () => {

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { json, makeTree, reserveFile } from './tree.js';
+import { unavailable } from '../helpers/requirements.js';
+import { json, makeTree, reserveFile } from '../helpers/tree.js';
 
 interface JsonFinding {
   path: string;
@@ -233,7 +234,7 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     expect(r.findings).toEqual([`${long}:3 virtualalloc-granularity error 4096`]);
   });
 
-  it.skipIf(process.platform === 'win32')('a config, a compilation database or package.json that is a FIFO or a device is refused without reading it', () => {
+  it.skipIf(process.platform === 'win32' || unavailable('mkfifo'))('a config, a compilation database or package.json that is a FIFO or a device is refused without reading it', () => {
     const root = makeTree({ 'a.c': reserveFile('4096'), 'db/granule.config.json': json({ compileCommands: '/dev/zero' }) });
     execFileSync('mkfifo', [path.join(root, 'fifo.json')]);
     // (a FIFO opened for reading blocks until a writer comes: the run would hang)

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { codeFrame, codeframeFormatter } from '../../src/formats/codeframe.js';
 import { readSourceText } from '../../src/formats/source-text.js';
 import { ROOT, runCli } from '../helpers/cli.js';
-import { range, syntheticFinding, syntheticReport, tempDir } from '../sarif/helpers.js';
+import { range, syntheticFinding, syntheticReport, tempDir } from './helpers.js';
 
 const SOURCE = [
   '#include <windows.h>', // 1

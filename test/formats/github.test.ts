@@ -6,19 +6,19 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { github } from '../../src/formats/github.js';
 import { runCli } from '../helpers/cli.js';
-import { INPUT, range, syntheticFinding, syntheticReport, tempDir } from '../sarif/helpers.js';
+import { INPUT, range, syntheticFinding, syntheticReport, tempDir } from './helpers.js';
 
 describe('--format github', () => {
   it('annotates each finding with file, line, end line, columns and the rule as title', () => {
-    const r = runCli(['--format', 'github', 'test/sarif/input']);
+    const r = runCli(['--format', 'github', 'test/formats/data/input']);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
       [
-        '::error file=test/sarif/input/app.c,line=12,endLine=12,col=19,endColumn=35,title=granule(virtualalloc-granularity)::VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
-        '::error file=test/sarif/input/app.c,line=13,endLine=13,col=15,endColumn=80,title=granule(virtualalloc-granularity)::VirtualAlloc reserves 100 bytes (0x64); 61440 bytes of its 64 KB granule become unusable',
-        '::error file=test/sarif/input/app.c,line=14,endLine=14,col=15,endColumn=80,title=granule(virtualalloc-granularity)::VirtualAlloc reserves 100 bytes (0x64); 61440 bytes of its 64 KB granule become unusable',
-        '::warning file=test/sarif/input/app.c,line=15,endLine=15,col=18,endColumn=67,title=granule(mapview-granularity)::MapViewOfFile maps a view of 8192 bytes (0x2000); 57344 bytes of its last 64 KB granule become unusable',
+        '::error file=test/formats/data/input/app.c,line=12,endLine=12,col=19,endColumn=35,title=granule(virtualalloc-granularity)::VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+        '::error file=test/formats/data/input/app.c,line=13,endLine=13,col=15,endColumn=80,title=granule(virtualalloc-granularity)::VirtualAlloc reserves 100 bytes (0x64); 61440 bytes of its 64 KB granule become unusable',
+        '::error file=test/formats/data/input/app.c,line=14,endLine=14,col=15,endColumn=80,title=granule(virtualalloc-granularity)::VirtualAlloc reserves 100 bytes (0x64); 61440 bytes of its 64 KB granule become unusable',
+        '::warning file=test/formats/data/input/app.c,line=15,endLine=15,col=18,endColumn=67,title=granule(mapview-granularity)::MapViewOfFile maps a view of 8192 bytes (0x2000); 57344 bytes of its last 64 KB granule become unusable',
         '',
       ].join('\n'),
     );

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { msvc } from '../../src/formats/msvc.js';
 import { ROOT, runCli } from '../helpers/cli.js';
-import { range, syntheticFinding, syntheticReport, tempDir } from '../sarif/helpers.js';
+import { range, syntheticFinding, syntheticReport, tempDir } from './helpers.js';
 
 // dotnet/msbuild src/Shared/CanonicalError.cs: s_originCategoryCodeTextExpression, s_originCategoryCodeTextExpression2
 // (the gcc/clang fallback), s_filenameLocationFromOrigin and s_lineColFromLocation, all case-insensitive

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stylish } from '../../src/formats/stylish.js';
-import { syntheticFinding, syntheticReport, tempDir } from '../sarif/helpers.js';
+import { syntheticFinding, syntheticReport, tempDir } from './helpers.js';
 
 const parseNote = (file: string, n: number) => ({ level: 'note' as const, file, code: 'parse-error', message: `${n} region${n === 1 ? '' : 's'} could not be parsed; calls there are read from tokens` });
 

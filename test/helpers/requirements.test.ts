@@ -108,7 +108,7 @@ describe('the listing before the tests', () => {
 describe('vitest under GRANULE_TEST_REQUIRE_ALL=1', () => {
   it('stops before any test when a requirement is missing, with the block saying what and for which files', () => {
     const vitest = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-    const r = spawnSync(process.execPath, [vitest, 'run', 'test/unit/file-reader.test.ts'], {
+    const r = spawnSync(process.execPath, [vitest, 'run', 'test/engine/files/file-reader.test.ts'], {
       cwd: ROOT,
       env: { ...process.env, GRANULE_TEST_REQUIRE_ALL: '1', GRANULE_TEST_OFFLINE: '1', NO_COLOR: '1' },
       encoding: 'utf8',
@@ -116,7 +116,7 @@ describe('vitest under GRANULE_TEST_REQUIRE_ALL=1', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^GRANULE_TEST_REQUIRE_ALL=1 and \d+ requirement\(s\) are missing; nothing may be skipped:$/m);
-    expect(r.stderr).toMatch(new RegExp(`^  missing ${REGISTRY_LINE.replace(/[()=]/g, '\\$&')}\\n    needed by .*test/precommit/precommit\\.test\\.ts`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^  missing ${REGISTRY_LINE.replace(/[()=]/g, '\\$&')}\\n    needed by .*test/package/precommit\\.test\\.ts`, 'm'));
     // (had it gone on, file-reader's tests would have run and passed)
     expect(r.stdout).not.toMatch(/Test Files/);
   });

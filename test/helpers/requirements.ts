@@ -27,7 +27,13 @@ function onPath(...commands: string[]): () => boolean {
 /** The first executable named `command` on PATH (no shell: a name is never interpreted). */
 export function findOnPath(command: string): string | undefined {
   // Windows finds `git` as git.exe (or .cmd, ...): the extensions PATHEXT lists
-  const names = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean).map((ext) => command + ext) : [command];
+  const names =
+    process.platform === 'win32'
+      ? (process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM')
+          .split(';')
+          .filter(Boolean)
+          .map((ext) => command + ext)
+      : [command];
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     for (const name of names) {
@@ -69,6 +75,15 @@ export function sarifSchemaFile(): string | undefined {
   return ['linux', 'darwin', 'win32'].map((p) => path.join(MICROSOFT, `sarif-multitool-${p}`, 'sarif-2.1.0.json')).find((f) => fs.existsSync(f));
 }
 
+// The Unix half of 32-bit wine's ntdll: present only where wine can run 32-bit programs (Debian's wine32,
+// other distributions' multilib packages, WineHQ's builds)
+const WINE32_UNIX_SIDE = [
+  '/usr/lib/i386-linux-gnu/wine/i386-unix/ntdll.so',
+  '/usr/lib/wine/i386-unix/ntdll.so',
+  '/usr/lib32/wine/i386-unix/ntdll.so',
+  '/opt/wine-stable/lib/wine/i386-unix/ntdll.so',
+];
+
 export const REQUIREMENTS = {
   git: { what: 'git', install: apt('git'), available: onPath('git') },
   bash: { what: 'bash', install: apt('bash'), available: onPath('bash') },
@@ -77,10 +92,15 @@ export const REQUIREMENTS = {
   'mingw-x64': { what: 'x86_64-w64-mingw32-gcc', install: apt('gcc-mingw-w64-x86-64-win32'), available: onPath('x86_64-w64-mingw32-gcc') },
   'mingw-x86': { what: 'i686-w64-mingw32-gcc', install: apt('gcc-mingw-w64-i686-win32'), available: onPath('i686-w64-mingw32-gcc') },
   wine: { what: 'wine, wineserver, wineboot', install: apt('wine', 'wine64'), available: onPath('wine', 'wineserver', 'wineboot') },
+  wine32: {
+    what: '32-bit wine (wine32)',
+    install: `dpkg --add-architecture i386 && apt-get update && ${apt('wine32:i386')}`,
+    available: () => WINE32_UNIX_SIDE.some((file) => fs.existsSync(file)),
+  },
   chromium: { what: 'chromium', install: apt('chromium'), available: onPath('chromium') },
   'pre-commit': { what: 'pre-commit', install: apt('pre-commit'), available: onPath('pre-commit') },
   root: {
-    what: 'root (the test checks what a run as root, as in CI containers, keeps of other users\' files)',
+    what: "root (the test checks what a run as root, as in CI containers, keeps of other users' files)",
     install: 'run the tests as root, as .ci/run does',
     available: () => process.getuid?.() === 0,
   },
@@ -114,7 +134,11 @@ export const REQUIREMENTS = {
     available: fetched('wine'),
   },
   mkfifo: { what: 'mkfifo', install: apt('coreutils'), available: onPath('mkfifo') },
-  procfs: { what: '/proc (a process\'s peak memory is read from /proc/PID/status)', install: 'run on Linux', available: () => fs.existsSync('/proc/self/status') },
+  procfs: {
+    what: "/proc (a process's peak memory is read from /proc/PID/status)",
+    install: 'run on Linux',
+    available: () => fs.existsSync('/proc/self/status'),
+  },
   'npm-registry': {
     what: 'the npm registry (GRANULE_TEST_OFFLINE=1 is set)',
     install: 'unset GRANULE_TEST_OFFLINE',

@@ -81,7 +81,7 @@ describe.skipIf(unavailable('git', 'npm-registry'))('the action in a fresh clone
     expect(fs.existsSync(path.join(actionPath, 'dist'))).toBe(false);
     const workspace = tempDir('workspace');
     fs.mkdirSync(path.join(workspace, 'src'));
-    fs.copyFileSync(path.join(ROOT, 'test', 'sarif', 'input', 'app.c'), path.join(workspace, 'src', 'app.c'));
+    fs.copyFileSync(path.join(ROOT, 'test', 'formats', 'data', 'input', 'app.c'), path.join(workspace, 'src', 'app.c'));
     const inputs = { paths: 'src' };
 
     const outputs: Record<string, Record<string, string>> = {};

@@ -79,7 +79,7 @@ describe('a file on which a rule throws', () => {
 
 describe('worker threads', () => {
   // threads run only in the compiled engine (dist/), as users run it
-  const compiled = () => import(path.join(ROOT, 'dist', 'engine', 'lint.js')) as Promise<typeof import('../../src/engine/runner/lint.js')>;
+  const compiled = () => import(path.join(ROOT, 'dist', 'engine', 'runner', 'lint.js')) as Promise<typeof import('../../src/engine/runner/lint.js')>;
   const summary = (dir: string, report: Awaited<ReturnType<typeof lintPaths>>) => ({
     notices: report.notices.map((n) => `${n.code} ${n.file && path.relative(dir, n.file)}: ${n.message}`),
     findings: report.findings.map((f) => `${path.relative(dir, f.file)}:${f.range.start.line} ${f.ruleId} ${f.message}`),

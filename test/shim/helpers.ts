@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REQUIREMENTS } from '../helpers/requirements.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const shimRoot = path.join(repoRoot, 'shim');
@@ -39,7 +40,7 @@ export interface RunResult {
 export function run(cmd: string, args: string[], opts: ExecFileOptions = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(cmd, args, { maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', ...opts }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 127) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
@@ -99,14 +100,25 @@ export async function buildLinux(out: string, sources: string[], opts: { shim?: 
 }
 
 export const MINGW = 'x86_64-w64-mingw32-gcc';
+export const MINGW32 = 'i686-w64-mingw32-gcc';
+
+/** Which Windows a build is for: 64-bit (x86_64 mingw) or 32-bit (i686 mingw). */
+export type WinArch = 'win64' | 'win32';
+
+export const mingwFor = (arch: WinArch) => (arch === 'win64' ? MINGW : MINGW32);
+
+// RtlCaptureStackBackTrace follows the frame-pointer chain on 32-bit x86, which -O2 leaves out
+const archFlags = (arch: WinArch) => (arch === 'win64' ? [] : ['-fno-omit-frame-pointer']);
 
 /** mingw-w64 build; with the shim header unless `shim` is false. */
-export async function buildMingw(out: string, sources: string[], opts: { shim?: boolean; cwd?: string; extra?: string[] } = {}): Promise<void> {
+export async function buildMingw(out: string, sources: string[], opts: { shim?: boolean; cwd?: string; extra?: string[]; arch?: WinArch } = {}): Promise<void> {
   const shim = opts.shim ?? true;
+  const arch = opts.arch ?? 'win64';
   const args = [
     '-O2',
     '-g',
     '-Wall',
+    ...archFlags(arch),
     ...(shim ? [`-I${path.join(shimRoot, 'include')}`] : []),
     ...(opts.extra ?? []),
     '-o',
@@ -114,16 +126,28 @@ export async function buildMingw(out: string, sources: string[], opts: { shim?: 
     ...sources,
     ...(shim ? [path.join(shimRoot, 'granule_shim.c')] : []),
   ];
-  await runOk(MINGW, args, { cwd: opts.cwd });
+  await runOk(mingwFor(arch), args, { cwd: opts.cwd });
 }
 
 /** Builds granule_iathook.dll and granule-run.exe into dir. */
-export async function buildIatHook(dir: string): Promise<{ dll: string; launcher: string }> {
+export async function buildIatHook(dir: string, arch: WinArch = 'win64'): Promise<{ dll: string; launcher: string }> {
   const dll = path.join(dir, 'granule_iathook.dll');
   const launcher = path.join(dir, 'granule-run.exe');
+  const cc = mingwFor(arch);
   await Promise.all([
-    runOk(MINGW, ['-O2', '-Wall', '-Wextra', '-shared', '-static-libgcc', '-o', dll, path.join(shimRoot, 'win', 'iathook.c'), `-Wl,--out-implib,${path.join(dir, 'libgranule_iathook.a')}`]),
-    runOk(MINGW, ['-O2', '-Wall', '-Wextra', '-municode', '-static-libgcc', '-o', launcher, path.join(shimRoot, 'win', 'granule-run.c')]),
+    runOk(cc, [
+      '-O2',
+      '-Wall',
+      '-Wextra',
+      ...archFlags(arch),
+      '-shared',
+      '-static-libgcc',
+      '-o',
+      dll,
+      path.join(shimRoot, 'win', 'iathook.c'),
+      `-Wl,--out-implib,${path.join(dir, 'libgranule_iathook.a')}`,
+    ]),
+    runOk(cc, ['-O2', '-Wall', '-Wextra', '-municode', '-static-libgcc', '-o', launcher, path.join(shimRoot, 'win', 'granule-run.c')]),
   ]);
   return { dll, launcher };
 }
@@ -135,18 +159,35 @@ export interface Wine {
   stop(): Promise<void>;
 }
 
-export async function startWine(): Promise<Wine> {
+/**
+ * `win64` (the default) shares the prefix granule-wine-<uid>; `win32` has its own, granule-wine32-<uid>:
+ * a 32-bit prefix, where a 32-bit program has the 2 GB user address space it has on 32-bit Windows.
+ */
+export async function startWine(arch: WinArch = 'win64'): Promise<Wine> {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  const prefix = path.join(os.tmpdir(), `granule-wine-${uid}`);
+  const prefix = path.join(os.tmpdir(), arch === 'win64' ? `granule-wine-${uid}` : `granule-wine32-${uid}`);
   mkdirSync(prefix, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     WINEPREFIX: prefix,
     WINEDEBUG: '-all',
     WINEDLLOVERRIDES: 'mscoree,mshtml=',
-    WINEARCH: 'win64',
+    WINEARCH: arch,
   };
   delete env.DISPLAY;
+  // A 64-bit prefix made before 32-bit wine was installed has no syswow64; once wine32 is there, `wine` starts
+  // its 32-bit loader first, which then cannot load kernel32.dll for any program (status c0000135): make the
+  // prefix again
+  if (
+    arch === 'win64' &&
+    REQUIREMENTS.wine32.available() &&
+    existsSync(path.join(prefix, 'system.reg')) &&
+    !existsSync(path.join(prefix, 'drive_c', 'windows', 'syswow64'))
+  ) {
+    await runToFiles('wineserver', ['-k'], { env });
+    rmSync(prefix, { recursive: true, force: true });
+    mkdirSync(prefix, { recursive: true });
+  }
   // a persistent server first (exits 2 when one already runs: fine), then the prefix
   await runToFiles('wineserver', ['-p60'], { env }); // -pN, one word: '-p 60' would mean forever
   if (!existsSync(path.join(prefix, 'system.reg'))) {

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseReport, readReport, type ShimRecord } from '../../src/shim/report.js';
+import { isRelease, parseReport, readReport, type ShimRecord } from '../../src/shim/report.js';
+import { summarize } from '../../src/shim/summary.js';
 import { unavailable } from '../helpers/requirements.js';
 import { buildLinux, fixture, markers, removeDir, run, runOk, tempDir } from './helpers.js';
 
@@ -33,6 +34,8 @@ describe.skipIf(missing)('header shim on Linux', () => {
   const src = fixture('basic.c');
   const L = markers(src);
   let records: ShimRecord[];
+  let releases: ShimRecord[];
+  let all: ShimRecord[];
   let stdout: string;
 
   beforeAll(async () => {
@@ -46,7 +49,9 @@ describe.skipIf(missing)('header shim on Linux', () => {
     expect(read.files).toHaveLength(1);
     expect(path.basename(read.files[0]!)).toMatch(/^basic-\d+\.jsonl$/);
     expect(read.badLines).toBe(0);
-    records = read.records;
+    all = read.records;
+    records = read.records.filter((r) => !isRelease(r));
+    releases = read.records.filter(isRelease);
   });
 
   it('records each call with file, line, function, size and the unusable tail', () => {
@@ -74,6 +79,24 @@ describe.skipIf(missing)('header shim on Linux', () => {
     }
     expect(records[0]!.func).toBe('alloc_small');
     expect(records[1]!.func).toBe('main');
+  });
+
+  it('records the releases, with the address each one frees', () => {
+    const byLine = (line: number) => records.filter((r) => r.line === line).map((r) => r.result);
+    const freed = [L.small, L.exact, L.ex, L.numa, L.multi, L.loop, L.keeperr].flatMap(byLine);
+    expect(releases.map((r) => [r.api, r.address, r.result, r.reserve, r.unusable])).toEqual([
+      ['UnmapViewOfFile', byLine(L.view)[0], 1n, false, 0n],
+      // the reservation through the function pointer is released by a direct call, which the shim sees
+      ...[...freed, releases.at(-1)!.address].map((address) => ['VirtualFree', address, 1n, false, 0n]),
+    ]);
+    expect(releases.slice(1).every((r) => r.flags === 0x8000 && r.size === 0n && r.file === 'basic.c')).toBe(true);
+    const summary = summarize(all);
+    expect(summary.releases).toBe(11);
+    // the header sees neither the pointer's reservation nor, so, its release; the view is released too
+    expect(summary.releasedReservations).toBe(10);
+    expect(summary.leakedReservations).toBe(0);
+    expect(summary.unusableAtExitBytes).toBe(0n);
+    expect(summary.peakUnusableBytes).toBe(summary.unusableBytes);
   });
 
   it('records flags, protection, addresses, results and errors', () => {
@@ -127,7 +150,7 @@ describe.skipIf(missing)('header shim on Linux', () => {
 });
 
 describe.skipIf(missing)('threads', () => {
-  it('8 threads x 10,000 calls give exactly 80,000 well-formed lines', async () => {
+  it('8 threads x 10,000 reservations and releases give exactly 160,000 well-formed lines', async () => {
     const exe = path.join(dir, 'threads');
     await buildLinux(exe, [fixture('threads.c')]);
     const report = path.join(dir, 'threads.jsonl');
@@ -136,18 +159,25 @@ describe.skipIf(missing)('threads', () => {
     const text = readFileSync(report, 'utf8');
     const lines = text.split('\n');
     expect(lines.pop()).toBe('');
-    expect(lines).toHaveLength(80_000);
+    expect(lines).toHaveLength(160_000);
     const parsed = parseReport(text, report);
     expect(parsed.badLines).toBe(0);
-    expect(parsed.records).toHaveLength(80_000);
+    expect(parsed.records).toHaveLength(160_000);
     const perThread = new Map<number, number>();
     for (const rec of parsed.records) perThread.set(rec.thread, (perThread.get(rec.thread) ?? 0) + 1);
-    expect([...perThread.values()]).toEqual(Array(8).fill(10_000));
-    const line = markers(fixture('threads.c')).worker;
-    expect(parsed.records.every((rec) => rec.line === line && rec.result !== 0n)).toBe(true);
+    expect([...perThread.values()]).toEqual(Array(8).fill(20_000));
+    const L = markers(fixture('threads.c'));
+    const reservations = parsed.records.filter((rec) => !isRelease(rec));
+    expect(reservations).toHaveLength(80_000);
+    expect(reservations.every((rec) => rec.line === L.worker && rec.result !== 0n)).toBe(true);
+    expect(parsed.records.filter(isRelease).every((rec) => rec.line === L.free && rec.result === 1n)).toBe(true);
     // sizes 4 KB .. 80 KB: the unusable tail is exact for every one
-    const wrong = parsed.records.filter((rec) => rec.unusable !== (0x10000n - (rec.size % 0x10000n)) % 0x10000n);
+    const wrong = reservations.filter((rec) => rec.unusable !== (0x10000n - (rec.size % 0x10000n)) % 0x10000n);
     expect(wrong).toEqual([]);
+    // every release follows its reservation in the file: nothing is left live
+    const summary = summarize(parsed.records);
+    expect(summary.releasedReservations).toBe(80_000);
+    expect(summary.leakedReservations).toBe(0);
   });
 
   it('processes writing one file keep their lines whole (O_APPEND)', async () => {
@@ -157,7 +187,7 @@ describe.skipIf(missing)('threads', () => {
     await Promise.all([1, 2, 3, 4].map(() => runOk(exe, ['2', '2000'], { env })));
     const parsed = parseReport(readFileSync(report, 'utf8'));
     expect(parsed.badLines).toBe(0);
-    expect(parsed.records).toHaveLength(16_000);
+    expect(parsed.records).toHaveLength(32_000); // 16,000 reservations and their releases
     expect(new Set(parsed.records.map((r) => r.pid)).size).toBe(4);
   });
 });

@@ -124,3 +124,37 @@ describe('readReport', () => {
     expect(r.notices.map((n) => n.code)).toEqual(['runtime-empty']);
   });
 });
+
+describe('release records', () => {
+  const line = (o: Record<string, unknown>) =>
+    JSON.stringify({
+      api: 'VirtualFree',
+      file: 'a.c',
+      line: 3,
+      func: 'f',
+      size: 0,
+      flags: 0x8000,
+      protect: 0,
+      address: '0x10000',
+      result: '0x1',
+      error: 0,
+      thread: 1,
+      ts: 1,
+      stack: [],
+      reserve: false,
+      unusable: 0,
+      pid: 1,
+      ...o,
+    });
+
+  it('are read for the four release APIs, and reserve nothing even at address 0', () => {
+    for (const api of ['VirtualFree', 'VirtualFreeEx', 'UnmapViewOfFile', 'NtFreeVirtualMemory']) expect(parseReport(line({ api })).badLines).toBe(0);
+    const { records } = parseReport(line({ address: '0x0', reserve: undefined, unusable: undefined }));
+    expect(records[0]).toMatchObject({ reserve: false, unusable: 0n });
+  });
+
+  it('are refused when they claim a reservation or an unusable tail', () => {
+    expect(parseReport(line({ reserve: true })).firstBad?.reason).toBe('a VirtualFree record reserves nothing: "reserve" must be false and "unusable" 0');
+    expect(parseReport(line({ unusable: 4096 })).badLines).toBe(1);
+  });
+});

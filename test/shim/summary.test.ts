@@ -5,7 +5,21 @@ import { formatBytes, renderHtml, renderSvg, renderText } from '../../src/shim/v
 
 let ts = 0;
 function r(o: Partial<Record<string, unknown>>): string {
-  return JSON.stringify({ api: 'VirtualAlloc', file: 'a.c', line: 1, func: 'main', flags: 0x3000, protect: 4, address: '0x0', error: 0, thread: 1, ts: ++ts, stack: [], pid: 7, ...o });
+  return JSON.stringify({
+    api: 'VirtualAlloc',
+    file: 'a.c',
+    line: 1,
+    func: 'main',
+    flags: 0x3000,
+    protect: 4,
+    address: '0x0',
+    error: 0,
+    thread: 1,
+    ts: ++ts,
+    stack: [],
+    pid: 7,
+    ...o,
+  });
 }
 const records = (lines: string[]): ShimRecord[] => {
   const p = parseReport(lines.join('\n'));
@@ -62,7 +76,9 @@ describe('summarize', () => {
   });
 
   it('lets a later reservation replace an earlier one at the same address', () => {
-    const again = summarize(records([r({ size: 4096, result: '0x100000', unusable: 61440 }), r({ size: 65536, result: '0x100000', unusable: 0, flags: 0x2000 })]));
+    const again = summarize(
+      records([r({ size: 4096, result: '0x100000', unusable: 61440 }), r({ size: 65536, result: '0x100000', unusable: 0, flags: 0x2000 })]),
+    );
     const cell = again.processes[0]!.cells[0] as GranuleCell;
     expect(cell.pages).toBe('r'.repeat(16));
   });
@@ -134,5 +150,46 @@ describe('renderers', () => {
     expect(renderText(empty)).toContain('0 calls');
     expect(renderHtml(empty)).toContain('No calls were recorded.');
     expect(renderSvg(empty)).toContain('No successful reservation was recorded.');
+  });
+});
+
+describe('releases', () => {
+  const free = (address: string, o: Partial<Record<string, unknown>> = {}) =>
+    r({ api: 'VirtualFree', line: 20, size: 0, flags: 0x8000, protect: 0, address, result: '0x1', reserve: false, unusable: 0, ...o });
+  const run = records([
+    r({ line: 10, size: 4096, result: '0x100000', reserve: true, unusable: 61440 }),
+    r({ line: 10, size: 4096, result: '0x110000', reserve: true, unusable: 61440 }),
+    free('0x100000'),
+    r({ line: 10, size: 4096, result: '0x120000', reserve: true, unusable: 61440 }),
+    free('0x120000', { flags: 0x4000 }), // a decommit keeps the reservation
+    free('0x130000', { result: '0x0', error: 487 }), // failed: nothing ends
+    r({ api: 'UnmapViewOfFile', line: 21, size: 0, flags: 0x8000, protect: 0, address: '0x110000', result: '0x1', reserve: false, unusable: 0 }),
+  ]);
+  const s = summarize(run);
+
+  it('are counted apart: the call totals and call sites are the reservations only', () => {
+    expect(s.records).toBe(3);
+    expect(s.releases).toBe(4);
+    expect(s.apis).toEqual({ VirtualAlloc: 3 });
+    expect(s.callSites.map((c) => c.key)).toEqual(['a.c:10']);
+    expect(s.unusableBytes).toBe(61440n * 3n);
+  });
+
+  it('tell the peak and the end: what was live at once, and what was never released', () => {
+    expect(s.releasedReservations).toBe(2);
+    expect(s.peakUnusableBytes).toBe(61440n * 2n);
+    expect(s.unusableAtExitBytes).toBe(61440n);
+    expect(s.leakedReservations).toBe(1);
+    expect(s.leakedBytes).toBe(4096n);
+  });
+
+  it('add lines to the text and rows to the HTML, only when recorded', () => {
+    const text = renderText(s);
+    expect(text).toContain('  peak unusable    122,880 bytes (120 KB)\n');
+    expect(text).toContain('  unusable at exit 61,440 bytes (60 KB)\n');
+    expect(text).toContain('  never released   1 reservation, 4,096 bytes (4 KB) (2 of 3 released)\n');
+    expect(renderHtml(s)).toContain('<tr id="peak-unusable" class="unusable"><td>Peak unusable</td>');
+    expect(renderText(summarize(sample))).not.toContain('peak unusable');
+    expect(renderHtml(summarize(sample))).not.toContain('peak-unusable');
   });
 });

@@ -21,7 +21,20 @@ import { WrapperLookup } from './wrapper-lookup.js';
 import { findWrappers } from './wrappers.js';
 
 // the analyzer's callers have always taken the shapes of its results from here
-export type { AllocationCall, ArgBinding, ArgValue, CallBase, CallRecipe, CallSite, DeclaredWrapper, FileAnalysis, FoundCall, PreparedFile, ProjectFacts, WrapperModel } from './facts.js';
+export type {
+  AllocationCall,
+  ArgBinding,
+  ArgValue,
+  CallBase,
+  CallRecipe,
+  CallSite,
+  DeclaredWrapper,
+  FileAnalysis,
+  FoundCall,
+  PreparedFile,
+  ProjectFacts,
+  WrapperModel,
+} from './facts.js';
 
 export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   language?: Language;
@@ -58,7 +71,8 @@ export function analyzeFile(file: string, text: string, options: AnalysisOptions
 export function prepareFile(file: string, text: string, options: AnalysisOptions): PreparedFile {
   const language = options.language ?? languageFor(file, text);
   const pre =
-    options.previousPreprocess?.(text, language) ?? preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
+    options.previousPreprocess?.(text, language) ??
+    preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
   const definedHere = new Set(pre.macros.names());
   const hidden = options.blank?.length ? [...options.blank, ...pre.blank] : pre.blank;
   const parsedText = neutralize(text, definedHere, hidden);
@@ -79,7 +93,22 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         reusable: wrappers.length === 0 && analyzer.pointers.length === 0,
         kept,
       };
-      const analysis = { file, text, language, tree, lines, pre, calls, wrappers, pointers: analyzer.pointers, callees, occurrences: index.occurrences, lookups: index.lookups, typeLookups: index.typeLookups, reusable };
+      const analysis = {
+        file,
+        text,
+        language,
+        tree,
+        lines,
+        pre,
+        calls,
+        wrappers,
+        pointers: analyzer.pointers,
+        callees,
+        occurrences: index.occurrences,
+        lookups: index.lookups,
+        typeLookups: index.typeLookups,
+        reusable,
+      };
       // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it
       if (!options.previousCalls) {
         pre.macros.releaseIndexes();
@@ -137,7 +166,10 @@ class FileAnalyzer {
    */
   private project: ProjectFacts = { wrappers: new Map() };
 
-  constructor(index: FileIndex, private readonly options: AnalysisOptions) {
+  constructor(
+    index: FileIndex,
+    private readonly options: AnalysisOptions,
+  ) {
     this.index = index;
     this.sites = new CallSites(index);
     this.names = new NameResolver(index, options.headerConstant);
@@ -159,7 +191,13 @@ class FileAnalyzer {
       this.project = withLocalWrappers(project, local);
       // calls are taken over from the previous version only in a file without wrappers of its own
       const { calls, callees, kept } = this.findCalls(this.project, round === 0 ? project : undefined);
-      const wrappers = findWrappers(calls, this.index, this.names, (recipe, scope, stack) => this.evaluator.realize(recipe, scope, stack, this.project).calls, callerText);
+      const wrappers = findWrappers(
+        calls,
+        this.index,
+        this.names,
+        (recipe, scope, stack) => this.evaluator.realize(recipe, scope, stack, this.project).calls,
+        callerText,
+      );
       result = { calls, wrappers, callees, kept };
       const same = wrappers.length === local.length && wrappers.every((w, i) => w.name === local[i]!.name);
       if (same) break;
@@ -197,7 +235,10 @@ class FileAnalyzer {
         seen.add(site.start);
         const realized = recipes.map((recipe) => this.evaluator.realize(recipe, undefined, [], project));
         // what the site read: its callee, and what each of its calls read (those that came to nothing too)
-        const resolvedFrom = provenanceOf(realized.map((r) => r.from), [name]);
+        const resolvedFrom = provenanceOf(
+          realized.map((r) => r.from),
+          [name],
+        );
         for (const { calls: found } of realized) for (const call of found) calls.push({ ...call, resolvedFrom });
       }
     }

@@ -146,7 +146,8 @@ function topLevelItem(tree: Tree, offset: number): TopLevelItem {
   let node: SyntaxNode = tree.rootNode;
   for (;;) {
     const child = node.firstChildForIndex(offset);
-    if (!child || child.startIndex > offset) return node === tree.rootNode ? { start: offset, end: offset, type: '' } : { start: node.startIndex, end: node.endIndex, type: node.type };
+    if (!child || child.startIndex > offset)
+      return node === tree.rootNode ? { start: offset, end: offset, type: '' } : { start: node.startIndex, end: node.endIndex, type: node.type };
     const item = { start: child.startIndex, end: child.endIndex, type: child.type };
     if (!CONTAINERS.has(item.type)) return item;
     const body = child.childForFieldName('body');
@@ -179,7 +180,13 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
   const steps = (list: EvidenceStep[]) => list.map((step) => (step.file === file ? { ...step, range: range(step.range) } : step));
   const argValue = <T extends { sourceRange?: [number, number] } | undefined>(v: T): T => (v?.sourceRange ? { ...v, sourceRange: span(v.sourceRange) } : v);
   const { recipe } = call;
-  const site = { ...recipe.site, start: offset(recipe.site.start), end: offset(recipe.site.end), calleeStart: offset(recipe.site.calleeStart), node: undefined };
+  const site = {
+    ...recipe.site,
+    start: offset(recipe.site.start),
+    end: offset(recipe.site.end),
+    calleeStart: offset(recipe.site.calleeStart),
+    node: undefined,
+  };
   site.args = recipe.site.args.map((a) => ({ ...a, range: span(a.range)! }));
   const moved: FoundCall = {
     ...call,

@@ -164,7 +164,15 @@ export class CallSites {
       enclosingFunction: index.enclosingFunctionName(site.start),
     };
     const written = () => site.args.map((a) => ({ tokens: tokenize(a.text), range: a.range }));
-    const recipe = (target: CallRecipe['target'], args: CallRecipe['args'], evidence: EvidenceStep[]): CallRecipe => ({ target, callee: name, args, line, site, base, evidence });
+    const recipe = (target: CallRecipe['target'], args: CallRecipe['args'], evidence: EvidenceStep[]): CallRecipe => ({
+      target,
+      callee: name,
+      args,
+      line,
+      site,
+      base,
+      evidence,
+    });
     switch (kind) {
       case 'api':
         return [recipe({ kind: 'api', model: apiModel(name)! }, written(), [])];
@@ -224,7 +232,13 @@ export class CallSites {
       if (!target) continue;
       const split = splitArguments(expanded, i + 1);
       if (!split) continue;
-      found.push(recipe(target, split.args.map((tokens) => ({ tokens })), evidence));
+      found.push(
+        recipe(
+          target,
+          split.args.map((tokens) => ({ tokens })),
+          evidence,
+        ),
+      );
       i = split.close;
     }
     return found;

@@ -6,6 +6,7 @@ import type { ApiModel } from '../model/apis.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { LLONG } from '../model/target.js';
 import { unknownValue, type EvidenceStep, type Value } from '../model/types.js';
+import { MEM_LARGE_PAGES, reserves } from '../model/windows-memory.js';
 import { tokensToText, type Token } from '../text/tokens.js';
 import type { ArgBinding, ArgValue, CallRecipe, DeclaredWrapper, FoundCall, ProjectFacts, Provenance, WrapperModel } from './facts.js';
 import type { FileIndex } from './file-index.js';
@@ -50,7 +51,10 @@ export class CallEvaluator {
     if (!wrapper || stack.includes(wrapper) || stack.length >= MAX_WRAPPER_DEPTH) return { calls: [], from: provenanceOf([], read) };
     const bound = recipe.args.map((a) => this.bindArgument(a, recipe, scope));
     const args = bound.map((b) => b.binding);
-    const from = provenanceOf(bound.map((b) => b.from), read);
+    const from = provenanceOf(
+      bound.map((b) => b.from),
+      read,
+    );
     const inner = wrapper.instantiate(args, [...stack, wrapper]);
     const argText = args.map((a) => ('unknown' in a.value ? '?' : a.value.value.toString())).join(', ');
     const step: EvidenceStep = {
@@ -88,7 +92,10 @@ export class CallEvaluator {
     const ev = this.names.evaluate(arg.tokens, recipe.site.start, recipe.line, scope, recipe.site.node);
     const value: ArgBinding['value'] = ev.value.known ? { value: ev.value.value, type: ev.type ?? LLONG } : { unknown: ev.value.cause };
     if (!scope) {
-      return { binding: { value, origin: arg.range ? { range: arg.range, text: tokensToText(arg.tokens), macros: ev.expansions.map((e) => e.name) } : undefined }, from: ev.from };
+      return {
+        binding: { value, origin: arg.range ? { range: arg.range, text: tokensToText(arg.tokens), macros: ev.expansions.map((e) => e.name) } : undefined },
+        from: ev.from,
+      };
     }
     return { binding: { value, origin: passedThrough(arg.tokens, ev, scope) }, from: ev.from };
   }
@@ -120,7 +127,8 @@ export class CallEvaluator {
     const size = arg(model.size, model.byPointer)!;
     const flags = arg(model.flags);
     const address = arg(model.address, model.byPointer);
-    const offset = model.offset !== undefined ? arg(model.offset) : model.offsetLow !== undefined ? splitOffset(arg(model.offsetHigh)!, arg(model.offsetLow)!) : undefined;
+    const offset =
+      model.offset !== undefined ? arg(model.offset) : model.offsetLow !== undefined ? splitOffset(arg(model.offsetHigh)!, arg(model.offsetLow)!) : undefined;
     const macroSteps: EvidenceStep[] = size.macros.length
       ? [{ file: this.index.file, range: base.range, kind: 'value', message: `size ${size.text} expands through ${size.macros.join(' → ')}` }]
       : [];
@@ -151,8 +159,17 @@ export class CallEvaluator {
     else {
       const ev = this.names.evaluate(a.tokens, recipe.site.start, recipe.line, scope, recipe.site.node);
       from = ev.from;
-      const origin = scope ? passedThrough(a.tokens, ev, scope) : a.range ? { range: a.range, text: tokensToText(a.tokens), macros: ev.expansions.map((e) => e.name) } : undefined;
-      size = { value: ev.value, text: origin?.text ?? tokensToText(a.tokens), sourceRange: origin?.range, macros: origin?.macros ?? ev.expansions.map((e) => e.name) };
+      const origin = scope
+        ? passedThrough(a.tokens, ev, scope)
+        : a.range
+          ? { range: a.range, text: tokensToText(a.tokens), macros: ev.expansions.map((e) => e.name) }
+          : undefined;
+      size = {
+        value: ev.value,
+        text: origin?.text ?? tokensToText(a.tokens),
+        sourceRange: origin?.range,
+        macros: origin?.macros ?? ev.expansions.map((e) => e.name),
+      };
     }
     const step: EvidenceStep = {
       file: this.index.file,
@@ -186,7 +203,11 @@ export function callerText(recipe: CallRecipe, scope: Scope): string {
 /** A 64-bit file offset passed as two 32-bit halves. */
 function splitOffset(hi: ArgValue, lo: ArgValue): ArgValue {
   return hi.value.known && lo.value.known
-    ? { value: { known: true, value: ((hi.value.value & 0xffffffffn) << 32n) | (lo.value.value & 0xffffffffn) }, text: `${hi.text}:${lo.text}`, macros: [...hi.macros, ...lo.macros] }
+    ? {
+        value: { known: true, value: ((hi.value.value & 0xffffffffn) << 32n) | (lo.value.value & 0xffffffffn) },
+        text: `${hi.text}:${lo.text}`,
+        macros: [...hi.macros, ...lo.macros],
+      }
     : { value: hi.value.known ? lo.value : hi.value, text: `${hi.text}:${lo.text}`, macros: [] };
 }
 
@@ -200,27 +221,6 @@ function passedThrough(tokens: readonly Token[], ev: Evaluation, scope: NonNulla
 
 function valueKey(v: Value | undefined): string {
   return !v ? '-' : v.known ? v.value.toString() : `? ${v.reason}`;
-}
-
-const MEM_COMMIT = 0x1000n;
-const MEM_RESERVE = 0x2000n;
-const MEM_RESET = 0x80000n;
-const MEM_RESET_UNDO = 0x1000000n;
-const MEM_LARGE_PAGES = 0x20000000n;
-
-/** Does the call reserve address space? DESIGN.md: MEM_RESERVE, or a NULL address (commit alone then reserves too). */
-export function reserves(flags: Value | undefined, address: Value | undefined): boolean | undefined {
-  if (flags?.known) {
-    if (flags.value & MEM_RESERVE) return true;
-    if (flags.value & (MEM_RESET | MEM_RESET_UNDO)) return false;
-    if (flags.value & MEM_COMMIT) {
-      if (address?.known) return address.value === 0n;
-      return undefined;
-    }
-    return address?.known && address.value === 0n ? true : undefined;
-  }
-  if (address?.known && address.value === 0n) return true;
-  return undefined;
 }
 
 function stripAddressOf(tokens: Token[]): Token[] | undefined {

@@ -95,7 +95,6 @@ export interface ProjectFacts {
   declared?: readonly DeclaredWrapper[];
 }
 
-
 export interface FileAnalysis {
   file: string;
   text: string;

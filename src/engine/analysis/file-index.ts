@@ -99,7 +99,12 @@ export class FileIndex {
     if (IDENTIFIER_TYPES.has(node.type) && node.startIndex === at) {
       // `void *base`, `char (*p)[4]`: the name sits in a pointer or array declarator of the declaration
       let declared: SyntaxNode = node;
-      while (declared.parent && DECLARATOR_WRAPPERS.has(declared.parent.type) && declared.parent.childForFieldName('declarator')?.startIndex === declared.startIndex) declared = declared.parent;
+      while (
+        declared.parent &&
+        DECLARATOR_WRAPPERS.has(declared.parent.type) &&
+        declared.parent.childForFieldName('declarator')?.startIndex === declared.startIndex
+      )
+        declared = declared.parent;
       if (declared.parent) found = { declared, parent: declared.parent };
     }
     this.occurrenceNodes.set(at, found);
@@ -131,7 +136,7 @@ export class FileIndex {
 
   enclosingFunctionName(offset: number): string {
     const fn = this.enclosingFunction(offset);
-    return fn ? functionName(fn, this.parsedText) ?? '' : '';
+    return fn ? (functionName(fn, this.parsedText) ?? '') : '';
   }
 
   /** The names of the functions this file defines (the last part of a qualified name). */
@@ -154,4 +159,16 @@ export class FileIndex {
 }
 
 /** Nodes whose children may define functions. */
-const CONTAINERS = ['declaration_list', 'namespace_definition', 'linkage_specification', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'class_specifier', 'struct_specifier', 'field_declaration_list', 'template_declaration'];
+const CONTAINERS = [
+  'declaration_list',
+  'namespace_definition',
+  'linkage_specification',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'class_specifier',
+  'struct_specifier',
+  'field_declaration_list',
+  'template_declaration',
+];

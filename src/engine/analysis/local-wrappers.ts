@@ -16,10 +16,15 @@ export function withLocalWrappers(project: ProjectFacts, local: readonly Wrapper
   }
   const wrappers = new LayeredMap(own, project.wrappers);
   // every wrapper has an overload list: the run's, or the wrapper alone
-  const overloads = new LayeredMap(ownOverloads, project.overloads ?? new Map<string, readonly WrapperModel[]>(), (name) => {
-    const w = project.wrappers.get(name);
-    return w && [w];
-  }, project.wrappers);
+  const overloads = new LayeredMap(
+    ownOverloads,
+    project.overloads ?? new Map<string, readonly WrapperModel[]>(),
+    (name) => {
+      const w = project.wrappers.get(name);
+      return w && [w];
+    },
+    project.wrappers,
+  );
   return { ...project, wrappers, overloads };
 }
 

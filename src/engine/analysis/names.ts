@@ -108,7 +108,10 @@ export class NameResolver {
 
   /** A type written in a declaration, as an integer type when it is one. */
   typeOf(text: string): { type: IntType | undefined; from: Provenance } {
-    const words = text.replace(/\b(const|constexpr|constinit|static|volatile|inline|extern|register|std::)\b/g, ' ').trim().replace(/\s+/g, ' ');
+    const words = text
+      .replace(/\b(const|constexpr|constinit|static|volatile|inline|extern|register|std::)\b/g, ' ')
+      .trim()
+      .replace(/\s+/g, ' ');
     const builtin = this.index.model.types.get(words);
     if (builtin) return { type: builtin, from: NO_PROVENANCE };
     const { found, from } = this.resolveTypedef(words);
@@ -164,7 +167,8 @@ export class NameResolver {
         },
         typedef: (n) => this.withProvenance(this.resolveTypedef(n), used),
       };
-      const base = found.expr === undefined ? { value: { known: true as const, value: 0n }, type: INT, expansions: [] } : evaluateTokens(tokenize(found.expr), env);
+      const base =
+        found.expr === undefined ? { value: { known: true as const, value: 0n }, type: INT, expansions: [] } : evaluateTokens(tokenize(found.expr), env);
       if (!base.value.known) {
         const file = found.file.split(/[\\/]/).pop()!;
         return { value: { unknown: { kind: 'in-header', name, file, line: found.line, inner: base.value.cause } }, from: provenanceOf(used) };
@@ -254,7 +258,8 @@ export class NameResolver {
         case 'declaration': {
           if (!declaresName(parent, declared)) break;
           const decl = parent.type === 'init_declarator' ? parent.parent! : parent;
-          const value = parent.type === 'init_declarator' ? parent.childForFieldName('value') ?? undefined : parent.childForFieldName('default_value') ?? undefined;
+          const value =
+            parent.type === 'init_declarator' ? (parent.childForFieldName('value') ?? undefined) : (parent.childForFieldName('default_value') ?? undefined);
           const entry = { decl, value: value ?? undefined, typeNode: decl.childForFieldName('type') ?? undefined };
           if (sameFunction && at < offset && containsOffset(enclosingBlock(parent), offset)) {
             if (!found.local || at > found.local.decl.startIndex) found.local = entry;
@@ -269,7 +274,9 @@ export class NameResolver {
           break;
         case 'assignment_expression':
           if (sameFunction && parent.childForFieldName('left')?.startIndex === at) {
-            const op = parent.childForFieldName('operator')?.type ?? text.slice(parent.childForFieldName('left')!.endIndex, parent.childForFieldName('right')?.startIndex).trim();
+            const op =
+              parent.childForFieldName('operator')?.type ??
+              text.slice(parent.childForFieldName('left')!.endIndex, parent.childForFieldName('right')?.startIndex).trim();
             found.writes.push({ node: parent, kind: op === '=' ? 'assign' : 'modify' });
           }
           break;
@@ -277,7 +284,8 @@ export class NameResolver {
           if (sameFunction) found.writes.push({ node: parent, kind: 'modify' });
           break;
         case 'pointer_expression':
-          if (sameFunction && text[parent.startIndex] === '&' && !(callNode && isAncestor(callNode, parent))) found.writes.push({ node: parent, kind: 'address' });
+          if (sameFunction && text[parent.startIndex] === '&' && !(callNode && isAncestor(callNode, parent)))
+            found.writes.push({ node: parent, kind: 'address' });
           break;
       }
     }
@@ -300,7 +308,8 @@ export class NameResolver {
         if (last.kind === 'address') return none({ unknown: { kind: 'address-passed', name } });
         if (last.kind === 'modify') return none({ unknown: { kind: 'modified', name } });
         const stmt = last.node.parent;
-        if (!stmt || stmt.type !== 'expression_statement' || !containsOffset(stmt.parent, offset)) return none({ unknown: { kind: 'assigned-conditionally', name } });
+        if (!stmt || stmt.type !== 'expression_statement' || !containsOffset(stmt.parent, offset))
+          return none({ unknown: { kind: 'assigned-conditionally', name } });
         return this.valueOf(last.node.childForFieldName('right') ?? undefined, local.typeNode, name, scope);
       }
       if (!local.value) return none({ unknown: { kind: 'no-initial-value', name } });
@@ -334,7 +343,11 @@ export class NameResolver {
     const text = this.index.parsedText;
     const ev = this.evaluate(tokenize(text.slice(inner.startIndex, inner.endIndex)), inner.startIndex, line, scope);
     // a parameter stays itself, so that the call's function is found to pass it on
-    if (!ev.value.known) return { resolved: { unknown: ev.value.cause.kind === 'parameter' ? ev.value.cause : { kind: 'through-name', name, inner: ev.value.cause } }, from: ev.from };
+    if (!ev.value.known)
+      return {
+        resolved: { unknown: ev.value.cause.kind === 'parameter' ? ev.value.cause : { kind: 'through-name', name, inner: ev.value.cause } },
+        from: ev.from,
+      };
     const declared = typeNode ? this.typeOf(text.slice(typeNode.startIndex, typeNode.endIndex)) : undefined;
     const type = declared?.type ?? ev.type ?? INT;
     const value = type.unsigned ? BigInt.asUintN(type.bits, ev.value.value) : BigInt.asIntN(type.bits, ev.value.value);

@@ -5,7 +5,16 @@ import { closestAncestor } from '../parse/ancestry.js';
 import type { SyntaxNode } from '../parse/parse.js';
 
 export const IDENTIFIER_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'namespace_identifier']);
-export const SKIP_TYPES = new Set(['comment', 'string_literal', 'string_content', 'raw_string_literal', 'char_literal', 'system_lib_string', 'preproc_arg', 'concatenated_string']);
+export const SKIP_TYPES = new Set([
+  'comment',
+  'string_literal',
+  'string_content',
+  'raw_string_literal',
+  'char_literal',
+  'system_lib_string',
+  'preproc_arg',
+  'concatenated_string',
+]);
 export const FUNCTION_TYPES = new Set(['function_definition', 'lambda_expression']);
 export const DECLARATOR_WRAPPERS = new Set(['pointer_declarator', 'reference_declarator', 'array_declarator', 'parenthesized_declarator']);
 
@@ -95,4 +104,3 @@ export function functionParams(fn: SyntaxNode, text: string): { name: string; ty
 export function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
-

@@ -19,7 +19,13 @@ const HEADER_EXTENSION = /\.(?:h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i;
 export type Instantiate = (recipe: CallRecipe, scope: Scope, stack: readonly WrapperModel[]) => FoundCall[];
 
 /** The functions of `calls` whose calls depend on a parameter, as wrappers. */
-export function findWrappers(calls: readonly FoundCall[], index: FileIndex, names: NameResolver, instantiate: Instantiate, callerText: (recipe: CallRecipe, scope: Scope) => string): WrapperModel[] {
+export function findWrappers(
+  calls: readonly FoundCall[],
+  index: FileIndex,
+  names: NameResolver,
+  instantiate: Instantiate,
+  callerText: (recipe: CallRecipe, scope: Scope) => string,
+): WrapperModel[] {
   const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Map<CallRecipe, Set<number>> }>();
   for (const call of calls) {
     // the reasons first: most calls depend on no parameter, and need no look at their function

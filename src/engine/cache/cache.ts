@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Finding, Notice } from '../model/types.js';
+import { replaceFileAtomically } from '../files/atomic-write.js';
 
 const FORMAT = 1;
 export const CACHE_FILE = 'lint-cache.json';
@@ -164,9 +165,7 @@ export class LintCache {
     for (const file of Object.keys(current)) if (!fs.existsSync(file)) delete current[file];
     const data: CacheFile = { format: FORMAT, tool: this.tool, entries: current };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(data));
-    fs.renameSync(temp, this.file);
+    replaceFileAtomically(this.file, JSON.stringify(data));
     this.changed.clear();
   }
 }

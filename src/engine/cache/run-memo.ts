@@ -15,6 +15,7 @@ import { READ_LIMITS, readRegularText } from '../files/regular-file.js';
 import { hashData, hashText } from './cache.js';
 import { statKey } from './scan-memo.js';
 import type { Report } from '../model/types.js';
+import { replaceFileAtomically } from '../files/atomic-write.js';
 
 const FORMAT = 1;
 /** Files changed this recently before a run make its report not worth keeping (timestamps are coarse). */
@@ -89,9 +90,7 @@ export class RunMemo<R extends Report> {
     const data: StoredRun<R> = { format: FORMAT, tool: this.tool, fingerprint: hashText(`${this.tool}\u0000${this.filesPart}\u0000${depsPart}`), deps: list, report };
     // (a tree without candidates leaves the per-file cache nothing to write, so the directory may not exist yet)
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(data));
-    fs.renameSync(temp, this.file);
+    replaceFileAtomically(this.file, JSON.stringify(data));
   }
 
   /** Removes a kept report that no longer describes the tree (so the next run does not read it in vain). */

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { READ_LIMITS, readRegularText } from '../files/regular-file.js';
+import { replaceFileAtomically } from '../files/atomic-write.js';
 
 const FORMAT = 1;
 
@@ -85,9 +86,7 @@ export class ScanMemo {
     const data: StoredMemo = { format: FORMAT, tool: this.tool, searched: [...new Set(searched)].sort(), files: Object.fromEntries(this.next) };
     // (a run without candidates leaves the per-file cache nothing to write: the directory may not exist yet)
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(data));
-    fs.renameSync(temp, this.file);
+    replaceFileAtomically(this.file, JSON.stringify(data));
   }
 }
 

@@ -65,24 +65,43 @@ export class IntegerArithmetic {
     const b = wrap(right.value, type);
     let exact: bigint;
     switch (op) {
-      case '*': exact = a * b; break;
+      case '*':
+        exact = a * b;
+        break;
       case '/':
       case '%':
         if (b === 0n) return { unknown: { kind: 'division-by-zero' } };
         exact = op === '/' ? a / b : a % b;
         break;
-      case '+': exact = a + b; break;
-      case '-': exact = a - b; break;
-      case '&': exact = a & b; break;
-      case '^': exact = a ^ b; break;
-      case '|': exact = a | b; break;
-      case '<': return this.int(a < b ? 1n : 0n);
-      case '<=': return this.int(a <= b ? 1n : 0n);
-      case '>': return this.int(a > b ? 1n : 0n);
-      case '>=': return this.int(a >= b ? 1n : 0n);
-      case '==': return this.int(a === b ? 1n : 0n);
-      case '!=': return this.int(a !== b ? 1n : 0n);
-      default: return { unknown: { kind: 'operator', operator: op } };
+      case '+':
+        exact = a + b;
+        break;
+      case '-':
+        exact = a - b;
+        break;
+      case '&':
+        exact = a & b;
+        break;
+      case '^':
+        exact = a ^ b;
+        break;
+      case '|':
+        exact = a | b;
+        break;
+      case '<':
+        return this.int(a < b ? 1n : 0n);
+      case '<=':
+        return this.int(a <= b ? 1n : 0n);
+      case '>':
+        return this.int(a > b ? 1n : 0n);
+      case '>=':
+        return this.int(a >= b ? 1n : 0n);
+      case '==':
+        return this.int(a === b ? 1n : 0n);
+      case '!=':
+        return this.int(a !== b ? 1n : 0n);
+      default:
+        return { unknown: { kind: 'operator', operator: op } };
     }
     if (!type.unsigned && !fits(exact, type)) return { unknown: { kind: 'signed-overflow', left: a, operator: op, right: b, type: type.name } };
     return { value: wrap(exact, type), type };

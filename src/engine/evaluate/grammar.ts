@@ -10,8 +10,24 @@ import { parseCharLiteral, parseIntegerLiteral, stringLiteralBytes } from './lit
 import { integerTypeNamed, isTypeName, readTypeName, type TypeName } from './type-names.js';
 
 const BINARY_PRECEDENCE: Record<string, number> = {
-  '*': 10, '/': 10, '%': 10, '+': 9, '-': 9, '<<': 8, '>>': 8, '<': 7, '<=': 7, '>': 7, '>=': 7,
-  '==': 6, '!=': 6, '&': 5, '^': 4, '|': 3, '&&': 2, '||': 1,
+  '*': 10,
+  '/': 10,
+  '%': 10,
+  '+': 9,
+  '-': 9,
+  '<<': 8,
+  '>>': 8,
+  '<': 7,
+  '<=': 7,
+  '>': 7,
+  '>=': 7,
+  '==': 6,
+  '!=': 6,
+  '&': 5,
+  '^': 4,
+  '|': 3,
+  '&&': 2,
+  '||': 1,
 };
 
 const CXX_CASTS = new Set(['static_cast', 'reinterpret_cast', 'const_cast']);

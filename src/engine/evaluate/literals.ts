@@ -46,15 +46,19 @@ export function parseCharLiteral(text: string): Result {
   const prefix = text.slice(0, quote);
   const body = text.slice(quote + 1, text.endsWith("'") ? -1 : undefined);
   const codes: number[] = [];
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     if (body[i] === '\\') {
       const rest = body.slice(i + 1);
       let m: RegExpExecArray | null;
-      if ((m = /^x([0-9a-fA-F]+)/.exec(rest))) codes.push(parseInt(m[1]!, 16)), (i += 1 + m[0].length);
-      else if ((m = /^[0-7]{1,3}/.exec(rest))) codes.push(parseInt(m[0], 8)), (i += 1 + m[0].length);
-      else if ((m = /^u([0-9a-fA-F]{4})|^U([0-9a-fA-F]{8})/.exec(rest))) codes.push(parseInt((m[1] ?? m[2])!, 16)), (i += 1 + m[0].length);
-      else if (rest[0] !== undefined && rest[0] in SIMPLE_ESCAPES) codes.push(SIMPLE_ESCAPES[rest[0]]!), (i += 2);
-      else return { unknown: { kind: 'unknown-escape', literal: text } };
+      let code: number | undefined;
+      let length = 0;
+      if ((m = /^x([0-9a-fA-F]+)/.exec(rest))) [code, length] = [parseInt(m[1]!, 16), m[0].length];
+      else if ((m = /^[0-7]{1,3}/.exec(rest))) [code, length] = [parseInt(m[0], 8), m[0].length];
+      else if ((m = /^u([0-9a-fA-F]{4})|^U([0-9a-fA-F]{8})/.exec(rest))) [code, length] = [parseInt((m[1] ?? m[2])!, 16), m[0].length];
+      else if (rest[0] !== undefined && rest[0] in SIMPLE_ESCAPES) [code, length] = [SIMPLE_ESCAPES[rest[0]]!, 1];
+      if (code === undefined) return { unknown: { kind: 'unknown-escape', literal: text } };
+      codes.push(code);
+      i += 1 + length;
     } else {
       const cp = body.codePointAt(i)!;
       codes.push(cp);

@@ -6,8 +6,28 @@ import type { Token } from '../text/tokens.js';
 import type { EvalEnv } from './env.js';
 
 const TYPE_WORDS = new Set([
-  'unsigned', 'signed', 'int', 'long', 'short', 'char', 'const', 'volatile', 'void', 'float', 'double',
-  'bool', '_Bool', '__int64', '__int32', '__int16', '__int8', 'struct', 'union', 'enum', 'class', 'typename',
+  'unsigned',
+  'signed',
+  'int',
+  'long',
+  'short',
+  'char',
+  'const',
+  'volatile',
+  'void',
+  'float',
+  'double',
+  'bool',
+  '_Bool',
+  '__int64',
+  '__int32',
+  '__int16',
+  '__int8',
+  'struct',
+  'union',
+  'enum',
+  'class',
+  'typename',
 ]);
 
 /** A type read from the tokens: its integer type and byte size when known, as written, and where it ends. */
@@ -42,7 +62,10 @@ export function readTypeName(tokens: readonly Token[], index: number, close: str
       sawType = true;
       if (t.text === 'struct' || t.text === 'union' || t.text === 'enum' || t.text === 'class') {
         const tag = tokens[i + 1];
-        if (tag?.kind === 'ident') words.push(tag.text), i++;
+        if (tag?.kind === 'ident') {
+          words.push(tag.text);
+          i++;
+        }
       }
       continue;
     }

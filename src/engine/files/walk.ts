@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileIgnorePatterns } from './ignore-pattern.js';
-import { SOURCE_EXTENSIONS } from '../parse/parse.js';
+import { SOURCE_EXTENSIONS } from '../model/languages.js';
 import { readRegularFile } from './regular-file.js';
 
 const EXTENSIONS = new Set(SOURCE_EXTENSIONS);

@@ -7,6 +7,7 @@
 // marked `suppressed`, so SARIF can show them as suppressed while the text formats hide them.
 
 import { rulesById } from '../../rules/index.js';
+import { comments } from '../text/lexer.js';
 import { LineMap } from '../text/source.js';
 import type { Finding, Level, Notice, Range } from '../model/types.js';
 
@@ -33,7 +34,7 @@ const MARKER = 'granule-';
 const DIRECTIVE = /^granule-(disable-next-line|disable-line|disable|enable)(?=\s|$)([\s\S]*)$/;
 
 /** Finds the directive comments of one file. */
-export function scanDirectives(file: string, text: string, lines?: LineMap): DirectiveScan {
+export function scanDisableDirectives(file: string, text: string, lines?: LineMap): DirectiveScan {
   const out: DirectiveScan = { directives: [], problems: [] };
   if (!text.includes(MARKER)) return out;
   const map = lines ?? new LineMap(text);
@@ -65,111 +66,6 @@ export function scanDirectives(file: string, text: string, lines?: LineMap): Dir
     out.directives.push({ kind, rules, justification, range, line });
   }
   return out;
-}
-
-interface Comment {
-  start: number;
-  end: number;
-  bodyStart: number;
-  bodyEnd: number;
-}
-
-/** The comments of C/C++ source, skipping strings, character literals, raw strings and digit separators. */
-export function* comments(text: string): Generator<Comment> {
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
-      let j = i + 2;
-      // a backslash at the end of the line continues a // comment
-      for (;;) {
-        const nl = text.indexOf('\n', j);
-        if (nl < 0) {
-          j = n;
-          break;
-        }
-        const before = text[nl - 1] === '\r' ? nl - 2 : nl - 1;
-        if (text[before] === '\\') {
-          j = nl + 1;
-          continue;
-        }
-        j = text[nl - 1] === '\r' ? nl - 1 : nl;
-        break;
-      }
-      yield { start: i, end: j, bodyStart: i + 2, bodyEnd: j };
-      i = j;
-      continue;
-    }
-    if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
-      const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? n : close + 2;
-      yield { start: i, end, bodyStart: i + 2, bodyEnd: close < 0 ? n : close };
-      i = end;
-      continue;
-    }
-    if (c === 34 /* " */ || c === 39 /* ' */) {
-      i = skipQuoted(text, i);
-      continue;
-    }
-    if (isDigit(c)) {
-      // a pp-number, which may contain ' digit separators (C++14, C23)
-      let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if ((d === 43 || d === 45) && /[eEpP]/.test(text[j - 1]!)) j++;
-        else if (isIdentPart(d) || d === 46 || (d === 39 && isIdentPart(text.charCodeAt(j + 1)))) j++;
-        else break;
-      }
-      i = j;
-      continue;
-    }
-    if (isIdentStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      if (text.charCodeAt(j) === 34 && /^(?:u8|u|U|L)?R$/.test(word)) {
-        i = skipRawString(text, j);
-        continue;
-      }
-      i = j;
-      continue;
-    }
-    i++;
-  }
-}
-
-function skipQuoted(text: string, start: number): number {
-  const quote = text[start];
-  let j = start + 1;
-  while (j < text.length) {
-    const ch = text[j];
-    if (ch === '\\') j += 2;
-    else if (ch === quote) return j + 1;
-    else if (ch === '\n') return j;
-    else j++;
-  }
-  return j;
-}
-
-function skipRawString(text: string, quote: number): number {
-  const open = text.indexOf('(', quote);
-  if (open < 0 || open - quote > 17) return quote + 1;
-  const delimiter = text.slice(quote + 1, open);
-  const close = text.indexOf(`)${delimiter}"`, open + 1);
-  return close < 0 ? text.length : close + delimiter.length + 2;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 127;
-}
-
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || isDigit(c);
 }
 
 /**

@@ -3,12 +3,13 @@
 
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { formatLike } from '../../rules/sizes.js';
+import { structuredPatch } from 'diff';
+import { formatLike, integerLiteralValue } from '../text/literal-style.js';
 import type { FileAnalysis } from '../analysis/facts.js';
 import { languageFor, parse } from '../parse/parse.js';
-import { scanDirectives } from '../preprocess/preprocess.js';
+import { findPreprocessorDirectives } from '../preprocess/preprocess.js';
+import { replaceFileAtomically } from '../files/atomic-write.js';
 import { readRegularHead } from '../files/regular-file.js';
 import { decode, textEncoding, type TextEncoding } from '../text/source.js';
 import type { Finding, Notice, TextEdit } from '../model/types.js';
@@ -111,12 +112,13 @@ export function applyEdits(text: string, edits: readonly PlannedEdit[]): { text:
  * in the run: rewriting a shared macro would change other calls.
  */
 function macroFix(f: Finding, inputs: FixInputs): { file: string; edit: TextEdit } | undefined {
-  const rounded = f.properties.rounded;
-  if (typeof rounded !== 'string' || f.evidence.some((e) => e.kind === 'wrapper' || e.kind === 'call' || e.kind === 'pointer')) return undefined;
+  if (f.evidence.some((e) => e.kind === 'wrapper' || e.kind === 'call' || e.kind === 'pointer')) return undefined;
   const analysis = inputs.analyses.get(f.file);
   if (!analysis) return undefined;
   const call = analysis.calls.find((c) => c.range.start.offset === f.range.start.offset && c.api === f.api && c.callee === c.api);
   if (!call || !call.size.sourceRange || call.size.macros.length !== 1) return undefined;
+  const size = suggestedSize(f, call.size.sourceRange);
+  if (size === undefined) return undefined;
   const name = call.size.macros[0]!;
   if (call.size.text.trim() !== name) return undefined;
   if (analysis.pre.macros.definitions(name).length !== 1) return undefined;
@@ -126,7 +128,7 @@ function macroFix(f: Finding, inputs: FixInputs): { file: string; edit: TextEdit
   if (!inputs.files.includes(def.file)) return undefined;
   const text = inputs.textOf(def.file);
   if (text === undefined) return undefined;
-  const directive = scanDirectives(text).find((d) => d.name === 'define' && d.line === def.line);
+  const directive = findPreprocessorDirectives(text).find((d) => d.name === 'define' && d.line === def.line);
   if (!directive) return undefined;
   const raw = text.slice(directive.start, directive.end);
   if (raw.includes('\\')) return undefined;
@@ -135,11 +137,25 @@ function macroFix(f: Finding, inputs: FixInputs): { file: string; edit: TextEdit
   const body = m[3]!;
   const paren = /^\(\s*(.*?)\s*\)$/.exec(body);
   const inner = paren ? paren[1]! : body;
-  const formatted = formatLike(inner, BigInt(rounded));
+  const formatted = formatLike(inner, size);
   if (formatted === undefined) return undefined;
   if (useCount(name, inputs) !== 2) return undefined;
   const start = directive.start + m[1]!.length + m[2]!.length;
   return { file: def.file, edit: { range: [start, start + body.length], text: paren ? `(${formatted})` : formatted } };
+}
+
+/**
+ * The size the rule proposes for the call: the number its suggestion writes in place of the size argument
+ * (a rule that can fix a size suggests the new one). Undefined when the rule proposes no new size.
+ */
+function suggestedSize(f: Finding, sizeRange: readonly [number, number]): bigint | undefined {
+  for (const s of f.suggestions) {
+    const [edit, ...more] = s.fix.edits;
+    if (!edit || more.length > 0 || s.fix.file !== f.file || edit.range[0] !== sizeRange[0] || edit.range[1] !== sizeRange[1]) continue;
+    const value = integerLiteralValue(edit.text);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 /** How many times `name` appears as a word in the files of the run (comments and strings included). */
@@ -201,48 +217,12 @@ export function writePatch(patch: FilePatch): Notice | undefined {
   if ((stat.mode & 0o222) === 0) return skipped(patch.file, 'the file is read-only');
   const out = encode(patch.after, textEncoding(bytes) ?? 'utf8');
   try {
-    if (stat.nlink > 1 || !replaceKeepingOwner(target, out, stat)) rewriteInPlace(target, out);
+    const keep = { mode: stat.mode & 0o7777, owner: { uid: stat.uid, gid: stat.gid }, fsync: true };
+    if (stat.nlink > 1 || !replaceFileAtomically(target, out, keep)) rewriteInPlace(target, out);
   } catch (e) {
     return { level: 'error', file: patch.file, code: 'fix-failed', message: `not fixed: ${(e as Error).message}` };
   }
   return undefined;
-}
-
-/** Replaces `target` by a new file with its owner, group and mode; false (and nothing changed) when the owner cannot be given. */
-function replaceKeepingOwner(target: string, bytes: Buffer, stat: fs.Stats): boolean {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.granule-${process.pid}.tmp`);
-  // 'wx': never through a file or symbolic link someone put at that name
-  const fd = fs.openSync(temp, 'wx', stat.mode & 0o7777);
-  try {
-    try {
-      fs.fchownSync(fd, stat.uid, stat.gid);
-    } catch {
-      // not root, and the file is someone else's: it keeps its owner only if written in place
-      fs.closeSync(fd);
-      fs.rmSync(temp, { force: true });
-      return false;
-    }
-    // (after the owner: changing the owner may clear the set-user-ID and set-group-ID bits)
-    fs.fchmodSync(fd, stat.mode & 0o7777);
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-  } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // closed already
-    }
-    fs.rmSync(temp, { force: true });
-    throw e;
-  }
-  try {
-    fs.renameSync(temp, target);
-  } catch (e) {
-    fs.rmSync(temp, { force: true });
-    throw e;
-  }
-  return true;
 }
 
 function rewriteInPlace(target: string, bytes: Buffer): void {
@@ -266,47 +246,13 @@ export function unifiedDiff(patch: FilePatch, label: string, context = 3): strin
   const encoding = textEncoding(head.bytes, head.size) ?? 'utf8';
   if (encoding !== 'utf8' && encoding !== 'utf8-bom') return gitBinaryPatch(encode(patch.before, encoding), encode(patch.after, encoding), label);
   const bom = encoding === 'utf8-bom' ? '\uFEFF' : '';
-  const a = splitLines(bom + patch.before);
-  const b = splitLines(bom + patch.after);
-  const ops = diffLines(a.map((l) => l.text), b.map((l) => l.text));
+  // jsdiff's hunks: `context` lines around each change, hunks closer than twice that merged, and git's
+  // "\ No newline at end of file" marker; the header is written here because git omits a count of 1
+  const { hunks } = structuredPatch(label, label, bom + patch.before, bom + patch.after, undefined, undefined, { context });
   const out = [`--- a/${label}`, `+++ b/${label}`];
-  // group the changes into hunks with `context` lines around them
-  let i = 0;
-  while (i < ops.length) {
-    if (ops[i]!.kind === ' ') {
-      i++;
-      continue;
-    }
-    let start = i;
-    let lead = 0;
-    while (start > 0 && ops[start - 1]!.kind === ' ' && lead < context) {
-      start--;
-      lead++;
-    }
-    let end = i;
-    for (;;) {
-      while (end < ops.length && ops[end]!.kind !== ' ') end++;
-      let gap = 0;
-      while (end + gap < ops.length && ops[end + gap]!.kind === ' ') gap++;
-      if (end + gap < ops.length && gap <= context * 2) {
-        end += gap;
-        continue;
-      }
-      end += Math.min(gap, context);
-      break;
-    }
-    const hunk = ops.slice(start, end);
-    const aStart = hunk[0]!.a;
-    const bStart = hunk[0]!.b;
-    const aCount = hunk.filter((o) => o.kind !== '+').length;
-    const bCount = hunk.filter((o) => o.kind !== '-').length;
-    out.push(`@@ -${range(aStart, aCount)} +${range(bStart, bCount)} @@`);
-    for (const o of hunk) {
-      const line = o.kind === '+' ? b[o.b]! : a[o.a]!;
-      out.push(o.kind + line.text);
-      if (!line.newline) out.push('\\ No newline at end of file');
-    }
-    i = end;
+  for (const h of hunks) {
+    // (jsdiff's starts are 1-based; range() takes the 0-based index of the first line)
+    out.push(`@@ -${range(h.oldStart - 1, h.oldLines)} +${range(h.newStart - 1, h.newLines)} @@`, ...h.lines);
   }
   return out.join('\n') + '\n';
 }
@@ -362,73 +308,4 @@ function binaryHunk(bytes: Buffer): string[] {
 function range(start: number, count: number): string {
   // unified diff lines are 1-based; an empty range names the line before it
   return count === 1 ? `${start + 1}` : `${count === 0 ? start : start + 1},${count}`;
-}
-
-function splitLines(text: string): { text: string; newline: boolean }[] {
-  const parts = text.split('\n');
-  const lines = parts.map((t, i) => ({ text: t, newline: i < parts.length - 1 }));
-  if (lines.length && lines[lines.length - 1]!.text === '') lines.pop();
-  return lines;
-}
-
-interface Op {
-  kind: ' ' | '-' | '+';
-  /** Index in the old lines (for ' ' and '-'), or the old position a '+' is inserted at. */
-  a: number;
-  b: number;
-}
-
-/** Myers' O(ND) line diff: the edit script from `a` to `b`. */
-function diffLines(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const v = new Int32Array(2 * max + 2);
-  const trace: Int32Array[] = [];
-  let found = false;
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
-    for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[max + k - 1]! < v[max + k + 1]!) ? v[max + k + 1]! : v[max + k - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[max + k] = x;
-      if (x >= n && y >= m) {
-        found = true;
-        break;
-      }
-    }
-  }
-  // walk the trace back from (n, m)
-  const ops: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    if (d === 0) {
-      while (x > 0 && y > 0) {
-        x--;
-        y--;
-        ops.push({ kind: ' ', a: x, b: y });
-      }
-      break;
-    }
-    const vd = trace[d]!;
-    const k = x - y;
-    const prevK = k === -d || (k !== d && vd[max + k - 1]! < vd[max + k + 1]!) ? k + 1 : k - 1;
-    const prevX = vd[max + prevK]!;
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) {
-      x--;
-      y--;
-      ops.push({ kind: ' ', a: x, b: y });
-    }
-    if (x === prevX) ops.push({ kind: '+', a: x, b: prevY });
-    else ops.push({ kind: '-', a: prevX, b: y });
-    x = prevX;
-    y = prevY;
-  }
-  return ops.reverse();
 }

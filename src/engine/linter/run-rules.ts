@@ -96,7 +96,7 @@ function toFinding(
   if (call.size.value.known) properties.size = call.size.value.value.toString();
   if (data.unusable) properties.unusable = data.unusable;
   if (data.offset) properties.offset = data.offset;
-  // the size a fix would write; --fix also uses it to rewrite a macro's definition
+  // the size a fix would write, for reports
   if (data.rounded) properties.rounded = data.rounded;
   if (!call.size.value.known) properties.reason = call.size.value.reason;
   return {

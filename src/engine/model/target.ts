@@ -1,5 +1,5 @@
 // Data models of the supported targets: integer type widths (Windows is LLP64 on 64-bit),
-// the macros the compiler predefines, and the Windows constants the rules need.
+// the macros the compiler predefines. The Windows constants are in windows-memory.ts.
 
 import type { Target } from './types.js';
 
@@ -89,48 +89,5 @@ export function isTarget(value: string): value is Target {
   return value === 'x64' || value === 'x86' || value === 'arm64';
 }
 
-/** Windows constants from winnt.h / memoryapi.h that the rules read, used when the sources do not define them. */
-export const WINDOWS_CONSTANTS: Record<string, bigint> = {
-  MEM_COMMIT: 0x1000n,
-  MEM_RESERVE: 0x2000n,
-  MEM_REPLACE_PLACEHOLDER: 0x4000n,
-  MEM_RESERVE_PLACEHOLDER: 0x40000n,
-  MEM_RESET: 0x80000n,
-  MEM_TOP_DOWN: 0x100000n,
-  MEM_WRITE_WATCH: 0x200000n,
-  MEM_PHYSICAL: 0x400000n,
-  MEM_ROTATE: 0x800000n,
-  MEM_DIFFERENT_IMAGE_BASE_OK: 0x800000n,
-  MEM_RESET_UNDO: 0x1000000n,
-  MEM_LARGE_PAGES: 0x20000000n,
-  MEM_4MB_PAGES: 0x80000000n,
-  MEM_64K_PAGES: 0x20400000n,
-  MEM_DECOMMIT: 0x4000n,
-  MEM_RELEASE: 0x8000n,
-  MEM_FREE: 0x10000n,
-  MEM_PRIVATE: 0x20000n,
-  MEM_MAPPED: 0x40000n,
-  MEM_IMAGE: 0x1000000n,
-  PAGE_NOACCESS: 0x01n,
-  PAGE_READONLY: 0x02n,
-  PAGE_READWRITE: 0x04n,
-  PAGE_WRITECOPY: 0x08n,
-  PAGE_EXECUTE: 0x10n,
-  PAGE_EXECUTE_READ: 0x20n,
-  PAGE_EXECUTE_READWRITE: 0x40n,
-  PAGE_EXECUTE_WRITECOPY: 0x80n,
-  PAGE_GUARD: 0x100n,
-  PAGE_NOCACHE: 0x200n,
-  PAGE_WRITECOMBINE: 0x400n,
-  PAGE_TARGETS_INVALID: 0x40000000n,
-  PAGE_TARGETS_NO_UPDATE: 0x40000000n,
-  FILE_MAP_WRITE: 0x2n,
-  FILE_MAP_READ: 0x4n,
-  FILE_MAP_ALL_ACCESS: 0xf001fn,
-  FILE_MAP_EXECUTE: 0x20n,
-  FILE_MAP_COPY: 0x1n,
-  FILE_MAP_LARGE_PAGES: 0x20000000n,
-  NUMA_NO_PREFERRED_NODE: 0xffffffffn,
-  TRUE: 1n,
-  FALSE: 0n,
-};
+// (the Windows constants live with the rest of the Windows memory model)
+export { WINDOWS_CONSTANTS } from './windows-memory.js';

@@ -19,9 +19,7 @@ export interface Range {
  * The outcome of evaluating an expression: an exact integer, or why it is not known: `cause` as data, `reason`
  * its message (made by `unknownValue`, so the two always agree).
  */
-export type Value =
-  | { known: true; value: bigint }
-  | { known: false; reason: string; cause: Reason };
+export type Value = { known: true; value: bigint } | { known: false; reason: string; cause: Reason };
 
 /** An unknown value with its cause and the message made from it. */
 export function unknownValue(cause: Reason): Value & { known: false } {

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { packagePath } from './package-files.js';
 
+/** The version once read: a cache of a fact that cannot change while the process runs. */
 let cached: string | undefined;
 
 /** granule's version, from its package.json. */
 export function toolVersion(): string {
-  cached ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  cached ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
   return cached;
 }

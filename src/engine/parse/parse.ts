@@ -18,7 +18,7 @@ export type SyntaxNode = ParserType.SyntaxNode;
 const require = createRequire(import.meta.url);
 
 const CPP_EXTENSIONS = new Set(['.cc', '.cpp', '.cxx', '.c++', '.hpp', '.hh', '.hxx', '.h++', '.inl', '.ipp', '.tpp']);
-export const SOURCE_EXTENSIONS = ['.c', '.h', '.cc', '.cpp', '.cxx', '.c++', '.hpp', '.hh', '.hxx', '.inl', '.ipp'];
+export { SOURCE_EXTENSIONS } from '../model/languages.js';
 
 const CPP_MARKERS = /\b(?:class|namespace|template|public:|private:|protected:|constexpr|nullptr|decltype|static_cast|reinterpret_cast|operator)\b|::|\bauto\s+\w+\s*=/;
 

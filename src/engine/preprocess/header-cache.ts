@@ -1,5 +1,5 @@
 import { FileReader } from '../files/file-reader.js';
-import { scanDirectives, type Directive } from './preprocess.js';
+import { findPreprocessorDirectives, type Directive } from './preprocess.js';
 
 /** Caches header text and directive scans for the whole run. */
 export class HeaderCache {
@@ -16,7 +16,7 @@ export class HeaderCache {
 
   directivesOf = (file: string, text: string): Directive[] => {
     let list = this.directives.get(file);
-    if (!list) this.directives.set(file, (list = scanDirectives(text)));
+    if (!list) this.directives.set(file, (list = findPreprocessorDirectives(text)));
     return list;
   };
 

@@ -21,10 +21,13 @@ export interface Directive {
 }
 
 /**
- * Finds every preprocessor directive, skipping `#` inside comments and strings. Most lines are not directives:
+ * Finds every preprocessor directive, skipping `#` inside comments and strings. It reads logical lines, not
+ * tokens (a directive is a line, and most lines are not one), so it keeps its own literal rule rather than
+ * text/lexer.ts's: inside a logical line a literal ends only at its quote (test/engine/scan-directives.test.ts
+ * pins this against a plain reading; the lexer ends one at a line break, which a splice can sit before). Most lines are not directives:
  * those are only scanned for the block-comment state they leave behind, without copying them.
  */
-export function scanDirectives(text: string): Directive[] {
+export function findPreprocessorDirectives(text: string): Directive[] {
   const out: Directive[] = [];
   const state = new CommentState(text);
   let inComment = false;
@@ -432,7 +435,7 @@ export function preprocess(file: string, text: string, options: PreprocessOption
             seen.add(resolved);
             result.dependencies.push(resolved);
           }
-          const headerDirectives = options.directivesOf?.(resolved, headerText) ?? scanDirectives(headerText);
+          const headerDirectives = options.directivesOf?.(resolved, headerText) ?? findPreprocessorDirectives(headerText);
           processFile(resolved, headerText, headerDirectives, line, a, conditionText(), depth + 1, [...stack, resolved]);
           break;
         }
@@ -450,9 +453,9 @@ export function preprocess(file: string, text: string, options: PreprocessOption
       continue;
     }
     result.dependencies.push(resolved);
-    processFile(resolved, headerText, scanDirectives(headerText), 0, 'yes', undefined, 1, [file, resolved]);
+    processFile(resolved, headerText, findPreprocessorDirectives(headerText), 0, 'yes', undefined, 1, [file, resolved]);
   }
-  processFile(file, text, scanDirectives(text), undefined, 'yes', undefined, 0, [file]);
+  processFile(file, text, findPreprocessorDirectives(text), undefined, 'yes', undefined, 0, [file]);
   return result;
 }
 

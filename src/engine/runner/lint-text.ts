@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
-import { applyDirectives, scanDirectives } from '../linter/directives.js';
+import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import { FileReader } from '../files/file-reader.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
@@ -55,7 +55,7 @@ export async function lintText(file: string, text: string, options: LintOptions)
   if (!analysis) return result([], fileOptions, reach.configError);
   notices.push(...analysisNotices(analysis));
   const findings = safeRunRules(analysis, activeRules(fileOptions.rules), fileOptions, notices);
-  notices.push(...applyDirectives(file, findings, scanDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
+  notices.push(...applyDirectives(file, findings, scanDisableDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
   findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
   let patches: FilePatch[] | undefined;
   if (options.fix) {

@@ -7,7 +7,7 @@ import { analyzeFile, type AnalysisOptions, type DeclaredWrapper, type FileAnaly
 import { API_NEEDLES } from '../model/apis.js';
 import type { MacroDef } from '../macros/macros.js';
 import { hashData, LintCache, type CacheEntry } from '../cache/cache.js';
-import { applyDirectives, scanDirectives } from '../linter/directives.js';
+import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import { discoverFiles, type PathError } from '../files/discover.js';
 import { FileReader } from '../files/file-reader.js';
 import { SourceScanner } from './prefilter.js';
@@ -332,7 +332,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   for (const [file, own] of byFile) {
     const text = texts.get(file);
     const level = optionsOf(file).reportUnusedDisableDirectives ?? 'off';
-    if (text !== undefined) notices.push(...applyDirectives(file, own, scanDirectives(file, text), level));
+    if (text !== undefined) notices.push(...applyDirectives(file, own, scanDisableDirectives(file, text), level));
     findings.push(...own);
   }
   for (const file of scanner.markerFiles()) {
@@ -341,7 +341,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     const bytes = level === 'off' ? undefined : scanner.reread(file);
     if (!bytes) continue;
     const decoded = decode(bytes);
-    if (decoded.ok) notices.push(...applyDirectives(file, [], scanDirectives(file, decoded.text), level));
+    if (decoded.ok) notices.push(...applyDirectives(file, [], scanDisableDirectives(file, decoded.text), level));
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
 

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { WrapperModel } from '../analysis/analyze.js';
 import { afterFile } from './collect.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
-import { applyDirectives, scanDirectives } from '../linter/directives.js';
+import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import { FileReader } from '../files/file-reader.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../model/limits.js';
 import { analysisNotices, fileNeedles, safeAnalyze, safeRunRules, windowCandidate, type LintOptions } from './lint.js';
@@ -349,7 +349,7 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
   const findings = reported ? safeRunRules(analysis, active, options, fileNotices) : [];
   fileNotices.push(...analysisNotices(analysis));
   // inline disable comments here, where the text is: the main thread gets the findings as they will be reported
-  const directiveNotices = reported ? applyDirectives(file, findings, scanDirectives(file, text), options.reportUnusedDisableDirectives ?? 'off') : [];
+  const directiveNotices = reported ? applyDirectives(file, findings, scanDisableDirectives(file, text), options.reportUnusedDisableDirectives ?? 'off') : [];
   const words = new Set<string>();
   for (const name of analysis.pre.macros.names()) {
     for (const def of analysis.pre.macros.definitions(name)) for (const t of def.body) if (t.kind === 'ident') words.add(t.text);

@@ -1,5 +1,8 @@
 // A small C/C++ tokenizer for macro bodies, #if expressions and call arguments.
-// It never throws: anything it does not understand becomes a one-character punctuator.
+// It never throws: anything it does not understand becomes a one-character punctuator. Literals, numbers and
+// comments end where the shared lexer (lexer.ts) says.
+
+import { blockCommentEnd, isDigit, isIdentPart, isIdentStart, lineCommentEnd, numberEnd, quotedEnd, rawStringEnd } from './lexer.js';
 
 export type TokenKind = 'ident' | 'number' | 'char' | 'string' | 'punct';
 
@@ -19,18 +22,6 @@ const PUNCTUATORS = [
   '##', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=',
   '&=', '^=', '|=', '::', '.*', '<:', ':>', '<%', '%>', '%:',
 ];
-
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 127;
-}
-
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /** Removes backslash-newline line splices, as translation phase 2 does. */
 export function spliceLines(text: string): string {
@@ -56,13 +47,12 @@ export function tokenize(text: string): Token[] {
     }
     // comments
     if (c === 47 /* / */ && text[i + 1] === '/') {
-      while (i < n && text[i] !== '\n') i++;
+      i = lineCommentEnd(text, i);
       space = true;
       continue;
     }
     if (c === 47 && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? n : end + 2;
+      i = blockCommentEnd(text, i);
       space = true;
       continue;
     }
@@ -74,24 +64,17 @@ export function tokenize(text: string): Token[] {
       // encoding prefixes of character and string literals: L'x', u8"x", R"(...)"
       const q = text[i];
       if ((q === "'" || q === '"') && /^(L|u8|u|U)?R?$/.test(word)) {
-        i = word.endsWith('R') && q === '"' ? skipRawString(text, i) : skipQuoted(text, i, q);
+        i = word.endsWith('R') && q === '"' ? rawStringEnd(text, i) : quotedEnd(text, i, q.charCodeAt(0));
         kind = q === "'" ? 'char' : 'string';
       } else {
         kind = 'ident';
       }
     } else if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)))) {
       // pp-number: digits, letters, underscores, dots, digit separators and exponent signs
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if ((d === 43 || d === 45) && /[eEpP]/.test(text[i - 1]!)) i++;
-        else if (isIdentPart(d) || d === 46) i++;
-        else if (d === 39 /* ' */ && isIdentPart(text.charCodeAt(i + 1))) i++;
-        else break;
-      }
+      i = numberEnd(text, i);
       kind = 'number';
     } else if (c === 39 || c === 34) {
-      i = skipQuoted(text, i, text[i]!);
+      i = quotedEnd(text, i, c);
       kind = c === 39 ? 'char' : 'string';
     } else {
       const p = PUNCTUATORS.find((op) => text.startsWith(op, i));
@@ -102,26 +85,6 @@ export function tokenize(text: string): Token[] {
     space = false;
   }
   return tokens;
-}
-
-function skipQuoted(text: string, i: number, quote: string): number {
-  let j = i + 1;
-  while (j < text.length) {
-    const ch = text[j];
-    if (ch === '\\') j += 2;
-    else if (ch === quote) return j + 1;
-    else if (ch === '\n') return j;
-    else j++;
-  }
-  return j;
-}
-
-function skipRawString(text: string, i: number): number {
-  const open = text.indexOf('(', i);
-  if (open < 0 || open - i > 17) return skipQuoted(text, i, '"');
-  const delimiter = text.slice(i + 1, open);
-  const end = text.indexOf(`)${delimiter}"`, open);
-  return end < 0 ? text.length : end + delimiter.length + 2;
 }
 
 /** Joins tokens back into source text, keeping a space where the source had one. */

@@ -17,7 +17,7 @@ static DWORD WINAPI worker(LPVOID arg) {
       continue;
     }
     ((char *)p)[0] = (char)i;
-    VirtualFree(p, 0, MEM_RELEASE);
+    VirtualFree(p, 0, MEM_RELEASE); /* @L:free */
   }
   return 0;
 }

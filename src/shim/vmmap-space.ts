@@ -1,0 +1,122 @@
+// The address-space part of `granule vmmap --html`: each process's address space to scale as a picture (one
+// pixel per 4 KB page, a 4×4 block per 64 KB granule, 256 granules to a row), VMMap's summary table by type,
+// and the unusable bytes over the run. The picture is a PNG painted here from the encoded granules
+// (address-space.ts), so the page needs no script and a report of any length draws at once.
+
+import type { AddressSpace, TimelinePoint } from './address-space.js';
+import { encodePng } from './png.js';
+import { escapeXml as e, formatBytes, groupDigits } from './vmmap.js';
+
+/** The view's colours: Unusable is the headline, so it is the loud one. */
+export const SPACE_COLORS = { committed: '#f2c200', reserved: '#f7e6a1', unusable: '#d1242f', free: '#eef1f4', gap: '#57606a' } as const;
+
+export const SPACE_CSS = `
+.space { margin: 8px 0 20px; }
+.space img { border: 1px solid #c9cfd6; image-rendering: pixelated; display: block; }
+.space-legend span { margin-right: 14px; }
+table.types td, table.types th { padding: 2px 10px; }
+tr.type-unusable td { color: ${SPACE_COLORS.unusable}; font-weight: 600; }
+#timeline polyline { fill: none; stroke: ${SPACE_COLORS.unusable}; stroke-width: 1.5; }
+`;
+
+const RGB: Record<string, [number, number, number]> = { c: [242, 194, 0], r: [247, 230, 161], u: [209, 36, 47], f: [238, 241, 244], g: [87, 96, 106] };
+const WIDTH = 1024;
+
+/** The picture of one address space: a 4×4 block of pages per granule, 256 granules a row, a dark band per gap. */
+export function paintSpace(space: AddressSpace): { width: number; height: number; rgb: Uint8Array } {
+  const rows = rowsOf(space);
+  const height = rows * 4;
+  const rgb = new Uint8Array(WIDTH * height * 3);
+  const px = (x: number, y: number, c: [number, number, number]) => rgb.set(c, (y * WIDTH + x) * 3);
+  let i = 0;
+  for (const item of space.granules ? space.granules.split(';') : []) {
+    const at = item.lastIndexOf('x');
+    const token = item.slice(0, at);
+    const count = Number(item.slice(at + 1));
+    if (token === 'g') {
+      i = Math.ceil(i / 256) * 256;
+      const y0 = Math.floor(i / 256) * 4;
+      for (let x = 0; x < WIDTH; x++) for (let y = 1; y < 3; y++) px(x, y0 + y, RGB.g!);
+      i += 256;
+      continue;
+    }
+    const pages: [number, number, number][] = [];
+    for (const m of token.matchAll(/([crufg])(\d+)/g)) for (let j = 0; j < Number(m[2]); j++) pages.push(RGB[m[1]!]!);
+    for (let n = 0; n < count; n++, i++) {
+      const gx = (i % 256) * 4;
+      const gy = Math.floor(i / 256) * 4;
+      for (let p = 0; p < 16; p++) px(gx + (p % 4), gy + (p >> 2), pages[p]!);
+    }
+  }
+  return { width: WIDTH, height, rgb };
+}
+
+/** Rows of 256 granules the picture needs, gaps taking one row each. */
+function rowsOf(space: AddressSpace): number {
+  let granules = 0;
+  for (const item of space.granules ? space.granules.split(';') : []) {
+    const at = item.lastIndexOf('x');
+    if (item.slice(0, at) === 'g') granules = Math.ceil(granules / 256) * 256 + 256;
+    else granules += Number(item.slice(at + 1));
+  }
+  return Math.max(1, Math.ceil(granules / 256));
+}
+
+const hex = (n: bigint) => `0x${n.toString(16)}`;
+
+function typeTable(space: AddressSpace): string {
+  const rows = space.types.map(
+    (t) =>
+      `<tr class="type-${t.type.toLowerCase()}"><td>${t.type}</td><td class="num">${e(formatBytes(t.size))}</td>` +
+      `<td class="num">${t.type === 'Private' || t.type === 'Mapped' ? e(formatBytes(t.committed)) : ''}</td><td class="num">${groupDigits(t.count)}</td></tr>`,
+  );
+  rows.push('<tr class="type-image"><td>Image</td><td class="num" colspan="3">not recorded (the shim sees reservations, not loaded modules)</td></tr>');
+  return `<table class="types"><thead><tr><th>Type</th><th class="num">Size</th><th class="num">Committed</th><th class="num">Count</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The address space of one process as a PNG. */
+export function spacePng(space: AddressSpace): Buffer {
+  const { width, height, rgb } = paintSpace(space);
+  return encodePng(width, height, rgb);
+}
+
+function spaceSection(space: AddressSpace): string {
+  const rows = rowsOf(space);
+  const what =
+    space.bits === 32
+      ? `the whole user address space of a 32-bit process, ${e(formatBytes(space.end - space.start))} from ${hex(space.start)} to ${hex(space.end)}`
+      : `the used ranges of a 64-bit process, from ${hex(space.start)} to ${hex(space.end)}; dark bands fold long free stretches`;
+  return (
+    `<section class="space" data-pid="${space.pid}"><h3>Process ${space.pid}: ${space.bits}-bit</h3>` +
+    `<p class="note">At the end of the run: ${what}. Each row holds 256 granules of 64 KB (16 MB); each pixel is one 4 KB page. Address space without a recorded reservation is drawn free, also where the program's modules and the runtime's own memory are.` +
+    `${space.omitted ? ` ${groupDigits(space.omitted)} more granules are not drawn.` : ''}</p>` +
+    `<img class="space-map" width="${WIDTH}" height="${rows * 4}" alt="the address space of process ${space.pid}, one pixel per 4 KB page" src="data:image/png;base64,${spacePng(space).toString('base64')}">` +
+    typeTable(space) +
+    '</section>'
+  );
+}
+
+/** The unusable bytes over the run as a line, from the first to the last recorded change. */
+function timelineSvg(points: TimelinePoint[]): string {
+  if (points.length < 2) return '';
+  const W = 1024;
+  const H = 120;
+  const t0 = points[0]!.ts;
+  const span = Math.max(1, points.at(-1)!.ts - t0);
+  const max = points.reduce((m, p) => (p.unusable > m ? p.unusable : m), 1n);
+  const xy = points.map((p) => `${(((p.ts - t0) / span) * W).toFixed(1)},${(H - Number((p.unusable * 1000n) / max) * (H / 1000)).toFixed(1)}`);
+  return (
+    `<h2>Unusable bytes over the run</h2><p class="note">From 0 to ${e(formatBytes(max))} (the peak), over ${(span / 1e6).toFixed(3)} s of recorded calls.</p>` +
+    `<svg id="timeline" width="${W}" height="${H + 2}" viewBox="0 -1 ${W} ${H + 2}" role="img" aria-label="unusable bytes over the run"><rect x="0" y="-1" width="${W}" height="${H + 2}" fill="#f6f8fa"/><polyline points="${xy.join(' ')}"/></svg>`
+  );
+}
+
+/** The address-space part of the HTML page; empty when no reservation is live at the end. */
+export function renderSpaces(spaces: AddressSpace[], timeline: TimelinePoint[]): string {
+  const drawn = spaces.filter((s) => s.drawn > 0);
+  if (drawn.length === 0 && timeline.length < 2) return '';
+  const legend = (['committed', 'reserved', 'unusable', 'free'] as const)
+    .map((k) => `<span><i class="swatch" style="background:${SPACE_COLORS[k]}"></i>${k[0]!.toUpperCase() + k.slice(1)}</span>`)
+    .join('');
+  return `<h2>Address space</h2><div class="space-legend legend">${legend}</div>` + drawn.map(spaceSection).join('\n') + timelineSvg(timeline);
+}

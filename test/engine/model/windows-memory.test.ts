@@ -1,0 +1,37 @@
+// The Windows memory API model (src/engine/model/windows-memory.ts) and reading back a fix's literal.
+
+import { describe, expect, it } from 'vitest';
+import { integerLiteralValue } from '../../../src/engine/text/literal-style.js';
+import { MEM_COMMIT, MEM_LARGE_PAGES, MEM_RESERVE, MEM_RESET, reserves, roundUp, unusableBytes, usesLargePages } from '../../../src/engine/model/windows-memory.js';
+
+const known = (value: bigint) => ({ known: true as const, value });
+const unknown = { known: false as const, reason: 'x' };
+
+describe('the Windows memory model', () => {
+  it('tells whether a call reserves address space', () => {
+    expect(reserves(known(MEM_RESERVE | MEM_COMMIT), unknown)).toBe(true);
+    expect(reserves(known(MEM_RESET), known(0n))).toBe(false);
+    expect(reserves(known(MEM_COMMIT), known(0n))).toBe(true);
+    expect(reserves(known(MEM_COMMIT), known(0x10000n))).toBe(false);
+    expect(reserves(known(MEM_COMMIT), unknown)).toBeUndefined();
+    expect(reserves(unknown, known(0n))).toBe(true);
+    expect(reserves(undefined, undefined)).toBeUndefined();
+  });
+
+  it('does the page and granule arithmetic', () => {
+    expect(roundUp(4097n, 4096n)).toBe(8192n);
+    expect(unusableBytes(4096n)).toBe(61440n);
+    expect(unusableBytes(65532n)).toBe(0n);
+    expect(unusableBytes(65537n)).toBe(61440n);
+    expect(usesLargePages(known(MEM_LARGE_PAGES | MEM_RESERVE))).toBe(true);
+    expect(usesLargePages(unknown)).toBe(false);
+  });
+
+  it('reads back the plain integer literals a fix writes', () => {
+    expect(integerLiteralValue('0x10000')).toBe(65536n);
+    expect(integerLiteralValue(' 65536u ')).toBe(65536n);
+    expect(integerLiteralValue("1'048'576")).toBe(1048576n);
+    expect(integerLiteralValue('64 * 1024')).toBeUndefined();
+    expect(integerLiteralValue('010')).toBeUndefined();
+  });
+});
