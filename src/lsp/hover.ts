@@ -2,7 +2,7 @@
 // (macro expansions, pointers, wrapper chain).
 
 import type { Hover, MarkupContent } from 'vscode-languageserver/node';
-import type { AllocationCall } from '../engine/analysis/analyze.js';
+import type { AllocationCall } from '../engine/analysis/facts.js';
 import type { Finding } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 import { ALLOCATION_GRANULARITY, roundUp, unusableBytes } from '../engine/model/windows-memory.js';
@@ -72,6 +72,7 @@ function sizeLines(call: AllocationCall): string[] {
     const wasted = unusableBytes(value);
     out.push(`| unusable | ${wasted} bytes${wasted === 0n ? '' : ` (${hex(wasted)})`} |`);
   }
-  if (call.family === 'reserve') out.push(`| reserves | ${call.reserves === undefined ? 'unknown (flags or address not proven)' : call.reserves ? 'yes' : 'no (commit or reset only)'} |`);
+  if (call.family === 'reserve')
+    out.push(`| reserves | ${call.reserves === undefined ? 'unknown (flags or address not proven)' : call.reserves ? 'yes' : 'no (commit or reset only)'} |`);
   return out;
 }

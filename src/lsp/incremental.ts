@@ -5,8 +5,7 @@
 
 import type ParserType from 'tree-sitter';
 import { occurrencesAfterEdit } from '../engine/text/occurrences.js';
-import type { FileAnalysis } from '../engine/analysis/analyze.js';
-import type { PreviousCalls, ReusableCalls } from '../engine/analysis/call-reuse.js';
+import type { FileAnalysis, PreviousCalls, ReusableCalls } from '../engine/analysis/facts.js';
 import type { Language, Tree } from '../engine/parse/parse.js';
 import { mayStartDirective, type PreprocessResult } from '../engine/preprocess/preprocess.js';
 
@@ -183,7 +182,13 @@ export class IncrementalTree {
     const newLineEnd = lineEndAt(after, edit.newEndIndex);
     const dirty: [number, number][] = [[lineStart, newLineEnd]];
     for (const r of this.tree.getChangedRanges(tree)) dirty.push([r.startIndex, r.endIndex]);
-    return { state: this.calls, edit, dirty, lineBefore: before.slice(lineStart, lineEndAt(before, edit.oldEndIndex)), lineAfter: after.slice(lineStart, newLineEnd) };
+    return {
+      state: this.calls,
+      edit,
+      dirty,
+      lineBefore: before.slice(lineStart, lineEndAt(before, edit.oldEndIndex)),
+      lineAfter: after.slice(lineStart, newLineEnd),
+    };
   };
 
   /** A name's whole-word offsets in the pending text, from those of the committed text; undefined when unknown. */
@@ -200,7 +205,12 @@ export class IncrementalTree {
     this.text = this.pendingText;
     this.language = this.pendingLanguage;
     this.occurrences = analysis.occurrences;
-    this.preprocessed = this.pendingHeaders && { text: analysis.text, pre: analysis.pre, inputs: `${analysis.language}:${this.pendingInputs}`, headers: this.pendingHeaders };
+    this.preprocessed = this.pendingHeaders && {
+      text: analysis.text,
+      pre: analysis.pre,
+      inputs: `${analysis.language}:${this.pendingInputs}`,
+      headers: this.pendingHeaders,
+    };
   }
 
   reset(): void {

@@ -13,7 +13,7 @@
 //   `src/eslint/rules.ts` checks at compile time that every rule is a valid @eslint/plugin-kit `CustomRuleDefinitionType`
 //   for granule's language, the way @eslint/json and @eslint/css type their rules.
 
-import type { AllocationCall } from '../engine/analysis/analyze.js';
+import type { AllocationCall } from '../engine/analysis/facts.js';
 import { RuleCreator } from './rule-creator.js';
 
 export const DOCS_BASE = 'https://github.com/granule-lint/granule/blob/main/docs/rules/';

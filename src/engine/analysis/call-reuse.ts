@@ -2,15 +2,16 @@
 // most calls of a long file are where they were and mean what they meant; finding and evaluating each again
 // costs most of a re-analysis. A call is taken over when nothing it read can have changed: its own top-level
 // item, the items holding the declarations its names resolved to, and the occurrences of those names all lie
-// outside the edited line and outside every range whose syntax tree-sitter reports changed.
+// outside the edited line and outside every range whose syntax tree-sitter reports changed. What a call read is
+// not tracked while it is analysed: it is the provenance the call keeps (FoundCall.resolvedFrom), flattened here.
 
-import type { FoundCall, ProjectFacts } from './analyze.js';
+import type { FoundCall, PreviousCalls, ProjectFacts, Provenance } from './facts.js';
 import { wordOccurrences, type TextEdit } from '../text/occurrences.js';
 import type { SyntaxNode, Tree } from '../parse/parse.js';
 import type { EvidenceStep, Position, Range } from '../model/types.js';
 
-/** What the analysis of one call site read besides its own text. */
-export interface CallReads {
+/** What the analysis of one call site read besides its own text: its provenance, flattened. */
+interface CallReads {
   /** Names whose occurrences anywhere count: the callee, class names, typedefs. */
   names: Set<string>;
   /**
@@ -22,27 +23,21 @@ export interface CallReads {
   spots: number[];
 }
 
-/** What a finished analysis leaves for the next version of the same buffer. */
-export interface ReusableCalls {
-  readonly calls: readonly FoundCall[];
-  readonly occurrences: ReadonlyMap<string, readonly number[]>;
-  readonly project: ProjectFacts;
-  readonly callees: readonly string[];
-  /** False when the file defines wrappers or fills function pointers: their reach crosses items, so all is redone. */
-  readonly reusable: boolean;
-  /** How many of the calls were taken over from the version before (for tests and the benchmark). */
-  readonly kept: number;
-}
-
-/** The previous version's calls and how the buffer changed since, in offsets of the parsed text. */
-export interface PreviousCalls {
-  state: ReusableCalls;
-  edit: TextEdit;
-  /** Spans of the new text whose meaning may have changed: the edited line and every range whose syntax changed. */
-  dirty: readonly (readonly [number, number])[];
-  /** The edited line before and after the edit. */
-  lineBefore: string;
-  lineAfter: string;
+/** Everything a provenance was resolved from, however deep (a loop: an enum's chain can be thousands long). */
+export function readsOf(from: Provenance): CallReads {
+  const reads: CallReads = { names: new Set(), scoped: new Set(), spots: [] };
+  const seen = new Set<Provenance>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    for (const name of p.names) reads.names.add(name);
+    for (const name of p.scoped) reads.scoped.add(name);
+    for (const spot of p.spots) reads.spots.push(spot);
+    for (const inner of p.via) stack.push(inner);
+  }
+  return reads;
 }
 
 /** Items whose bodies hold the items that matter: a namespace or `extern "C" { ... }` is looked into. */
@@ -100,17 +95,17 @@ export function reusableCalls(
   const out = new Map<number, { start: number; calls: FoundCall[] }>();
   for (const [calleeStart, calls] of bySite) {
     const { site } = calls[0]!.recipe;
-    const reads = calls[0]!.reads;
+    const reads = readsOf(calls[0]!.resolvedFrom);
     const start = move(site.start);
     const end = move(site.end);
     const callee = move(calleeStart);
-    if (!reads || start === undefined || end === undefined || callee === undefined) continue;
+    if (start === undefined || end === undefined || callee === undefined) continue;
     if (isDirty(start, end) || itemDirty(start)) continue;
     if (reads.spots.some((spot) => move(spot) === undefined || itemDirty(move(spot)!))) continue;
     // names written inside another function's body decide nothing for this call (see confinedItem)
     const elsewhere = confinedTo !== undefined && itemAt(start).start !== confinedTo;
     if ([...reads.names].some(nameTouched) || (!elsewhere && [...reads.scoped].some(nameTouched))) continue;
-    const moved = calls.map((c) => moveCall(c, file, move));
+    const moved = calls.map((c) => moveCall(c, reads, file, move));
     if (moved.some((c) => c === undefined)) continue;
     out.set(callee, { start, calls: moved as FoundCall[] });
   }
@@ -151,7 +146,8 @@ function topLevelItem(tree: Tree, offset: number): TopLevelItem {
   let node: SyntaxNode = tree.rootNode;
   for (;;) {
     const child = node.firstChildForIndex(offset);
-    if (!child || child.startIndex > offset) return node === tree.rootNode ? { start: offset, end: offset, type: '' } : { start: node.startIndex, end: node.endIndex, type: node.type };
+    if (!child || child.startIndex > offset)
+      return node === tree.rootNode ? { start: offset, end: offset, type: '' } : { start: node.startIndex, end: node.endIndex, type: node.type };
     const item = { start: child.startIndex, end: child.endIndex, type: child.type };
     if (!CONTAINERS.has(item.type)) return item;
     const body = child.childForFieldName('body');
@@ -171,7 +167,7 @@ function sameProject(a: ProjectFacts, b: ProjectFacts): boolean {
  * The call with its offsets in this file moved to the new text. Lines and columns stay: the edit is within one
  * line, and no call taken over is on it. The syntax node of the old tree is dropped.
  */
-function moveCall(call: FoundCall, file: string, move: (offset: number) => number | undefined): FoundCall | undefined {
+function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset: number) => number | undefined): FoundCall | undefined {
   let lost = false;
   const offset = (at: number): number => {
     const moved = move(at);
@@ -184,7 +180,13 @@ function moveCall(call: FoundCall, file: string, move: (offset: number) => numbe
   const steps = (list: EvidenceStep[]) => list.map((step) => (step.file === file ? { ...step, range: range(step.range) } : step));
   const argValue = <T extends { sourceRange?: [number, number] } | undefined>(v: T): T => (v?.sourceRange ? { ...v, sourceRange: span(v.sourceRange) } : v);
   const { recipe } = call;
-  const site = { ...recipe.site, start: offset(recipe.site.start), end: offset(recipe.site.end), calleeStart: offset(recipe.site.calleeStart), node: undefined };
+  const site = {
+    ...recipe.site,
+    start: offset(recipe.site.start),
+    end: offset(recipe.site.end),
+    calleeStart: offset(recipe.site.calleeStart),
+    node: undefined,
+  };
   site.args = recipe.site.args.map((a) => ({ ...a, range: span(a.range)! }));
   const moved: FoundCall = {
     ...call,
@@ -201,7 +203,8 @@ function moveCall(call: FoundCall, file: string, move: (offset: number) => numbe
       base: { ...recipe.base, range: range(recipe.base.range) },
       evidence: steps(recipe.evidence),
     },
-    reads: call.reads && { ...call.reads, spots: call.reads.spots.map(offset) },
+    // what the site read, flattened: the records it was resolved from held offsets of the old text
+    resolvedFrom: { names: [...reads.names], scoped: [...reads.scoped], spots: reads.spots.map(offset), via: [] },
   };
   return lost ? undefined : moved;
 }

@@ -22,8 +22,6 @@ export interface HeaderConstant {
 /** Header constants by name. A name declared twice with different values (under #if branches) is left out. */
 export type HeaderConstants = ReadonlyMap<string, HeaderConstant>;
 
-const EMPTY: HeaderConstants = new Map();
-
 /** Per-run cache of the constants of every header a run reads; a header is parsed when first asked about. */
 export class HeaderFacts {
   private readonly cache = new Map<string, { text: string; facts: HeaderConstants }>();
@@ -41,7 +39,7 @@ export class HeaderFacts {
     let entry = this.cache.get(file);
     // a header that changed on disk (an editor session) is read again
     if (!entry || entry.text !== text) {
-      entry = { text, facts: /\b(?:enum|const|constexpr)\b/.test(text) ? extractConstants(file, text) : EMPTY };
+      entry = { text, facts: /\b(?:enum|const|constexpr)\b/.test(text) ? extractConstants(file, text) : new Map() };
       this.cache.set(file, entry);
     }
     return entry.facts;

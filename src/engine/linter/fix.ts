@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { structuredPatch } from 'diff';
 import { formatLike, integerLiteralValue } from '../text/literal-style.js';
-import type { FileAnalysis } from '../analysis/analyze.js';
+import type { FileAnalysis } from '../analysis/facts.js';
 import { languageFor, parse } from '../parse/parse.js';
 import { findPreprocessorDirectives } from '../preprocess/preprocess.js';
 import { replaceFileAtomically } from '../files/atomic-write.js';

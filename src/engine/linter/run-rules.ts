@@ -2,7 +2,7 @@
 
 import { rules as allRules } from '../../rules/index.js';
 import type { Fix as RuleFix, GranuleRule, RuleFixer } from '../../rules/create-rule.js';
-import type { AllocationCall, FileAnalysis } from '../analysis/analyze.js';
+import type { AllocationCall, FileAnalysis } from '../analysis/facts.js';
 import type { Finding, Level, Suggestion, Target } from '../model/types.js';
 
 export type RuleSetting = Level | [Level, ...unknown[]];

@@ -1,6 +1,8 @@
 // Shared data shapes. Data flows one way:
 // files → parse → facts → evaluate → rules → results → formatters.
 
+import { describeReason, type Reason } from './reasons.js';
+
 /** A point in a source file. `line` and `column` are 1-based; `offset` is a 0-based UTF-16 index. */
 export interface Position {
   line: number;
@@ -13,10 +15,16 @@ export interface Range {
   end: Position;
 }
 
-/** The outcome of evaluating an expression: an exact integer, or the reason it is not known. */
-export type Value =
-  | { known: true; value: bigint }
-  | { known: false; reason: string };
+/**
+ * The outcome of evaluating an expression: an exact integer, or why it is not known: `cause` as data, `reason`
+ * its message (made by `unknownValue`, so the two always agree).
+ */
+export type Value = { known: true; value: bigint } | { known: false; reason: string; cause: Reason };
+
+/** An unknown value with its cause and the message made from it. */
+export function unknownValue(cause: Reason): Value & { known: false } {
+  return { known: false, reason: describeReason(cause), cause };
+}
 
 export type Level = 'off' | 'warn' | 'error';
 export type Target = 'x64' | 'x86' | 'arm64';

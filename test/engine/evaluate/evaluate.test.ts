@@ -194,7 +194,7 @@ describe('macros', () => {
     table.define(parseDefine('SIZE 65536', 'a.c', 11)!, 11, true);
     const at = (line: number) => evaluateText('SIZE', { model: targetModel('x64'), macros: (n) => table.lookup(n, line) }).value;
     expect(at(5)).toEqual({ known: true, value: 4096n });
-    expect(at(10)).toEqual({ known: false, reason: 'the value of SIZE is not known' });
+    expect(at(10)).toEqual({ known: false, reason: 'the value of SIZE is not known', cause: { kind: 'unknown-name', name: 'SIZE' } });
     expect(at(20)).toEqual({ known: true, value: 65536n });
   });
 
@@ -203,7 +203,11 @@ describe('macros', () => {
     table.define(parseDefine('ARENA 4096', 'a.c', 2)!, 2, false, '#ifdef _DEBUG');
     table.define(parseDefine('ARENA 8192', 'a.c', 4)!, 4, false, '#else');
     const v = evaluateText('ARENA', { model: targetModel('x64'), macros: (n) => table.lookup(n) }).value;
-    expect(v).toEqual({ known: false, reason: 'ARENA is defined differently depending on #else, #ifdef _DEBUG' });
+    expect(v).toEqual({
+      known: false,
+      reason: 'ARENA is defined differently depending on #else, #ifdef _DEBUG',
+      cause: { kind: 'macro-problem', problem: 'ARENA is defined differently depending on #else, #ifdef _DEBUG' },
+    });
   });
 });
 

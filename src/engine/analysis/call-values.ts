@@ -1,0 +1,234 @@
+// Evaluating a call found in the file: its size, flags, address and offset arguments for an API, the
+// configuration's declared wrappers, and the calls a wrapper makes with the caller's argument values. The values
+// of a wrapper's parameters (the scope) are passed in; nothing here changes between calls.
+
+import type { ApiModel } from '../model/apis.js';
+import type { Evaluation } from '../evaluate/evaluate.js';
+import { LLONG } from '../model/target.js';
+import { unknownValue, type EvidenceStep, type Value } from '../model/types.js';
+import { MEM_LARGE_PAGES, reserves } from '../model/windows-memory.js';
+import { tokensToText, type Token } from '../text/tokens.js';
+import type { ArgBinding, ArgValue, CallRecipe, DeclaredWrapper, FoundCall, ProjectFacts, Provenance, WrapperModel } from './facts.js';
+import type { FileIndex } from './file-index.js';
+import { NO_PROVENANCE, provenanceOf, type NameResolver, type Scope } from './names.js';
+import type { WrapperLookup } from './wrapper-lookup.js';
+
+const MAX_WRAPPER_DEPTH = 8;
+/** Calls one wrapper call may expand to (a wrapper calling wrappers calling wrappers...). */
+const MAX_EXPANSIONS = 64;
+
+/** The calls a recipe gives and what evaluating it read (even when it gives none). */
+export interface Realized {
+  calls: FoundCall[];
+  from: Provenance;
+}
+
+export class CallEvaluator {
+  constructor(
+    private readonly index: FileIndex,
+    private readonly names: NameResolver,
+    private readonly wrappers: WrapperLookup,
+  ) {}
+
+  /** Evaluates a recipe: in `scope`, the parameters of its function take the given values (a wrapper's instantiation). */
+  realize(recipe: CallRecipe, scope: Scope, stack: readonly WrapperModel[], project: ProjectFacts): Realized {
+    switch (recipe.target.kind) {
+      case 'api': {
+        const call = this.buildCall(recipe, recipe.target.model, scope);
+        return { calls: [call], from: call.resolvedFrom };
+      }
+      case 'declared': {
+        const call = this.buildDeclared(recipe, recipe.target.wrapper, scope);
+        return { calls: [call], from: call.resolvedFrom };
+      }
+      case 'wrapper':
+        return this.realizeWrapperCall(recipe, recipe.target.name, recipe.target.member, scope, stack, project);
+    }
+  }
+
+  private realizeWrapperCall(recipe: CallRecipe, name: string, member: boolean, scope: Scope, stack: readonly WrapperModel[], project: ProjectFacts): Realized {
+    const { wrapper, read } = this.wrappers.wrapperFor(name, member, recipe.site, project);
+    if (!wrapper || stack.includes(wrapper) || stack.length >= MAX_WRAPPER_DEPTH) return { calls: [], from: provenanceOf([], read) };
+    const bound = recipe.args.map((a) => this.bindArgument(a, recipe, scope));
+    const args = bound.map((b) => b.binding);
+    const from = provenanceOf(
+      bound.map((b) => b.from),
+      read,
+    );
+    const inner = wrapper.instantiate(args, [...stack, wrapper]);
+    const argText = args.map((a) => ('unknown' in a.value ? '?' : a.value.value.toString())).join(', ');
+    const step: EvidenceStep = {
+      file: this.index.file,
+      range: recipe.base.range,
+      kind: 'wrapper',
+      message: `${callerText(recipe, scope)} calls ${wrapper.name}(${argText})`,
+    };
+    const out: FoundCall[] = [];
+    const seen = new Set<string>();
+    for (const call of inner) {
+      // a wrapper with several calls of the same kind (a fallback path, a retry) gives the caller one finding
+      // (an unproven size only ever gives the same unresolved-size report, whatever the flags)
+      const large = call.flags?.value.known ? String(call.flags.value.value & MEM_LARGE_PAGES) : '?';
+      const key = call.size.value.known
+        ? `${call.api}|${call.size.value.value}|${large}|${call.reserves}|${valueKey(call.offset?.value)}`
+        : `${call.api}|${valueKey(call.size.value)}|${call.reserves !== false}|${valueKey(call.offset?.value)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        ...call,
+        ...recipe.base,
+        loc: this.index.loc(recipe.base.range),
+        callee: recipe.callee,
+        evidence: [...recipe.evidence, step, ...call.evidence],
+        recipe,
+        resolvedFrom: from,
+      });
+      if (out.length >= MAX_EXPANSIONS) break;
+    }
+    return { calls: out, from };
+  }
+
+  private bindArgument(arg: CallRecipe['args'][number], recipe: CallRecipe, scope: Scope): { binding: ArgBinding; from: Provenance } {
+    const ev = this.names.evaluate(arg.tokens, recipe.site.start, recipe.line, scope, recipe.site.node);
+    const value: ArgBinding['value'] = ev.value.known ? { value: ev.value.value, type: ev.type ?? LLONG } : { unknown: ev.value.cause };
+    if (!scope) {
+      return {
+        binding: { value, origin: arg.range ? { range: arg.range, text: tokensToText(arg.tokens), macros: ev.expansions.map((e) => e.name) } : undefined },
+        from: ev.from,
+      };
+    }
+    return { binding: { value, origin: passedThrough(arg.tokens, ev, scope) }, from: ev.from };
+  }
+
+  private buildCall(recipe: CallRecipe, model: ApiModel, scope: Scope): FoundCall {
+    const { args, site, line, base } = recipe;
+    const used: Provenance[] = [];
+    const arg = (index: number | undefined, pointee = false): ArgValue | undefined => {
+      if (index === undefined) return undefined;
+      const a = args[index];
+      if (!a) return { value: unknownValue({ kind: 'missing-argument', position: index + 1 }), text: '', macros: [] };
+      let tokens = a.tokens;
+      if (pointee) {
+        const inner = stripAddressOf(tokens);
+        if (!inner) return { value: unknownValue({ kind: 'not-an-address', position: index + 1 }), text: tokensToText(tokens), macros: [] };
+        tokens = inner;
+      }
+      const ev = this.names.evaluate(tokens, site.start, line, scope, site.node);
+      used.push(ev.from);
+      if (scope) {
+        // inside a wrapper: a parameter passed straight through is written at the outermost caller
+        const origin = pointee ? undefined : passedThrough(tokens, ev, scope);
+        return origin
+          ? { value: ev.value, text: origin.text, sourceRange: origin.range, macros: origin.macros }
+          : { value: ev.value, text: tokensToText(a.tokens), macros: ev.expansions.map((e) => e.name) };
+      }
+      return { value: ev.value, text: tokensToText(a.tokens), sourceRange: pointee ? undefined : a.range, macros: ev.expansions.map((e) => e.name) };
+    };
+    const size = arg(model.size, model.byPointer)!;
+    const flags = arg(model.flags);
+    const address = arg(model.address, model.byPointer);
+    const offset =
+      model.offset !== undefined ? arg(model.offset) : model.offsetLow !== undefined ? splitOffset(arg(model.offsetHigh)!, arg(model.offsetLow)!) : undefined;
+    const macroSteps: EvidenceStep[] = size.macros.length
+      ? [{ file: this.index.file, range: base.range, kind: 'value', message: `size ${size.text} expands through ${size.macros.join(' → ')}` }]
+      : [];
+    return {
+      type: 'AllocationCall',
+      api: model.name,
+      family: model.family,
+      callee: recipe.callee,
+      ...base,
+      loc: this.index.loc(base.range),
+      size,
+      flags,
+      address,
+      offset,
+      reserves: model.family === 'reserve' ? reserves(flags?.value, address?.value) : undefined,
+      evidence: [...recipe.evidence, ...macroSteps],
+      recipe,
+      resolvedFrom: provenanceOf(used),
+    };
+  }
+
+  /** A call of a wrapper the configuration declares: it reserves its `sizeArg` argument's bytes. */
+  private buildDeclared(recipe: CallRecipe, declared: DeclaredWrapper, scope: Scope): FoundCall {
+    const a = recipe.args[declared.sizeArg];
+    let size: ArgValue;
+    let from = NO_PROVENANCE;
+    if (!a) size = { value: unknownValue({ kind: 'missing-argument', position: declared.sizeArg + 1 }), text: '', macros: [] };
+    else {
+      const ev = this.names.evaluate(a.tokens, recipe.site.start, recipe.line, scope, recipe.site.node);
+      from = ev.from;
+      const origin = scope
+        ? passedThrough(a.tokens, ev, scope)
+        : a.range
+          ? { range: a.range, text: tokensToText(a.tokens), macros: ev.expansions.map((e) => e.name) }
+          : undefined;
+      size = {
+        value: ev.value,
+        text: origin?.text ?? tokensToText(a.tokens),
+        sourceRange: origin?.range,
+        macros: origin?.macros ?? ev.expansions.map((e) => e.name),
+      };
+    }
+    const step: EvidenceStep = {
+      file: this.index.file,
+      range: recipe.base.range,
+      kind: 'wrapper',
+      message: `${declared.name} is declared a reserving wrapper in the configuration (size: argument ${declared.sizeArg + 1})`,
+    };
+    return {
+      type: 'AllocationCall',
+      api: declared.name,
+      family: 'reserve',
+      callee: recipe.callee,
+      ...recipe.base,
+      loc: this.index.loc(recipe.base.range),
+      size,
+      reserves: true,
+      evidence: [...recipe.evidence, step],
+      recipe,
+      resolvedFrom: from,
+    };
+  }
+}
+
+/** "main", "file scope", or inside an instantiated wrapper "make_arena(n = 3)". */
+export function callerText(recipe: CallRecipe, scope: Scope): string {
+  const fn = recipe.base.enclosingFunction;
+  if (!scope) return fn || 'file scope';
+  return `${fn}(${[...scope].map(([k, v]) => `${k} = ${'unknown' in v.value ? '?' : v.value.value}`).join(', ')})`;
+}
+
+/** A 64-bit file offset passed as two 32-bit halves. */
+function splitOffset(hi: ArgValue, lo: ArgValue): ArgValue {
+  return hi.value.known && lo.value.known
+    ? {
+        value: { known: true, value: ((hi.value.value & 0xffffffffn) << 32n) | (lo.value.value & 0xffffffffn) },
+        text: `${hi.text}:${lo.text}`,
+        macros: [...hi.macros, ...lo.macros],
+      }
+    : { value: hi.value.known ? lo.value : hi.value, text: `${hi.text}:${lo.text}`, macros: [] };
+}
+
+/** Where the caller wrote an argument, when `tokens` is a parameter passed straight through (its value unchanged). */
+function passedThrough(tokens: readonly Token[], ev: Evaluation, scope: NonNullable<Scope>): ArgBinding['origin'] {
+  if (tokens.length !== 1 || tokens[0]!.kind !== 'ident' || !ev.value.known) return undefined;
+  const bound = scope.get(tokens[0]!.text);
+  if (!bound?.origin || 'unknown' in bound.value || bound.value.value !== ev.value.value) return undefined;
+  return bound.origin;
+}
+
+function valueKey(v: Value | undefined): string {
+  return !v ? '-' : v.known ? v.value.toString() : `? ${v.reason}`;
+}
+
+function stripAddressOf(tokens: Token[]): Token[] | undefined {
+  let t = tokens;
+  while (t.length >= 2 && t[0]!.text === '(' && t[t.length - 1]!.text === ')') t = t.slice(1, -1);
+  if (t[0]?.text !== '&') {
+    // NULL pointer for the address argument: its pointee is not a value
+    return undefined;
+  }
+  return t.slice(1);
+}

@@ -1,0 +1,200 @@
+// The facts an analysis produces, as plain data: the calls that reach an API, the wrappers and pointers a file
+// defines, and what the language server keeps of an analysis for the next version of a buffer. Rules, the runner,
+// the formats and the language server read these shapes; only analyze.ts and its parts produce them.
+
+import type { ApiFamily, ApiModel } from '../model/apis.js';
+import type { Typed } from '../evaluate/evaluate.js';
+import type { Language, SyntaxNode, Tree } from '../parse/parse.js';
+import type { PointerBinding } from './pointers.js';
+import type { PreprocessResult } from '../preprocess/preprocess.js';
+import type { LineMap } from '../text/source.js';
+import type { TextEdit } from '../text/occurrences.js';
+import type { Token } from '../text/tokens.js';
+import type { Reason } from '../model/reasons.js';
+import type { EvidenceStep, Range, Value } from '../model/types.js';
+
+export interface ArgValue {
+  value: Value;
+  /** The argument as written (after macro expansion when the call came from a macro). */
+  text: string;
+  /** Where the argument is written in this file, when it is written at the call itself. */
+  sourceRange?: [number, number];
+  /** Macros expanded to get the value, outermost first. */
+  macros: string[];
+}
+
+/** A call that reaches a known API: what rules visit. */
+export interface AllocationCall {
+  type: 'AllocationCall';
+  api: string;
+  family: ApiFamily;
+  /** The name as written at the call: API, macro, pointer or wrapper name. */
+  callee: string;
+  file: string;
+  range: Range;
+  /** ESLint-style location: 1-based lines, 0-based columns. */
+  loc: { start: { line: number; column: number }; end: { line: number; column: number } };
+  size: ArgValue;
+  flags?: ArgValue;
+  address?: ArgValue;
+  /** File offset of a mapped view. */
+  offset?: ArgValue;
+  /** True when the call reserves address space, false when it only commits/resets, undefined when unknown. */
+  reserves: boolean | undefined;
+  evidence: EvidenceStep[];
+  callText: string;
+  enclosingFunction: string;
+}
+
+/** The value a wrapper's parameter takes at one call, and where the caller wrote it (so a fix can edit it there). */
+export interface ArgBinding {
+  value: Typed | { unknown: Reason };
+  origin?: { range: [number, number]; text: string; macros: string[] };
+}
+
+/** A function that passes one of its parameters (maybe transformed) to an API's size: calls of it are checked too. */
+export interface WrapperModel {
+  name: string;
+  params: string[];
+  file: string;
+  range: Range;
+  /** A `static` function of a source file: only calls in that file reach it. */
+  fileLocal?: boolean;
+  /** A member function: reached by `obj.name(...)`, `p->name(...)`, or a plain call in its own file. */
+  member?: boolean;
+  /** The class of a member function: other files reach it only if they name the class. */
+  className?: string;
+  /** What the wrapper reaches, as data: each call in it that passes a parameter on. */
+  reaches: readonly WrapperReach[];
+  /** The calls the wrapper makes, evaluated with the caller's argument values. `stack`: wrappers being expanded (cycles stop). */
+  instantiate(args: readonly ArgBinding[], stack: readonly WrapperModel[]): AllocationCall[];
+}
+
+/** A call in a wrapper's body whose size, flags or address depends on the wrapper's parameters. */
+export interface WrapperReach {
+  /** An API, another wrapper, or a wrapper the configuration declares. */
+  kind: 'api' | 'wrapper' | 'declared';
+  /** The API's or the wrapper's name. */
+  callee: string;
+  /** The indexes of the parameters the call's values depend on. */
+  parameters: readonly number[];
+}
+
+/** A wrapper named in the configuration: `{"name": "os_reserve", "sizeArg": 0}`; it reserves `sizeArg` bytes. */
+export interface DeclaredWrapper {
+  name: string;
+  sizeArg: number;
+}
+
+export interface ProjectFacts {
+  /** Wrappers found so far across the run. */
+  wrappers: ReadonlyMap<string, WrapperModel>;
+  /** Every wrapper of a name when several files define one (static helpers): a caller's own file wins. */
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
+  /** Wrappers declared in the configuration. */
+  declared?: readonly DeclaredWrapper[];
+}
+
+export interface FileAnalysis {
+  file: string;
+  text: string;
+  language: Language;
+  tree: Tree;
+  lines: LineMap;
+  pre: PreprocessResult;
+  calls: AllocationCall[];
+  /** Functions of this file that wrap an API (or another wrapper). */
+  wrappers: WrapperModel[];
+  /** Function pointers of this file that hold an API. */
+  pointers: PointerBinding[];
+  errorCount: number;
+  /** Every name whose calls reach an API here (APIs, macros, wrappers, pointers): a windowed parse keeps the code that mentions one. */
+  callees?: string[];
+  /** The whole-word offsets of every name the analysis looked up, in the parsed text. */
+  occurrences?: ReadonlyMap<string, readonly number[]>;
+  /**
+   * The names whose file-level declarations can change a result: those the analysis looked up anywhere, less
+   * the names it resolved only as locals or parameters (a local or a parameter hides every global of its name)
+   * and those it asked about only as type names.
+   */
+  lookups?: ReadonlySet<string>;
+  /** Names looked up only as type names: only a `typedef` of theirs can change a result. */
+  typeLookups?: ReadonlySet<string>;
+  /** For the analysis of the next version of the buffer, when `previousCalls` was given. */
+  reusable?: ReusableCalls;
+}
+
+/** A file preprocessed and parsed once; its calls are found again whenever the project's wrappers change. */
+export interface PreparedFile {
+  file: string;
+  language: Language;
+  pre: PreprocessResult;
+  analyze(project: ProjectFacts): FileAnalysis;
+}
+
+/** How to evaluate one call again, with other values for the parameters of the function it sits in. */
+export interface CallRecipe {
+  target: { kind: 'api'; model: ApiModel } | { kind: 'wrapper'; name: string; member: boolean } | { kind: 'declared'; wrapper: DeclaredWrapper };
+  callee: string;
+  /** The call's arguments (after macro expansion when the call came from a macro); `range` when written at the call. */
+  args: { tokens: Token[]; range?: [number, number] }[];
+  line: number;
+  site: CallSite;
+  base: CallBase;
+  /** Macro and pointer steps that lead from the call as written to the target. */
+  evidence: EvidenceStep[];
+}
+
+export interface FoundCall extends AllocationCall {
+  recipe: CallRecipe;
+  /** What finding and evaluating the call's site read (the language server's reuse checks it, see call-reuse.ts). */
+  resolvedFrom: Provenance;
+}
+
+/**
+ * What a value or a call site was resolved from, kept with it: names whose occurrences anywhere can change it
+ * (`names`: the callee, class and type names), names resolved as identifiers (`scoped`: of their occurrences
+ * inside function bodies only those in the call's own function count, and enumerators), the offsets of the
+ * occurrences that decided (declarations, writes, enumerators, typedefs), and the resolutions it used in turn.
+ */
+export interface Provenance {
+  readonly names: readonly string[];
+  readonly scoped: readonly string[];
+  readonly spots: readonly number[];
+  readonly via: readonly Provenance[];
+}
+
+export interface CallSite {
+  start: number;
+  end: number;
+  calleeStart: number;
+  args: { text: string; range: [number, number] }[];
+  node: SyntaxNode | undefined;
+  /** Called as `obj.name(...)` or `p->name(...)`. */
+  member: boolean;
+}
+
+export type CallBase = Pick<AllocationCall, 'file' | 'range' | 'callText' | 'enclosingFunction'>;
+
+/** What a finished analysis leaves for the next version of the same buffer. */
+export interface ReusableCalls {
+  readonly calls: readonly FoundCall[];
+  readonly occurrences: ReadonlyMap<string, readonly number[]>;
+  readonly project: ProjectFacts;
+  readonly callees: readonly string[];
+  /** False when the file defines wrappers or fills function pointers: their reach crosses items, so all is redone. */
+  readonly reusable: boolean;
+  /** How many of the calls were taken over from the version before (for tests and the benchmark). */
+  readonly kept: number;
+}
+
+/** The previous version's calls and how the buffer changed since, in offsets of the parsed text. */
+export interface PreviousCalls {
+  state: ReusableCalls;
+  edit: TextEdit;
+  /** Spans of the new text whose meaning may have changed: the edited line and every range whose syntax changed. */
+  dirty: readonly (readonly [number, number])[];
+  /** The edited line before and after the edit. */
+  lineBefore: string;
+  lineAfter: string;
+}

@@ -1,0 +1,37 @@
+// What every part of the evaluator shares: the result of evaluating part of an expression, what the caller
+// tells the evaluator about names and types, and the error that stops reading an expression.
+
+import type { MacroLookup } from '../macros/macros.js';
+import { describeReason, type Reason } from '../model/reasons.js';
+import type { IntType, TargetModel } from '../model/target.js';
+
+export type Typed = { value: bigint; type: IntType };
+/** A (sub)expression's value with its C type, or why it is not known. */
+export type Result = Typed | { unknown: Reason };
+
+export interface EvalEnv {
+  model: TargetModel;
+  /** `#if` semantics: `defined`, intmax_t arithmetic, unknown names are unknown (they may be defined elsewhere). */
+  directive?: boolean;
+  cplusplus?: boolean;
+  macros(name: string): MacroLookup;
+  /** `defined X` in directives: true, false, or undefined when it cannot be decided. */
+  defined?(name: string): boolean | undefined;
+  /** A non-macro identifier: enum constant, const variable, local... Undefined when nothing is known of it. */
+  identifier?(name: string): Typed | { unknown: Reason } | undefined;
+  /** A typedef from the sources, resolved to an integer type or a byte size. */
+  typedef?(name: string): { type?: IntType; size?: number } | undefined;
+  /** The file's expansion budget (ExpansionContext.fileBudget). */
+  expansionBudget?: { left: number };
+}
+
+/** Input the grammar cannot read: thrown from deep in the descent, caught once in evaluateTokens. */
+export class ParseError extends Error {
+  constructor(readonly reason: Reason) {
+    super(describeReason(reason));
+  }
+}
+
+export function isUnknown(r: Result): r is { unknown: Reason } {
+  return 'unknown' in r;
+}

@@ -1,0 +1,333 @@
+// The expression grammar: recursive descent over macro-expanded tokens, from the comma operator down to
+// primaries, with C's precedence. Arithmetic is arithmetic.ts's, type names are type-names.ts's; this file
+// decides what the tokens say.
+
+import { ULLONG, UINT, type IntType } from '../model/target.js';
+import type { Token } from '../text/tokens.js';
+import { IntegerArithmetic } from './arithmetic.js';
+import { isUnknown, ParseError, type EvalEnv, type Result } from './env.js';
+import { parseCharLiteral, parseIntegerLiteral, stringLiteralBytes } from './literals.js';
+import { integerTypeNamed, isTypeName, readTypeName, type TypeName } from './type-names.js';
+
+const BINARY_PRECEDENCE: Record<string, number> = {
+  '*': 10,
+  '/': 10,
+  '%': 10,
+  '+': 9,
+  '-': 9,
+  '<<': 8,
+  '>>': 8,
+  '<': 7,
+  '<=': 7,
+  '>': 7,
+  '>=': 7,
+  '==': 6,
+  '!=': 6,
+  '&': 5,
+  '^': 4,
+  '|': 3,
+  '&&': 2,
+  '||': 1,
+};
+
+const CXX_CASTS = new Set(['static_cast', 'reinterpret_cast', 'const_cast']);
+
+/** Recursion budget of one expression: deeper input is unknown, never a stack overflow. */
+const MAX_NESTING = 600;
+
+export class ExpressionParser {
+  pos = 0;
+  private depth = 0;
+  private readonly arithmetic: IntegerArithmetic;
+
+  constructor(
+    private readonly tokens: Token[],
+    private readonly env: EvalEnv,
+  ) {
+    this.arithmetic = new IntegerArithmetic(env.directive);
+  }
+
+  // ---- reading tokens ----
+
+  private peek(offset = 0): Token | undefined {
+    return this.tokens[this.pos + offset];
+  }
+
+  private take(): Token {
+    const t = this.tokens[this.pos++];
+    if (!t) throw new ParseError({ kind: 'incomplete-expression' });
+    return t;
+  }
+
+  private expect(text: string): void {
+    const t = this.take();
+    if (t.text !== text) throw new ParseError({ kind: 'expected-token', expected: text, found: t.text });
+  }
+
+  private skipBalanced(): void {
+    const open = this.take();
+    const closeFor: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+    const close = closeFor[open.text];
+    if (!close) return;
+    let depth = 1;
+    while (depth > 0) {
+      const t = this.take();
+      if (t.text === open.text) depth++;
+      else if (t.text === close) depth--;
+    }
+  }
+
+  private typeName(index: number, close: string): TypeName | undefined {
+    return readTypeName(this.tokens, index, close, this.env);
+  }
+
+  /** Runs one level of recursive descent, counting it against MAX_NESTING. */
+  private nested(parse: () => Result): Result {
+    if (++this.depth > MAX_NESTING) throw new ParseError({ kind: 'nested-too-deeply' });
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  // ---- the levels of the grammar, loosest first ----
+
+  parseComma(): Result {
+    return this.nested(() => {
+      let r = this.parseAssignment();
+      while (this.peek()?.text === ',') {
+        this.take();
+        const right = this.parseAssignment();
+        r = isUnknown(r) ? r : right;
+      }
+      return r;
+    });
+  }
+
+  private parseAssignment(): Result {
+    return this.nested(() => {
+      const r = this.parseConditional();
+      const t = this.peek();
+      if (t && t.kind === 'punct' && /^([-+*/%&|^]|<<|>>)?=$/.test(t.text)) {
+        this.take();
+        this.parseAssignment();
+        return { unknown: { kind: 'assignment' } };
+      }
+      return r;
+    });
+  }
+
+  private parseConditional(): Result {
+    return this.nested(() => {
+      const cond = this.parseBinary(1);
+      if (this.peek()?.text !== '?') return cond;
+      this.take();
+      const whenTrue = this.parseComma();
+      this.expect(':');
+      const whenFalse = this.parseConditional();
+      return this.arithmetic.conditional(cond, whenTrue, whenFalse);
+    });
+  }
+
+  private parseBinary(minPrecedence: number): Result {
+    let left = this.parseUnary();
+    for (;;) {
+      const t = this.peek();
+      const prec = t && t.kind === 'punct' ? BINARY_PRECEDENCE[t.text] : undefined;
+      if (prec === undefined || prec < minPrecedence) return left;
+      // `a < b` in a template argument would be ambiguous; we only evaluate expressions, so treat as comparison
+      this.take();
+      const right = this.parseBinary(prec + 1);
+      left = this.arithmetic.binary(t!.text, left, right);
+    }
+  }
+
+  private parseUnary(): Result {
+    return this.nested(() => this.parseUnaryLevel());
+  }
+
+  private parseUnaryLevel(): Result {
+    const t = this.peek();
+    if (!t) throw new ParseError({ kind: 'incomplete-expression' });
+    if (t.kind === 'punct') {
+      switch (t.text) {
+        case '+':
+        case '-':
+        case '~':
+        case '!':
+          this.take();
+          return this.arithmetic.unary(t.text, this.parseUnary());
+        case '&':
+        case '*':
+          this.take();
+          this.parseUnary();
+          return { unknown: { kind: t.text === '&' ? 'address-of' : 'dereference' } };
+        case '++':
+        case '--':
+          this.take();
+          this.parseUnary();
+          return { unknown: { kind: 'changes-variable', operator: t.text } };
+        case '(': {
+          const cast = this.typeName(this.pos + 1, ')');
+          if (cast && this.startsOperand(cast.end + 1)) {
+            this.pos = cast.end + 1;
+            return this.arithmetic.convert(this.parseUnary(), cast.type, cast.text);
+          }
+          break;
+        }
+      }
+    }
+    if (t.kind === 'ident' && t.text === 'sizeof') return this.parseSizeof();
+    if (t.kind === 'ident' && (t.text === 'alignof' || t.text === '_Alignof' || t.text === '__alignof')) {
+      this.take();
+      this.skipBalanced();
+      return { unknown: { kind: 'alignof' } };
+    }
+    return this.parsePostfix();
+  }
+
+  /** True when an operand can start at `index` (so `(T)` before it is a cast, not a parenthesised name). */
+  private startsOperand(index: number): boolean {
+    const t = this.tokens[index];
+    if (!t) return false;
+    if (t.kind !== 'punct') return true;
+    return ['(', '-', '+', '~', '!', '&', '*', '::'].includes(t.text);
+  }
+
+  private parseSizeof(): Result {
+    this.take();
+    if (this.peek()?.text === '...') {
+      this.take();
+      this.skipBalanced();
+      return { unknown: { kind: 'sizeof-pack' } };
+    }
+    if (this.peek()?.text === '(') {
+      const type = this.typeName(this.pos + 1, ')');
+      if (type) {
+        this.pos = type.end + 1;
+        const size = type.size;
+        return size === undefined ? { unknown: { kind: 'size-of-type-unknown', type: type.text } } : { value: BigInt(size), type: this.sizeType() };
+      }
+    }
+    const start = this.pos;
+    this.parseUnary();
+    const first = this.tokens[start];
+    const single = this.pos === start + 1 || (first?.text === '(' && this.pos === start + 3);
+    const literal = single ? this.tokens[first?.text === '(' ? start + 1 : start] : undefined;
+    if (literal?.kind === 'string') return { value: BigInt(stringLiteralBytes(literal.text)), type: this.sizeType() };
+    return { unknown: { kind: 'sizeof-expression' } };
+  }
+
+  private sizeType(): IntType {
+    return this.arithmetic.normalise(this.env.model.pointerBits === 64 ? ULLONG : UINT);
+  }
+
+  private parsePostfix(): Result {
+    let r = this.parsePrimary();
+    for (;;) {
+      const t = this.peek();
+      if (!t) return r;
+      if (t.text === '(') {
+        const name = this.tokens[this.pos - 1]?.text ?? '';
+        this.skipBalanced();
+        r = { unknown: { kind: 'call', callee: name } };
+      } else if (t.text === '[') {
+        this.skipBalanced();
+        r = { unknown: { kind: 'array-element' } };
+      } else if (t.text === '.' || t.text === '->') {
+        this.take();
+        const member = this.take();
+        r = { unknown: { kind: 'member', member: member.text } };
+      } else if (t.text === '++' || t.text === '--') {
+        this.take();
+        r = { unknown: { kind: 'changes-variable', operator: t.text } };
+      } else return r;
+    }
+  }
+
+  private parsePrimary(): Result {
+    const t = this.take();
+    switch (t.kind) {
+      case 'number':
+        return this.arithmetic.normaliseResult(parseIntegerLiteral(t.text, this.env.model));
+      case 'char':
+        return this.arithmetic.normaliseResult(parseCharLiteral(t.text));
+      case 'string':
+        return { unknown: { kind: 'string' } };
+      case 'punct':
+        if (t.text === '(') {
+          const inner = this.parseComma();
+          this.expect(')');
+          return inner;
+        }
+        if (t.text === '::') return this.parsePrimary();
+        throw new ParseError({ kind: 'unexpected-token', token: t.text });
+      case 'ident':
+        return this.identifier(t);
+    }
+  }
+
+  // ---- names ----
+
+  private identifier(t: Token): Result {
+    const name = t.text;
+    if (this.env.directive && name === 'defined') return this.definedOperator();
+    if (name === 'true' || name === 'TRUE') return this.arithmetic.int(1n);
+    if (name === 'false' || name === 'FALSE') return this.arithmetic.int(0n);
+    if (name === 'nullptr' || name === 'NULL' || name === '__null') return { value: 0n, type: this.arithmetic.normalise(ULLONG) };
+    if (CXX_CASTS.has(name) && this.peek()?.text === '<') return this.cxxCast(name);
+    // qualified names: use the last component (Foo::kSize, ::kSize, std::size_t(...))
+    if (this.peek()?.text === '::' && this.peek(1)?.kind === 'ident') {
+      this.take();
+      return this.identifier(this.take());
+    }
+    // functional casts: SIZE_T(4096), size_t{4096}
+    if ((this.peek()?.text === '(' || this.peek()?.text === '{') && isTypeName(name, this.env)) {
+      const open = this.take().text;
+      const inner = this.parseComma();
+      this.expect(open === '(' ? ')' : '}');
+      return this.arithmetic.convert(inner, integerTypeNamed(name, this.env), name);
+    }
+    if (this.env.directive) return this.directiveName(name);
+    // a call: parsePostfix makes it unknown whatever the name means, so the name is not looked up (a lookup
+    // can cost time proportional to the file, for each of thousands of nested calls)
+    if (this.peek()?.text === '(') return { unknown: { kind: 'call', callee: name } };
+    const found = this.env.identifier?.(name);
+    if (found) return 'unknown' in found ? found : { value: found.value, type: this.arithmetic.normalise(found.type) };
+    return { unknown: { kind: 'unknown-name', name } };
+  }
+
+  /** `defined X` / `defined(X)` in a directive. */
+  private definedOperator(): Result {
+    const paren = this.peek()?.text === '(';
+    if (paren) this.take();
+    const id = this.take();
+    if (paren) this.expect(')');
+    const d = this.env.defined?.(id.text);
+    return d === undefined ? { unknown: { kind: 'defined-unknown', name: id.text } } : this.arithmetic.int(d ? 1n : 0n);
+  }
+
+  /** `static_cast<T>(x)` and its kin. */
+  private cxxCast(name: string): Result {
+    const type = this.typeName(this.pos + 1, '>');
+    if (!type) return { unknown: { kind: 'cast-to-unknown-type', cast: name } };
+    this.pos = type.end + 1;
+    this.expect('(');
+    const inner = this.parseComma();
+    this.expect(')');
+    return this.arithmetic.convert(inner, type.type, type.text);
+  }
+
+  /** A name in `#if` that is not a macro: 0 when known undefined, unknown when it may be defined elsewhere. */
+  private directiveName(name: string): Result {
+    if (name === '__cplusplus') return { unknown: { kind: 'compiler-dependent', name } };
+    if (this.env.cplusplus && (name === 'true' || name === 'false')) return this.arithmetic.int(name === 'true' ? 1n : 0n);
+    if (this.env.defined?.(name) === false) return this.arithmetic.int(0n);
+    if (this.peek()?.text === '(') {
+      this.skipBalanced();
+      return { unknown: { kind: 'directive-call', name } };
+    }
+    return { unknown: { kind: 'undefined-in-sources', name } };
+  }
+}

@@ -1,0 +1,206 @@
+// Why a value is not known, as data: a kind and what that kind needs (the name, the parameter and its function,
+// the operator...). Code that acts on a reason (a call that depends on a parameter makes its function a wrapper)
+// reads these fields; `describeReason` alone makes the message users see.
+
+export type Reason =
+  // the expression as written
+  | { kind: 'empty-expression' }
+  | { kind: 'unreadable-token'; token: string }
+  | { kind: 'incomplete-expression' }
+  | { kind: 'expected-token'; expected: string; found: string }
+  | { kind: 'unexpected-token'; token: string }
+  | { kind: 'nested-too-deeply' }
+  /** A problem the macro expander reported, in its own words. */
+  | { kind: 'macro-problem'; problem: string }
+  // operations that give no constant
+  | { kind: 'assignment' }
+  | { kind: 'negative-shift'; count: bigint }
+  | { kind: 'shift-too-far'; count: bigint; bits: number }
+  | { kind: 'division-by-zero' }
+  | { kind: 'operator'; operator: string }
+  | { kind: 'signed-overflow'; left: bigint; operator: string; right: bigint; type: string }
+  | { kind: 'negation-overflow'; operand: bigint }
+  | { kind: 'address-of' }
+  | { kind: 'dereference' }
+  | { kind: 'changes-variable'; operator: string }
+  | { kind: 'alignof' }
+  | { kind: 'sizeof-pack' }
+  | { kind: 'size-of-type-unknown'; type: string }
+  | { kind: 'sizeof-expression' }
+  | { kind: 'cast-to-floating'; type: string }
+  | { kind: 'cast-to-unsized'; type: string }
+  | { kind: 'cast-to-unknown-type'; cast: string }
+  | { kind: 'call'; callee: string }
+  | { kind: 'array-element' }
+  | { kind: 'member'; member: string }
+  | { kind: 'string' }
+  // literals
+  | { kind: 'floating-literal'; literal: string }
+  | { kind: 'invalid-number'; literal: string }
+  | { kind: 'number-too-large'; literal: string }
+  | { kind: 'unknown-escape'; literal: string }
+  | { kind: 'empty-character' }
+  // names in `#if`
+  | { kind: 'defined-unknown'; name: string }
+  | { kind: 'compiler-dependent'; name: string }
+  | { kind: 'directive-call'; name: string }
+  | { kind: 'undefined-in-sources'; name: string }
+  // names in code
+  | { kind: 'unknown-name'; name: string }
+  | { kind: 'self-reference'; name: string }
+  | { kind: 'too-deep'; name: string }
+  | { kind: 'address-taken'; name: string }
+  | { kind: 'address-passed'; name: string }
+  | { kind: 'modified'; name: string }
+  | { kind: 'assigned-conditionally'; name: string }
+  | { kind: 'no-initial-value'; name: string }
+  | { kind: 'no-value'; name: string }
+  | { kind: 'variable'; name: string }
+  | { kind: 'parameter-address-taken'; parameter: string }
+  | { kind: 'parameter-changed'; parameter: string }
+  /** The value is a parameter of the function the call sits in (`fn` undefined when its name is not known). */
+  | { kind: 'parameter'; parameter: string; fn: string | undefined }
+  | { kind: 'enumerator-outside-enum' }
+  | { kind: 'enumerator-not-found' }
+  /** A name's value is unknown because of `inner`. */
+  | { kind: 'through-name'; name: string; inner: Reason }
+  /** A constant of an included header whose value is unknown because of `inner`. */
+  | { kind: 'in-header'; name: string; file: string; line: number; inner: Reason }
+  // arguments of a call
+  | { kind: 'missing-argument'; position: number }
+  | { kind: 'not-an-address'; position: number }
+  | { kind: 'argument-not-given'; position: number; fn: string };
+
+/** The message of a reason, as reports and hovers print it. */
+export function describeReason(r: Reason): string {
+  switch (r.kind) {
+    case 'empty-expression':
+      return 'empty expression';
+    case 'unreadable-token':
+      return `cannot read "${r.token}" in a constant expression`;
+    case 'incomplete-expression':
+      return 'incomplete expression';
+    case 'expected-token':
+      return `expected "${r.expected}" but found "${r.found}"`;
+    case 'unexpected-token':
+      return `unexpected "${r.token}"`;
+    case 'nested-too-deeply':
+      return 'the expression is nested too deeply';
+    case 'macro-problem':
+      return r.problem;
+    case 'assignment':
+      return 'an assignment is not a constant';
+    case 'negative-shift':
+      return `shift by a negative amount (${r.count})`;
+    case 'shift-too-far':
+      return `shift by ${r.count} bits of a ${r.bits}-bit value`;
+    case 'division-by-zero':
+      return 'division by zero';
+    case 'operator':
+      return `operator ${r.operator}`;
+    case 'signed-overflow':
+      return `signed overflow in ${r.left} ${r.operator} ${r.right} (${r.type})`;
+    case 'negation-overflow':
+      return `signed overflow in -${r.operand}`;
+    case 'address-of':
+      return 'an address is not a constant size';
+    case 'dereference':
+      return 'reads memory through a pointer';
+    case 'changes-variable':
+      return `${r.operator} changes a variable`;
+    case 'alignof':
+      return 'alignof is not evaluated';
+    case 'sizeof-pack':
+      return 'sizeof... of a parameter pack';
+    case 'size-of-type-unknown':
+      return `size of ${r.type} is not known`;
+    case 'sizeof-expression':
+      return 'sizeof of an expression is not evaluated';
+    case 'cast-to-floating':
+      return `cast to ${r.type}`;
+    case 'cast-to-unsized':
+      return `cast to ${r.type}, whose size is not known`;
+    case 'cast-to-unknown-type':
+      return `${r.cast} to a type that is not known`;
+    case 'call':
+      return `calls ${r.callee}()`;
+    case 'array-element':
+      return 'reads an array element';
+    case 'member':
+      return `reads the member ${r.member}`;
+    case 'string':
+      return 'a string is not a number';
+    case 'floating-literal':
+      return `${r.literal} is a floating-point number`;
+    case 'invalid-number':
+      return `${r.literal} is not a valid number`;
+    case 'number-too-large':
+      return `${r.literal} does not fit in any integer type`;
+    case 'unknown-escape':
+      return `unknown escape in ${r.literal}`;
+    case 'empty-character':
+      return 'empty character literal';
+    case 'defined-unknown':
+      return `whether ${r.name} is defined is not known`;
+    case 'compiler-dependent':
+      return `${r.name} depends on the compiler`;
+    case 'directive-call':
+      return `${r.name}(...) is not evaluated`;
+    case 'undefined-in-sources':
+      return `${r.name} is not defined in the scanned sources`;
+    case 'unknown-name':
+      return `the value of ${r.name} is not known`;
+    case 'self-reference':
+      return `${r.name} is defined in terms of itself`;
+    case 'too-deep':
+      return `${r.name} is defined through too many other names`;
+    case 'address-taken':
+      return `the address of ${r.name} is taken before the call`;
+    case 'address-passed':
+      return `the address of ${r.name} is passed to a call before this one`;
+    case 'modified':
+      return `${r.name} is modified before the call`;
+    case 'assigned-conditionally':
+      return `${r.name} is assigned conditionally before the call`;
+    case 'no-initial-value':
+      return `${r.name} has no initial value`;
+    case 'no-value':
+      return `${r.name} has no value`;
+    case 'variable':
+      return `${r.name} is a variable that may change`;
+    case 'parameter-address-taken':
+      return `the address of parameter '${r.parameter}' is taken before the call`;
+    case 'parameter-changed':
+      return `parameter '${r.parameter}' is changed before the call`;
+    case 'parameter':
+      return `depends on parameter '${r.parameter}' of ${r.fn ?? 'its function'}`;
+    case 'enumerator-outside-enum':
+      return 'enumerator outside an enum';
+    case 'enumerator-not-found':
+      return 'enumerator not found';
+    case 'through-name':
+      return `${r.name}: ${describeReason(r.inner)}`;
+    case 'in-header':
+      return `${r.name} (${r.file}:${r.line}): ${describeReason(r.inner)}`;
+    case 'missing-argument':
+      return `argument ${r.position} is missing`;
+    case 'not-an-address':
+      return `argument ${r.position} is not the address of a variable`;
+    case 'argument-not-given':
+      return `argument ${r.position} of ${r.fn} is not given`;
+  }
+}
+
+/** The parameters a reason says the value depends on, however deep in it. */
+export function parametersIn(r: Reason): { parameter: string; fn: string | undefined }[] {
+  if (r.kind === 'parameter') return [{ parameter: r.parameter, fn: r.fn }];
+  if (r.kind === 'through-name' || r.kind === 'in-header') return parametersIn(r.inner);
+  return [];
+}
+
+/** Whether a reason already carries a macro expander's problem (so the problem adds nothing to it). */
+export function mentionsMacroProblem(r: Reason, problem: string): boolean {
+  if (r.kind === 'macro-problem') return r.problem.includes(problem);
+  if (r.kind === 'through-name' || r.kind === 'in-header') return mentionsMacroProblem(r.inner, problem);
+  return false;
+}
