@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { integerLiteralValue } from '../../../src/engine/text/literal-style.js';
-import { MEM_COMMIT, MEM_LARGE_PAGES, MEM_RESERVE, MEM_RESET, reserves, roundUp, unusableBytes, usesLargePages } from '../../../src/engine/model/windows-memory.js';
+import { ALLOCATION_GRANULARITY, MEM_COMMIT, MEM_LARGE_PAGES, MEM_RESERVE, MEM_RESET, reserves, roundUp, unusableBytes, usesLargePages } from '../../../src/engine/model/windows-memory.js';
 
 const known = (value: bigint) => ({ known: true as const, value });
 const unknown = { known: false as const, reason: 'x' };
@@ -33,5 +33,16 @@ describe('the Windows memory model', () => {
     expect(integerLiteralValue("1'048'576")).toBe(1048576n);
     expect(integerLiteralValue('64 * 1024')).toBeUndefined();
     expect(integerLiteralValue('010')).toBeUndefined();
+  });
+});
+
+describe('granule arithmetic', () => {
+  it('rounds up to a multiple', () => {
+    expect([0n, 1n, 65535n, 65536n, 65537n].map((v) => roundUp(v, ALLOCATION_GRANULARITY))).toEqual([0n, 65536n, 65536n, 65536n, 131072n]);
+  });
+
+  it('counts what the region leaves of its last granule: it ends at the next page boundary', () => {
+    expect([1n, 4096n, 4097n, 65532n, 65536n, 98304n].map((v) => unusableBytes(v, 4096n))).toEqual([61440n, 61440n, 57344n, 0n, 0n, 32768n]);
+    expect(unusableBytes(3n * 1024n * 1024n, 4096n, 2n * 1024n * 1024n)).toBe(1048576n);
   });
 });

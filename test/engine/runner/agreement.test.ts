@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, type LintOptions } from '../../../src/engine/runner/lint.js';
 import { fixtureFolders, sourceFiles } from '../../helpers/fixtures.js';
-import { copyFixture, fixtureSettings } from '../eslint/helpers.js';
+import { copyFixture, fixtureSettings } from '../../eslint/helpers.js';
 import { cliSays, eslintSays, lspSays, withoutFacts } from './agreement.js';
 
 /** The fixture's options (fixture.json), for a run in `cwd`. */

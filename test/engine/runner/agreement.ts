@@ -17,7 +17,7 @@ import { IncrementalTree } from '../../../src/lsp/incremental.js';
 import { lintDocument } from '../../../src/lsp/lint-document.js';
 import { DEFAULT_SETTINGS } from '../../../src/lsp/settings.js';
 import { Workspace } from '../../../src/lsp/workspace.js';
-import { eslintOverrides, type FixtureSettings } from '../eslint/helpers.js';
+import { eslintOverrides, type FixtureSettings } from '../../eslint/helpers.js';
 
 /** One call's report, as a line: where, which rule, what it says, and the size and chain behind it. */
 export type Said = string;
