@@ -51,7 +51,7 @@ export function parserFor(language: Language): ParserType {
 }
 
 /**
- * Parses a file's text. `blank`: spans known to hold only whitespace (a windowed parse, src/engine/parse/window.ts);
+ * Parses a file's text. `blank`: spans known to hold only whitespace (a windowed parse, src/engine/runner/window.ts);
  * tree-sitter is given the rest as its included ranges and never reads them, which is much faster than
  * lexing the whitespace, and gives the same tree.
  */

@@ -9,7 +9,7 @@ import { applyDirectives, scanDisableDirectives } from '../linter/directives.js'
 import { discoverFiles } from '../files/discover.js';
 import { FileReader } from '../files/file-reader.js';
 import { shardFilter } from './shard.js';
-import { WindowSet, type Window, type WindowPurpose } from '../parse/window.js';
+import { WindowSet, type Window, type WindowPurpose } from './window.js';
 import { COLLECT_FROM, HeapWatch, releaseMemory } from './collect.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
@@ -135,7 +135,7 @@ function windowNames(text: string, needles: ReadonlySet<string>): Iterable<strin
 }
 
 /**
- * A candidate's analysis in its windows (src/engine/parse/window.ts), within the file's time limit. The driver lets
+ * A candidate's analysis in its windows (src/engine/runner/window.ts), within the file's time limit. The driver lets
  * the event loop turn after each attempt (yielded), since native trees are freed by finalizers that run only then;
  * after an attempt on a file of many megabytes, the garbage is collected first, so that its tree and texts are
  * gone before the next attempt builds its own. `outgrown`: the attempt just made is not the last (its parse will

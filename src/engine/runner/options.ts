@@ -27,7 +27,7 @@ export interface FileSettings {
   wrappers?: DeclaredWrapper[];
   /**
    * Parse only the code that can matter (default): function bodies that mention no API, macro, wrapper or
-   * pointer are blanked first (src/engine/parse/window.ts). False parses every candidate file whole; the findings
+   * pointer are blanked first (src/engine/runner/window.ts). False parses every candidate file whole; the findings
    * are the same either way.
    */
   windowed?: boolean;

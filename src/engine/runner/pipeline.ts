@@ -9,7 +9,7 @@ import { analyzeFile, type AnalysisOptions, type FileAnalysis, type WrapperModel
 import { API_NEEDLES } from '../model/apis.js';
 import type { MacroDef } from '../macros/macros.js';
 import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
-import type { Window } from '../parse/window.js';
+import type { Window } from './window.js';
 import { languageFor, type Language, type Tree } from '../parse/parse.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
 import { activeRules, runRules, type ActiveRule, type RuleFailure } from '../linter/run-rules.js';
@@ -118,7 +118,7 @@ export function analyzeText(
 export interface Candidate {
   file: string;
   text: string;
-  /** Spans of `text` blanked by its window (src/engine/parse/window.ts). */
+  /** Spans of `text` blanked by its window (src/engine/runner/window.ts). */
   blank?: readonly (readonly [number, number])[];
   /** The grammar, chosen from the whole file (a window may hide what makes a header C++). */
   language?: Language;

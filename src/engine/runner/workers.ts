@@ -24,7 +24,7 @@ import { shardFilter } from './shard.js';
 import { activeRules, type ActiveRule } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
 import type { Finding, Notice } from '../model/types.js';
-import { WindowSet } from '../parse/window.js';
+import { WindowSet } from './window.js';
 
 /** What every thread needs to know: plain data only. */
 export interface ThreadJob {

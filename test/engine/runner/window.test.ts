@@ -1,10 +1,10 @@
-// Windowed parsing (src/engine/parse/window.ts): which bodies the outline finds, what a window blanks and keeps,
+// Windowed parsing (src/engine/runner/window.ts): which bodies the outline finds, what a window blanks and keeps,
 // and that tree-sitter's included ranges give the same tree as parsing the blanked text.
 
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../../src/engine/parse/parse.js';
 import { outline } from '../../../src/engine/parse/outline.js';
-import { bodiesMentioning, renderWindow, UNITS_FROM, windowText, WindowSet } from '../../../src/engine/parse/window.js';
+import { bodiesMentioning, renderWindow, UNITS_FROM, windowText, WindowSet } from '../../../src/engine/runner/window.js';
 
 /** The body texts the outline found, with their `paramless` flags. */
 function bodies(text: string): [string, boolean][] {

@@ -9,13 +9,13 @@
 // the braces of a file (braces split across #if branches), the file is parsed whole. The bodies, declarations
 // and directive lines come from outline.ts.
 
-import type { FileAnalysis } from '../analysis/analyze.js';
+import type { FileAnalysis } from '../analysis/facts.js';
 import { API_NEEDLES } from '../model/apis.js';
 import { blankSpans, isWide } from '../text/blanking.js';
 import { isIdentPart } from '../text/lexer.js';
 import { MANY_NAMES, wordsIn } from '../text/occurrences.js';
-import { outline, type Body, type Outline } from './outline.js';
-import type { Tree } from './parse.js';
+import { outline, type Body, type Outline } from '../parse/outline.js';
+import type { Tree } from '../parse/parse.js';
 
 /** Keywords of C (and so of C++) that an analysis may look up (`sizeof`, `void` in a cast) but nothing declares. */
 const KEYWORDS = new Set(
