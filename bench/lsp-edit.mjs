@@ -29,7 +29,17 @@ if (!fs.existsSync(path.join(ROOT, 'dist', 'lsp', 'lint-document.js'))) {
 
 /** A 5,000-line C file in the style of real allocation code: macros, #if blocks, helpers, an allocation call about every 100 lines. */
 function makeSource(lines) {
-  const out = ['#include <windows.h>', '#define PAGE 4096', '#define ARENA(n) VirtualAlloc(NULL, (n) * PAGE, MEM_RESERVE, PAGE_NOACCESS)', '#ifdef _DEBUG', '#define GUARD 1', '#else', '#define GUARD 0', '#endif', ''];
+  const out = [
+    '#include <windows.h>',
+    '#define PAGE 4096',
+    '#define ARENA(n) VirtualAlloc(NULL, (n) * PAGE, MEM_RESERVE, PAGE_NOACCESS)',
+    '#ifdef _DEBUG',
+    '#define GUARD 1',
+    '#else',
+    '#define GUARD 0',
+    '#endif',
+    '',
+  ];
   let i = 0;
   while (out.length < lines - 12) {
     out.push(
@@ -141,7 +151,11 @@ async function overLsp(text, file) {
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();
   const uri = pathToFileURL(file).href;
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(path.dirname(file)).href, capabilities: { workspace: { configuration: true } } });
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(path.dirname(file)).href,
+    capabilities: { workspace: { configuration: true } },
+  });
   await conn.sendNotification('initialized', {});
   const published = (version) => new Promise((resolve) => waiting.set(version, resolve));
   let t = performance.now();
@@ -173,7 +187,11 @@ async function overLsp(text, file) {
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   conn.dispose();
-  return { open: round(open), edit: stats(times), serverCpu: cpu.length ? { mean: round(cpu.reduce((a, b) => a + b, 0) / cpu.length), n: cpu.length } : undefined };
+  return {
+    open: round(open),
+    edit: stats(times),
+    serverCpu: cpu.length ? { mean: round(cpu.reduce((a, b) => a + b, 0) / cpu.length), n: cpu.length } : undefined,
+  };
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-bench-lsp-'));
@@ -195,11 +213,18 @@ const result = {
   node: process.version,
   cpus: os.cpus().length,
 };
-console.log(`granule LSP: re-diagnosis after a one-character edit in a ${result.file.lines}-line file (${result.file.bytes} bytes, ${local.findings} findings), ${result.edits} edits`);
+console.log(
+  `granule LSP: re-diagnosis after a one-character edit in a ${result.file.lines}-line file (${result.file.bytes} bytes, ${local.findings} findings), ${result.edits} edits`,
+);
 console.log(`  open (first diagnosis)            in-process ${local.open} ms, over LSP ${lsp.open} ms`);
 console.log(`  in-process, incremental re-parse  median ${local.incremental.median} ms, p95 ${local.incremental.p95} ms`);
 console.log(`  in-process, fresh parse           median ${local.fresh.median} ms, p95 ${local.fresh.p95} ms`);
 console.log(`  calls taken over per edit         median ${local.keptCalls.median} of ${local.calls}`);
-console.log(`  over LSP: didChange → diagnostics median ${lsp.edit.median} ms, p95 ${lsp.edit.p95} ms  (goal < ${GOAL_MS} ms: ${result.meetsGoal ? 'met' : 'NOT met'})`);
-if (lsp.serverCpu) console.log(`  server CPU per edit                mean ${lsp.serverCpu.mean} ms (all its threads, the garbage collector's included; from /proc in 10 ms ticks)`);
+console.log(
+  `  over LSP: didChange → diagnostics median ${lsp.edit.median} ms, p95 ${lsp.edit.p95} ms  (goal < ${GOAL_MS} ms: ${result.meetsGoal ? 'met' : 'NOT met'})`,
+);
+if (lsp.serverCpu)
+  console.log(
+    `  server CPU per edit                mean ${lsp.serverCpu.mean} ms (all its threads, the garbage collector's included; from /proc in 10 ms ticks)`,
+  );
 if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(result, null, 2) + '\n');

@@ -8,7 +8,6 @@ import { isMainThread, Worker, workerData } from 'node:worker_threads';
 
 const TOTAL = 6e8;
 
-
 /** `n` steps of integer arithmetic, in chunks: the optimised code is used from the next chunk on as soon as the compiler
  * thread has made it, even when a busy machine delays that thread (one long loop waits for on-stack replacement). */
 function spin(n) {

@@ -64,7 +64,9 @@ function have(cmd, argv = ['--version']) {
 
 function firstLine(cmd, argv = ['--version']) {
   try {
-    return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0].trim();
+    return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')[0]
+      .trim();
   } catch {
     return 'not available';
   }
@@ -116,7 +118,10 @@ function bigFile(wine) {
   const file = path.join(CACHE, 'big', 'wine-50mb.c');
   if (fs.existsSync(file) && fs.statSync(file).size >= 50 * 1024 * 1024) return file;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sources = execFileSync('find', [wine, '-name', '*.c', '-type', 'f'], { encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n').filter(Boolean).sort();
+  const sources = execFileSync('find', [wine, '-name', '*.c', '-type', 'f'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    .split('\n')
+    .filter(Boolean)
+    .sort();
   const callers = sources.filter((f) => fs.readFileSync(f).includes('VirtualAlloc'));
   const out = fs.openSync(`${file}.partial`, 'w');
   let size = 0;
@@ -242,10 +247,12 @@ function categorize(frame) {
   if (url.includes('tree-sitter/index.js')) return fn.includes('parse') ? 'tree-sitter: parsing' : 'tree-sitter: tree access';
   if (/engine\/(prefilter|walk|discover)\.js/.test(url)) return 'discovery, reading, prefilter';
   if (!url && /^(read|open|close|fstat|readdir|lstat|indexOfBuffer|indexOfString|latin1Slice)$/.test(fn)) return 'discovery, reading, prefilter';
-  if (!url && fn.startsWith('RegExp:') && /VirtualAlloc|AllocateVirtualMemory|MapViewOfFile/.test(fn) && fn.includes('|')) return 'discovery, reading, prefilter';
+  if (!url && fn.startsWith('RegExp:') && /VirtualAlloc|AllocateVirtualMemory|MapViewOfFile/.test(fn) && fn.includes('|'))
+    return 'discovery, reading, prefilter';
   if (/engine\/(window|blanking)\.js/.test(url)) return 'windows (outline, blanking)';
   if (/engine\/(preprocess|macros|directives|neutralize|header-cache|header-facts|std-macros|compile-commands)\.js/.test(url)) return 'preprocessor';
-  if (/engine\/(analyze|evaluate|pointers|tokens|reach|target|apis|limits|occurrences|name-roles|ancestry|call-reuse|source)\.js/.test(url)) return 'analysis (calls, values, wrappers)';
+  if (/engine\/(analyze|evaluate|pointers|tokens|reach|target|apis|limits|occurrences|name-roles|ancestry|call-reuse|source)\.js/.test(url))
+    return 'analysis (calls, values, wrappers)';
   if (/\/(rules|formats|cli|config)\/|engine\/(run-rules|fix|lint|cache)\.js/.test(url)) return 'rules, report, pipeline';
   if (/engine\/(workers?|threads|collect)\.js/.test(url)) return 'threads';
   if (url.startsWith('node:') || !url) return 'Node.js (start-up, modules, buffers)';
@@ -256,12 +263,16 @@ function profile(wine) {
   const dir = path.join(TMP, 'profile');
   fs.mkdirSync(dir);
   // (unbundled, so that each function's module is known)
-  const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join(ROOT, 'bench', 'unbundled.mjs'), '--format', 'sarif', '-o', path.join(TMP, 'profile.sarif'), '.'], {
-    cwd: wine,
-    env: { ...process.env, GRANULE_TIMINGS: '1' },
-    encoding: 'utf8',
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join(ROOT, 'bench', 'unbundled.mjs'), '--format', 'sarif', '-o', path.join(TMP, 'profile.sarif'), '.'],
+    {
+      cwd: wine,
+      env: { ...process.env, GRANULE_TIMINGS: '1' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const byCategory = {};
   const threads = [];
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
@@ -307,7 +318,8 @@ function versions() {
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim()) commit += ' (with uncommitted changes)';
+    if (execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim())
+      commit += ' (with uncommitted changes)';
   } catch {
     // not a git checkout
   }
@@ -354,7 +366,15 @@ async function main() {
     // granule's own work on the machine's second core, with nothing shared: two single-threaded runs at once
     pair: {
       id: 'two granules side by side',
-      argv: ['sh', '-c', '"$0" "$1" --concurrency 1 --format sarif -o "$2" . & "$0" "$1" --concurrency 1 --format sarif -o "$3" . & wait', process.execPath, GRANULE, out('pair-a.sarif'), out('pair-b.sarif')],
+      argv: [
+        'sh',
+        '-c',
+        '"$0" "$1" --concurrency 1 --format sarif -o "$2" . & "$0" "$1" --concurrency 1 --format sarif -o "$3" . & wait',
+        process.execPath,
+        GRANULE,
+        out('pair-a.sarif'),
+        out('pair-b.sarif'),
+      ],
       cwd: wine,
     },
     probe1: { id: 'probe, 1 thread', argv: [process.execPath, path.join(ROOT, 'bench', 'parallel-probe.mjs'), '1'], cwd: wine },
@@ -362,9 +382,16 @@ async function main() {
     copies1: granule('granule 1× tree', ['--format', 'sarif', '-o', out('c1.sarif'), '.']),
     copies2: { ...granule('granule 2× tree', ['--format', 'sarif', '-o', out('c2.sarif'), '.']), cwd: copies(2) },
     copies4: { ...granule('granule 4× tree', ['--format', 'sarif', '-o', out('c4.sarif'), '.']), cwd: copies(4) },
-    big: big && { ...granule('granule 50 MB file', ['--max-file-size', '0', '--file-timeout', '0', '--format', 'sarif', '-o', out('big.sarif'), path.basename(big)]), cwd: path.dirname(big) },
+    big: big && {
+      ...granule('granule 50 MB file', ['--max-file-size', '0', '--file-timeout', '0', '--format', 'sarif', '-o', out('big.sarif'), path.basename(big)]),
+      cwd: path.dirname(big),
+    },
   };
-  for (const n of WRAPPER_FILES) cmds[`wrappers${n}`] = { ...granule(`granule ${n.toLocaleString('en')} wrapper files`, ['--format', 'sarif', '-o', out(`w${n}.sarif`), '.']), cwd: wrapperTree(CACHE, n) };
+  for (const n of WRAPPER_FILES)
+    cmds[`wrappers${n}`] = {
+      ...granule(`granule ${n.toLocaleString('en')} wrapper files`, ['--format', 'sarif', '-o', out(`w${n}.sarif`), '.']),
+      cwd: wrapperTree(CACHE, n),
+    };
   fs.writeFileSync(
     path.join(TMP, 'rule.yml'),
     `id: granule-api-call\nlanguage: c\nrule:\n  kind: call_expression\n  has:\n    field: function\n    regex: '^${API_REGEX}$'\n`,
@@ -376,7 +403,9 @@ async function main() {
   if (want('full')) {
     spawnSync(cmds.granule.argv[0], cmds.granule.argv.slice(1), { cwd: wine, stdio: 'ignore' });
     counts.granuleFindings = JSON.parse(fs.readFileSync(out('full.sarif'), 'utf8')).runs[0].results.length;
-    counts.rgFiles = execFileSync('rg', cmds.rg.argv.slice(1), { cwd: wine, encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n').filter(Boolean).length;
+    counts.rgFiles = execFileSync('rg', cmds.rg.argv.slice(1), { cwd: wine, encoding: 'utf8', maxBuffer: 1 << 26 })
+      .split('\n')
+      .filter(Boolean).length;
     // fill the cache once: the timed --cache runs are on an unchanged tree
     spawnSync(cmds.cache.argv[0], cmds.cache.argv.slice(1), { cwd: wine, stdio: 'ignore' });
   }
@@ -400,13 +429,24 @@ async function main() {
   if (want('threads')) Object.assign(samples, measureGroup('threads', [cmds.threads1, cmds.threads2, cmds.pair, cmds.probe1, cmds.probe2]));
   if (want('linear')) Object.assign(samples, measureGroup('linearity', [cmds.copies1, cmds.copies2, cmds.copies4]));
   if (want('memory')) Object.assign(samples, measureGroup('50 MB file', [cmds.big], Math.min(RUNS, 3)));
-  if (want('wrappers')) Object.assign(samples, measureGroup('wrapper fixpoint', WRAPPER_FILES.map((n) => cmds[`wrappers${n}`])));
+  if (want('wrappers'))
+    Object.assign(
+      samples,
+      measureGroup(
+        'wrapper fixpoint',
+        WRAPPER_FILES.map((n) => cmds[`wrappers${n}`]),
+      ),
+    );
 
   let lsp;
   if (want('lsp') && fs.existsSync(path.join(ROOT, 'bench', 'lsp-edit.mjs'))) {
     log('bench/lsp-edit.mjs');
     const file = out('lsp.json');
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'lsp-edit.mjs'), '--json', file], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'lsp-edit.mjs'), '--json', file], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     lsp = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { error: (r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ') };
   }
   const prof = want('profile') ? profile(wine) : undefined;
@@ -415,9 +455,28 @@ async function main() {
     date: startedAt,
     machine: machine(),
     versions: versions(),
-    corpus: { name: 'Debian wine 8.0~repack-4 (orig tarball)', path: wine, tarball: source[0], sha256: source[1], ...tree, copies: want('linear') ? { 2: await corpus(copies(2)), 4: await corpus(copies(4)) } : undefined, bigFile: big && { path: big, bytes: fs.statSync(big).size }, singleFile: SINGLE_FILE },
+    corpus: {
+      name: 'Debian wine 8.0~repack-4 (orig tarball)',
+      path: wine,
+      tarball: source[0],
+      sha256: source[1],
+      ...tree,
+      copies: want('linear') ? { 2: await corpus(copies(2)), 4: await corpus(copies(4)) } : undefined,
+      bigFile: big && { path: big, bytes: fs.statSync(big).size },
+      singleFile: SINGLE_FILE,
+    },
     runs: RUNS,
-    commands: Object.fromEntries(Object.values(cmds).filter(Boolean).map((c) => [c.id, { cwd: c.cwd === wine ? '<wine>' : c.cwd, argv: c.argv.map((a) => a.replace(ROOT, '<granule>').replace(TMP, '<tmp>').replace(process.execPath, 'node')) }])),
+    commands: Object.fromEntries(
+      Object.values(cmds)
+        .filter(Boolean)
+        .map((c) => [
+          c.id,
+          {
+            cwd: c.cwd === wine ? '<wine>' : c.cwd,
+            argv: c.argv.map((a) => a.replace(ROOT, '<granule>').replace(TMP, '<tmp>').replace(process.execPath, 'node')),
+          },
+        ]),
+    ),
     counts,
     medians: Object.fromEntries(Object.entries(samples).map(([id, s]) => [id, summary(s)])),
     samples,
@@ -441,7 +500,15 @@ function keepEarlierResults(results) {
   if (!fs.existsSync(file)) return;
   const earlier = JSON.parse(fs.readFileSync(file, 'utf8'));
   const base = earlier.partial?.base ?? { date: earlier.date, runs: earlier.runs, machine: earlier.machine, versions: earlier.versions };
-  const runs = { ...earlier.partial?.runs, ...Object.fromEntries([...ONLY].map((g) => [g, { date: results.date, runs: results.runs, loadAverageAtStart: results.machine.loadAverageAtStart, granule: results.versions.granule }])) };
+  const runs = {
+    ...earlier.partial?.runs,
+    ...Object.fromEntries(
+      [...ONLY].map((g) => [
+        g,
+        { date: results.date, runs: results.runs, loadAverageAtStart: results.machine.loadAverageAtStart, granule: results.versions.granule },
+      ]),
+    ),
+  };
   for (const key of ['samples', 'medians', 'counts', 'commands']) results[key] = { ...earlier[key], ...results[key] };
   results.corpus.bigFile ??= earlier.corpus?.bigFile;
   results.corpus.copies ??= earlier.corpus?.copies;
@@ -483,12 +550,24 @@ function targets(r) {
     // not a target: what a second thread gave pure computation on this machine during the same runs
     const work = (s) => median(s.map((x) => x.timings.find((t) => t.firstPassMs !== undefined)?.firstPassMs));
     const x = work(p1) / work(p2);
-    out.push({ name: "the machine itself: 2 threads vs 1 for pure computation (bench/parallel-probe.mjs; granule's ceiling)", measured: x, target: 2, unit: '×', met: undefined });
+    out.push({
+      name: "the machine itself: 2 threads vs 1 for pure computation (bench/parallel-probe.mjs; granule's ceiling)",
+      measured: x,
+      target: 2,
+      unit: '×',
+      met: undefined,
+    });
   }
   if (m('granule --concurrency 1') && m('two granules side by side')) {
     // not a target: the work of two single-threaded runs per unit of time, against one run alone
     const x = (2 * m('granule --concurrency 1').wallMs) / m('two granules side by side').wallMs;
-    out.push({ name: "the machine itself: two single-threaded granule runs at once vs one alone (throughput; granule's ceiling for its own work)", measured: x, target: 2, unit: '×', met: undefined });
+    out.push({
+      name: "the machine itself: two single-threaded granule runs at once vs one alone (throughput; granule's ceiling for its own work)",
+      measured: x,
+      target: 2,
+      unit: '×',
+      met: undefined,
+    });
   }
   for (const n of [2, 4]) {
     const a = m('granule 1× tree');
@@ -503,13 +582,19 @@ function targets(r) {
   if (w1 && wN) {
     const k = WRAPPER_FILES.at(-1) / WRAPPER_FILES[0];
     const x = wN.wallMs / w1.wallMs / k;
-    add(`wrapper fixpoint: time of ${WRAPPER_FILES.at(-1).toLocaleString('en')} wrapper files ÷ (${k} × time of ${WRAPPER_FILES[0].toLocaleString('en')}) (≤ ${TARGETS.linearSlack})`, x, TARGETS.linearSlack, x <= TARGETS.linearSlack);
+    add(
+      `wrapper fixpoint: time of ${WRAPPER_FILES.at(-1).toLocaleString('en')} wrapper files ÷ (${k} × time of ${WRAPPER_FILES[0].toLocaleString('en')}) (≤ ${TARGETS.linearSlack})`,
+      x,
+      TARGETS.linearSlack,
+      x <= TARGETS.linearSlack,
+    );
   }
   for (const id of ['granule', 'granule --cache', 'granule (1 file)', 'granule 4× tree', 'granule 50 MB file']) {
     if (m(id)) add(`peak RSS, ${id} (≤ 300 MB)`, m(id).maxRssMiB * 1.048576, TARGETS.rssMiB, m(id).maxRssMiB * 1.048576 <= TARGETS.rssMiB, 'MB');
   }
   const lspMs = r.lsp?.overLsp?.edit?.median;
-  if (typeof lspMs === 'number') add('LSP: diagnostics after a one-character edit, 5,000-line file (≤ 20 ms)', lspMs, TARGETS.lspEditMs, lspMs <= TARGETS.lspEditMs, 'ms');
+  if (typeof lspMs === 'number')
+    add('LSP: diagnostics after a one-character edit, 5,000-line file (≤ 20 ms)', lspMs, TARGETS.lspEditMs, lspMs <= TARGETS.lspEditMs, 'ms');
   return out;
 }
 
@@ -524,7 +609,7 @@ function markdown(r) {
   p();
   p(`Written by \`npm run bench\` (bench/run.mjs) on ${r.date.slice(0, 10)}; the raw samples are in \`bench/results.json\`. Every figure`);
   p(`below is the median of ${r.runs} runs (fewer where the table says), taken alternately with the commands it is compared with, after`);
-  p('waiting up to 20 s for the machine to be under 15 % busy. Peak RSS is `/usr/bin/time -v`\'s maximum resident set size (worker threads');
+  p("waiting up to 20 s for the machine to be under 15 % busy. Peak RSS is `/usr/bin/time -v`'s maximum resident set size (worker threads");
   p('included). "Others\' load" is the CPU other processes used during the runs, in cores: on a 2-core machine anything above');
   p('about 0.3 makes the numbers pessimistic.');
   if (r.partial) {
@@ -549,12 +634,18 @@ function markdown(r) {
   p('## Corpus');
   p();
   p(`Debian's \`wine 8.0~repack-4\` source (orig tarball \`${r.corpus.tarball}\`, sha256 \`${r.corpus.sha256}\`), downloaded once by`);
-  p('`bench/fetch-wine.sh` (`apt-get source --download-only wine` through a private deb-src list on the machine\'s Debian mirror).');
-  p(`granule scans **${r.corpus.files.toLocaleString('en')} files, ${(r.corpus.bytes / 1e6).toFixed(1)} MB**. The linearity runs use 2 and 4 hard-linked copies`);
-  p(`(${r.corpus.copies[2].files.toLocaleString('en')} and ${r.corpus.copies[4].files.toLocaleString('en')} files); the memory run uses one ${(r.corpus.bigFile.bytes / 1e6).toFixed(0)} MB file made of wine's`);
+  p("`bench/fetch-wine.sh` (`apt-get source --download-only wine` through a private deb-src list on the machine's Debian mirror).");
+  p(
+    `granule scans **${r.corpus.files.toLocaleString('en')} files, ${(r.corpus.bytes / 1e6).toFixed(1)} MB**. The linearity runs use 2 and 4 hard-linked copies`,
+  );
+  p(
+    `(${r.corpus.copies[2].files.toLocaleString('en')} and ${r.corpus.copies[4].files.toLocaleString('en')} files); the memory run uses one ${(r.corpus.bigFile.bytes / 1e6).toFixed(0)} MB file made of wine's`,
+  );
   p(`own .c files (the callers of the APIs first). The single-file case is \`${r.corpus.singleFile}\`.`);
   p();
-  p(`What the tools find: granule ${r.counts.granuleFindings} findings; \`rg -l\` ${r.counts.rgFiles} files${r.counts.astGrepMatches !== undefined ? `; ast-grep ${r.counts.astGrepMatches} call sites` : ''}.`);
+  p(
+    `What the tools find: granule ${r.counts.granuleFindings} findings; \`rg -l\` ${r.counts.rgFiles} files${r.counts.astGrepMatches !== undefined ? `; ast-grep ${r.counts.astGrepMatches} call sites` : ''}.`,
+  );
   p('(granule reports only the calls that waste address space, among all the calls it evaluates; rg lists files that mention a name.)');
   p();
   p('## Commands');
@@ -564,29 +655,39 @@ function markdown(r) {
   p();
   p('## Results');
   p();
-  p('| command | median | min – max | n | peak RSS (median / max) | CPU (median) | others\' load |');
+  p("| command | median | min – max | n | peak RSS (median / max) | CPU (median) | others' load |");
   p('|---|---:|---:|---:|---:|---:|---:|');
   for (const [id, s] of Object.entries(r.medians)) {
-    p(`| ${id} | **${fmtS(s.wallMs)}** | ${fmtS(s.minMs)} – ${fmtS(s.maxMs)} | ${s.n} | ${s.rssMiB.toFixed(0)} / ${s.maxRssMiB.toFixed(0)} MiB | ${s.cpuS.toFixed(2)} s | ${s.otherLoad.toFixed(2)} |`);
+    p(
+      `| ${id} | **${fmtS(s.wallMs)}** | ${fmtS(s.minMs)} – ${fmtS(s.maxMs)} | ${s.n} | ${s.rssMiB.toFixed(0)} / ${s.maxRssMiB.toFixed(0)} MiB | ${s.cpuS.toFixed(2)} s | ${s.otherLoad.toFixed(2)} |`,
+    );
   }
   p();
   p('## Targets (issue 9)');
   p();
   p('| target | measured | goal | met |');
   p('|---|---:|---:|:---:|');
-  for (const t of r.targets) p(`| ${t.name} | ${t.unit === '×' ? `${t.measured.toFixed(2)}×` : `${t.measured.toFixed(0)} ${t.unit}`} | ${t.unit === '×' ? `${t.target}×` : `${t.target} ${t.unit}`} | ${t.met === undefined ? '(for reference)' : t.met ? 'yes' : '**no**'} |`);
+  for (const t of r.targets)
+    p(
+      `| ${t.name} | ${t.unit === '×' ? `${t.measured.toFixed(2)}×` : `${t.measured.toFixed(0)} ${t.unit}`} | ${t.unit === '×' ? `${t.target}×` : `${t.target} ${t.unit}`} | ${t.met === undefined ? '(for reference)' : t.met ? 'yes' : '**no**'} |`,
+    );
   p();
   if (r.profile) {
     p('## Where the time goes');
     p();
-    p('One extra full scan under `node --cpu-prof`, loaded from dist/ module by module (`bench/unbundled.mjs`) so that the module of each function is known (all threads added up; self time by part of the program):');
+    p(
+      'One extra full scan under `node --cpu-prof`, loaded from dist/ module by module (`bench/unbundled.mjs`) so that the module of each function is known (all threads added up; self time by part of the program):',
+    );
     p();
     const total = Object.values(r.profile.byCategoryMs).reduce((a, b) => a + b, 0);
     p('| part | CPU time | share |');
     p('|---|---:|---:|');
     for (const [k, v] of Object.entries(r.profile.byCategoryMs)) p(`| ${k} | ${fmtS(v)} | ${((100 * v) / total).toFixed(0)} % |`);
     const t = r.profile.timings.find((x) => x.firstPassMs !== undefined);
-    if (t) p(`\nThe first pass (reading, prefilter, windowed parsing and analysis of ${t.candidates} candidate files on ${t.threads} threads) took ${fmtS(t.firstPassMs)} of wall time in that run.`);
+    if (t)
+      p(
+        `\nThe first pass (reading, prefilter, windowed parsing and analysis of ${t.candidates} candidate files on ${t.threads} threads) took ${fmtS(t.firstPassMs)} of wall time in that run.`,
+      );
     p();
   }
   if (r.lsp) {

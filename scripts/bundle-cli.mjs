@@ -25,7 +25,16 @@ const common = {
   sourcemap: true,
   // (no comments, no indentation: Node reads the bundle on every run; the source map has the lines)
   minifyWhitespace: true,
-  external: ['granule-tree-sitter', 'tree-sitter-c', 'tree-sitter-cpp', 'globby', 'ignore', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
+  external: [
+    'granule-tree-sitter',
+    'tree-sitter-c',
+    'tree-sitter-cpp',
+    'globby',
+    'ignore',
+    'vscode-languageserver',
+    'vscode-languageserver-textdocument',
+    'ajv',
+  ],
   logLevel: 'warning',
   // (jsonc-parser's main file is a UMD module whose requires esbuild cannot follow; its ES build bundles)
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },

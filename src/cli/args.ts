@@ -10,7 +10,10 @@ type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 export class ArgumentError extends Error {}
 
 /** What parseArgs returns for `specs` in strict mode: the values typed by their specs. */
-export type ParsedArguments<T extends OptionSpecs> = Pick<ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>>, 'values' | 'positionals'>;
+export type ParsedArguments<T extends OptionSpecs> = Pick<
+  ReturnType<typeof parseArgs<{ options: T; allowPositionals: true; strict: true }>>,
+  'values' | 'positionals'
+>;
 
 /**
  * The options and paths of `argv`. An unknown option, a string option without its value and a boolean

@@ -50,4 +50,3 @@ export async function finishFixes(
   const carried = linted.notices.filter((n) => n.code === 'fix-skipped');
   return { report: { ...after, notices: [...after.notices, ...carried, ...failures] } };
 }
-

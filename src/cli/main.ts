@@ -203,17 +203,21 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   if (values['max-file-size'] !== undefined) {
     options.maxFileSize = parseSize(values['max-file-size']);
-    if (options.maxFileSize === undefined) throw new UsageError(`--max-file-size expects a size such as 16MB, 512KB or 1048576, got "${values['max-file-size']}"`);
+    if (options.maxFileSize === undefined)
+      throw new UsageError(`--max-file-size expects a size such as 16MB, 512KB or 1048576, got "${values['max-file-size']}"`);
   }
   if (values.concurrency !== undefined) options.concurrency = parseConcurrency(values.concurrency);
   if (values.shard !== undefined) options.shard = parseShard(values.shard);
   if (values['file-timeout'] !== undefined) {
     options.fileTimeout = parseSeconds(values['file-timeout']);
-    if (options.fileTimeout === undefined) throw new UsageError(`--file-timeout expects a number of seconds such as 30 or 2.5, got "${values['file-timeout']}"`);
+    if (options.fileTimeout === undefined)
+      throw new UsageError(`--file-timeout expects a number of seconds such as 30 or 2.5, got "${values['file-timeout']}"`);
   }
 
-  if (values.statistics && MACHINE_FORMATS.includes(format)) throw new UsageError(`--statistics prints text after the report: it cannot follow --format ${format}`);
-  if (values.statistics && values['fix-dry-run']) throw new UsageError('--statistics cannot be used with --fix-dry-run (the diff is printed instead of the report)');
+  if (values.statistics && MACHINE_FORMATS.includes(format))
+    throw new UsageError(`--statistics prints text after the report: it cannot follow --format ${format}`);
+  if (values.statistics && values['fix-dry-run'])
+    throw new UsageError('--statistics cannot be used with --fix-dry-run (the diff is printed instead of the report)');
   if (format !== 'sarif' && (values.category !== undefined || values['sarif-omit-suppressed'])) {
     throw new UsageError(`--${values.category !== undefined ? 'category' : 'sarif-omit-suppressed'} applies to --format sarif only`);
   }
@@ -274,10 +278,19 @@ async function run(argv: string[], io: Io): Promise<number> {
   const baselined = known ? baseline!.applyBaseline(linted, known, prints!) : { report: linted, matched: 0 };
   const report = baselined.report;
   const runtime = values.runtime?.length ? await mergeRuntimeReports(report, values.runtime, values.binary, io.cwd) : undefined;
-  if (known) report.notices = [...report.notices, { level: 'note', code: 'baseline', message: `${baselined.matched} finding${baselined.matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${baselined.matched === 1 ? 'is' : 'are'} not reported` }];
+  if (known)
+    report.notices = [
+      ...report.notices,
+      {
+        level: 'note',
+        code: 'baseline',
+        message: `${baselined.matched} finding${baselined.matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${baselined.matched === 1 ? 'is' : 'are'} not reported`,
+      },
+    ];
   const shown: Report = values.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
   // NO_COLOR (https://no-color.org) turns off automatic colour; an explicit --color still wins
-  const color = !values['no-color'] && (values.color ?? (!io.env.NO_COLOR && (format === 'stylish' || format === 'codeframe') && !values.output && !!io.stdout.isTTY));
+  const color =
+    !values['no-color'] && (values.color ?? (!io.env.NO_COLOR && (format === 'stylish' || format === 'codeframe') && !values.output && !!io.stdout.isTTY));
   let text: string;
   if (format === 'sarif') {
     const out = sarif!.formatSarif(shown, { category: values.category, omitSuppressed: values['sarif-omit-suppressed'], fingerprints: prints });
@@ -294,7 +307,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   else io.stdout.write(text);
   // notices go to stderr when stdout carries a machine format
   if (noticesOnStderr(format, !!values.output)) {
-    for (const n of report.notices) if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? printable(path.relative(io.cwd, n.file)) + ': ' : ''}${printable(n.message)}\n`);
+    for (const n of report.notices)
+      if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? printable(path.relative(io.cwd, n.file)) + ': ' : ''}${printable(n.message)}\n`);
   }
   if (report.usageError) return 2;
   // every finding of this run is now in the baseline just written: none is new
@@ -324,7 +338,14 @@ async function mergeRuntimeReports(report: Report & { usageError?: boolean }, re
   report.notices = [...report.notices, ...rt.notices];
   return {
     sarifRun: () =>
-      shimSarifRun({ findings: rt.findings, runtimeOnly: rt.runtimeOnly, summary: rt.summary, root: report.root, toolVersion: report.toolVersion, informationUri: INFORMATION_URI }),
+      shimSarifRun({
+        findings: rt.findings,
+        runtimeOnly: rt.runtimeOnly,
+        summary: rt.summary,
+        root: report.root,
+        toolVersion: report.toolVersion,
+        informationUri: INFORMATION_URI,
+      }),
   };
 }
 
@@ -378,4 +399,3 @@ function parseShard(text: string): Shard {
   if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard expects K/N with 1 <= K <= N, e.g. 2/4, got "${text}"`);
   return { index, count };
 }
-

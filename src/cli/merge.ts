@@ -97,10 +97,13 @@ export function mergeLogs(logs: readonly Sarif.Log[], notes: string[] = [], name
     }
   });
   const first = logs[0]!;
-  const merged = [...groups.values()].map((list) => mergeRuns(list.map((x) => ({ ...x.run, results: keptResults(x.run, names[x.log] ?? `log ${x.log + 1}`, notes) }))));
+  const merged = [...groups.values()].map((list) =>
+    mergeRuns(list.map((x) => ({ ...x.run, results: keptResults(x.run, names[x.log] ?? `log ${x.log + 1}`, notes) }))),
+  );
   const runs = merged.map((m) => m.run);
   const duplicates = merged.reduce((n, m) => n + m.duplicates, 0);
-  if (duplicates > 0) notes.push(`${duplicates} duplicate result${duplicates === 1 ? '' : 's'} left out (the same rule, location and fingerprint in more than one log)`);
+  if (duplicates > 0)
+    notes.push(`${duplicates} duplicate result${duplicates === 1 ? '' : 's'} left out (the same rule, location and fingerprint in more than one log)`);
   return { ...(first.$schema ? { $schema: first.$schema } : {}), version: first.version, runs };
 }
 
@@ -149,7 +152,9 @@ function keptResults(run: Sarif.Run, name: string, notes: string[]): Sarif.Resul
     kept.push({ ...result, ...(locations ? { locations } : {}), ...(related ? { relatedLocations: related } : {}) });
   }
   if (left > 0)
-    notes.push(`${name}: ${left} result${left === 1 ? '' : 's'} left out: ${left === 1 ? 'its' : 'their'} location leaves the source root (${printable(JSON.stringify(firstUri.slice(0, 200)))})`);
+    notes.push(
+      `${name}: ${left} result${left === 1 ? '' : 's'} left out: ${left === 1 ? 'its' : 'their'} location leaves the source root (${printable(JSON.stringify(firstUri.slice(0, 200)))})`,
+    );
   return kept;
 }
 
@@ -164,7 +169,8 @@ function mergeRuns(runs: Sarif.Run[]): { run: Sarif.Run; duplicates: number } {
   const base = runs[0]!;
   const version = (r: Sarif.Run) => r.tool.driver.semanticVersion ?? r.tool.driver.version ?? '';
   for (const r of runs) {
-    if (version(r) !== version(base)) throw new MergeError(`the logs come from different versions of ${base.tool.driver.name} (${version(base)} and ${version(r)})`);
+    if (version(r) !== version(base))
+      throw new MergeError(`the logs come from different versions of ${base.tool.driver.name} (${version(base)} and ${version(r)})`);
     const overrides = (x: Sarif.Run) => JSON.stringify(x.invocations?.[0]?.ruleConfigurationOverrides ?? []);
     if (overrides(r) !== overrides(base)) throw new MergeError(`the logs were made with different rule settings; merge only the shards of one run`);
   }

@@ -40,7 +40,12 @@ export function runRuleCommand(argv: string[], io: RuleCommandIo, docsDir = RULE
     // parseArgs' own text is long and quotes oddly: one line in granule's words instead
     const error = e as NodeJS.ErrnoException;
     const option = /'([^']*)'/.exec(error.message)?.[1] ?? '';
-    const what = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown option ${option}` : error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `${option} takes no value` : error.message.split('\n')[0]!;
+    const what =
+      error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${option}`
+        : error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? `${option} takes no value`
+          : error.message.split('\n')[0]!;
     io.stderr.write(`granule: rule: ${printable(what)} (granule rule --help for usage)\n`);
     return 2;
   }
@@ -84,7 +89,12 @@ export function ruleList(): string {
 
 function readPage(file: string): { ok: true; text: string } | { ok: false; reason: string } {
   try {
-    return { ok: true, text: readRegularFile(file, PAGE_LIMIT).toString('utf8').replace(/^\uFEFF/, '') };
+    return {
+      ok: true,
+      text: readRegularFile(file, PAGE_LIMIT)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    };
   } catch (e) {
     return { ok: false, reason: readFailure(e) };
   }

@@ -39,7 +39,10 @@ function describeSyntaxError(message: string, text: string): string {
   const m = / at position (\d+)/.exec(message);
   // (without the start of the file, which V8 quotes: json-error.ts)
   message = jsonErrorMessage(message);
-  const base = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/^JSON\.parse: /, '');
+  const base = message
+    .replace(/\s*\(line \d+ column \d+\)/, '')
+    .replace(/ in JSON at position \d+/, '')
+    .replace(/^JSON\.parse: /, '');
   if (!m) return base.replace(/ in JSON$/, '');
   const offset = Number(m[1]);
   let line = 1;

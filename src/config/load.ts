@@ -122,7 +122,8 @@ export function readConfigData(file: string): ConfigData {
   try {
     return validateConfigData(data);
   } catch (e) {
-    if (e instanceof DataError) throw new ConfigError(file, isPackage ? `granule.${e.message}`.replace(/^granule\.a config/, '"granule" key: a config') : e.message);
+    if (e instanceof DataError)
+      throw new ConfigError(file, isPackage ? `granule.${e.message}`.replace(/^granule\.a config/, '"granule" key: a config') : e.message);
     throw e;
   }
 }

@@ -26,7 +26,9 @@ export function printConfig(file: string, resolver: ConfigResolver): string {
     undefines: options.undefines,
     includePaths: options.includePaths.map((p) => path.resolve(options.cwd, p)),
     forceIncludes: options.forceIncludes.map((p) => path.resolve(options.cwd, p)),
-    ignores: (config?.ignores ?? []).map(({ base, pattern }) => (pattern.startsWith('!') ? '!' : '') + path.join(base, pattern.replace(/^!/, '').replace(/^\//, ''))),
+    ignores: (config?.ignores ?? []).map(
+      ({ base, pattern }) => (pattern.startsWith('!') ? '!' : '') + path.join(base, pattern.replace(/^!/, '').replace(/^\//, '')),
+    ),
     wrappers: options.wrappers ?? [],
     compileCommands: options.compileCommands ?? null,
     reportUnusedDisableDirectives: options.reportUnusedDisableDirectives ?? 'off',

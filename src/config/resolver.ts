@@ -17,9 +17,7 @@ export interface ResolverOptions {
   targetFromCommandLine: boolean;
 }
 
-export type FileOptions =
-  | { options: LintOptions; config: ResolvedConfig | undefined; ignored: boolean }
-  | { error: ConfigError };
+export type FileOptions = { options: LintOptions; config: ResolvedConfig | undefined; ignored: boolean } | { error: ConfigError };
 
 export class ConfigResolver {
   private readonly finder = new ConfigFinder();

@@ -154,7 +154,8 @@ function validateWrappers(value: unknown): DeclaredWrapper[] {
     if (!/^[A-Za-z_]\w*$/.test(name)) throw new DataError(`${path}.name`, `"${name}" is not a function name`);
     const sizeArg = item.sizeArg;
     if (sizeArg === undefined) throw new DataError(`${path}.sizeArg`, 'is missing (the 0-based index of the size argument)');
-    if (typeof sizeArg !== 'number' || !Number.isInteger(sizeArg) || sizeArg < 0) throw new DataError(`${path}.sizeArg`, `must be the 0-based index of the size argument, got ${describe(sizeArg)}`);
+    if (typeof sizeArg !== 'number' || !Number.isInteger(sizeArg) || sizeArg < 0)
+      throw new DataError(`${path}.sizeArg`, `must be the 0-based index of the size argument, got ${describe(sizeArg)}`);
     return { name, sizeArg };
   });
 }
@@ -188,7 +189,12 @@ export function validateRuleOptions(id: string, options: unknown[], path: string
   const rule = rulesById.get(id)!;
   const schemas = rule.meta.schema;
   if (options.length > schemas.length) {
-    throw new DataError(path, schemas.length === 0 ? 'this rule takes no options' : `this rule takes at most ${schemas.length} option${schemas.length === 1 ? '' : 's'}, got ${options.length}`);
+    throw new DataError(
+      path,
+      schemas.length === 0
+        ? 'this rule takes no options'
+        : `this rule takes at most ${schemas.length} option${schemas.length === 1 ? '' : 's'}, got ${options.length}`,
+    );
   }
   const inexact = findInexactNumber(options, '');
   if (inexact) throw new DataError(path + inexact.where, inexact.what);
@@ -221,7 +227,8 @@ function findInexactNumber(value: unknown, where: string): { where: string; what
     const v = item.value;
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) return { where: item.where, what: 'is too large to represent' };
-      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return { where: item.where, what: `must be at most ${Number.MAX_SAFE_INTEGER} (a larger integer is rounded when read)` };
+      if (Number.isInteger(v) && !Number.isSafeInteger(v))
+        return { where: item.where, what: `must be at most ${Number.MAX_SAFE_INTEGER} (a larger integer is rounded when read)` };
     } else if (Array.isArray(v)) {
       // (options start at index 1 of the `[level, ...options]` list)
       v.forEach((e, i) => stack.push({ value: e, where: `${item.where}[${i + (item.where === '' ? 1 : 0)}]` }));

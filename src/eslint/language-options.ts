@@ -39,7 +39,8 @@ export function validateLanguageOptions(options: GranuleLanguageOptions): void {
     throw new TypeError(`granule: languageOptions.target must be "x64", "x86" or "arm64", got ${JSON.stringify(target)}`);
   }
   if (defines !== undefined) {
-    if (!defines || typeof defines !== 'object' || Array.isArray(defines)) throw new TypeError('granule: languageOptions.defines must be an object of macro names to values');
+    if (!defines || typeof defines !== 'object' || Array.isArray(defines))
+      throw new TypeError('granule: languageOptions.defines must be an object of macro names to values');
     for (const [name, value] of Object.entries(defines)) {
       if (!/^[A-Za-z_]\w*$/.test(name)) throw new TypeError(`granule: languageOptions.defines: "${name}" is not a macro name`);
       if (typeof value !== 'string') throw new TypeError(`granule: languageOptions.defines.${name} must be a string, got ${typeof value}`);
@@ -51,10 +52,17 @@ export function validateLanguageOptions(options: GranuleLanguageOptions): void {
   if (wrappers !== undefined) {
     const ok =
       Array.isArray(wrappers) &&
-      wrappers.every((w) => w && typeof w === 'object' && typeof w.name === 'string' && /^[A-Za-z_]\w*$/.test(w.name) && Number.isInteger(w.sizeArg) && w.sizeArg >= 0);
+      wrappers.every(
+        (w) => w && typeof w === 'object' && typeof w.name === 'string' && /^[A-Za-z_]\w*$/.test(w.name) && Number.isInteger(w.sizeArg) && w.sizeArg >= 0,
+      );
     if (!ok) throw new TypeError('granule: languageOptions.wrappers must be an array of { name: "function_name", sizeArg: 0-based argument index }');
   }
-  for (const [key, list] of [['undefines', undefines], ['includePaths', includePaths], ['forceIncludes', forceIncludes], ['project', project]] as const) {
+  for (const [key, list] of [
+    ['undefines', undefines],
+    ['includePaths', includePaths],
+    ['forceIncludes', forceIncludes],
+    ['project', project],
+  ] as const) {
     if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) {
       throw new TypeError(`granule: languageOptions.${key} must be an array of strings`);
     }

@@ -74,7 +74,11 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
       const file = path.resolve(name);
       const cache = session.headers.current();
       const { reach, wrappers, notices } = languageOptions.project?.length
-        ? session.projects.scan(languageOptions.project.map((p) => path.resolve(p)), options, cache)
+        ? session.projects.scan(
+            languageOptions.project.map((p) => path.resolve(p)),
+            options,
+            cache,
+          )
         : { ...session.databaseFor(options), wrappers: undefined };
       const problem = notices.find((n) => n.level === 'error');
       if (problem) return { ok: false, errors: [{ message: `granule: ${problem.message}`, line: 1, column: 0 }] };
@@ -82,17 +86,19 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
       if (text.length > DEFAULT_MAX_FILE_SIZE) {
         return { ok: false, errors: [{ message: `granule: larger than ${DEFAULT_MAX_FILE_SIZE / (1024 * 1024)} MB; not analysed`, line: 1, column: 0 }] };
       }
-      const analysis = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => analyzeSingleFile({
-        file,
-        text,
-        options: reach.optionsFor(file, options),
-        headers: cache,
-        // the file is parsed afresh (not from the scan's parses: ESLint passes the text it lints, which may differ)
-        wrappers,
-        overloads: wrappers && reach.overloads,
-        // the extension decides the grammar as in the CLI; a name without one takes this language's
-        language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
-      }));
+      const analysis = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () =>
+        analyzeSingleFile({
+          file,
+          text,
+          options: reach.optionsFor(file, options),
+          headers: cache,
+          // the file is parsed afresh (not from the scan's parses: ESLint passes the text it lints, which may differ)
+          wrappers,
+          overloads: wrappers && reach.overloads,
+          // the extension decides the grammar as in the CLI; a name without one takes this language's
+          language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
+        }),
+      );
       const ast = toPlainTree(analysis.tree, text, analysis.lines);
       const result: GranuleParseResult = { ok: true, ast, analysis };
       return result;

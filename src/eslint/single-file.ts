@@ -32,7 +32,15 @@ export interface SingleFileInput {
 export function analyzeSingleFile(input: SingleFileInput): FileAnalysis {
   const { language, reach } = input;
   // the engine follows the wrappers a file defines within that file itself (FileAnalyzer.run): one pass suffices
-  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, { language, reach, overloads: input.overloads, previousTree: input.previousTree, previousPreprocess: input.previousPreprocess, previousCalls: input.previousCalls, knownOccurrences: input.knownOccurrences });
+  return analyzeText(input.file, input.text, input.options, input.wrappers ?? new Map(), input.headers, {
+    language,
+    reach,
+    overloads: input.overloads,
+    previousTree: input.previousTree,
+    previousPreprocess: input.previousPreprocess,
+    previousCalls: input.previousCalls,
+    knownOccurrences: input.knownOccurrences,
+  });
 }
 
 /**

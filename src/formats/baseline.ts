@@ -47,7 +47,11 @@ export function readBaseline(file: string, shown = file): Set<string> {
 }
 
 /** The report without the findings the baseline already records, and how many those were. */
-export function applyBaseline<R extends Report>(report: R, known: ReadonlySet<string>, prints: ReadonlyMap<Finding, string> = findingFingerprints(report)): { report: R; matched: number } {
+export function applyBaseline<R extends Report>(
+  report: R,
+  known: ReadonlySet<string>,
+  prints: ReadonlyMap<Finding, string> = findingFingerprints(report),
+): { report: R; matched: number } {
   const findings = report.findings.filter((f) => !known.has(prints.get(f)!));
   return { report: { ...report, findings }, matched: report.findings.length - findings.length };
 }

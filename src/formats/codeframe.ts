@@ -71,16 +71,23 @@ export function codeframeFormatter(read: (file: string) => string | undefined = 
     for (const n of report.notices) if (!n.file) entries.push(noticeEntry(options, n, undefined));
     const out = entries.map((e) => `${e}\n\n`);
     let text = out.join('\n');
-    if (unparsed.length === 1) text += paint(options, 'dim', `note: ${printable(relativePath(report, unparsed[0]!.file))}: ${unparsed[0]!.notice.message}`) + '\n';
+    if (unparsed.length === 1)
+      text += paint(options, 'dim', `note: ${printable(relativePath(report, unparsed[0]!.file))}: ${unparsed[0]!.notice.message}`) + '\n';
     else if (unparsed.length > 1) {
-      text += paint(options, 'dim', `note: ${unparsed.length} files have regions that could not be parsed; calls there are read from tokens (--format json lists them)`) + '\n';
+      text +=
+        paint(
+          options,
+          'dim',
+          `note: ${unparsed.length} files have regions that could not be parsed; calls there are read from tokens (--format json lists them)`,
+        ) + '\n';
     }
     const { errors, warnings, fixable } = counts(report);
     if (errors + warnings > 0) {
       const color = errors > 0 ? 'red' : 'yellow';
       const parts = [...(errors > 0 ? [plural('error', errors)] : []), ...(warnings > 0 ? [plural('warning', warnings)] : [])];
       text += `\n${paint(options, color, paint(options, 'bold', `${parts.join(' and ')} found.`))}\n`;
-      if (fixable > 0) text += `${paint(options, color, paint(options, 'bold', `${plural('error', fixable)} potentially fixable with the \`--fix\` option.`))}\n`;
+      if (fixable > 0)
+        text += `${paint(options, color, paint(options, 'bold', `${plural('error', fixable)} potentially fixable with the \`--fix\` option.`))}\n`;
     }
     return text;
   };
@@ -95,7 +102,8 @@ function findingEntry(options: FormatOptions, f: Finding, where: string, text: s
 }
 
 function noticeEntry(options: FormatOptions, n: Notice, where: string | undefined): string {
-  const type = n.level === 'error' ? paint(options, 'red', 'error') : n.level === 'warning' ? paint(options, 'yellow', 'warning') : paint(options, 'dim', 'note');
+  const type =
+    n.level === 'error' ? paint(options, 'red', 'error') : n.level === 'warning' ? paint(options, 'yellow', 'warning') : paint(options, 'dim', 'note');
   return `${type}: ${printable(n.message)} ${paint(options, 'dim', `(${printable(n.code)})`)}${where === undefined ? '' : ` at ${paint(options, 'green', where)}`}`;
 }
 

@@ -55,5 +55,7 @@ export function runtimeNote(f: Finding): string {
   if (!r || r.status === 'runtime-only') return '';
   if (r.status === 'not reached') return ' [runtime: not reached]';
   const calls = `${r.calls} call${r.calls === 1 ? '' : 's'}`;
-  return r.status === 'confirmed' ? ` [runtime: confirmed, ${calls}, ${r.unusable} bytes unusable]` : ` [runtime: REFUTED, ${calls} with sizes ${r.sizes.join(', ')}]`;
+  return r.status === 'confirmed'
+    ? ` [runtime: confirmed, ${calls}, ${r.unusable} bytes unusable]`
+    : ` [runtime: REFUTED, ${calls} with sizes ${r.sizes.join(', ')}]`;
 }

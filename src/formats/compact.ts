@@ -12,7 +12,9 @@ export const compact: Formatter = (report) => {
   }
   for (const f of report.findings) {
     if (f.suppressed) continue;
-    lines.push(`${printable(relativePath(report, f.file))}:${f.range.start.line}:${f.range.start.column}: ${f.severity === 'error' ? 'error' : 'warning'}: ${printable(f.message + runtimeNote(f))} [${f.ruleId}]`);
+    lines.push(
+      `${printable(relativePath(report, f.file))}:${f.range.start.line}:${f.range.start.column}: ${f.severity === 'error' ? 'error' : 'warning'}: ${printable(f.message + runtimeNote(f))} [${f.ruleId}]`,
+    );
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 };

@@ -149,8 +149,14 @@ function trimResults(run: Sarif.Run, limits: SarifLimits, notes: string[]): void
       cutFlows++;
     }
   }
-  if (cutLocations) notes.push(`${cutLocations} result${cutLocations === 1 ? ' has' : 's have'} more than ${limits.locationsPerResult} locations; the rest of their related locations were left out (GitHub code scanning's limit)`);
-  if (cutFlows) notes.push(`${cutFlows} result${cutFlows === 1 ? ' has' : 's have'} more than ${limits.threadFlowLocationsPerResult} code-flow steps; the rest were left out (GitHub code scanning's limit)`);
+  if (cutLocations)
+    notes.push(
+      `${cutLocations} result${cutLocations === 1 ? ' has' : 's have'} more than ${limits.locationsPerResult} locations; the rest of their related locations were left out (GitHub code scanning's limit)`,
+    );
+  if (cutFlows)
+    notes.push(
+      `${cutFlows} result${cutFlows === 1 ? ' has' : 's have'} more than ${limits.threadFlowLocationsPerResult} code-flow steps; the rest were left out (GitHub code scanning's limit)`,
+    );
 
   const all = run.results ?? [];
   if (all.length > limits.resultsPerRun) {

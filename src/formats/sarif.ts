@@ -44,7 +44,9 @@ function pascal(id: string): string {
 
 function readPage(docsDir: string, id: string): string | undefined {
   try {
-    return readFileSync(path.join(docsDir, `${id}.md`), 'utf8').replace(/^\uFEFF/, '').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
+    return readFileSync(path.join(docsDir, `${id}.md`), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
   } catch {
     return undefined;
   }
@@ -87,9 +89,7 @@ export function sarifRules(docsDir: string | null = DOCS_DIR): Sarif.ReportingDe
       ?.split(/\r?\n\s*\r?\n/)
       .map((p) => p.trim())
       .find((p) => p && !/^(#|-|\*|>|```|\|)/.test(p));
-    const markdown = page
-      ? absoluteLinks(page)
-      : `${sentence(description)}\n\nSee [${rule.name}](${rule.meta.docs.url}) for examples and options.\n`;
+    const markdown = page ? absoluteLinks(page) : `${sentence(description)}\n\nSee [${rule.name}](${rule.meta.docs.url}) for examples and options.\n`;
     return {
       id: rule.name,
       name: pascal(rule.name),
@@ -155,7 +155,9 @@ function codeFlow(report: Report, f: Finding): Sarif.CodeFlow[] | undefined {
   return [
     {
       message: { text: f.evidence.map((e) => e.message).join(' → ') },
-      threadFlows: [{ locations: f.evidence.map((e, i) => ({ location: location(report, e.file, e.range, e.message), executionOrder: i + 1, nestingLevel: i })) }],
+      threadFlows: [
+        { locations: f.evidence.map((e, i) => ({ location: location(report, e.file, e.range, e.message), executionOrder: i + 1, nestingLevel: i })) },
+      ],
     },
   ];
 }

@@ -20,7 +20,12 @@ export const stylish: Formatter = (report, options) => {
     // (names and messages come from the scanned tree: printable, so they cannot move the cursor or forge a line)
     out.push(paint(options, 'underline', printable(relativePath(report, file))));
     const rows = [
-      ...notices.map((n) => [`${n.line ?? 0}:0`, n.level === 'error' ? paint(options, 'red', 'error') : n.level === 'warning' ? paint(options, 'yellow', 'warning') : paint(options, 'dim', 'note'), printable(n.message), paint(options, 'dim', n.code)]),
+      ...notices.map((n) => [
+        `${n.line ?? 0}:0`,
+        n.level === 'error' ? paint(options, 'red', 'error') : n.level === 'warning' ? paint(options, 'yellow', 'warning') : paint(options, 'dim', 'note'),
+        printable(n.message),
+        paint(options, 'dim', n.code),
+      ]),
       ...shown.map((f) => [
         `${f.range.start.line}:${f.range.start.column}`,
         f.severity === 'error' ? paint(options, 'red', 'error') : paint(options, 'yellow', 'warning'),
@@ -37,7 +42,13 @@ export const stylish: Formatter = (report, options) => {
   for (const n of report.notices.filter((x) => !x.file)) out.push(`${n.level}: ${printable(n.message)}`);
   if (unparsed.length === 1) out.push(paint(options, 'dim', `note: ${printable(relativePath(report, unparsed[0]!.file))}: ${unparsed[0]!.notice.message}`));
   else if (unparsed.length > 1) {
-    out.push(paint(options, 'dim', `note: ${unparsed.length} files have regions that could not be parsed; calls there are read from tokens (--format json lists them)`));
+    out.push(
+      paint(
+        options,
+        'dim',
+        `note: ${unparsed.length} files have regions that could not be parsed; calls there are read from tokens (--format json lists them)`,
+      ),
+    );
   }
   const { errors, warnings, fixable } = counts(report);
   const total = errors + warnings;

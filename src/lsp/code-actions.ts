@@ -21,7 +21,10 @@ export function codeActionsFor(findings: readonly Finding[], ctx: ActionContext)
     if (finding.fix) fixes.push({ title: finding.suggestions[0]?.desc ?? `Fix ${finding.ruleId}`, fix: finding.fix, preferred: true });
     for (const s of finding.suggestions) fixes.push({ title: s.desc, fix: s.fix, preferred: false });
     for (const { title, fix, preferred } of fixes) {
-      const edits = fix.edits.map((e) => ({ range: { start: ctx.document.positionAt(e.range[0]), end: ctx.document.positionAt(e.range[1]) }, newText: e.text }));
+      const edits = fix.edits.map((e) => ({
+        range: { start: ctx.document.positionAt(e.range[0]), end: ctx.document.positionAt(e.range[1]) },
+        newText: e.text,
+      }));
       const key = JSON.stringify(edits);
       // the autofix and the first suggestion are often the same edit: offer it once
       if (seen.has(key)) continue;

@@ -25,7 +25,10 @@ export function hoverAt(offset: number, calls: readonly AllocationCall[], findin
   own.forEach((f, i) => {
     const url = rulesById.get(f.ruleId)?.meta.docs.url;
     if (i > 0) lines.push('---', '');
-    lines.push(`**granule** [${f.ruleId}](${url}) (${f.severity === 'error' ? 'error' : 'warning'}${f.suppressed ? ', disabled by a comment' : ''}): ${f.message}`, '');
+    lines.push(
+      `**granule** [${f.ruleId}](${url}) (${f.severity === 'error' ? 'error' : 'warning'}${f.suppressed ? ', disabled by a comment' : ''}): ${f.message}`,
+      '',
+    );
     lines.push(...callLines(callOf(f, atSite) ?? call));
   });
   const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n').trim() };

@@ -13,7 +13,10 @@ Editors start it themselves; see docs/editors.md.
 `;
 
 /** Runs the server until the client exits it; returns a process exit code for bad arguments. */
-export function runLanguageServer(argv: string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): number | 'running' {
+export function runLanguageServer(
+  argv: string[],
+  io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): number | 'running' {
   const unknown = argv.filter((a) => a !== '--stdio');
   if (unknown.includes('--help') || unknown.includes('-h')) {
     io.stderr.write(LSP_HELP);

@@ -78,7 +78,9 @@ export class MessageGuard {
       else this.log('granule: ignored a message whose method is not a string');
       return undefined;
     }
-    return hasId ? this.request(m as unknown as RpcMessage & { id: number | string; method: string }) : this.notification(m as unknown as RpcMessage & { method: string });
+    return hasId
+      ? this.request(m as unknown as RpcMessage & { id: number | string; method: string })
+      : this.notification(m as unknown as RpcMessage & { method: string });
   }
 
   private request(m: RpcMessage & { id: number | string; method: string }): RpcMessage | undefined {
@@ -126,7 +128,10 @@ export class MessageGuard {
     const error = m.error;
     const hasResult = Object.hasOwn(m, 'result');
     const wellFormedError =
-      typeof error === 'object' && error !== null && Number.isInteger((error as { code?: unknown }).code) && typeof (error as { message?: unknown }).message === 'string';
+      typeof error === 'object' &&
+      error !== null &&
+      Number.isInteger((error as { code?: unknown }).code) &&
+      typeof (error as { message?: unknown }).message === 'string';
     if (hasResult === (error !== undefined) || (error !== undefined && !wellFormedError)) {
       return { jsonrpc: '2.0', id, error: { code: ErrorCodes.InternalError, message: 'the client sent a malformed response' } };
     }

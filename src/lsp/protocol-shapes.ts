@@ -18,7 +18,8 @@ export const boolean: Check = (v, at) => (typeof v === 'boolean' ? undefined : `
 export const integer: Check = (v, at) => (Number.isInteger(v) && (v as number) >= INT_MIN && (v as number) <= INT_MAX ? undefined : `${at} must be an integer`);
 
 /** LSP `uinteger`. */
-export const uinteger: Check = (v, at) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= INT_MAX ? undefined : `${at} must be an unsigned integer`);
+export const uinteger: Check = (v, at) =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= INT_MAX ? undefined : `${at} must be an unsigned integer`;
 
 export function literal(...values: (string | number)[]): Check {
   return (v, at) => (values.includes(v as string | number) ? undefined : `${at} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);

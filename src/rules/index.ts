@@ -6,12 +6,7 @@ import mapviewGranularity from './mapview-granularity.js';
 import unresolvedAllocationSize from './unresolved-allocation-size.js';
 import virtualallocGranularity from './virtualalloc-granularity.js';
 
-export const rules: readonly GranuleRule<string, any[]>[] = [
-  virtualallocGranularity,
-  largePageSize,
-  mapviewGranularity,
-  unresolvedAllocationSize,
-];
+export const rules: readonly GranuleRule<string, any[]>[] = [virtualallocGranularity, largePageSize, mapviewGranularity, unresolvedAllocationSize];
 
 export const rulesById: ReadonlyMap<string, GranuleRule<string, any[]>> = new Map(rules.map((r) => [r.name, r]));
 

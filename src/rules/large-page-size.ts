@@ -44,7 +44,14 @@ export default createRule({
         const size = call.size.value.value;
         if (size <= 0n || size % minimum === 0n) return;
         const rounded = roundUp(size, minimum);
-        const data = { api: call.api, size: byteCount(size), hex: hex(size), minimum: humanBytes(minimum), rounded: rounded.toString(), roundedHex: hex(rounded) };
+        const data = {
+          api: call.api,
+          size: byteCount(size),
+          hex: hex(size),
+          minimum: humanBytes(minimum),
+          rounded: rounded.toString(),
+          roundedHex: hex(rounded),
+        };
         const range = call.size.sourceRange;
         const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;
         context.report({

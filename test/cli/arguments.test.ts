@@ -55,7 +55,9 @@ describe('command-line mistakes', () => {
   it('a negative number is a value, not an option; a value may start with a dash when written inline', () => {
     const negative = runCli(['--format', 'compact', '--max-warnings', '-1', 'leak.c'], { cwd: dir });
     expect(negative.stderr).toBe('');
-    expect(negative.stdout).toBe('leak.c:2:16: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(negative.stdout).toBe(
+      'leak.c:2:16: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
     expect(negative.status).toBe(1);
     const inline = runCli(['--format', 'json', '--output=-dash.json', 'leak.c'], { cwd: dir });
     expect(inline.status).toBe(1);

@@ -116,7 +116,10 @@ describe('standard output that cannot be written for another reason', () => {
     const out = fs.openSync('/dev/full', 'w');
     try {
       const r = spawnSync(process.execPath, [BIN, '--format', 'compact', '.'], { cwd: one, env, stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
-      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 2, stderr: 'granule: cannot write to standard output (ENOSPC: no space left on device, write)\n' });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({
+        status: 2,
+        stderr: 'granule: cannot write to standard output (ENOSPC: no space left on device, write)\n',
+      });
     } finally {
       fs.closeSync(out);
     }

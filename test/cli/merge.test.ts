@@ -11,7 +11,11 @@ import { removeDir, tempDir } from '../shim/helpers.js';
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 let dir: string;
@@ -31,7 +35,8 @@ describe('granule merge', () => {
     locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: { startLine: line } } }],
     partialFingerprints: { 'granule/v1': fp },
   });
-  const uris = (l: Sarif.Log) => l.runs[0]!.results!.map((r) => `${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:${r.locations![0]!.physicalLocation!.region!.startLine}`);
+  const uris = (l: Sarif.Log) =>
+    l.runs[0]!.results!.map((r) => `${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:${r.locations![0]!.physicalLocation!.region!.startLine}`);
 
   it('merging a log with itself gives the log', () => {
     const a = log([result('src/a.c', 3), result('src/b.c', 1)]);
@@ -43,7 +48,11 @@ describe('granule merge', () => {
 
   it('leaves out results whose location leaves the source root, and normalises the others', () => {
     const notes: string[] = [];
-    const merged = mergeLogs([log([result('../../etc/passwd', 1), result('src/./x/../a.c', 2), result('/etc/shadow', 1), result('src/%2e%2e/%2e%2e/x.c', 1)])], notes, ['A.sarif']);
+    const merged = mergeLogs(
+      [log([result('../../etc/passwd', 1), result('src/./x/../a.c', 2), result('/etc/shadow', 1), result('src/%2e%2e/%2e%2e/x.c', 1)])],
+      notes,
+      ['A.sarif'],
+    );
     expect(uris(merged)).toEqual(['src/a.c:2']);
     expect(notes).toEqual(['A.sarif: 3 results left out: their location leaves the source root ("../../etc/passwd")']);
   });

@@ -69,7 +69,11 @@ describe('-o', () => {
   it.skipIf(unavailable('bash'))('writes through /dev/stdout, which prints the report (stdout a pipe, as in a shell)', () => {
     const dir = tree();
     // (a child's stdout here is a socket, which /dev/stdout cannot be opened on, in a shell redirection either)
-    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" -f compact -o /dev/stdout a.c | cat`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" -f compact -o /dev/stdout a.c | cat`], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect([r.status, r.stdout, r.stderr]).toEqual([1, COMPACT, '']);
     expect(fs.lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
   });

@@ -62,7 +62,11 @@ describe('granule rule (the built CLI)', () => {
     ];
     for (const [args, stderr] of cases) expect(runCli(args), args.join(' ')).toEqual({ status: 2, stdout: '', stderr });
     const help = runCli(['rule', '--help']);
-    expect([help.status, help.stderr, help.stdout.split('\n')[0]]).toEqual([0, '', "Usage: granule rule ID|CODE    print a rule's documentation (e.g. granule rule GR1)"]);
+    expect([help.status, help.stderr, help.stdout.split('\n')[0]]).toEqual([
+      0,
+      '',
+      "Usage: granule rule ID|CODE    print a rule's documentation (e.g. granule rule GR1)",
+    ]);
   });
 
   it('is in granule --help, with the formats msvc and codeframe', () => {

@@ -17,7 +17,12 @@ beforeAll(() => {
   fs.writeFileSync(path.join(dir, 'a.c'), ['#include <windows.h>', 'void f(unsigned n) {', call('4096'), call('8192'), call('n'), '}', ''].join('\n'));
   fs.writeFileSync(
     path.join(dir, 'b.c'),
-    ['#include <windows.h>', '/* granule-disable-next-line virtualalloc-granularity */', 'void g(void) { VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }', ''].join('\n'),
+    [
+      '#include <windows.h>',
+      '/* granule-disable-next-line virtualalloc-granularity */',
+      'void g(void) { VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }',
+      '',
+    ].join('\n'),
   );
   fs.writeFileSync(path.join(dir, 'clean.c'), '#include <windows.h>\nvoid h(void) { VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }\n');
 });
@@ -44,14 +49,19 @@ describe('--statistics', () => {
   it('follows the stylish report, and counts what is shown: --quiet drops the warnings', () => {
     const r = runCli(['--statistics', '--quiet', '--rule', 'unresolved-allocation-size:warn', 'a.c'], { cwd: dir });
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/✖ 2 problems \(2 errors, 0 warnings\)\n {2}2 errors potentially fixable with the `--fix` option\.\n\n2 {2}virtualalloc-granularity {2}\[\*\] /);
+    expect(r.stdout).toMatch(
+      /✖ 2 problems \(2 errors, 0 warnings\)\n {2}2 errors potentially fixable with the `--fix` option\.\n\n2 {2}virtualalloc-granularity {2}\[\*\] /,
+    );
     expect(r.stdout.endsWith(`2  virtualalloc-granularity  [*] ${GRANULARITY}\n[*] fixable with --fix\n`)).toBe(true);
   });
 
   it('adds nothing when there is no problem, and a fixable-free run has no marker', () => {
     const clean = runCli(['--statistics', 'clean.c'], { cwd: dir });
     expect(clean).toMatchObject({ status: 0, stdout: '✔ no problems in 1 file\n', stderr: '' });
-    const unresolved = runCli(['--statistics', '-f', 'compact', '--rule', 'virtualalloc-granularity:off', '--rule', 'unresolved-allocation-size:error', 'a.c'], { cwd: dir });
+    const unresolved = runCli(
+      ['--statistics', '-f', 'compact', '--rule', 'virtualalloc-granularity:off', '--rule', 'unresolved-allocation-size:error', 'a.c'],
+      { cwd: dir },
+    );
     expect(unresolved.stdout.slice(unresolved.stdout.indexOf('\n\n') + 2)).toBe(`1  unresolved-allocation-size  ${UNRESOLVED}\n`);
   });
 
@@ -59,7 +69,9 @@ describe('--statistics', () => {
     const r = runCli(['--statistics', '-f', 'compact', '-o', 'report.txt', 'a.c'], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(fs.readFileSync(path.join(dir, 'report.txt'), 'utf8').endsWith(`\n\n2  virtualalloc-granularity  [*] ${GRANULARITY}\n[*] fixable with --fix\n`)).toBe(true);
+    expect(
+      fs.readFileSync(path.join(dir, 'report.txt'), 'utf8').endsWith(`\n\n2  virtualalloc-granularity  [*] ${GRANULARITY}\n[*] fixable with --fix\n`),
+    ).toBe(true);
   });
 
   it('refuses the machine formats and --fix-dry-run, whose output a program reads (exit 2)', () => {
@@ -68,6 +80,10 @@ describe('--statistics', () => {
       expect(r).toMatchObject({ status: 2, stdout: '', stderr: `granule: --statistics prints text after the report: it cannot follow --format ${format}\n` });
     }
     const dry = runCli(['--statistics', '--fix-dry-run', 'a.c'], { cwd: dir });
-    expect(dry).toMatchObject({ status: 2, stdout: '', stderr: 'granule: --statistics cannot be used with --fix-dry-run (the diff is printed instead of the report)\n' });
+    expect(dry).toMatchObject({
+      status: 2,
+      stdout: '',
+      stderr: 'granule: --statistics cannot be used with --fix-dry-run (the diff is printed instead of the report)\n',
+    });
   });
 });

@@ -17,9 +17,23 @@ function spawnCli(args: string[], input: Buffer): { status: number; stdout: stri
 let dir: string;
 const MESSAGE = (size: number, unusable: number) =>
   `VirtualAlloc reserves ${size} bytes (0x${size.toString(16)}); ${unusable} bytes of its 64 KB granule become unusable`;
-const LEAK = ['#include <windows.h>', 'void f(unsigned n) {', '    VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);', '    VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS);', '}', ''].join('\n');
+const LEAK = [
+  '#include <windows.h>',
+  'void f(unsigned n) {',
+  '    VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);',
+  '    VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS);',
+  '}',
+  '',
+].join('\n');
 // reads its size from a header beside it and from a define of its directory's config
-const CONFIGURED = ['#include <windows.h>', '#include "sizes.h"', 'void g(void) {', '    VirtualAlloc(NULL, PAGES * CHUNK, MEM_RESERVE, PAGE_NOACCESS);', '}', ''].join('\n');
+const CONFIGURED = [
+  '#include <windows.h>',
+  '#include "sizes.h"',
+  'void g(void) {',
+  '    VirtualAlloc(NULL, PAGES * CHUNK, MEM_RESERVE, PAGE_NOACCESS);',
+  '}',
+  '',
+].join('\n');
 
 beforeAll(() => {
   expect(fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first (npm test does)').toBe(true);
@@ -43,9 +57,11 @@ describe('--stdin', () => {
     expect(report.filesScanned).toBe(1);
     expect(report.findings.map((f) => `${f.path}:${f.range.start.line}`)).toEqual(['<text>:3']);
     const sarif = JSON.parse(runCli(['--stdin', '-f', 'sarif'], { cwd: dir, input: LEAK }).stdout);
-    expect(sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual([
-      '%3Ctext%3E',
-    ]);
+    expect(
+      sarif.runs[0].results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    ).toEqual(['%3Ctext%3E']);
   });
 
   it('with --stdin-filename: the config of that file, its headers beside it, its name; the file need not exist', () => {
@@ -60,7 +76,10 @@ describe('--stdin', () => {
     fs.writeFileSync(path.join(dir, 'src', 'same.c'), CONFIGURED);
     for (const format of ['compact', 'stylish', 'json']) {
       const onDisk = runCli(['-f', format, '--rule', 'unresolved-allocation-size:warn', 'src/same.c'], { cwd: dir });
-      const piped = runCli(['-f', format, '--rule', 'unresolved-allocation-size:warn', '--stdin', '--stdin-filename', 'src/same.c'], { cwd: dir, input: CONFIGURED });
+      const piped = runCli(['-f', format, '--rule', 'unresolved-allocation-size:warn', '--stdin', '--stdin-filename', 'src/same.c'], {
+        cwd: dir,
+        input: CONFIGURED,
+      });
       expect(piped, format).toEqual(onDisk);
     }
   });
@@ -89,12 +108,20 @@ describe('--stdin', () => {
     );
     expect(dry.stderr).toBe('granule: 1 fix in 1 file (dry run: nothing was written)\n');
     const fix = runCli(['--stdin', '--fix'], { cwd: dir, input: LEAK });
-    expect(fix).toMatchObject({ status: 2, stdout: '', stderr: 'granule: --fix cannot rewrite standard input: use --fix-dry-run to print the fixes as a diff\n' });
+    expect(fix).toMatchObject({
+      status: 2,
+      stdout: '',
+      stderr: 'granule: --fix cannot rewrite standard input: use --fix-dry-run to print the fixes as a diff\n',
+    });
   });
 
   it('paths with --stdin, and --stdin-filename without it, are usage errors', () => {
     const paths = runCli(['--stdin', 'src'], { cwd: dir, input: LEAK });
-    expect(paths).toMatchObject({ status: 2, stdout: '', stderr: 'granule: --stdin lints standard input: give no paths (name the text with --stdin-filename)\n' });
+    expect(paths).toMatchObject({
+      status: 2,
+      stdout: '',
+      stderr: 'granule: --stdin lints standard input: give no paths (name the text with --stdin-filename)\n',
+    });
     const name = runCli(['--stdin-filename', 'a.c'], { cwd: dir, input: LEAK });
     expect(name).toMatchObject({ status: 2, stdout: '', stderr: 'granule: --stdin-filename names the text read with --stdin: give --stdin too\n' });
   });
@@ -114,7 +141,9 @@ describe('--stdin', () => {
     const onDisk = runCli(['-f', 'json', 'latin1.c'], { cwd: dir });
     const piped = spawnCli(['-f', 'json', '--stdin', '--stdin-filename', 'latin1.c'], bytes);
     expect(piped.stdout).toBe(onDisk.stdout);
-    expect(JSON.parse(piped.stdout).notices).toMatchObject([{ level: 'note', code: 'encoding', message: 'invalid UTF-8; undecodable bytes were read as U+FFFD', path: 'latin1.c' }]);
+    expect(JSON.parse(piped.stdout).notices).toMatchObject([
+      { level: 'note', code: 'encoding', message: 'invalid UTF-8; undecodable bytes were read as U+FFFD', path: 'latin1.c' },
+    ]);
   });
 
   it('does not use or create the cache, and an empty text is a clean file', () => {

@@ -59,7 +59,9 @@ describe('--quiet and --max-warnings', () => {
   it('--quiet shows errors only', () => {
     const root = makeTree({ 'a.c': MIXED });
     const r = runCli(['--quiet', 'a.c'], { cwd: root });
-    expect(r.stdout).toBe(`a.c\n${ERROR.replace('error    ', 'error  ')}\n\n✖ 1 problem (1 error, 0 warnings)\n  1 error potentially fixable with the \`--fix\` option.\n`);
+    expect(r.stdout).toBe(
+      `a.c\n${ERROR.replace('error    ', 'error  ')}\n\n✖ 1 problem (1 error, 0 warnings)\n  1 error potentially fixable with the \`--fix\` option.\n`,
+    );
     expect(r.status).toBe(1);
   });
 

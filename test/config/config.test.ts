@@ -58,13 +58,17 @@ describe('config lookup', () => {
       'a.c': reserveFile('4096'),
       'sub/b.c': reserveFile('8192'),
     });
-    expect(lint(root, '--config', 'ci.json', '.').findings).toEqual(['a.c:3 virtualalloc-granularity warn 4096', 'sub/b.c:3 virtualalloc-granularity warn 8192']);
+    expect(lint(root, '--config', 'ci.json', '.').findings).toEqual([
+      'a.c:3 virtualalloc-granularity warn 4096',
+      'sub/b.c:3 virtualalloc-granularity warn 8192',
+    ]);
     expect(lint(root, '.').findings).toEqual([]);
   });
 
   it('accepts comments and $schema in granule.config.json', () => {
     const root = makeTree({
-      'granule.config.json': '{\n  "$schema": "https://example.com/granule.schema.json",\n  // warn while we migrate\n  "rules": { /* inline */ "virtualalloc-granularity": "warn" }\n}\n',
+      'granule.config.json':
+        '{\n  "$schema": "https://example.com/granule.schema.json",\n  // warn while we migrate\n  "rules": { /* inline */ "virtualalloc-granularity": "warn" }\n}\n',
       'a.c': reserveFile('4096'),
     });
     expect(lint(root, '.').findings).toEqual(['a.c:3 virtualalloc-granularity warn 4096']);
@@ -73,7 +77,9 @@ describe('config lookup', () => {
 
 describe('extends', () => {
   it('granule:strict turns on unresolved-allocation-size; granule:recommended is the default set', () => {
-    const root = makeTree({ 'a.c': ['#include <windows.h>', 'void f(SIZE_T n) {', '  VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_READWRITE);', '}', ''].join('\n') });
+    const root = makeTree({
+      'a.c': ['#include <windows.h>', 'void f(SIZE_T n) {', '  VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_READWRITE);', '}', ''].join('\n'),
+    });
     expect(lint(root, '.').findings).toEqual([]);
     fs.writeFileSync(path.join(root, 'granule.config.json'), json({ extends: 'granule:recommended' }));
     expect(lint(root, '.').findings).toEqual([]);
@@ -135,32 +141,88 @@ describe('extends', () => {
 describe('invalid configs: exit 2 with the file and the reason', () => {
   const known = 'virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size';
   const cases: [string, string, string][] = [
-    ['unknown key', json({ rule: {} }), 'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)'],
+    [
+      'unknown key',
+      json({ rule: {} }),
+      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)',
+    ],
     ['unknown rule', json({ rules: { nope: 'error' } }), `rules.nope: unknown rule "nope" (known: ${known})`],
-    ['bad level', json({ rules: { 'virtualalloc-granularity': 'warning' } }), 'rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "warning"'],
+    [
+      'bad level',
+      json({ rules: { 'virtualalloc-granularity': 'warning' } }),
+      'rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "warning"',
+    ],
     ['bad level in a list', json({ rules: { 'large-page-size': [3] } }), 'rules.large-page-size[0]: must be "off", "warn" or "error" (or 0, 1, 2), got 3'],
-    ['option out of range (ajv, rule schema)', json({ rules: { 'large-page-size': ['error', { largePageMinimum: 100 }] } }), 'rules.large-page-size[1].largePageMinimum: must be >= 4096'],
-    ['option too large to represent (1e400 reads as Infinity)', '{"rules": {"large-page-size": ["error", {"largePageMinimum": 1e400}]}}', 'rules.large-page-size[1].largePageMinimum: is too large to represent'],
-    ['option rounded when read (past 2^53)', '{"rules": {"large-page-size": ["error", {"largePageMinimum": 9007199254740993}]}}', 'rules.large-page-size[1].largePageMinimum: must be at most 9007199254740991 (a larger integer is rounded when read)'],
-    ['option of the wrong type', json({ rules: { 'large-page-size': ['error', { largePageMinimum: 'big' }] } }), 'rules.large-page-size[1].largePageMinimum: must be integer'],
+    [
+      'option out of range (ajv, rule schema)',
+      json({ rules: { 'large-page-size': ['error', { largePageMinimum: 100 }] } }),
+      'rules.large-page-size[1].largePageMinimum: must be >= 4096',
+    ],
+    [
+      'option too large to represent (1e400 reads as Infinity)',
+      '{"rules": {"large-page-size": ["error", {"largePageMinimum": 1e400}]}}',
+      'rules.large-page-size[1].largePageMinimum: is too large to represent',
+    ],
+    [
+      'option rounded when read (past 2^53)',
+      '{"rules": {"large-page-size": ["error", {"largePageMinimum": 9007199254740993}]}}',
+      'rules.large-page-size[1].largePageMinimum: must be at most 9007199254740991 (a larger integer is rounded when read)',
+    ],
+    [
+      'option of the wrong type',
+      json({ rules: { 'large-page-size': ['error', { largePageMinimum: 'big' }] } }),
+      'rules.large-page-size[1].largePageMinimum: must be integer',
+    ],
     ['unknown option', json({ rules: { 'large-page-size': ['error', { minimum: 4096 }] } }), 'rules.large-page-size[1]: unknown option "minimum"'],
-    ['options for a rule without any', json({ rules: { 'virtualalloc-granularity': ['error', {}] } }), 'rules.virtualalloc-granularity: this rule takes no options'],
+    [
+      'options for a rule without any',
+      json({ rules: { 'virtualalloc-granularity': ['error', {}] } }),
+      'rules.virtualalloc-granularity: this rule takes no options',
+    ],
     ['__proto__ key', '{"rules": {"__proto__": {"polluted": true}}}', 'rules: key "__proto__" is not allowed'],
     ['constructor key at the top', '{"constructor": {"prototype": {}}}', 'key "constructor" is not allowed'],
     // nested thousands of levels deep: one message, no stack overflow
-    ['5,000 levels deep', `{"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`, 'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)'],
-    ['__proto__ 5,000 levels deep', `{"rules": {"x": ${'['.repeat(5000)}{"__proto__": 1}${']'.repeat(5000)}}}`, `rules.x${'[0]'.repeat(5000)}: key "__proto__" is not allowed`],
-    ["a level named like an object's prototype member", json({ rules: { 'virtualalloc-granularity': 'constructor' } }), 'rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "constructor"'],
-    ['reportUnusedDisableDirectives named like a prototype member', json({ reportUnusedDisableDirectives: 'toString' }), 'reportUnusedDisableDirectives: must be "off", "warn", "error" or a boolean, got "toString"'],
+    [
+      '5,000 levels deep',
+      `{"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+      'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)',
+    ],
+    [
+      '__proto__ 5,000 levels deep',
+      `{"rules": {"x": ${'['.repeat(5000)}{"__proto__": 1}${']'.repeat(5000)}}}`,
+      `rules.x${'[0]'.repeat(5000)}: key "__proto__" is not allowed`,
+    ],
+    [
+      "a level named like an object's prototype member",
+      json({ rules: { 'virtualalloc-granularity': 'constructor' } }),
+      'rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "constructor"',
+    ],
+    [
+      'reportUnusedDisableDirectives named like a prototype member',
+      json({ reportUnusedDisableDirectives: 'toString' }),
+      'reportUnusedDisableDirectives: must be "off", "warn", "error" or a boolean, got "toString"',
+    ],
     ['bad target', json({ target: 'x128' }), 'target: must be one of x64, x86, arm64, got "x128"'],
     ['JSON syntax', '{\n  "rules": {\n    "a": 1,,\n  }\n}\n', 'invalid JSON: Expected double-quoted property name (line 3, column 12)'],
     ['not an object', '[]', 'a config must be a JSON object, got an array'],
-    ['bare extends', json({ extends: 'granule-config-acme' }), 'extends "granule-config-acme": expected granule:recommended, granule:strict or a path starting with ./ or ../'],
-    ['unknown shareable config', json({ extends: 'granule:lax' }), 'extends "granule:lax": no such shareable config (expected granule:recommended or granule:strict)'],
+    [
+      'bare extends',
+      json({ extends: 'granule-config-acme' }),
+      'extends "granule-config-acme": expected granule:recommended, granule:strict or a path starting with ./ or ../',
+    ],
+    [
+      'unknown shareable config',
+      json({ extends: 'granule:lax' }),
+      'extends "granule:lax": no such shareable config (expected granule:recommended or granule:strict)',
+    ],
     ['bad macro name', json({ defines: { '1X': '2' } }), 'defines.1X: "1X" is not a macro name'],
     ['bad ignores', json({ ignores: [1] }), 'ignores[0]: must be a non-empty string, got 1'],
     ['wrapper without sizeArg', json({ wrappers: [{ name: 'os_reserve' }] }), 'wrappers[0].sizeArg: is missing (the 0-based index of the size argument)'],
-    ['bad reportUnusedDisableDirectives', json({ reportUnusedDisableDirectives: 'maybe' }), 'reportUnusedDisableDirectives: must be "off", "warn", "error" or a boolean, got "maybe"'],
+    [
+      'bad reportUnusedDisableDirectives',
+      json({ reportUnusedDisableDirectives: 'maybe' }),
+      'reportUnusedDisableDirectives: must be "off", "warn", "error" or a boolean, got "maybe"',
+    ],
   ];
   it.each(cases)('%s (--config)', (_name, text, reason) => {
     const root = makeTree({ 'granule.config.json': text, 'a.c': reserveFile('4096') });
@@ -171,9 +233,15 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
   });
 
   it('a missing extends target and a missing compilation database name the path', () => {
-    const root = makeTree({ 'granule.config.json': json({ extends: './missing.json' }), 'db/granule.config.json': json({ compileCommands: 'build' }), 'a.c': reserveFile('1') });
+    const root = makeTree({
+      'granule.config.json': json({ extends: './missing.json' }),
+      'db/granule.config.json': json({ compileCommands: 'build' }),
+      'a.c': reserveFile('1'),
+    });
     let r = runCli(['-c', 'granule.config.json', 'a.c'], { cwd: root });
-    expect(r.stderr).toBe(`granule: ${path.join(root, 'granule.config.json')}: extends "./missing.json": file not found (${path.join(root, 'missing.json')})\n`);
+    expect(r.stderr).toBe(
+      `granule: ${path.join(root, 'granule.config.json')}: extends "./missing.json": file not found (${path.join(root, 'missing.json')})\n`,
+    );
     r = runCli(['-c', 'db/granule.config.json', 'a.c'], { cwd: root });
     expect(r.stderr).toBe(`granule: ${path.join(root, 'db/granule.config.json')}: compileCommands: ${path.join(root, 'db/build')} does not exist\n`);
     expect(r.status).toBe(2);
@@ -188,11 +256,15 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     });
     const r = lint(root, '.');
     expect(r.findings).toEqual(['good/a.c:3 virtualalloc-granularity error 4096']);
-    expect(r.stderr).toBe('granule: bad/granule.config.json: invalid config: rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "loud"\n');
+    expect(r.stderr).toBe(
+      'granule: bad/granule.config.json: invalid config: rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "loud"\n',
+    );
     expect(r.status).toBe(2);
     const stylish = runCli(['.'], { cwd: root });
     expect(stylish.status).toBe(2);
-    expect(stylish.stdout).toContain('bad/granule.config.json\n  0:0  error  invalid config: rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "loud"  config\n');
+    expect(stylish.stdout).toContain(
+      'bad/granule.config.json\n  0:0  error  invalid config: rules.virtualalloc-granularity: must be "off", "warn" or "error" (or 0, 1, 2), got "loud"  config\n',
+    );
   });
 
   it('config is data: a path to a script is read as JSON and never run', () => {
@@ -204,7 +276,9 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     const r = runCli(['-c', 'granule.config.json', '.'], { cwd: root });
     expect(r.status).toBe(2);
     // (the file's first characters, which V8 quotes, are not repeated: the file may be anything)
-    expect(r.stderr).toBe(`granule: ${path.join(root, 'evil.js')}: invalid JSON: Unexpected token 'r' (extended by ${path.join(root, 'granule.config.json')})\n`);
+    expect(r.stderr).toBe(
+      `granule: ${path.join(root, 'evil.js')}: invalid JSON: Unexpected token 'r' (extended by ${path.join(root, 'granule.config.json')})\n`,
+    );
     expect(fs.existsSync(path.join(root, 'PWNED'))).toBe(false);
   });
 
@@ -227,24 +301,31 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
 
   it('ignores from a config are matched in time linear in the name (a backtracking glob took minutes)', () => {
     const long = `${'a'.repeat(44)}.c`;
-    const root = makeTree({ 'granule.config.json': json({ ignores: ['((((((((((a*)*)*)*)*)*)*)*)*)*)!', '*a*a*a*a*a*a*a*a*a*a*a*a*b.c'] }), [long]: reserveFile('4096'), [`${'a'.repeat(40)}b.c`]: reserveFile('4096') });
+    const root = makeTree({
+      'granule.config.json': json({ ignores: ['((((((((((a*)*)*)*)*)*)*)*)*)*)!', '*a*a*a*a*a*a*a*a*a*a*a*a*b.c'] }),
+      [long]: reserveFile('4096'),
+      [`${'a'.repeat(40)}b.c`]: reserveFile('4096'),
+    });
     const started = Date.now();
     const r = lint(root, '.');
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(r.findings).toEqual([`${long}:3 virtualalloc-granularity error 4096`]);
   });
 
-  it.skipIf(process.platform === 'win32' || unavailable('mkfifo'))('a config, a compilation database or package.json that is a FIFO or a device is refused without reading it', () => {
-    const root = makeTree({ 'a.c': reserveFile('4096'), 'db/granule.config.json': json({ compileCommands: '/dev/zero' }) });
-    execFileSync('mkfifo', [path.join(root, 'fifo.json')]);
-    // (a FIFO opened for reading blocks until a writer comes: the run would hang)
-    let r = runCli(['-c', 'fifo.json', '.'], { cwd: root });
-    expect(r.stderr).toBe(`granule: ${path.join(root, 'fifo.json')}: cannot read config: not a regular file\n`);
-    expect(r.status).toBe(2);
-    r = runCli(['-c', 'db/granule.config.json', 'a.c'], { cwd: root });
-    expect(r.stdout).toContain('/dev/zero\n  0:0  error  cannot read /dev/zero: not a regular file  config\n');
-    expect(r.status).toBe(2);
-  });
+  it.skipIf(process.platform === 'win32' || unavailable('mkfifo'))(
+    'a config, a compilation database or package.json that is a FIFO or a device is refused without reading it',
+    () => {
+      const root = makeTree({ 'a.c': reserveFile('4096'), 'db/granule.config.json': json({ compileCommands: '/dev/zero' }) });
+      execFileSync('mkfifo', [path.join(root, 'fifo.json')]);
+      // (a FIFO opened for reading blocks until a writer comes: the run would hang)
+      let r = runCli(['-c', 'fifo.json', '.'], { cwd: root });
+      expect(r.stderr).toBe(`granule: ${path.join(root, 'fifo.json')}: cannot read config: not a regular file\n`);
+      expect(r.status).toBe(2);
+      r = runCli(['-c', 'db/granule.config.json', 'a.c'], { cwd: root });
+      expect(r.stdout).toContain('/dev/zero\n  0:0  error  cannot read /dev/zero: not a regular file  config\n');
+      expect(r.status).toBe(2);
+    },
+  );
 });
 
 describe('settings that reach the analysis', () => {
@@ -319,7 +400,9 @@ describe('ignores', () => {
 describe('--print-config', () => {
   it('prints the defaults when no config applies, with the command line folded in', () => {
     const root = makeTree({ 'a.c': reserveFile('1') });
-    const r = runCli(['--print-config', 'a.c', '-D', 'X=2', '-I', 'inc', '--rule', 'mapview-granularity:off', '--report-unused-disable-directives'], { cwd: root });
+    const r = runCli(['--print-config', 'a.c', '-D', 'X=2', '-I', 'inc', '--rule', 'mapview-granularity:off', '--report-unused-disable-directives'], {
+      cwd: root,
+    });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       file: path.join(root, 'a.c'),

@@ -15,18 +15,20 @@ describe('IgnoreMatcher', () => {
 
   it('matches a name without a slash at any depth, and one with a slash from the config’s directory', () => {
     const m = matcher('*.gen.c', 'third_party/zlib/');
-    expect(['/repo/a.gen.c', '/repo/src/deep/b.gen.c', '/repo/third_party/zlib/inflate.c', '/repo/src/third_party/zlib/x.c', '/repo/a.c'].map((f) => m.ignores(f))).toEqual([
-      true,
-      true,
-      true,
-      false,
-      false,
-    ]);
+    expect(
+      ['/repo/a.gen.c', '/repo/src/deep/b.gen.c', '/repo/third_party/zlib/inflate.c', '/repo/src/third_party/zlib/x.c', '/repo/a.c'].map((f) => m.ignores(f)),
+    ).toEqual([true, true, true, false, false]);
   });
 
   it('a trailing slash matches directories only; a leading slash anchors', () => {
     const m = matcher('build/', '/out');
-    expect(['/repo/build/a.c', '/repo/src/build/b.c', '/repo/build', '/repo/out/c.c', '/repo/src/out/d.c'].map((f) => m.ignores(f))).toEqual([true, true, false, true, false]);
+    expect(['/repo/build/a.c', '/repo/src/build/b.c', '/repo/build', '/repo/out/c.c', '/repo/src/out/d.c'].map((f) => m.ignores(f))).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('brings back with !pattern what an earlier pattern ignored, in order', () => {

@@ -35,7 +35,10 @@ describe('ConfigError', () => {
 
 describe('shareable configs', () => {
   it('are the files in configs/', () => {
-    expect(SHAREABLE).toEqual({ 'granule:recommended': path.join(ROOT, 'configs', 'recommended.json'), 'granule:strict': path.join(ROOT, 'configs', 'strict.json') });
+    expect(SHAREABLE).toEqual({
+      'granule:recommended': path.join(ROOT, 'configs', 'recommended.json'),
+      'granule:strict': path.join(ROOT, 'configs', 'strict.json'),
+    });
   });
 
   it('granule:strict extends granule:recommended and turns on what it leaves off', () => {
@@ -144,11 +147,19 @@ describe('extends', () => {
   it('a broken base is named, with the config that extended it', () => {
     const root = makeTree({ 'base.json': json({ target: 'arm' }), 'granule.config.json': json({ extends: './base.json' }) });
     const e = loadError(path.join(root, 'granule.config.json'));
-    expect([e.file, e.reason]).toEqual([path.join(root, 'base.json'), `target: must be one of x64, x86, arm64, got "arm" (extended by ${path.join(root, 'granule.config.json')})`]);
+    expect([e.file, e.reason]).toEqual([
+      path.join(root, 'base.json'),
+      `target: must be one of x64, x86, arm64, got "arm" (extended by ${path.join(root, 'granule.config.json')})`,
+    ]);
   });
 
   it('compileCommands names a build directory or the file itself, relative to the config, and must exist', () => {
-    const root = makeTree({ 'build/compile_commands.json': '[]', 'dir.json': json({ compileCommands: 'build' }), 'file.json': json({ compileCommands: 'build/compile_commands.json' }), 'gone.json': json({ compileCommands: 'out' }) });
+    const root = makeTree({
+      'build/compile_commands.json': '[]',
+      'dir.json': json({ compileCommands: 'build' }),
+      'file.json': json({ compileCommands: 'build/compile_commands.json' }),
+      'gone.json': json({ compileCommands: 'out' }),
+    });
     const loader = new ConfigLoader();
     expect(loader.load(path.join(root, 'dir.json')).compileCommands).toBe(path.join(root, 'build/compile_commands.json'));
     expect(loader.load(path.join(root, 'file.json')).compileCommands).toBe(path.join(root, 'build/compile_commands.json'));
@@ -167,7 +178,11 @@ describe('readConfigData', () => {
   });
 
   it('names the "granule" key of a package.json in its messages', () => {
-    const root = makeTree({ 'a/package.json': json({ name: 'a' }), 'b/package.json': json({ granule: { target: 'arm' } }), 'c/package.json': json({ granule: [] }) });
+    const root = makeTree({
+      'a/package.json': json({ name: 'a' }),
+      'b/package.json': json({ granule: { target: 'arm' } }),
+      'c/package.json': json({ granule: [] }),
+    });
     const reason = (dir: string) => {
       try {
         readConfigData(path.join(root, dir, 'package.json'));
@@ -199,8 +214,18 @@ describe('readConfigData', () => {
 
 describe('mergeConfigs', () => {
   it('keeps the base where the config on top says nothing', () => {
-    const base = { ...emptyConfig('/base.json'), target: 'x86' as const, compileCommands: '/build/compile_commands.json', reportUnusedDisableDirectives: 'warn' as const };
+    const base = {
+      ...emptyConfig('/base.json'),
+      target: 'x86' as const,
+      compileCommands: '/build/compile_commands.json',
+      reportUnusedDisableDirectives: 'warn' as const,
+    };
     const merged = mergeConfigs(base, emptyConfig('/top.json'));
-    expect([merged.file, merged.target, merged.compileCommands, merged.reportUnusedDisableDirectives]).toEqual(['/top.json', 'x86', '/build/compile_commands.json', 'warn']);
+    expect([merged.file, merged.target, merged.compileCommands, merged.reportUnusedDisableDirectives]).toEqual([
+      '/top.json',
+      'x86',
+      '/build/compile_commands.json',
+      'warn',
+    ]);
   });
 });

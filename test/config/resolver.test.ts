@@ -50,15 +50,30 @@ describe('applyConfig: the command line wins', () => {
   });
 
   it('the target only when the command line named one; compileCommands and unused directives only when it set none', () => {
-    const base = { ...defaultLintOptions('/work'), target: 'arm64' as const, compileCommands: '/cli/compile_commands.json', reportUnusedDisableDirectives: 'error' as const };
-    expect(applyConfig(base, config as any, { targetFromCommandLine: true })).toMatchObject({ target: 'arm64', compileCommands: '/cli/compile_commands.json', reportUnusedDisableDirectives: 'error' });
+    const base = {
+      ...defaultLintOptions('/work'),
+      target: 'arm64' as const,
+      compileCommands: '/cli/compile_commands.json',
+      reportUnusedDisableDirectives: 'error' as const,
+    };
+    expect(applyConfig(base, config as any, { targetFromCommandLine: true })).toMatchObject({
+      target: 'arm64',
+      compileCommands: '/cli/compile_commands.json',
+      reportUnusedDisableDirectives: 'error',
+    });
     expect(applyConfig(base, config as any, { targetFromCommandLine: false }).target).toBe('x86');
   });
 
   it('without a config, gives the command line’s options with paths made absolute', () => {
     const base = { ...defaultLintOptions('/work'), includePaths: ['inc'], forceIncludes: ['f.h'] };
     const options = applyConfig(base, undefined, { targetFromCommandLine: false });
-    expect([options.target, options.includePaths, options.forceIncludes, options.rules, options.wrappers]).toEqual(['x64', ['/work/inc'], ['/work/f.h'], {}, undefined]);
+    expect([options.target, options.includePaths, options.forceIncludes, options.rules, options.wrappers]).toEqual([
+      'x64',
+      ['/work/inc'],
+      ['/work/f.h'],
+      {},
+      undefined,
+    ]);
   });
 });
 
@@ -86,14 +101,21 @@ describe('ConfigResolver', () => {
     expect([a.options.target, a.ignored, g.ignored]).toEqual(['x86', false, true]);
     expect(b.options).toBe(a.options);
     expect(a.config?.file).toBe(path.join(root, 'granule.config.json'));
-    expect([d.options.target, d.options.defines, d.config?.sources]).toEqual(['x86', { LIB: '1' }, [path.join(root, 'granule.config.json'), path.join(root, 'lib/granule.config.json')]]);
+    expect([d.options.target, d.options.defines, d.config?.sources]).toEqual([
+      'x86',
+      { LIB: '1' },
+      [path.join(root, 'granule.config.json'), path.join(root, 'lib/granule.config.json')],
+    ]);
   });
 
   it('a broken config is an error for its files only', () => {
     const root = tree();
     const resolver = new ConfigResolver(defaultLintOptions(root), { targetFromCommandLine: false });
     const c = resolver.forFile(path.join(root, 'broken/c.c'));
-    expect('error' in c && [c.error.file, c.error.reason]).toEqual([path.join(root, 'broken/granule.config.json'), 'target: must be one of x64, x86, arm64, got "arm"']);
+    expect('error' in c && [c.error.file, c.error.reason]).toEqual([
+      path.join(root, 'broken/granule.config.json'),
+      'target: must be one of x64, x86, arm64, got "arm"',
+    ]);
     expect('options' in resolver.forFile(path.join(root, 'src/a.c'))).toBe(true);
     expect(resolver.checkExplicit()).toBeUndefined();
   });

@@ -30,7 +30,16 @@ const KNOWN_RULES = 'virtualalloc-granularity, large-page-size, mapview-granular
 
 describe('validateConfigData', () => {
   it('fills every list and map when the file sets nothing', () => {
-    expect(validateConfigData({})).toEqual({ extends: [], rules: {}, ignores: [], defines: {}, undefines: [], includePaths: [], forceIncludes: [], wrappers: [] });
+    expect(validateConfigData({})).toEqual({
+      extends: [],
+      rules: {},
+      ignores: [],
+      defines: {},
+      undefines: [],
+      includePaths: [],
+      forceIncludes: [],
+      wrappers: [],
+    });
   });
 
   it('takes every key, a single string where a list is expected, and $schema', () => {
@@ -114,7 +123,9 @@ describe('validateConfigData', () => {
 
 describe('validateRules', () => {
   it('takes levels as words or numbers, alone or first in a list with options', () => {
-    expect(validateRules({ 'virtualalloc-granularity': 2, 'mapview-granularity': '1', 'large-page-size': ['off'], 'unresolved-allocation-size': ['error'] })).toEqual({
+    expect(
+      validateRules({ 'virtualalloc-granularity': 2, 'mapview-granularity': '1', 'large-page-size': ['off'], 'unresolved-allocation-size': ['error'] }),
+    ).toEqual({
       'virtualalloc-granularity': 'error',
       'mapview-granularity': 'warn',
       'large-page-size': ['off'],

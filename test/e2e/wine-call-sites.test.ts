@@ -92,7 +92,8 @@ describe.skipIf(missing)('call sites on the wine source tree', () => {
       const lexed = commentsAndStrings(text);
       const hits = new Set([...text.matchAll(API_CALL)].map((m) => m.index));
       for (const c of reserve) {
-        if (c.callee === c.api && !hits.has(c.range.start.offset)) unexplained.push(`${path.relative(wine, file)}:${c.range.start.line}: call not found by the text search: ${c.callText}`);
+        if (c.callee === c.api && !hits.has(c.range.start.offset))
+          unexplained.push(`${path.relative(wine, file)}:${c.range.start.line}: call not found by the text search: ${c.callText}`);
       }
       for (const m of text.matchAll(API_CALL)) {
         textHits++;

@@ -71,7 +71,17 @@ export function cliLines(copy: string): Line[] {
   return report.findings
     .filter((f) => !f.suppressed)
     .map((f) =>
-      line(f.path, f.range.start.line, f.range.start.column, f.range.end.line, f.range.end.column, f.severity === 'error' ? 2 : 1, f.ruleId, f.message, f.fix?.edits[0]),
+      line(
+        f.path,
+        f.range.start.line,
+        f.range.start.column,
+        f.range.end.line,
+        f.range.end.column,
+        f.severity === 'error' ? 2 : 1,
+        f.ruleId,
+        f.message,
+        f.fix?.edits[0],
+      ),
     )
     .sort();
 }
@@ -99,7 +109,17 @@ export function eslintLines(copy: string, results: { filePath: string; messages:
   return out.sort();
 }
 
-function line(file: string, l: number, c: number, el: number, ec: number, severity: number, ruleId: string, message: string, fix?: { range: [number, number]; text: string }): Line {
+function line(
+  file: string,
+  l: number,
+  c: number,
+  el: number,
+  ec: number,
+  severity: number,
+  ruleId: string,
+  message: string,
+  fix?: { range: [number, number]; text: string },
+): Line {
   return `${file}:${l}:${c}-${el}:${ec} ${severity === 2 ? 'error' : 'warn'} ${ruleId}: ${message}${fix ? ` [fix ${fix.range[0]}-${fix.range[1]} ${JSON.stringify(fix.text)}]` : ''}`;
 }
 
@@ -109,11 +129,7 @@ export function writeEslintConfig(copy: string, overrides: Record<string, unknow
   const file = path.join(copy, 'eslint.config.mjs');
   fs.writeFileSync(
     file,
-    [
-      `import granule from ${JSON.stringify(plugin)};`,
-      `export default [...granule.configs.recommended, ${JSON.stringify(overrides)}];`,
-      '',
-    ].join('\n'),
+    [`import granule from ${JSON.stringify(plugin)};`, `export default [...granule.configs.recommended, ${JSON.stringify(overrides)}];`, ''].join('\n'),
   );
   return file;
 }

@@ -30,12 +30,15 @@ describe('inline eslint comments', () => {
   });
 
   it('eslint-disable-line, in a line or a block comment', () => {
-    const code = HEAD + `void f(void) {\n  ${LEAK} // eslint-disable-line\n  ${LEAK} /* eslint-disable-line granule/virtualalloc-granularity */\n  ${LEAK}\n}\n`;
+    const code =
+      HEAD + `void f(void) {\n  ${LEAK} // eslint-disable-line\n  ${LEAK} /* eslint-disable-line granule/virtualalloc-granularity */\n  ${LEAK}\n}\n`;
     expect(brief(lint(code)).map((m) => m.slice(0, 4))).toEqual(['5:3 ']);
   });
 
   it('eslint-disable / eslint-enable blocks', () => {
-    const code = HEAD + `/* eslint-disable granule/virtualalloc-granularity */\nvoid f(void) {\n  ${LEAK}\n}\n/* eslint-enable granule/virtualalloc-granularity */\nvoid g(void) {\n  ${LEAK}\n}\n`;
+    const code =
+      HEAD +
+      `/* eslint-disable granule/virtualalloc-granularity */\nvoid f(void) {\n  ${LEAK}\n}\n/* eslint-enable granule/virtualalloc-granularity */\nvoid g(void) {\n  ${LEAK}\n}\n`;
     expect(brief(lint(code)).map((m) => m.slice(0, 4))).toEqual(['8:3 ']);
   });
 
@@ -104,7 +107,12 @@ describe('syntax tree and selectors', () => {
             'call_expression > AllocationCall'(call: any) {
               const parent = sc.getParent(call);
               seen.push(`call ${call.api} in ${parent.type} [${sc.getRange(call).join(',')}] "${sc.getText(call)}"`);
-              seen.push(`ancestors ${sc.getAncestors(call).map((n: any) => n.type).join(' < ')}`);
+              seen.push(
+                `ancestors ${sc
+                  .getAncestors(call)
+                  .map((n: any) => n.type)
+                  .join(' < ')}`,
+              );
             },
             'AllocationCall:exit'(call: any) {
               seen.push(`exit ${call.callee}`);
@@ -124,10 +132,15 @@ describe('syntax tree and selectors', () => {
 
   it('visits tree nodes and AllocationCalls with parents, ancestors, ranges and selectors', () => {
     seen.length = 0;
-    const code = '\n\n#define ALLOC(n) VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS)\nvoid f(void) {\n  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n  ALLOC(8192);\n}\n';
-    const messages = linter.verify(code, [{ files: ['**/*.c'], plugins: { granule: granule as any, local: local as any }, language: 'granule/c', rules: { 'local/probe': 'error' } }], {
-      filename: '/project/t.c',
-    });
+    const code =
+      '\n\n#define ALLOC(n) VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS)\nvoid f(void) {\n  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n  ALLOC(8192);\n}\n';
+    const messages = linter.verify(
+      code,
+      [{ files: ['**/*.c'], plugins: { granule: granule as any, local: local as any }, language: 'granule/c', rules: { 'local/probe': 'error' } }],
+      {
+        filename: '/project/t.c',
+      },
+    );
     expect(brief(messages)).toEqual(['1:1 2 local/probe: root']);
     expect(seen).toEqual([
       'root 1:0-8:0',

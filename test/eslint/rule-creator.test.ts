@@ -54,7 +54,10 @@ describe('granule RuleCreator and typescript-eslint RuleCreator', () => {
       [[{ largePageMinimum: 2097152 }], []],
       [[{ largePageMinimum: 2097152 }], [{ largePageMinimum: 1048576 }]],
       [[{ a: { x: 1, y: 2 }, list: [1, 2] }], [{ a: { y: 3 }, list: [9] }]],
-      [[{ a: 1 }, 'two'], [undefined, 'three', 'extra']],
+      [
+        [{ a: 1 }, 'two'],
+        [undefined, 'three', 'extra'],
+      ],
       [[{ a: 1 }], ['not an object']],
       [['text'], [{ now: 'an object' }]],
     ];

@@ -32,7 +32,8 @@ c.run('virtualalloc-granularity (plugin, C)', rule('virtualalloc-granularity'), 
     {
       // the plugin honours granule's own disable comments, as the command line does
       filename: 'disabled.c',
-      code: HEAD + 'void f(void) {\n  // granule-disable-next-line virtualalloc-granularity -- known\n  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n}',
+      code:
+        HEAD + 'void f(void) {\n  // granule-disable-next-line virtualalloc-granularity -- known\n  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n}',
     },
   ],
   invalid: [
@@ -93,7 +94,7 @@ cpp.run('virtualalloc-granularity (plugin, C++)', rule('virtualalloc-granularity
     {
       filename: 'member.cpp',
       code: HEAD + "struct A { void *g() { return ::VirtualAlloc(nullptr, 1'024, MEM_RESERVE, PAGE_NOACCESS); } };",
-      output: HEAD + "struct A { void *g() { return ::VirtualAlloc(nullptr, 65536, MEM_RESERVE, PAGE_NOACCESS); } };",
+      output: HEAD + 'struct A { void *g() { return ::VirtualAlloc(nullptr, 65536, MEM_RESERVE, PAGE_NOACCESS); } };',
       errors: [{ message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable', line: 2, column: 33, suggestions: 1 }],
     },
   ],

@@ -77,7 +77,9 @@ describe('--baseline', () => {
     edit(dir, (t) => '/* moved down */\n\n' + t.replace('    void *view =', NEW_CALL + '    void *view ='));
     const r = runCli(['--baseline', 'granule-baseline.sarif', '--format', 'compact'], { cwd: dir });
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe('app.c:17:19: error: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(r.stdout).toBe(
+      'app.c:17:19: error: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
   });
 
   it('counts identical calls: a third copy of a recorded call is new, and keeps its whole-run fingerprint', () => {
@@ -93,7 +95,11 @@ describe('--baseline', () => {
     expect(results[0]!.partialFingerprints).toEqual(full[3]!.partialFingerprints);
     expect(results[0]!.partialFingerprints['granule/v1']).toMatch(/:2$/);
     const notes = JSON.parse(r.stdout).runs[0].invocations[0].toolExecutionNotifications;
-    expect(notes).toContainEqual({ level: 'note', message: { text: '4 findings matched the baseline granule-baseline.sarif and are not reported' }, descriptor: { id: 'baseline' } });
+    expect(notes).toContainEqual({
+      level: 'note',
+      message: { text: '4 findings matched the baseline granule-baseline.sarif and are not reported' },
+      descriptor: { id: 'baseline' },
+    });
   });
 
   it('accepts granule SARIF output as a baseline', () => {
@@ -101,7 +107,9 @@ describe('--baseline', () => {
     fs.writeFileSync(path.join(dir, 'last.sarif'), runCli(['--format', 'sarif'], { cwd: dir }).stdout);
     edit(dir, (t) => t.replace('    void *view =', NEW_CALL + '    void *view ='));
     const r = runCli(['--baseline', 'last.sarif', '--format', 'compact'], { cwd: dir });
-    expect(r.stdout).toBe('app.c:15:19: error: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(r.stdout).toBe(
+      'app.c:15:19: error: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
   });
 
   it('rewriting the baseline accepts the new findings', () => {
@@ -118,7 +126,10 @@ describe('--baseline', () => {
     fs.writeFileSync(path.join(dir, 'app.c'), ORIGINAL);
     fs.writeFileSync(path.join(dir, 'broken.sarif'), '{ "runs": [');
     fs.writeFileSync(path.join(dir, 'other.json'), '{ "findings": [] }');
-    fs.writeFileSync(path.join(dir, 'foreign.sarif'), JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'other' } }, results: [{ message: { text: 'x' } }] }] }));
+    fs.writeFileSync(
+      path.join(dir, 'foreign.sarif'),
+      JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'other' } }, results: [{ message: { text: 'x' } }] }] }),
+    );
     const cases: [string, RegExp][] = [
       ['missing.sarif', /^granule: cannot read baseline missing\.sarif: no such file\n$/],
       ['broken.sarif', /^granule: baseline broken\.sarif is not JSON: .+\n$/],
@@ -145,8 +156,16 @@ describe('--baseline', () => {
 
 describe('SARIF-only options', () => {
   it('refuses --category and --sarif-omit-suppressed with another format', () => {
-    expect(runCli(['--category', 'granule/c', '--format', 'compact', INPUT])).toEqual({ status: 2, stdout: '', stderr: 'granule: --category applies to --format sarif only\n' });
-    expect(runCli(['--sarif-omit-suppressed', INPUT])).toEqual({ status: 2, stdout: '', stderr: 'granule: --sarif-omit-suppressed applies to --format sarif only\n' });
+    expect(runCli(['--category', 'granule/c', '--format', 'compact', INPUT])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'granule: --category applies to --format sarif only\n',
+    });
+    expect(runCli(['--sarif-omit-suppressed', INPUT])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'granule: --sarif-omit-suppressed applies to --format sarif only\n',
+    });
   });
 
   it('writes the category into the SARIF', () => {

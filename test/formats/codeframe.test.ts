@@ -72,8 +72,19 @@ describe('--format codeframe', () => {
     const report = syntheticReport(
       root,
       [
-        syntheticFinding(root, 0, { file, range: range(5, 9, 10), message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable', fix: { file, edits: [] } }),
-        syntheticFinding(root, 1, { file, range: range(10, 12, 10), ruleId: 'mapview-granularity', severity: 'warn', message: 'MapViewOfFile maps 8192 bytes' }),
+        syntheticFinding(root, 0, {
+          file,
+          range: range(5, 9, 10),
+          message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+          fix: { file, edits: [] },
+        }),
+        syntheticFinding(root, 1, {
+          file,
+          range: range(10, 12, 10),
+          ruleId: 'mapview-granularity',
+          severity: 'warn',
+          message: 'MapViewOfFile maps 8192 bytes',
+        }),
         syntheticFinding(root, 2, { file, range: range(1, 1, 1), suppressed: { kind: 'inSource', range: range(1, 1, 1) } }),
       ],
       [

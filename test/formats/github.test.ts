@@ -41,7 +41,7 @@ describe('--format github', () => {
     );
   });
 
-  it('escapes the runner\'s special characters in properties and messages', () => {
+  it("escapes the runner's special characters in properties and messages", () => {
     const root = tempDir('github-escape');
     const f = syntheticFinding(root, 0, {
       file: path.join(root, 'dir,with:odd%chars', 'a.c'),
@@ -57,12 +57,16 @@ describe('--format github', () => {
     const root = tempDir('github-notices');
     const kept = syntheticFinding(root, 0, { severity: 'warn', ruleId: 'mapview-granularity', message: 'view wastes 57344 bytes' });
     const hidden = syntheticFinding(root, 1, { suppressed: { kind: 'inSource', justification: 'legacy', range: range(1, 1, 10) } });
-    const report = syntheticReport(root, [kept, hidden], [
-      { level: 'warning', file: path.join(root, 'blob.c'), code: 'binary', message: 'binary file (contains NUL bytes); skipped' },
-      { level: 'error', file: path.join(root, 'src/x.c'), line: 9, code: 'unreadable', message: 'cannot read file: permission denied' },
-      { level: 'note', file: path.join(root, 'src/y.c'), code: 'parse-error', message: '1 region could not be parsed' },
-      { level: 'error', code: 'no-files', message: 'no C or C++ files found' },
-    ]);
+    const report = syntheticReport(
+      root,
+      [kept, hidden],
+      [
+        { level: 'warning', file: path.join(root, 'blob.c'), code: 'binary', message: 'binary file (contains NUL bytes); skipped' },
+        { level: 'error', file: path.join(root, 'src/x.c'), line: 9, code: 'unreadable', message: 'cannot read file: permission denied' },
+        { level: 'note', file: path.join(root, 'src/y.c'), code: 'parse-error', message: '1 region could not be parsed' },
+        { level: 'error', code: 'no-files', message: 'no C or C++ files found' },
+      ],
+    );
     expect(github(report, { color: false }).split('\n')).toEqual([
       '::warning file=src/file0.c,line=1,endLine=1,col=5,endColumn=45,title=granule(mapview-granularity)::view wastes 57344 bytes',
       '::warning file=blob.c,title=granule(binary)::binary file (contains NUL bytes); skipped',

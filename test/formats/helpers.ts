@@ -78,7 +78,11 @@ export function multitoolProblems(files: string[]): string[] {
   if (r.error) throw r.error;
   if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`Sarif.Multitool failed (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
   const log = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-    runs: { results?: MultitoolResult[]; tool: { driver: { rules?: { id: string; messageStrings?: Record<string, { text: string }> }[] } }; invocations?: { executionSuccessful: boolean; toolExecutionNotifications?: { level?: string; message: { text?: string } }[] }[] }[];
+    runs: {
+      results?: MultitoolResult[];
+      tool: { driver: { rules?: { id: string; messageStrings?: Record<string, { text: string }> }[] } };
+      invocations?: { executionSuccessful: boolean; toolExecutionNotifications?: { level?: string; message: { text?: string } }[] }[];
+    }[];
   };
   const problems: string[] = [];
   for (const run of log.runs) {
@@ -92,7 +96,8 @@ export function multitoolProblems(files: string[]): string[] {
     }
     for (const inv of run.invocations ?? []) {
       if (!inv.executionSuccessful) problems.push('the Multitool reports an unsuccessful run');
-      for (const n of inv.toolExecutionNotifications ?? []) if (n.level === 'error' || n.level === 'warning') problems.push(`Multitool ${n.level}: ${n.message.text}`);
+      for (const n of inv.toolExecutionNotifications ?? [])
+        if (n.level === 'error' || n.level === 'warning') problems.push(`Multitool ${n.level}: ${n.message.text}`);
     }
   }
   // the Multitool checks files in parallel: sort for a stable comparison

@@ -54,13 +54,22 @@ function msbuildParse(message: string): Parsed | undefined {
 }
 
 describe('--format msvc', () => {
-  it('(the parser reproduced here reads the examples of MSBuild\'s documentation as MSBuild does)', () => {
+  it("(the parser reproduced here reads the examples of MSBuild's documentation as MSBuild does)", () => {
     expect(msbuildParse("Main.cs(17,20): warning CS0168: The variable 'x' is declared but never used")).toEqual({
-      file: 'Main.cs', line: 17, column: 20, category: 'warning', code: 'CS0168', text: "The variable 'x' is declared but never used",
+      file: 'Main.cs',
+      line: 17,
+      column: 20,
+      category: 'warning',
+      code: 'CS0168',
+      text: "The variable 'x' is declared but never used",
     });
     expect(msbuildParse("error CS0006: Metadata file 'System.dll' could not be found.")).toMatchObject({ file: '', category: 'error', code: 'CS0006' });
-    expect(msbuildParse('C:\\dir1\\strings.resx(2) : error BC30188: Declaration expected.')).toMatchObject({ file: 'C:\\dir1\\strings.resx', category: 'error', code: 'BC30188' });
-    expect(msbuildParse('c:\\src\\a.cpp(10): note: see declaration of \'f\'')).toBeUndefined();
+    expect(msbuildParse('C:\\dir1\\strings.resx(2) : error BC30188: Declaration expected.')).toMatchObject({
+      file: 'C:\\dir1\\strings.resx',
+      category: 'error',
+      code: 'BC30188',
+    });
+    expect(msbuildParse("c:\\src\\a.cpp(10): note: see declaration of 'f'")).toBeUndefined();
   });
 
   it('prints path(line,col): category CODE: message [rule-id], with the absolute path, and MSBuild reads exactly that back', () => {
@@ -83,17 +92,43 @@ describe('--format msvc', () => {
       ].join('\n'),
     );
     expect(out.split('\n').filter(Boolean).map(msbuildParse)).toEqual([
-      { file, line: 11, column: 12, category: 'error', code: 'GR1', text: 'VirtualAlloc reserves 4096 bytes; 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]' },
-      { file, line: 7, column: 3, category: 'warning', code: 'GR3', text: 'MapViewOfFile maps 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [mapview-granularity]' },
+      {
+        file,
+        line: 11,
+        column: 12,
+        category: 'error',
+        code: 'GR1',
+        text: 'VirtualAlloc reserves 4096 bytes; 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]',
+      },
+      {
+        file,
+        line: 7,
+        column: 3,
+        category: 'warning',
+        code: 'GR3',
+        text: 'MapViewOfFile maps 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [mapview-granularity]',
+      },
     ]);
   });
 
   it('keeps a Windows drive path whole (the one colon the origin may have)', () => {
     const file = 'C:\\src\\leak (copy).c';
-    const f = syntheticFinding('C:\\src', 0, { file, range: range(3, 12, 10), ruleId: 'large-page-size', message: 'VirtualAlloc with MEM_LARGE_PAGES reserves 4096 bytes' });
+    const f = syntheticFinding('C:\\src', 0, {
+      file,
+      range: range(3, 12, 10),
+      ruleId: 'large-page-size',
+      message: 'VirtualAlloc with MEM_LARGE_PAGES reserves 4096 bytes',
+    });
     const line = msvc(syntheticReport('C:\\src', [f]), { color: false });
     expect(line).toBe('C:\\src\\leak (copy).c(3,12): error GR2: VirtualAlloc with MEM_LARGE_PAGES reserves 4096 bytes [large-page-size]\n');
-    expect(msbuildParse(line.trimEnd())).toEqual({ file, line: 3, column: 12, category: 'error', code: 'GR2', text: 'VirtualAlloc with MEM_LARGE_PAGES reserves 4096 bytes [large-page-size]' });
+    expect(msbuildParse(line.trimEnd())).toEqual({
+      file,
+      line: 3,
+      column: 12,
+      category: 'error',
+      code: 'GR2',
+      text: 'VirtualAlloc with MEM_LARGE_PAGES reserves 4096 bytes [large-page-size]',
+    });
   });
 
   it('prints notices as warnings (or errors) coded with their id, and notes as cl.exe-style note lines MSBuild does not count', () => {
@@ -101,11 +136,15 @@ describe('--format msvc', () => {
     const bin = path.join(root, 'bin.c');
     const macro = path.join(root, 'macro.c');
     const out = msvc(
-      syntheticReport(root, [], [
-        { level: 'warning', file: bin, code: 'binary', message: 'binary file (contains NUL bytes); skipped' },
-        { level: 'note', file: macro, line: 4, code: 'parse-error', message: '1 region could not be parsed; calls there are read from tokens' },
-        { level: 'error', code: 'config', message: 'granule.config.json: "rules" must be an object' },
-      ]),
+      syntheticReport(
+        root,
+        [],
+        [
+          { level: 'warning', file: bin, code: 'binary', message: 'binary file (contains NUL bytes); skipped' },
+          { level: 'note', file: macro, line: 4, code: 'parse-error', message: '1 region could not be parsed; calls there are read from tokens' },
+          { level: 'error', code: 'config', message: 'granule.config.json: "rules" must be an object' },
+        ],
+      ),
       { color: false },
     );
     const lines = out.split('\n').filter(Boolean);
@@ -140,7 +179,10 @@ describe('granule --format msvc (the built CLI)', () => {
   it('lists findings and notices on stdout only, with absolute paths, and exits 1', () => {
     expect(fs.existsSync(path.join(ROOT, 'dist', 'bundle', 'main.cjs')), 'run `npm run build` first (npm test does)').toBe(true);
     const dir = tempDir('msvc-cli');
-    fs.writeFileSync(path.join(dir, 'leak.c'), ['#include <windows.h>', 'void *f(void) {', '    return VirtualAlloc(NULL, 16384, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);', '}', ''].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'leak.c'),
+      ['#include <windows.h>', 'void *f(void) {', '    return VirtualAlloc(NULL, 16384, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);', '}', ''].join('\n'),
+    );
     fs.writeFileSync(path.join(dir, 'blob.c'), Buffer.from([0x56, 0x00, 0x01, 0x02]));
     const r = runCli(['--format', 'msvc', '.'], { cwd: dir });
     expect(r.stderr).toBe('');

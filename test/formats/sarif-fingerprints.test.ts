@@ -21,8 +21,16 @@ function prints(text: string): Print[] {
   fs.writeFileSync(path.join(dir, 'app.c'), text);
   const r = runCli(['--format', 'sarif', '.'], { cwd: dir });
   expect(r.stderr).toBe('');
-  const log = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[]; partialFingerprints: Record<string, string> }[] }[] };
-  return log.runs[0]!.results.map((res) => ({ rule: res.ruleId, line: res.locations[0]!.physicalLocation.region.startLine, print: res.partialFingerprints['granule/v1']! }));
+  const log = JSON.parse(r.stdout) as {
+    runs: {
+      results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[]; partialFingerprints: Record<string, string> }[];
+    }[];
+  };
+  return log.runs[0]!.results.map((res) => ({
+    rule: res.ruleId,
+    line: res.locations[0]!.physicalLocation.region.startLine,
+    print: res.partialFingerprints['granule/v1']!,
+  }));
 }
 
 const before = prints(ORIGINAL);
@@ -47,7 +55,10 @@ describe('fingerprints', () => {
   });
 
   it('stay the same when statements are added inside the function and a call is re-wrapped', () => {
-    const edited = ORIGINAL.replace('    void *arena = make_arena(4096);\n', '    int unused = 0;\n    (void)unused;\n    void *arena = make_arena(4096);\n').replace(
+    const edited = ORIGINAL.replace(
+      '    void *arena = make_arena(4096);\n',
+      '    int unused = 0;\n    (void)unused;\n    void *arena = make_arena(4096);\n',
+    ).replace(
       'MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 8192);',
       'MapViewOfFile(mapping,\n                               FILE_MAP_READ,\n                               0, 0,\n                               8192);',
     );

@@ -22,11 +22,20 @@ function chain(steps: number): EvidenceStep[] {
 
 describe("GitHub's limits", () => {
   it('are the documented hard limits', () => {
-    expect(GITHUB_LIMITS).toEqual({ resultsPerRun: 25_000, locationsPerResult: 1_000, threadFlowLocationsPerResult: 10_000, tagsPerRule: 20, gzipBytes: 10_000_000 });
+    expect(GITHUB_LIMITS).toEqual({
+      resultsPerRun: 25_000,
+      locationsPerResult: 1_000,
+      threadFlowLocationsPerResult: 10_000,
+      tagsPerRule: 20,
+      gzipBytes: 10_000_000,
+    });
   });
 
   it('leave a log within them untouched', () => {
-    const report = syntheticReport(root, Array.from({ length: 50 }, (_, i) => syntheticFinding(root, i)));
+    const report = syntheticReport(
+      root,
+      Array.from({ length: 50 }, (_, i) => syntheticFinding(root, i)),
+    );
     const log = toSarif(report);
     const fitted = fitToLimits(structuredClone(log));
     expect(fitted.warnings).toEqual([]);
@@ -63,8 +72,8 @@ describe('locations, code flows and tags', () => {
     expect(result.codeFlows[0].threadFlows[0].locations).toHaveLength(10_000);
     expect(log.runs[0].results[1].relatedLocations).toBeUndefined();
     expect(warnings).toEqual([
-      '1 result has more than 1000 locations; the rest of their related locations were left out (GitHub code scanning\'s limit)',
-      '1 result has more than 10000 code-flow steps; the rest were left out (GitHub code scanning\'s limit)',
+      "1 result has more than 1000 locations; the rest of their related locations were left out (GitHub code scanning's limit)",
+      "1 result has more than 10000 code-flow steps; the rest were left out (GitHub code scanning's limit)",
     ]);
     expect(schemaErrors(log)).toEqual([]);
   });
@@ -75,7 +84,7 @@ describe('locations, code flows and tags', () => {
     rule.properties!.tags = Array.from({ length: 25 }, (_, i) => `tag${i}`);
     const fitted = fitToLimits(log);
     expect(fitted.log.runs[0]!.tool.driver.rules![0]!.properties!.tags).toEqual(Array.from({ length: 20 }, (_, i) => `tag${i}`));
-    expect(fitted.warnings).toEqual(['rule virtualalloc-granularity has 25 tags; only the first 20 are written (GitHub code scanning\'s limit)']);
+    expect(fitted.warnings).toEqual(["rule virtualalloc-granularity has 25 tags; only the first 20 are written (GitHub code scanning's limit)"]);
   });
 });
 

@@ -12,7 +12,12 @@ const DIR = path.join(import.meta.dirname, 'data', 'suppressed');
 interface Result {
   locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
   partialFingerprints: Record<string, string>;
-  suppressions?: { kind: string; status: string; justification?: string; location: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } } }[];
+  suppressions?: {
+    kind: string;
+    status: string;
+    justification?: string;
+    location: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } };
+  }[];
 }
 
 function results(args: string[], cwd = DIR): { status: number; results: Result[] } {
@@ -28,7 +33,13 @@ describe('suppressed findings in SARIF', () => {
     expect(
       list.map((r) => [
         r.locations[0]!.physicalLocation.region.startLine,
-        r.suppressions?.map((s) => [s.kind, s.status, s.justification, s.location.physicalLocation.artifactLocation.uri, s.location.physicalLocation.region.startLine]),
+        r.suppressions?.map((s) => [
+          s.kind,
+          s.status,
+          s.justification,
+          s.location.physicalLocation.artifactLocation.uri,
+          s.location.physicalLocation.region.startLine,
+        ]),
       ]),
     ).toEqual([
       [7, [['inSource', 'accepted', 'pooled by the arena', 'legacy.c', 6]]],
@@ -69,14 +80,29 @@ describe('suppressed findings in SARIF', () => {
         kind: 'inSource',
         status: 'accepted',
         justification: 'pooled by the arena',
-        location: { physicalLocation: { artifactLocation: { uri: 'disables.c', uriBaseId: '%SRCROOT%' }, region: { startLine: 4, startColumn: 3, endLine: 4, endColumn: 79 } } },
+        location: {
+          physicalLocation: {
+            artifactLocation: { uri: 'disables.c', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 4, startColumn: 3, endLine: 4, endColumn: 79 },
+          },
+        },
       },
     ]);
     // --sarif-omit-suppressed keeps exactly the others
     const omitted = results(['--sarif-omit-suppressed'], path.join(FIXTURES, 'disables'));
     expect(omitted.status).toBe(1);
     expect(omitted.results.map(where)).toEqual(list.filter((r) => !r.suppressions).map(where));
-    expect(omitted.results.map(where)).toEqual(['disables.c:8', 'disables.c:10', 'disables.c:23', 'disables.c:36', 'disables.c:37', 'disables.c:44', 'disables.c:49', 'disables.c:50', 'tail.cpp:6']);
+    expect(omitted.results.map(where)).toEqual([
+      'disables.c:8',
+      'disables.c:10',
+      'disables.c:23',
+      'disables.c:36',
+      'disables.c:37',
+      'disables.c:44',
+      'disables.c:49',
+      'disables.c:50',
+      'tail.cpp:6',
+    ]);
   });
 
   it('do not change the fingerprints of the others', () => {

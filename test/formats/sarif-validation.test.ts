@@ -25,7 +25,8 @@ const cases: [string, () => Promise<string>][] = [
   ['wrappers-fixes-duplicates', async () => formatSarif(await lintPaths([INPUT], fixtureOptions(INPUT))).text],
   [
     'rule-overrides',
-    async () => formatSarif(await lintPaths([INPUT], { ...fixtureOptions(INPUT), rules: { 'unresolved-allocation-size': 'warn', 'mapview-granularity': 'error' } })).text,
+    async () =>
+      formatSarif(await lintPaths([INPUT], { ...fixtureOptions(INPUT), rules: { 'unresolved-allocation-size': 'warn', 'mapview-granularity': 'error' } })).text,
   ],
   [
     'suppressed-included',

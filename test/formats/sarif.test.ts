@@ -109,11 +109,18 @@ describe('rules', () => {
     expect(paragraph[full.length - 1]).toBe(' ');
     expect(full.length).toBeGreaterThan(900);
     // the other rules have no page in that folder: their help comes from the metadata
-    expect(sarifRules(docsDir)[1]!.help!.markdown).toBe(`${allRules[1]!.meta.docs.description}.\n\nSee [large-page-size](${DOCS}rules/large-page-size.md) for examples and options.\n`);
+    expect(sarifRules(docsDir)[1]!.help!.markdown).toBe(
+      `${allRules[1]!.meta.docs.description}.\n\nSee [large-page-size](${DOCS}rules/large-page-size.md) for examples and options.\n`,
+    );
   });
 
   it('record rule levels that differ from the defaults as configuration overrides', () => {
-    const overridden = { ...report, rules: report.rules.map((r) => (r.id === 'mapview-granularity' ? { ...r, level: 'error' as const } : r.id === 'unresolved-allocation-size' ? { ...r, level: 'warn' as const } : r)) };
+    const overridden = {
+      ...report,
+      rules: report.rules.map((r) =>
+        r.id === 'mapview-granularity' ? { ...r, level: 'error' as const } : r.id === 'unresolved-allocation-size' ? { ...r, level: 'warn' as const } : r,
+      ),
+    };
     expect(toSarif(overridden).runs[0]!.invocations![0]!.ruleConfigurationOverrides).toEqual([
       { descriptor: { id: 'mapview-granularity', index: 2 }, configuration: { level: 'error', enabled: true } },
       { descriptor: { id: 'unresolved-allocation-size', index: 3 }, configuration: { level: 'warning', enabled: true } },
@@ -130,7 +137,10 @@ function expectedFixes(f: Report['findings'][number]): Sarif.Fix[] | undefined {
       artifactChanges: [
         {
           artifactLocation: { uri: path.relative(INPUT, f.fix.file), uriBaseId: '%SRCROOT%' },
-          replacements: f.fix.edits.map((e) => ({ deletedRegion: { charOffset: e.range[0], charLength: e.range[1] - e.range[0] }, insertedContent: { text: e.text } })),
+          replacements: f.fix.edits.map((e) => ({
+            deletedRegion: { charOffset: e.range[0], charLength: e.range[1] - e.range[0] },
+            insertedContent: { text: e.text },
+          })),
         },
       ],
     },
@@ -244,14 +254,24 @@ describe('suppressed findings', () => {
           kind: 'inSource',
           status: 'accepted',
           justification: 'legacy allocator, fixed in 3.0',
-          location: { physicalLocation: { artifactLocation: { uri: 'app.c', uriBaseId: '%SRCROOT%' }, region: { startLine: 12, startColumn: 5, endLine: 12, endColumn: 67 } } },
+          location: {
+            physicalLocation: {
+              artifactLocation: { uri: 'app.c', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 12, startColumn: 5, endLine: 12, endColumn: 67 },
+            },
+          },
         },
       ],
       [
         {
           kind: 'inSource',
           status: 'accepted',
-          location: { physicalLocation: { artifactLocation: { uri: 'app.c', uriBaseId: '%SRCROOT%' }, region: { startLine: 13, startColumn: 5, endLine: 13, endColumn: 55 } } },
+          location: {
+            physicalLocation: {
+              artifactLocation: { uri: 'app.c', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 13, startColumn: 5, endLine: 13, endColumn: 55 },
+            },
+          },
         },
       ],
       undefined,
@@ -275,7 +295,13 @@ describe('locations and notifications', () => {
     const root = tempDir('notices');
     const notices: Report['notices'] = [
       { level: 'warning', file: path.join(root, 'blob.c'), code: 'binary', message: 'binary file (contains NUL bytes); skipped' },
-      { level: 'note', file: path.join(root, 'src/x.c'), line: 7, code: 'parse-error', message: '1 region could not be parsed; calls there are read from tokens' },
+      {
+        level: 'note',
+        file: path.join(root, 'src/x.c'),
+        line: 7,
+        code: 'parse-error',
+        message: '1 region could not be parsed; calls there are read from tokens',
+      },
       { level: 'error', code: 'internal-error', message: 'something broke' },
     ];
     const invocation = toSarif(syntheticReport(root, [], notices)).runs[0]!.invocations![0]!;
@@ -302,7 +328,9 @@ describe('locations and notifications', () => {
     fs.writeFileSync(path.join(dir, 'blob.c'), Buffer.from('VirtualAlloc\0\0\0', 'latin1'));
     const r = await lintPaths([dir], fixtureOptions(dir));
     const notes = toSarif(r).runs[0]!.invocations![0]!.toolExecutionNotifications!;
-    expect(notes.map((n) => [n.level, n.descriptor!.id, n.locations![0]!.physicalLocation!.artifactLocation!.uri])).toEqual([['warning', r.notices[0]!.code, 'blob.c']]);
+    expect(notes.map((n) => [n.level, n.descriptor!.id, n.locations![0]!.physicalLocation!.artifactLocation!.uri])).toEqual([
+      ['warning', r.notices[0]!.code, 'blob.c'],
+    ]);
   });
 
   it('carries runtime confirmation in the result properties', () => {

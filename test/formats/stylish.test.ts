@@ -6,18 +6,27 @@ import { describe, expect, it } from 'vitest';
 import { stylish } from '../../src/formats/stylish.js';
 import { syntheticFinding, syntheticReport, tempDir } from './helpers.js';
 
-const parseNote = (file: string, n: number) => ({ level: 'note' as const, file, code: 'parse-error', message: `${n} region${n === 1 ? '' : 's'} could not be parsed; calls there are read from tokens` });
+const parseNote = (file: string, n: number) => ({
+  level: 'note' as const,
+  file,
+  code: 'parse-error',
+  message: `${n} region${n === 1 ? '' : 's'} could not be parsed; calls there are read from tokens`,
+});
 
 describe('--format stylish', () => {
   it('folds the parse-error notes of many files into one line after the findings; other notices stay under their file', () => {
     const root = tempDir('stylish-fold');
     const finding = syntheticFinding(root, 0, { message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable' });
-    const report = syntheticReport(root, [finding], [
-      parseNote(finding.file, 3),
-      parseNote(path.join(root, 'src/other.c'), 1),
-      parseNote(path.join(root, 'src/third.c'), 7),
-      { level: 'warning', file: path.join(root, 'src/bin.c'), code: 'binary', message: 'binary file (contains NUL bytes); skipped' },
-    ]);
+    const report = syntheticReport(
+      root,
+      [finding],
+      [
+        parseNote(finding.file, 3),
+        parseNote(path.join(root, 'src/other.c'), 1),
+        parseNote(path.join(root, 'src/third.c'), 7),
+        { level: 'warning', file: path.join(root, 'src/bin.c'), code: 'binary', message: 'binary file (contains NUL bytes); skipped' },
+      ],
+    );
     expect(stylish(report, { color: false })).toBe(
       [
         'src/bin.c',

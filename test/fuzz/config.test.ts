@@ -20,7 +20,13 @@ const configData = fc.dictionary(
   fc.oneof(fc.constantFrom(...CONFIG_KEYS), fc.constantFrom('__proto__', 'constructor', 'prototype', '$schema'), fc.string()),
   fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
-    fc.dictionary(fc.constantFrom(...RULES), fc.oneof(fc.constantFrom(...LEVELS), fc.tuple(fc.constantFrom(...LEVELS), fc.dictionary(fc.constantFrom('largePageMinimum', 'x'), fc.constantFrom(...HOSTILE_NUMBERS))))),
+    fc.dictionary(
+      fc.constantFrom(...RULES),
+      fc.oneof(
+        fc.constantFrom(...LEVELS),
+        fc.tuple(fc.constantFrom(...LEVELS), fc.dictionary(fc.constantFrom('largePageMinimum', 'x'), fc.constantFrom(...HOSTILE_NUMBERS))),
+      ),
+    ),
     fc.array(fc.oneof(fc.string(), fc.record({ name: fc.string(), sizeArg: fc.constantFrom(...HOSTILE_NUMBERS) }))),
   ),
 );
@@ -36,18 +42,28 @@ function readOrRefuse(data: unknown): void {
 
 describe('configs from a hostile repository', () => {
   it('as data: read, or refused with a DataError', () => {
-    fc.assert(fc.property(configData, (data) => readOrRefuse(data)), { numRuns: RUNS, seed: SEED });
+    fc.assert(
+      fc.property(configData, (data) => readOrRefuse(data)),
+      { numRuns: RUNS, seed: SEED },
+    );
   });
 
   it('as text: JSON with comments, mutated, is parsed or refused with a ConfigError, and nothing reaches a prototype', () => {
-    const text = fc.tuple(configData, fc.array(fc.tuple(fc.nat(), fc.constantFrom('/*', '*/', '//', '"', '\\', '\n', '{', '}', '[', ']', ',', ':', '\u0000', '\ufeff', '__proto__')), { maxLength: 6 })).map(([data, edits]) => {
-      let s = JSON.stringify(data);
-      for (const [at, piece] of edits) {
-        const i = at % (s.length + 1);
-        s = s.slice(0, i) + piece + s.slice(i);
-      }
-      return s;
-    });
+    const text = fc
+      .tuple(
+        configData,
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('/*', '*/', '//', '"', '\\', '\n', '{', '}', '[', ']', ',', ':', '\u0000', '\ufeff', '__proto__')), {
+          maxLength: 6,
+        }),
+      )
+      .map(([data, edits]) => {
+        let s = JSON.stringify(data);
+        for (const [at, piece] of edits) {
+          const i = at % (s.length + 1);
+          s = s.slice(0, i) + piece + s.slice(i);
+        }
+        return s;
+      });
     fc.assert(
       fc.property(text, (s) => {
         let data: unknown;

@@ -59,7 +59,11 @@ describe.skipIf(unavailable('sarif-schema'))('mutated fixtures', () => {
         return { ...report, findings: report.findings.filter((f) => !f.file.endsWith('healthy.c')), filesScanned: report.filesScanned + calls };
       },
     };
-    const { problems } = await checkInput(broken, { seed: 'test/fixtures/reserve-semantics/calls.c', mutations: [{ kind: 'flip', at: 0, byte: 1 }], encoding: 'utf8', target: 'x64' }, dir);
+    const { problems } = await checkInput(
+      broken,
+      { seed: 'test/fixtures/reserve-semantics/calls.c', mutations: [{ kind: 'flip', at: 0, byte: 1 }], encoding: 'utf8', target: 'x64' },
+      dir,
+    );
     expect(problems).toEqual(['the healthy file lost its finding', 'a second run gave a different JSON report']);
     expect(fs.readFileSync(path.join(dir, 'healthy.c'), 'utf8')).toBe(HEALTHY);
   });

@@ -37,12 +37,18 @@ const threads = values.threads !== undefined ? Number(values.threads) : undefine
 
 if (!values['no-build']) {
   // the campaign runs the built engine: build it from the current sources first
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
   if (build.status !== 0) console.error('fuzz: the build reported errors; fuzzing what was emitted');
 }
 
 const dist = (p) => import(path.join(ROOT, 'dist', p));
-const [{ lintPaths, defaultLintOptions }, { formatters }, { decode, LineMap }] = await Promise.all([dist('engine/runner/lint.js'), dist('formats/index.js'), dist('engine/text/source.js')]);
+const [{ lintPaths, defaultLintOptions }, { formatters }, { decode, LineMap }] = await Promise.all([
+  dist('engine/runner/lint.js'),
+  dist('formats/index.js'),
+  dist('engine/text/source.js'),
+]);
 const engine = { lintPaths, defaultLintOptions, formatters, decode, LineMap };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-fuzz-'));
 

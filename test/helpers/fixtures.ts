@@ -20,7 +20,10 @@ export function readExpectations(file: string): Expectation[] {
   lines.forEach((text, i) => {
     const m = MARKER.exec(text);
     if (!m) return;
-    const rules = (m[2] ?? '').trim().split(/[\s,]+/).filter((w) => /^[a-z]+(-[a-z]+)+$/.test(w));
+    const rules = (m[2] ?? '')
+      .trim()
+      .split(/[\s,]+/)
+      .filter((w) => /^[a-z]+(-[a-z]+)+$/.test(w));
     out.push({ file, line: i + 1, kind: m[1] as 'finding' | 'none', rules });
   });
   return out;

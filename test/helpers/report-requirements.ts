@@ -41,7 +41,8 @@ export function requirementsReport(uses: Map<string, string[]>, requireAll: bool
   const missing = ([...uses.keys()] as RequirementId[]).filter((id) => !REQUIREMENTS[id].available());
   if (missing.length === 0) return { text: `granule tests: every requirement is present (${[...uses.keys()].join(', ')})\n`, failed: false };
   const lines = missing.map((id) => `  missing ${describeMissing([id])}\n    ${requireAll ? 'needed by' : 'skips'} ${uses.get(id)!.join(', ')}\n`);
-  if (requireAll) return { text: `GRANULE_TEST_REQUIRE_ALL=1 and ${missing.length} requirement(s) are missing; nothing may be skipped:\n${lines.join('')}`, failed: true };
+  if (requireAll)
+    return { text: `GRANULE_TEST_REQUIRE_ALL=1 and ${missing.length} requirement(s) are missing; nothing may be skipped:\n${lines.join('')}`, failed: true };
   return {
     text: `granule tests: ${missing.length} requirement(s) missing on this machine; these tests will be skipped (CI runs them, with GRANULE_TEST_REQUIRE_ALL=1):\n${lines.join('')}`,
     failed: false,

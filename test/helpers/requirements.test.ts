@@ -17,7 +17,10 @@ const REGISTRY_LINE = 'the npm registry (GRANULE_TEST_OFFLINE=1 is set) (unset G
 
 const saved = { offline: process.env.GRANULE_TEST_OFFLINE, all: process.env.GRANULE_TEST_REQUIRE_ALL };
 afterEach(() => {
-  for (const [name, value] of [['GRANULE_TEST_OFFLINE', saved.offline], ['GRANULE_TEST_REQUIRE_ALL', saved.all]] as const) {
+  for (const [name, value] of [
+    ['GRANULE_TEST_OFFLINE', saved.offline],
+    ['GRANULE_TEST_REQUIRE_ALL', saved.all],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -70,7 +73,10 @@ describe('the listing before the tests', () => {
 
   it('says when nothing is missing', () => {
     delete process.env.GRANULE_TEST_OFFLINE;
-    expect(requirementsReport(requirementsOfTests(root), true)).toEqual({ text: 'granule tests: every requirement is present (file-modes, npm-registry)\n', failed: false });
+    expect(requirementsReport(requirementsOfTests(root), true)).toEqual({
+      text: 'granule tests: every requirement is present (file-modes, npm-registry)\n',
+      failed: false,
+    });
   });
 
   it('lists what is missing and the files it skips; under GRANULE_TEST_REQUIRE_ALL=1 that fails the run', () => {
@@ -79,7 +85,9 @@ describe('the listing before the tests', () => {
     expect(REQUIREMENTS[MODES].available()).toBe(process.platform !== 'win32');
     const modes = process.platform === 'win32' ? 2 : 1;
     const modesLines = (verb: string) =>
-      process.platform === 'win32' ? `  missing POSIX file modes (chmod 0 makes a file unreadable) (run on Linux or macOS)\n    ${verb} test/a/a.test.ts, test/b.test.ts\n` : '';
+      process.platform === 'win32'
+        ? `  missing POSIX file modes (chmod 0 makes a file unreadable) (run on Linux or macOS)\n    ${verb} test/a/a.test.ts, test/b.test.ts\n`
+        : '';
     expect(requirementsReport(uses, false)).toEqual({
       text:
         `granule tests: ${modes} requirement(s) missing on this machine; these tests will be skipped (CI runs them, with GRANULE_TEST_REQUIRE_ALL=1):\n` +
@@ -88,7 +96,10 @@ describe('the listing before the tests', () => {
       failed: false,
     });
     expect(requirementsReport(uses, true)).toEqual({
-      text: `GRANULE_TEST_REQUIRE_ALL=1 and ${modes} requirement(s) are missing; nothing may be skipped:\n` + modesLines('needed by') + `  missing ${REGISTRY_LINE}\n    needed by test/a/a.test.ts, test/b.test.ts\n`,
+      text:
+        `GRANULE_TEST_REQUIRE_ALL=1 and ${modes} requirement(s) are missing; nothing may be skipped:\n` +
+        modesLines('needed by') +
+        `  missing ${REGISTRY_LINE}\n    needed by test/a/a.test.ts, test/b.test.ts\n`,
       failed: true,
     });
   });

@@ -32,7 +32,32 @@ function summary(lint: DocumentLint): string[] {
   return [...findings, ...calls];
 }
 
-const INSERTS = ['0', '1', '9', ' ', 'x', 'size', '_', ';', '(', ')', '{', '}', '*', '+', '=', ',', 'enum ', 'typedef ', 'static ', '\n', '#', '/*', '"', 'MEM_RESERVE'];
+const INSERTS = [
+  '0',
+  '1',
+  '9',
+  ' ',
+  'x',
+  'size',
+  '_',
+  ';',
+  '(',
+  ')',
+  '{',
+  '}',
+  '*',
+  '+',
+  '=',
+  ',',
+  'enum ',
+  'typedef ',
+  'static ',
+  '\n',
+  '#',
+  '/*',
+  '"',
+  'MEM_RESERVE',
+];
 
 function fuzz(file: string, text: string, edits: number, seed: number): { kept: number } {
   const options = defaultLintOptions(path.dirname(file));
@@ -58,7 +83,13 @@ function fuzz(file: string, text: string, edits: number, seed: number): { kept: 
 
 /** A long file in the style of allocation code: globals, enums, typedefs, locals, macros, an API call in every function. */
 function generated(): string {
-  const out = ['#include <windows.h>', '#define PAGE 4096', '#define ARENA(n) VirtualAlloc(NULL, (n) * PAGE, MEM_RESERVE, PAGE_NOACCESS)', 'typedef unsigned long ulong_t;', 'enum {\n    SLOTS = 3,\n    WIDE = SLOTS * 2\n};'];
+  const out = [
+    '#include <windows.h>',
+    '#define PAGE 4096',
+    '#define ARENA(n) VirtualAlloc(NULL, (n) * PAGE, MEM_RESERVE, PAGE_NOACCESS)',
+    'typedef unsigned long ulong_t;',
+    'enum {\n    SLOTS = 3,\n    WIDE = SLOTS * 2\n};',
+  ];
   for (let i = 0; i < 40; i++) {
     out.push(
       // declarations over two lines: an edit to the value's line does not name the constant
@@ -75,7 +106,15 @@ function generated(): string {
 }
 
 describe('the language server after random edits', () => {
-  const files = ['constants/constants.c', 'macros/macros.c', 'operators/operators.c', 'nt-api/scope.cpp', 'cpp/members.cpp', 'literals/literals.c', 'preprocessor/conditionals.c'];
+  const files = [
+    'constants/constants.c',
+    'macros/macros.c',
+    'operators/operators.c',
+    'nt-api/scope.cpp',
+    'cpp/members.cpp',
+    'literals/literals.c',
+    'preprocessor/conditionals.c',
+  ];
 
   it.each(files)('%s: every version reports what a fresh analysis reports', (name) => {
     const file = path.join(FIXTURES, name);

@@ -33,7 +33,8 @@ describe.each(fixtureFolders().map((d) => [path.basename(d), d]))('fixtures/%s',
         await client.open(uri, fs.readFileSync(file, 'utf8'), /\.c$|\.h$/.test(file) ? 'c' : 'cpp');
         const p = await client.diagnostics(uri, () => true, from);
         const got = p.diagnostics.map(
-          (d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${d.severity === 1 ? 'error' : 'warn'} ${d.code}: ${d.message}`,
+          (d) =>
+            `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${d.severity === 1 ? 'error' : 'warn'} ${d.code}: ${d.message}`,
         );
         const want = cli.findings
           .filter((f) => f.path === rel && !f.suppressed)

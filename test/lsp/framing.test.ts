@@ -57,6 +57,8 @@ describe('MessageFramer', () => {
     expect(run([Buffer.from('\r\n\r\n{}')]).broken).toEqual(['the header has no Content-Length']);
     expect(run([Buffer.from('Content-Length 2\r\n\r\n{}')]).broken).toEqual(['a header line has no ":"']);
     expect(run([Buffer.from(`X: ${'y'.repeat(MAX_HEADER_BYTES)}`)]).broken).toEqual([`the header is longer than ${MAX_HEADER_BYTES} bytes`]);
-    expect(run([Buffer.from(`Content-Length: ${'9'.repeat(16)}\r\n\r\n`)]).broken).toEqual([`Content-Length must be a decimal number of bytes, got "${'9'.repeat(16)}"`]);
+    expect(run([Buffer.from(`Content-Length: ${'9'.repeat(16)}\r\n\r\n`)]).broken).toEqual([
+      `Content-Length must be a decimal number of bytes, got "${'9'.repeat(16)}"`,
+    ]);
   });
 });

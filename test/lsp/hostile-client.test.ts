@@ -64,7 +64,10 @@ describe('messages whose params break the protocol', () => {
     client.notify('textDocument/didOpen', { textDocument: { uri: 5, languageId: 'c', version: 1, text: LEAK } });
     client.notify('textDocument/didOpen', { textDocument: 5 });
     client.notify('textDocument/didOpen', { textDocument: { uri: uriOf('null.c'), languageId: 'c', version: 1, text: null } });
-    client.notify('textDocument/didChange', { textDocument: { uri: uriOf('null.c'), version: 2 }, contentChanges: [{ range: { start: { line: 0, character: -1 }, end: { line: 0, character: 0 } }, text: 'x' }] });
+    client.notify('textDocument/didChange', {
+      textDocument: { uri: uriOf('null.c'), version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: -1 }, end: { line: 0, character: 0 } }, text: 'x' }],
+    });
     client.notify('textDocument/didOpen');
     await stillServes(client, 'after-bad-open.c');
     expect(client.logs()).toEqual([
@@ -89,11 +92,22 @@ describe('messages whose params break the protocol', () => {
       id: 2,
       error: { code: -32602, message: 'Invalid params for textDocument/hover: params.position.line must be an unsigned integer' },
     });
-    expect((await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, context: { diagnostics: 7 } })).error).toEqual({
+    expect(
+      (
+        await client.request('textDocument/codeAction', {
+          textDocument: { uri },
+          range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } },
+          context: { diagnostics: 7 },
+        })
+      ).error,
+    ).toEqual({
       code: -32602,
       message: 'Invalid params for textDocument/codeAction: params.context.diagnostics must be an array',
     });
-    expect((await client.request('textDocument/hover', [uri])).error).toEqual({ code: -32602, message: 'Invalid params for textDocument/hover: params must be an object' });
+    expect((await client.request('textDocument/hover', [uri])).error).toEqual({
+      code: -32602,
+      message: 'Invalid params for textDocument/hover: params must be an object',
+    });
     // the same request, well formed, is answered
     const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 25 } });
     expect(hover.error).toBeUndefined();
@@ -132,7 +146,7 @@ describe('messages whose params break the protocol', () => {
   });
 });
 
-describe('malformed responses to the server\'s own requests', () => {
+describe("malformed responses to the server's own requests", () => {
   for (const [what, response] of [
     ['neither result nor error', (id: unknown) => ({ jsonrpc: '2.0', id })],
     ['an error that is not an object', (id: unknown) => ({ jsonrpc: '2.0', id, error: 5 })],
@@ -202,7 +216,11 @@ describe('broken message headers', () => {
     ['a Content-Length with trailing junk', 'Content-Length: 12abc\r\n\r\n{}', 'Content-Length must be a decimal number of bytes, got "12abc"'],
     ['no Content-Length', 'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}', 'the header has no Content-Length'],
     ['a header line without a colon', 'Content-Length 2\r\n\r\n{}', 'a header line has no ":"'],
-    ['a charset other than UTF-8', 'Content-Length: 2\r\nContent-Type: application/vscode-jsonrpc; charset=latin1\r\n\r\n{}', 'only UTF-8 is supported, got charset "latin1"'],
+    [
+      'a charset other than UTF-8',
+      'Content-Length: 2\r\nContent-Type: application/vscode-jsonrpc; charset=latin1\r\n\r\n{}',
+      'only UTF-8 is supported, got charset "latin1"',
+    ],
     ['a header that never ends', `Content-Length: 2\r\nX-Padding: ${'x'.repeat(70_000)}`, 'the header is longer than 65536 bytes'],
     ['a control character in the header', 'Content-Length: \x1b[2J\r\n\r\n{}', 'Content-Length must be a decimal number of bytes, got "\\u001b[2J"'],
   ];
@@ -232,28 +250,39 @@ describe('large documents', () => {
   // was superseded before its diagnostics could matter. Now a document is analysed once its edits pause for as
   // long as its last analysis took (up to 5 s): 30 s (mostly reading 1.2 GB of JSON), 2 versions analysed,
   // peak 702 MB. The old analysis is dropped when an edit arrives, before the next one is made.
-  it.skipIf(unavailable('procfs'))('a 12 MB document replaced 20 times: at most 3 versions are analysed, the last is published, and the peak RSS stays under 1 GB', async () => {
-    const client = await started();
-    const uri = uriOf('big.c');
-    const filler = Array.from({ length: 12 * 1024 * 1024 / 24 + 1 }, (_, i) => `int v${String(i).padStart(8, '0')} = ${String(i % 1000).padStart(6, ' ')};\n`).join('');
-    const text = (n: number) => `${filler}#include <windows.h>\nvoid *f(void) { return VirtualAlloc(NULL, ${4096 * n}, MEM_RESERVE, PAGE_NOACCESS); }\n`;
-    expect(text(1).length).toBeGreaterThan(12 * 1024 * 1024);
-    const start = Date.now();
-    await client.notifyDrained('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: text(1) } });
-    for (let v = 2; v <= 21; v++) await client.notifyDrained('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text: text(v) }] });
-    const last = await diagnosticsFor(client, uri, 21, 110_000);
-    const seconds = (Date.now() - start) / 1000;
-    expect(last.params.diagnostics.map((d: { message: string }) => d.message)).toEqual([
-      'VirtualAlloc reserves 86016 bytes (0x15000); 45056 bytes of its last 64 KB granule become unusable',
-    ]);
-    const versions = client.received.filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri).map((m) => m.params.version as number);
-    const status = fs.readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
-    const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]);
-    process.stderr.write(`12 MB document, 20 replacements: ${seconds.toFixed(1)} s, versions published ${versions.join(' ')}, peak RSS ${(peakKb / 1024).toFixed(0)} MB\n`);
-    expect(versions.length).toBeLessThanOrEqual(3);
-    expect(versions.at(-1)).toBe(21);
-    expect(peakKb).toBeLessThan(1024 * 1024);
-  });
+  it.skipIf(unavailable('procfs'))(
+    'a 12 MB document replaced 20 times: at most 3 versions are analysed, the last is published, and the peak RSS stays under 1 GB',
+    async () => {
+      const client = await started();
+      const uri = uriOf('big.c');
+      const filler = Array.from(
+        { length: (12 * 1024 * 1024) / 24 + 1 },
+        (_, i) => `int v${String(i).padStart(8, '0')} = ${String(i % 1000).padStart(6, ' ')};\n`,
+      ).join('');
+      const text = (n: number) => `${filler}#include <windows.h>\nvoid *f(void) { return VirtualAlloc(NULL, ${4096 * n}, MEM_RESERVE, PAGE_NOACCESS); }\n`;
+      expect(text(1).length).toBeGreaterThan(12 * 1024 * 1024);
+      const start = Date.now();
+      await client.notifyDrained('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: text(1) } });
+      for (let v = 2; v <= 21; v++)
+        await client.notifyDrained('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text: text(v) }] });
+      const last = await diagnosticsFor(client, uri, 21, 110_000);
+      const seconds = (Date.now() - start) / 1000;
+      expect(last.params.diagnostics.map((d: { message: string }) => d.message)).toEqual([
+        'VirtualAlloc reserves 86016 bytes (0x15000); 45056 bytes of its last 64 KB granule become unusable',
+      ]);
+      const versions = client.received
+        .filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri)
+        .map((m) => m.params.version as number);
+      const status = fs.readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
+      const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]);
+      process.stderr.write(
+        `12 MB document, 20 replacements: ${seconds.toFixed(1)} s, versions published ${versions.join(' ')}, peak RSS ${(peakKb / 1024).toFixed(0)} MB\n`,
+      );
+      expect(versions.length).toBeLessThanOrEqual(3);
+      expect(versions.at(-1)).toBe(21);
+      expect(peakKb).toBeLessThan(1024 * 1024);
+    },
+  );
 
   it('a document over the size limit is kept for its edits but not analysed: one notice, empty diagnostics, and later edits under the limit are analysed', async () => {
     const client = await started();

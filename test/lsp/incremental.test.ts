@@ -78,9 +78,10 @@ describe('IncrementalTree', () => {
       expect(tree.reused, `version ${i}`).toBe(i > 0);
       const fresh = lintDocument(file, text, options, headers, new IncrementalTree());
       expect(incremental.analysis.tree.rootNode.toString(), `version ${i}`).toBe(fresh.analysis.tree.rootNode.toString());
-      expect(incremental.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`), `version ${i}`).toEqual(
-        fresh.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`),
-      );
+      expect(
+        incremental.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`),
+        `version ${i}`,
+      ).toEqual(fresh.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`));
     });
   });
 
@@ -111,7 +112,14 @@ describe('IncrementalTree', () => {
       // a local's line in one function: the calls of the other functions stay as they were
       [(t) => t.replace('SIZE_T size = kSize3;', 'SIZE_T size = kSize3 + 4096;'), true],
       // an enumerator inside a function is seen everywhere: here it gives kSize6 a new value for reserve_6
-      [(t) => t.replace('    if (size > LIMIT) return NULL;\n    return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}\nstatic const SIZE_T kSize6', '    enum { kSize6 = 1 }; if (size > LIMIT) return NULL;\n    return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}\nstatic const SIZE_T kSize6'), true],
+      [
+        (t) =>
+          t.replace(
+            '    if (size > LIMIT) return NULL;\n    return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}\nstatic const SIZE_T kSize6',
+            '    enum { kSize6 = 1 }; if (size > LIMIT) return NULL;\n    return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}\nstatic const SIZE_T kSize6',
+          ),
+        true,
+      ],
       [(t) => t.replace('void *reserve_30(void) {', 'void *reserve_30(SIZE_T size) {'), true],
       [(t) => t.replace('    SIZE_T size = kSize40;\n', '    SIZE_T size = kSize40;\n    size++;\n'), false],
       [(t) => t.replace('VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT', 'VirtualAlloc(NULL, size, MEM_COMMIT'), true],
@@ -142,13 +150,20 @@ describe('IncrementalTree', () => {
   it('redoes a call elsewhere when an edit inside a function renames it after a wrapper the call uses', () => {
     const headers = new HeaderCache();
     const helper = path.join(FIXTURES, 'macros', 'grab.c');
-    const wrapperFile = analyzeSingleFile({ file: helper, text: 'void *grab(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_READWRITE); }\n', options, headers });
+    const wrapperFile = analyzeSingleFile({
+      file: helper,
+      text: 'void *grab(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_READWRITE); }\n',
+      options,
+      headers,
+    });
     const wrappers = new Map(wrapperFile.wrappers.map((w) => [w.name, w]));
     expect([...wrappers.keys()]).toEqual(['grab']);
     let text = ['void *use(void) {', '    return grab(4096);', '}', 'void *other(void) {', '    int local = 1;', '    return 0;', '}', ''].join('\n');
     const tree = new IncrementalTree();
     const lines = (r: ReturnType<typeof lintDocument>) => r.findings.map((f) => `${f.range.start.line} ${f.message}`);
-    expect(lines(lintDocument(file, text, options, headers, tree, wrappers))).toEqual(['2 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable']);
+    expect(lines(lintDocument(file, text, options, headers, tree, wrappers))).toEqual([
+      '2 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+    ]);
     // `other` becomes `grab`: the file now defines the function it calls, which is not the wrapper
     text = text.replace('void *other(void)', 'void *grab(void)');
     const after = lintDocument(file, text, options, headers, tree, wrappers);

@@ -24,7 +24,11 @@ const SAMPLES: { method: string; params: unknown; request?: boolean }[] = [
   { method: 'textDocument/didChange', params: { textDocument: { uri, version: 3 }, contentChanges: [{ range, rangeLength: 10, text: 'x' }, { text: LEAK }] } },
   { method: 'textDocument/didSave', params: { textDocument: { uri }, text: LEAK } },
   { method: 'textDocument/hover', params: { textDocument: { uri }, position: { line: 1, character: 25 } }, request: true },
-  { method: 'textDocument/codeAction', params: { textDocument: { uri }, range, context: { diagnostics: [diagnostic], only: ['quickfix'], triggerKind: 1 } }, request: true },
+  {
+    method: 'textDocument/codeAction',
+    params: { textDocument: { uri }, range, context: { diagnostics: [diagnostic], only: ['quickfix'], triggerKind: 1 } },
+    request: true,
+  },
   { method: 'workspace/didChangeWatchedFiles', params: { changes: [{ uri: pathToFileURL(path.join(dir, 'a.h')).href, type: 2 }] } },
   { method: 'workspace/didChangeConfiguration', params: { settings: { granule: { enable: true } } } },
   { method: '$/cancelRequest', params: { id: 1 } },
@@ -80,7 +84,11 @@ it('survives every field of every handled message replaced by a value of the wro
     }
     const uriNew = pathToFileURL(path.join(dir, 'after.c')).href;
     client.notify('textDocument/didOpen', { textDocument: { uri: uriNew, languageId: 'c', version: 1, text: LEAK } });
-    const published = await client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uriNew, 'diagnostics after the fuzzing', 60_000);
+    const published = await client.waitFor(
+      (m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uriNew,
+      'diagnostics after the fuzzing',
+      60_000,
+    );
     expect(published.params.diagnostics.map((d: { message: string }) => d.message)).toEqual([
       'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable',
     ]);

@@ -24,7 +24,11 @@ export class RawLspClient {
   private pending = Buffer.alloc(0);
   private nextId = 1;
   /** The response to a request from the server (a test may replace it with a malformed one). */
-  answer: (request: RpcMessage) => unknown = (m) => ({ jsonrpc: '2.0', id: m.id, result: m.method === 'workspace/configuration' ? m.params.items.map(() => ({})) : null });
+  answer: (request: RpcMessage) => unknown = (m) => ({
+    jsonrpc: '2.0',
+    id: m.id,
+    result: m.method === 'workspace/configuration' ? m.params.items.map(() => ({})) : null,
+  });
   /** How many received messages have had the server's requests among them answered. */
   private answered = 0;
   private waiters: (() => void)[] = [];
@@ -100,7 +104,9 @@ export class RawLspClient {
       const found = this.received.slice(from).find(accept);
       if (found) return found;
       if (Date.now() > deadline || this.process.exitCode !== null) {
-        throw new Error(`no ${what} in ${timeoutMs} ms (exit code ${this.process.exitCode}); received ${JSON.stringify(this.received).slice(0, 2000)}; stderr: ${this.stderr}`);
+        throw new Error(
+          `no ${what} in ${timeoutMs} ms (exit code ${this.process.exitCode}); received ${JSON.stringify(this.received).slice(0, 2000)}; stderr: ${this.stderr}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 100);

@@ -84,7 +84,10 @@ describe('diagnostics', () => {
     expect(p).toEqual({ uri, version: 2, diagnostics: [] });
     // and an edit that breaks it again brings the diagnostic back, at the new position
     const again = client.published.length;
-    await client.change(uri, 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }, { range: { start: { line: 3, character: 30 }, end: { line: 3, character: 35 } }, text: '4096' }]);
+    await client.change(uri, 3, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' },
+      { range: { start: { line: 3, character: 30 }, end: { line: 3, character: 35 } }, text: '4096' },
+    ]);
     const q = await client.diagnostics(uri, () => true, again);
     expect(q.version).toBe(3);
     expect(q.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.message])).toEqual([
@@ -125,7 +128,13 @@ describe('code actions', () => {
       textDocument: { uri },
       range: p.diagnostics[0]!.range,
       context: { diagnostics: p.diagnostics, only: ['quickfix'] },
-    })) as { title: string; kind: string; isPreferred?: boolean; diagnostics: Diagnostic[]; edit: { documentChanges: { textDocument: { uri: string; version: number }; edits: TextEdit[] }[] } }[];
+    })) as {
+      title: string;
+      kind: string;
+      isPreferred?: boolean;
+      diagnostics: Diagnostic[];
+      edit: { documentChanges: { textDocument: { uri: string; version: number }; edits: TextEdit[] }[] };
+    }[];
     expect(actions.map((a) => [a.title, a.kind, a.isPreferred ?? false])).toEqual([
       ['Reserve 65536 bytes (0x10000), the next multiple of 64 KB', 'quickfix', true],
       ['Disable virtualalloc-granularity for this line', 'quickfix', false],
@@ -170,7 +179,15 @@ describe('code actions', () => {
 
 describe('hover', () => {
   it('shows the evaluated size, the granules, the waste and the macro evidence', async () => {
-    const text = ['#include <windows.h>', '#define PAGE 4096', '#define ARENA(n) VirtualAlloc(NULL, (n) * PAGE, MEM_RESERVE, PAGE_NOACCESS)', 'void f(void) {', '    ARENA(3);', '}', ''].join('\n');
+    const text = [
+      '#include <windows.h>',
+      '#define PAGE 4096',
+      '#define ARENA(n) VirtualAlloc(NULL, (n) * PAGE, MEM_RESERVE, PAGE_NOACCESS)',
+      'void f(void) {',
+      '    ARENA(3);',
+      '}',
+      '',
+    ].join('\n');
     const { uri } = write('hover.c', text);
     await client.open(uri, text);
     await client.diagnostics(uri);

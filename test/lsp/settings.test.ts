@@ -35,7 +35,9 @@ describe('settings', () => {
     const uri = uriOf(path.join(dir, 'a.c'));
     await client.open(uri, text);
     const p = await client.diagnostics(uri);
-    expect(brief(p.diagnostics)).toEqual(['2 warn virtualalloc-granularity: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable']);
+    expect(brief(p.diagnostics)).toEqual([
+      '2 warn virtualalloc-granularity: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+    ]);
     expect(client.configurationRequests).toBeGreaterThan(0);
 
     // a configuration change is read again and the open documents re-linted
@@ -54,10 +56,15 @@ describe('settings', () => {
     const uri = uriOf(path.join(dir, 'a.c'));
     await client.open(uri, text);
     const p = await client.diagnostics(uri);
-    expect(brief(p.diagnostics)).toEqual(['2 warn virtualalloc-granularity: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable']);
+    expect(brief(p.diagnostics)).toEqual([
+      '2 warn virtualalloc-granularity: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+    ]);
     expect(client.messages.map((m) => [m.type, m.message])).toEqual([
       [2, 'granule: granule.target must be "x64", "x86" or "arm64", not "sparc"'],
-      [2, 'granule: granule.rules: unknown rule "no-such-rule" (known: virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size)'],
+      [
+        2,
+        'granule: granule.rules: unknown rule "no-such-rule" (known: virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size)',
+      ],
     ]);
   });
 

@@ -81,7 +81,11 @@ describe('action.yml', () => {
 
   it('hands every input to the run step as an environment variable, never inside the script', () => {
     const env = runStep.env!;
-    expect(Object.values(env).sort()).toEqual(Object.keys(MAPPING).map((i) => `\${{ inputs.${i} }}`).sort());
+    expect(Object.values(env).sort()).toEqual(
+      Object.keys(MAPPING)
+        .map((i) => `\${{ inputs.${i} }}`)
+        .sort(),
+    );
     for (const [name, value] of Object.entries(env)) {
       const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(value)![1]!;
       expect(name).toBe(`GRANULE_${input.toUpperCase().replace(/-/g, '_')}`);
@@ -170,11 +174,15 @@ describe.skipIf(unavailable('bash'))('the run step', () => {
     const run = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'granule.sarif'), 'utf8')).runs[0];
     expect(run.automationDetails).toEqual({ id: 'granule/x86/' });
     // the baseline hides app.c; -I and -D make ARENA_SIZE 12288; x86 makes sizeof(void *) 4; the view rule is off
-    expect(run.results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[]; message: { text: string } }) => [
-      x.locations[0]!.physicalLocation.artifactLocation.uri,
-      x.locations[0]!.physicalLocation.region.startLine,
-      x.message.text,
-    ])).toEqual([
+    expect(
+      run.results.map(
+        (x: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[]; message: { text: string } }) => [
+          x.locations[0]!.physicalLocation.artifactLocation.uri,
+          x.locations[0]!.physicalLocation.region.startLine,
+          x.message.text,
+        ],
+      ),
+    ).toEqual([
       ['src/extra.c', 5, 'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable'],
       ['src/extra.c', 6, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable'],
     ]);
@@ -188,7 +196,10 @@ describe.skipIf(unavailable('bash'))('the run step', () => {
   it('leaves suppressed findings out of the upload unless include-suppressed is true', () => {
     const dir = tempDir('action-suppressed');
     fs.copyFileSync(path.join(ROOT, 'test', 'formats', 'data', 'suppressed', 'legacy.c'), path.join(dir, 'legacy.c'));
-    const count = () => JSON.parse(fs.readFileSync(path.join(dir, 'granule.sarif'), 'utf8')).runs[0].results.map((x: { suppressions?: unknown[] }) => x.suppressions?.length ?? 0);
+    const count = () =>
+      JSON.parse(fs.readFileSync(path.join(dir, 'granule.sarif'), 'utf8')).runs[0].results.map(
+        (x: { suppressions?: unknown[] }) => x.suppressions?.length ?? 0,
+      );
     const omitted = runAction(dir, {});
     expect([omitted.status, omitted.stdout]).toEqual([0, 'granule --format sarif --output granule.sarif --sarif-omit-suppressed -- .\n']);
     expect(count()).toEqual([0]);
@@ -222,7 +233,9 @@ describe.skipIf(unavailable('bash'))('the run step', () => {
 
 describe('docs/code-scanning.md', () => {
   const doc = fs.readFileSync(path.join(ROOT, 'docs', 'code-scanning.md'), 'utf8');
-  const workflows = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as { jobs?: Record<string, { steps: Step[] }> }).filter((w) => w?.jobs);
+  const workflows = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => parse(m[1]!) as { jobs?: Record<string, { steps: Step[] }> })
+    .filter((w) => w?.jobs);
 
   it('has workflows that parse, use only inputs the action has, and upload with upload-sarif', () => {
     expect(workflows.length).toBeGreaterThanOrEqual(2);

@@ -90,7 +90,11 @@ describe.skipIf(unavailable('npm-registry'))('the packed package', () => {
     // the library loads dist/ module by module, as the language server does
     const lib = run(
       process.execPath,
-      ['--input-type=module', '-e', "const g = await import('granule'); const r = await g.lintPaths(['a.c'], g.defaultLintOptions()); console.log(r.findings.map((f) => `${f.ruleId} ${f.range.start.line}:${f.range.start.column} ${f.properties.size}`).join('\\n'));"],
+      [
+        '--input-type=module',
+        '-e',
+        "const g = await import('granule'); const r = await g.lintPaths(['a.c'], g.defaultLintOptions()); console.log(r.findings.map((f) => `${f.ruleId} ${f.range.start.line}:${f.range.start.column} ${f.properties.size}`).join('\\n'));",
+      ],
       dir,
     );
     expect(lib).toEqual({ status: 0, stdout: 'virtualalloc-granularity 2:26 4096\n', stderr: '' });
@@ -129,7 +133,10 @@ describe.skipIf(unavailable('npm-registry'))('the packed package', () => {
       expect(configs.map((c) => `${c.from} ${c.name}`)).toEqual(['docs/eslint.md eslint.config.mjs', 'README.md eslint.config.mjs']);
       expect([...installLines]).toEqual(['npm install --save-dev eslint granule @typescript-eslint/utils']);
       // the same line, with this tree's tarball for granule (not yet published)
-      const args = [...installLines][0]!.split(' ').slice(2).map((a) => (a === 'granule' ? tarball : a));
+      const args = [...installLines][0]!
+        .split(' ')
+        .slice(2)
+        .map((a) => (a === 'granule' ? tarball : a));
       install(dir, args);
 
       // the project the docs' config describes: an include directory and a build directory with its compile_commands.json
@@ -142,9 +149,10 @@ describe.skipIf(unavailable('npm-registry'))('the packed package', () => {
         fs.rmSync(path.join(dir, config.name));
         expect(r.status, `${config.from}: ${r.stderr}`).toBe(1);
         const [result] = JSON.parse(r.stdout) as { messages: { ruleId: string; line: number; column: number; message: string }[] }[];
-        expect(result!.messages.map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.message}`), config.from).toEqual([
-          'granule/virtualalloc-granularity 2:26 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
-        ]);
+        expect(
+          result!.messages.map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.message}`),
+          config.from,
+        ).toEqual(['granule/virtualalloc-granularity 2:26 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable']);
       }
     });
   });

@@ -27,7 +27,9 @@ const identity = ['-c', 'user.name=granule test', '-c', 'user.email=test@granule
 /** This working tree as a git repository with a tag, as pre-commit expects a hook repository to be. */
 function hookRepository(): string {
   const dir = makeTree({}, 'granule-hook-repo-');
-  const files = must(run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT)).split('\0').filter(Boolean);
+  const files = must(run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT))
+    .split('\0')
+    .filter(Boolean);
   for (const rel of files) {
     const from = path.join(ROOT, rel);
     if (!fs.existsSync(from)) continue; // deleted in the working tree
@@ -72,7 +74,10 @@ describe.skipIf(unavailable('git', 'pre-commit', 'npm-registry'))('pre-commit', 
     expect(clean.stderr + clean.stdout).toMatch(/granule\.+Passed/);
     expect(clean.status).toBe(0);
 
-    fs.writeFileSync(path.join(project, 'src/pages.c'), '#include <windows.h>\nvoid *page(void) {\n  return VirtualAlloc(NULL, 4096, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}\n');
+    fs.writeFileSync(
+      path.join(project, 'src/pages.c'),
+      '#include <windows.h>\nvoid *page(void) {\n  return VirtualAlloc(NULL, 4096, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}\n',
+    );
     must(run('git', ['add', 'src/pages.c'], project));
     const bad = run('git', [...identity, 'commit', '-m', 'bad'], project, env);
     const output = bad.stdout + bad.stderr;
@@ -84,7 +89,10 @@ describe.skipIf(unavailable('git', 'pre-commit', 'npm-registry'))('pre-commit', 
     expect(must(run('git', ['log', '--format=%s'], project))).toBe('clean\n');
 
     // the finding fixed, the same commit goes through
-    fs.writeFileSync(path.join(project, 'src/pages.c'), '#include <windows.h>\nvoid *page(void) {\n  return VirtualAlloc(NULL, 65536, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}\n');
+    fs.writeFileSync(
+      path.join(project, 'src/pages.c'),
+      '#include <windows.h>\nvoid *page(void) {\n  return VirtualAlloc(NULL, 65536, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}\n',
+    );
     must(run('git', ['add', 'src/pages.c'], project));
     const fixed = run('git', [...identity, 'commit', '-m', 'fixed'], project, env);
     expect(fixed.status).toBe(0);

@@ -23,7 +23,12 @@ describe('a broken config', () => {
     const r = scan(dir, ['.']);
     expect(r.status).toBe(2);
     expect(notices(r.report)).toEqual([
-      { level: 'error', code: 'config', message: "invalid config: invalid JSON: Expected ',' or '}' after property value (line 3, column 1)", path: 'sub/granule.config.json' },
+      {
+        level: 'error',
+        code: 'config',
+        message: "invalid config: invalid JSON: Expected ',' or '}' after property value (line 3, column 1)",
+        path: 'sub/granule.config.json',
+      },
     ]);
     expect(r.report.filesScanned).toBe(1);
     expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
@@ -66,16 +71,30 @@ describe('a hostile config', () => {
 
   it('prototype keys are refused wherever they appear', () => {
     expect(withConfig('{"__proto__": {"polluted": true}}')).toEqual({ status: 2, stdout: '', stderr: 'granule: h.json: key "__proto__" is not allowed\n' });
-    expect(withConfig('{"rules": {"__proto__": {"polluted": true}}}')).toEqual({ status: 2, stdout: '', stderr: 'granule: h.json: rules: key "__proto__" is not allowed\n' });
-    expect(withConfig('{"defines": {"constructor": "1"}}')).toEqual({ status: 2, stdout: '', stderr: 'granule: h.json: defines: key "constructor" is not allowed\n' });
-    expect(withConfig('{"constructor": {"prototype": {"x": 1}}}')).toEqual({ status: 2, stdout: '', stderr: 'granule: h.json: key "constructor" is not allowed\n' });
+    expect(withConfig('{"rules": {"__proto__": {"polluted": true}}}')).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'granule: h.json: rules: key "__proto__" is not allowed\n',
+    });
+    expect(withConfig('{"defines": {"constructor": "1"}}')).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'granule: h.json: defines: key "constructor" is not allowed\n',
+    });
+    expect(withConfig('{"constructor": {"prototype": {"x": 1}}}')).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'granule: h.json: key "constructor" is not allowed\n',
+    });
   });
 
   it('values of the wrong type are named with their key', () => {
     expect(withConfig('{"target": 5}').stderr).toBe('granule: h.json: target: must be one of x64, x86, arm64, got 5\n');
     expect(withConfig('{"rules": "all"}').stderr).toBe('granule: h.json: rules: must be an object of rule id → level, got "all"\n');
     expect(withConfig('{"ignores": [1, 2]}').stderr).toBe('granule: h.json: ignores[0]: must be a non-empty string, got 1\n');
-    expect(withConfig('{"rules": {"virtualalloc-granularity": ["error", {"x": 1}]}}').stderr).toBe('granule: h.json: rules.virtualalloc-granularity: this rule takes no options\n');
+    expect(withConfig('{"rules": {"virtualalloc-granularity": ["error", {"x": 1}]}}').stderr).toBe(
+      'granule: h.json: rules.virtualalloc-granularity: this rule takes no options\n',
+    );
     expect(withConfig('{"defines": {"A": 1e999}}')).toMatchObject({ status: 2, stdout: '' });
     expect(withConfig('{"defines": {"A": 1e999}}').stderr).toMatch(/^granule: h\.json: defines\.A: must be a string, number or boolean, got /);
   });

@@ -52,7 +52,11 @@ describe('a file whose analysis throws', () => {
         locations: [{ physicalLocation: { artifactLocation: { uri: 'victim.c', uriBaseId: '%SRCROOT%' } } }],
       },
     ]);
-    expect(log.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['healthy.c', 'other.c']);
+    expect(
+      log.runs[0].results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    ).toEqual(['healthy.c', 'other.c']);
   });
 });
 
@@ -61,13 +65,19 @@ describe('a file on which a rule throws', () => {
     // rule options reach the engine unchecked through the API (and editor settings): a large-page minimum of 0
     // makes the rule divide by zero, on files with a MEM_LARGE_PAGES call only; the 4 KB reservation beside it
     // is still reported by the other rule
-    const large = '#include <windows.h>\nvoid big(void) {\n    VirtualAlloc(NULL, 3 * 1024 * 1024, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);\n    VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n';
+    const large =
+      '#include <windows.h>\nvoid big(void) {\n    VirtualAlloc(NULL, 3 * 1024 * 1024, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);\n    VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n';
     const dir = workspace({ 'large.c': large, 'other.c': HEALTHY.replace('4096', '12288') });
     dirs.push(dir);
     const options: LintOptions = { ...defaultLintOptions(dir), rules: { 'large-page-size': ['error', { largePageMinimum: 0 }] } };
     const report = await lintPaths([dir], options);
     expect(report.notices.map((n) => ({ level: n.level, code: n.code, file: n.file && path.relative(dir, n.file), message: n.message }))).toEqual([
-      { level: 'error', code: 'internal-error', file: 'large.c', message: 'rule large-page-size failed on this file, and its findings here are missing: Division by zero' },
+      {
+        level: 'error',
+        code: 'internal-error',
+        file: 'large.c',
+        message: 'rule large-page-size failed on this file, and its findings here are missing: Division by zero',
+      },
     ]);
     expect(report.findings.map((f) => `${path.relative(dir, f.file)}:${f.range.start.line} ${f.ruleId}`)).toEqual([
       'healthy.c:3 virtualalloc-granularity',
@@ -87,8 +97,10 @@ describe('worker threads', () => {
 
   function tree(): string {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 60; i++) files[`f${i}.c`] = `#include <windows.h>\nvoid f${i}(void) {\n    VirtualAlloc(NULL, ${(i % 15) + 1} * 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n`;
-    files['large.c'] = '#include <windows.h>\nvoid big(void) {\n    VirtualAlloc(NULL, 3 * 1024 * 1024, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);\n}\n';
+    for (let i = 0; i < 60; i++)
+      files[`f${i}.c`] = `#include <windows.h>\nvoid f${i}(void) {\n    VirtualAlloc(NULL, ${(i % 15) + 1} * 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n`;
+    files['large.c'] =
+      '#include <windows.h>\nvoid big(void) {\n    VirtualAlloc(NULL, 3 * 1024 * 1024, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE);\n}\n';
     const dir = workspace(files);
     dirs.push(dir);
     return dir;
@@ -109,9 +121,20 @@ describe('worker threads', () => {
     const dir = tree();
     const base = engine.defaultLintOptions(dir);
     // options that cannot be sent to a thread, and that make victim.c's analysis throw
-    const hostile = { ...base, defines: new Proxy({} as Record<string, string>, { ownKeys: () => { throw new Error('the macro table cannot be read'); } }) };
+    const hostile = {
+      ...base,
+      defines: new Proxy({} as Record<string, string>, {
+        ownKeys: () => {
+          throw new Error('the macro table cannot be read');
+        },
+      }),
+    };
     fs.writeFileSync(path.join(dir, 'victim.c'), HEALTHY);
-    const report = await engine.lintPaths([dir], { ...base, concurrency: 4, optionsFor: (file) => ({ options: file.endsWith('victim.c') ? hostile : base, ignored: false }) });
+    const report = await engine.lintPaths([dir], {
+      ...base,
+      concurrency: 4,
+      optionsFor: (file) => ({ options: file.endsWith('victim.c') ? hostile : base, ignored: false }),
+    });
     const s = summary(dir, report);
     expect(s.notices).toEqual(['internal-error victim.c: could not analyse this file: the macro table cannot be read']);
     expect(s.findings).toEqual(summary(dir, await engine.lintPaths([dir], { ...base, concurrency: 'off' })).findings.filter((f) => !f.startsWith('victim.c')));
@@ -135,7 +158,8 @@ describe('an interrupted run (SIGINT)', () => {
   it('leaves either the previous report or a complete new one, and no temporary file', async () => {
     // enough work that an interrupt lands while files are analysed or the report is written
     const files: Record<string, string> = {};
-    for (let i = 0; i < 1500; i++) files[`src/f${i}.c`] = `#include <windows.h>\nvoid f${i}(void) {\n    VirtualAlloc(NULL, ${(i % 15) + 1} * 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n`;
+    for (let i = 0; i < 1500; i++)
+      files[`src/f${i}.c`] = `#include <windows.h>\nvoid f${i}(void) {\n    VirtualAlloc(NULL, ${(i % 15) + 1} * 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n`;
     const dir = workspace(files, false);
     dirs.push(dir);
     const out = path.join(dir, 'out.sarif');

@@ -92,7 +92,13 @@ export function places(report: JsonReport): string[] {
 
 /** Notices without the absolute `file`, for exact comparisons. */
 export function notices(report: JsonReport): JsonNotice[] {
-  return report.notices.map(({ level, code, message, path: p, line }) => ({ level, code, message, ...(p !== undefined ? { path: p } : {}), ...(line !== undefined ? { line } : {}) }));
+  return report.notices.map(({ level, code, message, path: p, line }) => ({
+    level,
+    code,
+    message,
+    ...(p !== undefined ? { path: p } : {}),
+    ...(line !== undefined ? { line } : {}),
+  }));
 }
 
 /** The healthy file's finding is in the report, exactly. */

@@ -91,7 +91,9 @@ describe('paths that are not there', () => {
     const dir = ws();
     const r = runCli(['--format', 'sarif', 'gone.c', 'healthy.c', 'evil\u001b[31m\nname.c', 'gone-dir'], { cwd: dir });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('granule: gone.c: no such file or directory\ngranule: evil\\x1b[31m\\nname.c: no such file or directory\ngranule: gone-dir: no such file or directory\n');
+    expect(r.stderr).toBe(
+      'granule: gone.c: no such file or directory\ngranule: evil\\x1b[31m\\nname.c: no such file or directory\ngranule: gone-dir: no such file or directory\n',
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -148,7 +150,9 @@ describe.skipIf(unavailable('file-modes', 'setpriv'))('files that cannot be read
     const r = isRoot() ? scanAsNobody(dir, ['.']) : scan(dir, ['.']);
     const reason = `EACCES: permission denied, scandir '${path.join(dir, 'locked')}'`;
     expect(r.status).toBe(1);
-    expect(notices(r.report)).toEqual([{ level: 'error', code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted`, path: 'locked' }]);
+    expect(notices(r.report)).toEqual([
+      { level: 'error', code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted`, path: 'locked' },
+    ]);
     expect(r.stderr).toBe(`granule: locked: cannot list directory (${reason}); its files are not linted\n`);
     expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity', 'open/seen.c:3:5 virtualalloc-granularity']);
   });
@@ -229,7 +233,8 @@ describe('big and deep input', () => {
 
   it('the size limit is configurable: a 2 MB generated file is analysed by default and skipped under --max-file-size 1MB', () => {
     let text = '#include <windows.h>\n';
-    for (let i = 0; text.length < 2 * 1024 * 1024 - 4096; i++) text += `static int helper${i}(int a, int b) {\n    int t = a * ${i} + b;\n    return t ^ (t >> 3);\n}\n`;
+    for (let i = 0; text.length < 2 * 1024 * 1024 - 4096; i++)
+      text += `static int helper${i}(int a, int b) {\n    int t = a * ${i} + b;\n    return t ^ (t >> 3);\n}\n`;
     text += `void late(void) {\n    VirtualAlloc(NULL, 8192, MEM_RESERVE, PAGE_NOACCESS);\n}\n`;
     text += ' '.repeat(2 * 1024 * 1024 - Buffer.byteLength(text));
     const dir = ws({ 'big.c': text });
@@ -239,7 +244,9 @@ describe('big and deep input', () => {
     expect(notices(analysed.report)).toEqual([]);
     expect(places(analysed.report)).toEqual([`big.c:${line}:5 virtualalloc-granularity`, 'healthy.c:3:5 virtualalloc-granularity']);
     const limited = scan(dir, ['--max-file-size', '1MB', '.']);
-    expect(notices(limited.report)).toEqual([{ level: 'warning', code: 'limit', message: 'skipped: the file is 2 MB, over the 1 MB limit (--max-file-size)', path: 'big.c' }]);
+    expect(notices(limited.report)).toEqual([
+      { level: 'warning', code: 'limit', message: 'skipped: the file is 2 MB, over the 1 MB limit (--max-file-size)', path: 'big.c' },
+    ]);
     expect(places(limited.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
     const unlimited = scan(dir, ['--max-file-size', '0', '.']);
     expect(places(unlimited.report)).toEqual(places(analysed.report));
@@ -264,12 +271,20 @@ describe('big and deep input', () => {
 
   it('10,000-deep nested #if: live code inside and after is found, dead code inside is not', () => {
     const n = 10_000;
-    const text = ['#if 1\n'.repeat(n) + `void a(void) { ${CALL} }\n` + '#endif\n'.repeat(n), '#if 1\n'.repeat(n) + '#if 0\n' + `void b(void) { ${CALL} }\n` + '#endif\n'.repeat(n + 1), `void c(void) { ${CALL} }\n`].join('');
+    const text = [
+      '#if 1\n'.repeat(n) + `void a(void) { ${CALL} }\n` + '#endif\n'.repeat(n),
+      '#if 1\n'.repeat(n) + '#if 0\n' + `void b(void) { ${CALL} }\n` + '#endif\n'.repeat(n + 1),
+      `void c(void) { ${CALL} }\n`,
+    ].join('');
     const dir = ws({ 'ifs.c': text });
     const r = scan(dir, ['.']);
     expect(r.status).toBe(1);
     expect(notices(r.report)).toEqual([]);
-    expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity', `ifs.c:${n + 1}:16 virtualalloc-granularity`, `ifs.c:${4 * n + 5}:16 virtualalloc-granularity`]);
+    expect(places(r.report)).toEqual([
+      'healthy.c:3:5 virtualalloc-granularity',
+      `ifs.c:${n + 1}:16 virtualalloc-granularity`,
+      `ifs.c:${4 * n + 5}:16 virtualalloc-granularity`,
+    ]);
   });
 
   it('a header nested thousands of levels deep: its constants are unknown, nothing overflows', () => {
@@ -286,7 +301,10 @@ describe('big and deep input', () => {
 
   it('20,000 undecidable #ifdef levels around a wrapper: its caller is still found', () => {
     const n = 20_000;
-    const text = '#ifdef U\n'.repeat(n) + 'void *w(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\nvoid g(void) { w(4096); }\n' + '#endif\n'.repeat(n);
+    const text =
+      '#ifdef U\n'.repeat(n) +
+      'void *w(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\nvoid g(void) { w(4096); }\n' +
+      '#endif\n'.repeat(n);
     const dir = ws({ 'ifdefs.c': text });
     const r = scan(dir, ['.']);
     expect(r.status).toBe(1);
@@ -311,7 +329,9 @@ describe('big and deep input', () => {
     const dir = ws({ 'calls.c': `void f(void) { ${calls} }` });
     const r = scan(dir, ['--file-timeout', '0.5', '.']);
     expect(r.status).toBe(1);
-    expect(notices(r.report)).toEqual([{ level: 'warning', code: 'limit', message: 'skipped: analysis took longer than 0.5 s (--file-timeout)', path: 'calls.c' }]);
+    expect(notices(r.report)).toEqual([
+      { level: 'warning', code: 'limit', message: 'skipped: analysis took longer than 0.5 s (--file-timeout)', path: 'calls.c' },
+    ]);
     expect(places(r.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
     const bad = runCli(['--file-timeout', 'soon', '.'], { cwd: dir });
     expect(bad.status).toBe(2);
@@ -377,20 +397,30 @@ describe('preprocessor and evaluator traps', () => {
     const r = scan(dir, [...UNRESOLVED, '.']);
     expect(r.status).toBe(1);
     // tree-sitter reads the unexpanded `F(, )` as a call with a missing argument
-    expect(notices(r.report)).toEqual([{ level: 'note', code: 'parse-error', message: '1 region could not be parsed; calls there are read from tokens', path: 'macros.c' }]);
+    expect(notices(r.report)).toEqual([
+      { level: 'note', code: 'parse-error', message: '1 region could not be parsed; calls there are read from tokens', path: 'macros.c' },
+    ]);
     expect(r.report.findings.filter((f) => f.path === 'macros.c').map((f) => `${f.range.start.line} ${f.message}`)).toEqual([
       "7 VirtualAlloc's size could not be proven: the value of A is not known",
       "8 VirtualAlloc's size could not be proven: the value of X is not known",
       "9 VirtualAlloc's size could not be proven: macro F expects 2 arguments, got 1",
       "10 VirtualAlloc's size could not be proven: macro F expects 2 arguments, got 3",
-      "11 VirtualAlloc's size could not be proven: unexpected \")\"",
+      '11 VirtualAlloc\'s size could not be proven: unexpected ")"',
       '12 VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable',
     ]);
     expectHealthy(r.report);
   });
 
   it('huge literals, division by zero and negative shifts are unknown, never a crash or a guess', () => {
-    const sizes = ['0xFFFFFFFFFFFFFFFFFFFF', '99999999999999999999999999999999999999999', '4096 / 0', '4096 % (2 - 2)', '1 << -1', '4096 >> 64', '0x7FFFFFFF * 0x7FFFFFFF'];
+    const sizes = [
+      '0xFFFFFFFFFFFFFFFFFFFF',
+      '99999999999999999999999999999999999999999',
+      '4096 / 0',
+      '4096 % (2 - 2)',
+      '1 << -1',
+      '4096 >> 64',
+      '0x7FFFFFFF * 0x7FFFFFFF',
+    ];
     const text = `void f(void) {\n${sizes.map((s) => `    VirtualAlloc(NULL, ${s}, MEM_RESERVE, PAGE_NOACCESS);\n`).join('')}}\n`;
     const dir = ws({ 'values.c': text });
     const r = scan(dir, [...UNRESOLVED, '.']);

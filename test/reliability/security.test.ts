@@ -39,12 +39,16 @@ describe('no code from configs or sources is executed', () => {
   it('JavaScript config files are never loaded, not even when package.json names one', () => {
     const dir = ws();
     const marker = path.join(dir, 'PWNED');
-    for (const name of ['granule.config.js', 'granule.config.mjs', 'granule.config.cjs', '.granulerc.js', 'eslint.config.js']) fs.writeFileSync(path.join(dir, name), payload(marker));
+    for (const name of ['granule.config.js', 'granule.config.mjs', 'granule.config.cjs', '.granulerc.js', 'eslint.config.js'])
+      fs.writeFileSync(path.join(dir, name), payload(marker));
     const ignored = scan(dir, ['.']);
     expect(ignored.status).toBe(1);
     expect(notices(ignored.report)).toEqual([]);
     expect(places(ignored.report)).toEqual(['healthy.c:3:5 virtualalloc-granularity']);
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', scripts: { preinstall: `touch ${marker}` }, granule: { extends: ['./granule.config.js'] } }));
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'x', scripts: { preinstall: `touch ${marker}` }, granule: { extends: ['./granule.config.js'] } }),
+    );
     const named = scan(dir, ['.']);
     expect(named.status).toBe(2);
     expect(notices(named.report)).toEqual([
@@ -79,7 +83,10 @@ describe('no code from configs or sources is executed', () => {
       expect(r.status).toBe(1);
       expect(fs.readdirSync(dir).filter((n) => n.startsWith('PWNED'))).toEqual([]);
       expect(r.report.findings.map((f) => `${f.path} ${f.message}`).sort()).toEqual(
-        [...hostile, 'healthy.c'].map((n) => `${n} ${HEALTHY_MESSAGE}`).concat(["payload.c VirtualAlloc's size could not be proven: calls execSync()"]).sort(),
+        [...hostile, 'healthy.c']
+          .map((n) => `${n} ${HEALTHY_MESSAGE}`)
+          .concat(["payload.c VirtualAlloc's size could not be proven: calls execSync()"])
+          .sort(),
       );
     }
   });
@@ -92,7 +99,10 @@ describe('report paths stay inside the scanned root', () => {
     fs.writeFileSync(path.join(base, 'outside', 'defs.h'), '#define RESERVE(n) VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS)\n#define OUT_SIZE 8192\n');
     fs.writeFileSync(path.join(base, 'outside', 'x.c'), HEALTHY);
     fs.mkdirSync(path.join(base, 'repo', 'src'), { recursive: true });
-    fs.writeFileSync(path.join(base, 'repo', 'src', 'a.c'), '#include "../../outside/defs.h"\nvoid f(void) {\n    RESERVE(4096);\n    VirtualAlloc(NULL, OUT_SIZE, MEM_RESERVE, PAGE_NOACCESS);\n}\n');
+    fs.writeFileSync(
+      path.join(base, 'repo', 'src', 'a.c'),
+      '#include "../../outside/defs.h"\nvoid f(void) {\n    RESERVE(4096);\n    VirtualAlloc(NULL, OUT_SIZE, MEM_RESERVE, PAGE_NOACCESS);\n}\n',
+    );
     fs.symlinkSync('../outside', path.join(base, 'repo', 'linked'));
     const repo = path.join(base, 'repo');
     const r = runCli(['--format', 'sarif', '.', '../outside/x.c', 'src/../src/a.c'], { cwd: repo });
@@ -118,26 +128,31 @@ describe('report paths stay inside the scanned root', () => {
 });
 
 describe('only regular files are read', () => {
-  it.skipIf(process.platform === 'win32' || unavailable('mkfifo'))('an #include of a FIFO, /dev/zero or /dev/stdin is never opened: the run neither hangs nor grows', () => {
-    const dir = ws({});
-    spawnSync('mkfifo', [path.join(dir, 'fifo.h')]);
-    fs.writeFileSync(
-      path.join(dir, 'special.c'),
-      '#include "fifo.h"\n#include "/dev/zero"\n#include "/dev/stdin"\nvoid f(void) { VirtualAlloc(0, 4096, 0x3000, 4); }\n',
-    );
-    // stdin stays open and silent: reading it, or the FIFO, would block until the test times out
-    const started = Date.now();
-    const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'bin', 'granule.js'), '--format', 'compact', 'special.c'], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(Date.now() - started).toBeLessThan(30_000);
-    expect(r.stdout).toBe('special.c:4:16: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
-    expect(r.status).toBe(1);
-  });
+  it.skipIf(process.platform === 'win32' || unavailable('mkfifo'))(
+    'an #include of a FIFO, /dev/zero or /dev/stdin is never opened: the run neither hangs nor grows',
+    () => {
+      const dir = ws({});
+      spawnSync('mkfifo', [path.join(dir, 'fifo.h')]);
+      fs.writeFileSync(
+        path.join(dir, 'special.c'),
+        '#include "fifo.h"\n#include "/dev/zero"\n#include "/dev/stdin"\nvoid f(void) { VirtualAlloc(0, 4096, 0x3000, 4); }\n',
+      );
+      // stdin stays open and silent: reading it, or the FIFO, would block until the test times out
+      const started = Date.now();
+      const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'bin', 'granule.js'), '--format', 'compact', 'special.c'], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(r.stdout).toBe(
+        'special.c:4:16: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+      );
+      expect(r.status).toBe(1);
+    },
+  );
 });
 
 describe('names from the scanned tree are printed escaped', () => {
@@ -147,7 +162,14 @@ describe('names from the scanned tree are printed escaped', () => {
 
   it.skipIf(process.platform === 'win32')('in compact, stylish, msvc and on stderr: no line starts a command, no escape sequence reaches the terminal', () => {
     const dir = ws({ [forged]: HEALTHY }, false);
-    for (const args of [['-f', 'compact'], ['-f', 'stylish'], ['-f', 'msvc'], ['-f', 'github'], ['-f', 'sarif', '-o', 'out.sarif'], ['-f', 'json', '-o', 'out.json']]) {
+    for (const args of [
+      ['-f', 'compact'],
+      ['-f', 'stylish'],
+      ['-f', 'msvc'],
+      ['-f', 'github'],
+      ['-f', 'sarif', '-o', 'out.sarif'],
+      ['-f', 'json', '-o', 'out.json'],
+    ]) {
       const r = runCli([...args, '.'], { cwd: dir });
       expect(r.status).toBe(1);
       for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {

@@ -46,7 +46,13 @@ c.run('large-page-size', asTested(rule), {
       name: 'a decimal literal past the minimum: rounded up to the next multiple, in decimal',
       code: allocate('3145728'),
       output: allocate('4194304'),
-      errors: [{ message: message('VirtualAlloc', '3145728 bytes (0x300000)'), endColumn: endOf('3145728'), suggestions: [{ messageId: 'roundUp', output: allocate('4194304') }] }],
+      errors: [
+        {
+          message: message('VirtualAlloc', '3145728 bytes (0x300000)'),
+          endColumn: endOf('3145728'),
+          suggestions: [{ messageId: 'roundUp', output: allocate('4194304') }],
+        },
+      ],
     },
     {
       name: 'a size written with a macro: no fix, a suggestion at the call',
@@ -91,7 +97,12 @@ c.run('large-page-size', asTested(rule), {
       code: allocate('0x1000'),
       options: [{ largePageMinimum: 12288 }],
       output: allocate('0x3000'),
-      errors: [{ message: message('VirtualAlloc', '4096 bytes (0x1000)', '12 KB'), suggestions: [{ desc: 'Ask for 12288 bytes (0x3000), the next multiple of 12 KB', output: allocate('0x3000') }] }],
+      errors: [
+        {
+          message: message('VirtualAlloc', '4096 bytes (0x1000)', '12 KB'),
+          suggestions: [{ desc: 'Ask for 12288 bytes (0x3000), the next multiple of 12 KB', output: allocate('0x3000') }],
+        },
+      ],
     },
   ],
 });

@@ -51,7 +51,9 @@ c.run('mapview-granularity', asTested(rule), {
     {
       name: 'MapViewOfFileEx past the first granule',
       code: inF('MapViewOfFileEx(h, FILE_MAP_READ, 0, 0, 0x18000, NULL)'),
-      errors: [{ message: 'MapViewOfFileEx maps a view of 98304 bytes (0x18000); 32768 bytes of its last 64 KB granule become unusable', column: 20, endColumn: 74 }],
+      errors: [
+        { message: 'MapViewOfFileEx maps a view of 98304 bytes (0x18000); 32768 bytes of its last 64 KB granule become unusable', column: 20, endColumn: 74 },
+      ],
     },
     {
       name: 'MapViewOfFileFromApp: a 64-bit offset argument',

@@ -9,6 +9,12 @@ describe('numbers in messages', () => {
   });
 
   it('sizes as people read them: MB, KB, or bytes', () => {
-    expect([humanBytes(2n * 1024n * 1024n), humanBytes(65536n), humanBytes(12288n), humanBytes(1000n), humanBytes(1n)]).toEqual(['2 MB', '64 KB', '12 KB', '1000 bytes', '1 byte']);
+    expect([humanBytes(2n * 1024n * 1024n), humanBytes(65536n), humanBytes(12288n), humanBytes(1000n), humanBytes(1n)]).toEqual([
+      '2 MB',
+      '64 KB',
+      '12 KB',
+      '1000 bytes',
+      '1 byte',
+    ]);
   });
 });

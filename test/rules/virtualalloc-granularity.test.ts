@@ -25,7 +25,10 @@ c.run('virtualalloc-granularity', asTested(rule), {
     },
     { name: 'a file view (mapview-granularity checks those)', code: `${HEAD}void f(HANDLE h) { MapViewOfFile(h, FILE_MAP_READ, 0, 0, 4096); }` },
     { name: 'code in an inactive #if branch', code: `${HEAD}#if 0\nvoid f(void) { VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); }\n#endif` },
-    { name: 'a call in a comment or a string', code: `${HEAD}// VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\nconst char *s = "VirtualAlloc(NULL, 4096, MEM_RESERVE, 4)";` },
+    {
+      name: 'a call in a comment or a string',
+      code: `${HEAD}// VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\nconst char *s = "VirtualAlloc(NULL, 4096, MEM_RESERVE, 4)";`,
+    },
   ],
   invalid: [
     {
@@ -48,13 +51,27 @@ c.run('virtualalloc-granularity', asTested(rule), {
       name: 'one byte: the message says "1 byte"',
       code: reserve('1'),
       output: reserve('65536'),
-      errors: [{ message: 'VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable', line: 2, column: 16, endColumn: endOf('1'), suggestions: 1 }],
+      errors: [
+        {
+          message: 'VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable',
+          line: 2,
+          column: 16,
+          endColumn: endOf('1'),
+          suggestions: 1,
+        },
+      ],
     },
     {
       name: 'a hex literal stays hex',
       code: reserve('0x3000'),
       output: reserve('0x10000'),
-      errors: [{ messageId: 'wastesGranule', data: { api: 'VirtualAlloc', size: '12288 bytes', hex: '0x3000', unusable: '53248', rounded: '65536', roundedHex: '0x10000' }, suggestions: 1 }],
+      errors: [
+        {
+          messageId: 'wastesGranule',
+          data: { api: 'VirtualAlloc', size: '12288 bytes', hex: '0x3000', unusable: '53248', rounded: '65536', roundedHex: '0x10000' },
+          suggestions: 1,
+        },
+      ],
     },
     {
       name: 'past the first granule: the last granule is the one that wastes, and the suffix is kept',
@@ -72,7 +89,15 @@ c.run('virtualalloc-granularity', asTested(rule), {
       name: 'a product keeps its unit: 4 * 1024 becomes 64 * 1024',
       code: reserve('4 * 1024'),
       output: reserve('64 * 1024'),
-      errors: [{ messageId: 'wastesGranule', line: 2, column: 16, endColumn: endOf('4 * 1024'), suggestions: [{ messageId: 'roundUp', output: reserve('64 * 1024') }] }],
+      errors: [
+        {
+          messageId: 'wastesGranule',
+          line: 2,
+          column: 16,
+          endColumn: endOf('4 * 1024'),
+          suggestions: [{ messageId: 'roundUp', output: reserve('64 * 1024') }],
+        },
+      ],
     },
     {
       name: 'a shift keeps its unit: 16 << 10 becomes 64 << 10',
@@ -95,7 +120,12 @@ c.run('virtualalloc-granularity', asTested(rule), {
           message: 'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable',
           line: 4,
           column: 16,
-          suggestions: [{ messageId: 'roundUp', output: `${HEAD}#define PAGE 0x1000\n#define ARENA (3 * PAGE)\nvoid f(void) { VirtualAlloc(NULL, 0x10000, MEM_RESERVE, PAGE_NOACCESS); }` }],
+          suggestions: [
+            {
+              messageId: 'roundUp',
+              output: `${HEAD}#define PAGE 0x1000\n#define ARENA (3 * PAGE)\nvoid f(void) { VirtualAlloc(NULL, 0x10000, MEM_RESERVE, PAGE_NOACCESS); }`,
+            },
+          ],
         },
       ],
     },
@@ -103,25 +133,49 @@ c.run('virtualalloc-granularity', asTested(rule), {
       name: 'MEM_COMMIT at no address reserves too',
       code: inF('VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE)'),
       output: inF('VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READWRITE)'),
-      errors: [{ message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable', column: 16, endColumn: 68, suggestions: 1 }],
+      errors: [
+        { message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable', column: 16, endColumn: 68, suggestions: 1 },
+      ],
     },
     {
       name: 'VirtualAllocEx: the size is its third argument',
       code: `${HEAD}void f(HANDLE p) { VirtualAllocEx(p, NULL, 8192, MEM_RESERVE, PAGE_NOACCESS); }`,
       output: `${HEAD}void f(HANDLE p) { VirtualAllocEx(p, NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }`,
-      errors: [{ message: 'VirtualAllocEx reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable', line: 2, column: 20, endLine: 2, endColumn: 77, suggestions: 1 }],
+      errors: [
+        {
+          message: 'VirtualAllocEx reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable',
+          line: 2,
+          column: 20,
+          endLine: 2,
+          endColumn: 77,
+          suggestions: 1,
+        },
+      ],
     },
     {
       name: 'NtAllocateVirtualMemory: the size is read through its pointer, so there is nothing to fix at the call',
       code: `${HEAD}void f(HANDLE p) { PVOID base = NULL; SIZE_T size = 8192; NtAllocateVirtualMemory(p, &base, 0, &size, MEM_RESERVE, PAGE_NOACCESS); }`,
       output: null,
-      errors: [{ message: 'NtAllocateVirtualMemory reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable', line: 2, column: 59, endColumn: 130, suggestions: [] }],
+      errors: [
+        {
+          message: 'NtAllocateVirtualMemory reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable',
+          line: 2,
+          column: 59,
+          endColumn: 130,
+          suggestions: [],
+        },
+      ],
     },
   ],
 });
 
 cpp.run('virtualalloc-granularity (C++)', asTested(rule), {
-  valid: [{ name: 'a constexpr multiple of 64 KB', code: `${HEAD}constexpr SIZE_T kSize = 64 * 1024;\nvoid f() { ::VirtualAlloc(nullptr, kSize, MEM_RESERVE, PAGE_NOACCESS); }` }],
+  valid: [
+    {
+      name: 'a constexpr multiple of 64 KB',
+      code: `${HEAD}constexpr SIZE_T kSize = 64 * 1024;\nvoid f() { ::VirtualAlloc(nullptr, kSize, MEM_RESERVE, PAGE_NOACCESS); }`,
+    },
+  ],
   invalid: [
     {
       name: 'a member function, a digit separator',

@@ -198,7 +198,8 @@ export function declaresLocal(fn: SyntaxNode, name: string, text: string): boole
 function isDeclaredHere(node: SyntaxNode): boolean {
   let child = node;
   for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
-    const inDeclaratorSlot = parent.childForFieldName('declarator')?.startIndex === child.startIndex && parent.childForFieldName('declarator')?.endIndex === child.endIndex;
+    const inDeclaratorSlot =
+      parent.childForFieldName('declarator')?.startIndex === child.startIndex && parent.childForFieldName('declarator')?.endIndex === child.endIndex;
     if (parent.type === 'declaration' || parent.type === 'parameter_declaration' || parent.type === 'optional_parameter_declaration') return inDeclaratorSlot;
     if (parent.type === 'parenthesized_declarator') continue;
     if (!parent.type.endsWith('declarator') || !inDeclaratorSlot) return false;

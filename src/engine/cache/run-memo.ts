@@ -87,7 +87,13 @@ export class RunMemo<R extends Report> {
     const list = [...new Set(deps)].sort();
     const depsPart = depsFingerprint(list, this.started);
     if (depsPart === undefined) return this.drop();
-    const data: StoredRun<R> = { format: FORMAT, tool: this.tool, fingerprint: hashText(`${this.tool}\u0000${this.filesPart}\u0000${depsPart}`), deps: list, report };
+    const data: StoredRun<R> = {
+      format: FORMAT,
+      tool: this.tool,
+      fingerprint: hashText(`${this.tool}\u0000${this.filesPart}\u0000${depsPart}`),
+      deps: list,
+      report,
+    };
     // (a tree without candidates leaves the per-file cache nothing to write, so the directory may not exist yet)
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     replaceFileAtomically(this.file, JSON.stringify(data));

@@ -38,7 +38,13 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
       const code = (e as NodeJS.ErrnoException).code;
       const broken = code === 'ENOENT' && isSymlink(absolute);
       const loop = code === 'ELOOP';
-      const message = loop ? 'symbolic link loop' : broken ? 'broken symbolic link' : code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or directory' : `cannot read: ${reason(e)}`;
+      const message = loop
+        ? 'symbolic link loop'
+        : broken
+          ? 'broken symbolic link'
+          : code === 'ENOENT' || code === 'ENOTDIR'
+            ? 'no such file or directory'
+            : `cannot read: ${reason(e)}`;
       errors.push({ path: given, message });
       continue;
     }
@@ -61,7 +67,13 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
           const sub = path.join(absolute, relative);
           notices.push({ level: 'error', file: sub, code: 'unreadable', message: `cannot list directory (${reason}); its files are not linted` });
         },
-        (shown) => notices.push({ level: 'warning', file: path.join(absolute, shown), code: 'file-name', message: 'the file name is not valid UTF-8 (shown with \\xNN for its bytes); not linted' }),
+        (shown) =>
+          notices.push({
+            level: 'warning',
+            file: path.join(absolute, shown),
+            code: 'file-name',
+            message: 'the file name is not valid UTF-8 (shown with \\xNN for its bytes); not linted',
+          }),
       );
     } catch (e) {
       errors.push({ path: given, message: `cannot list directory: ${reason(e)}` });

@@ -39,7 +39,8 @@ export async function listSourceFiles(dir: string, ignores: readonly string[] = 
   // a name that is not UTF-8 reaches globby's results with U+FFFD in place of its bytes: no such file exists
   const named = found.filter((file) => !file.includes('\uFFFD'));
   if (named.length < found.length) {
-    for (const sub of new Set(found.filter((f) => f.includes('\uFFFD')).map((f) => path.dirname(f)))) reportUnnamed(dir, path.relative(dir, sub).split(path.sep).join('/'), unnamed);
+    for (const sub of new Set(found.filter((f) => f.includes('\uFFFD')).map((f) => path.dirname(f))))
+      reportUnnamed(dir, path.relative(dir, sub).split(path.sep).join('/'), unnamed);
   }
   return named;
 }
@@ -58,7 +59,7 @@ function isSource(name: string): boolean {
 
 /** Relative (posix) paths from a directory walk, or undefined when a .gitignore has a say. */
 function walk(dir: string, unlisted?: UnlistedDirectory, unnamed?: UnnamedFile): string[] | undefined {
-  for (let d = path.dirname(dir); ; ) {
+  for (let d = path.dirname(dir); ;) {
     if (fs.existsSync(path.join(d, '.gitignore'))) return undefined;
     const up = path.dirname(d);
     if (up === d) break;

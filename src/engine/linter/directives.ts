@@ -51,7 +51,13 @@ export function scanDisableDirectives(file: string, text: string, lines?: LineMa
     for (const word of list!.split(/[\s,]+/).filter(Boolean)) {
       const id = word.replace(/^granule\//, '');
       if (!rulesById.has(id)) {
-        out.problems.push({ level: 'warning', file, line: range.start.line, code: 'unknown-rule-in-directive', message: `granule-${kind} names an unknown rule "${word}"` });
+        out.problems.push({
+          level: 'warning',
+          file,
+          line: range.start.line,
+          code: 'unknown-rule-in-directive',
+          message: `granule-${kind} names an unknown rule "${word}"`,
+        });
         continue;
       }
       if (!rules.includes(id)) rules.push(id);
@@ -59,7 +65,13 @@ export function scanDisableDirectives(file: string, text: string, lines?: LineMa
     // a comment that named only unknown rules must not turn into "every rule"
     if (rules.length === 0 && list!.trim()) continue;
     if (kind === 'disable-line' && range.start.line !== range.end.line) {
-      out.problems.push({ level: 'warning', file, line: range.start.line, code: 'invalid-directive', message: 'a granule-disable-line comment must not span lines; it was ignored' });
+      out.problems.push({
+        level: 'warning',
+        file,
+        line: range.start.line,
+        code: 'invalid-directive',
+        message: 'a granule-disable-line comment must not span lines; it was ignored',
+      });
       continue;
     }
     const line = kind === 'disable-next-line' ? range.end.line + 1 : range.start.line;
@@ -86,7 +98,9 @@ export function applyDirectives(file: string, findings: Finding[], scan: Directi
   };
 
   const lineDirectives = scan.directives.filter((d) => d.kind === 'disable-line' || d.kind === 'disable-next-line');
-  const blockDirectives = scan.directives.filter((d) => d.kind === 'disable' || d.kind === 'enable').sort((a, b) => a.range.start.offset - b.range.start.offset);
+  const blockDirectives = scan.directives
+    .filter((d) => d.kind === 'disable' || d.kind === 'enable')
+    .sort((a, b) => a.range.start.offset - b.range.start.offset);
   const unmatchedEnables = new Map<DisableDirective, Set<string>>();
 
   // block directives: a running state of what is disabled, walked in step with the findings
@@ -152,7 +166,12 @@ export function applyDirectives(file: string, findings: Finding[], scan: Directi
       if (!missing) continue;
       const named = [...missing].filter(Boolean);
       notices.push(
-        unused(d, named.length ? `Unused ${name} directive (no matching granule-disable directives were found for ${quoteList(named)}).` : `Unused ${name} directive (no matching granule-disable directives were found).`),
+        unused(
+          d,
+          named.length
+            ? `Unused ${name} directive (no matching granule-disable directives were found for ${quoteList(named)}).`
+            : `Unused ${name} directive (no matching granule-disable directives were found).`,
+        ),
       );
       continue;
     }

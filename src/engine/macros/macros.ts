@@ -24,10 +24,7 @@ interface MacroEvent {
   condition?: string;
 }
 
-export type MacroLookup =
-  | { kind: 'defined'; def: MacroDef }
-  | { kind: 'undefined' }
-  | { kind: 'ambiguous'; reason: string };
+export type MacroLookup = { kind: 'defined'; def: MacroDef } | { kind: 'undefined' } | { kind: 'ambiguous'; reason: string };
 
 /** All #define / #undef events of one translation unit, looked up at a line of the main file. */
 export class MacroTable {
@@ -240,12 +237,7 @@ export function expand(tokens: readonly Token[], ctx: ExpansionContext): Token[]
   return out;
 }
 
-function expandWithBudget(
-  tokens: readonly Token[],
-  ctx: ExpansionContext,
-  budget: { left: number },
-  depth: number,
-): Token[] {
+function expandWithBudget(tokens: readonly Token[], ctx: ExpansionContext, budget: { left: number }, depth: number): Token[] {
   const input = tokens.slice();
   const out: Token[] = [];
   let i = 0;
@@ -342,13 +334,7 @@ function expandWithBudget(
   return out;
 }
 
-function substitute(
-  def: MacroDef,
-  args: Token[][],
-  ctx: ExpansionContext,
-  budget: { left: number },
-  depth: number,
-): Token[] {
+function substitute(def: MacroDef, args: Token[][], ctx: ExpansionContext, budget: { left: number }, depth: number): Token[] {
   const params = def.params ?? [];
   const index = (name: string) => params.indexOf(name);
   const expandedArgs = new Map<number, Token[]>();
@@ -382,7 +368,10 @@ function substitute(
       expanded = expandWithBudget(args[p]!, ctx, budget, depth + 1);
       expandedArgs.set(p, expanded);
     }
-    pushAll(result, expanded.map((a, n) => (n === 0 ? { ...a, spaceBefore: b.spaceBefore } : a)));
+    pushAll(
+      result,
+      expanded.map((a, n) => (n === 0 ? { ...a, spaceBefore: b.spaceBefore } : a)),
+    );
   }
   return paste(result, ctx);
 }
@@ -398,7 +387,10 @@ function paste(tokens: Token[], ctx: ExpansionContext): Token[] {
       const right = tokens[++k]!;
       const joined = tokenize(left.text + right.text);
       if (joined.length > 1) ctx.problem ??= `pasting "${left.text}" and "${right.text}" does not give a valid token`;
-      pushAll(out, joined.map((j, n) => ({ ...j, offset: left.offset, spaceBefore: n === 0 ? left.spaceBefore : false, hide: left.hide })));
+      pushAll(
+        out,
+        joined.map((j, n) => ({ ...j, offset: left.offset, spaceBefore: n === 0 ? left.spaceBefore : false, hide: left.hide })),
+      );
       continue;
     }
     out.push(t);

@@ -77,7 +77,19 @@ export function timeLimitNotice(file: string, e: TimeLimitExceeded): Notice {
   return { level: 'warning', file, code: 'limit', message: `skipped: ${e.message} (--file-timeout)` };
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /** Parses a size such as `16MB`, `512k` or `1048576` (binary units). Undefined when it is not one. */
 export function parseSize(text: string): number | undefined {

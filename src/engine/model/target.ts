@@ -52,8 +52,34 @@ function model(name: Target): TargetModel {
   add(UINT, 'unsigned', 'unsigned int', 'UINT', 'UINT32', 'uint32_t', 'DWORD32', 'ULONG32', 'char32_t');
   add(LONG, 'long', 'long int', 'signed long', 'signed long int', 'LONG', 'NTSTATUS');
   add(ULONG, 'unsigned long', 'unsigned long int', 'DWORD', 'ULONG', 'ACCESS_MASK', 'LCID');
-  add(LLONG, 'long long', 'long long int', 'signed long long', 'signed long long int', '__int64', 'signed __int64', 'LONGLONG', 'INT64', 'LONG64', 'int64_t', 'intmax_t');
-  add(ULLONG, 'unsigned long long', 'unsigned long long int', 'unsigned __int64', 'ULONGLONG', 'DWORDLONG', 'DWORD64', 'UINT64', 'ULONG64', 'QWORD', 'uint64_t', 'uintmax_t');
+  add(
+    LLONG,
+    'long long',
+    'long long int',
+    'signed long long',
+    'signed long long int',
+    '__int64',
+    'signed __int64',
+    'LONGLONG',
+    'INT64',
+    'LONG64',
+    'int64_t',
+    'intmax_t',
+  );
+  add(
+    ULLONG,
+    'unsigned long long',
+    'unsigned long long int',
+    'unsigned __int64',
+    'ULONGLONG',
+    'DWORDLONG',
+    'DWORD64',
+    'UINT64',
+    'ULONG64',
+    'QWORD',
+    'uint64_t',
+    'uintmax_t',
+  );
   add(BOOL, 'bool', '_Bool');
   add(sizeT, 'size_t', 'SIZE_T', 'rsize_t');
   add(pointerBits === 64 ? LLONG : INT, 'ssize_t', 'SSIZE_T', 'ptrdiff_t', 'intptr_t');
@@ -61,14 +87,48 @@ function model(name: Target): TargetModel {
   add(ptr, 'ULONG_PTR', 'DWORD_PTR', 'UINT_PTR', 'WPARAM', 'KAFFINITY');
   add(sptr, 'LONG_PTR', 'INT_PTR', 'LPARAM', 'LRESULT');
   const pointerTypes = [
-    'HANDLE', 'HMODULE', 'HINSTANCE', 'HWND', 'HKEY', 'HLOCAL', 'HGLOBAL', 'LPVOID', 'PVOID', 'LPCVOID', 'PVOID64',
-    'PSIZE_T', 'PULONG_PTR', 'LPSTR', 'LPCSTR', 'LPWSTR', 'LPCWSTR', 'PSTR', 'PCSTR', 'PWSTR', 'PCWSTR', 'LPTSTR',
-    'LPCTSTR', 'PBYTE', 'LPBYTE', 'PDWORD', 'LPDWORD', 'PULONG', 'PLONG', 'PHANDLE', 'FARPROC', 'nullptr_t',
+    'HANDLE',
+    'HMODULE',
+    'HINSTANCE',
+    'HWND',
+    'HKEY',
+    'HLOCAL',
+    'HGLOBAL',
+    'LPVOID',
+    'PVOID',
+    'LPCVOID',
+    'PVOID64',
+    'PSIZE_T',
+    'PULONG_PTR',
+    'LPSTR',
+    'LPCSTR',
+    'LPWSTR',
+    'LPCWSTR',
+    'PSTR',
+    'PCSTR',
+    'PWSTR',
+    'PCWSTR',
+    'LPTSTR',
+    'LPCTSTR',
+    'PBYTE',
+    'LPBYTE',
+    'PDWORD',
+    'LPDWORD',
+    'PULONG',
+    'PLONG',
+    'PHANDLE',
+    'FARPROC',
+    'nullptr_t',
   ];
   const pointerType: IntType = { ...ptr, name: 'pointer' };
   add(pointerType, ...pointerTypes);
   const otherSizes = new Map<string, number>([
-    ['float', 4], ['double', 8], ['long double', 8], ['FLOAT', 4], ['DOUBLE', 8], ['void', 1],
+    ['float', 4],
+    ['double', 8],
+    ['long double', 8],
+    ['FLOAT', 4],
+    ['DOUBLE', 8],
+    ['void', 1],
   ]);
   const predefined: Record<string, string> = { _WIN32: '1', NULL: '0' };
   if (name === 'x64') Object.assign(predefined, { _WIN64: '1', _M_X64: '100', _M_AMD64: '100', _AMD64_: '1' });

@@ -5,22 +5,72 @@
 import { blankRanges, fillSpans, isWide } from '../text/blanking.js';
 
 const WORDS = [
-  'WINAPI', 'WINAPIV', 'APIENTRY', 'CALLBACK', 'NTAPI', 'NTSYSAPI', 'NTSYSCALLAPI', 'WINBASEAPI', 'WINUSERAPI',
-  'WINADVAPI', 'WINGDIAPI', 'WINOLEAPI', 'STDAPI_', 'STDMETHODCALLTYPE', 'STDAPICALLTYPE', 'STDAPIVCALLTYPE',
-  'PASCAL', 'FAR', 'NEAR', 'CDECL', 'IN', 'OUT', 'OPTIONAL', 'CONST',
-  '__stdcall', '_stdcall', '__cdecl', '_cdecl', '__fastcall', '_fastcall', '__vectorcall', '__thiscall', '__clrcall',
-  '__ptr32', '__ptr64', '__unaligned', '__restrict', '__w64', 'UNALIGNED', 'RESTRICTED_POINTER',
-  'DECLSPEC_HOTPATCH', 'DECLSPEC_NORETURN', 'DECLSPEC_IMPORT', 'DECLSPEC_EXPORT', 'DECLSPEC_NOINLINE',
-  'DECLSPEC_NOTHROW', 'DECLSPEC_NOVTABLE', 'DECLSPEC_SELECTANY', 'DECLSPEC_ALLOCATOR', 'DECLSPEC_RESTRICT',
-  'DECLSPEC_GUARDNOCF', 'DECLSPEC_CACHEALIGN', 'DECLSPEC_CHPE_GUEST', 'DECLSPEC_EXPORT',
-  'EXTERN_C', 'NTKERNELAPI', 'NTHALAPI', 'WINE_DEFAULT_DEBUG_CHANNEL_UNUSED',
+  'WINAPI',
+  'WINAPIV',
+  'APIENTRY',
+  'CALLBACK',
+  'NTAPI',
+  'NTSYSAPI',
+  'NTSYSCALLAPI',
+  'WINBASEAPI',
+  'WINUSERAPI',
+  'WINADVAPI',
+  'WINGDIAPI',
+  'WINOLEAPI',
+  'STDAPI_',
+  'STDMETHODCALLTYPE',
+  'STDAPICALLTYPE',
+  'STDAPIVCALLTYPE',
+  'PASCAL',
+  'FAR',
+  'NEAR',
+  'CDECL',
+  'IN',
+  'OUT',
+  'OPTIONAL',
+  'CONST',
+  '__stdcall',
+  '_stdcall',
+  '__cdecl',
+  '_cdecl',
+  '__fastcall',
+  '_fastcall',
+  '__vectorcall',
+  '__thiscall',
+  '__clrcall',
+  '__ptr32',
+  '__ptr64',
+  '__unaligned',
+  '__restrict',
+  '__w64',
+  'UNALIGNED',
+  'RESTRICTED_POINTER',
+  'DECLSPEC_HOTPATCH',
+  'DECLSPEC_NORETURN',
+  'DECLSPEC_IMPORT',
+  'DECLSPEC_EXPORT',
+  'DECLSPEC_NOINLINE',
+  'DECLSPEC_NOTHROW',
+  'DECLSPEC_NOVTABLE',
+  'DECLSPEC_SELECTANY',
+  'DECLSPEC_ALLOCATOR',
+  'DECLSPEC_RESTRICT',
+  'DECLSPEC_GUARDNOCF',
+  'DECLSPEC_CACHEALIGN',
+  'DECLSPEC_CHPE_GUEST',
+  'DECLSPEC_EXPORT',
+  'EXTERN_C',
+  'NTKERNELAPI',
+  'NTHALAPI',
+  'WINE_DEFAULT_DEBUG_CHANNEL_UNUSED',
 ];
 
 // words that take a parenthesised argument list, blanked with it
 const CALL_WORDS = ['__declspec', '__attribute__', 'DECLSPEC_ALIGN', 'DECLSPEC_UUID', '__pragma', '_Pragma', 'alignas_'];
 
 // SAL: _In_, _Out_opt_, _Inout_updates_(n), _Success_(x), __in, __out_bcount(n), ...
-const SAL = /\b(?:_(?:In|Out|Inout|Outptr|Ret|Deref|Pre|Post|Success|Check|Must|Field|When|Frees|Reserved|COM|Use|Printf|Scanf|Null|Notnull|Maybenull|Const|Analysis|Acquires|Releases|Requires|Guarded|Interlocked|Kernel|IRQL|Dispatch|At|Struct|Readable|Writable|Translates|Strict|Always|Result|Return|Pre_|Post_|Outref|Points_to|Literal|Notliteral|Valid|Invalid|Evaluates|Param|Called|Function_class|Raises|Alloc|Enum|Has|Group)[A-Za-z0-9_]*_|__(?:in|out|inout|deref|reserved|checkReturn|bcount|ecount|success|typefix|override|callback|format_string|nullterminated|notnull|maybenull|allocator|drv_[A-Za-z0-9_]*)(?:_[A-Za-z0-9_]*)?)\b/g;
+const SAL =
+  /\b(?:_(?:In|Out|Inout|Outptr|Ret|Deref|Pre|Post|Success|Check|Must|Field|When|Frees|Reserved|COM|Use|Printf|Scanf|Null|Notnull|Maybenull|Const|Analysis|Acquires|Releases|Requires|Guarded|Interlocked|Kernel|IRQL|Dispatch|At|Struct|Readable|Writable|Translates|Strict|Always|Result|Return|Pre_|Post_|Outref|Points_to|Literal|Notliteral|Valid|Invalid|Evaluates|Param|Called|Function_class|Raises|Alloc|Enum|Has|Group)[A-Za-z0-9_]*_|__(?:in|out|inout|deref|reserved|checkReturn|bcount|ecount|success|typefix|override|callback|format_string|nullterminated|notnull|maybenull|allocator|drv_[A-Za-z0-9_]*)(?:_[A-Za-z0-9_]*)?)\b/g;
 
 const WORD_RE = new RegExp(`\\b(?:${[...new Set(WORDS)].join('|')})\\b`, 'g');
 const CALL_RE = new RegExp(`\\b(?:${CALL_WORDS.join('|')})\\s*\\(`, 'g');
@@ -60,7 +110,7 @@ export function neutralize(text: string, keep: ReadonlySet<string> = new Set(), 
   const unit = wide ? 2 : 1;
   const bytes = Buffer.from(text, encoding);
   let changed = fillSpans(bytes, hidden, wide) > 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = pieceEnd(bytes, start + PIECE, unit);
     const piece = bytes.toString(encoding, start * unit, end * unit);
     const done = neutralizePiece(piece, keep);

@@ -3,7 +3,20 @@
 // and without a parse. Inside a body or a class only braces, literals, comments and line breaks matter, so
 // the reader jumps from one of those to the next there: most of a file is bodies.
 
-import { blockCommentEnd, directiveEnd, isDigit, isIdentPart, isIdentStart, lineCommentEnd, numberBefore, numberEnd, quotedEnd, RAW_PREFIXES, rawPrefixBefore, rawStringEnd } from '../text/lexer.js';
+import {
+  blockCommentEnd,
+  directiveEnd,
+  isDigit,
+  isIdentPart,
+  isIdentStart,
+  lineCommentEnd,
+  numberBefore,
+  numberEnd,
+  quotedEnd,
+  RAW_PREFIXES,
+  rawPrefixBefore,
+  rawStringEnd,
+} from '../text/lexer.js';
 
 export interface Body {
   /** Offset of the `{` that opens the body. */
@@ -114,7 +127,7 @@ class OutlineReader {
         i += text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
         continue;
       }
-      if (lineStart && (c === 35 /* # */ || (c === 37 /* % */ && text.charCodeAt(i + 1) === 58 /* : */))) {
+      if (lineStart && (c === 35 /* # */ || (c === 37 /* % */ && text.charCodeAt(i + 1) === 58) /* : */)) {
         const end = directiveEnd(text, i);
         this.directives.push([lineStartOf(text, i), end]);
         i = end;

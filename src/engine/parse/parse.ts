@@ -20,7 +20,8 @@ const require = createRequire(import.meta.url);
 const CPP_EXTENSIONS = new Set(['.cc', '.cpp', '.cxx', '.c++', '.hpp', '.hh', '.hxx', '.h++', '.inl', '.ipp', '.tpp']);
 export { SOURCE_EXTENSIONS } from '../model/languages.js';
 
-const CPP_MARKERS = /\b(?:class|namespace|template|public:|private:|protected:|constexpr|nullptr|decltype|static_cast|reinterpret_cast|operator)\b|::|\bauto\s+\w+\s*=/;
+const CPP_MARKERS =
+  /\b(?:class|namespace|template|public:|private:|protected:|constexpr|nullptr|decltype|static_cast|reinterpret_cast|operator)\b|::|\bauto\s+\w+\s*=/;
 
 /** C for .c, C++ for C++ extensions; a .h is C++ when it uses C++ syntax. */
 export function languageFor(file: string, text: string): Language {
@@ -147,6 +148,7 @@ function rangesAround(text: string, blank: readonly (readonly [number, number])[
     if (s > start) ranges.push({ startIndex: start, endIndex: s, startPosition: point(start), endPosition: point(s) });
     start = Math.max(start, e);
   }
-  if (start < text.length || ranges.length === 0) ranges.push({ startIndex: start, endIndex: text.length, startPosition: point(start), endPosition: point(text.length) });
+  if (start < text.length || ranges.length === 0)
+    ranges.push({ startIndex: start, endIndex: text.length, startPosition: point(start), endPosition: point(text.length) });
   return ranges;
 }

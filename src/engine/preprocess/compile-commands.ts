@@ -136,7 +136,7 @@ function splitWindows(command: string): string[] {
     const c = command[i]!;
     if (c === '\\') {
       let n = 0;
-      while (command[i] === '\\') n++, i++;
+      while (command[i] === '\\') (n++, i++);
       if (command[i] === '"') {
         current += '\\'.repeat(Math.floor(n / 2));
         if (n % 2 === 1) current += '"';

@@ -61,7 +61,10 @@ export function findPreprocessorDirectives(text: string): Directive[] {
         out.push({
           line,
           name: m[1] ?? '',
-          rest: code.slice(m[0].length).replace(/\\\r?\n/g, ' ').trim(),
+          rest: code
+            .slice(m[0].length)
+            .replace(/\\\r?\n/g, ' ')
+            .trim(),
           start: offset,
           end,
         });
@@ -468,4 +471,3 @@ function combine(a: Activity, b: Activity): Activity {
 function firstWord(text: string): string {
   return /^[A-Za-z_$][\w$]*/.exec(text.trim())?.[0] ?? '';
 }
-

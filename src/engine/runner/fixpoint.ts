@@ -58,7 +58,12 @@ export interface FixpointResult {
  * Runs the rounds. `needles` (the names that make a file a candidate) grows as the rounds find wrappers that other
  * files can call, macros that lead to calls, and headers that define such macros.
  */
-export function* wrapperFixpoint(steps: FixpointSteps, needles: Set<string>, reach: RunReach, onRound?: (stats: RoundStats) => void): Generator<Pause, FixpointResult, void> {
+export function* wrapperFixpoint(
+  steps: FixpointSteps,
+  needles: Set<string>,
+  reach: RunReach,
+  onRound?: (stats: RoundStats) => void,
+): Generator<Pause, FixpointResult, void> {
   let wrappers = new Map<string, WrapperModel>();
   let analyses = new Map<string, FileAnalysis>();
   /** Names whose wrappers changed in the last round, and needles it added: files that mention one are analysed again. */

@@ -52,10 +52,15 @@ function setUpRun(found: string[], foundNotices: readonly Notice[], options: Lin
   const perFile = resolvePerFile(found, options, notices);
   const runMemo =
     options.cacheFile && !options.fix && !perFile.configError
-      ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), { files: perFile.files, optionsOf: (f) => perFile.options.get(f) ?? options, extra: { options, database: perFile.database } })
+      ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), {
+          files: perFile.files,
+          optionsOf: (f) => perFile.options.get(f) ?? options,
+          extra: { options, database: perFile.database },
+        })
       : undefined;
   const again = runMemo?.reuse();
-  if (again) return { report: { ...again, root: options.cwd, cacheStats: { hits: (again.cacheStats?.hits ?? 0) + (again.cacheStats?.misses ?? 0), misses: 0 } } };
+  if (again)
+    return { report: { ...again, root: options.cwd, cacheStats: { hits: (again.cacheStats?.hits ?? 0) + (again.cacheStats?.misses ?? 0), misses: 0 } } };
   const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
   const reach = new RunReach(reachOptions, notices);
   return {
@@ -91,7 +96,8 @@ async function analyseToFixpoint(run: RunSetup, files: CandidateFiles): Promise<
         // a cached result cannot see wrappers: files that mention one are analysed again (those that mention an
         // older one were dropped in an earlier round)
         for (const file of [...cached.keys()]) if (mentionsAnyWord(candidates.get(file)!.text, fresh)) cached.delete(file);
-        for (const [file, r] of [...precomputed]) if (r.macroWords.some((w) => fresh.has(w)) || (fresh.size > 0 && mentionsAnyWord(run.reader.readText(file) ?? '', fresh))) precomputed.delete(file);
+        for (const [file, r] of [...precomputed])
+          if (r.macroWords.some((w) => fresh.has(w)) || (fresh.size > 0 && mentionsAnyWord(run.reader.readText(file) ?? '', fresh))) precomputed.delete(file);
       },
       analyze: function* (c: FixpointFile, wrappers: ReadonlyMap<string, WrapperModel>, round: number) {
         if (round === 0 && done === 0) total = candidates.size - cached.size - precomputed.size;
@@ -164,7 +170,12 @@ function* analyzeInWindows(
 }
 
 /** The rules on every analysed file (cached and thread results as they are); results the cache can keep are stored. */
-function checkFiles(run: RunSetup, files: CandidateFiles, analyses: Map<string, FileAnalysis>, wrappers: ReadonlyMap<string, WrapperModel>): Map<string, Finding[]> {
+function checkFiles(
+  run: RunSetup,
+  files: CandidateFiles,
+  analyses: Map<string, FileAnalysis>,
+  wrappers: ReadonlyMap<string, WrapperModel>,
+): Map<string, Finding[]> {
   const { cache, notices, reported } = run;
   const byFile = new Map<string, Finding[]>();
   for (const analysis of analyses.values()) {
@@ -182,12 +193,20 @@ function checkFiles(run: RunSetup, files: CandidateFiles, analyses: Map<string, 
     if (cache && key && !fileNotices.some((n) => n.code === 'internal-error')) {
       const usesWrappers = analysis.wrappers.length > 0 || analysis.calls.some((c) => wrappers.has(c.callee) || c.evidence.some((e) => e.kind === 'wrapper'));
       if (usesWrappers) cache.forget(analysis.file);
-      else cache.store(analysis.file, key, [...analysis.pre.dependencies, ...analysis.pre.missing], { findings: own, notices: fileNotices, needles: fileNeedles(analysis) });
+      else
+        cache.store(analysis.file, key, [...analysis.pre.dependencies, ...analysis.pre.missing], {
+          findings: own,
+          notices: fileNotices,
+          needles: fileNeedles(analysis),
+        });
     }
   }
   for (const [file, entry] of files.cached) {
     if (!reported(file)) continue;
-    byFile.set(file, entry.findings.map((f) => ({ ...f, suppressed: undefined })));
+    byFile.set(
+      file,
+      entry.findings.map((f) => ({ ...f, suppressed: undefined })),
+    );
     notices.push(...entry.notices);
   }
   for (const [file, r] of files.precomputed) {
@@ -263,7 +282,10 @@ function report(run: RunSetup, files: CandidateFiles, analyses: Map<string, File
     ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
   };
   if (run.runMemo) {
-    const headersRead = [...[...analyses.values()].flatMap((a) => [...a.pre.dependencies, ...a.pre.missing]), ...[...files.cached.values()].flatMap((e) => Object.keys(e.deps))];
+    const headersRead = [
+      ...[...analyses.values()].flatMap((a) => [...a.pre.dependencies, ...a.pre.missing]),
+      ...[...files.cached.values()].flatMap((e) => Object.keys(e.deps)),
+    ];
     keepRun(run.runMemo, { report: result, headers: headersRead, database: run.reachOptions.compileCommands, timedOut: files.timedOut.size });
   }
   return result;

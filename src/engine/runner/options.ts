@@ -86,4 +86,3 @@ export interface RoundStats {
 export function defaultLintOptions(cwd = process.cwd()): LintOptions {
   return { cwd, target: 'x64', defines: {}, undefines: [], includePaths: [], forceIncludes: [], rules: {}, ignores: [] };
 }
-

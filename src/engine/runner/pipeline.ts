@@ -64,7 +64,12 @@ export function lintFile(input: FileInput): FileLint {
     reach: input.reach,
     overloads: input.overloads,
     language: input.language,
-    ...(previous && { previousTree: previous.previousTree, previousPreprocess: previous.previousPreprocess, previousCalls: previous.previousCalls, knownOccurrences: previous.knownOccurrences }),
+    ...(previous && {
+      previousTree: previous.previousTree,
+      previousPreprocess: previous.previousPreprocess,
+      previousCalls: previous.previousCalls,
+      knownOccurrences: previous.knownOccurrences,
+    }),
   });
   return checkAnalysis(analysis, input.options, input.rules ?? activeRules(input.options.rules), input.unusedDirectives);
 }
@@ -78,7 +83,9 @@ export function checkAnalysis(analysis: FileAnalysis, options: LintOptions, rule
   const { findings, failures } = runRules(analysis, rules, options);
   for (const f of failures) notices.push(ruleFailureNotice(analysis.file, f));
   const level = unused ?? options.reportUnusedDisableDirectives ?? 'off';
-  const directiveNotices = directives ? applyDirectives(analysis.file, findings, scanDisableDirectives(analysis.file, analysis.text, analysis.lines), level) : [];
+  const directiveNotices = directives
+    ? applyDirectives(analysis.file, findings, scanDisableDirectives(analysis.file, analysis.text, analysis.lines), level)
+    : [];
   return { file: analysis.file, analysis, findings, notices, failures, directiveNotices };
 }
 
@@ -130,7 +137,6 @@ export interface Candidate {
 export function windowCandidate(file: string, whole: string, w: Window): Candidate {
   return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree };
 }
-
 
 export function fileNeedles(analysis: FileAnalysis): string[] {
   const names = macroNamesLeadingToCalls(analysis);

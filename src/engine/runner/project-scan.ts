@@ -55,7 +55,16 @@ export class ProjectWrappers {
 
   /** The scan of the source files under `roots` (files or directories), redone when one of them changes. */
   scan(roots: readonly string[], options: LintOptions, headers: HeaderCache): ProjectScan {
-    const key = JSON.stringify([roots, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes, options.compileCommands, options.wrappers]);
+    const key = JSON.stringify([
+      roots,
+      options.target,
+      options.defines,
+      options.undefines,
+      options.includePaths,
+      options.forceIncludes,
+      options.compileCommands,
+      options.wrappers,
+    ]);
     const entry = this.entries.get(key);
     const now = Date.now();
     if (entry && entry.headers === headers && now - entry.checkedAt < this.recheckMs) return entry.scan;
@@ -100,7 +109,12 @@ export class ProjectWrappers {
 }
 
 /** The fixpoint over the files under the roots: their wrappers, and the needles that made files candidates. */
-export function scanProject(files: string[], options: LintOptions, headers: HeaderCache, onRound?: (stats: RoundStats) => void): { scan: ProjectScan; needles: Set<string> } {
+export function scanProject(
+  files: string[],
+  options: LintOptions,
+  headers: HeaderCache,
+  onRound?: (stats: RoundStats) => void,
+): { scan: ProjectScan; needles: Set<string> } {
   const notices: Notice[] = [];
   const reach = new RunReach(options, notices);
   const needles = new Set([...API_NEEDLES, ...(options.wrappers ?? []).map((w) => w.name)]);

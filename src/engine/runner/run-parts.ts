@@ -119,4 +119,3 @@ export function cacheableOptions(options: LintOptions): unknown {
   void [optionsFor, fix, cacheFile, onProgress, onRound, reportUnusedDisableDirectives];
   return { ...rest, cwd, includePaths: rest.includePaths.map((p) => path.resolve(cwd, p)), forceIncludes: rest.forceIncludes.map((p) => path.resolve(cwd, p)) };
 }
-

@@ -19,8 +19,10 @@ import type { Tree } from '../parse/parse.js';
 
 /** Keywords of C (and so of C++) that an analysis may look up (`sizeof`, `void` in a cast) but nothing declares. */
 const KEYWORDS = new Set(
-  ('auto break case char const continue default do double else enum extern float for goto if inline int long register ' +
-    'restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool').split(' '),
+  (
+    'auto break case char const continue default do double else enum extern float for goto if inline int long register ' +
+    'restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool'
+  ).split(' '),
 );
 
 const TYPEDEF = new Set(['typedef']);
@@ -216,7 +218,7 @@ const WORD = /[\w$\u0080-\uffff]+/y;
 
 /** Whether a whole word of text[from, to) is one of `words`. */
 function mentionsWord(text: string, from: number, to: number, words: ReadonlySet<string>): boolean {
-  for (let i = from; i < to; ) {
+  for (let i = from; i < to;) {
     if (!isIdentPart(text.charCodeAt(i))) {
       i++;
       continue;
@@ -246,7 +248,12 @@ function bodyAt(bodies: readonly Body[], offset: number): number {
 
 /** Names an analysis found to matter in its file: what its calls go through, its wrappers and pointers. */
 export function namesThatMatter(analysis: Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls'>): string[] {
-  return [...(analysis.callees ?? []), ...analysis.wrappers.map((w) => w.name), ...analysis.pointers.map((p) => p.name), ...analysis.calls.map((c) => c.callee)];
+  return [
+    ...(analysis.callees ?? []),
+    ...analysis.wrappers.map((w) => w.name),
+    ...analysis.pointers.map((p) => p.name),
+    ...analysis.calls.map((c) => c.callee),
+  ];
 }
 
 /**
@@ -282,7 +289,13 @@ export class WindowSet {
   }
 
   /** Analyses a file through `run` in its window, widening the window until the analysis is settled. */
-  analyze<A extends WindowedAnalysis>(file: string, text: string, runNames: Iterable<string>, run: (window: Window) => A | undefined, purpose: WindowPurpose = 'findings'): A | undefined {
+  analyze<A extends WindowedAnalysis>(
+    file: string,
+    text: string,
+    runNames: Iterable<string>,
+    run: (window: Window) => A | undefined,
+    purpose: WindowPurpose = 'findings',
+  ): A | undefined {
     const attempts = this.attempts<A>(file, text, runNames, purpose);
     let step = attempts.next();
     while (!step.done) step = attempts.next(run(step.value));
@@ -294,7 +307,12 @@ export class WindowSet {
    * (so that a caller can let the event loop turn between attempts, and free the last one's tree). Returns the
    * final analysis.
    */
-  *attempts<A extends WindowedAnalysis>(file: string, text: string, runNames: Iterable<string>, purpose: WindowPurpose = 'findings'): Generator<Window, A | undefined, A | undefined> {
+  *attempts<A extends WindowedAnalysis>(
+    file: string,
+    text: string,
+    runNames: Iterable<string>,
+    purpose: WindowPurpose = 'findings',
+  ): Generator<Window, A | undefined, A | undefined> {
     const names = [...runNames];
     let window = this.windowFor(file, text, names, purpose);
     // (`window` may carry the previous tree; `base` is the window itself, to see whether it grew)
@@ -415,7 +433,8 @@ class FileWindows {
     // (outside their bodies) costs less than a search of the whole text for each
     for (let u = 0; u < this.shape.units.length; u++) {
       if (this.keepUnits[u]) continue;
-      if ((fresh.size && this.unitMentions(u, fresh)) || (freshTypes.size && this.unitMentions(u, TYPEDEF) && this.unitMentions(u, freshTypes))) this.markUnit(u);
+      if ((fresh.size && this.unitMentions(u, fresh)) || (freshTypes.size && this.unitMentions(u, TYPEDEF) && this.unitMentions(u, freshTypes)))
+        this.markUnit(u);
     }
   }
 

@@ -251,7 +251,10 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
     // native trees are freed by finalizers, which run only when the event loop turns
     await heap.afterFile();
   }
-  shareNames(memory.names, results.flatMap((r) => [...r.needles, ...r.wrappers]));
+  shareNames(
+    memory.names,
+    results.flatMap((r) => [...r.needles, ...r.wrappers]),
+  );
   Atomics.add(shared, ANALYSED, 1);
   Atomics.notify(shared, ANALYSED);
   await wait(shared, ANALYSED, () => stageDone(shared, CLAIM_ANALYSIS, count, ANALYSED));
@@ -298,7 +301,11 @@ function sharedNames(memory: SharedArrayBuffer): string[] | undefined {
   const head = new Int32Array(memory, 0, 2);
   if (Atomics.load(head, NAMES_OVERFLOW)) return undefined;
   const length = Math.min(Atomics.load(head, NAMES_CURSOR), NAMES_BYTES);
-  return Buffer.from(new Uint8Array(memory, NAMES_DATA, length)).toString('utf8').split('\n').filter(Boolean).sort();
+  return Buffer.from(new Uint8Array(memory, NAMES_DATA, length))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 }
 
 interface ThreadState {
@@ -310,7 +317,14 @@ interface ThreadState {
 }
 
 /** `reported`: false for a file of another shard, analysed only for its wrappers and names. */
-function analyseCandidate(file: string, options: LintOptions, needles: readonly string[], state: ThreadState, notices: Notice[], reported: boolean): FileResult | undefined {
+function analyseCandidate(
+  file: string,
+  options: LintOptions,
+  needles: readonly string[],
+  state: ThreadState,
+  notices: Notice[],
+  reported: boolean,
+): FileResult | undefined {
   let bytes: Buffer;
   try {
     // (valid until the thread's next read: only the decoded text is kept)
@@ -341,7 +355,18 @@ function analyseCandidate(file: string, options: LintOptions, needles: readonly 
   // this thread analyses each file once: its text, outline and windows are not needed again
   state.windows.forget(file);
   if (!analysis) {
-    return { file, note, notices: fileNotices, findings: [], directiveNotices: [], needles: [], macroWords: [], definesWrappers: false, wrappers: [], timedOut: timedOut.has(file) };
+    return {
+      file,
+      note,
+      notices: fileNotices,
+      findings: [],
+      directiveNotices: [],
+      needles: [],
+      macroWords: [],
+      definesWrappers: false,
+      wrappers: [],
+      timedOut: timedOut.has(file),
+    };
   }
   let active = state.rules.get(options);
   if (!active) state.rules.set(options, (active = activeRules(options.rules)));

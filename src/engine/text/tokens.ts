@@ -18,9 +18,39 @@ export interface Token {
 }
 
 const PUNCTUATORS = [
-  '%:%:', '...', '<<=', '>>=', '->*', '<=>',
-  '##', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=',
-  '&=', '^=', '|=', '::', '.*', '<:', ':>', '<%', '%>', '%:',
+  '%:%:',
+  '...',
+  '<<=',
+  '>>=',
+  '->*',
+  '<=>',
+  '##',
+  '->',
+  '++',
+  '--',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '*=',
+  '/=',
+  '%=',
+  '+=',
+  '-=',
+  '&=',
+  '^=',
+  '|=',
+  '::',
+  '.*',
+  '<:',
+  ':>',
+  '<%',
+  '%>',
+  '%:',
 ];
 
 /** Removes backslash-newline line splices, as translation phase 2 does. */
@@ -101,10 +131,7 @@ export function tokensToText(tokens: readonly Token[]): string {
  * Splits a parenthesised argument list starting at `open` (the index of a `(` token).
  * Returns the argument token lists and the index of the closing `)`, or undefined if it never closes.
  */
-export function splitArguments(
-  tokens: readonly Token[],
-  open: number,
-): { args: Token[][]; close: number } | undefined {
+export function splitArguments(tokens: readonly Token[], open: number): { args: Token[][]; close: number } | undefined {
   const args: Token[][] = [];
   let current: Token[] = [];
   let depth = 0;

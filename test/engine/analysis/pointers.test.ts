@@ -29,8 +29,12 @@ describe('calls through pointers', () => {
     expect(evidenceAt('pointers.cpp', 57)).toEqual([
       { api: 'VirtualAlloc', callee: 'g_alloc', steps: ['pointer 19 g_alloc points to VirtualAlloc: g_alloc = (PVA)GetProcAddress(k32, "VirtualAlloc")'] },
     ]);
-    expect(evidenceAt('pointers.cpp', 66)).toEqual([{ api: 'VirtualAlloc', callee: 'alloc', steps: ['pointer 64 field alloc points to VirtualAlloc: tbl.alloc = VirtualAlloc'] }]);
-    expect(evidenceAt('pointers.cpp', 67)).toEqual([{ api: 'VirtualAlloc', callee: 'alloc', steps: ['pointer 64 field alloc points to VirtualAlloc: tbl.alloc = VirtualAlloc'] }]);
+    expect(evidenceAt('pointers.cpp', 66)).toEqual([
+      { api: 'VirtualAlloc', callee: 'alloc', steps: ['pointer 64 field alloc points to VirtualAlloc: tbl.alloc = VirtualAlloc'] },
+    ]);
+    expect(evidenceAt('pointers.cpp', 67)).toEqual([
+      { api: 'VirtualAlloc', callee: 'alloc', steps: ['pointer 64 field alloc points to VirtualAlloc: tbl.alloc = VirtualAlloc'] },
+    ]);
   });
 
   it('follow GetProcAddress through an X-macro and designated initialisers', () => {
@@ -44,6 +48,8 @@ describe('calls through pointers', () => {
 
   it('never treat a pointer to VirtualFree, or one that may hold another function, as a reservation', () => {
     // not 58 (g_mixed may be my_alloc), 68 (field release holds VirtualFree), 74 and 76 (VirtualFree), 82 (a local hides the global)
-    expect(report.findings.filter((f) => path.basename(f.file) === 'pointers.cpp').map((f) => f.range.start.line)).toEqual([28, 36, 42, 43, 50, 52, 57, 66, 67]);
+    expect(report.findings.filter((f) => path.basename(f.file) === 'pointers.cpp').map((f) => f.range.start.line)).toEqual([
+      28, 36, 42, 43, 50, 52, 57, 66, 67,
+    ]);
   });
 });

@@ -45,7 +45,9 @@ describe('wrapper findings', () => {
     const log = toSarif(report);
     const run = log.runs[0]!;
     const resultAt = (uri: string, line: number) =>
-      run.results!.find((r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri === uri && r.locations![0]!.physicalLocation!.region!.startLine === line)!;
+      run.results!.find(
+        (r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri === uri && r.locations![0]!.physicalLocation!.region!.startLine === line,
+      )!;
     const flowOf = (uri: string, line: number) =>
       resultAt(uri, line).codeFlows![0]!.threadFlows[0]!.locations.map((l) => {
         const p = l.location!.physicalLocation!;
@@ -76,7 +78,10 @@ describe('wrapper findings', () => {
       'cycles.c:22 wrapper ping(n = 12288) calls pong(12288)',
       'cycles.c:17 call pong(n = 12288) calls VirtualAlloc',
     ]);
-    expect(steps(findingAt('cycles.c', 27))).toEqual(['cycles.c:27 wrapper cycles calls halving(4096)', 'cycles.c:8 call halving(n = 4096) calls VirtualAlloc']);
+    expect(steps(findingAt('cycles.c', 27))).toEqual([
+      'cycles.c:27 wrapper cycles calls halving(4096)',
+      'cycles.c:8 call halving(n = 4096) calls VirtualAlloc',
+    ]);
   });
 
   it('fix the argument at the caller when the wrapper passes its parameter straight through', () => {
@@ -126,16 +131,21 @@ describe('a run with many wrappers', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-many-wrappers-'));
     try {
       for (let i = 1; i <= count; i++) {
-        fs.writeFileSync(path.join(root, `w${i}.c`), `#include <windows.h>\nvoid *wrap${i}(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\n`);
+        fs.writeFileSync(
+          path.join(root, `w${i}.c`),
+          `#include <windows.h>\nvoid *wrap${i}(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\n`,
+        );
       }
       // the header's macro names a wrapper the calling file never spells out
       fs.writeFileSync(path.join(root, 'grab.h'), `#define GRAB(n) wrap${count - 1}(n)\n`);
-      fs.writeFileSync(
-        path.join(root, 'use.c'),
-        `#include "grab.h"\nvoid g(void) {\n  GRAB(4096);\n  wrap3(8192);\n  wrap${count}(12288);\n}\n`,
-      );
+      fs.writeFileSync(path.join(root, 'use.c'), `#include "grab.h"\nvoid g(void) {\n  GRAB(4096);\n  wrap3(8192);\n  wrap${count}(12288);\n}\n`);
       const report = await lintPaths([root], { ...defaultLintOptions(root), concurrency: 'off' });
-      return report.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line}:${f.range.start.column} ${f.properties.size} ${f.evidence.map((e) => e.message).join(' / ')}`.replace(/wrap\d+/g, 'wrapN'));
+      return report.findings.map((f) =>
+        `${path.basename(f.file)}:${f.range.start.line}:${f.range.start.column} ${f.properties.size} ${f.evidence.map((e) => e.message).join(' / ')}`.replace(
+          /wrap\d+/g,
+          'wrapN',
+        ),
+      );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

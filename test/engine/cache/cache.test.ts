@@ -16,7 +16,9 @@ function options(root: string, extra: Partial<LintOptions> = {}): LintOptions {
 }
 
 function summary(report: LintResult): string[] {
-  return report.findings.map((f) => `${path.relative(report.root, f.file)}:${f.range.start.line} ${f.properties.size ?? '?'}${f.suppressed ? ' suppressed' : ''}`);
+  return report.findings.map(
+    (f) => `${path.relative(report.root, f.file)}:${f.range.start.line} ${f.properties.size ?? '?'}${f.suppressed ? ' suppressed' : ''}`,
+  );
 }
 
 const PROJECT = {
@@ -54,7 +56,8 @@ describe('--cache', () => {
 
   it('a header that did not exist when the file was cached, and appears later, brings its analysis back', async () => {
     const root = makeTree({
-      'a.c': '#include <windows.h>\n#include "later.h"\n#ifndef SIZE\n#define SIZE 65536\n#endif\nvoid a(void) { VirtualAlloc(NULL, SIZE, MEM_RESERVE, PAGE_READWRITE); }\n',
+      'a.c':
+        '#include <windows.h>\n#include "later.h"\n#ifndef SIZE\n#define SIZE 65536\n#endif\nvoid a(void) { VirtualAlloc(NULL, SIZE, MEM_RESERVE, PAGE_READWRITE); }\n',
     });
     expect(summary(await lintPaths(['.'], options(root)))).toEqual([]);
     fs.writeFileSync(path.join(root, 'later.h'), '#define SIZE 4096\n');
@@ -76,7 +79,8 @@ describe('--cache', () => {
     expect(r.cacheStats).toEqual({ hits: 0, misses: 1 });
     expect(summary(r)).toEqual(['a.c:3 8192']);
     // and the command line's unchanged-tree memo sees it too
-    const cli = () => runCli(['--cache', '--cache-location', path.join(root, 'cli-cache.json'), '-I', 'first', '-I', 'second', '-f', 'compact', 'a.c'], { cwd: root }).stdout;
+    const cli = () =>
+      runCli(['--cache', '--cache-location', path.join(root, 'cli-cache.json'), '-I', 'first', '-I', 'second', '-f', 'compact', 'a.c'], { cwd: root }).stdout;
     fs.rmSync(path.join(root, 'first/sizes.h'));
     expect(cli()).toBe('');
     fs.writeFileSync(path.join(root, 'first/sizes.h'), '#define SIZE 8192\n');
@@ -103,7 +107,10 @@ describe('--cache', () => {
     });
     expect(summary(await lintPaths(['.'], options(root)))).toEqual(['caller.c:2 4096']);
     expect(summary(await lintPaths(['.'], options(root)))).toEqual(['caller.c:2 4096']);
-    fs.writeFileSync(path.join(root, 'wrap.c'), '#include <windows.h>\nvoid *reserve(SIZE_T n) { return VirtualAlloc(NULL, n * 16, MEM_RESERVE, PAGE_READWRITE); }\n');
+    fs.writeFileSync(
+      path.join(root, 'wrap.c'),
+      '#include <windows.h>\nvoid *reserve(SIZE_T n) { return VirtualAlloc(NULL, n * 16, MEM_RESERVE, PAGE_READWRITE); }\n',
+    );
     expect(summary(await lintPaths(['.'], options(root)))).toEqual([]);
   });
 
@@ -113,7 +120,10 @@ describe('--cache', () => {
       'caller.c': '#include <windows.h>\nvoid *reserve(SIZE_T n);\nvoid use(void) { reserve(4096); VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_READWRITE); }\n',
     });
     expect(summary(await lintPaths(['.'], options(root)))).toEqual([]);
-    fs.writeFileSync(path.join(root, 'wrap.c'), '#include <windows.h>\nvoid *reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_READWRITE); }\n');
+    fs.writeFileSync(
+      path.join(root, 'wrap.c'),
+      '#include <windows.h>\nvoid *reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_READWRITE); }\n',
+    );
     const r = await lintPaths(['.'], options(root));
     expect(summary(r)).toEqual(['caller.c:3 4096']);
     expect(r.cacheStats).toEqual({ hits: 0, misses: 2 });
@@ -154,7 +164,8 @@ describe('--cache', () => {
 describe.skipIf(unavailable('git'))('--cache in a git work tree', () => {
   it('leaves git status clean, and the next run reuses the cache', () => {
     const root = makeTree({ 'a.c': reserveFile('4096'), 'src/b.c': reserveFile('8192') });
-    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root } });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root } });
     git('init', '-q');
     git('add', '.');
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'sources');
@@ -220,7 +231,9 @@ describe('--cache on the command line', () => {
   it('a damaged cache file is ignored and replaced', () => {
     const root = makeTree({ 'a.c': reserveFile('4096'), '.granule_cache/lint-cache.json': '{"format": 1, "tool": "0.1.0", "entries": ' });
     const r = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
-    expect(r.stdout).toBe('a.c:3:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(r.stdout).toBe(
+      'a.c:3:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
     expect(r.stderr).toBe('');
     expect(() => JSON.parse(fs.readFileSync(path.join(root, '.granule_cache/lint-cache.json'), 'utf8'))).not.toThrow();
   });
@@ -237,7 +250,11 @@ describe('--cache-location', () => {
   it('never overwrites a file that is not granule cache: one line, exit 2, the file as it was', () => {
     const root = makeTree({ 'a.c': reserveFile('4096'), 'notes.txt': 'my notes\n', 'notes.run.json': '' });
     const r = runCli(['--cache', '--cache-location', 'notes.txt', '-f', 'compact', '.'], { cwd: root });
-    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', `granule: --cache-location: ${path.join(root, 'notes.txt')} is not a granule cache file, and is not overwritten; name a new file or a directory\n`]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      `granule: --cache-location: ${path.join(root, 'notes.txt')} is not a granule cache file, and is not overwritten; name a new file or a directory\n`,
+    ]);
     expect(fs.readFileSync(path.join(root, 'notes.txt'), 'utf8')).toBe('my notes\n');
     // a location granule wrote before is used again
     const ok = runCli(['--cache', '--cache-location', 'mine.json', '-f', 'compact', '.'], { cwd: root });

@@ -59,7 +59,11 @@ describe('listSourceFiles', () => {
 
   it.skipIf(unavailable('git'))('in a git work tree, applies the .gitignore files up to the repository root, and never runs git', async () => {
     const dir = tree({ ...COMMON, '.gitignore': 'ignored/\n', 'ignored/i.c': '', 'src/.gitignore': '/deep/\n', 'tracked-but-ignored.c': '' });
-    const git = (...a: string[]) => execFileSync('git', ['-C', dir, ...a], { stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-C', dir, ...a], {
+        stdio: 'ignore',
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+      });
     git('init', '-q');
     git('add', 'a.c', 'tracked-but-ignored.c', '.gitignore');
     git('commit', '-q', '-m', 'x');
@@ -68,7 +72,22 @@ describe('listSourceFiles', () => {
     // every key of the repository's config that names a program git may run
     const pwned = path.join(dir, 'PWNED');
     const command = `touch ${pwned}; false #`;
-    for (const key of ['core.fsmonitor', 'core.hooksPath', 'core.pager', 'core.sshCommand', 'core.askPass', 'core.editor', 'diff.external', 'filter.x.clean', 'filter.x.process', 'credential.helper', 'gpg.program', 'sequence.editor', 'uploadpack.packObjectsHook', 'pager.ls-files']) {
+    for (const key of [
+      'core.fsmonitor',
+      'core.hooksPath',
+      'core.pager',
+      'core.sshCommand',
+      'core.askPass',
+      'core.editor',
+      'diff.external',
+      'filter.x.clean',
+      'filter.x.process',
+      'credential.helper',
+      'gpg.program',
+      'sequence.editor',
+      'uploadpack.packObjectsHook',
+      'pager.ls-files',
+    ]) {
       git('config', key, command);
     }
     fs.writeFileSync(path.join(dir, '.gitattributes'), '* filter=x\n');
@@ -79,13 +98,24 @@ describe('listSourceFiles', () => {
     expect(fs.existsSync(pwned)).toBe(false);
   });
 
-  it.skipIf(process.platform === 'win32' || unavailable('mkfifo'))('reads only a regular .gitignore of a bounded size: a FIFO, a link to a device and a huge one ignore nothing', async () => {
-    const dir = tree({ 'a.c': '', 'one/b.c': '', 'two/c.c': '', 'three/d.c': '', 'three/.gitignore': `d.c\n${'#'.repeat(2 << 20)}\n`, 'four/e.c': '', 'four/.gitignore': 'e.c\n' });
-    execFileSync('mkfifo', [path.join(dir, 'one', '.gitignore')]);
-    fs.symlinkSync('/dev/zero', path.join(dir, 'two', '.gitignore'));
-    // (the test would hang on the FIFO, or run out of memory on /dev/zero, if either were opened for reading)
-    expect(rel(dir, await listSourceFiles(dir))).toEqual(['a.c', 'one/b.c', 'three/d.c', 'two/c.c']);
-  });
+  it.skipIf(process.platform === 'win32' || unavailable('mkfifo'))(
+    'reads only a regular .gitignore of a bounded size: a FIFO, a link to a device and a huge one ignore nothing',
+    async () => {
+      const dir = tree({
+        'a.c': '',
+        'one/b.c': '',
+        'two/c.c': '',
+        'three/d.c': '',
+        'three/.gitignore': `d.c\n${'#'.repeat(2 << 20)}\n`,
+        'four/e.c': '',
+        'four/.gitignore': 'e.c\n',
+      });
+      execFileSync('mkfifo', [path.join(dir, 'one', '.gitignore')]);
+      fs.symlinkSync('/dev/zero', path.join(dir, 'two', '.gitignore'));
+      // (the test would hang on the FIFO, or run out of memory on /dev/zero, if either were opened for reading)
+      expect(rel(dir, await listSourceFiles(dir))).toEqual(['a.c', 'one/b.c', 'three/d.c', 'two/c.c']);
+    },
+  );
 
   it('matches ignores in time linear in the name: patterns that make a backtracking matcher take minutes', async () => {
     const dir = tree({ [`${'a'.repeat(44)}.c`]: '', [`${'a'.repeat(40)}b.c`]: '', 'keep.c': '' });

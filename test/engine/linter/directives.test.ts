@@ -31,7 +31,16 @@ describe('scanDisableDirectives', () => {
     ].join('\n');
     const scan = scanDisableDirectives('/x.cpp', text);
     expect(scan.problems).toEqual([]);
-    expect(scan.directives.map((d) => ({ kind: d.kind, rules: d.rules, justification: d.justification, line: d.line, from: d.range.start.line, to: d.range.end.line }))).toEqual([
+    expect(
+      scan.directives.map((d) => ({
+        kind: d.kind,
+        rules: d.rules,
+        justification: d.justification,
+        line: d.line,
+        from: d.range.start.line,
+        to: d.range.end.line,
+      })),
+    ).toEqual([
       { kind: 'disable-next-line', rules: ['virtualalloc-granularity', 'large-page-size'], justification: 'why -- still why', line: 2, from: 1, to: 1 },
       { kind: 'disable-line', rules: [], justification: undefined, line: 2, from: 2, to: 2 },
       { kind: 'enable', rules: ['mapview-granularity'], justification: undefined, line: 4, from: 4, to: 4 },
@@ -73,8 +82,25 @@ describe('suppressed findings', () => {
     expect(sarif.status).toBe(0);
     const results = (JSON.parse(sarif.stdout) as { runs: { results: { suppressions?: unknown[] }[] }[] }).runs[0]!.results;
     expect(results.map((r) => r.suppressions)).toEqual([
-      [{ kind: 'inSource', justification: 'the arena pools these', location: expect.objectContaining({ physicalLocation: expect.objectContaining({ region: { startLine: 3, startColumn: 3, endLine: 3, endColumn: 81 } }) }), status: 'accepted' }],
-      [{ kind: 'inSource', location: expect.objectContaining({ physicalLocation: expect.objectContaining({ region: { startLine: 5, startColumn: 58, endLine: 5, endColumn: 84 } }) }), status: 'accepted' }],
+      [
+        {
+          kind: 'inSource',
+          justification: 'the arena pools these',
+          location: expect.objectContaining({
+            physicalLocation: expect.objectContaining({ region: { startLine: 3, startColumn: 3, endLine: 3, endColumn: 81 } }),
+          }),
+          status: 'accepted',
+        },
+      ],
+      [
+        {
+          kind: 'inSource',
+          location: expect.objectContaining({
+            physicalLocation: expect.objectContaining({ region: { startLine: 5, startColumn: 58, endLine: 5, endColumn: 84 } }),
+          }),
+          status: 'accepted',
+        },
+      ],
     ]);
     for (const format of ['compact', 'github']) {
       const r = runCli(['-f', format, '.'], { cwd: root });
@@ -117,7 +143,12 @@ describe('--report-unused-disable-directives', () => {
   it('at "warn" level from the config they count against --max-warnings', () => {
     const root = makeTree({ 'a.c': UNUSED, 'granule.config.json': json({ reportUnusedDisableDirectives: 'warn' }) });
     const r = runCli(['-f', 'compact', '.'], { cwd: root });
-    expect(r.stdout.split('\n').filter(Boolean).map((l) => l.split(': ')[1])).toEqual(['warning', 'warning', 'warning']);
+    expect(
+      r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(': ')[1]),
+    ).toEqual(['warning', 'warning', 'warning']);
     expect(r.status).toBe(0);
     expect(runCli(['-f', 'compact', '--max-warnings', '2', '.'], { cwd: root }).status).toBe(1);
     expect(runCli(['-f', 'compact', '--max-warnings', '3', '.'], { cwd: root }).status).toBe(0);

@@ -31,7 +31,10 @@ function copyCase(name: string): string {
   return dir;
 }
 
-const cases = fs.readdirSync(CASES).filter((d) => fs.statSync(path.join(CASES, d)).isDirectory()).sort();
+const cases = fs
+  .readdirSync(CASES)
+  .filter((d) => fs.statSync(path.join(CASES, d)).isDirectory())
+  .sort();
 
 describe.each(cases)('fix-fixtures/%s', (name) => {
   const after = readTree(path.join(CASES, name, 'after'));
@@ -160,7 +163,9 @@ describe('--fix keeps the file as it was apart from the fix', () => {
   it('UTF-16LE without a byte order mark (as Visual Studio may write it): read as text, and fixed in the same encoding', () => {
     const dir = makeTree({ 'a.c': Buffer.from(lines('4096').join('\r\n'), 'utf16le') });
     const r = runCli(['-f', 'compact', 'a.c'], { cwd: dir });
-    expect(r.stdout).toBe('a.c:3:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(r.stdout).toBe(
+      'a.c:3:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
     expect(runCli(['--fix', 'a.c'], { cwd: dir }).status).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'a.c'))).toEqual(Buffer.from(lines('65536').join('\r\n'), 'utf16le'));
   });

@@ -19,9 +19,27 @@ afterAll(() => {
 describe('option values', () => {
   it('sizes take binary units, any case, or plain bytes', () => {
     expect(['16MB', '16mb', '16M', '16MiB', '512k', '512KB', '1048576', '0', '1.5MB', '2g', ' 7 kb '].map(parseSize)).toEqual([
-      16 * 2 ** 20, 16 * 2 ** 20, 16 * 2 ** 20, 16 * 2 ** 20, 512 * 1024, 512 * 1024, 1048576, 0, 1.5 * 2 ** 20, 2 * 2 ** 30, 7 * 1024,
+      16 * 2 ** 20,
+      16 * 2 ** 20,
+      16 * 2 ** 20,
+      16 * 2 ** 20,
+      512 * 1024,
+      512 * 1024,
+      1048576,
+      0,
+      1.5 * 2 ** 20,
+      2 * 2 ** 30,
+      7 * 1024,
     ]);
-    expect(['', 'lots', '-1MB', '16 TB', '1e3', 'MB', '0x10'].map(parseSize)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(['', 'lots', '-1MB', '16 TB', '1e3', 'MB', '0x10'].map(parseSize)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('times are seconds, to the millisecond', () => {
@@ -30,7 +48,15 @@ describe('option values', () => {
   });
 
   it('sizes print as people read them', () => {
-    expect([0, 1023, 1024, 1536, 16 * 2 ** 20, 50 * 2 ** 20, 2 ** 20 + 1].map(formatBytes)).toEqual(['0 bytes', '1023 bytes', '1 KB', '1.5 KB', '16 MB', '50 MB', '1.0 MB']);
+    expect([0, 1023, 1024, 1536, 16 * 2 ** 20, 50 * 2 ** 20, 2 ** 20 + 1].map(formatBytes)).toEqual([
+      '0 bytes',
+      '1023 bytes',
+      '1 KB',
+      '1.5 KB',
+      '16 MB',
+      '50 MB',
+      '1.0 MB',
+    ]);
   });
 });
 
@@ -123,7 +149,9 @@ describe('a macro that grows exponentially', () => {
     const dir = workspace({ 'e.c': lines.join('\n') }, false);
     dirs.push(dir);
     const r = runCli(['--format', 'compact', 'e.c'], { cwd: dir });
-    expect(r.stdout).toBe('e.c:71:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n');
+    expect(r.stdout).toBe(
+      'e.c:71:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+    );
     expect(r.status).toBe(1);
   });
 });
@@ -135,7 +163,9 @@ describe('deeply nested #if', () => {
     const dir = workspace({ 'deep.c': text }, false);
     dirs.push(dir);
     const r = runCli(['--format', 'compact', 'deep.c'], { cwd: dir });
-    expect(r.stdout).toBe(`deep.c:${n + 1}:16: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n`);
+    expect(r.stdout).toBe(
+      `deep.c:${n + 1}:16: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n`,
+    );
     expect(r.status).toBe(1);
   });
 });

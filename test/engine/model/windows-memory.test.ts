@@ -2,7 +2,17 @@
 
 import { describe, expect, it } from 'vitest';
 import { integerLiteralValue } from '../../../src/engine/text/literal-style.js';
-import { ALLOCATION_GRANULARITY, MEM_COMMIT, MEM_LARGE_PAGES, MEM_RESERVE, MEM_RESET, reserves, roundUp, unusableBytes, usesLargePages } from '../../../src/engine/model/windows-memory.js';
+import {
+  ALLOCATION_GRANULARITY,
+  MEM_COMMIT,
+  MEM_LARGE_PAGES,
+  MEM_RESERVE,
+  MEM_RESET,
+  reserves,
+  roundUp,
+  unusableBytes,
+  usesLargePages,
+} from '../../../src/engine/model/windows-memory.js';
 
 const known = (value: bigint) => ({ known: true as const, value });
 const unknown = { known: false as const, reason: 'x' };

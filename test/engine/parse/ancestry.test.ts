@@ -58,9 +58,11 @@ function differences(file: string, text: string): string[] {
   const out: string[] = [];
   for (const node of allNodes(tree)) {
     if (hasErrorAncestor(node) !== climbError(node)) out.push(`error above ${node.type}@${node.startIndex}`);
-    for (const types of [DEFINITIONS, SCOPES]) if (closest(node, types) !== climbTo(node, types)) out.push(`${[...types][0]} above ${node.type}@${node.startIndex}`);
+    for (const types of [DEFINITIONS, SCOPES])
+      if (closest(node, types) !== climbTo(node, types)) out.push(`${[...types][0]} above ${node.type}@${node.startIndex}`);
     const statement = (t: string) => t.endsWith('statement') || t === 'sizeof_expression';
-    if (closestAncestorType(node, statement) !== climbTo(node, { has: statement } as ReadonlySet<string>)?.split('@')[0]) out.push(`statement above ${node.type}@${node.startIndex}`);
+    if (closestAncestorType(node, statement) !== climbTo(node, { has: statement } as ReadonlySet<string>)?.split('@')[0])
+      out.push(`statement above ${node.type}@${node.startIndex}`);
   }
   for (let offset = 0; offset <= text.length; offset++) {
     if (enclosingFunctionAt(tree, offset, FUNCTIONS, true)?.startIndex !== climbFunctionAt(tree, offset)) out.push(`function at ${offset}`);

@@ -30,8 +30,34 @@ describe('neutralize', () => {
   });
 
   // big texts are neutralised a piece at a time; the pieces must give the same text as the whole
-  const words = ['WINAPI', '_In_', '_Out_writes_(n)', '_When_(a, b)', '__declspec(dllexport)', '__attribute__((unused))', 'CONST', '__forceinline',
-    'x', 'size', '(', ')', ';', '}', '{', '\n', '\r\n', ' ', '  ', '"s;"', '/* c; */', '—', 'é', '_In_reads_(\nn\n)', '__declspec', '_Success_'];
+  const words = [
+    'WINAPI',
+    '_In_',
+    '_Out_writes_(n)',
+    '_When_(a, b)',
+    '__declspec(dllexport)',
+    '__attribute__((unused))',
+    'CONST',
+    '__forceinline',
+    'x',
+    'size',
+    '(',
+    ')',
+    ';',
+    '}',
+    '{',
+    '\n',
+    '\r\n',
+    ' ',
+    '  ',
+    '"s;"',
+    '/* c; */',
+    '—',
+    'é',
+    '_In_reads_(\nn\n)',
+    '__declspec',
+    '_Success_',
+  ];
   function randomText(seed: number, length: number): string {
     let x = seed;
     const next = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff), x);
@@ -59,8 +85,22 @@ describe('neutralize', () => {
 
 describe('blankSpans', () => {
   it('makes every character of the spans a space but line breaks, and counts them', () => {
-    expect(blankSpans('ab\r\ncd ef', [[1, 5], [7, 9]])).toBe('a \r\n d   ');
-    expect(fillSpans(Buffer.from('ab\r\ncd ef', 'latin1'), [[1, 5], [7, 9]], false)).toBe(4);
+    expect(
+      blankSpans('ab\r\ncd ef', [
+        [1, 5],
+        [7, 9],
+      ]),
+    ).toBe('a \r\n d   ');
+    expect(
+      fillSpans(
+        Buffer.from('ab\r\ncd ef', 'latin1'),
+        [
+          [1, 5],
+          [7, 9],
+        ],
+        false,
+      ),
+    ).toBe(4);
   });
 
   it('keeps characters beyond Latin-1 outside the spans, and drops to one byte a character when none is left', () => {
@@ -70,6 +110,12 @@ describe('blankSpans', () => {
   });
 
   it('blankRanges takes ranges in any order, overlapping', () => {
-    expect(blankRanges('abcdefgh', [[4, 6], [1, 3], [2, 5]])).toBe('a     gh');
+    expect(
+      blankRanges('abcdefgh', [
+        [4, 6],
+        [1, 3],
+        [2, 5],
+      ]),
+    ).toBe('a     gh');
   });
 });

@@ -35,7 +35,11 @@ describe('reading the text in chunks', () => {
       expect(chunked.rootNode.hasError).toBe(false);
       expect(chunked.rootNode.toString()).toBe(whole.rootNode.toString());
       const last = (t: typeof whole) => t.rootNode.lastChild!;
-      expect([last(chunked).startIndex, last(chunked).endIndex, last(chunked).startPosition]).toEqual([last(whole).startIndex, last(whole).endIndex, last(whole).startPosition]);
+      expect([last(chunked).startIndex, last(chunked).endIndex, last(chunked).startPosition]).toEqual([
+        last(whole).startIndex,
+        last(whole).endIndex,
+        last(whole).startPosition,
+      ]);
     }
   });
 

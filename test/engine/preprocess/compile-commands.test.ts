@@ -50,13 +50,46 @@ describe('flagsFromArguments', () => {
 
   it('reads GCC/Clang and MSVC spellings, joined or separate, paths relative to the directory', () => {
     const flags = flagsFromArguments(
-      ['-DA', '-D', 'B=2', '/DC=3', '-DF(x)=((x)*2)', '-Iinc', '-I', '/abs/inc', '/Iwin', '-isystem', 'sys', '-isystemsys2', '-iquote', 'q', '-idirafter', 'late', '-include', 'force.h', '/FIforce2.h', '--include=force3.h', '-c', 'a.c', '-o', 'a.o'],
+      [
+        '-DA',
+        '-D',
+        'B=2',
+        '/DC=3',
+        '-DF(x)=((x)*2)',
+        '-Iinc',
+        '-I',
+        '/abs/inc',
+        '/Iwin',
+        '-isystem',
+        'sys',
+        '-isystemsys2',
+        '-iquote',
+        'q',
+        '-idirafter',
+        'late',
+        '-include',
+        'force.h',
+        '/FIforce2.h',
+        '--include=force3.h',
+        '-c',
+        'a.c',
+        '-o',
+        'a.o',
+      ],
       dir,
     );
     expect(flags).toEqual({
       defines: { A: '1', B: '2', C: '3', 'F(x)': '((x)*2)' },
       undefines: [],
-      includePaths: ['/build/project/inc', '/abs/inc', '/build/project/win', '/build/project/q', '/build/project/sys', '/build/project/sys2', '/build/project/late'],
+      includePaths: [
+        '/build/project/inc',
+        '/abs/inc',
+        '/build/project/win',
+        '/build/project/q',
+        '/build/project/sys',
+        '/build/project/sys2',
+        '/build/project/late',
+      ],
       forceIncludes: ['/build/project/force.h', '/build/project/force2.h', '/build/project/force3.h'],
     });
   });
@@ -71,7 +104,12 @@ describe('flagsFromArguments', () => {
   });
 
   it('does not read the values of other flags as preprocessor flags', () => {
-    expect(flagsFromArguments(['-o', '-DNOT', '-include-pch', 'x.pch', '-x', 'c', '-MF', '-Ideps'], dir)).toEqual({ defines: {}, undefines: [], includePaths: [], forceIncludes: [] });
+    expect(flagsFromArguments(['-o', '-DNOT', '-include-pch', 'x.pch', '-x', 'c', '-MF', '-Ideps'], dir)).toEqual({
+      defines: {},
+      undefines: [],
+      includePaths: [],
+      forceIncludes: [],
+    });
     // MSVC's linker options after /link are not compiler flags
     expect(flagsFromArguments(['/DA', '/link', '/DEBUG'], dir).defines).toEqual({ A: '1' });
   });
@@ -88,7 +126,12 @@ describe('loadCompilationDatabase', () => {
     );
     const db = loadCompilationDatabase(file);
     expect(db.size).toBe(2);
-    expect(db.flagsFor(path.join(temp, 'sub', 'a.c'))).toEqual({ defines: { A: '1' }, undefines: [], includePaths: [path.join(temp, 'sub', 'inc')], forceIncludes: [] });
+    expect(db.flagsFor(path.join(temp, 'sub', 'a.c'))).toEqual({
+      defines: { A: '1' },
+      undefines: [],
+      includePaths: [path.join(temp, 'sub', 'inc')],
+      forceIncludes: [],
+    });
     expect(db.flagsFor(path.join(temp, 'b.c'))?.defines).toEqual({ B: '2' });
     // a header gets the flags of a source file in its directory; another source file gets none
     expect(db.flagsFor(path.join(temp, 'sub', 'a.h'))?.defines).toEqual({ A: '1' });
@@ -97,7 +140,9 @@ describe('loadCompilationDatabase', () => {
 
   it('gives one clear message for each kind of bad database', () => {
     const bad = (content: string) => () => loadCompilationDatabase(database(`bad-${content.length}.json`, content));
-    expect(() => loadCompilationDatabase(path.join(temp, 'absent.json'))).toThrow(new CompileCommandsError(`cannot read ${path.join(temp, 'absent.json')}: no such file`));
+    expect(() => loadCompilationDatabase(path.join(temp, 'absent.json'))).toThrow(
+      new CompileCommandsError(`cannot read ${path.join(temp, 'absent.json')}: no such file`),
+    );
     expect(bad('{ not json')).toThrow(/is not valid JSON/);
     expect(bad('{}')).toThrow(/must be a JSON array of \{directory, file, arguments\|command\} entries/);
     expect(bad('[{"directory": "."}]')).toThrow(/entry 1 has no "file"/);

@@ -11,7 +11,15 @@ describe('findPreprocessorDirectives', () => {
   });
 
   it('skips # inside block comments that span lines, and strings', () => {
-    const text = ['/* start', '#define HIDDEN 1', 'end */ #define AFTER_COMMENT 1', 'const char *s = "/*";', '#define SEEN 1', "char c = '\"'; /* x */", '#define ALSO 1'].join('\n');
+    const text = [
+      '/* start',
+      '#define HIDDEN 1',
+      'end */ #define AFTER_COMMENT 1',
+      'const char *s = "/*";',
+      '#define SEEN 1',
+      "char c = '\"'; /* x */",
+      '#define ALSO 1',
+    ].join('\n');
     expect(summary(text)).toEqual(['5:define:SEEN 1', '7:define:ALSO 1']);
   });
 
@@ -56,7 +64,7 @@ function reference(text: string): string[] {
     const raw = text.slice(offset, end);
     const wasInComment = inComment;
     let code = '';
-    for (let i = 0; i < raw.length; ) {
+    for (let i = 0; i < raw.length;) {
       if (inComment) {
         const close = raw.indexOf('*/', i);
         if (close < 0) {
@@ -78,7 +86,13 @@ function reference(text: string): string[] {
       } else code += raw[i++];
     }
     const m = wasInComment ? null : /^\s*(?:#|%:)\s*([A-Za-z_]\w*)?/.exec(code);
-    if (m) out.push(`${line}:${m[1] ?? ''}:${code.slice(m[0].length).replace(/\\\r?\n/g, ' ').trim()}:${offset}-${end}`);
+    if (m)
+      out.push(
+        `${line}:${m[1] ?? ''}:${code
+          .slice(m[0].length)
+          .replace(/\\\r?\n/g, ' ')
+          .trim()}:${offset}-${end}`,
+      );
     offset = end + 1;
     line += physical;
   }
@@ -87,7 +101,33 @@ function reference(text: string): string[] {
 
 describe('findPreprocessorDirectives against a plain reading', () => {
   it('agrees on any mix of directives, comments, strings, splices and line ends', () => {
-    const piece = fc.constantFrom('#', '#define X 1', '%:', 'if', ' ', '\t', '\n', '\r\n', '\\\n', '/*', '*/', '//', '"', "'", '\\', 'a', 'int x;', '/', '*', '\u00a0', 'é', '"\\"', "'\\''", '"/*"', '\\"');
+    const piece = fc.constantFrom(
+      '#',
+      '#define X 1',
+      '%:',
+      'if',
+      ' ',
+      '\t',
+      '\n',
+      '\r\n',
+      '\\\n',
+      '/*',
+      '*/',
+      '//',
+      '"',
+      "'",
+      '\\',
+      'a',
+      'int x;',
+      '/',
+      '*',
+      '\u00a0',
+      'é',
+      '"\\"',
+      "'\\''",
+      '"/*"',
+      '\\"',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
         const text = parts.join('');

@@ -34,7 +34,9 @@ function chainOf(f: Finding): string[] {
 export async function cliSays(dir: string, options: LintOptions): Promise<{ lines: Said[]; files: string[] }> {
   const report = await lintPaths([dir], options);
   const found = report.findings.filter((f) => !f.suppressed);
-  const lines = found.map((f) => said(path.relative(dir, f.file), f.range.start.line, f.range.start.column, f.ruleId, f.message, `${f.properties.size ?? '?'}`, chainOf(f)));
+  const lines = found.map((f) =>
+    said(path.relative(dir, f.file), f.range.start.line, f.range.start.column, f.ruleId, f.message, `${f.properties.size ?? '?'}`, chainOf(f)),
+  );
   return { lines: lines.sort(), files: [...new Set(found.map((f) => f.file))] };
 }
 
@@ -52,7 +54,9 @@ export function lspSays(dir: string, files: readonly string[]): Said[] {
     const lint = lintDocument(file, fs.readFileSync(file, 'utf8'), options, workspace.headers, new IncrementalTree(), wrappers, overloads);
     const diagnostics = diagnosticsOf(lint.findings);
     for (const f of lint.findings.filter((x) => !x.suppressed)) {
-      const d = diagnostics.find((x) => x.message === f.message && x.range.start.line === f.range.start.line - 1 && x.range.start.character === f.range.start.column - 1)!;
+      const d = diagnostics.find(
+        (x) => x.message === f.message && x.range.start.line === f.range.start.line - 1 && x.range.start.character === f.range.start.column - 1,
+      )!;
       const hover = hoverAt(f.range.start.offset, lint.analysis.calls, lint.findings);
       const section = (hover?.contents as { value: string } | undefined)?.value.split('\n---\n').find((s) => s.includes(d.message)) ?? '';
       const size = /\| size \| (\d+) bytes?/.exec(section)?.[1] ?? '?';

@@ -33,7 +33,11 @@ describe('needles', () => {
   it('follow wrappers other files can call, not static functions or pointers', async () => {
     for (const concurrency of ['off', 1] as const) {
       const report = await lintPaths([], { ...defaultLintOptions(dir), concurrency });
-      expect(report.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line} ${f.properties.size}`)).toEqual(['caller.c:1 300', 'lib.c:4 100', 'lib.c:4 200']);
+      expect(report.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line} ${f.properties.size}`)).toEqual([
+        'caller.c:1 300',
+        'lib.c:4 100',
+        'lib.c:4 200',
+      ]);
       expect(report.notices.filter((n) => n.file?.endsWith('other.c'))).toEqual([]);
     }
   });

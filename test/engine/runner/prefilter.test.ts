@@ -128,7 +128,12 @@ describe('SourceScanner with a memo (--cache)', () => {
     expect(second.bytesRead).toBe(fs.statSync(at('api.c')).size + fs.statSync(at('calls-wrapper.c')).size);
     expect(second.notices.map((n) => [path.basename(n.file!), n.code])).toEqual([['binary.c', 'binary']]);
     expect(second.markerFiles().map((f) => path.basename(f))).toEqual(['marker.c']);
-    expect(second.pendingFiles().map((f) => path.basename(f)).sort()).toEqual(['marker.c', 'plain.c']);
+    expect(
+      second
+        .pendingFiles()
+        .map((f) => path.basename(f))
+        .sort(),
+    ).toEqual(['marker.c', 'plain.c']);
     // a needle the memo does not know about is searched for by reading
     expect(names(second.scan(['main']))).toEqual(['plain.c']);
 

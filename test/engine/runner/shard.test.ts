@@ -13,7 +13,8 @@ let dir: string;
 // main.c (shard 1) calls arena_new (arena.c, shard 3), which calls os_reserve (os.c, shard 4), which calls
 // VirtualAlloc; util.h (shard 1) defines a macro that lib/alloc.c (shard 2) uses
 const FILES: Record<string, string> = {
-  'src/os.c': '#include <windows.h>\nvoid *os_reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\nvoid os_init(void) { VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }\n',
+  'src/os.c':
+    '#include <windows.h>\nvoid *os_reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\nvoid os_init(void) { VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }\n',
   'src/arena.c': '#include <stddef.h>\nvoid *os_reserve(size_t n);\nvoid *arena_new(size_t n) { return os_reserve(n * 2); }\n',
   'src/util.h': '#define ALLOC_PAGE() VirtualAlloc(NULL, 4096, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)\n',
   'src/main.c': '#include "util.h"\nvoid *arena_new(size_t n);\nint main(void) {\n    arena_new(100);\n    ALLOC_PAGE();\n    return 0;\n}\n',
@@ -35,7 +36,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('shardOf', () => {
   it('is a fixed function of the path relative to the working directory', () => {
     const at = (rel: string, n: number) => shardOf(path.join('/repo', rel), '/repo', n);
-    expect(['a.c', 'src/os.c', 'src/arena.c', 'src/main.c', 'src/util.h', 'lib/alloc.c', 'dlls/kernelbase/memory.c', 'dir with space/é.c'].map((f) => at(f, 4))).toEqual([4, 4, 3, 1, 1, 2, 3, 1]);
+    expect(
+      ['a.c', 'src/os.c', 'src/arena.c', 'src/main.c', 'src/util.h', 'lib/alloc.c', 'dlls/kernelbase/memory.c', 'dir with space/é.c'].map((f) => at(f, 4)),
+    ).toEqual([4, 4, 3, 1, 1, 2, 3, 1]);
     expect(['a.c', 'src/arena.c', 'src/main.c'].map((f) => at(f, 3))).toEqual([1, 3, 3]);
     expect(shardOf('/elsewhere/repo/a.c', '/elsewhere/repo', 4)).toBe(4);
     expect(at('a.c', 1)).toBe(1);
@@ -55,7 +58,11 @@ describe('shardOf', () => {
 describe('--shard', () => {
   it('reports only its own files, following wrappers and macros defined in the others', () => {
     const compact = (k: number) => runCli(['--format', 'compact', '--shard', `${k}/4`, '.'], { cwd: dir });
-    const lines = (k: number) => compact(k).stdout.split('\n').filter((l) => /^\S+:\d+:\d+: (error|warning): /.test(l)).map((l) => l.split(': ')[0]);
+    const lines = (k: number) =>
+      compact(k)
+        .stdout.split('\n')
+        .filter((l) => /^\S+:\d+:\d+: (error|warning): /.test(l))
+        .map((l) => l.split(': ')[0]);
     expect(lines(1)).toEqual(['src/main.c:4:5', 'src/main.c:5:5']);
     expect(lines(2)).toEqual(['lib/alloc.c:3:5', 'lib/alloc.c:4:5']);
     expect(lines(3)).toEqual([]);
@@ -74,7 +81,9 @@ describe('--shard', () => {
     const want = fs.readFileSync(path.join(dir, 'all.sarif'), 'utf8');
     expect(JSON.parse(want).runs[0].results).toHaveLength(6);
     // the parse-error note of bad.c is in its shard only, and once in the merge
-    expect(JSON.parse(want).runs[0].invocations[0].toolExecutionNotifications.map((n: { descriptor: { id: string } }) => n.descriptor.id)).toEqual(['parse-error']);
+    expect(JSON.parse(want).runs[0].invocations[0].toolExecutionNotifications.map((n: { descriptor: { id: string } }) => n.descriptor.id)).toEqual([
+      'parse-error',
+    ]);
     expect(fs.readFileSync(path.join(dir, 'merged.sarif'), 'utf8')).toBe(want);
     // any order of the inputs, and standard output
     const reversed = runCli(['merge', 's4.sarif', 's3.sarif', 's2.sarif', 's1.sarif'], { cwd: dir });
@@ -93,7 +102,8 @@ describe('--shard', () => {
 
 describe('granule merge', () => {
   it('explains bad input with exit 2: no files, a missing file, not JSON, not SARIF, different versions', () => {
-    const log = (version: string) => JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'granule', semanticVersion: version } }, results: [] }] });
+    const log = (version: string) =>
+      JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'granule', semanticVersion: version } }, results: [] }] });
     fs.writeFileSync(path.join(dir, 'v1.sarif'), log('1.0.0'));
     fs.writeFileSync(path.join(dir, 'v2.sarif'), log('2.0.0'));
     fs.writeFileSync(path.join(dir, 'text.sarif'), 'hello');

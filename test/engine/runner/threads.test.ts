@@ -16,7 +16,8 @@ beforeAll(() => {
     'os.c': 'void *os_reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_NOACCESS); }\n',
     'arena.c': 'void *arena_new(SIZE_T n) { return os_reserve(n * 2); }\n',
     'use.c': 'void f(void) {\n  arena_new(100);\n  // granule-disable-next-line virtualalloc-granularity -- known\n  os_reserve(300);\n}\n',
-    'unused.c': 'void g(void) {\n  // granule-disable-next-line virtualalloc-granularity\n  VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS);\n  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n',
+    'unused.c':
+      'void g(void) {\n  // granule-disable-next-line virtualalloc-granularity\n  VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS);\n  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n',
     'macro.h': '#define GRAB() VirtualAlloc(NULL, 8192, MEM_RESERVE, PAGE_NOACCESS)\n',
     'grab.c': '#include "macro.h"\nvoid h(void) { GRAB(); }\n',
     'broken.c': 'void k(void) { VirtualAlloc(NULL, 100, MEM_RESERVE, PAGE_NOACCESS) }\n',

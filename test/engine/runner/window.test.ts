@@ -54,7 +54,7 @@ describe('outline', () => {
       "  char c = '}';",
       '  const char *r = R"x(})x";',
       '#define OPEN {',
-      '  int n = 1\'000;',
+      "  int n = 1'000;",
       '}',
       'int g(int v) { return v; }',
     ].join('\n');
@@ -204,7 +204,7 @@ describe('included ranges', () => {
 });
 
 describe('windowed analysis', () => {
-  it('chooses a header\'s grammar from the whole file, not from its window', async () => {
+  it("chooses a header's grammar from the whole file, not from its window", async () => {
     const fs = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
@@ -297,7 +297,17 @@ describe('file-level declarations', () => {
     windows.analyze('a.c', file, [], (w) => {
       seen.push(w.text.split('\n'));
       expect(w.text.length).toBe(file.length);
-      return { callees: ['VirtualAlloc'], wrappers: [], pointers: [], calls: [], occurrences: new Map([['VirtualAlloc', []], ['size', []], ['PAGE', []]]) };
+      return {
+        callees: ['VirtualAlloc'],
+        wrappers: [],
+        pointers: [],
+        calls: [],
+        occurrences: new Map([
+          ['VirtualAlloc', []],
+          ['size', []],
+          ['PAGE', []],
+        ]),
+      };
     });
     const lines = file.split('\n');
     const blank = (line: string) => ' '.repeat(line.length);
@@ -313,9 +323,22 @@ describe('file-level declarations', () => {
     const seen: string[][] = [];
     windows.analyze('a.c', file, [], (w) => {
       seen.push(w.text.split('\n'));
-      const occurrences = new Map([['VirtualAlloc', []], ['size', []], ['table', []], ['T', []]]);
+      const occurrences = new Map([
+        ['VirtualAlloc', []],
+        ['size', []],
+        ['table', []],
+        ['T', []],
+      ]);
       // `table` was resolved as a local or a parameter; `T` only asked about as a type name
-      return { callees: ['VirtualAlloc'], wrappers: [], pointers: [], calls: [], occurrences, lookups: new Set(['VirtualAlloc', 'size']), typeLookups: new Set(['T']) };
+      return {
+        callees: ['VirtualAlloc'],
+        wrappers: [],
+        pointers: [],
+        calls: [],
+        occurrences,
+        lookups: new Set(['VirtualAlloc', 'size']),
+        typeLookups: new Set(['T']),
+      };
     });
     const lines = file.split('\n');
     const blank = (line: string) => ' '.repeat(line.length);

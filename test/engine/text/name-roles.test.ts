@@ -11,7 +11,6 @@ import { languageFor, parse } from '../../../src/engine/parse/parse.js';
 import { corpusPath, unavailable } from '../../helpers/requirements.js';
 import { ROOT } from '../../helpers/cli.js';
 
-
 /** mayDecideValue for the first occurrence of `name` after `marker` (or the first at all). */
 function check(text: string, name: string, marker = ''): boolean {
   const at = text.indexOf(name, text.indexOf(marker));
@@ -73,7 +72,12 @@ function decidingOffsets(text: string, file: string): number[] {
   for (;;) {
     const type = cursor.nodeType;
     // a top-level item with a parse error anywhere in it (ERROR or MISSING nodes) is left out as a whole
-    const entry = { type, field: cursor.currentFieldName ?? '', start: cursor.startIndex, hasError: path.length === 1 ? cursor.currentNode.hasError : undefined };
+    const entry = {
+      type,
+      field: cursor.currentFieldName ?? '',
+      start: cursor.startIndex,
+      hasError: path.length === 1 ? cursor.currentNode.hasError : undefined,
+    };
     path.push(entry);
     if ((type === 'identifier' || type === 'field_identifier' || type === 'type_identifier') && !path[1]?.hasError) {
       let k = path.length - 1;
@@ -114,7 +118,10 @@ function expectNoneRuledOut(files: string[]): number {
     for (const at of decidingOffsets(text, file)) {
       const end = at + /^[\w$]*/.exec(text.slice(at))![0].length;
       checked++;
-      if (!mayDecideValue(text, at, end)) missed.push(`${path.relative(ROOT, file)}@${at}: ${JSON.stringify(text.slice(at, end))} in ${JSON.stringify(text.slice(Math.max(0, at - 30), end + 30))}`);
+      if (!mayDecideValue(text, at, end))
+        missed.push(
+          `${path.relative(ROOT, file)}@${at}: ${JSON.stringify(text.slice(at, end))} in ${JSON.stringify(text.slice(Math.max(0, at - 30), end + 30))}`,
+        );
     }
   }
   expect(missed).toEqual([]);

@@ -14,7 +14,12 @@ describe('textEncoding and decode', () => {
     expect(decode(be)).toEqual({ ok: true, text: C, note: 'read as UTF-16BE (no byte order mark)' });
     // NUL bytes in both places, an odd length, or NUL characters once decoded: binary
     const binary = 'binary file (contains NUL bytes); skipped';
-    for (const bytes of [Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 0]), Buffer.concat([le, Buffer.from([0x41])]), Buffer.from('a\u0000\u0000\u0000b\u0000c\u0000', 'latin1'), Buffer.from([0x61, 0])]) {
+    for (const bytes of [
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 0]),
+      Buffer.concat([le, Buffer.from([0x41])]),
+      Buffer.from('a\u0000\u0000\u0000b\u0000c\u0000', 'latin1'),
+      Buffer.from([0x61, 0]),
+    ]) {
       expect(decode(bytes)).toEqual({ ok: false, code: 'binary', message: binary });
     }
   });
@@ -22,6 +27,10 @@ describe('textEncoding and decode', () => {
   it('keep reading byte order marks and UTF-8 as before', () => {
     expect(textEncoding(Buffer.from(C))).toBe('utf8');
     expect(textEncoding(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(C)]))).toBe('utf8-bom');
-    expect(decode(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(C, 'utf16le')]))).toEqual({ ok: true, text: C, note: 'read as UTF-16LE (byte order mark)' });
+    expect(decode(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(C, 'utf16le')]))).toEqual({
+      ok: true,
+      text: C,
+      note: 'read as UTF-16LE (byte order mark)',
+    });
   });
 });
