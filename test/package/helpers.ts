@@ -66,13 +66,14 @@ export function runNpx(args: string[], cwd: string, env?: Record<string, string>
 let packed: { tarball: string; files: string[] } | undefined;
 
 /**
- * `npm pack` of the working tree (npm builds it first through "prepare"), once per test file: the tarball's
- * path and the paths it holds.
+ * `npm pack` of the working tree as built (`npm test` builds before any test), once per test file: the tarball's
+ * path and the paths it holds. Without "prepare": a build starts by emptying dist/, which other test files are
+ * running at the same time.
  */
 export function packGranule(): { tarball: string; files: string[] } {
   if (packed) return packed;
   const dir = tempDir('pack');
-  const r = must(runNpm(['pack', '--json', '--pack-destination', dir], ROOT), 'npm pack');
+  const r = must(runNpm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT), 'npm pack');
   // (the build's own output may precede the JSON)
   const json = JSON.parse(r.stdout.slice(r.stdout.indexOf('[\n'))) as { filename: string; files: { path: string }[] }[];
   packed = { tarball: path.join(dir, path.basename(json[0]!.filename)), files: json[0]!.files.map((f) => f.path).sort() };
