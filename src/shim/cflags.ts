@@ -180,7 +180,7 @@ export async function runVmmapCommand(argv: string[], io: CommandIo): Promise<nu
   try {
     if (html) {
       await mkdir(path.dirname(path.resolve(html)), { recursive: true });
-      await writeFile(html, renderHtml(summary, opts));
+      await writeFile(html, renderHtml(summary, { ...opts, links: { pageDir: path.dirname(path.resolve(html)), sourceRoot: process.cwd() } }));
     }
     if (svg) {
       await mkdir(path.dirname(path.resolve(svg)), { recursive: true });

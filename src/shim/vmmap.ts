@@ -6,6 +6,7 @@ import type { CallSite, GranuleCell, MapCell, ProcessMap, RuntimeSummary } from 
 import { printable } from '../formats/printable.js';
 import { PAGE_STATE } from './summary.js';
 import { renderSpaces, SPACE_CSS } from './vmmap-space.js';
+import { sourceHref, type SourceLinkBase } from './source-link.js';
 
 export interface RenderOptions {
   /** Call sites listed (default 10 in text, 25 in HTML). */
@@ -16,6 +17,8 @@ export interface RenderOptions {
   columns?: number;
   /** Title of the picture. */
   title?: string;
+  /** Where the page goes and where the report's source paths start, for the call sites' links (default: both the working directory). */
+  links?: SourceLinkBase;
 }
 
 export const COLORS = {
@@ -349,7 +352,16 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 details summary { cursor: pointer; }
 .granule-map .granule:hover rect:first-of-type { stroke: #0969da; stroke-width: 1.5; }
 .note { color: #57606a; }
+a.source { color: #0969da; text-decoration: none; }
+a.source:hover { text-decoration: underline; }
 `;
+
+/** The call site as a link that opens its source file at the line, or as plain code where the report names no file. */
+function siteLink(site: CallSite, links: SourceLinkBase): string {
+  const href = sourceHref(site.file, site.line, links);
+  const code = `<code>${escapeXml(site.key)}</code>`;
+  return href === undefined ? code : `<a class="source" href="${escapeXml(href)}">${code}</a>`;
+}
 
 /** A standalone HTML page: totals, call sites with their stacks, and each process's granule map. */
 export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): string {
@@ -368,6 +380,7 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
   for (const t of liveTotals(summary))
     rows.push(total(t.id, t.label[0]!.toUpperCase() + t.label.slice(1), t.value, t.id === 'never-released' ? '' : 'unusable'));
 
+  const links = opts.links ?? { pageDir: process.cwd(), sourceRoot: process.cwd() };
   const sites = summary.callSites.slice(0, top);
   const siteRows = sites.map((s) => {
     const stack = s.frames.length
@@ -376,7 +389,7 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
     return (
       `<tr class="call-site${s.unusableBytes > 0n ? ' wasting' : ''}" data-site="${e(s.key)}">` +
       `<td class="num">${groupDigits(s.unusableBytes)}</td><td class="num">${groupDigits(s.calls)}</td><td class="num">${groupDigits(s.wastingCalls)}</td>` +
-      `<td>${e(sizesText(s, 5))}</td><td><code>${e(s.api)}</code></td><td><code>${e(s.key)}</code>${s.func ? ` <span class="note">in ${e(s.func)}</span>` : ''}</td><td>${stack}</td></tr>`
+      `<td>${e(sizesText(s, 5))}</td><td><code>${e(s.api)}</code></td><td>${siteLink(s, links)}${s.func ? ` <span class="note">in ${e(s.func)}</span>` : ''}</td><td>${stack}</td></tr>`
     );
   });
 

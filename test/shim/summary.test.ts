@@ -137,6 +137,15 @@ describe('renderers', () => {
     expect(html).toContain('<li><code>prog+0x10</code></li>');
   });
 
+  it('links the call sites to their source lines, relative to the page, most unusable first', () => {
+    const html = renderHtml(s, { links: { pageDir: '/w/out', sourceRoot: '/w' } });
+    const links = [...html.matchAll(/<a class="source" href="([^"]*)"><code>([^<]*)<\/code><\/a>/g)].map((m) => [m[1], m[2]]);
+    expect(links[0]).toEqual(['../a.c#L10', 'a.c:10']);
+    expect(html).toMatch(/<tr class="call-site wasting" data-site="a\.c:10"><td class="num">122,880<\/td>/);
+    const odd = summarize(records([r({ file: 'src dir/a#"b<.c', size: 4096, result: '0x100000', unusable: 61440 })]));
+    expect(renderHtml(odd, { links: { pageDir: '/w', sourceRoot: '/w' } })).toContain('<a class="source" href="src%20dir/a%23%22b%3C.c#L1">');
+  });
+
   it('escapes what the program recorded', () => {
     const evil = summarize(records([r({ file: '<script>alert(1)</script>.c', func: 'a&b', size: 4096, result: '0x100000', unusable: 61440 })]));
     const html = renderHtml(evil);

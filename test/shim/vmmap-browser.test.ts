@@ -80,6 +80,9 @@ describe.skipIf(missing)('granule vmmap in a browser', () => {
     expect(dom).toContain('id="call-sites"');
     expect(dom.match(/<tr class="call-site/g)).toHaveLength(4);
     expect(dom).toContain('src/pool.c:42');
+    // the call sites link to their source lines, relative to the page, most unusable first
+    const hrefs = [...dom.matchAll(/<a class="source" href="([^"]*)">/g)].map((m) => new URL(m[1]!.replace(/&amp;/g, '&'), url).href);
+    expect(hrefs.slice(0, 2)).toEqual([`file://${path.resolve('src/pool.c')}#L42`, `file://${path.resolve('src/cache.c')}#L7`]);
     expect(dom.match(/<g class="granule /g)!.length).toBe(120 + 30 + 16);
     expect(dom.match(/<g class="granule committed has-unusable"/g)).toHaveLength(150);
     expect(dom).toContain('class="gap"');
