@@ -19,9 +19,25 @@ function syntheticReport(): string {
   const add = (o: Record<string, unknown>) =>
     lines.push(JSON.stringify({ api: 'VirtualAlloc', func: 'main', flags: 0x3000, protect: 4, address: '0x0', error: 0, thread: 1, ts: ts++, pid: 100, ...o }));
   for (let i = 0; i < 120; i++)
-    add({ file: 'src/pool.c', line: 42, size: 4096, result: `0x${(0x10000000 + i * 0x10000).toString(16)}`, reserve: true, unusable: 61440, stack: ['app.exe+0x1a2b', 'app.exe+0x1c00'] });
+    add({
+      file: 'src/pool.c',
+      line: 42,
+      size: 4096,
+      result: `0x${(0x10000000 + i * 0x10000).toString(16)}`,
+      reserve: true,
+      unusable: 61440,
+      stack: ['app.exe+0x1a2b', 'app.exe+0x1c00'],
+    });
   for (let i = 0; i < 30; i++)
-    add({ file: 'src/cache.c', line: 7, size: 20000, result: `0x${(0x20000000 + i * 0x10000).toString(16)}`, reserve: true, unusable: 45056, stack: ['app.exe+0x2000'] });
+    add({
+      file: 'src/cache.c',
+      line: 7,
+      size: 20000,
+      result: `0x${(0x20000000 + i * 0x10000).toString(16)}`,
+      reserve: true,
+      unusable: 45056,
+      stack: ['app.exe+0x2000'],
+    });
   add({ file: 'src/big.c', line: 3, size: 1 << 20, flags: 0x2000, result: '0x30000000', reserve: true, unusable: 0, stack: [] });
   add({ file: 'src/big.c', line: 4, size: 65536, flags: 0x1000, address: '0x30000000', result: '0x30000000', reserve: false, unusable: 0, stack: [] });
   return lines.join('\n') + '\n';
