@@ -30,6 +30,8 @@ const RGB: Record<string, [number, number, number]> = {
   g: rgbOf(SPACE_COLORS.gap),
 };
 const WIDTH = 1024;
+/** Width in pixels of the address-space picture. */
+export const SPACE_WIDTH = WIDTH;
 
 /** The picture of one address space: a 4×4 block of pages per granule, 256 granules a row, a dark band per gap. */
 export function paintSpace(space: AddressSpace): { width: number; height: number; rgb: Uint8Array } {
@@ -104,6 +106,52 @@ function spaceSection(space: AddressSpace): string {
     typeTable(space) +
     '</section>'
   );
+}
+
+/** VMMap's table by type as SVG text, the same cells as the HTML's: Type left, the numbers right-aligned. */
+function typeTableSvg(space: AddressSpace, y: number): { body: string; height: number } {
+  const right = [0, 330, 560, 630];
+  const row = (cells: string[], at: number, cls: string, weight = '') =>
+    `<g class="${cls}"${weight}>` +
+    cells.map((c, i) => (c ? `<text x="${right[i]}" y="${at}" font-size="12"${i ? ' text-anchor="end"' : ''}>${e(c)}</text>` : '')).join('') +
+    '</g>';
+  const parts = [row([...TYPE_COLUMNS], y + 12, 'type-head', ' font-weight="600"')];
+  let at = y + 12;
+  for (const c of typeCells(space)) {
+    at += 18;
+    if (c.type === 'Image')
+      parts.push(`<g class="type-image"><text x="0" y="${at}" font-size="12">Image</text><text x="90" y="${at}" font-size="12">${e(c.size)}</text></g>`);
+    else
+      parts.push(
+        row(
+          [c.type, c.size, c.committed, c.count],
+          at,
+          `type-${c.type.toLowerCase()}`,
+          c.type === 'Unusable' ? ` font-weight="600" fill="${SPACE_COLORS.unusable}"` : '',
+        ),
+      );
+  }
+  return { body: `<g class="types">${parts.join('')}</g>`, height: at - y + 8 };
+}
+
+/**
+ * The address space of one process for the SVG picture: the same PNG as the page's, to scale, and the same table
+ * by type below it. `y` is where it starts; the height is what it takes.
+ */
+export function spaceSvg(space: AddressSpace, y: number): { body: string; height: number } {
+  const rows = rowsOf(space);
+  const title = `Process ${space.pid}: ${space.bits}-bit, ${space.bits === 32 ? 'the whole user address space' : 'the used ranges'} from ${hex(space.start)} to ${hex(space.end)}`;
+  const png = spacePng(space).toString('base64');
+  const table = typeTableSvg(space, y + 24 + rows * 4 + 8);
+  return {
+    body:
+      `<g class="space" data-pid="${space.pid}"><text class="space-title" x="0" y="${y + 14}" font-size="12" font-weight="600">${e(title)}</text>` +
+      `<image class="space-map" x="0" y="${y + 24}" width="${WIDTH}" height="${rows * 4}" style="image-rendering:pixelated" href="data:image/png;base64,${png}"><title>one pixel per 4 KB page, 256 granules of 64 KB a row</title></image>` +
+      `<rect x="0" y="${y + 24}" width="${WIDTH}" height="${rows * 4}" fill="none" stroke="#c9cfd6"/>` +
+      table.body +
+      '</g>',
+    height: 24 + rows * 4 + 8 + table.height,
+  };
 }
 
 /** The unusable bytes over the run as a line, from the first to the last recorded change. */

@@ -6,7 +6,7 @@ import type { CallSite, GranuleCell, MapCell, ProcessMap, RuntimeSummary } from 
 import { printable } from '../formats/printable.js';
 import { PAGE_STATE } from './summary.js';
 import type { AddressSpace } from './address-space.js';
-import { renderSpaces, SPACE_CSS } from './vmmap-space.js';
+import { renderSpaces, SPACE_CSS, SPACE_WIDTH, spaceSvg } from './vmmap-space.js';
 import { sourceHref, type SourceLinkBase } from './source-link.js';
 import { formatBytes, groupDigits, PAGE_COLORS, PAGE_LABEL, plural, TYPE_COLUMNS, SITE_COLUMNS, TOP_SITES_HEADING, TOTAL, typeCells } from './vocabulary.js';
 
@@ -284,7 +284,7 @@ export function renderProcessSvg(p: ProcessMap, opts: RenderOptions = {}): strin
 export function renderSvg(summary: RuntimeSummary, opts: RenderOptions = {}): string {
   const columns = opts.columns ?? 48;
   const maxCells = opts.maxCells ?? 4096;
-  const width = Math.max(columns * (CELL + GAP), 460);
+  const width = Math.max(columns * (CELL + GAP), summary.spaces.some((sp) => sp.drawn > 0) ? SPACE_WIDTH : 460);
   const lines = [
     opts.title ?? 'granule: reserved, committed and unusable address space',
     `${TOTAL.reserved} ${formatBytes(summary.reservedBytes)} · ${TOTAL.committed} ${formatBytes(summary.committedBytes)}`,
@@ -298,6 +298,18 @@ export function renderSvg(summary: RuntimeSummary, opts: RenderOptions = {}): st
   let y = 36 + (lines.length - 2) * 16 + 10;
   parts.push(legendSvg(y));
   y += 30;
+  const spaces = summary.spaces.filter((sp) => sp.drawn > 0);
+  for (const space of spaces) {
+    const drawn = spaceSvg(space, y);
+    parts.push(drawn.body);
+    y += drawn.height + 12;
+  }
+  if (spaces.length) {
+    parts.push(
+      `<text class="map-title" x="0" y="${y + 12}" font-size="13" font-weight="600">Granule map: one cell a 64 KB granule, one square a 4 KB page</text>`,
+    );
+    y += 24;
+  }
   if (summary.processes.length === 0) {
     parts.push(`<text class="empty" x="0" y="${y + 12}" font-size="12">No successful reservation was recorded.</text>`);
     y += 24;

@@ -103,5 +103,16 @@ describe.skipIf(missing)('granule vmmap in a browser', () => {
     expect(dom.match(/<g class="granule committed has-unusable"/g)).toHaveLength(150);
     expect(dom).toContain('class="gap"');
     expect(dom).toContain('<section class="process" data-pid="100">');
+
+    // the SVG draws the same address space (the page's PNG) with the same table by type
+    const svgShot = path.join(dir, 'svg.png');
+    const v = await run('chromium', [...common, `--screenshot=${svgShot}`, `file://${svg}`], { timeout: 120_000 });
+    expect(v.code, v.stderr).toBe(0);
+    expect(statSync(svgShot).size).toBeGreaterThan(10_000);
+    const svgText = readFileSync(svg, 'utf8');
+    const pageImage = /<img class="space-map"[^>]* src="(data:image\/png;base64,[^"]+)"/.exec(dom)![1];
+    const svgImage = /<image class="space-map"[^>]* href="(data:image\/png;base64,[^"]+)"/.exec(svgText)![1];
+    expect(svgImage).toBe(pageImage);
+    expect(svgText).toMatch(/<g class="type-unusable"[^>]*><text x="0" y="\d+" font-size="12">Unusable<\/text><text [^>]*>8,724,480 bytes \(8\.3 MB\)<\/text>/);
   });
 });
