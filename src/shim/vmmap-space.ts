@@ -37,7 +37,8 @@ export const SPACE_WIDTH = WIDTH;
 export function paintSpace(space: AddressSpace): { width: number; height: number; rgb: Uint8Array } {
   const rows = rowsOf(space);
   const height = rows * 4;
-  const rgb = new Uint8Array(WIDTH * height * 3);
+  // white, the page's background, where the last row runs past the end of the address space
+  const rgb = new Uint8Array(WIDTH * height * 3).fill(255);
   const px = (x: number, y: number, c: [number, number, number]) => rgb.set(c, (y * WIDTH + x) * 3);
   let i = 0;
   for (const item of space.granules ? space.granules.split(';') : []) {

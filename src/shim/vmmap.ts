@@ -291,7 +291,7 @@ export function renderSvg(summary: RuntimeSummary, opts: RenderOptions = {}): st
     `${TOTAL.unusable} ${formatBytes(summary.unusableBytes)} · ${TOTAL.callsLeavingUnusable} ${groupDigits(summary.wastingCalls)} of ${groupDigits(summary.records)}`,
   ];
   const live = liveTotals(summary);
-  if (live.length) lines.push(live.map((t) => `${t.label} ${t.value}`).join(' · '));
+  for (const t of live) lines.push(`${t.label} ${t.value}`);
   const parts: string[] = [];
   parts.push(`<text class="title" x="0" y="16" font-size="15" font-weight="600">${escapeXml(lines[0]!)}</text>`);
   lines.slice(1).forEach((l, i) => parts.push(`<text class="totals" x="0" y="${36 + i * 16}" font-size="12">${escapeXml(l)}</text>`));
