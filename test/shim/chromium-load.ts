@@ -62,7 +62,7 @@ export async function measureLoad(url: string, chromiumArgs: string[], timeoutMs
       await new Promise((r) => setTimeout(r, 10));
     }
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n${stderr}`);
+    throw new Error(`${(e as Error).message}\n${stderr}`, { cause: e });
   } finally {
     clearTimeout(timer);
     await send('Browser.close').catch(() => undefined);

@@ -48,7 +48,7 @@ function fullReport(): string {
   const lines: string[] = [];
   let ts = 1_700_000_000_000_000;
   for (let base = 0xd70000; base < 0x7fff0000; base += 0x10000) lines.push(record({ result: `0x${base.toString(16)}` }, (ts += 20)));
-  lines.push(record({ result: '0x0', error: 8, unusable: 0 }, (ts += 20)));
+  lines.push(record({ result: '0x0', error: 8, unusable: 0 }, ts + 20));
   return lines.join('\n') + '\n';
 }
 
