@@ -107,8 +107,8 @@ export function runShimCommand(argv: string[], io: CommandIo): number {
 const VMMAP_USAGE = `usage: granule vmmap REPORT... [--html OUT] [--svg OUT] [--binary PROG] [--top N]
 
   REPORT        runtime report (JSON lines from GRANULE_SHIM_REPORT), or a folder of them
-  --html OUT    write a page with totals, call sites and the granule map
-  --svg OUT     write the granule map as an SVG picture
+  --html OUT    write a page with the address space, totals, linked call sites and the granule map
+  --svg OUT     write the address space, VMMap's table and the granule map as an SVG picture
   --binary PROG map return addresses to file:line with addr2line (build with -g)
   --top N       call sites listed (default 10 in text, 25 in HTML)
   Without --html or --svg, a text summary goes to standard output.
@@ -180,7 +180,7 @@ export async function runVmmapCommand(argv: string[], io: CommandIo): Promise<nu
   try {
     if (html) {
       await mkdir(path.dirname(path.resolve(html)), { recursive: true });
-      await writeFile(html, renderHtml(summary, opts));
+      await writeFile(html, renderHtml(summary, { ...opts, links: { pageDir: path.dirname(path.resolve(html)), sourceRoot: process.cwd() } }));
     }
     if (svg) {
       await mkdir(path.dirname(path.resolve(svg)), { recursive: true });

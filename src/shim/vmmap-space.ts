@@ -5,10 +5,11 @@
 
 import type { AddressSpace, TimelinePoint } from './address-space.js';
 import { encodePng } from './png.js';
-import { escapeXml as e, formatBytes, groupDigits } from './vmmap.js';
+import { escapeXml as e } from './vmmap.js';
+import { formatBytes, groupDigits, PAGE_COLORS, PAGE_LABEL, TYPE_COLUMNS, typeCells } from './vocabulary.js';
 
 /** The view's colours: Unusable is the headline, so it is the loud one. */
-export const SPACE_COLORS = { committed: '#f2c200', reserved: '#f7e6a1', unusable: '#d1242f', free: '#eef1f4', gap: '#57606a' } as const;
+export const SPACE_COLORS = { ...PAGE_COLORS, gap: '#57606a' } as const;
 
 export const SPACE_CSS = `
 .space { margin: 8px 0 20px; }
@@ -19,14 +20,25 @@ tr.type-unusable td { color: ${SPACE_COLORS.unusable}; font-weight: 600; }
 #timeline polyline { fill: none; stroke: ${SPACE_COLORS.unusable}; stroke-width: 1.5; }
 `;
 
-const RGB: Record<string, [number, number, number]> = { c: [242, 194, 0], r: [247, 230, 161], u: [209, 36, 47], f: [238, 241, 244], g: [87, 96, 106] };
+const rgbOf = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+/** The pixel colour of each page letter of the encoding: the palette of the legends. */
+const RGB: Record<string, [number, number, number]> = {
+  c: rgbOf(SPACE_COLORS.committed),
+  r: rgbOf(SPACE_COLORS.reserved),
+  u: rgbOf(SPACE_COLORS.unusable),
+  f: rgbOf(SPACE_COLORS.free),
+  g: rgbOf(SPACE_COLORS.gap),
+};
 const WIDTH = 1024;
+/** Width in pixels of the address-space picture. */
+export const SPACE_WIDTH = WIDTH;
 
 /** The picture of one address space: a 4×4 block of pages per granule, 256 granules a row, a dark band per gap. */
 export function paintSpace(space: AddressSpace): { width: number; height: number; rgb: Uint8Array } {
   const rows = rowsOf(space);
   const height = rows * 4;
-  const rgb = new Uint8Array(WIDTH * height * 3);
+  // white, the page's background, where the last row runs past the end of the address space
+  const rgb = new Uint8Array(WIDTH * height * 3).fill(255);
   const px = (x: number, y: number, c: [number, number, number]) => rgb.set(c, (y * WIDTH + x) * 3);
   let i = 0;
   for (const item of space.granules ? space.granules.split(';') : []) {
@@ -64,14 +76,15 @@ function rowsOf(space: AddressSpace): number {
 
 const hex = (n: bigint) => `0x${n.toString(16)}`;
 
+/** VMMap's table by type, with the same cells as the text and the SVG. */
 function typeTable(space: AddressSpace): string {
-  const rows = space.types.map(
-    (t) =>
-      `<tr class="type-${t.type.toLowerCase()}"><td>${t.type}</td><td class="num">${e(formatBytes(t.size))}</td>` +
-      `<td class="num">${t.type === 'Private' || t.type === 'Mapped' ? e(formatBytes(t.committed)) : ''}</td><td class="num">${groupDigits(t.count)}</td></tr>`,
+  const rows = typeCells(space).map((c) =>
+    c.type === 'Image'
+      ? `<tr class="type-image"><td>Image</td><td class="num" colspan="3">${e(c.size)}</td></tr>`
+      : `<tr class="type-${c.type.toLowerCase()}"><td>${c.type}</td><td class="num">${e(c.size)}</td><td class="num">${e(c.committed)}</td><td class="num">${c.count}</td></tr>`,
   );
-  rows.push('<tr class="type-image"><td>Image</td><td class="num" colspan="3">not recorded (the shim sees reservations, not loaded modules)</td></tr>');
-  return `<table class="types"><thead><tr><th>Type</th><th class="num">Size</th><th class="num">Committed</th><th class="num">Count</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const head = TYPE_COLUMNS.map((h, i) => `<th${i ? ' class="num"' : ''}>${h}</th>`).join('');
+  return `<table class="types"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** The address space of one process as a PNG. */
@@ -96,6 +109,52 @@ function spaceSection(space: AddressSpace): string {
   );
 }
 
+/** VMMap's table by type as SVG text, the same cells as the HTML's: Type left, the numbers right-aligned. */
+function typeTableSvg(space: AddressSpace, y: number): { body: string; height: number } {
+  const right = [0, 330, 560, 630];
+  const row = (cells: string[], at: number, cls: string, weight = '') =>
+    `<g class="${cls}"${weight}>` +
+    cells.map((c, i) => (c ? `<text x="${right[i]}" y="${at}" font-size="12"${i ? ' text-anchor="end"' : ''}>${e(c)}</text>` : '')).join('') +
+    '</g>';
+  const parts = [row([...TYPE_COLUMNS], y + 12, 'type-head', ' font-weight="600"')];
+  let at = y + 12;
+  for (const c of typeCells(space)) {
+    at += 18;
+    if (c.type === 'Image')
+      parts.push(`<g class="type-image"><text x="0" y="${at}" font-size="12">Image</text><text x="90" y="${at}" font-size="12">${e(c.size)}</text></g>`);
+    else
+      parts.push(
+        row(
+          [c.type, c.size, c.committed, c.count],
+          at,
+          `type-${c.type.toLowerCase()}`,
+          c.type === 'Unusable' ? ` font-weight="600" fill="${SPACE_COLORS.unusable}"` : '',
+        ),
+      );
+  }
+  return { body: `<g class="types">${parts.join('')}</g>`, height: at - y + 8 };
+}
+
+/**
+ * The address space of one process for the SVG picture: the same PNG as the page's, to scale, and the same table
+ * by type below it. `y` is where it starts; the height is what it takes.
+ */
+export function spaceSvg(space: AddressSpace, y: number): { body: string; height: number } {
+  const rows = rowsOf(space);
+  const title = `Process ${space.pid}: ${space.bits}-bit, ${space.bits === 32 ? 'the whole user address space' : 'the used ranges'} from ${hex(space.start)} to ${hex(space.end)}`;
+  const png = spacePng(space).toString('base64');
+  const table = typeTableSvg(space, y + 24 + rows * 4 + 8);
+  return {
+    body:
+      `<g class="space" data-pid="${space.pid}"><text class="space-title" x="0" y="${y + 14}" font-size="12" font-weight="600">${e(title)}</text>` +
+      `<image class="space-map" x="0" y="${y + 24}" width="${WIDTH}" height="${rows * 4}" style="image-rendering:pixelated" href="data:image/png;base64,${png}"><title>one pixel per 4 KB page, 256 granules of 64 KB a row</title></image>` +
+      `<rect x="0" y="${y + 24}" width="${WIDTH}" height="${rows * 4}" fill="none" stroke="#c9cfd6"/>` +
+      table.body +
+      '</g>',
+    height: 24 + rows * 4 + 8 + table.height,
+  };
+}
+
 /** The unusable bytes over the run as a line, from the first to the last recorded change. */
 function timelineSvg(points: TimelinePoint[]): string {
   if (points.length < 2) return '';
@@ -116,7 +175,7 @@ export function renderSpaces(spaces: AddressSpace[], timeline: TimelinePoint[]):
   const drawn = spaces.filter((s) => s.drawn > 0);
   if (drawn.length === 0 && timeline.length < 2) return '';
   const legend = (['committed', 'reserved', 'unusable', 'free'] as const)
-    .map((k) => `<span><i class="swatch" style="background:${SPACE_COLORS[k]}"></i>${k[0]!.toUpperCase() + k.slice(1)}</span>`)
+    .map((k) => `<span><i class="swatch" style="background:${SPACE_COLORS[k]}"></i>${PAGE_LABEL[k]}</span>`)
     .join('');
   return `<h2>Address space</h2><div class="space-legend legend">${legend}</div>` + drawn.map(spaceSection).join('\n') + timelineSvg(timeline);
 }

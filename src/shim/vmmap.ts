@@ -5,7 +5,12 @@
 import type { CallSite, GranuleCell, MapCell, ProcessMap, RuntimeSummary } from './summary.js';
 import { printable } from '../formats/printable.js';
 import { PAGE_STATE } from './summary.js';
-import { renderSpaces, SPACE_CSS } from './vmmap-space.js';
+import type { AddressSpace } from './address-space.js';
+import { renderSpaces, SPACE_CSS, SPACE_WIDTH, spaceSvg } from './vmmap-space.js';
+import { sourceHref, type SourceLinkBase } from './source-link.js';
+import { formatBytes, groupDigits, PAGE_COLORS, PAGE_LABEL, plural, TYPE_COLUMNS, SITE_COLUMNS, TOP_SITES_HEADING, TOTAL, typeCells } from './vocabulary.js';
+
+export { formatBytes, groupDigits, plural } from './vocabulary.js';
 
 export interface RenderOptions {
   /** Call sites listed (default 10 in text, 25 in HTML). */
@@ -16,12 +21,14 @@ export interface RenderOptions {
   columns?: number;
   /** Title of the picture. */
   title?: string;
+  /** Where the page goes and where the report's source paths start, for the call sites' links (default: both the working directory). */
+  links?: SourceLinkBase;
 }
 
 export const COLORS = {
-  committed: '#f2c200',
-  reserved: '#f7e6a1',
-  unusable: '#8f8f8f',
+  committed: PAGE_COLORS.committed,
+  reserved: PAGE_COLORS.reserved,
+  unusable: PAGE_COLORS.unusable,
   free: '#ffffff',
   gap: '#e9edf2',
   border: '#c9cfd6',
@@ -35,38 +42,11 @@ const STATE_OF_CHAR: Record<string, keyof typeof COLORS> = {
   [PAGE_STATE.free]: 'free',
 };
 
-const KB = 1024n;
-
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** 1234567 -> "1,234,567". */
-export function groupDigits(n: bigint | number): string {
-  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** A byte count for people: "61,440 bytes (60 KB)". */
-export function formatBytes(n: bigint): string {
-  const exact = `${groupDigits(n)} bytes`;
-  if (n < KB) return exact;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = Number(n) / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const shown = value >= 100 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1);
-  return `${exact} (${shown} ${units[unit]})`;
-}
-
 const hex = (n: bigint) => `0x${n.toString(16)}`;
-
-/** "1 call", "2 calls". */
-export function plural(n: number | bigint, noun: string): string {
-  return `${groupDigits(n)} ${noun}${n === 1 || n === 1n ? '' : 's'}`;
-}
 
 function sizesText(site: CallSite, max = 3): string {
   const parts = site.sizes.slice(0, max).map((s) => (s.count > 1 ? `${s.size}×${s.count}` : `${s.size}`));
@@ -113,14 +93,24 @@ function granuleChar(cell: GranuleCell): string {
 export function liveTotals(summary: RuntimeSummary): { id: string; label: string; value: string }[] {
   if (summary.releases === 0) return [];
   return [
-    { id: 'peak-unusable', label: 'peak unusable', value: formatBytes(summary.peakUnusableBytes) },
-    { id: 'unusable-at-exit', label: 'unusable at exit', value: formatBytes(summary.unusableAtExitBytes) },
+    { id: 'peak-unusable', label: TOTAL.peakUnusable, value: formatBytes(summary.peakUnusableBytes) },
+    { id: 'unusable-at-exit', label: TOTAL.unusableAtExit, value: formatBytes(summary.unusableAtExitBytes) },
     {
       id: 'never-released',
-      label: 'never released',
+      label: TOTAL.neverReleased,
       value: `${plural(summary.leakedReservations, 'reservation')}, ${formatBytes(summary.leakedBytes)} (${groupDigits(summary.releasedReservations)} of ${groupDigits(summary.reservations)} released)`,
     },
   ];
+}
+
+/** VMMap's table by type for one address space, as text lines. */
+function typeTableText(space: AddressSpace): string[] {
+  const cells = typeCells(space).map((c) => [c.type, c.size, c.committed, c.count]);
+  const head = [...TYPE_COLUMNS];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.filter((r) => r[0] !== 'Image').map((r) => r[i]!.length)));
+  const fmt = (r: string[]) =>
+    ('  ' + r.map((c, i) => (i === 0 || (i === 1 && r[0] === 'Image') ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).trimEnd();
+  return [`Address space of process ${space.pid} (${space.bits}-bit) by type, at the end of the run:`, fmt(head), ...cells.map(fmt)];
 }
 
 export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): string {
@@ -132,14 +122,19 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
     `${printable(opts.title ?? 'granule runtime report')}: ${plural(summary.records, 'call')}, ${plural(summary.reservations, 'reservation')}` +
       `${summary.failedCalls ? ` (${plural(summary.failedCalls, 'failed call')})` : ''}, ${groupDigits(summary.wastingCalls)} ${summary.wastingCalls === 1 ? 'leaves' : 'leave'} unusable space`,
   );
-  out.push(`  reserved   ${formatBytes(summary.reservedBytes)}`);
-  out.push(`  committed  ${formatBytes(summary.committedBytes)}`);
-  out.push(`  unusable   ${formatBytes(summary.unusableBytes)}`);
-  for (const t of liveTotals(summary)) out.push(`  ${t.label.padEnd(17)}${t.value}`);
+  const totals = [
+    { label: TOTAL.reserved, value: formatBytes(summary.reservedBytes) },
+    { label: TOTAL.committed, value: formatBytes(summary.committedBytes) },
+    { label: TOTAL.unusable, value: formatBytes(summary.unusableBytes) },
+    ...liveTotals(summary),
+  ];
+  const labelWidth = Math.max(...totals.map((t) => t.label.length)) + 2;
+  for (const t of totals) out.push(`  ${t.label.padEnd(labelWidth)}${t.value}`);
+  for (const space of summary.spaces.filter((sp) => sp.drawn > 0)) out.push('', ...typeTableText(space));
   const sites = summary.callSites.slice(0, top);
   if (sites.length) {
     out.push('');
-    out.push(`Top call sites by unusable bytes${summary.callSites.length > top ? ` (${top} of ${summary.callSites.length})` : ''}:`);
+    out.push(`${TOP_SITES_HEADING}${summary.callSites.length > top ? ` (${top} of ${summary.callSites.length})` : ''}:`);
     const rows = sites.map((s) => [
       groupDigits(s.unusableBytes),
       groupDigits(s.calls),
@@ -147,7 +142,7 @@ export function renderText(summary: RuntimeSummary, opts: RenderOptions = {}): s
       sizesText(s),
       printable(`${s.api} at ${siteLabel(s)}`),
     ]);
-    const head = ['unusable', 'calls', 'wasting', 'sizes', 'call site'];
+    const head = [SITE_COLUMNS.unusable, SITE_COLUMNS.calls, SITE_COLUMNS.leavingUnusable, SITE_COLUMNS.sizes, SITE_COLUMNS.site];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const fmt = (r: string[]) => '  ' + r.map((c, i) => (i < 3 ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
     out.push(fmt(head));
@@ -255,10 +250,10 @@ function layoutMap(p: ProcessMap, columns: number, maxCells: number, top: number
 
 function legendSvg(y: number): string {
   const items: [string, string][] = [
-    ['committed', COLORS.committed],
-    ['reserved', COLORS.reserved],
-    ['unusable', COLORS.unusable],
-    ['free', COLORS.free],
+    [PAGE_LABEL.committed, COLORS.committed],
+    [PAGE_LABEL.reserved, COLORS.reserved],
+    [PAGE_LABEL.unusable, COLORS.unusable],
+    [PAGE_LABEL.free, COLORS.free],
   ];
   return items
     .map(
@@ -289,18 +284,32 @@ export function renderProcessSvg(p: ProcessMap, opts: RenderOptions = {}): strin
 export function renderSvg(summary: RuntimeSummary, opts: RenderOptions = {}): string {
   const columns = opts.columns ?? 48;
   const maxCells = opts.maxCells ?? 4096;
-  const width = Math.max(columns * (CELL + GAP), 460);
+  const width = Math.max(columns * (CELL + GAP), summary.spaces.some((sp) => sp.drawn > 0) ? SPACE_WIDTH : 460);
   const lines = [
     opts.title ?? 'granule: reserved, committed and unusable address space',
-    `reserved ${formatBytes(summary.reservedBytes)} · committed ${formatBytes(summary.committedBytes)}`,
-    `unusable ${formatBytes(summary.unusableBytes)} · ${groupDigits(summary.wastingCalls)} of ${groupDigits(summary.records)} calls leave unusable space`,
+    `${TOTAL.reserved} ${formatBytes(summary.reservedBytes)} · ${TOTAL.committed} ${formatBytes(summary.committedBytes)}`,
+    `${TOTAL.unusable} ${formatBytes(summary.unusableBytes)} · ${TOTAL.callsLeavingUnusable} ${groupDigits(summary.wastingCalls)} of ${groupDigits(summary.records)}`,
   ];
+  const live = liveTotals(summary);
+  for (const t of live) lines.push(`${t.label} ${t.value}`);
   const parts: string[] = [];
   parts.push(`<text class="title" x="0" y="16" font-size="15" font-weight="600">${escapeXml(lines[0]!)}</text>`);
-  parts.push(`<text class="totals" x="0" y="36" font-size="12">${escapeXml(lines[1]!)}</text>`);
-  parts.push(`<text class="totals" x="0" y="52" font-size="12">${escapeXml(lines[2]!)}</text>`);
-  parts.push(legendSvg(62));
-  let y = 92;
+  lines.slice(1).forEach((l, i) => parts.push(`<text class="totals" x="0" y="${36 + i * 16}" font-size="12">${escapeXml(l)}</text>`));
+  let y = 36 + (lines.length - 2) * 16 + 10;
+  parts.push(legendSvg(y));
+  y += 30;
+  const spaces = summary.spaces.filter((sp) => sp.drawn > 0);
+  for (const space of spaces) {
+    const drawn = spaceSvg(space, y);
+    parts.push(drawn.body);
+    y += drawn.height + 12;
+  }
+  if (spaces.length) {
+    parts.push(
+      `<text class="map-title" x="0" y="${y + 12}" font-size="13" font-weight="600">Granule map: one cell a 64 KB granule, one square a 4 KB page</text>`,
+    );
+    y += 24;
+  }
   if (summary.processes.length === 0) {
     parts.push(`<text class="empty" x="0" y="${y + 12}" font-size="12">No successful reservation was recorded.</text>`);
     y += 24;
@@ -341,7 +350,7 @@ table { border-collapse: collapse; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 #totals td:first-child { font-weight: 600; }
-#totals tr.unusable td { color: #57606a; }
+#totals tr.unusable td { color: ${PAGE_COLORS.unusable}; }
 .legend { display: flex; gap: 18px; margin: 8px 0 12px; }
 .legend span { display: inline-flex; align-items: center; gap: 6px; }
 .swatch { width: 12px; height: 12px; border: 1px solid ${COLORS.border}; display: inline-block; }
@@ -349,7 +358,16 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 details summary { cursor: pointer; }
 .granule-map .granule:hover rect:first-of-type { stroke: #0969da; stroke-width: 1.5; }
 .note { color: #57606a; }
+a.source { color: #0969da; text-decoration: none; }
+a.source:hover { text-decoration: underline; }
 `;
+
+/** The call site as a link that opens its source file at the line, or as plain code where the report names no file. */
+function siteLink(site: CallSite, links: SourceLinkBase): string {
+  const href = sourceHref(site.file, site.line, links);
+  const code = `<code>${escapeXml(site.key)}</code>`;
+  return href === undefined ? code : `<a class="source" href="${escapeXml(href)}">${code}</a>`;
+}
 
 /** A standalone HTML page: totals, call sites with their stacks, and each process's granule map. */
 export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): string {
@@ -359,15 +377,15 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
   const rows: string[] = [];
   const total = (id: string, label: string, value: string, cls = '') =>
     `<tr id="${id}"${cls ? ` class="${cls}"` : ''}><td>${label}</td><td class="num">${e(value)}</td></tr>`;
-  rows.push(total('total-reserved', 'Reserved', formatBytes(summary.reservedBytes)));
-  rows.push(total('total-committed', 'Committed', formatBytes(summary.committedBytes)));
-  rows.push(total('total-unusable', 'Unusable', formatBytes(summary.unusableBytes), 'unusable'));
-  rows.push(total('wasting-calls', 'Calls leaving unusable space', `${groupDigits(summary.wastingCalls)} of ${groupDigits(summary.records)}`));
-  rows.push(total('total-reservations', 'Reservations', groupDigits(summary.reservations)));
-  if (summary.failedCalls) rows.push(total('failed-calls', 'Failed calls', groupDigits(summary.failedCalls)));
-  for (const t of liveTotals(summary))
-    rows.push(total(t.id, t.label[0]!.toUpperCase() + t.label.slice(1), t.value, t.id === 'never-released' ? '' : 'unusable'));
+  rows.push(total('total-reserved', TOTAL.reserved, formatBytes(summary.reservedBytes)));
+  rows.push(total('total-committed', TOTAL.committed, formatBytes(summary.committedBytes)));
+  rows.push(total('total-unusable', TOTAL.unusable, formatBytes(summary.unusableBytes), 'unusable'));
+  rows.push(total('wasting-calls', TOTAL.callsLeavingUnusable, `${groupDigits(summary.wastingCalls)} of ${groupDigits(summary.records)}`));
+  rows.push(total('total-reservations', TOTAL.reservations, groupDigits(summary.reservations)));
+  if (summary.failedCalls) rows.push(total('failed-calls', TOTAL.failedCalls, groupDigits(summary.failedCalls)));
+  for (const t of liveTotals(summary)) rows.push(total(t.id, t.label, t.value, t.id === 'never-released' ? '' : 'unusable'));
 
+  const links = opts.links ?? { pageDir: process.cwd(), sourceRoot: process.cwd() };
   const sites = summary.callSites.slice(0, top);
   const siteRows = sites.map((s) => {
     const stack = s.frames.length
@@ -376,17 +394,17 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
     return (
       `<tr class="call-site${s.unusableBytes > 0n ? ' wasting' : ''}" data-site="${e(s.key)}">` +
       `<td class="num">${groupDigits(s.unusableBytes)}</td><td class="num">${groupDigits(s.calls)}</td><td class="num">${groupDigits(s.wastingCalls)}</td>` +
-      `<td>${e(sizesText(s, 5))}</td><td><code>${e(s.api)}</code></td><td><code>${e(s.key)}</code>${s.func ? ` <span class="note">in ${e(s.func)}</span>` : ''}</td><td>${stack}</td></tr>`
+      `<td>${e(sizesText(s, 5))}</td><td><code>${e(s.api)}</code></td><td>${siteLink(s, links)}${s.func ? ` <span class="note">in ${e(s.func)}</span>` : ''}</td><td>${stack}</td></tr>`
     );
   });
 
   const legend = (['committed', 'reserved', 'unusable', 'free'] as const)
-    .map((k) => `<span><i class="swatch" style="background:${COLORS[k]}"></i>${k}</span>`)
+    .map((k) => `<span><i class="swatch" style="background:${COLORS[k]}"></i>${PAGE_LABEL[k]}</span>`)
     .join('');
   const processes = summary.processes.map(
     (p) =>
       `<section class="process" data-pid="${p.pid}"><h2>Process ${p.pid}</h2>` +
-      `<p class="note">${plural(p.granules, 'granule')}: ${groupDigits(p.committedPages * 4)} KB committed, ${groupDigits(p.reservedPages * 4)} KB reserved, ${groupDigits(p.unusablePages * 4)} KB unusable. Each cell is one 64 KB granule, each small square one 4 KB page; dashed cells stand for free address space between recorded reservations.</p>` +
+      `<p class="note">${plural(p.granules, 'granule')}: ${PAGE_LABEL.committed} ${formatBytes(BigInt(p.committedPages) * 4096n)}, ${PAGE_LABEL.reserved} ${formatBytes(BigInt(p.reservedPages) * 4096n)}, ${PAGE_LABEL.unusable} ${formatBytes(BigInt(p.unusablePages) * 4096n)}. Each cell is one 64 KB granule, each small square one 4 KB page; dashed cells stand for free address space between recorded reservations.</p>` +
       renderProcessSvg(p, opts) +
       '</section>',
   );
@@ -406,10 +424,10 @@ export function renderHtml(summary: RuntimeSummary, opts: RenderOptions = {}): s
 ${rows.join('\n')}
 </tbody></table>
 ${renderSpaces(summary.spaces, summary.timeline)}
-<h2>Top call sites by unusable bytes</h2>
+<h2>${TOP_SITES_HEADING}</h2>
 ${
   siteRows.length
-    ? `<table id="call-sites"><thead><tr><th class="num">Unusable bytes</th><th class="num">Calls</th><th class="num">Wasting</th><th>Sizes</th><th>API</th><th>Call site</th><th>Stack</th></tr></thead><tbody>
+    ? `<table id="call-sites"><thead><tr><th class="num">${SITE_COLUMNS.unusable}</th><th class="num">${SITE_COLUMNS.calls}</th><th class="num">${SITE_COLUMNS.leavingUnusable}</th><th>${SITE_COLUMNS.sizes}</th><th>${SITE_COLUMNS.api}</th><th>${SITE_COLUMNS.site}</th><th>${SITE_COLUMNS.stack}</th></tr></thead><tbody>
 ${siteRows.join('\n')}
 </tbody></table>${summary.callSites.length > top ? `<p class="note">${summary.callSites.length - top} more call sites not listed.</p>` : ''}`
     : '<p class="note" id="call-sites">No calls were recorded.</p>'

@@ -106,7 +106,7 @@ describe('renderers', () => {
   it('renders a text summary with a granule map', () => {
     const text = renderText(s);
     expect(text).toContain('granule runtime report: 7 calls, 6 reservations (1 failed call), 4 leave unusable space');
-    expect(text).toContain('unusable   212,992 bytes (208 KB)');
+    expect(text).toContain('  Unusable   212,992 bytes (208 KB)\n');
     expect(text).toMatch(/122,880 +2 +2 +4096×2 +VirtualAlloc at a\.c:10 \(main\)/);
     expect(text).toContain('Granule map of process 7');
     expect(text).toMatch(/0x100000 {2}%%#\+\n/);
@@ -122,7 +122,7 @@ describe('renderers', () => {
     expect(svg.match(/<g class="granule /g)).toHaveLength(7);
     expect(svg).toContain('class="granule committed has-unusable" data-address="0x100000" data-pages="cuuuuuuuuuuuuuuu"');
     expect(svg).toContain('<g class="gap"');
-    expect(svg).toContain('unusable 212,992 bytes (208 KB)');
+    expect(svg).toContain('Unusable 212,992 bytes (208 KB)');
     // balanced tags
     expect(svg.match(/<g[ >]/g)!.length).toBe(svg.match(/<\/g>/g)!.length);
   });
@@ -135,6 +135,15 @@ describe('renderers', () => {
     expect(html.match(/<tr class="call-site/g)).toHaveLength(6);
     expect(html.match(/<section class="process"/g)).toHaveLength(2);
     expect(html).toContain('<li><code>prog+0x10</code></li>');
+  });
+
+  it('links the call sites to their source lines, relative to the page, most unusable first', () => {
+    const html = renderHtml(s, { links: { pageDir: '/w/out', sourceRoot: '/w' } });
+    const links = [...html.matchAll(/<a class="source" href="([^"]*)"><code>([^<]*)<\/code><\/a>/g)].map((m) => [m[1], m[2]]);
+    expect(links[0]).toEqual(['../a.c#L10', 'a.c:10']);
+    expect(html).toMatch(/<tr class="call-site wasting" data-site="a\.c:10"><td class="num">122,880<\/td>/);
+    const odd = summarize(records([r({ file: 'src dir/a#"b<.c', size: 4096, result: '0x100000', unusable: 61440 })]));
+    expect(renderHtml(odd, { links: { pageDir: '/w', sourceRoot: '/w' } })).toContain('<a class="source" href="src%20dir/a%23%22b%3C.c#L1">');
   });
 
   it('escapes what the program recorded', () => {
@@ -185,11 +194,11 @@ describe('releases', () => {
 
   it('add lines to the text and rows to the HTML, only when recorded', () => {
     const text = renderText(s);
-    expect(text).toContain('  peak unusable    122,880 bytes (120 KB)\n');
-    expect(text).toContain('  unusable at exit 61,440 bytes (60 KB)\n');
-    expect(text).toContain('  never released   1 reservation, 4,096 bytes (4 KB) (2 of 3 released)\n');
+    expect(text).toContain('  Peak unusable     122,880 bytes (120 KB)\n');
+    expect(text).toContain('  Unusable at exit  61,440 bytes (60 KB)\n');
+    expect(text).toContain('  Never released    1 reservation, 4,096 bytes (4 KB) (2 of 3 released)\n');
     expect(renderHtml(s)).toContain('<tr id="peak-unusable" class="unusable"><td>Peak unusable</td>');
-    expect(renderText(summarize(sample))).not.toContain('peak unusable');
+    expect(renderText(summarize(sample))).not.toContain('Peak unusable');
     expect(renderHtml(summarize(sample))).not.toContain('peak-unusable');
   });
 });

@@ -19,9 +19,25 @@ function syntheticReport(): string {
   const add = (o: Record<string, unknown>) =>
     lines.push(JSON.stringify({ api: 'VirtualAlloc', func: 'main', flags: 0x3000, protect: 4, address: '0x0', error: 0, thread: 1, ts: ts++, pid: 100, ...o }));
   for (let i = 0; i < 120; i++)
-    add({ file: 'src/pool.c', line: 42, size: 4096, result: `0x${(0x10000000 + i * 0x10000).toString(16)}`, reserve: true, unusable: 61440, stack: ['app.exe+0x1a2b', 'app.exe+0x1c00'] });
+    add({
+      file: 'src/pool.c',
+      line: 42,
+      size: 4096,
+      result: `0x${(0x10000000 + i * 0x10000).toString(16)}`,
+      reserve: true,
+      unusable: 61440,
+      stack: ['app.exe+0x1a2b', 'app.exe+0x1c00'],
+    });
   for (let i = 0; i < 30; i++)
-    add({ file: 'src/cache.c', line: 7, size: 20000, result: `0x${(0x20000000 + i * 0x10000).toString(16)}`, reserve: true, unusable: 45056, stack: ['app.exe+0x2000'] });
+    add({
+      file: 'src/cache.c',
+      line: 7,
+      size: 20000,
+      result: `0x${(0x20000000 + i * 0x10000).toString(16)}`,
+      reserve: true,
+      unusable: 45056,
+      stack: ['app.exe+0x2000'],
+    });
   add({ file: 'src/big.c', line: 3, size: 1 << 20, flags: 0x2000, result: '0x30000000', reserve: true, unusable: 0, stack: [] });
   add({ file: 'src/big.c', line: 4, size: 65536, flags: 0x1000, address: '0x30000000', result: '0x30000000', reserve: false, unusable: 0, stack: [] });
   return lines.join('\n') + '\n';
@@ -80,9 +96,23 @@ describe.skipIf(missing)('granule vmmap in a browser', () => {
     expect(dom).toContain('id="call-sites"');
     expect(dom.match(/<tr class="call-site/g)).toHaveLength(4);
     expect(dom).toContain('src/pool.c:42');
+    // the call sites link to their source lines, relative to the page, most unusable first
+    const hrefs = [...dom.matchAll(/<a class="source" href="([^"]*)">/g)].map((m) => new URL(m[1]!.replace(/&amp;/g, '&'), url).href);
+    expect(hrefs.slice(0, 2)).toEqual([`file://${path.resolve('src/pool.c')}#L42`, `file://${path.resolve('src/cache.c')}#L7`]);
     expect(dom.match(/<g class="granule /g)!.length).toBe(120 + 30 + 16);
     expect(dom.match(/<g class="granule committed has-unusable"/g)).toHaveLength(150);
     expect(dom).toContain('class="gap"');
     expect(dom).toContain('<section class="process" data-pid="100">');
+
+    // the SVG draws the same address space (the page's PNG) with the same table by type
+    const svgShot = path.join(dir, 'svg.png');
+    const v = await run('chromium', [...common, `--screenshot=${svgShot}`, `file://${svg}`], { timeout: 120_000 });
+    expect(v.code, v.stderr).toBe(0);
+    expect(statSync(svgShot).size).toBeGreaterThan(10_000);
+    const svgText = readFileSync(svg, 'utf8');
+    const pageImage = /<img class="space-map"[^>]* src="(data:image\/png;base64,[^"]+)"/.exec(dom)![1];
+    const svgImage = /<image class="space-map"[^>]* href="(data:image\/png;base64,[^"]+)"/.exec(svgText)![1];
+    expect(svgImage).toBe(pageImage);
+    expect(svgText).toMatch(/<g class="type-unusable"[^>]*><text x="0" y="\d+" font-size="12">Unusable<\/text><text [^>]*>8,724,480 bytes \(8\.3 MB\)<\/text>/);
   });
 });
