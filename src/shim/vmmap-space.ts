@@ -5,7 +5,7 @@
 
 import type { AddressSpace, TimelinePoint } from './address-space.js';
 import { encodePng } from './png.js';
-import { escapeXml as e } from './vmmap.js';
+import { escapeXml as e } from './xml.js';
 import { formatBytes, groupDigits, PAGE_COLORS, PAGE_LABEL, TYPE_COLUMNS, typeCells } from './vocabulary.js';
 
 /** The view's colours: Unusable is the headline, so it is the loud one. */

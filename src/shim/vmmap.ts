@@ -9,6 +9,7 @@ import type { AddressSpace } from './address-space.js';
 import { renderSpaces, SPACE_CSS, SPACE_WIDTH, spaceSvg } from './vmmap-space.js';
 import { sourceHref, type SourceLinkBase } from './source-link.js';
 import { formatBytes, groupDigits, PAGE_COLORS, PAGE_LABEL, plural, TYPE_COLUMNS, SITE_COLUMNS, TOP_SITES_HEADING, TOTAL, typeCells } from './vocabulary.js';
+import { escapeXml } from './xml.js';
 
 export { formatBytes, groupDigits, plural } from './vocabulary.js';
 
@@ -42,9 +43,7 @@ const STATE_OF_CHAR: Record<string, keyof typeof COLORS> = {
   [PAGE_STATE.free]: 'free',
 };
 
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeXml };
 
 const hex = (n: bigint) => `0x${n.toString(16)}`;
 

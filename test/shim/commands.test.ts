@@ -8,18 +8,30 @@ import { removeDir, repoRoot, runOk, tempDir } from './helpers.js';
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 describe('shim build flags', () => {
   it('points at the package shim folder', () => {
     expect(shimDir()).toBe(path.join(repoRoot, 'shim') + path.sep);
     expect(shimCflags()).toEqual([`-I${path.join(repoRoot, 'shim', 'include')}`]);
-    expect(shimCflags({ emulateLinux: true })).toEqual([`-I${path.join(repoRoot, 'shim', 'include')}`, `-I${path.join(repoRoot, 'shim', 'linux')}`, '-pthread']);
+    expect(shimCflags({ emulateLinux: true })).toEqual([
+      `-I${path.join(repoRoot, 'shim', 'include')}`,
+      `-I${path.join(repoRoot, 'shim', 'linux')}`,
+      '-pthread',
+    ]);
     expect(shimCflags({ msvc: true })).toEqual([`/I${shimDir()}`, `/FI${path.join(repoRoot, 'shim', 'granule_shim.h')}`]);
     expect(shimSources()).toEqual([path.join(repoRoot, 'shim', 'granule_shim.c')]);
     expect(shimSources({ emulateLinux: true })).toEqual([path.join(repoRoot, 'shim', 'granule_shim.c'), path.join(repoRoot, 'shim', 'linux', 'win32_emul.c')]);
-    for (const f of [...shimSources({ emulateLinux: true }), path.join(repoRoot, 'shim', 'include', 'windows.h'), path.join(repoRoot, 'shim', 'granule_shim.h')])
+    for (const f of [
+      ...shimSources({ emulateLinux: true }),
+      path.join(repoRoot, 'shim', 'include', 'windows.h'),
+      path.join(repoRoot, 'shim', 'granule_shim.h'),
+    ])
       expect(existsSync(f), f).toBe(true);
   });
 
@@ -61,7 +73,20 @@ describe('granule vmmap', () => {
     writeFileSync(
       report,
       [
-        JSON.stringify({ api: 'VirtualAlloc', file: 'a.c', line: 3, func: 'main', size: 4096, flags: 12288, protect: 4, address: '0x0', result: '0x10000', reserve: true, unusable: 61440, pid: 5 }),
+        JSON.stringify({
+          api: 'VirtualAlloc',
+          file: 'a.c',
+          line: 3,
+          func: 'main',
+          size: 4096,
+          flags: 12288,
+          protect: 4,
+          address: '0x0',
+          result: '0x10000',
+          reserve: true,
+          unusable: 61440,
+          pid: 5,
+        }),
         '{"api":"VirtualAlloc","size":',
       ].join('\n'),
     );
@@ -100,7 +125,18 @@ describe.skipIf(unavailable('gcc'))('the shim builds with the flags it prints', 
   it('gcc $(granule shim cflags --emulate-linux) prog.c $(granule shim sources --emulate-linux), and the benchmark runs', async () => {
     const exe = path.join(dir, 'overhead');
     const flags = shimCflags({ emulateLinux: true });
-    await runOk('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', ...flags, '-o', exe, path.join(shimDir(), 'bench', 'overhead.c'), ...shimSources({ emulateLinux: true })]);
+    await runOk('gcc', [
+      '-std=c99',
+      '-O2',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      ...flags,
+      '-o',
+      exe,
+      path.join(shimDir(), 'bench', 'overhead.c'),
+      ...shimSources({ emulateLinux: true }),
+    ]);
     const r = await runOk(exe, ['2000', path.join(dir, 'bench.jsonl')], { cwd: dir });
     expect(r.stdout).toMatch(/rejected call: +plain +[\d.]+ ns +recorded +[\d.]+ ns +added +-?[\d.]+ ns\/call/);
     const lines = readFileSync(path.join(dir, 'bench.jsonl'), 'utf8').trim().split('\n');
@@ -109,7 +145,30 @@ describe.skipIf(unavailable('gcc'))('the shim builds with the flags it prints', 
 
   it('compiles as C++ too', async () => {
     const cpp = path.join(dir, 'basic-cpp.o');
-    await runOk('g++', ['-x', 'c++', '-std=c++17', '-Wall', '-Wextra', '-Werror', ...shimCflags({ emulateLinux: true }), '-c', '-o', cpp, path.join(repoRoot, 'test', 'shim', 'c', 'basic.c')]);
-    await runOk('g++', ['-x', 'c++', '-Wall', '-Wextra', '-Werror', ...shimCflags({ emulateLinux: true }), '-c', '-o', path.join(dir, 'shim-cpp.o'), ...shimSources({ emulateLinux: true }).slice(0, 1)]);
+    await runOk('g++', [
+      '-x',
+      'c++',
+      '-std=c++17',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      ...shimCflags({ emulateLinux: true }),
+      '-c',
+      '-o',
+      cpp,
+      path.join(repoRoot, 'test', 'shim', 'c', 'basic.c'),
+    ]);
+    await runOk('g++', [
+      '-x',
+      'c++',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      ...shimCflags({ emulateLinux: true }),
+      '-c',
+      '-o',
+      path.join(dir, 'shim-cpp.o'),
+      ...shimSources({ emulateLinux: true }).slice(0, 1),
+    ]);
   });
 });

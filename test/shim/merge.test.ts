@@ -9,7 +9,11 @@ import { parseReport, type ShimRecord } from '../../src/shim/report.js';
 import { unavailable } from '../helpers/requirements.js';
 import { buildLinux, fixture, markers, removeDir, runOk, tempDir } from './helpers.js';
 
-function finding(file: string, line: number, opts: { endLine?: number; size?: string; evidence?: EvidenceStep[]; ruleId?: string; callee?: string } = {}): Finding {
+function finding(
+  file: string,
+  line: number,
+  opts: { endLine?: number; size?: string; evidence?: EvidenceStep[]; ruleId?: string; callee?: string } = {},
+): Finding {
   const range = { start: { line, column: 5, offset: 0 }, end: { line: opts.endLine ?? line, column: 30, offset: 0 } };
   return {
     ruleId: opts.ruleId ?? 'virtualalloc-granularity',
@@ -30,7 +34,19 @@ function finding(file: string, line: number, opts: { endLine?: number; size?: st
 let seq = 0;
 function recs(...objs: Record<string, unknown>[]): ShimRecord[] {
   const text = objs
-    .map((o) => JSON.stringify({ api: 'VirtualAlloc', func: 'main', flags: 0x3000, protect: 4, address: '0x0', result: `0x${(0x100000 + ++seq * 0x10000).toString(16)}`, stack: [], pid: 1, ...o }))
+    .map((o) =>
+      JSON.stringify({
+        api: 'VirtualAlloc',
+        func: 'main',
+        flags: 0x3000,
+        protect: 4,
+        address: '0x0',
+        result: `0x${(0x100000 + ++seq * 0x10000).toString(16)}`,
+        stack: [],
+        pid: 1,
+        ...o,
+      }),
+    )
     .join('\n');
   const p = parseReport(text);
   expect(p.badLines).toBe(0);
@@ -111,9 +127,26 @@ describe('mergeRuntime', () => {
   });
 
   it('confirms wrapper findings through the inner call and the size, or through the caller frame', () => {
-    const inner: EvidenceStep = { file: a, range: { start: { line: 5, column: 3, offset: 0 }, end: { line: 5, column: 60, offset: 0 } }, kind: 'call', message: 'arena(n = 8192) calls VirtualAlloc' };
+    const inner: EvidenceStep = {
+      file: a,
+      range: { start: { line: 5, column: 3, offset: 0 }, end: { line: 5, column: 60, offset: 0 } },
+      kind: 'call',
+      message: 'arena(n = 8192) calls VirtualAlloc',
+    };
     const wrap = (line: number, size: string) =>
-      finding(a, line, { size, callee: 'arena', evidence: [{ file: a, range: { start: { line, column: 1, offset: 0 }, end: { line, column: 9, offset: 0 } }, kind: 'wrapper', message: `main calls arena(${size})` }, inner] });
+      finding(a, line, {
+        size,
+        callee: 'arena',
+        evidence: [
+          {
+            file: a,
+            range: { start: { line, column: 1, offset: 0 }, end: { line, column: 9, offset: 0 } },
+            kind: 'wrapper',
+            message: `main calls arena(${size})`,
+          },
+          inner,
+        ],
+      });
     const findings = [wrap(60, '8192'), wrap(70, '8192'), wrap(75, '16384')];
     // without symbolised callers: by size at the inner call
     const plain = mergeRuntime(findings, recs(wasting('src/a.c', 5, 8192), wasting('src/a.c', 5, 65536), wasting('src/a.c', 5, 12288)), { root });
@@ -172,7 +205,9 @@ describe.skipIf(unavailable('gcc', 'binutils'))('static findings + Linux run, en
       [L.wrapped, 'confirmed'],
       [L.unreached, 'not reached'],
     ]);
-    expect(merged.runtimeOnly.map((f) => [f.file, f.range.start.line, f.ruleId, f.runtime?.sizes])).toEqual([[src, L.dynamic, 'virtualalloc-granularity', ['40000']]]);
+    expect(merged.runtimeOnly.map((f) => [f.file, f.range.start.line, f.ruleId, f.runtime?.sizes])).toEqual([
+      [src, L.dynamic, 'virtualalloc-granularity', ['40000']],
+    ]);
     expect(merged.summary.wastingCalls).toBe(3);
 
     // with the binary, the wrapper finding is confirmed through the caller's frame
@@ -185,7 +220,12 @@ describe.skipIf(unavailable('gcc', 'binutils'))('static findings + Linux run, en
     // the shim's own SARIF run: one result per wasting call site
     const run = shimSarifRun({ ...symbolised, root, toolVersion: '0.0.0-test' });
     expect(run.tool.driver.name).toBe('granule-shim');
-    const results = run.results!.map((r) => [r.locations![0]!.physicalLocation!.artifactLocation!.uri, r.locations![0]!.physicalLocation!.region!.startLine, r.level, r.properties!.runtime]);
+    const results = run.results!.map((r) => [
+      r.locations![0]!.physicalLocation!.artifactLocation!.uri,
+      r.locations![0]!.physicalLocation!.region!.startLine,
+      r.level,
+      r.properties!.runtime,
+    ]);
     expect(results).toEqual([
       ['e2e.c', L.inner, 'note', 'observed'],
       ['e2e.c', L.direct, 'note', 'confirmed'],

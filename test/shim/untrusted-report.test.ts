@@ -38,7 +38,11 @@ const line = (o: Record<string, unknown>) => JSON.stringify({ ...rec, ...o });
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 let dir: string;
@@ -101,7 +105,12 @@ describe('reading reports within limits', () => {
     expect(r.records).toHaveLength(1);
     expect(r.files).toEqual([path.join(folder, 'a.jsonl')]);
     expect(r.notices).toEqual([
-      { level: 'warning', file: path.join(folder, 'b.jsonl'), code: 'unreadable', message: `skipped runtime report ${path.join(folder, 'b.jsonl')}: not a regular file` },
+      {
+        level: 'warning',
+        file: path.join(folder, 'b.jsonl'),
+        code: 'unreadable',
+        message: `skipped runtime report ${path.join(folder, 'b.jsonl')}: not a regular file`,
+      },
     ]);
 
     const c = capture();
@@ -141,7 +150,9 @@ describe('records are checked against the report contract', () => {
 
   it('reads sizes exactly from integers and decimal or hex strings, up to 64 bits', () => {
     const parsed = parseReport(
-      [line({ size: '0x1000' }), line({ size: '18446744073709551615', result: '0x0', unusable: 0 }), line({ size: 1e3 }), line({ line: 0, file: '' })].join('\n'),
+      [line({ size: '0x1000' }), line({ size: '18446744073709551615', result: '0x0', unusable: 0 }), line({ size: 1e3 }), line({ line: 0, file: '' })].join(
+        '\n',
+      ),
     );
     expect(parsed.badLines).toBe(0);
     expect(parsed.records.map((r) => r.size)).toEqual([4096n, 18446744073709551615n, 1000n, 4096n]);
@@ -230,7 +241,9 @@ describe('a record names a file outside the project', () => {
       ['link.c', 1, 'VirtualAlloc(...)'],
       ['real.c', 3, 'VirtualAlloc(0, n, MEM_RESERVE, PAGE_NOACCESS);'],
     ]);
-    expect(rt.notices).toEqual([{ level: 'warning', code: 'runtime-outside', message: `1 recorded call names a file outside ${project}; it is counted without a location` }]);
+    expect(rt.notices).toEqual([
+      { level: 'warning', code: 'runtime-outside', message: `1 recorded call names a file outside ${project}; it is counted without a location` },
+    ]);
   });
 });
 
@@ -264,7 +277,23 @@ describe('mutated reports', () => {
       return (seed >>> 0) % n;
     };
     const base = line({});
-    const pieces = ['1e308', '-1', '1.5', '"', '\\', '{', '}', ',', 'null', '"0x' + 'f'.repeat(20) + '"', '\u001b[2J', '<b>', '99999999999999999999', '[]', '\u0000'];
+    const pieces = [
+      '1e308',
+      '-1',
+      '1.5',
+      '"',
+      '\\',
+      '{',
+      '}',
+      ',',
+      'null',
+      '"0x' + 'f'.repeat(20) + '"',
+      '\u001b[2J',
+      '<b>',
+      '99999999999999999999',
+      '[]',
+      '\u0000',
+    ];
     const lines: string[] = [];
     for (let i = 0; i < 5000; i++) {
       let text = base;
