@@ -112,9 +112,11 @@ interface Memory {
 export type Wait = (shared: Int32Array, slot: number, ready: () => boolean) => Promise<void>;
 
 /** The blocking wait of a worker thread (Atomics.wait is allowed there). */
-export const blockingWait: Wait = async (shared, slot, ready) => {
-  while (!ready()) Atomics.wait(shared, slot, Atomics.load(shared, slot), 20);
-};
+export const blockingWait: Wait = (shared, slot, ready) =>
+  new Promise((resolve) => {
+    while (!ready()) Atomics.wait(shared, slot, Atomics.load(shared, slot), 20);
+    resolve();
+  });
 
 /**
  * A worker's young generation, in MB (V8's default is about 48, filled and kept committed by an analysis's
@@ -265,7 +267,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   const fresh = searched.filter((n) => !job.needles.some((s) => n.includes(s)));
   const pendingCount = Atomics.load(shared, PENDING);
   let taken: string[] = [];
-  let pending: string[] = [];
+  let pending: string[];
   if (names && fresh.length) {
     const claim = () => {
       const k = Atomics.add(shared, CLAIM_RESCAN, 1);
