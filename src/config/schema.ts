@@ -181,7 +181,9 @@ export function validateRules(value: unknown): Record<string, RuleSetting> {
   return out;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- a cache: the ajv instance, loaded on first use; it holds only the compiled schemas below
 let ajv: AjvClass | undefined;
+// eslint-disable-next-line no-restricted-syntax -- a cache: each rule's compiled options validator, keyed by rule id (one per rule); schemas never change
 const validators = new Map<string, ValidateFunction>();
 
 /** Checks a rule's options against its `meta.schema` (ESLint's array form: one schema per option). */
