@@ -4,13 +4,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { defaultLintOptions, lintPaths, type LintOptions, type RuleSetting } from '../engine/runner/lint.js';
+import { defaultLintOptions, lintPaths, type LintOptions, type LintResult, type RuleSetting } from '../engine/runner/lint.js';
 import type { Shard } from '../engine/runner/shard.js';
 import type { Concurrency } from '../engine/runner/threads.js';
 import { DEFAULT_MAX_FILE_SIZE, parseSeconds, parseSize } from '../engine/model/limits.js';
 import { lintText, stdinPath } from '../engine/runner/lint-text.js';
 import { isTarget } from '../engine/model/target.js';
-import type { Report } from '../engine/model/types.js';
+import type { Finding, Notice, Report } from '../engine/model/types.js';
 import { toolVersion } from '../engine/model/version.js';
 import { FORMAT_NAMES, isFormatName, loadFormatter, noticesOnStderr } from '../formats/load.js';
 import type * as Sarif from 'sarif';
@@ -18,7 +18,7 @@ import { rulesById } from '../rules/index.js';
 import { CONFIG_HELP, CONFIG_OPTIONS, OptionError, setUpConfig } from '../config/cli.js';
 import { finishFixes } from './fixes.js';
 import { ConfigError } from '../config/errors.js';
-import { ArgumentError, parseCommandLine } from './args.js';
+import { ArgumentError, parseCommandLine, type ParsedArguments } from './args.js';
 import { counts } from '../formats/common.js';
 import { printable } from '../formats/printable.js';
 import { MACHINE_FORMATS, statisticsText } from './statistics.js';
@@ -133,8 +133,73 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-// (over 120 lines: the command line read in order, one option after another; not split in this change)
+type Values = ParsedArguments<typeof OPTIONS>['values'];
+type Lint = (options: LintOptions) => Promise<LintResult>;
+/** SARIF fingerprints of the run's findings. */
+type Prints = ReadonlyMap<Finding, string> | undefined;
+type Formatters = { baseline?: typeof import('../formats/baseline.js'); sarif?: typeof import('../formats/sarif.js') };
+
+/** The command line in order: a subcommand, or the options read and checked, the lint run, its report, the exit code. */
 async function run(argv: string[], io: Io): Promise<number> {
+  const subcommand = await runSubcommand(argv, io);
+  if (subcommand !== undefined) return subcommand;
+  const { values, positionals } = readCommandLine(argv);
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout.write(`${toolVersion()}\n`);
+    return 0;
+  }
+  const format = values.format ?? 'stylish';
+  if (!isFormatName(format)) throw new UsageError(`unknown format "${format}" (expected one of: ${FORMAT_NAMES.join(', ')})`);
+  const { options, maxWarnings } = commandLineOptions(values, io.cwd);
+  checkReportOptions(values, format);
+  // baselines and fingerprints are SARIF's: loaded only by the runs that use them
+  const formatters = await loadSarifModules(values, format);
+  const known = readKnownFindings(values, formatters, io.cwd);
+  const stdin = stdinFile(values, positionals, io.cwd);
+
+  const progress = stdin ? undefined : progressFor(io.stderr, io.env);
+  // (the cache is for files on disk: a text from standard input is always analysed)
+  const setup = setUpConfig(stdin ? { ...values, cache: false } : values, options, progress);
+  if (setup.output !== undefined) {
+    io.stdout.write(setup.output);
+    return 0;
+  }
+  const runOptions: Readonly<LintOptions> = setup.options;
+  const lint = stdin ? await stdinLint(stdin, runOptions, io) : (o: LintOptions) => lintPaths(positionals, o);
+  if (typeof lint === 'number') return lint;
+  const first = await lint(runOptions);
+  progress?.clear();
+  if (first.errors?.length) {
+    // not a finding and not a report: the run did not check what it was asked to
+    for (const e of first.errors) io.stderr.write(`granule: ${printable(e.path)}: ${printable(e.message)}\n`);
+    return 2;
+  }
+  const fixed = await finishFixes(values, first, runOptions, lint, io.stderr);
+  // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
+  const prints = formatters.sarif?.findingFingerprints(fixed.report);
+  const { report, note } = baselinedReport(fixed.report, values, formatters, known, prints, io);
+  const runtime = values.runtime?.length ? await mergeRuntimeReports(report, values.runtime, values.binary, io.cwd) : undefined;
+  if (note) report.notices = [...report.notices, note];
+  const shown: Report = values.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
+  let text = await reportText(shown, values, format, { formatters, prints, runtime, io });
+  // --fix-dry-run prints the diff in place of the report
+  if (fixed.diff !== undefined) text = fixed.diff;
+  if (values.output) writeOutput(path.resolve(io.cwd, values.output), text);
+  else io.stdout.write(text);
+  // notices go to stderr when stdout carries a machine format
+  if (noticesOnStderr(format, !!values.output)) {
+    for (const n of report.notices)
+      if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? printable(path.relative(io.cwd, n.file)) + ': ' : ''}${printable(n.message)}\n`);
+  }
+  return exitCode(report, values, maxWarnings, io);
+}
+
+/** Runs `granule shim|vmmap|merge|rule|lsp ...`; undefined when argv is not one of these subcommands. */
+async function runSubcommand(argv: string[], io: Io): Promise<number | undefined> {
   if (argv[0] === 'shim' || argv[0] === 'vmmap') {
     // the runtime shim's commands: build flags and sources, and the VMMap-style picture of a report
     const { runShimCommand, runVmmapCommand } = await import('../shim/cflags.js');
@@ -156,26 +221,22 @@ async function run(argv: string[], io: Io): Promise<number> {
     const result = runLanguageServer(argv.slice(1), { stdin: process.stdin, stdout: io.stdout, stderr: io.stderr });
     return result === 'running' ? 0 : result;
   }
-  let parsed;
+  return undefined;
+}
+
+/** The options and paths of the lint command; a mistake is a usage error. */
+function readCommandLine(argv: string[]): ParsedArguments<typeof OPTIONS> {
   try {
-    parsed = parseCommandLine(argv, OPTIONS);
+    return parseCommandLine(argv, OPTIONS);
   } catch (e) {
     if (!(e instanceof ArgumentError)) throw e;
     throw new UsageError(`${e.message}\nRun "granule --help" for usage.`);
   }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  if (values.version) {
-    io.stdout.write(`${toolVersion()}\n`);
-    return 0;
-  }
-  const format = values.format ?? 'stylish';
-  if (!isFormatName(format)) throw new UsageError(`unknown format "${format}" (expected one of: ${FORMAT_NAMES.join(', ')})`);
-  // the command line's settings, built here; setUpConfig returns the run's options with config lookup added
-  const options: LintOptions = defaultLintOptions(io.cwd);
+}
+
+/** The command line's lint settings (setUpConfig adds the config lookup to them) and --max-warnings. */
+function commandLineOptions(values: Values, cwd: string): { options: LintOptions; maxWarnings: number | undefined } {
+  const options: LintOptions = defaultLintOptions(cwd);
   if (values.target) {
     if (!isTarget(values.target)) throw new UsageError(`unknown target "${values.target}" (expected x64, x86 or arm64)`);
     options.target = values.target;
@@ -184,11 +245,11 @@ async function run(argv: string[], io: Io): Promise<number> {
   options.forceIncludes = values.include ?? [];
   // a compiler stops on a forced include it cannot find: so does granule, rather than check without it
   for (const file of options.forceIncludes) {
-    const stat = fs.statSync(path.resolve(io.cwd, file), { throwIfNoEntry: false });
+    const stat = fs.statSync(path.resolve(cwd, file), { throwIfNoEntry: false });
     if (!stat?.isFile()) throw new UsageError(`--include ${printable(file)}: ${stat ? 'not a regular file' : 'no such file'}`);
   }
   options.undefines = values.U ?? [];
-  options.compileCommands = compilationDatabase(values.p, values['compile-commands'], io.cwd);
+  options.compileCommands = compilationDatabase(values.p, values['compile-commands'], cwd);
   for (const d of values.D ?? []) {
     const eq = d.indexOf('=');
     const name = eq < 0 ? d : d.slice(0, eq);
@@ -213,7 +274,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (options.fileTimeout === undefined)
       throw new UsageError(`--file-timeout expects a number of seconds such as 30 or 2.5, got "${values['file-timeout']}"`);
   }
+  return { options, maxWarnings };
+}
 
+/** Report options that do not go together, or with this format. */
+function checkReportOptions(values: Values, format: string): void {
   if (values.statistics && MACHINE_FORMATS.includes(format))
     throw new UsageError(`--statistics prints text after the report: it cannot follow --format ${format}`);
   if (values.statistics && values['fix-dry-run'])
@@ -221,79 +286,85 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (format !== 'sarif' && (values.category !== undefined || values['sarif-omit-suppressed'])) {
     throw new UsageError(`--${values.category !== undefined ? 'category' : 'sarif-omit-suppressed'} applies to --format sarif only`);
   }
-  let known: Set<string> | undefined;
-  // baselines and fingerprints are SARIF's: loaded only by the runs that use them
+}
+
+/** The baseline and SARIF modules, for the runs that use them. */
+async function loadSarifModules(values: Values, format: string): Promise<Formatters> {
   const baseline = values.baseline !== undefined || values['write-baseline'] !== undefined ? await import('../formats/baseline.js') : undefined;
   const sarif = baseline || format === 'sarif' ? await import('../formats/sarif.js') : undefined;
+  return { baseline, sarif };
+}
+
+/** The findings of --baseline FILE; a baseline that cannot be read is a usage error. */
+function readKnownFindings(values: Values, { baseline }: Formatters, cwd: string): Set<string> | undefined {
   try {
-    if (values.baseline !== undefined) known = baseline!.readBaseline(path.resolve(io.cwd, values.baseline), values.baseline);
+    if (values.baseline !== undefined) return baseline!.readBaseline(path.resolve(cwd, values.baseline), values.baseline);
   } catch (e) {
     if (baseline && e instanceof baseline.BaselineError) throw new UsageError(e.message);
     throw e;
   }
+  return undefined;
+}
 
-  const stdin = values.stdin ? stdinPath(io.cwd, values['stdin-filename']) : undefined;
+/** The file name standard input is linted as (--stdin), checked against the options it excludes. */
+function stdinFile(values: Values, positionals: string[], cwd: string): string | undefined {
+  const stdin = values.stdin ? stdinPath(cwd, values['stdin-filename']) : undefined;
   if (values['stdin-filename'] !== undefined && !values.stdin) throw new UsageError('--stdin-filename names the text read with --stdin: give --stdin too');
   if (stdin && positionals.length > 0) throw new UsageError('--stdin lints standard input: give no paths (name the text with --stdin-filename)');
   if (stdin && values.fix) throw new UsageError('--fix cannot rewrite standard input: use --fix-dry-run to print the fixes as a diff');
+  return stdin;
+}
 
-  const progress = stdin ? undefined : progressFor(io.stderr, io.env);
-  // (the cache is for files on disk: a text from standard input is always analysed)
-  const setup = setUpConfig(stdin ? { ...values, cache: false } : values, options, progress);
-  if (setup.output !== undefined) {
-    io.stdout.write(setup.output);
-    return 0;
-  }
-  const runOptions: Readonly<LintOptions> = setup.options;
-  let lint = (o: LintOptions) => lintPaths(positionals, o);
-  if (stdin) {
-    const input = await readStdinText(io.stdin ?? process.stdin, runOptions.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
-    if (!input.ok) {
-      io.stderr.write(`granule: ${printable(path.relative(io.cwd, stdin))}: ${input.message}\n`);
-      return 2;
-    }
-    lint = async (o) => {
-      const result = await lintText(stdin, input.text, o);
-      // (as a file read the same way would have it)
-      if (input.note) result.notices.unshift({ level: 'note', file: stdin, code: 'encoding', message: input.note });
-      return result;
-    };
-  }
-  const first = await lint(runOptions);
-  progress?.clear();
-  if (first.errors?.length) {
-    // not a finding and not a report: the run did not check what it was asked to
-    for (const e of first.errors) io.stderr.write(`granule: ${printable(e.path)}: ${printable(e.message)}\n`);
+/** Lints standard input, read once, as the file `stdin`; the exit code when it cannot be read. */
+async function stdinLint(stdin: string, runOptions: Readonly<LintOptions>, io: Io): Promise<Lint | number> {
+  const input = await readStdinText(io.stdin ?? process.stdin, runOptions.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  if (!input.ok) {
+    io.stderr.write(`granule: ${printable(path.relative(io.cwd, stdin))}: ${input.message}\n`);
     return 2;
   }
-  const fixed = await finishFixes(values, first, runOptions, lint, io.stderr);
-  const linted = fixed.report;
-  // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
-  const prints = sarif?.findingFingerprints(linted);
+  return async (o) => {
+    const result = await lintText(stdin, input.text, o);
+    // (as a file read the same way would have it)
+    if (input.note) result.notices.unshift({ level: 'note', file: stdin, code: 'encoding', message: input.note });
+    return result;
+  };
+}
+
+/** Writes --write-baseline, then leaves out the findings of --baseline (and says in a note how many). */
+function baselinedReport(
+  linted: Report,
+  values: Values,
+  { baseline }: Formatters,
+  known: Set<string> | undefined,
+  prints: Prints,
+  io: Io,
+): { report: Report; note?: Notice } {
   if (values['write-baseline'] !== undefined) {
     writeOutput(path.resolve(io.cwd, values['write-baseline']), baseline!.baselineText(linted, prints!));
     const n = linted.findings.filter((f) => !f.suppressed).length;
     io.stderr.write(`granule: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
   }
   const baselined = known ? baseline!.applyBaseline(linted, known, prints!) : { report: linted, matched: 0 };
-  const report = baselined.report;
-  const runtime = values.runtime?.length ? await mergeRuntimeReports(report, values.runtime, values.binary, io.cwd) : undefined;
-  if (known)
-    report.notices = [
-      ...report.notices,
-      {
-        level: 'note',
-        code: 'baseline',
-        message: `${baselined.matched} finding${baselined.matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${baselined.matched === 1 ? 'is' : 'are'} not reported`,
-      },
-    ];
-  const shown: Report = values.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
+  if (!known) return { report: baselined.report };
+  const { matched } = baselined;
+  const message = `${matched} finding${matched === 1 ? '' : 's'} matched the baseline ${values.baseline} and ${matched === 1 ? 'is' : 'are'} not reported`;
+  return { report: baselined.report, note: { level: 'note', code: 'baseline', message } };
+}
+
+/** The report in its format, with --statistics after it. */
+async function reportText(
+  shown: Report,
+  values: Values,
+  format: string,
+  context: { formatters: Formatters; prints: Prints; runtime: RuntimeRun | undefined; io: Io },
+): Promise<string> {
+  const { formatters, prints, runtime, io } = context;
   // NO_COLOR (https://no-color.org) turns off automatic colour; an explicit --color still wins
   const color =
     !values['no-color'] && (values.color ?? (!io.env.NO_COLOR && (format === 'stylish' || format === 'codeframe') && !values.output && !!io.stdout.isTTY));
   let text: string;
   if (format === 'sarif') {
-    const out = sarif!.formatSarif(shown, { category: values.category, omitSuppressed: values['sarif-omit-suppressed'], fingerprints: prints });
+    const out = formatters.sarif!.formatSarif(shown, { category: values.category, omitSuppressed: values['sarif-omit-suppressed'], fingerprints: prints });
     text = runtime ? withRun(out.text, runtime.sarifRun()) : out.text;
     for (const w of out.warnings) io.stderr.write(`granule: ${w}\n`);
   } else text = (await loadFormatter(format))(shown, { color });
@@ -301,15 +372,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     const counts = statisticsText(shown);
     if (counts) text = text ? `${text}${text.endsWith('\n') ? '' : '\n'}\n${counts}` : counts;
   }
-  // --fix-dry-run prints the diff in place of the report
-  if (fixed.diff !== undefined) text = fixed.diff;
-  if (values.output) writeOutput(path.resolve(io.cwd, values.output), text);
-  else io.stdout.write(text);
-  // notices go to stderr when stdout carries a machine format
-  if (noticesOnStderr(format, !!values.output)) {
-    for (const n of report.notices)
-      if (n.level !== 'note') io.stderr.write(`granule: ${n.file ? printable(path.relative(io.cwd, n.file)) + ': ' : ''}${printable(n.message)}\n`);
-  }
+  return text;
+}
+
+/** 0, 1 (error-level findings, or more warnings than --max-warnings) or 2 (a usage error). */
+function exitCode(report: Report & { usageError?: boolean }, values: Values, maxWarnings: number | undefined, io: Io): number {
   if (report.usageError) return 2;
   // every finding of this run is now in the baseline just written: none is new
   if (values['write-baseline'] !== undefined) return 0;
@@ -323,6 +390,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   return 0;
 }
+
+type RuntimeRun = Awaited<ReturnType<typeof mergeRuntimeReports>>;
 
 /** Merges runtime shim reports into the report (in place) and returns the shim's own SARIF run. */
 async function mergeRuntimeReports(report: Report & { usageError?: boolean }, reports: string[], binary: string | undefined, cwd: string) {

@@ -43,7 +43,7 @@ export interface ConfigValues {
 }
 
 export interface ProgressSink {
-  update(done: number, total: number): void;
+  update: (done: number, total: number) => void;
 }
 
 /**

@@ -168,7 +168,7 @@ export function validateRules(value: unknown): Record<string, RuleSetting> {
     const path = `rules.${id}`;
     const rule = rulesById.get(id);
     if (!rule) throw new DataError(path, `unknown rule "${id}" (known: ${[...rulesById.keys()].join(', ')})`);
-    const [rawLevel, ...options] = Array.isArray(setting) ? setting : [setting];
+    const [rawLevel, ...options]: unknown[] = Array.isArray(setting) ? (setting as unknown[]) : [setting];
     if (Array.isArray(setting) && setting.length === 0) throw new DataError(path, 'must not be an empty list; expected [level, options...]');
     // (a Map: an object's table would answer "constructor" and "toString" with its prototype's functions)
     const level = typeof rawLevel === 'string' || typeof rawLevel === 'number' ? LEVELS.get(String(rawLevel)) : undefined;
@@ -181,7 +181,9 @@ export function validateRules(value: unknown): Record<string, RuleSetting> {
   return out;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- a cache: the ajv instance, loaded on first use; it holds only the compiled schemas below
 let ajv: AjvClass | undefined;
+// eslint-disable-next-line no-restricted-syntax -- a cache: each rule's compiled options validator, keyed by rule id (one per rule); schemas never change
 const validators = new Map<string, ValidateFunction>();
 
 /** Checks a rule's options against its `meta.schema` (ESLint's array form: one schema per option). */

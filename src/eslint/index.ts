@@ -5,7 +5,7 @@
 //   import granule from 'granule/eslint';
 //   export default [...granule.configs.recommended];
 
-import type { Linter } from 'eslint';
+import type { ESLint, Linter } from 'eslint';
 import { rules } from '../rules/index.js';
 import { toolVersion } from '../engine/model/version.js';
 import { GranuleLanguage } from './language.js';
@@ -41,9 +41,10 @@ function levels(strict: boolean): RuleLevels {
  */
 function flatConfig(name: string, ruleLevels: RuleLevels): Linter.Config[] {
   const languageOptions = { project: ['.'] };
+  const plugins = { granule: plugin as ESLint.Plugin };
   return [
-    { name: `granule/${name}/c`, files: C_FILES, plugins: { granule: plugin as any }, language: 'granule/c', languageOptions, rules: ruleLevels },
-    { name: `granule/${name}/cpp`, files: CPP_FILES, plugins: { granule: plugin as any }, language: 'granule/cpp', languageOptions, rules: ruleLevels },
+    { name: `granule/${name}/c`, files: C_FILES, plugins, language: 'granule/c', languageOptions, rules: ruleLevels },
+    { name: `granule/${name}/cpp`, files: CPP_FILES, plugins, language: 'granule/cpp', languageOptions, rules: ruleLevels },
   ];
 }
 

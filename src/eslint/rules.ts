@@ -12,6 +12,7 @@ import type { CNode } from './syntax-tree.js';
 
 /** Listeners a rule for granule's languages may return: AllocationCall, or any tree node type or selector. */
 export interface GranuleRuleVisitor {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as ESLint's RuleVisitor: each listener names the node type its selector gives it
   [selector: string]: ((node: any, parent?: CNode) => void) | undefined;
   AllocationCall?(call: AllocationCall): void;
   'AllocationCall:exit'?(call: AllocationCall): void;
@@ -44,13 +45,13 @@ export function forEslint<M extends string, O extends unknown[]>(rule: GranuleRu
         context.report(descriptor);
       };
       // ESLint builds rule contexts the same way: an object over the file's context
-      return definition.create(Object.create(context, { report: { value: report } }));
+      return definition.create(Object.create(context, { report: { value: report } }) as typeof context);
     },
   };
 }
 
 const createNamedRule = typescriptEslintRuleCreator();
 
-export const eslintRules: Record<string, GranuleRuleDefinition<string, any[]>> = Object.fromEntries(
+export const eslintRules: Record<string, GranuleRuleDefinition<string, unknown[]>> = Object.fromEntries(
   rules.map((rule) => [rule.name, forEslint(createNamedRule(ruleSpec(rule)))]),
 );

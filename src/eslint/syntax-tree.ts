@@ -74,6 +74,7 @@ export function toPlainTree(tree: Tree, text: string, lines: LineMap): Translati
   }
 }
 
+// eslint-disable-next-line no-restricted-syntax -- a cache: the visitor keys of each grammar (two at most), read from the grammar, which never changes
 const keysCache = new Map<Language, Record<string, string[]>>();
 
 /** Every named node type of the grammar walks its `children` (fields point into the same nodes). */

@@ -62,13 +62,14 @@ export function readSettings(raw: unknown): { settings: GranuleSettings; problem
           problems.push(`granule.rules: unknown rule "${key}" (known: ${[...rulesById.keys()].join(', ')})`);
           continue;
         }
-        const level = Array.isArray(value) ? value[0] : value;
+        const list = Array.isArray(value) ? (value as unknown[]) : undefined;
+        const level = list ? list[0] : value;
         const normal = typeof level === 'number' ? (['off', 'warn', 'error'] as const)[level] : level;
         if (typeof normal !== 'string' || !LEVELS.has(normal as Level)) {
           problems.push(`granule.rules.${key}: level must be "off", "warn" or "error"`);
           continue;
         }
-        settings.rules[id] = Array.isArray(value) ? ([normal, ...value.slice(1)] as RuleSetting) : (normal as Level);
+        settings.rules[id] = list ? ([normal, ...list.slice(1)] as RuleSetting) : (normal as Level);
       }
     }
   }

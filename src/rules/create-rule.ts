@@ -100,7 +100,8 @@ export type NamedRuleSpec<M extends string = string, O extends unknown[] = unkno
 /** A `RuleCreator(urlCreator)` result: granule's own (./rule-creator.ts) or typescript-eslint's. */
 export type CreateNamedRule = <M extends string, O extends unknown[]>(spec: NamedRuleSpec<M, O>) => GranuleRule<M, O>;
 
-const specs = new WeakMap<GranuleRule<any, any>, NamedRuleSpec<any, any>>();
+// eslint-disable-next-line no-restricted-syntax -- a registry: each rule's spec, keyed weakly by the rule, written once by createRule as the rule module loads
+const specs = new WeakMap<object, NamedRuleSpec<string, unknown[]>>();
 
 /** The spec a rule was created from, for building the same rule with another `RuleCreator`. */
 export function ruleSpec<M extends string, O extends unknown[]>(rule: GranuleRule<M, O>): NamedRuleSpec<M, O> {

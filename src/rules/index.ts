@@ -6,11 +6,11 @@ import mapviewGranularity from './mapview-granularity.js';
 import unresolvedAllocationSize from './unresolved-allocation-size.js';
 import virtualallocGranularity from './virtualalloc-granularity.js';
 
-export const rules: readonly GranuleRule<string, any[]>[] = [virtualallocGranularity, largePageSize, mapviewGranularity, unresolvedAllocationSize];
+export const rules: readonly GranuleRule<string, unknown[]>[] = [virtualallocGranularity, largePageSize, mapviewGranularity, unresolvedAllocationSize];
 
-export const rulesById: ReadonlyMap<string, GranuleRule<string, any[]>> = new Map(rules.map((r) => [r.name, r]));
+export const rulesById: ReadonlyMap<string, GranuleRule<string, unknown[]>> = new Map(rules.map((r) => [r.name, r]));
 
 /** A rule by its id or its short code (GR1; any letter case). */
-export function findRule(idOrCode: string): GranuleRule<string, any[]> | undefined {
+export function findRule(idOrCode: string): GranuleRule<string, unknown[]> | undefined {
   return rulesById.get(idOrCode) ?? rules.find((r) => r.meta.code.toLowerCase() === idOrCode.toLowerCase());
 }

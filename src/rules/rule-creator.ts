@@ -8,7 +8,8 @@ type AnyRecord = Record<string, unknown>;
 interface Spec {
   name: string;
   meta: { docs?: AnyRecord; defaultOptions?: unknown[] } & AnyRecord;
-  create(context: { options?: unknown[] }, options: unknown[]): unknown;
+  /** (a function, not a method: it is taken off the spec and called on its own, as typescript-eslint's RuleCreator does) */
+  create: (context: { options?: unknown[] }, options: unknown[]) => unknown;
   defaultOptions?: unknown[];
 }
 

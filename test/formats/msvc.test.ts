@@ -22,7 +22,7 @@ const ORIGIN_CATEGORY_CODE_TEXT = new RegExp(
   'i',
 );
 const GCC_STYLE = /^\s*(?<ORIGIN>(?<FILENAME>.*):(?<LOCATION>(?<LINE>[0-9]*):(?<COLUMN>[0-9]*))):(?<CATEGORY> error| warning):(?<TEXT>.*)/i;
-const FILENAME_LOCATION = /^(\d+>)?(?<FILENAME>.*)\((?<LOCATION>[\,,0-9,-]*)\)\s*$/i;
+const FILENAME_LOCATION = /^(\d+>)?(?<FILENAME>.*)\((?<LOCATION>[,,0-9,-]*)\)\s*$/i;
 const LINE_COL = /^(?<LINE>[0-9]*),(?<COLUMN>[0-9]*)$/i;
 
 interface Parsed {

@@ -13,7 +13,7 @@ const SEED = process.env.GRANULE_FUZZ_SEED !== undefined ? Number(process.env.GR
 
 const RULES = ['virtualalloc-granularity', 'large-page-size', 'mapview-granularity', 'unresolved-allocation-size', 'no-such-rule', '__proto__'];
 const LEVELS = ['off', 'warn', 'error', 0, 1, 2, 3, 'loud', null];
-const HOSTILE_NUMBERS = [1e400, -1e400, 2 ** 53 + 2, -0, 4096, 0, -1, 1.5, Number.MAX_SAFE_INTEGER];
+const HOSTILE_NUMBERS = [Infinity, -Infinity, 2 ** 53 + 2, -0, 4096, 0, -1, 1.5, Number.MAX_SAFE_INTEGER];
 
 /** Config data shaped like a real one, with every value free to be wrong. */
 const configData = fc.dictionary(

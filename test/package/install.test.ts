@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unavailable } from '../helpers/requirements.js';
-import { LEAK_C, must, packGranule, ROOT, run, runNpm, runNpx, scratchProject, sizeMB, type Run } from './helpers.js';
+import { LEAK_C, packGranule, ROOT, run, runNpm, runNpx, scratchProject, sizeMB, type Run } from './helpers.js';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   bin: Record<string, string>;

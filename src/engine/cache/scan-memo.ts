@@ -50,7 +50,7 @@ export class ScanMemo {
     private readonly tool: string,
     data: StoredMemo | undefined,
   ) {
-    this.stored = data?.files ?? Object.create(null);
+    this.stored = data?.files ?? (Object.create(null) as Record<string, StoredFile>);
     this.searched = new Set(data?.searched ?? []);
   }
 

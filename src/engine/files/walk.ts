@@ -155,5 +155,6 @@ const GITIGNORE_FS = {
     const callback = rest[rest.length - 1] as (error: Error | null, text?: string) => void;
     queueMicrotask(() => callback(null, readIgnoreFile(String(file))));
   },
-  promises: { ...fs.promises, readFile: async (file: fs.PathLike) => readIgnoreFile(String(file)) },
+  // (a promise that rejects, not a throw, when the file cannot be read, as fs.promises.readFile does)
+  promises: { ...fs.promises, readFile: (file: fs.PathLike) => new Promise<string>((resolve) => resolve(readIgnoreFile(String(file)))) },
 };

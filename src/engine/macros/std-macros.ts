@@ -4,6 +4,7 @@
 import { parseDefine, type MacroDef } from './macros.js';
 import type { TargetModel } from '../model/target.js';
 
+// eslint-disable-next-line no-restricted-syntax -- a cache: the limit macros of each target model (one per target), built from the model, which never changes
 const cache = new Map<TargetModel, ReadonlyMap<string, MacroDef>>();
 
 export function standardLimits(model: TargetModel): ReadonlyMap<string, MacroDef> {

@@ -25,9 +25,11 @@ export class TimeLimitExceeded extends Error {
 
 // One file is analysed at a time in a thread; its deadline is module state so that the hot loops can
 // check it without threading an option through every function.
+/* eslint-disable no-restricted-syntax -- per-thread deadline: one file at a time per thread, set and restored by withTimeLimit */
 let deadline = Infinity;
 let limitMs = 0;
 let ticks = 0;
+/* eslint-enable no-restricted-syntax -- the exception ends with the deadline's state */
 
 /**
  * Runs `fn` under a time limit (milliseconds; 0 or undefined: none), counted from `since` (a performance.now()

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package root once found: a cache of a fact that cannot change while the process runs. */
+// eslint-disable-next-line no-restricted-syntax -- a cache: the package root, found once; it cannot change while the process runs
 let root: string | undefined;
 
 /** The absolute path of `parts` inside granule's package. */

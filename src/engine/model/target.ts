@@ -137,6 +137,8 @@ function model(name: Target): TargetModel {
   return { name, pointerBits, types, otherSizes, predefined, largePageMinimum: 2n * 1024n * 1024n, pageSize: 4096n };
 }
 
+/** One model per target, made on first use: callers compare and key caches by the model object. */
+// eslint-disable-next-line no-restricted-syntax -- a cache: one model per target (three at most), built from constants
 const MODELS = new Map<Target, TargetModel>();
 
 export function targetModel(name: Target): TargetModel {

@@ -59,7 +59,7 @@ const DECL_WORDS = new Map([
 ]);
 
 /** The characters that matter inside a body: braces, literals, comments, line breaks and splices. */
-const SKIP = /[{}"'\/\\\n\r]/g;
+const SKIP = /[{}"'/\\\n\r]/g;
 
 type Frame = 'body' | 'transparent' | 'other';
 
@@ -127,7 +127,7 @@ class OutlineReader {
         i += text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
         continue;
       }
-      if (lineStart && (c === 35 /* # */ || (c === 37 /* % */ && text.charCodeAt(i + 1) === 58) /* : */)) {
+      if (lineStart && (c === 35 /* # */ || (c === 37 /* % */ && text.charCodeAt(i + 1) === 58)) /* : */) {
         const end = directiveEnd(text, i);
         this.directives.push([lineStartOf(text, i), end]);
         i = end;

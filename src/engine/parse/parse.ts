@@ -31,7 +31,9 @@ export function languageFor(file: string, text: string): Language {
   return CPP_MARKERS.test(text) ? 'cpp' : 'c';
 }
 
+// eslint-disable-next-line no-restricted-syntax -- a cache: the tree-sitter Parser class, loaded on first use
 let parserClass: typeof ParserType | undefined;
+// eslint-disable-next-line no-restricted-syntax -- a cache: one parser per grammar (two at most), made on first use, reused for every file
 const parsers = new Map<Language, ParserType>();
 
 /** One parser per grammar, created on first use. */

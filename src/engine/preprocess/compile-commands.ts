@@ -2,7 +2,6 @@
 // directories and forced includes each file is compiled with. Both the `arguments` and the `command` form
 // are read; `command` is split the way the shell (or, for cl.exe command lines, Windows) would split it.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jsonErrorMessage } from '../files/json-error.js';
 import { READ_LIMITS, readFailure, readRegularText } from '../files/regular-file.js';
@@ -136,7 +135,7 @@ function splitWindows(command: string): string[] {
     const c = command[i]!;
     if (c === '\\') {
       let n = 0;
-      while (command[i] === '\\') (n++, i++);
+      for (; command[i] === '\\'; i++) n++;
       if (command[i] === '"') {
         current += '\\'.repeat(Math.floor(n / 2));
         if (n % 2 === 1) current += '"';

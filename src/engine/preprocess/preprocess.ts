@@ -263,203 +263,279 @@ const MAX_INCLUDE_DEPTH = 64;
 export const MAX_HEADER_ENTRIES = 50_000;
 
 export function preprocess(file: string, text: string, options: PreprocessOptions): PreprocessResult {
-  const macros = new MacroTable();
-  macros.setFallbacks(standardLimits(options.model));
-  const result: PreprocessResult = { macros, blank: [], includes: [], dependencies: [], missing: [] };
-  const seen = new Set<string>();
-  const once = new Set<string>();
-  const missing = new Set<string>();
-  let headerEntries = 0;
+  return new Preprocessor(file, options).run(text);
+}
 
-  for (const [name, value] of Object.entries(options.model.predefined)) {
-    const def = parseDefine(`${name} ${value}`, '<built-in>', 0);
-    if (def) macros.define(def, 0, true);
+/** Where a file's directives are read: the file, the #include line that entered it, and what surrounds that. */
+interface Visit {
+  current: string;
+  /** The line of the main file's #include that entered this header (undefined: this is the main file). */
+  atLine: number | undefined;
+  outerActivity: Activity;
+  outerCondition: string | undefined;
+  depth: number;
+  /** The files being read, outermost first: a header already on it is not entered again. */
+  stack: string[];
+}
+
+/** A file being read: where it was entered, and its open #if groups (innermost last). */
+interface FileState {
+  visit: Visit;
+  isMain: boolean;
+  groups: Group[];
+}
+
+/** One translation unit's preprocessing: its macro table, what it finds, and the headers it has entered. */
+class Preprocessor {
+  private readonly macros = new MacroTable();
+  private readonly result: PreprocessResult;
+  private readonly seen = new Set<string>();
+  private readonly once = new Set<string>();
+  private readonly missing = new Set<string>();
+  private headerEntries = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: PreprocessOptions,
+  ) {
+    this.macros.setFallbacks(standardLimits(options.model));
+    this.result = { macros: this.macros, blank: [], includes: [], dependencies: [], missing: [] };
   }
-  // what another target predefines is certainly not defined on this one (_WIN64 on x86, ...)
-  for (const other of ['x64', 'x86', 'arm64'] as const) {
-    for (const name of Object.keys(targetModel(other).predefined)) {
-      if (!(name in options.model.predefined)) macros.undefine(name, 0, true);
+
+  run(text: string): PreprocessResult {
+    this.defineBuiltins();
+    this.readForcedIncludes();
+    const file = this.file;
+    this.processFile(
+      { current: file, atLine: undefined, outerActivity: 'yes', outerCondition: undefined, depth: 0, stack: [file] },
+      findPreprocessorDirectives(text),
+    );
+    return this.result;
+  }
+
+  /** The target's predefined macros, __cplusplus, and the -D and -U of the options. */
+  private defineBuiltins(): void {
+    const { macros, options } = this;
+    for (const [name, value] of Object.entries(options.model.predefined)) {
+      const def = parseDefine(`${name} ${value}`, '<built-in>', 0);
+      if (def) macros.define(def, 0, true);
+    }
+    // what another target predefines is certainly not defined on this one (_WIN64 on x86, ...)
+    for (const other of ['x64', 'x86', 'arm64'] as const) {
+      for (const name of Object.keys(targetModel(other).predefined)) {
+        if (!(name in options.model.predefined)) macros.undefine(name, 0, true);
+      }
+    }
+    if (options.cplusplus === true) macros.define(parseDefine('__cplusplus 201703L', '<built-in>', 0)!, 0, true);
+    if (options.cplusplus === false) macros.undefine('__cplusplus', 0, true);
+    for (const [name, value] of Object.entries(options.defines)) {
+      const def = parseDefine(`${name} ${value}`, '<command line>', 0);
+      if (def) macros.define(def, 0, true);
+    }
+    for (const name of options.undefines) macros.undefine(name, 0, true);
+  }
+
+  /** The headers of --include, read before the file as if it included them first. */
+  private readForcedIncludes(): void {
+    const { file, result } = this;
+    for (const forced of this.options.forceIncludes) {
+      const resolved = path.resolve(forced);
+      const headerText = this.options.readFile(resolved);
+      result.includes.push({ line: 0, from: file, spec: forced, angled: false, resolved: headerText === undefined ? undefined : resolved });
+      if (headerText === undefined) {
+        result.missing.push(resolved);
+        continue;
+      }
+      result.dependencies.push(resolved);
+      const visit: Visit = { current: resolved, atLine: 0, outerActivity: 'yes', outerCondition: undefined, depth: 1, stack: [file, resolved] };
+      this.processFile(visit, findPreprocessorDirectives(headerText));
     }
   }
-  if (options.cplusplus === true) macros.define(parseDefine('__cplusplus 201703L', '<built-in>', 0)!, 0, true);
-  if (options.cplusplus === false) macros.undefine('__cplusplus', 0, true);
-  for (const [name, value] of Object.entries(options.defines)) {
-    const def = parseDefine(`${name} ${value}`, '<command line>', 0);
-    if (def) macros.define(def, 0, true);
+
+  private env(): EvalEnv {
+    const { macros, options } = this;
+    return {
+      model: options.model,
+      directive: true,
+      cplusplus: options.cplusplus,
+      macros: (name) => macros.lookup(name),
+      defined: (name) => {
+        const found = macros.lookup(name);
+        if (found.kind === 'defined') return true;
+        if (macros.certainlyUndefined(name)) return false;
+        return undefined;
+      },
+    };
   }
-  for (const name of options.undefines) macros.undefine(name, 0, true);
 
-  const env = (): EvalEnv => ({
-    model: options.model,
-    directive: true,
-    cplusplus: options.cplusplus,
-    macros: (name) => macros.lookup(name),
-    defined: (name) => {
-      const found = macros.lookup(name);
-      if (found.kind === 'defined') return true;
-      if (macros.certainlyUndefined(name)) return false;
-      return undefined;
-    },
-  });
-
-  const resolveInclude = (spec: string, angled: boolean, from: string): string | undefined => {
+  private resolveInclude(spec: string, angled: boolean, from: string): string | undefined {
+    const { options } = this;
     // `<...>` searches the include paths; when none has it, the including file's directory (projects built
     // with `-I.` or MSVC's "additional include directories" set to the source folder write <local.h>)
     const dirs = angled ? [...options.includePaths, path.dirname(from)] : [path.dirname(from), ...options.includePaths];
     for (const dir of dirs) {
       const candidate = path.resolve(dir, spec);
       if (options.readFile(candidate) !== undefined) return candidate;
-      if (!missing.has(candidate)) {
-        missing.add(candidate);
-        result.missing.push(candidate);
+      if (!this.missing.has(candidate)) {
+        this.missing.add(candidate);
+        this.result.missing.push(candidate);
       }
     }
     return undefined;
-  };
+  }
 
-  const processFile = (
-    current: string,
-    body: string,
-    directives: Directive[],
-    atLine: number | undefined,
-    outerActivity: Activity,
-    outerCondition: string | undefined,
-    depth: number,
-    stack: string[],
-  ): void => {
-    const isMain = atLine === undefined;
-    const groups: Group[] = [];
-    // (a group's `parent` is the activity of everything around it when it opened, and only the innermost group
-    // changes branch: the activity here is the innermost group's, in constant time however deep the nesting)
-    const activity = (): Activity => {
-      const top = groups[groups.length - 1];
-      return top ? combine(top.parent, top.branch) : outerActivity;
-    };
-    const conditionText = (): string | undefined => {
-      const parts = groups.filter((g) => g.branch === 'maybe').map((g) => g.condition);
-      if (outerCondition) parts.unshift(outerCondition);
-      return parts.length ? parts.join(' && ') : undefined;
-    };
-    const decide = (expr: string): Activity => {
-      const v = evaluateText(expr, env()).value;
-      return v.known ? (v.value !== 0n ? 'yes' : 'no') : 'maybe';
-    };
-    const blankBody = (g: Group, until: number) => {
-      if (isMain && g.branch === 'no' && g.parent !== 'no' && until > g.bodyStart) result.blank.push([g.bodyStart, until]);
-    };
-
+  private processFile(visit: Visit, directives: Directive[]): void {
+    const f: FileState = { visit, isMain: visit.atLine === undefined, groups: [] };
     for (const d of directives) {
       checkTimeLimit();
-      const line = atLine ?? d.line;
+      const line = visit.atLine ?? d.line;
       switch (d.name) {
         case 'if':
         case 'ifdef':
-        case 'ifndef': {
-          const parent = activity();
-          const cond = d.name === 'if' ? d.rest : d.name === 'ifdef' ? `defined(${firstWord(d.rest)})` : `!defined(${firstWord(d.rest)})`;
-          const branch: Activity = parent === 'no' ? 'no' : decide(cond);
-          groups.push({
-            parent,
-            branch,
-            taken: branch,
-            undecided: branch === 'maybe',
-            condition: `#${d.name} ${d.rest}`.trim(),
-            directiveRanges: [[d.start, d.end]],
-            bodyStart: d.end,
-          });
+        case 'ifndef':
+          this.openGroup(f, d);
           break;
-        }
         case 'elif':
         case 'elifdef':
         case 'elifndef':
-        case 'else': {
-          const g = groups[groups.length - 1];
-          if (!g) break;
-          blankBody(g, d.start);
-          g.directiveRanges.push([d.start, d.end]);
-          g.bodyStart = d.end;
-          let branch: Activity;
-          if (g.parent === 'no' || g.taken === 'yes') branch = 'no';
-          else {
-            const cond =
-              d.name === 'else' ? '1' : d.name === 'elif' ? d.rest : d.name === 'elifdef' ? `defined(${firstWord(d.rest)})` : `!defined(${firstWord(d.rest)})`;
-            const own = decide(cond);
-            branch = own === 'no' ? 'no' : g.taken === 'maybe' || own === 'maybe' ? 'maybe' : 'yes';
-          }
-          if (branch === 'maybe') g.undecided = true;
-          g.taken = g.taken === 'yes' || branch === 'yes' ? 'yes' : g.taken === 'maybe' || branch === 'maybe' ? 'maybe' : 'no';
-          g.branch = branch;
-          g.condition = `#${d.name} ${d.rest}`.trim();
+        case 'else':
+          this.nextBranch(f, d);
           break;
-        }
-        case 'endif': {
-          const g = groups.pop();
-          if (!g) break;
-          blankBody(g, d.start);
-          g.directiveRanges.push([d.start, d.end]);
-          if (isMain && !g.undecided && g.parent !== 'no') result.blank.push(...g.directiveRanges);
+        case 'endif':
+          this.closeGroup(f, d);
           break;
-        }
         case 'define': {
-          const a = activity();
+          const a = activity(f);
           if (a === 'no') break;
-          const def = parseDefine(d.rest, current, d.line);
-          if (def) macros.define(def, line, a === 'yes', conditionText());
+          const def = parseDefine(d.rest, visit.current, d.line);
+          if (def) this.macros.define(def, line, a === 'yes', conditionText(f));
           break;
         }
         case 'undef': {
-          const a = activity();
+          const a = activity(f);
           if (a === 'no') break;
-          macros.undefine(firstWord(d.rest), line, a === 'yes', conditionText());
+          this.macros.undefine(firstWord(d.rest), line, a === 'yes', conditionText(f));
           break;
         }
         case 'pragma':
-          if (/^once\b/.test(d.rest)) once.add(current);
+          if (/^once\b/.test(d.rest)) this.once.add(visit.current);
           break;
         case 'include':
         case 'include_next':
-        case 'import': {
-          const a = activity();
-          if (a === 'no' || result.headerLimitReached) break;
-          checkTimeLimit();
-          const m = /^(?:"([^"]+)"|<([^>]+)>)/.exec(d.rest);
-          if (!m) break; // computed includes (#include MACRO) are not followed
-          const spec = (m[1] ?? m[2])!;
-          const angled = m[2] !== undefined;
-          const resolved = resolveInclude(spec, angled, current);
-          result.includes.push({ line: d.line, from: current, spec, angled, resolved });
-          if (!resolved || depth >= MAX_INCLUDE_DEPTH || stack.includes(resolved) || once.has(resolved)) break;
-          if (++headerEntries > MAX_HEADER_ENTRIES) {
-            result.headerLimitReached = MAX_HEADER_ENTRIES;
-            break;
-          }
-          const headerText = options.readFile(resolved)!;
-          if (!seen.has(resolved)) {
-            seen.add(resolved);
-            result.dependencies.push(resolved);
-          }
-          const headerDirectives = options.directivesOf?.(resolved, headerText) ?? findPreprocessorDirectives(headerText);
-          processFile(resolved, headerText, headerDirectives, line, a, conditionText(), depth + 1, [...stack, resolved]);
+        case 'import':
+          this.include(f, d, line);
           break;
-        }
       }
     }
-    void body;
-  };
-
-  for (const forced of options.forceIncludes) {
-    const resolved = path.resolve(forced);
-    const headerText = options.readFile(resolved);
-    result.includes.push({ line: 0, from: file, spec: forced, angled: false, resolved: headerText === undefined ? undefined : resolved });
-    if (headerText === undefined) {
-      result.missing.push(resolved);
-      continue;
-    }
-    result.dependencies.push(resolved);
-    processFile(resolved, headerText, findPreprocessorDirectives(headerText), 0, 'yes', undefined, 1, [file, resolved]);
   }
-  processFile(file, text, findPreprocessorDirectives(text), undefined, 'yes', undefined, 0, [file]);
-  return result;
+
+  private decide(expr: string): Activity {
+    const v = evaluateText(expr, this.env()).value;
+    return v.known ? (v.value !== 0n ? 'yes' : 'no') : 'maybe';
+  }
+
+  /** The main file's dead branch bodies are blanked. */
+  private blankBody(f: FileState, g: Group, until: number): void {
+    if (f.isMain && g.branch === 'no' && g.parent !== 'no' && until > g.bodyStart) this.result.blank.push([g.bodyStart, until]);
+  }
+
+  /** #if, #ifdef, #ifndef. */
+  private openGroup(f: FileState, d: Directive): void {
+    const parent = activity(f);
+    const cond = d.name === 'if' ? d.rest : d.name === 'ifdef' ? `defined(${firstWord(d.rest)})` : `!defined(${firstWord(d.rest)})`;
+    const branch: Activity = parent === 'no' ? 'no' : this.decide(cond);
+    f.groups.push({
+      parent,
+      branch,
+      taken: branch,
+      undecided: branch === 'maybe',
+      condition: `#${d.name} ${d.rest}`.trim(),
+      directiveRanges: [[d.start, d.end]],
+      bodyStart: d.end,
+    });
+  }
+
+  /** #elif, #elifdef, #elifndef, #else. */
+  private nextBranch(f: FileState, d: Directive): void {
+    const g = f.groups[f.groups.length - 1];
+    if (!g) return;
+    this.blankBody(f, g, d.start);
+    g.directiveRanges.push([d.start, d.end]);
+    g.bodyStart = d.end;
+    let branch: Activity;
+    if (g.parent === 'no' || g.taken === 'yes') branch = 'no';
+    else {
+      const cond =
+        d.name === 'else' ? '1' : d.name === 'elif' ? d.rest : d.name === 'elifdef' ? `defined(${firstWord(d.rest)})` : `!defined(${firstWord(d.rest)})`;
+      const own = this.decide(cond);
+      branch = own === 'no' ? 'no' : g.taken === 'maybe' || own === 'maybe' ? 'maybe' : 'yes';
+    }
+    if (branch === 'maybe') g.undecided = true;
+    g.taken = g.taken === 'yes' || branch === 'yes' ? 'yes' : g.taken === 'maybe' || branch === 'maybe' ? 'maybe' : 'no';
+    g.branch = branch;
+    g.condition = `#${d.name} ${d.rest}`.trim();
+  }
+
+  /** #endif: in the main file, a group decided throughout loses its directive lines too. */
+  private closeGroup(f: FileState, d: Directive): void {
+    const g = f.groups.pop();
+    if (!g) return;
+    this.blankBody(f, g, d.start);
+    g.directiveRanges.push([d.start, d.end]);
+    if (f.isMain && !g.undecided && g.parent !== 'no') this.result.blank.push(...g.directiveRanges);
+  }
+
+  /** #include, #include_next, #import: the edge is recorded, and a header found is read in place. */
+  private include(f: FileState, d: Directive, line: number): void {
+    const { result, options } = this;
+    const { visit } = f;
+    const a = activity(f);
+    if (a === 'no' || result.headerLimitReached) return;
+    checkTimeLimit();
+    const m = /^(?:"([^"]+)"|<([^>]+)>)/.exec(d.rest);
+    if (!m) return; // computed includes (#include MACRO) are not followed
+    const spec = (m[1] ?? m[2])!;
+    const angled = m[2] !== undefined;
+    const resolved = this.resolveInclude(spec, angled, visit.current);
+    result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved });
+    if (!resolved || visit.depth >= MAX_INCLUDE_DEPTH || visit.stack.includes(resolved) || this.once.has(resolved)) return;
+    if (++this.headerEntries > MAX_HEADER_ENTRIES) {
+      result.headerLimitReached = MAX_HEADER_ENTRIES;
+      return;
+    }
+    const headerText = options.readFile(resolved)!;
+    if (!this.seen.has(resolved)) {
+      this.seen.add(resolved);
+      result.dependencies.push(resolved);
+    }
+    const headerDirectives = options.directivesOf?.(resolved, headerText) ?? findPreprocessorDirectives(headerText);
+    const inner: Visit = {
+      current: resolved,
+      atLine: line,
+      outerActivity: a,
+      outerCondition: conditionText(f),
+      depth: visit.depth + 1,
+      stack: [...visit.stack, resolved],
+    };
+    this.processFile(inner, headerDirectives);
+  }
+}
+
+/**
+ * The activity of a file's code here. (A group's `parent` is the activity of everything around it when it opened,
+ * and only the innermost group changes branch: the activity is the innermost group's, in constant time however
+ * deep the nesting.)
+ */
+function activity(f: FileState): Activity {
+  const top = f.groups[f.groups.length - 1];
+  return top ? combine(top.parent, top.branch) : f.visit.outerActivity;
+}
+
+/** The undecided conditions a definition here depends on, joined with `&&`. */
+function conditionText(f: FileState): string | undefined {
+  const parts = f.groups.filter((g) => g.branch === 'maybe').map((g) => g.condition);
+  if (f.visit.outerCondition) parts.unshift(f.visit.outerCondition);
+  return parts.length ? parts.join(' && ') : undefined;
 }
 
 function combine(a: Activity, b: Activity): Activity {

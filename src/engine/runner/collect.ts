@@ -24,6 +24,7 @@ const HEAP_FLOOR = 48 * 2 ** 20;
  * An explicit cache: V8's collector as a function (null: not looked up yet; undefined: the runtime does not give
  * one). Looked up once per thread (each worker has its own copy of this module); it never changes after.
  */
+// eslint-disable-next-line no-restricted-syntax -- the cache described above: looked up once per thread, never changes after
 let collect: (() => void) | undefined | null = null;
 
 /** Collects garbage (where the runtime allows it) and lets the event loop turn, so finalizers run. */

@@ -14,7 +14,7 @@ import { COLLECT_FROM, HeapWatch, releaseMemory } from './collect.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { RunReach } from './reach.js';
-import { activeRules, runRules, type ActiveRule, type RuleSetting } from '../linter/run-rules.js';
+import { activeRules, runRules, type RuleSetting } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
 import type { Finding, Notice } from '../model/types.js';
 import { toolVersion } from '../model/version.js';

@@ -136,7 +136,7 @@ export function scanProject(
       {
         candidates: () => candidates.values(),
         grow,
-        // eslint-disable-next-line require-yield
+        // eslint-disable-next-line require-yield -- the fixpoint drives every step as a generator; this one needs no window from it
         analyze: function* (c, known) {
           try {
             return analyzeText(c.file, c.text, reach.optionsFor(c.file, options), known, headers, { reach });

@@ -18,6 +18,7 @@ import type { Notice } from '../model/types.js';
  * Keyed weakly by the HeaderCache, so it lives exactly as long as the header texts it was read from; safe to
  * share because a HeaderCache's texts never change (a changed header gets a new HeaderCache).
  */
+// eslint-disable-next-line no-restricted-syntax -- the cache described above: keyed weakly by the HeaderCache, whose texts never change
 const factsByCache = new WeakMap<HeaderCache, HeaderFacts>();
 
 /** The header-constant lookup for a header cache (one per run, or one per editor session). */

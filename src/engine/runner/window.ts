@@ -327,6 +327,7 @@ export class WindowSet {
       if (wider === base) return this.counted(text, window, analysis);
       const previousTree = analysis.tree && editedTree(analysis.tree, text, base.blanks, wider.blanks);
       // (not held while the next attempt runs: its tree and texts may be as big as the file)
+      // eslint-disable-next-line no-useless-assignment -- a suspended generator keeps its locals: this frees the analysis before the next yield
       analysis = undefined;
       window = previousTree ? withPreviousTree(wider, previousTree) : wider;
       base = wider;

@@ -100,6 +100,7 @@ const NAMES_CURSOR = 0;
 const NAMES_OVERFLOW = 1;
 const NAMES_DATA = 8;
 
+// eslint-disable-next-line no-restricted-syntax -- not state: an empty map that is never filled (typed read-only), shared as the answer "no wrappers"
 const NO_WRAPPERS: ReadonlyMap<string, WrapperModel> = new Map();
 
 /** Shared memory of one parallel pass. */
@@ -112,9 +113,11 @@ interface Memory {
 export type Wait = (shared: Int32Array, slot: number, ready: () => boolean) => Promise<void>;
 
 /** The blocking wait of a worker thread (Atomics.wait is allowed there). */
-export const blockingWait: Wait = async (shared, slot, ready) => {
-  while (!ready()) Atomics.wait(shared, slot, Atomics.load(shared, slot), 20);
-};
+export const blockingWait: Wait = (shared, slot, ready) =>
+  new Promise((resolve) => {
+    while (!ready()) Atomics.wait(shared, slot, Atomics.load(shared, slot), 20);
+    resolve();
+  });
 
 /**
  * A worker's young generation, in MB (V8's default is about 48, filled and kept committed by an analysis's
@@ -265,7 +268,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   const fresh = searched.filter((n) => !job.needles.some((s) => n.includes(s)));
   const pendingCount = Atomics.load(shared, PENDING);
   let taken: string[] = [];
-  let pending: string[] = [];
+  let pending: string[];
   if (names && fresh.length) {
     const claim = () => {
       const k = Atomics.add(shared, CLAIM_RESCAN, 1);

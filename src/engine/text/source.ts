@@ -27,7 +27,11 @@ export function textEncoding(bytes: Uint8Array, length = bytes.length): TextEnco
   if (length % 2 !== 0 || length < 8) return undefined;
   let odd = 0;
   let even = 0;
-  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 ? odd++ : even++;
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] !== 0) continue;
+    if (i % 2) odd++;
+    else even++;
+  }
   const pairs = sample.length / 2;
   // (source code is mostly ASCII: in UTF-16 most characters have a zero byte)
   if (even === 0 && odd * 3 >= pairs * 2) return 'utf16le-nobom';

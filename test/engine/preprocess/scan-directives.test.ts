@@ -67,10 +67,7 @@ function reference(text: string): string[] {
     for (let i = 0; i < raw.length;) {
       if (inComment) {
         const close = raw.indexOf('*/', i);
-        if (close < 0) {
-          i = raw.length;
-          break;
-        }
+        if (close < 0) break;
         i = close + 2;
         inComment = false;
         code += ' ';
