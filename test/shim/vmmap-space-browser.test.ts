@@ -46,9 +46,9 @@ const record = (o: Line, ts: number): string =>
 /** 4 KB reservations in every granule from 0x00d70000 to 2 GB, as the 32-bit FourKBLeak leaves them, then a failure. */
 function fullReport(): string {
   const lines: string[] = [];
-  let ts = 1_700_000_000_000_000;
-  for (let base = 0xd70000; base < 0x7fff0000; base += 0x10000) lines.push(record({ result: `0x${base.toString(16)}` }, (ts += 20)));
-  lines.push(record({ result: '0x0', error: 8, unusable: 0 }, ts + 20));
+  const start = 1_700_000_000_000_000;
+  for (let base = 0xd70000; base < 0x7fff0000; base += 0x10000) lines.push(record({ result: `0x${base.toString(16)}` }, start + 20 * (lines.length + 1)));
+  lines.push(record({ result: '0x0', error: 8, unusable: 0 }, start + 20 * (lines.length + 1)));
   return lines.join('\n') + '\n';
 }
 
