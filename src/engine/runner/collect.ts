@@ -10,6 +10,9 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
+/** What a driver is asked to do between two steps: let the event loop turn, or collect garbage first. */
+export type Pause = 'turn' | 'collect';
+
 /** Files of this many characters or more get a collection after each attempt. */
 export const COLLECT_FROM = 8 << 20;
 
@@ -48,7 +51,8 @@ export class HeapWatch {
   }
 }
 
-function collectGarbage(): void {
+/** Collects garbage now, where the runtime allows it (native trees wait for a turn of the event loop). */
+export function collectGarbage(): void {
   if (collect === null) {
     try {
       // V8's collector without --expose-gc on the command line: set at run time, the flag gives contexts made

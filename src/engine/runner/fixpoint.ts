@@ -17,15 +17,13 @@ import * as path from 'node:path';
 import type { FileAnalysis, WrapperModel } from '../analysis/analyze.js';
 import type { MacroTable } from '../macros/macros.js';
 import { MANY_NAMES, wordOccurrences, wordsIn } from '../text/occurrences.js';
+import type { Pause } from './collect.js';
 import type { RoundStats } from './options.js';
 import { definesCallMacro, macroNamesLeadingToCalls } from './pipeline.js';
 import type { RunReach } from './reach.js';
 
 /** At most this many rounds (a chain of wrappers deeper than this is followed no further). */
 export const MAX_ROUNDS = 10;
-
-/** What the fixpoint asks the driver to do between two steps: let the event loop turn, or collect garbage first. */
-export type Pause = 'turn' | 'collect';
 
 export interface FixpointFile {
   readonly file: string;

@@ -9,8 +9,8 @@ import { applyDirectives, scanDisableDirectives } from '../linter/directives.js'
 import { discoverFiles } from '../files/discover.js';
 import { FileReader } from '../files/file-reader.js';
 import { shardFilter } from './shard.js';
-import { WindowSet, type Window, type WindowPurpose } from './window.js';
-import { COLLECT_FROM, HeapWatch, releaseMemory } from './collect.js';
+import { WindowSet } from './window.js';
+import { HeapWatch, releaseMemory } from './collect.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { RunReach } from './reach.js';
@@ -19,13 +19,13 @@ import { decode } from '../text/source.js';
 import type { Finding, Notice } from '../model/types.js';
 import { toolVersion } from '../model/version.js';
 import { keepRun, RunMemo } from '../cache/run-memo.js';
-import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from '../model/limits.js';
+import { DEFAULT_FILE_TIMEOUT_MS } from '../model/limits.js';
 import { mentionsAnyWord, wordsIn } from '../text/occurrences.js';
 import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './options.js';
-import { analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
+import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { collectCandidates, type CandidateFiles } from './candidates.js';
-import { wrapperFixpoint, type FixpointFile, type FixpointResult, type Pause } from './fixpoint.js';
+import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
 
 export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, type RuleSetting, type LintOptions, type FileOptionsLookup, type LintResult };
 
@@ -138,35 +138,6 @@ function windowNames(text: string, needles: ReadonlySet<string>): Iterable<strin
   const names = [...needles].filter((n) => !/^[\w$]+$/.test(n));
   for (const word of wordsIn(text)) if (needles.has(word)) names.push(word);
   return names;
-}
-
-/**
- * A candidate's analysis in its windows (src/engine/runner/window.ts), within the file's time limit. The driver lets
- * the event loop turn after each attempt (yielded), since native trees are freed by finalizers that run only then;
- * after an attempt on a file of many megabytes, the garbage is collected first, so that its tree and texts are
- * gone before the next attempt builds its own. `outgrown`: the attempt just made is not the last (its parse will
- * not be used).
- */
-function* analyzeInWindows(
-  c: Candidate,
-  windows: WindowSet,
-  needles: Iterable<string>,
-  purpose: WindowPurpose,
-  limitMs: number,
-  analyzeWindow: (w: Window) => FileAnalysis | undefined,
-  outgrown: () => void,
-): Generator<Pause, FileAnalysis | undefined, void> {
-  const started = performance.now();
-  const attempts = windows.attempts<FileAnalysis>(c.file, c.text, needles, purpose);
-  let step = attempts.next();
-  while (!step.done) {
-    const window = step.value;
-    // (one time limit for the file, whatever the number of attempts)
-    step = attempts.next(withTimeLimit(limitMs, () => analyzeWindow(window), started));
-    if (!step.done) outgrown();
-    yield c.text.length >= COLLECT_FROM ? 'collect' : 'turn';
-  }
-  return step.value;
 }
 
 /** The rules on every analysed file (cached and thread results as they are); results the cache can keep are stored. */

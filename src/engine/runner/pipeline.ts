@@ -9,13 +9,14 @@ import { analyzeFile, type AnalysisOptions, type FileAnalysis, type WrapperModel
 import { API_NEEDLES } from '../model/apis.js';
 import type { MacroDef } from '../macros/macros.js';
 import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
-import type { Window } from './window.js';
+import { WindowSet, type Window, type WindowPurpose } from './window.js';
+import { COLLECT_FROM, collectGarbage, type Pause } from './collect.js';
 import { languageFor, type Language, type Tree } from '../parse/parse.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
 import { activeRules, runRules, type ActiveRule, type RuleFailure } from '../linter/run-rules.js';
 import { targetModel } from '../model/target.js';
 import type { Finding, Level, Notice } from '../model/types.js';
-import { TimeLimitExceeded, timeLimitNotice } from '../model/limits.js';
+import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from '../model/limits.js';
 import { headerConstantsFor, type RunReach } from './reach.js';
 import type { LintOptions } from './options.js';
 
@@ -136,6 +137,61 @@ export interface Candidate {
 /** A file to analyse in a window: its whole text, and the spans the window blanks. */
 export function windowCandidate(file: string, whole: string, w: Window): Candidate {
   return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree };
+}
+
+/**
+ * A candidate's analysis in its windows (src/engine/runner/window.ts), within the file's time limit. The driver lets
+ * the event loop turn after each attempt (yielded), since native trees are freed by finalizers that run only then;
+ * after an attempt on a file of many megabytes, the garbage is collected first, so that its tree and texts are
+ * gone before the next attempt builds its own. `outgrown`: the attempt just made is not the last (its parse will
+ * not be used).
+ */
+export function* analyzeInWindows(
+  c: Candidate,
+  windows: WindowSet,
+  needles: Iterable<string>,
+  purpose: WindowPurpose,
+  limitMs: number,
+  analyzeWindow: (w: Window) => FileAnalysis | undefined,
+  outgrown: () => void,
+): Generator<Pause, FileAnalysis | undefined, void> {
+  const started = performance.now();
+  const attempts = windows.attempts<FileAnalysis>(c.file, c.text, needles, purpose);
+  let step = attempts.next();
+  while (!step.done) {
+    const window = step.value;
+    // (one time limit for the file, whatever the number of attempts)
+    step = attempts.next(withTimeLimit(limitMs, () => analyzeWindow(window), started));
+    if (!step.done) outgrown();
+    yield c.text.length >= COLLECT_FROM ? 'collect' : 'turn';
+  }
+  return step.value;
+}
+
+/**
+ * The whole pipeline for one text in its windows, as the CLI analyses a file (analyzeInWindows, driven to its end
+ * without pausing): what the language server does with a buffer of UNITS_FROM characters or more, whose whole
+ * parse (and an incremental tree kept of it) would cost many times the text. `names`: the names that matter
+ * besides the APIs (declared and known wrappers). Throws when the analysis fails, as lintFile does.
+ */
+export function lintFileInWindows(input: FileInput, names: Iterable<string>): FileLint {
+  const { file, text, options } = input;
+  const language = input.language ?? languageFor(file, text);
+  const analyzeWindow = (w: Window): FileAnalysis =>
+    analyzeText(file, text, options, input.wrappers ?? new Map(), input.headers, {
+      reach: input.reach,
+      overloads: input.overloads,
+      language,
+      blank: w.blanks,
+      previousTree: w.previousTree ? (_text, l) => (l === language ? w.previousTree : undefined) : undefined,
+    });
+  const limitMs = options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS;
+  const attempts = analyzeInWindows({ file, text, language }, new WindowSet(true), names, 'findings', limitMs, analyzeWindow, () => input.reach?.forget(file));
+  // (synchronous: a 'collect' pause collects what the attempt left, though a native tree waits for the event loop)
+  for (let step = attempts.next(); ; step = attempts.next()) {
+    if (step.done) return checkAnalysis(step.value!, options, input.rules ?? activeRules(options.rules), input.unusedDirectives);
+    if (step.value === 'collect') collectGarbage();
+  }
 }
 
 export function fileNeedles(analysis: FileAnalysis): string[] {
