@@ -1,12 +1,15 @@
 // Lints one editor buffer through the per-file pipeline (src/engine/runner/pipeline.ts), the CLI's: granule's
 // analysis of the unsaved text, re-parsed incrementally from the previous version, the rules, and the
 // granule-disable comments, giving the findings the CLI would report for the same text. Hover and quick fixes
-// read the same result (one analysis per version: a hover never analyses again).
+// read the same result (one analysis per version: a hover never analyses again). A buffer of UNITS_FROM characters
+// or more is analysed as the CLI analyses such a file, in windows and with no tree kept: a whole parse of 12 MB,
+// kept for the next edit, took about 670 MB.
 
 import type { WrapperModel } from '../engine/analysis/analyze.js';
 import type { LintOptions } from '../engine/runner/options.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
-import { lintFile, type FileLint } from '../engine/runner/pipeline.js';
+import { lintFile, lintFileInWindows, type FileLint } from '../engine/runner/pipeline.js';
+import { UNITS_FROM } from '../engine/runner/window.js';
 import type { IncrementalTree } from './incremental.js';
 
 export type DocumentLint = FileLint;
@@ -22,6 +25,12 @@ export function lintDocument(
   /** Every wrapper of a name several files define (the workspace scan's): a caller's own file wins, as in the CLI. */
   overloads?: ReadonlyMap<string, readonly WrapperModel[]>,
 ): DocumentLint {
+  if (text.length >= UNITS_FROM) {
+    // (the previous version's tree, if any, is of no use to a windowed analysis, and not worth its memory)
+    tree.reset();
+    const names = [...(options.wrappers ?? []).map((d) => d.name), ...(wrappers?.keys() ?? []), ...(overloads?.keys() ?? [])];
+    return lintFileInWindows({ file, text, options, headers, wrappers, overloads, unusedDirectives: 'off' }, names);
+  }
   let lint: FileLint;
   // everything besides the buffer that the preprocessor reads
   tree.begin(JSON.stringify([file, options.cwd, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes]), headers);

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { unavailable } from '../helpers/requirements.js';
 import { RawLspClient, type RpcMessage } from './raw-client.js';
 
@@ -281,6 +281,42 @@ describe('large documents', () => {
       expect(versions.length).toBeLessThanOrEqual(3);
       expect(versions.at(-1)).toBe(21);
       expect(peakKb).toBeLessThan(1024 * 1024);
+    },
+  );
+
+  // One 12 MB buffer was parsed whole, and its tree kept for the next edit: the server peaked at about 670 MB.
+  // A buffer of 1 MiB or more is now analysed as the CLI analyses such a file, in windows, with no tree kept.
+  it.skipIf(unavailable('procfs'))(
+    'one 12 MB document is analysed in windows as the CLI does: the same finding and hover, and the peak RSS stays under 430 MB',
+    async () => {
+      const client = await started();
+      const name = 'big-once.c';
+      const uri = uriOf(name);
+      const filler = Array.from(
+        { length: (12 * 1024 * 1024) / 24 + 1 },
+        (_, i) => `int v${String(i).padStart(8, '0')} = ${String(i % 1000).padStart(6, ' ')};\n`,
+      ).join('');
+      // a size from a file-level constant far above the call: the window must widen to bring it back
+      const text = `#include <windows.h>\nstatic const SIZE_T kSize = 12288;\n${filler}void *f(void) { return VirtualAlloc(NULL, kSize, MEM_RESERVE, PAGE_NOACCESS); }\n`;
+      const lastLine = text.split('\n').length - 2;
+      await client.notifyDrained('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+      const published = await diagnosticsFor(client, uri, 1, 110_000);
+      const status = fs.readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
+      const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]);
+      process.stderr.write(`one 12 MB document: peak RSS ${(peakKb / 1024).toFixed(0)} MB\n`);
+      const diagnostics = published.params.diagnostics as { message: string; range: { start: { line: number; character: number } } }[];
+      fs.writeFileSync(path.join(dir, name), text);
+      const cli = JSON.parse(runCli(['--format', 'json', name], { cwd: dir }).stdout) as {
+        findings: { message: string; range: { start: { line: number; column: number } } }[];
+      };
+      expect(diagnostics.map((d) => [d.message, d.range.start.line + 1, d.range.start.character + 1])).toEqual(
+        cli.findings.map((f) => [f.message, f.range.start.line, f.range.start.column]),
+      );
+      expect(diagnostics.map((d) => d.range.start.line)).toEqual([lastLine]);
+      expect(diagnostics[0]!.message).toContain('12288 bytes');
+      const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: diagnostics[0]!.range.start });
+      expect(JSON.stringify(hover.result)).toContain('12288');
+      expect(peakKb).toBeLessThan(430 * 1024);
     },
   );
 
