@@ -6,17 +6,7 @@ import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeLogs, runMergeCommand } from '../../src/cli/merge.js';
-import { removeDir, tempDir } from '../shim/helpers.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+import { capture, removeDir, tempDir } from '../shim/helpers.js';
 
 let dir: string;
 beforeAll(() => {

@@ -3,17 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShimCommand, runVmmapCommand, shellQuote, shimCflags, shimDir, shimSources } from '../../src/shim/cflags.js';
 import { unavailable } from '../helpers/requirements.js';
-import { removeDir, repoRoot, runOk, tempDir } from './helpers.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+import { capture, removeDir, repoRoot, runOk, tempDir } from './helpers.js';
 
 describe('shim build flags', () => {
   it('points at the package shim folder', () => {

@@ -205,3 +205,14 @@ export async function startWine(arch: WinArch = 'win64'): Promise<Wine> {
 
 /** A Linux path as wine sees it (the Z: drive maps /). */
 export const winePath = (p: string) => `Z:${p.replace(/\//g, '\\')}`;
+
+/** Standard output and error for the commands that take an `io` (runVmmapCommand, runMergeCommand, …), kept as text. */
+export function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}

@@ -13,7 +13,7 @@ import { mergeRuntime } from '../../src/shim/merge.js';
 import { MAX_LINE_BYTES, parseReport, readReport } from '../../src/shim/report.js';
 import { summarize } from '../../src/shim/summary.js';
 import { renderHtml, renderText } from '../../src/shim/vmmap.js';
-import { removeDir, tempDir } from './helpers.js';
+import { capture, removeDir, tempDir } from './helpers.js';
 
 const rec = {
   api: 'VirtualAlloc',
@@ -34,16 +34,6 @@ const rec = {
   pid: 42,
 };
 const line = (o: Record<string, unknown>) => JSON.stringify({ ...rec, ...o });
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 let dir: string;
 beforeAll(() => {
