@@ -7,28 +7,50 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root once found: a cache of a fact that cannot change while the process runs. */
-// eslint-disable-next-line no-restricted-syntax -- a cache: the package root, found once; it cannot change while the process runs
-let root: string | undefined;
+/** What granule's package.json says, of what granule reads from it. */
+export interface PackageManifest {
+  name: string;
+  version: string;
+}
+
+interface FoundPackage {
+  root: string;
+  manifest: PackageManifest;
+}
+
+/** The package once found: a cache of a fact that cannot change while the process runs. */
+// eslint-disable-next-line no-restricted-syntax -- a cache: the package root and manifest, found once; they cannot change while the process runs
+let found: FoundPackage | undefined;
 
 /** The absolute path of `parts` inside granule's package. */
 export function packagePath(...parts: string[]): string {
-  root ??= findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
-  return path.join(root, ...parts);
+  return path.join(granulePackage().root, ...parts);
 }
 
-function findPackageRoot(start: string): string {
+/** granule's package.json, as read when its root was found (it is read once). */
+export function packageManifest(): PackageManifest {
+  return granulePackage().manifest;
+}
+
+function granulePackage(): FoundPackage {
+  found ??= findPackage(path.dirname(fileURLToPath(import.meta.url)));
+  return found;
+}
+
+function findPackage(start: string): FoundPackage {
   // bounded by the depth of the path: each step goes one directory up
   for (let dir = start; ; dir = path.dirname(dir)) {
-    if (isGranulePackage(path.join(dir, 'package.json'))) return dir;
+    const manifest = granuleManifest(path.join(dir, 'package.json'));
+    if (manifest) return { root: dir, manifest };
     if (path.dirname(dir) === dir) throw new Error(`granule's package.json was not found above ${start}`);
   }
 }
 
-function isGranulePackage(file: string): boolean {
+function granuleManifest(file: string): PackageManifest | undefined {
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 'granule';
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+    return json.name === 'granule' && typeof json.version === 'string' ? { name: json.name, version: json.version } : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -1,12 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { packagePath } from './package-files.js';
+import { packageManifest } from './package-files.js';
 
-/** The version once read: a cache of a fact that cannot change while the process runs. */
-// eslint-disable-next-line no-restricted-syntax -- a cache: the version, read once; it cannot change while the process runs
-let cached: string | undefined;
-
-/** granule's version, from its package.json. */
+/** granule's version, from its package.json (read once, with the package's root). */
 export function toolVersion(): string {
-  cached ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
-  return cached;
+  return packageManifest().version;
 }
