@@ -2,13 +2,13 @@
 // a layer that needs another's types depends on it as much as one that calls it.
 //
 // src/engine is layered from bottom to top; a layer imports only the layers below it:
-//   model → text → files → macros → evaluate → preprocess → parse → analysis → linter → cache → runner
+//   model → text → files → macros → types → evaluate → preprocess → parse → analysis → linter → cache → runner
 // src/rules sits between engine/analysis and engine/linter: rules see the model and (types only) the analysis;
 // the linter runs them. src/formats prints reports from the model and the rules' metadata. src/config,
 // src/cli, src/lsp, src/eslint and src/shim are on top; the language server and the ESLint plugin are
 // independent of each other. No import cycle anywhere.
 
-const ENGINE_LAYERS = ['model', 'text', 'files', 'macros', 'evaluate', 'preprocess', 'parse', 'analysis', 'linter', 'cache', 'runner'];
+const ENGINE_LAYERS = ['model', 'text', 'files', 'macros', 'types', 'evaluate', 'preprocess', 'parse', 'analysis', 'linter', 'cache', 'runner'];
 const RULES_ABOVE = 'analysis'; // src/rules sits just above this engine layer
 const TOP = ['config', 'cli', 'lsp', 'eslint', 'shim'];
 
