@@ -14,6 +14,7 @@ function spawnCli(args: string[], input: Buffer): { status: number; stdout: stri
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+const PEAK_RSS = path.join(ROOT, 'test', 'helpers', 'report-peak-rss.mjs');
 let dir: string;
 const MESSAGE = (size: number, unusable: number) =>
   `VirtualAlloc reserves ${size} bytes (0x${size.toString(16)}); ${unusable} bytes of its 64 KB granule become unusable`;
@@ -145,6 +146,31 @@ describe('--stdin', () => {
       { level: 'note', code: 'encoding', message: 'invalid UTF-8; undecodable bytes were read as U+FFFD', path: 'latin1.c' },
     ]);
   });
+
+  // A 12 MB text used to be parsed whole (a peak of about 470 MB); on disk the same file is analysed in windows.
+  it('analyses a text of many megabytes in windows, as the same file on disk: same findings, bounded memory', () => {
+    const filler = Array.from(
+      { length: (12 * 1024 * 1024) / 24 + 1 },
+      (_, i) => `int v${String(i).padStart(8, '0')} = ${String(i % 1000).padStart(6, ' ')};\n`,
+    ).join('');
+    // a size from a file-level constant far above the call: the window must widen to bring it back
+    const text = `#include <windows.h>\nstatic const SIZE_T kSize = 12288;\n${filler}void *f(void) { return VirtualAlloc(NULL, kSize, MEM_RESERVE, PAGE_NOACCESS); }\n`;
+    const lastLine = text.split('\n').length - 1;
+    fs.writeFileSync(path.join(dir, 'big.c'), text);
+    const onDisk = runCli(['-f', 'compact', 'big.c'], { cwd: dir });
+    const r = spawnSync(process.execPath, ['--import', PEAK_RSS, BIN, '--stdin', '--stdin-filename', 'big.c', '-f', 'compact'], {
+      cwd: dir,
+      input: text,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      maxBuffer: 1 << 20,
+    });
+    expect(r.stdout).toBe(`big.c:${lastLine}:24: error: ${MESSAGE(12288, 53248)} [virtualalloc-granularity]\n`);
+    expect(r.stdout).toBe(onDisk.stdout);
+    const peakKb = Number(/^peak-rss-kb (\d+)$/m.exec(r.stderr)![1]);
+    process.stderr.write(`--stdin, 12 MB text: peak RSS ${(peakKb / 1024).toFixed(0)} MB\n`);
+    expect(peakKb).toBeLessThan(400 * 1024);
+  }, 120_000);
 
   it('does not use or create the cache, and an empty text is a clean file', () => {
     const r = runCli(['--stdin', '--cache'], { cwd: dir, input: '' });

@@ -2,15 +2,19 @@
 // the file it names, as ESLint's --stdin-filename does. The file's config applies, its #include "..." are
 // found beside it, and the report shows its name. The run sees that one text: wrappers it defines, and those
 // declared in config, are followed; wrappers defined only in other files are not (lint the tree for those).
+// The text is analysed in windows as the CLI analyses a file (src/engine/runner/window.ts): a buffer of many
+// megabytes is not parsed whole, and gives the findings the same file gives on disk.
 
 import * as path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
 import { FileReader } from '../files/file-reader.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
-import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from '../model/limits.js';
+import { DEFAULT_FILE_TIMEOUT_MS } from '../model/limits.js';
 import { activeRules } from '../linter/run-rules.js';
-import { checkAnalysis, safeAnalyze } from './pipeline.js';
+import { analyzeInWindows, checkAnalysis, safeAnalyze, windowCandidate } from './pipeline.js';
+import { releaseMemory } from './collect.js';
+import { WindowSet } from './window.js';
 import type { LintOptions } from './options.js';
 import type { LintResult } from './run-parts.js';
 import { languageFor } from '../parse/parse.js';
@@ -53,7 +57,24 @@ export async function lintText(file: string, text: string, options: LintOptions)
   fileOptions = reach.optionsFor(file, fileOptions);
   const headers = new HeaderCache();
   const candidate = { file, text, language: languageFor(file, text) };
-  const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () => safeAnalyze(candidate, fileOptions, new Map(), headers, notices, reach));
+  // (as the CLI: --fix plans its edits on a whole parse)
+  const windows = new WindowSet(options.windowed !== false && !options.fix);
+  const declared = (fileOptions.wrappers ?? []).map((d) => d.name);
+  const attempts = analyzeInWindows(
+    candidate,
+    windows,
+    declared,
+    'findings',
+    options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS,
+    (w) => safeAnalyze(windowCandidate(file, text, w), fileOptions, new Map(), headers, notices, reach),
+    () => reach.forget(file),
+  );
+  let step = attempts.next();
+  while (!step.done) {
+    if (step.value === 'collect') await releaseMemory();
+    step = attempts.next();
+  }
+  const analysis = step.value;
   if (!analysis) return result([], fileOptions, reach.configError);
   const checked = checkAnalysis(analysis, fileOptions, activeRules(fileOptions.rules));
   notices.push(...checked.notices, ...checked.directiveNotices);
