@@ -12,7 +12,7 @@ import { LineMap } from '../text/source.js';
 import { reusableCalls } from './call-reuse.js';
 import { CallSites } from './call-sites.js';
 import { callerText, CallEvaluator } from './call-values.js';
-import type { FileAnalysis, FoundCall, PreparedFile, PreviousCalls, ProjectFacts, ReusableCalls, WrapperModel } from './facts.js';
+import type { AnalysisEffort, FileAnalysis, FoundCall, PreparedFile, PreviousCalls, ProjectFacts, ReusableCalls, WrapperModel } from './facts.js';
 import { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
 import { withLocalWrappers } from './local-wrappers.js';
@@ -85,7 +85,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
     language,
     pre,
     analyze(project) {
-      const { calls, wrappers, callees, kept } = analyzer.run(project);
+      const { calls, wrappers, callees, kept, effort } = analyzer.run(project);
       const reusable: ReusableCalls | undefined = options.previousCalls && {
         calls,
         occurrences: index.occurrences,
@@ -109,6 +109,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         lookups: index.lookups,
         typeLookups: index.typeLookups,
         reusable,
+        effort,
       };
       // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it
       if (!options.previousCalls) {
@@ -166,6 +167,8 @@ class FileAnalyzer {
    * instantiated with them when other files call them, since those calls may go through further wrappers.
    */
   private project: ProjectFacts = { wrappers: new Map() };
+  /** The counts of the current run (see AnalysisEffort). */
+  private effort: AnalysisEffort = { rounds: 0, sitesExamined: 0, evaluations: 0 };
 
   constructor(
     index: FileIndex,
@@ -185,10 +188,12 @@ class FileAnalyzer {
    * Finds the calls and the wrappers of this file; wrappers it defines are followed within the file too. Also
    * the names whose calls can reach an API, and how many calls were taken over from the previous version.
    */
-  run(project: ProjectFacts): { calls: FoundCall[]; wrappers: WrapperModel[]; callees: string[]; kept: number } {
+  run(project: ProjectFacts): { calls: FoundCall[]; wrappers: WrapperModel[]; callees: string[]; kept: number; effort: AnalysisEffort } {
     let local: WrapperModel[] = [];
     let result = { calls: [] as FoundCall[], wrappers: [] as WrapperModel[], callees: [] as string[], kept: 0 };
+    const effort: AnalysisEffort = (this.effort = { rounds: 0, sitesExamined: 0, evaluations: 0 });
     for (let round = 0; round < LOCAL_ROUNDS; round++) {
+      effort.rounds++;
       this.project = withLocalWrappers(project, local);
       // calls are taken over from the previous version only in a file without wrappers of its own
       const { calls, callees, kept } = this.findCalls(this.project, round === 0 ? project : undefined);
@@ -196,7 +201,10 @@ class FileAnalyzer {
         calls,
         this.index,
         this.names,
-        (recipe, scope, stack) => this.evaluator.realize(recipe, scope, stack, this.project).calls,
+        (recipe, scope, stack) => {
+          effort.evaluations++;
+          return this.evaluator.realize(recipe, scope, stack, this.project).calls;
+        },
         callerText,
       );
       result = { calls, wrappers, callees, kept };
@@ -204,7 +212,7 @@ class FileAnalyzer {
       if (same) break;
       local = wrappers;
     }
-    return result;
+    return { ...result, effort };
   }
 
   /** `previousProject`: the facts from outside the file, when calls of the previous version may be taken over. */
@@ -220,6 +228,7 @@ class FileAnalyzer {
     for (const [name, kind] of names) {
       for (const offset of this.index.occurrencesOf(name)) {
         checkTimeLimit();
+        this.effort.sitesExamined++;
         const same = kept?.get(offset);
         if (same) {
           if (!seen.has(same.start)) {
@@ -234,6 +243,7 @@ class FileAnalyzer {
         const recipes = this.sites.recipesAt(site, name, kind, project);
         if (recipes.length === 0) continue;
         seen.add(site.start);
+        this.effort.evaluations += recipes.length;
         const realized = recipes.map((recipe) => this.evaluator.realize(recipe, undefined, [], project));
         // what the site read: its callee, and what each of its calls read (those that came to nothing too)
         const resolvedFrom = provenanceOf(
