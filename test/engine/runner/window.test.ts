@@ -1,7 +1,14 @@
 // Windowed parsing (src/engine/runner/window.ts): which bodies the outline finds, what a window blanks and keeps,
 // and that tree-sitter's included ranges give the same tree as parsing the blanked text.
 
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/engine/model/types.js';
+import { HeaderCache } from '../../../src/engine/preprocess/header-cache.js';
+import { defaultLintOptions } from '../../../src/engine/runner/options.js';
+import { lintFile, lintFileInWindows } from '../../../src/engine/runner/pipeline.js';
 import { parse } from '../../../src/engine/parse/parse.js';
 import { outline } from '../../../src/engine/parse/outline.js';
 import { bodiesMentioning, renderWindow, UNITS_FROM, windowText, WindowSet } from '../../../src/engine/runner/window.js';
@@ -407,4 +414,29 @@ describe('file-level declarations', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('a file analysed in windows alone (--stdin, a big buffer in the language server)', () => {
+  // No run's rounds collect macro names here: the window itself must keep the only use of a macro from a header
+  // that calls VirtualAlloc, in a file big enough to have its file-level declarations windowed too.
+  it('keeps the uses of a macro that calls an API, defined in a header the file includes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-window-macro-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'alloc.h'), '#define RESERVE(n) VirtualAlloc(NULL, (n), MEM_RESERVE, PAGE_NOACCESS)\n');
+      const filler = Array.from({ length: UNITS_FROM / 16 }, (_, i) => `int v${String(i).padStart(6, '0')} = 1;\n`).join('');
+      const text = `#include <windows.h>\n#include "alloc.h"\n${filler}void b(void) { RESERVE(4096); }\n`;
+      expect(text.length).toBeGreaterThanOrEqual(UNITS_FROM);
+      const file = path.join(dir, 'big.c');
+      const options = defaultLintOptions(dir);
+      const input = { file, text, options, headers: new HeaderCache() };
+      const found = (lint: { findings: readonly Finding[] }) => lint.findings.map((f) => [f.range.start.line, f.message]);
+      const line = text.split('\n').length - 1;
+      expect(found(lintFileInWindows(input, []))).toEqual([
+        [line, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable'],
+      ]);
+      expect(found(lintFileInWindows(input, []))).toEqual(found(lintFile({ ...input, headers: new HeaderCache() })));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
