@@ -23,12 +23,15 @@ export interface Discovery {
   notices: Notice[];
   /** Paths given that are missing, unreadable or cannot be listed. */
   errors: PathError[];
+  /** The files among `files` named as files (not found in a directory given). */
+  named: string[];
 }
 
 export async function discoverFiles(paths: string[], cwd: string, ignores: string[] = []): Promise<Discovery> {
   const files = new Set<string>();
   const notices: Notice[] = [];
   const errors: PathError[] = [];
+  const named: string[] = [];
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
     let stat: fs.Stats;
@@ -51,7 +54,10 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
     if (stat.isFile()) {
       const problem = unreadable(absolute);
       if (problem) errors.push({ path: given, message: `cannot read file: ${problem}` });
-      else files.add(absolute);
+      else {
+        files.add(absolute);
+        named.push(absolute);
+      }
       continue;
     }
     if (!stat.isDirectory()) {
@@ -86,7 +92,7 @@ export async function discoverFiles(paths: string[], cwd: string, ignores: strin
       notices.push({ level: 'warning', file: absolute, code: 'no-files', message: 'no C or C++ source files found' });
     }
   }
-  return { files: [...files], notices, errors };
+  return { files: [...files], notices, errors, named };
 }
 
 /** Why a file given by name cannot be opened for reading, or undefined when it can. */

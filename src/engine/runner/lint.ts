@@ -2,6 +2,7 @@
 // fixpoint (fixpoint.ts, each file through the per-file pipeline in pipeline.ts) → rules and disable comments →
 // fixes → report. Each step below takes what the ones before produced, as named data.
 
+import * as path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
 import type { FileAnalysis, WrapperModel } from '../analysis/analyze.js';
 import { LintCache } from '../cache/cache.js';
@@ -19,12 +20,13 @@ import { decode } from '../text/source.js';
 import type { Finding, Notice } from '../model/types.js';
 import { toolVersion } from '../model/version.js';
 import { keepRun, RunMemo } from '../cache/run-memo.js';
-import { DEFAULT_FILE_TIMEOUT_MS } from '../model/limits.js';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE } from '../model/limits.js';
 import { mentionsAnyWord, wordsIn } from '../text/occurrences.js';
 import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './options.js';
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
-import { memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
+import { addContextFiles, memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { collectCandidates, type CandidateFiles } from './candidates.js';
+import { contextHeaders } from './context-headers.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
 
 export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, type RuleSetting, type LintOptions, type FileOptionsLookup, type LintResult };
@@ -36,7 +38,7 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   if (discovery.errors.length > 0) {
     return { root: options.cwd, findings: [], notices: [], filesScanned: 0, rules: [], toolVersion: toolVersion(), usageError: true, errors: discovery.errors };
   }
-  const run = setUpRun(discovery.files, discovery.notices, options);
+  const run = setUpRun(discovery.files, discovery.named, discovery.notices, options);
   if ('report' in run) return run.report;
   const files = await collectCandidates(run);
   const { analyses, wrappers } = await analyseToFixpoint(run, files);
@@ -47,9 +49,28 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
 }
 
 /** The run's inputs; or, with --cache on a tree where nothing changed, the last run's report (src/engine/cache/run-memo.ts). */
-function setUpRun(found: string[], foundNotices: readonly Notice[], options: LintOptions): RunSetup | { report: LintResult } {
+function setUpRun(found: string[], named: readonly string[], foundNotices: readonly Notice[], options: LintOptions): RunSetup | { report: LintResult } {
   const notices: Notice[] = [...foundNotices];
   const perFile = resolvePerFile(found, options, notices);
+  const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
+  const reach = new RunReach(reachOptions, notices);
+  const optionsOf = (file: string) => reach.optionsFor(file, perFile.options.get(file) ?? options);
+  const reader = new FileReader();
+  // the headers the files named on the command line reach (the directory they sit in is not scanned)
+  const context = new Set(
+    addContextFiles(
+      perFile,
+      contextHeaders(
+        named.filter((f) => perFile.files.includes(f)),
+        new Set(perFile.files),
+        (f) => optionsOf(f).includePaths.map((p) => path.resolve(options.cwd, p)),
+        reader,
+        options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      ),
+      options,
+      notices,
+    ),
+  );
   const runMemo =
     options.cacheFile && !options.fix && !perFile.configError
       ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), {
@@ -61,19 +82,18 @@ function setUpRun(found: string[], foundNotices: readonly Notice[], options: Lin
   const again = runMemo?.reuse();
   if (again)
     return { report: { ...again, root: options.cwd, cacheStats: { hits: (again.cacheStats?.hits ?? 0) + (again.cacheStats?.misses ?? 0), misses: 0 } } };
-  const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
-  const reach = new RunReach(reachOptions, notices);
+  const shard = shardFilter(options.shard, options.cwd);
   return {
     options,
     perFile,
     reachOptions,
     reach,
     headers: new HeaderCache(),
-    reader: new FileReader(),
+    reader,
     cache: options.cacheFile ? new LintCache(options.cacheFile, toolVersion()) : undefined,
     runMemo,
-    reported: shardFilter(options.shard, options.cwd),
-    optionsOf: (file) => reach.optionsFor(file, perFile.options.get(file) ?? options),
+    reported: context.size > 0 ? (file) => !context.has(file) && shard(file) : shard,
+    optionsOf,
     activeOf: memoActiveRules(),
     notices,
   };
@@ -242,7 +262,7 @@ function report(run: RunSetup, files: CandidateFiles, analyses: Map<string, File
     root: options.cwd,
     findings,
     notices: shardNotices(run.notices, perFile.files, reported).sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
-    filesScanned: options.shard ? perFile.files.filter(reported).length : perFile.files.length,
+    filesScanned: perFile.files.filter(reported).length,
     rules: allRules.map((r) => {
       const a = summary.find((x) => x.rule.name === r.name);
       return { id: r.name, level: a ? a.level : 'off' };

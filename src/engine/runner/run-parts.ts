@@ -37,7 +37,10 @@ export interface RunSetup {
   readonly reader: FileReader;
   readonly cache?: LintCache;
   readonly runMemo?: RunMemo<LintResult>;
-  /** --shard: the files this run reports; the others are analysed only for the wrappers they define. */
+  /**
+   * The files this run reports: with --shard, its shard's; never the headers read as context. The others are
+   * analysed only for the wrappers and macros they define.
+   */
   readonly reported: (file: string) => boolean;
   readonly optionsOf: (file: string) => LintOptions;
   readonly activeOf: (options: LintOptions) => ActiveRule[];
@@ -66,10 +69,13 @@ export function textOnDemand(file: string, reader: FileReader): Candidate {
   };
 }
 
-/** With --shard, the notices about the run's files of other shards are theirs to report. */
+/**
+ * The notices about the run's files it does not report (another shard's, headers read as context) are left out;
+ * a config error stays, whatever file it names: it is the run's.
+ */
 export function shardNotices(notices: Notice[], files: readonly string[], reported: (file: string) => boolean): Notice[] {
   const runFiles = new Set(files);
-  return notices.filter((n) => !n.file || !runFiles.has(n.file) || reported(n.file));
+  return notices.filter((n) => !n.file || n.code === 'config' || !runFiles.has(n.file) || reported(n.file));
 }
 
 /**
@@ -101,6 +107,21 @@ export function resolvePerFile(files: string[], options: LintOptions, notices: N
     result.database ??= r.options.compileCommands;
   }
   return result;
+}
+
+/**
+ * Adds headers read as context (src/engine/runner/context-headers.ts) to the run's files, with their config's
+ * options; those a config ignores or cannot give options for are left out. Returns the headers added.
+ */
+export function addContextFiles(perFile: PerFile, headers: readonly string[], options: LintOptions, notices: Notice[]): string[] {
+  if (headers.length === 0) return [];
+  const resolved = resolvePerFile([...headers], options, notices);
+  for (const file of resolved.files) {
+    perFile.files.push(file);
+    const o = resolved.options.get(file);
+    if (o) perFile.options.set(file, o);
+  }
+  return resolved.files;
 }
 
 /** Rules set up once per options object (files that share a config share one). */
