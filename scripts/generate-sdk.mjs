@@ -14,7 +14,9 @@
 // mingw-w64-{i686,x86-64}-dev, public domain) and the cross compilers i686-w64-mingw32-gcc and
 // x86_64-w64-mingw32-gcc with their objdump. Nothing compiled is run; the numbers are read from what the
 // compiler writes. The names kept are those declared in HEADERS below (the kernel, memory, process, file and
-// NT headers; windows.h's GUI, COM, RPC and error-code headers are left out to keep the table small):
+// NT headers, psapi.h and tlhelp32.h; windows.h's GUI, COM, RPC and error-code headers are left out to keep the
+// table small). The headers are read with and without UNICODE, and a name whose value depends on it (TCHAR,
+// WIN32_FIND_DATA, MODULEENTRY32, ...) is left out: the table cannot know which the user's code defines.
 //
 // - typedefs and records: a file that includes the headers is compiled with full debug information
 //   (`-g -fno-eliminate-unused-debug-types`); objdump's DWARF dump gives every typedef, struct and union, the
@@ -36,15 +38,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TARGETS, PRELUDE, compileData, compilerVersion, debugInfo, headerMacros } from './sdk/compile.mjs';
+import { TARGETS, PRELUDE, compilerVersion, debugInfo, headerMacros } from './sdk/compile.mjs';
 import { describe, parseDwarf, parseFileTable } from './sdk/dwarf.mjs';
+import { constants } from './sdk/constants.mjs';
 import { measure } from './sdk/layouts.mjs';
 
 const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'windows-sdk.json');
 
 /**
- * The headers whose names are kept: the C runtime's basic types and the kernel, memory, process, file and NT
- * headers that code reserving memory includes. The GUI, COM, RPC, crypto, printing and networking headers
+ * The headers whose names are kept: the C runtime's basic types, the kernel, memory, process, file and NT
+ * headers that code reserving memory includes, and the process-status and tool-help headers. The GUI, COM, RPC, crypto, printing and networking headers
  * windows.h also pulls in are left out (and winerror.h's and ntstatus.h's thousands of codes), to keep the
  * shipped table small.
  */
@@ -74,48 +77,31 @@ export const HEADERS = new Set([
   'timezoneapi.h',
   'winternl.h',
   'ntdef.h',
+  'psapi.h',
+  'tlhelp32.h',
 ]);
 
-/** `_Generic` classes of a constant's type; 7: a type narrower than int (a cast to BYTE), which promotes to int. */
-const TYPE_CLASSES = ['', 'i', 'ui', 'l', 'ul', 'll', 'ull', 'i'];
-const GENERIC =
-  'int: 1, unsigned int: 2, long: 3, unsigned long: 4, long long: 5, unsigned long long: 6, ' +
-  'char: 7, signed char: 7, unsigned char: 7, short: 7, unsigned short: 7, _Bool: 7, default: 0';
-const SUFFIX = { i: '', ui: 'u', l: 'l', ul: 'ul', ll: 'll', ull: 'ull' };
-const BITS = { i: 32, ui: 32, l: 32, ul: 32, ll: 64, ull: 64 };
-
-/**
- * The integer constants of one target: name → the value written as a C literal with its type's suffix. Each
- * name is on its own line in a `_Static_assert`, so under -pedantic-errors only integer constant expressions
- * pass (a pointer such as INVALID_HANDLE_VALUE, a string, a function name are dropped).
- */
-export function constants(target, names) {
-  const line = (name, label) =>
-    `_Static_assert((${name}) || 1, ""); const unsigned ${label}[3] = { (unsigned)(unsigned long long)(${name}), ` +
-    `(unsigned)((unsigned long long)(${name}) >> 32), _Generic((${name}), ${GENERIC}) };`;
-  const out = new Map();
-  for (const [name, [lo, hi, cls]] of compileData(target, names, line, 3)) {
-    const type = TYPE_CLASSES[cls];
-    if (!type) continue;
-    const raw = (BigInt(hi) << 32n) | BigInt(lo);
-    const value = type.startsWith('u') ? BigInt.asUintN(BITS[type], raw) : BigInt.asIntN(BITS[type], raw);
-    out.set(name, literal(value) + SUFFIX[type]);
-  }
-  return out;
-}
-
-function literal(value) {
-  const abs = value < 0n ? -value : value;
-  const text = abs < 4096n ? abs.toString() : `0x${abs.toString(16)}`;
-  return value < 0n ? `-${text}` : text;
-}
+/** What defining UNICODE changes: the TCHAR typedefs, and the macros that rename FOO to FOOW. */
+const UNICODE_FLAGS = ['-DUNICODE', '-D_UNICODE'];
 
 /**
  * Everything of one target from the kept headers: typedefs (name → `text|size|align`), records (key →
  * `size|align|member@offset,...`) and constants (name → C literal). `only` restricts it to some names (the
- * test's sample).
+ * test's sample). The table cannot know whether the user's code defines UNICODE, so a name whose value
+ * depends on it (TCHAR, LPTSTR, WIN32_FIND_DATA, MODULEENTRY32, ...) is left out: the headers are read with
+ * and without UNICODE and only what both agree on is kept, less the typedef names either build's macros
+ * replace.
  */
 export function generateTarget(target, only) {
+  const ansi = generateBuild(target, only);
+  const unicode = generateBuild({ ...target, flags: [...target.flags, ...UNICODE_FLAGS] }, only);
+  const renamed = new Set([...ansi.macros, ...unicode.macros]);
+  const agreed = (table, keep = () => true) => new Map([...ansi[table]].filter(([name, value]) => unicode[table].get(name) === value && keep(name)));
+  return { typedefs: agreed('typedefs', (name) => !renamed.has(name)), records: agreed('records'), constants: agreed('constants') };
+}
+
+/** One build of the headers (the target's flags): its tables, and the names of every object-like macro. */
+function generateBuild(target, only) {
   const { info, lines } = debugInfo(target);
   const described = describe(parseDwarf(info), parseFileTable(lines));
   const keep = (name, file, longDouble) => HEADERS.has(file) && (!only || only.has(name)) && !(longDouble && target.name === 'arm64');
@@ -135,10 +121,11 @@ export function generateTarget(target, only) {
     if (layout.size !== record.size) throw new Error(`${record.key}: sizeof ${layout.size}, debug information ${record.size}`);
     recordEntries.set(record.key, `${layout.size}|${layout.align}|${record.members.map((m) => `${m.name}@${m.offset}`).join(',')}`);
   }
-  const macros = [...headerMacros(target)].filter(([n, file]) => keep(n, file, false)).map(([n]) => n);
+  const allMacros = headerMacros(target);
+  const macros = [...allMacros].filter(([n, file]) => keep(n, file, false)).map(([n]) => n);
   const enumerators = [...described.enumerators].filter(([n, file]) => keep(n, file, false)).map(([n]) => n);
   const names = [...new Set([...macros, ...enumerators])].sort();
-  return { typedefs, records: recordEntries, constants: constants(target, names) };
+  return { typedefs, records: recordEntries, constants: constants(target, names), macros: [...allMacros.keys()] };
 }
 
 /**
@@ -167,7 +154,8 @@ export function generateSdk() {
       'compilers; src/engine/types/sdk.ts reads it. Do not edit. A value is one string when every target has it, ' +
       'else [x86, x64] when arm64 has the x64 value, else [x86, x64, arm64] (null: absent there). typedefs: "C text|size|align"; records ' +
       '(key "struct TAG", "union TAG", or the typedef name of an anonymous record): "size|align|member@offset,..." ' +
-      '(members of anonymous members flattened, bitfields left out); constants: a C literal with its type suffix.',
+      '(members of anonymous members flattened, bitfields left out); constants: a C literal with its type suffix. ' +
+      'Names whose value depends on UNICODE (TCHAR, LPTSTR, WIN32_FIND_DATA, ...) are left out.',
     headers: PRELUDE.filter((l) => l.startsWith('#include')).map((l) => l.slice('#include '.length)),
     kept: [...HEADERS],
     targets: TARGETS.map((t) => t.name),

@@ -19,7 +19,7 @@ export const TARGETS = [
   },
 ];
 
-/** What the generated C includes: windows.h with the NT status codes, and the NT headers memory code uses. */
+/** What the generated C includes: windows.h with the NT status codes, the NT headers memory code uses, psapi.h and tlhelp32.h. */
 export const PRELUDE = [
   '#define WIN32_NO_STATUS',
   '#include <windows.h>',
@@ -27,6 +27,8 @@ export const PRELUDE = [
   '#include <ntstatus.h>',
   '#include <winternl.h>',
   '#include <ntdef.h>',
+  '#include <psapi.h>',
+  '#include <tlhelp32.h>',
 ];
 
 export function compilerVersion(target) {

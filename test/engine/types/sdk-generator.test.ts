@@ -33,11 +33,13 @@ const SAMPLE = {
   typedefs: [
     ...['DWORD', 'SIZE_T', 'ULONG_PTR', 'HANDLE', 'LPVOID', 'LPTHREAD_START_ROUTINE', 'PTHREAD_START_ROUTINE', 'SYSTEM_INFO', 'CONTEXT'],
     ...['PCONTEXT', 'IMAGE_NT_HEADERS', 'LARGE_INTEGER', 'size_t', 'WCHAR', 'FARPROC', 'max_align_t'],
+    ...['TCHAR', 'WIN32_FIND_DATA', 'MODULEENTRY32', 'PROCESS_MEMORY_COUNTERS'],
     ...everyNth(Object.keys(DATA.typedefs), 40),
   ],
   records: [
     ...['struct _SYSTEM_INFO', 'struct _MEMORY_BASIC_INFORMATION', 'struct _CONTEXT', 'struct _IMAGE_DOS_HEADER', 'struct _IMAGE_NT_HEADERS64'],
     ...['struct _IMAGE_SECTION_HEADER', 'struct _OVERLAPPED', 'struct _SECURITY_ATTRIBUTES', 'union _LARGE_INTEGER', 'struct _PROCESS_HEAP_ENTRY'],
+    ...['struct tagMODULEENTRY32W', 'struct _FILE_DISPOSITION_INFO'],
     ...everyNth(Object.keys(DATA.records), 40),
   ],
   constants: [

@@ -58,6 +58,12 @@ describe('SDK records', () => {
     );
   });
 
+  it('has psapi.h and tlhelp32.h records', () => {
+    expect(layout('PROCESS_MEMORY_COUNTERS', 'x64')).toEqual({ size: 72n, align: 8n });
+    expect(layout('PROCESS_MEMORY_COUNTERS', 'x86')).toEqual({ size: 40n, align: 4n });
+    expect(layout('MODULEENTRY32W', 'x64')).toEqual({ size: 1080n, align: 8n });
+  });
+
   it('answers undefined for a name that is not a record', () => {
     expect(sdkRecord('DWORD', 'x64')).toBeUndefined();
     expect(sdkRecord('PCONTEXT', 'x64')).toBeUndefined();
@@ -82,6 +88,13 @@ describe('SDK typedefs', () => {
     expect(sdkTypedef('LONGLONG', 'x86')).toEqual({ text: 'long long', size: 8n, align: 8n });
     expect(sdkTypedef('size_t', 'x86')).toEqual({ text: 'unsigned int', size: 4n, align: 4n });
     expect(sdkTypedef('NO_SUCH_TYPE', 'x64')).toBeUndefined();
+  });
+
+  it('leaves out what depends on UNICODE, which the table cannot know; the A and W names are there', () => {
+    for (const name of ['TCHAR', 'LPTSTR', 'WIN32_FIND_DATA', 'STARTUPINFO', 'MODULEENTRY32']) expect(sdkTypedef(name, 'x64'), name).toBeUndefined();
+    expect(sdkRecord('WIN32_FIND_DATA', 'x64')).toBeUndefined();
+    expect(sdkTypedef('WIN32_FIND_DATAW', 'x64')).toEqual({ text: 'struct _WIN32_FIND_DATAW', size: 592n, align: 4n });
+    expect(sdkTypedef('WIN32_FIND_DATAA', 'x86')).toEqual({ text: 'struct _WIN32_FIND_DATAA', size: 320n, align: 4n });
   });
 });
 
