@@ -77,7 +77,10 @@ function raw(entries: Record<string, PerTarget>, name: string, target: Target): 
 /** The value of an SDK integer constant (`MAX_PATH`, `MEM_RESERVE`, `PAGE_READWRITE`, an enumerator). */
 export function sdkConstant(name: string, target: Target): bigint | undefined {
   const text = sdkConstantText(name, target);
-  return text === undefined ? undefined : BigInt(text.replace(/[ul]+$/, ''));
+  if (text === undefined) return undefined;
+  // BigInt() takes a sign only on a decimal literal: `-0x3ffffffbl` is negated after
+  const magnitude = BigInt(text.replace(/^-/, '').replace(/[ul]+$/, ''));
+  return text.startsWith('-') ? -magnitude : magnitude;
 }
 
 /**

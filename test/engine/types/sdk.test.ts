@@ -2,6 +2,8 @@
 // compilers give with windows.h: sizes, alignments and offsets per target as MSVC documents them, the constants
 // as the headers define them. test/engine/types/sdk-generator.test.ts checks the table against the compilers.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sdkConstant, sdkConstantText, sdkRecord, sdkTypedef } from '../../../src/engine/types/sdk.js';
 import type { Target } from '../../../src/engine/model/types.js';
@@ -116,6 +118,10 @@ describe('SDK constants', () => {
     expect(sdkConstant('MEMORY_ALLOCATION_ALIGNMENT', 'x86')).toBe(8n);
     expect(sdkConstant('MEMORY_ALLOCATION_ALIGNMENT', 'x64')).toBe(16n);
     expect(sdkConstant('MEMORY_ALLOCATION_ALIGNMENT', 'arm64')).toBe(16n);
+    // ((NTSTATUS)0xC0000005L): a negative long
+    expect(sdkConstant('EXCEPTION_ACCESS_VIOLATION', 'x64')).toBe(-0x3ffffffbn);
+    expect(sdkConstantText('EXCEPTION_ACCESS_VIOLATION', 'x64')).toBe('-0x3ffffffbl');
+    expect(sdkConstant('BASE_SEARCH_PATH_INVALID_FLAGS', 'x86')).toBe(-0x18002n);
     // an enumerator is a constant too
     expect(sdkConstant('MemExtendedParameterAddressRequirements', 'x64')).toBe(1n);
   });
@@ -131,5 +137,27 @@ describe('SDK constants', () => {
     expect(sdkConstant('INVALID_HANDLE_VALUE', 'x64')).toBeUndefined();
     expect(sdkConstant('DWORD', 'x64')).toBeUndefined();
     expect(sdkConstant('toString', 'x64')).toBeUndefined();
+  });
+});
+
+describe('the whole table', () => {
+  const data = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', '..', 'data', 'windows-sdk.json'), 'utf8')) as Record<
+    'typedefs' | 'records' | 'constants',
+    Record<string, unknown>
+  >;
+
+  it('decodes every entry on every target, with sizes that are multiples of their alignments and offsets within the size (a flexible array member is at the size)', () => {
+    let count = 0;
+    for (const target of ['x86', 'x64', 'arm64'] as const) {
+      for (const name of Object.keys(data.constants)) if (sdkConstant(name, target) !== undefined) count++;
+      for (const name of [...Object.keys(data.typedefs), ...Object.keys(data.records)]) {
+        const t = name.includes(' ') ? undefined : sdkTypedef(name, target);
+        const r = sdkRecord(name, target);
+        for (const layout of [t, r]) if (layout) expect(layout.size % layout.align, `${name} on ${target}`).toBe(0n);
+        for (const offset of r?.offsets.values() ?? []) expect(offset <= r!.size, `${name} on ${target}`).toBe(true);
+        if (t || r) count++;
+      }
+    }
+    expect(count).toBeGreaterThan(3 * 6000);
   });
 });
