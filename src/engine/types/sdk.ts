@@ -50,14 +50,17 @@ interface Decoded {
 // eslint-disable-next-line no-restricted-syntax -- a cache: the shipped SDK table, read once; it cannot change while the process runs
 let table: { file: SdkFile; decoded: Map<Target, Decoded> } | undefined;
 
-function sdkFile(): SdkFile {
+function loaded(): { file: SdkFile; decoded: Map<Target, Decoded> } {
   table ??= { file: JSON.parse(readFileSync(packagePath('data', 'windows-sdk.json'), 'utf8')) as SdkFile, decoded: new Map() };
-  return table.file;
+  return table;
+}
+
+function sdkFile(): SdkFile {
+  return loaded().file;
 }
 
 function decodedFor(target: Target): Decoded {
-  sdkFile();
-  const decoded = table!.decoded;
+  const { decoded } = loaded();
   let entry = decoded.get(target);
   if (!entry) {
     entry = { typedefs: new Map(), records: new Map() };
