@@ -62,6 +62,7 @@ describe.skipIf(unavailable('npm-registry'))('the packed package', () => {
       'dist/eslint/index.d.ts',
       'configs/recommended.json',
       'configs/strict.json',
+      'data/windows-sdk.json',
       ...['virtualalloc-granularity', 'large-page-size', 'mapview-granularity', 'unresolved-allocation-size'].map((id) => `docs/rules/${id}.md`),
       'shim/granule_shim.c',
       'shim/granule_shim.h',

@@ -1,4 +1,4 @@
-// Where granule's own files are: package.json, configs/, docs/rules/, shim/. Found by looking upwards from
+// Where granule's own files are: package.json, configs/, data/, docs/rules/, shim/. Found by looking upwards from
 // this module for granule's package.json rather than by counting levels, because the same code runs from
 // dist/engine/model/ (the library, the language server, the ESLint plugin) and from dist/bundle/ (the
 // command line, bundled into one file whose import.meta.url is the bundle's).
