@@ -2,6 +2,7 @@
 // fixpoint (fixpoint.ts, each file through the per-file pipeline in pipeline.ts) → rules and disable comments →
 // fixes → report. Each step below takes what the ones before produced, as named data.
 
+import * as fs from 'node:fs';
 import { rules as allRules } from '../../rules/index.js';
 import type { FileAnalysis, WrapperModel } from '../analysis/analyze.js';
 import { LintCache } from '../cache/cache.js';
@@ -14,6 +15,7 @@ import { HeapWatch, releaseMemory } from './collect.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { RunReach } from './reach.js';
+import { readProjects, type ReadProjects } from '../preprocess/build-configurations.js';
 import { activeRules, runRules, type RuleSetting } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
 import type { Finding, Notice } from '../model/types.js';
@@ -31,12 +33,16 @@ export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, ty
 
 /** Lints paths: the whole pipeline, never throwing for bad input. */
 export async function lintPaths(paths: string[], options: LintOptions): Promise<LintResult> {
-  const discovery = await discoverFiles(paths.length ? paths : ['.'], options.cwd, options.ignores);
+  // the files the projects compile are checked, beside the paths given (without paths, only they are)
+  const projects = options.projects?.length ? readProjects(options) : undefined;
+  const projectFiles = (projects?.projects?.files ?? []).filter((f) => fs.existsSync(f));
+  const roots = projects ? [...paths, ...projectFiles] : paths.length ? paths : ['.'];
+  const discovery = await discoverFiles(roots, options.cwd, options.ignores);
   // a path asked for that cannot be checked stops the run before any work (the caller says why, exit 2)
   if (discovery.errors.length > 0) {
     return { root: options.cwd, findings: [], notices: [], filesScanned: 0, rules: [], toolVersion: toolVersion(), usageError: true, errors: discovery.errors };
   }
-  const run = setUpRun(discovery.files, discovery.notices, options);
+  const run = setUpRun(discovery.files, discovery.notices, options, projects);
   if ('report' in run) return run.report;
   const files = await collectCandidates(run);
   const { analyses, wrappers } = await analyseToFixpoint(run, files);
@@ -47,11 +53,12 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
 }
 
 /** The run's inputs; or, with --cache on a tree where nothing changed, the last run's report (src/engine/cache/run-memo.ts). */
-function setUpRun(found: string[], foundNotices: readonly Notice[], options: LintOptions): RunSetup | { report: LintResult } {
+function setUpRun(found: string[], foundNotices: readonly Notice[], options: LintOptions, projects?: ReadProjects): RunSetup | { report: LintResult } {
   const notices: Notice[] = [...foundNotices];
   const perFile = resolvePerFile(found, options, notices);
   const runMemo =
-    options.cacheFile && !options.fix && !perFile.configError
+    // (a run with projects is not memoised: the memo does not know the property sheets they import)
+    options.cacheFile && !options.fix && !perFile.configError && !projects
       ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), {
           files: perFile.files,
           optionsOf: (f) => perFile.options.get(f) ?? options,
@@ -62,7 +69,7 @@ function setUpRun(found: string[], foundNotices: readonly Notice[], options: Lin
   if (again)
     return { report: { ...again, root: options.cwd, cacheStats: { hits: (again.cacheStats?.hits ?? 0) + (again.cacheStats?.misses ?? 0), misses: 0 } } };
   const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
-  const reach = new RunReach(reachOptions, notices);
+  const reach = new RunReach(reachOptions, notices, projects);
   return {
     options,
     perFile,

@@ -1,0 +1,148 @@
+// The Visual Studio projects of a run (`--project X.sln` or `X.vcxproj`, several allowed): every configuration of
+// every project (narrowed by `--project-configuration`), evaluated once, and for each file the projects compile,
+// the configurations it is compiled in.
+
+import * as path from 'node:path';
+import type { Configuration } from '../../model/configuration.js';
+import type { Notice, Target } from '../../model/types.js';
+import { READ_LIMITS, readFailure, readRegularText } from '../../files/regular-file.js';
+import { ProjectNotices, quoted } from './notices.js';
+import { declaredConfigurations, evaluateProject, type CompiledFile, type SolutionContext } from './project.js';
+import { parseSolution } from './solution.js';
+import { parseXml, XmlError, type XmlElement } from './xml.js';
+
+export class ProjectError extends Error {}
+
+/** Visual Studio platform names and the targets granule checks them as. */
+const PLATFORM_TARGETS: Record<string, Target> = { win32: 'x86', x86: 'x86', x64: 'x64', amd64: 'x64', arm64: 'arm64' };
+
+export function targetOfPlatform(platform: string): Target | undefined {
+  return PLATFORM_TARGETS[platform.toLowerCase()];
+}
+
+export class VisualStudioProjects {
+  private readonly notices = new ProjectNotices();
+  /** Parsed project files and property sheets of this run, by absolute path (each read once). */
+  private readonly xml = new Map<string, XmlElement | Error>();
+  private readonly byFile = new Map<string, Configuration[]>();
+  /** Evaluations done, by project, configuration and solution (a project in two solutions may differ). */
+  private readonly evaluated = new Set<string>();
+
+  /**
+   * Reads the projects and solutions; `wanted` (from --project-configuration) keeps only the configurations named,
+   * matched against the solution's or the project's own name (`Release|Win32`), case-insensitively.
+   * Throws ProjectError when a file given cannot be read.
+   */
+  constructor(
+    files: readonly string[],
+    private readonly wanted: readonly string[] = [],
+  ) {
+    for (const file of files) {
+      if (/\.sln$/i.test(file)) this.readSolution(file);
+      else this.readProject(file, this.rootOf(file, true)!, undefined, undefined);
+    }
+  }
+
+  /** What reading the projects noticed (unknown properties, skipped imports, unevaluated conditions). */
+  get noticeList(): readonly Notice[] {
+    return this.notices.list;
+  }
+
+  /** The files the projects compile, in the order the projects list them. */
+  get files(): string[] {
+    return [...this.byFile.keys()];
+  }
+
+  /** The configurations a file is compiled in (none: no project compiles it). */
+  configurationsOf(file: string): Configuration[] {
+    return this.byFile.get(path.resolve(file)) ?? [];
+  }
+
+  private isWanted(...names: string[]): boolean {
+    if (this.wanted.length === 0) return true;
+    return names.some((n) => this.wanted.some((w) => w.toLowerCase() === n.toLowerCase()));
+  }
+
+  private readSolution(file: string): void {
+    let text: string;
+    try {
+      text = readRegularText(file, READ_LIMITS.config);
+    } catch (e) {
+      throw new ProjectError(`cannot read ${file}: ${readFailure(e)}`);
+    }
+    const solution = parseSolution(path.resolve(file), text);
+    const context: SolutionContext = { file: solution.file };
+    for (const name of solution.configurations) {
+      const byProject = solution.built.get(name);
+      for (const project of solution.projects) {
+        const built = byProject?.get(project.guid);
+        if (!built || !this.isWanted(name, `${built.configuration}|${built.platform}`)) continue;
+        const root = this.rootOf(project.file, false);
+        if (root) this.readProject(project.file, root, context, built);
+      }
+    }
+  }
+
+  /** Evaluates one project: in the given configuration, or (alone) in each it declares. */
+  private readProject(file: string, root: XmlElement, solution: SolutionContext | undefined, only: { configuration: string; platform: string } | undefined): void {
+    const project = path.resolve(file);
+    const configurations = only ? [only] : declaredConfigurations(root).filter((c) => this.isWanted(`${c.configuration}|${c.platform}`));
+    for (const { configuration, platform } of configurations) {
+      const key = JSON.stringify([project, configuration, platform, solution?.file]);
+      if (this.evaluated.has(key)) continue;
+      this.evaluated.add(key);
+      const target = targetOfPlatform(platform);
+      if (!target) {
+        this.notices.once(`platform:${platform.toLowerCase()}`, {
+          level: 'note',
+          code: 'project',
+          file: project,
+          message: `project: the platform ${quoted(platform)} is not one granule checks (Win32, x64, ARM64); its configurations are skipped`,
+        });
+        continue;
+      }
+      const evaluation = evaluateProject(project, configuration, platform, (f) => this.rootOf(f, true)!, this.notices, solution);
+      for (const compiled of evaluation.files) this.add(compiled, evaluation.configuration, target, path.basename(project));
+    }
+  }
+
+  private add(compiled: CompiledFile, name: string, target: Target, project: string): void {
+    let list = this.byFile.get(compiled.file);
+    if (!list) this.byFile.set(compiled.file, (list = []));
+    const configuration: Configuration = {
+      name,
+      target,
+      compiler: 'msvc',
+      defines: compiled.defines,
+      undefines: compiled.undefines,
+      includePaths: compiled.includePaths,
+      forceIncludes: compiled.forceIncludes,
+    };
+    const same = list.find((c) => c.name === name);
+    if (same && JSON.stringify(same) === JSON.stringify(configuration)) return;
+    // a file that two projects compile differently in the same configuration: both, told apart by project
+    if (same) configuration.name = `${name} (${project})`;
+    list.push(configuration);
+  }
+
+  /**
+   * A project or property sheet's root element, parsed once per run. `required`: a failure throws (a file the user
+   * named, or an import, whose caller reports it); otherwise it is a warning and the project is skipped.
+   */
+  private rootOf(file: string, required: boolean): XmlElement | undefined {
+    const absolute = path.resolve(file);
+    let root = this.xml.get(absolute);
+    if (!root) {
+      try {
+        root = parseXml(readRegularText(absolute, READ_LIMITS.config));
+      } catch (e) {
+        root = new ProjectError(e instanceof XmlError ? `${file} is not well-formed XML: ${e.message}` : `cannot read ${file}: ${readFailure(e)}`);
+      }
+      this.xml.set(absolute, root);
+    }
+    if (!(root instanceof Error)) return root;
+    if (required) throw root;
+    this.notices.once(`unreadable:${absolute}`, { level: 'warning', code: 'project', file: absolute, message: `project: ${root.message}; skipped` });
+    return undefined;
+  }
+}
