@@ -43,7 +43,10 @@ export function printConfig(file: string, resolver: ConfigResolver): string {
 }
 
 /** The configurations the run's databases and projects give `file`, with what reading them noticed. */
-function buildConfigurations(file: string, options: Parameters<typeof printConfig>[1] extends ConfigResolver ? import('../engine/runner/options.js').LintOptions : never) {
+function buildConfigurations(
+  file: string,
+  options: Parameters<typeof printConfig>[1] extends ConfigResolver ? import('../engine/runner/options.js').LintOptions : never,
+) {
   if (!options.compileCommands && !options.projects?.length) return [];
   const notices: Notice[] = [];
   const build = new BuildConfigurations(options, notices);

@@ -75,6 +75,7 @@ export function readProjects(sources: BuildSources): ReadProjects {
     const projects = new VisualStudioProjects(
       sources.projects.map((p) => path.resolve(sources.cwd, p)),
       sources.projectConfigurations,
+      [sources.cwd],
     );
     return { projects, notices: [...projects.noticeList], configError: false };
   } catch (e) {

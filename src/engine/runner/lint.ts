@@ -27,33 +27,65 @@ import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { collectCandidates, type CandidateFiles } from './candidates.js';
+import { lintEachConfiguration } from './configuration-runs.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
 
 export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, type RuleSetting, type LintOptions, type FileOptionsLookup, type LintResult };
 
 /** Lints paths: the whole pipeline, never throwing for bad input. */
 export async function lintPaths(paths: string[], options: LintOptions): Promise<LintResult> {
-  // the files the projects compile are checked, beside the paths given (without paths, only they are)
   const projects = options.projects?.length ? readProjects(options) : undefined;
-  const projectFiles = (projects?.projects?.files ?? []).filter((f) => fs.existsSync(f));
+  // each project configuration is a run of its own, merged after (configuration-runs.ts); fixes apply to one text
+  const names = projects?.projects?.configurationNames ?? [];
+  if (names.length > 1 && !options.fix) return lintEachConfiguration(names, (name) => lintConfiguration(paths, options, projects, name));
+  return (await lintConfiguration(paths, options, projects, undefined)).result;
+}
+
+/** One run: of the paths, and of the files the projects compile in the configuration `only` (undefined: any). */
+async function lintConfiguration(
+  paths: string[],
+  options: LintOptions,
+  projects: ReadProjects | undefined,
+  only: string | undefined,
+): Promise<{ result: LintResult; files: readonly string[] }> {
+  // the files the projects compile are checked, beside the paths given (without paths, only they are)
+  const projectFiles = (projects?.projects?.filesIn(only) ?? []).filter((f) => fs.existsSync(f));
   const roots = projects ? [...paths, ...projectFiles] : paths.length ? paths : ['.'];
   const discovery = await discoverFiles(roots, options.cwd, options.ignores);
   // a path asked for that cannot be checked stops the run before any work (the caller says why, exit 2)
   if (discovery.errors.length > 0) {
-    return { root: options.cwd, findings: [], notices: [], filesScanned: 0, rules: [], toolVersion: toolVersion(), usageError: true, errors: discovery.errors };
+    const result = {
+      root: options.cwd,
+      findings: [],
+      notices: [],
+      filesScanned: 0,
+      rules: [],
+      toolVersion: toolVersion(),
+      usageError: true,
+      errors: discovery.errors,
+    };
+    return { result, files: [] };
   }
-  const run = setUpRun(discovery.files, discovery.notices, options, projects);
-  if ('report' in run) return run.report;
+  // a file that the projects compile, but not in this configuration, is checked in the runs of its own
+  const found = only === undefined ? discovery.files : discovery.files.filter((f) => projects?.projects?.isBuiltIn(f, only) !== false);
+  const run = setUpRun(found, discovery.notices, options, projects, only);
+  if ('report' in run) return { result: run.report, files: found };
   const files = await collectCandidates(run);
   const { analyses, wrappers } = await analyseToFixpoint(run, files);
   const byFile = checkFiles(run, files, analyses, wrappers);
   const findings = applyDisableComments(run, files, byFile);
   const patches = options.fix ? await planPatches(run, files, findings, analyses) : undefined;
-  return report(run, files, analyses, findings, patches);
+  return { result: report(run, files, analyses, findings, patches), files: found };
 }
 
 /** The run's inputs; or, with --cache on a tree where nothing changed, the last run's report (src/engine/cache/run-memo.ts). */
-function setUpRun(found: string[], foundNotices: readonly Notice[], options: LintOptions, projects?: ReadProjects): RunSetup | { report: LintResult } {
+function setUpRun(
+  found: string[],
+  foundNotices: readonly Notice[],
+  options: LintOptions,
+  projects?: ReadProjects,
+  only?: string,
+): RunSetup | { report: LintResult } {
   const notices: Notice[] = [...foundNotices];
   const perFile = resolvePerFile(found, options, notices);
   const runMemo =
@@ -69,7 +101,7 @@ function setUpRun(found: string[], foundNotices: readonly Notice[], options: Lin
   if (again)
     return { report: { ...again, root: options.cwd, cacheStats: { hits: (again.cacheStats?.hits ?? 0) + (again.cacheStats?.misses ?? 0), misses: 0 } } };
   const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
-  const reach = new RunReach(reachOptions, notices, projects);
+  const reach = new RunReach(reachOptions, notices, projects, only);
   return {
     options,
     perFile,

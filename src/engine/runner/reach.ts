@@ -40,8 +40,16 @@ export class RunReach {
   /** Wrapper names offered to files so far, summed over the analyses (for the fixpoint's statistics). */
   namesOffered = 0;
 
-  /** `projects`: the projects already read (lintPaths reads them first, for the files they compile). */
-  constructor(options: LintOptions, notices: Notice[], projects?: ReadProjects) {
+  /**
+   * `projects`: the projects already read (lintPaths reads them first, for the files they compile); `only`: the
+   * project configuration this run checks (a run over projects checks each in turn, see configuration-runs.ts).
+   */
+  constructor(
+    options: LintOptions,
+    notices: Notice[],
+    projects?: ReadProjects,
+    private readonly only?: string,
+  ) {
     this.build = new BuildConfigurations(options, notices, projects);
   }
 
@@ -56,8 +64,9 @@ export class RunReach {
    */
   optionsFor(file: string, options: LintOptions): LintOptions {
     if (this.build.empty) return options;
-    // TODO(configurations): a run checks one configuration per file until it can check several; this takes the first
-    const configuration = this.build.configurationsOfFile(path.resolve(options.cwd, file), options.target)[0];
+    // (without `only`, as in the editor, a file is read in the first configuration that builds it)
+    const configurations = this.build.configurationsOfFile(path.resolve(options.cwd, file), options.target);
+    const configuration = this.only === undefined ? configurations[0] : (configurations.find((c) => c.name === this.only) ?? configurations[0]);
     if (!configuration) return options;
     let merged = this.merged.get(file);
     if (!merged || merged.cwd !== options.cwd) this.merged.set(file, (merged = withConfiguration(options, configuration)));

@@ -91,7 +91,12 @@ class Parser {
     while (this.isWord('or')) {
       this.at++;
       const right = this.and();
-      left = left.value === true || right.value === true ? { value: true } : left.value === false && right.value === false ? { value: false } : unknownOf(left, right);
+      left =
+        left.value === true || right.value === true
+          ? { value: true }
+          : left.value === false && right.value === false
+            ? { value: false }
+            : unknownOf(left, right);
     }
     return left;
   }
@@ -101,7 +106,12 @@ class Parser {
     while (this.isWord('and')) {
       this.at++;
       const right = this.comparison();
-      left = left.value === false || right.value === false ? { value: false } : left.value === true && right.value === true ? { value: true } : unknownOf(left, right);
+      left =
+        left.value === false || right.value === false
+          ? { value: false }
+          : left.value === true && right.value === true
+            ? { value: true }
+            : unknownOf(left, right);
     }
     return left;
   }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { evaluateCondition, type ConditionContext } from './condition.js';
 import { expand, isKnown, PropertyTable, splitList, unknownParts } from './expand.js';
 import { quoted, type ProjectNotices } from './notices.js';
+import { onDisk } from './paths.js';
 import { childrenNamed, type XmlElement } from './xml.js';
 
 /** How a project's files are compiled in one configuration (paths absolute). */
@@ -31,6 +32,9 @@ export interface ProjectEvaluation {
 export interface SolutionContext {
   file: string;
 }
+
+/** Thrown by an XmlSource for a property sheet that is not under the scanned tree (it is skipped, with a note). */
+export class ImportOutsideTree extends Error {}
 
 /** Reads a project or property sheet (parsed once per run by the caller); throws with a message for the user. */
 export type XmlSource = (file: string) => XmlElement;
@@ -80,7 +84,7 @@ class Evaluation {
 
   run(): CompiledFile[] {
     this.readFile(this.project, this.read(this.project));
-    const definitions: Metadata = this.cppProps ? sdkClDefaults(this.properties) : new Map();
+    const definitions: Metadata = this.cppProps ? sdkClDefaults(this.properties) : new Map<string, string>();
     for (const d of this.deferred) if (d.element.name === 'ItemDefinitionGroup') this.itemDefinitions(d, definitions);
     const files: CompiledFile[] = [];
     for (const d of this.deferred) if (d.element.name === 'ItemGroup') files.push(...this.items(d, definitions));
@@ -102,7 +106,10 @@ class Evaluation {
   }
 
   private setProperty(element: XmlElement, file: string): void {
-    this.properties.set(element.name, this.withFile(file, () => expand(element.text.trim(), { properties: this.properties })));
+    this.properties.set(
+      element.name,
+      this.withFile(file, () => expand(element.text.trim(), { properties: this.properties })),
+    );
   }
 
   private import(element: XmlElement, from: string): void {
@@ -114,7 +121,11 @@ class Evaluation {
       this.emulateSdkImport(written);
       return;
     }
-    const file = path.resolve(path.dirname(from), toNative(target));
+    this.importFile(onDisk(path.resolve(path.dirname(from), toNative(target))), written, from);
+  }
+
+  /** Reads an imported file in place, within the limits; one that cannot be read is skipped with a notice. */
+  private importFile(file: string, written: string, from: string): void {
     if (this.chain.includes(file)) return;
     if (this.chain.length >= MAX_IMPORT_DEPTH || this.imported >= MAX_IMPORTS) {
       this.notices.once(`import-limit:${this.project}`, {
@@ -129,17 +140,42 @@ class Evaluation {
     try {
       root = this.read(file);
     } catch (e) {
-      this.notices.once(`import:${file}`, { level: 'warning', code: 'project', file: from, message: `project: cannot import ${quoted(written)}: ${(e as Error).message}` });
+      const level = e instanceof ImportOutsideTree ? 'note' : 'warning';
+      this.notices.once(`import:${file}`, {
+        level,
+        code: 'project',
+        file: from,
+        message: `project: cannot import ${quoted(written)}: ${(e as Error).message}`,
+      });
       return;
     }
     this.imported++;
     this.readFile(file, root);
   }
 
+  /**
+   * Directory.Build.props, which Microsoft.Common.props (imported by Microsoft.Cpp.Default.props) imports: the
+   * nearest one in the project's directory or above it, unless the project turns it off.
+   */
+  private importDirectoryBuildProps(): void {
+    if (/^false$/i.test(this.properties.get('ImportDirectoryBuildProps')?.trim() ?? '')) return;
+    for (let dir = path.dirname(this.project); ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, 'Directory.Build.props');
+      if (fs.existsSync(candidate)) {
+        this.importFile(candidate, candidate, this.project);
+        return;
+      }
+      if (path.dirname(dir) === dir) return;
+    }
+  }
+
   /** What the Visual C++ property sheets outside the tree set that matters here. */
   private emulateSdkImport(written: string): void {
     const name = written.replace(/\\/g, '/').split('/').pop()!.toLowerCase();
-    if (name === 'microsoft.cpp.default.props') for (const [k, v] of Object.entries(cppDefaultProps(this.properties))) if (!this.properties.has(k)) this.properties.set(k, v);
+    if (name === 'microsoft.cpp.default.props') {
+      this.importDirectoryBuildProps();
+      for (const [k, v] of Object.entries(cppDefaultProps(this.properties))) if (!this.properties.has(k)) this.properties.set(k, v);
+    }
     if (name === 'microsoft.cpp.props') this.cppProps = true;
   }
 
@@ -160,7 +196,12 @@ class Evaluation {
       if (!this.holds(cl, d.file)) continue;
       const include = cl.attributes.Include;
       if (include === undefined) {
-        this.notices.once(`update:${d.file}`, { level: 'note', code: 'project', file: d.file, message: 'project: ClCompile items without Include (Update, Remove) are not read' });
+        this.notices.once(`update:${d.file}`, {
+          level: 'note',
+          code: 'project',
+          file: d.file,
+          message: 'project: ClCompile items without Include (Update, Remove) are not read',
+        });
         continue;
       }
       for (const entry of splitList(this.withFile(d.file, () => expand(include, { properties: this.properties })))) {
@@ -169,13 +210,18 @@ class Evaluation {
           continue;
         }
         if (/[*?]/.test(entry)) {
-          this.notices.once(`wildcard:${d.file}`, { level: 'note', code: 'project', file: d.file, message: `project: wildcard items such as ${quoted(entry)} are not listed` });
+          this.notices.once(`wildcard:${d.file}`, {
+            level: 'note',
+            code: 'project',
+            file: d.file,
+            message: `project: wildcard items such as ${quoted(entry)} are not listed`,
+          });
           continue;
         }
         const metadata = new Map(definitions);
         for (const m of cl.children) if (this.holds(m, d.file, metadata)) this.setMetadata(metadata, m, d.file);
         if (/^true$/i.test(metadata.get('excludedfrombuild')?.trim() ?? '')) continue;
-        out.push(this.compiledFile(path.resolve(path.dirname(this.project), toNative(entry)), metadata));
+        out.push(this.compiledFile(onDisk(path.resolve(path.dirname(this.project), toNative(entry))), metadata));
       }
     }
     return out;
@@ -201,13 +247,13 @@ class Evaluation {
       if (!/^[A-Za-z_]\w*(\(.*\))?$/.test(name) || undefines.includes(name)) continue;
       defines[name] = eq < 0 ? '1' : spec.slice(eq + 1);
     }
-    const paths = (name: string) => list(name).map((p) => path.resolve(directory, toNative(p)));
+    const paths = (name: string) => list(name).map((p) => onDisk(path.resolve(directory, toNative(p))));
     const vcIncludePath = splitList(this.properties.get('IncludePath') ?? '').filter(isKnown);
     return {
       file,
       defines,
       undefines,
-      includePaths: [...paths('additionalincludedirectories'), ...vcIncludePath.map((p) => path.resolve(directory, toNative(p)))],
+      includePaths: [...paths('additionalincludedirectories'), ...vcIncludePath.map((p) => onDisk(path.resolve(directory, toNative(p))))],
       forceIncludes: paths('forcedincludefiles'),
     };
   }

@@ -3,6 +3,7 @@
 // is built at all (a `.Build.0` line).
 
 import * as path from 'node:path';
+import { onDisk } from './paths.js';
 import { toNative } from './project.js';
 
 export interface SolutionProject {
@@ -35,7 +36,7 @@ export function parseSolution(file: string, text: string): Solution {
     const project = PROJECT.exec(line);
     if (project) {
       if (/\.vcxproj$/i.test(project[2]!))
-        projects.push({ name: project[1]!, file: path.resolve(path.dirname(file), toNative(project[2]!)), guid: project[3]!.toUpperCase() });
+        projects.push({ name: project[1]!, file: onDisk(path.resolve(path.dirname(file), toNative(project[2]!))), guid: project[3]!.toUpperCase() });
       continue;
     }
     const open = /^GlobalSection\((\w+)\)/.exec(line);
@@ -54,7 +55,7 @@ export function parseSolution(file: string, text: string): Solution {
         const [configuration, platform] = (active.get(key) ?? projectConfiguration!).split('|');
         if (!configuration || !platform) continue;
         let byProject = built.get(solutionConfiguration!);
-        if (!byProject) built.set(solutionConfiguration!, (byProject = new Map()));
+        if (!byProject) built.set(solutionConfiguration!, (byProject = new Map<string, { configuration: string; platform: string }>()));
         byProject.set(guid!.toUpperCase(), { configuration, platform });
       }
     }
