@@ -257,10 +257,7 @@ function commandLineOptions(values: Values, cwd: string): { options: LintOptions
   options.undefines = values.U ?? [];
   options.compileCommands = compilationDatabases(values.p ?? [], values['compile-commands'] ?? [], cwd);
   if (values.project?.length) options.projects = values.project.map((p) => projectFile(p, cwd));
-  if (values['project-configuration']?.length) {
-    if (!options.projects) throw new UsageError('--project-configuration narrows the configurations of --project: give a --project');
-    options.projectConfigurations = values['project-configuration'];
-  }
+  if (values['project-configuration']?.length) options.projectConfigurations = values['project-configuration'];
   for (const d of values.D ?? []) {
     const eq = d.indexOf('=');
     const name = eq < 0 ? d : d.slice(0, eq);

@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import { activeRules } from '../engine/linter/run-rules.js';
 import { BuildConfigurations } from '../engine/preprocess/build-configurations.js';
-import type { Notice } from '../engine/model/types.js';
+import type { Configuration } from '../engine/model/configuration.js';
+import type { LintOptions } from '../engine/runner/options.js';
 import { rules as allRules } from '../rules/index.js';
 import type { ConfigResolver } from './resolver.js';
 
@@ -33,24 +34,20 @@ export function printConfig(file: string, resolver: ConfigResolver): string {
     ),
     wrappers: options.wrappers ?? [],
     compileCommands: options.compileCommands ?? null,
-    projects: options.projects ?? [],
-    projectConfigurations: options.projectConfigurations ?? [],
-    // what the compilation databases and projects say of this file: one entry per configuration it is built in
-    configurations: buildConfigurations(path.resolve(options.cwd, file), options),
+    // (shown only when a run reads projects or databases)
+    ...buildSettings(path.resolve(options.cwd, file), options),
     reportUnusedDisableDirectives: options.reportUnusedDisableDirectives ?? 'off',
   };
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-/** The configurations the run's databases and projects give `file`, with what reading them noticed. */
-function buildConfigurations(
-  file: string,
-  options: Parameters<typeof printConfig>[1] extends ConfigResolver ? import('../engine/runner/options.js').LintOptions : never,
-) {
-  if (!options.compileCommands && !options.projects?.length) return [];
-  const notices: Notice[] = [];
-  const build = new BuildConfigurations(options, notices);
-  const errors = notices.filter((n) => n.level === 'error');
-  if (errors.length) throw new Error(errors.map((n) => n.message).join('\n'));
-  return build.configurationsOfFile(file, options.target);
+/**
+ * The projects a run reads and what they and the compilation databases say of `file`: one configuration per
+ * project configuration or database entry that builds it (a database or project that cannot be read gives none:
+ * the run itself reports why).
+ */
+function buildSettings(file: string, options: LintOptions): { projects?: string[]; projectConfigurations?: string[]; configurations?: Configuration[] } {
+  if (!options.compileCommands && !options.projects?.length) return {};
+  const configurations = new BuildConfigurations(options, []).configurationsOfFile(file, options.target);
+  return { projects: options.projects ?? [], projectConfigurations: options.projectConfigurations ?? [], configurations };
 }

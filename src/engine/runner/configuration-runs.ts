@@ -4,8 +4,21 @@
 // the message of each configuration that words it differently). The results stay keyed by configuration so a
 // later merge of multi-target runs can combine them with its own.
 
+import * as path from 'node:path';
 import type { Finding, Notice } from '../model/types.js';
+import { databaseFiles } from '../preprocess/build-configurations.js';
+import type { VisualStudioProjects } from '../preprocess/msbuild/projects.js';
+import type { LintOptions } from './options.js';
 import type { LintResult } from './run-parts.js';
+
+/**
+ * The configurations a run checks one by one: every configuration of its projects, and each compilation database
+ * when there are several (a database is the configuration of the files it lists). None: one run, as before.
+ */
+export function configurationNames(options: LintOptions, projects: VisualStudioProjects | undefined): string[] {
+  const databases = databaseFiles(options.compileCommands).map((f) => path.resolve(options.cwd, f));
+  return [...(projects?.configurationNames ?? []), ...(databases.length > 1 ? databases : [])];
+}
 
 /** One configuration's report, the configuration's name and the files it checked. */
 export interface ConfigurationReport {

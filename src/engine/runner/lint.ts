@@ -27,7 +27,7 @@ import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { collectCandidates, type CandidateFiles } from './candidates.js';
-import { lintEachConfiguration } from './configuration-runs.js';
+import { configurationNames, lintEachConfiguration } from './configuration-runs.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
 
 export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, type RuleSetting, type LintOptions, type FileOptionsLookup, type LintResult };
@@ -35,9 +35,9 @@ export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, ty
 /** Lints paths: the whole pipeline, never throwing for bad input. */
 export async function lintPaths(paths: string[], options: LintOptions): Promise<LintResult> {
   const projects = options.projects?.length ? readProjects(options) : undefined;
-  // each project configuration is a run of its own, merged after (configuration-runs.ts); fixes apply to one text
-  const names = projects?.projects?.configurationNames ?? [];
-  if (names.length > 1 && !options.fix) return lintEachConfiguration(names, (name) => lintConfiguration(paths, options, projects, name));
+  // each project configuration (or compilation database) is a run of its own, merged after; fixes apply to one text
+  const names = configurationNames(options, projects?.projects);
+  if (names.length > 0 && !options.fix) return lintEachConfiguration(names, (name) => lintConfiguration(paths, options, projects, name));
   return (await lintConfiguration(paths, options, projects, undefined)).result;
 }
 
