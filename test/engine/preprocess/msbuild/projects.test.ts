@@ -3,10 +3,14 @@
 // VC17 solution, mimalloc's library project, copied with their licences) and a small tree of property sheets;
 // every expectation is derived by hand from MSBuild's rules, shown in the comment above it.
 
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { VisualStudioProjects } from '../../../../src/engine/preprocess/msbuild/projects.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ProjectError, VisualStudioProjects } from '../../../../src/engine/preprocess/msbuild/projects.js';
 import { FIXTURES } from '../../../helpers/fixtures.js';
+import { unavailable } from '../../../helpers/requirements.js';
+import { makeTree } from '../../../helpers/tree.js';
 
 const MSBUILD = path.join(FIXTURES, 'msbuild');
 const at = (...parts: string[]) => path.join(MSBUILD, ...parts);
@@ -180,5 +184,56 @@ describe('property sheets (sheets/: a solution, Directory.Build.props and props/
   it('reads the outside sheet when the tree holds it', () => {
     const wider = read('sheets/sheets.sln', [], MSBUILD);
     expect(wider.configurationsOf(app('main.c'))[0]!.defines.FROM_OUTSIDE).toBe('1');
+  });
+});
+
+describe('hostile projects', () => {
+  const project = (body: string) => `<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup><ProjectConfiguration Include="Release|x64" /></ItemGroup>
+  ${body}
+  <ItemGroup><ClCompile Include="a.c" /></ItemGroup>
+</Project>`;
+  const trees: string[] = [];
+  afterAll(() => trees.forEach((t) => fs.rmSync(t, { recursive: true, force: true })));
+  const tree = (files: Record<string, string>) => {
+    const root = makeTree(files, 'granule-msbuild-');
+    trees.push(root);
+    return root;
+  };
+
+  it('never expands an entity a project declares: the project is not well-formed XML, a configuration error', () => {
+    const root = tree({
+      'p.vcxproj': `<?xml version="1.0"?>\n<!DOCTYPE Project [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<Project><PropertyGroup><X>&b;</X></PropertyGroup></Project>`,
+    });
+    expect(() => new VisualStudioProjects([path.join(root, 'p.vcxproj')], [], [root])).toThrow(ProjectError);
+    expect(() => new VisualStudioProjects([path.join(root, 'p.vcxproj')], [], [root])).toThrow(/is not well-formed XML/);
+  });
+
+  it.skipIf(unavailable('mkfifo'))('does not follow a symbolic link out of the tree, nor read a sheet that is not a regular file', () => {
+    const outside = tree({ 'evil.props': project('').replace('<ItemGroup><ClCompile Include="a.c" /></ItemGroup>', '') });
+    const root = tree({
+      'p.vcxproj': project('<Import Project="linked.props" /><Import Project="fifo.props" />'),
+      'a.c': '',
+    });
+    fs.symlinkSync(path.join(outside, 'evil.props'), path.join(root, 'linked.props'));
+    execFileSync('mkfifo', [path.join(root, 'fifo.props')]);
+    const projects = new VisualStudioProjects([path.join(root, 'p.vcxproj')], [], [root]);
+    const messages = projects.noticeList.map((n) => n.message);
+    expect(messages).toContain('project: cannot import "linked.props": it is outside the scanned tree; skipped');
+    expect(messages.some((m) => m.startsWith('project: cannot import "fifo.props": '))).toBe(true);
+    // the project is still read
+    expect(projects.configurationsOf(path.join(root, 'a.c')).map((c) => c.name)).toEqual(['Release|x64']);
+  });
+
+  it('stops at an import cycle', () => {
+    const root = tree({
+      'p.vcxproj': project('<Import Project="a.props" />'),
+      'a.props': '<Project><Import Project="b.props" /><PropertyGroup><A>1</A></PropertyGroup></Project>',
+      'b.props': '<Project><Import Project="a.props" /></Project>',
+      'a.c': '',
+    });
+    const projects = new VisualStudioProjects([path.join(root, 'p.vcxproj')], [], [root]);
+    expect(projects.configurationsOf(path.join(root, 'a.c'))).toHaveLength(1);
   });
 });
