@@ -107,3 +107,15 @@ describe('several compilation databases', () => {
     expect(sites[1]!.properties[`message[${second}]`]).toBeUndefined();
   });
 });
+
+describe('--print-config with --project', () => {
+  it('shows the configurations a file is built in', () => {
+    const r = runCli(['--project', SOLUTION, '--print-config', 'minhook/src/hde/hde32.c'], { cwd: msbuild });
+    const printed = JSON.parse(r.stdout) as { projects: string[]; configurations: { name: string; target: string; defines: Record<string, string> }[] };
+    expect(printed.projects).toEqual([path.join(msbuild, SOLUTION)]);
+    expect(printed.configurations.map((c) => [c.name, c.target, c.defines._DEBUG ?? c.defines.NDEBUG])).toEqual([
+      ['Debug|Win32', 'x86', '1'],
+      ['Release|Win32', 'x86', '1'],
+    ]);
+  });
+});
