@@ -56,7 +56,11 @@ Options:
   -U NAME                 undefine a macro
       --include FILE      force-include a header before each file
   -p BUILD_DIR            read BUILD_DIR/compile_commands.json: each file's own -D, -U, -I, -include
-      --compile-commands FILE  the same, naming the compilation database file
+                          (repeatable: a file in several databases is checked as each says)
+      --compile-commands FILE  the same, naming the compilation database file (repeatable)
+      --project FILE      a Visual Studio solution (.sln) or project (.vcxproj), repeatable: check the files it
+                          compiles, each with its configuration's defines, include paths and platform
+      --project-configuration NAME  only this configuration of the projects ("Release|Win32"; repeatable)
       --rule ID:LEVEL     set a rule's level (off, warn, error)
       --quiet             report errors only
       --statistics        after the report, the number of problems of each rule (not with json or sarif)
@@ -94,8 +98,10 @@ const OPTIONS = {
   I: { type: 'string', short: 'I', multiple: true },
   D: { type: 'string', short: 'D', multiple: true },
   U: { type: 'string', short: 'U', multiple: true },
-  p: { type: 'string', short: 'p' },
-  'compile-commands': { type: 'string' },
+  p: { type: 'string', short: 'p', multiple: true },
+  'compile-commands': { type: 'string', multiple: true },
+  project: { type: 'string', multiple: true },
+  'project-configuration': { type: 'string', multiple: true },
   include: { type: 'string', multiple: true },
   rule: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
@@ -249,7 +255,9 @@ function commandLineOptions(values: Values, cwd: string): { options: LintOptions
     if (!stat?.isFile()) throw new UsageError(`--include ${printable(file)}: ${stat ? 'not a regular file' : 'no such file'}`);
   }
   options.undefines = values.U ?? [];
-  options.compileCommands = compilationDatabase(values.p, values['compile-commands'], cwd);
+  options.compileCommands = compilationDatabases(values.p ?? [], values['compile-commands'] ?? [], cwd);
+  if (values.project?.length) options.projects = values.project.map((p) => projectFile(p, cwd));
+  if (values['project-configuration']?.length) options.projectConfigurations = values['project-configuration'];
   for (const d of values.D ?? []) {
     const eq = d.indexOf('=');
     const name = eq < 0 ? d : d.slice(0, eq);
@@ -425,22 +433,34 @@ function withRun(text: string, run: Sarif.Run): string {
   return JSON.stringify(log, null, 2) + '\n';
 }
 
-/** The compile_commands.json that -p BUILD_DIR or --compile-commands FILE names; a usage error when it is not there. */
-function compilationDatabase(buildDir: string | undefined, file: string | undefined, cwd: string): string | undefined {
-  if (buildDir !== undefined && file !== undefined) throw new UsageError('-p and --compile-commands both name a compilation database; give one');
-  if (buildDir !== undefined) {
+/**
+ * The compile_commands.json files that -p BUILD_DIR and --compile-commands FILE name (one: a string, as a config
+ * file gives it; several: a list); a usage error when one is not there.
+ */
+function compilationDatabases(buildDirs: string[], files: string[], cwd: string): string | string[] | undefined {
+  const found: string[] = [];
+  for (const buildDir of buildDirs) {
     const dir = path.resolve(cwd, buildDir);
     // -p also accepts the database file itself, as clang-tidy does
     const candidate = fs.existsSync(dir) && fs.statSync(dir).isFile() ? dir : path.join(dir, 'compile_commands.json');
-    if (!fs.existsSync(candidate)) throw new UsageError(`-p ${buildDir}: there is no compile_commands.json in that directory`);
-    return candidate;
+    if (!fs.existsSync(candidate)) throw new UsageError(`-p ${printable(buildDir)}: there is no compile_commands.json in that directory`);
+    found.push(candidate);
   }
-  if (file !== undefined) {
+  for (const file of files) {
     const resolved = path.resolve(cwd, file);
-    if (!fs.existsSync(resolved)) throw new UsageError(`--compile-commands ${file}: no such file`);
-    return resolved;
+    if (!fs.existsSync(resolved)) throw new UsageError(`--compile-commands ${printable(file)}: no such file`);
+    found.push(resolved);
   }
-  return undefined;
+  const distinct = [...new Set(found)];
+  return distinct.length <= 1 ? distinct[0] : distinct;
+}
+
+/** A --project file: a .sln or .vcxproj that exists (read later, by the run). */
+function projectFile(file: string, cwd: string): string {
+  if (!/\.(?:sln|vcxproj)$/i.test(file)) throw new UsageError(`--project ${printable(file)}: expected a .sln or .vcxproj file`);
+  const resolved = path.resolve(cwd, file);
+  if (!fs.statSync(resolved, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--project ${printable(file)}: no such file`);
+  return resolved;
 }
 
 function parseRuleOverrides(list: string[]): Record<string, RuleSetting> {

@@ -1,6 +1,7 @@
 // The command-line side of configuration, autofix and caching: option definitions, help text, and
 // the setup main() runs before linting (src/cli/fixes.ts writes the fixes after it).
 
+import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { cacheLocation, createCacheDirectory } from '../engine/cache/cache.js';
 import { foreignCacheFile } from '../engine/cache/cache-files.js';
@@ -58,7 +59,9 @@ export function setUpConfig(values: ConfigValues, base: LintOptions, progress?: 
   const broken = resolver.checkExplicit();
   if (broken) throw broken;
   if (values['print-config'] !== undefined) return { options: settings, output: printConfig(values['print-config'], resolver) };
-  const options: LintOptions = { ...settings, optionsFor: (file) => resolver.forFile(file) };
+  const options: LintOptions = { ...settings, ...projectsOfConfig(settings, resolver), optionsFor: (file) => resolver.forFile(file) };
+  if (options.projectConfigurations?.length && !options.projects?.length)
+    throw new OptionError('--project-configuration narrows the configurations of the projects: give --project, or a config with "projects"');
   if (values.fix || values['fix-dry-run']) options.fix = true;
   if (values.cache) {
     const cache = cacheLocation(options.cwd, values['cache-location']);
@@ -69,4 +72,16 @@ export function setUpConfig(values: ConfigValues, base: LintOptions, progress?: 
   }
   if (progress) options.onProgress = progress.update;
   return { options };
+}
+
+/**
+ * The `projects` of the config that governs the working directory, when the command line names none: they decide
+ * which files the run checks, before any file's own config is looked up.
+ */
+function projectsOfConfig(settings: LintOptions, resolver: ConfigResolver): Pick<LintOptions, 'projects' | 'projectConfigurations'> {
+  if (settings.projects) return {};
+  // (the config of a file in the working directory is the directory's)
+  const found = resolver.forFile(path.join(settings.cwd, 'granule.config.json'));
+  if ('error' in found || !found.options.projects) return {};
+  return { projects: found.options.projects, projectConfigurations: settings.projectConfigurations ?? found.options.projectConfigurations };
 }

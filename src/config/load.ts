@@ -37,7 +37,10 @@ export interface ResolvedConfig {
   forceIncludes: string[];
   target?: Target;
   wrappers: DeclaredWrapper[];
-  compileCommands?: string;
+  compileCommands?: string | string[];
+  /** Visual Studio solutions and projects, absolute. */
+  projects?: string[];
+  projectConfigurations?: string[];
   reportUnusedDisableDirectives?: Level;
 }
 
@@ -161,9 +164,23 @@ function fromData(data: ConfigData, file: string, dir: string): ResolvedConfig {
     forceIncludes: data.forceIncludes.map(abs),
     target: data.target,
     wrappers: data.wrappers,
-    compileCommands: data.compileCommands === undefined ? undefined : databaseFile(file, abs(data.compileCommands)),
+    compileCommands: databaseFiles(file, data.compileCommands, abs),
+    projects: data.projects?.map((p) => projectFile(file, abs(p))),
+    projectConfigurations: data.projectConfigurations,
     reportUnusedDisableDirectives: data.reportUnusedDisableDirectives,
   };
+}
+
+/** `compileCommands`: one entry (a string, as before) or several (a list). */
+function databaseFiles(config: string, setting: string | string[] | undefined, abs: (p: string) => string): string | string[] | undefined {
+  if (setting === undefined) return undefined;
+  return typeof setting === 'string' ? databaseFile(config, abs(setting)) : setting.map((s) => databaseFile(config, abs(s)));
+}
+
+/** A `projects` entry: a .sln or .vcxproj that exists. */
+function projectFile(config: string, file: string): string {
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new ConfigError(config, `projects: ${file} does not exist`);
+  return file;
 }
 
 /** `compileCommands` may name the build directory, as `-p` does, or the file itself. */
@@ -194,6 +211,8 @@ export function mergeConfigs(base: ResolvedConfig, over: ResolvedConfig): Resolv
     target: over.target ?? base.target,
     wrappers: [...base.wrappers.filter((w) => !over.wrappers.some((o) => o.name === w.name)), ...over.wrappers],
     compileCommands: over.compileCommands ?? base.compileCommands,
+    projects: over.projects ?? base.projects,
+    projectConfigurations: over.projectConfigurations ?? base.projectConfigurations,
     reportUnusedDisableDirectives: over.reportUnusedDisableDirectives ?? base.reportUnusedDisableDirectives,
   };
 }

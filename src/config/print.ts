@@ -2,6 +2,9 @@
 
 import * as path from 'node:path';
 import { activeRules } from '../engine/linter/run-rules.js';
+import { BuildConfigurations } from '../engine/preprocess/build-configurations.js';
+import type { Configuration } from '../engine/model/configuration.js';
+import type { LintOptions } from '../engine/runner/options.js';
 import { rules as allRules } from '../rules/index.js';
 import type { ConfigResolver } from './resolver.js';
 
@@ -31,7 +34,20 @@ export function printConfig(file: string, resolver: ConfigResolver): string {
     ),
     wrappers: options.wrappers ?? [],
     compileCommands: options.compileCommands ?? null,
+    // (shown only when a run reads projects or databases)
+    ...buildSettings(path.resolve(options.cwd, file), options),
     reportUnusedDisableDirectives: options.reportUnusedDisableDirectives ?? 'off',
   };
   return JSON.stringify(out, null, 2) + '\n';
+}
+
+/**
+ * The projects a run reads and what they and the compilation databases say of `file`: one configuration per
+ * project configuration or database entry that builds it (a database or project that cannot be read gives none:
+ * the run itself reports why).
+ */
+function buildSettings(file: string, options: LintOptions): { projects?: string[]; projectConfigurations?: string[]; configurations?: Configuration[] } {
+  if (!options.compileCommands && !options.projects?.length) return {};
+  const configurations = new BuildConfigurations(options, []).configurationsOfFile(file, options.target);
+  return { projects: options.projects ?? [], projectConfigurations: options.projectConfigurations ?? [], configurations };
 }

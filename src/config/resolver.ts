@@ -98,6 +98,10 @@ export function applyConfig(base: LintOptions, config: ResolvedConfig | undefine
   };
   if (c.wrappers.length) merged.wrappers = [...c.wrappers.filter((w) => !base.wrappers?.some((b) => b.name === w.name)), ...(base.wrappers ?? [])];
   if (c.compileCommands !== undefined && merged.compileCommands === undefined) merged.compileCommands = c.compileCommands;
+  if (c.projects !== undefined && merged.projects === undefined) {
+    merged.projects = c.projects;
+    if (c.projectConfigurations !== undefined && merged.projectConfigurations === undefined) merged.projectConfigurations = c.projectConfigurations;
+  }
   if (c.reportUnusedDisableDirectives !== undefined && merged.reportUnusedDisableDirectives === undefined) {
     merged.reportUnusedDisableDirectives = c.reportUnusedDisableDirectives;
   }

@@ -19,7 +19,12 @@ export interface ConfigData {
   forceIncludes: string[];
   target?: Target;
   wrappers: DeclaredWrapper[];
-  compileCommands?: string;
+  /** One compilation database or several. */
+  compileCommands?: string | string[];
+  /** Visual Studio solutions and projects (`--project`). */
+  projects?: string[];
+  /** `--project-configuration`: `Release|Win32`, ... */
+  projectConfigurations?: string[];
   reportUnusedDisableDirectives?: Level;
 }
 
@@ -35,6 +40,8 @@ export const CONFIG_KEYS = [
   'target',
   'wrappers',
   'compileCommands',
+  'projects',
+  'projectConfigurations',
   'reportUnusedDisableDirectives',
 ] as const;
 
@@ -106,7 +113,17 @@ export function validateConfigData(data: unknown): ConfigData {
     out.target = data.target as Target;
   }
   if (data.wrappers !== undefined) out.wrappers = validateWrappers(data.wrappers);
-  if (data.compileCommands !== undefined) out.compileCommands = nonEmptyString(data.compileCommands, 'compileCommands');
+  if (data.compileCommands !== undefined)
+    out.compileCommands = Array.isArray(data.compileCommands)
+      ? stringList(data.compileCommands, 'compileCommands')
+      : nonEmptyString(data.compileCommands, 'compileCommands');
+  if (data.projects !== undefined) {
+    out.projects = stringList(data.projects, 'projects');
+    out.projects.forEach((p, i) => {
+      if (!/\.(?:sln|vcxproj)$/i.test(p)) throw new DataError(`projects[${i}]`, `expected a .sln or .vcxproj file, got ${describe(p)}`);
+    });
+  }
+  if (data.projectConfigurations !== undefined) out.projectConfigurations = stringList(data.projectConfigurations, 'projectConfigurations');
   if (data.reportUnusedDisableDirectives !== undefined) {
     const v = data.reportUnusedDisableDirectives;
     // (only a string is looked up: String() of an object without a prototype throws)

@@ -10,6 +10,7 @@ import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '.
 import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse/parse.js';
 import { type GranuleLanguageOptions, validateLanguageOptions } from './language-options.js';
 import { RunReach } from '../engine/runner/reach.js';
+import { databaseFiles } from '../engine/preprocess/build-configurations.js';
 import type { Notice } from '../engine/model/types.js';
 import { ProjectWrappers } from '../engine/runner/project-scan.js';
 import { analyzeSingleFile, HeadersOnDisk, stampOf } from './single-file.js';
@@ -35,7 +36,9 @@ class PluginSession {
   /** Compile flags per file from the compilation database (none: the options apply as they are). */
   databaseFor(options: LintOptions): { reach: RunReach; notices: Notice[] } {
     // keyed by the database's modification time too: an editor's ESLint process outlives a rebuild
-    const key = options.compileCommands ? `${options.compileCommands}@${stampOf(options.compileCommands)}` : '';
+    const key = databaseFiles(options.compileCommands)
+      .map((f) => `${f}@${stampOf(f)}`)
+      .join('\n');
     let entry = this.databases.get(key);
     if (!entry) {
       const notices: Notice[] = [];

@@ -7,6 +7,7 @@ import { ConfigResolver } from '../config/resolver.js';
 import { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { defaultLintOptions, type LintOptions } from '../engine/runner/options.js';
 import { RunReach } from '../engine/runner/reach.js';
+import { databaseFiles } from '../engine/preprocess/build-configurations.js';
 import type { Notice } from '../engine/model/types.js';
 import type { WrapperModel } from '../engine/analysis/analyze.js';
 import { ProjectWrappers } from '../engine/runner/project-scan.js';
@@ -66,14 +67,17 @@ export class Workspace {
       options = resolved.options;
       ignored = resolved.ignored;
     }
-    const database = settings.compileCommands ?? options.compileCommands;
-    if (database) {
-      let file_ = path.resolve(root, database);
-      if (isDirectory(file_)) file_ = path.join(file_, 'compile_commands.json');
-      let entry = this.reaches.get(file_);
+    const databases = databaseFiles(settings.compileCommands ?? options.compileCommands).map((d) => {
+      const resolved = path.resolve(root, d);
+      return isDirectory(resolved) ? path.join(resolved, 'compile_commands.json') : resolved;
+    });
+    if (databases.length) {
+      const file_ = databases.length === 1 ? databases[0]! : databases;
+      const key = databases.join('\n');
+      let entry = this.reaches.get(key);
       if (!entry) {
         const notices: Notice[] = [];
-        this.reaches.set(file_, (entry = { reach: new RunReach({ ...options, compileCommands: file_ }, notices), notices }));
+        this.reaches.set(key, (entry = { reach: new RunReach({ ...options, compileCommands: file_ }, notices), notices }));
       }
       problems.push(...entry.notices.map((n) => n.message));
       options = entry.reach.optionsFor(file, { ...options, compileCommands: file_ });

@@ -41,9 +41,6 @@ describe('compilation database options', () => {
     const file = runCli(['--compile-commands', 'none.json', 'src'], { cwd: dir });
     expect(file.status).toBe(2);
     expect(file.stderr).toBe('granule: --compile-commands none.json: no such file\n');
-    const both = runCli(['-p', 'build', '--compile-commands', 'build/compile_commands.json', 'src'], { cwd: dir });
-    expect(both.status).toBe(2);
-    expect(both.stderr).toBe('granule: -p and --compile-commands both name a compilation database; give one\n');
   });
 
   it('a database that is not valid JSON is a configuration error (exit 2), not a crash', () => {

@@ -144,7 +144,7 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     [
       'unknown key',
       json({ rule: {} }),
-      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)',
+      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, projects, projectConfigurations, reportUnusedDisableDirectives)',
     ],
     ['unknown rule', json({ rules: { nope: 'error' } }), `rules.nope: unknown rule "nope" (known: ${known})`],
     [
@@ -185,7 +185,7 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     [
       '5,000 levels deep',
       `{"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
-      'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)',
+      'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, projects, projectConfigurations, reportUnusedDisableDirectives)',
     ],
     [
       '__proto__ 5,000 levels deep',

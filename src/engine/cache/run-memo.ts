@@ -159,8 +159,8 @@ export interface FinishedRun<R extends Report> {
   report: R & { usageError: boolean };
   /** The headers the files analysed and the files taken from the cache read. */
   headers: Iterable<string>;
-  /** The compilation database the run read, if any. */
-  database: string | undefined;
+  /** The compilation databases the run read, if any. */
+  database: string | readonly string[] | undefined;
   /** Files whose analysis ran out of time (the next run may finish them: nothing is kept). */
   timedOut: number;
 }
@@ -171,7 +171,7 @@ export function keepRun<R extends Report>(memo: RunMemo<R>, run: FinishedRun<R>)
   // failures are not remembered (as in the per-file cache), nor is a run the cache could not be written for
   if (report.usageError || run.timedOut > 0 || report.notices.some((n) => n.code === 'internal-error' || n.code === 'cache')) return;
   const deps = [...run.headers];
-  if (run.database !== undefined) deps.push(run.database);
+  if (run.database !== undefined) deps.push(...(typeof run.database === 'string' ? [run.database] : run.database));
   try {
     memo.save(report, deps);
   } catch {

@@ -2,6 +2,7 @@
 // fixpoint (fixpoint.ts, each file through the per-file pipeline in pipeline.ts) → rules and disable comments →
 // fixes → report. Each step below takes what the ones before produced, as named data.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
 import type { FileAnalysis, WrapperModel } from '../analysis/analyze.js';
@@ -15,6 +16,7 @@ import { HeapWatch, releaseMemory } from './collect.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { RunReach } from './reach.js';
+import { readProjects, type ReadProjects } from '../preprocess/build-configurations.js';
 import { activeRules, runRules, type RuleSetting } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
 import type { Finding, Notice } from '../model/types.js';
@@ -27,42 +29,80 @@ import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze,
 import { addContextFiles, memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { collectCandidates, type CandidateFiles } from './candidates.js';
 import { contextHeaders } from './context-headers.js';
+import { configurationNames, lintEachConfiguration } from './configuration-runs.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
 
 export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, type RuleSetting, type LintOptions, type FileOptionsLookup, type LintResult };
 
 /** Lints paths: the whole pipeline, never throwing for bad input. */
 export async function lintPaths(paths: string[], options: LintOptions): Promise<LintResult> {
-  const discovery = await discoverFiles(paths.length ? paths : ['.'], options.cwd, options.ignores);
+  const projects = options.projects?.length ? readProjects(options) : undefined;
+  // each project configuration (or compilation database) is a run of its own, merged after; fixes apply to one text
+  const names = configurationNames(options, projects?.projects);
+  if (names.length > 0 && !options.fix) return lintEachConfiguration(names, (name) => lintConfiguration(paths, options, projects, name));
+  return (await lintConfiguration(paths, options, projects, undefined)).result;
+}
+
+/** One run: of the paths, and of the files the projects compile in the configuration `only` (undefined: any). */
+async function lintConfiguration(
+  paths: string[],
+  options: LintOptions,
+  projects: ReadProjects | undefined,
+  only: string | undefined,
+): Promise<{ result: LintResult; files: readonly string[] }> {
+  // the files the projects compile are checked, beside the paths given (without paths, only they are)
+  const projectFiles = (projects?.projects?.filesIn(only) ?? []).filter((f) => fs.existsSync(f));
+  const roots = projects ? [...paths, ...projectFiles] : paths.length ? paths : ['.'];
+  const discovery = await discoverFiles(roots, options.cwd, options.ignores);
   // a path asked for that cannot be checked stops the run before any work (the caller says why, exit 2)
   if (discovery.errors.length > 0) {
-    return { root: options.cwd, findings: [], notices: [], filesScanned: 0, rules: [], toolVersion: toolVersion(), usageError: true, errors: discovery.errors };
+    const result = {
+      root: options.cwd,
+      findings: [],
+      notices: [],
+      filesScanned: 0,
+      rules: [],
+      toolVersion: toolVersion(),
+      usageError: true,
+      errors: discovery.errors,
+    };
+    return { result, files: [] };
   }
-  const run = setUpRun(discovery.files, discovery.named, discovery.notices, options);
-  if ('report' in run) return run.report;
+  // a file that the projects compile, but not in this configuration, is checked in the runs of its own
+  const found = only === undefined ? discovery.files : discovery.files.filter((f) => projects?.projects?.isBuiltIn(f, only) !== false);
+  const run = setUpRun(found, discovery.named, discovery.notices, options, projects, only);
+  if ('report' in run) return { result: run.report, files: found };
   const files = await collectCandidates(run);
   const { analyses, wrappers } = await analyseToFixpoint(run, files);
   const byFile = checkFiles(run, files, analyses, wrappers);
   const findings = applyDisableComments(run, files, byFile);
   const patches = options.fix ? await planPatches(run, files, findings, analyses) : undefined;
-  return report(run, files, analyses, findings, patches);
+  return { result: report(run, files, analyses, findings, patches), files: found };
 }
 
 /** The run's inputs; or, with --cache on a tree where nothing changed, the last run's report (src/engine/cache/run-memo.ts). */
-function setUpRun(found: string[], named: readonly string[], foundNotices: readonly Notice[], options: LintOptions): RunSetup | { report: LintResult } {
+function setUpRun(
+  found: string[],
+  named: readonly string[],
+  foundNotices: readonly Notice[],
+  options: LintOptions,
+  projects?: ReadProjects,
+  only?: string,
+): RunSetup | { report: LintResult } {
   const notices: Notice[] = [...foundNotices];
   const perFile = resolvePerFile(found, options, notices);
   const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
-  const reach = new RunReach(reachOptions, notices);
+  const reach = new RunReach(reachOptions, notices, projects, only);
   const optionsOf = (file: string) => reach.optionsFor(file, perFile.options.get(file) ?? options);
   const reader = new FileReader();
   // the headers the files named on the command line reach (the directory they sit in is not scanned)
+  const runFiles = new Set(perFile.files);
   const context = new Set(
     addContextFiles(
       perFile,
       contextHeaders(
-        named.filter((f) => perFile.files.includes(f)),
-        new Set(perFile.files),
+        named.filter((f) => runFiles.has(f)),
+        runFiles,
         (f) => optionsOf(f).includePaths.map((p) => path.resolve(options.cwd, p)),
         reader,
         options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
@@ -72,7 +112,8 @@ function setUpRun(found: string[], named: readonly string[], foundNotices: reado
     ),
   );
   const runMemo =
-    options.cacheFile && !options.fix && !perFile.configError
+    // (a run with projects is not memoised: the memo does not know the property sheets they import)
+    options.cacheFile && !options.fix && !perFile.configError && !projects
       ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), {
           files: perFile.files,
           optionsOf: (f) => perFile.options.get(f) ?? options,

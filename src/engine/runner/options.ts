@@ -21,8 +21,15 @@ export interface FileSettings {
   rules: Record<string, RuleSetting>;
   /** Report disable comments that disabled nothing, at this level (default off). */
   reportUnusedDisableDirectives?: Level;
-  /** A compile_commands.json: each file is read with its own macros, include paths and forced includes. */
-  compileCommands?: string;
+  /**
+   * compile_commands.json files: each file is read with its own macros, include paths and forced includes (a file in
+   * several databases is in a configuration of each).
+   */
+  compileCommands?: string | string[];
+  /** Visual Studio solutions and projects (`--project`): each file they compile is read as its project configurations say. */
+  projects?: string[];
+  /** `--project-configuration`: the configurations of the projects to check (`Release|Win32`); none: every one. */
+  projectConfigurations?: string[];
   /** Functions that reserve memory, declared by the user: `{ name: 'os_reserve', sizeArg: 0 }` (0-based argument). */
   wrappers?: DeclaredWrapper[];
   /**

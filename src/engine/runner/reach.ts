@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import type { FileAnalysis, PreparedFile, ProjectFacts, WrapperModel } from '../analysis/analyze.js';
 import { prepareFile, type AnalysisOptions } from '../analysis/analyze.js';
-import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase, type CompileFlags } from '../preprocess/compile-commands.js';
+import { BuildConfigurations, type ReadProjects } from '../preprocess/build-configurations.js';
+import type { Configuration } from '../model/configuration.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
 import { HeaderFacts } from '../analysis/header-facts.js';
 import type { LintOptions } from './options.js';
@@ -29,9 +30,8 @@ export function headerConstantsFor(headers: HeaderCache): NonNullable<AnalysisOp
 }
 
 export class RunReach {
-  readonly database?: CompilationDatabase;
-  /** The compilation database could not be read: a configuration error (exit 2). */
-  configError = false;
+  /** The run's compilation databases and Visual Studio projects: where each file's configurations come from. */
+  readonly build: BuildConfigurations;
   private readonly merged = new Map<string, LintOptions>();
   private readonly prepared = new Map<string, { text: string; blank: AnalysisOptions['blank']; options: AnalysisOptions; file: PreparedFile }>();
   private byName = new Map<string, WrapperModel[]>();
@@ -40,25 +40,36 @@ export class RunReach {
   /** Wrapper names offered to files so far, summed over the analyses (for the fixpoint's statistics). */
   namesOffered = 0;
 
-  constructor(options: LintOptions, notices: Notice[]) {
-    if (options.compileCommands) {
-      const file = path.resolve(options.cwd, options.compileCommands);
-      try {
-        this.database = loadCompilationDatabase(file);
-      } catch (e) {
-        if (!(e instanceof CompileCommandsError)) throw e;
-        this.configError = true;
-        notices.push({ level: 'error', file, code: 'config', message: e.message });
-      }
-    }
+  /**
+   * `projects`: the projects already read (lintPaths reads them first, for the files they compile); `only`: the
+   * project configuration this run checks (a run over projects checks each in turn, see configuration-runs.ts).
+   */
+  constructor(
+    options: LintOptions,
+    notices: Notice[],
+    projects?: ReadProjects,
+    private readonly only?: string,
+  ) {
+    this.build = new BuildConfigurations(options, notices, projects);
   }
 
-  /** A file's options with its compile command's macros, include paths and forced includes (the command line's own come last and win). */
+  /** A database or project could not be read: a configuration error (exit 2). */
+  get configError(): boolean {
+    return this.build.configError;
+  }
+
+  /**
+   * A file's options with the macros, include paths, forced includes and target of its build configuration (the
+   * command line's own macros and paths come last and win).
+   */
   optionsFor(file: string, options: LintOptions): LintOptions {
-    const flags = this.database?.flagsFor(file);
-    if (!flags) return options;
+    if (this.build.empty) return options;
+    // (without `only`, as in the editor, a file is read in the first configuration that builds it)
+    const configurations = this.build.configurationsOfFile(path.resolve(options.cwd, file), options.target);
+    const configuration = this.only === undefined ? configurations[0] : (configurations.find((c) => c.name === this.only) ?? configurations[0]);
+    if (!configuration) return options;
     let merged = this.merged.get(file);
-    if (!merged || merged.cwd !== options.cwd) this.merged.set(file, (merged = mergeFlags(options, flags)));
+    if (!merged || merged.cwd !== options.cwd) this.merged.set(file, (merged = withConfiguration(options, configuration)));
     return merged;
   }
 
@@ -128,12 +139,13 @@ export function namesReaching(text: string, macros: MacroTable, wanted: (name: s
   return found;
 }
 
-function mergeFlags(options: LintOptions, flags: CompileFlags): LintOptions {
+function withConfiguration(options: LintOptions, flags: Configuration): LintOptions {
   const defines = { ...flags.defines };
   for (const name of options.undefines) delete defines[name];
   Object.assign(defines, options.defines);
   return {
     ...options,
+    target: flags.target,
     defines,
     undefines: [...flags.undefines.filter((u) => !(u in options.defines)), ...options.undefines],
     includePaths: [...options.includePaths, ...flags.includePaths],

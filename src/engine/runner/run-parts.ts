@@ -55,7 +55,7 @@ export interface PerFile {
   configError: boolean;
   summaryOptions: LintOptions | undefined;
   /** The compilation database a config names (the run reads one). */
-  database: string | undefined;
+  database: string | string[] | undefined;
 }
 
 /** A candidate whose text is read when first asked for (and then kept). */

@@ -1,0 +1,91 @@
+// Where a file's build configurations come from: the compilation databases of the run (`-p`/`--compile-commands`,
+// several allowed) and its Visual Studio projects (`--project`). Each database entry and each project
+// configuration that compiles a file is one Configuration of it.
+
+import * as path from 'node:path';
+import type { Configuration } from '../model/configuration.js';
+import type { Notice, Target } from '../model/types.js';
+import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase } from './compile-commands.js';
+import { ProjectError, VisualStudioProjects } from './msbuild/projects.js';
+
+export interface BuildSources {
+  cwd: string;
+  /** compile_commands.json files (or one). */
+  compileCommands?: string | readonly string[];
+  /** .sln and .vcxproj files. */
+  projects?: readonly string[];
+  /** `Release|Win32`, ...: the project configurations to keep (none: all). */
+  projectConfigurations?: readonly string[];
+}
+
+export class BuildConfigurations {
+  readonly databases: CompilationDatabase[] = [];
+  readonly projects?: VisualStudioProjects;
+  /** A database or project could not be read: a configuration error (exit 2). */
+  configError = false;
+
+  /** `projects`: the run's projects when they were read already (see readProjects). */
+  constructor(sources: BuildSources, notices: Notice[], projects?: ReadProjects) {
+    for (const file of databaseFiles(sources.compileCommands)) {
+      const absolute = path.resolve(sources.cwd, file);
+      try {
+        this.databases.push(loadCompilationDatabase(absolute));
+      } catch (e) {
+        if (!(e instanceof CompileCommandsError)) throw e;
+        this.configError = true;
+        notices.push({ level: 'error', file: absolute, code: 'config', message: e.message });
+      }
+    }
+    const read = projects ?? readProjects(sources);
+    this.projects = read.projects;
+    notices.push(...read.notices);
+    if (read.configError) this.configError = true;
+  }
+
+  get empty(): boolean {
+    return this.databases.length === 0 && !this.projects;
+  }
+
+  /**
+   * The configurations `file` is built in: one per compilation database that has an entry for it (checked as
+   * `target`, which a database does not say), then one per project configuration that compiles it. Empty: no
+   * database or project knows the file, and the run's own settings apply.
+   */
+  configurationsOfFile(file: string, target: Target): Configuration[] {
+    const out: Configuration[] = [];
+    for (const database of this.databases) {
+      const flags = database.flagsFor(file);
+      if (flags) out.push({ name: database.file, target, compiler: 'msvc', ...flags });
+    }
+    if (this.projects) out.push(...this.projects.configurationsOf(file));
+    return out;
+  }
+}
+
+export interface ReadProjects {
+  projects?: VisualStudioProjects;
+  notices: Notice[];
+  configError: boolean;
+}
+
+/** The Visual Studio projects and solutions of a run, read once; a file that cannot be read is a configuration error. */
+export function readProjects(sources: BuildSources): ReadProjects {
+  if (!sources.projects?.length) return { notices: [], configError: false };
+  try {
+    const projects = new VisualStudioProjects(
+      sources.projects.map((p) => path.resolve(sources.cwd, p)),
+      sources.projectConfigurations,
+      [sources.cwd],
+    );
+    return { projects, notices: [...projects.noticeList], configError: false };
+  } catch (e) {
+    if (!(e instanceof ProjectError)) throw e;
+    return { notices: [{ level: 'error', file: path.resolve(sources.cwd, sources.projects[0]!), code: 'config', message: e.message }], configError: true };
+  }
+}
+
+/** The compilation database setting as a list (it may name one or several). */
+export function databaseFiles(setting: string | readonly string[] | undefined): readonly string[] {
+  if (setting === undefined) return [];
+  return typeof setting === 'string' ? [setting] : setting;
+}

@@ -1,0 +1,121 @@
+// --project (Visual Studio solutions and projects) and several compilation databases in one run, as a user types
+// them: each configuration is checked, and a call site is reported once with the configurations it wastes in.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+import { makeTree } from '../helpers/tree.js';
+
+const msbuild = path.join(FIXTURES, 'msbuild');
+const SOLUTION = 'minhook/build/VC17/MinHookVC17.sln';
+
+interface JsonFinding {
+  file: string;
+  range: { start: { line: number } };
+  message: string;
+  properties: Record<string, string>;
+}
+
+function findings(stdout: string): { line: number; configurations: string; message: string; properties: Record<string, string> }[] {
+  const report = JSON.parse(stdout) as { findings: JsonFinding[] };
+  return report.findings.map((f) => ({ line: f.range.start.line, configurations: f.properties.configurations!, message: f.message, properties: f.properties }));
+}
+
+describe('--project', () => {
+  it('checks every configuration of MinHook, and finds the x86-only reservation in the Win32 ones only', () => {
+    const r = runCli(['--format', 'json', '--project', SOLUTION], { cwd: msbuild });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    // buffer.c:222 is the #else of `#if defined(_M_X64) || defined(__x86_64__)`: built for Win32 only
+    expect(findings(r.stdout).map(({ line, configurations }) => [line, configurations])).toEqual([
+      [197, 'Debug|Win32; Debug|x64; Release|Win32; Release|x64'],
+      [214, 'Debug|Win32; Debug|x64; Release|Win32; Release|x64'],
+      [222, 'Debug|Win32; Release|Win32'],
+    ]);
+    // the files the projects compile, each counted once: buffer.c, hook.c, trampoline.c, hde32.c, hde64.c
+    expect((JSON.parse(r.stdout) as { filesScanned: number }).filesScanned).toBe(5);
+  });
+
+  it('--project-configuration narrows the run to one configuration (x64: the #else is dead)', () => {
+    const r = runCli(['--format', 'json', '--project', SOLUTION, '--project-configuration', 'Release|x64'], { cwd: msbuild });
+    expect(findings(r.stdout).map(({ line, configurations }) => [line, configurations])).toEqual([
+      [197, 'Release|x64'],
+      [214, 'Release|x64'],
+    ]);
+  });
+
+  it('reports each site once in SARIF, with one fingerprint per site', () => {
+    const r = runCli(['--format', 'sarif', '--project', SOLUTION], { cwd: msbuild });
+    const results = (JSON.parse(r.stdout) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] }).runs[0]!.results;
+    expect(results).toHaveLength(3);
+    expect(new Set(results.map((x) => x.partialFingerprints['granule/v1'])).size).toBe(3);
+  });
+
+  it('refuses a file that is not a solution or a project, and a configuration without a project', () => {
+    const wrong = runCli(['--project', 'minhook/src/buffer.c'], { cwd: msbuild });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toBe('granule: --project minhook/src/buffer.c: expected a .sln or .vcxproj file\n');
+    const missing = runCli(['--project', 'none.sln'], { cwd: msbuild });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe('granule: --project none.sln: no such file\n');
+    const alone = runCli(['--project-configuration', 'Release|x64', 'minhook'], { cwd: msbuild });
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toBe('granule: --project-configuration narrows the configurations of the projects: give --project, or a config with "projects"\n');
+  });
+
+  it('takes the projects from the config of the working directory', () => {
+    const root = makeTree({});
+    fs.cpSync(path.join(msbuild, 'minhook'), path.join(root, 'minhook'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'granule.config.json'), JSON.stringify({ projects: [SOLUTION], projectConfigurations: ['Debug|Win32'] }));
+    try {
+      const r = runCli(['--format', 'json'], { cwd: root });
+      expect(findings(r.stdout).map(({ line, configurations }) => [line, configurations])).toEqual([
+        [197, 'Debug|Win32'],
+        [214, 'Debug|Win32'],
+        [222, 'Debug|Win32'],
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('several compilation databases', () => {
+  const dir = path.join(FIXTURES, 'includes');
+  const other = makeTree({
+    'compile_commands.json': JSON.stringify([
+      { directory: dir, file: 'src/msvc.c', command: 'cl.exe /nologo /c /DCHUNK=0x2000 /I inc /FIinc/forced.h src\\msvc.c' },
+    ]),
+  });
+  afterAll(() => fs.rmSync(other, { recursive: true, force: true }));
+
+  it('checks a file as each database says, one site once, with the message of each database that differs', () => {
+    const second = path.join(other, 'compile_commands.json');
+    const r = runCli(['--format', 'json', '-p', 'build', '--compile-commands', second, 'src/msvc.c'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    const first = path.join(dir, 'build', 'compile_commands.json');
+    const sites = findings(r.stdout);
+    expect(sites.map(({ line, configurations }) => [line, configurations])).toEqual([
+      [7, `${first}; ${second}`],
+      [8, `${first}; ${second}`],
+    ]);
+    // line 7 reserves CHUNK: 0x3000 in the first database, 0x2000 in the second
+    expect(sites[0]!.message).toBe('VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable');
+    expect(sites[0]!.properties[`message[${second}]`]).toBe('VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable');
+    expect(sites[1]!.properties[`message[${second}]`]).toBeUndefined();
+  });
+});
+
+describe('--print-config with --project', () => {
+  it('shows the configurations a file is built in', () => {
+    const r = runCli(['--project', SOLUTION, '--print-config', 'minhook/src/hde/hde32.c'], { cwd: msbuild });
+    const printed = JSON.parse(r.stdout) as { projects: string[]; configurations: { name: string; target: string; defines: Record<string, string> }[] };
+    expect(printed.projects).toEqual([path.join(msbuild, SOLUTION)]);
+    expect(printed.configurations.map((c) => [c.name, c.target, c.defines._DEBUG ?? c.defines.NDEBUG])).toEqual([
+      ['Debug|Win32', 'x86', '1'],
+      ['Release|Win32', 'x86', '1'],
+    ]);
+  });
+});
