@@ -22,13 +22,14 @@ export interface BitfieldPlace {
 
 /** How a member (or a new unit) that follows an open unit is aligned. */
 export interface Following {
-  /** The alignment the member needs (pack and packed applied): at least the next multiple of this. */
+  /** The alignment the member needs (pack and packed applied), and what MSVC aligns the unit's end to. */
   align: bigint;
   /**
-   * GCC only: the alignment the member gets when the unit's bits end on a multiple of `align` (its type's
-   * alignment under the pack, 1 when packed). Undefined: MSVC's rule, the unit's end aligned to `align`.
+   * GCC's rule, used when a unit is open: `needs` is checked against where the unit's bits end; when they end on
+   * a multiple of it, the member goes at the unit's end, else at the next multiple of `needs` after it; then at
+   * the next multiple of `typeAlign` (its type's alignment under the pack, 1 when packed).
    */
-  gccTypeAlign?: bigint;
+  gcc?: { needs: bigint; typeAlign: bigint };
 }
 
 export class BitfieldRun {
@@ -56,9 +57,10 @@ export class BitfieldRun {
   closeFor(offset: bigint, next: Following): bigint {
     const u = this.unit;
     const end = this.close(offset);
-    if (!u || next.gccTypeAlign === undefined) return alignUp(end, next.align);
+    if (!u || !next.gcc) return alignUp(end, next.align);
+    const { needs, typeAlign } = next.gcc;
     const bitsEnd = u.start * 8n + BigInt(u.used);
-    return bitsEnd % (next.align * 8n) === 0n ? alignUp(end, next.gccTypeAlign) : alignUp(end, next.align);
+    return alignUp(bitsEnd % (needs * 8n) === 0n ? end : alignUp(end, needs), typeAlign);
   }
 
   /** Places a bitfield of `width` bits whose declared type is `bytes` long; a new unit starts as `next` says. */

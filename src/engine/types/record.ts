@@ -171,12 +171,20 @@ class RecordPlacer {
     this.raise(a);
   }
 
-  /** How the member is aligned after an open bitfield unit (bitfields.ts: GCC's rule differs from MSVC's). */
+  /**
+   * How the member, or the new unit of a bitfield, is aligned after an open bitfield unit (bitfields.ts: GCC's rule
+   * differs from MSVC's). For GCC a bitfield needs only the alignment written on it (its type's comes after),
+   * and one of the unit's own size that finds it full gets no alignment from its type.
+   */
   private following(field: Field, placed: Placed, a: MemberAlignment): Following {
     if (this.ctx.rules.compiler !== 'mingw') return { align: a.align };
     const packed = field.packed === true || this.record.packed === true;
-    const pack = this.record.pack === undefined ? placed.align : BigInt(this.record.pack);
-    return { align: a.align, gccTypeAlign: packed ? 1n : min(placed.align, pack) };
+    const pack = this.record.pack === undefined ? undefined : BigInt(this.record.pack);
+    const capped = (n: bigint) => (pack === undefined ? n : min(n, pack));
+    const typeAlign = packed ? 1n : capped(placed.align);
+    if (field.bits === undefined) return { align: a.align, gcc: { needs: a.align, typeAlign } };
+    const sameSize = this.run.unitBytes === placed.size;
+    return { align: a.align, gcc: { needs: capped(BigInt(field.align ?? 1)), typeAlign: sameSize ? 1n : typeAlign } };
   }
 
   finish(): Placed {
