@@ -88,8 +88,47 @@ export type Reason =
   /** A layout taken from a table (the SDK's) that gives offsets but not the member's type. */
   | { kind: 'member-type-not-recorded'; record: string; member: string };
 
+type TypeReason = Extract<Reason, { kind: (typeof TYPE_REASONS)[number] }>;
+const TYPE_REASONS = [
+  'record-incomplete',
+  'record-contains-itself',
+  'type-too-deep',
+  'type-without-size',
+  'invalid-bitfield',
+  'invalid-alignment',
+  'member-type',
+  'member-type-not-recorded',
+] as const;
+
+function isTypeReason(r: Reason): r is TypeReason {
+  return (TYPE_REASONS as readonly string[]).includes(r.kind);
+}
+
+/** The messages of the reasons engine/types gives: why a type has no size or layout. */
+function describeTypeReason(r: TypeReason): string {
+  switch (r.kind) {
+    case 'record-incomplete':
+      return `${r.record} is declared but never defined`;
+    case 'record-contains-itself':
+      return `${r.record} contains itself`;
+    case 'type-too-deep':
+      return `${r.name} is defined through too many other types`;
+    case 'type-without-size':
+      return `${r.type} has no size`;
+    case 'invalid-bitfield':
+      return `the bitfield ${r.member} of ${r.record} is not valid`;
+    case 'invalid-alignment':
+      return `the alignment ${r.value} is not a power of two`;
+    case 'member-type':
+      return `member ${r.member} of ${r.record}: ${describeReason(r.inner)}`;
+    case 'member-type-not-recorded':
+      return `the type of member ${r.member} of ${r.record} is not recorded`;
+  }
+}
+
 /** The message of a reason, as reports and hovers print it. */
 export function describeReason(r: Reason): string {
+  if (isTypeReason(r)) return describeTypeReason(r);
   switch (r.kind) {
     case 'empty-expression':
       return 'empty expression';
@@ -205,22 +244,6 @@ export function describeReason(r: Reason): string {
       return `argument ${r.position} is not the address of a variable`;
     case 'argument-not-given':
       return `argument ${r.position} of ${r.fn} is not given`;
-    case 'record-incomplete':
-      return `${r.record} is declared but never defined`;
-    case 'record-contains-itself':
-      return `${r.record} contains itself`;
-    case 'type-too-deep':
-      return `${r.name} is defined through too many other types`;
-    case 'type-without-size':
-      return `${r.type} has no size`;
-    case 'invalid-bitfield':
-      return `the bitfield ${r.member} of ${r.record} is not valid`;
-    case 'invalid-alignment':
-      return `the alignment ${r.value} is not a power of two`;
-    case 'member-type':
-      return `member ${r.member} of ${r.record}: ${describeReason(r.inner)}`;
-    case 'member-type-not-recorded':
-      return `the type of member ${r.member} of ${r.record} is not recorded`;
   }
 }
 

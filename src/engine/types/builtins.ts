@@ -3,7 +3,7 @@
 // too (MSVC, and mingw's ms-struct layout: `double` and `long long` at 8 on x86), except mingw's x86 long double.
 
 import type { CType, Measured } from './ctype.js';
-import type { LayoutRules } from './rules.js';
+import { longDouble, pointerSize, type LayoutRules } from './rules.js';
 import { scalar, type Placed } from './shapes.js';
 
 type Builtin = Extract<CType, { kind: 'void' | 'int' | 'float' | 'pointer' | 'enum' | 'function' }>;
@@ -16,10 +16,10 @@ export function measureBuiltin(type: Builtin, rules: LayoutRules): Measured<Plac
       return scalar(BigInt(Math.max(1, Math.ceil(int.bits / 8))));
     }
     case 'float':
-      if (type.name === 'long double') return scalar(rules.longDouble.size, rules.longDouble.align);
+      if (type.name === 'long double') return scalar(longDouble(rules).size, longDouble(rules).align);
       return scalar(type.name === 'float' ? 4n : 8n);
     case 'pointer':
-      return scalar(rules.pointerSize);
+      return scalar(pointerSize(rules));
     case 'void':
       // GCC (and clang-cl) give sizeof(void) 1, as an extension; MSVC rejects it
       return rules.compiler === 'msvc' ? { unknown: { kind: 'type-without-size', type: 'void' } } : scalar(1n);

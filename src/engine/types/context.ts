@@ -16,6 +16,8 @@ export interface Context {
   rules: LayoutRules;
   depth: number;
   visiting: ReadonlySet<RecordType>;
+  /** The rules' cache of measured records (or one for this measure() call). */
+  records: WeakMap<RecordType, Measured<Placed>>;
   measure(type: CType, ctx: Context): Measured<Placed>;
 }
 

@@ -15,7 +15,7 @@ export { layoutRules, type LayoutRules } from './rules.js';
 
 /** The layout of `type` under `rules` (one `layoutRules(target, compiler)` per configuration: it caches records). */
 export function measure(type: CType, rules: LayoutRules): Measured<Layout> {
-  const placed = measurePlaced(type, { rules, depth: 0, visiting: new Set(), measure: measurePlaced });
+  const placed = measurePlaced(type, { rules, depth: 0, visiting: new Set(), records: rules.records ?? new WeakMap(), measure: measurePlaced });
   if (isUnknown(placed)) return placed;
   return { size: placed.size, align: placed.align, members: placed.members, notes: placed.notes };
 }
@@ -38,12 +38,12 @@ function measurePlaced(type: CType, ctx: Context): Measured<Placed> {
 }
 
 function measureRecord(record: RecordType, ctx: Context): Measured<Placed> {
-  const cached = ctx.rules.records.get(record);
+  const cached = ctx.records.get(record);
   if (cached) return cached;
   if (ctx.visiting.has(record)) return { unknown: { kind: 'record-contains-itself', record: recordName(record) } };
   if (ctx.depth > MAX_NESTING) return { unknown: { kind: 'type-too-deep', name: recordName(record) } };
   const placed = layoutRecord(record, ctx);
   // only a layout is kept: an unknown may come from how deep this path was, which another path is not
-  if (!isUnknown(placed)) ctx.rules.records.set(record, placed);
+  if (!isUnknown(placed)) ctx.records.set(record, placed);
   return placed;
 }

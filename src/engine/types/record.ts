@@ -7,6 +7,7 @@ import { memberAlignment, type MemberAlignment } from './alignment.js';
 import { BitfieldRun, type Following } from './bitfields.js';
 import { isUnknown, resolveType, type Context } from './context.js';
 import type { CType, Field, Measured, RecordType } from './ctype.js';
+import { pointerSize } from './rules.js';
 import { alignUp, isPowerOfTwo, scalar, type Member, type Placed } from './shapes.js';
 
 /** How messages name a record: `struct foo`, `union <anonymous>`. */
@@ -77,7 +78,7 @@ class RecordPlacer {
     }
     const dynamic = bases.filter((b) => b.placed.vptr);
     if (this.record.virtual && dynamic.length === 0) {
-      const pointer = this.ctx.rules.pointerSize;
+      const pointer = pointerSize(this.ctx.rules);
       const a = memberAlignment({}, scalar(pointer), this.record, this.ctx.rules, false);
       this.offset = pointer;
       this.raise(a);
@@ -92,7 +93,7 @@ class RecordPlacer {
       const a = memberAlignment({}, placed, this.record, this.ctx.rules, false);
       const at = alignUp(this.offset, a.align);
       this.lift(placed.members, at);
-      this.offset = at + placed.size;
+      this.offset = at + baseBytes(placed, this.ctx);
       this.raise(a);
       this.hasMembers = true;
     }
@@ -199,7 +200,9 @@ class RecordPlacer {
     if (end === 0n && !this.vptr) end = this.emptySize();
     const size = alignUp(end, this.align);
     const empty = !this.hasMembers && !this.vptr;
-    return { size, align: this.align, members: this.members, notes: [...this.notes], required: this.required, empty, vptr: this.vptr };
+    const placed = { size, align: this.align, members: this.members, notes: [...this.notes], required: this.required, empty, vptr: this.vptr };
+    // a class with a vptr or a base is not a POD: the Itanium C++ ABI (mingw's g++) lets a derived class use its tail padding
+    return this.vptr || (this.record.bases?.length ?? 0) > 0 ? { ...placed, dataSize: end } : placed;
   }
 
   /**
@@ -235,6 +238,16 @@ class RecordPlacer {
     if (a.packLowered && this.record.pack !== undefined) this.notes.add(`#pragma pack ${this.record.pack}`);
     if (a.packedLowered) this.notes.add('__attribute__((packed))');
   }
+}
+
+/**
+ * The bytes a base takes before the derived class's members: all of it under MSVC; under mingw's g++ (the Itanium
+ * C++ ABI) only its data when it is not a POD, the derived members going into its tail padding. A base without
+ * virtual functions or bases of its own counts as a POD (a user-declared constructor would make it one not, and is
+ * not in the type model).
+ */
+function baseBytes(base: Placed, ctx: Context): bigint {
+  return ctx.rules.compiler === 'mingw' && base.dataSize !== undefined ? base.dataSize : base.size;
 }
 
 function alignSpelling(n: number, ctx: Context): string {

@@ -29,6 +29,8 @@ export interface Placed extends Layout {
   empty: boolean;
   /** The record has a vptr at offset 0 (its own or its primary base's): a derived class shares it. */
   vptr: boolean;
+  /** A C++ class that is not a POD: where its data ends, before the tail padding (see record.ts, baseBytes). */
+  dataSize?: bigint;
 }
 
 export function scalar(size: bigint, align: bigint = size): Placed {

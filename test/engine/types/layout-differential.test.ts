@@ -69,7 +69,7 @@ describe.skipIf(unavailable('mingw-x64', 'mingw-x86'))('record layout agrees wit
       program.probes.forEach((probe, i) => {
         const ours = granuleValue(probe, rules);
         if (ours !== expected[i]) {
-          differences.push(`${probe.expression}: gcc ${expected[i]}, granule ${ours}\n${program.records[probe.record]}`);
+          differences.push(`${probe.expression}: gcc ${expected[i]}, granule ${ours}\n${program.records[probe.record] ?? ''}`);
         }
       });
       console.info(`${target}: ${program.probes.length} values of ${RECORDS} records compared, ${differences.length} differ (seed ${SEED})`);

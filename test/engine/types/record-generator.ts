@@ -91,16 +91,30 @@ export class RecordGenerator {
 
   program(count: number): Program {
     this.lines.push('#include <stddef.h>');
+    this.scalarProbes();
     for (let i = 0; i < count; i++) {
       if (this.chance(0.15)) this.enumeration();
       if (this.chance(0.1)) this.integerTypedef();
       this.packDirective();
       this.topRecord(i);
     }
-    while (this.stack.length) (this.lines.push('#pragma pack(pop)'), this.stack.pop());
+    for (; this.stack.length; this.stack.pop()) this.lines.push('#pragma pack(pop)');
     const values = this.probes.map((p) => `  (unsigned long long)(${p.expression}),`);
     const text = [...this.lines, 'unsigned long long values[] = {', ...values, '};', ''].join('\n');
     return { text, probes: this.probes, records: this.records };
+  }
+
+  /** sizeof and _Alignof of every scalar the records use: record index -1 (no record to show). */
+  private scalarProbes(): void {
+    const scalars: Spelled[] = [
+      ...INTEGERS.map((i) => ({ c: i.c, type: { kind: 'int', int: i.int } as CType })),
+      ...FLOATS.map((name) => ({ c: name, type: { kind: 'float', name } as CType })),
+      { c: 'void *', type: { kind: 'pointer', to: { kind: 'void' } } },
+    ];
+    for (const { c, type } of scalars) {
+      this.probes.push({ expression: `sizeof(${c})`, record: -1, type, what: 'size' });
+      this.probes.push({ expression: `_Alignof(${c})`, record: -1, type, what: 'align' });
+    }
   }
 
   private chance(p: number): boolean {
