@@ -28,7 +28,8 @@ function measurePlaced(type: CType, ctx: Context): Measured<Placed> {
       if (t.count === undefined) return { unknown: { kind: 'type-without-size', type: 'an array of unknown bound' } };
       const element = measurePlaced(t.of, ctx);
       if (isUnknown(element)) return element;
-      return { ...element, size: element.size * t.count, members: new Map(), notes: [], empty: false, vptr: false };
+      // the element's notes stay: an array of a packed struct is the size it is for the same reason
+      return { ...element, size: element.size * t.count, members: new Map(), empty: false, vptr: false, dataSize: undefined };
     }
     case 'record':
       return measureRecord(t.record, ctx);

@@ -93,6 +93,11 @@ describe('#pragma pack', () => {
     expect(l.notes).toEqual(['#pragma pack 1']);
   });
 
+  it('an array of them is 4 × 19 bytes, for the same reason', () => {
+    const l = layout({ kind: 'array', of: thunk(1), count: 4n }, 'x86', 'msvc');
+    expect([l.size, l.align, l.notes]).toEqual([76n, 1n, ['#pragma pack 1']]);
+  });
+
   it('without the pack the same struct is 32 bytes, and nothing needs saying', () => {
     const l = layout(thunk(), 'x64');
     expect([l.size, l.align, offsets(l), l.notes]).toEqual([32n, 8n, { op: 0, target: 8, pad: 16, x: 20, y: 24 }, []]);
