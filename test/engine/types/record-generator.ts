@@ -4,7 +4,7 @@
 //
 // What it makes: structs and unions nesting earlier records, anonymous and inline ones; arrays (2-D, zero-length,
 // flexible); bitfields of every integer type and of enums, `:0` and unnamed ones; every `#pragma pack` form
-// (`push, n`, `pop`, `n`, `()`), carried across records as the compiler's stack is; `__attribute__((packed))` and
+// (`push, n`, `pop`, `n`, `()`, pshpackN.h and poppack.h), carried across records as the compiler's stack is; `__attribute__((packed))` and
 // `aligned(n)` on records and members, `__declspec(aligned(n))` (GCC's __declspec is a macro for __attribute__) and
 // `_Alignas`; typedef chains; enums; long double, pointers.
 
@@ -133,11 +133,12 @@ export class RecordGenerator {
     const r = this.next();
     if (r < 0.15) {
       const n = this.pick(PACKS);
-      this.lines.push(`#pragma pack(push, ${n})`);
+      // the SDK's pshpackN.h (N up to 8) is a push of N, poppack.h a pop: mingw-w64 ships both
+      this.lines.push(n <= 8 && this.chance(0.3) ? `#include <pshpack${n}.h>` : `#pragma pack(push, ${n})`);
       this.stack.push(this.pack);
       this.pack = n;
     } else if (r < 0.3 && this.stack.length) {
-      this.lines.push('#pragma pack(pop)');
+      this.lines.push(this.chance(0.3) ? '#include <poppack.h>' : '#pragma pack(pop)');
       this.pack = this.stack.pop();
     } else if (r < 0.4) {
       this.pack = this.pick(PACKS);
