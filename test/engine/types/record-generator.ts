@@ -294,7 +294,7 @@ export class RecordGenerator {
     const usable = this.named.filter((n) => !n.spelled.flexible);
     if (r < 0.3 && usable.length) return this.pick(usable.slice(-40)).spelled;
     if (r < 0.36 && this.enums.length) return this.pick(this.enums);
-    if (r < 0.44) return { c: this.pick(['void *', 'int *', 'struct T0 *']), type: { kind: 'pointer', to: { kind: 'void' } } };
+    if (r < 0.44) return { c: this.pick(['void *', 'int *', 'char **']), type: { kind: 'pointer', to: { kind: 'void' } } };
     return this.scalar();
   }
 
