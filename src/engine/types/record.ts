@@ -115,8 +115,8 @@ class RecordPlacer {
         return { kind: 'invalid-bitfield', member: label, record: this.name };
       }
     }
-    const a = memberAlignment(field, placed, this.record, this.ctx.rules, field.bits !== undefined);
     if (field.align !== undefined && !isPowerOfTwo(field.align)) return { kind: 'invalid-alignment', value: field.align };
+    const a = memberAlignment(field, placed, this.record, this.ctx.rules, field.bits !== undefined);
     if (field.align !== undefined) this.notes.add(`${label}: ${alignSpelling(field.align, this.ctx)}`);
     if (field.bits === 0) this.placeZeroWidth(a, placed);
     else if (field.bits !== undefined) this.placeBitfield(field, placed, a);
@@ -131,8 +131,8 @@ class RecordPlacer {
    */
   private placeZeroWidth(a: MemberAlignment, placed: Placed): void {
     if (this.union || !this.run.open) return;
-    // after a unit of the same size the unit's end is where the next member goes, aligned or not (it is not
-    // when the unit was packed or pack-lowered: GCC's ms layout only aligns for a type of another size)
+    // after a unit of the same size, what follows goes at the unit's end even when that is not a multiple of the
+    // type's alignment (GCC, after a packed unit); MSVC's units are aligned under the pack, so their ends are too
     const sameSize = this.run.unitBytes === placed.size;
     this.offset = this.run.close(this.offset);
     if (!sameSize) this.offset = alignUp(this.offset, a.align);

@@ -288,6 +288,11 @@ describe('unknown sizes say why', () => {
     expect(reason(loop)).toBe('T is defined through too many other types');
   });
 
+  it('a bitfield wider than its type, and an alignment that is not a power of two, are not laid out', () => {
+    expect(reason(struct([{ name: 'b', type: int(CHAR), bits: 9 }]))).toBe('the bitfield b of struct S is not valid');
+    expect(reason(struct([{ name: 'a', type: int(INT), align: 3 }]))).toBe('the alignment 3 is not a power of two');
+  });
+
   it('rules written by hand (target and compiler only) measure alike', () => {
     const m = measure(struct([{ name: 'a', type: int(INT) }]), { target: 'x86', compiler: 'mingw' });
     expect(m).toMatchObject({ size: 4n, align: 4n });
