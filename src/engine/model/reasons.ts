@@ -69,10 +69,66 @@ export type Reason =
   // arguments of a call
   | { kind: 'missing-argument'; position: number }
   | { kind: 'not-an-address'; position: number }
-  | { kind: 'argument-not-given'; position: number; fn: string };
+  | { kind: 'argument-not-given'; position: number; fn: string }
+  // types and their layout (engine/types)
+  /** A record declared (`struct foo;`) but never defined: `record` is how it is written, `struct foo`. */
+  | { kind: 'record-incomplete'; record: string }
+  /** A record that contains itself by value, however deep (`struct s { struct s inner; }`). */
+  | { kind: 'record-contains-itself'; record: string }
+  /** A typedef chain or record nesting deeper than layout follows (a typedef of itself ends here). */
+  | { kind: 'type-too-deep'; name: string }
+  /** void, a function type, an array of unknown bound: nothing has their size. */
+  | { kind: 'type-without-size'; type: string }
+  /** A bitfield the compilers reject: wider than its type, or of a type that is not an integer or enum. */
+  | { kind: 'invalid-bitfield'; member: string; record: string }
+  /** A `#pragma pack` or alignment that is not a power of two. */
+  | { kind: 'invalid-alignment'; value: number }
+  /** A member of a record whose size is unknown because of `inner`. */
+  | { kind: 'member-type'; record: string; member: string; inner: Reason }
+  /** A layout taken from a table (the SDK's) that gives offsets but not the member's type. */
+  | { kind: 'member-type-not-recorded'; record: string; member: string };
+
+type TypeReason = Extract<Reason, { kind: (typeof TYPE_REASONS)[number] }>;
+const TYPE_REASONS = [
+  'record-incomplete',
+  'record-contains-itself',
+  'type-too-deep',
+  'type-without-size',
+  'invalid-bitfield',
+  'invalid-alignment',
+  'member-type',
+  'member-type-not-recorded',
+] as const;
+
+function isTypeReason(r: Reason): r is TypeReason {
+  return (TYPE_REASONS as readonly string[]).includes(r.kind);
+}
+
+/** The messages of the reasons engine/types gives: why a type has no size or layout. */
+function describeTypeReason(r: TypeReason): string {
+  switch (r.kind) {
+    case 'record-incomplete':
+      return `${r.record} is declared but never defined`;
+    case 'record-contains-itself':
+      return `${r.record} contains itself`;
+    case 'type-too-deep':
+      return `${r.name} is defined through too many other types`;
+    case 'type-without-size':
+      return `${r.type} has no size`;
+    case 'invalid-bitfield':
+      return `the bitfield ${r.member} of ${r.record} is not valid`;
+    case 'invalid-alignment':
+      return `the alignment ${r.value} is not a power of two`;
+    case 'member-type':
+      return `member ${r.member} of ${r.record}: ${describeReason(r.inner)}`;
+    case 'member-type-not-recorded':
+      return `the type of member ${r.member} of ${r.record} is not recorded`;
+  }
+}
 
 /** The message of a reason, as reports and hovers print it. */
 export function describeReason(r: Reason): string {
+  if (isTypeReason(r)) return describeTypeReason(r);
   switch (r.kind) {
     case 'empty-expression':
       return 'empty expression';
