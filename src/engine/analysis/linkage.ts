@@ -6,8 +6,9 @@
 // - a function of a source file is reached when this file and the wrapper's file include the same header that
 //   declares it (a shared declaration: how an exported function is called across modules), or else when both
 //   are in the same project (files/project-root.ts: the nearest directory with a build file, a solution or a
-//   .git, or a project whose headers this file includes) and the name is declared here (a prototype or
-//   `extern` in this file, or a header it includes), or nowhere (neither file's includes declare it);
+//   .git; or one such project inside the other's subtree; or a project whose headers this file includes) and
+//   the name is declared here (a prototype or `extern` in this file, or a header it includes), or nowhere
+//   (neither file's includes declare it);
 // - this file does not declare the name itself as something else: a definition of its own, or a variable or
 //   parameter (a function pointer of the same name) in scope at the call.
 // A call that binds to no wrapper is what it would be with no wrapper of its name.
@@ -69,10 +70,13 @@ export class Linkage {
     return (this.dependencySet ??= new Set(this.index.pre.dependencies)).has(header);
   }
 
-  /** The same project, or this file includes a header of the wrapper's project. */
+  /**
+   * The same project, one project inside the other's subtree (a library with a build file of its own in a
+   * subfolder, as CMake's add_subdirectory), or this file includes a header of the wrapper's project.
+   */
   private linkedTo(w: WrapperLinkage): boolean {
     const mine = this.project;
-    if (w.project === undefined || mine === undefined || w.project === mine) return true;
+    if (w.project === undefined || mine === undefined || isInside(w.project, mine) || isInside(mine, w.project)) return true;
     return this.index.pre.dependencies.some((h) => isInside(h, w.project!));
   }
 
