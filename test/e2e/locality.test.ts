@@ -3,13 +3,15 @@
 // headers called mem.h with a selector macro of the same name and other values, external wrappers of the same
 // name, static functions and a function pointer named like another project's wrappers. Each file's findings must
 // be the same when its project is scanned alone, when the whole tree is scanned, in every shard of the tree, and
-// with the files in reversed order, for each target.
+// with the files in reversed order, for each target; and the built CLI's report the same with any number of
+// threads.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintOptions } from '../../src/engine/runner/lint.js';
 import type { Finding, Target } from '../../src/engine/model/types.js';
+import { runCli } from '../helpers/cli.js';
 import { FIXTURES, sourceFiles } from '../helpers/fixtures.js';
 
 const TREE = path.join(FIXTURES, 'locality');
@@ -101,5 +103,20 @@ describe.each(['x64', 'x86'] as const)('locality on %s', (target) => {
         `${path.join('gamma', 'gamma.c')}:28 ${x64 ? 'VirtualAlloc 12288' : 'VirtualAllocEx 4096'}`,
       ].sort(),
     );
+  });
+});
+
+describe('locality with threads', () => {
+  it('gives the one-thread report with two and three threads', () => {
+    const run = (concurrency: string) => runCli(['--format', 'json', '--target', 'x86', '--concurrency', concurrency, '.'], { cwd: TREE });
+    const one = run('off');
+    expect(one.status).toBe(1);
+    const findings = (JSON.parse(one.stdout) as { findings: unknown[] }).findings;
+    expect(findings).toHaveLength(7);
+    for (const n of ['2', '3']) {
+      const threaded = run(n);
+      expect(threaded.stdout).toBe(one.stdout);
+      expect(threaded.status).toBe(one.status);
+    }
   });
 });
