@@ -2,9 +2,10 @@
 // file is the callee of a call here only when:
 // - it has external linkage: not `static` in a source file, not in an anonymous namespace;
 // - a function a header defines (inline or static) is reached only by the files whose include graph holds that
-//   header;
+//   header (or that `#include` a header of its name the include path did not find: the one the build would);
 // - a function of a source file is reached when this file and the wrapper's file include the same header that
-//   declares it (a shared declaration: how an exported function is called across modules), or else when both
+//   declares it (a shared declaration: how an exported function is called across modules; an include not found
+//   counts as that header when the names agree), or else when both
 //   are in the same project (files/project-root.ts: the nearest directory with a build file, a solution or a
 //   .git; or one such project inside the other's subtree; or a project whose headers this file includes) and
 //   the name is declared here (a prototype or `extern` in this file, or a header it includes), or nowhere
@@ -13,6 +14,7 @@
 //   parameter (a function pointer of the same name) in scope at the call.
 // A call that binds to no wrapper is what it would be with no wrapper of its name.
 
+import * as path from 'node:path';
 import { isInside } from '../files/project-root.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import type { FileIndex } from './file-index.js';
@@ -34,6 +36,8 @@ export interface WrapperLinkage {
 export class Linkage {
   private readonly headersOf = new Map<string, string[]>();
   private dependencySet?: ReadonlySet<string>;
+  /** The `#include`s of this file and its headers that were not found, as `/name.h` suffixes (see includesByName). */
+  private unfound?: readonly string[];
 
   constructor(private readonly index: FileIndex) {}
 
@@ -56,9 +60,9 @@ export class Linkage {
   /** Whether a call of `name` here can reach the wrapper `w` of another file. `read`: names whose occurrences decided. */
   reaches(name: string, w: WrapperLinkage, read: string[]): boolean {
     if (w.fileLocal) return false;
-    if (w.header) return this.includes(w.file);
+    if (w.header) return this.includes(w.file) || this.includesByName(w.file);
     const mine = this.declaringHeaders(name);
-    if (w.declaredIn?.some((h) => mine.includes(h))) return true;
+    if (w.declaredIn?.some((h) => mine.includes(h) || this.includesByName(h))) return true;
     if (!this.linkedTo(w)) return false;
     if (mine.length > 0 || !w.declaredIn?.length) return true;
     read.push(name);
@@ -68,6 +72,17 @@ export class Linkage {
   /** Whether this file's include graph holds `header`. */
   private includes(header: string): boolean {
     return (this.dependencySet ??= new Set(this.index.pre.dependencies)).has(header);
+  }
+
+  /**
+   * Whether an `#include` here that the include path did not resolve names `header` (its path ends with the
+   * include's): `#include "zend_fibers.h"` in a file scanned without `-I` is the header the build would find.
+   */
+  private includesByName(header: string): boolean {
+    this.unfound ??= this.index.pre.includes.filter((e) => e.resolved === undefined).map((e) => `/${e.spec.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '')}`);
+    if (this.unfound.length === 0) return false;
+    const normal = header.split(path.sep).join('/');
+    return this.unfound.some((suffix) => normal.endsWith(suffix));
   }
 
   /**

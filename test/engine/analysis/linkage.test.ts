@@ -56,6 +56,18 @@ describe('linkage across files', () => {
     expect(found).toEqual(['app/use.c:3 12288']);
   });
 
+  it('takes an include the include path does not resolve for the header of its name (scanned without -I)', async () => {
+    const found = await findingsOf({
+      configure: '',
+      'Zend/fibers.h': '#include <stddef.h>\nvoid *fiber_stack(size_t n);\n',
+      'Zend/fibers.c': RESERVE('fiber_stack', '#include "fibers.h"\n'),
+      // "fibers.h" is Zend/fibers.h only with -IZend, which the scan was not given
+      'ext/test/fiber.c': '#include "fibers.h"\nvoid f(void) {\n    fiber_stack(8192);\n}\n',
+      'ext/test/other.c': '#include "other.h"\nvoid g(void) {\n    fiber_stack(4096);\n}\n',
+    });
+    expect(found).toEqual(['ext/test/fiber.c:3 8192']);
+  });
+
   it('reaches a function a header defines only from the files that include the header', async () => {
     const found = await findingsOf({
       'p/Makefile': 'all:\n',
