@@ -15,6 +15,8 @@ import { callerText, CallEvaluator } from './call-values.js';
 import type { AnalysisEffort, FileAnalysis, FoundCall, PreparedFile, PreviousCalls, ProjectFacts, ReusableCalls, WrapperModel } from './facts.js';
 import { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
+import { HeaderDeclarations } from './header-declarations.js';
+import { Linkage } from './linkage.js';
 import { withLocalWrappers } from './local-wrappers.js';
 import { NameResolver, provenanceOf } from './names.js';
 import { WrapperLookup } from './wrapper-lookup.js';
@@ -62,6 +64,10 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   knownOccurrences?: (name: string) => number[] | undefined;
   /** A constant an included header declares (enumerator, const, constexpr); cached per run by the caller. */
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
+  /** Whether a header declares a function of that name (linkage.ts); cached per run by the caller, else per file. */
+  headerDeclares?: (header: string, name: string) => boolean;
+  /** The root of a file's project (files/project-root.ts); without it every file is of one project. */
+  projectOf?: (file: string) => string;
 }
 
 export function analyzeFile(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
@@ -78,7 +84,8 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   const parsedText = neutralize(text, definedHere, hidden);
   const tree = parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
   const lines = new LineMap(text);
-  const analyzer = new FileAnalyzer(new FileIndex(file, text, parsedText, tree, lines, pre, options, language), options);
+  const indexOptions = options.headerDeclares ? options : { ...options, headerDeclares: new HeaderDeclarations(options.readFile).declares };
+  const analyzer = new FileAnalyzer(new FileIndex(file, text, parsedText, tree, lines, pre, indexOptions, language), options);
   const { index } = analyzer;
   return {
     file,
@@ -162,6 +169,7 @@ class FileAnalyzer {
   private readonly sites: CallSites;
   private readonly names: NameResolver;
   private readonly evaluator: CallEvaluator;
+  private readonly linkage: Linkage;
   /**
    * The facts of the file's last run (its own wrappers over the project's): the wrappers it defines are
    * instantiated with them when other files call them, since those calls may go through further wrappers.
@@ -177,7 +185,8 @@ class FileAnalyzer {
     this.index = index;
     this.sites = new CallSites(index);
     this.names = new NameResolver(index, options.headerConstant);
-    this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index));
+    this.linkage = new Linkage(index);
+    this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index, this.linkage));
   }
 
   get pointers() {
@@ -206,6 +215,7 @@ class FileAnalyzer {
           return this.evaluator.realize(recipe, scope, stack, this.project).calls;
         },
         callerText,
+        this.linkage,
       );
       result = { calls, wrappers, callees, kept };
       const same = wrappers.length === local.length && wrappers.every((w, i) => w.name === local[i]!.name);

@@ -176,8 +176,12 @@ export class CallSites {
     switch (kind) {
       case 'api':
         return [recipe({ kind: 'api', model: apiModel(name)! }, written(), [])];
-      case 'wrapper':
+      case 'wrapper': {
+        // a function pointer of this file named like a wrapper of another is what the call goes through
+        const binding = site.member ? undefined : this.pointerAt(name, site.start, false);
+        if (binding) return [recipe({ kind: 'api', model: apiModel(binding.api)! }, written(), [this.pointerStep(binding)])];
         return [recipe({ kind: 'wrapper', name, member: site.member }, written(), [])];
+      }
       case 'declared': {
         const declared = project.declared?.find((d) => d.name === name);
         return declared ? [recipe({ kind: 'declared', wrapper: declared }, written(), [])] : [];

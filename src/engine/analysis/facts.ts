@@ -58,8 +58,14 @@ export interface WrapperModel {
   params: string[];
   file: string;
   range: Range;
-  /** A `static` function of a source file: only calls in that file reach it. */
+  /** A `static` function of a source file, or one in an anonymous namespace: only calls in that file reach it. */
   fileLocal?: boolean;
+  /** Defined in a header: only files that include the header reach it (analysis/linkage.ts). */
+  header?: boolean;
+  /** The root of the defining file's project (files/project-root.ts); undefined when the run does not say. */
+  project?: string;
+  /** The headers the defining file includes that declare the wrapper's name. */
+  declaredIn?: readonly string[];
   /** A member function: reached by `obj.name(...)`, `p->name(...)`, or a plain call in its own file. */
   member?: boolean;
   /** The class of a member function: other files reach it only if they name the class. */

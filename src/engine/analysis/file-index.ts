@@ -21,6 +21,10 @@ export interface IndexOptions {
   knownOccurrences?: (name: string) => number[] | undefined;
   /** See AnalysisOptions.headerConstant. */
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
+  /** The root of a file's project (files/project-root.ts); undefined: every file is of one project. */
+  projectOf?: (file: string) => string;
+  /** Whether a header declares a function of that name (header-declarations.ts); cached per run by the caller. */
+  headerDeclares?: (header: string, name: string) => boolean;
 }
 
 /** An identifier occurrence's node, lifted through the declarators around it (`*p`, `a[4]`), and the node above. */

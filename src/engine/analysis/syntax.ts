@@ -61,6 +61,17 @@ export function isStatic(fn: SyntaxNode, text: string): boolean {
   return fn.children.some((c) => c.type === 'storage_class_specifier' && text.slice(c.startIndex, c.endIndex) === 'static');
 }
 
+/** Whether a function is defined in a namespace without a name (internal linkage, as `static`). */
+export function inAnonymousNamespace(fn: SyntaxNode): boolean {
+  for (let n = closestAncestor(fn, NAMESPACES); n; n = closestAncestor(n, NAMESPACES)) {
+    if (n.type === 'namespace_definition' && !n.childForFieldName('name')) return true;
+    if (n.type === 'translation_unit') return false;
+  }
+  return false;
+}
+
+const NAMESPACES = new Set(['namespace_definition', 'translation_unit']);
+
 // the innermost of these above a function decides (found without climbing `.parent`: see ancestry.ts)
 const CLASS_SCOPES = new Set(['class_specifier', 'struct_specifier', 'translation_unit', 'namespace_definition']);
 const MEMBER_SCOPES = new Set(['field_declaration_list', 'translation_unit', 'namespace_definition']);

@@ -1,9 +1,11 @@
-// Which wrapper a call of a wrapper's name reaches: this file's own, else the one other files share; for a
-// member call, only when the object's declared type (or the class named nearby) fits the wrapper's class.
+// Which wrapper a call of a wrapper's name reaches: this file's own, else the one of another file that linkage
+// lets the call reach (linkage.ts); for a member call, only when the object's declared type (or the class named
+// nearby) fits the wrapper's class.
 
 import { wordOccurrences } from '../text/occurrences.js';
 import type { CallSite, ProjectFacts, WrapperModel } from './facts.js';
 import type { FileIndex } from './file-index.js';
+import type { Linkage } from './linkage.js';
 import { declaresName, DECLARATIONS, enclosingClassName, functionName } from './syntax.js';
 
 /** A wrapper a call reaches (or none) and the names whose occurrences decided it. */
@@ -13,13 +15,16 @@ export interface WrapperChoice {
 }
 
 export class WrapperLookup {
-  constructor(private readonly index: FileIndex) {}
+  constructor(
+    private readonly index: FileIndex,
+    private readonly linkage: Linkage,
+  ) {}
 
   hasWrapperName(name: string, project: ProjectFacts): boolean {
     return project.wrappers.has(name) || !!project.overloads?.has(name);
   }
 
-  /** The wrapper a call of `name` in this file reaches: this file's own, else the one other files share. */
+  /** The wrapper a call of `name` in this file reaches: this file's own, else the one of another file it links to. */
   wrapperFor(name: string, member: boolean, site: CallSite | undefined, project: ProjectFacts): WrapperChoice {
     const read: string[] = [];
     const all = project.overloads?.get(name) ?? [project.wrappers.get(name)].filter((w): w is WrapperModel => !!w);
@@ -28,7 +33,13 @@ export class WrapperLookup {
     if (own) return { wrapper: own, read };
     // a function of that name defined here, but not a wrapper, is the one called
     if (this.index.definedFunctions().has(name)) return { wrapper: undefined, read };
-    const shared = fits.filter((w) => !w.fileLocal);
+    if (fits.length === 0) return { wrapper: undefined, read };
+    // a variable or a parameter of that name (a function pointer) in scope at the call hides every function
+    if (!member && site) {
+      read.push(name);
+      if (this.linkage.declaresObject(name, site.start)) return { wrapper: undefined, read };
+    }
+    const shared = fits.filter((w) => this.linkage.reaches(name, w, read));
     return { wrapper: shared.length === 1 ? shared[0] : undefined, read };
   }
 

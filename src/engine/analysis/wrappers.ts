@@ -9,7 +9,8 @@ import type { SyntaxNode } from '../parse/parse.js';
 import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, WrapperModel, WrapperReach } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { NameResolver, Scope } from './names.js';
-import { enclosingClassName, functionName, functionParams, isInClass, isStatic } from './syntax.js';
+import type { Linkage } from './linkage.js';
+import { enclosingClassName, functionName, functionParams, inAnonymousNamespace, isInClass, isStatic } from './syntax.js';
 
 /** Only functions named by a plain (maybe qualified) identifier become wrappers: not operators or specialisations. */
 const PLAIN_FUNCTION_NAME = /^[\w$:~]+$/;
@@ -25,6 +26,7 @@ export function findWrappers(
   names: NameResolver,
   instantiate: Instantiate,
   callerText: (recipe: CallRecipe, scope: Scope) => string,
+  linkage: Linkage,
 ): WrapperModel[] {
   const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Map<CallRecipe, Set<number>> }>();
   for (const call of calls) {
@@ -50,7 +52,7 @@ export function findWrappers(
     // the API's own implementation (Wine's kernelbase defines VirtualAlloc): its callers are API calls already
     if (apiModel(shortName)) continue;
     const reaches = [...recipes].map(([recipe, parameters]): WrapperReach => ({ ...reachOf(recipe), parameters: [...parameters].sort((a, b) => a - b) }));
-    wrappers.push(wrapperOf(fn, name, shortName, [...recipes.keys()], reaches, index, names, instantiate, callerText));
+    wrappers.push(wrapperOf(fn, name, shortName, [...recipes.keys()], reaches, index, names, instantiate, callerText, linkage));
   }
   return wrappers;
 }
@@ -73,15 +75,20 @@ function wrapperOf(
   names: NameResolver,
   instantiate: Instantiate,
   callerText: (recipe: CallRecipe, scope: Scope) => string,
+  linkage: Linkage,
 ): WrapperModel {
   const text = index.parsedText;
   const params = functionParams(fn, text);
+  const header = HEADER_EXTENSION.test(index.file);
   return {
     name: shortName,
     params: params.map((p) => p.name),
     file: index.file,
     range: index.range(fn.startIndex, fn.endIndex),
-    fileLocal: !HEADER_EXTENSION.test(index.file) && isStatic(fn, text),
+    fileLocal: !header && (isStatic(fn, text) || inAnonymousNamespace(fn)),
+    header,
+    project: linkage.project,
+    declaredIn: header ? [] : linkage.declaringHeaders(shortName),
     member: name.includes('::') || isInClass(fn),
     className: name.includes('::') ? name.split('::').slice(-2, -1)[0] : enclosingClassName(fn, text),
     reaches,

@@ -9,6 +9,8 @@ import { BuildConfigurations, type ReadProjects } from '../preprocess/build-conf
 import type { Configuration } from '../model/configuration.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
 import { HeaderFacts } from '../analysis/header-facts.js';
+import { HeaderDeclarations } from '../analysis/header-declarations.js';
+import { ProjectRoots } from '../files/project-root.js';
 import type { LintOptions } from './options.js';
 import { wordsIn } from '../text/occurrences.js';
 import type { MacroTable } from '../macros/macros.js';
@@ -27,6 +29,24 @@ export function headerConstantsFor(headers: HeaderCache): NonNullable<AnalysisOp
   let facts = factsByCache.get(headers);
   if (!facts) factsByCache.set(headers, (facts = new HeaderFacts(headers.read)));
   return facts.lookup;
+}
+
+/**
+ * An explicit cache: the functions headers declare and the project roots of directories, per header cache (one
+ * per run, or per editor session), for linkage (analysis/linkage.ts). Keyed weakly by the HeaderCache like the
+ * constants above; a language server that sees files change starts a new HeaderCache, and with it new roots.
+ */
+// eslint-disable-next-line no-restricted-syntax -- the cache described above: keyed weakly by the HeaderCache, whose texts never change
+const linkageByCache = new WeakMap<HeaderCache, Required<Pick<AnalysisOptions, 'headerDeclares' | 'projectOf'>>>();
+
+/** What linkage reads across files: whether a header declares a function, and a file's project root. */
+export function linkageFor(headers: HeaderCache): Required<Pick<AnalysisOptions, 'headerDeclares' | 'projectOf'>> {
+  let linkage = linkageByCache.get(headers);
+  if (!linkage) {
+    linkage = { headerDeclares: new HeaderDeclarations(headers.read).declares, projectOf: new ProjectRoots().rootOf };
+    linkageByCache.set(headers, linkage);
+  }
+  return linkage;
 }
 
 export class RunReach {
