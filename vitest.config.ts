@@ -10,6 +10,7 @@ const TOOLS = [
   'test/e2e/agreement.test.ts',
   'test/e2e/wine.test.ts',
   'test/e2e/wine-call-sites.test.ts',
+  'test/engine/preprocess/mingw-predefined.test.ts',
   'test/package/action.test.ts',
   'test/package/precommit.test.ts',
   'test/package/precommit-pin.test.ts',

@@ -40,6 +40,7 @@ export interface ConfigValues {
   cache?: boolean;
   'cache-location'?: string;
   target?: string;
+  compiler?: string;
 }
 
 export interface ProgressSink {
@@ -54,7 +55,10 @@ export interface ProgressSink {
 export function setUpConfig(values: ConfigValues, base: LintOptions, progress?: ProgressSink): { options: LintOptions; output?: string } {
   if (values.fix && values['fix-dry-run']) throw new OptionError('--fix and --fix-dry-run cannot be used together');
   const settings: LintOptions = values['report-unused-disable-directives'] ? { ...base, reportUnusedDisableDirectives: 'error' } : base;
-  const resolver = new ConfigResolver({ ...settings }, { configFile: values.config, targetFromCommandLine: values.target !== undefined });
+  const resolver = new ConfigResolver(
+    { ...settings },
+    { configFile: values.config, targetFromCommandLine: values.target !== undefined, compilerFromCommandLine: values.compiler !== undefined },
+  );
   const broken = resolver.checkExplicit();
   if (broken) throw broken;
   if (values['print-config'] !== undefined) return { options: settings, output: printConfig(values['print-config'], resolver) };

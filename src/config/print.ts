@@ -21,6 +21,8 @@ export function printConfig(file: string, resolver: ConfigResolver): string {
     extends: config ? config.sources.slice(0, -1) : [],
     ignored,
     target: options.target,
+    compiler: options.compiler ?? 'msvc',
+    includeSearch: options.includeSearch !== false,
     rules,
     defines: options.defines,
     undefines: options.undefines,

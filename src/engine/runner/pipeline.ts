@@ -110,6 +110,7 @@ export function analyzeText(
   const { reach, overloads, ...rest } = extra;
   const analysisOptions: AnalysisOptions = {
     model: targetModel(options.target),
+    compiler: options.compiler,
     defines: options.defines,
     undefines: options.undefines,
     includePaths: options.includePaths.map((p) => path.resolve(options.cwd, p)),

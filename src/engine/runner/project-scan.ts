@@ -58,6 +58,8 @@ export class ProjectWrappers {
     const key = JSON.stringify([
       roots,
       options.target,
+      options.compiler,
+      options.includeSearch,
       options.defines,
       options.undefines,
       options.includePaths,

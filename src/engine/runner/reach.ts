@@ -144,6 +144,7 @@ function mergeFlags(options: LintOptions, flags: CompileFlags): LintOptions {
 function sameOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
   return (
     a.model === b.model &&
+    a.compiler === b.compiler &&
     a.language === b.language &&
     JSON.stringify([a.defines, a.undefines, a.includePaths, a.forceIncludes]) === JSON.stringify([b.defines, b.undefines, b.includePaths, b.forceIncludes])
   );
