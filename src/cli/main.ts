@@ -168,7 +168,7 @@ async function run(argv: string[], io: Io): Promise<number> {
 
   const progress = stdin ? undefined : progressFor(io.stderr, io.env);
   // (the cache is for files on disk: a text from standard input is always analysed)
-  const setup = setUpConfig(stdin ? { ...values, cache: false } : values, options, progress);
+  const setup = await setUpConfig(stdin ? { ...values, cache: false } : values, options, progress, positionals);
   if (setup.output !== undefined) {
     io.stdout.write(setup.output);
     return 0;

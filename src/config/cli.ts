@@ -52,7 +52,13 @@ export interface ProgressSink {
  * progress added. Returns instead the text to print when the run ends here (--print-config). A broken --config
  * file throws ConfigError.
  */
-export function setUpConfig(values: ConfigValues, base: LintOptions, progress?: ProgressSink): { options: LintOptions; output?: string } {
+export async function setUpConfig(
+  values: ConfigValues,
+  base: LintOptions,
+  progress?: ProgressSink,
+  /** The paths the run would scan: --print-config searches includes among their files. */
+  scanPaths: string[] = [],
+): Promise<{ options: LintOptions; output?: string }> {
   if (values.fix && values['fix-dry-run']) throw new OptionError('--fix and --fix-dry-run cannot be used together');
   const settings: LintOptions = values['report-unused-disable-directives'] ? { ...base, reportUnusedDisableDirectives: 'error' } : base;
   const resolver = new ConfigResolver(
@@ -61,7 +67,7 @@ export function setUpConfig(values: ConfigValues, base: LintOptions, progress?: 
   );
   const broken = resolver.checkExplicit();
   if (broken) throw broken;
-  if (values['print-config'] !== undefined) return { options: settings, output: printConfig(values['print-config'], resolver) };
+  if (values['print-config'] !== undefined) return { options: settings, output: await printConfig(values['print-config'], resolver, scanPaths) };
   const options: LintOptions = { ...settings, optionsFor: (file) => resolver.forFile(file) };
   if (values.fix || values['fix-dry-run']) options.fix = true;
   if (values.cache) {

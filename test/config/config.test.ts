@@ -203,6 +203,8 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
       'reportUnusedDisableDirectives: must be "off", "warn", "error" or a boolean, got "toString"',
     ],
     ['bad target', json({ target: 'x128' }), 'target: must be one of x64, x86, arm64, got "x128"'],
+    ['bad compiler', json({ compiler: 'gcc' }), 'compiler: must be one of msvc, mingw, clang-cl, got "gcc"'],
+    ['bad includeSearch', json({ includeSearch: 'no' }), 'includeSearch: must be a boolean, got "no"'],
     ['JSON syntax', '{\n  "rules": {\n    "a": 1,,\n  }\n}\n', 'invalid JSON: Expected double-quoted property name (line 3, column 12)'],
     ['not an object', '[]', 'a config must be a JSON object, got an array'],
     [

@@ -206,6 +206,8 @@ export interface IncludeEdge {
   spec: string;
   angled: boolean;
   resolved?: string;
+  /** The include path missed it and the scanned tree had it (include-search.ts). */
+  searched?: true;
 }
 
 export interface PreprocessOptions {
@@ -222,6 +224,8 @@ export interface PreprocessOptions {
   readFile(file: string): string | undefined;
   /** Cached directive scan of a header. */
   directivesOf?(file: string, text: string): Directive[];
+  /** Looks an include the include path misses up in the scanned tree (include-search.ts); absent: no search. */
+  searchInclude?(spec: string, from: string): string | undefined;
 }
 
 export interface PreprocessResult {
@@ -516,8 +520,9 @@ class Preprocessor {
     if (!m) return; // computed includes (#include MACRO) are not followed
     const spec = (m[1] ?? m[2])!;
     const angled = m[2] !== undefined;
-    const resolved = this.resolveInclude(spec, angled, visit.current);
-    result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved });
+    const onPath = this.resolveInclude(spec, angled, visit.current);
+    const resolved = onPath ?? options.searchInclude?.(spec, visit.current);
+    result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved, ...(resolved !== onPath ? { searched: true as const } : {}) });
     if (!resolved || visit.depth >= MAX_INCLUDE_DEPTH || visit.stack.includes(resolved) || this.once.has(resolved)) return;
     if (++this.headerEntries > MAX_HEADER_ENTRIES) {
       result.headerLimitReached = MAX_HEADER_ENTRIES;

@@ -23,6 +23,7 @@ import { DEFAULT_FILE_TIMEOUT_MS } from '../model/limits.js';
 import { mentionsAnyWord, wordsIn } from '../text/occurrences.js';
 import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './options.js';
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
+import { collapseIncludeNotices } from './include-notices.js';
 import { memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { collectCandidates, type CandidateFiles } from './candidates.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
@@ -68,7 +69,7 @@ function setUpRun(found: string[], foundNotices: readonly Notice[], options: Lin
     perFile,
     reachOptions,
     reach,
-    headers: new HeaderCache(),
+    headers: new HeaderCache(perFile.files),
     reader: new FileReader(),
     cache: options.cacheFile ? new LintCache(options.cacheFile, toolVersion()) : undefined,
     runMemo,
@@ -241,7 +242,9 @@ function report(run: RunSetup, files: CandidateFiles, analyses: Map<string, File
   const result: LintResult = {
     root: options.cwd,
     findings,
-    notices: shardNotices(run.notices, perFile.files, reported).sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
+    notices: shardNotices(collapseIncludeNotices(run.notices, options.cwd), perFile.files, reported).sort(
+      (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0),
+    ),
     filesScanned: options.shard ? perFile.files.filter(reported).length : perFile.files.length,
     rules: allRules.map((r) => {
       const a = summary.find((x) => x.rule.name === r.name);
