@@ -50,8 +50,11 @@ export function collapseIncludeNotices(notices: readonly Notice[], cwd: string):
   const missing = new Map<string, Notice[]>();
   for (const n of notices) {
     if (n.code === INCLUDE_SEARCH) folders.add(n.message.slice(n.message.indexOf(FOUND_IN) + FOUND_IN.length));
-    else if (n.code === INCLUDE_MISSING) missing.set(n.message, [...(missing.get(n.message) ?? []), n]);
-    else rest.push(n);
+    else if (n.code === INCLUDE_MISSING) {
+      const group = missing.get(n.message);
+      if (group) group.push(n);
+      else missing.set(n.message, [n]);
+    } else rest.push(n);
   }
   if (folders.size > 0) {
     const list = [...folders].sort().map((d) => path.relative(cwd, d) || '.');
@@ -62,7 +65,7 @@ export function collapseIncludeNotices(notices: readonly Notice[], cwd: string):
     });
   }
   for (const group of missing.values()) {
-    const first = [...group].sort(byPlace)[0]!;
+    const first = group.reduce((a, b) => (byPlace(b, a) < 0 ? b : a));
     const others = new Set(group.map((n) => n.file)).size - 1;
     rest.push(others > 0 ? { ...first, message: `${first.message} (${others} other file${others === 1 ? ' includes' : 's include'} it too)` } : first);
   }

@@ -36,6 +36,16 @@ const CONDITIONS = [
   '(1 << 40) == 0x10000000000',
   '__linux__ == 0',
   'defined __STDC_VERSION__ && __STDC_VERSION__ >= 201710L',
+  'defined(_M_IA64) || defined(_M_X64) || defined(__OpenBSD__) || defined(__sun)',
+  '(0 ? -1 : 0u) > 0',
+  '-1 / 2u > 0',
+  '0 && (1 / 0)',
+  '1 || (1 / 0)',
+  '-7 / 2 == -3 && -7 % 2 == -1',
+  '~0u == 0xFFFFFFFFFFFFFFFF',
+  "'ab' == 24930",
+  '0x8000000000000000 > 0',
+  '(-1 >> 1) == -1',
 ];
 
 function source(): string {
