@@ -107,6 +107,9 @@ describe('extends', () => {
       extends: ['granule:recommended', 'granule:strict', path.join(root, 'base/granule.config.json')],
       ignored: false,
       target: 'x64',
+      compiler: 'msvc',
+      includeSearch: true,
+      includeSearchFound: {},
       rules: {
         'virtualalloc-granularity': ['error'],
         'large-page-size': ['warn', { largePageMinimum: 4096 }],
@@ -144,7 +147,7 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     [
       'unknown key',
       json({ rule: {} }),
-      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)',
+      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, compiler, includeSearch, wrappers, compileCommands, reportUnusedDisableDirectives)',
     ],
     ['unknown rule', json({ rules: { nope: 'error' } }), `rules.nope: unknown rule "nope" (known: ${known})`],
     [
@@ -185,7 +188,7 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     [
       '5,000 levels deep',
       `{"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
-      'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, reportUnusedDisableDirectives)',
+      'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, compiler, includeSearch, wrappers, compileCommands, reportUnusedDisableDirectives)',
     ],
     [
       '__proto__ 5,000 levels deep',
@@ -412,6 +415,9 @@ describe('--print-config', () => {
       extends: [],
       ignored: false,
       target: 'x64',
+      compiler: 'msvc',
+      includeSearch: true,
+      includeSearchFound: {},
       rules: {
         'virtualalloc-granularity': ['error'],
         'large-page-size': ['error', { largePageMinimum: 2097152 }],
