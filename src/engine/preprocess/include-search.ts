@@ -1,8 +1,9 @@
 // Headers found without a build: an `#include` the include path does not resolve is looked up among the scanned
 // files by its path suffix (`<phnt/ntdef.h>` matches `.../phnt/ntdef.h`), as an editor that searches the whole
 // workspace does. Of several matches the one nearest to the including file wins (fewest folders up and down
-// between the two), then the one whose case matches, then the first by path: the answer depends only on the
-// including file's place in the tree and on the tree itself, never on the order files are read or on a shard.
+// between the two), then the one whose case matches; two equally near are no answer (either would be a guess). The
+// answer depends only on the including file's place in the tree and on the tree, never on the order files are
+// read or on a shard.
 // Standard and Windows SDK headers are not searched for (model/system-headers.ts).
 
 import * as path from 'node:path';
@@ -72,12 +73,12 @@ export class IncludeSearch {
       wanted.some((p, i) => e.exact[e.exact.length - wanted.length + i] !== p) ? 1 : 0,
       e.file,
     ];
-    let best = rank(candidates[0]!);
-    for (const e of candidates.slice(1)) {
-      const r = rank(e);
-      if (r[0] - best[0] || r[1] - best[1] ? r[0] < best[0] || (r[0] === best[0] && r[1] < best[1]) : r[2] < best[2]) best = r;
-    }
-    return best[2];
+    const ranked = candidates.map(rank).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const [best, next] = ranked;
+    // two headers equally near (two libraries' config.h seen from a third folder): taking either would be a guess
+    // that depends on names of unrelated folders, so the include stays unresolved
+    if (next && next[0] === best![0] && next[1] === best![1]) return undefined;
+    return best![2];
   }
 
   private index(): Map<string, Entry[]> {

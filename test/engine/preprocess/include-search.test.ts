@@ -40,8 +40,9 @@ describe('IncludeSearch', () => {
     expect(search.find('config.h', '/r/app/src/sub/y.c')).toBe('/r/app/src/config.h');
   });
 
-  it('breaks a tie by path, never by the order of the list', () => {
-    expect(search.find('same.h', '/r/c/main.c')).toBe('/r/a/x/same.h');
+  it('takes neither of two equally near headers, and never depends on the order of the list', () => {
+    expect(search.find('same.h', '/r/c/main.c')).toBeUndefined();
+    expect(search.find('same.h', '/r/a/main.c')).toBe('/r/a/x/same.h');
     const reversed = new IncludeSearch([...TREE].reverse());
     for (const [spec, from] of [
       ['same.h', '/r/c/main.c'],
