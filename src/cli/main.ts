@@ -9,6 +9,7 @@ import type { Shard } from '../engine/runner/shard.js';
 import type { Concurrency } from '../engine/runner/threads.js';
 import { DEFAULT_MAX_FILE_SIZE, parseSeconds, parseSize } from '../engine/model/limits.js';
 import { lintText, stdinPath } from '../engine/runner/lint-text.js';
+import { isCompiler } from '../engine/model/compilers.js';
 import { isTarget } from '../engine/model/target.js';
 import type { Finding, Notice, Report } from '../engine/model/types.js';
 import { toolVersion } from '../engine/model/version.js';
@@ -51,6 +52,8 @@ Options:
                           codeframe: each finding with the source lines around it, as ESLint's codeframe
   -o, --output FILE       write the report to FILE instead of standard output
       --target ARCH       x64 | x86 | arm64 (default: x64)
+      --compiler NAME     msvc | mingw | clang-cl: whose predefined macros apply (default: msvc)
+      --no-include-search  do not look an #include the include path misses up in the scanned tree
   -I DIR                  add an include directory
   -D NAME[=VALUE]         define a macro
   -U NAME                 undefine a macro
@@ -95,6 +98,8 @@ const OPTIONS = {
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
   target: { type: 'string' },
+  compiler: { type: 'string' },
+  'no-include-search': { type: 'boolean' },
   I: { type: 'string', short: 'I', multiple: true },
   D: { type: 'string', short: 'D', multiple: true },
   U: { type: 'string', short: 'U', multiple: true },
@@ -169,7 +174,7 @@ async function run(argv: string[], io: Io): Promise<number> {
 
   const progress = stdin ? undefined : progressFor(io.stderr, io.env);
   // (the cache is for files on disk: a text from standard input is always analysed)
-  const setup = setUpConfig(stdin ? { ...values, cache: false } : values, options, progress);
+  const setup = await setUpConfig(stdin ? { ...values, cache: false } : values, options, progress, positionals);
   if (setup.output !== undefined) {
     io.stdout.write(setup.output);
     return 0;
@@ -247,6 +252,11 @@ function commandLineOptions(values: Values, cwd: string): { options: LintOptions
     if (!isTarget(values.target)) throw new UsageError(`unknown target "${values.target}" (expected x64, x86 or arm64)`);
     options.target = values.target;
   }
+  if (values.compiler !== undefined) {
+    if (!isCompiler(values.compiler)) throw new UsageError(`unknown compiler "${printable(values.compiler)}" (expected msvc, mingw or clang-cl)`);
+    options.compiler = values.compiler;
+  }
+  if (values['no-include-search']) options.includeSearch = false;
   options.includePaths = values.I ?? [];
   options.forceIncludes = values.include ?? [];
   // a compiler stops on a forced include it cannot find: so does granule, rather than check without it

@@ -41,6 +41,7 @@ export interface ConfigValues {
   cache?: boolean;
   'cache-location'?: string;
   target?: string;
+  compiler?: string;
 }
 
 export interface ProgressSink {
@@ -52,13 +53,22 @@ export interface ProgressSink {
  * progress added. Returns instead the text to print when the run ends here (--print-config). A broken --config
  * file throws ConfigError.
  */
-export function setUpConfig(values: ConfigValues, base: LintOptions, progress?: ProgressSink): { options: LintOptions; output?: string } {
+export async function setUpConfig(
+  values: ConfigValues,
+  base: LintOptions,
+  progress?: ProgressSink,
+  /** The paths the run would scan: --print-config searches includes among their files. */
+  scanPaths: string[] = [],
+): Promise<{ options: LintOptions; output?: string }> {
   if (values.fix && values['fix-dry-run']) throw new OptionError('--fix and --fix-dry-run cannot be used together');
   const settings: LintOptions = values['report-unused-disable-directives'] ? { ...base, reportUnusedDisableDirectives: 'error' } : base;
-  const resolver = new ConfigResolver({ ...settings }, { configFile: values.config, targetFromCommandLine: values.target !== undefined });
+  const resolver = new ConfigResolver(
+    { ...settings },
+    { configFile: values.config, targetFromCommandLine: values.target !== undefined, compilerFromCommandLine: values.compiler !== undefined },
+  );
   const broken = resolver.checkExplicit();
   if (broken) throw broken;
-  if (values['print-config'] !== undefined) return { options: settings, output: printConfig(values['print-config'], resolver) };
+  if (values['print-config'] !== undefined) return { options: settings, output: await printConfig(values['print-config'], resolver, scanPaths) };
   const options: LintOptions = { ...settings, ...projectsOfConfig(settings, resolver), optionsFor: (file) => resolver.forFile(file) };
   if (options.projectConfigurations?.length && !options.projects?.length)
     throw new OptionError('--project-configuration narrows the configurations of the projects: give --project, or a config with "projects"');

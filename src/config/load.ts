@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packagePath } from '../engine/model/package-files.js';
 import type { RuleSetting } from '../engine/linter/run-rules.js';
+import type { Compiler } from '../engine/model/compilers.js';
 import type { Level, Target } from '../engine/model/types.js';
 import { ConfigError } from './errors.js';
 import { readJsonFile } from './json.js';
@@ -36,6 +37,8 @@ export interface ResolvedConfig {
   includePaths: string[];
   forceIncludes: string[];
   target?: Target;
+  compiler?: Compiler;
+  includeSearch?: boolean;
   wrappers: DeclaredWrapper[];
   compileCommands?: string | string[];
   /** Visual Studio solutions and projects, absolute. */
@@ -163,6 +166,8 @@ function fromData(data: ConfigData, file: string, dir: string): ResolvedConfig {
     includePaths: data.includePaths.map(abs),
     forceIncludes: data.forceIncludes.map(abs),
     target: data.target,
+    compiler: data.compiler,
+    includeSearch: data.includeSearch,
     wrappers: data.wrappers,
     compileCommands: databaseFiles(file, data.compileCommands, abs),
     projects: data.projects?.map((p) => projectFile(file, abs(p))),
@@ -209,6 +214,8 @@ export function mergeConfigs(base: ResolvedConfig, over: ResolvedConfig): Resolv
     includePaths: unique([...over.includePaths, ...base.includePaths]),
     forceIncludes: unique([...base.forceIncludes, ...over.forceIncludes]),
     target: over.target ?? base.target,
+    compiler: over.compiler ?? base.compiler,
+    includeSearch: over.includeSearch ?? base.includeSearch,
     wrappers: [...base.wrappers.filter((w) => !over.wrappers.some((o) => o.name === w.name)), ...over.wrappers],
     compileCommands: over.compileCommands ?? base.compileCommands,
     projects: over.projects ?? base.projects,

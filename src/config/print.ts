@@ -1,14 +1,38 @@
 // --print-config FILE: the options granule would use for FILE, after config files and the command line.
 
 import * as path from 'node:path';
+import { discoverFiles } from '../engine/files/discover.js';
+import { FileReader } from '../engine/files/file-reader.js';
 import { activeRules } from '../engine/linter/run-rules.js';
 import { BuildConfigurations } from '../engine/preprocess/build-configurations.js';
 import type { Configuration } from '../engine/model/configuration.js';
+import { HeaderCache } from '../engine/preprocess/header-cache.js';
+import { analyzeText } from '../engine/runner/pipeline.js';
 import type { LintOptions } from '../engine/runner/options.js';
 import { rules as allRules } from '../rules/index.js';
 import type { ConfigResolver } from './resolver.js';
 
-export function printConfig(file: string, resolver: ConfigResolver): string {
+/**
+ * The folders where FILE's includes that the include path misses were found by searching the scanned tree
+ * (`scanPaths`, the current directory when none is given), each with the includes found there.
+ */
+async function searchedIncludes(file: string, options: LintOptions, scanPaths: string[]): Promise<Record<string, string[]>> {
+  const absolute = path.resolve(options.cwd, file);
+  const text = new FileReader().readText(absolute);
+  if (options.includeSearch === false || text === undefined) return {};
+  const tree = await discoverFiles(scanPaths.length ? scanPaths : ['.'], options.cwd, options.ignores);
+  const analysis = analyzeText(absolute, text, options, new Map(), new HeaderCache(tree.files));
+  const found: Record<string, string[]> = {};
+  for (const edge of analysis.pre.includes) {
+    if (!edge.searched || !edge.resolved) continue;
+    const spec = edge.angled ? `<${edge.spec}>` : `"${edge.spec}"`;
+    const list = (found[path.dirname(edge.resolved)] ??= []);
+    if (!list.includes(spec)) list.push(spec);
+  }
+  return found;
+}
+
+export async function printConfig(file: string, resolver: ConfigResolver, scanPaths: string[] = []): Promise<string> {
   const resolved = resolver.forFile(file);
   if ('error' in resolved) throw resolved.error;
   const { options, config, ignored } = resolved;
@@ -24,6 +48,9 @@ export function printConfig(file: string, resolver: ConfigResolver): string {
     extends: config ? config.sources.slice(0, -1) : [],
     ignored,
     target: options.target,
+    compiler: options.compiler ?? 'msvc',
+    includeSearch: options.includeSearch !== false,
+    includeSearchFound: await searchedIncludes(file, options, scanPaths),
     rules,
     defines: options.defines,
     undefines: options.undefines,

@@ -15,6 +15,8 @@ export interface ResolverOptions {
   configFile?: string;
   /** The command line named a target, which then wins over the config's. */
   targetFromCommandLine: boolean;
+  /** The command line named a compiler, which then wins over the config's. */
+  compilerFromCommandLine?: boolean;
 }
 
 export type FileOptions = { options: LintOptions; config: ResolvedConfig | undefined; ignored: boolean } | { error: ConfigError };
@@ -89,6 +91,9 @@ export function applyConfig(base: LintOptions, config: ResolvedConfig | undefine
   const merged: LintOptions = {
     ...base,
     target: options.targetFromCommandLine ? base.target : (c.target ?? base.target),
+    compiler: options.compilerFromCommandLine ? base.compiler : (c.compiler ?? base.compiler),
+    // --no-include-search wins over a config that turns the search on
+    includeSearch: base.includeSearch === false ? false : (c.includeSearch ?? base.includeSearch),
     defines: { ...c.defines, ...base.defines },
     undefines: [...new Set([...c.undefines, ...base.undefines])],
     // -I directories come first, as a compiler searches them

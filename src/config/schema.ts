@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import type { DeclaredWrapper } from '../engine/analysis/analyze.js';
 import type { RuleSetting } from '../engine/linter/run-rules.js';
+import { COMPILER_NAMES, isCompiler, type Compiler } from '../engine/model/compilers.js';
 import type { Level, Target } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 
@@ -18,6 +19,9 @@ export interface ConfigData {
   includePaths: string[];
   forceIncludes: string[];
   target?: Target;
+  compiler?: Compiler;
+  /** Look up includes the include path does not resolve in the scanned tree (default true). */
+  includeSearch?: boolean;
   wrappers: DeclaredWrapper[];
   /** One compilation database or several. */
   compileCommands?: string | string[];
@@ -38,6 +42,8 @@ export const CONFIG_KEYS = [
   'includePaths',
   'forceIncludes',
   'target',
+  'compiler',
+  'includeSearch',
   'wrappers',
   'compileCommands',
   'projects',
@@ -111,6 +117,14 @@ export function validateConfigData(data: unknown): ConfigData {
   if (data.target !== undefined) {
     if (!TARGETS.includes(data.target as Target)) throw new DataError('target', `must be one of ${TARGETS.join(', ')}, got ${describe(data.target)}`);
     out.target = data.target as Target;
+  }
+  if (data.compiler !== undefined) {
+    if (!isCompiler(data.compiler)) throw new DataError('compiler', `must be one of ${COMPILER_NAMES.join(', ')}, got ${describe(data.compiler)}`);
+    out.compiler = data.compiler;
+  }
+  if (data.includeSearch !== undefined) {
+    if (typeof data.includeSearch !== 'boolean') throw new DataError('includeSearch', `must be a boolean, got ${describe(data.includeSearch)}`);
+    out.includeSearch = data.includeSearch;
   }
   if (data.wrappers !== undefined) out.wrappers = validateWrappers(data.wrappers);
   if (data.compileCommands !== undefined)

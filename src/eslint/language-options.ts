@@ -1,5 +1,6 @@
 // The `languageOptions` granule's ESLint languages accept, and their validation.
 
+import { isCompiler, type Compiler } from '../engine/model/compilers.js';
 import { isTarget } from '../engine/model/target.js';
 import type { Target } from '../engine/model/types.js';
 
@@ -7,6 +8,13 @@ export interface GranuleLanguageOptions {
   [key: string]: unknown;
   /** Type sizes and pointer width: x64 (default), x86 or arm64. */
   target?: Target;
+  /** Whose predefined macros apply: msvc (default), mingw or clang-cl. */
+  compiler?: Compiler;
+  /**
+   * Look an `#include` the include path misses up among the files under `project` (default true when `project`
+   * is given; without it ESLint sees no tree to search).
+   */
+  includeSearch?: boolean;
   /** Macros as `-D` defines them: `{ NAME: "value" }` (`"1"` for a bare `-D NAME`). */
   defines?: Record<string, string>;
   /** Macros as `-U` removes them. */
@@ -27,16 +35,33 @@ export interface GranuleLanguageOptions {
   project?: string[];
 }
 
-const KNOWN = new Set(['target', 'defines', 'undefines', 'includePaths', 'forceIncludes', 'compileCommands', 'wrappers', 'project']);
+const KNOWN = new Set([
+  'target',
+  'compiler',
+  'includeSearch',
+  'defines',
+  'undefines',
+  'includePaths',
+  'forceIncludes',
+  'compileCommands',
+  'wrappers',
+  'project',
+]);
 
 /** Throws one clear message naming the bad key. */
 export function validateLanguageOptions(options: GranuleLanguageOptions): void {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new TypeError(`granule: unknown language option "${key}" (expected one of: ${[...KNOWN].join(', ')})`);
   }
-  const { target, defines, undefines, includePaths, forceIncludes, compileCommands, wrappers, project } = options;
+  const { target, compiler, includeSearch, defines, undefines, includePaths, forceIncludes, compileCommands, wrappers, project } = options;
   if (target !== undefined && (typeof target !== 'string' || !isTarget(target))) {
     throw new TypeError(`granule: languageOptions.target must be "x64", "x86" or "arm64", got ${JSON.stringify(target)}`);
+  }
+  if (compiler !== undefined && !isCompiler(compiler)) {
+    throw new TypeError(`granule: languageOptions.compiler must be "msvc", "mingw" or "clang-cl", got ${JSON.stringify(compiler)}`);
+  }
+  if (includeSearch !== undefined && typeof includeSearch !== 'boolean') {
+    throw new TypeError(`granule: languageOptions.includeSearch must be a boolean, got ${JSON.stringify(includeSearch)}`);
   }
   if (defines !== undefined) {
     if (!defines || typeof defines !== 'object' || Array.isArray(defines))

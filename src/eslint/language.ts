@@ -120,6 +120,8 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
 function lintOptions(languageOptions: GranuleLanguageOptions): LintOptions {
   const options = defaultLintOptions(process.cwd());
   if (languageOptions.target) options.target = languageOptions.target;
+  if (languageOptions.compiler) options.compiler = languageOptions.compiler;
+  if (languageOptions.includeSearch === false) options.includeSearch = false;
   if (languageOptions.defines) options.defines = { ...languageOptions.defines };
   if (languageOptions.undefines) options.undefines = [...languageOptions.undefines];
   if (languageOptions.includePaths) options.includePaths = [...languageOptions.includePaths];

@@ -33,7 +33,20 @@ export function lintDocument(
   }
   let lint: FileLint;
   // everything besides the buffer that the preprocessor reads
-  tree.begin(JSON.stringify([file, options.cwd, options.target, options.defines, options.undefines, options.includePaths, options.forceIncludes]), headers);
+  tree.begin(
+    JSON.stringify([
+      file,
+      options.cwd,
+      options.target,
+      options.compiler,
+      options.includeSearch,
+      options.defines,
+      options.undefines,
+      options.includePaths,
+      options.forceIncludes,
+    ]),
+    headers,
+  );
   try {
     // (unused disable comments are the CLI's to report: an editor shows what a comment disables)
     lint = lintFile({ file, text, options, headers, wrappers, overloads, previous: tree, unusedDirectives: 'off' });

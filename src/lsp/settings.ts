@@ -2,6 +2,7 @@
 // cannot answer that request, from `initializationOptions`. They sit on top of granule.config.json, the way the
 // command line does.
 
+import { isCompiler, type Compiler } from '../engine/model/compilers.js';
 import { isTarget } from '../engine/model/target.js';
 import type { Level, Target } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
@@ -15,6 +16,8 @@ export interface GranuleSettings {
   /** Quiet time after a change before the buffer is linted again, in milliseconds. */
   debounceMs: number;
   target?: Target;
+  /** Whose predefined macros apply (msvc by default); a config file's `compiler` applies when this is unset. */
+  compiler?: Compiler;
   /** Rule levels (and options), as in granule.config.json. */
   rules: Record<string, RuleSetting>;
   defines: Record<string, string>;
@@ -52,6 +55,10 @@ export function readSettings(raw: unknown): { settings: GranuleSettings; problem
   if (r.target !== undefined && r.target !== null && r.target !== '') {
     if (typeof r.target === 'string' && isTarget(r.target)) settings.target = r.target;
     else problems.push(`granule.target must be "x64", "x86" or "arm64", not ${JSON.stringify(r.target)}`);
+  }
+  if (r.compiler !== undefined && r.compiler !== null && r.compiler !== '') {
+    if (isCompiler(r.compiler)) settings.compiler = r.compiler;
+    else problems.push(`granule.compiler must be "msvc", "mingw" or "clang-cl", not ${JSON.stringify(r.compiler)}`);
   }
   if (r.rules !== undefined && r.rules !== null) {
     if (typeof r.rules !== 'object' || Array.isArray(r.rules)) problems.push('granule.rules must be an object of rule ids to levels');

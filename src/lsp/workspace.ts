@@ -52,12 +52,20 @@ export class Workspace {
     const root = this.rootFor(file);
     const base = defaultLintOptions(root);
     if (settings.target) base.target = settings.target;
+    if (settings.compiler) base.compiler = settings.compiler;
     base.defines = { ...settings.defines };
     base.includePaths = [...settings.includePaths];
     base.rules = { ...settings.rules };
-    const key = JSON.stringify([root, settings.target, settings.defines, settings.includePaths, settings.rules]);
+    const key = JSON.stringify([root, settings.target, settings.compiler, settings.defines, settings.includePaths, settings.rules]);
     let resolver = this.resolvers.get(key);
-    if (!resolver) this.resolvers.set(key, (resolver = new ConfigResolver(base, { targetFromCommandLine: settings.target !== undefined })));
+    if (!resolver)
+      this.resolvers.set(
+        key,
+        (resolver = new ConfigResolver(base, {
+          targetFromCommandLine: settings.target !== undefined,
+          compilerFromCommandLine: settings.compiler !== undefined,
+        })),
+      );
     const problems: string[] = [];
     let options = base;
     let ignored = false;

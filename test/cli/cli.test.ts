@@ -112,6 +112,9 @@ describe('granule CLI', () => {
     const target = runCli(['--target', 'mips', '.'], { cwd: dir });
     expect(target.status).toBe(2);
     expect(target.stderr).toBe('granule: unknown target "mips" (expected x64, x86 or arm64)\n');
+    const compiler = runCli(['--compiler', 'gcc', '.'], { cwd: dir });
+    expect(compiler.status).toBe(2);
+    expect(compiler.stderr).toBe('granule: unknown compiler "gcc" (expected msvc, mingw or clang-cl)\n');
   });
 
   it('stops with one line on stderr when a path is missing, never a finding', () => {

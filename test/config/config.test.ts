@@ -107,6 +107,9 @@ describe('extends', () => {
       extends: ['granule:recommended', 'granule:strict', path.join(root, 'base/granule.config.json')],
       ignored: false,
       target: 'x64',
+      compiler: 'msvc',
+      includeSearch: true,
+      includeSearchFound: {},
       rules: {
         'virtualalloc-granularity': ['error'],
         'large-page-size': ['warn', { largePageMinimum: 4096 }],
@@ -144,7 +147,7 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     [
       'unknown key',
       json({ rule: {} }),
-      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, projects, projectConfigurations, reportUnusedDisableDirectives)',
+      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, compiler, includeSearch, wrappers, compileCommands, projects, projectConfigurations, reportUnusedDisableDirectives)',
     ],
     ['unknown rule', json({ rules: { nope: 'error' } }), `rules.nope: unknown rule "nope" (known: ${known})`],
     [
@@ -185,7 +188,7 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     [
       '5,000 levels deep',
       `{"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
-      'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, projects, projectConfigurations, reportUnusedDisableDirectives)',
+      'deep: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, compiler, includeSearch, wrappers, compileCommands, projects, projectConfigurations, reportUnusedDisableDirectives)',
     ],
     [
       '__proto__ 5,000 levels deep',
@@ -203,6 +206,8 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
       'reportUnusedDisableDirectives: must be "off", "warn", "error" or a boolean, got "toString"',
     ],
     ['bad target', json({ target: 'x128' }), 'target: must be one of x64, x86, arm64, got "x128"'],
+    ['bad compiler', json({ compiler: 'gcc' }), 'compiler: must be one of msvc, mingw, clang-cl, got "gcc"'],
+    ['bad includeSearch', json({ includeSearch: 'no' }), 'includeSearch: must be a boolean, got "no"'],
     ['JSON syntax', '{\n  "rules": {\n    "a": 1,,\n  }\n}\n', 'invalid JSON: Expected double-quoted property name (line 3, column 12)'],
     ['not an object', '[]', 'a config must be a JSON object, got an array'],
     [
@@ -410,6 +415,9 @@ describe('--print-config', () => {
       extends: [],
       ignored: false,
       target: 'x64',
+      compiler: 'msvc',
+      includeSearch: true,
+      includeSearchFound: {},
       rules: {
         'virtualalloc-granularity': ['error'],
         'large-page-size': ['error', { largePageMinimum: 2097152 }],

@@ -9,7 +9,7 @@ import { defaultLintOptions } from '../../src/engine/runner/lint.js';
 import { json, makeTree } from '../helpers/tree.js';
 
 describe('printConfig', () => {
-  it('prints every rule with its level and options, the config chain and the merged settings', () => {
+  it('prints every rule with its level and options, the config chain and the merged settings', async () => {
     const root = makeTree({
       'base.json': json({ extends: 'granule:recommended', ignores: ['/gen/', '!gen/keep.c'] }),
       'granule.config.json': json({
@@ -22,12 +22,15 @@ describe('printConfig', () => {
       'src/a.c': '',
     });
     const resolver = new ConfigResolver(defaultLintOptions(root), { targetFromCommandLine: false });
-    expect(JSON.parse(printConfig(path.join(root, 'src/a.c'), resolver))).toEqual({
+    expect(JSON.parse(await printConfig(path.join(root, 'src/a.c'), resolver))).toEqual({
       file: path.join(root, 'src/a.c'),
       configFile: path.join(root, 'granule.config.json'),
       extends: ['granule:recommended', path.join(root, 'base.json')],
       ignored: false,
       target: 'x64',
+      compiler: 'msvc',
+      includeSearch: true,
+      includeSearchFound: {},
       rules: {
         'virtualalloc-granularity': ['error'],
         'large-page-size': ['warn', { largePageMinimum: 4194304 }],
@@ -45,17 +48,35 @@ describe('printConfig', () => {
     });
   });
 
-  it('with no config: granule’s defaults, and nothing extended', () => {
+  it('with no config: granule’s defaults, and nothing extended', async () => {
     const root = makeTree({ 'a.c': '' });
-    const printed = printConfig(path.join(root, 'a.c'), new ConfigResolver(defaultLintOptions(root), { targetFromCommandLine: false }));
+    const printed = await printConfig(path.join(root, 'a.c'), new ConfigResolver(defaultLintOptions(root), { targetFromCommandLine: false }));
     expect(printed.endsWith('}\n')).toBe(true);
     expect(JSON.parse(printed)).toMatchObject({ configFile: null, extends: [], ignored: false, ignores: [], wrappers: [] });
   });
 
-  it('says a file is ignored, and throws the config error of a broken config', () => {
+  it('says a file is ignored, and throws the config error of a broken config', async () => {
     const root = makeTree({ 'granule.config.json': json({ ignores: ['gen/'] }), 'gen/g.c': '', 'bad/granule.config.json': '{', 'bad/b.c': '' });
     const resolver = new ConfigResolver(defaultLintOptions(root), { targetFromCommandLine: false });
-    expect(JSON.parse(printConfig(path.join(root, 'gen/g.c'), resolver)).ignored).toBe(true);
-    expect(() => printConfig(path.join(root, 'bad/b.c'), resolver)).toThrow(ConfigError);
+    expect(JSON.parse(await printConfig(path.join(root, 'gen/g.c'), resolver)).ignored).toBe(true);
+    await expect(printConfig(path.join(root, 'bad/b.c'), resolver)).rejects.toThrow(ConfigError);
+  });
+
+  it('shows the compiler, and the folders where the include search found the file’s headers', async () => {
+    const root = makeTree({
+      'granule.config.json': json({ compiler: 'mingw' }),
+      'app/src/a.c': '#include <phnt_ntdef.h>\n#include "cfg/limits.h"\n#include "nowhere.h"\n',
+      'app/third_party/phnt/phnt_ntdef.h': '#define PAGE_SIZE 0x1000\n',
+      'vendor/ring/cfg/limits.h': '#define RING 1\n',
+    });
+    const resolver = new ConfigResolver(defaultLintOptions(root), { targetFromCommandLine: false });
+    const printed = JSON.parse(await printConfig(path.join(root, 'app/src/a.c'), resolver));
+    expect(printed).toMatchObject({
+      compiler: 'mingw',
+      includeSearch: true,
+      includeSearchFound: { [path.join(root, 'app/third_party/phnt')]: ['<phnt_ntdef.h>'], [path.join(root, 'vendor/ring/cfg')]: ['"cfg/limits.h"'] },
+    });
+    const off = new ConfigResolver({ ...defaultLintOptions(root), includeSearch: false }, { targetFromCommandLine: false });
+    expect(JSON.parse(await printConfig(path.join(root, 'app/src/a.c'), off))).toMatchObject({ includeSearch: false, includeSearchFound: {} });
   });
 });

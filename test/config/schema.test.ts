@@ -82,7 +82,7 @@ describe('validateConfigData', () => {
     ['granule:strict', 'a config must be a JSON object, got "granule:strict"'],
     [
       { rule: {} },
-      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, wrappers, compileCommands, projects, projectConfigurations, reportUnusedDisableDirectives)',
+      'rule: unknown key (expected one of: extends, rules, ignores, defines, undefines, includePaths, forceIncludes, target, compiler, includeSearch, wrappers, compileCommands, projects, projectConfigurations, reportUnusedDisableDirectives)',
     ],
     [{ extends: 5 }, 'extends: must be a list of strings, got 5'],
     [{ ignores: ['ok', ''] }, 'ignores[1]: must be a non-empty string, got ""'],

@@ -8,6 +8,8 @@ import { ROOT, runCli } from '../helpers/cli.js';
 
 export interface FixtureSettings {
   target?: string;
+  compiler?: string;
+  includeSearch?: boolean;
   compileCommands?: string;
   wrappers?: { name: string; sizeArg: number }[];
   defines?: Record<string, string>;
@@ -39,6 +41,8 @@ export const SOURCE_PATTERNS = ['**/*.c', '**/*.h', '**/*.cc', '**/*.cpp', '**/*
 export function eslintOverrides(dir: string, settings: FixtureSettings): Record<string, unknown> {
   const languageOptions: Record<string, unknown> = {};
   if (settings.target) languageOptions.target = settings.target;
+  if (settings.compiler) languageOptions.compiler = settings.compiler;
+  if (settings.includeSearch !== undefined) languageOptions.includeSearch = settings.includeSearch;
   if (settings.defines) languageOptions.defines = settings.defines;
   if (settings.undefines) languageOptions.undefines = settings.undefines;
   if (settings.includePaths) languageOptions.includePaths = settings.includePaths.map((p) => path.resolve(dir, p));

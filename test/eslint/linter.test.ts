@@ -69,6 +69,15 @@ describe('language options', () => {
     );
   });
 
+  it('takes the compiler: its predefined macros decide #ifdef, and an unknown one is one clear message', () => {
+    const code = HEAD + `void f(void) {\n#ifdef __GNUC__\n${LEAK}\n#endif\n#ifdef _MSC_VER\n${LEAK}\n#endif\n}\n`;
+    expect(brief(lint(code)).map((m) => m.split(' ')[0])).toEqual(['7:1']);
+    expect(brief(lint(code, undefined, [{ files: ['**/*.c'], languageOptions: { compiler: 'mingw' } }])).map((m) => m.split(' ')[0])).toEqual(['4:1']);
+    expect(() => lint(HEAD, undefined, [{ files: ['**/*.c'], languageOptions: { compiler: 'gcc' } }])).toThrow(
+      'granule: languageOptions.compiler must be "msvc", "mingw" or "clang-cl", got "gcc"',
+    );
+  });
+
   it('rejects an unknown key', () => {
     expect(() => lint(HEAD, undefined, [{ files: ['**/*.c'], languageOptions: { defnes: {} } }])).toThrow('granule: unknown language option "defnes"');
   });

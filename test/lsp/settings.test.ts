@@ -51,7 +51,7 @@ describe('settings', () => {
     const text = '#include <windows.h>\nvoid f(void) { VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); }\n';
     const dir = project({ 'a.c': text });
     client = new LspClient();
-    client.settings = { target: 'sparc', rules: { 'no-such-rule': 'error', 'virtualalloc-granularity': 'warn' } };
+    client.settings = { target: 'sparc', compiler: 'gcc', rules: { 'no-such-rule': 'error', 'virtualalloc-granularity': 'warn' } };
     await client.initialize(dir);
     const uri = uriOf(path.join(dir, 'a.c'));
     await client.open(uri, text);
@@ -61,6 +61,7 @@ describe('settings', () => {
     ]);
     expect(client.messages.map((m) => [m.type, m.message])).toEqual([
       [2, 'granule: granule.target must be "x64", "x86" or "arm64", not "sparc"'],
+      [2, 'granule: granule.compiler must be "msvc", "mingw" or "clang-cl", not "gcc"'],
       [
         2,
         'granule: granule.rules: unknown rule "no-such-rule" (known: virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size)',

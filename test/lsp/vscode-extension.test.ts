@@ -16,7 +16,7 @@ const properties = manifest.contributes.configuration.properties as Record<strin
 describe('editors/vscode', () => {
   it('declares exactly the settings the server reads (plus the server path), with the server defaults', () => {
     const keys = Object.keys(properties).map((k) => k.replace(/^granule\./, ''));
-    expect(keys.sort()).toEqual(['compileCommands', 'debounceMs', 'defines', 'enable', 'includePaths', 'rules', 'run', 'server.path', 'target']);
+    expect(keys.sort()).toEqual(['compileCommands', 'compiler', 'debounceMs', 'defines', 'enable', 'includePaths', 'rules', 'run', 'server.path', 'target']);
     // what VS Code sends for the section when nothing is set
     const sent: Record<string, unknown> = { server: { path: null } };
     for (const [key, { default: value }] of Object.entries(properties)) if (key !== 'granule.server.path') sent[key.slice('granule.'.length)] = value;

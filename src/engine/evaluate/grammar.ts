@@ -321,9 +321,10 @@ export class ExpressionParser {
 
   /** A name in `#if` that is not a macro: 0 when known undefined, unknown when it may be defined elsewhere. */
   private directiveName(name: string): Result {
+    // a name known to be undefined is 0 (C11 6.10.1p4), __cplusplus in a C file included
+    if (this.env.defined?.(name) === false) return this.arithmetic.int(0n);
     if (name === '__cplusplus') return { unknown: { kind: 'compiler-dependent', name } };
     if (this.env.cplusplus && (name === 'true' || name === 'false')) return this.arithmetic.int(name === 'true' ? 1n : 0n);
-    if (this.env.defined?.(name) === false) return this.arithmetic.int(0n);
     if (this.peek()?.text === '(') {
       this.skipBalanced();
       return { unknown: { kind: 'directive-call', name } };

@@ -51,6 +51,11 @@ export class MacroTable {
     list.push(event);
   }
 
+  /** Whether the name was ever #defined or #undef'd (the built-ins included). */
+  hasEvents(name: string): boolean {
+    return this.events.has(name);
+  }
+
   names(): IterableIterator<string> {
     return this.events.keys();
   }

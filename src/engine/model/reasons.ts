@@ -197,13 +197,13 @@ export function describeReason(r: Reason): string {
     case 'empty-character':
       return 'empty character literal';
     case 'defined-unknown':
-      return `whether ${r.name} is defined is not known`;
+      return `whether ${r.name} is defined is not known (no definition is visible: the build may pass one, so both branches are analysed)`;
     case 'compiler-dependent':
       return `${r.name} depends on the compiler`;
     case 'directive-call':
       return `${r.name}(...) is not evaluated`;
     case 'undefined-in-sources':
-      return `${r.name} is not defined in the scanned sources`;
+      return `${r.name} is not defined in the scanned sources (the build may define it, so both branches are analysed)`;
     case 'unknown-name':
       return `the value of ${r.name} is not known`;
     case 'self-reference':

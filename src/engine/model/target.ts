@@ -1,5 +1,5 @@
 // Data models of the supported targets: integer type widths (Windows is LLP64 on 64-bit),
-// the macros the compiler predefines. The Windows constants are in windows-memory.ts.
+// the macros the Windows headers derive from it. The Windows constants are in windows-memory.ts.
 
 import type { Target } from './types.js';
 
@@ -30,6 +30,7 @@ export interface TargetModel {
   types: Map<string, IntType>;
   /** Types that have a size but are not integers (floating point); casts to them give unknown. */
   otherSizes: Map<string, number>;
+  /** Macros the Windows SDK headers define from the target (the compiler's are in compilers.ts). */
   predefined: Record<string, string>;
   largePageMinimum: bigint;
   pageSize: bigint;
@@ -130,10 +131,12 @@ function model(name: Target): TargetModel {
     ['DOUBLE', 8],
     ['void', 1],
   ]);
-  const predefined: Record<string, string> = { _WIN32: '1', NULL: '0' };
-  if (name === 'x64') Object.assign(predefined, { _WIN64: '1', _M_X64: '100', _M_AMD64: '100', _AMD64_: '1' });
-  if (name === 'x86') Object.assign(predefined, { _M_IX86: '600', _X86_: '1' });
-  if (name === 'arm64') Object.assign(predefined, { _WIN64: '1', _M_ARM64: '1', _ARM64_: '1' });
+  // what the Windows SDK headers define from the target (windows.h: _AMD64_ from _M_AMD64, ...), which granule
+  // does not read; the compiler's own macros are in compilers.ts
+  const predefined: Record<string, string> = { NULL: '0' };
+  if (name === 'x64') predefined._AMD64_ = '1';
+  if (name === 'x86') predefined._X86_ = '1';
+  if (name === 'arm64') predefined._ARM64_ = '1';
   return { name, pointerBits, types, otherSizes, predefined, largePageMinimum: 2n * 1024n * 1024n, pageSize: 4096n };
 }
 

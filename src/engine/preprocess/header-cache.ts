@@ -1,8 +1,27 @@
 import { FileReader } from '../files/file-reader.js';
+import { IncludeSearch } from './include-search.js';
 import { findPreprocessorDirectives, type Directive } from './preprocess.js';
 
-/** Caches header text and directive scans for the whole run. */
+/** Caches header text and directive scans for the whole run, and knows the scanned tree an include is searched in. */
 export class HeaderCache {
+  private search: IncludeSearch;
+  private tree: readonly string[];
+
+  /** `tree`: the files of the run, where an include the include path misses is looked up (include-search.ts). */
+  constructor(tree: readonly string[] = []) {
+    this.tree = tree;
+    this.search = new IncludeSearch(tree);
+  }
+
+  searchInclude = (spec: string, from: string): string | undefined => this.search.find(spec, from);
+
+  /** The editor integrations learn the tree from their project scan: a different list starts a new search. */
+  searchIn(tree: readonly string[]): void {
+    if (tree.length === this.tree.length && tree.every((f, i) => f === this.tree[i])) return;
+    this.tree = tree;
+    this.search = new IncludeSearch(tree);
+  }
+
   private readonly texts = new Map<string, string | undefined>();
   private readonly directives = new Map<string, Directive[]>();
   private readonly reader = new FileReader();

@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from '../evaluate/evaluate.js';
 import { checkTimeLimit } from '../model/limits.js';
 import { MacroTable, parseDefine } from '../macros/macros.js';
+import { predefinedTable } from '../macros/predefined.js';
 import { standardLimits } from '../macros/std-macros.js';
+import type { Compiler } from '../model/configuration.js';
 import { targetModel, type TargetModel } from '../model/target.js';
 
 export interface Directive {
@@ -204,10 +206,14 @@ export interface IncludeEdge {
   spec: string;
   angled: boolean;
   resolved?: string;
+  /** The include path missed it and the scanned tree had it (include-search.ts). */
+  searched?: true;
 }
 
 export interface PreprocessOptions {
   model: TargetModel;
+  /** Whose predefined macros apply (default msvc). */
+  compiler?: Compiler;
   /** True for C++, false for C, undefined when a header could be either. */
   cplusplus: boolean | undefined;
   defines: Record<string, string>;
@@ -218,6 +224,8 @@ export interface PreprocessOptions {
   readFile(file: string): string | undefined;
   /** Cached directive scan of a header. */
   directivesOf?(file: string, text: string): Directive[];
+  /** Looks an include the include path misses up in the scanned tree (include-search.ts); absent: no search. */
+  searchInclude?(spec: string, from: string): string | undefined;
 }
 
 export interface PreprocessResult {
@@ -292,6 +300,11 @@ class Preprocessor {
   private readonly seen = new Set<string>();
   private readonly once = new Set<string>();
   private readonly missing = new Set<string>();
+  /**
+   * Names the sources #define only in branches known to be inactive so far. Such a name is the sources' own
+   * switch, not a macro the build may pass: while no live definition exists it is undefined, not "either way".
+   */
+  private readonly definedOnlyWhenInactive = new Set<string>();
   private headerEntries = 0;
 
   constructor(
@@ -313,20 +326,26 @@ class Preprocessor {
     return this.result;
   }
 
-  /** The target's predefined macros, __cplusplus, and the -D and -U of the options. */
+  /**
+   * The compiler's predefined macros for the target and language, the names certainly undefined there (other
+   * systems', architectures', compilers'), what the SDK headers derive from the target, and the -D and -U of the
+   * options. Undefinitions come first: a definition after them is the event in force.
+   */
   private defineBuiltins(): void {
     const { macros, options } = this;
-    for (const [name, value] of Object.entries(options.model.predefined)) {
-      const def = parseDefine(`${name} ${value}`, '<built-in>', 0);
-      if (def) macros.define(def, 0, true);
-    }
-    // what another target predefines is certainly not defined on this one (_WIN64 on x86, ...)
+    const table = predefinedTable(options.model, options.compiler ?? 'msvc', options.cplusplus);
+    for (const name of table.undefined) macros.undefine(name, 0, true);
+    // what another target's SDK headers define is certainly not defined on this one (_AMD64_ on x86, ...)
     for (const other of ['x64', 'x86', 'arm64'] as const) {
       for (const name of Object.keys(targetModel(other).predefined)) {
         if (!(name in options.model.predefined)) macros.undefine(name, 0, true);
       }
     }
-    if (options.cplusplus === true) macros.define(parseDefine('__cplusplus 201703L', '<built-in>', 0)!, 0, true);
+    for (const def of table.definitions) macros.define(def, 0, true);
+    for (const [name, value] of Object.entries(options.model.predefined)) {
+      const def = parseDefine(`${name} ${value}`, '<built-in>', 0);
+      if (def) macros.define(def, 0, true);
+    }
     if (options.cplusplus === false) macros.undefine('__cplusplus', 0, true);
     for (const [name, value] of Object.entries(options.defines)) {
       const def = parseDefine(`${name} ${value}`, '<command line>', 0);
@@ -363,6 +382,8 @@ class Preprocessor {
         const found = macros.lookup(name);
         if (found.kind === 'defined') return true;
         if (macros.certainlyUndefined(name)) return false;
+        if (!macros.hasEvents(name) && this.definedOnlyWhenInactive.has(name)) return false;
+        // no definition visible anywhere: the build may pass it, and both branches are analysed
         return undefined;
       },
     };
@@ -406,7 +427,10 @@ class Preprocessor {
           break;
         case 'define': {
           const a = activity(f);
-          if (a === 'no') break;
+          if (a === 'no') {
+            this.definedOnlyWhenInactive.add(firstWord(d.rest));
+            break;
+          }
           const def = parseDefine(d.rest, visit.current, d.line);
           if (def) this.macros.define(def, line, a === 'yes', conditionText(f));
           break;
@@ -496,8 +520,9 @@ class Preprocessor {
     if (!m) return; // computed includes (#include MACRO) are not followed
     const spec = (m[1] ?? m[2])!;
     const angled = m[2] !== undefined;
-    const resolved = this.resolveInclude(spec, angled, visit.current);
-    result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved });
+    const onPath = this.resolveInclude(spec, angled, visit.current);
+    const resolved = onPath ?? options.searchInclude?.(spec, visit.current);
+    result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved, ...(resolved !== onPath ? { searched: true as const } : {}) });
     if (!resolved || visit.depth >= MAX_INCLUDE_DEPTH || visit.stack.includes(resolved) || this.once.has(resolved)) return;
     if (++this.headerEntries > MAX_HEADER_ENTRIES) {
       result.headerLimitReached = MAX_HEADER_ENTRIES;

@@ -26,6 +26,7 @@ import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE } from '../model/limits.
 import { mentionsAnyWord, wordsIn } from '../text/occurrences.js';
 import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './options.js';
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
+import { collapseIncludeNotices } from './include-notices.js';
 import { addContextFiles, memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { collectCandidates, type CandidateFiles } from './candidates.js';
 import { contextHeaders } from './context-headers.js';
@@ -129,7 +130,7 @@ function setUpRun(
     perFile,
     reachOptions,
     reach,
-    headers: new HeaderCache(),
+    headers: new HeaderCache(perFile.files),
     reader,
     cache: options.cacheFile ? new LintCache(options.cacheFile, toolVersion()) : undefined,
     runMemo,
@@ -302,7 +303,9 @@ function report(run: RunSetup, files: CandidateFiles, analyses: Map<string, File
   const result: LintResult = {
     root: options.cwd,
     findings,
-    notices: shardNotices(run.notices, perFile.files, reported).sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
+    notices: shardNotices(collapseIncludeNotices(run.notices, options.cwd), perFile.files, reported).sort(
+      (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0),
+    ),
     filesScanned: perFile.files.filter(reported).length,
     rules: allRules.map((r) => {
       const a = summary.find((x) => x.rule.name === r.name);

@@ -5,6 +5,7 @@
 
 import type { DeclaredWrapper } from '../analysis/analyze.js';
 import type { RuleSetting } from '../linter/run-rules.js';
+import type { Compiler } from '../model/configuration.js';
 import type { Level, Target } from '../model/types.js';
 import type { Concurrency } from './threads.js';
 import type { Shard } from './shard.js';
@@ -13,6 +14,13 @@ import type { Shard } from './shard.js';
 export interface FileSettings {
   cwd: string;
   target: Target;
+  /** Whose predefined macros apply: msvc (default), mingw or clang-cl. */
+  compiler?: Compiler;
+  /**
+   * Look an `#include` the include path does not resolve up in the scanned tree by its path suffix (default true;
+   * src/engine/preprocess/include-search.ts).
+   */
+  includeSearch?: boolean;
   defines: Record<string, string>;
   undefines: string[];
   includePaths: string[];
@@ -91,5 +99,5 @@ export interface RoundStats {
 }
 
 export function defaultLintOptions(cwd = process.cwd()): LintOptions {
-  return { cwd, target: 'x64', defines: {}, undefines: [], includePaths: [], forceIncludes: [], rules: {}, ignores: [] };
+  return { cwd, target: 'x64', compiler: 'msvc', defines: {}, undefines: [], includePaths: [], forceIncludes: [], rules: {}, ignores: [] };
 }

@@ -18,6 +18,7 @@ import { targetModel } from '../model/target.js';
 import type { Finding, Level, Notice } from '../model/types.js';
 import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from '../model/limits.js';
 import { headerConstantsFor, linkageFor, type RunReach } from './reach.js';
+import { includeNotices } from './include-notices.js';
 import type { LintOptions } from './options.js';
 
 /** What the language server carries from one version of a buffer to the next (see lsp/incremental.ts). */
@@ -80,7 +81,7 @@ export function lintFile(input: FileInput): FileLint {
  * comments are reported at (default: the options'); undefined text (a result that comes from a thread) skips them.
  */
 export function checkAnalysis(analysis: FileAnalysis, options: LintOptions, rules: ActiveRule[], unused?: Level, directives = true): FileLint {
-  const notices = analysisNotices(analysis);
+  const notices = analysisNotices(analysis, options.includeSearch !== false);
   const { findings, failures } = runRules(analysis, rules, options);
   for (const f of failures) notices.push(ruleFailureNotice(analysis.file, f));
   const level = unused ?? options.reportUnusedDisableDirectives ?? 'off';
@@ -110,12 +111,14 @@ export function analyzeText(
   const { reach, overloads, ...rest } = extra;
   const analysisOptions: AnalysisOptions = {
     model: targetModel(options.target),
+    compiler: options.compiler,
     defines: options.defines,
     undefines: options.undefines,
     includePaths: options.includePaths.map((p) => path.resolve(options.cwd, p)),
     forceIncludes: options.forceIncludes.map((p) => path.resolve(options.cwd, p)),
     readFile: headers.read,
     directivesOf: headers.directivesOf,
+    ...(options.includeSearch === false ? {} : { searchInclude: headers.searchInclude }),
     headerConstant: headerConstantsFor(headers),
     ...linkageFor(headers),
     ...rest,
@@ -233,7 +236,7 @@ export function safeAnalyze(
 }
 
 /** What an analysis could not do in full: regions tree-sitter could not parse, includes not followed. */
-export function analysisNotices(analysis: FileAnalysis): Notice[] {
+export function analysisNotices(analysis: FileAnalysis, includeSearch: boolean): Notice[] {
   const notices: Notice[] = [];
   if (analysis.errorCount > 0) {
     notices.push({
@@ -251,6 +254,7 @@ export function analysisNotices(analysis: FileAnalysis): Notice[] {
       message: `its includes entered headers ${analysis.pre.headerLimitReached} times (headers without include guards that include each other); the includes after that were not followed`,
     });
   }
+  notices.push(...includeNotices(analysis.file, analysis.pre.includes, includeSearch));
   return notices;
 }
 

@@ -58,6 +58,8 @@ export class ProjectWrappers {
     const key = JSON.stringify([
       roots,
       options.target,
+      options.compiler,
+      options.includeSearch,
       options.defines,
       options.undefines,
       options.includePaths,
@@ -69,6 +71,8 @@ export class ProjectWrappers {
     const now = Date.now();
     if (entry && entry.headers === headers && now - entry.checkedAt < this.recheckMs) return entry.scan;
     const files = sourceFiles(roots);
+    // the files of the project are the tree an include the include path misses is searched in
+    headers.searchIn(files);
     const stamps = new Map(files.map((f) => [f, stampOf(f)]));
     if (entry && entry.headers === headers && sameStamps(entry.stamps, stamps)) {
       entry.checkedAt = now;

@@ -176,6 +176,9 @@ function withConfiguration(options: LintOptions, flags: Configuration): LintOpti
 function sameOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
   return (
     a.model === b.model &&
+    a.compiler === b.compiler &&
+    // the include search of another header cache, or none, may find other headers
+    a.searchInclude === b.searchInclude &&
     a.language === b.language &&
     JSON.stringify([a.defines, a.undefines, a.includePaths, a.forceIncludes]) === JSON.stringify([b.defines, b.undefines, b.includePaths, b.forceIncludes])
   );

@@ -238,7 +238,7 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   const candidates: [number, number][] = [];
   for (let k = 0; k < count; k++) candidates.push([Atomics.load(shared, SLOTS + 2 * k), Atomics.load(shared, SLOTS + 2 * k + 1)]);
   candidates.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const headers = new HeaderCache();
+  const headers = new HeaderCache(job.files);
   const reader = new FileReader();
   const windows = new WindowSet(job.options.windowed !== false);
   const rules = new Map<LintOptions, ActiveRule[]>();
@@ -377,7 +377,7 @@ function analyseCandidate(
   // is: the main thread gets the findings as they will be reported); a rule that throws costs this file its
   // findings (with a notice), never the thread
   const checked = reported ? checkAnalysis(analysis, options, active) : undefined;
-  fileNotices.push(...(checked ? checked.notices : analysisNotices(analysis)));
+  fileNotices.push(...(checked ? checked.notices : analysisNotices(analysis, options.includeSearch !== false)));
   const findings = checked ? [...checked.findings] : [];
   const directiveNotices = checked ? [...checked.directiveNotices] : [];
   const words = new Set<string>();
