@@ -153,3 +153,13 @@ export function isTarget(value: string): value is Target {
 
 // (the Windows constants live with the rest of the Windows memory model)
 export { WINDOWS_CONSTANTS } from './windows-memory.js';
+
+/** The targets of a command-line list (`x86,x64`), or the first name that is not one. */
+export function parseTargetList(list: string): { targets: Target[] } | { unknown: string } {
+  const targets: Target[] = [];
+  for (const name of list.split(',').map((n) => n.trim())) {
+    if (!isTarget(name)) return { unknown: name };
+    if (!targets.includes(name)) targets.push(name);
+  }
+  return { targets };
+}

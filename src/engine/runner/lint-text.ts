@@ -11,6 +11,9 @@ import { HeaderCache } from '../preprocess/header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS, withTimeLimit } from '../model/limits.js';
 import { activeRules } from '../linter/run-rules.js';
 import { checkAnalysis, safeAnalyze } from './pipeline.js';
+import { configurationsOf, mergeFindings, mergeNotices, optionsIn, type ConfigurationPart } from './configurations.js';
+import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
+import type { FileAnalysis } from '../analysis/analyze.js';
 import type { LintOptions } from './options.js';
 import type { LintResult } from './run-parts.js';
 import { languageFor } from '../parse/parse.js';
@@ -53,11 +56,29 @@ export async function lintText(file: string, text: string, options: LintOptions)
   fileOptions = reach.optionsFor(file, fileOptions);
   const headers = new HeaderCache();
   const candidate = { file, text, language: languageFor(file, text) };
-  const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () => safeAnalyze(candidate, fileOptions, new Map(), headers, notices, reach));
+  // each configuration analysed on its own, its findings merged per call site before the disable comments
+  const configurations = configurationsOf(fileOptions);
+  const parts: ConfigurationPart<Finding>[] = [];
+  const noticeParts: ConfigurationPart<Notice>[] = [];
+  let analysis: FileAnalysis | undefined;
+  for (const configuration of configurations) {
+    const own = optionsIn(fileOptions, configuration);
+    const ownNotices: Notice[] = [];
+    const analysed = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () => safeAnalyze(candidate, own, new Map(), headers, ownNotices, reach));
+    analysis ??= analysed;
+    if (analysed) {
+      const checked = checkAnalysis(analysed, own, activeRules(own.rules), undefined, false);
+      parts.push({ configuration: configuration.name, items: checked.findings });
+      ownNotices.push(...checked.notices);
+    }
+    noticeParts.push({ configuration: configuration.name, items: ownNotices });
+  }
+  notices.push(...mergeNotices(noticeParts));
   if (!analysis) return result([], fileOptions, reach.configError);
-  const checked = checkAnalysis(analysis, fileOptions, activeRules(fileOptions.rules));
-  notices.push(...checked.notices, ...checked.directiveNotices);
-  const findings = [...checked.findings].sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  const findings = mergeFindings(parts, () => configurations.map((c) => c.name)).sort(
+    (a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
+  );
+  notices.push(...applyDirectives(file, findings, scanDisableDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
   let patches: FilePatch[] | undefined;
   if (options.fix) {
     const { planFixes } = await import('../linter/fix.js');

@@ -16,7 +16,8 @@ import { HeaderCache } from '../preprocess/header-cache.js';
 import { RunReach } from './reach.js';
 import { activeRules, runRules, type RuleSetting } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
-import type { Finding, Notice } from '../model/types.js';
+import type { Finding, Notice, Target } from '../model/types.js';
+import { configurationsOf, mergeRuns, optionsIn, targetsOf, type ConfigurationRun } from './configurations.js';
 import { toolVersion } from '../model/version.js';
 import { keepRun, RunMemo } from '../cache/run-memo.js';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../model/limits.js';
@@ -36,7 +37,15 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   if (discovery.errors.length > 0) {
     return { root: options.cwd, findings: [], notices: [], filesScanned: 0, rules: [], toolVersion: toolVersion(), usageError: true, errors: discovery.errors };
   }
-  const run = setUpRun(discovery.files, discovery.notices, options);
+  const passes = configurationPasses(discovery.files, options);
+  const runs: ConfigurationRun[] = [];
+  for (const pass of passes) runs.push({ configuration: pass.name, result: await lintFiles(discovery.files, discovery.notices, pass.options) });
+  return mergeRuns(runs, (file) => checkedIn(file, options, passes));
+}
+
+/** One configuration's run over the files found (a run of its own: its wrappers, its cache). */
+async function lintFiles(found: string[], foundNotices: readonly Notice[], options: LintOptions): Promise<LintResult> {
+  const run = setUpRun(found, foundNotices, options);
   if ('report' in run) return run.report;
   const files = await collectCandidates(run);
   const { analyses, wrappers } = await analyseToFixpoint(run, files);
@@ -44,6 +53,50 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
   const findings = applyDisableComments(run, files, byFile);
   const patches = options.fix ? await planPatches(run, files, findings, analyses) : undefined;
   return report(run, files, analyses, findings, patches);
+}
+
+/**
+ * The configurations the files are checked in (the targets of the command line and of every config file, in
+ * that order), each with the run's options narrowed to it: a file's options name the configuration's one target,
+ * and a file not checked in the configuration is left out of its run. Each configuration keeps its own --cache
+ * file beside the first's (`lint-cache.x86.json`): its results, like its wrappers, are its own.
+ */
+function configurationPasses(files: readonly string[], options: LintOptions): { name: Target; options: LintOptions }[] {
+  const names = targetsOf(options.target);
+  const lookup = options.optionsFor;
+  if (lookup) {
+    const seen = new Set<object>();
+    for (const file of files) {
+      const r = lookup(file);
+      if ('error' in r || r.ignored || seen.has(r.options)) continue;
+      seen.add(r.options);
+      for (const t of targetsOf(r.options.target)) if (!names.includes(t)) names.push(t);
+    }
+  }
+  return names.map((name, i) => {
+    const narrow = (o: LintOptions) => optionsIn(o, configurationsOf(o).find((c) => c.name === name) ?? { ...configurationsOf(o)[0]!, name, target: name });
+    const passOptions: LintOptions = { ...narrow(options), ...(i > 0 && options.cacheFile ? { cacheFile: passCacheFile(options.cacheFile, name) } : {}) };
+    if (lookup) {
+      passOptions.optionsFor = (file) => {
+        const r = lookup(file);
+        if ('error' in r || r.ignored) return r;
+        return targetsOf(r.options.target).includes(name) ? { options: narrow(r.options), ignored: false } : { options: r.options, ignored: true };
+      };
+    }
+    return { name, options: passOptions };
+  });
+}
+
+/** The cache file of a configuration after the first: beside it, named after the configuration. */
+function passCacheFile(cacheFile: string, name: string): string {
+  return cacheFile.endsWith('.json') ? `${cacheFile.slice(0, -'.json'.length)}.${name}.json` : `${cacheFile}.${name}`;
+}
+
+/** The configurations a file was checked in. */
+function checkedIn(file: string, options: LintOptions, passes: readonly { name: Target }[]): Target[] {
+  const r = options.optionsFor?.(file);
+  const own = targetsOf(r && 'options' in r ? r.options.target : options.target);
+  return passes.map((p) => p.name).filter((n) => own.includes(n));
 }
 
 /** The run's inputs; or, with --cache on a tree where nothing changed, the last run's report (src/engine/cache/run-memo.ts). */

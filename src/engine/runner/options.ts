@@ -5,14 +5,18 @@
 
 import type { DeclaredWrapper } from '../analysis/analyze.js';
 import type { RuleSetting } from '../linter/run-rules.js';
-import type { Level, Target } from '../model/types.js';
+import type { Level, Target, TargetSetting } from '../model/types.js';
 import type { Concurrency } from './threads.js';
 import type { Shard } from './shard.js';
 
 /** What one file is analysed and reported with (a config file may set each of these per file). */
 export interface FileSettings {
   cwd: string;
-  target: Target;
+  /**
+   * The targets checked (default x64 and x86): with a list, the file is analysed once per target and each call site
+   * is reported once (src/engine/runner/configurations.ts); one target is a one-item list.
+   */
+  target: TargetSetting;
   defines: Record<string, string>;
   undefines: string[];
   includePaths: string[];
@@ -83,6 +87,9 @@ export interface RoundStats {
   changed: number;
 }
 
+/** The targets checked when none is named: every build that ships, 64- and 32-bit. */
+export const DEFAULT_TARGETS: readonly Target[] = ['x64', 'x86'];
+
 export function defaultLintOptions(cwd = process.cwd()): LintOptions {
-  return { cwd, target: 'x64', defines: {}, undefines: [], includePaths: [], forceIncludes: [], rules: {}, ignores: [] };
+  return { cwd, target: [...DEFAULT_TARGETS], defines: {}, undefines: [], includePaths: [], forceIncludes: [], rules: {}, ignores: [] };
 }

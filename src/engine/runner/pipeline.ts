@@ -19,6 +19,7 @@ import type { Finding, Level, Notice } from '../model/types.js';
 import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from '../model/limits.js';
 import { headerConstantsFor, type RunReach } from './reach.js';
 import type { LintOptions } from './options.js';
+import { analysisTarget } from './configurations.js';
 
 /** What the language server carries from one version of a buffer to the next (see lsp/incremental.ts). */
 export type PreviousVersion = Pick<AnalysisOptions, 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences'>;
@@ -109,7 +110,7 @@ export function analyzeText(
 ): FileAnalysis {
   const { reach, overloads, ...rest } = extra;
   const analysisOptions: AnalysisOptions = {
-    model: targetModel(options.target),
+    model: targetModel(analysisTarget(options.target)),
     defines: options.defines,
     undefines: options.undefines,
     includePaths: options.includePaths.map((p) => path.resolve(options.cwd, p)),
