@@ -1,7 +1,7 @@
 // Data models of the supported targets: integer type widths (Windows is LLP64 on 64-bit),
 // the macros the compiler predefines. The Windows constants are in windows-memory.ts.
 
-import type { Target } from './types.js';
+import type { Target, TargetSetting } from './types.js';
 
 export interface IntType {
   bits: number;
@@ -162,4 +162,17 @@ export function parseTargetList(list: string): { targets: Target[] } | { unknown
     if (!targets.includes(name)) targets.push(name);
   }
   return { targets };
+}
+
+/** The targets of a setting, in order, each once. */
+export function targetsOf(setting: TargetSetting): Target[] {
+  return [...new Set(typeof setting === 'string' ? [setting] : setting)];
+}
+
+/**
+ * The target one analysis uses: the setting's only target, or for a list the first (callers that check every
+ * configuration split the options first, with optionsIn).
+ */
+export function analysisTarget(setting: TargetSetting): Target {
+  return typeof setting === 'string' ? setting : (setting[0] ?? 'x64');
 }

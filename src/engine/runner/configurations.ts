@@ -7,23 +7,13 @@
 // (lintFileInConfigurations).
 
 import type { Compiler, Configuration } from '../model/configuration.js';
-import type { Finding, Notice, Target, TargetSetting } from '../model/types.js';
+import type { Finding, Notice } from '../model/types.js';
+import { targetsOf } from '../model/target.js';
+
+export { analysisTarget, targetsOf } from '../model/target.js';
 import type { FilePatch } from '../linter/fix.js';
 import type { FileSettings } from './options.js';
 import type { LintResult } from './run-parts.js';
-
-/** The targets of a setting, in order, each once. */
-export function targetsOf(setting: TargetSetting): Target[] {
-  return [...new Set(typeof setting === 'string' ? [setting] : setting)];
-}
-
-/**
- * The target one analysis uses: the setting's only target, or for a list the first (callers that check every
- * configuration split the options first, with optionsIn).
- */
-export function analysisTarget(setting: TargetSetting): Target {
-  return typeof setting === 'string' ? setting : (setting[0] ?? 'x64');
-}
 
 /**
  * The configurations a file is checked in: its targets × the compiler, each with the file's defines, undefines,
@@ -54,7 +44,7 @@ const narrowed = new WeakMap<object, Map<string, unknown>>();
 /** `options` narrowed to one configuration: its one target, defines and include path. */
 export function optionsIn<T extends FileSettings>(options: T, configuration: Configuration): T {
   let byName = narrowed.get(options);
-  if (!byName) narrowed.set(options, (byName = new Map()));
+  if (!byName) narrowed.set(options, (byName = new Map<string, unknown>()));
   let made = byName.get(configuration.name) as T | undefined;
   if (!made) {
     made = {
@@ -114,7 +104,9 @@ function mergeSite(list: readonly { configuration: string; finding: Finding }[],
   const first = list[0]!.finding;
   const names = list.map((e) => e.configuration);
   const differing = list.filter((e) => saying(e.finding) !== saying(first));
-  const sizes = Object.fromEntries(list.filter((e) => e.finding.properties.size !== undefined).map((e) => [e.configuration, String(e.finding.properties.size)]));
+  const sizes = Object.fromEntries(
+    list.filter((e) => e.finding.properties.size !== undefined).map((e) => [e.configuration, String(e.finding.properties.size)]),
+  );
   const everywhere = all.every((name) => names.includes(name));
   const suffix = everywhere && differing.length === 0 ? '' : ` ${configurationSuffix(first, names, differing)}`;
   const fixes = new Set(list.map((e) => JSON.stringify(e.finding.fix ?? null)));

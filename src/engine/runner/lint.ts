@@ -13,6 +13,7 @@ import { WindowSet } from './window.js';
 import { HeapWatch, releaseMemory } from './collect.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
+import { SharedParses } from '../parse/shared-parses.js';
 import { RunReach } from './reach.js';
 import { activeRules, runRules, type RuleSetting } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
@@ -25,7 +26,7 @@ import { mentionsAnyWord, wordsIn } from '../text/occurrences.js';
 import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './options.js';
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
-import { collectCandidates, type CandidateFiles } from './candidates.js';
+import { candidatesFor, collectCandidates, type CandidateFiles } from './candidates.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
 
 export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, type RuleSetting, type LintOptions, type FileOptionsLookup, type LintResult };
@@ -38,21 +39,63 @@ export async function lintPaths(paths: string[], options: LintOptions): Promise<
     return { root: options.cwd, findings: [], notices: [], filesScanned: 0, rules: [], toolVersion: toolVersion(), usageError: true, errors: discovery.errors };
   }
   const passes = configurationPasses(discovery.files, options);
-  const runs: ConfigurationRun[] = [];
-  for (const pass of passes) runs.push({ configuration: pass.name, result: await lintFiles(discovery.files, discovery.notices, pass.options) });
-  return mergeRuns(runs, (file) => checkedIn(file, options, passes));
+  if (passes.length === 1) return lintFiles(discovery.files, discovery.notices, passes[0]!.options);
+  return lintConfigurations(discovery.files, discovery.notices, options, passes);
 }
 
-/** One configuration's run over the files found (a run of its own: its wrappers, its cache). */
+/** One configuration's run over the files found. */
 async function lintFiles(found: string[], foundNotices: readonly Notice[], options: LintOptions): Promise<LintResult> {
   const run = setUpRun(found, foundNotices, options);
   if ('report' in run) return run.report;
   const files = await collectCandidates(run);
+  return (await checkConfiguration(run, files)).result;
+}
+
+/**
+ * Several configurations in one run. What does not depend on the configuration is done once: the files are read
+ * and prefiltered by the first configuration (on threads for a big run), and the header texts and their
+ * directives are shared; each configuration then analyses the candidates to its own wrapper fixpoint (the
+ * preprocessor's branches, sizeof and the wrappers differ by target) and checks them. With --cache, the first
+ * configuration keeps the per-file cache, and the whole merged report is the run memo.
+ */
+async function lintConfigurations(found: string[], foundNotices: readonly Notice[], options: LintOptions, passes: readonly Pass[]): Promise<LintResult> {
+  const shared: SharedSetup = { headers: new HeaderCache(), parses: new SharedParses(), memoOptions: options, perFileCache: false };
+  // the whole run's setup reads and prefilters the files once, for every configuration
+  const whole = setUpRun(found, foundNotices, options, shared);
+  if ('report' in whole) return whole.report;
+  const candidates = await collectCandidates(
+    whole,
+    passes.map((p) => p.name),
+  );
+  const runs: ConfigurationRun[] = [];
+  const headersRead = new Set<string>();
+  let timedOut = 0;
+  for (const [i, pass] of passes.entries()) {
+    const run = setUpRun(found, i === 0 ? whole.notices : [], pass.options, { ...shared, memo: false });
+    if ('report' in run) throw new Error('a configuration of a run has no run memo of its own');
+    const files = candidatesFor(candidates, run, whole.notices, pass.name);
+    const checked = await checkConfiguration(run, files, false);
+    for (const h of checked.headersRead) headersRead.add(h);
+    timedOut += files.timedOut.size;
+    runs.push({ configuration: pass.name, result: checked.result });
+  }
+  const merged = mergeRuns(runs, (file) => checkedIn(file, options, passes));
+  if (whole.runMemo) keepRun(whole.runMemo, { report: merged, headers: [...headersRead], database: whole.reachOptions.compileCommands, timedOut });
+  return merged;
+}
+
+/** A configuration's analysis, rules, disable comments and fixes on its candidates. */
+async function checkConfiguration(run: RunSetup, files: CandidateFiles, memo = true): Promise<{ result: LintResult; headersRead: string[] }> {
   const { analyses, wrappers } = await analyseToFixpoint(run, files);
   const byFile = checkFiles(run, files, analyses, wrappers);
   const findings = applyDisableComments(run, files, byFile);
-  const patches = options.fix ? await planPatches(run, files, findings, analyses) : undefined;
-  return report(run, files, analyses, findings, patches);
+  const patches = run.options.fix ? await planPatches(run, files, findings, analyses) : undefined;
+  return report(run, files, analyses, findings, patches, memo);
+}
+
+interface Pass {
+  readonly name: Target;
+  readonly options: LintOptions;
 }
 
 /**
@@ -61,7 +104,7 @@ async function lintFiles(found: string[], foundNotices: readonly Notice[], optio
  * and a file not checked in the configuration is left out of its run. Each configuration keeps its own --cache
  * file beside the first's (`lint-cache.x86.json`): its results, like its wrappers, are its own.
  */
-function configurationPasses(files: readonly string[], options: LintOptions): { name: Target; options: LintOptions }[] {
+function configurationPasses(files: readonly string[], options: LintOptions): Pass[] {
   const names = targetsOf(options.target);
   const lookup = options.optionsFor;
   if (lookup) {
@@ -73,9 +116,9 @@ function configurationPasses(files: readonly string[], options: LintOptions): { 
       for (const t of targetsOf(r.options.target)) if (!names.includes(t)) names.push(t);
     }
   }
-  return names.map((name, i) => {
+  return names.map((name) => {
     const narrow = (o: LintOptions) => optionsIn(o, configurationsOf(o).find((c) => c.name === name) ?? { ...configurationsOf(o)[0]!, name, target: name });
-    const passOptions: LintOptions = { ...narrow(options), ...(i > 0 && options.cacheFile ? { cacheFile: passCacheFile(options.cacheFile, name) } : {}) };
+    const passOptions: LintOptions = { ...narrow(options) };
     if (lookup) {
       passOptions.optionsFor = (file) => {
         const r = lookup(file);
@@ -87,11 +130,6 @@ function configurationPasses(files: readonly string[], options: LintOptions): { 
   });
 }
 
-/** The cache file of a configuration after the first: beside it, named after the configuration. */
-function passCacheFile(cacheFile: string, name: string): string {
-  return cacheFile.endsWith('.json') ? `${cacheFile.slice(0, -'.json'.length)}.${name}.json` : `${cacheFile}.${name}`;
-}
-
 /** The configurations a file was checked in. */
 function checkedIn(file: string, options: LintOptions, passes: readonly { name: Target }[]): Target[] {
   const r = options.optionsFor?.(file);
@@ -100,15 +138,15 @@ function checkedIn(file: string, options: LintOptions, passes: readonly { name: 
 }
 
 /** The run's inputs; or, with --cache on a tree where nothing changed, the last run's report (src/engine/cache/run-memo.ts). */
-function setUpRun(found: string[], foundNotices: readonly Notice[], options: LintOptions): RunSetup | { report: LintResult } {
+function setUpRun(found: string[], foundNotices: readonly Notice[], options: LintOptions, shared: SharedSetup = {}): RunSetup | { report: LintResult } {
   const notices: Notice[] = [...foundNotices];
   const perFile = resolvePerFile(found, options, notices);
   const runMemo =
-    options.cacheFile && !options.fix && !perFile.configError
+    options.cacheFile && !options.fix && !perFile.configError && shared.memo !== false
       ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), {
           files: perFile.files,
           optionsOf: (f) => perFile.options.get(f) ?? options,
-          extra: { options, database: perFile.database },
+          extra: { options: shared.memoOptions ?? options, database: perFile.database },
         })
       : undefined;
   const again = runMemo?.reuse();
@@ -121,15 +159,30 @@ function setUpRun(found: string[], foundNotices: readonly Notice[], options: Lin
     perFile,
     reachOptions,
     reach,
-    headers: new HeaderCache(),
+    headers: shared.headers ?? new HeaderCache(),
+    parses: shared.parses,
     reader: new FileReader(),
-    cache: options.cacheFile ? new LintCache(options.cacheFile, toolVersion()) : undefined,
+    cache: options.cacheFile && shared.perFileCache !== false ? new LintCache(options.cacheFile, toolVersion()) : undefined,
     runMemo,
     reported: shardFilter(options.shard, options.cwd),
     optionsOf: (file) => reach.optionsFor(file, perFile.options.get(file) ?? options),
     activeOf: memoActiveRules(),
     notices,
   };
+}
+
+/** What the configurations of a run share in their setup. */
+interface SharedSetup {
+  /** Header texts and directive scans (they do not depend on the configuration). */
+  readonly headers?: HeaderCache;
+  /** The options the run memo is keyed by (the whole run's, with every configuration). */
+  readonly memoOptions?: LintOptions;
+  /** false: no per-file cache (a run of several configurations keeps only the run memo). */
+  readonly perFileCache?: boolean;
+  /** false: no run memo (one configuration of a run of several: the whole run has the memo). */
+  readonly memo?: boolean;
+  /** Parses shared between the configurations. */
+  readonly parses?: SharedParses;
 }
 
 /** Wrappers and macros found in one file make calls in other files relevant: the candidates analysed to a fixpoint. */
@@ -162,7 +215,7 @@ async function analyseToFixpoint(run: RunSetup, files: CandidateFiles): Promise<
           windowNames(c.text, needles),
           run.reported(c.file) ? 'findings' : 'wrappers',
           options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS,
-          (w) => safeAnalyze(windowCandidate(c.file, c.text, w), optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
+          (w) => safeAnalyze(windowCandidate(c.file, c.text, w, run.parses), optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
           () => reach.forget(c.file),
         );
       },
@@ -288,7 +341,14 @@ async function planPatches(run: RunSetup, files: CandidateFiles, findings: Findi
 }
 
 /** The report; with --cache, kept for the next run on an unchanged tree. */
-function report(run: RunSetup, files: CandidateFiles, analyses: Map<string, FileAnalysis>, findings: Finding[], patches: FilePatch[] | undefined): LintResult {
+function report(
+  run: RunSetup,
+  files: CandidateFiles,
+  analyses: Map<string, FileAnalysis>,
+  findings: Finding[],
+  patches: FilePatch[] | undefined,
+  memo: boolean,
+): { result: LintResult; headersRead: string[] } {
   const { options, perFile, reported, cache } = run;
   const summary = run.activeOf(perFile.summaryOptions ?? options);
   const result: LintResult = {
@@ -305,12 +365,11 @@ function report(run: RunSetup, files: CandidateFiles, analyses: Map<string, File
     ...(patches ? { patches } : {}),
     ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
   };
-  if (run.runMemo) {
-    const headersRead = [
-      ...[...analyses.values()].flatMap((a) => [...a.pre.dependencies, ...a.pre.missing]),
-      ...[...files.cached.values()].flatMap((e) => Object.keys(e.deps)),
-    ];
+  const headersRead =
+    run.runMemo || !memo
+      ? [...[...analyses.values()].flatMap((a) => [...a.pre.dependencies, ...a.pre.missing]), ...[...files.cached.values()].flatMap((e) => Object.keys(e.deps))]
+      : [];
+  if (run.runMemo && memo)
     keepRun(run.runMemo, { report: result, headers: headersRead, database: run.reachOptions.compileCommands, timedOut: files.timedOut.size });
-  }
-  return result;
+  return { result, headersRead };
 }
