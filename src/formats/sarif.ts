@@ -174,8 +174,8 @@ function toResult(report: Report, f: Finding, fingerprint: string, ruleIndex: Ma
       ...f.properties,
       ...(f.enclosingFunction ? { function: f.enclosingFunction } : {}),
       // the configurations the result holds in, and the size in each when they differ (one result per call site)
-      ...(f.configurations ? { configurations: f.configurations } : {}),
-      ...(f.configurationSizes ? { configurationSizes: f.configurationSizes } : {}),
+      ...(f.configurations ? { targets: f.configurations } : {}),
+      ...(f.configurationSizes ? { targetSizes: f.configurationSizes } : {}),
       ...(f.runtime ? { runtime: f.runtime.status, runtimeCalls: f.runtime.calls, runtimeSizes: f.runtime.sizes, runtimeUnusable: f.runtime.unusable } : {}),
     },
   };

@@ -103,12 +103,12 @@ function saying(f: Finding): string {
 function mergeSite(list: readonly { configuration: string; finding: Finding }[], all: readonly string[]): Finding {
   const first = list[0]!.finding;
   const names = list.map((e) => e.configuration);
-  const differing = list.filter((e) => saying(e.finding) !== saying(first));
+  const agree = list.every((e) => saying(e.finding) === saying(first));
   const sizes = Object.fromEntries(
     list.filter((e) => e.finding.properties.size !== undefined).map((e) => [e.configuration, String(e.finding.properties.size)]),
   );
   const everywhere = all.every((name) => names.includes(name));
-  const suffix = everywhere && differing.length === 0 ? '' : ` ${configurationSuffix(first, names, differing)}`;
+  const suffix = everywhere && agree ? '' : ` [${configurationSuffix(list)}]`;
   const fixes = new Set(list.map((e) => JSON.stringify(e.finding.fix ?? null)));
   return {
     ...first,
@@ -122,19 +122,28 @@ function mergeSite(list: readonly { configuration: string; finding: Finding }[],
 }
 
 /**
- * `[x86]`, `[x64, x86]` when the message holds in those and not in every configuration; `[x64; x86: 4096 bytes]`
- * when it says something else in x86 (its API when another, its size when known). The first name is the
- * configuration the message is of (`first`).
+ * What a finding says in which configurations, made from its data: `x86` when it holds in x86 alone and says the
+ * same there; `8192 bytes on x64; 4096 on x86` when its size differs; `VirtualAllocEx, 8192 bytes on x64;
+ * VirtualAlloc, 4096 on x86` when the API differs too. Configurations that say the same are listed together.
  */
-export function configurationSuffix(first: Finding, names: readonly string[], differing: readonly { configuration: string; finding: Finding }[]): string {
-  const other = new Set(differing.map((d) => d.configuration));
-  const agreeing = names.filter((n) => !other.has(n));
-  const rest = differing.map(({ configuration, finding }) => {
-    const { api, size } = finding.properties;
-    const what = [...(api !== first.properties.api ? [String(api)] : []), ...(size === undefined ? [] : [`${String(size)} bytes`])];
-    return what.length ? `${configuration}: ${what.join(', ')}` : configuration;
-  });
-  return `[${[agreeing.join(', '), ...rest].join('; ')}]`;
+export function configurationSuffix(list: readonly { configuration: string; finding: Finding }[]): string {
+  const groups = new Map<string, { finding: Finding; names: string[] }>();
+  for (const { configuration, finding } of list) {
+    const key = saying(finding);
+    const group = groups.get(key);
+    if (group) group.names.push(configuration);
+    else groups.set(key, { finding, names: [configuration] });
+  }
+  if (groups.size === 1) return list.map((e) => e.configuration).join(', ');
+  const apis = new Set(list.map((e) => String(e.finding.properties.api)));
+  const sized = list.every((e) => e.finding.properties.size !== undefined);
+  return [...groups.values()]
+    .map(({ finding, names }, i) => {
+      const { api, size } = finding.properties;
+      const what = [...(apis.size > 1 ? [String(api)] : []), ...(sized ? [i === 0 ? `${String(size)} bytes` : String(size)] : [])];
+      return what.length ? `${what.join(', ')} on ${names.join(', ')}` : names.join(', ');
+    })
+    .join('; ');
 }
 
 /**
