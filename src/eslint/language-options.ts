@@ -1,12 +1,12 @@
 // The `languageOptions` granule's ESLint languages accept, and their validation.
 
 import { isTarget } from '../engine/model/target.js';
-import type { Target } from '../engine/model/types.js';
+import type { TargetSetting } from '../engine/model/types.js';
 
 export interface GranuleLanguageOptions {
   [key: string]: unknown;
-  /** Type sizes and pointer width: x64 (default), x86 or arm64. */
-  target?: Target;
+  /** Type sizes and pointer width: x64, x86 or arm64, or a list checked together (default: x64 and x86). */
+  target?: TargetSetting;
   /** Macros as `-D` defines them: `{ NAME: "value" }` (`"1"` for a bare `-D NAME`). */
   defines?: Record<string, string>;
   /** Macros as `-U` removes them. */
@@ -35,8 +35,9 @@ export function validateLanguageOptions(options: GranuleLanguageOptions): void {
     if (!KNOWN.has(key)) throw new TypeError(`granule: unknown language option "${key}" (expected one of: ${[...KNOWN].join(', ')})`);
   }
   const { target, defines, undefines, includePaths, forceIncludes, compileCommands, wrappers, project } = options;
-  if (target !== undefined && (typeof target !== 'string' || !isTarget(target))) {
-    throw new TypeError(`granule: languageOptions.target must be "x64", "x86" or "arm64", got ${JSON.stringify(target)}`);
+  const targets: unknown[] = Array.isArray(target) ? target : [target];
+  if (target !== undefined && (targets.length === 0 || !targets.every((t) => typeof t === 'string' && isTarget(t)))) {
+    throw new TypeError(`granule: languageOptions.target must be "x64", "x86" or "arm64", or a list of them, got ${JSON.stringify(target)}`);
   }
   if (defines !== undefined) {
     if (!defines || typeof defines !== 'object' || Array.isArray(defines))

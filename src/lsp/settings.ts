@@ -2,8 +2,8 @@
 // cannot answer that request, from `initializationOptions`. They sit on top of granule.config.json, the way the
 // command line does.
 
-import { isTarget } from '../engine/model/target.js';
-import type { Level, Target } from '../engine/model/types.js';
+import { isTarget, targetsOf } from '../engine/model/target.js';
+import type { Level, TargetSetting } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 import type { RuleSetting } from '../engine/linter/run-rules.js';
 
@@ -14,7 +14,8 @@ export interface GranuleSettings {
   run: 'onType' | 'onSave';
   /** Quiet time after a change before the buffer is linted again, in milliseconds. */
   debounceMs: number;
-  target?: Target;
+  /** One target, or a list checked together (as the command line's `--target x86,x64`). */
+  target?: TargetSetting;
   /** Rule levels (and options), as in granule.config.json. */
   rules: Record<string, RuleSetting>;
   defines: Record<string, string>;
@@ -50,8 +51,11 @@ export function readSettings(raw: unknown): { settings: GranuleSettings; problem
     else problems.push('granule.debounceMs must be a number of milliseconds between 0 and 10000');
   }
   if (r.target !== undefined && r.target !== null && r.target !== '') {
-    if (typeof r.target === 'string' && isTarget(r.target)) settings.target = r.target;
-    else problems.push(`granule.target must be "x64", "x86" or "arm64", not ${JSON.stringify(r.target)}`);
+    const list = typeof r.target === 'string' ? r.target.split(',').map((t) => t.trim()) : r.target;
+    if (Array.isArray(list) && list.length > 0 && list.every((t) => typeof t === 'string' && isTarget(t))) {
+      const targets = targetsOf(list as TargetSetting);
+      settings.target = targets.length === 1 ? targets[0]! : targets;
+    } else problems.push(`granule.target must be "x64", "x86" or "arm64", or a list of them, not ${JSON.stringify(r.target)}`);
   }
   if (r.rules !== undefined && r.rules !== null) {
     if (typeof r.rules !== 'object' || Array.isArray(r.rules)) problems.push('granule.rules must be an object of rule ids to levels');

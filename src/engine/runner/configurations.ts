@@ -12,7 +12,9 @@ import { targetsOf } from '../model/target.js';
 
 export { analysisTarget, targetsOf } from '../model/target.js';
 import type { FilePatch } from '../linter/fix.js';
-import type { FileSettings } from './options.js';
+import type { FileSettings, LintOptions } from './options.js';
+import type { FileLint } from './pipeline.js';
+import type { AllocationCall } from '../analysis/facts.js';
 import type { LintResult } from './run-parts.js';
 
 /**
@@ -155,7 +157,8 @@ export function mergeNotices(parts: readonly ConfigurationPart<Notice>[]): Notic
   for (const { items } of parts) {
     const here = new Set<string>();
     for (const notice of items) {
-      const key = JSON.stringify([notice.level, notice.file, notice.line, notice.code, notice.message]);
+      // (a file's count of unparsable regions differs by configuration: the first configuration's is said)
+      const key = JSON.stringify([notice.level, notice.file, notice.line, notice.code, notice.code === 'parse-error' ? '' : notice.message]);
       if (here.has(key)) continue;
       here.add(key);
       const entry = count.get(key);
@@ -218,4 +221,52 @@ function mergePatches(runs: readonly ConfigurationRun[], notices: Notice[]): Fil
     else notices.push({ level: 'warning', file, code: 'fix-skipped', message: 'not fixed: the configurations would fix this file differently' });
   }
   return out;
+}
+
+/**
+ * One file linted in every configuration of its options (the language server, the ESLint plugin): the first
+ * configuration's lint, whose analysis serves hover and fixes, with the findings and notices of all merged.
+ * `lint(options, first)`: the lint in one configuration (`first`: the one whose analysis is kept).
+ */
+export function lintInConfigurations(options: LintOptions, lint: (options: LintOptions, first: boolean) => FileLint): FileLint {
+  const configurations = configurationsOf(options);
+  const lints = configurations.map((c, i) => ({ configuration: c.name, lint: lint(optionsIn(options, c), i === 0) }));
+  const first = lints[0]!.lint;
+  if (lints.length === 1) return first;
+  const names = configurations.map((c) => c.name);
+  const findings = mergeFindings(
+    lints.map((l) => ({ configuration: l.configuration, items: l.lint.findings })),
+    () => names,
+  ).sort(byPlace);
+  return {
+    ...first,
+    analysis: { ...first.analysis, calls: callsOfFindings(first.analysis.calls, findings, lints) },
+    findings,
+    notices: mergeNotices(lints.map((l) => ({ configuration: l.configuration, items: l.lint.notices }))),
+    failures: lints.flatMap((l) => l.lint.failures),
+    directiveNotices: mergeNotices(lints.map((l) => ({ configuration: l.configuration, items: l.lint.directiveNotices }))),
+  };
+}
+
+/**
+ * The first configuration's calls, where a finding holds only in other configurations with the call of the first
+ * of those (a hover on a call of 32-bit-only code shows its x86 size).
+ */
+function callsOfFindings(
+  calls: readonly AllocationCall[],
+  findings: readonly Finding[],
+  lints: readonly { configuration: string; lint: FileLint }[],
+): AllocationCall[] {
+  const out = [...calls];
+  const same = (c: AllocationCall, f: Finding) => c.range.start.offset === f.range.start.offset && c.range.end.offset === f.range.end.offset;
+  for (const f of findings) {
+    const home = f.configurations?.[0];
+    if (!home || home === lints[0]!.configuration) continue;
+    const call = lints.find((l) => l.configuration === home)?.lint.analysis.calls.find((c) => same(c, f));
+    if (!call) continue;
+    const at = out.findIndex((c) => same(c, f));
+    if (at >= 0) out[at] = call;
+    else out.push(call);
+  }
+  return out.sort((a, b) => a.range.start.offset - b.range.start.offset);
 }
