@@ -106,7 +106,7 @@ describe('extends', () => {
       configFile: path.join(root, 'app/granule.config.json'),
       extends: ['granule:recommended', 'granule:strict', path.join(root, 'base/granule.config.json')],
       ignored: false,
-      target: 'x64',
+      target: ['x64', 'x86'],
       rules: {
         'virtualalloc-granularity': ['error'],
         'large-page-size': ['warn', { largePageMinimum: 4096 }],
@@ -409,7 +409,7 @@ describe('--print-config', () => {
       configFile: null,
       extends: [],
       ignored: false,
-      target: 'x64',
+      target: ['x64', 'x86'],
       rules: {
         'virtualalloc-granularity': ['error'],
         'large-page-size': ['error', { largePageMinimum: 2097152 }],

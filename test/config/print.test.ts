@@ -27,7 +27,7 @@ describe('printConfig', () => {
       configFile: path.join(root, 'granule.config.json'),
       extends: ['granule:recommended', path.join(root, 'base.json')],
       ignored: false,
-      target: 'x64',
+      target: ['x64', 'x86'],
       rules: {
         'virtualalloc-granularity': ['error'],
         'large-page-size': ['warn', { largePageMinimum: 4194304 }],

@@ -3,6 +3,7 @@
 // main thread agree; --target and the config key take a list.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths } from '../../../src/engine/runner/lint.js';
@@ -78,6 +79,22 @@ describe('one result per call site', () => {
     expect(c.findings.find((f) => f.file.endsWith('selector.c'))!.message).toMatch(
       /^VirtualAlloc reserves 4096 bytes.* \[VirtualAlloc, 4096 bytes on x86; VirtualAllocEx, 8192 on x64\]$/,
     );
+  });
+});
+
+describe('--cache with several targets', () => {
+  it('keeps the merged report as the run memo, and gives it back on an unchanged tree', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-configurations-'));
+    try {
+      const options = { ...defaultLintOptions(DIR), cacheFile: path.join(cacheDir, 'cache.json') };
+      const first = await lintPaths([DIR], options);
+      const second = await lintPaths([DIR], options);
+      expect(second.findings).toEqual(first.findings);
+      expect(second.findings.some((f) => f.message.endsWith(' [x86]'))).toBe(true);
+      expect(fs.readdirSync(cacheDir).length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
 
