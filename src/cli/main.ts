@@ -10,7 +10,7 @@ import type { Concurrency } from '../engine/runner/threads.js';
 import { DEFAULT_MAX_FILE_SIZE, parseSeconds, parseSize } from '../engine/model/limits.js';
 import { lintText, stdinPath } from '../engine/runner/lint-text.js';
 import { isCompiler } from '../engine/model/compilers.js';
-import { isTarget } from '../engine/model/target.js';
+import { parseTargetList } from '../engine/model/target.js';
 import type { Finding, Notice, Report } from '../engine/model/types.js';
 import { toolVersion } from '../engine/model/version.js';
 import { FORMAT_NAMES, isFormatName, loadFormatter, noticesOnStderr } from '../formats/load.js';
@@ -51,7 +51,8 @@ Options:
                           msvc: path(line,col): error GR1: ... for MSBuild and Visual Studio's Error List;
                           codeframe: each finding with the source lines around it, as ESLint's codeframe
   -o, --output FILE       write the report to FILE instead of standard output
-      --target ARCH       x64 | x86 | arm64 (default: x64)
+      --target LIST       x64, x86, arm64 or a list of them: x86,x64 (default: x64,x86); each is
+                          checked, and a finding names the targets it holds in when they differ
       --compiler NAME     msvc | mingw | clang-cl: whose predefined macros apply (default: msvc)
       --no-include-search  do not look an #include the include path misses up in the scanned tree
   -I DIR                  add an include directory
@@ -249,8 +250,9 @@ function readCommandLine(argv: string[]): ParsedArguments<typeof OPTIONS> {
 function commandLineOptions(values: Values, cwd: string): { options: LintOptions; maxWarnings: number | undefined } {
   const options: LintOptions = defaultLintOptions(cwd);
   if (values.target) {
-    if (!isTarget(values.target)) throw new UsageError(`unknown target "${values.target}" (expected x64, x86 or arm64)`);
-    options.target = values.target;
+    const parsed = parseTargetList(values.target);
+    if ('unknown' in parsed) throw new UsageError(`unknown target "${parsed.unknown}" (expected x64, x86 or arm64, or a list of them: x64,x86)`);
+    options.target = parsed.targets.length === 1 ? parsed.targets[0]! : parsed.targets;
   }
   if (values.compiler !== undefined) {
     if (!isCompiler(values.compiler)) throw new UsageError(`unknown compiler "${printable(values.compiler)}" (expected msvc, mingw or clang-cl)`);

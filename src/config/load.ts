@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { packagePath } from '../engine/model/package-files.js';
 import type { RuleSetting } from '../engine/linter/run-rules.js';
 import type { Compiler } from '../engine/model/compilers.js';
-import type { Level, Target } from '../engine/model/types.js';
+import type { Level, TargetSetting } from '../engine/model/types.js';
 import { ConfigError } from './errors.js';
 import { readJsonFile } from './json.js';
 import type { DeclaredWrapper } from '../engine/analysis/analyze.js';
@@ -36,7 +36,7 @@ export interface ResolvedConfig {
   undefines: string[];
   includePaths: string[];
   forceIncludes: string[];
-  target?: Target;
+  target?: TargetSetting;
   compiler?: Compiler;
   includeSearch?: boolean;
   wrappers: DeclaredWrapper[];

@@ -10,6 +10,7 @@ import { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { analyzeText } from '../engine/runner/pipeline.js';
 import type { LintOptions } from '../engine/runner/options.js';
 import { rules as allRules } from '../rules/index.js';
+import { analysisTarget } from '../engine/model/target.js';
 import type { ConfigResolver } from './resolver.js';
 
 /**
@@ -75,6 +76,6 @@ export async function printConfig(file: string, resolver: ConfigResolver, scanPa
  */
 function buildSettings(file: string, options: LintOptions): { projects?: string[]; projectConfigurations?: string[]; configurations?: Configuration[] } {
   if (!options.compileCommands && !options.projects?.length) return {};
-  const configurations = new BuildConfigurations(options, []).configurationsOfFile(file, options.target);
+  const configurations = new BuildConfigurations(options, []).configurationsOfFile(file, analysisTarget(options.target));
   return { projects: options.projects ?? [], projectConfigurations: options.projectConfigurations ?? [], configurations };
 }

@@ -6,7 +6,7 @@ import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import type { DeclaredWrapper } from '../engine/analysis/analyze.js';
 import type { RuleSetting } from '../engine/linter/run-rules.js';
 import { COMPILER_NAMES, isCompiler, type Compiler } from '../engine/model/compilers.js';
-import type { Level, Target } from '../engine/model/types.js';
+import type { Level, Target, TargetSetting } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 
 /** A config file's content after validation; paths are still as written. */
@@ -18,7 +18,7 @@ export interface ConfigData {
   undefines: string[];
   includePaths: string[];
   forceIncludes: string[];
-  target?: Target;
+  target?: TargetSetting;
   compiler?: Compiler;
   /** Look up includes the include path does not resolve in the scanned tree (default true). */
   includeSearch?: boolean;
@@ -60,6 +60,17 @@ const LEVELS: ReadonlyMap<string, Level> = new Map([
   ['2', 'error'],
 ]);
 const TARGETS: readonly Target[] = ['x64', 'x86', 'arm64'];
+
+/** `"x86"`, or a list of targets checked in one run (`["x64", "x86"]`): each is one configuration. */
+function validateTarget(value: unknown): TargetSetting {
+  const one = (v: unknown, key: string): Target => {
+    if (!TARGETS.includes(v as Target)) throw new DataError(key, `must be one of ${TARGETS.join(', ')}, got ${describe(v)}`);
+    return v as Target;
+  };
+  if (!Array.isArray(value)) return one(value, 'target');
+  if (value.length === 0) throw new DataError('target', 'must name at least one target');
+  return value.map((v, i) => one(v, `target[${i}]`));
+}
 const MACRO_NAME = /^[A-Za-z_]\w*$/;
 
 /** A problem in a config's data: the dotted path of the key and what is wrong with it. */
@@ -114,10 +125,7 @@ export function validateConfigData(data: unknown): ConfigData {
   }
   if (data.includePaths !== undefined) out.includePaths = stringList(data.includePaths, 'includePaths');
   if (data.forceIncludes !== undefined) out.forceIncludes = stringList(data.forceIncludes, 'forceIncludes');
-  if (data.target !== undefined) {
-    if (!TARGETS.includes(data.target as Target)) throw new DataError('target', `must be one of ${TARGETS.join(', ')}, got ${describe(data.target)}`);
-    out.target = data.target as Target;
-  }
+  if (data.target !== undefined) out.target = validateTarget(data.target);
   if (data.compiler !== undefined) {
     if (!isCompiler(data.compiler)) throw new DataError('compiler', `must be one of ${COMPILER_NAMES.join(', ')}, got ${describe(data.compiler)}`);
     out.compiler = data.compiler;

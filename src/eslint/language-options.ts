@@ -2,12 +2,12 @@
 
 import { isCompiler, type Compiler } from '../engine/model/compilers.js';
 import { isTarget } from '../engine/model/target.js';
-import type { Target } from '../engine/model/types.js';
+import type { TargetSetting } from '../engine/model/types.js';
 
 export interface GranuleLanguageOptions {
   [key: string]: unknown;
-  /** Type sizes and pointer width: x64 (default), x86 or arm64. */
-  target?: Target;
+  /** Type sizes and pointer width: x64, x86 or arm64, or a list checked together (default: x64 and x86). */
+  target?: TargetSetting;
   /** Whose predefined macros apply: msvc (default), mingw or clang-cl. */
   compiler?: Compiler;
   /**
@@ -54,8 +54,9 @@ export function validateLanguageOptions(options: GranuleLanguageOptions): void {
     if (!KNOWN.has(key)) throw new TypeError(`granule: unknown language option "${key}" (expected one of: ${[...KNOWN].join(', ')})`);
   }
   const { target, compiler, includeSearch, defines, undefines, includePaths, forceIncludes, compileCommands, wrappers, project } = options;
-  if (target !== undefined && (typeof target !== 'string' || !isTarget(target))) {
-    throw new TypeError(`granule: languageOptions.target must be "x64", "x86" or "arm64", got ${JSON.stringify(target)}`);
+  const targets: unknown[] = Array.isArray(target) ? target : [target];
+  if (target !== undefined && (targets.length === 0 || !targets.every((t) => typeof t === 'string' && isTarget(t)))) {
+    throw new TypeError(`granule: languageOptions.target must be "x64", "x86" or "arm64", or a list of them, got ${JSON.stringify(target)}`);
   }
   if (compiler !== undefined && !isCompiler(compiler)) {
     throw new TypeError(`granule: languageOptions.compiler must be "msvc", "mingw" or "clang-cl", got ${JSON.stringify(compiler)}`);

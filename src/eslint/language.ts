@@ -5,19 +5,23 @@ import type { File, Language, OkParseResult, ParseResult } from '@eslint/core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAnalysis } from '../engine/analysis/analyze.js';
-import { defaultLintOptions, type LintOptions } from '../engine/runner/options.js';
+import { DEFAULT_TARGETS, defaultLintOptions, type LintOptions } from '../engine/runner/options.js';
+import { configurationsOf, lintInConfigurations, optionsIn } from '../engine/runner/configurations.js';
+import { checkAnalysis } from '../engine/runner/pipeline.js';
+import { activeRules } from '../engine/linter/run-rules.js';
+import { ConfigurationMessages } from './configurations.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE, withTimeLimit } from '../engine/model/limits.js';
 import { SOURCE_EXTENSIONS, type Language as Grammar } from '../engine/parse/parse.js';
 import { type GranuleLanguageOptions, validateLanguageOptions } from './language-options.js';
 import { RunReach } from '../engine/runner/reach.js';
 import { databaseFiles } from '../engine/preprocess/build-configurations.js';
-import type { Notice } from '../engine/model/types.js';
+import type { Finding, Notice } from '../engine/model/types.js';
 import { ProjectWrappers } from '../engine/runner/project-scan.js';
 import { analyzeSingleFile, HeadersOnDisk, stampOf } from './single-file.js';
 import { GranuleSourceCode } from './source-code.js';
 import { toPlainTree, visitorKeysFor, type TranslationUnit } from './syntax-tree.js';
 
-export type GranuleParseResult = OkParseResult<TranslationUnit> & { analysis: FileAnalysis };
+export type GranuleParseResult = OkParseResult<TranslationUnit> & { analysis: FileAnalysis; configurations?: ConfigurationMessages };
 
 /**
  * What the plugin keeps between the files ESLint lints in one process (an editor's ESLint server lives long): the
@@ -57,7 +61,7 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
   readonly lineStart = 1 as const;
   readonly columnStart = 0 as const;
   readonly nodeTypeKey = 'type';
-  readonly defaultLanguageOptions: GranuleLanguageOptions = { target: 'x64' };
+  readonly defaultLanguageOptions: GranuleLanguageOptions = { target: [...DEFAULT_TARGETS] };
   readonly visitorKeys: Record<string, string[]>;
 
   constructor(readonly dialect: Grammar) {
@@ -89,21 +93,35 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
       if (text.length > DEFAULT_MAX_FILE_SIZE) {
         return { ok: false, errors: [{ message: `granule: larger than ${DEFAULT_MAX_FILE_SIZE / (1024 * 1024)} MB; not analysed`, line: 1, column: 0 }] };
       }
-      const analysis = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () =>
-        analyzeSingleFile({
-          file,
-          text,
-          options: reach.optionsFor(file, options),
-          headers: cache,
-          // the file is parsed afresh (not from the scan's parses: ESLint passes the text it lints, which may differ)
-          wrappers,
-          overloads: wrappers && reach.overloads,
-          // the extension decides the grammar as in the CLI; a name without one takes this language's
-          language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
-        }),
-      );
+      const analyze = (own: LintOptions) =>
+        withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () =>
+          analyzeSingleFile({
+            file,
+            text,
+            options: own,
+            headers: cache,
+            // the file is parsed afresh (not from the scan's parses: ESLint passes the text it lints, which may differ)
+            wrappers,
+            overloads: wrappers && reach.overloads,
+            // the extension decides the grammar as in the CLI; a name without one takes this language's
+            language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
+          }),
+        );
+      const fileOptions = reach.optionsFor(file, options);
+      const configurations = configurationsOf(fileOptions);
+      const analysis = analyze(optionsIn(fileOptions, configurations[0]!));
       const ast = toPlainTree(analysis.tree, text, analysis.lines);
       const result: GranuleParseResult = { ok: true, ast, analysis };
+      if (configurations.length > 1) {
+        // every configuration through the engine's own rules, merged as the CLI merges them
+        let own: readonly Finding[] = [];
+        const merged = lintInConfigurations(fileOptions, (o, first) => {
+          const lint = checkAnalysis(first ? analysis : analyze(o), o, activeRules(o.rules));
+          if (first) own = lint.findings;
+          return lint;
+        });
+        result.configurations = new ConfigurationMessages(merged.findings, own, configurations[0]!.name);
+      }
       return result;
     } catch (e) {
       return { ok: false, errors: [{ message: `granule could not analyse this file: ${(e as Error).message}`, line: 1, column: 0 }] };
@@ -112,8 +130,8 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
 
   createSourceCode(file: File, parseResult: OkParseResult<TranslationUnit>): GranuleSourceCode {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
-    const { analysis } = parseResult as GranuleParseResult;
-    return new GranuleSourceCode({ text, ast: parseResult.ast, analysis, visitorKeys: this.visitorKeys });
+    const { analysis, configurations } = parseResult as GranuleParseResult;
+    return new GranuleSourceCode({ text, ast: parseResult.ast, analysis, configurations, visitorKeys: this.visitorKeys });
   }
 }
 

@@ -39,13 +39,36 @@ export function forEslint<M extends string, O extends unknown[]>(rule: GranuleRu
     ...definition,
     create(context) {
       const sourceCode = context.sourceCode;
+      const configurations = sourceCode.configurations;
       const report: typeof context.report = (descriptor) => {
         const node = 'node' in descriptor ? descriptor.node : undefined;
         if (node && isAllocationCall(node) && sourceCode.disabledByGranuleComment(rule.name, node)) return;
+        // several configurations: the message the CLI gives the call site (with the targets it holds in)
+        const merged = node && isAllocationCall(node) ? configurations?.at(rule.name, node.range.start.offset, node.range.end.offset) : undefined;
+        if (merged && merged.message !== merged.own) {
+          const { messageId, data, ...rest } = descriptor as typeof descriptor & { messageId?: string; data?: unknown };
+          void [messageId, data];
+          context.report({ ...rest, message: merged.message } as Parameters<typeof context.report>[0]);
+          return;
+        }
         context.report(descriptor);
       };
       // ESLint builds rule contexts the same way: an object over the file's context
-      return definition.create(Object.create(context, { report: { value: report } }) as typeof context);
+      const visitor = definition.create(Object.create(context, { report: { value: report } }) as typeof context);
+      const elsewhere = configurations?.onlyElsewhere(rule.name) ?? [];
+      if (elsewhere.length === 0) return visitor;
+      // findings of code the first configuration does not compile (`#ifndef _WIN64`): it has no node for them
+      const exit = visitor['translation_unit:exit'];
+      return {
+        ...visitor,
+        'translation_unit:exit'(node: CNode) {
+          exit?.(node);
+          for (const f of elsewhere) {
+            const edits = f.edits;
+            context.report({ loc: f.loc, message: f.message, ...(edits ? { fix: (fixer) => edits.map((e) => fixer.replaceTextRange(e.range, e.text)) } : {}) });
+          }
+        },
+      };
     },
   };
 }

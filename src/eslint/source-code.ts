@@ -1,6 +1,7 @@
 // ESLint's view of one analysed C/C++ file: the syntax tree as plain nodes, the allocation calls granule's rules
 // visit, and the inline `eslint-*` comments.
 
+import type { ConfigurationMessages } from './configurations.js';
 import type { FileProblem, RulesConfig, SourceLocation, SourceRange } from '@eslint/core';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { AllocationCall, FileAnalysis } from '../engine/analysis/analyze.js';
@@ -33,6 +34,8 @@ export class GranuleSourceCode extends TextSourceCodeBase<{
   declare ast: TranslationUnit;
   /** granule's analysis of the file: calls with evaluated sizes, macro facts, the native tree. */
   readonly analysis: FileAnalysis;
+  /** With several configurations: the CLI's merged message per call site (./configurations.ts). */
+  readonly configurations?: ConfigurationMessages;
   readonly visitorKeys: Record<string, string[]>;
   readonly comments: CommentNode[];
   #parents = new WeakMap<object, GranuleNode>();
@@ -40,11 +43,24 @@ export class GranuleSourceCode extends TextSourceCodeBase<{
   #inlineConfigNodes: CommentNode[] | undefined;
   #granuleDirectives: DirectiveScan | undefined;
 
-  constructor({ text, ast, analysis, visitorKeys }: { text: string; ast: TranslationUnit; analysis: FileAnalysis; visitorKeys: Record<string, string[]> }) {
+  constructor({
+    text,
+    ast,
+    analysis,
+    visitorKeys,
+    configurations,
+  }: {
+    text: string;
+    ast: TranslationUnit;
+    analysis: FileAnalysis;
+    visitorKeys: Record<string, string[]>;
+    configurations?: ConfigurationMessages;
+  }) {
     // CR, LF and CRLF end a line, as in granule's own positions
     super({ text, ast, lineEndingPattern: /\r\n|[\r\n]/u });
     this.ast = ast;
     this.analysis = analysis;
+    this.configurations = configurations;
     this.visitorKeys = visitorKeys;
     this.comments = scanComments(text).map((c) => {
       const s = analysis.lines.position(c.start);

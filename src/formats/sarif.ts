@@ -173,6 +173,9 @@ function toResult(report: Report, f: Finding, fingerprint: string, ruleIndex: Ma
     properties: {
       ...f.properties,
       ...(f.enclosingFunction ? { function: f.enclosingFunction } : {}),
+      // the configurations the result holds in, and the size in each when they differ (one result per call site)
+      ...(f.configurations ? { targets: f.configurations } : {}),
+      ...(f.configurationSizes ? { targetSizes: f.configurationSizes } : {}),
       ...(f.runtime ? { runtime: f.runtime.status, runtimeCalls: f.runtime.calls, runtimeSizes: f.runtime.sizes, runtimeUnusable: f.runtime.unusable } : {}),
     },
   };

@@ -10,11 +10,44 @@ import type { LintOptions } from '../engine/runner/options.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { lintFile, lintFileInWindows, type FileLint } from '../engine/runner/pipeline.js';
 import { UNITS_FROM } from '../engine/runner/window.js';
+import { lintInConfigurations } from '../engine/runner/configurations.js';
 import type { IncrementalTree } from './incremental.js';
 
 export type DocumentLint = FileLint;
 
 export function lintDocument(
+  file: string,
+  text: string,
+  options: LintOptions,
+  headers: HeaderCache,
+  tree: IncrementalTree,
+  wrappers?: ReadonlyMap<string, WrapperModel>,
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>,
+): DocumentLint {
+  // each target of the settings (x64 and x86 by default), merged per call site as the CLI merges them; the
+  // first configuration's parse is the one kept for the next edit
+  return lintInConfigurations(options, (own, first) =>
+    first ? lintInConfiguration(file, text, own, headers, tree, wrappers, overloads) : lintOther(file, text, own, headers, wrappers, overloads),
+  );
+}
+
+/** A configuration after the first: analysed from scratch (its tree is not kept). */
+function lintOther(
+  file: string,
+  text: string,
+  options: LintOptions,
+  headers: HeaderCache,
+  wrappers?: ReadonlyMap<string, WrapperModel>,
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>,
+): FileLint {
+  if (text.length >= UNITS_FROM) {
+    const names = [...(options.wrappers ?? []).map((d) => d.name), ...(wrappers?.keys() ?? []), ...(overloads?.keys() ?? [])];
+    return lintFileInWindows({ file, text, options, headers, wrappers, overloads, unusedDirectives: 'off' }, names);
+  }
+  return lintFile({ file, text, options, headers, wrappers, overloads, unusedDirectives: 'off' });
+}
+
+function lintInConfiguration(
   file: string,
   text: string,
   options: LintOptions,

@@ -3,8 +3,8 @@
 // command line does.
 
 import { isCompiler, type Compiler } from '../engine/model/compilers.js';
-import { isTarget } from '../engine/model/target.js';
-import type { Level, Target } from '../engine/model/types.js';
+import { isTarget, targetsOf } from '../engine/model/target.js';
+import type { Level, TargetSetting } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
 import type { RuleSetting } from '../engine/linter/run-rules.js';
 
@@ -15,7 +15,8 @@ export interface GranuleSettings {
   run: 'onType' | 'onSave';
   /** Quiet time after a change before the buffer is linted again, in milliseconds. */
   debounceMs: number;
-  target?: Target;
+  /** One target, or a list checked together (as the command line's `--target x86,x64`). */
+  target?: TargetSetting;
   /** Whose predefined macros apply (msvc by default); a config file's `compiler` applies when this is unset. */
   compiler?: Compiler;
   /** Rule levels (and options), as in granule.config.json. */
@@ -53,8 +54,11 @@ export function readSettings(raw: unknown): { settings: GranuleSettings; problem
     else problems.push('granule.debounceMs must be a number of milliseconds between 0 and 10000');
   }
   if (r.target !== undefined && r.target !== null && r.target !== '') {
-    if (typeof r.target === 'string' && isTarget(r.target)) settings.target = r.target;
-    else problems.push(`granule.target must be "x64", "x86" or "arm64", not ${JSON.stringify(r.target)}`);
+    const list = typeof r.target === 'string' ? r.target.split(',').map((t) => t.trim()) : r.target;
+    if (Array.isArray(list) && list.length > 0 && list.every((t) => typeof t === 'string' && isTarget(t))) {
+      const targets = targetsOf(list as TargetSetting);
+      settings.target = targets.length === 1 ? targets[0]! : targets;
+    } else problems.push(`granule.target must be "x64", "x86" or "arm64", or a list of them, not ${JSON.stringify(r.target)}`);
   }
   if (r.compiler !== undefined && r.compiler !== null && r.compiler !== '') {
     if (isCompiler(r.compiler)) settings.compiler = r.compiler;

@@ -27,7 +27,7 @@ describe('printConfig', () => {
       configFile: path.join(root, 'granule.config.json'),
       extends: ['granule:recommended', path.join(root, 'base.json')],
       ignored: false,
-      target: 'x64',
+      target: ['x64', 'x86'],
       compiler: 'msvc',
       includeSearch: true,
       includeSearchFound: {},

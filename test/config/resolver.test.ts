@@ -68,7 +68,7 @@ describe('applyConfig: the command line wins', () => {
     const base = { ...defaultLintOptions('/work'), includePaths: ['inc'], forceIncludes: ['f.h'] };
     const options = applyConfig(base, undefined, { targetFromCommandLine: false });
     expect([options.target, options.includePaths, options.forceIncludes, options.rules, options.wrappers]).toEqual([
-      'x64',
+      ['x64', 'x86'],
       ['/work/inc'],
       ['/work/f.h'],
       {},

@@ -65,7 +65,7 @@ describe('inline eslint comments', () => {
 describe('language options', () => {
   it('rejects an unknown target with one clear message', () => {
     expect(() => lint(HEAD, undefined, [{ files: ['**/*.c'], languageOptions: { target: 'sparc' } }])).toThrow(
-      'granule: languageOptions.target must be "x64", "x86" or "arm64", got "sparc"',
+      'granule: languageOptions.target must be "x64", "x86" or "arm64", or a list of them, got "sparc"',
     );
   });
 

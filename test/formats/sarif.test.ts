@@ -160,7 +160,15 @@ describe('results', () => {
       message: { text: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable' },
       locations: [{ physicalLocation: caller }],
       partialFingerprints: { 'granule/v1': expect.stringMatching(/^[0-9a-f]{32}:0$/) },
-      properties: { ...report.findings[0]!.properties, api: 'VirtualAlloc', callee: 'make_arena', size: '4096', unusable: '61440', function: 'startup' },
+      properties: {
+        ...report.findings[0]!.properties,
+        api: 'VirtualAlloc',
+        callee: 'make_arena',
+        size: '4096',
+        unusable: '61440',
+        function: 'startup',
+        targets: ['x64', 'x86'],
+      },
       relatedLocations: [
         { id: 1, physicalLocation: caller, message: { text: 'startup calls make_arena(4096)' } },
         { id: 2, physicalLocation: callee, message: { text: 'make_arena(n = 4096) calls VirtualAlloc' } },
@@ -190,7 +198,15 @@ describe('results', () => {
       message: { text: 'VirtualAlloc reserves 100 bytes (0x64); 61440 bytes of its 64 KB granule become unusable' },
       locations: [{ physicalLocation: where(13, 15, 80) }],
       partialFingerprints: { 'granule/v1': expect.stringMatching(/^[0-9a-f]{32}:0$/) },
-      properties: { ...report.findings[1]!.properties, api: 'VirtualAlloc', callee: 'VirtualAlloc', size: '100', unusable: '61440', function: 'startup' },
+      properties: {
+        ...report.findings[1]!.properties,
+        api: 'VirtualAlloc',
+        callee: 'VirtualAlloc',
+        size: '100',
+        unusable: '61440',
+        function: 'startup',
+        targets: ['x64', 'x86'],
+      },
       fixes: [
         {
           description: { text: 'Reserve 65536 bytes (0x10000), the next multiple of 64 KB' },

@@ -60,7 +60,7 @@ describe('settings', () => {
       '2 warn virtualalloc-granularity: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
     ]);
     expect(client.messages.map((m) => [m.type, m.message])).toEqual([
-      [2, 'granule: granule.target must be "x64", "x86" or "arm64", not "sparc"'],
+      [2, 'granule: granule.target must be "x64", "x86" or "arm64", or a list of them, not "sparc"'],
       [2, 'granule: granule.compiler must be "msvc", "mingw" or "clang-cl", not "gcc"'],
       [
         2,

@@ -216,7 +216,7 @@ describe.skipIf(unavailable('bash'))('the run step', () => {
     fs.copyFileSync(path.join(INPUT, 'app.c'), path.join(dir, 'app.c'));
     const r = runAction(dir, { target: 'sparc' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('granule: unknown target "sparc" (expected x64, x86 or arm64)\n');
+    expect(r.stderr).toBe('granule: unknown target "sparc" (expected x64, x86 or arm64, or a list of them: x64,x86)\n');
     expect(r.outputs).toBe(`sarif-file=${dir}/granule.sarif\nexit-code=2\n`);
   });
 

@@ -4,6 +4,7 @@
 // (evaluating a call), wrapper-lookup.ts and wrappers.ts (wrappers), call-reuse.ts (the language server's reuse
 // of the previous version's calls). The shapes of the results are in facts.ts.
 
+import type { SharedParses } from '../parse/shared-parses.js';
 import { checkTimeLimit } from '../model/limits.js';
 import { neutralize } from '../parse/neutralize.js';
 import { languageFor, parse, type Language, type Tree } from '../parse/parse.js';
@@ -62,6 +63,8 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
    * language server carries the offsets over from the previous version of the buffer); undefined to search.
    */
   knownOccurrences?: (name: string) => number[] | undefined;
+  /** The parses a run shares between its configurations (src/engine/parse/shared-parses.ts). */
+  parses?: SharedParses;
   /** A constant an included header declares (enumerator, const, constexpr); cached per run by the caller. */
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
   /** Whether a header declares a function of that name (linkage.ts); cached per run by the caller, else per file. */
@@ -82,7 +85,10 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   const definedHere = new Set(pre.macros.names());
   const hidden = options.blank?.length ? [...options.blank, ...pre.blank] : pre.blank;
   const parsedText = neutralize(text, definedHere, hidden);
-  const tree = parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
+  // (another configuration's tree of the same text serves as it is)
+  const shared = options.parses?.find(file, parsedText, language, options.blank);
+  const tree = shared ?? parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
+  if (!shared) options.parses?.keep(file, parsedText, language, options.blank, tree);
   const lines = new LineMap(text);
   const indexOptions = options.headerDeclares ? options : { ...options, headerDeclares: new HeaderDeclarations(options.readFile).declares };
   const analyzer = new FileAnalyzer(new FileIndex(file, text, parsedText, tree, lines, pre, indexOptions, language), options);

@@ -3,7 +3,7 @@
 import { rules as allRules } from '../../rules/index.js';
 import type { Fix as RuleFix, GranuleRule, RuleFixer } from '../../rules/create-rule.js';
 import type { AllocationCall, FileAnalysis } from '../analysis/facts.js';
-import type { Finding, Level, Suggestion, Target } from '../model/types.js';
+import type { Finding, Level, Suggestion, TargetSetting } from '../model/types.js';
 
 export type RuleSetting = Level | [Level, ...unknown[]];
 
@@ -44,7 +44,7 @@ export interface RuleFailure {
  * Runs the rules on the calls of one analysed file. A rule that throws costs only its own findings for the file:
  * it is named in `failures`, and the other rules' findings stand.
  */
-export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings: { target: Target }): { findings: Finding[]; failures: RuleFailure[] } {
+export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings: { target: TargetSetting }): { findings: Finding[]; failures: RuleFailure[] } {
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
   const fixer: RuleFixer = { replaceTextRange: (range, text) => ({ range, text }) };
@@ -59,7 +59,7 @@ export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings:
       const visitor = rule.create({
         id: rule.name,
         options,
-        settings: { granule: { target: settings.target } },
+        settings: { granule: { target: typeof settings.target === 'string' ? settings.target : settings.target[0] } },
         report(d) {
           const template = rule.meta.messages[d.messageId] ?? d.messageId;
           const message = interpolate(template, d.data);

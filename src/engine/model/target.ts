@@ -1,7 +1,7 @@
 // Data models of the supported targets: integer type widths (Windows is LLP64 on 64-bit),
 // the macros the Windows headers derive from it. The Windows constants are in windows-memory.ts.
 
-import type { Target } from './types.js';
+import type { Target, TargetSetting } from './types.js';
 
 export interface IntType {
   bits: number;
@@ -156,3 +156,26 @@ export function isTarget(value: string): value is Target {
 
 // (the Windows constants live with the rest of the Windows memory model)
 export { WINDOWS_CONSTANTS } from './windows-memory.js';
+
+/** The targets of a command-line list (`x86,x64`), or the first name that is not one. */
+export function parseTargetList(list: string): { targets: Target[] } | { unknown: string } {
+  const targets: Target[] = [];
+  for (const name of list.split(',').map((n) => n.trim())) {
+    if (!isTarget(name)) return { unknown: name };
+    if (!targets.includes(name)) targets.push(name);
+  }
+  return { targets };
+}
+
+/** The targets of a setting, in order, each once. */
+export function targetsOf(setting: TargetSetting): Target[] {
+  return [...new Set(typeof setting === 'string' ? [setting] : setting)];
+}
+
+/**
+ * The target one analysis uses: the setting's only target, or for a list the first (callers that check every
+ * configuration split the options first, with optionsIn).
+ */
+export function analysisTarget(setting: TargetSetting): Target {
+  return typeof setting === 'string' ? setting : (setting[0] ?? 'x64');
+}

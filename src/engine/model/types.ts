@@ -28,6 +28,8 @@ export function unknownValue(cause: Reason): Value & { known: false } {
 
 export type Level = 'off' | 'warn' | 'error';
 export type Target = 'x64' | 'x86' | 'arm64';
+/** The targets a run checks: one, or a list (each is one configuration, src/engine/runner/configurations.ts). */
+export type TargetSetting = Target | readonly Target[];
 
 /** One step of the evidence that leads from a reported call to the API it reaches. */
 export interface EvidenceStep {
@@ -93,6 +95,14 @@ export interface Finding {
   suggestions: Suggestion[];
   suppressed?: Suppression;
   runtime?: RuntimeEvidence;
+  /**
+   * The configurations (`x64`, `x86`, ...) in which the call does what the finding says, in the run's order; the
+   * message, properties and fix are those of the first. Set by the merge of configurations
+   * (src/engine/runner/configurations.ts).
+   */
+  configurations?: string[];
+  /** The evaluated size in each of `configurations` where it is known (decimal strings), when they differ. */
+  configurationSizes?: Record<string, string>;
 }
 
 /** Something granule could not do for one file (or at all); never fatal to the run. */

@@ -3,6 +3,7 @@
 // on several threads first (workers.ts); their results stand unless a wrapper found later reaches the file.
 
 import { API_NEEDLES } from '../model/apis.js';
+import type { Notice, Target } from '../model/types.js';
 import { hashData, type CacheEntry } from '../cache/cache.js';
 import { SourceScanner } from './prefilter.js';
 import { ScanMemo, scanMemoFile } from '../cache/scan-memo.js';
@@ -32,10 +33,12 @@ export interface CandidateFiles {
   readonly scanner: SourceScanner;
   /** Makes candidates of the files a needle is found in; true when one was added. */
   addCandidates(): boolean;
+  /** In a run of several configurations: every result of the threads' first pass (each has its byConfiguration). */
+  readonly threadResults?: readonly FileResult[];
 }
 
 /** Reads the run's files and keeps the candidates (on threads when the run is big enough). */
-export async function collectCandidates(run: RunSetup): Promise<CandidateFiles> {
+export async function collectCandidates(run: RunSetup, configurations?: Target[]): Promise<CandidateFiles> {
   const { options, perFile, notices, optionsOf, cache } = run;
   // (files over the size limit get a `limit` notice and are not read)
   const scanner = new SourceScanner(perFile.files, {
@@ -89,9 +92,12 @@ export async function collectCandidates(run: RunSetup): Promise<CandidateFiles> 
   const threads = options.fix || cache || !threadsAvailable() ? 0 : threadsFor(options.concurrency, perFile.files.length);
   // (loaded only here: a run on a few files should not pay for the threading code)
   const threaded = threads > 0 ? await import('./workers.js') : undefined;
-  const parallel = threaded ? await threaded.lintInParallel(threaded.threadJob(perFile, options, run.reachOptions, needles), threads) : undefined;
+  const parallel = threaded
+    ? await threaded.lintInParallel(threaded.threadJob(perFile, options, run.reachOptions, needles, configurations), threads)
+    : undefined;
   if (parallel) {
     takeThreadResults(run, files, parallel, take);
+    if (configurations) Object.assign(files, { threadResults: parallel.results });
     reportTimings({ threads, firstPassMs: parallel.timings.firstPassMs, candidates: parallel.timings.candidates });
   } else {
     files.addCandidates();
@@ -109,7 +115,9 @@ function takeThreadResults(run: RunSetup, files: CandidateFiles, parallel: Share
     if (r.note) notices.push(r.note);
     // the text stays on disk: it is read again only if a wrapper found later makes the file worth analysing
     files.candidates.set(r.file, textOnDemand(r.file, reader));
-    for (const n of r.needles) files.needles.add(n);
+    for (const c of Object.values(r.byConfiguration ?? { r })) for (const n of c.needles) files.needles.add(n);
+    // (several configurations: each takes its own results, candidatesFor)
+    if (r.byConfiguration) continue;
     if (r.timedOut) {
       files.timedOut.add(r.file);
       notices.push(...r.notices);
@@ -127,4 +135,48 @@ function takeThreadResults(run: RunSetup, files: CandidateFiles, parallel: Share
     take(file, bytes);
   }
   for (const n of parallel.searched) files.needles.add(n);
+}
+
+/**
+ * The candidates of a run of the same files in another configuration: the files the first configuration read
+ * and kept (its texts, its scanner and needles, which grow with either's wrappers), limited to the files this
+ * configuration checks; nothing precomputed or cached (those results are the first configuration's). Notices of
+ * files taken later (binary, encoding) go to this configuration's run.
+ */
+export function candidatesFor(shared: CandidateFiles, run: RunSetup, sharedNotices: Notice[], configuration: string): CandidateFiles {
+  const checks = new Set(run.perFile.files);
+  const candidates = new Map<string, Candidate>();
+  const sync = () => {
+    for (const [file, c] of shared.candidates) if (checks.has(file) && !candidates.has(file)) candidates.set(file, c);
+  };
+  sync();
+  // the threads' results in this configuration, taken as a run of one configuration takes them
+  const precomputed = new Map<string, FileResult>();
+  const timedOut = new Set<string>();
+  for (const all of shared.threadResults ?? []) {
+    const r = all.byConfiguration?.[configuration];
+    if (!r || !checks.has(r.file)) continue;
+    if (r.timedOut) {
+      timedOut.add(r.file);
+      run.notices.push(...r.notices);
+    } else if (!r.definesWrappers) precomputed.set(r.file, r);
+  }
+  return {
+    candidates,
+    texts: shared.texts,
+    cached: new Map(),
+    cacheKeys: new Map(),
+    precomputed,
+    timedOut,
+    needles: shared.needles,
+    scanner: shared.scanner,
+    addCandidates: () => {
+      const before = sharedNotices.length;
+      shared.addCandidates();
+      run.notices.push(...sharedNotices.splice(before));
+      const had = candidates.size;
+      sync();
+      return candidates.size > had;
+    },
+  };
 }

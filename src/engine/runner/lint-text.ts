@@ -12,9 +12,12 @@ import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../model/limits.js';
 import { activeRules } from '../linter/run-rules.js';
-import { analyzeInWindows, checkAnalysis, safeAnalyze, windowCandidate } from './pipeline.js';
+import { analyzeInWindows, checkAnalysis, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { releaseMemory } from './collect.js';
 import { WindowSet } from './window.js';
+import { configurationsOf, mergeFindings, mergeNotices, optionsIn, type ConfigurationPart } from './configurations.js';
+import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
+import type { FileAnalysis } from '../analysis/analyze.js';
 import type { LintOptions } from './options.js';
 import type { LintResult } from './run-parts.js';
 import { languageFor } from '../parse/parse.js';
@@ -57,28 +60,29 @@ export async function lintText(file: string, text: string, options: LintOptions)
   fileOptions = reach.optionsFor(file, fileOptions);
   const headers = new HeaderCache();
   const candidate = { file, text, language: languageFor(file, text) };
-  // (as the CLI: --fix plans its edits on a whole parse)
-  const windows = new WindowSet(options.windowed !== false && !options.fix);
-  const declared = (fileOptions.wrappers ?? []).map((d) => d.name);
-  const attempts = analyzeInWindows(
-    candidate,
-    windows,
-    declared,
-    'findings',
-    options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS,
-    (w) => safeAnalyze(windowCandidate(file, text, w), fileOptions, new Map(), headers, notices, reach),
-    () => reach.forget(file),
-  );
-  let step = attempts.next();
-  while (!step.done) {
-    if (step.value === 'collect') await releaseMemory();
-    step = attempts.next();
+  // each configuration analysed on its own, its findings merged per call site before the disable comments
+  const configurations = configurationsOf(fileOptions);
+  const parts: ConfigurationPart<Finding>[] = [];
+  const noticeParts: ConfigurationPart<Notice>[] = [];
+  let analysis: FileAnalysis | undefined;
+  for (const configuration of configurations) {
+    const own = optionsIn(fileOptions, configuration);
+    const ownNotices: Notice[] = [];
+    const analysed = await analyseInWindows(candidate, own, options, headers, ownNotices, reach);
+    analysis ??= analysed;
+    if (analysed) {
+      const checked = checkAnalysis(analysed, own, activeRules(own.rules), undefined, false);
+      parts.push({ configuration: configuration.name, items: checked.findings });
+      ownNotices.push(...checked.notices);
+    }
+    noticeParts.push({ configuration: configuration.name, items: ownNotices });
   }
-  const analysis = step.value;
+  notices.push(...mergeNotices(noticeParts));
   if (!analysis) return result([], fileOptions, reach.configError);
-  const checked = checkAnalysis(analysis, fileOptions, activeRules(fileOptions.rules));
-  notices.push(...checked.notices, ...checked.directiveNotices);
-  const findings = [...checked.findings].sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  const findings = mergeFindings(parts, () => configurations.map((c) => c.name)).sort(
+    (a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
+  );
+  notices.push(...applyDirectives(file, findings, scanDisableDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
   let patches: FilePatch[] | undefined;
   if (options.fix) {
     const { planFixes } = await import('../linter/fix.js');
@@ -89,6 +93,34 @@ export async function lintText(file: string, text: string, options: LintOptions)
     notices.push(...plan.notices);
   }
   return result(findings, fileOptions, reach.configError, patches);
+}
+
+/** The text analysed in windows as the CLI analyses a file (--fix plans its edits on a whole parse, as there). */
+async function analyseInWindows(
+  candidate: Candidate,
+  own: LintOptions,
+  options: LintOptions,
+  headers: HeaderCache,
+  notices: Notice[],
+  reach: RunReach,
+): Promise<FileAnalysis | undefined> {
+  const windows = new WindowSet(options.windowed !== false && !options.fix);
+  const declared = (own.wrappers ?? []).map((d) => d.name);
+  const attempts = analyzeInWindows(
+    candidate,
+    windows,
+    declared,
+    'findings',
+    options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS,
+    (w) => safeAnalyze(windowCandidate(candidate.file, candidate.text, w), own, new Map(), headers, notices, reach),
+    () => reach.forget(candidate.file),
+  );
+  let step = attempts.next();
+  while (!step.done) {
+    if (step.value === 'collect') await releaseMemory();
+    step = attempts.next();
+  }
+  return step.value;
 }
 
 /** The name a text from standard input is reported under when --stdin-filename does not give one (ESLint's). */

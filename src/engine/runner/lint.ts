@@ -15,11 +15,13 @@ import { WindowSet } from './window.js';
 import { HeapWatch, releaseMemory } from './collect.js';
 import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
+import { SharedParses } from '../parse/shared-parses.js';
 import { RunReach } from './reach.js';
 import { readProjects, type ReadProjects } from '../preprocess/build-configurations.js';
 import { activeRules, runRules, type RuleSetting } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
-import type { Finding, Notice } from '../model/types.js';
+import type { Finding, Notice, Target } from '../model/types.js';
+import { configurationsOf, mergeRuns, optionsIn, targetsOf, type ConfigurationRun } from './configurations.js';
 import { toolVersion } from '../model/version.js';
 import { keepRun, RunMemo } from '../cache/run-memo.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE } from '../model/limits.js';
@@ -28,7 +30,7 @@ import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { collapseIncludeNotices } from './include-notices.js';
 import { addContextFiles, memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
-import { collectCandidates, type CandidateFiles } from './candidates.js';
+import { candidatesFor, collectCandidates, type CandidateFiles } from './candidates.js';
 import { contextHeaders } from './context-headers.js';
 import { configurationNames, lintEachConfiguration } from './configuration-runs.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
@@ -71,25 +73,122 @@ async function lintConfiguration(
   }
   // a file that the projects compile, but not in this configuration, is checked in the runs of its own
   const found = only === undefined ? discovery.files : discovery.files.filter((f) => projects?.projects?.isBuiltIn(f, only) !== false);
-  const run = setUpRun(found, discovery.named, discovery.notices, options, projects, only);
-  if ('report' in run) return { result: run.report, files: found };
+  const scope: BuildScope = { named: discovery.named, projects, only };
+  // (a project configuration has its one platform: its target comes from the project, not from --target)
+  const passes = only === undefined ? configurationPasses(found, options) : [];
+  if (passes.length <= 1) return { result: await lintFiles(found, discovery.notices, passes[0]?.options ?? options, scope), files: found };
+  return { result: await lintConfigurations(found, discovery.notices, options, passes, scope), files: found };
+}
+
+/** One configuration's run over the files found. */
+async function lintFiles(found: string[], foundNotices: readonly Notice[], options: LintOptions, scope: BuildScope): Promise<LintResult> {
+  const run = setUpRun(found, foundNotices, options, {}, scope);
+  if ('report' in run) return run.report;
   const files = await collectCandidates(run);
+  return (await checkConfiguration(run, files)).result;
+}
+
+/**
+ * Several configurations in one run. What does not depend on the configuration is done once: the files are read
+ * and prefiltered by the first configuration (on threads for a big run), and the header texts and their
+ * directives are shared; each configuration then analyses the candidates to its own wrapper fixpoint (the
+ * preprocessor's branches, sizeof and the wrappers differ by target) and checks them. With --cache, the first
+ * configuration keeps the per-file cache, and the whole merged report is the run memo.
+ */
+async function lintConfigurations(
+  found: string[],
+  foundNotices: readonly Notice[],
+  options: LintOptions,
+  passes: readonly Pass[],
+  scope: BuildScope,
+): Promise<LintResult> {
+  const shared: SharedSetup = { headers: new HeaderCache(found), parses: new SharedParses(), memoOptions: options, perFileCache: false };
+  // the whole run's setup reads and prefilters the files once, for every configuration
+  const whole = setUpRun(found, foundNotices, options, shared, scope);
+  if ('report' in whole) return whole.report;
+  const candidates = await collectCandidates(
+    whole,
+    passes.map((p) => p.name),
+  );
+  const runs: ConfigurationRun[] = [];
+  const headersRead = new Set<string>();
+  let timedOut = 0;
+  for (const [i, pass] of passes.entries()) {
+    const run = setUpRun(found, i === 0 ? whole.notices : [], pass.options, { ...shared, memo: false }, scope);
+    if ('report' in run) throw new Error('a configuration of a run has no run memo of its own');
+    const files = candidatesFor(candidates, run, whole.notices, pass.name);
+    const checked = await checkConfiguration(run, files, false);
+    for (const h of checked.headersRead) headersRead.add(h);
+    timedOut += files.timedOut.size;
+    runs.push({ configuration: pass.name, result: checked.result });
+  }
+  const merged = mergeRuns(runs, (file) => checkedIn(file, options, passes));
+  if (whole.runMemo) keepRun(whole.runMemo, { report: merged, headers: [...headersRead], database: whole.reachOptions.compileCommands, timedOut });
+  return merged;
+}
+
+/** A configuration's analysis, rules, disable comments and fixes on its candidates. */
+async function checkConfiguration(run: RunSetup, files: CandidateFiles, memo = true): Promise<{ result: LintResult; headersRead: string[] }> {
   const { analyses, wrappers } = await analyseToFixpoint(run, files);
   const byFile = checkFiles(run, files, analyses, wrappers);
   const findings = applyDisableComments(run, files, byFile);
-  const patches = options.fix ? await planPatches(run, files, findings, analyses) : undefined;
-  return { result: report(run, files, analyses, findings, patches), files: found };
+  const patches = run.options.fix ? await planPatches(run, files, findings, analyses) : undefined;
+  return report(run, files, analyses, findings, patches, memo);
+}
+
+interface Pass {
+  readonly name: Target;
+  readonly options: LintOptions;
+}
+
+/**
+ * The configurations the files are checked in (the targets of the command line and of every config file, in
+ * that order), each with the run's options narrowed to it: a file's options name the configuration's one target,
+ * and a file not checked in the configuration is left out of its run. Each configuration keeps its own --cache
+ * file beside the first's (`lint-cache.x86.json`): its results, like its wrappers, are its own.
+ */
+function configurationPasses(files: readonly string[], options: LintOptions): Pass[] {
+  const names = targetsOf(options.target);
+  const lookup = options.optionsFor;
+  if (lookup) {
+    const seen = new Set<object>();
+    for (const file of files) {
+      const r = lookup(file);
+      if ('error' in r || r.ignored || seen.has(r.options)) continue;
+      seen.add(r.options);
+      for (const t of targetsOf(r.options.target)) if (!names.includes(t)) names.push(t);
+    }
+  }
+  return names.map((name) => {
+    const narrow = (o: LintOptions) => optionsIn(o, configurationsOf(o).find((c) => c.name === name) ?? { ...configurationsOf(o)[0]!, name, target: name });
+    const passOptions: LintOptions = { ...narrow(options) };
+    if (lookup) {
+      passOptions.optionsFor = (file) => {
+        const r = lookup(file);
+        if ('error' in r || r.ignored) return r;
+        return targetsOf(r.options.target).includes(name) ? { options: narrow(r.options), ignored: false } : { options: r.options, ignored: true };
+      };
+    }
+    return { name, options: passOptions };
+  });
+}
+
+/** The configurations a file was checked in. */
+function checkedIn(file: string, options: LintOptions, passes: readonly { name: Target }[]): Target[] {
+  const r = options.optionsFor?.(file);
+  const own = targetsOf(r && 'options' in r ? r.options.target : options.target);
+  return passes.map((p) => p.name).filter((n) => own.includes(n));
 }
 
 /** The run's inputs; or, with --cache on a tree where nothing changed, the last run's report (src/engine/cache/run-memo.ts). */
 function setUpRun(
   found: string[],
-  named: readonly string[],
   foundNotices: readonly Notice[],
   options: LintOptions,
-  projects?: ReadProjects,
-  only?: string,
+  shared: SharedSetup = {},
+  scope: BuildScope = {},
 ): RunSetup | { report: LintResult } {
+  const { named = [], projects, only } = scope;
   const notices: Notice[] = [...foundNotices];
   const perFile = resolvePerFile(found, options, notices);
   const reachOptions = options.compileCommands || !perFile.database ? options : { ...options, compileCommands: perFile.database };
@@ -114,11 +213,11 @@ function setUpRun(
   );
   const runMemo =
     // (a run with projects is not memoised: the memo does not know the property sheets they import)
-    options.cacheFile && !options.fix && !perFile.configError && !projects
+    options.cacheFile && !options.fix && !perFile.configError && !projects && shared.memo !== false
       ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), {
           files: perFile.files,
           optionsOf: (f) => perFile.options.get(f) ?? options,
-          extra: { options, database: perFile.database },
+          extra: { options: shared.memoOptions ?? options, database: perFile.database },
         })
       : undefined;
   const again = runMemo?.reuse();
@@ -130,15 +229,39 @@ function setUpRun(
     perFile,
     reachOptions,
     reach,
-    headers: new HeaderCache(perFile.files),
+    headers: shared.headers ?? new HeaderCache(perFile.files),
+    parses: shared.parses,
     reader,
-    cache: options.cacheFile ? new LintCache(options.cacheFile, toolVersion()) : undefined,
+    cache: options.cacheFile && shared.perFileCache !== false ? new LintCache(options.cacheFile, toolVersion()) : undefined,
     runMemo,
     reported: context.size > 0 ? (file) => !context.has(file) && shard(file) : shard,
     optionsOf,
     activeOf: memoActiveRules(),
     notices,
   };
+}
+
+/** What a run was asked to check besides the files found: the files named, and the projects' configuration. */
+interface BuildScope {
+  /** The files named on the command line (their headers are read as context). */
+  readonly named?: readonly string[];
+  readonly projects?: ReadProjects;
+  /** The project configuration or database the run checks (undefined: the first that builds each file). */
+  readonly only?: string;
+}
+
+/** What the configurations of a run share in their setup. */
+interface SharedSetup {
+  /** Header texts and directive scans (they do not depend on the configuration). */
+  readonly headers?: HeaderCache;
+  /** The options the run memo is keyed by (the whole run's, with every configuration). */
+  readonly memoOptions?: LintOptions;
+  /** false: no per-file cache (a run of several configurations keeps only the run memo). */
+  readonly perFileCache?: boolean;
+  /** false: no run memo (one configuration of a run of several: the whole run has the memo). */
+  readonly memo?: boolean;
+  /** Parses shared between the configurations. */
+  readonly parses?: SharedParses;
 }
 
 /** Wrappers and macros found in one file make calls in other files relevant: the candidates analysed to a fixpoint. */
@@ -171,7 +294,7 @@ async function analyseToFixpoint(run: RunSetup, files: CandidateFiles): Promise<
           windowNames(c.text, needles),
           run.reported(c.file) ? 'findings' : 'wrappers',
           options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS,
-          (w) => safeAnalyze(windowCandidate(c.file, c.text, w), optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
+          (w) => safeAnalyze(windowCandidate(c.file, c.text, w, run.parses), optionsOf(c.file), wrappers, headers, notices, reach, timedOut),
           () => reach.forget(c.file),
         );
       },
@@ -297,7 +420,14 @@ async function planPatches(run: RunSetup, files: CandidateFiles, findings: Findi
 }
 
 /** The report; with --cache, kept for the next run on an unchanged tree. */
-function report(run: RunSetup, files: CandidateFiles, analyses: Map<string, FileAnalysis>, findings: Finding[], patches: FilePatch[] | undefined): LintResult {
+function report(
+  run: RunSetup,
+  files: CandidateFiles,
+  analyses: Map<string, FileAnalysis>,
+  findings: Finding[],
+  patches: FilePatch[] | undefined,
+  memo: boolean,
+): { result: LintResult; headersRead: string[] } {
   const { options, perFile, reported, cache } = run;
   const summary = run.activeOf(perFile.summaryOptions ?? options);
   const result: LintResult = {
@@ -316,12 +446,11 @@ function report(run: RunSetup, files: CandidateFiles, analyses: Map<string, File
     ...(patches ? { patches } : {}),
     ...(cache ? { cacheStats: { hits: cache.hits, misses: cache.misses } } : {}),
   };
-  if (run.runMemo) {
-    const headersRead = [
-      ...[...analyses.values()].flatMap((a) => [...a.pre.dependencies, ...a.pre.missing]),
-      ...[...files.cached.values()].flatMap((e) => Object.keys(e.deps)),
-    ];
+  const headersRead =
+    run.runMemo || !memo
+      ? [...[...analyses.values()].flatMap((a) => [...a.pre.dependencies, ...a.pre.missing]), ...[...files.cached.values()].flatMap((e) => Object.keys(e.deps))]
+      : [];
+  if (run.runMemo && memo)
     keepRun(run.runMemo, { report: result, headers: headersRead, database: run.reachOptions.compileCommands, timedOut: files.timedOut.size });
-  }
-  return result;
+  return { result, headersRead };
 }

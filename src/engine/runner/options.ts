@@ -6,14 +6,18 @@
 import type { DeclaredWrapper } from '../analysis/analyze.js';
 import type { RuleSetting } from '../linter/run-rules.js';
 import type { Compiler } from '../model/configuration.js';
-import type { Level, Target } from '../model/types.js';
+import type { Level, Target, TargetSetting } from '../model/types.js';
 import type { Concurrency } from './threads.js';
 import type { Shard } from './shard.js';
 
 /** What one file is analysed and reported with (a config file may set each of these per file). */
 export interface FileSettings {
   cwd: string;
-  target: Target;
+  /**
+   * The targets checked (default x64 and x86): with a list, the file is analysed once per target and each call site
+   * is reported once (src/engine/runner/configurations.ts); one target is a one-item list.
+   */
+  target: TargetSetting;
   /** Whose predefined macros apply: msvc (default), mingw or clang-cl. */
   compiler?: Compiler;
   /**
@@ -98,6 +102,9 @@ export interface RoundStats {
   changed: number;
 }
 
+/** The targets checked when none is named: every build that ships, 64- and 32-bit. */
+export const DEFAULT_TARGETS: readonly Target[] = ['x64', 'x86'];
+
 export function defaultLintOptions(cwd = process.cwd()): LintOptions {
-  return { cwd, target: 'x64', compiler: 'msvc', defines: {}, undefines: [], includePaths: [], forceIncludes: [], rules: {}, ignores: [] };
+  return { cwd, target: [...DEFAULT_TARGETS], compiler: 'msvc', defines: {}, undefines: [], includePaths: [], forceIncludes: [], rules: {}, ignores: [] };
 }

@@ -14,12 +14,14 @@ import { COLLECT_FROM, collectGarbage, type Pause } from './collect.js';
 import { languageFor, type Language, type Tree } from '../parse/parse.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
 import { activeRules, runRules, type ActiveRule, type RuleFailure } from '../linter/run-rules.js';
-import { targetModel } from '../model/target.js';
+import { analysisTarget, targetModel } from '../model/target.js';
 import type { Finding, Level, Notice } from '../model/types.js';
 import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from '../model/limits.js';
 import { headerConstantsFor, linkageFor, type RunReach } from './reach.js';
 import { includeNotices } from './include-notices.js';
 import type { LintOptions } from './options.js';
+
+import type { SharedParses } from '../parse/shared-parses.js';
 
 /** What the language server carries from one version of a buffer to the next (see lsp/incremental.ts). */
 export type PreviousVersion = Pick<AnalysisOptions, 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences'>;
@@ -103,14 +105,14 @@ export function analyzeText(
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
   /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
-  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences' | 'blank'> & {
+  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences' | 'blank' | 'parses'> & {
     reach?: RunReach;
     overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
   } = {},
 ): FileAnalysis {
   const { reach, overloads, ...rest } = extra;
   const analysisOptions: AnalysisOptions = {
-    model: targetModel(options.target),
+    model: targetModel(analysisTarget(options.target)),
     compiler: options.compiler,
     defines: options.defines,
     undefines: options.undefines,
@@ -136,11 +138,13 @@ export interface Candidate {
   language?: Language;
   /** The tree of a narrower window, edited to match: only the code that came back is parsed again. */
   previousTree?: Tree;
+  /** The run's parses shared between its configurations. */
+  parses?: SharedParses;
 }
 
 /** A file to analyse in a window: its whole text, and the spans the window blanks. */
-export function windowCandidate(file: string, whole: string, w: Window): Candidate {
-  return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree };
+export function windowCandidate(file: string, whole: string, w: Window, parses?: SharedParses): Candidate {
+  return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree, parses };
 }
 
 /**
@@ -219,6 +223,7 @@ export function safeAnalyze(
       reach,
       blank: c.blank,
       language: c.language,
+      parses: c.parses,
       previousTree: previous ? (_text, language) => (language === c.language ? previous : undefined) : undefined,
     });
   } catch (e) {

@@ -2,6 +2,7 @@
 // the headers it reads, the wrappers every file defines (several files may define a static helper of the
 // same name), and each file's parse, kept across the rounds of the wrapper fixpoint.
 
+import { analysisTarget } from '../model/target.js';
 import * as path from 'node:path';
 import type { FileAnalysis, PreparedFile, ProjectFacts, WrapperModel } from '../analysis/analyze.js';
 import { prepareFile, type AnalysisOptions } from '../analysis/analyze.js';
@@ -85,7 +86,7 @@ export class RunReach {
   optionsFor(file: string, options: LintOptions): LintOptions {
     if (this.build.empty) return options;
     // (without `only`, as in the editor, a file is read in the first configuration that builds it)
-    const configurations = this.build.configurationsOfFile(path.resolve(options.cwd, file), options.target);
+    const configurations = this.build.configurationsOfFile(path.resolve(options.cwd, file), analysisTarget(options.target));
     const configuration = this.only === undefined ? configurations[0] : (configurations.find((c) => c.name === this.only) ?? configurations[0]);
     if (!configuration) return options;
     let merged = this.merged.get(file);

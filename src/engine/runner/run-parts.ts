@@ -13,6 +13,7 @@ import type { PathError } from '../files/discover.js';
 import type { FilePatch } from '../linter/fix.js';
 import type { Report } from '../model/types.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
+import type { SharedParses } from '../parse/shared-parses.js';
 import type { RunReach } from './reach.js';
 
 export interface LintResult extends Report {
@@ -33,6 +34,8 @@ export interface RunSetup {
   readonly reachOptions: LintOptions;
   readonly reach: RunReach;
   readonly headers: HeaderCache;
+  /** The parses shared between the configurations of a run of several. */
+  readonly parses?: SharedParses;
   /** Texts read again on the main thread: files the threads analysed, when a wrapper found later may matter. */
   readonly reader: FileReader;
   readonly cache?: LintCache;

@@ -23,7 +23,9 @@ import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
 import { activeRules, type ActiveRule } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
-import type { Finding, Notice } from '../model/types.js';
+import type { Finding, Notice, Target } from '../model/types.js';
+import { SharedParses } from '../parse/shared-parses.js';
+import { targetsOf } from '../model/target.js';
 import { WindowSet } from './window.js';
 
 /** What every thread needs to know: plain data only. */
@@ -39,6 +41,11 @@ export interface ThreadJob {
   /** The options the run's RunReach is made with (the compilation database it reads). */
   reachOptions: LintOptions;
   maxSize: number;
+  /**
+   * A run of several configurations (targets): each candidate is analysed in every one of them that its options
+   * name, sharing the file's read and parse (FileResult.byConfiguration).
+   */
+  configurations?: Target[];
 }
 
 /** One candidate file, analysed with no wrappers known. */
@@ -61,6 +68,8 @@ export interface FileResult {
   /** The names of the wrappers it defines that other files can call. */
   wrappers: string[];
   timedOut: boolean;
+  /** In a run of several configurations: the result in each configuration the file is checked in. */
+  byConfiguration?: Record<string, FileResult>;
 }
 
 export interface ShareResult {
@@ -243,20 +252,25 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   const windows = new WindowSet(job.options.windowed !== false);
   const rules = new Map<LintOptions, ActiveRule[]>();
   const results: FileResult[] = [];
+  const parses = job.configurations ? new SharedParses() : undefined;
+  const narrowed = new Map<LintOptions, Map<string, LintOptions>>();
   const heap = new HeapWatch();
   const notices: Notice[] = [...scanner.notices];
   const reported = shardFilter(job.options.shard, job.options.cwd);
   for (let k = Atomics.add(shared, CLAIM_ANALYSIS, 1); k < count; k = Atomics.add(shared, CLAIM_ANALYSIS, 1)) {
     const index = candidates[k]![0];
     const file = job.files[index]!;
-    const result = analyseCandidate(file, optionsAt(index), job.needles, { reach, headers, reader, windows, rules }, notices, reported(file));
+    const state = { reach, headers, reader, windows, rules, parses, narrowed };
+    const result = job.configurations
+      ? analyseInConfigurations(file, optionsAt(index), job.configurations, job.needles, state, notices, reported(file))
+      : analyseCandidate(file, optionsAt(index), job.needles, state, notices, reported(file));
     if (result) results.push(result);
     // native trees are freed by finalizers, which run only when the event loop turns
     await heap.afterFile();
   }
   shareNames(
     memory.names,
-    results.flatMap((r) => [...r.needles, ...r.wrappers]),
+    results.flatMap((r) => Object.values(r.byConfiguration ?? { r }).flatMap((c) => [...c.needles, ...c.wrappers])),
   );
   Atomics.add(shared, ANALYSED, 1);
   Atomics.notify(shared, ANALYSED);
@@ -317,6 +331,45 @@ interface ThreadState {
   reader: FileReader;
   windows: WindowSet;
   rules: Map<LintOptions, ActiveRule[]>;
+  parses?: SharedParses;
+  /** The options of each configuration, per file options (narrowedTo). */
+  narrowed: Map<LintOptions, Map<string, LintOptions>>;
+}
+
+/**
+ * A candidate analysed in each configuration its options name (of the run's), read and parsed once: the result
+ * of the first, with the result of every one in byConfiguration.
+ */
+function analyseInConfigurations(
+  file: string,
+  options: LintOptions,
+  configurations: readonly Target[],
+  needles: readonly string[],
+  state: ThreadState,
+  notices: Notice[],
+  reported: boolean,
+): FileResult | undefined {
+  const own = targetsOf(options.target);
+  const byConfiguration: Record<string, FileResult> = {};
+  let text: { text: string; note?: Notice } | undefined;
+  for (const target of configurations.filter((t) => own.includes(t))) {
+    text ??= readCandidate(file, state, notices);
+    if (!text) return undefined;
+    byConfiguration[target] = analyseText(file, text.text, text.note, narrowedTo(options, target, state), needles, state, reported);
+  }
+  state.windows.forget(file);
+  state.parses?.forget(file);
+  const first = Object.values(byConfiguration)[0];
+  return first && { ...first, byConfiguration };
+}
+
+/** The options of one configuration (one object per options and target: rules are set up per options object). */
+function narrowedTo(options: LintOptions, target: Target, state: ThreadState): LintOptions {
+  let byTarget = state.narrowed.get(options);
+  if (!byTarget) state.narrowed.set(options, (byTarget = new Map<string, LintOptions>()));
+  let made = byTarget.get(target);
+  if (!made) byTarget.set(target, (made = { ...options, target }));
+  return made;
 }
 
 /** `reported`: false for a file of another shard, analysed only for its wrappers and names. */
@@ -328,6 +381,16 @@ function analyseCandidate(
   notices: Notice[],
   reported: boolean,
 ): FileResult | undefined {
+  const read = readCandidate(file, state, notices);
+  if (!read) return undefined;
+  const result = analyseText(file, read.text, read.note, options, needles, state, reported);
+  // this thread analyses each file once: its text, outline and windows are not needed again
+  state.windows.forget(file);
+  return result;
+}
+
+/** A candidate's text (and its decoding note); undefined, with a notice, when it cannot be read or decoded. */
+function readCandidate(file: string, state: ThreadState, notices: Notice[]): { text: string; note?: Notice } | undefined {
   let bytes: Buffer;
   try {
     // (valid until the thread's next read: only the decoded text is kept)
@@ -341,8 +404,19 @@ function analyseCandidate(
     notices.push({ level: 'warning', file, code: decoded.code, message: decoded.message });
     return undefined;
   }
-  const text = decoded.text;
-  const note: Notice | undefined = decoded.note ? { level: 'note', file, code: 'encoding', message: decoded.note } : undefined;
+  return { text: decoded.text, ...(decoded.note ? { note: { level: 'note', file, code: 'encoding', message: decoded.note } } : {}) };
+}
+
+/** A candidate's text analysed with no wrappers known, rules and disable comments included. */
+function analyseText(
+  file: string,
+  text: string,
+  note: Notice | undefined,
+  options: LintOptions,
+  needles: readonly string[],
+  state: ThreadState,
+  reported: boolean,
+): FileResult {
   const fileNotices: Notice[] = [];
   const timedOut = new Set<string>();
   const analysis = withTimeLimit(options.fileTimeout ?? DEFAULT_FILE_TIMEOUT_MS, () =>
@@ -351,12 +425,10 @@ function analyseCandidate(
       text,
       needles,
       // no RunReach here: it would keep every file's tree for later rounds, and these results are final
-      (w) => safeAnalyze(windowCandidate(file, text, w), options, NO_WRAPPERS, state.headers, fileNotices, undefined, timedOut),
+      (w) => safeAnalyze(windowCandidate(file, text, w, state.parses), options, NO_WRAPPERS, state.headers, fileNotices, undefined, timedOut),
       reported ? 'findings' : 'wrappers',
     ),
   );
-  // this thread analyses each file once: its text, outline and windows are not needed again
-  state.windows.forget(file);
   if (!analysis) {
     return {
       file,
@@ -412,6 +484,7 @@ export function threadJob(
   options: LintOptions,
   reachOptions: LintOptions,
   needles: Iterable<string>,
+  configurations?: Target[],
 ): ThreadJob {
   const distinct = new Map<LintOptions, number>();
   const optionIndex = perFile.files.map((file) => {
@@ -429,5 +502,6 @@ export function threadJob(
     optionIndex,
     reachOptions: transferable(reachOptions),
     maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    ...(configurations ? { configurations } : {}),
   };
 }

@@ -12,7 +12,8 @@ import { unavailable } from '../../helpers/requirements.js';
 import { json, makeTree, reserveFile } from '../../helpers/tree.js';
 
 function options(root: string, extra: Partial<LintOptions> = {}): LintOptions {
-  return { ...defaultLintOptions(root), cacheFile: path.join(root, 'cache.json'), ...extra };
+  // (per-file results are kept for a run of one target: a run of several keeps only the run memo)
+  return { ...defaultLintOptions(root), target: 'x64', cacheFile: path.join(root, 'cache.json'), ...extra };
 }
 
 function summary(report: LintResult): string[] {
@@ -80,7 +81,9 @@ describe('--cache', () => {
     expect(summary(r)).toEqual(['a.c:3 8192']);
     // and the command line's unchanged-tree memo sees it too
     const cli = () =>
-      runCli(['--cache', '--cache-location', path.join(root, 'cli-cache.json'), '-I', 'first', '-I', 'second', '-f', 'compact', 'a.c'], { cwd: root }).stdout;
+      runCli(['--target', 'x64', '--cache', '--cache-location', path.join(root, 'cli-cache.json'), '-I', 'first', '-I', 'second', '-f', 'compact', 'a.c'], {
+        cwd: root,
+      }).stdout;
     fs.rmSync(path.join(root, 'first/sizes.h'));
     expect(cli()).toBe('');
     fs.writeFileSync(path.join(root, 'first/sizes.h'), '#define SIZE 8192\n');
@@ -169,13 +172,13 @@ describe.skipIf(unavailable('git'))('--cache in a git work tree', () => {
     git('init', '-q');
     git('add', '.');
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'sources');
-    const first = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    const first = runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root });
     expect(first.status).toBe(1);
     expect(first.stdout.split('\n').filter(Boolean)).toHaveLength(2);
     expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
     const file = path.join(root, '.granule_cache/lint-cache.json');
     const before = fs.statSync(file).mtimeMs;
-    const second = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    const second = runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root });
     expect(second).toEqual(first);
     expect(fs.statSync(file).mtimeMs).toBe(before);
     expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
@@ -185,7 +188,7 @@ describe.skipIf(unavailable('git'))('--cache in a git work tree', () => {
 describe('--cache on the command line', () => {
   it('stores in .granule_cache/ by default, a directory that ignores itself, or at --cache-location', () => {
     const root = makeTree({ 'a.c': reserveFile('4096') });
-    const first = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    const first = runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root });
     expect(first.status).toBe(1);
     const file = path.join(root, '.granule_cache/lint-cache.json');
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: Record<string, unknown> };
@@ -195,7 +198,7 @@ describe('--cache on the command line', () => {
     expect(fs.existsSync(path.join(root, 'node_modules'))).toBe(false);
     // an unchanged run gives the same report and does not rewrite the cache
     const before = fs.statSync(file).mtimeMs;
-    const second = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    const second = runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root });
     expect(second).toEqual(first);
     expect(fs.statSync(file).mtimeMs).toBe(before);
     // a --cache-location is the user's: granule writes only its cache files there
@@ -205,32 +208,32 @@ describe('--cache on the command line', () => {
       expect(names).toContain('lint-cache.json');
       expect(names.filter((n) => !/^lint-cache(\.run|\.scan)?\.json$/.test(n))).toEqual([]);
     };
-    runCli(['--cache', '--cache-location', 'build/lint/', '.'], { cwd: root });
+    runCli(['--target', 'x64', '--cache', '--cache-location', 'build/lint/', '.'], { cwd: root });
     onlyCacheFiles('build/lint');
     fs.mkdirSync(path.join(root, 'mine'));
-    runCli(['--cache', '--cache-location', 'mine', '.'], { cwd: root });
+    runCli(['--target', 'x64', '--cache', '--cache-location', 'mine', '.'], { cwd: root });
     onlyCacheFiles('mine');
     // a file location: only the file (and its memos) beside it
-    runCli(['--cache', '--cache-location', '.granulecache', '.'], { cwd: root });
+    runCli(['--target', 'x64', '--cache', '--cache-location', '.granulecache', '.'], { cwd: root });
     expect(fs.statSync(path.join(root, '.granulecache')).isFile()).toBe(true);
   });
 
   it('reuses the per-file results it stored: a result edited in the cache is what the next run reports', () => {
     const root = makeTree({ 'a.c': reserveFile('4096') });
-    runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root });
     const file = path.join(root, '.granule_cache/lint-cache.json');
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: Record<string, { findings: { message: string }[] }> };
     stored.entries[path.join(root, 'a.c')]!.findings[0]!.message = 'from the cache';
     fs.writeFileSync(file, JSON.stringify(stored));
     // (the memo of a whole run, when one was kept, would answer first)
     fs.rmSync(path.join(root, '.granule_cache/lint-cache.run.json'), { force: true });
-    const again = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    const again = runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root });
     expect(again.stdout).toBe('a.c:3:3: error: from the cache [virtualalloc-granularity]\n');
   });
 
   it('a damaged cache file is ignored and replaced', () => {
     const root = makeTree({ 'a.c': reserveFile('4096'), '.granule_cache/lint-cache.json': '{"format": 1, "tool": "0.1.0", "entries": ' });
-    const r = runCli(['--cache', '-f', 'compact', '.'], { cwd: root });
+    const r = runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root });
     expect(r.stdout).toBe(
       'a.c:3:3: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
     );
@@ -240,16 +243,16 @@ describe('--cache on the command line', () => {
 
   it('a config change invalidates the files under it', async () => {
     const root = makeTree({ 'a.c': reserveFile('SIZE'), 'granule.config.json': json({ defines: { SIZE: '4096' } }) });
-    expect(runCli(['--cache', '-f', 'compact', '.'], { cwd: root }).stdout).toContain('reserves 4096 bytes');
+    expect(runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root }).stdout).toContain('reserves 4096 bytes');
     fs.writeFileSync(path.join(root, 'granule.config.json'), json({ defines: { SIZE: '8192' } }));
-    expect(runCli(['--cache', '-f', 'compact', '.'], { cwd: root }).stdout).toContain('reserves 8192 bytes');
+    expect(runCli(['--target', 'x64', '--cache', '-f', 'compact', '.'], { cwd: root }).stdout).toContain('reserves 8192 bytes');
   });
 });
 
 describe('--cache-location', () => {
   it('never overwrites a file that is not granule cache: one line, exit 2, the file as it was', () => {
     const root = makeTree({ 'a.c': reserveFile('4096'), 'notes.txt': 'my notes\n', 'notes.run.json': '' });
-    const r = runCli(['--cache', '--cache-location', 'notes.txt', '-f', 'compact', '.'], { cwd: root });
+    const r = runCli(['--target', 'x64', '--cache', '--cache-location', 'notes.txt', '-f', 'compact', '.'], { cwd: root });
     expect([r.status, r.stdout, r.stderr]).toEqual([
       2,
       '',
@@ -257,8 +260,8 @@ describe('--cache-location', () => {
     ]);
     expect(fs.readFileSync(path.join(root, 'notes.txt'), 'utf8')).toBe('my notes\n');
     // a location granule wrote before is used again
-    const ok = runCli(['--cache', '--cache-location', 'mine.json', '-f', 'compact', '.'], { cwd: root });
+    const ok = runCli(['--target', 'x64', '--cache', '--cache-location', 'mine.json', '-f', 'compact', '.'], { cwd: root });
     expect(ok.status).toBe(1);
-    expect(runCli(['--cache', '--cache-location', 'mine.json', '-f', 'compact', '.'], { cwd: root }).stdout).toBe(ok.stdout);
+    expect(runCli(['--target', 'x64', '--cache', '--cache-location', 'mine.json', '-f', 'compact', '.'], { cwd: root }).stdout).toBe(ok.stdout);
   });
 });

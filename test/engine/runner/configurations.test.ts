@@ -1,0 +1,121 @@
+// Several configurations in one run (src/engine/runner/configurations.ts): each call site reported once, with
+// the targets it wastes in and its size in each when they differ, in the message and in SARIF; threads and the
+// main thread agree; --target and the config key take a list.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultLintOptions, lintPaths } from '../../../src/engine/runner/lint.js';
+import { parseTargetList } from '../../../src/engine/model/target.js';
+import { validateConfigData } from '../../../src/config/schema.js';
+import { toSarif } from '../../../src/formats/sarif.js';
+import { FIXTURES, readExpectations, sourceFiles } from '../../helpers/fixtures.js';
+import { runCli } from '../../helpers/cli.js';
+
+const DIR = path.join(FIXTURES, 'configurations');
+
+/** The `[...]` a marker's free text starts with: the suffix the finding's message must end with. */
+function expectedSuffix(file: string, line: number): string | undefined {
+  const text = fs.readFileSync(file, 'utf8').split('\n')[line - 1]!;
+  return /@expect finding[^:]*:\s*(\[[^\]]*\])/.exec(text)?.[1];
+}
+
+describe.each([['configurations'], ['sizeof-x64']])('fixtures/%s in the default configurations (x64, x86)', (folder) => {
+  it('ends each message with the targets it holds in when they are not all, and with the sizes when they differ', async () => {
+    const dir = path.join(FIXTURES, folder);
+    const report = await lintPaths([dir], defaultLintOptions(dir));
+    const marked = sourceFiles(dir)
+      .flatMap(readExpectations)
+      .filter((e) => e.kind === 'finding');
+    expect(marked.length).toBeGreaterThan(0);
+    for (const e of marked) {
+      const found = report.findings.filter((f) => f.file === e.file && f.range.start.line === e.line);
+      expect(found, `${e.file}:${e.line}`).toHaveLength(1);
+      const suffix = expectedSuffix(e.file, e.line);
+      if (suffix) expect(found[0]!.message.endsWith(` ${suffix}`), `${found[0]!.message} ends with ${suffix}`).toBe(true);
+      else expect(found[0]!.message).not.toMatch(/\]$/);
+    }
+  });
+});
+
+describe('one result per call site', () => {
+  it('gives SARIF the targets, the sizes per target and one fingerprint per site', async () => {
+    const report = await lintPaths([DIR], defaultLintOptions(DIR));
+    const sarif = toSarif(report);
+    const results = sarif.runs[0]!.results!;
+    expect(results).toHaveLength(report.findings.length);
+    const at = (file: string, line: number) =>
+      results.find(
+        (r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri!.endsWith(file) && r.locations![0]!.physicalLocation!.region!.startLine === line,
+      )!;
+    expect(at('thirty-two.c', 5).properties).toMatchObject({ targets: ['x86'], size: '4096' });
+    expect(at('thirty-two.c', 5).properties).not.toHaveProperty('targetSizes');
+    expect(at('thirty-two.c', 11).properties).toMatchObject({ targets: ['x64'] });
+    expect(at('thirty-two.c', 17).properties).toMatchObject({ targets: ['x64', 'x86'], targetSizes: { x64: '8192', x86: '4096' } });
+    expect(at('thirty-two.c', 21).properties).toMatchObject({ targets: ['x64', 'x86'] });
+    expect(at('thirty-two.c', 21).message.text).not.toMatch(/\]$/);
+    expect(at('selector.c', 10).properties).toMatchObject({ api: 'VirtualAllocEx', targets: ['x64', 'x86'], targetSizes: { x64: '8192', x86: '4096' } });
+    const prints = results.map((r) => Object.values(r.partialFingerprints!)[0]);
+    expect(new Set(prints).size).toBe(results.length);
+  });
+
+  it('keeps one configuration as it was: no suffix, no targets', async () => {
+    const report = await lintPaths([DIR], { ...defaultLintOptions(DIR), target: 'x86' });
+    const lines = report.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line}`);
+    expect(lines).toEqual(['selector.c:10', 'thirty-two.c:5', 'thirty-two.c:8', 'thirty-two.c:17', 'thirty-two.c:19', 'thirty-two.c:21']);
+    expect(report.findings.every((f) => !f.message.endsWith(']') && f.configurations === undefined)).toBe(true);
+    expect(report.findings[0]!.message).toMatch(/^VirtualAlloc reserves 4096 bytes/);
+  });
+
+  it('merges in a stable order, whichever target is named first', async () => {
+    const a = await lintPaths([DIR], { ...defaultLintOptions(DIR), target: ['x64', 'x86'] });
+    const b = await lintPaths([DIR], { ...defaultLintOptions(DIR), target: ['x64', 'x86'] });
+    const c = await lintPaths([DIR], { ...defaultLintOptions(DIR), target: ['x86', 'x64'] });
+    const sites = (r: typeof a) => r.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line}`);
+    expect(a.findings).toEqual(b.findings);
+    expect(sites(c)).toEqual(sites(a));
+    // the message is the first named target's
+    expect(c.findings.find((f) => f.file.endsWith('selector.c'))!.message).toMatch(
+      /^VirtualAlloc reserves 4096 bytes.* \[VirtualAlloc, 4096 bytes on x86; VirtualAllocEx, 8192 on x64\]$/,
+    );
+  });
+});
+
+describe('--cache with several targets', () => {
+  it('keeps the merged report as the run memo, and gives it back on an unchanged tree', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-configurations-'));
+    try {
+      const options = { ...defaultLintOptions(DIR), cacheFile: path.join(cacheDir, 'cache.json') };
+      const first = await lintPaths([DIR], options);
+      const second = await lintPaths([DIR], options);
+      expect(second.findings).toEqual(first.findings);
+      expect(second.findings.some((f) => f.message.endsWith(' [x86]'))).toBe(true);
+      expect(fs.readdirSync(cacheDir).length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--target and the config key', () => {
+  it('read a list', () => {
+    expect(parseTargetList('x86,x64,arm64')).toEqual({ targets: ['x86', 'x64', 'arm64'] });
+    expect(parseTargetList('x86, x86')).toEqual({ targets: ['x86'] });
+    expect(parseTargetList('x86,ia64')).toEqual({ unknown: 'ia64' });
+    expect(validateConfigData({ target: ['x86', 'x64'] }).target).toEqual(['x86', 'x64']);
+    expect(validateConfigData({ target: 'arm64' }).target).toBe('arm64');
+    expect(() => validateConfigData({ target: [] })).toThrow(/at least one target/);
+    expect(() => validateConfigData({ target: ['x86', 'mips'] })).toThrow(/target\[1\]/);
+  });
+
+  it('reports on the command line, and threads agree with one thread', () => {
+    const run = (extra: string[]) => runCli(['--format', 'json', ...extra, '.'], { cwd: DIR });
+    const one = run(['--concurrency', 'off']);
+    expect(one.status).toBe(1);
+    expect(run(['--concurrency', '2']).stdout).toBe(one.stdout);
+    const bad = run(['--target', 'x86,sparc']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown target "sparc"/);
+  });
+});
