@@ -97,9 +97,9 @@ class Evaluation {
     for (const element of root.children) {
       if (element.name === 'PropertyGroup') {
         if (this.holds(element, file)) for (const p of element.children) if (this.holds(p, file)) this.setProperty(p, file);
-      } else if (element.name === 'Import') this.import(element, file);
+      } else if (element.name === 'Import') this.importSheet(element, file);
       else if (element.name === 'ImportGroup') {
-        if (this.holds(element, file)) for (const i of childrenNamed(element, 'Import')) this.import(i, file);
+        if (this.holds(element, file)) for (const i of childrenNamed(element, 'Import')) this.importSheet(i, file);
       } else if (element.name === 'ItemDefinitionGroup' || element.name === 'ItemGroup') this.deferred.push({ element, file });
     }
     this.chain.pop();
@@ -112,7 +112,7 @@ class Evaluation {
     );
   }
 
-  private import(element: XmlElement, from: string): void {
+  private importSheet(element: XmlElement, from: string): void {
     if (!this.holds(element, from)) return;
     const written = element.attributes.Project ?? '';
     const target = this.withFile(from, () => expand(written, { properties: this.properties }));
