@@ -9,6 +9,7 @@ import { INT, ULONG, WINDOWS_CONSTANTS, type IntType } from '../model/target.js'
 import type { SyntaxNode } from '../parse/parse.js';
 import { mayDecideValue } from '../text/name-roles.js';
 import { tokenize, type Token } from '../text/tokens.js';
+import { DeclaredTypes } from './declared-types.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
@@ -73,10 +74,22 @@ export class NameResolver {
   /** Typedefs by name; `pending` while one is being resolved (a typedef defined through itself). */
   private readonly typedefs = new Map<string, { found: { type?: IntType; size?: number } | undefined; from: Provenance } | 'pending'>();
 
+  /** The types the file declares, built as sizeof, alignof and offsetof ask for them. */
+  private readonly types: DeclaredTypes;
+
   constructor(
     private readonly index: FileIndex,
     private readonly headerConstantOf?: (header: string, name: string) => HeaderConstant | undefined,
-  ) {}
+  ) {
+    this.types = new DeclaredTypes(index, (node) => this.constantAt(node));
+  }
+
+  /** An array bound or a bitfield width: a constant expression written at `node`. */
+  private constantAt(node: SyntaxNode): { value: bigint | undefined; from: Provenance } {
+    const line = this.index.lines.position(node.startIndex).line;
+    const ev = this.evaluate(tokenize(this.index.parsedText.slice(node.startIndex, node.endIndex)), node.startIndex, line, undefined);
+    return { value: ev.value.known ? ev.value.value : undefined, from: ev.from };
+  }
 
   /** Evaluates tokens written at `offset`; `callNode` is the call they are arguments of, if any. */
   evaluate(tokens: readonly Token[], offset: number, line: number, scope: Scope, callNode?: SyntaxNode): ResolvedEvaluation {
@@ -96,9 +109,18 @@ export class NameResolver {
         return header.value ?? windowsConstant(name);
       },
       typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
+      typeOfName: (name) => this.types.typeOfName(name, offset),
+      typeNamed: (words) => this.types.typeNamed(words),
     };
-    const ev = evaluateTokens(tokens, env);
-    return { ...ev, from: provenanceOf(used) };
+    // what the type lookups use (declarations, array bounds) is this evaluation's provenance too
+    const saved = this.types.used;
+    this.types.used = used;
+    try {
+      const ev = evaluateTokens(tokens, env);
+      return { ...ev, from: provenanceOf(used) };
+    } finally {
+      this.types.used = saved;
+    }
   }
 
   private withProvenance<T>(r: { found: T; from: Provenance }, into: Provenance[]): T {

@@ -4,6 +4,8 @@
 import type { MacroLookup } from '../macros/macros.js';
 import { describeReason, type Reason } from '../model/reasons.js';
 import type { IntType, TargetModel } from '../model/target.js';
+import type { Compiler } from '../model/configuration.js';
+import type { CType } from '../types/ctype.js';
 
 export type Typed = { value: bigint; type: IntType };
 /** A (sub)expression's value with its C type, or why it is not known. */
@@ -21,6 +23,12 @@ export interface EvalEnv {
   identifier?(name: string): Typed | { unknown: Reason } | undefined;
   /** A typedef from the sources, resolved to an integer type or a byte size. */
   typedef?(name: string): { type?: IntType; size?: number } | undefined;
+  /** The declared type of a name visible here: a local, a parameter, a global, a member reached through `this`. */
+  typeOfName?(name: string): CType | undefined;
+  /** The type a type name stands for (`struct S`, `SYSTEM_INFO`, `PFOO`), or undefined when it names no type. */
+  typeNamed?(words: string): CType | undefined;
+  /** Whose layout rules measure records (sizeof, alignof, offsetof); msvc when not given. */
+  compiler?: Compiler;
   /** The file's expansion budget (ExpansionContext.fileBudget). */
   expansionBudget?: { left: number };
 }

@@ -25,8 +25,16 @@ export type Reason =
   | { kind: 'changes-variable'; operator: string }
   | { kind: 'alignof' }
   | { kind: 'sizeof-pack' }
-  | { kind: 'size-of-type-unknown'; type: string }
+  | { kind: 'size-of-type-unknown'; type: string; inner?: Reason }
   | { kind: 'sizeof-expression' }
+  // types (sizeof, alignof, offsetof)
+  | { kind: 'record-not-defined'; type: string }
+  | { kind: 'type-not-declared'; type: string }
+  | { kind: 'type-without-size'; type: string }
+  | { kind: 'array-without-bound'; type: string }
+  | { kind: 'type-cycle'; type: string }
+  | { kind: 'type-of-expression-unknown'; expression: string }
+  | { kind: 'no-member'; type: string; member: string }
   | { kind: 'cast-to-floating'; type: string }
   | { kind: 'cast-to-unsized'; type: string }
   | { kind: 'cast-to-unknown-type'; cast: string }
@@ -73,6 +81,7 @@ export type Reason =
 
 /** The message of a reason, as reports and hovers print it. */
 export function describeReason(r: Reason): string {
+  if (isTypeReason(r)) return describeTypeReason(r);
   switch (r.kind) {
     case 'empty-expression':
       return 'empty expression';
@@ -113,7 +122,7 @@ export function describeReason(r: Reason): string {
     case 'sizeof-pack':
       return 'sizeof... of a parameter pack';
     case 'size-of-type-unknown':
-      return `size of ${r.type} is not known`;
+      return r.inner ? `size of ${r.type} is not known: ${describeReason(r.inner)}` : `size of ${r.type} is not known`;
     case 'sizeof-expression':
       return 'sizeof of an expression is not evaluated';
     case 'cast-to-floating':
@@ -203,4 +212,39 @@ export function mentionsMacroProblem(r: Reason, problem: string): boolean {
   if (r.kind === 'macro-problem') return r.problem.includes(problem);
   if (r.kind === 'through-name' || r.kind === 'in-header') return mentionsMacroProblem(r.inner, problem);
   return false;
+}
+
+const TYPE_REASONS = [
+  'record-not-defined',
+  'type-not-declared',
+  'type-without-size',
+  'array-without-bound',
+  'type-cycle',
+  'type-of-expression-unknown',
+  'no-member',
+] as const;
+type TypeReason = Extract<Reason, { kind: (typeof TYPE_REASONS)[number] }>;
+
+function isTypeReason(r: Reason): r is TypeReason {
+  return (TYPE_REASONS as readonly string[]).includes(r.kind);
+}
+
+/** Why a type (of sizeof, alignof, offsetof) cannot be measured. */
+function describeTypeReason(r: TypeReason): string {
+  switch (r.kind) {
+    case 'record-not-defined':
+      return `${r.type} is declared but never defined`;
+    case 'type-not-declared':
+      return `${r.type} is not declared in the sources or their headers`;
+    case 'type-without-size':
+      return `${r.type} has no size`;
+    case 'array-without-bound':
+      return `an array of ${r.type} has no bound`;
+    case 'type-cycle':
+      return `${r.type} is defined through itself`;
+    case 'type-of-expression-unknown':
+      return `the type of ${r.expression} is not known`;
+    case 'no-member':
+      return `${r.type} has no member ${r.member}`;
+  }
 }

@@ -2,6 +2,7 @@
 // which #if branches are live, dead or undecidable, and the #include graph.
 // Dead branches are blanked before parsing, so their code is never analysed.
 
+import { isPackHeader, PackTimeline, type PackChange } from './pack.js';
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from '../evaluate/evaluate.js';
 import { checkTimeLimit } from '../model/limits.js';
@@ -235,6 +236,8 @@ export interface PreprocessResult {
    * include path), so caches must check these too.
    */
   missing: string[];
+  /** The `#pragma pack` timeline at main-file offsets (pack.ts); absent when the file changes no packing. */
+  packs?: PackChange[];
 }
 
 type Activity = 'yes' | 'no' | 'maybe';
@@ -271,6 +274,8 @@ interface Visit {
   current: string;
   /** The line of the main file's #include that entered this header (undefined: this is the main file). */
   atLine: number | undefined;
+  /** The end offset of that #include in the main file: where the header's `#pragma pack` takes effect. */
+  atOffset?: number;
   outerActivity: Activity;
   outerCondition: string | undefined;
   depth: number;
@@ -293,6 +298,7 @@ class Preprocessor {
   private readonly once = new Set<string>();
   private readonly missing = new Set<string>();
   private headerEntries = 0;
+  private readonly packs = new PackTimeline();
 
   constructor(
     private readonly file: string,
@@ -310,6 +316,7 @@ class Preprocessor {
       { current: file, atLine: undefined, outerActivity: 'yes', outerCondition: undefined, depth: 0, stack: [file] },
       findPreprocessorDirectives(text),
     );
+    if (this.packs.changes.length) this.result.packs = this.packs.changes;
     return this.result;
   }
 
@@ -347,7 +354,7 @@ class Preprocessor {
         continue;
       }
       result.dependencies.push(resolved);
-      const visit: Visit = { current: resolved, atLine: 0, outerActivity: 'yes', outerCondition: undefined, depth: 1, stack: [file, resolved] };
+      const visit: Visit = { current: resolved, atLine: 0, atOffset: 0, outerActivity: 'yes', outerCondition: undefined, depth: 1, stack: [file, resolved] };
       this.processFile(visit, findPreprocessorDirectives(headerText));
     }
   }
@@ -419,6 +426,7 @@ class Preprocessor {
         }
         case 'pragma':
           if (/^once\b/.test(d.rest)) this.once.add(visit.current);
+          else if (activity(f) !== 'no' && !isPackHeader(visit.current)) this.packs.pragma(d.rest, visit.atOffset ?? d.end);
           break;
         case 'include':
         case 'include_next':
@@ -496,6 +504,7 @@ class Preprocessor {
     if (!m) return; // computed includes (#include MACRO) are not followed
     const spec = (m[1] ?? m[2])!;
     const angled = m[2] !== undefined;
+    this.packs.header(spec, visit.atOffset ?? d.end);
     const resolved = this.resolveInclude(spec, angled, visit.current);
     result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved });
     if (!resolved || visit.depth >= MAX_INCLUDE_DEPTH || visit.stack.includes(resolved) || this.once.has(resolved)) return;
@@ -512,6 +521,7 @@ class Preprocessor {
     const inner: Visit = {
       current: resolved,
       atLine: line,
+      atOffset: visit.atOffset ?? d.end,
       outerActivity: a,
       outerCondition: conditionText(f),
       depth: visit.depth + 1,
