@@ -14,7 +14,9 @@ import { CallSites } from './call-sites.js';
 import { callerText, CallEvaluator } from './call-values.js';
 import type { FileAnalysis, FoundCall, PreparedFile, PreviousCalls, ProjectFacts, ReusableCalls, WrapperModel } from './facts.js';
 import { FileIndex } from './file-index.js';
+import type { SdkLookup } from '../evaluate/env.js';
 import type { HeaderConstant } from './header-facts.js';
+import type { TypeSource } from './type-builder.js';
 import { withLocalWrappers } from './local-wrappers.js';
 import { NameResolver, provenanceOf } from './names.js';
 import { WrapperLookup } from './wrapper-lookup.js';
@@ -62,6 +64,10 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   knownOccurrences?: (name: string) => number[] | undefined;
   /** A constant an included header declares (enumerator, const, constexpr); cached per run by the caller. */
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
+  /** An included header parsed for its types (sizeof of a struct a header defines); cached per run by the caller. */
+  headerTypes?: (header: string) => TypeSource | undefined;
+  /** The Windows SDK's built-in types (types/sdk.ts), asked after the sources and their headers; none when absent. */
+  sdk?: SdkLookup;
 }
 
 export function analyzeFile(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
@@ -173,7 +179,7 @@ class FileAnalyzer {
   ) {
     this.index = index;
     this.sites = new CallSites(index);
-    this.names = new NameResolver(index, options.headerConstant);
+    this.names = new NameResolver(index, options.headerConstant, { header: options.headerTypes, sdk: options.sdk });
     this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index));
   }
 

@@ -9,7 +9,7 @@ import { INT, ULONG, WINDOWS_CONSTANTS, type IntType } from '../model/target.js'
 import type { SyntaxNode } from '../parse/parse.js';
 import { mayDecideValue } from '../text/name-roles.js';
 import { tokenize, type Token } from '../text/tokens.js';
-import { DeclaredTypes } from './declared-types.js';
+import { DeclaredTypes, type TypeSources } from './declared-types.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
@@ -80,14 +80,18 @@ export class NameResolver {
   constructor(
     private readonly index: FileIndex,
     private readonly headerConstantOf?: (header: string, name: string) => HeaderConstant | undefined,
+    typeSources?: TypeSources,
   ) {
-    this.types = new DeclaredTypes(index, (node) => this.constantAt(node));
+    this.types = new DeclaredTypes(index, (node, inFile) => this.constantAt(node, inFile), typeSources);
   }
 
-  /** An array bound or a bitfield width: a constant expression written at `node`. */
-  private constantAt(node: SyntaxNode): { value: bigint | undefined; from: Provenance } {
-    const line = this.index.lines.position(node.startIndex).line;
-    const ev = this.evaluate(tokenize(this.index.parsedText.slice(node.startIndex, node.endIndex)), node.startIndex, line, undefined);
+  /** Where the evaluation under way is written: a header's array bounds are evaluated with the macros in force there. */
+  private evaluating = { offset: 0, line: 0 };
+
+  /** An array bound or a bitfield width: a constant expression written at `node` (of the file, or of a header). */
+  private constantAt(node: SyntaxNode, inFile: boolean): { value: bigint | undefined; from: Provenance } {
+    const at = inFile ? { offset: node.startIndex, line: this.index.lines.position(node.startIndex).line } : this.evaluating;
+    const ev = this.evaluate(tokenize(node.text), at.offset, at.line, undefined);
     return { value: ev.value.known ? ev.value.value : undefined, from: ev.from };
   }
 
@@ -114,12 +118,15 @@ export class NameResolver {
     };
     // what the type lookups use (declarations, array bounds) is this evaluation's provenance too
     const saved = this.types.used;
+    const savedAt = this.evaluating;
     this.types.used = used;
+    this.evaluating = { offset, line };
     try {
       const ev = evaluateTokens(tokens, env);
       return { ...ev, from: provenanceOf(used) };
     } finally {
       this.types.used = saved;
+      this.evaluating = savedAt;
     }
   }
 

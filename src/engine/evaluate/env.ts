@@ -11,6 +11,15 @@ export type Typed = { value: bigint; type: IntType };
 /** A (sub)expression's value with its C type, or why it is not known. */
 export type Result = Typed | { unknown: Reason };
 
+/**
+ * The Windows SDK's built-in types (the generated tables of types/sdk.ts: `sdkTypedef`, `sdkRecord`), asked for
+ * a type name after the sources and their headers, which win over it. None is given until the tables exist.
+ */
+export interface SdkLookup {
+  /** The type `words` names in the SDK (`SYSTEM_INFO`, `struct _MEMORY_BASIC_INFORMATION`, `PVOID`), if any. */
+  type(words: string): CType | undefined;
+}
+
 export interface EvalEnv {
   model: TargetModel;
   /** `#if` semantics: `defined`, intmax_t arithmetic, unknown names are unknown (they may be defined elsewhere). */

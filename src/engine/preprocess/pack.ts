@@ -12,13 +12,34 @@ export interface PackChange {
 const PUSH_HEADER = /(?:^|[\\/])pshpack([1248])\.h$/i;
 const POP_HEADER = /(?:^|[\\/])poppack\.h$/i;
 
+/** Where a change is written: the main file's offset it takes effect at, and the header's own when it is in one. */
+export interface PackPlace {
+  offset: number;
+  header?: { file: string; offset: number };
+}
+
 export class PackTimeline {
   readonly changes: PackChange[] = [];
+  /** Each header's own timeline, at its offsets: what a record defined in that header is packed to. */
+  readonly headers = new Map<string, PackChange[]>();
   private current: number | undefined;
   private readonly stack: { pack: number | undefined; label?: string }[] = [];
 
+  /** A header is entered: the packing in force at its #include holds at its start (its first entry only). */
+  enter(file: string): void {
+    if (!this.headers.has(file)) this.headers.set(file, [{ offset: 0, pack: this.current }]);
+  }
+
   /** `#pragma pack(...)`: `rest` is the text after `pragma`. */
-  pragma(rest: string, offset: number): void {
+  pragma(rest: string, place: PackPlace | number): void {
+    const at = typeof place === 'number' ? { offset: place } : place;
+    this.apply(rest, at.offset);
+    const own = at.header && this.headers.get(at.header.file);
+    // a header entered again (no include guard) keeps the timeline of its first entry
+    if (own && at.header!.offset >= own[own.length - 1]!.offset) setAt(own, at.header!.offset, this.current);
+  }
+
+  private apply(rest: string, offset: number): void {
     const m = /^pack\s*\(([^)]*)\)/.exec(rest.trim());
     if (!m) return;
     const args = m[1]!.split(',').map((a) => a.trim());
@@ -37,19 +58,23 @@ export class PackTimeline {
   }
 
   /** `#include <pshpackN.h>` / `<poppack.h>`: true when the header is one of them (its own pragma is then not read). */
-  header(spec: string, offset: number): boolean {
+  header(spec: string, place: PackPlace): boolean {
     const push = PUSH_HEADER.exec(spec);
-    if (push) this.pragma(`pack(push, ${push[1]})`, offset);
-    else if (POP_HEADER.test(spec)) this.pragma('pack(pop)', offset);
+    if (push) this.pragma(`pack(push, ${push[1]})`, place);
+    else if (POP_HEADER.test(spec)) this.pragma('pack(pop)', place);
     return !!push || POP_HEADER.test(spec);
   }
 
   private set(pack: number | undefined, offset: number): void {
     this.current = pack;
-    const last = this.changes[this.changes.length - 1];
-    if (last && last.offset === offset) last.pack = pack;
-    else this.changes.push({ offset, pack });
+    setAt(this.changes, offset, pack);
   }
+}
+
+function setAt(changes: PackChange[], offset: number, pack: number | undefined): void {
+  const last = changes[changes.length - 1];
+  if (last && last.offset === offset) last.pack = pack;
+  else changes.push({ offset, pack });
 }
 
 /** The packing in effect at a main-file offset. */

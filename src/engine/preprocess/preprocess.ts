@@ -2,7 +2,7 @@
 // which #if branches are live, dead or undecidable, and the #include graph.
 // Dead branches are blanked before parsing, so their code is never analysed.
 
-import { isPackHeader, PackTimeline, type PackChange } from './pack.js';
+import { isPackHeader, PackTimeline, type PackChange, type PackPlace } from './pack.js';
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from '../evaluate/evaluate.js';
 import { checkTimeLimit } from '../model/limits.js';
@@ -238,6 +238,8 @@ export interface PreprocessResult {
   missing: string[];
   /** The `#pragma pack` timeline at main-file offsets (pack.ts); absent when the file changes no packing. */
   packs?: PackChange[];
+  /** Each header's own `#pragma pack` timeline, at its offsets (pack.ts); absent when no header changes packing. */
+  headerPacks?: ReadonlyMap<string, PackChange[]>;
 }
 
 type Activity = 'yes' | 'no' | 'maybe';
@@ -300,6 +302,11 @@ class Preprocessor {
   private headerEntries = 0;
   private readonly packs = new PackTimeline();
 
+  /** Where a `#pragma pack` at `end` of the visited file takes effect: in the main file, and in its header. */
+  private packPlace(visit: Visit, end: number): PackPlace {
+    return visit.atOffset === undefined ? { offset: end } : { offset: visit.atOffset, header: { file: visit.current, offset: end } };
+  }
+
   constructor(
     private readonly file: string,
     private readonly options: PreprocessOptions,
@@ -317,6 +324,7 @@ class Preprocessor {
       findPreprocessorDirectives(text),
     );
     if (this.packs.changes.length) this.result.packs = this.packs.changes;
+    if ([...this.packs.headers.values()].some((changes) => changes.some((c) => c.pack !== undefined))) this.result.headerPacks = this.packs.headers;
     return this.result;
   }
 
@@ -393,6 +401,7 @@ class Preprocessor {
 
   private processFile(visit: Visit, directives: Directive[]): void {
     const f: FileState = { visit, isMain: visit.atLine === undefined, groups: [] };
+    if (!f.isMain) this.packs.enter(visit.current);
     for (const d of directives) {
       checkTimeLimit();
       const line = visit.atLine ?? d.line;
@@ -426,7 +435,7 @@ class Preprocessor {
         }
         case 'pragma':
           if (/^once\b/.test(d.rest)) this.once.add(visit.current);
-          else if (activity(f) !== 'no' && !isPackHeader(visit.current)) this.packs.pragma(d.rest, visit.atOffset ?? d.end);
+          else if (activity(f) !== 'no' && !isPackHeader(visit.current)) this.packs.pragma(d.rest, this.packPlace(visit, d.end));
           break;
         case 'include':
         case 'include_next':
@@ -504,7 +513,7 @@ class Preprocessor {
     if (!m) return; // computed includes (#include MACRO) are not followed
     const spec = (m[1] ?? m[2])!;
     const angled = m[2] !== undefined;
-    this.packs.header(spec, visit.atOffset ?? d.end);
+    this.packs.header(spec, this.packPlace(visit, d.end));
     const resolved = this.resolveInclude(spec, angled, visit.current);
     result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved });
     if (!resolved || visit.depth >= MAX_INCLUDE_DEPTH || visit.stack.includes(resolved) || this.once.has(resolved)) return;

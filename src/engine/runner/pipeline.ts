@@ -17,7 +17,7 @@ import { activeRules, runRules, type ActiveRule, type RuleFailure } from '../lin
 import { targetModel } from '../model/target.js';
 import type { Finding, Level, Notice } from '../model/types.js';
 import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from '../model/limits.js';
-import { headerConstantsFor, type RunReach } from './reach.js';
+import { headerConstantsFor, headerTypesFor, type RunReach } from './reach.js';
 import type { LintOptions } from './options.js';
 
 /** What the language server carries from one version of a buffer to the next (see lsp/incremental.ts). */
@@ -117,6 +117,7 @@ export function analyzeText(
     readFile: headers.read,
     directivesOf: headers.directivesOf,
     headerConstant: headerConstantsFor(headers),
+    headerTypes: headerTypesFor(headers),
     ...rest,
   };
   const project = { wrappers, declared: options.wrappers, ...(overloads?.size ? { overloads } : {}) };

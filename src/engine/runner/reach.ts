@@ -8,6 +8,7 @@ import { prepareFile, type AnalysisOptions } from '../analysis/analyze.js';
 import { CompileCommandsError, loadCompilationDatabase, type CompilationDatabase, type CompileFlags } from '../preprocess/compile-commands.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
 import { HeaderFacts } from '../analysis/header-facts.js';
+import { HeaderTypes } from '../analysis/header-types.js';
 import type { LintOptions } from './options.js';
 import { wordsIn } from '../text/occurrences.js';
 import type { MacroTable } from '../macros/macros.js';
@@ -26,6 +27,16 @@ export function headerConstantsFor(headers: HeaderCache): NonNullable<AnalysisOp
   let facts = factsByCache.get(headers);
   if (!facts) factsByCache.set(headers, (facts = new HeaderFacts(headers.read)));
   return facts.lookup;
+}
+
+/** The header-types lookup for a header cache: the same explicit cache, keyed weakly by the HeaderCache. */
+// eslint-disable-next-line no-restricted-syntax -- the cache described above: keyed weakly by the HeaderCache, whose texts never change
+const typesByCache = new WeakMap<HeaderCache, HeaderTypes>();
+
+export function headerTypesFor(headers: HeaderCache): NonNullable<AnalysisOptions['headerTypes']> {
+  let types = typesByCache.get(headers);
+  if (!types) typesByCache.set(headers, (types = new HeaderTypes(headers.read)));
+  return types.source;
 }
 
 export class RunReach {
