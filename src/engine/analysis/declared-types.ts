@@ -120,6 +120,7 @@ export class DeclaredTypes {
     const { source } = builder;
     if (!source.parsedText.includes(name)) return undefined;
     let declared: CType | undefined;
+    let defined: { type: CType; tags: Set<string>; aliases: Set<string> } | undefined;
     for (const at of source.occurrencesOf(name)) {
       const node = source.tree.rootNode.descendantForIndex(at, at + name.length);
       if (node.type !== 'type_identifier' || node.startIndex !== at) continue;
@@ -127,10 +128,21 @@ export class DeclaredTypes {
         ? builder.tagAt(node, keyword)
         : (builder.typedefAt(node) ?? (source.language === 'cpp' ? builder.tagAt(node, undefined) : undefined));
       // a definition wins over a declaration (`struct S;` before `struct S { ... }`)
-      if (found && (found.kind !== 'record' || found.record.fields)) return found;
-      declared ??= found;
+      if (!found || (found.kind === 'record' && !found.record.fields)) declared ??= found;
+      else {
+        defined ??= { type: found, tags: new Set(), aliases: new Set() };
+        const { text, alias } = definitionOf(node);
+        (alias ? defined.aliases : defined.tags).add(text);
+      }
     }
-    return declared;
+    // definitions under #if branches granule cannot decide (`#ifdef __i386__` ... `#elif defined(__x86_64__)`)
+    // that differ leave the type unknown rather than picking one
+    const definitions = defined ? Math.max(defined.tags.size, defined.aliases.size) : 0;
+    if (definitions > 1) {
+      const type = keyword ? `${keyword} ${name}` : name;
+      return { kind: 'unknown', name: type, reason: { kind: 'type-defined-differently', type, definitions } };
+    }
+    return defined?.type ?? declared;
   }
 
   /** The declared type of `name` where it is used at `offset`: a local before it, a parameter, a member, a global. */
@@ -162,3 +174,13 @@ export class DeclaredTypes {
     return this.main.applyDeclarator(this.main.specifierType(typeNode), best.top);
   }
 }
+
+/** The text of the definition a type name is written in (its specifier, typedef or alias), spaces folded. */
+function definitionOf(node: SyntaxNode): { text: string; alias: boolean } {
+  let d: SyntaxNode | null = node;
+  while (d && !DEFINITIONS.has(d.type)) d = d.parent;
+  const definition = d ?? node;
+  return { text: definition.text.replace(/\s+/g, ' '), alias: definition.type === 'type_definition' || definition.type === 'alias_declaration' };
+}
+
+const DEFINITIONS = new Set(['struct_specifier', 'union_specifier', 'class_specifier', 'enum_specifier', 'type_definition', 'alias_declaration']);

@@ -6,6 +6,7 @@ import { stringLiteralBytes } from '../evaluate/literals.js';
 import { INT, type IntType, type TargetModel } from '../model/target.js';
 import type { Language, SyntaxNode, Tree } from '../parse/parse.js';
 import type { CType, Field, LayoutAttributes, RecordType } from '../types/ctype.js';
+import { typeText } from '../types/type-text.js';
 import type { Provenance } from './facts.js';
 
 /** A parsed text types are read from: the file being analysed, or a header it includes. */
@@ -101,6 +102,8 @@ export class TypeBuilder {
     const definition = top.parent;
     if (definition?.type !== 'type_definition') return undefined;
     const typeNode = definition.childForFieldName('type');
+    // `typedef E E2;` names E as the type, not as what it defines
+    if (typeNode && typeNode.startIndex <= top.startIndex && top.endIndex <= typeNode.endIndex) return undefined;
     return typeNode ? this.applyDeclarator(this.specifierType(typeNode), top) : undefined;
   }
 
@@ -229,7 +232,7 @@ export class TypeBuilder {
           type = { kind: 'pointer', to: type };
           break;
         case 'array_declarator':
-          type = { kind: 'array', of: type, count: this.arrayCount(d.childForFieldName('size'), value, type) };
+          type = this.arrayOf(type, d.childForFieldName('size'), value);
           value = undefined;
           break;
         case 'function_declarator':
@@ -256,13 +259,21 @@ export class TypeBuilder {
     let type = base;
     for (let d = declarator; d; d = d.namedChildren.find((c) => c.type.startsWith('abstract_')) ?? null) {
       if (d.type === 'abstract_pointer_declarator') type = { kind: 'pointer', to: type };
-      else if (d.type === 'abstract_array_declarator') type = { kind: 'array', of: type, count: this.arrayCount(d.childForFieldName('size'), undefined, type) };
+      else if (d.type === 'abstract_array_declarator') type = this.arrayOf(type, d.childForFieldName('size'), undefined);
       else if (d.type === 'abstract_function_declarator') type = { kind: 'function' };
     }
     return type;
   }
 
   /** An array's bound: written, or the count of its initializer (`{1, 2, 3}`, `"abc"`); undefined when unknown. */
+  /** An array of `element`: a bound written but not known makes the type unknown, never a flexible array. */
+  private arrayOf(element: CType, size: SyntaxNode | null, init: SyntaxNode | undefined): CType {
+    const count = this.arrayCount(size, init, element);
+    if (count !== undefined || !size) return { kind: 'array', of: element, count };
+    const type = typeText(element);
+    return { kind: 'unknown', name: `${type}[${size.text}]`, reason: { kind: 'array-bound-unknown', type, bound: size.text } };
+  }
+
   private arrayCount(size: SyntaxNode | null, init: SyntaxNode | undefined, element: CType): bigint | undefined {
     if (size) {
       const { value, from } = this.constant(size);

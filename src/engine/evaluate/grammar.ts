@@ -8,7 +8,16 @@ import { IntegerArithmetic } from './arithmetic.js';
 import { isUnknown, ParseError, type EvalEnv, type Result } from './env.js';
 import { parseCharLiteral, parseIntegerLiteral, stringLiteralBytes } from './literals.js';
 import { integerTypeNamed, isTypeName, readTypeName, type TypeName } from './type-names.js';
-import { countOperator, isOffsetOperator, isTypeOperator, measureExpression, measureType, offsetOperator, type Measurement } from './type-operators.js';
+import {
+  countOperator,
+  extentOperator,
+  isOffsetOperator,
+  isTypeOperator,
+  measureExpression,
+  measureType,
+  offsetOperator,
+  type Measurement,
+} from './type-operators.js';
 
 const BINARY_PRECEDENCE: Record<string, number> = {
   '*': 10,
@@ -262,6 +271,23 @@ export class ExpressionParser {
     return this.measured(name === 'size' || !isOffsetOperator(name) ? countOperator(name, args, this.env) : offsetOperator(name, args, this.env));
   }
 
+  /** `std::extent<T>::value` and `std::extent_v<T>`: the bound of an array type (`decltype(a)` or a typedef). */
+  private extent(name: string): Result {
+    const open = this.pos;
+    let depth = 0;
+    do {
+      const t = this.take();
+      if (t.text === '<' || t.text === '(') depth++;
+      else if (t.text === '>' || t.text === ')') depth--;
+    } while (depth > 0);
+    const argument = this.tokens.slice(open + 1, this.pos - 1);
+    if (name === 'extent') {
+      if (this.peek()?.text !== '::' || this.peek(1)?.text !== 'value') return { unknown: { kind: 'unknown-name', name: 'std::extent' } };
+      this.pos += 2;
+    }
+    return this.measured(extentOperator(argument, this.env));
+  }
+
   private sizeType(): IntType {
     return this.arithmetic.normalise(this.env.model.pointerBits === 64 ? ULLONG : UINT);
   }
@@ -325,8 +351,9 @@ export class ExpressionParser {
       this.take();
       return this.identifier(this.take());
     }
-    if (this.peek()?.text === '(' && isTypeOperator(name, this.tokens[this.pos - 2]?.text === '::' && this.tokens[this.pos - 3]?.text === 'std'))
-      return this.typeOperator(name);
+    const qualifiedByStd = this.tokens[this.pos - 2]?.text === '::' && this.tokens[this.pos - 3]?.text === 'std';
+    if (this.peek()?.text === '(' && isTypeOperator(name, qualifiedByStd)) return this.typeOperator(name);
+    if (qualifiedByStd && (name === 'extent' || name === 'extent_v') && this.peek()?.text === '<') return this.extent(name);
     // functional casts: SIZE_T(4096), size_t{4096}
     if ((this.peek()?.text === '(' || this.peek()?.text === '{') && isTypeName(name, this.env)) {
       const open = this.take().text;

@@ -85,7 +85,11 @@ export function readTypeName(tokens: readonly Token[], index: number, close: str
 /** The type of a type written as words (no declarator), as data. */
 function ctypeOfWords(words: string[], env: EvalEnv): CType | undefined {
   const text = words.join(' ');
-  if (['struct', 'union', 'class', 'enum'].includes(words[0]!)) return env.typeNamed?.(text);
+  if (['struct', 'union', 'class', 'enum'].includes(words[0]!)) {
+    // a tag the declarations in view do not have: unknown, and why (an environment without them knows nothing)
+    const unknown: CType = { kind: 'unknown', name: text, reason: { kind: 'type-not-declared', type: text } };
+    return env.typeNamed ? (env.typeNamed(text) ?? unknown) : undefined;
+  }
   const model = env.model;
   const key = words.filter((w) => w !== 'signed' || words.length === 1).join(' ');
   const builtin = model.types.get(text) ?? model.types.get(key) ?? (words.length === 1 ? undefined : model.types.get(normaliseIntWords(words)));

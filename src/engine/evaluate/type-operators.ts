@@ -129,6 +129,23 @@ export function countOperator(name: string, args: readonly Token[][], env: EvalE
   return { value: array.count, note: `${name}(${written}) = ${array.count} (${typeText(array)})` };
 }
 
+/** `std::extent<T>`: `argument` is `decltype(expr)` or a type name; its outermost array bound (0 when not an array). */
+export function extentOperator(argument: readonly Token[], env: EvalEnv): Measurement {
+  const decltype = argument[0]?.text === 'decltype' && argument[1]?.text === '(' && argument[argument.length - 1]?.text === ')';
+  let type: CType | undefined;
+  if (decltype) {
+    const typed = typeOfTokens(argument.slice(2, -1), env);
+    if ('unknown' in typed) return typed;
+    type = typed.type;
+  } else type = readTypeName([...argument, { kind: 'punct', text: ')', offset: 0, spaceBefore: false }], 0, ')', env)?.ctype;
+  const written = tokensText(argument);
+  if (!type) return { unknown: { kind: 'type-not-declared', type: written } };
+  const array = resolveType(type);
+  if (array.kind !== 'array') return { value: 0n };
+  if (array.count === undefined) return { unknown: { kind: 'array-without-bound', type: typeText(array.of) } };
+  return { value: array.count, note: `std::extent<${written}> = ${array.count} (${typeText(array)})` };
+}
+
 function tokensText(tokens: readonly Token[]): string {
   let out = '';
   for (const t of tokens) out += out && /\w$/.test(out) && /^\w/.test(t.text) ? ` ${t.text}` : t.text;

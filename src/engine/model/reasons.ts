@@ -32,6 +32,8 @@ export type Reason =
   | { kind: 'type-not-declared'; type: string }
   | { kind: 'type-without-size'; type: string }
   | { kind: 'array-without-bound'; type: string }
+  | { kind: 'array-bound-unknown'; type: string; bound: string }
+  | { kind: 'type-defined-differently'; type: string; definitions: number }
   | { kind: 'type-cycle'; type: string }
   | { kind: 'type-of-expression-unknown'; expression: string }
   | { kind: 'no-member'; type: string; member: string }
@@ -219,6 +221,8 @@ const TYPE_REASONS = [
   'type-not-declared',
   'type-without-size',
   'array-without-bound',
+  'array-bound-unknown',
+  'type-defined-differently',
   'type-cycle',
   'type-of-expression-unknown',
   'no-member',
@@ -240,6 +244,10 @@ function describeTypeReason(r: TypeReason): string {
       return `${r.type} has no size`;
     case 'array-without-bound':
       return `an array of ${r.type} has no bound`;
+    case 'array-bound-unknown':
+      return `the bound ${r.bound} of an array of ${r.type} is not known`;
+    case 'type-defined-differently':
+      return `${r.type} has ${r.definitions} different definitions under #if branches not decided`;
     case 'type-cycle':
       return `${r.type} is defined through itself`;
     case 'type-of-expression-unknown':
