@@ -53,18 +53,19 @@ function explained(layout: Layout): string {
 export function measureType(type: CType, written: string, what: 'size' | 'align', env: EvalEnv, expression = false): Measurement {
   const layout = layoutOf(type, env);
   if ('unknown' in layout)
-    return { unknown: { kind: 'size-of-type-unknown', type: expression ? typeText(resolveType(type)) : written, inner: layout.unknown } };
+    return { unknown: { kind: 'size-of-type-unknown', type: expression ? writtenType(type) : written, inner: layout.unknown } };
   const value = what === 'size' ? layout.size : layout.align;
   const operator = what === 'size' ? 'sizeof' : 'alignof';
   if (isScalar(resolveType(type)) && !expression) return { value };
-  const of = expression ? ` (${typeText(resolveType(type))}${layout.notes.length ? `, ${layout.notes.join(', ')}` : ''})` : explained(layout);
+  const of = expression ? ` (${writtenType(type)}${layout.notes.length ? `, ${layout.notes.join(', ')}` : ''})` : explained(layout);
   return { value, note: `${operator}(${written}) = ${value}${of}` };
 }
 
 /** sizeof or alignof of the expression `tokens`. */
 export function measureExpression(tokens: readonly Token[], what: 'size' | 'align', env: EvalEnv): Measurement {
   const typed = typeOfTokens(tokens, env);
-  if ('unknown' in typed) return typed;
+  // an evaluation without declarations (a #if, a header's constant) does not type names at all
+  if ('unknown' in typed) return env.typeOfName ? typed : { unknown: { kind: 'sizeof-expression' } };
   return measureType(typed.type, tokensText(unparenthesised(tokens)), what, env, true);
 }
 
@@ -93,10 +94,10 @@ export function offsetOperator(name: string, args: readonly Token[][], env: Eval
     const t = designator[i]!;
     if (t.text === '.') continue;
     const layout = layoutOf(type, env);
-    if ('unknown' in layout) return { unknown: { kind: 'size-of-type-unknown', type: typeText(resolveType(type)), inner: layout.unknown } };
+    if ('unknown' in layout) return { unknown: { kind: 'size-of-type-unknown', type: writtenType(type), inner: layout.unknown } };
     if (t.kind === 'ident') {
       const member = layout.members.get(t.text);
-      if (!member) return { unknown: { kind: 'no-member', type: typeText(resolveType(type)), member: t.text } };
+      if (!member) return { unknown: { kind: 'no-member', type: writtenType(type), member: t.text } };
       offset += member.offset;
       type = member.type;
     } else if (t.text === '[' && designator[i + 1]?.kind === 'number' && designator[i + 2]?.text === ']') {
@@ -112,7 +113,7 @@ export function offsetOperator(name: string, args: readonly Token[][], env: Eval
   const memberText = tokensText(designator);
   if (kind === 'offset') return { value: offset, note: `offsetof(${written.text}, ${memberText}) = ${offset}` };
   const size = layoutOf(type, env);
-  if ('unknown' in size) return { unknown: { kind: 'size-of-type-unknown', type: typeText(resolveType(type)), inner: size.unknown } };
+  if ('unknown' in size) return { unknown: { kind: 'size-of-type-unknown', type: writtenType(type), inner: size.unknown } };
   const value = kind === 'size' ? size.size : offset + size.size;
   return { value, note: `${name}(${written.text}, ${memberText}) = ${value}` };
 }
@@ -144,6 +145,11 @@ export function extentOperator(argument: readonly Token[], env: EvalEnv): Measur
   if (array.kind !== 'array') return { value: 0n };
   if (array.count === undefined) return { unknown: { kind: 'array-without-bound', type: typeText(array.of) } };
   return { value: array.count, note: `std::extent<${written}> = ${array.count} (${typeText(array)})` };
+}
+
+/** A type as the code names it: a typedef's or a tag's name when it is one (`THUNK`, an untagged struct's typedef). */
+function writtenType(type: CType): string {
+  return type.kind === 'ref' ? type.name : typeText(resolveType(type));
 }
 
 function tokensText(tokens: readonly Token[]): string {
