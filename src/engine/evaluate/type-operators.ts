@@ -52,8 +52,7 @@ function explained(layout: Layout): string {
 /** sizeof or alignof of a type written `written` (a type name, or an expression of that type). */
 export function measureType(type: CType, written: string, what: 'size' | 'align', env: EvalEnv, expression = false): Measurement {
   const layout = layoutOf(type, env);
-  if ('unknown' in layout)
-    return { unknown: { kind: 'size-of-type-unknown', type: expression ? writtenType(type) : written, inner: layout.unknown } };
+  if ('unknown' in layout) return { unknown: { kind: 'size-of-type-unknown', type: expression ? writtenType(type) : written, inner: layout.unknown } };
   const value = what === 'size' ? layout.size : layout.align;
   const operator = what === 'size' ? 'sizeof' : 'alignof';
   if (isScalar(resolveType(type)) && !expression) return { value };
