@@ -8,6 +8,7 @@ import type { SdkLookup } from '../evaluate/env.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { packAt } from '../preprocess/pack.js';
 import type { CType } from '../types/ctype.js';
+import { layoutRules, measure } from '../types/layout.js';
 import type { Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import { containsOffset, enclosingBlock, isAncestor } from './syntax.js';
@@ -120,7 +121,7 @@ export class DeclaredTypes {
     const { source } = builder;
     if (!source.parsedText.includes(name)) return undefined;
     let declared: CType | undefined;
-    let defined: { type: CType; tags: Set<string>; aliases: Set<string> } | undefined;
+    let defined: { type: CType; tags: Map<string, CType>; aliases: Map<string, CType> } | undefined;
     for (const at of source.occurrencesOf(name)) {
       const node = source.tree.rootNode.descendantForIndex(at, at + name.length);
       if (node.type !== 'type_identifier' || node.startIndex !== at) continue;
@@ -130,19 +131,29 @@ export class DeclaredTypes {
       // a definition wins over a declaration (`struct S;` before `struct S { ... }`)
       if (!found || (found.kind === 'record' && !found.record.fields)) declared ??= found;
       else {
-        defined ??= { type: found, tags: new Set(), aliases: new Set() };
+        defined ??= { type: found, tags: new Map(), aliases: new Map() };
         const { text, alias } = definitionOf(node);
-        (alias ? defined.aliases : defined.tags).add(text);
+        (alias ? defined.aliases : defined.tags).set(text, found);
       }
     }
     // definitions under #if branches granule cannot decide (`#ifdef __i386__` ... `#elif defined(__x86_64__)`)
     // that differ leave the type unknown rather than picking one
-    const definitions = defined ? Math.max(defined.tags.size, defined.aliases.size) : 0;
-    if (definitions > 1) {
+    const differing = defined && [defined.tags, defined.aliases].find((d) => d.size > 1);
+    // `typedef unsigned int UInt32;` and `typedef unsigned long UInt32;` differ in text, not in layout
+    if (differing && !this.sameLayout([...differing.values()])) {
+      const definitions = differing.size;
       const type = keyword ? `${keyword} ${name}` : name;
       return { kind: 'unknown', name: type, reason: { kind: 'type-defined-differently', type, definitions } };
     }
     return defined?.type ?? declared;
+  }
+
+  /** True when every type has one size and alignment on the target (so which definition holds does not matter). */
+  private sameLayout(types: CType[]): boolean {
+    const rules = layoutRules(this.index.model.name, 'msvc');
+    const layouts = types.map((t) => measure(t, rules));
+    const first = layouts[0]!;
+    return !('unknown' in first) && layouts.every((l) => !('unknown' in l) && l.size === first.size && l.align === first.align);
   }
 
   /** The declared type of `name` where it is used at `offset`: a local before it, a parameter, a member, a global. */

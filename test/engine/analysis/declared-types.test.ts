@@ -98,3 +98,10 @@ describe('definitions granule cannot choose between', () => {
     );
   });
 });
+
+describe('definitions that agree', () => {
+  it('measure when #if branches define a type in different words with one layout', () => {
+    const decls = '#ifdef _LP64\ntypedef unsigned int U32;\n#else\ntypedef unsigned long U32;\n#endif\n';
+    expect(sizeOf(decls, 'sizeof(U32) * 4096').value).toBe(16384n);
+  });
+});
