@@ -119,7 +119,8 @@ export class DeclaredTypes {
   /** The definition of `name` (a tag when `keyword` is given) in one source; a declaration when it has none. */
   private findIn(builder: TypeBuilder, name: string, keyword: string | undefined): CType | undefined {
     const { source } = builder;
-    if (!source.parsedText.includes(name)) return undefined;
+    // the raw text first: a header is parsed only when it mentions the name
+    if (!source.text.includes(name)) return undefined;
     let declared: CType | undefined;
     let defined: { type: CType; tags: Map<string, CType>; aliases: Map<string, CType> } | undefined;
     for (const at of source.occurrencesOf(name)) {
