@@ -39,8 +39,8 @@ export class DeclaredTypes {
 
   constructor(
     private readonly index: FileIndex,
-    /** The value of a constant expression written at a node of the file, or (`node` of a header) by its text. */
-    private readonly constant: (node: SyntaxNode, inFile: boolean) => { value: bigint | undefined; from: Provenance },
+    /** The value of a constant expression: written at an offset of the file, or (undefined) in a header. */
+    private readonly constant: (text: string, at: number | undefined) => { value: bigint | undefined; from: Provenance },
     private readonly sources: TypeSources = {},
   ) {
     const source: TypeSource = {
@@ -55,13 +55,14 @@ export class DeclaredTypes {
   }
 
   private builder(source: TypeSource, pack: (offset: number) => number | undefined, inFile: boolean): TypeBuilder {
-    return new TypeBuilder(source, {
+    const builder: TypeBuilder = new TypeBuilder(source, {
       model: this.index.model,
-      constant: (node) => this.constant(node, inFile),
+      constant: (node) => this.constant(builder.textOf(node)!, inFile ? node.startIndex : undefined),
       packAt: pack,
       ref: (words) => this.ref(words),
       use: (from) => this.used.push(from),
     });
+    return builder;
   }
 
   /** The builder of an included header, made when first asked for. */
@@ -133,7 +134,7 @@ export class DeclaredTypes {
       if (!found || (found.kind === 'record' && !found.record.fields)) declared ??= found;
       else {
         defined ??= { type: found, tags: new Map(), aliases: new Map() };
-        const { text, alias } = definitionOf(node);
+        const { text, alias } = definitionOf(node, builder);
         (alias ? defined.aliases : defined.tags).set(text, found);
       }
     }
@@ -188,11 +189,11 @@ export class DeclaredTypes {
 }
 
 /** The text of the definition a type name is written in (its specifier, typedef or alias), spaces folded. */
-function definitionOf(node: SyntaxNode): { text: string; alias: boolean } {
+function definitionOf(node: SyntaxNode, builder: TypeBuilder): { text: string; alias: boolean } {
   let d: SyntaxNode | null = node;
   while (d && !DEFINITIONS.has(d.type)) d = d.parent;
   const definition = d ?? node;
-  return { text: definition.text.replace(/\s+/g, ' '), alias: definition.type === 'type_definition' || definition.type === 'alias_declaration' };
+  return { text: builder.textOf(definition)!.replace(/\s+/g, ' '), alias: definition.type === 'type_definition' || definition.type === 'alias_declaration' };
 }
 
 const DEFINITIONS = new Set(['struct_specifier', 'union_specifier', 'class_specifier', 'enum_specifier', 'type_definition', 'alias_declaration']);

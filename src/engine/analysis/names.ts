@@ -82,16 +82,16 @@ export class NameResolver {
     private readonly headerConstantOf?: (header: string, name: string) => HeaderConstant | undefined,
     typeSources?: TypeSources,
   ) {
-    this.types = new DeclaredTypes(index, (node, inFile) => this.constantAt(node, inFile), typeSources);
+    this.types = new DeclaredTypes(index, (text, at) => this.constantAt(text, at), typeSources);
   }
 
   /** Where the evaluation under way is written: a header's array bounds are evaluated with the macros in force there. */
   private evaluating = { offset: 0, line: 0 };
 
-  /** An array bound or a bitfield width: a constant expression written at `node` (of the file, or of a header). */
-  private constantAt(node: SyntaxNode, inFile: boolean): { value: bigint | undefined; from: Provenance } {
-    const at = inFile ? { offset: node.startIndex, line: this.index.lines.position(node.startIndex).line } : this.evaluating;
-    const ev = this.evaluate(tokenize(node.text), at.offset, at.line, undefined);
+  /** An array bound or a bitfield width: a constant expression written at `offset` of the file (undefined: in a header). */
+  private constantAt(text: string, offset: number | undefined): { value: bigint | undefined; from: Provenance } {
+    const at = offset !== undefined ? { offset, line: this.index.lines.position(offset).line } : this.evaluating;
+    const ev = this.evaluate(tokenize(text), at.offset, at.line, undefined);
     return { value: ev.value.known ? ev.value.value : undefined, from: ev.from };
   }
 

@@ -60,6 +60,14 @@ export class TypeBuilder {
     this.model = context.model;
   }
 
+  /**
+   * A node's text, from this source's own text: `node.text` may read the input of the parser's latest parse,
+   * which is another file's once a header's tree outlives it.
+   */
+  textOf(node: SyntaxNode | null | undefined): string | undefined {
+    return node ? this.source.parsedText.slice(node.startIndex, node.endIndex) : undefined;
+  }
+
   private constant(node: SyntaxNode): { value: bigint | undefined; from: Provenance } {
     return this.context.constant(node);
   }
@@ -87,7 +95,7 @@ export class TypeBuilder {
     // `sizeof(struct S)` or a cast names the tag without declaring anything worth reporting as declared
     if (spec.parent?.type === 'type_descriptor') return undefined;
     // `struct S;` or `struct S *p`: only a declaration (a definition elsewhere in the file is preferred)
-    return { kind: 'record', record: { keyword: RECORD_SPECIFIERS[spec.type]!, tag: node.text } };
+    return { kind: 'record', record: { keyword: RECORD_SPECIFIERS[spec.type]!, tag: this.textOf(node) } };
   }
 
   /** `typedef T name;` or `using name = T;` where the typedef's name `node` is written. */
@@ -123,11 +131,11 @@ export class TypeBuilder {
       case 'template_type':
         return this.templateType(node, text);
       case 'enum_specifier':
-        return node.childForFieldName('body') ? this.enumOf(node) : this.ref(`enum ${node.childForFieldName('name')?.text ?? ''}`);
+        return node.childForFieldName('body') ? this.enumOf(node) : this.ref(`enum ${this.textOf(node.childForFieldName('name')) ?? ''}`);
       default:
         if (node.type in RECORD_SPECIFIERS) {
           if (node.childForFieldName('body')) return this.recordOf(node);
-          return this.ref(`${RECORD_SPECIFIERS[node.type]} ${node.childForFieldName('name')?.text ?? ''}`);
+          return this.ref(`${RECORD_SPECIFIERS[node.type]} ${this.textOf(node.childForFieldName('name')) ?? ''}`);
         }
         return unknownType(text);
     }
@@ -135,7 +143,7 @@ export class TypeBuilder {
 
   /** `std::array<T, N>`: an array of N T's (its layout is that of the array it holds). */
   private templateType(node: SyntaxNode, text: string): CType {
-    const name = node.childForFieldName('name')?.text;
+    const name = this.textOf(node.childForFieldName('name'));
     const args = node.childForFieldName('arguments')?.namedChildren ?? [];
     if (name === 'array' && args.length === 2 && args[0]!.type === 'type_descriptor') {
       const element = args[0]!.childForFieldName('type');
@@ -148,8 +156,8 @@ export class TypeBuilder {
 
   private enumOf(spec: SyntaxNode): CType {
     const base = spec.childForFieldName('base');
-    const underlying = base ? builtinType(base.text.replace(/\s+/g, ' '), this.model.types) : undefined;
-    const tag = spec.childForFieldName('name')?.text;
+    const underlying = base ? builtinType(this.textOf(base)!.replace(/\s+/g, ' '), this.model.types) : undefined;
+    const tag = this.textOf(spec.childForFieldName('name'));
     return { kind: 'enum', tag, underlying: underlying?.kind === 'int' ? underlying.int : INT };
   }
 
@@ -160,7 +168,7 @@ export class TypeBuilder {
     const record: RecordType = { keyword: RECORD_SPECIFIERS[spec.type]!, fields: [] };
     const type: CType = { kind: 'record', record };
     this.records.set(spec.startIndex, type);
-    const tag = spec.childForFieldName('name')?.text;
+    const tag = this.textOf(spec.childForFieldName('name'));
     if (tag) record.tag = tag;
     const pack = this.packAt(spec.startIndex);
     if (pack !== undefined) record.pack = pack;
@@ -184,7 +192,7 @@ export class TypeBuilder {
   /** The fields one member declaration declares (none for a method, a static member, a nested type alone). */
   private fieldsOf(member: SyntaxNode): Field[] {
     const typeNode = member.childForFieldName('type');
-    if (!typeNode || member.children.some((c) => c.type === 'storage_class_specifier' && /static|typedef/.test(c.text))) return [];
+    if (!typeNode || member.children.some((c) => c.type === 'storage_class_specifier' && /static|typedef/.test(this.textOf(c)!))) return [];
     const base = this.specifierType(typeNode);
     const nested = typeNode.type in RECORD_SPECIFIERS && typeNode.childForFieldName('body');
     const attributes = this.attributes(member.startIndex, nested ? typeNode.startIndex : typeNode.endIndex);
@@ -193,7 +201,7 @@ export class TypeBuilder {
     for (const child of member.children) {
       if (member.fieldNameForChild(member.children.indexOf(child)) === 'declarator') {
         if (child.type === 'function_declarator') continue;
-        last = { name: declaredName(child), type: this.applyDeclarator(base, child), ...attributes };
+        last = { name: declaredName(child, (n) => this.textOf(n)!), type: this.applyDeclarator(base, child), ...attributes };
         fields.push(last);
       } else if (child.type === 'bitfield_clause') {
         const width = child.namedChildren[0] ? this.constant(child.namedChildren[0]) : undefined;
@@ -271,7 +279,8 @@ export class TypeBuilder {
     const count = this.arrayCount(size, init, element);
     if (count !== undefined || !size) return { kind: 'array', of: element, count };
     const type = typeText(element);
-    return { kind: 'unknown', name: `${type}[${size.text}]`, reason: { kind: 'array-bound-unknown', type, bound: size.text } };
+    const bound = this.textOf(size)!;
+    return { kind: 'unknown', name: `${type}[${bound}]`, reason: { kind: 'array-bound-unknown', type, bound } };
   }
 
   private arrayCount(size: SyntaxNode | null, init: SyntaxNode | undefined, element: CType): bigint | undefined {
@@ -331,9 +340,9 @@ export function liftDeclarator(node: SyntaxNode): SyntaxNode {
 const WRAPPING = new Set(['parenthesized_declarator', 'reference_declarator', 'attributed_declarator']);
 
 /** The name a field declarator declares (`*p`, `a[4]`, `(*fn)(int)`), if any. */
-function declaredName(declarator: SyntaxNode): string | undefined {
+function declaredName(declarator: SyntaxNode, textOf: (node: SyntaxNode) => string): string | undefined {
   for (let d: SyntaxNode | null = declarator; d;) {
-    if (d.type.endsWith('identifier')) return d.text;
+    if (d.type.endsWith('identifier')) return textOf(d);
     d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => DECLARATORS.has(c.type) || c.type.endsWith('identifier')) ?? null;
   }
   return undefined;
