@@ -62,7 +62,8 @@ export function readTypeName(tokens: readonly Token[], index: number, close: str
     if (t.kind !== 'ident') return undefined;
     if (t.text === 'const' || t.text === 'volatile' || t.text === 'typename') continue;
     if (t.text === 'std' && tokens[i + 1]?.text === '::') continue;
-    if (TYPE_WORDS.has(t.text) || isTypeName(t.text, env)) {
+    // a record or its typedef (`sizeof(THUNK)`, `(struct s *)p`) is a type here, though no integer cast takes it
+    if (TYPE_WORDS.has(t.text) || isTypeName(t.text, env) || env.typeNamed?.(t.text) !== undefined) {
       words.push(t.text);
       sawType = true;
       if (t.text === 'struct' || t.text === 'union' || t.text === 'enum' || t.text === 'class') {
@@ -121,7 +122,7 @@ function typeOfWords(words: string[], pointer: boolean, env: EvalEnv): { type?: 
 
 export function isTypeName(name: string, env: EvalEnv): boolean {
   const model = env.model;
-  return model.types.has(name) || model.otherSizes.has(name) || env.typedef?.(name) !== undefined || env.typeNamed?.(name) !== undefined;
+  return model.types.has(name) || model.otherSizes.has(name) || env.typedef?.(name) !== undefined;
 }
 
 /** The integer type a single type name stands for (a functional cast `SIZE_T(4096)`). */
