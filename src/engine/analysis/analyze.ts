@@ -15,9 +15,11 @@ import { CallSites } from './call-sites.js';
 import { callerText, CallEvaluator } from './call-values.js';
 import type { AnalysisEffort, FileAnalysis, FoundCall, PreparedFile, PreviousCalls, ProjectFacts, ReusableCalls, WrapperModel } from './facts.js';
 import { FileIndex } from './file-index.js';
+import type { SdkLookup } from '../evaluate/env.js';
 import type { HeaderConstant } from './header-facts.js';
 import { HeaderDeclarations } from './header-declarations.js';
 import { Linkage } from './linkage.js';
+import type { TypeSource } from './type-builder.js';
 import { withLocalWrappers } from './local-wrappers.js';
 import { NameResolver, provenanceOf } from './names.js';
 import { WrapperLookup } from './wrapper-lookup.js';
@@ -71,6 +73,10 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   headerDeclares?: (header: string, name: string) => boolean;
   /** The root of a file's project (files/project-root.ts); without it every file is of one project. */
   projectOf?: (file: string) => string;
+  /** An included header parsed for its types (sizeof of a struct a header defines); cached per run by the caller. */
+  headerTypes?: (header: string) => TypeSource | undefined;
+  /** The Windows SDK's built-in types (types/sdk.ts), asked after the sources and their headers; none when absent. */
+  sdk?: SdkLookup;
 }
 
 export function analyzeFile(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
@@ -190,7 +196,7 @@ class FileAnalyzer {
   ) {
     this.index = index;
     this.sites = new CallSites(index);
-    this.names = new NameResolver(index, options.headerConstant);
+    this.names = new NameResolver(index, options.headerConstant, { header: options.headerTypes, sdk: options.sdk });
     this.linkage = new Linkage(index);
     this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index, this.linkage));
   }

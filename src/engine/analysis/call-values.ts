@@ -103,6 +103,7 @@ export class CallEvaluator {
   private buildCall(recipe: CallRecipe, model: ApiModel, scope: Scope): FoundCall {
     const { args, site, line, base } = recipe;
     const used: Provenance[] = [];
+    const sizeNotes: string[] = [];
     const arg = (index: number | undefined, pointee = false): ArgValue | undefined => {
       if (index === undefined) return undefined;
       const a = args[index];
@@ -115,6 +116,7 @@ export class CallEvaluator {
       }
       const ev = this.names.evaluate(tokens, site.start, line, scope, site.node);
       used.push(ev.from);
+      if (index === model.size && ev.sizes) sizeNotes.push(...ev.sizes);
       if (scope) {
         // inside a wrapper: a parameter passed straight through is written at the outermost caller
         const origin = pointee ? undefined : passedThrough(tokens, ev, scope);
@@ -132,6 +134,8 @@ export class CallEvaluator {
     const macroSteps: EvidenceStep[] = size.macros.length
       ? [{ file: this.index.file, range: base.range, kind: 'value', message: `size ${size.text} expands through ${size.macros.join(' → ')}` }]
       : [];
+    // how each sizeof, alignof or offsetof in the size was measured
+    for (const note of sizeNotes) macroSteps.push({ file: this.index.file, range: base.range, kind: 'value', message: note });
     return {
       type: 'AllocationCall',
       api: model.name,

@@ -9,6 +9,7 @@ import { INT, ULONG, WINDOWS_CONSTANTS, type IntType } from '../model/target.js'
 import type { SyntaxNode } from '../parse/parse.js';
 import { mayDecideValue } from '../text/name-roles.js';
 import { tokenize, type Token } from '../text/tokens.js';
+import { DeclaredTypes, type TypeSources } from './declared-types.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
@@ -73,10 +74,26 @@ export class NameResolver {
   /** Typedefs by name; `pending` while one is being resolved (a typedef defined through itself). */
   private readonly typedefs = new Map<string, { found: { type?: IntType; size?: number } | undefined; from: Provenance } | 'pending'>();
 
+  /** The types the file declares, built as sizeof, alignof and offsetof ask for them. */
+  private readonly types: DeclaredTypes;
+
   constructor(
     private readonly index: FileIndex,
     private readonly headerConstantOf?: (header: string, name: string) => HeaderConstant | undefined,
-  ) {}
+    typeSources?: TypeSources,
+  ) {
+    this.types = new DeclaredTypes(index, (text, at) => this.constantAt(text, at), typeSources);
+  }
+
+  /** Where the evaluation under way is written: a header's array bounds are evaluated with the macros in force there. */
+  private evaluating = { offset: 0, line: 0 };
+
+  /** An array bound or a bitfield width: a constant expression written at `offset` of the file (undefined: in a header). */
+  private constantAt(text: string, offset: number | undefined): { value: bigint | undefined; from: Provenance } {
+    const at = offset !== undefined ? { offset, line: this.index.lines.position(offset).line } : this.evaluating;
+    const ev = this.evaluate(tokenize(text), at.offset, at.line, undefined);
+    return { value: ev.value.known ? ev.value.value : undefined, from: ev.from };
+  }
 
   /** Evaluates tokens written at `offset`; `callNode` is the call they are arguments of, if any. */
   evaluate(tokens: readonly Token[], offset: number, line: number, scope: Scope, callNode?: SyntaxNode): ResolvedEvaluation {
@@ -96,9 +113,21 @@ export class NameResolver {
         return header.value ?? windowsConstant(name);
       },
       typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
+      typeOfName: (name) => this.types.typeOfName(name, offset),
+      typeNamed: (words) => this.types.typeNamed(words),
     };
-    const ev = evaluateTokens(tokens, env);
-    return { ...ev, from: provenanceOf(used) };
+    // what the type lookups use (declarations, array bounds) is this evaluation's provenance too
+    const saved = this.types.used;
+    const savedAt = this.evaluating;
+    this.types.used = used;
+    this.evaluating = { offset, line };
+    try {
+      const ev = evaluateTokens(tokens, env);
+      return { ...ev, from: provenanceOf(used) };
+    } finally {
+      this.types.used = saved;
+      this.evaluating = savedAt;
+    }
   }
 
   private withProvenance<T>(r: { found: T; from: Provenance }, into: Provenance[]): T {

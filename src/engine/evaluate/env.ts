@@ -4,10 +4,21 @@
 import type { MacroLookup } from '../macros/macros.js';
 import { describeReason, type Reason } from '../model/reasons.js';
 import type { IntType, TargetModel } from '../model/target.js';
+import type { Compiler } from '../model/configuration.js';
+import type { CType } from '../types/ctype.js';
 
 export type Typed = { value: bigint; type: IntType };
 /** A (sub)expression's value with its C type, or why it is not known. */
 export type Result = Typed | { unknown: Reason };
+
+/**
+ * The Windows SDK's built-in types (the generated tables of types/sdk.ts: `sdkTypedef`, `sdkRecord`), asked for
+ * a type name after the sources and their headers, which win over it. None is given until the tables exist.
+ */
+export interface SdkLookup {
+  /** The type `words` names in the SDK (`SYSTEM_INFO`, `struct _MEMORY_BASIC_INFORMATION`, `PVOID`), if any. */
+  type(words: string): CType | undefined;
+}
 
 export interface EvalEnv {
   model: TargetModel;
@@ -21,6 +32,12 @@ export interface EvalEnv {
   identifier?(name: string): Typed | { unknown: Reason } | undefined;
   /** A typedef from the sources, resolved to an integer type or a byte size. */
   typedef?(name: string): { type?: IntType; size?: number } | undefined;
+  /** The declared type of a name visible here: a local, a parameter, a global, a member reached through `this`. */
+  typeOfName?(name: string): CType | undefined;
+  /** The type a type name stands for (`struct S`, `SYSTEM_INFO`, `PFOO`), or undefined when it names no type. */
+  typeNamed?(words: string): CType | undefined;
+  /** Whose layout rules measure records (sizeof, alignof, offsetof); msvc when not given. */
+  compiler?: Compiler;
   /** The file's expansion budget (ExpansionContext.fileBudget). */
   expansionBudget?: { left: number };
 }

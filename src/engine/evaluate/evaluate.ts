@@ -19,6 +19,8 @@ export interface Evaluation {
   value: Value;
   type?: IntType;
   expansions: { name: string; def: MacroDef }[];
+  /** How the sizes measured through types were found (`sizeof(struct S) = 24 (#pragma pack 4)`), for evidence. */
+  sizes?: string[];
 }
 
 export function evaluateText(text: string, env: EvalEnv): Evaluation {
@@ -29,11 +31,13 @@ export function evaluateTokens(tokens: readonly Token[], env: EvalEnv): Evaluati
   const ctx: ExpansionContext = { lookup: (n) => env.macros(n), inDirective: env.directive, expansions: [], fileBudget: env.expansionBudget };
   const expanded = expand(tokens, ctx);
   let r: Result;
+  let sizes: string[] | undefined;
   if (expanded.length === 0) r = { unknown: { kind: 'empty-expression' } };
   else {
     const parser = new ExpressionParser(expanded, env);
     try {
       r = parser.parseComma();
+      if (parser.notes.length) sizes = parser.notes;
       if (!isUnknown(r) && parser.pos < expanded.length) r = { unknown: { kind: 'unreadable-token', token: expanded[parser.pos]!.text } };
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
@@ -44,5 +48,5 @@ export function evaluateTokens(tokens: readonly Token[], env: EvalEnv): Evaluati
   if (isUnknown(r) && ctx.problem && !mentionsMacroProblem(r.unknown, ctx.problem)) r = { unknown: { kind: 'macro-problem', problem: ctx.problem } };
   return isUnknown(r)
     ? { value: unknownValue(r.unknown), expansions: ctx.expansions }
-    : { value: { known: true, value: r.value }, type: r.type, expansions: ctx.expansions };
+    : { value: { known: true, value: r.value }, type: r.type, expansions: ctx.expansions, ...(sizes ? { sizes } : {}) };
 }

@@ -8,6 +8,16 @@ import { IntegerArithmetic } from './arithmetic.js';
 import { isUnknown, ParseError, type EvalEnv, type Result } from './env.js';
 import { parseCharLiteral, parseIntegerLiteral, stringLiteralBytes } from './literals.js';
 import { integerTypeNamed, isTypeName, readTypeName, type TypeName } from './type-names.js';
+import {
+  countOperator,
+  extentOperator,
+  isOffsetOperator,
+  isTypeOperator,
+  measureExpression,
+  measureType,
+  offsetOperator,
+  type Measurement,
+} from './type-operators.js';
 
 const BINARY_PRECEDENCE: Record<string, number> = {
   '*': 10,
@@ -31,12 +41,15 @@ const BINARY_PRECEDENCE: Record<string, number> = {
 };
 
 const CXX_CASTS = new Set(['static_cast', 'reinterpret_cast', 'const_cast']);
+const ALIGNOF = new Set(['alignof', '_Alignof', '__alignof', '__alignof__']);
 
 /** Recursion budget of one expression: deeper input is unknown, never a stack overflow. */
 const MAX_NESTING = 600;
 
 export class ExpressionParser {
   pos = 0;
+  /** How each size measured through a type was found (`sizeof(struct S) = 24 (#pragma pack 4)`), for evidence. */
+  readonly notes: string[] = [];
   private depth = 0;
   private readonly arithmetic: IntegerArithmetic;
 
@@ -179,11 +192,7 @@ export class ExpressionParser {
       }
     }
     if (t.kind === 'ident' && t.text === 'sizeof') return this.parseSizeof();
-    if (t.kind === 'ident' && (t.text === 'alignof' || t.text === '_Alignof' || t.text === '__alignof')) {
-      this.take();
-      this.skipBalanced();
-      return { unknown: { kind: 'alignof' } };
-    }
+    if (t.kind === 'ident' && ALIGNOF.has(t.text)) return this.parseAlignof();
     return this.parsePostfix();
   }
 
@@ -206,8 +215,10 @@ export class ExpressionParser {
       const type = this.typeName(this.pos + 1, ')');
       if (type) {
         this.pos = type.end + 1;
-        const size = type.size;
-        return size === undefined ? { unknown: { kind: 'size-of-type-unknown', type: type.text } } : { value: BigInt(size), type: this.sizeType() };
+        // an integer type's size is the target model's; records, arrays and typedefs of them are measured
+        if (type.size !== undefined && (!type.ctype || type.ctype.kind === 'int' || type.ctype.kind === 'pointer')) return this.sized(BigInt(type.size));
+        if (type.ctype) return this.measured(measureType(type.ctype, type.text, 'size', this.env));
+        return { unknown: { kind: 'size-of-type-unknown', type: type.text } };
       }
     }
     const start = this.pos;
@@ -215,8 +226,66 @@ export class ExpressionParser {
     const first = this.tokens[start];
     const single = this.pos === start + 1 || (first?.text === '(' && this.pos === start + 3);
     const literal = single ? this.tokens[first?.text === '(' ? start + 1 : start] : undefined;
-    if (literal?.kind === 'string') return { value: BigInt(stringLiteralBytes(literal.text)), type: this.sizeType() };
-    return { unknown: { kind: 'sizeof-expression' } };
+    if (literal?.kind === 'string') return this.sized(BigInt(stringLiteralBytes(literal.text)));
+    return this.measured(measureExpression(this.tokens.slice(start, this.pos), 'size', this.env));
+  }
+
+  /** alignof(T), _Alignof(T), __alignof(T), __alignof__(T), and of an expression (a GNU extension). */
+  private parseAlignof(): Result {
+    this.take();
+    if (this.peek()?.text === '(') {
+      const type = this.typeName(this.pos + 1, ')');
+      if (type) {
+        this.pos = type.end + 1;
+        if (type.ctype) return this.measured(measureType(type.ctype, type.text, 'align', this.env));
+        return { unknown: { kind: 'size-of-type-unknown', type: type.text } };
+      }
+    }
+    const start = this.pos;
+    this.parseUnary();
+    return this.measured(measureExpression(this.tokens.slice(start, this.pos), 'align', this.env));
+  }
+
+  private sized(value: bigint): Result {
+    return { value, type: this.sizeType() };
+  }
+
+  private measured(m: Measurement): Result {
+    if ('unknown' in m) return m;
+    if (m.note) this.notes.push(m.note);
+    return this.sized(m.value);
+  }
+
+  /** `offsetof(T, m)`, `ARRAYSIZE(a)`, `std::size(a)` and their kin, read when no header defines them as macros. */
+  private typeOperator(name: string): Result {
+    const open = this.pos;
+    this.skipBalanced();
+    const args: Token[][] = [[]];
+    let depth = 0;
+    for (const t of this.tokens.slice(open + 1, this.pos - 1)) {
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
+      if (depth === 0 && t.text === ',') args.push([]);
+      else args[args.length - 1]!.push(t);
+    }
+    return this.measured(name === 'size' || !isOffsetOperator(name) ? countOperator(name, args, this.env) : offsetOperator(name, args, this.env));
+  }
+
+  /** `std::extent<T>::value` and `std::extent_v<T>`: the bound of an array type (`decltype(a)` or a typedef). */
+  private extent(name: string): Result {
+    const open = this.pos;
+    let depth = 0;
+    do {
+      const t = this.take();
+      if (t.text === '<' || t.text === '(') depth++;
+      else if (t.text === '>' || t.text === ')') depth--;
+    } while (depth > 0);
+    const argument = this.tokens.slice(open + 1, this.pos - 1);
+    if (name === 'extent') {
+      if (this.peek()?.text !== '::' || this.peek(1)?.text !== 'value') return { unknown: { kind: 'unknown-name', name: 'std::extent' } };
+      this.pos += 2;
+    }
+    return this.measured(extentOperator(argument, this.env));
   }
 
   private sizeType(): IntType {
@@ -282,6 +351,9 @@ export class ExpressionParser {
       this.take();
       return this.identifier(this.take());
     }
+    const qualifiedByStd = this.tokens[this.pos - 2]?.text === '::' && this.tokens[this.pos - 3]?.text === 'std';
+    if (this.peek()?.text === '(' && isTypeOperator(name, qualifiedByStd)) return this.typeOperator(name);
+    if (qualifiedByStd && (name === 'extent' || name === 'extent_v') && this.peek()?.text === '<') return this.extent(name);
     // functional casts: SIZE_T(4096), size_t{4096}
     if ((this.peek()?.text === '(' || this.peek()?.text === '{') && isTypeName(name, this.env)) {
       const open = this.take().text;

@@ -3,6 +3,7 @@
 
 import { INT, type IntType } from '../model/target.js';
 import type { Token } from '../text/tokens.js';
+import type { CType } from '../types/ctype.js';
 import type { EvalEnv } from './env.js';
 
 const TYPE_WORDS = new Set([
@@ -35,6 +36,8 @@ export interface TypeName {
   type?: IntType;
   size?: number;
   text: string;
+  /** The type as data, for sizeof, alignof and offsetof: undefined when the words name no type known here. */
+  ctype?: CType;
   /** The index of the closing token. */
   end: number;
 }
@@ -43,6 +46,7 @@ export interface TypeName {
 export function readTypeName(tokens: readonly Token[], index: number, close: string, env: EvalEnv): TypeName | undefined {
   const words: string[] = [];
   let pointer = false;
+  let pointers = 0;
   let i = index;
   let sawType = false;
   for (; i < tokens.length; i++) {
@@ -51,13 +55,15 @@ export function readTypeName(tokens: readonly Token[], index: number, close: str
     if (t.text === '*' || t.text === '&' || t.text === '&&') {
       if (!sawType) return undefined;
       pointer = true;
+      pointers++;
       continue;
     }
     if (t.text === '::') continue;
     if (t.kind !== 'ident') return undefined;
     if (t.text === 'const' || t.text === 'volatile' || t.text === 'typename') continue;
     if (t.text === 'std' && tokens[i + 1]?.text === '::') continue;
-    if (TYPE_WORDS.has(t.text) || isTypeName(t.text, env)) {
+    // a record or its typedef (`sizeof(THUNK)`, `(struct s *)p`) is a type here, though no integer cast takes it
+    if (TYPE_WORDS.has(t.text) || isTypeName(t.text, env) || env.typeNamed?.(t.text) !== undefined) {
       words.push(t.text);
       sawType = true;
       if (t.text === 'struct' || t.text === 'union' || t.text === 'enum' || t.text === 'class') {
@@ -72,7 +78,28 @@ export function readTypeName(tokens: readonly Token[], index: number, close: str
     return undefined;
   }
   if (!sawType || tokens[i]?.text !== close) return undefined;
-  return { ...typeOfWords(words, pointer, env), text: words.join(' ') + (pointer ? ' *' : ''), end: i };
+  let ctype = ctypeOfWords(words, env);
+  for (let p = 0; p < pointers && ctype; p++) ctype = { kind: 'pointer', to: ctype };
+  return { ...typeOfWords(words, pointer, env), ctype, text: words.join(' ') + (pointer ? ' *' : ''), end: i };
+}
+
+/** The type of a type written as words (no declarator), as data. */
+function ctypeOfWords(words: string[], env: EvalEnv): CType | undefined {
+  const text = words.join(' ');
+  if (['struct', 'union', 'class', 'enum'].includes(words[0]!)) {
+    // a tag the declarations in view do not have: unknown, and why (an environment without them knows nothing)
+    const unknown: CType = { kind: 'unknown', name: text, reason: { kind: 'type-not-declared', type: text } };
+    return env.typeNamed ? (env.typeNamed(text) ?? unknown) : undefined;
+  }
+  const model = env.model;
+  const key = words.filter((w) => w !== 'signed' || words.length === 1).join(' ');
+  const builtin = model.types.get(text) ?? model.types.get(key) ?? (words.length === 1 ? undefined : model.types.get(normaliseIntWords(words)));
+  if (builtin) return builtin.name === 'pointer' ? { kind: 'pointer', to: { kind: 'void' } } : { kind: 'int', int: builtin };
+  if (text === 'void') return { kind: 'void' };
+  if (text === 'float' || text === 'FLOAT') return { kind: 'float', name: 'float' };
+  if (text === 'double' || text === 'DOUBLE') return { kind: 'float', name: 'double' };
+  if (text === 'long double') return { kind: 'float', name: 'long double' };
+  return words.length === 1 ? env.typeNamed?.(text) : undefined;
 }
 
 /** The integer type and size of a type written as `words` (a pointer to it when `pointer`). */

@@ -25,8 +25,18 @@ export type Reason =
   | { kind: 'changes-variable'; operator: string }
   | { kind: 'alignof' }
   | { kind: 'sizeof-pack' }
-  | { kind: 'size-of-type-unknown'; type: string }
+  | { kind: 'size-of-type-unknown'; type: string; inner?: Reason }
   | { kind: 'sizeof-expression' }
+  // types (sizeof, alignof, offsetof)
+  | { kind: 'record-not-defined'; type: string }
+  | { kind: 'type-not-declared'; type: string }
+  | { kind: 'type-without-size'; type: string }
+  | { kind: 'array-without-bound'; type: string }
+  | { kind: 'array-bound-unknown'; type: string; bound: string }
+  | { kind: 'type-defined-differently'; type: string; definitions: number }
+  | { kind: 'type-cycle'; type: string }
+  | { kind: 'type-of-expression-unknown'; expression: string }
+  | { kind: 'no-member'; type: string; member: string }
   | { kind: 'cast-to-floating'; type: string }
   | { kind: 'cast-to-unsized'; type: string }
   | { kind: 'cast-to-unknown-type'; cast: string }
@@ -77,8 +87,6 @@ export type Reason =
   | { kind: 'record-contains-itself'; record: string }
   /** A typedef chain or record nesting deeper than layout follows (a typedef of itself ends here). */
   | { kind: 'type-too-deep'; name: string }
-  /** void, a function type, an array of unknown bound: nothing has their size. */
-  | { kind: 'type-without-size'; type: string }
   /** A bitfield the compilers reject: wider than its type, or of a type that is not an integer or enum. */
   | { kind: 'invalid-bitfield'; member: string; record: string }
   /** A `#pragma pack` or alignment that is not a power of two. */
@@ -88,24 +96,23 @@ export type Reason =
   /** A layout taken from a table (the SDK's) that gives offsets but not the member's type. */
   | { kind: 'member-type-not-recorded'; record: string; member: string };
 
-type TypeReason = Extract<Reason, { kind: (typeof TYPE_REASONS)[number] }>;
-const TYPE_REASONS = [
+type LayoutReason = Extract<Reason, { kind: (typeof LAYOUT_REASONS)[number] }>;
+const LAYOUT_REASONS = [
   'record-incomplete',
   'record-contains-itself',
   'type-too-deep',
-  'type-without-size',
   'invalid-bitfield',
   'invalid-alignment',
   'member-type',
   'member-type-not-recorded',
 ] as const;
 
-function isTypeReason(r: Reason): r is TypeReason {
-  return (TYPE_REASONS as readonly string[]).includes(r.kind);
+function isLayoutReason(r: Reason): r is LayoutReason {
+  return (LAYOUT_REASONS as readonly string[]).includes(r.kind);
 }
 
-/** The messages of the reasons engine/types gives: why a type has no size or layout. */
-function describeTypeReason(r: TypeReason): string {
+/** The messages of the reasons engine/types gives: why a record has no layout. */
+function describeLayoutReason(r: LayoutReason): string {
   switch (r.kind) {
     case 'record-incomplete':
       return `${r.record} is declared but never defined`;
@@ -113,8 +120,6 @@ function describeTypeReason(r: TypeReason): string {
       return `${r.record} contains itself`;
     case 'type-too-deep':
       return `${r.name} is defined through too many other types`;
-    case 'type-without-size':
-      return `${r.type} has no size`;
     case 'invalid-bitfield':
       return `the bitfield ${r.member} of ${r.record} is not valid`;
     case 'invalid-alignment':
@@ -129,6 +134,7 @@ function describeTypeReason(r: TypeReason): string {
 /** The message of a reason, as reports and hovers print it. */
 export function describeReason(r: Reason): string {
   if (isTypeReason(r)) return describeTypeReason(r);
+  if (isLayoutReason(r)) return describeLayoutReason(r);
   switch (r.kind) {
     case 'empty-expression':
       return 'empty expression';
@@ -169,7 +175,7 @@ export function describeReason(r: Reason): string {
     case 'sizeof-pack':
       return 'sizeof... of a parameter pack';
     case 'size-of-type-unknown':
-      return `size of ${r.type} is not known`;
+      return r.inner ? `size of ${r.type} is not known: ${describeReason(r.inner)}` : `size of ${r.type} is not known`;
     case 'sizeof-expression':
       return 'sizeof of an expression is not evaluated';
     case 'cast-to-floating':
@@ -259,4 +265,45 @@ export function mentionsMacroProblem(r: Reason, problem: string): boolean {
   if (r.kind === 'macro-problem') return r.problem.includes(problem);
   if (r.kind === 'through-name' || r.kind === 'in-header') return mentionsMacroProblem(r.inner, problem);
   return false;
+}
+
+const TYPE_REASONS = [
+  'record-not-defined',
+  'type-not-declared',
+  'type-without-size',
+  'array-without-bound',
+  'array-bound-unknown',
+  'type-defined-differently',
+  'type-cycle',
+  'type-of-expression-unknown',
+  'no-member',
+] as const;
+type TypeReason = Extract<Reason, { kind: (typeof TYPE_REASONS)[number] }>;
+
+function isTypeReason(r: Reason): r is TypeReason {
+  return (TYPE_REASONS as readonly string[]).includes(r.kind);
+}
+
+/** Why a type (of sizeof, alignof, offsetof) cannot be measured. */
+function describeTypeReason(r: TypeReason): string {
+  switch (r.kind) {
+    case 'record-not-defined':
+      return `${r.type} is declared but never defined`;
+    case 'type-not-declared':
+      return `${r.type} is not declared in the sources or their headers`;
+    case 'type-without-size':
+      return `${r.type} has no size`;
+    case 'array-without-bound':
+      return `an array of ${r.type} has no bound`;
+    case 'array-bound-unknown':
+      return `the bound ${r.bound} of an array of ${r.type} is not known`;
+    case 'type-defined-differently':
+      return `${r.type} has ${r.definitions} different definitions under #if branches not decided`;
+    case 'type-cycle':
+      return `${r.type} is defined through itself`;
+    case 'type-of-expression-unknown':
+      return `the type of ${r.expression} is not known`;
+    case 'no-member':
+      return `${r.type} has no member ${r.member}`;
+  }
 }

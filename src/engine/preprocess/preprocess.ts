@@ -2,6 +2,7 @@
 // which #if branches are live, dead or undecidable, and the #include graph.
 // Dead branches are blanked before parsing, so their code is never analysed.
 
+import { isPackHeader, PackTimeline, type PackChange, type PackPlace } from './pack.js';
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from '../evaluate/evaluate.js';
 import { checkTimeLimit } from '../model/limits.js';
@@ -243,6 +244,10 @@ export interface PreprocessResult {
    * include path), so caches must check these too.
    */
   missing: string[];
+  /** The `#pragma pack` timeline at main-file offsets (pack.ts); absent when the file changes no packing. */
+  packs?: PackChange[];
+  /** Each header's own `#pragma pack` timeline, at its offsets (pack.ts); absent when no header changes packing. */
+  headerPacks?: ReadonlyMap<string, PackChange[]>;
 }
 
 type Activity = 'yes' | 'no' | 'maybe';
@@ -279,6 +284,8 @@ interface Visit {
   current: string;
   /** The line of the main file's #include that entered this header (undefined: this is the main file). */
   atLine: number | undefined;
+  /** The end offset of that #include in the main file: where the header's `#pragma pack` takes effect. */
+  atOffset?: number;
   outerActivity: Activity;
   outerCondition: string | undefined;
   depth: number;
@@ -306,6 +313,12 @@ class Preprocessor {
    */
   private readonly definedOnlyWhenInactive = new Set<string>();
   private headerEntries = 0;
+  private readonly packs = new PackTimeline();
+
+  /** Where a `#pragma pack` at `end` of the visited file takes effect: in the main file, and in its header. */
+  private packPlace(visit: Visit, end: number): PackPlace {
+    return visit.atOffset === undefined ? { offset: end } : { offset: visit.atOffset, header: { file: visit.current, offset: end } };
+  }
 
   constructor(
     private readonly file: string,
@@ -323,6 +336,8 @@ class Preprocessor {
       { current: file, atLine: undefined, outerActivity: 'yes', outerCondition: undefined, depth: 0, stack: [file] },
       findPreprocessorDirectives(text),
     );
+    if (this.packs.changes.length) this.result.packs = this.packs.changes;
+    if ([...this.packs.headers.values()].some((changes) => changes.some((c) => c.pack !== undefined))) this.result.headerPacks = this.packs.headers;
     return this.result;
   }
 
@@ -366,7 +381,7 @@ class Preprocessor {
         continue;
       }
       result.dependencies.push(resolved);
-      const visit: Visit = { current: resolved, atLine: 0, outerActivity: 'yes', outerCondition: undefined, depth: 1, stack: [file, resolved] };
+      const visit: Visit = { current: resolved, atLine: 0, atOffset: 0, outerActivity: 'yes', outerCondition: undefined, depth: 1, stack: [file, resolved] };
       this.processFile(visit, findPreprocessorDirectives(headerText));
     }
   }
@@ -407,6 +422,7 @@ class Preprocessor {
 
   private processFile(visit: Visit, directives: Directive[]): void {
     const f: FileState = { visit, isMain: visit.atLine === undefined, groups: [] };
+    if (!f.isMain) this.packs.enter(visit.current);
     for (const d of directives) {
       checkTimeLimit();
       const line = visit.atLine ?? d.line;
@@ -443,6 +459,7 @@ class Preprocessor {
         }
         case 'pragma':
           if (/^once\b/.test(d.rest)) this.once.add(visit.current);
+          else if (activity(f) !== 'no' && !isPackHeader(visit.current)) this.packs.pragma(d.rest, this.packPlace(visit, d.end));
           break;
         case 'include':
         case 'include_next':
@@ -520,6 +537,7 @@ class Preprocessor {
     if (!m) return; // computed includes (#include MACRO) are not followed
     const spec = (m[1] ?? m[2])!;
     const angled = m[2] !== undefined;
+    this.packs.header(spec, this.packPlace(visit, d.end));
     const onPath = this.resolveInclude(spec, angled, visit.current);
     const resolved = onPath ?? options.searchInclude?.(spec, visit.current);
     result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved, ...(resolved !== onPath ? { searched: true as const } : {}) });
@@ -537,6 +555,7 @@ class Preprocessor {
     const inner: Visit = {
       current: resolved,
       atLine: line,
+      atOffset: visit.atOffset ?? d.end,
       outerActivity: a,
       outerCondition: conditionText(f),
       depth: visit.depth + 1,

@@ -5,6 +5,7 @@
 // how many rounds of the wrapper fixpoint) is the caller's.
 
 import * as path from 'node:path';
+import { sdkTypes } from '../analysis/sdk-types.js';
 import { analyzeFile, type AnalysisOptions, type FileAnalysis, type WrapperModel } from '../analysis/analyze.js';
 import { API_NEEDLES } from '../model/apis.js';
 import type { MacroDef } from '../macros/macros.js';
@@ -17,7 +18,7 @@ import { activeRules, runRules, type ActiveRule, type RuleFailure } from '../lin
 import { analysisTarget, targetModel } from '../model/target.js';
 import type { Finding, Level, Notice } from '../model/types.js';
 import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from '../model/limits.js';
-import { headerConstantsFor, linkageFor, type RunReach } from './reach.js';
+import { headerConstantsFor, headerTypesFor, linkageFor, type RunReach } from './reach.js';
 import { includeNotices } from './include-notices.js';
 import type { LintOptions } from './options.js';
 
@@ -111,8 +112,10 @@ export function analyzeText(
   } = {},
 ): FileAnalysis {
   const { reach, overloads, ...rest } = extra;
+  const model = targetModel(analysisTarget(options.target));
   const analysisOptions: AnalysisOptions = {
-    model: targetModel(analysisTarget(options.target)),
+    model,
+    sdk: sdkTypes(model),
     compiler: options.compiler,
     defines: options.defines,
     undefines: options.undefines,
@@ -123,6 +126,7 @@ export function analyzeText(
     ...(options.includeSearch === false ? {} : { searchInclude: headers.searchInclude }),
     headerConstant: headerConstantsFor(headers),
     ...linkageFor(headers),
+    headerTypes: headerTypesFor(headers),
     ...rest,
   };
   const project = { wrappers, declared: options.wrappers, ...(overloads?.size ? { overloads } : {}) };

@@ -12,6 +12,7 @@ import type { HeaderCache } from '../preprocess/header-cache.js';
 import { HeaderFacts } from '../analysis/header-facts.js';
 import { HeaderDeclarations } from '../analysis/header-declarations.js';
 import { ProjectRoots } from '../files/project-root.js';
+import { HeaderTypes } from '../analysis/header-types.js';
 import type { LintOptions } from './options.js';
 import { wordsIn } from '../text/occurrences.js';
 import type { MacroTable } from '../macros/macros.js';
@@ -48,6 +49,16 @@ export function linkageFor(headers: HeaderCache): Required<Pick<AnalysisOptions,
     linkageByCache.set(headers, linkage);
   }
   return linkage;
+}
+
+/** The header-types lookup for a header cache: the same explicit cache, keyed weakly by the HeaderCache. */
+// eslint-disable-next-line no-restricted-syntax -- the cache described above: keyed weakly by the HeaderCache, whose texts never change
+const typesByCache = new WeakMap<HeaderCache, HeaderTypes>();
+
+export function headerTypesFor(headers: HeaderCache): NonNullable<AnalysisOptions['headerTypes']> {
+  let types = typesByCache.get(headers);
+  if (!types) typesByCache.set(headers, (types = new HeaderTypes(headers.read)));
+  return types.source;
 }
 
 export class RunReach {
