@@ -15,6 +15,7 @@ import { callerText, CallEvaluator } from './call-values.js';
 import type { FileAnalysis, FoundCall, PreparedFile, PreviousCalls, ProjectFacts, ReusableCalls, WrapperModel } from './facts.js';
 import { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
+import { Lifetimes } from './lifetime.js';
 import { withLocalWrappers } from './local-wrappers.js';
 import { NameResolver, provenanceOf } from './names.js';
 import { WrapperLookup } from './wrapper-lookup.js';
@@ -174,7 +175,7 @@ class FileAnalyzer {
     this.index = index;
     this.sites = new CallSites(index);
     this.names = new NameResolver(index, options.headerConstant);
-    this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index));
+    this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index), new Lifetimes(index));
   }
 
   get pointers() {
