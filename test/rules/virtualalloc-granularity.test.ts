@@ -4,6 +4,9 @@
 import rule from '../../src/rules/virtualalloc-granularity.js';
 import { asTested, c, cpp, HEAD } from '../helpers/rule-tester.js';
 
+/** What the messages say of a call whose result is not kept: it is never released. */
+const NOT_KEPT = ' (lifetime unknown: the address is not kept)';
+
 /** `void f(void) { <call> }` on line 2: the call starts at column 16. */
 const inF = (call: string) => `${HEAD}void f(void) { ${call}; }`;
 const reserve = (size: string) => inF(`VirtualAlloc(NULL, ${size}, MEM_RESERVE, PAGE_NOACCESS)`);
@@ -23,6 +26,11 @@ c.run('virtualalloc-granularity', asTested(rule), {
       name: 'MEM_LARGE_PAGES (large-page-size checks those)',
       code: inF('VirtualAlloc(NULL, 0x100000, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE)'),
     },
+    {
+      name: 'a reservation released on every path, with transient: off',
+      code: `${HEAD}void f(void) { void *p = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); VirtualFree(p, 0, MEM_RELEASE); }`,
+      options: [{ transient: 'off' }],
+    },
     { name: 'a file view (mapview-granularity checks those)', code: `${HEAD}void f(HANDLE h) { MapViewOfFile(h, FILE_MAP_READ, 0, 0, 4096); }` },
     { name: 'code in an inactive #if branch', code: `${HEAD}#if 0\nvoid f(void) { VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); }\n#endif` },
     {
@@ -32,13 +40,38 @@ c.run('virtualalloc-granularity', asTested(rule), {
   ],
   invalid: [
     {
+      name: 'a reservation released on every path: its own message (granule reports it at most as a warning)',
+      code: `${HEAD}void f(void) { void *p = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); VirtualFree(p, 0, MEM_RELEASE); }`,
+      output: `${HEAD}void f(void) { void *p = VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); VirtualFree(p, 0, MEM_RELEASE); }`,
+      errors: [
+        {
+          message:
+            'VirtualAlloc reserves 4096 bytes (0x1000), 61440 bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
+          suggestions: 1,
+        },
+      ],
+    },
+    {
+      name: 'a reservation released on one path only: the usual message, with its lifetime',
+      code: `${HEAD}void f(int c) { void *p = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); if (c) return; VirtualFree(p, 0, MEM_RELEASE); }`,
+      output: `${HEAD}void f(int c) { void *p = VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); if (c) return; VirtualFree(p, 0, MEM_RELEASE); }`,
+      options: [{ transient: 'off' }],
+      errors: [
+        {
+          message:
+            'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable (lifetime unknown: some path leaves the function without releasing it)',
+          suggestions: 1,
+        },
+      ],
+    },
+    {
       name: 'a decimal literal: rounded up in decimal',
       code: reserve('16384'),
       output: reserve('65536'),
       errors: [
         {
           messageId: 'wastesGranule',
-          data: { api: 'VirtualAlloc', size: '16384 bytes', hex: '0x4000', unusable: '49152', rounded: '65536', roundedHex: '0x10000' },
+          data: { api: 'VirtualAlloc', size: '16384 bytes', hex: '0x4000', unusable: '49152', rounded: '65536', roundedHex: '0x10000', lifetime: NOT_KEPT },
           line: 2,
           column: 16,
           endLine: 2,
@@ -53,7 +86,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: reserve('65536'),
       errors: [
         {
-          message: 'VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable',
+          message: 'VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable' + NOT_KEPT,
           line: 2,
           column: 16,
           endColumn: endOf('1'),
@@ -68,7 +101,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       errors: [
         {
           messageId: 'wastesGranule',
-          data: { api: 'VirtualAlloc', size: '12288 bytes', hex: '0x3000', unusable: '53248', rounded: '65536', roundedHex: '0x10000' },
+          data: { api: 'VirtualAlloc', size: '12288 bytes', hex: '0x3000', unusable: '53248', rounded: '65536', roundedHex: '0x10000', lifetime: NOT_KEPT },
           suggestions: 1,
         },
       ],
@@ -80,7 +113,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       errors: [
         {
           messageId: 'wastesLastGranule',
-          data: { api: 'VirtualAlloc', size: '106496 bytes', hex: '0x1A000', unusable: '24576', rounded: '131072', roundedHex: '0x20000' },
+          data: { api: 'VirtualAlloc', size: '106496 bytes', hex: '0x1A000', unusable: '24576', rounded: '131072', roundedHex: '0x20000', lifetime: NOT_KEPT },
           suggestions: [{ messageId: 'roundUp', data: { rounded: '131072', roundedHex: '0x20000' }, output: reserve('0x20000u') }],
         },
       ],
@@ -103,7 +136,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       name: 'a shift keeps its unit: 16 << 10 becomes 64 << 10',
       code: reserve('16 << 10'),
       output: reserve('64 << 10'),
-      errors: [{ message: 'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable', suggestions: 1 }],
+      errors: [{ message: 'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable' + NOT_KEPT, suggestions: 1 }],
     },
     {
       name: 'an octal literal: no fix (its style cannot be kept), a suggestion in hex',
@@ -117,7 +150,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: null,
       errors: [
         {
-          message: 'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable',
+          message: 'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable' + NOT_KEPT,
           line: 4,
           column: 16,
           suggestions: [
@@ -134,7 +167,12 @@ c.run('virtualalloc-granularity', asTested(rule), {
       code: inF('VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE)'),
       output: inF('VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READWRITE)'),
       errors: [
-        { message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable', column: 16, endColumn: 68, suggestions: 1 },
+        {
+          message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable' + NOT_KEPT,
+          column: 16,
+          endColumn: 68,
+          suggestions: 1,
+        },
       ],
     },
     {
@@ -143,7 +181,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: `${HEAD}void f(HANDLE p) { VirtualAllocEx(p, NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }`,
       errors: [
         {
-          message: 'VirtualAllocEx reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable',
+          message: 'VirtualAllocEx reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable' + NOT_KEPT,
           line: 2,
           column: 20,
           endLine: 2,
@@ -158,7 +196,8 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: null,
       errors: [
         {
-          message: 'NtAllocateVirtualMemory reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable',
+          message:
+            'NtAllocateVirtualMemory reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable (lifetime unknown: some path leaves the function without releasing it)',
           line: 2,
           column: 59,
           endColumn: 130,
@@ -181,7 +220,14 @@ cpp.run('virtualalloc-granularity (C++)', asTested(rule), {
       name: 'a member function, a digit separator',
       code: `${HEAD}struct A { void *g() { return ::VirtualAlloc(nullptr, 1'024, MEM_RESERVE, PAGE_NOACCESS); } };`,
       output: `${HEAD}struct A { void *g() { return ::VirtualAlloc(nullptr, 65536, MEM_RESERVE, PAGE_NOACCESS); } };`,
-      errors: [{ message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable', line: 2, column: 33, suggestions: 1 }],
+      errors: [
+        {
+          message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable (lifetime escapes: returned to the caller)',
+          line: 2,
+          column: 33,
+          suggestions: 1,
+        },
+      ],
     },
   ],
 });

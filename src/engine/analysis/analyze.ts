@@ -106,6 +106,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         wrappers,
         pointers: analyzer.pointers,
         callees,
+        releasers: calls.length > 0 ? analyzer.lifetimes.releasers() : undefined,
         occurrences: index.occurrences,
         lookups: index.lookups,
         typeLookups: index.typeLookups,
@@ -162,6 +163,7 @@ class FileAnalyzer {
   private readonly sites: CallSites;
   private readonly names: NameResolver;
   private readonly evaluator: CallEvaluator;
+  readonly lifetimes: Lifetimes;
   /**
    * The facts of the file's last run (its own wrappers over the project's): the wrappers it defines are
    * instantiated with them when other files call them, since those calls may go through further wrappers.
@@ -175,7 +177,8 @@ class FileAnalyzer {
     this.index = index;
     this.sites = new CallSites(index);
     this.names = new NameResolver(index, options.headerConstant);
-    this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index), new Lifetimes(index));
+    this.lifetimes = new Lifetimes(index);
+    this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index), this.lifetimes);
   }
 
   get pointers() {

@@ -133,6 +133,11 @@ export interface FileAnalysis {
   errorCount: number;
   /** Every name whose calls reach an API here (APIs, macros, wrappers, pointers): a windowed parse keeps the code that mentions one. */
   callees?: string[];
+  /**
+   * The release APIs and the file's release wrappers the lifetimes of its calls depend on: a windowed parse keeps
+   * the bodies that mention one (a wrapper that releases its parameter must be seen to count as a release).
+   */
+  releasers?: string[];
   /** The whole-word offsets of every name the analysis looked up, in the parsed text. */
   occurrences?: ReadonlyMap<string, readonly number[]>;
   /**

@@ -11,7 +11,7 @@ import type { CallSite, Lifetime, LifetimeReason } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import { followPaths } from './lifetime-paths.js';
 import { declaresLocal } from './pointers.js';
-import { findReleaseWrappers, stripExpression, type ReleaseWrappers } from './releases.js';
+import { findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseWrappers } from './releases.js';
 import { functionName, isInClass } from './syntax.js';
 
 type EscapeReason = Exclude<LifetimeReason, 'released' | 'not-held' | 'leaked-on-a-path' | 'not-followed'>;
@@ -83,6 +83,11 @@ export class Lifetimes {
     if (!answer.gaveUp && !answer.leaks) return { kind: 'transient', reason: 'released', holder: holder.name };
     if (escapes.length > 0) return { kind: 'escapes', reason: escapes[0]!, holder: holder.name };
     return { kind: 'unknown', reason: answer.gaveUp ? 'not-followed' : 'leaked-on-a-path', holder: holder.name };
+  }
+
+  /** The names whose bodies the lifetimes depend on: the release APIs and the file's release wrappers. */
+  releasers(): string[] {
+    return [...RELEASE_API_NAMES, ...this.releaseWrappers().keys()];
   }
 
   private releaseWrappers(): ReleaseWrappers {
