@@ -40,5 +40,6 @@ const LIFETIME_REASONS: Record<LifetimeReason, string> = {
   static: 'stored in a static variable',
   'not-held': 'the address is not kept',
   'leaked-on-a-path': 'some path leaves the function without releasing it',
+  'entry-point': "released by the program's entry point, which runs as long as the program",
   'not-followed': 'the function is not followed',
 };

@@ -57,10 +57,11 @@ export type LifetimeKind = 'transient' | 'escapes' | 'unknown';
 /**
  * Why: `released` (transient); where it escapes to (`returned`, `global`, `field`, `out-parameter`, `element`,
  * `static`); or why it is unknown (`not-held`: the address is not kept in a variable; `leaked-on-a-path`: some
- * path ends or overwrites it unreleased; `not-followed`: code the analysis does not follow).
+ * path ends or overwrites it unreleased; `entry-point`: released only by the program's entry point (`main`), which
+ * runs as long as the program; `not-followed`: code the analysis does not follow).
  */
 export type LifetimeReason =
-  'released' | 'returned' | 'global' | 'field' | 'out-parameter' | 'element' | 'static' | 'not-held' | 'leaked-on-a-path' | 'not-followed';
+  'released' | 'returned' | 'global' | 'field' | 'out-parameter' | 'element' | 'static' | 'not-held' | 'leaked-on-a-path' | 'entry-point' | 'not-followed';
 
 export interface Lifetime {
   kind: LifetimeKind;

@@ -14,13 +14,16 @@ import { declaresLocal } from './pointers.js';
 import { findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseWrappers } from './releases.js';
 import { functionName, isInClass } from './syntax.js';
 
-type EscapeReason = Exclude<LifetimeReason, 'released' | 'not-held' | 'leaked-on-a-path' | 'not-followed'>;
+type EscapeReason = Exclude<LifetimeReason, 'released' | 'not-held' | 'leaked-on-a-path' | 'not-followed' | 'entry-point'>;
 
 /** What holds the address right after the call. */
 type Holder = { kind: 'name'; name: string } | { kind: 'escapes'; reason: EscapeReason } | { kind: 'none' };
 
 /** Names a function's copies of the address may take before the search stops (hostile input). */
 const MAX_ALIASES = 32;
+
+/** Functions that run as long as the program does. */
+const ENTRY_POINTS = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain', '_tWinMain']);
 
 const CONTAINER_INSERTS = new Set(['push_back', 'emplace_back', 'push_front', 'emplace_front', 'insert', 'emplace', 'push', 'Add', 'Append', 'append']);
 const NULLS = /^(?:0+[uUlL]*|NULL|nullptr|STATUS_SUCCESS|S_OK)$/;
@@ -80,7 +83,11 @@ export class Lifetimes {
       },
       call,
     );
-    if (!answer.gaveUp && !answer.leaks) return { kind: 'transient', reason: 'released', holder: holder.name };
+    if (!answer.gaveUp && !answer.leaks) {
+      // the program's entry point runs as long as the program: what it releases before returning stays that long
+      if (ENTRY_POINTS.has(functionName(fn, text) ?? '')) return { kind: 'unknown', reason: 'entry-point', holder: holder.name };
+      return { kind: 'transient', reason: 'released', holder: holder.name };
+    }
     if (escapes.length > 0) return { kind: 'escapes', reason: escapes[0]!, holder: holder.name };
     return { kind: 'unknown', reason: answer.gaveUp ? 'not-followed' : 'leaked-on-a-path', holder: holder.name };
   }
