@@ -10,9 +10,8 @@ import { wordOccurrences } from '../text/occurrences.js';
 import type { CallSite, Lifetime, LifetimeReason } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import { followPaths } from './lifetime-paths.js';
-import { declaresLocal } from './pointers.js';
 import { findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseWrappers } from './releases.js';
-import { functionName, isInClass } from './syntax.js';
+import { declaresName, functionName, isInClass } from './syntax.js';
 
 type EscapeReason = Exclude<LifetimeReason, 'released' | 'not-held' | 'leaked-on-a-path' | 'not-followed' | 'entry-point'>;
 
@@ -245,6 +244,28 @@ function climbValue(start: SyntaxNode, arithmetic = false): { node: SyntaxNode; 
     parent = node.parent;
   }
   return { node, parent };
+}
+
+/** Whether the function declares `name` (a local or a parameter): any declarator of a declaration, `char *a, *b`. */
+function declaresLocal(fn: SyntaxNode, name: string, text: string): boolean {
+  for (const at of wordOccurrences(text, name, fn.startIndex, fn.endIndex)) {
+    const node = fn.descendantForIndex(at, at + name.length);
+    if (node.type === 'identifier' && node.startIndex === at && isDeclaredHere(node)) return true;
+  }
+  return false;
+}
+
+/** The identifier is the name a declaration or a parameter declares, not a value in it. */
+function isDeclaredHere(node: SyntaxNode): boolean {
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === 'declaration' || parent.type === 'parameter_declaration' || parent.type === 'optional_parameter_declaration')
+      return declaresName(parent, child);
+    if (parent.type === 'parenthesized_declarator') continue;
+    const slot = parent.childForFieldName('declarator');
+    if (!parent.type.endsWith('declarator') || !slot || !sameNode(slot, child)) return false;
+  }
+  return false;
 }
 
 function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode): boolean {
