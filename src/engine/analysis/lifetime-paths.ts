@@ -7,7 +7,8 @@
 
 import { visitAncestors } from '../parse/ancestry.js';
 import type { SyntaxNode } from '../parse/parse.js';
-import { releasesAny, stripExpression, type ReleaseWrappers } from './releases.js';
+import { wordOccurrences } from '../text/occurrences.js';
+import { stripExpression, type ReleaseCall } from './releases.js';
 
 /** The address is held (a path that ends here leaks it). */
 const HELD = 1;
@@ -44,7 +45,12 @@ export interface PathQuestion {
   fn: SyntaxNode;
   /** The names that hold the address (the holder and its local copies). */
   names: ReadonlySet<string>;
-  wrappers: ReleaseWrappers;
+  /** The function's release calls (releases.ts's findReleaseCalls), found once per function. */
+  releaseCalls: readonly ReleaseCall[];
+  /** The function's labels by name, found once per function. */
+  labels(): ReadonlyMap<string, SyntaxNode>;
+  /** The named children of a block, read once per function (a long body is climbed through for every call in it). */
+  childrenOf(block: SyntaxNode): readonly SyntaxNode[];
   /** Which outcome of a condition means nothing is held (the reservation failed): true, false, or neither. */
   failedWhen(cond: SyntaxNode): boolean | undefined;
 }
@@ -78,7 +84,6 @@ class PathWalker {
   private frames: Frame[] = [];
   /** How many `__try` bodies with a releasing `__finally` the walk is in. */
   private finallyDepth = 0;
-  private labels?: Map<string, SyntaxNode>;
   private readonly jumps = new Set<string>();
 
   constructor(private readonly q: PathQuestion) {}
@@ -140,10 +145,11 @@ class PathWalker {
       }
     }
     let s = state;
-    for (let k = chain.length - 1; k >= 1 && s !== 0 && !this.gaveUp; k--) {
+    // (once nothing is held, nothing after can leak: the walk stops there)
+    for (let k = chain.length - 1; k >= 1 && s & HELD && !this.gaveUp; k--) {
       s = this.climb(chain[k]!, chain[k - 1]!, s, frames);
     }
-    if (s !== 0 && !this.gaveUp && chain[0]!.type === 'function_definition') this.exit(s);
+    if (s & HELD && !this.gaveUp && chain[0]!.type === 'function_definition') this.exit(s);
     this.frames = savedFrames;
     this.finallyDepth = savedFinally;
   }
@@ -160,7 +166,7 @@ class PathWalker {
       case 'compound_statement':
       case 'case_statement':
         return this.sequence(
-          parent.namedChildren.filter((c) => c.startIndex >= node.endIndex),
+          this.q.childrenOf(parent).filter((c) => c.startIndex >= node.endIndex),
           s,
         );
       case 'function_definition':
@@ -206,7 +212,9 @@ class PathWalker {
   private sequence(statements: readonly SyntaxNode[], state: number): number {
     let s = state;
     for (const st of statements) {
-      if (s === 0 || this.gaveUp) return 0;
+      if (this.gaveUp) return 0;
+      // nothing held (released, or the path never got it): what follows cannot leak it
+      if (!(s & HELD)) return s;
       if (st.type === 'comment') continue;
       s = this.walk(st, s);
     }
@@ -223,16 +231,19 @@ class PathWalker {
   }
 
   private releases(node: SyntaxNode): boolean {
-    return releasesAny(node, this.q.names, this.q.text, this.q.wrappers);
+    const { startIndex: start, endIndex: end } = node;
+    return this.q.releaseCalls.some((c) => c.start >= start && c.end <= end && this.q.names.has(c.name));
   }
 
   /** The state after one statement entered in state `s` (0: it does not fall through). */
   private walk(st: SyntaxNode, s: number): number {
     if (++this.steps > MAX_STEPS) this.gaveUp = true;
     if (this.gaveUp) return 0;
+    // nothing held: no path from here can leak it (FREE where a jump would give 0 only adds FREE to a join)
+    if (!(s & HELD)) return s;
     switch (st.type) {
       case 'compound_statement':
-        return this.sequence(st.namedChildren, s);
+        return this.sequence(this.q.childrenOf(st), s);
       case 'labeled_statement':
         return this.sequence(
           st.namedChildren.filter((c) => c.type !== 'statement_identifier'),
@@ -296,6 +307,8 @@ class PathWalker {
 
   /** `p = other`: a name holding the address gets another value (not a copy of the address). */
   private overwrites(st: SyntaxNode): boolean {
+    // (most statements do not name the address: a text search spares the walk of their trees)
+    if (![...this.q.names].some((n) => wordOccurrences(this.q.text, n, st.startIndex, st.endIndex - n.length).length > 0)) return false;
     const stack = [st];
     while (stack.length > 0) {
       const n = stack.pop()!;
@@ -464,19 +477,7 @@ class PathWalker {
   }
 
   private labelled(name: string): SyntaxNode | undefined {
-    if (!this.labels) {
-      this.labels = new Map();
-      const stack = [this.q.fn];
-      while (stack.length > 0) {
-        const n = stack.pop()!;
-        if (n.type === 'labeled_statement') {
-          const l = n.childForFieldName('label');
-          if (l) this.labels.set(this.q.text.slice(l.startIndex, l.endIndex), n);
-        }
-        if (n.type !== 'lambda_expression') for (const c of n.namedChildren) stack.push(c);
-      }
-    }
-    return this.labels.get(name);
+    return this.q.labels().get(name);
   }
 }
 
@@ -489,10 +490,12 @@ function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode): boolean {
   return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
 
+const NO_RETURN_CALL = /\b(?:exit|_exit|_Exit|abort|ExitProcess|ExitThread|FatalExit|FatalAppExit[AW]|quick_exit)\s*\(/;
+
 /** `exit(1);`, `ExitProcess(0);`: the statement ends the process. */
 function noReturn(st: SyntaxNode, text: string): boolean {
-  if (st.type !== 'expression_statement') return false;
-  const e = st.namedChildren[0];
+  if (st.type !== 'expression_statement' || !NO_RETURN_CALL.test(text.slice(st.startIndex, st.endIndex))) return false;
+  const e = st.firstNamedChild;
   if (e?.type !== 'call_expression') return false;
   const fn = e.childForFieldName('function');
   return !!fn && fn.type === 'identifier' && NO_RETURN.has(text.slice(fn.startIndex, fn.endIndex));
@@ -508,4 +511,21 @@ function forever(st: SyntaxNode, text: string): boolean {
   if (!inner) return false;
   const value = text.slice(stripExpression(inner).startIndex, stripExpression(inner).endIndex);
   return value === '1' || value === 'TRUE' || value === 'true';
+}
+
+/** The labels of a function (`cleanup:`), by name; not those inside its lambdas. */
+export function findLabels(fn: SyntaxNode, text: string): Map<string, SyntaxNode> {
+  const labels = new Map<string, SyntaxNode>();
+  // (only a `goto` reaches a label: a function without one needs no walk)
+  if (!/\bgoto\b/.test(text.slice(fn.startIndex, fn.endIndex))) return labels;
+  const stack = [fn];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'labeled_statement') {
+      const l = n.childForFieldName('label');
+      if (l) labels.set(text.slice(l.startIndex, l.endIndex), n);
+    }
+    if (n.type !== 'lambda_expression') for (const c of n.namedChildren) stack.push(c);
+  }
+  return labels;
 }

@@ -9,8 +9,8 @@ import type { SyntaxNode } from '../parse/parse.js';
 import { wordOccurrences } from '../text/occurrences.js';
 import type { CallSite, Lifetime, LifetimeReason } from './facts.js';
 import type { FileIndex } from './file-index.js';
-import { followPaths } from './lifetime-paths.js';
-import { findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseWrappers } from './releases.js';
+import { findLabels, followPaths } from './lifetime-paths.js';
+import { findReleaseCalls, findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseCall, type ReleaseWrappers } from './releases.js';
 import { declaresName, functionName, isInClass } from './syntax.js';
 
 type EscapeReason = Exclude<LifetimeReason, 'released' | 'not-held' | 'leaked-on-a-path' | 'not-followed' | 'entry-point'>;
@@ -31,6 +31,11 @@ const NULLS = /^(?:0+[uUlL]*|NULL|nullptr|STATUS_SUCCESS|S_OK)$/;
 export class Lifetimes {
   private readonly memo = new Map<string, Lifetime>();
   private readonly locals = new Map<string, boolean>();
+  /** Per function (by its start): its release calls and its labels, shared by the calls in it. */
+  private readonly releaseCalls = new Map<number, ReleaseCall[]>();
+  private readonly labels = new Map<number, Map<string, SyntaxNode>>();
+  private readonly children = new Map<string, readonly SyntaxNode[]>();
+  private readonly copies = new Map<string, { names: Set<string>; escapes: EscapeReason[] }>();
   private wrappers?: ReleaseWrappers;
 
   constructor(private readonly index: FileIndex) {}
@@ -76,7 +81,9 @@ export class Lifetimes {
         text,
         fn,
         names,
-        wrappers: this.releaseWrappers(),
+        releaseCalls: this.releaseCallsOf(fn),
+        labels: () => this.labelsOf(fn),
+        childrenOf: (block) => this.childrenOf(block),
         failedWhen: (cond) =>
           failedWhen(cond, text, byStatus ? (n) => sameNode(n, call) || (!!status && isName(n, status, text)) : (n) => isNameIn(n, names, text), byStatus),
       },
@@ -94,6 +101,25 @@ export class Lifetimes {
   /** The names whose bodies the lifetimes depend on: the release APIs and the file's release wrappers. */
   releasers(): string[] {
     return [...RELEASE_API_NAMES, ...this.releaseWrappers().keys()];
+  }
+
+  private releaseCallsOf(fn: SyntaxNode): ReleaseCall[] {
+    let calls = this.releaseCalls.get(fn.startIndex);
+    if (!calls) this.releaseCalls.set(fn.startIndex, (calls = findReleaseCalls(fn, this.index.parsedText, this.releaseWrappers())));
+    return calls;
+  }
+
+  private childrenOf(block: SyntaxNode): readonly SyntaxNode[] {
+    const key = `${block.startIndex}:${block.endIndex}:${block.type}`;
+    let children = this.children.get(key);
+    if (!children) this.children.set(key, (children = block.namedChildren));
+    return children;
+  }
+
+  private labelsOf(fn: SyntaxNode): Map<string, SyntaxNode> {
+    let labels = this.labels.get(fn.startIndex);
+    if (!labels) this.labels.set(fn.startIndex, (labels = findLabels(fn, this.index.parsedText)));
+    return labels;
   }
 
   private releaseWrappers(): ReleaseWrappers {
@@ -181,6 +207,14 @@ export class Lifetimes {
 
   /** The local copies of the address (`q = p`, `T *q = (T *)p`) and where the address escapes the function. */
   private copiesOf(name: string, fn: SyntaxNode): { names: Set<string>; escapes: EscapeReason[] } {
+    // (a function that reuses one variable for many reservations asks for it once)
+    const key = `${fn.startIndex}:${name}`;
+    let copies = this.copies.get(key);
+    if (!copies) this.copies.set(key, (copies = this.findCopies(name, fn)));
+    return copies;
+  }
+
+  private findCopies(name: string, fn: SyntaxNode): { names: Set<string>; escapes: EscapeReason[] } {
     const names = new Set([name]);
     const escapes: EscapeReason[] = [];
     const queue = [name];

@@ -108,22 +108,6 @@ export function releasedName(call: SyntaxNode, text: string, wrappers: ReleaseWr
   return addressName(args[model.address], !!model.byPointer, text);
 }
 
-/** Whether the subtree releases one of `names` (a release call anywhere in it: an argument, a condition). */
-export function releasesAny(node: SyntaxNode, names: ReadonlySet<string>, text: string, wrappers: ReleaseWrappers): boolean {
-  const stack = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.type === 'call_expression') {
-      const released = releasedName(n, text, wrappers);
-      if (released && names.has(released)) return true;
-    }
-    // a lambda's body runs when the lambda is called, not here
-    if (n.type === 'lambda_expression') continue;
-    for (const c of n.namedChildren) stack.push(c);
-  }
-  return false;
-}
-
 /** Rounds of finding wrappers of wrappers. */
 const WRAPPER_ROUNDS = 3;
 
@@ -147,11 +131,54 @@ export function findReleaseWrappers(text: string, functionAt: (offset: number) =
         const body = fn.childForFieldName('body');
         if (!fnName || !body || wrappers.has(fnName) || RELEASES.has(fnName)) continue;
         const params = functionParams(fn, text).map((p) => p.name);
-        const index = params.findIndex((p) => p && releasesAny(body, new Set([p]), text, wrappers));
+        if (!params.some((p) => p)) continue;
+        const released = new Set(findReleaseCalls(fn, text, wrappers).map((c) => c.name));
+        const index = params.findIndex((p) => p && released.has(p));
         if (index >= 0) wrappers.set(fnName, index);
       }
     }
     if (wrappers.size === before) break;
   }
   return wrappers;
+}
+
+/** A call that releases the name it passes (`VirtualFree(p, 0, MEM_RELEASE)`, `free_pages(p)`), and where it is. */
+export interface ReleaseCall {
+  start: number;
+  end: number;
+  name: string;
+}
+
+/**
+ * The release calls of a function, found from the text (the occurrences of the release APIs' and wrappers'
+ * names) rather than by walking its tree: the path walk asks, for every statement, whether it releases.
+ * Calls inside a lambda are left out: the lambda's body runs when it is called, not where it is written.
+ */
+export function findReleaseCalls(fn: SyntaxNode, text: string, wrappers: ReleaseWrappers): ReleaseCall[] {
+  const out: ReleaseCall[] = [];
+  for (const callee of [...RELEASE_API_NAMES, ...wrappers.keys()]) {
+    for (const at of wordOccurrences(text, callee, fn.startIndex, fn.endIndex - callee.length)) {
+      let call: SyntaxNode | null = fn.descendantForIndex(at, at + callee.length);
+      while (
+        call &&
+        call.type !== 'call_expression' &&
+        call.startIndex >= fn.startIndex &&
+        call.type !== 'lambda_expression' &&
+        !call.type.endsWith('statement')
+      )
+        call = call.parent;
+      if (!call || call.type !== 'call_expression' || insideLambda(call, fn)) continue;
+      const name = releasedName(call, text, wrappers);
+      if (name) out.push({ start: call.startIndex, end: call.endIndex, name });
+    }
+  }
+  return out;
+}
+
+function insideLambda(node: SyntaxNode, fn: SyntaxNode): boolean {
+  for (let n = node.parent; n && n.startIndex >= fn.startIndex; n = n.parent) {
+    if (n.type === 'lambda_expression') return true;
+    if (n.startIndex === fn.startIndex && n.endIndex === fn.endIndex) return false;
+  }
+  return false;
 }
