@@ -1,7 +1,7 @@
 import { createRule } from './create-rule.js';
 import { ALLOCATION_GRANULARITY, unusableBytes } from '../engine/model/windows-memory.js';
 import { byteCount, hex } from './sizes.js';
-import { DEFAULT_TRANSIENT, lifetimeText, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
+import { DEFAULT_TRANSIENT, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
 
 export default createRule<'viewWastesGranule' | 'transientViewWastesGranule' | 'misalignedOffset', [TransientOptions]>({
   name: 'mapview-granularity',
@@ -12,7 +12,7 @@ export default createRule<'viewWastesGranule' | 'transientViewWastesGranule' | '
       recommended: true,
     },
     messages: {
-      viewWastesGranule: '{{api}} maps a view of {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable{{lifetime}}',
+      viewWastesGranule: '{{api}} maps a view of {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
       transientViewWastesGranule:
         '{{api}} maps a view of {{size}} ({{hex}}), {{unusable}} bytes of its last 64 KB granule unusable while it is mapped; it is unmapped on every path before the function returns, so it does not hold the address space',
       misalignedOffset:
@@ -45,7 +45,7 @@ export default createRule<'viewWastesGranule' | 'transientViewWastesGranule' | '
           node: call,
           messageId: isTransient ? 'transientViewWastesGranule' : 'viewWastesGranule',
           ...(isTransient && transient === 'warn' ? { severity: 'warn' as const } : {}),
-          data: { api: call.api, size: byteCount(size), hex: hex(size), unusable: unusable.toString(), lifetime: lifetimeText(call.lifetime) },
+          data: { api: call.api, size: byteCount(size), hex: hex(size), unusable: unusable.toString() },
         });
       },
     };

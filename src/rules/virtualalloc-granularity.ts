@@ -2,7 +2,7 @@ import { createRule } from './create-rule.js';
 import { formatLike } from '../engine/text/literal-style.js';
 import { ALLOCATION_GRANULARITY, roundUp, unusableBytes, usesLargePages } from '../engine/model/windows-memory.js';
 import { byteCount, hex } from './sizes.js';
-import { DEFAULT_TRANSIENT, lifetimeText, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
+import { DEFAULT_TRANSIENT, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
 
 export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWastesGranule' | 'roundUp', [TransientOptions]>({
   name: 'virtualalloc-granularity',
@@ -13,8 +13,8 @@ export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWast
       recommended: true,
     },
     messages: {
-      wastesGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable{{lifetime}}',
-      wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable{{lifetime}}',
+      wastesGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable',
+      wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
       transientWastesGranule:
         '{{api}} reserves {{size}} ({{hex}}), {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
       roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
@@ -49,7 +49,6 @@ export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWast
           unusable: unusable.toString(),
           rounded: rounded.toString(),
           roundedHex: hex(rounded),
-          lifetime: lifetimeText(call.lifetime),
         };
         const range = call.size.sourceRange;
         const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;

@@ -4,9 +4,6 @@
 import rule from '../../src/rules/virtualalloc-granularity.js';
 import { asTested, c, cpp, HEAD } from '../helpers/rule-tester.js';
 
-/** What the messages say of a call whose result is not kept: it is never released. */
-const NOT_KEPT = ' (lifetime unknown: the address is not kept)';
-
 /** `void f(void) { <call> }` on line 2: the call starts at column 16. */
 const inF = (call: string) => `${HEAD}void f(void) { ${call}; }`;
 const reserve = (size: string) => inF(`VirtualAlloc(NULL, ${size}, MEM_RESERVE, PAGE_NOACCESS)`);
@@ -52,14 +49,13 @@ c.run('virtualalloc-granularity', asTested(rule), {
       ],
     },
     {
-      name: 'a reservation released on one path only: the usual message, with its lifetime',
+      name: 'a reservation released on one path only: the usual message, whatever the option',
       code: `${HEAD}void f(int c) { void *p = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); if (c) return; VirtualFree(p, 0, MEM_RELEASE); }`,
       output: `${HEAD}void f(int c) { void *p = VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); if (c) return; VirtualFree(p, 0, MEM_RELEASE); }`,
       options: [{ transient: 'off' }],
       errors: [
         {
-          message:
-            'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable (lifetime unknown: some path leaves the function without releasing it)',
+          message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
           suggestions: 1,
         },
       ],
@@ -71,7 +67,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       errors: [
         {
           messageId: 'wastesGranule',
-          data: { api: 'VirtualAlloc', size: '16384 bytes', hex: '0x4000', unusable: '49152', rounded: '65536', roundedHex: '0x10000', lifetime: NOT_KEPT },
+          data: { api: 'VirtualAlloc', size: '16384 bytes', hex: '0x4000', unusable: '49152', rounded: '65536', roundedHex: '0x10000' },
           line: 2,
           column: 16,
           endLine: 2,
@@ -86,7 +82,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: reserve('65536'),
       errors: [
         {
-          message: 'VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable' + NOT_KEPT,
+          message: 'VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable',
           line: 2,
           column: 16,
           endColumn: endOf('1'),
@@ -101,7 +97,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       errors: [
         {
           messageId: 'wastesGranule',
-          data: { api: 'VirtualAlloc', size: '12288 bytes', hex: '0x3000', unusable: '53248', rounded: '65536', roundedHex: '0x10000', lifetime: NOT_KEPT },
+          data: { api: 'VirtualAlloc', size: '12288 bytes', hex: '0x3000', unusable: '53248', rounded: '65536', roundedHex: '0x10000' },
           suggestions: 1,
         },
       ],
@@ -113,7 +109,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       errors: [
         {
           messageId: 'wastesLastGranule',
-          data: { api: 'VirtualAlloc', size: '106496 bytes', hex: '0x1A000', unusable: '24576', rounded: '131072', roundedHex: '0x20000', lifetime: NOT_KEPT },
+          data: { api: 'VirtualAlloc', size: '106496 bytes', hex: '0x1A000', unusable: '24576', rounded: '131072', roundedHex: '0x20000' },
           suggestions: [{ messageId: 'roundUp', data: { rounded: '131072', roundedHex: '0x20000' }, output: reserve('0x20000u') }],
         },
       ],
@@ -136,7 +132,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       name: 'a shift keeps its unit: 16 << 10 becomes 64 << 10',
       code: reserve('16 << 10'),
       output: reserve('64 << 10'),
-      errors: [{ message: 'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable' + NOT_KEPT, suggestions: 1 }],
+      errors: [{ message: 'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable', suggestions: 1 }],
     },
     {
       name: 'an octal literal: no fix (its style cannot be kept), a suggestion in hex',
@@ -150,7 +146,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: null,
       errors: [
         {
-          message: 'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable' + NOT_KEPT,
+          message: 'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable',
           line: 4,
           column: 16,
           suggestions: [
@@ -168,7 +164,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: inF('VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READWRITE)'),
       errors: [
         {
-          message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable' + NOT_KEPT,
+          message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
           column: 16,
           endColumn: 68,
           suggestions: 1,
@@ -181,7 +177,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: `${HEAD}void f(HANDLE p) { VirtualAllocEx(p, NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); }`,
       errors: [
         {
-          message: 'VirtualAllocEx reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable' + NOT_KEPT,
+          message: 'VirtualAllocEx reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable',
           line: 2,
           column: 20,
           endLine: 2,
@@ -196,8 +192,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       output: null,
       errors: [
         {
-          message:
-            'NtAllocateVirtualMemory reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable (lifetime unknown: some path leaves the function without releasing it)',
+          message: 'NtAllocateVirtualMemory reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable',
           line: 2,
           column: 59,
           endColumn: 130,
@@ -222,7 +217,7 @@ cpp.run('virtualalloc-granularity (C++)', asTested(rule), {
       output: `${HEAD}struct A { void *g() { return ::VirtualAlloc(nullptr, 65536, MEM_RESERVE, PAGE_NOACCESS); } };`,
       errors: [
         {
-          message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable (lifetime escapes: returned to the caller)',
+          message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable',
           line: 2,
           column: 33,
           suggestions: 1,
