@@ -58,6 +58,11 @@ export interface RuleFixer {
 export interface ReportDescriptor<MessageIds extends string> {
   node: AllocationCall;
   messageId: MessageIds;
+  /**
+   * At most this level, whatever the rule's: a finding a rule's option ranks lower (a transient reservation).
+   * granule's engine honours it; ESLint, which has one level per rule, reports at the rule's level.
+   */
+  severity?: 'warn';
   data?: Record<string, string>;
   fix?: ((fixer: RuleFixer) => Fix | Fix[] | null) | null;
   suggest?: { messageId: MessageIds; data?: Record<string, string>; fix: (fixer: RuleFixer) => Fix | Fix[] | null }[];

@@ -2,8 +2,9 @@ import { createRule } from './create-rule.js';
 import { formatLike } from '../engine/text/literal-style.js';
 import { ALLOCATION_GRANULARITY, roundUp, unusableBytes, usesLargePages } from '../engine/model/windows-memory.js';
 import { byteCount, hex } from './sizes.js';
+import { DEFAULT_TRANSIENT, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
 
-export default createRule({
+export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWastesGranule' | 'roundUp', [TransientOptions]>({
   name: 'virtualalloc-granularity',
   meta: {
     type: 'problem',
@@ -14,10 +15,12 @@ export default createRule({
     messages: {
       wastesGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable',
       wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
+      transientWastesGranule:
+        '{{api}} reserves {{size}} ({{hex}}), {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
       roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
     },
-    schema: [],
-    defaultOptions: [],
+    schema: [TRANSIENT_OPTION_SCHEMA],
+    defaultOptions: [{ transient: DEFAULT_TRANSIENT }],
     fixable: 'code',
     hasSuggestions: true,
     precision: 'very-high',
@@ -25,10 +28,13 @@ export default createRule({
     defaultLevel: 'error',
     code: 'GR1',
   },
-  create(context) {
+  create(context, [options]) {
+    const transient = options.transient ?? DEFAULT_TRANSIENT;
     return {
       AllocationCall(call) {
         if (call.family !== 'reserve' || call.reserves !== true || !call.size.value.known) return;
+        const isTransient = call.lifetime?.kind === 'transient';
+        if (isTransient && transient === 'off') return;
         // MEM_LARGE_PAGES calls have their own, stricter rule (large-page-size)
         if (usesLargePages(call.flags?.value)) return;
         const size = call.size.value.value;
@@ -48,7 +54,8 @@ export default createRule({
         const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;
         context.report({
           node: call,
-          messageId: size < ALLOCATION_GRANULARITY ? 'wastesGranule' : 'wastesLastGranule',
+          messageId: isTransient ? 'transientWastesGranule' : size < ALLOCATION_GRANULARITY ? 'wastesGranule' : 'wastesLastGranule',
+          ...(isTransient && transient === 'warn' ? { severity: 'warn' as const } : {}),
           data,
           fix: range && literal ? (fixer) => fixer.replaceTextRange(range, literal) : null,
           suggest: range ? [{ messageId: 'roundUp', data, fix: (fixer) => fixer.replaceTextRange(range, literal ?? hex(rounded)) }] : [],

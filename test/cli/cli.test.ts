@@ -24,14 +24,18 @@ describe('granule CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('examples/fourkbleak/fourkbleak.c');
     expect(r.stdout).toContain(
-      '11:12  error  VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity',
+      '11:12  error    VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity',
     );
     expect(r.stdout).toContain(
-      '35:13  error  VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable  virtualalloc-granularity',
+      '35:13  error    VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable  virtualalloc-granularity',
+    );
+    // rarely_used() releases its reservation on every path: a transient finding, a warning
+    expect(r.stdout).toContain(
+      '22:15  warning  VirtualAlloc reserves 16384 bytes (0x4000), 49152 bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space  virtualalloc-granularity',
     );
     expect(r.stdout).toContain('examples/fourkbleak/arena.c');
     expect(r.stdout).toContain('examples/fourkbleak-32bit/exhaust.c');
-    expect(r.stdout).toMatch(/✖ 5 problems \(5 errors, 0 warnings\)/); // 4 in fourkbleak/, 1 in fourkbleak-32bit/
+    expect(r.stdout).toMatch(/✖ 5 problems \(4 errors, 1 warning\)/); // 4 in fourkbleak/, 1 in fourkbleak-32bit/
   });
 
   it('prints the seed example message in compact format', () => {

@@ -111,9 +111,9 @@ describe('extends', () => {
       includeSearch: true,
       includeSearchFound: {},
       rules: {
-        'virtualalloc-granularity': ['error'],
+        'virtualalloc-granularity': ['error', { transient: 'warn' }],
         'large-page-size': ['warn', { largePageMinimum: 4096 }],
-        'mapview-granularity': ['error'],
+        'mapview-granularity': ['error', { transient: 'warn' }],
         'unresolved-allocation-size': ['warn'],
       },
       defines: { A: '1', B: '3' },
@@ -179,8 +179,8 @@ describe('invalid configs: exit 2 with the file and the reason', () => {
     ['unknown option', json({ rules: { 'large-page-size': ['error', { minimum: 4096 }] } }), 'rules.large-page-size[1]: unknown option "minimum"'],
     [
       'options for a rule without any',
-      json({ rules: { 'virtualalloc-granularity': ['error', {}] } }),
-      'rules.virtualalloc-granularity: this rule takes no options',
+      json({ rules: { 'unresolved-allocation-size': ['error', {}] } }),
+      'rules.unresolved-allocation-size: this rule takes no options',
     ],
     ['__proto__ key', '{"rules": {"__proto__": {"polluted": true}}}', 'rules: key "__proto__" is not allowed'],
     ['constructor key at the top', '{"constructor": {"prototype": {}}}', 'key "constructor" is not allowed'],
@@ -419,7 +419,7 @@ describe('--print-config', () => {
       includeSearch: true,
       includeSearchFound: {},
       rules: {
-        'virtualalloc-granularity': ['error'],
+        'virtualalloc-granularity': ['error', { transient: 'warn' }],
         'large-page-size': ['error', { largePageMinimum: 2097152 }],
         'mapview-granularity': ['off'],
         'unresolved-allocation-size': ['off'],

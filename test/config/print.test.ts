@@ -32,9 +32,9 @@ describe('printConfig', () => {
       includeSearch: true,
       includeSearchFound: {},
       rules: {
-        'virtualalloc-granularity': ['error'],
+        'virtualalloc-granularity': ['error', { transient: 'warn' }],
         'large-page-size': ['warn', { largePageMinimum: 4194304 }],
-        'mapview-granularity': ['warn'],
+        'mapview-granularity': ['warn', { transient: 'warn' }],
         'unresolved-allocation-size': ['off'],
       },
       defines: { DEBUG: '1' },

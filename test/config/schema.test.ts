@@ -164,7 +164,8 @@ describe('validateRuleOptions', () => {
   });
 
   it('refuses options a rule does not take, and more options than it takes', () => {
-    expect(refused('virtualalloc-granularity', [{}])).toBe('rules.virtualalloc-granularity: this rule takes no options');
+    expect(refused('unresolved-allocation-size', [{}])).toBe('rules.unresolved-allocation-size: this rule takes no options');
+    expect(refused('virtualalloc-granularity', [{}, {}])).toBe('rules.virtualalloc-granularity: this rule takes at most 1 option, got 2');
     expect(refused('large-page-size', [{}, {}])).toBe('rules.large-page-size: this rule takes at most 1 option, got 2');
   });
 

@@ -92,8 +92,14 @@ describe('a hostile config', () => {
     expect(withConfig('{"target": 5}').stderr).toBe('granule: h.json: target: must be one of x64, x86, arm64, got 5\n');
     expect(withConfig('{"rules": "all"}').stderr).toBe('granule: h.json: rules: must be an object of rule id → level, got "all"\n');
     expect(withConfig('{"ignores": [1, 2]}').stderr).toBe('granule: h.json: ignores[0]: must be a non-empty string, got 1\n');
+    expect(withConfig('{"rules": {"unresolved-allocation-size": ["error", {"x": 1}]}}').stderr).toBe(
+      'granule: h.json: rules.unresolved-allocation-size: this rule takes no options\n',
+    );
     expect(withConfig('{"rules": {"virtualalloc-granularity": ["error", {"x": 1}]}}').stderr).toBe(
-      'granule: h.json: rules.virtualalloc-granularity: this rule takes no options\n',
+      'granule: h.json: rules.virtualalloc-granularity[1]: unknown option "x"\n',
+    );
+    expect(withConfig('{"rules": {"virtualalloc-granularity": ["error", {"transient": "sometimes"}]}}').stderr).toMatch(
+      /^granule: h\.json: rules\.virtualalloc-granularity\[1\]\.transient: /,
     );
     expect(withConfig('{"defines": {"A": 1e999}}')).toMatchObject({ status: 2, stdout: '' });
     expect(withConfig('{"defines": {"A": 1e999}}').stderr).toMatch(/^granule: h\.json: defines\.A: must be a string, number or boolean, got /);

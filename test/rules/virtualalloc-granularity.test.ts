@@ -23,6 +23,11 @@ c.run('virtualalloc-granularity', asTested(rule), {
       name: 'MEM_LARGE_PAGES (large-page-size checks those)',
       code: inF('VirtualAlloc(NULL, 0x100000, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES, PAGE_READWRITE)'),
     },
+    {
+      name: 'a reservation released on every path, with transient: off',
+      code: `${HEAD}void f(void) { void *p = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); VirtualFree(p, 0, MEM_RELEASE); }`,
+      options: [{ transient: 'off' }],
+    },
     { name: 'a file view (mapview-granularity checks those)', code: `${HEAD}void f(HANDLE h) { MapViewOfFile(h, FILE_MAP_READ, 0, 0, 4096); }` },
     { name: 'code in an inactive #if branch', code: `${HEAD}#if 0\nvoid f(void) { VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); }\n#endif` },
     {
@@ -31,6 +36,30 @@ c.run('virtualalloc-granularity', asTested(rule), {
     },
   ],
   invalid: [
+    {
+      name: 'a reservation released on every path: its own message (granule reports it at most as a warning)',
+      code: `${HEAD}void f(void) { void *p = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); VirtualFree(p, 0, MEM_RELEASE); }`,
+      output: `${HEAD}void f(void) { void *p = VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); VirtualFree(p, 0, MEM_RELEASE); }`,
+      errors: [
+        {
+          message:
+            'VirtualAlloc reserves 4096 bytes (0x1000), 61440 bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
+          suggestions: 1,
+        },
+      ],
+    },
+    {
+      name: 'a reservation released on one path only: the usual message, whatever the option',
+      code: `${HEAD}void f(int c) { void *p = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS); if (c) return; VirtualFree(p, 0, MEM_RELEASE); }`,
+      output: `${HEAD}void f(int c) { void *p = VirtualAlloc(NULL, 65536, MEM_RESERVE, PAGE_NOACCESS); if (c) return; VirtualFree(p, 0, MEM_RELEASE); }`,
+      options: [{ transient: 'off' }],
+      errors: [
+        {
+          message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+          suggestions: 1,
+        },
+      ],
+    },
     {
       name: 'a decimal literal: rounded up in decimal',
       code: reserve('16384'),
@@ -134,7 +163,12 @@ c.run('virtualalloc-granularity', asTested(rule), {
       code: inF('VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE)'),
       output: inF('VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READWRITE)'),
       errors: [
-        { message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable', column: 16, endColumn: 68, suggestions: 1 },
+        {
+          message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+          column: 16,
+          endColumn: 68,
+          suggestions: 1,
+        },
       ],
     },
     {
@@ -181,7 +215,14 @@ cpp.run('virtualalloc-granularity (C++)', asTested(rule), {
       name: 'a member function, a digit separator',
       code: `${HEAD}struct A { void *g() { return ::VirtualAlloc(nullptr, 1'024, MEM_RESERVE, PAGE_NOACCESS); } };`,
       output: `${HEAD}struct A { void *g() { return ::VirtualAlloc(nullptr, 65536, MEM_RESERVE, PAGE_NOACCESS); } };`,
-      errors: [{ message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable', line: 2, column: 33, suggestions: 1 }],
+      errors: [
+        {
+          message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable',
+          line: 2,
+          column: 33,
+          suggestions: 1,
+        },
+      ],
     },
   ],
 });

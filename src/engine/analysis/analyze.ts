@@ -20,6 +20,7 @@ import type { HeaderConstant } from './header-facts.js';
 import { HeaderDeclarations } from './header-declarations.js';
 import { Linkage } from './linkage.js';
 import type { TypeSource } from './type-builder.js';
+import { Lifetimes } from './lifetime.js';
 import { withLocalWrappers } from './local-wrappers.js';
 import { NameResolver, provenanceOf } from './names.js';
 import { WrapperLookup } from './wrapper-lookup.js';
@@ -124,6 +125,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         wrappers,
         pointers: analyzer.pointers,
         callees,
+        releasers: calls.length > 0 ? analyzer.lifetimes.releasers() : undefined,
         occurrences: index.occurrences,
         lookups: index.lookups,
         typeLookups: index.typeLookups,
@@ -182,6 +184,7 @@ class FileAnalyzer {
   private readonly names: NameResolver;
   private readonly evaluator: CallEvaluator;
   private readonly linkage: Linkage;
+  readonly lifetimes: Lifetimes;
   /**
    * The facts of the file's last run (its own wrappers over the project's): the wrappers it defines are
    * instantiated with them when other files call them, since those calls may go through further wrappers.
@@ -198,7 +201,8 @@ class FileAnalyzer {
     this.sites = new CallSites(index);
     this.names = new NameResolver(index, options.headerConstant, { header: options.headerTypes, sdk: options.sdk });
     this.linkage = new Linkage(index);
-    this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index, this.linkage));
+    this.lifetimes = new Lifetimes(index);
+    this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index, this.linkage), this.lifetimes);
   }
 
   get pointers() {

@@ -11,6 +11,7 @@ import { splitArguments, tokenize, tokensToText, type Token } from '../text/toke
 import type { EvidenceStep } from '../model/types.js';
 import type { CallBase, CallRecipe, CallSite, ProjectFacts } from './facts.js';
 import type { FileIndex } from './file-index.js';
+import { ApiIdentity } from './api-identity.js';
 import { declaresLocal, findPointerBindings, type PointerBinding } from './pointers.js';
 import { IDENTIFIER_TYPES, SKIP_TYPES, truncate } from './syntax.js';
 
@@ -19,8 +20,10 @@ export type CalleeKind = 'api' | 'macro' | 'wrapper' | 'pointer' | 'declared';
 export class CallSites {
   /** Function pointers of this file that hold an API. */
   readonly pointers: PointerBinding[];
+  private readonly identity: ApiIdentity;
 
   constructor(private readonly index: FileIndex) {
+    this.identity = new ApiIdentity(index);
     this.pointers = findPointerBindings(index.tree, index.parsedText, this.procAddressMacroInvocations());
   }
 
@@ -175,7 +178,7 @@ export class CallSites {
     });
     switch (kind) {
       case 'api':
-        return [recipe({ kind: 'api', model: apiModel(name)! }, written(), [])];
+        return this.callsApi(site, name) ? [recipe({ kind: 'api', model: apiModel(name)! }, written(), [])] : [];
       case 'wrapper': {
         // a function pointer of this file named like a wrapper of another is what the call goes through
         const binding = site.member ? undefined : this.pointerAt(name, site.start, false);
@@ -194,6 +197,17 @@ export class CallSites {
       case 'macro':
         return this.macroRecipes(site, name, callText, base, line, project, recipe);
     }
+  }
+
+  /** Whether a call of an API's name calls the API, not a method or another namespace's function of that name. */
+  private callsApi(site: CallSite, name: string): boolean {
+    let callee = site.node?.childForFieldName('function');
+    while (callee && (callee.type === 'parenthesized_expression' || callee.type === 'template_function') && callee.namedChildCount > 0)
+      callee = callee.namedChild(0)!;
+    if (callee) return this.identity.isApi(name, callee, site.member);
+    // read from tokens: `ns :: name (` in the text before the name
+    const before = /(\w+)?\s*(::|\.|->)?\s*$/.exec(this.index.parsedText.slice(Math.max(0, site.calleeStart - 80), site.calleeStart));
+    return !site.member && this.identity.isApiAfter(name, before?.[2], before?.[1]);
   }
 
   /** A macro: the whole call expanded, and the API, wrapper and pointer calls in the result. */
@@ -221,7 +235,7 @@ export class CallSites {
       const memberCall = expanded[i - 1]?.text === '.' || expanded[i - 1]?.text === '->';
       let target: CallRecipe['target'] | undefined;
       const evidence = [macroStep];
-      const model = memberCall ? undefined : apiModel(t.text);
+      const model = this.identity.isApiAfter(t.text, expanded[i - 1]?.text, expanded[i - 2]?.text) ? apiModel(t.text) : undefined;
       if (model) target = { kind: 'api', model };
       else if (project.wrappers.has(t.text) || !!project.overloads?.has(t.text)) target = { kind: 'wrapper', name: t.text, member: memberCall };
       else {

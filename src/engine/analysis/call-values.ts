@@ -8,10 +8,11 @@ import { LLONG } from '../model/target.js';
 import { unknownValue, type EvidenceStep, type Value } from '../model/types.js';
 import { MEM_LARGE_PAGES, reserves } from '../model/windows-memory.js';
 import { tokensToText, type Token } from '../text/tokens.js';
-import type { ArgBinding, ArgValue, CallRecipe, DeclaredWrapper, FoundCall, ProjectFacts, Provenance, WrapperModel } from './facts.js';
+import type { ArgBinding, ArgValue, CallRecipe, DeclaredWrapper, FoundCall, Lifetime, LifetimeKind, ProjectFacts, Provenance, WrapperModel } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import { NO_PROVENANCE, provenanceOf, type NameResolver, type Scope } from './names.js';
 import type { WrapperLookup } from './wrapper-lookup.js';
+import type { Lifetimes } from './lifetime.js';
 
 const MAX_WRAPPER_DEPTH = 8;
 /** Calls one wrapper call may expand to (a wrapper calling wrappers calling wrappers...). */
@@ -28,6 +29,7 @@ export class CallEvaluator {
     private readonly index: FileIndex,
     private readonly names: NameResolver,
     private readonly wrappers: WrapperLookup,
+    private readonly lifetimes: Lifetimes,
   ) {}
 
   /** Evaluates a recipe: in `scope`, the parameters of its function take the given values (a wrapper's instantiation). */
@@ -64,7 +66,7 @@ export class CallEvaluator {
       message: `${callerText(recipe, scope)} calls ${wrapper.name}(${argText})`,
     };
     const out: FoundCall[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     for (const call of inner) {
       // a wrapper with several calls of the same kind (a fallback path, a retry) gives the caller one finding
       // (an unproven size only ever gives the same unresolved-size report, whatever the flags)
@@ -72,10 +74,18 @@ export class CallEvaluator {
       const key = call.size.value.known
         ? `${call.api}|${call.size.value.value}|${large}|${call.reserves}|${valueKey(call.offset?.value)}`
         : `${call.api}|${valueKey(call.size.value)}|${call.reserves !== false}|${valueKey(call.offset?.value)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      // a wrapper that returns the address: what the caller does with the result decides
+      const lifetime = call.lifetime?.reason === 'returned' ? this.lifetimes.ofReturned(recipe.site) : call.lifetime;
+      const before = seen.get(key);
+      if (before !== undefined) {
+        // one finding per kind of call: it lives as long as the longest-lived of them
+        out[before] = { ...out[before]!, lifetime: longerLived(out[before]!.lifetime, lifetime) };
+        continue;
+      }
+      seen.set(key, out.length);
       out.push({
         ...call,
+        lifetime,
         ...recipe.base,
         loc: this.index.loc(recipe.base.range),
         callee: recipe.callee,
@@ -148,6 +158,7 @@ export class CallEvaluator {
       address,
       offset,
       reserves: model.family === 'reserve' ? reserves(flags?.value, address?.value) : undefined,
+      lifetime: model.byPointer && model.address !== undefined ? this.lifetimes.ofWritten(site, model.address) : this.lifetimes.ofReturned(site),
       evidence: [...recipe.evidence, ...macroSteps],
       recipe,
       resolvedFrom: provenanceOf(used),
@@ -190,6 +201,7 @@ export class CallEvaluator {
       loc: this.index.loc(recipe.base.range),
       size,
       reserves: true,
+      lifetime: this.lifetimes.ofReturned(recipe.site),
       evidence: [...recipe.evidence, step],
       recipe,
       resolvedFrom: from,
@@ -221,6 +233,14 @@ function passedThrough(tokens: readonly Token[], ev: Evaluation, scope: NonNulla
   const bound = scope.get(tokens[0]!.text);
   if (!bound?.origin || 'unknown' in bound.value || bound.value.value !== ev.value.value) return undefined;
   return bound.origin;
+}
+
+const LIFETIME_ORDER: readonly LifetimeKind[] = ['transient', 'unknown', 'escapes'];
+
+/** Of two lifetimes of calls folded into one finding, the one that holds the address space longer. */
+function longerLived(a: Lifetime | undefined, b: Lifetime | undefined): Lifetime | undefined {
+  if (!a || !b) return undefined;
+  return LIFETIME_ORDER.indexOf(b.kind) > LIFETIME_ORDER.indexOf(a.kind) ? b : a;
 }
 
 function valueKey(v: Value | undefined): string {

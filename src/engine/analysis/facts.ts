@@ -44,6 +44,30 @@ export interface AllocationCall {
   evidence: EvidenceStep[];
   callText: string;
   enclosingFunction: string;
+  /** How long the reservation or view lives (lifetime.ts); undefined when not followed (a declared wrapper's file). */
+  lifetime?: Lifetime;
+}
+
+/**
+ * How long a reservation or a view holds its address space: `transient` when every path of the function that
+ * makes it releases it, `escapes` when the address is kept beyond the function, `unknown` otherwise.
+ */
+export type LifetimeKind = 'transient' | 'escapes' | 'unknown';
+
+/**
+ * Why: `released` (transient); where it escapes to (`returned`, `global`, `field`, `out-parameter`, `element`,
+ * `static`); or why it is unknown (`not-held`: the address is not kept in a variable; `leaked-on-a-path`: some
+ * path ends or overwrites it unreleased; `entry-point`: released only by the program's entry point (`main`), which
+ * runs as long as the program; `not-followed`: code the analysis does not follow).
+ */
+export type LifetimeReason =
+  'released' | 'returned' | 'global' | 'field' | 'out-parameter' | 'element' | 'static' | 'not-held' | 'leaked-on-a-path' | 'entry-point' | 'not-followed';
+
+export interface Lifetime {
+  kind: LifetimeKind;
+  reason: LifetimeReason;
+  /** The local that holds the address after the call, when one does. */
+  holder?: string;
 }
 
 /** The value a wrapper's parameter takes at one call, and where the caller wrote it (so a fix can edit it there). */
@@ -116,6 +140,11 @@ export interface FileAnalysis {
   errorCount: number;
   /** Every name whose calls reach an API here (APIs, macros, wrappers, pointers): a windowed parse keeps the code that mentions one. */
   callees?: string[];
+  /**
+   * The release APIs and the file's release wrappers the lifetimes of its calls depend on: a windowed parse keeps
+   * the bodies that mention one (a wrapper that releases its parameter must be seen to count as a release).
+   */
+  releasers?: string[];
   /** The whole-word offsets of every name the analysis looked up, in the parsed text. */
   occurrences?: ReadonlyMap<string, readonly number[]>;
   /**

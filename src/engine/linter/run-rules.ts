@@ -68,7 +68,7 @@ export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings:
             const fix = toFix(s.fix(fixer));
             if (fix) suggestions.push({ desc: interpolate(rule.meta.messages[s.messageId] ?? s.messageId, s.data), fix });
           }
-          own.push(toFinding(d.node, rule.name, level, d.messageId, message, d.data ?? {}, d.fix ? toFix(d.fix(fixer)) : undefined, suggestions));
+          own.push(toFinding(d.node, rule.name, d.severity ?? level, d.messageId, message, d.data ?? {}, d.fix ? toFix(d.fix(fixer)) : undefined, suggestions));
         },
       });
       for (const call of analysis.calls) visitor.AllocationCall?.(call);
@@ -99,6 +99,7 @@ function toFinding(
   // the size a fix would write, for reports
   if (data.rounded) properties.rounded = data.rounded;
   if (!call.size.value.known) properties.reason = call.size.value.reason;
+  if (call.lifetime) properties.lifetime = call.lifetime.kind;
   return {
     ruleId,
     severity: level,

@@ -61,7 +61,9 @@ function withPreviousTree(w: Window, previousTree: Tree): Window {
 }
 
 /** What the windows learn from an analysis. */
-type WindowedAnalysis = Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'occurrences' | 'lookups' | 'typeLookups'> & { tree?: Tree };
+type WindowedAnalysis = Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'occurrences' | 'lookups' | 'typeLookups' | 'releasers'> & {
+  tree?: Tree;
+};
 
 /** The window of `text` that blanks nothing. */
 export function wholeWindow(text: string): Window {
@@ -247,9 +249,10 @@ function bodyAt(bodies: readonly Body[], offset: number): number {
 }
 
 /** Names an analysis found to matter in its file: what its calls go through, its wrappers and pointers. */
-export function namesThatMatter(analysis: Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls'>): string[] {
+export function namesThatMatter(analysis: Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'releasers'>): string[] {
   return [
     ...(analysis.callees ?? []),
+    ...(analysis.releasers ?? []),
     ...analysis.wrappers.map((w) => w.name),
     ...analysis.pointers.map((p) => p.name),
     ...analysis.calls.map((c) => c.callee),
