@@ -5,7 +5,9 @@
 import { checkTimeLimit } from '../model/limits.js';
 import { evaluateTokens, type EvalEnv, type Evaluation, type Typed } from '../evaluate/evaluate.js';
 import type { Reason } from '../model/reasons.js';
-import { INT, ULONG, WINDOWS_CONSTANTS, type IntType } from '../model/target.js';
+import { INT, ULONG, WINDOWS_CONSTANTS, type IntType, type TargetModel } from '../model/target.js';
+import { parseIntegerLiteral } from '../evaluate/literals.js';
+import { sdkConstantText } from '../types/sdk.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { mayDecideValue } from '../text/name-roles.js';
 import { tokenize, type Token } from '../text/tokens.js';
@@ -110,7 +112,7 @@ export class NameResolver {
         if (resolved) return resolved;
         const header = this.headerConstant(name, line, new Set());
         used.push(header.from);
-        return header.value ?? windowsConstant(name);
+        return header.value ?? windowsConstant(name) ?? sdkValue(name, this.index.model);
       },
       typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
       typeOfName: (name) => this.types.typeOfName(name, offset),
@@ -410,6 +412,19 @@ export class NameResolver {
     }
     return { value: { unknown: { kind: 'enumerator-not-found' } }, from: NO_PROVENANCE };
   }
+}
+
+/**
+ * A constant of the Windows SDK table (types/sdk.ts: MAX_PATH, FILE_MAP_*, SEC_*, ...), with the type its literal's
+ * suffix gives it; asked last, after the sources and their headers, which win.
+ */
+function sdkValue(name: string, model: TargetModel): Typed | undefined {
+  const text = sdkConstantText(name, model.name);
+  if (text === undefined) return undefined;
+  const negative = text.startsWith('-');
+  const parsed = parseIntegerLiteral(negative ? text.slice(1) : text, model);
+  if ('unknown' in parsed) return undefined;
+  return negative ? { value: -parsed.value, type: parsed.type } : parsed;
 }
 
 function windowsConstant(name: string): Typed | undefined {
