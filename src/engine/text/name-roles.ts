@@ -24,6 +24,8 @@ export function mayDecideValue(text: string, start: number, end: number): boolea
   // a comment next to the name hides what is around it
   if (n0 === '/' && (n1 === '*' || n1 === '/')) return true;
   if (p0 === '/' && p1 === '*') return true;
+  // the end of a line comment above the name (`// ... is initialized.` then `NAME,`)
+  if (lineCommentAt(text, prev)) return true;
   // operators that never follow a declarator or an enumerator's name
   if ('|+-*/%^?.!&]'.includes(n0) && n0 !== '') return false;
   // operators that never come before one (`x = name`, `a ? b : name`, `p->name`, `!name`)
@@ -31,6 +33,14 @@ export function mayDecideValue(text: string, start: number, end: number): boolea
   // an argument: `f(name, ...)`, `f(..., name)`, `f(..., name, ...)`
   if ((p0 === ',' || p0 === '(') && (n0 === ',' || n0 === ')') && !(p0 === '(' && n0 === ')')) return !insideCallParentheses(text, prev);
   return true;
+}
+
+/** Whether the line holding `i` has `//` at or before it: `i` may be in a line comment (a string's `//` too: that only costs a lookup). */
+function lineCommentAt(text: string, i: number): boolean {
+  if (i < 0) return false;
+  const lineStart = text.lastIndexOf('\n', i) + 1;
+  // (only the line before `i` is searched)
+  return text.slice(lineStart, i).includes('//');
 }
 
 function skipSpaceForward(text: string, i: number): number {
