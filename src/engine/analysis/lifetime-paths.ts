@@ -145,13 +145,19 @@ class PathWalker {
       }
     }
     let s = state;
-    // (once nothing is held, nothing after can leak: the walk stops there)
-    for (let k = chain.length - 1; k >= 1 && s & HELD && !this.gaveUp; k--) {
+    // (once nothing is held, and no `break` or `continue` out of an enclosing loop or switch holds it either,
+    // nothing after can leak: the walk stops there)
+    for (let k = chain.length - 1; k >= 1 && (s & HELD || this.heldByJumps()) && !this.gaveUp; k--) {
       s = this.climb(chain[k]!, chain[k - 1]!, s, frames);
     }
     if (s & HELD && !this.gaveUp && chain[0]!.type === 'function_definition') this.exit(s);
     this.frames = savedFrames;
     this.finallyDepth = savedFinally;
+  }
+
+  /** A `break` or `continue` taken with the address held waits at an enclosing loop or switch. */
+  private heldByJumps(): boolean {
+    return this.frames.some((f) => (f.breaks | f.continues) & HELD);
   }
 
   private pushFrame(frames: Map<SyntaxNode, Frame>, n: SyntaxNode, kind: Frame['kind']): void {
