@@ -89,7 +89,7 @@ export function resolvePerFile(files: string[], options: LintOptions, notices: N
   const result: PerFile = { files: [], options: new Map(), configError: false, summaryOptions: undefined, database: undefined };
   const lookup = options.optionsFor;
   if (!lookup) {
-    result.files = files;
+    result.files = [...files];
     return result;
   }
   const reported = new Set<string>();
