@@ -64,12 +64,16 @@ export async function lintText(file: string, text: string, options: LintOptions)
   const configurations = configurationsOf(fileOptions);
   const parts: ConfigurationPart<Finding>[] = [];
   const noticeParts: ConfigurationPart<Notice>[] = [];
+  // (the analysis is kept only for --fix: a text of many megabytes would hold its parse while the next
+  // configuration is analysed)
   let analysis: FileAnalysis | undefined;
+  let analysedAny = false;
   for (const configuration of configurations) {
     const own = optionsIn(fileOptions, configuration);
     const ownNotices: Notice[] = [];
     const analysed = await analyseInWindows(candidate, own, options, headers, ownNotices, reach);
-    analysis ??= analysed;
+    if (options.fix) analysis ??= analysed;
+    analysedAny ||= analysed !== undefined;
     if (analysed) {
       const checked = checkAnalysis(analysed, own, activeRules(own.rules), undefined, false);
       parts.push({ configuration: configuration.name, items: checked.findings });
@@ -78,13 +82,13 @@ export async function lintText(file: string, text: string, options: LintOptions)
     noticeParts.push({ configuration: configuration.name, items: ownNotices });
   }
   notices.push(...mergeNotices(noticeParts));
-  if (!analysis) return result([], fileOptions, reach.configError);
+  if (!analysedAny) return result([], fileOptions, reach.configError);
   const findings = mergeFindings(parts, () => configurations.map((c) => c.name)).sort(
     (a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
   );
   notices.push(...applyDirectives(file, findings, scanDisableDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
   let patches: FilePatch[] | undefined;
-  if (options.fix) {
+  if (options.fix && analysis) {
     const { planFixes } = await import('../linter/fix.js');
     // (a fix may rewrite a macro in a header, which is read from disk)
     const reader = new FileReader();
