@@ -56,8 +56,6 @@ export default createRule<MessageIds, []>({
             context.report({
               node: call,
               messageId: 'decommitWithoutRelease',
-              // an address-space leak, not a failing call: ranked below the calls that fail
-              severity: 'warn',
               data: { api: call.api, name: call.freed!.name, function: call.enclosingFunction, line: String(reservation.loc.start.line) },
             });
         }

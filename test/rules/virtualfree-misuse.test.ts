@@ -74,7 +74,7 @@ c.run('virtualfree-misuse', asTested(rule), {
 });
 
 describe('virtualfree-misuse through the engine, on test/fixtures/virtualfree', () => {
-  it('reports the failing calls as errors and the kept reservations as warnings', async () => {
+  it('reports the failing calls and the kept reservations, all at the rule level (error)', async () => {
     const dir = path.join(FIXTURES, 'virtualfree');
     const r = await lintPaths([dir], defaultLintOptions(dir));
     const own = r.findings.filter((f) => f.ruleId === 'virtualfree-misuse').map((f) => `${f.range.start.line} ${f.severity} ${f.messageId}`);
@@ -87,9 +87,9 @@ describe('virtualfree-misuse through the engine, on test/fixtures/virtualfree', 
       '27 error releaseWithSize',
       '29 error releaseWithSize',
       '30 error releaseWithDecommit',
-      '46 warn decommitWithoutRelease',
-      '101 warn decommitWithoutRelease',
-      '104 warn decommitWithoutRelease',
+      '46 error decommitWithoutRelease',
+      '101 error decommitWithoutRelease',
+      '104 error decommitWithoutRelease',
     ]);
   });
 });
