@@ -69,7 +69,8 @@ function sizeLines(call: AllocationCall): string[] {
   const out = [`| | |`, `|---|---|`, `| size | ${byteCount(value)} (${hex(value)}) |`];
   if (call.size.text && call.size.text.trim() !== value.toString()) out.push(`| written as | \`${call.size.text.trim().replace(/\|/g, '\\|')}\` |`);
   if (call.size.macros.length) out.push(`| macros | ${call.size.macros.map((m) => `\`${m}\``).join(' → ')} |`);
-  if (value > 0n) {
+  // (a VirtualFree's size is what it frees, not a reservation)
+  if (value > 0n && call.family !== 'free') {
     const granules = roundUp(value, ALLOCATION_GRANULARITY) / ALLOCATION_GRANULARITY;
     out.push(`| address space | ${granules} × 64 KB granule${granules === 1n ? '' : 's'} (${granules * ALLOCATION_GRANULARITY} bytes) |`);
     const wasted = unusableBytes(value);

@@ -5,8 +5,15 @@ import largePageSize from './large-page-size.js';
 import mapviewGranularity from './mapview-granularity.js';
 import unresolvedAllocationSize from './unresolved-allocation-size.js';
 import virtualallocGranularity from './virtualalloc-granularity.js';
+import virtualfreeMisuse from './virtualfree-misuse.js';
 
-export const rules: readonly GranuleRule<string, unknown[]>[] = [virtualallocGranularity, largePageSize, mapviewGranularity, unresolvedAllocationSize];
+export const rules: readonly GranuleRule<string, unknown[]>[] = [
+  virtualallocGranularity,
+  largePageSize,
+  mapviewGranularity,
+  unresolvedAllocationSize,
+  virtualfreeMisuse,
+];
 
 export const rulesById: ReadonlyMap<string, GranuleRule<string, unknown[]>> = new Map(rules.map((r) => [r.name, r]));
 

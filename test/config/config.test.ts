@@ -115,6 +115,7 @@ describe('extends', () => {
         'large-page-size': ['warn', { largePageMinimum: 4096 }],
         'mapview-granularity': ['error', { transient: 'warn' }],
         'unresolved-allocation-size': ['warn'],
+        'virtualfree-misuse': ['error'],
       },
       defines: { A: '1', B: '3' },
       undefines: [],
@@ -142,7 +143,7 @@ describe('extends', () => {
 });
 
 describe('invalid configs: exit 2 with the file and the reason', () => {
-  const known = 'virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size';
+  const known = 'virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size, virtualfree-misuse';
   const cases: [string, string, string][] = [
     [
       'unknown key',
@@ -423,6 +424,7 @@ describe('--print-config', () => {
         'large-page-size': ['error', { largePageMinimum: 2097152 }],
         'mapview-granularity': ['off'],
         'unresolved-allocation-size': ['off'],
+        'virtualfree-misuse': ['error'],
       },
       defines: { X: '2' },
       undefines: [],

@@ -50,6 +50,7 @@ describe('shareable configs', () => {
       'large-page-size': 'error',
       'mapview-granularity': 'error',
       'unresolved-allocation-size': 'warn',
+      'virtualfree-misuse': 'error',
     });
     expect(config.reportUnusedDisableDirectives).toBe('error');
   });

@@ -36,6 +36,7 @@ describe('printConfig', () => {
         'large-page-size': ['warn', { largePageMinimum: 4194304 }],
         'mapview-granularity': ['warn', { transient: 'warn' }],
         'unresolved-allocation-size': ['off'],
+        'virtualfree-misuse': ['error'],
       },
       defines: { DEBUG: '1' },
       undefines: [],

@@ -26,7 +26,7 @@ function refusedRules(rules: unknown): string {
   throw new Error('accepted');
 }
 
-const KNOWN_RULES = 'virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size';
+const KNOWN_RULES = 'virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size, virtualfree-misuse';
 
 describe('validateConfigData', () => {
   it('fills every list and map when the file sets nothing', () => {

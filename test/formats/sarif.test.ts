@@ -85,6 +85,7 @@ describe('rules', () => {
       ['large-page-size', 'LargePageSize', 'error'],
       ['mapview-granularity', 'MapviewGranularity', 'warning'],
       ['unresolved-allocation-size', 'UnresolvedAllocationSize', 'recommendation'],
+      ['virtualfree-misuse', 'VirtualfreeMisuse', 'error'],
     ]);
   });
 

@@ -63,7 +63,9 @@ describe.skipIf(unavailable('npm-registry'))('the packed package', () => {
       'configs/recommended.json',
       'configs/strict.json',
       'data/windows-sdk.json',
-      ...['virtualalloc-granularity', 'large-page-size', 'mapview-granularity', 'unresolved-allocation-size'].map((id) => `docs/rules/${id}.md`),
+      ...['virtualalloc-granularity', 'large-page-size', 'mapview-granularity', 'unresolved-allocation-size', 'virtualfree-misuse'].map(
+        (id) => `docs/rules/${id}.md`,
+      ),
       'shim/granule_shim.c',
       'shim/granule_shim.h',
       'shim/include/windows.h',

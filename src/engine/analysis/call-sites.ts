@@ -80,7 +80,7 @@ export class CallSites {
 
   private apiWordsInText(): Set<string> {
     const words = new Set<string>();
-    const re = /\b(?:Virtual\w*Alloc\w*|[NZ][tw]AllocateVirtualMemory\w*|MapViewOfFile\w*)\b/g;
+    const re = /\b(?:Virtual\w*Alloc\w*|VirtualFree(?:Ex)?|[NZ][tw]AllocateVirtualMemory\w*|MapViewOfFile\w*)\b/g;
     for (const m of this.index.parsedText.matchAll(re)) if (apiModel(m[0])) words.add(m[0]);
     return words;
   }

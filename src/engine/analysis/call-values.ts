@@ -71,9 +71,12 @@ export class CallEvaluator {
       // a wrapper with several calls of the same kind (a fallback path, a retry) gives the caller one finding
       // (an unproven size only ever gives the same unresolved-size report, whatever the flags)
       const large = call.flags?.value.known ? String(call.flags.value.value & MEM_LARGE_PAGES) : '?';
-      const key = call.size.value.known
-        ? `${call.api}|${call.size.value.value}|${large}|${call.reserves}|${valueKey(call.offset?.value)}`
-        : `${call.api}|${valueKey(call.size.value)}|${call.reserves !== false}|${valueKey(call.offset?.value)}`;
+      const key =
+        call.family === 'free'
+          ? `${call.api}|${valueKey(call.size.value)}|${valueKey(call.flags?.value)}`
+          : call.size.value.known
+            ? `${call.api}|${call.size.value.value}|${large}|${call.reserves}|${valueKey(call.offset?.value)}`
+            : `${call.api}|${valueKey(call.size.value)}|${call.reserves !== false}|${valueKey(call.offset?.value)}`;
       // a wrapper that returns the address: what the caller does with the result decides
       const lifetime = call.lifetime?.reason === 'returned' ? this.lifetimes.ofReturned(recipe.site) : call.lifetime;
       const before = seen.get(key);
@@ -158,7 +161,9 @@ export class CallEvaluator {
       address,
       offset,
       reserves: model.family === 'reserve' ? reserves(flags?.value, address?.value) : undefined,
-      lifetime: model.byPointer && model.address !== undefined ? this.lifetimes.ofWritten(site, model.address) : this.lifetimes.ofReturned(site),
+      ...(model.family === 'free'
+        ? { freed: recipe.callee === model.name ? this.lifetimes.freed(site, model.name === 'VirtualFreeEx' ? 1 : 0) : undefined }
+        : { lifetime: model.byPointer && model.address !== undefined ? this.lifetimes.ofWritten(site, model.address) : this.lifetimes.ofReturned(site) }),
       evidence: [...recipe.evidence, ...macroSteps],
       recipe,
       resolvedFrom: provenanceOf(used),

@@ -46,6 +46,14 @@ export interface AllocationCall {
   enclosingFunction: string;
   /** How long the reservation or view lives (lifetime.ts); undefined when not followed (a declared wrapper's file). */
   lifetime?: Lifetime;
+  /** A VirtualFree(Ex) called by its name: the local it frees, when the address is one (lifetime.ts). */
+  freed?: FreedAddress;
+}
+
+/** The local a free call passes as its address, and whether its function releases that local (or a copy) anywhere. */
+export interface FreedAddress {
+  name: string;
+  releasedInFunction: boolean;
 }
 
 /**

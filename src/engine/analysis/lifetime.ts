@@ -7,7 +7,7 @@
 
 import type { SyntaxNode } from '../parse/parse.js';
 import { wordOccurrences } from '../text/occurrences.js';
-import type { CallSite, Lifetime, LifetimeReason } from './facts.js';
+import type { CallSite, FreedAddress, Lifetime, LifetimeReason } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import { findLabels, followPaths } from './lifetime-paths.js';
 import { findReleaseCalls, findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseCall, type ReleaseWrappers } from './releases.js';
@@ -26,6 +26,23 @@ const ENTRY_POINTS = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain', 
 
 const CONTAINER_INSERTS = new Set(['push_back', 'emplace_back', 'push_front', 'emplace_front', 'insert', 'emplace', 'push', 'Add', 'Append', 'append']);
 const NULLS = /^(?:0+[uUlL]*|NULL|nullptr|STATUS_SUCCESS|S_OK)$/;
+
+/**
+ * Calls that never release a reservation given to them: commits, protection changes, queries. (Any other free
+ * call counts as a possible release: its free type may be a MEM_RELEASE the analysis cannot read.)
+ */
+const KEEPS_THE_RESERVATION = /^(?:VirtualAlloc(?:Ex)?|VirtualProtect(?:Ex)?|VirtualQuery(?:Ex)?|VirtualLock|VirtualUnlock)$/;
+
+/** Whether a call of `callee` keeps the reservation it is given: a memory API that does not free, or a plain decommit. */
+function keepsTheReservation(call: SyntaxNode, callee: string, text: string): boolean {
+  if (KEEPS_THE_RESERVATION.test(callee)) return true;
+  const freeType = callee === 'VirtualFree' ? 2 : callee === 'VirtualFreeEx' ? 3 : undefined;
+  if (freeType === undefined) return false;
+  const arg = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment')[freeType];
+  return !!arg && DECOMMIT_ONLY.test(text.slice(arg.startIndex, arg.endIndex).trim());
+}
+
+const DECOMMIT_ONLY = /^(?:MEM_DECOMMIT|0x0*4000[uUlL]*|16384[uUlL]*)$/;
 
 /** The lifetimes of one file's calls, remembered per call site (a wrapper's body is asked for each caller). */
 export class Lifetimes {
@@ -57,6 +74,43 @@ export class Lifetimes {
         true,
       ),
     );
+  }
+
+  /**
+   * The local a free call passes as its address argument `arg` (`VirtualFree(p, ...)`), and whether any call of
+   * its function releases that local or a copy of it (MEM_RELEASE, a release wrapper); undefined for anything else.
+   */
+  freed(site: CallSite, arg: number): FreedAddress | undefined {
+    const call = site.node;
+    if (!call || call.type !== 'call_expression') return undefined;
+    const fn = this.index.enclosingFunction(site.start);
+    if (!fn || fn.type !== 'function_definition') return undefined;
+    const a = call.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment')[arg];
+    const n = a ? stripExpression(a) : undefined;
+    if (n?.type !== 'identifier') return undefined;
+    const name = this.index.parsedText.slice(n.startIndex, n.endIndex);
+    if (!this.isLocal(fn, name)) return undefined;
+    const { names } = this.copiesOf(name, fn);
+    const released = this.releaseCallsOf(fn).some((r) => names.has(r.name)) || [...names].some((n) => this.passedOn(n, fn, call));
+    return { name, releasedInFunction: released };
+  }
+
+  /**
+   * Whether a call of the function other than `free` itself and the memory APIs that keep a reservation gets
+   * `name` as an argument: a macro or a function of another file may release it, so a decommit of it is not
+   * provably left unreleased.
+   */
+  private passedOn(name: string, fn: SyntaxNode, free: SyntaxNode): boolean {
+    const text = this.index.parsedText;
+    for (const at of wordOccurrences(text, name, fn.startIndex, fn.endIndex - name.length)) {
+      let n: SyntaxNode | null = fn.descendantForIndex(at, at + name.length);
+      while (n?.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'cast_expression')) n = n.parent;
+      const call = n?.parent?.type === 'argument_list' ? n.parent.parent : null;
+      if (call?.type !== 'call_expression' || sameNode(call, free)) continue;
+      const callee = call.childForFieldName('function');
+      if (!callee || !keepsTheReservation(call, text.slice(callee.startIndex, callee.endIndex), text)) return true;
+    }
+    return false;
   }
 
   private remember(key: string, compute: () => Lifetime): Lifetime {

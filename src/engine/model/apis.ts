@@ -1,6 +1,7 @@
 // The Windows APIs granule knows, and where their interesting arguments are (0-based).
 
-export type ApiFamily = 'reserve' | 'mapview';
+/** `free`: VirtualFree and VirtualFreeEx, evaluated for the virtualfree-misuse rule only (the size rules skip them). */
+export type ApiFamily = 'reserve' | 'mapview' | 'free';
 
 export interface ApiModel {
   name: string;
@@ -35,6 +36,9 @@ const MODELS: ApiModel[] = [
   { name: 'MapViewOfFile3', family: 'mapview', size: 4, offset: 3 },
   { name: 'MapViewOfFile3FromApp', family: 'mapview', size: 4, offset: 3 },
   { name: 'MapViewOfFileNuma2', family: 'mapview', size: 4, offset: 2 },
+  // the address is not modelled: a function that frees its parameter is not a wrapper (releases.ts follows those)
+  { name: 'VirtualFree', family: 'free', size: 1, flags: 2 },
+  { name: 'VirtualFreeEx', family: 'free', size: 2, flags: 3 },
 ];
 
 export const API_MODELS: ReadonlyMap<string, ApiModel> = new Map(MODELS.map((m) => [m.name, m]));
@@ -45,4 +49,4 @@ export function apiModel(name: string): ApiModel | undefined {
 }
 
 /** Byte strings every file that can contain a call must include (the prefilter's needles). */
-export const API_NEEDLES = ['VirtualAlloc', 'AllocateVirtualMemory', 'MapViewOfFile'];
+export const API_NEEDLES = ['VirtualAlloc', 'AllocateVirtualMemory', 'MapViewOfFile', 'VirtualFree'];

@@ -9,6 +9,12 @@ export const MEM_RESERVE = 0x2000n;
 export const MEM_RESET = 0x80000n;
 export const MEM_RESET_UNDO = 0x1000000n;
 export const MEM_LARGE_PAGES = 0x20000000n;
+/** VirtualFree's free types: MEM_RELEASE gives the reservation back, MEM_DECOMMIT only its pages. */
+export const MEM_DECOMMIT = 0x4000n;
+export const MEM_RELEASE = 0x8000n;
+/** Placeholder operations (Windows 10 1803): the only MEM_RELEASE calls that take a size. */
+export const MEM_COALESCE_PLACEHOLDERS = 0x1n;
+export const MEM_PRESERVE_PLACEHOLDER = 0x2n;
 
 /** The page size of every Windows target (x86, x64 and ARM64 all use 4 KB pages). */
 export const PAGE_SIZE = 4096n;

@@ -34,7 +34,10 @@ const findingsAt = (file: string, line: number) => report.findings.filter((f) =>
 
 describe('lifetimes', () => {
   it('carry the lifetime each marker names', () => {
-    const actual = report.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line} ${String(f.properties.lifetime)}`);
+    // (virtualfree-misuse reports the free calls, which have no lifetime)
+    const actual = report.findings
+      .filter((f) => f.ruleId !== 'virtualfree-misuse')
+      .map((f) => `${path.basename(f.file)}:${f.range.start.line} ${String(f.properties.lifetime)}`);
     expect(actual.sort()).toEqual(markedLifetimes());
   });
 

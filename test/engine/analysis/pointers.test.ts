@@ -48,8 +48,8 @@ describe('calls through pointers', () => {
 
   it('never treat a pointer to VirtualFree, or one that may hold another function, as a reservation', () => {
     // not 58 (g_mixed may be my_alloc), 68 (field release holds VirtualFree), 74 and 76 (VirtualFree), 82 (a local hides the global)
-    expect(report.findings.filter((f) => path.basename(f.file) === 'pointers.cpp').map((f) => f.range.start.line)).toEqual([
-      28, 36, 42, 43, 50, 52, 57, 66, 67,
-    ]);
+    // (74 is a virtualfree-misuse finding: MEM_RELEASE with a size through the VirtualFree pointer)
+    const sizeRules = report.findings.filter((f) => f.ruleId !== 'virtualfree-misuse');
+    expect(sizeRules.filter((f) => path.basename(f.file) === 'pointers.cpp').map((f) => f.range.start.line)).toEqual([28, 36, 42, 43, 50, 52, 57, 66, 67]);
   });
 });
