@@ -53,6 +53,7 @@ export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWast
           rounded: rounded.toString(),
           roundedHex: hex(rounded),
           path: path ? ` (when ${path.when.join(' and ')})` : '',
+          ...(path ? { when: path.when.join(' and '), pathSize: path.value.toString() } : {}),
         };
         const range = call.size.sourceRange;
         const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;

@@ -151,7 +151,9 @@ export class CallEvaluator {
       : [];
     // how each sizeof, alignof or offsetof in the size was measured
     for (const note of sizeNotes) macroSteps.push({ file: this.index.file, range: base.range, kind: 'value', message: note });
-    for (const p of size.paths ?? []) macroSteps.push({ file: this.index.file, range: base.range, kind: 'value', message: describePath(p) });
+    // each path of a size that depends on it, at the condition that decides it
+    for (const p of size.paths ?? [])
+      macroSteps.push({ file: this.index.file, range: p.at ? this.index.range(p.at[0], p.at[1]) : base.range, kind: 'path', message: describePath(p) });
     return {
       type: 'AllocationCall',
       api: model.name,

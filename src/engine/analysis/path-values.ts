@@ -12,6 +12,8 @@ import { tokenize, tokensToText, type Token } from '../text/tokens.js';
 export interface PathValue {
   value: bigint;
   when: string[];
+  /** Where the innermost statement condition on the path is written (file offsets); none for `?:` alone. */
+  at?: [number, number];
 }
 
 export type Paths = { paths: PathValue[] } | { unknown: Reason };
@@ -154,10 +156,13 @@ export class PathValueFinder {
     const f = arm(alternative);
     if (t === 'before' && f === 'before') return 'none';
     const before = t === 'before' || f === 'before' ? this.before(name, s, depth) : undefined;
-    return combineEffects([
-      [`${c} is true`, t === 'before' ? before! : t],
-      [`${c} is false`, f === 'before' ? before! : f],
-    ]);
+    return combineEffects(
+      [
+        [`${c} is true`, t === 'before' ? before! : t],
+        [`${c} is false`, f === 'before' ? before! : f],
+      ],
+      condNode,
+    );
   }
 
   /** A branch of an `if` or a case's statements: a jump at its end ends the path; one elsewhere is not followed. */
@@ -217,23 +222,29 @@ export class PathValueFinder {
     if (!hasDefault) arms.push([`${c} is not one of the cases`, 'before']);
     if (arms.every(([, e]) => e === 'before')) return 'none';
     const before = arms.some(([, e]) => e === 'before') ? this.before(name, s, depth) : undefined;
-    return combineEffects(arms.map(([w, e]) => [w, e === 'before' ? before! : e]));
+    return combineEffects(
+      arms.map(([w, e]) => [w, e === 'before' ? before! : e]),
+      condNode,
+    );
   }
 }
 
 /** Paths of several arms, each under its condition; unknown when one arm is, or when there are too many. */
-function combine(arms: [string, Paths][]): Paths {
+function combine(arms: [string, Paths][], at?: [number, number]): Paths {
   const out: PathValue[] = [];
   for (const [when, p] of arms) {
     if ('unknown' in p) return p;
-    for (const path of p.paths) out.push({ value: path.value, when: [when, ...path.when] });
+    for (const path of p.paths) {
+      const where = path.at ?? at;
+      out.push({ value: path.value, when: [when, ...path.when], ...(where ? { at: where } : {}) });
+    }
   }
   return out.length > MAX_PATHS ? { unknown: { kind: 'too-many-paths', limit: MAX_PATHS } } : { paths: out };
 }
 
-function combineEffects(arms: [string, Effect][]): Effect {
+function combineEffects(arms: [string, Effect][], at: SyntaxNode | null): Effect {
   const reached = arms.filter((a): a is [string, Paths] => a[1] !== 'no-path' && a[1] !== 'none');
-  return reached.length === 0 ? 'no-path' : combine(reached);
+  return reached.length === 0 ? 'no-path' : combine(reached, at ? [at.startIndex, at.endIndex] : undefined);
 }
 
 /** Whether `text` may write `name`: an assignment, `++`/`--`, or its address. */

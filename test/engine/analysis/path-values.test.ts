@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintResult } from '../../../src/engine/runner/lint.js';
 import { FIXTURES } from '../../helpers/fixtures.js';
+import { toSarif } from '../../../src/formats/sarif.js';
 
 const dir = path.join(FIXTURES, 'path-sizes');
 let report: LintResult;
@@ -46,6 +47,26 @@ describe('sizes that depend on the path', () => {
       'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable (when big is false)',
     ]);
     expect(paths('locals.c', 14)).toEqual(['when big is true: 131072 bytes', 'when big is false: 4096 bytes']);
+  });
+
+  it('give the path and its size as properties, and the path as a SARIF code flow from the condition to the call', () => {
+    const [f] = at('locals.c', 14);
+    expect(f?.properties).toMatchObject({ when: 'big is false', size: '4096' });
+    const sarif = toSarif({ ...report, findings: [f!] }) as unknown as {
+      runs: {
+        results: {
+          codeFlows: { threadFlows: { locations: { location: { message: { text: string }; physicalLocation: { region: { startLine: number } } } }[] }[] }[];
+        }[];
+      }[];
+    };
+    const steps = sarif.runs[0]!.results[0]!.codeFlows[0]!.threadFlows[0]!.locations.map((l) => [
+      l.location.physicalLocation.region.startLine,
+      l.location.message.text,
+    ]);
+    expect(steps).toEqual([
+      [10, 'when big is false: 4096 bytes'],
+      [14, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable (when big is false)'],
+    ]);
   });
 
   it('report a local set in switch cases, naming the cases', () => {
