@@ -127,6 +127,12 @@ export class CallEvaluator {
       }
       const ev = this.names.evaluate(tokens, site.start, line, scope, site.node);
       used.push(ev.from);
+      // a member assigned just before the call (`ctx->base = NULL;`) holds that value at the call
+      const assigned =
+        !ev.value.known && ev.value.cause.kind === 'member' && site.node
+          ? this.finder(site, scope).memberAssignedBefore(tokensToText(tokens), site.node)
+          : undefined;
+      if (assigned?.known) return { value: assigned, text: tokensToText(a.tokens), macros: [] };
       if (index === model.size && ev.sizes) sizeNotes.push(...ev.sizes);
       if (index === model.size && !ev.value.known) {
         const onPaths = this.pathSizes(tokens, site, scope);
@@ -171,6 +177,13 @@ export class CallEvaluator {
       recipe,
       resolvedFrom: provenanceOf(used),
     };
+  }
+
+  private finder(site: CallRecipe['site'], scope: Scope): PathValueFinder {
+    return new PathValueFinder(
+      this.index.parsedText,
+      (t, offset) => this.names.evaluate(t, offset, this.index.lines.position(offset).line, scope, offset === site.start ? site.node : undefined).value,
+    );
   }
 
   /**

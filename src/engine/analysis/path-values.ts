@@ -61,6 +61,28 @@ export class PathValueFinder {
     return { unknown: v.cause };
   }
 
+  /**
+   * The value of a member (`ctx->base`, `s.size`) assigned just before the call: among the assignments without
+   * calls right before the call's statement, the last one to `member`; undefined when there is none.
+   */
+  memberAssignedBefore(member: string, node: SyntaxNode): Value | undefined {
+    const want = member.replace(/\s+/g, '');
+    let stmt: SyntaxNode | null = node;
+    while (stmt?.parent && stmt.parent.type !== 'compound_statement') stmt = stmt.parent;
+    for (let s = stmt?.previousNamedSibling; s?.type === 'expression_statement'; s = s.previousNamedSibling) {
+      const e = s.namedChildren[0];
+      const text = this.text.slice(s.startIndex, s.endIndex);
+      // a call may write the member through another pointer; `&` may keep its address
+      if (e?.type !== 'assignment_expression' || /[&(]/.test(text.replace(/\(\s*\w+\s*\*?\s*\)/g, ''))) return undefined;
+      const left = e.childForFieldName('left');
+      const right = e.childForFieldName('right');
+      if (!left || !right || left.text.replace(/\s+/g, '') !== want) continue;
+      if (this.text.slice(left.endIndex, right.startIndex).trim() !== '=') return undefined;
+      return this.evaluate(tokenize(this.text.slice(right.startIndex, right.endIndex)), right.startIndex);
+    }
+    return undefined;
+  }
+
   /** The values `name` may hold when `node` runs: the statements before it, climbing out of blocks. */
   private before(name: string, node: SyntaxNode, depth: number): Paths {
     const notFollowed = (why: string): Paths => ({ unknown: { kind: 'path-not-followed', name, why } });

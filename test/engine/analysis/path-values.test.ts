@@ -89,4 +89,10 @@ describe('sizes that depend on the path', () => {
   it('leave out paths that return before the call', () => {
     expect(at('locals.c', 34)).toEqual([]);
   });
+
+  it('know a member assigned just before the call, and not one a call may have changed since', () => {
+    expect(message('fields.c', 16)).toEqual(['NtAllocateVirtualMemory reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable']);
+    expect(message('fields.c', 31)).toEqual(['NtAllocateVirtualMemory reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable']);
+    expect(at('fields.c', 41)).toEqual([]);
+  });
 });
