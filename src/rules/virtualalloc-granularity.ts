@@ -4,7 +4,16 @@ import { ALLOCATION_GRANULARITY, roundUp, unusableBytes, usesLargePages } from '
 import { byteCount, hex } from './sizes.js';
 import { DEFAULT_TRANSIENT, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
 
-export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWastesGranule' | 'roundUp', [TransientOptions]>({
+export default createRule<
+  | 'wastesGranule'
+  | 'wastesLastGranule'
+  | 'transientWastesGranule'
+  | 'wastesGranuleOnPath'
+  | 'wastesLastGranuleOnPath'
+  | 'transientWastesGranuleOnPath'
+  | 'roundUp',
+  [TransientOptions]
+>({
   name: 'virtualalloc-granularity',
   meta: {
     type: 'problem',
@@ -13,10 +22,15 @@ export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWast
       recommended: true,
     },
     messages: {
-      wastesGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable{{path}}',
-      wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable{{path}}',
+      wastesGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable',
+      wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
       transientWastesGranule:
-        '{{api}} reserves {{size}} ({{hex}}), {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space{{path}}',
+        '{{api}} reserves {{size}} ({{hex}}), {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
+      // a size that depends on the path to the call: the same, under the condition of the path that wastes
+      wastesGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its 64 KB granule become unusable',
+      wastesLastGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its last 64 KB granule become unusable',
+      transientWastesGranuleOnPath:
+        '{{api}} reserves {{size}} ({{hex}}) when {{when}}, {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
       roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
     },
     schema: [TRANSIENT_OPTION_SCHEMA],
@@ -52,14 +66,14 @@ export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWast
           unusable: unusable.toString(),
           rounded: rounded.toString(),
           roundedHex: hex(rounded),
-          path: path ? ` (when ${path.when.join(' and ')})` : '',
           ...(path ? { when: path.when.join(' and '), pathSize: path.value.toString() } : {}),
         };
         const range = call.size.sourceRange;
         const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;
         context.report({
           node: call,
-          messageId: isTransient ? 'transientWastesGranule' : size < ALLOCATION_GRANULARITY ? 'wastesGranule' : 'wastesLastGranule',
+          messageId:
+            `${isTransient ? 'transientWastesGranule' : size < ALLOCATION_GRANULARITY ? 'wastesGranule' : 'wastesLastGranule'}${path ? 'OnPath' : ''}` as const,
           ...(isTransient && transient === 'warn' ? { severity: 'warn' as const } : {}),
           data,
           fix: range && literal ? (fixer) => fixer.replaceTextRange(range, literal) : null,

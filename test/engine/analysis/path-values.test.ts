@@ -21,7 +21,7 @@ const paths = (file: string, line: number) => at(file, line).flatMap((f) => f.ev
 describe('sizes that depend on the path', () => {
   it('report the wasting arm of a conditional expression, under its condition', () => {
     expect(message('conditional.c', 9)).toEqual([
-      'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable (when big is false)',
+      'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable',
     ]);
     expect(paths('conditional.c', 9)).toEqual(['when big is true: 65536 bytes', 'when big is false: 4096 bytes']);
     expect(at('conditional.c', 9)[0]?.fix).toBeUndefined();
@@ -29,7 +29,7 @@ describe('sizes that depend on the path', () => {
 
   it('follow nested conditionals, naming every condition on the path', () => {
     expect(message('conditional.c', 12)).toEqual([
-      'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable (when big is true and huge is false)',
+      'VirtualAlloc reserves 12288 bytes (0x3000) when big is true and huge is false; 53248 bytes of its 64 KB granule become unusable',
     ]);
     expect(paths('conditional.c', 12)).toEqual([
       'when big is true and huge is true: 1048576 bytes',
@@ -44,7 +44,7 @@ describe('sizes that depend on the path', () => {
 
   it('report a local assigned in if/else branches, naming the branch condition', () => {
     expect(message('locals.c', 14)).toEqual([
-      'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable (when big is false)',
+      'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable',
     ]);
     expect(paths('locals.c', 14)).toEqual(['when big is true: 131072 bytes', 'when big is false: 4096 bytes']);
   });
@@ -65,13 +65,13 @@ describe('sizes that depend on the path', () => {
     ]);
     expect(steps).toEqual([
       [10, 'when big is false: 4096 bytes'],
-      [14, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable (when big is false)'],
+      [14, 'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable'],
     ]);
   });
 
   it('report a local set in switch cases, naming the cases', () => {
     expect(message('locals.c', 48)).toEqual([
-      'VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable (when kind is 2 or 3)',
+      'VirtualAlloc reserves 8192 bytes (0x2000) when kind is 2 or 3; 57344 bytes of its 64 KB granule become unusable',
     ]);
     expect(paths('locals.c', 48)).toEqual([
       'when kind is 1: 131072 bytes',
@@ -82,7 +82,7 @@ describe('sizes that depend on the path', () => {
 
   it('follow the size an NT call takes by pointer', () => {
     expect(message('locals.c', 69)).toEqual([
-      'NtAllocateVirtualMemory reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable (when big is false)',
+      'NtAllocateVirtualMemory reserves 12288 bytes (0x3000) when big is false; 53248 bytes of its 64 KB granule become unusable',
     ]);
   });
 
