@@ -43,9 +43,7 @@ describe('sizes that depend on the path', () => {
   });
 
   it('report a local assigned in if/else branches, naming the branch condition', () => {
-    expect(message('locals.c', 14)).toEqual([
-      'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable',
-    ]);
+    expect(message('locals.c', 14)).toEqual(['VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable']);
     expect(paths('locals.c', 14)).toEqual(['when big is true: 131072 bytes', 'when big is false: 4096 bytes']);
   });
 
