@@ -149,8 +149,11 @@ function location(report: Report, file: string, range: Range | undefined, messag
   };
 }
 
-/** Wrapper chains become a code flow: caller → wrapper → … → the API call. */
+/** Wrapper chains become a code flow: caller → wrapper → … → the API call; a size that depends on the path, its path. */
 function codeFlow(report: Report, f: Finding): Sarif.CodeFlow[] | undefined {
+  const taken =
+    typeof f.properties.when === 'string' ? f.evidence.find((e) => e.kind === 'path' && e.message.startsWith(`when ${f.properties.when}:`)) : undefined;
+  if (taken) return [pathFlow(report, f, taken)];
   if (!f.evidence.some((e) => e.kind === 'wrapper' || e.kind === 'call' || e.kind === 'pointer')) return undefined;
   return [
     {
@@ -160,6 +163,12 @@ function codeFlow(report: Report, f: Finding): Sarif.CodeFlow[] | undefined {
       ],
     },
   ];
+}
+
+/** The condition that leads to the reported size, then the call. */
+function pathFlow(report: Report, f: Finding, taken: Finding['evidence'][number]): Sarif.CodeFlow {
+  const steps = [location(report, taken.file, taken.range, taken.message), location(report, f.file, f.range, f.message)];
+  return { message: { text: taken.message }, threadFlows: [{ locations: steps.map((location, i) => ({ location, executionOrder: i + 1, nestingLevel: 0 })) }] };
 }
 
 function toResult(report: Report, f: Finding, fingerprint: string, ruleIndex: Map<string, number>): Sarif.Result {

@@ -4,7 +4,16 @@ import { ALLOCATION_GRANULARITY, roundUp, unusableBytes, usesLargePages } from '
 import { byteCount, hex } from './sizes.js';
 import { DEFAULT_TRANSIENT, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
 
-export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWastesGranule' | 'roundUp', [TransientOptions]>({
+export default createRule<
+  | 'wastesGranule'
+  | 'wastesLastGranule'
+  | 'transientWastesGranule'
+  | 'wastesGranuleOnPath'
+  | 'wastesLastGranuleOnPath'
+  | 'transientWastesGranuleOnPath'
+  | 'roundUp',
+  [TransientOptions]
+>({
   name: 'virtualalloc-granularity',
   meta: {
     type: 'problem',
@@ -17,6 +26,11 @@ export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWast
       wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
       transientWastesGranule:
         '{{api}} reserves {{size}} ({{hex}}), {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
+      // a size that depends on the path to the call: the same, under the condition of the path that wastes
+      wastesGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its 64 KB granule become unusable',
+      wastesLastGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its last 64 KB granule become unusable',
+      transientWastesGranuleOnPath:
+        '{{api}} reserves {{size}} ({{hex}}) when {{when}}, {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
       roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
     },
     schema: [TRANSIENT_OPTION_SCHEMA],
@@ -32,12 +46,15 @@ export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWast
     const transient = options.transient ?? DEFAULT_TRANSIENT;
     return {
       AllocationCall(call) {
-        if (call.family !== 'reserve' || call.reserves !== true || !call.size.value.known) return;
+        if (call.family !== 'reserve' || call.reserves !== true) return;
+        // a size that depends on the path: the first path whose value wastes is reported, under its condition
+        const path = call.size.value.known ? undefined : call.size.paths?.find((p) => p.value > 0n && unusableBytes(p.value) !== 0n);
+        if (!call.size.value.known && !path) return;
         const isTransient = call.lifetime?.kind === 'transient';
         if (isTransient && transient === 'off') return;
         // MEM_LARGE_PAGES calls have their own, stricter rule (large-page-size)
         if (usesLargePages(call.flags?.value)) return;
-        const size = call.size.value.value;
+        const size = path ? path.value : call.size.value.known ? call.size.value.value : 0n;
         // the region ends at a page boundary: 65532 bytes still fill the granule exactly
         const unusable = size > 0n ? unusableBytes(size) : 0n;
         if (unusable === 0n) return;
@@ -49,12 +66,14 @@ export default createRule<'wastesGranule' | 'wastesLastGranule' | 'transientWast
           unusable: unusable.toString(),
           rounded: rounded.toString(),
           roundedHex: hex(rounded),
+          ...(path ? { when: path.when.join(' and '), pathSize: path.value.toString() } : {}),
         };
         const range = call.size.sourceRange;
         const literal = range && call.size.macros.length === 0 ? formatLike(call.size.text, rounded) : undefined;
         context.report({
           node: call,
-          messageId: isTransient ? 'transientWastesGranule' : size < ALLOCATION_GRANULARITY ? 'wastesGranule' : 'wastesLastGranule',
+          messageId:
+            `${isTransient ? 'transientWastesGranule' : size < ALLOCATION_GRANULARITY ? 'wastesGranule' : 'wastesLastGranule'}${path ? 'OnPath' : ''}` as const,
           ...(isTransient && transient === 'warn' ? { severity: 'warn' as const } : {}),
           data,
           fix: range && literal ? (fixer) => fixer.replaceTextRange(range, literal) : null,

@@ -11,6 +11,7 @@ import { tokensToText, type Token } from '../text/tokens.js';
 import type { ArgBinding, ArgValue, CallRecipe, DeclaredWrapper, FoundCall, Lifetime, LifetimeKind, ProjectFacts, Provenance, WrapperModel } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import { NO_PROVENANCE, provenanceOf, type NameResolver, type Scope } from './names.js';
+import { PathValueFinder, type PathValue } from './path-values.js';
 import type { WrapperLookup } from './wrapper-lookup.js';
 import type { Lifetimes } from './lifetime.js';
 
@@ -129,7 +130,17 @@ export class CallEvaluator {
       }
       const ev = this.names.evaluate(tokens, site.start, line, scope, site.node);
       used.push(ev.from);
+      // a member assigned just before the call (`ctx->base = NULL;`) holds that value at the call
+      const assigned =
+        !ev.value.known && ev.value.cause.kind === 'member' && site.node
+          ? this.finder(site, scope).memberAssignedBefore(tokensToText(tokens), site.node)
+          : undefined;
+      if (assigned?.known) return { value: assigned, text: tokensToText(a.tokens), macros: [] };
       if (index === model.size && ev.sizes) sizeNotes.push(...ev.sizes);
+      if (index === model.size && !ev.value.known) {
+        const onPaths = this.pathSizes(tokens, site, scope);
+        if (onPaths) return { ...onPaths, text: tokensToText(a.tokens), macros: [] };
+      }
       if (scope) {
         // inside a wrapper: a parameter passed straight through is written at the outermost caller
         const origin = pointee ? undefined : passedThrough(tokens, ev, scope);
@@ -149,6 +160,9 @@ export class CallEvaluator {
       : [];
     // how each sizeof, alignof or offsetof in the size was measured
     for (const note of sizeNotes) macroSteps.push({ file: this.index.file, range: base.range, kind: 'value', message: note });
+    // each path of a size that depends on it, at the condition that decides it
+    for (const p of size.paths ?? [])
+      macroSteps.push({ file: this.index.file, range: p.at ? this.index.range(p.at[0], p.at[1]) : base.range, kind: 'path', message: describePath(p) });
     return {
       type: 'AllocationCall',
       api: model.name,
@@ -168,6 +182,30 @@ export class CallEvaluator {
       recipe,
       resolvedFrom: provenanceOf(used),
     };
+  }
+
+  private finder(site: CallRecipe['site'], scope: Scope): PathValueFinder {
+    return new PathValueFinder(
+      this.index.parsedText,
+      (t, offset) => this.names.evaluate(t, offset, this.index.lines.position(offset).line, scope, offset === site.start ? site.node : undefined).value,
+    );
+  }
+
+  /**
+   * A size whose value depends on the path to the call (`c ? 65536 : 4096`, a local set in `if`/`else` branches):
+   * known when every path gives the same value, else unknown with each path's value; undefined when a path is unknown.
+   */
+  private pathSizes(tokens: readonly Token[], site: CallRecipe['site'], scope: Scope): Pick<ArgValue, 'value' | 'paths'> | undefined {
+    const finder = new PathValueFinder(
+      this.index.parsedText,
+      (t, offset) => this.names.evaluate(t, offset, this.index.lines.position(offset).line, scope, offset === site.start ? site.node : undefined).value,
+    );
+    const found = finder.valuesOf(tokens, site.start, site.node);
+    if ('unknown' in found) return found.unknown.kind === 'too-many-paths' ? { value: unknownValue(found.unknown) } : undefined;
+    const distinct: PathValue[] = [];
+    for (const p of found.paths) if (!distinct.some((d) => d.value === p.value)) distinct.push(p);
+    if (distinct.length === 1) return { value: { known: true, value: distinct[0]!.value } };
+    return { value: unknownValue({ kind: 'depends-on-path', values: distinct.map((d) => d.value) }), paths: distinct };
   }
 
   /** A call of a wrapper the configuration declares: it reserves its `sizeArg` argument's bytes. */
@@ -212,6 +250,11 @@ export class CallEvaluator {
       resolvedFrom: from,
     };
   }
+}
+
+/** "when c is false: 4096 bytes". */
+export function describePath(p: PathValue): string {
+  return `when ${p.when.join(' and ')}: ${p.value} byte${p.value === 1n ? '' : 's'}`;
 }
 
 /** "main", "file scope", or inside an instantiated wrapper "make_arena(n = 3)". */

@@ -2,6 +2,7 @@
 // defines, and what the language server keeps of an analysis for the next version of a buffer. Rules, the runner,
 // the formats and the language server read these shapes; only analyze.ts and its parts produce them.
 
+import type { PathValue } from './path-values.js';
 import type { ApiFamily, ApiModel } from '../model/apis.js';
 import type { Typed } from '../evaluate/evaluate.js';
 import type { Language, SyntaxNode, Tree } from '../parse/parse.js';
@@ -21,6 +22,8 @@ export interface ArgValue {
   sourceRange?: [number, number];
   /** Macros expanded to get the value, outermost first. */
   macros: string[];
+  /** When the value depends on the path to the call (value unknown, `depends-on-path`): each path's value, all known. */
+  paths?: PathValue[];
 }
 
 /** A call that reaches a known API: what rules visit. */

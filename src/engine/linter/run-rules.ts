@@ -99,6 +99,8 @@ function toFinding(
   // the size a fix would write, for reports
   if (data.rounded) properties.rounded = data.rounded;
   if (!call.size.value.known) properties.reason = call.size.value.reason;
+  // a size that depends on the path: the path reported and its size
+  if (data.when && data.pathSize) Object.assign(properties, { when: data.when, size: data.pathSize });
   if (call.lifetime) properties.lifetime = call.lifetime.kind;
   return {
     ruleId,

@@ -80,6 +80,13 @@ export type Reason =
   | { kind: 'missing-argument'; position: number }
   | { kind: 'not-an-address'; position: number }
   | { kind: 'argument-not-given'; position: number; fn: string }
+  // values that depend on the path to the call (analysis/path-values.ts)
+  /** Each path gives a known value, not all the same: `paths` is how many distinct values. */
+  | { kind: 'depends-on-path'; values: bigint[] }
+  /** More paths than are followed (`limit`). */
+  | { kind: 'too-many-paths'; limit: number }
+  /** A path to the call that the path analysis does not follow (a loop, a jump, a write it cannot read). */
+  | { kind: 'path-not-followed'; name: string; why: string }
   // types and their layout (engine/types)
   /** A record declared (`struct foo;`) but never defined: `record` is how it is written, `struct foo`. */
   | { kind: 'record-incomplete'; record: string }
@@ -95,6 +102,29 @@ export type Reason =
   | { kind: 'member-type'; record: string; member: string; inner: Reason }
   /** A layout taken from a table (the SDK's) that gives offsets but not the member's type. */
   | { kind: 'member-type-not-recorded'; record: string; member: string };
+
+/** The reasons of one group (types, layouts, paths), each described by its group's function. */
+function describeGroupedReason(r: TypeReason | LayoutReason | PathReason): string {
+  if (isTypeReason(r)) return describeTypeReason(r);
+  return isLayoutReason(r) ? describeLayoutReason(r) : describePathReason(r);
+}
+
+type PathReason = Extract<Reason, { kind: 'depends-on-path' | 'too-many-paths' | 'path-not-followed' }>;
+
+function isPathReason(r: Reason): r is PathReason {
+  return r.kind === 'depends-on-path' || r.kind === 'too-many-paths' || r.kind === 'path-not-followed';
+}
+
+function describePathReason(r: PathReason): string {
+  switch (r.kind) {
+    case 'depends-on-path':
+      return `it depends on the path to the call: ${r.values.join(', ')}`;
+    case 'too-many-paths':
+      return `it depends on more than ${r.limit} paths to the call`;
+    case 'path-not-followed':
+      return `"${r.name}" is set on a path that is not followed (${r.why})`;
+  }
+}
 
 type LayoutReason = Extract<Reason, { kind: (typeof LAYOUT_REASONS)[number] }>;
 const LAYOUT_REASONS = [
@@ -133,8 +163,7 @@ function describeLayoutReason(r: LayoutReason): string {
 
 /** The message of a reason, as reports and hovers print it. */
 export function describeReason(r: Reason): string {
-  if (isTypeReason(r)) return describeTypeReason(r);
-  if (isLayoutReason(r)) return describeLayoutReason(r);
+  if (isTypeReason(r) || isLayoutReason(r) || isPathReason(r)) return describeGroupedReason(r);
   switch (r.kind) {
     case 'empty-expression':
       return 'empty expression';

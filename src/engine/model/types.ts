@@ -37,7 +37,7 @@ export interface EvidenceStep {
   range: Range;
   /** Human text: "ALLOC(100) expands to VirtualAlloc(NULL, 100, ...)", "make_arena(n) calls VirtualAlloc". */
   message: string;
-  kind: 'macro' | 'wrapper' | 'pointer' | 'call' | 'value';
+  kind: 'macro' | 'wrapper' | 'pointer' | 'call' | 'value' | 'path';
 }
 
 export interface TextEdit {
