@@ -80,21 +80,27 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
       const options = lintOptions(languageOptions);
       const file = path.resolve(name);
       const cache = session.headers.current();
-      const { reach, wrappers, notices } = languageOptions.project?.length
-        ? session.projects.scan(
-            languageOptions.project.map((p) => path.resolve(p)),
-            options,
-            cache,
-          )
-        : { ...session.databaseFor(options), wrappers: undefined };
+      // the project as each configuration reads it (a header's wrapper may call another API on x86); the first
+      // configuration's scan also gives the file's compilation database entry and the problems to report
+      const scanIn = (own: LintOptions) =>
+        languageOptions.project?.length
+          ? session.projects.scan(
+              languageOptions.project.map((p) => path.resolve(p)),
+              own,
+              cache,
+            )
+          : { ...session.databaseFor(own), wrappers: undefined };
+      const scanned = configurationsOf(options).map((c) => ({ name: c.name, scan: scanIn(optionsIn(options, c)) }));
+      const { reach, notices } = scanned[0]!.scan;
       const problem = notices.find((n) => n.level === 'error');
       if (problem) return { ok: false, errors: [{ message: `granule: ${problem.message}`, line: 1, column: 0 }] };
       // the CLI's limits: a huge or pathological file becomes one parse error instead of a hang
       if (text.length > DEFAULT_MAX_FILE_SIZE) {
         return { ok: false, errors: [{ message: `granule: larger than ${DEFAULT_MAX_FILE_SIZE / (1024 * 1024)} MB; not analysed`, line: 1, column: 0 }] };
       }
-      const analyze = (own: LintOptions) =>
-        withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () =>
+      const analyze = (own: LintOptions, configuration: string) => {
+        const { wrappers, reach } = (scanned.find((s) => s.name === configuration) ?? scanned[0]!).scan;
+        return withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () =>
           analyzeSingleFile({
             file,
             text,
@@ -107,16 +113,17 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
             language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
           }),
         );
+      };
       const fileOptions = reach.optionsFor(file, options);
       const configurations = configurationsOf(fileOptions);
-      const analysis = analyze(optionsIn(fileOptions, configurations[0]!));
+      const analysis = analyze(optionsIn(fileOptions, configurations[0]!), configurations[0]!.name);
       const ast = toPlainTree(analysis.tree, text, analysis.lines);
       const result: GranuleParseResult = { ok: true, ast, analysis };
       if (configurations.length > 1) {
         // every configuration through the engine's own rules, merged as the CLI merges them
         let own: readonly Finding[] = [];
-        const merged = lintInConfigurations(fileOptions, (o, first) => {
-          const lint = checkAnalysis(first ? analysis : analyze(o), o, activeRules(o.rules));
+        const merged = lintInConfigurations(fileOptions, (o, first, configuration) => {
+          const lint = checkAnalysis(first ? analysis : analyze(o, configuration.name), o, activeRules(o.rules));
           if (first) own = lint.findings;
           return lint;
         });

@@ -29,7 +29,7 @@ export function hoverAt(offset: number, calls: readonly AllocationCall[], findin
       `**granule** [${f.ruleId}](${url}) (${f.severity === 'error' ? 'error' : 'warning'}${f.suppressed ? ', disabled by a comment' : ''}): ${f.message}`,
       '',
     );
-    lines.push(...callLines(callOf(f, atSite) ?? call));
+    lines.push(...callLines(callOf(f, atSite) ?? call, f));
   });
   const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n').trim() };
   return { contents, range: toLspRange(call.range) };
@@ -51,9 +51,9 @@ function sameRange(a: { range: AllocationCall['range'] }, b: { range: Allocation
   return a.range.start.offset === b.range.start.offset && a.range.end.offset === b.range.end.offset;
 }
 
-/** The size table and the chain of one call. */
-function callLines(call: AllocationCall): string[] {
-  const lines = [...sizeLines(call), ''];
+/** The size table and the chain of one call (the path a finding speaks of, where the size depends on the path). */
+function callLines(call: AllocationCall, finding?: Finding): string[] {
+  const lines = [...sizeLines(call, finding), ''];
   if (call.evidence.length) {
     lines.push('**How granule got there**', '');
     call.evidence.forEach((step, i) => lines.push(`${i + 1}. ${step.message.replace(/\n/g, ' ')} — ${path.basename(step.file)}:${step.range.start.line}`));
@@ -62,11 +62,13 @@ function callLines(call: AllocationCall): string[] {
   return lines;
 }
 
-function sizeLines(call: AllocationCall): string[] {
+function sizeLines(call: AllocationCall, finding?: Finding): string[] {
   const size = call.size.value;
-  if (!size.known) return [`Size: not proven (${size.reason}).`];
-  const value = size.value;
-  const out = [`| | |`, `|---|---|`, `| size | ${byteCount(value)} (${hex(value)}) |`];
+  const onPath = call.size.paths?.find((p) => p.when.join(' and ') === finding?.properties.when);
+  if (!size.known && !onPath) return [`Size: not proven (${size.reason}).`];
+  const value = onPath ? onPath.value : (size as Extract<typeof size, { known: true }>).value;
+  const out = [`| | |`, `|---|---|`, `| size | ${byteCount(value)} (${hex(value)})${onPath ? ` when ${onPath.when.join(' and ')}` : ''} |`];
+  if (onPath) out.push(`| other paths | ${call.size.paths!.filter((p) => p !== onPath).map((p) => `${byteCount(p.value)} when ${p.when.join(' and ')}`).join('; ')} |`);
   if (call.size.text && call.size.text.trim() !== value.toString()) out.push(`| written as | \`${call.size.text.trim().replace(/\|/g, '\\|')}\` |`);
   if (call.size.macros.length) out.push(`| macros | ${call.size.macros.map((m) => `\`${m}\``).join(' → ')} |`);
   // (a VirtualFree's size is what it frees, not a reservation)

@@ -15,20 +15,28 @@ import type { IncrementalTree } from './incremental.js';
 
 export type DocumentLint = FileLint;
 
+/** The wrappers the other files of the workspace define, as the workspace is read in one configuration. */
+export interface WorkspaceWrappers {
+  wrappers?: ReadonlyMap<string, WrapperModel>;
+  /** Every wrapper of a name several files define. */
+  overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
+}
+
 export function lintDocument(
   file: string,
   text: string,
   options: LintOptions,
   headers: HeaderCache,
   tree: IncrementalTree,
-  wrappers?: ReadonlyMap<string, WrapperModel>,
-  overloads?: ReadonlyMap<string, readonly WrapperModel[]>,
+  wrappersFor: (own: LintOptions) => WorkspaceWrappers = () => ({}),
 ): DocumentLint {
   // each target of the settings (x64 and x86 by default), merged per call site as the CLI merges them; the
-  // first configuration's parse is the one kept for the next edit
-  return lintInConfigurations(options, (own, first) =>
-    first ? lintInConfiguration(file, text, own, headers, tree, wrappers, overloads) : lintOther(file, text, own, headers, wrappers, overloads),
-  );
+  // first configuration's parse is the one kept for the next edit. Each configuration has the workspace's
+  // wrappers as that configuration reads them (a header's wrapper may call another API on x86).
+  return lintInConfigurations(options, (own, first) => {
+    const { wrappers, overloads } = wrappersFor(own);
+    return first ? lintInConfiguration(file, text, own, headers, tree, wrappers, overloads) : lintOther(file, text, own, headers, wrappers, overloads);
+  });
 }
 
 /** A configuration after the first: analysed from scratch (its tree is not kept). */

@@ -9,16 +9,14 @@ import { defaultLintOptions, type LintOptions } from '../engine/runner/options.j
 import { RunReach } from '../engine/runner/reach.js';
 import { databaseFiles } from '../engine/preprocess/build-configurations.js';
 import type { Notice } from '../engine/model/types.js';
-import type { WrapperModel } from '../engine/analysis/analyze.js';
+import type { WorkspaceWrappers } from './lint-document.js';
 import { ProjectWrappers } from '../engine/runner/project-scan.js';
 import type { GranuleSettings } from './settings.js';
 
 export interface DocumentOptions {
   options: LintOptions;
-  /** Wrappers the other files of the workspace define. */
-  wrappers: ReadonlyMap<string, WrapperModel>;
-  /** Every wrapper of a name several files of the workspace define. */
-  overloads: ReadonlyMap<string, readonly WrapperModel[]>;
+  /** Wrappers the other files of the workspace define, read in one configuration of `options`. */
+  wrappersFor: (own: LintOptions) => WorkspaceWrappers;
   /** The config ignores this file: no diagnostics. */
   ignored: boolean;
   /** Config or compilation-database problems, for the user. */
@@ -90,8 +88,13 @@ export class Workspace {
       problems.push(...entry.notices.map((n) => n.message));
       options = entry.reach.optionsFor(file, { ...options, compileCommands: file_ });
     }
-    const scan = ignored ? undefined : this.projects.scan([root], options, this.headers);
-    return { options, wrappers: scan?.wrappers ?? new Map(), overloads: scan?.reach.overloads ?? new Map(), ignored, problems };
+    const headers = this.headers;
+    const wrappersFor = (own: LintOptions): WorkspaceWrappers => {
+      if (ignored) return {};
+      const scan = this.projects.scan([root], own, headers);
+      return { wrappers: scan.wrappers, overloads: scan.reach.overloads };
+    };
+    return { options, wrappersFor, ignored, problems };
   }
 
   /**

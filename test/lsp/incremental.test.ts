@@ -161,14 +161,14 @@ describe('IncrementalTree', () => {
     let text = ['void *use(void) {', '    return grab(4096);', '}', 'void *other(void) {', '    int local = 1;', '    return 0;', '}', ''].join('\n');
     const tree = new IncrementalTree();
     const lines = (r: ReturnType<typeof lintDocument>) => r.findings.map((f) => `${f.range.start.line} ${f.message}`);
-    expect(lines(lintDocument(file, text, options, headers, tree, wrappers))).toEqual([
+    expect(lines(lintDocument(file, text, options, headers, tree, () => ({ wrappers })))).toEqual([
       '2 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
     ]);
     // `other` becomes `grab`: the file now defines the function it calls, which is not the wrapper
     text = text.replace('void *other(void)', 'void *grab(void)');
-    const after = lintDocument(file, text, options, headers, tree, wrappers);
+    const after = lintDocument(file, text, options, headers, tree, () => ({ wrappers }));
     expect(tree.reusedPreprocessing).toBe(true);
-    expect(lines(after)).toEqual(lines(lintDocument(file, text, options, headers, new IncrementalTree(), wrappers)));
+    expect(lines(after)).toEqual(lines(lintDocument(file, text, options, headers, new IncrementalTree(), () => ({ wrappers }))));
     expect(lines(after)).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import type { FoundCall, PreviousCalls, ProjectFacts, Provenance } from './facts
 import { wordOccurrences, type TextEdit } from '../text/occurrences.js';
 import type { SyntaxNode, Tree } from '../parse/parse.js';
 import type { EvidenceStep, Position, Range } from '../model/types.js';
+import type { PathValue } from './path-values.js';
 
 /** What the analysis of one call site read besides its own text: its provenance, flattened. */
 interface CallReads {
@@ -178,7 +179,14 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
   const range = (r: Range): Range => ({ start: position(r.start), end: position(r.end) });
   const span = (s: [number, number] | undefined): [number, number] | undefined => (s ? [offset(s[0]), offset(s[1])] : undefined);
   const steps = (list: EvidenceStep[]) => list.map((step) => (step.file === file ? { ...step, range: range(step.range) } : step));
-  const argValue = <T extends { sourceRange?: [number, number] } | undefined>(v: T): T => (v?.sourceRange ? { ...v, sourceRange: span(v.sourceRange) } : v);
+  const argValue = <T extends { sourceRange?: [number, number]; paths?: PathValue[] } | undefined>(v: T): T => {
+    if (!v) return v;
+    const out = { ...v };
+    if (v.sourceRange) out.sourceRange = span(v.sourceRange);
+    // (each path's condition is written in this file)
+    if (v.paths) out.paths = v.paths.map((p) => (p.at ? { ...p, at: span(p.at)! } : p));
+    return out;
+  };
   const { recipe } = call;
   const site = {
     ...recipe.site,

@@ -48,7 +48,7 @@ function lazySource(file: string, text: string): TypeSource {
     occurrencesOf: (name) => {
       let list = occurrences.get(name);
       if (!list) occurrences.set(name, (list = wordOccurrences(parsedOnce().parsedText, name)));
-      return [...list];
+      return list;
     },
   };
 }

@@ -198,8 +198,10 @@ export class TypeBuilder {
     const attributes = this.attributes(member.startIndex, nested ? typeNode.startIndex : typeNode.endIndex);
     const fields: Field[] = [];
     let last: Field | undefined;
-    for (const child of member.children) {
-      if (member.fieldNameForChild(member.children.indexOf(child)) === 'declarator') {
+    // (by position: the binding makes new node objects when it likes, so a node from one `children` list may not
+    // be found by identity in the next; a field then lost its declarators once a collection had run)
+    for (const [index, child] of member.children.entries()) {
+      if (member.fieldNameForChild(index) === 'declarator') {
         if (child.type === 'function_declarator') continue;
         last = { name: declaredName(child, (n) => this.textOf(n)!), type: this.applyDeclarator(base, child), ...attributes };
         fields.push(last);

@@ -15,4 +15,6 @@ export interface Configuration {
   undefines: string[];
   includePaths: string[];
   forceIncludes: string[];
+  /** Set where the build names no target (a compilation database): the run's targets apply, not `target` alone. */
+  targetOfRun?: true;
 }

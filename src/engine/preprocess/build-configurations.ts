@@ -55,7 +55,7 @@ export class BuildConfigurations {
     const out: Configuration[] = [];
     for (const database of this.databases) {
       const flags = database.flagsFor(file);
-      if (flags) out.push({ name: database.file, target, compiler: 'msvc', ...flags });
+      if (flags) out.push({ name: database.file, target, compiler: 'msvc', ...flags, targetOfRun: true });
     }
     if (this.projects) out.push(...this.projects.configurationsOf(file));
     return out;

@@ -64,7 +64,8 @@ export function headerTypesFor(headers: HeaderCache): NonNullable<AnalysisOption
 export class RunReach {
   /** The run's compilation databases and Visual Studio projects: where each file's configurations come from. */
   readonly build: BuildConfigurations;
-  private readonly merged = new Map<string, LintOptions>();
+  /** Each file's options with its build configuration applied, for the options they were made from. */
+  private readonly merged = new Map<string, { from: LintOptions; merged: LintOptions }>();
   private readonly prepared = new Map<string, { text: string; blank: AnalysisOptions['blank']; options: AnalysisOptions; file: PreparedFile }>();
   private byName = new Map<string, WrapperModel[]>();
   /** The position of each name in the wrapper maps offered (files are offered a map's names in its order). */
@@ -100,9 +101,10 @@ export class RunReach {
     const configurations = this.build.configurationsOfFile(path.resolve(options.cwd, file), analysisTarget(options.target));
     const configuration = this.only === undefined ? configurations[0] : (configurations.find((c) => c.name === this.only) ?? configurations[0]);
     if (!configuration) return options;
-    let merged = this.merged.get(file);
-    if (!merged || merged.cwd !== options.cwd) this.merged.set(file, (merged = withConfiguration(options, configuration)));
-    return merged;
+    // (the same file is asked about with each configuration's options, and with all targets at once in an editor)
+    let entry = this.merged.get(file);
+    if (!entry || entry.from !== options) this.merged.set(file, (entry = { from: options, merged: withConfiguration(options, configuration) }));
+    return entry.merged;
   }
 
   /** Wrappers of every name found in the last round, for the next one. */
@@ -177,7 +179,8 @@ function withConfiguration(options: LintOptions, flags: Configuration): LintOpti
   Object.assign(defines, options.defines);
   return {
     ...options,
-    target: flags.target,
+    // (an editor or --stdin lints every target of the settings at once; a compilation database names none)
+    target: flags.targetOfRun ? options.target : flags.target,
     defines,
     undefines: [...flags.undefines.filter((u) => !(u in options.defines)), ...options.undefines],
     includePaths: [...options.includePaths, ...flags.includePaths],

@@ -49,9 +49,9 @@ export function lspSays(dir: string, files: readonly string[]): Said[] {
   workspace.setRoots([dir]);
   const out: Said[] = [];
   for (const file of files) {
-    const { options, wrappers, overloads, ignored } = workspace.optionsFor(file, DEFAULT_SETTINGS);
+    const { options, wrappersFor, ignored } = workspace.optionsFor(file, DEFAULT_SETTINGS);
     if (ignored) continue;
-    const lint = lintDocument(file, fs.readFileSync(file, 'utf8'), options, workspace.headers, new IncrementalTree(), wrappers, overloads);
+    const lint = lintDocument(file, fs.readFileSync(file, 'utf8'), options, workspace.headers, new IncrementalTree(), wrappersFor);
     const diagnostics = diagnosticsOf(lint.findings);
     for (const f of lint.findings.filter((x) => !x.suppressed)) {
       const d = diagnostics.find(
