@@ -44,7 +44,8 @@ describe.skipIf(unavailable('gcc'))('granule --runtime on the example', () => {
       'examples/fourkbleak-32bit/exhaust.c:22:12: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [runtime: not reached] [virtualalloc-granularity]',
       'examples/fourkbleak/arena.c:34:12: error: VirtualAlloc reserves 20480 bytes (0x5000); 45056 bytes of its 64 KB granule become unusable [runtime: confirmed, 1 call, 45056 bytes unusable] [virtualalloc-granularity]',
       'examples/fourkbleak/fourkbleak.c:11:12: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [runtime: confirmed, 100 calls, 6144000 bytes unusable] [virtualalloc-granularity]',
-      'examples/fourkbleak/fourkbleak.c:22:15: error: VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable [runtime: not reached] [virtualalloc-granularity]',
+      // (released on the next line: a transient reservation, a warning)
+      'examples/fourkbleak/fourkbleak.c:22:15: warning: VirtualAlloc reserves 16384 bytes (0x4000), 49152 bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space [runtime: not reached] [virtualalloc-granularity]',
       'examples/fourkbleak/fourkbleak.c:35:13: error: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable [runtime: confirmed, 1 call, 53248 bytes unusable] [virtualalloc-granularity]',
       'examples/fourkbleak/fourkbleak.c:48:19: error: VirtualAlloc reserves 40000 bytes (0x9c40); 24576 bytes of its 64 KB granule become unusable (seen at run time in 1 call; the static analysis did not prove the size) [virtualalloc-granularity]',
     ]);
