@@ -129,7 +129,7 @@ export default createRule<
         callee: root.callee,
         evidence: root.evidence,
         // (no fix: the callers' sizes are right, and the wrapper's arithmetic is not a constant to round)
-        size: { value: { known: true, value: least }, text: call.size.text, macros: call.size.macros },
+        size: { value: call.size.value, text: call.size.text, macros: call.size.macros },
         lifetime,
       };
       context.report({
