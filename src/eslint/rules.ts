@@ -40,7 +40,10 @@ export function forEslint<M extends string, O extends unknown[]>(rule: GranuleRu
     create(context) {
       const sourceCode = context.sourceCode;
       const configurations = sourceCode.configurations;
-      const report: typeof context.report = (descriptor) => {
+      const report: typeof context.report = (given) => {
+        // (ESLint has no related locations: a finding's other places are the engine's formats')
+        const { related, ...descriptor } = given as typeof given & { related?: unknown };
+        void related;
         const node = 'node' in descriptor ? descriptor.node : undefined;
         if (node && isAllocationCall(node) && sourceCode.disabledByGranuleComment(rule.name, node)) return;
         // several configurations: the message the CLI gives the call site (with the targets it holds in)
@@ -51,7 +54,7 @@ export function forEslint<M extends string, O extends unknown[]>(rule: GranuleRu
           context.report({ ...rest, message: merged.message } as Parameters<typeof context.report>[0]);
           return;
         }
-        context.report(descriptor);
+        context.report(descriptor as typeof given);
       };
       // ESLint builds rule contexts the same way: an object over the file's context
       const visitor = definition.create(Object.create(context, { report: { value: report } }) as typeof context);

@@ -193,6 +193,14 @@ function toResult(report: Report, f: Finding, fingerprint: string, ruleIndex: Ma
     const flows = codeFlow(report, f);
     if (flows) result.codeFlows = flows;
   }
+  // the callers of a wrapper whose arithmetic is reported, after the evidence
+  if (f.related?.length) {
+    const first = result.relatedLocations?.length ?? 0;
+    result.relatedLocations = [
+      ...(result.relatedLocations ?? []),
+      ...f.related.map((r, i) => ({ id: first + i + 1, ...location(report, r.file, r.range, r.message) })),
+    ];
+  }
   if (f.fix) {
     result.fixes = [
       {

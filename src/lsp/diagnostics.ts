@@ -1,6 +1,7 @@
 // Findings as LSP diagnostics. granule positions are 1-based lines and columns in UTF-16 units, LSP's are
 // 0-based in the same units (the protocol's default encoding), and both end lines at CR, LF and CRLF.
 
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type Range as LspRange } from 'vscode-languageserver/node';
 import type { Finding, Range } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
@@ -21,6 +22,10 @@ export function toDiagnostic(finding: Finding): Diagnostic {
     ...(url ? { codeDescription: { href: url } } : {}),
     source: 'granule',
     message: finding.message,
+    // the callers of a wrapper whose arithmetic is reported (or, at a caller, that wrapper's call)
+    ...(finding.related?.length
+      ? { relatedInformation: finding.related.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: toLspRange(r.range) }, message: r.message })) }
+      : {}),
   };
 }
 

@@ -29,7 +29,7 @@ export function hoverAt(offset: number, calls: readonly AllocationCall[], findin
       `**granule** [${f.ruleId}](${url}) (${f.severity === 'error' ? 'error' : 'warning'}${f.suppressed ? ', disabled by a comment' : ''}): ${f.message}`,
       '',
     );
-    lines.push(...callLines(callOf(f, atSite) ?? call, f));
+    lines.push(...callLines(callOf(f, atSite) ?? rootCauseCallOf(f, calls) ?? call, f));
   });
   const contents: MarkupContent = { kind: 'markdown', value: lines.join('\n').trim() };
   return { contents, range: toLspRange(call.range) };
@@ -41,6 +41,20 @@ export function callOf(finding: Finding, calls: readonly AllocationCall[]): Allo
     calls.find((c) => c.evidence === finding.evidence) ??
     calls.find((c) => c.api === finding.api && sizeOf(c) === finding.properties.size && JSON.stringify(c.evidence) === JSON.stringify(finding.evidence))
   );
+}
+
+/**
+ * A finding at a wrapper's call whose arithmetic makes its callers waste (reported once for them): the first of
+ * those callers' calls, seen from the wrapper's call (its size, the chain from there).
+ */
+function rootCauseCallOf(finding: Finding, calls: readonly AllocationCall[]): AllocationCall | undefined {
+  const same = (c: AllocationCall) => {
+    const root = c.rootCause;
+    if (!root?.callers || c.api !== finding.api || root.range.start.offset !== finding.range.start.offset) return false;
+    return root.evidence === finding.evidence || JSON.stringify(root.evidence) === JSON.stringify(finding.evidence);
+  };
+  const call = calls.find(same);
+  return call && { ...call, range: call.rootCause!.range, evidence: call.rootCause!.evidence };
 }
 
 function sizeOf(call: AllocationCall): string | undefined {

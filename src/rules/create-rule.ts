@@ -14,6 +14,7 @@
 //   for granule's language, the way @eslint/json and @eslint/css type their rules.
 
 import type { AllocationCall } from '../engine/analysis/facts.js';
+import type { RelatedLocation } from '../engine/model/types.js';
 import { RuleCreator } from './rule-creator.js';
 
 export const DOCS_BASE = 'https://github.com/granule-lint/granule/blob/main/docs/rules/';
@@ -64,6 +65,8 @@ export interface ReportDescriptor<MessageIds extends string> {
    */
   severity?: 'warn';
   data?: Record<string, string>;
+  /** Other places the finding is about (the callers of a wrapper whose arithmetic is reported); granule's engine only. */
+  related?: RelatedLocation[];
   fix?: ((fixer: RuleFixer) => Fix | Fix[] | null) | null;
   suggest?: { messageId: MessageIds; data?: Record<string, string>; fix: (fixer: RuleFixer) => Fix | Fix[] | null }[];
 }

@@ -1,4 +1,6 @@
 import { createRule } from './create-rule.js';
+import type { AllocationCall, Lifetime, RootCause } from '../engine/analysis/facts.js';
+import type { RelatedLocation } from '../engine/model/types.js';
 import { formatLike } from '../engine/text/literal-style.js';
 import { ALLOCATION_GRANULARITY, roundUp, unusableBytes, usesLargePages } from '../engine/model/windows-memory.js';
 import { byteCount, hex } from './sizes.js';
@@ -11,6 +13,9 @@ export default createRule<
   | 'wastesGranuleOnPath'
   | 'wastesLastGranuleOnPath'
   | 'transientWastesGranuleOnPath'
+  | 'wrapperWastesGranule'
+  | 'wrapperWastesLastGranule'
+  | 'transientWrapperWastesGranule'
   | 'roundUp',
   [TransientOptions]
 >({
@@ -31,6 +36,13 @@ export default createRule<
       wastesLastGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its last 64 KB granule become unusable',
       transientWastesGranuleOnPath:
         '{{api}} reserves {{size}} ({{hex}}) when {{when}}, {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
+      // the waste comes from a wrapper's own arithmetic: reported once, at the wrapper's call, for every caller of the file
+      wrapperWastesGranule:
+        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB; {{unusable}} bytes of its 64 KB granule become unusable because of the arithmetic of this call',
+      wrapperWastesLastGranule:
+        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB; {{unusable}} bytes of its last 64 KB granule become unusable because of the arithmetic of this call',
+      transientWrapperWastesGranule:
+        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB, {{unusable}} bytes of its 64 KB granule unusable while it lives because of the arithmetic of this call; it is released on every path before the function returns, so it does not hold the address space',
       roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
     },
     schema: [TRANSIENT_OPTION_SCHEMA],
@@ -47,6 +59,12 @@ export default createRule<
     return {
       AllocationCall(call) {
         if (call.family !== 'reserve' || call.reserves !== true) return;
+        const root = call.rootCause;
+        if (root && root.file === call.file) {
+          // one root cause, one finding: the first call of the file with it reports it at the wrapper's call
+          if (root.callers) reportAtRootCause(call, root, root.callers);
+          return;
+        }
         // a size that depends on the path: the first path whose value wastes is reported, under its condition
         const path = call.size.value.known ? undefined : call.size.paths?.find((p) => p.value > 0n && unusableBytes(p.value) !== 0n);
         if (!call.size.value.known && !path) return;
@@ -78,8 +96,69 @@ export default createRule<
           data,
           fix: range && literal ? (fixer) => fixer.replaceTextRange(range, literal) : null,
           suggest: range ? [{ messageId: 'roundUp', data, fix: (fixer) => fixer.replaceTextRange(range, literal ?? hex(rounded)) }] : [],
+          // a root cause in another file's wrapper: reported here, pointing at the call whose arithmetic wastes
+          ...(root ? { related: [rootCauseLocation(root)] } : {}),
         });
       },
     };
+
+    /** The group's finding: at the wrapper's call, with its size(s), its callers as related locations. */
+    function reportAtRootCause(call: AllocationCall, root: RootCause, callers: RootCause['callers'] & object): void {
+      const lifetime = callers.map((c) => c.lifetime).reduce(longerLived);
+      const isTransient = lifetime?.kind === 'transient';
+      if (isTransient && transient === 'off') return;
+      const sizes = [...new Set(callers.map((c) => c.size))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const least = sizes[0]!;
+      const most = sizes[sizes.length - 1]!;
+      const unusable = [...new Set(sizes.map((s) => unusableBytes(s)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const range = (values: bigint[], show: (v: bigint) => string) =>
+        values.length === 1 ? show(values[0]!) : `${show(values[0]!)} to ${show(values[values.length - 1]!)}`;
+      const data = {
+        api: call.api,
+        size: sizes.length === 1 ? byteCount(least) : `${least} to ${most} bytes`,
+        hex: range(sizes, hex),
+        unusable: range(unusable, String),
+        callers: callers.length === 1 ? '1 call' : `${callers.length} calls`,
+      };
+      const at: AllocationCall = {
+        ...call,
+        range: root.range,
+        loc: root.loc,
+        callText: root.callText,
+        enclosingFunction: root.enclosingFunction,
+        callee: root.callee,
+        evidence: root.evidence,
+        // (no fix: the callers' sizes are right, and the wrapper's arithmetic is not a constant to round)
+        size: { value: call.size.value, text: call.size.text, macros: call.size.macros },
+        lifetime,
+      };
+      context.report({
+        node: at,
+        messageId: isTransient ? 'transientWrapperWastesGranule' : least < ALLOCATION_GRANULARITY ? 'wrapperWastesGranule' : 'wrapperWastesLastGranule',
+        ...(isTransient && transient === 'warn' ? { severity: 'warn' as const } : {}),
+        data,
+        related: callers.map((c) => ({ file: c.file, range: c.range, message: `${c.text}: ${call.api} reserves ${byteCount(c.size)} (${hex(c.size)})` })),
+        fix: null,
+        suggest: [],
+      });
+    }
   },
 });
+
+/** The call of another file's wrapper whose arithmetic makes this call's size waste. */
+function rootCauseLocation(root: RootCause): RelatedLocation {
+  const where = root.enclosingFunction ? ` in ${root.enclosingFunction}` : '';
+  return {
+    file: root.file,
+    range: root.range,
+    message: `the waste comes from the arithmetic of this call${where}, ${root.callText}, for the multiples of 64 KB passed here (a caller in another file is reported at its own call)`,
+  };
+}
+
+const LIFETIME_ORDER = ['transient', 'unknown', 'escapes'] as const;
+
+/** Of two callers' lifetimes, the one that holds the address space longer (none known: none). */
+function longerLived(a: Lifetime | undefined, b: Lifetime | undefined): Lifetime | undefined {
+  if (!a || !b) return undefined;
+  return LIFETIME_ORDER.indexOf(b.kind) > LIFETIME_ORDER.indexOf(a.kind) ? b : a;
+}

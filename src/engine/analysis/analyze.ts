@@ -23,6 +23,7 @@ import type { TypeSource } from './type-builder.js';
 import { Lifetimes } from './lifetime.js';
 import { withLocalWrappers } from './local-wrappers.js';
 import { NameResolver, provenanceOf } from './names.js';
+import { groupRootCauses } from './root-causes.js';
 import { WrapperLookup } from './wrapper-lookup.js';
 import { findWrappers } from './wrappers.js';
 
@@ -238,7 +239,8 @@ class FileAnalyzer {
       if (same) break;
       local = wrappers;
     }
-    return { ...result, effort };
+    // (the file's own wrappers are final only now: the calls of one root cause in this file are grouped)
+    return { ...result, calls: groupRootCauses(result.calls, this.index.file), effort };
   }
 
   /** `previousProject`: the facts from outside the file, when calls of the previous version may be taken over. */

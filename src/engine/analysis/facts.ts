@@ -51,6 +51,42 @@ export interface AllocationCall {
   lifetime?: Lifetime;
   /** A VirtualFree(Ex) called by its name: the local it frees, when the address is one (lifetime.ts). */
   freed?: FreedAddress;
+  /**
+   * Set on a call through a wrapper when the waste comes from a wrapper's own arithmetic (wrappers.ts): this
+   * call passes only multiples of the 64 KB granule for every value the size depends on, and the reservation the
+   * wrapper makes is still not a multiple of 64 KB. Says which call in the wrapper's body makes it waste.
+   */
+  rootCause?: RootCause;
+}
+
+/** The call in a wrapper's body whose arithmetic makes every granule-aligned input waste (see AllocationCall.rootCause). */
+export interface RootCause {
+  file: string;
+  range: Range;
+  loc: AllocationCall['loc'];
+  callText: string;
+  enclosingFunction: string;
+  /** The name called there (the API, or the next wrapper). */
+  callee: string;
+  /** The macro, pointer and wrapper steps from that call to the API. */
+  evidence: EvidenceStep[];
+  /**
+   * When the call is in the analysed file: on the first call of the file with this root cause (and API), every
+   * call of the file with it, in the order of the file (root-causes.ts); on the others, undefined and `grouped`.
+   */
+  callers?: readonly RootCauseCaller[];
+  /** Another call of the file with the same root cause carries the group. */
+  grouped?: boolean;
+}
+
+/** One call of a group with the same root cause: where it is, what it passes, the size the API reserves for it. */
+export interface RootCauseCaller {
+  file: string;
+  range: Range;
+  /** "zend_mm_init calls zend_mm_chunk_alloc_int(2097152, 2097152)". */
+  text: string;
+  size: bigint;
+  lifetime?: Lifetime;
 }
 
 /** The local a free call passes as its address, and whether its function releases that local (or a copy) anywhere. */

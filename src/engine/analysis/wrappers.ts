@@ -5,8 +5,9 @@
 import { apiModel } from '../model/apis.js';
 import { parametersIn } from '../model/reasons.js';
 import type { EvidenceStep } from '../model/types.js';
+import { ALLOCATION_GRANULARITY, unusableBytes, usesLargePages } from '../model/windows-memory.js';
 import type { SyntaxNode } from '../parse/parse.js';
-import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, WrapperModel, WrapperReach } from './facts.js';
+import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, RootCause, WrapperModel, WrapperReach } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { NameResolver, Scope } from './names.js';
 import type { Linkage } from './linkage.js';
@@ -28,7 +29,7 @@ export function findWrappers(
   callerText: (recipe: CallRecipe, scope: Scope) => string,
   linkage: Linkage,
 ): WrapperModel[] {
-  const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Map<CallRecipe, Set<number>> }>();
+  const byFunction = new Map<number, { fn: SyntaxNode; name: string; recipes: Map<CallRecipe, Set<number>>; sizes: Map<CallRecipe, Set<number>> }>();
   for (const call of calls) {
     // the reasons first: most calls depend on no parameter, and need no look at their function
     const mentions = [call.size.value, call.flags?.value, call.address?.value].flatMap((v) => (v && !v.known ? parametersIn(v.cause) : []));
@@ -41,18 +42,22 @@ export function findWrappers(
     const depends = mentions.filter((m) => m.fn === name && PLAIN_FUNCTION_NAME.test(name) && params.includes(m.parameter));
     if (depends.length === 0) continue;
     let entry = byFunction.get(fn.startIndex);
-    if (!entry) byFunction.set(fn.startIndex, (entry = { fn, name, recipes: new Map() }));
+    if (!entry) byFunction.set(fn.startIndex, (entry = { fn, name, recipes: new Map(), sizes: new Map() }));
     let parameters = entry.recipes.get(call.recipe);
     if (!parameters) entry.recipes.set(call.recipe, (parameters = new Set()));
     for (const m of depends) parameters.add(params.indexOf(m.parameter));
+    let sizes = entry.sizes.get(call.recipe);
+    if (!sizes) entry.sizes.set(call.recipe, (sizes = sizeParameters(call.recipe, params)));
+    if (!call.size.value.known)
+      for (const m of parametersIn(call.size.value.cause)) if (m.fn === name && params.includes(m.parameter)) sizes.add(params.indexOf(m.parameter));
   }
   const wrappers: WrapperModel[] = [];
-  for (const { fn, name, recipes } of byFunction.values()) {
+  for (const { fn, name, recipes, sizes } of byFunction.values()) {
     const shortName = name.split('::').pop()!;
     // the API's own implementation (Wine's kernelbase defines VirtualAlloc): its callers are API calls already
     if (apiModel(shortName)) continue;
     const reaches = [...recipes].map(([recipe, parameters]): WrapperReach => ({ ...reachOf(recipe), parameters: [...parameters].sort((a, b) => a - b) }));
-    wrappers.push(wrapperOf(fn, name, shortName, [...recipes.keys()], reaches, index, names, instantiate, callerText, linkage));
+    wrappers.push(wrapperOf(fn, name, shortName, [...recipes.keys()], sizes, reaches, index, names, instantiate, callerText, linkage));
   }
   return wrappers;
 }
@@ -70,6 +75,7 @@ function wrapperOf(
   name: string,
   shortName: string,
   recipes: readonly CallRecipe[],
+  sizes: ReadonlyMap<CallRecipe, ReadonlySet<number>>,
   reaches: readonly WrapperReach[],
   index: FileIndex,
   names: NameResolver,
@@ -101,7 +107,10 @@ function wrapperOf(
       });
       const out: AllocationCall[] = [];
       for (const recipe of recipes) {
-        for (const call of instantiate(recipe, scope, stack)) {
+        const aligned = granuleMultiples(args, sizes.get(recipe));
+        for (const found of instantiate(recipe, scope, stack)) {
+          // the caller passes multiples of 64 KB and the size still wastes: this call's arithmetic is the cause
+          const call = !found.rootCause && aligned && wastes(found) ? { ...found, rootCause: rootCauseAt(found) } : found;
           if (recipe.target.kind === 'wrapper') out.push(call);
           else {
             const step: EvidenceStep = { file: index.file, range: recipe.base.range, kind: 'call', message: `${callerText(recipe, scope)} calls ${call.api}` };
@@ -121,4 +130,40 @@ function convertArgument(arg: ArgBinding, typeText: string, names: NameResolver)
   if (!type || type.name === 'pointer') return arg;
   const value = type.unsigned ? BigInt.asUintN(type.bits, arg.value.value) : BigInt.asIntN(type.bits, arg.value.value);
   return { value: { value, type }, origin: value === arg.value.value ? arg.origin : undefined };
+}
+
+/**
+ * The parameters a recipe's size can depend on, by the names its arguments mention: the API's size argument (or
+ * the declared wrapper's), or every argument of a call of another wrapper. (More than the size needs is safe: a
+ * parameter that is not a multiple of 64 KB at a caller keeps the finding at that caller.)
+ */
+function sizeParameters(recipe: CallRecipe, params: readonly (string | undefined)[]): Set<number> {
+  const { target } = recipe;
+  const position = target.kind === 'api' ? target.model.size : target.kind === 'declared' ? target.wrapper.sizeArg : undefined;
+  const args = target.kind === 'wrapper' ? recipe.args : position !== undefined && recipe.args[position] ? [recipe.args[position]] : [];
+  const out = new Set<number>();
+  for (const a of args) for (const t of a.tokens) if (t.kind === 'ident' && params.includes(t.text)) out.add(params.indexOf(t.text));
+  return out;
+}
+
+/** Whether the caller's values of `parameters` are all known multiples of 64 KB (and there is at least one). */
+function granuleMultiples(args: readonly ArgBinding[], parameters: ReadonlySet<number> | undefined): boolean {
+  if (!parameters || parameters.size === 0) return false;
+  for (const i of parameters) {
+    const a = args[i];
+    if (!a || 'unknown' in a.value || a.value.value % ALLOCATION_GRANULARITY !== 0n) return false;
+  }
+  return true;
+}
+
+/** A reservation of a known size, not of large pages, that leaves part of its last 64 KB granule unusable. */
+function wastes(call: AllocationCall): boolean {
+  if (call.family !== 'reserve' || call.reserves !== true || !call.size.value.known || usesLargePages(call.flags?.value)) return false;
+  return call.size.value.value > 0n && unusableBytes(call.size.value.value) !== 0n;
+}
+
+/** The call of a wrapper's body `call` was evaluated at, as the root cause of its waste. */
+function rootCauseAt(call: AllocationCall): RootCause {
+  const { file, range, loc, callText, enclosingFunction, callee, evidence } = call;
+  return { file, range, loc, callText, enclosingFunction, callee, evidence };
 }

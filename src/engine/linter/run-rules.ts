@@ -68,7 +68,17 @@ export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings:
             const fix = toFix(s.fix(fixer));
             if (fix) suggestions.push({ desc: interpolate(rule.meta.messages[s.messageId] ?? s.messageId, s.data), fix });
           }
-          own.push(toFinding(d.node, rule.name, d.severity ?? level, d.messageId, message, d.data ?? {}, d.fix ? toFix(d.fix(fixer)) : undefined, suggestions));
+          const finding = toFinding(
+            d.node,
+            rule.name,
+            d.severity ?? level,
+            d.messageId,
+            message,
+            d.data ?? {},
+            d.fix ? toFix(d.fix(fixer)) : undefined,
+            suggestions,
+          );
+          own.push(d.related?.length ? { ...finding, related: d.related } : finding);
         },
       });
       for (const call of analysis.calls) visitor.AllocationCall?.(call);

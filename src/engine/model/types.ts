@@ -40,6 +40,17 @@ export interface EvidenceStep {
   kind: 'macro' | 'wrapper' | 'pointer' | 'call' | 'value' | 'path';
 }
 
+/**
+ * A place a finding points to besides its own: the callers of a wrapper whose arithmetic makes them all waste
+ * (reported once, at the wrapper's call), or that call for a caller in another file. SARIF `relatedLocations`,
+ * LSP `relatedInformation`.
+ */
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
+}
+
 export interface TextEdit {
   /** 0-based UTF-16 offsets into the file text. */
   range: [number, number];
@@ -87,6 +98,8 @@ export interface Finding {
   properties: Record<string, string | number | boolean>;
   /** Macro expansions, pointer origins and wrapper chains, outermost first. */
   evidence: EvidenceStep[];
+  /** Other places the finding is about (see RelatedLocation), in the order of their files. */
+  related?: RelatedLocation[];
   /** The text of the call, whitespace-normalised; used for stable fingerprints. */
   callText: string;
   /** The function that contains the call, or "" at file scope. */

@@ -51,7 +51,9 @@ describe('a call site that reaches an API twice', () => {
         ].join('\n'),
       );
       const cli = await cliSays(dir, defaultLintOptions(dir));
-      expect(cli.lines.filter((l) => l.startsWith('chunk.c:6:')).map((l) => /\| size (\d+)/.exec(l)?.[1])).toEqual(['4190208']);
+      // (the caller passes multiples of 64 KB: the waste is reported at the retry's own call, line 3)
+      expect(cli.lines.filter((l) => l.startsWith('chunk.c:3:')).map((l) => /\| size (\d+)/.exec(l)?.[1])).toEqual(['4190208']);
+      expect(cli.lines.filter((l) => l.startsWith('chunk.c:6:'))).toEqual([]);
       expect(lspSays(dir, sourceFiles(dir))).toEqual(cli.lines);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
