@@ -4,6 +4,7 @@
 // every shard made appear once, and the run succeeded only if every shard did. Runs of other tools (the
 // runtime shim's) are merged the same way, each with its own kind.
 
+import { filesOfMissingMessage, foldersOfSearchMessage, INCLUDE_MISSING, INCLUDE_SEARCH, searchedFoldersMessage, withOtherFiles } from '../engine/runner/include-notices.js';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Sarif from 'sarif';
@@ -207,11 +208,19 @@ function mergeRuns(runs: Sarif.Run[]): { run: Sarif.Run; duplicates: number } {
         notes.push({ n, i: notes.length, file: loc?.artifactLocation ? artifactFile(loc.artifactLocation, root) : '', line: loc?.region?.startLine ?? 0 });
       }
     }
-    notes.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.i - b.i);
+    const joined = joinIncludeNotes(notes);
+    joined.sort(
+      (a, b) =>
+        a.file.localeCompare(b.file) ||
+        a.line - b.line ||
+        (a.n.descriptor?.id ?? '').localeCompare(b.n.descriptor?.id ?? '') ||
+        a.n.message.text!.localeCompare(b.n.message.text!) ||
+        a.i - b.i,
+    );
     const invocation: Sarif.Invocation = {
       ...base.invocations[0]!,
       executionSuccessful: runs.every((r) => r.invocations?.[0]?.executionSuccessful !== false),
-      toolExecutionNotifications: notes.map((x) => x.n),
+      toolExecutionNotifications: joined.map((x) => x.n),
     };
     merged.invocations = [invocation, ...base.invocations.slice(1)];
   }
@@ -253,4 +262,37 @@ function artifactFile(loc: Sarif.ArtifactLocation, root: string): string {
     rel = uri;
   }
   return loc.uriBaseId === '%SRCROOT%' && root ? path.join(root, rel) : rel;
+}
+
+type Note = { n: Sarif.Notification; i: number; file: string; line: number };
+
+/**
+ * The include notes of shards, joined as one run would have written them: each shard names the folders its own
+ * files' headers were found in, and each header found nowhere at its first file with how many others include it.
+ */
+function joinIncludeNotes(notes: Note[]): Note[] {
+  const out: Note[] = [];
+  let searched: { note: Note; folders: string[] } | undefined;
+  const missing = new Map<string, { first: Note; files: number }>();
+  for (const note of notes) {
+    const id = note.n.descriptor?.id;
+    const text = note.n.message.text ?? '';
+    const folders = id === INCLUDE_SEARCH ? foldersOfSearchMessage(text) : undefined;
+    if (folders) {
+      if (searched) searched.folders.push(...folders);
+      else searched = { note, folders: [...folders] };
+    } else if (id === INCLUDE_MISSING) {
+      const { message, files } = filesOfMissingMessage(text);
+      const group = missing.get(message);
+      if (!group) missing.set(message, { first: note, files });
+      else {
+        group.files += files;
+        if (note.file.localeCompare(group.first.file) < 0 || (note.file === group.first.file && note.line < group.first.line)) group.first = note;
+      }
+    } else out.push(note);
+  }
+  const withText = (note: Note, text: string): Note => ({ ...note, n: { ...note.n, message: { ...note.n.message, text } } });
+  if (searched) out.push(withText(searched.note, searchedFoldersMessage(searched.folders)));
+  for (const [message, { first, files }] of missing) out.push(withText(first, withOtherFiles(message, files - 1)));
+  return out;
 }

@@ -79,6 +79,11 @@ function spaces(s: string): string {
   return s.replace(/[^\r\n]/g, ' ');
 }
 
+/** True when a macro body is nothing but annotations (or empty): blanking the macro's name loses nothing. */
+export function isAnnotation(body: string): boolean {
+  return neutralizePiece(body, new Set()).trim() === '';
+}
+
 /** End index (exclusive) of the balanced parenthesis group that opens at `open`, or -1. */
 function closeParen(text: string, open: number): number {
   let depth = 0;

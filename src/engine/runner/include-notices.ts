@@ -57,17 +57,44 @@ export function collapseIncludeNotices(notices: readonly Notice[], cwd: string):
     } else rest.push(n);
   }
   if (folders.size > 0) {
-    const list = [...folders].sort().map((d) => path.relative(cwd, d) || '.');
-    rest.push({
-      level: 'note',
-      code: INCLUDE_SEARCH,
-      message: `headers the include path does not have were found by searching the scanned tree, in ${list.length} folder${list.length === 1 ? '' : 's'}: ${list.join(', ')} (--no-include-search turns this off)`,
-    });
+    rest.push({ level: 'note', code: INCLUDE_SEARCH, message: searchedFoldersMessage([...folders].map((d) => path.relative(cwd, d) || '.')) });
   }
   for (const group of missing.values()) {
     const first = group.reduce((a, b) => (byPlace(b, a) < 0 ? b : a));
-    const others = new Set(group.map((n) => n.file)).size - 1;
-    rest.push(others > 0 ? { ...first, message: `${first.message} (${others} other file${others === 1 ? ' includes' : 's include'} it too)` } : first);
+    rest.push({ ...first, message: withOtherFiles(first.message, new Set(group.map((n) => n.file)).size - 1) });
   }
   return rest;
+}
+
+const SEARCHED_IN = /^headers the include path does not have were found by searching the scanned tree, in \d+ folders?: (.*) \(--no-include-search turns this off\)$/;
+const OTHER_FILES = / \((\d+) other files? includes? it too\)$/;
+
+/** The run's note on the folders the search found headers in (relative to the run's directory). */
+export function searchedFoldersMessage(folders: readonly string[]): string {
+  const list = [...new Set(folders)].sort();
+  return `headers the include path does not have were found by searching the scanned tree, in ${list.length} folder${list.length === 1 ? '' : 's'}: ${list.join(', ')} (--no-include-search turns this off)`;
+}
+
+/** The folders a run's include-search note names (for `granule merge`, which joins the notes of shards). */
+export function foldersOfSearchMessage(message: string): string[] | undefined {
+  return SEARCHED_IN.exec(message)?.[1]!.split(', ');
+}
+
+/** An include-missing note's message with how many other files include the header (none: the message alone). */
+export function withOtherFiles(message: string, others: number): string {
+  return others > 0 ? `${message} (${others} other file${others === 1 ? ' includes' : 's include'} it too)` : message;
+}
+
+/** An include-missing note's message without its count of other files, and how many files it stands for. */
+export function filesOfMissingMessage(message: string): { message: string; files: number } {
+  const m = OTHER_FILES.exec(message);
+  return m ? { message: message.slice(0, m.index), files: Number(m[1]) + 1 } : { message, files: 1 };
+}
+
+/**
+ * The order of a report's notices: by file and line, then by what they say (the order in which threads or shards
+ * met them must not show).
+ */
+export function byNoticePlace(a: Notice, b: Notice): number {
+  return (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
 }

@@ -28,7 +28,7 @@ import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE } from '../model/limits.
 import { mentionsAnyWord, wordsIn } from '../text/occurrences.js';
 import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './options.js';
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
-import { collapseIncludeNotices } from './include-notices.js';
+import { byNoticePlace, collapseIncludeNotices } from './include-notices.js';
 import { addContextFiles, memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { candidatesFor, collectCandidates, type CandidateFiles } from './candidates.js';
 import { contextHeaders } from './context-headers.js';
@@ -433,9 +433,8 @@ function report(
   const result: LintResult = {
     root: options.cwd,
     findings,
-    notices: shardNotices(collapseIncludeNotices(run.notices, options.cwd), perFile.files, reported).sort(
-      (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0),
-    ),
+    // (a shard's include notes are its own files': `granule merge` joins them into the whole run's)
+    notices: collapseIncludeNotices(shardNotices(run.notices, perFile.files, reported), options.cwd).sort(byNoticePlace),
     filesScanned: perFile.files.filter(reported).length,
     rules: allRules.map((r) => {
       const a = summary.find((x) => x.rule.name === r.name);
