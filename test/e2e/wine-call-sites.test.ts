@@ -107,19 +107,20 @@ describe.skipIf(missing)('call sites on the wine source tree', () => {
       }
     }
     expect(unexplained).toEqual([]);
-    // the figures of this tree (wine-8.0~repack): a regression in call finding changes them
+    // the figures of this tree (wine-8.0~repack): a regression in call finding changes them. The default
+    // configuration is MSVC's x64: wine's code under __i386__, __aarch64__ or a GCC-only test is a dead branch
     expect({ textHits, calls, filesWithCalls }).toMatchInlineSnapshot(`
       {
-        "calls": 235,
-        "filesWithCalls": 77,
+        "calls": 199,
+        "filesWithCalls": 55,
         "textHits": 228,
       }
     `);
     expect(Object.fromEntries([...differences].sort())).toMatchInlineSnapshot(`
       {
-        "a declaration, not a call": 14,
+        "a declaration, not a call": 17,
         "in a comment": 10,
-        "in a dead #if branch": 1,
+        "in a dead #if branch": 34,
         "in a string": 11,
         "reached through pointer pNtAllocateVirtualMemory, not by the API's name": 1,
         "reached through pointer pNtAllocateVirtualMemoryEx, not by the API's name": 27,
