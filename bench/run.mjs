@@ -34,6 +34,8 @@ const GRANULE = path.join(ROOT, 'bin', 'granule.js');
 const AST_GREP = path.join(ROOT, 'node_modules', '.bin', 'ast-grep');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-bench-'));
 const SINGLE_FILE = 'dlls/kernelbase/memory.c';
+// the file the "one file edited" case changes before each --cache run (a caller of the APIs)
+const EDITED_FILE = 'dlls/kernel32/tests/virtual.c';
 // the API names granule checks, as one regular expression (for rg and ast-grep)
 const API_REGEX = '(VirtualAlloc(Ex|ExNuma|2|2FromApp|FromApp)?|[NZ][tw]AllocateVirtualMemory(Ex)?|MapViewOfFile(Ex|ExNuma|FromApp|2|3|3FromApp|Numa2)?)';
 
@@ -388,6 +390,23 @@ function commands(wine, copies, big) {
     rg: { id: 'rg', argv: ['rg', '-l', '-g', '*.{c,h,cc,cpp,cxx,hpp}', '-e', API_REGEX, '.'], cwd: wine },
     astGrep: { id: 'ast-grep', argv: [AST_GREP, 'scan', '-r', path.join(TMP, 'rule.yml'), '--json=compact', '.'], cwd: wine },
     cache: granule('granule --cache', ['--cache', '--cache-location', out('cache/'), '--format', 'sarif', '-o', out('cached.sarif'), '.']),
+    // one file edited since the cached run: the file is the original with one more comment line each time (a new
+    // text every run; the bench puts the original back at the end)
+    edited: {
+      id: 'granule --cache, one file edited',
+      argv: [
+        'sh',
+        '-c',
+        'cp "$0" "$1" && echo "/* edit $$ */" >> "$1" && exec "$2" "$3" --cache --cache-location "$4" --format sarif -o "$5" .',
+        out('edited-original.c'),
+        EDITED_FILE,
+        process.execPath,
+        GRANULE,
+        out('cache/'),
+        out('edited.sarif'),
+      ],
+      cwd: wine,
+    },
     // the pre-commit case: one staged file, the default report on standard output
     single: granule('granule (1 file)', [SINGLE_FILE]),
     node: { id: "node -e ''", argv: [process.execPath, '-e', ''], cwd: wine },
@@ -436,6 +455,7 @@ function countFindings(cmds, wine) {
       .filter(Boolean).length;
     // fill the cache once: the timed --cache runs are on an unchanged tree
     spawnSync(cmds.cache.argv[0], cmds.cache.argv.slice(1), { cwd: wine, stdio: 'ignore' });
+    fs.copyFileSync(path.join(wine, EDITED_FILE), out('edited-original.c'));
   }
   const astGrepOk = !flag('--skip-ast-grep') && fs.existsSync(AST_GREP);
   if (!flag('--skip-ast-grep') && !astGrepOk) {
@@ -456,7 +476,14 @@ function countFindings(cmds, wine) {
 /** The timed runs of every group asked for, by command id. */
 function measureAll(cmds, astGrepOk) {
   const samples = {};
-  if (want('full')) Object.assign(samples, measureGroup('full tree', [cmds.granule, cmds.rg, cmds.cache, ...(astGrepOk ? [cmds.astGrep] : [])]));
+  if (want('full')) {
+    try {
+      Object.assign(samples, measureGroup('full tree', [cmds.granule, cmds.rg, cmds.cache, cmds.edited, ...(astGrepOk ? [cmds.astGrep] : [])]));
+    } finally {
+      // the edited file back as it was (its times change; the next cached run reads it again once)
+      fs.copyFileSync(out('edited-original.c'), path.join(cmds.edited.cwd, EDITED_FILE));
+    }
+  }
   if (want('single')) Object.assign(samples, measureGroup('single file', [cmds.single, cmds.node]));
   if (want('threads')) Object.assign(samples, measureGroup('threads', [cmds.threads1, cmds.threads2, cmds.pair, cmds.probe1, cmds.probe2]));
   if (want('linear')) Object.assign(samples, measureGroup('linearity', [cmds.copies1, cmds.copies2, cmds.copies4]));
