@@ -4,7 +4,14 @@
 // every shard made appear once, and the run succeeded only if every shard did. Runs of other tools (the
 // runtime shim's) are merged the same way, each with its own kind.
 
-import { filesOfMissingMessage, foldersOfSearchMessage, INCLUDE_MISSING, INCLUDE_SEARCH, searchedFoldersMessage, withOtherFiles } from '../engine/runner/include-notices.js';
+import {
+  filesOfMissingMessage,
+  foldersOfSearchMessage,
+  INCLUDE_MISSING,
+  INCLUDE_SEARCH,
+  searchedFoldersMessage,
+  withOtherFiles,
+} from '../engine/runner/include-notices.js';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Sarif from 'sarif';

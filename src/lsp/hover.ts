@@ -82,7 +82,13 @@ function sizeLines(call: AllocationCall, finding?: Finding): string[] {
   if (!size.known && !onPath) return [`Size: not proven (${size.reason}).`];
   const value = onPath ? onPath.value : (size as Extract<typeof size, { known: true }>).value;
   const out = [`| | |`, `|---|---|`, `| size | ${byteCount(value)} (${hex(value)})${onPath ? ` when ${onPath.when.join(' and ')}` : ''} |`];
-  if (onPath) out.push(`| other paths | ${call.size.paths!.filter((p) => p !== onPath).map((p) => `${byteCount(p.value)} when ${p.when.join(' and ')}`).join('; ')} |`);
+  if (onPath)
+    out.push(
+      `| other paths | ${call.size
+        .paths!.filter((p) => p !== onPath)
+        .map((p) => `${byteCount(p.value)} when ${p.when.join(' and ')}`)
+        .join('; ')} |`,
+    );
   if (call.size.text && call.size.text.trim() !== value.toString()) out.push(`| written as | \`${call.size.text.trim().replace(/\|/g, '\\|')}\` |`);
   if (call.size.macros.length) out.push(`| macros | ${call.size.macros.map((m) => `\`${m}\``).join(' → ')} |`);
   // (a VirtualFree's size is what it frees, not a reservation)

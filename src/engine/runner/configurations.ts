@@ -228,10 +228,7 @@ function mergePatches(runs: readonly ConfigurationRun[], notices: Notice[]): Fil
  * configuration's lint, whose analysis serves hover and fixes, with the findings and notices of all merged.
  * `lint(options, first)`: the lint in one configuration (`first`: the one whose analysis is kept).
  */
-export function lintInConfigurations(
-  options: LintOptions,
-  lint: (options: LintOptions, first: boolean, configuration: Configuration) => FileLint,
-): FileLint {
+export function lintInConfigurations(options: LintOptions, lint: (options: LintOptions, first: boolean, configuration: Configuration) => FileLint): FileLint {
   const configurations = configurationsOf(options);
   const lints = configurations.map((c, i) => ({ configuration: c.name, lint: lint(optionsIn(options, c), i === 0, c) }));
   const first = lints[0]!.lint;

@@ -66,7 +66,8 @@ export function collapseIncludeNotices(notices: readonly Notice[], cwd: string):
   return rest;
 }
 
-const SEARCHED_IN = /^headers the include path does not have were found by searching the scanned tree, in \d+ folders?: (.*) \(--no-include-search turns this off\)$/;
+const SEARCHED_IN =
+  /^headers the include path does not have were found by searching the scanned tree, in \d+ folders?: (.*) \(--no-include-search turns this off\)$/;
 const OTHER_FILES = / \((\d+) other files? includes? it too\)$/;
 
 /** The run's note on the folders the search found headers in (relative to the run's directory). */
