@@ -6,7 +6,7 @@
 
 import type { SharedParses } from '../parse/shared-parses.js';
 import { checkTimeLimit } from '../model/limits.js';
-import { isAnnotation, neutralize } from '../parse/neutralize.js';
+import { isAnnotation, neutralize, type KeptWords } from '../parse/neutralize.js';
 import { languageFor, parse, type Language, type Tree } from '../parse/parse.js';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from '../preprocess/preprocess.js';
 import { LineMap } from '../text/source.js';
@@ -92,9 +92,14 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
     preprocess(file, text, { ...options, cplusplus: language === 'cpp' ? true : file.endsWith('.c') ? false : undefined });
   // a word the sources or their headers #define as something of their own stays; one defined as nothing or as
   // another annotation (wine's `#define WINAPI __stdcall`) is still blanked, or the parse breaks at every use
-  const definedHere = new Set(
-    [...pre.macros.names()].filter((name) => !isAnnotation(name) || pre.macros.definitions(name).some((d) => !isAnnotation(d.bodyText))),
-  );
+  const kept = new Map<string, boolean>();
+  const definedHere: KeptWords = {
+    has: (word) => {
+      let keep = kept.get(word);
+      if (keep === undefined) kept.set(word, (keep = pre.macros.definitions(word).some((d) => !isAnnotation(d.bodyText))));
+      return keep;
+    },
+  };
   const hidden = options.blank?.length ? [...options.blank, ...pre.blank] : pre.blank;
   const parsedText = neutralize(text, definedHere, hidden);
   // (another configuration's tree of the same text serves as it is)

@@ -79,6 +79,9 @@ function spaces(s: string): string {
   return s.replace(/[^\r\n]/g, ' ');
 }
 
+/** The annotation words to leave alone (asked only about the words met). */
+export type KeptWords = Pick<ReadonlySet<string>, 'has'>;
+
 /** True when a macro body is nothing but annotations (or empty): blanking the macro's name loses nothing. */
 export function isAnnotation(body: string): boolean {
   return neutralizePiece(body, new Set()).trim() === '';
@@ -108,7 +111,7 @@ const PIECE = 1 << 16;
  * time, each piece ending just after a `;` or `}`: no match reaches past one (an argument list stops at
  * them), so the pieces give the same text as the whole, without the whole's five copies.
  */
-export function neutralize(text: string, keep: ReadonlySet<string> = new Set(), hidden: readonly (readonly [number, number])[] = []): string {
+export function neutralize(text: string, keep: KeptWords = new Set(), hidden: readonly (readonly [number, number])[] = []): string {
   if (text.length <= PIECE) return neutralizePiece(hidden.length ? blankRanges(text, hidden) : text, keep);
   const wide = isWide(text);
   const encoding = wide ? 'utf16le' : 'latin1';
@@ -149,7 +152,7 @@ const SEMICOLON = [Buffer.from(';', 'latin1'), Buffer.from(';', 'utf16le')];
 const CLOSE_BRACE = [Buffer.from('}', 'latin1'), Buffer.from('}', 'utf16le')];
 
 /** neutralize without pieces (exported for the test that compares the two). */
-export function neutralizePiece(text: string, keep: ReadonlySet<string>): string {
+export function neutralizePiece(text: string, keep: KeptWords): string {
   if (!/[A-Z_]/.test(text)) return text;
   let out = text.replace(WORD_RE, (w) => (keep.has(w) ? w : spaces(w)));
   // a SAL word with an argument list: the list is blanked too
