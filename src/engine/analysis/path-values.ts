@@ -174,6 +174,12 @@ export class PathValueFinder {
       const e = this.branch(name, branch, depth);
       return e === 'none' ? 'before' : e;
     };
+    // a condition known here (`sizeof(void *) == 8`) takes one branch on this target
+    const known = condNode ? this.evaluate(stripParens(tokenize(condText)), condNode.startIndex) : undefined;
+    if (known?.known) {
+      const taken = arm(known.value !== 0n ? consequence : alternative);
+      return taken === 'before' ? 'none' : taken;
+    }
     const t = arm(consequence);
     const f = arm(alternative);
     if (t === 'before' && f === 'before') return 'none';
@@ -218,7 +224,8 @@ export class PathValueFinder {
       const value = k.childForFieldName('value');
       if (value) labels.push(this.text.slice(value.startIndex, value.endIndex).trim());
       else hasDefault = true;
-      const stmts = k.namedChildren.filter((x) => x !== value && x.type !== 'comment');
+      // (by position: the binding may give the case's value as another object than the one in its children)
+      const stmts = k.namedChildren.filter((x) => x.startIndex !== value?.startIndex && x.type !== 'comment');
       if (stmts.length === 0) continue;
       const last = stmts[stmts.length - 1]!;
       if (last.type !== 'break_statement' && last.type !== 'return_statement') return notFollowed;

@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintResult } from '../../../src/engine/runner/lint.js';
 import { FIXTURES } from '../../helpers/fixtures.js';
 import { toSarif } from '../../../src/formats/sarif.js';
+import { runCli } from '../../helpers/cli.js';
+import type { Finding } from '../../../src/engine/model/types.js';
 
 const dir = path.join(FIXTURES, 'path-sizes');
 let report: LintResult;
@@ -92,5 +94,24 @@ describe('sizes that depend on the path', () => {
     expect(message('fields.c', 16)).toEqual(['NtAllocateVirtualMemory reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable']);
     expect(message('fields.c', 31)).toEqual(['NtAllocateVirtualMemory reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable']);
     expect(at('fields.c', 41)).toEqual([]);
+  });
+});
+
+describe('the cases of a switch, in every configuration', () => {
+  // A case's value was told from its statements by node identity, which the tree-sitter binding does not keep:
+  // in a run of the file alone (the built CLI, where the binding's objects come and go as in real use) the
+  // second target read `case 2:` as a statement and lost the finding.
+  it('are the same paths whether the file is linted alone or with its folder, in either order of targets', () => {
+    for (const target of ['x64,x86', 'x86,x64']) {
+      for (const named of ['locals.c', '.']) {
+        const r = runCli(['--format', 'json', '--target', target, named], { cwd: dir });
+        const found = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.filter(
+          (f) => path.basename(f.file) === 'locals.c' && f.range.start.line === 48,
+        );
+        expect(found.map((f) => [f.message, f.configurations])).toEqual([
+          ['VirtualAlloc reserves 8192 bytes (0x2000) when kind is 2 or 3; 57344 bytes of its 64 KB granule become unusable', target.split(',')],
+        ]);
+      }
+    }
   });
 });
