@@ -16,7 +16,11 @@ import { declaresName, functionName, isInClass } from './syntax.js';
 type EscapeReason = Exclude<LifetimeReason, 'released' | 'not-held' | 'leaked-on-a-path' | 'not-followed' | 'entry-point'>;
 
 /** What holds the address right after the call. */
-type Holder = { kind: 'name'; name: string } | { kind: 'escapes'; reason: EscapeReason } | { kind: 'none' };
+type Holder =
+  | { kind: 'name'; name: string }
+  /** `name`: the global variable the address is stored in, when it is one (its release is followed too). */
+  | { kind: 'escapes'; reason: EscapeReason; name?: string }
+  | { kind: 'none' };
 
 /** Names a function's copies of the address may take before the search stops (hostile input). */
 const MAX_ALIASES = 32;
@@ -126,8 +130,11 @@ export class Lifetimes {
     if (!fn || fn.type !== 'function_definition') return { kind: 'escapes', reason: 'global' };
     const holder = holderOf(call, fn);
     if (holder.kind === 'none') return { kind: 'unknown', reason: 'not-held' };
-    if (holder.kind === 'escapes') return { kind: 'escapes', reason: holder.reason };
-    const { names, escapes } = this.copiesOf(holder.name, fn);
+    if (holder.kind === 'escapes' && !holder.name) return { kind: 'escapes', reason: holder.reason };
+    // a global that holds the address and is released on every path before the function returns holds nothing
+    // after it (php's opcache maps a view into a global, reads it and unmaps it)
+    const { names, escapes } = holder.kind === 'escapes' ? { names: new Set([holder.name!]), escapes: [holder.reason] } : this.copiesOf(holder.name, fn);
+    const holderName = holder.name!;
     const text = this.index.parsedText;
     const status = byStatus ? this.statusHolder(call, fn) : undefined;
     const answer = followPaths(
@@ -145,11 +152,11 @@ export class Lifetimes {
     );
     if (!answer.gaveUp && !answer.leaks) {
       // the program's entry point runs as long as the program: what it releases before returning stays that long
-      if (ENTRY_POINTS.has(functionName(fn, text) ?? '')) return { kind: 'unknown', reason: 'entry-point', holder: holder.name };
-      return { kind: 'transient', reason: 'released', holder: holder.name };
+      if (ENTRY_POINTS.has(functionName(fn, text) ?? '')) return { kind: 'unknown', reason: 'entry-point', holder: holderName };
+      return { kind: 'transient', reason: 'released', holder: holderName };
     }
-    if (escapes.length > 0) return { kind: 'escapes', reason: escapes[0]!, holder: holder.name };
-    return { kind: 'unknown', reason: answer.gaveUp ? 'not-followed' : 'leaked-on-a-path', holder: holder.name };
+    if (escapes.length > 0) return { kind: 'escapes', reason: escapes[0]!, holder: holderName };
+    return { kind: 'unknown', reason: answer.gaveUp ? 'not-followed' : 'leaked-on-a-path', holder: holderName };
   }
 
   /** The names whose bodies the lifetimes depend on: the release APIs and the file's release wrappers. */
@@ -228,7 +235,7 @@ export class Lifetimes {
         const name = text.slice(t.startIndex, t.endIndex);
         if (this.isLocal(fn, name)) return isStaticLocal(fn, name, text) ? { kind: 'escapes', reason: 'static' } : { kind: 'name', name };
         // a name the function does not declare: a global, or in a method a member
-        return { kind: 'escapes', reason: isMethod(fn, text) ? 'field' : 'global' };
+        return isMethod(fn, text) ? { kind: 'escapes', reason: 'field' } : { kind: 'escapes', reason: 'global', name };
       }
       case 'field_expression': {
         const object = t.childForFieldName('argument');
@@ -238,8 +245,8 @@ export class Lifetimes {
         if (!object) return { kind: 'none' };
         if (arrow || object.type === 'this') return { kind: 'escapes', reason: 'field' };
         const inner = this.holderOfTarget(object, fn);
-        // a field of a local structure: followed no further
-        return inner.kind === 'escapes' ? inner : { kind: 'none' };
+        // a field of a local structure: followed no further (nor a field of a global: only the global itself)
+        return inner.kind === 'escapes' ? { kind: 'escapes', reason: inner.reason } : { kind: 'none' };
       }
       case 'pointer_expression':
         return { kind: 'escapes', reason: 'out-parameter' };
