@@ -226,19 +226,22 @@ function measureGroup(name, commands, runs = RUNS) {
 function categorize(frame) {
   const url = frame.url || '';
   const fn = frame.functionName || '';
+  // the engine's layer folder (dist/engine/<layer>/<module>.js) and module
+  const [, layer = '', mod = ''] = /engine\/(\w+)\/([\w-]+)\.js/.exec(url) ?? [];
   if (fn === '(garbage collector)') return 'garbage collection';
   if (fn === '(idle)') return 'idle (waiting for threads)';
   if (url.includes('tree-sitter/index.js')) return fn.includes('parse') ? 'tree-sitter: parsing' : 'tree-sitter: tree access';
-  if (/engine\/(prefilter|walk|discover)\.js/.test(url)) return 'discovery, reading, prefilter';
+  if (layer === 'files' || ['prefilter', 'candidates'].includes(mod)) return 'discovery, reading, prefilter';
   if (!url && /^(read|open|close|fstat|readdir|lstat|indexOfBuffer|indexOfString|latin1Slice)$/.test(fn)) return 'discovery, reading, prefilter';
   if (!url && fn.startsWith('RegExp:') && /VirtualAlloc|AllocateVirtualMemory|MapViewOfFile/.test(fn) && fn.includes('|'))
     return 'discovery, reading, prefilter';
-  if (/engine\/(window|blanking)\.js/.test(url)) return 'windows (outline, blanking)';
-  if (/engine\/(preprocess|macros|directives|neutralize|header-cache|header-facts|std-macros|compile-commands)\.js/.test(url)) return 'preprocessor';
-  if (/engine\/(analyze|evaluate|pointers|tokens|reach|target|apis|limits|occurrences|name-roles|ancestry|call-reuse|source)\.js/.test(url))
-    return 'analysis (calls, values, wrappers)';
-  if (/\/(rules|formats|cli|config)\/|engine\/(run-rules|fix|lint|cache)\.js/.test(url)) return 'rules, report, pipeline';
-  if (/engine\/(workers?|threads|collect)\.js/.test(url)) return 'threads';
+  if (mod === 'window' || mod === 'outline' || mod === 'blanking') return 'windows (outline, blanking)';
+  if (['preprocess', 'macros'].includes(layer) || ['neutralize', 'tokens', 'lexer'].includes(mod)) return 'preprocessor and macros';
+  if (layer === 'types' || ['declared-types', 'type-builder', 'header-types', 'sdk-types'].includes(mod)) return 'types (sizeof, layouts, SDK)';
+  if (['lifetime', 'lifetime-paths', 'releases', 'path-values', 'root-causes'].includes(mod)) return 'lifetimes and paths';
+  if (layer === 'analysis' || layer === 'evaluate' || layer === 'parse' || layer === 'text' || layer === 'model') return 'analysis (calls, values, wrappers)';
+  if (['workers', 'worker', 'threads', 'collect'].includes(mod)) return 'threads';
+  if (/\/(rules|formats|cli|config)\//.test(url) || layer === 'linter' || layer === 'cache' || layer === 'runner') return 'rules, report, pipeline';
   if (url.startsWith('node:') || !url) return 'Node.js (start-up, modules, buffers)';
   return 'other';
 }
