@@ -67,7 +67,6 @@ export async function lintText(file: string, text: string, options: LintOptions)
   // (the analysis is kept only for --fix: a text of many megabytes would hold its parse while the next
   // configuration is analysed)
   let analysis: FileAnalysis | undefined;
-  let analysedAny = false;
   for (const [index, configuration] of configurations.entries()) {
     // (the last configuration's windows are freed before the next one parses the text again)
     if (index > 0 && text.length >= COLLECT_FROM) await releaseMemory();
@@ -75,7 +74,6 @@ export async function lintText(file: string, text: string, options: LintOptions)
     const ownNotices: Notice[] = [];
     const analysed = await analyseInWindows(candidate, own, options, headers, ownNotices, reach);
     if (options.fix) analysis ??= analysed;
-    analysedAny ||= analysed !== undefined;
     if (analysed) {
       const checked = checkAnalysis(analysed, own, activeRules(own.rules), undefined, false);
       parts.push({ configuration: configuration.name, items: checked.findings });
@@ -84,7 +82,8 @@ export async function lintText(file: string, text: string, options: LintOptions)
     noticeParts.push({ configuration: configuration.name, items: ownNotices });
   }
   notices.push(...mergeNotices(noticeParts));
-  if (!analysedAny) return result([], fileOptions, reach.configError);
+  // (a configuration analysed leaves its part: none means the text could not be analysed at all)
+  if (parts.length === 0) return result([], fileOptions, reach.configError);
   const findings = mergeFindings(parts, () => configurations.map((c) => c.name)).sort(
     (a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
   );
