@@ -6,7 +6,7 @@
 // kept for the next edit, took about 670 MB.
 
 import type { WrapperModel } from '../engine/analysis/analyze.js';
-import type { LintOptions } from '../engine/runner/options.js';
+import { preprocessorSettings, type LintOptions } from '../engine/runner/options.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { lintFile, lintFileInWindows, type FileLint } from '../engine/runner/pipeline.js';
 import { UNITS_FROM } from '../engine/runner/window.js';
@@ -74,20 +74,7 @@ function lintInConfiguration(
   }
   let lint: FileLint;
   // everything besides the buffer that the preprocessor reads
-  tree.begin(
-    JSON.stringify([
-      file,
-      options.cwd,
-      options.target,
-      options.compiler,
-      options.includeSearch,
-      options.defines,
-      options.undefines,
-      options.includePaths,
-      options.forceIncludes,
-    ]),
-    headers,
-  );
+  tree.begin(JSON.stringify([file, options.cwd, ...preprocessorSettings(options)]), headers);
   try {
     // (unused disable comments are the CLI's to report: an editor shows what a comment disables)
     lint = lintFile({ file, text, options, headers, wrappers, overloads, previous: tree, unusedDirectives: 'off' });

@@ -105,6 +105,11 @@ export interface RoundStats {
 /** The targets checked when none is named: every build that ships, 64- and 32-bit. */
 export const DEFAULT_TARGETS: readonly Target[] = ['x64', 'x86'];
 
+/** The settings the preprocessor reads, in a fixed order: the part of a key that says two runs preprocess alike. */
+export function preprocessorSettings(options: FileSettings): unknown[] {
+  return [options.target, options.compiler, options.includeSearch, options.defines, options.undefines, options.includePaths, options.forceIncludes];
+}
+
 export function defaultLintOptions(cwd = process.cwd()): LintOptions {
   return { cwd, target: [...DEFAULT_TARGETS], compiler: 'msvc', defines: {}, undefines: [], includePaths: [], forceIncludes: [], rules: {}, ignores: [] };
 }

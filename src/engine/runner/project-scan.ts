@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { WrapperModel } from '../analysis/analyze.js';
 import { API_NEEDLES } from '../model/apis.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
-import type { LintOptions } from './options.js';
+import { preprocessorSettings, type LintOptions } from './options.js';
 import { SOURCE_EXTENSIONS } from '../parse/parse.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../model/limits.js';
 import { RunReach } from './reach.js';
@@ -55,18 +55,7 @@ export class ProjectWrappers {
 
   /** The scan of the source files under `roots` (files or directories), redone when one of them changes. */
   scan(roots: readonly string[], options: LintOptions, headers: HeaderCache): ProjectScan {
-    const key = JSON.stringify([
-      roots,
-      options.target,
-      options.compiler,
-      options.includeSearch,
-      options.defines,
-      options.undefines,
-      options.includePaths,
-      options.forceIncludes,
-      options.compileCommands,
-      options.wrappers,
-    ]);
+    const key = JSON.stringify([roots, ...preprocessorSettings(options), options.compileCommands, options.wrappers]);
     const entry = this.entries.get(key);
     const now = Date.now();
     if (entry && entry.headers === headers && now - entry.checkedAt < this.recheckMs) return entry.scan;
