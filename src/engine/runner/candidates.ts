@@ -89,7 +89,8 @@ export async function collectCandidates(run: RunSetup, configurations?: Target[]
     }
     return true;
   };
-  const threads = options.fix || cache || !threadsAvailable() ? 0 : threadsFor(options.concurrency, perFile.files.length);
+  // (--cache: results are looked up per file on the main thread, in each configuration of a run of several too)
+  const threads = options.fix || options.cacheFile || !threadsAvailable() ? 0 : threadsFor(options.concurrency, perFile.files.length);
   // (loaded only here: a run on a few files should not pay for the threading code)
   const threaded = threads > 0 ? await import('./workers.js') : undefined;
   const parallel = threaded
@@ -140,14 +141,28 @@ function takeThreadResults(run: RunSetup, files: CandidateFiles, parallel: Share
 /**
  * The candidates of a run of the same files in another configuration: the files the first configuration read
  * and kept (its texts, its scanner and needles, which grow with either's wrappers), limited to the files this
- * configuration checks; nothing precomputed or cached (those results are the first configuration's). Notices of
- * files taken later (binary, encoding) go to this configuration's run.
+ * configuration checks, with this configuration's thread results and --cache entries. Notices of files taken
+ * later (binary, encoding) go to this configuration's run.
  */
 export function candidatesFor(shared: CandidateFiles, run: RunSetup, sharedNotices: Notice[], configuration: string): CandidateFiles {
   const checks = new Set(run.perFile.files);
   const candidates = new Map<string, Candidate>();
+  const cached = new Map<string, CacheEntry>();
+  const cacheKeys = new Map<string, string>();
+  const { cache, options, optionsOf } = run;
   const sync = () => {
-    for (const [file, c] of shared.candidates) if (checks.has(file) && !candidates.has(file)) candidates.set(file, c);
+    for (const [file, c] of shared.candidates) {
+      if (!checks.has(file) || candidates.has(file)) continue;
+      candidates.set(file, c);
+      if (!cache) continue;
+      // (keyed by the decoded text: a configuration's entries are only ever looked up here)
+      const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), c.text);
+      cacheKeys.set(file, key);
+      const entry = options.fix ? undefined : cache.lookup(file, key);
+      if (!entry) continue;
+      cached.set(file, entry);
+      for (const n of entry.needles) shared.needles.add(n);
+    }
   };
   sync();
   // the threads' results in this configuration, taken as a run of one configuration takes them
@@ -164,8 +179,8 @@ export function candidatesFor(shared: CandidateFiles, run: RunSetup, sharedNotic
   return {
     candidates,
     texts: shared.texts,
-    cached: new Map(),
-    cacheKeys: new Map(),
+    cached,
+    cacheKeys,
     precomputed,
     timedOut,
     needles: shared.needles,

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
 import type { FileAnalysis, WrapperModel } from '../analysis/analyze.js';
-import { LintCache } from '../cache/cache.js';
+import { configurationCacheFile, LintCache } from '../cache/cache.js';
+import { foreignFile } from '../cache/cache-files.js';
 import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import { discoverFiles } from '../files/discover.js';
 import { FileReader } from '../files/file-reader.js';
@@ -92,8 +93,8 @@ async function lintFiles(found: string[], foundNotices: readonly Notice[], optio
  * Several configurations in one run. What does not depend on the configuration is done once: the files are read
  * and prefiltered by the first configuration (on threads for a big run), and the header texts and their
  * directives are shared; each configuration then analyses the candidates to its own wrapper fixpoint (the
- * preprocessor's branches, sizeof and the wrappers differ by target) and checks them. With --cache, the first
- * configuration keeps the per-file cache, and the whole merged report is the run memo.
+ * preprocessor's branches, sizeof and the wrappers differ by target) and checks them. With --cache, each
+ * configuration keeps a per-file cache of its own, and the whole merged report is the run memo.
  */
 async function lintConfigurations(
   found: string[],
@@ -102,6 +103,7 @@ async function lintConfigurations(
   passes: readonly Pass[],
   scope: BuildScope,
 ): Promise<LintResult> {
+  // (the whole run keeps no per-file cache: each configuration keeps its own)
   const shared: SharedSetup = { headers: new HeaderCache(found), parses: new SharedParses(), memoOptions: options, perFileCache: false };
   // the whole run's setup reads and prefilters the files once, for every configuration
   const whole = setUpRun(found, foundNotices, options, shared, scope);
@@ -114,7 +116,8 @@ async function lintConfigurations(
   const headersRead = new Set<string>();
   let timedOut = 0;
   for (const [i, pass] of passes.entries()) {
-    const run = setUpRun(found, i === 0 ? whole.notices : [], pass.options, { ...shared, memo: false }, scope);
+    const perFileCache = options.cacheFile ? configurationCacheFile(options.cacheFile, pass.name) : false;
+    const run = setUpRun(found, i === 0 ? whole.notices : [], pass.options, { ...shared, memo: false, perFileCache }, scope);
     if ('report' in run) throw new Error('a configuration of a run has no run memo of its own');
     const files = candidatesFor(candidates, run, whole.notices, pass.name);
     const checked = await checkConfiguration(run, files, false);
@@ -144,8 +147,8 @@ interface Pass {
 /**
  * The configurations the files are checked in (the targets of the command line and of every config file, in
  * that order), each with the run's options narrowed to it: a file's options name the configuration's one target,
- * and a file not checked in the configuration is left out of its run. Each configuration keeps its own --cache
- * file beside the first's (`lint-cache.x86.json`): its results, like its wrappers, are its own.
+ * and a file not checked in the configuration is left out of its run. With --cache, each configuration keeps its
+ * per-file results in a file of its own beside the run's (`lint-cache.x86.json`): they, like its wrappers, are its own.
  */
 function configurationPasses(files: readonly string[], options: LintOptions): Pass[] {
   const names = targetsOf(options.target);
@@ -232,13 +235,25 @@ function setUpRun(
     headers: shared.headers ?? new HeaderCache(perFile.files),
     parses: shared.parses,
     reader,
-    cache: options.cacheFile && shared.perFileCache !== false ? new LintCache(options.cacheFile, toolVersion()) : undefined,
+    cache: options.cacheFile && shared.perFileCache !== false ? openLintCache(shared.perFileCache ?? options.cacheFile, notices) : undefined,
     runMemo,
     reported: context.size > 0 ? (file) => !context.has(file) && shard(file) : shard,
     optionsOf,
     activeOf: memoActiveRules(),
     notices,
   };
+}
+
+/**
+ * The per-file cache kept in `file`. The --cache location was checked when the run began; a configuration's file
+ * beside it is checked here, and one that is not granule's is left alone (a notice; the configuration runs
+ * without a cache).
+ */
+function openLintCache(file: string, notices: Notice[]): LintCache | undefined {
+  const foreign = foreignFile(file);
+  if (!foreign) return new LintCache(file, toolVersion());
+  notices.push({ level: 'warning', file, code: 'cache', message: `not using the cache: ${foreign}` });
+  return undefined;
 }
 
 /** What a run was asked to check besides the files found: the files named, and the projects' configuration. */
@@ -256,8 +271,11 @@ interface SharedSetup {
   readonly headers?: HeaderCache;
   /** The options the run memo is keyed by (the whole run's, with every configuration). */
   readonly memoOptions?: LintOptions;
-  /** false: no per-file cache (a run of several configurations keeps only the run memo). */
-  readonly perFileCache?: boolean;
+  /**
+   * The per-file cache's file: the run's --cache file by default; a configuration's own in a run of several; false:
+   * none (the whole of a run of several configurations, whose configurations each keep theirs).
+   */
+  readonly perFileCache?: string | false;
   /** false: no run memo (one configuration of a run of several: the whole run has the memo). */
   readonly memo?: boolean;
   /** Parses shared between the configurations. */
