@@ -10,6 +10,7 @@ import { databaseFiles } from '../preprocess/build-configurations.js';
 import type { VisualStudioProjects } from '../preprocess/msbuild/projects.js';
 import type { LintOptions } from './options.js';
 import type { LintResult } from './run-parts.js';
+import { compareText } from '../model/order.js';
 
 /**
  * The configurations a run checks one by one: every configuration of its projects, and each compilation database
@@ -63,7 +64,7 @@ export function mergeConfigurationReports(reports: readonly ConfigurationReport[
     });
     return { ...finding, properties };
   });
-  findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  findings.sort((a, b) => compareText(a.file, b.file) || a.range.start.offset - b.range.start.offset || compareText(a.ruleId, b.ruleId));
   const notices = new Map<string, Notice>();
   for (const { result } of reports) for (const n of result.notices) notices.set(JSON.stringify([n.level, n.code, n.file, n.line, n.message]), n);
   const cacheStats = reports.every((r) => r.result.cacheStats)
@@ -72,7 +73,7 @@ export function mergeConfigurationReports(reports: readonly ConfigurationReport[
   return {
     ...first,
     findings,
-    notices: [...notices.values()].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
+    notices: [...notices.values()].sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
     // a file is counted once however many configurations compile it
     filesScanned: new Set(reports.flatMap((r) => r.files)).size,
     ...(cacheStats ? { cacheStats } : {}),

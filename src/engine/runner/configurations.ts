@@ -16,6 +16,7 @@ import type { FileSettings, LintOptions } from './options.js';
 import type { FileLint } from './pipeline.js';
 import type { AllocationCall } from '../analysis/facts.js';
 import type { LintResult } from './run-parts.js';
+import { compareText } from '../model/order.js';
 
 /**
  * The configurations a file is checked in: its targets × the compiler, each with the file's defines, undefines,
@@ -193,7 +194,7 @@ export function mergeRuns(runs: readonly ConfigurationRun[], checkedIn: (file: s
   const result: LintResult = {
     ...first,
     findings,
-    notices: notices.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
+    notices: notices.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
     filesScanned: Math.max(...runs.map((r) => r.result.filesScanned)),
     usageError: runs.some((r) => r.result.usageError),
     ...(patched ? { patches: mergePatches(runs, notices) } : {}),
@@ -208,7 +209,7 @@ function sum(values: number[]): number {
 }
 
 function byPlace(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId);
+  return compareText(a.file, b.file) || a.range.start.offset - b.range.start.offset || compareText(a.ruleId, b.ruleId);
 }
 
 /** A file's patch when every configuration that patches it agrees; otherwise none, with a notice saying why. */

@@ -24,6 +24,7 @@ import { languageFor } from '../parse/parse.js';
 import { RunReach } from './reach.js';
 import type { Finding, Notice } from '../model/types.js';
 import { toolVersion } from '../model/version.js';
+import { compareText } from '../model/order.js';
 
 /** Lints `text` as the file `file` (absolute; it need not exist). Never throws for bad input. */
 export async function lintText(file: string, text: string, options: LintOptions): Promise<LintResult> {
@@ -85,7 +86,7 @@ export async function lintText(file: string, text: string, options: LintOptions)
   // (a configuration analysed leaves its part: none means the text could not be analysed at all)
   if (parts.length === 0) return result([], fileOptions, reach.configError);
   const findings = mergeFindings(parts, () => configurations.map((c) => c.name)).sort(
-    (a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
+    (a, b) => a.range.start.offset - b.range.start.offset || compareText(a.ruleId, b.ruleId),
   );
   notices.push(...applyDirectives(file, findings, scanDisableDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
   let patches: FilePatch[] | undefined;

@@ -35,6 +35,7 @@ import { candidatesFor, collectCandidates, type CandidateFiles } from './candida
 import { contextHeaders } from './context-headers.js';
 import { configurationNames, lintEachConfiguration } from './configuration-runs.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
+import { compareText } from '../model/order.js';
 
 export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, type RuleSetting, type LintOptions, type FileOptionsLookup, type LintResult };
 
@@ -419,7 +420,7 @@ function applyDisableComments(run: RunSetup, files: CandidateFiles, byFile: Map<
     const decoded = decode(bytes);
     if (decoded.ok) run.notices.push(...applyDirectives(file, [], scanDisableDirectives(file, decoded.text), level));
   }
-  return findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  return findings.sort((a, b) => compareText(a.file, b.file) || a.range.start.offset - b.range.start.offset || compareText(a.ruleId, b.ruleId));
 }
 
 /** With `fix`: the changed text of each file that has fixes. */
