@@ -10,7 +10,7 @@ import { preprocessorSettings, type LintOptions } from '../engine/runner/options
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { lintFile, lintFileInWindows, type FileLint } from '../engine/runner/pipeline.js';
 import { UNITS_FROM } from '../engine/runner/window.js';
-import { lintInConfigurations } from '../engine/runner/configurations.js';
+import { lintInConfigurations, targetConfigurations, type FileConfiguration } from '../engine/runner/configurations.js';
 import type { IncrementalTree } from './incremental.js';
 
 export type DocumentLint = FileLint;
@@ -25,16 +25,20 @@ export interface WorkspaceWrappers {
 export function lintDocument(
   file: string,
   text: string,
-  options: LintOptions,
+  /** The options of the file, or every configuration it is checked in (Workspace.optionsFor). */
+  options: LintOptions | readonly FileConfiguration[],
   headers: HeaderCache,
   tree: IncrementalTree,
-  wrappersFor: (own: LintOptions) => WorkspaceWrappers = () => ({}),
+  wrappersFor: (configuration: FileConfiguration) => WorkspaceWrappers = () => ({}),
 ): DocumentLint {
-  // each target of the settings (x64 and x86 by default), merged per call site as the CLI merges them; the
-  // first configuration's parse is the one kept for the next edit. Each configuration has the workspace's
-  // wrappers as that configuration reads them (a header's wrapper may call another API on x86).
-  return lintInConfigurations(options, (own, first) => {
-    const { wrappers, overloads } = wrappersFor(own);
+  // each configuration (x64 and x86 by default; each database or project configuration that builds the file),
+  // merged per call site as the CLI merges them; the first configuration's parse is the one kept for the next
+  // edit. Each configuration has the workspace's wrappers as that configuration reads them (a header's wrapper
+  // may call another API on x86).
+  const configurations = Array.isArray(options) ? (options as readonly FileConfiguration[]) : targetConfigurations(options as LintOptions);
+  return lintInConfigurations(configurations, (configuration, first) => {
+    const { wrappers, overloads } = wrappersFor(configuration);
+    const own = configuration.options;
     return first ? lintInConfiguration(file, text, own, headers, tree, wrappers, overloads) : lintOther(file, text, own, headers, wrappers, overloads);
   });
 }

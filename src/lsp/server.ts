@@ -244,7 +244,7 @@ class Session {
     const tell = (problem: string) => this.tell(problem);
     try {
       const { workspace } = this;
-      const { options, wrappersFor, ignored, problems } = workspace.optionsFor(file, settings);
+      const { configurations, wrappersFor, ignored, problems } = workspace.optionsFor(file, settings);
       problems.forEach(tell);
       if (ignored) return undefined;
       const text = document.getText();
@@ -257,7 +257,7 @@ class Session {
         return undefined;
       }
       const started = performance.now();
-      const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, options, workspace.headers, state.tree, wrappersFor));
+      const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, configurations, workspace.headers, state.tree, wrappersFor));
       state.lastDurationMs = performance.now() - started;
       for (const f of lint.failures) tell(`rule ${f.ruleId} failed on ${path.basename(file)}, and its findings there are missing: ${f.message}`);
       state.result = { version: document.version, lint };

@@ -68,7 +68,8 @@ export const CACHE_DIRECTORY = '.granule_cache';
  * the name so that two configurations never share a file.
  */
 export function configurationCacheFile(cacheFile: string, configuration: string): string {
-  const safe = configuration.replace(/[^A-Za-z0-9_-]/g, '_');
+  // (a database's configuration is named by its path: only the end of it is kept, the hash tells it apart)
+  const safe = configuration.replace(/[^A-Za-z0-9_-]/g, '_').slice(-48);
   const name = safe === configuration ? safe : `${safe}-${hashText(configuration).slice(0, 8)}`;
   return `${cacheFile.replace(/\.json$/, '')}.${name}.json`;
 }

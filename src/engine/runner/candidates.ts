@@ -94,7 +94,7 @@ export async function collectCandidates(run: RunSetup, configurations?: Target[]
   // (loaded only here: a run on a few files should not pay for the threading code)
   const threaded = threads > 0 ? await import('./workers.js') : undefined;
   const parallel = threaded
-    ? await threaded.lintInParallel(threaded.threadJob(perFile, options, run.reachOptions, needles, configurations), threads)
+    ? await threaded.lintInParallel(threaded.threadJob(perFile, options, run.reachOptions, needles, configurations, run.reach.only), threads)
     : undefined;
   if (parallel) {
     takeThreadResults(run, files, parallel, take);

@@ -40,6 +40,8 @@ export interface ThreadJob {
   optionIndex: number[];
   /** The options the run's RunReach is made with (the compilation database it reads). */
   reachOptions: LintOptions;
+  /** The database or project configuration the run checks (RunReach's `only`). */
+  only?: string;
   maxSize: number;
   /**
    * A run of several configurations (targets): each candidate is analysed in every one of them that its options
@@ -215,7 +217,7 @@ function stageDone(shared: Int32Array, claim: number, total: number, arrived: nu
  */
 export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Promise<ShareResult> {
   const shared = new Int32Array(memory.counters);
-  const reach = new RunReach(job.reachOptions, []);
+  const reach = new RunReach(job.reachOptions, [], undefined, job.only);
   const optionsAt = (index: number) => reach.optionsFor(job.files[index]!, job.fileOptions[job.optionIndex[index]!] ?? job.options);
   const indexOf = new Map(job.files.map((f, i) => [f, i]));
   const optionsOf = (file: string) => optionsAt(indexOf.get(file)!);
@@ -485,6 +487,7 @@ export function threadJob(
   reachOptions: LintOptions,
   needles: Iterable<string>,
   configurations?: Target[],
+  only?: string,
 ): ThreadJob {
   const distinct = new Map<LintOptions, number>();
   const optionIndex = perFile.files.map((file) => {
@@ -503,5 +506,6 @@ export function threadJob(
     reachOptions: transferable(reachOptions),
     maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     ...(configurations ? { configurations } : {}),
+    ...(only !== undefined ? { only } : {}),
   };
 }

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintResult } from '../../../src/engine/runner/lint.js';
 import { makeTree, reserveFile } from '../../helpers/tree.js';
+import { mergeNotices } from '../../../src/engine/runner/configurations.js';
+import type { Notice } from '../../../src/engine/model/types.js';
 import { parseTargetList } from '../../../src/engine/model/target.js';
 import { validateConfigData } from '../../../src/config/schema.js';
 import { toSarif } from '../../../src/formats/sarif.js';
@@ -166,5 +168,25 @@ describe('--target and the config key', () => {
     const bad = run(['--target', 'x86,sparc']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown target "sparc"/);
+  });
+});
+
+describe('unused disable comments across configurations', () => {
+  const unused = (file: string): Notice => ({ level: 'warning', file, line: 3, code: 'unused-disable-directive', message: 'unused' });
+  it('are reported when unused in every configuration that checked the file, and only then', () => {
+    // a.c is unused in both configurations; b.c is used on x64; c.c was checked in Release|x64 alone (a project
+    // configuration that builds it), where it is unused
+    const parts = [
+      { configuration: 'Debug|Win32', items: [unused('/a.c')] },
+      { configuration: 'Release|x64', items: [unused('/a.c'), unused('/c.c')] },
+    ];
+    const checkedIn = (file: string) => (file === '/c.c' ? ['Release|x64'] : ['Debug|Win32', 'Release|x64']);
+    expect(mergeNotices(parts, checkedIn).map((n) => n.file)).toEqual(['/a.c', '/c.c']);
+    expect(
+      mergeNotices([
+        { configuration: 'x86', items: [unused('/b.c')] },
+        { configuration: 'x64', items: [] },
+      ]).map((n) => n.file),
+    ).toEqual([]);
   });
 });
