@@ -3,15 +3,17 @@
 // The binding is installed as granule-tree-sitter (package.json: npm:tree-sitter@0.22.4). tree-sitter-cpp 0.23.4
 // declares an optional peer tree-sitter@^0.21.1, and a tree-sitter of that name at 0.22.4 beside it made every
 // `npm install granule` print a peer-conflict warning and fail under --strict-peer-deps; under its own name the
-// binding is no peer of anything. Its types still declare the module 'tree-sitter', hence the reference.
+// binding is no peer of anything. Its types still declare the module 'tree-sitter', hence the reference. (granule
+// now ships the grammars' binaries itself, grammars.ts, but a development tree still installs both packages.)
 /// <reference types="granule-tree-sitter" preserve="true" />
 
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type ParserType from 'tree-sitter';
 import { parseTimedOut, remainingMicros } from '../model/limits.js';
+import { loadGrammar, type Language } from './grammars.js';
 
-export type Language = 'c' | 'cpp';
+export type { Language };
 export type Tree = ParserType.Tree;
 export type SyntaxNode = ParserType.SyntaxNode;
 
@@ -42,7 +44,7 @@ export function parserFor(language: Language): ParserType {
   if (!parser) {
     parserClass ??= require('granule-tree-sitter') as typeof ParserType;
     parser = new parserClass();
-    const grammar = require(language === 'c' ? 'tree-sitter-c' : 'tree-sitter-cpp') as ParserType.Language & { nodeSubclasses?: unknown[] };
+    const grammar = loadGrammar(language) as ParserType.Language & { nodeSubclasses?: unknown[] };
     // setLanguage would otherwise eval a subclass per node type (20-30 ms per grammar, paid by every run and
     // thread) only to add field getters (`nameNode`, ...) that granule never uses: plain nodes will do.
     // Node type ids are 16-bit; the ERROR id is handled by tree-sitter itself.
