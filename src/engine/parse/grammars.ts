@@ -29,6 +29,9 @@ export const GRAMMARS: Readonly<Record<Language, GrammarPackage>> = {
   cpp: { name: 'tree-sitter-cpp', version: '0.23.4', language: 'C++' },
 };
 
+/** A grammar this platform has no binary for, or whose binary does not load: no file in its language can be checked. */
+export class GrammarUnavailable extends Error {}
+
 /** What node-gyp-build exports: the path of the binary that fits this process, found in a package folder. */
 interface NodeGypBuild {
   resolve(dir: string): string;
@@ -81,7 +84,7 @@ export function findGrammar(grammar: GrammarPackage, folders: readonly string[])
     }
   }
   const others = otherVersions.length ? ` (found ${grammar.name} ${otherVersions.join(', ')}, which granule does not use)` : '';
-  throw new Error(
+  throw new GrammarUnavailable(
     `no ${grammar.language} grammar for ${process.platform}-${process.arch}: granule ships none for this platform; ` +
       `\`npm install ${grammar.name}@${grammar.version}\` beside granule builds one from source (it needs Python, make and a C and C++ compiler)${others}`,
   );
@@ -95,7 +98,7 @@ export function loadGrammar(language: Language): object {
   try {
     binding = require(binary) as typeof binding;
   } catch (e) {
-    throw new Error(`the ${grammar.language} grammar ${binary} could not be loaded: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+    throw new GrammarUnavailable(`the ${grammar.language} grammar ${binary} could not be loaded: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   // as the package's own entry point does (bindings/node/index.js); the ESLint plugin's visitor keys come from it
   binding.nodeTypeInfo = JSON.parse(readFileSync(path.join(folder, 'src', 'node-types.json'), 'utf8'));
