@@ -8,7 +8,6 @@ import type { Target } from '../model/types.js';
 import type { BuildConfigurations } from '../preprocess/build-configurations.js';
 import { configurationLabel, mergeRuns, type ConfigurationRun } from './configurations.js';
 import type { LintResult } from './run-parts.js';
-import { compareText } from '../model/order.js';
 
 /** One run of a database or project configuration, in one target: its report and the files it checked. */
 export interface BuildRun {
