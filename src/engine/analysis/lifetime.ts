@@ -184,7 +184,14 @@ export class Lifetimes {
   }
 
   private releaseWrappers(): ReleaseWrappers {
-    return (this.wrappers ??= findReleaseWrappers(this.index.parsedText, (offset) => this.index.enclosingFunction(offset)));
+    const { index } = this;
+    // the index's occurrences, not a search of the whole text: the language server moves them over an edit ('scoped':
+    // a release's name is no name lookup, and the windows of a large file learn nothing from it)
+    return (this.wrappers ??= findReleaseWrappers(
+      index.parsedText,
+      (offset) => index.enclosingFunction(offset),
+      (name) => index.occurrencesOf(name, 'scoped'),
+    ));
   }
 
   private isLocal(fn: SyntaxNode, name: string): boolean {

@@ -13,7 +13,7 @@ import type { Finding } from '../../../src/engine/model/types.js';
 import { byteCount } from '../../../src/rules/sizes.js';
 import { diagnosticsOf } from '../../../src/lsp/diagnostics.js';
 import { hoverAt } from '../../../src/lsp/hover.js';
-import { IncrementalTree } from '../../../src/lsp/incremental.js';
+import { IncrementalStates } from '../../../src/lsp/incremental-states.js';
 import { lintDocument } from '../../../src/lsp/lint-document.js';
 import { DEFAULT_SETTINGS, type GranuleSettings } from '../../../src/lsp/settings.js';
 import { Workspace } from '../../../src/lsp/workspace.js';
@@ -51,7 +51,7 @@ export function lspSays(dir: string, files: readonly string[], settings: Granule
   for (const file of files) {
     const { configurations, wrappersFor, ignored } = workspace.optionsFor(file, settings);
     if (ignored) continue;
-    const lint = lintDocument(file, fs.readFileSync(file, 'utf8'), configurations, workspace.headers, new IncrementalTree(), wrappersFor);
+    const lint = lintDocument(file, fs.readFileSync(file, 'utf8'), configurations, workspace.headers, new IncrementalStates(), wrappersFor);
     const diagnostics = diagnosticsOf(lint.findings);
     for (const f of lint.findings.filter((x) => !x.suppressed)) {
       const d = diagnostics.find(
