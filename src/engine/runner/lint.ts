@@ -21,6 +21,7 @@ import { RunReach } from './reach.js';
 import { BuildConfigurations, databaseFiles, readProjects, type ReadProjects } from '../preprocess/build-configurations.js';
 import { activeRules, runRules, type RuleSetting } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
+import { ownCopies } from '../text/own-copy.js';
 import type { Finding, Notice, Target } from '../model/types.js';
 import { analysisTarget, configurationsOf, mergeRuns, optionsIn, targetsOf, type ConfigurationRun } from './configurations.js';
 import { toolVersion } from '../model/version.js';
@@ -399,8 +400,9 @@ function checkFiles(
     const fileOptions = run.optionsOf(analysis.file);
     // (the disable comments come after, with those of cached and thread results: applyDisableComments)
     const checked = checkAnalysis(analysis, fileOptions, run.activeOf(fileOptions), undefined, false);
-    const fileNotices = [...checked.notices];
-    const own = [...checked.findings];
+    // (held until the report, through every configuration's run: copies, so that they keep no parsed text alive)
+    const fileNotices = ownCopies([...checked.notices]);
+    const own = ownCopies([...checked.findings]);
     notices.push(...fileNotices);
     byFile.set(analysis.file, own);
     const key = files.cacheKeys.get(analysis.file);

@@ -14,6 +14,7 @@ import { API_NEEDLES } from '../model/apis.js';
 import { blankSpans, isWide } from '../text/blanking.js';
 import { isIdentPart } from '../text/lexer.js';
 import { MANY_NAMES, wordsIn } from '../text/occurrences.js';
+import { ownCopy } from '../text/own-copy.js';
 import { outline, type Body, type Outline } from '../parse/outline.js';
 import type { Tree } from '../parse/parse.js';
 
@@ -414,9 +415,11 @@ class FileWindows {
       // a run with thousands of wrapper names: past a few searches the file's words are listed once, and a name
       // that is not one of them is not searched for (nor remembered: the next window skips it the same way)
       if (this.searched.size >= MANY_NAMES && !(this.words ??= wordsIn(this.text)).has(name)) continue;
-      this.searched.add(name);
-      this.looked.add(name);
-      this.mark(name, true);
+      // (kept while the file's windows are: a copy, or the set would keep the parsed text the name came from)
+      const own = ownCopy(name);
+      this.searched.add(own);
+      this.looked.add(own);
+      this.mark(own, true);
     }
   }
 
@@ -447,8 +450,9 @@ class FileWindows {
     const fresh = new Set<string>();
     for (const name of names) {
       if (seen.has(name) || this.looked.has(name) || KEYWORDS.has(name)) continue;
-      seen.add(name);
-      fresh.add(name);
+      const own = ownCopy(name);
+      seen.add(own);
+      fresh.add(own);
     }
     return fresh;
   }

@@ -10,7 +10,7 @@
 // this module is loaded only by runs that use threads). A thread that fails makes the run start over on one.
 
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type { WrapperModel } from '../analysis/analyze.js';
 import { HeapWatch } from './collect.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
@@ -23,6 +23,7 @@ import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
 import { activeRules, type ActiveRule } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
+import { ownCopies } from '../text/own-copy.js';
 import type { Finding, Notice, Target } from '../model/types.js';
 import { SharedParses } from '../parse/shared-parses.js';
 import { targetsOf } from '../model/target.js';
@@ -458,7 +459,10 @@ function analyseText(
   for (const name of analysis.pre.macros.names()) {
     for (const def of analysis.pre.macros.definitions(name)) for (const t of def.body) if (t.kind === 'ident') words.add(t.text);
   }
-  return {
+  // (held until the run's report: a worker's result is copied by its message; the main thread's own is copied here,
+  // so that it keeps no parsed text alive, see ownCopy)
+  const own = isMainThread ? ownCopies : <T>(result: T) => result;
+  return own({
     file,
     note,
     notices: fileNotices,
@@ -470,7 +474,7 @@ function analyseText(
     // (a static function of a .c file reaches no other file: its name is not looked for elsewhere)
     wrappers: analysis.wrappers.filter((w) => !w.fileLocal).map((w) => w.name),
     timedOut: false,
-  };
+  });
 }
 
 /** The options as plain data a thread can receive (functions dropped). */
