@@ -5,7 +5,7 @@
 import { ULLONG, UINT, type IntType } from '../model/target.js';
 import type { Token } from '../text/tokens.js';
 import { IntegerArithmetic } from './arithmetic.js';
-import { isUnknown, ParseError, type EvalEnv, type Result } from './env.js';
+import { isUnknown, ParseError, type ConstantFunction, type EvalEnv, type Result } from './env.js';
 import { parseCharLiteral, parseIntegerLiteral, stringLiteralBytes } from './literals.js';
 import { integerTypeNamed, isTypeName, readTypeName, type TypeName } from './type-names.js';
 import {
@@ -51,6 +51,11 @@ export class ExpressionParser {
   /** How each size measured through a type was found (`sizeof(struct S) = 24 (#pragma pack 4)`), for evidence. */
   readonly notes: string[] = [];
   private depth = 0;
+  /**
+   * Above 0 while reading the branch of a `?:` whose condition is known not to take it: constant functions are not
+   * called there (a recursive one's base case is written as `n <= 1 ? 1 : n * f(n - 1)`, and the untaken call recurses).
+   */
+  private untaken = 0;
   private readonly arithmetic: IntegerArithmetic;
 
   constructor(
@@ -136,11 +141,22 @@ export class ExpressionParser {
       const cond = this.parseBinary(1);
       if (this.peek()?.text !== '?') return cond;
       this.take();
-      const whenTrue = this.parseComma();
+      const taken = isUnknown(cond) ? undefined : cond.value !== 0n;
+      const whenTrue = this.inBranch(taken !== false, () => this.parseComma());
       this.expect(':');
-      const whenFalse = this.parseConditional();
+      const whenFalse = this.inBranch(taken !== true, () => this.parseConditional());
       return this.arithmetic.conditional(cond, whenTrue, whenFalse);
     });
+  }
+
+  /** Reads one branch of a `?:`, marked untaken when the condition is known to skip it. */
+  private inBranch(taken: boolean, parse: () => Result): Result {
+    if (!taken) this.untaken++;
+    try {
+      return parse();
+    } finally {
+      if (!taken) this.untaken--;
+    }
   }
 
   private parseBinary(minPrecedence: number): Result {
@@ -362,12 +378,33 @@ export class ExpressionParser {
       return this.arithmetic.convert(inner, integerTypeNamed(name, this.env), name);
     }
     if (this.env.directive) return this.directiveName(name);
-    // a call: parsePostfix makes it unknown whatever the name means, so the name is not looked up (a lookup
-    // can cost time proportional to the file, for each of thousands of nested calls)
-    if (this.peek()?.text === '(') return { unknown: { kind: 'call', callee: name } };
+    if (this.peek()?.text === '(') {
+      // a constant function of the sources is evaluated; any other call is made unknown by parsePostfix, whatever
+      // the name means (the environment answers from a list made once per file, not by a lookup in the file)
+      const constant = this.env.constantFunction?.(name);
+      return constant ? this.constantCall(name, constant) : { unknown: { kind: 'call', callee: name } };
+    }
     const found = this.env.identifier?.(name);
     if (found) return 'unknown' in found ? found : { value: found.value, type: this.arithmetic.normalise(found.type) };
     return { unknown: { kind: 'unknown-name', name } };
+  }
+
+  /** `f(a, b)` of a constant function: the arguments are read and evaluated here, then given to it. */
+  private constantCall(name: string, constant: ConstantFunction): Result {
+    this.expect('(');
+    const args: Result[] = [];
+    if (this.peek()?.text === ')') this.take();
+    else
+      for (;;) {
+        args.push(this.parseAssignment());
+        const t = this.take();
+        if (t.text === ')') break;
+        if (t.text !== ',') throw new ParseError({ kind: 'expected-token', expected: ')', found: t.text });
+      }
+    if (this.untaken > 0) return { unknown: { kind: 'call', callee: name } };
+    const { result, notes } = constant(args);
+    this.notes.push(...notes);
+    return this.arithmetic.normaliseResult(result);
   }
 
   /** `defined X` / `defined(X)` in a directive. */
