@@ -16,7 +16,7 @@ import { DeclaredTypes, type TypeSources } from './declared-types.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
-import { containsOffset, declaresName, enclosingBlock, functionName, isAncestor, isCallArgument, isConstDeclaration } from './syntax.js';
+import { containsOffset, declaresName, enclosingBlock, functionName, isAncestor, isCallArgument, isConstDeclaration, isTemplateParameterOf } from './syntax.js';
 
 /** The parameter values of the wrapper being instantiated, seen by every evaluation under it; undefined outside one. */
 export type Scope = ReadonlyMap<string, ArgBinding> | undefined;
@@ -310,7 +310,7 @@ export class NameResolver {
         case 'optional_parameter_declaration':
           // the parameter's own name, not a type named like it
           if (parent.childForFieldName('declarator')?.startIndex !== declared.startIndex) break;
-          if (sameFunction || (fn && isAncestor(fn, parent))) found.parameterOf = fn;
+          if (sameFunction || (fn && (isAncestor(fn, parent) || isTemplateParameterOf(parent, fn)))) found.parameterOf = fn;
           break;
         case 'assignment_expression':
           if (sameFunction && parent.childForFieldName('left')?.startIndex === at) {

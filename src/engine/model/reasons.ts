@@ -80,6 +80,8 @@ export type Reason =
   | { kind: 'missing-argument'; position: number }
   | { kind: 'not-an-address'; position: number }
   | { kind: 'argument-not-given'; position: number; fn: string }
+  /** A template parameter the call does not write an argument for (`reserve()` of `template <size_t N = 4096>`). */
+  | { kind: 'template-argument-not-given'; position: number; fn: string }
   // calls of C++ constexpr functions (analysis/constexpr-functions.ts)
   /** An argument of a constexpr function's call is not known. */
   | { kind: 'constexpr-argument'; fn: string; position: number; inner: Reason }
@@ -327,6 +329,8 @@ export function describeReason(r: Reason): string {
       return `argument ${r.position} is not the address of a variable`;
     case 'argument-not-given':
       return `argument ${r.position} of ${r.fn} is not given`;
+    case 'template-argument-not-given':
+      return `template argument ${r.position} of ${r.fn} is not written at the call`;
   }
 }
 
