@@ -118,11 +118,33 @@ export type Reason =
   /** A layout taken from a table (the SDK's) that gives offsets but not the member's type. */
   | { kind: 'member-type-not-recorded'; record: string; member: string };
 
-/** The reasons of one group (types, layouts, paths, constexpr functions), each described by its group's function. */
-function describeGroupedReason(r: TypeReason | LayoutReason | PathReason | FunctionReason): string {
+/** The reasons of one group (types, layouts, paths, constexpr functions, arguments), each described by its group's function. */
+function describeGroupedReason(r: TypeReason | LayoutReason | PathReason | FunctionReason | ArgumentReason): string {
   if (isTypeReason(r)) return describeTypeReason(r);
   if (isFunctionReason(r)) return describeFunctionReason(r);
+  if (isArgumentReason(r)) return describeArgumentReason(r);
   return isLayoutReason(r) ? describeLayoutReason(r) : describePathReason(r);
+}
+
+type ArgumentReason = Extract<Reason, { kind: (typeof ARGUMENT_REASONS)[number] }>;
+const ARGUMENT_REASONS = ['missing-argument', 'not-an-address', 'argument-not-given', 'template-argument-not-given'] as const;
+
+function isArgumentReason(r: Reason): r is ArgumentReason {
+  return (ARGUMENT_REASONS as readonly string[]).includes(r.kind);
+}
+
+/** The messages of the reasons of a call's arguments. */
+function describeArgumentReason(r: ArgumentReason): string {
+  switch (r.kind) {
+    case 'missing-argument':
+      return `argument ${r.position} is missing`;
+    case 'not-an-address':
+      return `argument ${r.position} is not the address of a variable`;
+    case 'argument-not-given':
+      return `argument ${r.position} of ${r.fn} is not given`;
+    case 'template-argument-not-given':
+      return `template argument ${r.position} of ${r.fn} is not written at the call`;
+  }
 }
 
 type FunctionReason = Extract<Reason, { kind: (typeof FUNCTION_REASONS)[number] }>;
@@ -213,7 +235,7 @@ function describeLayoutReason(r: LayoutReason): string {
 
 /** The message of a reason, as reports and hovers print it. */
 export function describeReason(r: Reason): string {
-  if (isTypeReason(r) || isLayoutReason(r) || isPathReason(r) || isFunctionReason(r)) return describeGroupedReason(r);
+  if (isTypeReason(r) || isLayoutReason(r) || isPathReason(r) || isFunctionReason(r) || isArgumentReason(r)) return describeGroupedReason(r);
   switch (r.kind) {
     case 'empty-expression':
       return 'empty expression';
@@ -323,14 +345,6 @@ export function describeReason(r: Reason): string {
       return `${r.name}: ${describeReason(r.inner)}`;
     case 'in-header':
       return `${r.name} (${r.file}:${r.line}): ${describeReason(r.inner)}`;
-    case 'missing-argument':
-      return `argument ${r.position} is missing`;
-    case 'not-an-address':
-      return `argument ${r.position} is not the address of a variable`;
-    case 'argument-not-given':
-      return `argument ${r.position} of ${r.fn} is not given`;
-    case 'template-argument-not-given':
-      return `template argument ${r.position} of ${r.fn} is not written at the call`;
   }
 }
 
