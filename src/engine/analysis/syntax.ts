@@ -118,8 +118,11 @@ export function templateOf(fn: SyntaxNode): SyntaxNode | undefined {
   return parent?.type === 'template_declaration' ? parent : undefined;
 }
 
-/** A function template's parameters, in order, with their declared types: name '' for those that are not values (`typename T`, packs). */
-export function templateParams(fn: SyntaxNode, text: string): { name: string; type: string }[] {
+/**
+ * A function template's parameters, in order, with their declared types and defaults (`size_t N = 4096`): name ''
+ * for those that are not values (`typename T`, packs).
+ */
+export function templateParams(fn: SyntaxNode, text: string): { name: string; type: string; defaultValue?: SyntaxNode }[] {
   const list = templateOf(fn)?.childForFieldName('parameters');
   if (!list) return [];
   return list.namedChildren
@@ -129,7 +132,8 @@ export function templateParams(fn: SyntaxNode, text: string): { name: string; ty
       const name = value ? p.childForFieldName('declarator') : null;
       const type = value ? p.childForFieldName('type') : null;
       if (name?.type !== 'identifier' || !type) return { name: '', type: '' };
-      return { name: text.slice(name.startIndex, name.endIndex), type: text.slice(type.startIndex, type.endIndex) };
+      const defaultValue = p.childForFieldName('default_value') ?? undefined;
+      return { name: text.slice(name.startIndex, name.endIndex), type: text.slice(type.startIndex, type.endIndex), ...(defaultValue ? { defaultValue } : {}) };
     });
 }
 

@@ -5,6 +5,8 @@
 import { apiModel } from '../model/apis.js';
 import { parametersIn } from '../model/reasons.js';
 import type { EvidenceStep } from '../model/types.js';
+import { LLONG } from '../model/target.js';
+import { tokenize } from '../text/tokens.js';
 import { ALLOCATION_GRANULARITY, unusableBytes, usesLargePages } from '../model/windows-memory.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, RootCause, WrapperModel, WrapperReach } from './facts.js';
@@ -108,10 +110,12 @@ function wrapperOf(
         const a = args[i];
         scope.set(p.name, a ? convertArgument(a, p.type, names) : { value: { unknown: { kind: 'argument-not-given', position: i + 1, fn: shortName } } });
       });
-      // a template argument not written at the call (deduced, or a default) is not known
+      // a template argument not written at the call is the parameter's default (evaluated with the parameters
+      // before it, names resolved as in the function's body), else not known (a deduced one)
+      const body = fn.childForFieldName('body') ?? fn;
       templated.forEach((p, i) => {
         if (!p.name) return;
-        const a = templateArgs[i];
+        const a = templateArgs[i] ?? (p.defaultValue ? defaultArgument(p.defaultValue, body, scope, index, names) : undefined);
         scope.set(
           p.name,
           a ? convertArgument(a, p.type, names) : { value: { unknown: { kind: 'template-argument-not-given', position: i + 1, fn: shortName } } },
@@ -135,6 +139,13 @@ function wrapperOf(
       return out;
     },
   };
+}
+
+/** A template parameter's default value, given the parameters bound so far. */
+function defaultArgument(value: SyntaxNode, body: SyntaxNode, scope: Scope, index: FileIndex, names: NameResolver): ArgBinding {
+  const at = body.startIndex;
+  const ev = names.evaluate(tokenize(index.parsedText.slice(value.startIndex, value.endIndex)), at, index.lines.position(at).line, scope);
+  return { value: ev.value.known ? { value: ev.value.value, type: ev.type ?? LLONG } : { unknown: ev.value.cause } };
 }
 
 /** A caller's value converted to the parameter's declared type, as the call does. */

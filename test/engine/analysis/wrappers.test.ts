@@ -115,6 +115,11 @@ describe('wrapper findings', () => {
       'templates.hpp:16 call reserve_slots(protect = 4, Count = 3) calls VirtualAlloc',
     ]);
     expect(findingAt('templates.cpp', 11).properties.size).toBe('12288');
+    // a template argument left out is the parameter's default, computed from those before it
+    expect(steps(findingAt('templates.cpp', 13))).toEqual([
+      'templates.cpp:13 wrapper templates calls reserve_page_run<2>()',
+      'templates.hpp:23 call reserve_page_run(Pages = 2, Bytes = 8192) calls VirtualAlloc',
+    ]);
   });
 
   it('include wrappers declared in the configuration', () => {
