@@ -196,6 +196,7 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
     node: undefined,
   };
   site.args = recipe.site.args.map((a) => ({ ...a, range: span(a.range)! }));
+  if (recipe.site.templateArgs) site.templateArgs = recipe.site.templateArgs.map((a) => ({ ...a, range: span(a.range)! }));
   const moved: FoundCall = {
     ...call,
     range: range(call.range),
@@ -208,6 +209,7 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
       ...recipe,
       site,
       args: recipe.args.map((a) => (a.range ? { ...a, range: span(a.range) } : a)),
+      ...(recipe.templateArgs ? { templateArgs: recipe.templateArgs.map((a) => (a.range ? { ...a, range: span(a.range) } : a)) } : {}),
       base: { ...recipe.base, range: range(recipe.base.range) },
       evidence: steps(recipe.evidence),
     },

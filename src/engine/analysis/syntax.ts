@@ -112,6 +112,38 @@ export function functionParams(fn: SyntaxNode, text: string): { name: string; ty
     });
 }
 
+/** The template a function definition is (`template <size_t N> void *reserve()`), if it is one. */
+export function templateOf(fn: SyntaxNode): SyntaxNode | undefined {
+  const parent = fn.parent;
+  return parent?.type === 'template_declaration' ? parent : undefined;
+}
+
+/**
+ * A function template's parameters, in order, with their declared types and defaults (`size_t N = 4096`): name ''
+ * for those that are not values (`typename T`, packs).
+ */
+export function templateParams(fn: SyntaxNode, text: string): { name: string; type: string; defaultValue?: SyntaxNode }[] {
+  const list = templateOf(fn)?.childForFieldName('parameters');
+  if (!list) return [];
+  return list.namedChildren
+    .filter((p) => p.type !== 'comment')
+    .map((p) => {
+      const value = p.type === 'parameter_declaration' || p.type === 'optional_parameter_declaration';
+      const name = value ? p.childForFieldName('declarator') : null;
+      const type = value ? p.childForFieldName('type') : null;
+      if (name?.type !== 'identifier' || !type) return { name: '', type: '' };
+      const defaultValue = p.childForFieldName('default_value') ?? undefined;
+      return { name: text.slice(name.startIndex, name.endIndex), type: text.slice(type.startIndex, type.endIndex), ...(defaultValue ? { defaultValue } : {}) };
+    });
+}
+
+/** Whether a parameter declaration is one of the template parameters of the function template `fn`. */
+export function isTemplateParameterOf(param: SyntaxNode, fn: SyntaxNode): boolean {
+  const template = templateOf(fn);
+  const list = param.parent;
+  return !!template && list?.type === 'template_parameter_list' && list.parent?.startIndex === template.startIndex && list.parent.type === template.type;
+}
+
 export function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }

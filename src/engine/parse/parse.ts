@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type ParserType from 'tree-sitter';
 import { parseTimedOut, remainingMicros } from '../model/limits.js';
 import { loadGrammar, type Language } from './grammars.js';
+import { hideMemberDesignators } from './designators.js';
 
 export type { Language };
 export type Tree = ParserType.Tree;
@@ -69,22 +70,31 @@ export function parse(text: string, language: Language, oldTree?: Tree, blank?: 
   // unit for the whole parse (200 MB for a 50 MB file, most of it never read when the parse is windowed)
   const bufferSize = Math.min(text.length + 1, READ_CHUNK);
   const includedRanges = blank?.length ? rangesAround(text, blank) : undefined;
+  // what the grammar reads: the text, with what it cannot read hidden at the same offsets
+  const read = hideMemberDesignators(text);
+  const hidden = read !== text;
+  // (what is hidden can change outside an edit's range, so a tree read with hidden parts is not reparsed from)
+  const previous = hidden || (oldTree as Hiding | undefined)?.hidden ? undefined : oldTree;
   const tree = (
-    includedRanges ? parser.parse(rangeReader(text, includedRanges), oldTree, { bufferSize, includedRanges }) : parser.parse(text, oldTree, { bufferSize })
+    includedRanges ? parser.parse(rangeReader(read, includedRanges), previous, { bufferSize, includedRanges }) : parser.parse(read, previous, { bufferSize })
   ) as Tree | null;
   if (!tree) {
     // a cancelled parse would otherwise resume on the next file's text
     parser.reset();
     parseTimedOut();
   }
-  if (includedRanges) {
-    // node texts come from the string, as for a tree parsed from one
+  if (hidden) (tree as Hiding).hidden = true;
+  if (includedRanges || hidden) {
+    // node texts come from the text itself, as for a tree parsed from it
     const parsed = tree as Tree & { input: unknown; getText: (node: SyntaxNode) => string };
     parsed.input = text;
     parsed.getText = (node) => text.substring(node.startIndex, node.endIndex);
   }
   return tree;
 }
+
+/** A tree parsed from a text with parts hidden from the grammar (designators.ts). */
+type Hiding = Tree & { hidden?: boolean };
 
 /**
  * tree-sitter's reader for a windowed parse: the text from an offset to the end of the included range there.
