@@ -7,11 +7,12 @@
 
 import type { SyntaxNode } from '../parse/parse.js';
 import { wordOccurrences } from '../text/occurrences.js';
-import type { CallSite, FreedAddress, Lifetime, LifetimeReason } from './facts.js';
+import type { CallSite, FreedAddress, Lifetime, LifetimeReason, LostAddress } from './facts.js';
 import type { FileIndex } from './file-index.js';
-import { findLabels, followPaths } from './lifetime-paths.js';
+import { findLabels, followPaths, type PathAnswer } from './lifetime-paths.js';
 import { findReleaseCalls, findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseCall, type ReleaseWrappers } from './releases.js';
-import { declaresName, functionName, isInClass } from './syntax.js';
+import { provablyLost } from './lost-address.js';
+import { functionName, isDeclaredHere, isInClass, sameNode } from './syntax.js';
 
 type EscapeReason = Exclude<LifetimeReason, 'released' | 'not-held' | 'leaked-on-a-path' | 'not-followed' | 'entry-point'>;
 
@@ -156,7 +157,18 @@ export class Lifetimes {
       return { kind: 'transient', reason: 'released', holder: holderName };
     }
     if (escapes.length > 0) return { kind: 'escapes', reason: escapes[0]!, holder: holderName };
-    return { kind: 'unknown', reason: answer.gaveUp ? 'not-followed' : 'leaked-on-a-path', holder: holderName };
+    if (answer.gaveUp) return { kind: 'unknown', reason: 'not-followed', holder: holderName };
+    const lost = holder.kind === 'name' && names.size === 1 ? this.lostAddress(answer, holderName, call, fn) : undefined;
+    return { kind: 'unknown', reason: 'leaked-on-a-path', holder: holderName, ...(lost ? { lost } : {}) };
+  }
+
+  /** Where a path provably loses the address a local holds (lost-address.ts); undefined when anything is in doubt. */
+  private lostAddress(answer: PathAnswer, holder: string, call: SyntaxNode, fn: SyntaxNode): LostAddress | undefined {
+    const place = answer.lost;
+    // (the program's entry point returns into the end of the process)
+    if (!place || ENTRY_POINTS.has(functionName(fn, this.index.parsedText) ?? '')) return undefined;
+    const question = { text: this.index.parsedText, fn, holder, call, releaseCalls: this.releaseCallsOf(fn), labels: this.labelsOf(fn), tested: answer.tested };
+    return provablyLost(question) ? { how: place.how, range: this.index.range(place.start, place.end) } : undefined;
   }
 
   /** The names whose bodies the lifetimes depend on: the release APIs and the file's release wrappers. */
@@ -348,23 +360,6 @@ function declaresLocal(fn: SyntaxNode, name: string, text: string): boolean {
     if (node.type === 'identifier' && node.startIndex === at && isDeclaredHere(node)) return true;
   }
   return false;
-}
-
-/** The identifier is the name a declaration or a parameter declares, not a value in it. */
-function isDeclaredHere(node: SyntaxNode): boolean {
-  let child = node;
-  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
-    if (parent.type === 'declaration' || parent.type === 'parameter_declaration' || parent.type === 'optional_parameter_declaration')
-      return declaresName(parent, child);
-    if (parent.type === 'parenthesized_declarator') continue;
-    const slot = parent.childForFieldName('declarator');
-    if (!parent.type.endsWith('declarator') || !slot || !sameNode(slot, child)) return false;
-  }
-  return false;
-}
-
-function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode): boolean {
-  return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
 
 function isPlainAssignment(assignment: SyntaxNode): boolean {
