@@ -115,6 +115,12 @@ export interface Lifetime {
   reason: LifetimeReason;
   /** The local that holds the address after the call, when one does. */
   holder?: string;
+  /**
+   * `escapes`: what the address is stored in, as the code writes it: the global's or the static's name, the field
+   * (`a->base`), the place an out-parameter points to (`*out`), the element (`g_table[i]`) or the container
+   * (`g_list`); undefined for a return, or when the analysis does not know it.
+   */
+  to?: string;
   /** `leaked-on-a-path`: where a path provably loses the address, when it is sure (lost-address.ts). */
   lost?: LostAddress;
 }
