@@ -172,7 +172,7 @@ describe('IncrementalTree', () => {
     const states = new IncrementalStates();
     const lines = (r: ReturnType<typeof lintDocument>) => r.findings.map((f) => `${f.range.start.line} ${f.message}`);
     expect(lines(lintDocument(file, text, options, headers, states, () => ({ wrappers })))).toEqual([
-      '2 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+      '2 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
     ]);
     // `other` becomes `grab`: the file now defines the function it calls, which is not the wrapper
     text = text.replace('void *other(void)', 'void *grab(void)');

@@ -205,6 +205,8 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
     address: argValue(call.address),
     offset: argValue(call.offset),
     evidence: steps(call.evidence),
+    // (where a path loses the address is in the call's own function)
+    ...(call.lifetime?.lost ? { lifetime: { ...call.lifetime, lost: { ...call.lifetime.lost, range: range(call.lifetime.lost.range) } } } : {}),
     recipe: {
       ...recipe,
       site,

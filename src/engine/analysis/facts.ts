@@ -115,6 +115,24 @@ export interface Lifetime {
   reason: LifetimeReason;
   /** The local that holds the address after the call, when one does. */
   holder?: string;
+  /**
+   * `escapes`: what the address is stored in, as the code writes it: the global's or the static's name, the field
+   * (`a->base`), the place an out-parameter points to (`*out`), the element (`g_table[i]`) or the container
+   * (`g_list`); undefined for a return, or when the analysis does not know it.
+   */
+  to?: string;
+  /** `leaked-on-a-path`: where a path provably loses the address, when it is sure (lost-address.ts). */
+  lost?: LostAddress;
+}
+
+/**
+ * Where the address of a reservation is lost with nothing released: the assignment that overwrites the local
+ * holding it (`overwritten`), the `return` that leaves the function with it (`returns`), or the function's closing
+ * brace (`ends`). Every path that reaches that place holds the address, and the address never left the local.
+ */
+export interface LostAddress {
+  how: 'overwritten' | 'returns' | 'ends';
+  range: Range;
 }
 
 /** The value a wrapper's parameter takes at one call, and where the caller wrote it (so a fix can edit it there). */

@@ -33,6 +33,24 @@ export function declaresName(parent: SyntaxNode, declared: SyntaxNode): boolean 
   return parent.childrenForFieldName('declarator').some((d) => d.startIndex === declared.startIndex && d.endIndex === declared.endIndex);
 }
 
+/** The identifier is the name a declaration or a parameter declares, not a value in it. */
+export function isDeclaredHere(node: SyntaxNode): boolean {
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === 'declaration' || parent.type === 'parameter_declaration' || parent.type === 'optional_parameter_declaration')
+      return declaresName(parent, child);
+    if (parent.type === 'parenthesized_declarator') continue;
+    const slot = parent.childForFieldName('declarator');
+    if (!parent.type.endsWith('declarator') || !slot || !sameNode(slot, child)) return false;
+  }
+  return false;
+}
+
+/** The same node of the tree (tree-sitter gives a new object for each visit). */
+export function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode): boolean {
+  return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
 export function enclosingBlock(node: SyntaxNode): SyntaxNode | undefined {
   let n: SyntaxNode | null = node.parent;
   while (n && n.type !== 'compound_statement' && n.type !== 'for_statement' && n.type !== 'translation_unit') n = n.parent;

@@ -113,6 +113,8 @@ function toFinding(
   // a size that depends on the path: the path reported and its size
   if (data.when && data.pathSize) Object.assign(properties, { when: data.when, size: data.pathSize });
   if (call.lifetime) properties.lifetime = call.lifetime.kind;
+  // a lost address: how it is lost (the place is the finding's related location)
+  if (data.lost) properties.lost = data.lost;
   return {
     ruleId,
     severity: level,
