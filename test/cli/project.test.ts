@@ -38,7 +38,9 @@ describe('--project', () => {
       [222, ['Debug|Win32', 'Release|Win32']],
     ]);
     // (buffer.c is built in all four: the message says where the waste holds, as it says [x86] for a target)
-    expect(sites[2]!.message).toBe('VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [Debug|Win32, Release|Win32]');
+    expect(sites[2]!.message).toBe(
+      'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [Debug|Win32, Release|Win32]',
+    );
     // the files the projects compile, each counted once: buffer.c, hook.c, trampoline.c, hde32.c, hde64.c
     expect((JSON.parse(r.stdout) as { filesScanned: number }).filesScanned).toBe(5);
   });
@@ -47,8 +49,16 @@ describe('--project', () => {
     const r = runCli(['--format', 'json', '--project', SOLUTION, '--project-configuration', 'Release|x64'], { cwd: msbuild });
     // (one configuration checked: nothing to tell apart, as with one target)
     expect(findings(r.stdout).map(({ line, configurations, message }) => [line, configurations, message])).toEqual([
-      [197, undefined, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable'],
-      [214, undefined, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable'],
+      [
+        197,
+        undefined,
+        'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
+      ],
+      [
+        214,
+        undefined,
+        'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
+      ],
     ]);
   });
 
@@ -78,7 +88,7 @@ describe('--project', () => {
     try {
       const r = runCli(['--format', 'json'], { cwd: root });
       expect(findings(r.stdout).map(({ line, message }) => [line, message])).toEqual([
-        [222, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable'],
+        [222, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller'],
       ]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
@@ -155,9 +165,10 @@ describe('two build directories (32- and 64-bit) listing one file', () => {
     runCli(['-f', 'compact', ...args, 'src'], { cwd: root })
       .stdout.trim()
       .split('\n');
-  const CHUNK = 'src/chunk.c:8:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable';
+  const CHUNK =
+    'src/chunk.c:8:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller';
   const LEGACY =
-    'src/legacy.c:4:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [x86] [virtualalloc-granularity]';
+    'src/legacy.c:4:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [x86] [virtualalloc-granularity]';
 
   it("reports the file's waste once, in the configurations of the database that wastes, whichever database comes first", () => {
     const tagged = `${CHUNK} [build32|x64, build32|x86] [virtualalloc-granularity]`;
@@ -174,7 +185,7 @@ describe('two build directories (32- and 64-bit) listing one file', () => {
   it('--target narrows every database to that target', () => {
     expect(compact(['-p', 'build64', '-p', 'build32', '--target', 'x86'])).toEqual([
       `${CHUNK} [build32|x86] [virtualalloc-granularity]`,
-      'src/legacy.c:4:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]',
+      'src/legacy.c:4:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [virtualalloc-granularity]',
     ]);
   });
 });

@@ -46,8 +46,9 @@ function reuse(states: IncrementalStates): [string, boolean, boolean, number][] 
   });
 }
 
+// (every reservation of SOURCE is returned to its caller)
 const waste = (bytes: number, hex: string, wasted: number, last = false) =>
-  `VirtualAlloc reserves ${bytes} bytes (0x${hex}); ${wasted} bytes of its ${last ? 'last ' : ''}64 KB granule become unusable`;
+  `VirtualAlloc reserves ${bytes} bytes (0x${hex}); ${wasted} bytes of its ${last ? 'last ' : ''}64 KB granule become unusable; it is kept: its address is returned to the caller`;
 
 describe('IncrementalStates', () => {
   it('keeps the x86-only finding of a fresh analysis after every edit, re-analysing x86 from its own previous version', () => {
