@@ -39,7 +39,7 @@ export interface CandidateFiles {
 
 /** Reads the run's files and keeps the candidates (on threads when the run is big enough). */
 export async function collectCandidates(run: RunSetup, configurations?: Target[]): Promise<CandidateFiles> {
-  const { options, perFile, notices, optionsOf, cache } = run;
+  const { options, perFile, notices, optionsOf } = run;
   // (files over the size limit get a `limit` notice and are not read)
   const scanner = new SourceScanner(perFile.files, {
     // --cache: unchanged files the last run did not take are looked up instead of read
@@ -78,15 +78,7 @@ export async function collectCandidates(run: RunSetup, configurations?: Target[]
     if (decoded.note) notices.push({ level: 'note', file, code: 'encoding', message: decoded.note });
     files.candidates.set(file, { file, text: decoded.text });
     files.texts.set(file, decoded.text);
-    if (cache) {
-      const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), bytes);
-      files.cacheKeys.set(file, key);
-      const entry = options.fix ? undefined : cache.lookup(file, key);
-      if (entry) {
-        files.cached.set(file, entry);
-        for (const n of entry.needles) needles.add(n);
-      }
-    }
+    lookUpCache(run, files, file, bytes);
     return true;
   };
   // (--cache: results are looked up per file on the main thread, in each configuration of a run of several too)
@@ -105,6 +97,18 @@ export async function collectCandidates(run: RunSetup, configurations?: Target[]
     notices.push(...scanner.notices);
   }
   return files;
+}
+
+/** --cache: a file's key, and its entry when the cache holds a valid one (the run then looks for the entry's needles). */
+function lookUpCache(run: RunSetup, files: Pick<CandidateFiles, 'cached' | 'cacheKeys' | 'needles'>, file: string, content: Uint8Array | string): void {
+  const { cache, options, optionsOf } = run;
+  if (!cache) return;
+  const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), content);
+  files.cacheKeys.set(file, key);
+  const entry = options.fix ? undefined : cache.lookup(file, key);
+  if (!entry) return;
+  files.cached.set(file, entry);
+  for (const n of entry.needles) files.needles.add(n);
 }
 
 /** The threads' first pass, taken over: its results, and the files the names it found make candidates. */
@@ -149,19 +153,12 @@ export function candidatesFor(shared: CandidateFiles, run: RunSetup, sharedNotic
   const candidates = new Map<string, Candidate>();
   const cached = new Map<string, CacheEntry>();
   const cacheKeys = new Map<string, string>();
-  const { cache, options, optionsOf } = run;
   const sync = () => {
     for (const [file, c] of shared.candidates) {
       if (!checks.has(file) || candidates.has(file)) continue;
       candidates.set(file, c);
-      if (!cache) continue;
       // (keyed by the decoded text: a configuration's entries are only ever looked up here)
-      const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), c.text);
-      cacheKeys.set(file, key);
-      const entry = options.fix ? undefined : cache.lookup(file, key);
-      if (!entry) continue;
-      cached.set(file, entry);
-      for (const n of entry.needles) shared.needles.add(n);
+      lookUpCache(run, { cached, cacheKeys, needles: shared.needles }, file, c.text);
     }
   };
   sync();
