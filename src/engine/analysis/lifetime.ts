@@ -5,7 +5,7 @@
 // call's result is assigned to, or (NtAllocateVirtualMemory) the variable whose address the call writes to;
 // local copies of it are followed too. The paths are lifetime-paths.ts's; releases, releases.ts's.
 
-import { hasErrorAncestor } from '../parse/ancestry.js';
+import { visitAncestors } from '../parse/ancestry.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { wordOccurrences } from '../text/occurrences.js';
 import type { CallSite, FreedAddress, Lifetime, LifetimeReason, LostAddress } from './facts.js';
@@ -135,8 +135,9 @@ export class Lifetimes {
     const call = site.node;
     if (!call || call.type !== 'call_expression') return { kind: 'unknown', reason: 'not-followed' };
     const fn = this.index.enclosingFunction(site.start);
-    // at file scope, the initializer of a global; in code the parser could not place, or a lambda, not followed
-    if (!fn) return hasErrorAncestor(call) ? { kind: 'unknown', reason: 'not-followed' } : { kind: 'escapes', reason: 'global' };
+    // at file scope, the initializer of a global; in code the parser could not place (a statement whose function
+    // an error hides), or a lambda, not followed
+    if (!fn) return atFileScope(call) ? { kind: 'escapes', reason: 'global' } : { kind: 'unknown', reason: 'not-followed' };
     if (fn.type !== 'function_definition') return { kind: 'unknown', reason: 'not-followed' };
     const holder = holderOf(call, fn);
     if (holder.kind === 'none') return { kind: 'unknown', reason: 'not-held' };
@@ -482,4 +483,14 @@ function failedWhen(condition: SyntaxNode, text: string, subject: (n: SyntaxNode
   if (!subject(c)) return undefined;
   // the address: nothing held when it is zero; a status: nothing held when it is non-zero
   return status ? truthy : !truthy;
+}
+
+/** Whether a call is outside any statement and any region the parser could not place: a file-scope initializer. */
+function atFileScope(call: SyntaxNode): boolean {
+  let inCode = false;
+  visitAncestors(call.tree, call.startIndex, call.endIndex, (at) => {
+    if (at.type === call.type && at.startIndex === call.startIndex && at.endIndex === call.endIndex) return true;
+    return (inCode = at.type === 'ERROR' || at.type === 'compound_statement' || at.type.endsWith('_statement'));
+  });
+  return !inCode;
 }
