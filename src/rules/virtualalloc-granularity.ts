@@ -40,11 +40,11 @@ export default createRule<
         '{{api}} reserves {{size}} ({{hex}}) when {{when}}, {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
       // the waste comes from a wrapper's own arithmetic: reported once, at the wrapper's call, for every caller of the file
       wrapperWastesGranule:
-        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB; {{unusable}} bytes of its 64 KB granule become unusable because of the arithmetic of this call{{lifetime}}',
+        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} only multiples of 64 KB; {{unusable}} bytes of its 64 KB granule become unusable because of the arithmetic of this call{{lifetime}}',
       wrapperWastesLastGranule:
-        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB; {{unusable}} bytes of its last 64 KB granule become unusable because of the arithmetic of this call{{lifetime}}',
+        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} only multiples of 64 KB; {{unusable}} bytes of its last 64 KB granule become unusable because of the arithmetic of this call{{lifetime}}',
       transientWrapperWastesGranule:
-        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB, {{unusable}} bytes of its 64 KB granule unusable while it lives because of the arithmetic of this call; it is released on every path before the function returns, so it does not hold the address space',
+        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} only multiples of 64 KB, {{unusable}} bytes of its 64 KB granule unusable while it lives because of the arithmetic of this call; it is released on every path before the function returns, so it does not hold the address space',
       roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
     },
     schema: [TRANSIENT_OPTION_SCHEMA],
@@ -121,7 +121,7 @@ export default createRule<
         size: sizes.length === 1 ? byteCount(least) : `${least} to ${most} bytes`,
         hex: range(sizes, hex),
         unusable: range(unusable, String),
-        callers: callers.length === 1 ? '1 call' : `${callers.length} calls`,
+        callers: callers.length === 1 ? '1 call that passes' : `${callers.length} calls that pass`,
         // (the longest-lived caller's)
         lifetime: isTransient ? '' : lifetimeSentence(lifetime, 'reserve'),
       };

@@ -69,6 +69,13 @@ describe('one root cause, one finding', () => {
         ],
       },
       {
+        at: 'one-caller.c:6',
+        severity: 'error',
+        message:
+          'VirtualAlloc reserves 69632 bytes (0x11000) here for 1 call that passes only multiples of 64 KB; 61440 bytes of its last 64 KB granule become unusable because of the arithmetic of this call; it is kept: its address is returned to the caller',
+        related: ['one-caller.c:11 arena calls reserve_with_guard(65536): VirtualAlloc reserves 69632 bytes (0x11000)'],
+      },
+      {
         at: 'pass-through.c:11',
         severity: 'error',
         message:

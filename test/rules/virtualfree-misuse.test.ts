@@ -47,6 +47,10 @@ c.run('virtualfree-misuse', asTested(rule), {
     { name: 'printed by a function', code: committed('p[0] = 1;', 'printf("%p\\n", p);', 'return 0;') },
     { name: 'never tested or used: the call may be meant to fail', code: committed('return 0;') },
     {
+      name: 'a dropped result: never tested or used either',
+      code: `${HEAD}void f(HANDLE m) { VirtualAlloc(NULL, 0x10000, MEM_RESERVE, PAGE_NOACCESS); (void)MapViewOfFile(m, FILE_MAP_READ, 0, 0, 0); }`,
+    },
+    {
       name: 'released inside a loop',
       code: committed('p[0] = 1;', 'for (int i = 0; i < bad; i++)', '    if (i == 3) VirtualFree(p, 0, MEM_RELEASE);', 'return 0;'),
     },
