@@ -75,6 +75,11 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   headerDeclares?: (header: string, name: string) => boolean;
   /** The root of a file's project (files/project-root.ts); without it every file is of one project. */
   projectOf?: (file: string) => string;
+  /**
+   * The builds (compilation databases, Visual Studio projects) that list this file; when this file and a wrapper's
+   * both have some, they are one program exactly when they share one (linkage.ts), and projectOf is not asked.
+   */
+  builds?: readonly string[];
   /** An included header parsed for its types (sizeof of a struct a header defines); cached per run by the caller. */
   headerTypes?: (header: string) => TypeSource | undefined;
   /** The Windows SDK's built-in types (types/sdk.ts), asked after the sources and their headers; none when absent. */
