@@ -63,8 +63,9 @@ function lintInConfiguration(
     return lintFileInWindows({ file, text, options, headers, wrappers, overloads, unusedDirectives: 'off' }, names);
   }
   let lint: FileLint;
-  // everything besides the buffer that the preprocessor reads
-  tree.begin(JSON.stringify([file, options.cwd, ...preprocessorSettings(options)]), headers);
+  // everything besides the buffer that the preprocessor reads, and the builds (the previous calls are kept only
+  // with the preprocessor's facts, and which wrappers of other files they reach depends on the builds too)
+  tree.begin(JSON.stringify([file, options.cwd, ...preprocessorSettings(options), options.builds ?? []]), headers);
   try {
     // (unused disable comments are the CLI's to report: an editor shows what a comment disables)
     lint = lintFile({ file, text, options, headers, wrappers, overloads, previous: tree, unusedDirectives: 'off' });

@@ -75,6 +75,12 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   headerDeclares?: (header: string, name: string) => boolean;
   /** The root of a file's project (files/project-root.ts); without it every file is of one project. */
   projectOf?: (file: string) => string;
+  /**
+   * The builds (compilation databases, Visual Studio projects) that list this file. When a build lists this file
+   * or a wrapper's (and this file is not a header no build lists), they are one program exactly when a build
+   * lists both (linkage.ts), and projectOf is not asked.
+   */
+  builds?: readonly string[];
   /** An included header parsed for its types (sizeof of a struct a header defines); cached per run by the caller. */
   headerTypes?: (header: string) => TypeSource | undefined;
   /** The Windows SDK's built-in types (types/sdk.ts), asked after the sources and their headers; none when absent. */

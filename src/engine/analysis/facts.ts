@@ -158,6 +158,8 @@ export interface WrapperModel {
   header?: boolean;
   /** The root of the defining file's project (files/project-root.ts); undefined when the run does not say. */
   project?: string;
+  /** The builds that list the defining file (AnalysisOptions.builds); undefined or empty when the run knows none. */
+  builds?: readonly string[];
   /** The headers the defining file includes that declare the wrapper's name. */
   declaredIn?: readonly string[];
   /** A member function: reached by `obj.name(...)`, `p->name(...)`, or a plain call in its own file. */

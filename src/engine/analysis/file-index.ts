@@ -23,6 +23,8 @@ export interface IndexOptions {
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
   /** The root of a file's project (files/project-root.ts); undefined: every file is of one project. */
   projectOf?: (file: string) => string;
+  /** See AnalysisOptions.builds. */
+  builds?: readonly string[];
   /** Whether a header declares a function of that name (header-declarations.ts); cached per run by the caller. */
   headerDeclares?: (header: string, name: string) => boolean;
 }

@@ -6,10 +6,14 @@
 // - a function of a source file is reached when this file and the wrapper's file include the same header that
 //   declares it (a shared declaration: how an exported function is called across modules; an include not found
 //   counts as that header when the names agree), or else when both
-//   are in the same project (files/project-root.ts: the nearest directory with a build file, a solution or a
-//   .git; or one such project inside the other's subtree; or a project whose headers this file includes) and
-//   the name is declared here (a prototype or `extern` in this file, or a header it includes), or nowhere
-//   (neither file's includes declare it);
+//   are in the same program and the name is declared here (a prototype or `extern` in this file, or a header it
+//   includes), or nowhere (neither file's includes declare it). When the run knows builds (a compilation
+//   database's entries, a Visual Studio project's ClCompile items), a source file a build lists is linked with the
+//   files that build lists and no others: two projects side by side in one folder are two links, and a source
+//   file no build of the run lists is in none of them. When neither file is listed (or the caller is a header,
+//   which belongs to whoever includes it), the same program is the same project (files/project-root.ts: the
+//   nearest directory with a build file, a solution or a .git; or one such project inside the other's subtree;
+//   or a project whose headers this file includes);
 // - this file does not declare the name itself as something else: a definition of its own, or a variable or
 //   parameter (a function pointer of the same name) in scope at the call.
 // A call that binds to no wrapper is what it would be with no wrapper of its name.
@@ -29,9 +33,14 @@ export interface WrapperLinkage {
   header?: boolean;
   /** The root of the defining file's project; undefined when the run does not say (every file one project). */
   project?: string;
+  /** The builds that list the defining file (databases, projects); undefined or empty when the run knows none. */
+  builds?: readonly string[];
   /** The headers the defining file includes that declare the wrapper's name. */
   declaredIn?: readonly string[];
 }
+
+/** What a header's name ends with: its functions are reached by including it, and it is compiled by no build itself. */
+export const HEADER_FILE = /\.(?:h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i;
 
 export class Linkage {
   private readonly headersOf = new Map<string, string[]>();
@@ -44,6 +53,11 @@ export class Linkage {
   /** The root of this file's project. */
   get project(): string | undefined {
     return this.index.options.projectOf?.(this.index.file);
+  }
+
+  /** The builds that list this file (empty: the run knows none). */
+  get builds(): readonly string[] {
+    return this.index.options.builds ?? [];
   }
 
   /** The headers this file includes (directly or not) that declare `name`. */
@@ -86,10 +100,15 @@ export class Linkage {
   }
 
   /**
-   * The same project, one project inside the other's subtree (a library with a build file of its own in a
-   * subfolder, as CMake's add_subdirectory), or this file includes a header of the wrapper's project.
+   * When a build of the run lists either file: a build lists both (what one link puts together; the folders do not
+   * matter), unless this file is a header no build lists. Otherwise: the same project, one project inside the
+   * other's subtree (a library with a build file of its own in a subfolder, as CMake's add_subdirectory), or this
+   * file includes a header of the wrapper's project.
    */
   private linkedTo(w: WrapperLinkage): boolean {
+    const builds = this.builds;
+    const theirs = w.builds ?? [];
+    if (builds.length > 0 || (theirs.length > 0 && !HEADER_FILE.test(this.index.file))) return theirs.some((b) => builds.includes(b));
     const mine = this.project;
     if (w.project === undefined || mine === undefined || isInside(w.project, mine) || isInside(mine, w.project)) return true;
     return this.index.pre.dependencies.some((h) => isInside(h, w.project!));

@@ -12,12 +12,11 @@ import type { SyntaxNode } from '../parse/parse.js';
 import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, RootCause, WrapperModel, WrapperReach } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { NameResolver, Scope } from './names.js';
-import type { Linkage } from './linkage.js';
+import { HEADER_FILE, type Linkage } from './linkage.js';
 import { enclosingClassName, functionName, functionParams, inAnonymousNamespace, isInClass, isStatic, templateParams } from './syntax.js';
 
 /** Only functions named by a plain (maybe qualified) identifier become wrappers: not operators or specialisations. */
 const PLAIN_FUNCTION_NAME = /^[\w$:~]+$/;
-const HEADER_EXTENSION = /\.(?:h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i;
 
 /** Evaluates one of the wrapper's recipes with its parameters bound (CallEvaluator.realize, with the file's project). */
 export type Instantiate = (recipe: CallRecipe, scope: Scope, stack: readonly WrapperModel[]) => FoundCall[];
@@ -89,7 +88,7 @@ function wrapperOf(
   const text = index.parsedText;
   const params = functionParams(fn, text);
   const templated = templateParams(fn, text);
-  const header = HEADER_EXTENSION.test(index.file);
+  const header = HEADER_FILE.test(index.file);
   return {
     name: shortName,
     params: params.map((p) => p.name),
@@ -99,6 +98,7 @@ function wrapperOf(
     fileLocal: !header && (isStatic(fn, text) || inAnonymousNamespace(fn)),
     header,
     project: linkage.project,
+    ...(linkage.builds.length ? { builds: linkage.builds } : {}),
     declaredIn: header ? [] : linkage.declaringHeaders(shortName),
     member: name.includes('::') || isInClass(fn),
     className: name.includes('::') ? name.split('::').slice(-2, -1)[0] : enclosingClassName(fn, text),

@@ -85,6 +85,17 @@ export class BuildConfigurations {
     return this.databases.some((d) => d.file === name) ? { name, targetOfRun: true } : { name };
   }
 
+  /**
+   * The builds that list `file`: the compilation databases with an entry for it and the Visual Studio projects
+   * that compile it, by absolute path and sorted (one set, whatever order the run names them in). Each is what
+   * one link puts together, so linkage binds a call across files only within a build they share
+   * (analysis/linkage.ts). Empty: no build of the run lists the file.
+   */
+  buildsOf(file: string): string[] {
+    const absolute = path.resolve(file);
+    return [...new Set([...this.databasesOf(absolute), ...(this.projects?.projectsOf(absolute) ?? [])])].sort();
+  }
+
   /** The databases that list `file`: when there are several, each is named in the configurations it is checked in. */
   databasesOf(file: string): string[] {
     return this.databases.filter((d) => d.flagsFor(file)).map((d) => d.file);

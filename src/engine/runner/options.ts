@@ -42,6 +42,13 @@ export interface FileSettings {
   projects?: string[];
   /** `--project-configuration`: the configurations of the projects to check (`Release|Win32`); none: every one. */
   projectConfigurations?: string[];
+  /**
+   * The builds that list this file (the databases and projects above, by absolute path): set by the run for each
+   * file those name (RunReach.optionsFor), never by a config. A listed file's calls bind to another source file's
+   * functions only when a build lists both, unless a header both include declares them
+   * (src/engine/analysis/linkage.ts); undefined or empty: no build of the run lists the file.
+   */
+  builds?: readonly string[];
   /** Functions that reserve memory, declared by the user: `{ name: 'os_reserve', sizeArg: 0 }` (0-based argument). */
   wrappers?: DeclaredWrapper[];
   /**

@@ -127,6 +127,7 @@ export function analyzeText(
     ...(options.includeSearch === false ? {} : { searchInclude: headers.searchInclude }),
     headerConstant: headerConstantsFor(headers),
     ...linkageFor(headers),
+    ...(options.builds?.length ? { builds: options.builds } : {}),
     headerTypes: headerTypesFor(headers),
     ...rest,
   };

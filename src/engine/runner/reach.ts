@@ -128,7 +128,10 @@ export class RunReach {
   private optionsIn(file: string, options: LintOptions, configuration: Configuration): LintOptions {
     const key = `${file}\u0000${configuration.name}`;
     let entry = this.merged.get(key);
-    if (!entry || entry.from !== options) this.merged.set(key, (entry = { from: options, merged: withConfiguration(options, configuration) }));
+    if (!entry || entry.from !== options) {
+      const builds = this.build.buildsOf(path.resolve(options.cwd, file));
+      this.merged.set(key, (entry = { from: options, merged: withConfiguration(options, configuration, builds) }));
+    }
     return entry.merged;
   }
 
@@ -198,7 +201,8 @@ export function namesReaching(text: string, macros: MacroTable, wanted: (name: s
   return found;
 }
 
-function withConfiguration(options: LintOptions, flags: Configuration): LintOptions {
+/** `options` in a build configuration of a file that `builds` list (see FileSettings.builds). */
+function withConfiguration(options: LintOptions, flags: Configuration, builds: readonly string[]): LintOptions {
   const defines = { ...flags.defines };
   for (const name of options.undefines) delete defines[name];
   Object.assign(defines, options.defines);
@@ -210,6 +214,7 @@ function withConfiguration(options: LintOptions, flags: Configuration): LintOpti
     undefines: [...flags.undefines.filter((u) => !(u in options.defines)), ...options.undefines],
     includePaths: [...options.includePaths, ...flags.includePaths],
     forceIncludes: [...flags.forceIncludes, ...options.forceIncludes],
+    ...(builds.length ? { builds } : {}),
   };
 }
 
@@ -220,6 +225,8 @@ function sameOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
     // the include search of another header cache, or none, may find other headers
     a.searchInclude === b.searchInclude &&
     a.language === b.language &&
-    JSON.stringify([a.defines, a.undefines, a.includePaths, a.forceIncludes]) === JSON.stringify([b.defines, b.undefines, b.includePaths, b.forceIncludes])
+    // (the builds decide which wrappers of other files the file's calls reach)
+    JSON.stringify([a.defines, a.undefines, a.includePaths, a.forceIncludes, a.builds]) ===
+      JSON.stringify([b.defines, b.undefines, b.includePaths, b.forceIncludes, b.builds])
   );
 }

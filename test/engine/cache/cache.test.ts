@@ -1,5 +1,5 @@
 // --cache: unchanged files are not analysed again; a change to the file, a header it reads (directly
-// or not), its config, or a wrapper it calls in another file brings its analysis back.
+// or not), its config, the builds that list it, or a wrapper it calls in another file brings its analysis back.
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -130,6 +130,28 @@ describe('--cache', () => {
     const r = await lintPaths(['.'], options(root));
     expect(summary(r)).toEqual(['caller.c:3 4096']);
     expect(r.cacheStats).toEqual({ hits: 0, misses: 2 });
+  });
+
+  it('a file whose builds change is analysed again, its settings the same (which wrappers it reaches depends on them)', async () => {
+    const project = (files: string[]) =>
+      `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">\n  <ItemGroup>\n    <ProjectConfiguration Include="Release|x64"><Configuration>Release</Configuration><Platform>x64</Platform></ProjectConfiguration>\n  </ItemGroup>\n  <ItemGroup>\n${files.map((f) => `    <ClCompile Include="${f}" />\n`).join('')}  </ItemGroup>\n</Project>\n`;
+    const root = makeTree({
+      'pool.vcxproj': project(['pool.c']),
+      'pool_test.vcxproj': project(['test.c', 'direct.c']),
+      'pool.c': '#include <windows.h>\nvoid *pool_reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_READWRITE); }\n',
+      'test.c': 'void *pool_reserve(unsigned long long n);\nvoid use(void) { pool_reserve(4096); }\n',
+      'direct.c': reserveFile('8192'),
+    });
+    const run = () => lintPaths([], options(root, { projects: ['pool.vcxproj', 'pool_test.vcxproj'] }));
+    // pool_test.vcxproj does not link pool.c
+    expect(summary(await run())).toEqual(['direct.c:3 8192']);
+    // (the files of the wrapper and its callers are analysed on every run: only direct.c's result is reused)
+    expect((await run()).cacheStats).toEqual({ hits: 1, misses: 2 });
+    // pool.vcxproj compiles test.c and direct.c too, with the same settings: only the builds that list them change
+    fs.writeFileSync(path.join(root, 'pool.vcxproj'), project(['pool.c', 'test.c', 'direct.c']));
+    const r = await run();
+    expect(summary(r)).toEqual(['direct.c:3 8192', 'test.c:2 4096']);
+    expect(r.cacheStats).toEqual({ hits: 0, misses: 3 });
   });
 
   it('inline disables are read afresh on every run', async () => {

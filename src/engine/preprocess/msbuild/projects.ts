@@ -26,6 +26,8 @@ export class VisualStudioProjects {
   /** Parsed project files and property sheets of this run, by absolute path (each read once). */
   private readonly xml = new Map<string, XmlElement | Error>();
   private readonly byFile = new Map<string, Configuration[]>();
+  /** The projects (absolute .vcxproj paths) whose ClCompile items list each file: what one link puts together. */
+  private readonly projectsByFile = new Map<string, Set<string>>();
   /** Evaluations done, by project, configuration and solution (a project in two solutions may differ). */
   private readonly evaluated = new Set<string>();
 
@@ -79,6 +81,11 @@ export class VisualStudioProjects {
   /** The configurations a file is compiled in (none: no project compiles it). */
   configurationsOf(file: string): Configuration[] {
     return this.byFile.get(path.resolve(file)) ?? [];
+  }
+
+  /** The projects (absolute paths) that compile `file`, in any configuration read; none: no project lists it. */
+  projectsOf(file: string): string[] {
+    return [...(this.projectsByFile.get(path.resolve(file)) ?? [])];
   }
 
   private isWanted(...names: string[]): boolean {
@@ -139,11 +146,14 @@ export class VisualStudioProjects {
         continue;
       }
       const evaluation = evaluateProject(project, configuration, platform, (f) => this.importedRoot(f), this.notices, solution);
-      for (const compiled of evaluation.files) this.add(compiled, evaluation.configuration, target, path.basename(project));
+      for (const compiled of evaluation.files) this.add(compiled, evaluation.configuration, target, project);
     }
   }
 
   private add(compiled: CompiledFile, name: string, target: Target, project: string): void {
+    let projects = this.projectsByFile.get(compiled.file);
+    if (!projects) this.projectsByFile.set(compiled.file, (projects = new Set()));
+    projects.add(project);
     let list = this.byFile.get(compiled.file);
     if (!list) this.byFile.set(compiled.file, (list = []));
     const configuration: Configuration = {
@@ -158,7 +168,7 @@ export class VisualStudioProjects {
     const same = list.find((c) => c.name === name);
     if (same && JSON.stringify(same) === JSON.stringify(configuration)) return;
     // a file that two projects compile differently in the same configuration: both, told apart by project
-    if (same) configuration.name = `${name} (${project})`;
+    if (same) configuration.name = `${name} (${path.basename(project)})`;
     list.push(configuration);
   }
 
