@@ -25,6 +25,11 @@ export interface Placed extends Layout {
    * `#pragma pack` lower it (GCC does). 1 when nothing demands one.
    */
   required: bigint;
+  /**
+   * The record's own declaration carries an alignment (`__declspec(align(n))`, `aligned(n)`): MSVC then requires
+   * all of the record's alignment of a member of this type, not just n (see alignment.ts).
+   */
+  declaredAlign?: boolean;
   /** A record with no data at all (C++ empty-base optimisation places it in no bytes). */
   empty: boolean;
   /** The record has a vptr at offset 0 (its own or its primary base's): a derived class shares it. */
