@@ -64,18 +64,23 @@ class RecordPlacer {
   private readonly members = new Map<string, Member>();
   private readonly notes = new Set<string>();
   private vptr = false;
+  /** MSVC: the record needs a vfptr of its own (no base has one), injected in front when the rest is laid out. */
+  private ownVfptr = false;
   /** In a union: the member before was a bitfield of nonzero width (MSVC's `int : 0` counts only then). */
   private unionAfterBitfield = false;
   /** Any member or base with data: a record without is empty (C++ places it in no bytes as a base). */
   private hasMembers = false;
   private readonly union: boolean;
   private readonly name: string;
+  /** MSVC's layout (and clang-cl's), not GCC's. */
+  private readonly msvc: boolean;
 
   constructor(
     private readonly record: RecordType,
     private readonly ctx: Context,
   ) {
     this.union = record.keyword === 'union';
+    this.msvc = ctx.rules.compiler !== 'mingw';
     this.name = recordName(record);
   }
 
@@ -89,29 +94,48 @@ class RecordPlacer {
     }
     const dynamic = bases.filter((b) => b.placed.vptr);
     if (this.record.virtual && dynamic.length === 0) {
-      const pointer = pointerSize(this.ctx.rules);
-      const a = memberAlignment({}, scalar(pointer), this.record, this.ctx.rules, false);
-      this.offset = pointer;
-      this.raise(a);
       this.notes.add('vptr');
+      // MSVC injects its vfptr once the rest is laid out (finish); g++ places it first
+      if (this.msvc) this.ownVfptr = true;
+      else this.placeVptr(0n);
     }
     for (const { type, placed } of [...dynamic, ...bases.filter((b) => !b.placed.vptr)]) {
       const base = type.kind === 'ref' ? type.name : 'base';
-      if (placed.empty) {
+      // g++ places an empty base nowhere; MSVC places it in no bytes, aligned, and takes its alignment
+      if (placed.empty && !this.msvc) {
         this.notes.add(`empty base ${base} takes no space`);
         continue;
       }
       // a base counts only the alignment its record requires, not all of it as a member would (declaredAlign)
       const a = memberAlignment({}, { ...placed, declaredAlign: false }, this.record, this.ctx.rules, false);
       const at = alignUp(this.offset, a.align);
+      const bytes = baseBytes(placed, this.ctx);
+      if (bytes === 0n) this.notes.add(`empty base ${base} takes no space`);
+      else this.hasMembers = true;
       this.lift(placed.members, at);
-      this.offset = at + baseBytes(placed, this.ctx);
+      this.offset = at + bytes;
       this.raise(a);
-      this.hasMembers = true;
     }
     if (dynamic.length > 0) this.vptr = true;
     if (this.record.virtual) this.vptr = true;
     return undefined;
+  }
+
+  /** The vptr at `shift` bytes before everything placed so far (g++: at 0, before anything is). */
+  private placeVptr(shift: bigint): void {
+    for (const [name, m] of this.members) this.members.set(name, { ...m, offset: m.offset + shift });
+    const pointer = pointerSize(this.ctx.rules);
+    this.offset = shift === 0n ? pointer : this.offset + shift;
+    this.raise(memberAlignment({}, scalar(pointer), this.record, this.ctx.rules, false));
+  }
+
+  /**
+   * MSVC's vfptr goes in front of the bases and members once they are laid out, and moves them by the pointer's
+   * size rounded up to their alignment (clang's MicrosoftRecordLayoutBuilder, injectVFPtr): on x86 a class with a
+   * virtual function, an int and a double has the vfptr at 0, the int at 8 and the double at 16 (24 bytes).
+   */
+  private injectVfptr(): void {
+    this.placeVptr(alignUp(pointerSize(this.ctx.rules), max(this.required, this.align)));
   }
 
   place(field: Field): Reason | undefined {
@@ -224,6 +248,8 @@ class RecordPlacer {
 
   finish(): Placed {
     this.offset = this.run.close(this.offset);
+    if (this.ownVfptr) this.injectVfptr();
+    const packed = this.packCap(this.align);
     const attribute = this.record.align;
     if (attribute !== undefined) {
       this.align = max(this.align, BigInt(attribute));
@@ -231,12 +257,44 @@ class RecordPlacer {
       this.notes.add(alignSpelling(attribute, this.ctx));
     }
     const end = this.offset;
-    const size = end === 0n && !this.vptr ? this.emptySize() : alignUp(end, this.align);
+    const noData = end === 0n && !this.vptr;
     const empty = !this.hasMembers && !this.vptr;
-    const declaredAlign = attribute !== undefined && this.ctx.rules.compiler !== 'mingw';
+    const declaredAlign = attribute !== undefined && this.msvc;
+    if (this.msvc) {
+      // MSVC's C++ rounds first to the alignment without the record's own __declspec(align) and under the pack:
+      // that is what the record takes as a base (its non-virtual size); then to the required alignment
+      // (clang's MicrosoftRecordLayoutBuilder, cxxLayout and finalizeLayout). C rounds to the whole alignment.
+      const baseSize = noData ? 0n : alignUp(end, packed);
+      const cppSize = alignUp(baseSize, max(this.packCap(this.align), this.required));
+      const size = noData ? this.emptySize() : this.isCpp() ? cppSize : alignUp(end, this.align);
+      return {
+        size,
+        align: this.align,
+        members: this.members,
+        notes: [...this.notes],
+        required: this.required,
+        declaredAlign,
+        empty,
+        vptr: this.vptr,
+        baseSize,
+      };
+    }
+    const size = noData ? this.emptySize() : alignUp(end, this.align);
     const placed = { size, align: this.align, members: this.members, notes: [...this.notes], required: this.required, declaredAlign, empty, vptr: this.vptr };
     // a class with a vptr or a base is not a POD: the Itanium C++ ABI (mingw's g++) lets a derived class use its tail padding
     return this.vptr || (this.record.bases?.length ?? 0) > 0 ? { ...placed, dataSize: end } : placed;
+  }
+
+  /** `n` under the record's pack as MSVC applies it: `packed` is 1, a pack larger than a pointer is none. */
+  private packCap(n: bigint): bigint {
+    if (this.record.packed) return 1n;
+    const pack = this.record.pack === undefined ? undefined : BigInt(this.record.pack);
+    return pack !== undefined && pack <= pointerSize(this.ctx.rules) ? min(n, pack) : n;
+  }
+
+  private isCpp(): boolean {
+    const r = this.record;
+    return this.ctx.rules.language === 'c++' || r.keyword === 'class' || (r.bases?.length ?? 0) > 0 || r.virtual === true;
   }
 
   /**
@@ -249,8 +307,7 @@ class RecordPlacer {
    * not told apart from none).
    */
   private emptySize(): bigint {
-    const r = this.record;
-    const cpp = this.ctx.rules.language === 'c++' || r.keyword === 'class' || (r.bases?.length ?? 0) > 0 || r.virtual === true;
+    const cpp = this.isCpp();
     if (this.ctx.rules.compiler === 'mingw') return alignUp(cpp ? 1n : 0n, this.align);
     if (cpp) return this.ctx.rules.target !== 'x86' || this.required > 1n ? this.align : 1n;
     return this.required >= 4n ? this.align : 4n;
@@ -281,13 +338,15 @@ class RecordPlacer {
 }
 
 /**
- * The bytes a base takes before the derived class's members: all of it under MSVC; under mingw's g++ (the Itanium
+ * The bytes a base takes before the derived class's members: its non-virtual size under MSVC (nothing for a base
+ * without data, and no rounding for its own __declspec(align): Placed.baseSize); under mingw's g++ (the Itanium
  * C++ ABI) only its data when it is not a POD, the derived members going into its tail padding. A base without
  * virtual functions or bases of its own counts as a POD (a user-declared constructor would make it one not, and is
  * not in the type model).
  */
 function baseBytes(base: Placed, ctx: Context): bigint {
-  return ctx.rules.compiler === 'mingw' && base.dataSize !== undefined ? base.dataSize : base.size;
+  if (ctx.rules.compiler !== 'mingw') return base.baseSize ?? base.size;
+  return base.dataSize !== undefined ? base.dataSize : base.size;
 }
 
 function alignSpelling(n: number, ctx: Context): string {

@@ -36,6 +36,11 @@ export interface Placed extends Layout {
   vptr: boolean;
   /** A C++ class that is not a POD: where its data ends, before the tail padding (see record.ts, baseBytes). */
   dataSize?: bigint;
+  /**
+   * MSVC: the bytes the record takes as a base (its non-virtual size): 0 when it has no data, and rounded up to
+   * its alignment without its own `__declspec(align)` (see record.ts, finish).
+   */
+  baseSize?: bigint;
 }
 
 export function scalar(size: bigint, align: bigint = size): Placed {

@@ -395,6 +395,58 @@ describe('C++ records', () => {
   });
 });
 
+describe("MSVC's C++ classes (clang++ --target=x86_64-, i686-, aarch64-pc-windows-msvc: MicrosoftRecordLayoutBuilder, cxxLayout)", () => {
+  const ref = (r: RecordType): CType => ({ kind: 'ref', name: r.tag!, resolve: () => record(r) });
+  const DOUBLE: CType = { kind: 'float', name: 'double' };
+
+  it.each(['x64', 'x86', 'arm64'] as const)("injects the vfptr in front, moved by the members' alignment (%s)", (target) => {
+    // struct V { virtual void f(); int i; double d; }: 24 bytes, i at 8 and d at 16 on x86 too (injectVFPtr: the
+    // pointer's 4 bytes rounded up to the alignment of 8), where g++ puts i at 4
+    const V = record({
+      keyword: 'struct',
+      tag: 'V',
+      virtual: true,
+      fields: [
+        { name: 'i', type: int(INT) },
+        { name: 'd', type: DOUBLE },
+      ],
+    });
+    const v = layout(V, target, 'msvc', 'c++');
+    expect([v.size, v.align, offsets(v), v.notes]).toEqual([24n, 8n, { i: 8, d: 16 }, ['vptr']]);
+    expect(offsets(layout(V, 'x86', 'mingw', 'c++'))).toEqual({ i: 4, d: 8 });
+  });
+
+  it.each(['x64', 'x86', 'arm64'] as const)('an empty base takes no bytes but gives its alignment (%s)', (target) => {
+    // struct __declspec(align(16)) A16 {}; struct G : A16 { int x; }: 16 bytes aligned to 16, x at 0
+    const A16: RecordType = { keyword: 'struct', tag: 'A16', align: 16, fields: [] };
+    const g = layout(record({ keyword: 'struct', tag: 'G', bases: [ref(A16)], fields: [{ name: 'x', type: int(INT) }] }), target, 'msvc', 'c++');
+    expect([g.size, g.align, offsets(g), g.notes]).toEqual([16n, 16n, { x: 0 }, ['empty base A16 takes no space']]);
+  });
+
+  it.each(['x64', 'x86', 'arm64'] as const)('a base takes its size before its own __declspec(align) rounds it up (%s)', (target) => {
+    // struct __declspec(align(16)) B { int x; }; struct D : B { int y; }: sizeof(B) is 16, but y is at 4
+    const B: RecordType = { keyword: 'struct', tag: 'B', align: 16, fields: [{ name: 'x', type: int(INT) }] };
+    expect(layout(record(B), target, 'msvc', 'c++').size).toBe(16n);
+    const d = layout(record({ keyword: 'struct', tag: 'D', bases: [ref(B)], fields: [{ name: 'y', type: int(INT) }] }), target, 'msvc', 'c++');
+    expect([d.size, d.align, offsets(d)]).toEqual([16n, 16n, { x: 0, y: 4 }]);
+  });
+
+  it('rounds a C++ record under its pack, and only C to all of its alignment', () => {
+    // #pragma pack(1) struct P { __declspec(align(32)) int b : 3; char c; }: aligned to 32, but 5 bytes in C++, 32 in C
+    const P = struct(
+      [
+        { name: 'b', type: int(INT), bits: 3, align: 32 },
+        { name: 'c', type: int(CHAR) },
+      ],
+      { tag: 'P', pack: 1 },
+    );
+    const cpp = layout(P, 'x64', 'msvc', 'c++');
+    expect([cpp.size, cpp.align, offsets(cpp)]).toEqual([5n, 32n, { b: 0, c: 4 }]);
+    const c = layout(P, 'x64', 'msvc', 'c');
+    expect([c.size, c.align]).toEqual([32n, 32n]);
+  });
+});
+
 describe('unknown sizes say why', () => {
   const reason = (type: CType) => {
     const m = measure(type, layoutRules('x64', 'msvc'));
