@@ -6,7 +6,9 @@
 //  - the 'gnu' program (every construct, the mingw test's records for the same seed) must measure as granule's
 //    'clang-cl' layout says: clang-cl takes `__attribute__((packed))` and `aligned(n)` too;
 //  - the 'msvc' program (the same draws, without what MSVC's C compiler rejects: record-generator.ts says what)
-//    must measure as granule's 'msvc' layout says.
+//    must measure as granule's 'msvc' layout says;
+//  - random C++ classes (class-generator.ts: vfptrs, single inheritance, empty bases), compiled as C++, must
+//    measure as granule's 'msvc' layout for C++ says (clang-cl's is the same).
 // GRANULE_LAYOUT_SEED=<n> reruns a seed, GRANULE_LAYOUT_SEED=random a new one; GRANULE_LAYOUT_KEEP=1 keeps the files.
 
 import { execFile } from 'node:child_process';
@@ -21,9 +23,11 @@ import { layoutRules } from '../../../src/engine/types/layout.js';
 import { msvcClang, unavailable } from '../../helpers/requirements.js';
 import { coffSection, readU64s } from './coff.js';
 import { disagreements, layoutSeed } from './layout-probes.js';
+import { ClassGenerator } from './class-generator.js';
 import { RecordGenerator, type Program } from './record-generator.js';
 
 const RECORDS = 2000;
+const CLASSES = 1000;
 const SEED = layoutSeed(19);
 const TARGETS: { target: Target; triple: string }[] = [
   { target: 'x64', triple: 'x86_64-pc-windows-msvc' },
@@ -82,5 +86,38 @@ describe.skipIf(unavailable('clang-msvc'))("record layout agrees with clang's MS
         expect(differences.slice(0, Number(process.env.GRANULE_LAYOUT_SHOW ?? 5)), `seed ${SEED}: ${differences.length} differences`).toEqual([]);
       });
     }
+  }
+});
+
+describe.skipIf(unavailable('clang-msvc'))("C++ class layout agrees with clang++'s MSVC layout (x86_64-, i686-, aarch64-pc-windows-msvc)", () => {
+  let dir: string;
+  let program: Program;
+  const answers = new Map<Target, bigint[]>();
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-msvc-classes-'));
+    const clang = msvcClang()!;
+    program = new ClassGenerator(SEED).program(CLASSES);
+    const source = path.join(dir, 'classes.cpp');
+    fs.writeFileSync(source, program.text);
+    await Promise.all(
+      TARGETS.map(async ({ target, triple }) => {
+        const object = path.join(dir, `${target}.o`);
+        await promisify(execFile)(clang, [`--target=${triple}`, '-x', 'c++', '-std=c++17', '-w', '-c', '-o', object, source]);
+        const data = coffSection(fs.readFileSync(object), '.data');
+        if (!data) throw new Error(`${clang} --target=${triple} wrote no .data section`);
+        answers.set(target, readU64s(data, program.probes.length));
+      }),
+    );
+  });
+
+  afterAll(() => (process.env.GRANULE_LAYOUT_KEEP ? console.info(`kept ${dir}`) : fs.rmSync(dir, { recursive: true, force: true })));
+
+  for (const { target, triple } of TARGETS) {
+    it(`msvc on ${target}: every sizeof, alignof and offsetof of classes with vfptrs, bases and empty bases (seed ${SEED})`, () => {
+      const differences = disagreements(program, answers.get(target)!, layoutRules(target, 'msvc', 'c++'), `clang++ --target=${triple}`);
+      console.info(`classes ${target}: ${program.probes.length} values of ${CLASSES} classes compared, ${differences.length} differ (seed ${SEED})`);
+      expect(differences.slice(0, Number(process.env.GRANULE_LAYOUT_SHOW ?? 5)), `seed ${SEED}: ${differences.length} differences`).toEqual([]);
+    });
   }
 });

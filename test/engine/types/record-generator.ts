@@ -46,7 +46,7 @@ export interface Program {
 }
 
 const int = (bits: number, unsigned: boolean, rank: number, name: string): IntType => ({ bits, unsigned, rank, name });
-const INTEGERS: { c: string; int: IntType }[] = [
+export const INTEGERS: { c: string; int: IntType }[] = [
   { c: 'char', int: int(8, false, 1, 'char') },
   { c: 'signed char', int: int(8, false, 1, 'signed char') },
   { c: 'unsigned char', int: int(8, true, 1, 'unsigned char') },
@@ -60,8 +60,8 @@ const INTEGERS: { c: string; int: IntType }[] = [
   { c: 'long long', int: int(64, false, 5, 'long long') },
   { c: 'unsigned long long', int: int(64, true, 5, 'unsigned long long') },
 ];
-const FLOATS = ['float', 'double', 'long double'] as const;
-const ALIGNS = [1, 2, 4, 8, 16, 32];
+export const FLOATS = ['float', 'double', 'long double'] as const;
+export const ALIGNS = [1, 2, 4, 8, 16, 32];
 
 /** winnt.h's spelling of an alignment, for each compiler the program is given to. */
 const DECLSPEC_ALIGN = [
@@ -71,7 +71,7 @@ const DECLSPEC_ALIGN = [
   '#define DECLSPEC_ALIGN(n) __declspec(aligned(n))',
   '#endif',
 ];
-const PACKS = [1, 2, 4, 8, 16];
+export const PACKS = [1, 2, 4, 8, 16];
 
 /** A type a member can have, in both spellings; `bitfield` when it may carry a width (integers and enums). */
 interface Spelled {
