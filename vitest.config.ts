@@ -12,6 +12,7 @@ const TOOLS = [
   'test/e2e/wine-call-sites.test.ts',
   'test/engine/types/sdk-generator.test.ts',
   'test/engine/types/layout-differential.test.ts',
+  'test/engine/types/layout-differential-msvc.test.ts',
   'test/engine/preprocess/mingw-predefined.test.ts',
   'test/package/action.test.ts',
   'test/package/precommit.test.ts',

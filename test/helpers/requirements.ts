@@ -49,6 +49,11 @@ export function findOnPath(command: string): string | undefined {
   return undefined;
 }
 
+/** The clang that the MSVC layout tests compile with: Debian 12's clang-14, or any `clang` on PATH. */
+export function msvcClang(): string | undefined {
+  return findOnPath('clang-14') ?? findOnPath('clang');
+}
+
 const apt = (...packages: string[]) => `apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 
 /** Where `npm run fetch-corpus` (scripts/fetch-corpus.sh) puts the source trees that tests read. */
@@ -91,6 +96,8 @@ export const REQUIREMENTS = {
   binutils: { what: 'addr2line', install: apt('binutils'), available: onPath('addr2line') },
   'mingw-x64': { what: 'x86_64-w64-mingw32-gcc', install: apt('gcc-mingw-w64-x86-64-win32'), available: onPath('x86_64-w64-mingw32-gcc') },
   'mingw-x86': { what: 'i686-w64-mingw32-gcc', install: apt('gcc-mingw-w64-i686-win32'), available: onPath('i686-w64-mingw32-gcc') },
+  // clang's MSVC targets (x86_64-, i686-, aarch64-pc-windows-msvc) lay records out as MSVC does (clang-cl's layout)
+  'clang-msvc': { what: 'clang-14 or clang', install: apt('clang-14'), available: () => msvcClang() !== undefined },
   wine: { what: 'wine, wineserver, wineboot', install: apt('wine', 'wine64'), available: onPath('wine', 'wineserver', 'wineboot') },
   wine32: {
     what: '32-bit wine (wine32)',

@@ -37,7 +37,8 @@ export function isTypeOperator(name: string, qualifiedByStd: boolean): boolean {
 }
 
 function layoutOf(type: CType, env: EvalEnv) {
-  return measure(type, layoutRules(env.model.name, env.compiler ?? 'msvc'));
+  // the language decides C++'s rules for records that do not say they are C++ (an empty struct is 1 byte, not 4)
+  return measure(type, layoutRules(env.model.name, env.compiler ?? 'msvc', env.cplusplus ? 'c++' : 'c'));
 }
 
 /** True for the types a size needs no explanation for: integers, floating point, pointers. */

@@ -9,7 +9,7 @@
 //    MicrosoftRecordLayoutBuilder: the required alignment is applied after the pack).
 
 import type { LayoutAttributes, RecordType } from './ctype.js';
-import type { LayoutRules } from './rules.js';
+import { pointerSize, type LayoutRules } from './rules.js';
 import type { Placed } from './shapes.js';
 
 export interface MemberAlignment {
@@ -39,9 +39,14 @@ export function memberAlignment(member: LayoutAttributes, type: Placed, record: 
     const recordAlign = packed && bitfield ? 1n : align;
     return { align, recordAlign, required: 1n, packLowered: align < natural, packedLowered: natural < unpacked };
   }
-  const required = max(own, type.required);
+  // a member whose type is a record declared with an alignment requires the record's whole alignment, which no
+  // pack lowers: `struct __declspec(align(2)) A { int i; }` is a 4-aligned member under pack(1) (clang's
+  // MicrosoftRecordLayoutBuilder, getAdjustedElementInfo: ASTContext::isAlignmentRequired)
+  const required = max(max(own, type.required), type.declaredAlign ? type.align : 1n);
   let natural = type.align;
-  if (pack !== undefined) natural = min(natural, pack);
+  // MSVC ignores a pack larger than a pointer (clang's MicrosoftRecordLayoutBuilder, initializeLayout): under
+  // `#pragma pack(16)` on x64, or pack(8) on x86, a member whose own type is aligned to 32 stays at 32
+  if (pack !== undefined && pack <= pointerSize(rules)) natural = min(natural, pack);
   const packLowered = max(natural, required) < max(type.align, own);
   if (packed) natural = 1n;
   const align = max(natural, required);

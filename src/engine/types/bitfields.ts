@@ -18,6 +18,8 @@ export interface BitfieldPlace {
   bit: number;
   /** Where the data placed before the open unit ends (the unit's start once one is open). */
   offset: bigint;
+  /** The bitfield went into the unit that was open (no new unit started). */
+  joined: boolean;
 }
 
 /** How a member (or a new unit) that follows an open unit is aligned. */
@@ -69,10 +71,10 @@ export class BitfieldRun {
     if (u && u.bytes === bytes && u.used + width <= Number(bytes) * 8) {
       const bit = u.used;
       u.used += width;
-      return { unit: u.start, bit, offset };
+      return { unit: u.start, bit, offset, joined: true };
     }
     const start = this.closeFor(offset, next);
     this.unit = { start, bytes, used: width };
-    return { unit: start, bit: 0, offset: start };
+    return { unit: start, bit: 0, offset: start, joined: false };
   }
 }

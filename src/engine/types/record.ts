@@ -40,7 +40,16 @@ function fromKnown(record: RecordType): Placed {
     members.set(name, { offset, type });
   }
   const required = BigInt(record.align ?? 1);
-  return { size: known.size, align: known.align, members, notes: [], required, empty: false, vptr: record.virtual === true };
+  return {
+    size: known.size,
+    align: known.align,
+    members,
+    notes: [],
+    required,
+    declaredAlign: record.align !== undefined,
+    empty: false,
+    vptr: record.virtual === true,
+  };
 }
 
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
@@ -55,16 +64,23 @@ class RecordPlacer {
   private readonly members = new Map<string, Member>();
   private readonly notes = new Set<string>();
   private vptr = false;
+  /** MSVC: the record needs a vfptr of its own (no base has one), injected in front when the rest is laid out. */
+  private ownVfptr = false;
+  /** In a union: the member before was a bitfield of nonzero width (MSVC's `int : 0` counts only then). */
+  private unionAfterBitfield = false;
   /** Any member or base with data: a record without is empty (C++ places it in no bytes as a base). */
   private hasMembers = false;
   private readonly union: boolean;
   private readonly name: string;
+  /** MSVC's layout (and clang-cl's), not GCC's. */
+  private readonly msvc: boolean;
 
   constructor(
     private readonly record: RecordType,
     private readonly ctx: Context,
   ) {
     this.union = record.keyword === 'union';
+    this.msvc = ctx.rules.compiler !== 'mingw';
     this.name = recordName(record);
   }
 
@@ -78,28 +94,48 @@ class RecordPlacer {
     }
     const dynamic = bases.filter((b) => b.placed.vptr);
     if (this.record.virtual && dynamic.length === 0) {
-      const pointer = pointerSize(this.ctx.rules);
-      const a = memberAlignment({}, scalar(pointer), this.record, this.ctx.rules, false);
-      this.offset = pointer;
-      this.raise(a);
       this.notes.add('vptr');
+      // MSVC injects its vfptr once the rest is laid out (finish); g++ places it first
+      if (this.msvc) this.ownVfptr = true;
+      else this.placeVptr(0n);
     }
     for (const { type, placed } of [...dynamic, ...bases.filter((b) => !b.placed.vptr)]) {
       const base = type.kind === 'ref' ? type.name : 'base';
-      if (placed.empty) {
+      // g++ places an empty base nowhere; MSVC places it in no bytes, aligned, and takes its alignment
+      if (placed.empty && !this.msvc) {
         this.notes.add(`empty base ${base} takes no space`);
         continue;
       }
-      const a = memberAlignment({}, placed, this.record, this.ctx.rules, false);
+      // a base counts only the alignment its record requires, not all of it as a member would (declaredAlign)
+      const a = memberAlignment({}, { ...placed, declaredAlign: false }, this.record, this.ctx.rules, false);
       const at = alignUp(this.offset, a.align);
+      const bytes = baseBytes(placed, this.ctx);
+      if (bytes === 0n) this.notes.add(`empty base ${base} takes no space`);
+      else this.hasMembers = true;
       this.lift(placed.members, at);
-      this.offset = at + baseBytes(placed, this.ctx);
+      this.offset = at + bytes;
       this.raise(a);
-      this.hasMembers = true;
     }
     if (dynamic.length > 0) this.vptr = true;
     if (this.record.virtual) this.vptr = true;
     return undefined;
+  }
+
+  /** The vptr at `shift` bytes before everything placed so far (g++: at 0, before anything is). */
+  private placeVptr(shift: bigint): void {
+    for (const [name, m] of this.members) this.members.set(name, { ...m, offset: m.offset + shift });
+    const pointer = pointerSize(this.ctx.rules);
+    this.offset = shift === 0n ? pointer : this.offset + shift;
+    this.raise(memberAlignment({}, scalar(pointer), this.record, this.ctx.rules, false));
+  }
+
+  /**
+   * MSVC's vfptr goes in front of the bases and members once they are laid out, and moves them by the pointer's
+   * size rounded up to their alignment (clang's MicrosoftRecordLayoutBuilder, injectVFPtr): on x86 a class with a
+   * virtual function, an int and a double has the vfptr at 0, the int at 8 and the double at 16 (24 bytes).
+   */
+  private injectVfptr(): void {
+    this.placeVptr(alignUp(pointerSize(this.ctx.rules), max(this.required, this.align)));
   }
 
   place(field: Field): Reason | undefined {
@@ -130,7 +166,8 @@ class RecordPlacer {
    * raises the record's alignment to the type's even in a packed record (only `#pragma pack` caps it).
    */
   private placeZeroWidth(a: MemberAlignment, placed: Placed): void {
-    if (this.union || !this.run.open) return;
+    if (this.union) return this.placeZeroWidthInUnion(placed);
+    if (!this.run.open) return;
     // after a unit of the same size, what follows goes at the unit's end even when that is not a multiple of the
     // type's alignment (GCC, after a packed unit); MSVC's units are aligned under the pack, so their ends are too
     const sameSize = this.run.unitBytes === placed.size;
@@ -141,24 +178,45 @@ class RecordPlacer {
     this.raise(gcc);
   }
 
+  /**
+   * In a union, GCC ignores `int : 0`; MSVC does too unless it follows a bitfield of nonzero width, when it makes
+   * the union at least its type's size, with no alignment (clang's MicrosoftRecordLayoutBuilder,
+   * layoutZeroWidthBitField: "MS ignores bitfield alignment in unions").
+   */
+  private placeZeroWidthInUnion(placed: Placed): void {
+    if (this.ctx.rules.compiler !== 'mingw' && this.unionAfterBitfield) this.offset = max(this.offset, placed.size);
+    this.unionAfterBitfield = false;
+  }
+
   private placeBitfield(field: Field, placed: Placed, a: MemberAlignment): void {
     const width = field.bits!;
     this.hasMembers = true;
     if (this.union) {
       this.add(field.name, { offset: 0n, type: field.type, bits: { offset: 0, width } });
+      this.unionAfterBitfield = true;
       // in a union, GCC counts a bitfield's bytes (52 bits: 7), MSVC its declared type's (clang's MS layout)
-      const bytes = this.ctx.rules.compiler === 'mingw' ? BigInt(Math.ceil(width / 8)) : placed.size;
-      this.offset = max(this.offset, bytes);
-    } else {
-      const at = this.run.place(width, placed.size, this.following(field, placed, a), this.offset);
-      this.offset = at.offset;
-      this.add(field.name, { offset: at.unit, type: field.type, bits: { offset: at.bit, width } });
+      if (this.ctx.rules.compiler === 'mingw') {
+        this.offset = max(this.offset, BigInt(Math.ceil(width / 8)));
+        this.raise(a);
+      } else {
+        // and MSVC ignores its alignment: a union of `long long : 3` and a char is 8 bytes aligned to 1
+        // (clang's MicrosoftRecordLayoutBuilder, layoutBitField)
+        this.offset = max(this.offset, placed.size);
+      }
+      return;
     }
+    const at = this.run.place(width, placed.size, this.following(field, placed, a), this.offset);
+    this.offset = at.offset;
+    this.add(field.name, { offset: at.unit, type: field.type, bits: { offset: at.bit, width } });
+    // MSVC takes a bitfield's alignment only when it starts a unit: one that joins the open unit raises nothing,
+    // whatever its alignment (clang's MicrosoftRecordLayoutBuilder, layoutBitField); GCC counts every one
+    if (at.joined && this.ctx.rules.compiler !== 'mingw') return;
     this.raise(a);
   }
 
   private placeMember(field: Field, resolved: CType, size: bigint, placed: Placed, a: MemberAlignment): void {
     let at = 0n;
+    this.unionAfterBitfield = false;
     if (this.union) {
       this.offset = max(this.run.close(this.offset), size);
     } else {
@@ -190,30 +248,69 @@ class RecordPlacer {
 
   finish(): Placed {
     this.offset = this.run.close(this.offset);
+    if (this.ownVfptr) this.injectVfptr();
+    const packed = this.packCap(this.align);
     const attribute = this.record.align;
     if (attribute !== undefined) {
       this.align = max(this.align, BigInt(attribute));
       if (this.ctx.rules.compiler !== 'mingw') this.required = max(this.required, BigInt(attribute));
       this.notes.add(alignSpelling(attribute, this.ctx));
     }
-    let end = this.offset;
-    if (end === 0n && !this.vptr) end = this.emptySize();
-    const size = alignUp(end, this.align);
+    const end = this.offset;
+    const noData = end === 0n && !this.vptr;
     const empty = !this.hasMembers && !this.vptr;
-    const placed = { size, align: this.align, members: this.members, notes: [...this.notes], required: this.required, empty, vptr: this.vptr };
+    const declaredAlign = attribute !== undefined && this.msvc;
+    if (this.msvc) {
+      // MSVC's C++ rounds first to the alignment without the record's own __declspec(align) and under the pack:
+      // that is what the record takes as a base (its non-virtual size); then to the required alignment
+      // (clang's MicrosoftRecordLayoutBuilder, cxxLayout and finalizeLayout). C rounds to the whole alignment.
+      const baseSize = noData ? 0n : alignUp(end, packed);
+      const cppSize = alignUp(baseSize, max(this.packCap(this.align), this.required));
+      const size = noData ? this.emptySize() : this.isCpp() ? cppSize : alignUp(end, this.align);
+      return {
+        size,
+        align: this.align,
+        members: this.members,
+        notes: [...this.notes],
+        required: this.required,
+        declaredAlign,
+        empty,
+        vptr: this.vptr,
+        baseSize,
+      };
+    }
+    const size = noData ? this.emptySize() : alignUp(end, this.align);
+    const placed = { size, align: this.align, members: this.members, notes: [...this.notes], required: this.required, declaredAlign, empty, vptr: this.vptr };
     // a class with a vptr or a base is not a POD: the Itanium C++ ABI (mingw's g++) lets a derived class use its tail padding
     return this.vptr || (this.record.bases?.length ?? 0) > 0 ? { ...placed, dataSize: end } : placed;
   }
 
+  /** `n` under the record's pack as MSVC applies it: `packed` is 1, a pack larger than a pointer is none. */
+  private packCap(n: bigint): bigint {
+    if (this.record.packed) return 1n;
+    const pack = this.record.pack === undefined ? undefined : BigInt(this.record.pack);
+    return pack !== undefined && pack <= pointerSize(this.ctx.rules) ? min(n, pack) : n;
+  }
+
+  private isCpp(): boolean {
+    const r = this.record;
+    return this.ctx.rules.language === 'c++' || r.keyword === 'class' || (r.bases?.length ?? 0) > 0 || r.virtual === true;
+  }
+
   /**
-   * A record with no bytes of data: 1 byte in C++; in C, 0 under GCC (an extension) and 4 under MSVC (clang's
-   * MicrosoftRecordLayoutBuilder: MinEmptyStructSize), then rounded up to the record's alignment.
+   * The size of a record with no bytes of data (no members, zero-length arrays, `int : 0`). GCC: 1 byte in C++,
+   * 0 in C (an extension), rounded up to the record's alignment. MSVC (clang's MicrosoftRecordLayoutBuilder,
+   * finalizeLayout): the minimum size, 1 in C++ and 4 in C, *not* rounded up (`struct { long long m[0]; }` is 4
+   * bytes aligned to 8), unless a required alignment (`__declspec(align)`, here or in a member) is at least that
+   * minimum: then the record's alignment. A C++ record on a 64-bit target always has a required alignment of at
+   * least 1 (its size is its alignment); on x86 it needs one written (counted here from 2: an explicit align(1) is
+   * not told apart from none).
    */
   private emptySize(): bigint {
-    const r = this.record;
-    const cpp = this.ctx.rules.language === 'c++' || r.keyword === 'class' || (r.bases?.length ?? 0) > 0 || r.virtual === true;
-    if (cpp) return 1n;
-    return this.ctx.rules.compiler === 'mingw' ? 0n : 4n;
+    const cpp = this.isCpp();
+    if (this.ctx.rules.compiler === 'mingw') return alignUp(cpp ? 1n : 0n, this.align);
+    if (cpp) return this.ctx.rules.target !== 'x86' || this.required > 1n ? this.align : 1n;
+    return this.required >= 4n ? this.align : 4n;
   }
 
   private measure(type: CType): Measured<Placed> {
@@ -241,13 +338,15 @@ class RecordPlacer {
 }
 
 /**
- * The bytes a base takes before the derived class's members: all of it under MSVC; under mingw's g++ (the Itanium
+ * The bytes a base takes before the derived class's members: its non-virtual size under MSVC (nothing for a base
+ * without data, and no rounding for its own __declspec(align): Placed.baseSize); under mingw's g++ (the Itanium
  * C++ ABI) only its data when it is not a POD, the derived members going into its tail padding. A base without
  * virtual functions or bases of its own counts as a POD (a user-declared constructor would make it one not, and is
  * not in the type model).
  */
 function baseBytes(base: Placed, ctx: Context): bigint {
-  return ctx.rules.compiler === 'mingw' && base.dataSize !== undefined ? base.dataSize : base.size;
+  if (ctx.rules.compiler !== 'mingw') return base.baseSize ?? base.size;
+  return base.dataSize !== undefined ? base.dataSize : base.size;
 }
 
 function alignSpelling(n: number, ctx: Context): string {

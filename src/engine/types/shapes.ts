@@ -25,12 +25,22 @@ export interface Placed extends Layout {
    * `#pragma pack` lower it (GCC does). 1 when nothing demands one.
    */
   required: bigint;
+  /**
+   * The record's own declaration carries an alignment (`__declspec(align(n))`, `aligned(n)`): MSVC then requires
+   * all of the record's alignment of a member of this type, not just n (see alignment.ts).
+   */
+  declaredAlign?: boolean;
   /** A record with no data at all (C++ empty-base optimisation places it in no bytes). */
   empty: boolean;
   /** The record has a vptr at offset 0 (its own or its primary base's): a derived class shares it. */
   vptr: boolean;
   /** A C++ class that is not a POD: where its data ends, before the tail padding (see record.ts, baseBytes). */
   dataSize?: bigint;
+  /**
+   * MSVC: the bytes the record takes as a base (its non-virtual size): 0 when it has no data, and rounded up to
+   * its alignment without its own `__declspec(align)` (see record.ts, finish).
+   */
+  baseSize?: bigint;
 }
 
 export function scalar(size: bigint, align: bigint = size): Placed {

@@ -50,6 +50,12 @@ describe('sizeof through declared types', () => {
     expect(sizeOf('static const char g_s[] = "abc" "de";', 'sizeof(g_s)').value).toBe(6n);
   });
 
+  it("measures a C++ file's records by C++'s rules: an empty struct is 1 byte there, 4 in C (MSVC)", () => {
+    // clang --target=x86_64-pc-windows-msvc: sizeof(struct Tag) is 1 compiled as C++, 4 as C (MinEmptyStructSize)
+    expect(sizeOf('struct Tag {};', 'sizeof(struct Tag) * 65536', 'x64', {}, '/src/a.cpp').value).toBe(65536n);
+    expect(sizeOf('struct Tag { int : 0; };', 'sizeof(struct Tag) * 65536', 'x64', {}, '/src/a.c').value).toBe(262144n);
+  });
+
   it('follows typedef chains and pointer typedefs', () => {
     const decls = 'typedef struct _E { void *a; int b; } E, *PE; typedef E E2;';
     expect(sizeOf(decls, 'sizeof(E2)').value).toBe(16n);

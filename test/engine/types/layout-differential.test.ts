@@ -12,49 +12,18 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../../src/engine/model/types.js';
-import { layoutRules, measure, type LayoutRules } from '../../../src/engine/types/layout.js';
-import { describeReason } from '../../../src/engine/model/reasons.js';
+import { layoutRules } from '../../../src/engine/types/layout.js';
 import { unavailable } from '../../helpers/requirements.js';
 import { coffSection, readU64s } from './coff.js';
-import { RecordGenerator, type Probe, type Program } from './record-generator.js';
-import type { EvalEnv } from '../../../src/engine/evaluate/env.js';
-import { evaluateTokens } from '../../../src/engine/evaluate/evaluate.js';
-import { memberOffset } from '../../../src/engine/evaluate/type-operators.js';
-import { targetModel } from '../../../src/engine/model/target.js';
-import type { CType } from '../../../src/engine/types/ctype.js';
-import { tokenize, type Token } from '../../../src/engine/text/tokens.js';
+import { disagreements, layoutSeed } from './layout-probes.js';
+import { RecordGenerator, type Program } from './record-generator.js';
 
 const RECORDS = 3000;
-const SEED = seed(process.env.GRANULE_LAYOUT_SEED);
+const SEED = layoutSeed(19);
 const COMPILERS: { target: Target; cc: string }[] = [
   { target: 'x64', cc: 'x86_64-w64-mingw32-gcc' },
   { target: 'x86', cc: 'i686-w64-mingw32-gcc' },
 ];
-
-function seed(env: string | undefined): number {
-  if (env === 'random') return Math.floor(Math.random() * 2 ** 31);
-  return env ? Number(env) : 19;
-}
-
-function granuleValue(probe: Probe, rules: LayoutRules, target: Target): bigint | string {
-  if (typeof probe.what === 'object' && 'designator' in probe.what) return designatorOffset(probe.type, probe.what.designator, target);
-  const layout = measure(probe.type, rules);
-  if ('unknown' in layout) return describeReason(layout.unknown);
-  if (probe.what === 'size') return layout.size;
-  if (probe.what === 'align') return layout.align;
-  return layout.members.get(probe.what.member)?.offset ?? `no member ${probe.what.member}`;
-}
-
-/** offsetof(T, designator) as the evaluator measures it (evaluate/type-operators.ts), with mingw's layout. */
-function designatorOffset(type: CType, designator: string, target: Target): bigint | string {
-  const env: EvalEnv = { model: targetModel(target), macros: () => ({ kind: 'undefined' }), compiler: 'mingw' };
-  const subscript = (tokens: readonly Token[]) => evaluateTokens(tokens, env);
-  const measured = memberOffset('offsetof', type, 'T', tokenize(designator), env, (tokens) => {
-    const ev = subscript(tokens);
-    return ev.value.known ? { value: ev.value.value, type: ev.type! } : { unknown: ev.value.cause };
-  });
-  return 'unknown' in measured ? describeReason(measured.unknown) : measured.value;
-}
 
 describe.skipIf(unavailable('mingw-x64', 'mingw-x86'))('record layout agrees with mingw gcc -mms-bitfields', () => {
   let dir: string;
@@ -83,14 +52,7 @@ describe.skipIf(unavailable('mingw-x64', 'mingw-x86'))('record layout agrees wit
   for (const { target } of COMPILERS) {
     it(`on ${target}: every sizeof, _Alignof and offsetof (seed ${SEED})`, () => {
       const expected = answers.get(target)!;
-      const differences: string[] = [];
-      const rules = layoutRules(target, 'mingw');
-      program.probes.forEach((probe, i) => {
-        const ours = granuleValue(probe, rules, target);
-        if (ours !== expected[i]) {
-          differences.push(`${probe.expression}: gcc ${expected[i]}, granule ${ours}\n${program.records[probe.record] ?? ''}`);
-        }
-      });
+      const differences = disagreements(program, expected, layoutRules(target, 'mingw'), 'gcc');
       console.info(`${target}: ${program.probes.length} values of ${RECORDS} records compared, ${differences.length} differ (seed ${SEED})`);
       expect(differences.slice(0, Number(process.env.GRANULE_LAYOUT_SHOW ?? 5)), `seed ${SEED}: ${differences.length} differences`).toEqual([]);
     });

@@ -1,6 +1,7 @@
 // Named record layouts with their exact values. The mingw values are what x86_64- and i686-w64-mingw32-gcc
-// -mms-bitfields print for the C in each comment (the differential test checks thousands more); the MSVC ones,
-// which no compiler here can check, follow Microsoft's documentation and clang's MicrosoftRecordLayoutBuilder.
+// -mms-bitfields print for the C in each comment (layout-differential.test.ts checks thousands more); the MSVC and
+// clang-cl ones are what clang --target=x86_64-, i686- and aarch64-pc-windows-msvc print, whose record layout
+// (MicrosoftRecordLayoutBuilder) is MSVC's (layout-differential-msvc.test.ts checks thousands more).
 
 import { describe, expect, it } from 'vitest';
 import { describeReason } from '../../../src/engine/model/reasons.js';
@@ -231,6 +232,138 @@ describe('records', () => {
   });
 });
 
+describe("MSVC's layout where it is not GCC's (clang's MicrosoftRecordLayoutBuilder, as clang --target=x86_64-, i686-, aarch64-pc-windows-msvc computes it)", () => {
+  const MSVC: [Target, Compiler][] = [
+    ['x64', 'msvc'],
+    ['x86', 'msvc'],
+    ['arm64', 'msvc'],
+    ['x64', 'clang-cl'],
+  ];
+  const union = (fields: Field[]): CType => record({ keyword: 'union', tag: 'U', fields });
+
+  it.each(MSVC)("a union takes a bitfield's declared size but not its alignment (%s %s)", (target, compiler) => {
+    // union U1 { long long : 3; char c; }: 8 bytes aligned to 1 (layoutBitField: "MS ignores bitfield alignment in unions")
+    const u1 = layout(
+      union([
+        { type: int(LLONG), bits: 3 },
+        { name: 'c', type: int(CHAR) },
+      ]),
+      target,
+      compiler,
+    );
+    expect([u1.size, u1.align]).toEqual([8n, 1n]);
+    // union U2 { int a : 3; long long : 0; char c; }: the :0 after a bitfield makes it 8 bytes, still aligned to 1
+    const u2 = layout(
+      union([
+        { name: 'a', type: int(INT), bits: 3 },
+        { type: int(LLONG), bits: 0 },
+        { name: 'c', type: int(CHAR) },
+      ]),
+      target,
+      compiler,
+    );
+    expect([u2.size, u2.align]).toEqual([8n, 1n]);
+  });
+
+  it('gcc counts the alignment and only the bytes of the bits: union U1 is 8 bytes because it is aligned to 8 (x86_64-w64-mingw32-gcc -mms-bitfields)', () => {
+    const u1 = layout(
+      union([
+        { type: int(LLONG), bits: 3 },
+        { name: 'c', type: int(CHAR) },
+      ]),
+      'x64',
+      'mingw',
+    );
+    expect([u1.size, u1.align]).toEqual([8n, 8n]);
+  });
+
+  it.each(MSVC)('a C record without data is 4 bytes, not rounded to its alignment, unless a required alignment reaches 4 (%s %s)', (target, compiler) => {
+    const zeroLength = (of: CType): Field => ({ name: 'm', type: { kind: 'array', of, count: 0n } });
+    // struct E1 { long long m[0]; }: 4 bytes aligned to 8 (finalizeLayout: MinEmptyStructSize)
+    const e1 = layout(struct([zeroLength(int(LLONG))]), target, compiler);
+    expect([e1.size, e1.align]).toEqual([4n, 8n]);
+    // struct __declspec(align(8)) E2 { char m[0]; }: 8, aligned to 8
+    const e2 = layout(struct([zeroLength(int(CHAR))], { align: 8 }), target, compiler);
+    expect([e2.size, e2.align]).toEqual([8n, 8n]);
+    // struct __declspec(align(2)) E3 { long long m[0]; }: align(2) is below 4: 4 bytes aligned to 8
+    const e3 = layout(struct([zeroLength(int(LLONG))], { align: 2 }), target, compiler);
+    expect([e3.size, e3.align]).toEqual([4n, 8n]);
+  });
+
+  it.each([
+    ['x64', 8n],
+    ['x86', 1n],
+    ['arm64', 8n],
+  ] as const)('a C++ record without data is its alignment on 64-bit targets, 1 byte on x86 (struct E1 { long long m[0]; } on %s: %d)', (target, size) => {
+    const e1 = layout(struct([{ name: 'm', type: { kind: 'array', of: int(LLONG), count: 0n } }]), target, 'msvc', 'c++');
+    expect([e1.size, e1.align]).toEqual([size, 8n]);
+  });
+
+  it('ignores a #pragma pack larger than a pointer (initializeLayout): pack(8) caps on x64, not on x86', () => {
+    // struct A { __declspec(align(32)) long m : 29; }: aligned to 32, which it does not *require* (a bitfield's align)
+    const A = struct([{ name: 'm', type: int(LONG), bits: 29, align: 32 }], { tag: 'A' });
+    // #pragma pack(N) struct B { char c; struct A a; };
+    const B = (pack: number) =>
+      struct(
+        [
+          { name: 'c', type: int(CHAR) },
+          { name: 'a', type: A },
+        ],
+        { tag: 'B', pack },
+      );
+    for (const target of ['x64', 'x86', 'arm64'] as const) {
+      const b16 = layout(B(16), target);
+      expect([b16.size, offsets(b16).a]).toEqual([64n, 32]);
+    }
+    const x64 = layout(B(8), 'x64');
+    expect([x64.size, offsets(x64).a, x64.notes]).toEqual([40n, 8, ['#pragma pack 8']]);
+    const x86 = layout(B(8), 'x86');
+    expect([x86.size, offsets(x86).a, x86.notes]).toEqual([64n, 32, []]);
+  });
+
+  it.each(MSVC)('a bitfield that joins the open unit adds nothing to the alignment (%s %s)', (target, compiler) => {
+    // struct J { char b : 1; __declspec(align(32)) char c : 2; }: 1 byte aligned to 1 (layoutBitField returns first)
+    const j = layout(
+      struct([
+        { name: 'b', type: int(CHAR), bits: 1 },
+        { name: 'c', type: int(CHAR), bits: 2, align: 32 },
+      ]),
+      target,
+      compiler,
+    );
+    expect([j.size, j.align]).toEqual([1n, 1n]);
+    // struct J2 { char b : 1; __declspec(align(32)) char c : 2; int i : 1; }: i starts a unit and counts, 8 bytes aligned to 4
+    const j2 = layout(
+      struct([
+        { name: 'b', type: int(CHAR), bits: 1 },
+        { name: 'c', type: int(CHAR), bits: 2, align: 32 },
+        { name: 'i', type: int(INT), bits: 1 },
+      ]),
+      target,
+      compiler,
+    );
+    expect([j2.size, j2.align]).toEqual([8n, 4n]);
+  });
+
+  it.each(MSVC)("a member whose record declares an alignment requires all of the record's (%s %s)", (target, compiler) => {
+    // struct __declspec(align(2)) R { int i; }; #pragma pack(1) struct P { char c; struct R r; };
+    // r at 4, not 2 and not 1: the type's alignment is required (getAdjustedElementInfo: isAlignmentRequired)
+    const R = struct([{ name: 'i', type: int(INT) }], { tag: 'R', align: 2 });
+    const p = layout(
+      struct(
+        [
+          { name: 'c', type: int(CHAR) },
+          { name: 'r', type: R },
+        ],
+        { tag: 'P', pack: 1 },
+      ),
+      target,
+      compiler,
+    );
+    expect([p.size, p.align, offsets(p)]).toEqual([8n, 4n, { c: 0, r: 4 }]);
+  });
+});
+
 describe('C++ records', () => {
   const V: RecordType = { keyword: 'struct', tag: 'V', virtual: true, fields: [{ name: 'x', type: int(INT) }] };
   const ref = (r: RecordType): CType => ({ kind: 'ref', name: r.tag!, resolve: () => record(r) });
@@ -259,6 +392,58 @@ describe('C++ records', () => {
     const B: RecordType = { keyword: 'struct', tag: 'B', fields: [{ name: 'c', type: int(CHAR) }] };
     const G = layout(record({ keyword: 'struct', tag: 'G', bases: [ref(B)], fields: [{ name: 'd', type: int(INT) }] }), 'x64', 'msvc', 'c++');
     expect([G.size, offsets(G)]).toEqual([8n, { c: 0, d: 4 }]);
+  });
+});
+
+describe("MSVC's C++ classes (clang++ --target=x86_64-, i686-, aarch64-pc-windows-msvc: MicrosoftRecordLayoutBuilder, cxxLayout)", () => {
+  const ref = (r: RecordType): CType => ({ kind: 'ref', name: r.tag!, resolve: () => record(r) });
+  const DOUBLE: CType = { kind: 'float', name: 'double' };
+
+  it.each(['x64', 'x86', 'arm64'] as const)("injects the vfptr in front, moved by the members' alignment (%s)", (target) => {
+    // struct V { virtual void f(); int i; double d; }: 24 bytes, i at 8 and d at 16 on x86 too (injectVFPtr: the
+    // pointer's 4 bytes rounded up to the alignment of 8), where g++ puts i at 4
+    const V = record({
+      keyword: 'struct',
+      tag: 'V',
+      virtual: true,
+      fields: [
+        { name: 'i', type: int(INT) },
+        { name: 'd', type: DOUBLE },
+      ],
+    });
+    const v = layout(V, target, 'msvc', 'c++');
+    expect([v.size, v.align, offsets(v), v.notes]).toEqual([24n, 8n, { i: 8, d: 16 }, ['vptr']]);
+    expect(offsets(layout(V, 'x86', 'mingw', 'c++'))).toEqual({ i: 4, d: 8 });
+  });
+
+  it.each(['x64', 'x86', 'arm64'] as const)('an empty base takes no bytes but gives its alignment (%s)', (target) => {
+    // struct __declspec(align(16)) A16 {}; struct G : A16 { int x; }: 16 bytes aligned to 16, x at 0
+    const A16: RecordType = { keyword: 'struct', tag: 'A16', align: 16, fields: [] };
+    const g = layout(record({ keyword: 'struct', tag: 'G', bases: [ref(A16)], fields: [{ name: 'x', type: int(INT) }] }), target, 'msvc', 'c++');
+    expect([g.size, g.align, offsets(g), g.notes]).toEqual([16n, 16n, { x: 0 }, ['empty base A16 takes no space']]);
+  });
+
+  it.each(['x64', 'x86', 'arm64'] as const)('a base takes its size before its own __declspec(align) rounds it up (%s)', (target) => {
+    // struct __declspec(align(16)) B { int x; }; struct D : B { int y; }: sizeof(B) is 16, but y is at 4
+    const B: RecordType = { keyword: 'struct', tag: 'B', align: 16, fields: [{ name: 'x', type: int(INT) }] };
+    expect(layout(record(B), target, 'msvc', 'c++').size).toBe(16n);
+    const d = layout(record({ keyword: 'struct', tag: 'D', bases: [ref(B)], fields: [{ name: 'y', type: int(INT) }] }), target, 'msvc', 'c++');
+    expect([d.size, d.align, offsets(d)]).toEqual([16n, 16n, { x: 0, y: 4 }]);
+  });
+
+  it('rounds a C++ record under its pack, and only C to all of its alignment', () => {
+    // #pragma pack(1) struct P { __declspec(align(32)) int b : 3; char c; }: aligned to 32, but 5 bytes in C++, 32 in C
+    const P = struct(
+      [
+        { name: 'b', type: int(INT), bits: 3, align: 32 },
+        { name: 'c', type: int(CHAR) },
+      ],
+      { tag: 'P', pack: 1 },
+    );
+    const cpp = layout(P, 'x64', 'msvc', 'c++');
+    expect([cpp.size, cpp.align, offsets(cpp)]).toEqual([5n, 32n, { b: 0, c: 4 }]);
+    const c = layout(P, 'x64', 'msvc', 'c');
+    expect([c.size, c.align]).toEqual([32n, 32n]);
   });
 });
 

@@ -5,8 +5,15 @@
 // What it makes: structs and unions nesting earlier records, anonymous and inline ones; arrays (2-D, zero-length,
 // flexible); bitfields of every integer type and of enums, `:0` and unnamed ones; every `#pragma pack` form
 // (`push, n`, `pop`, `n`, `()`, pshpackN.h and poppack.h), carried across records as the compiler's stack is; `__attribute__((packed))` and
-// `aligned(n)` on records and members, `__declspec(aligned(n))` (GCC's __declspec is a macro for __attribute__) and
-// `_Alignas`; typedef chains; enums; long double, pointers.
+// `aligned(n)` on records and members, `DECLSPEC_ALIGN(n)` (the SDK's macro: `__declspec(align(n))` under MSVC and
+// clang-cl, `__declspec(aligned(n))` under mingw, whose __declspec is a macro for __attribute__) and `_Alignas`;
+// typedef chains; enums; long double, pointers.
+//
+// The 'msvc' dialect writes only what MSVC's C compiler accepts, from the same random draws (so a seed makes the same
+// records, less what MSVC lacks): no `__attribute__` at all (an `aligned(n)` becomes `DECLSPEC_ALIGN(n)`, on
+// bitfields too; `packed` is dropped, MSVC has only `#pragma pack`), and no zero-length array (MSVC takes `[0]` only
+// as the last member, C2229, which the flexible array member covers: a `[0]` becomes `[1]`). `_Alignas` stays: MSVC
+// accepts it under /std:c11, and clang's MS layout treats it as `__declspec(align)`, as granule does.
 
 import type { CType, Field, RecordType } from '../../../src/engine/types/ctype.js';
 import type { IntType } from '../../../src/engine/model/target.js';
@@ -39,7 +46,7 @@ export interface Program {
 }
 
 const int = (bits: number, unsigned: boolean, rank: number, name: string): IntType => ({ bits, unsigned, rank, name });
-const INTEGERS: { c: string; int: IntType }[] = [
+export const INTEGERS: { c: string; int: IntType }[] = [
   { c: 'char', int: int(8, false, 1, 'char') },
   { c: 'signed char', int: int(8, false, 1, 'signed char') },
   { c: 'unsigned char', int: int(8, true, 1, 'unsigned char') },
@@ -53,9 +60,18 @@ const INTEGERS: { c: string; int: IntType }[] = [
   { c: 'long long', int: int(64, false, 5, 'long long') },
   { c: 'unsigned long long', int: int(64, true, 5, 'unsigned long long') },
 ];
-const FLOATS = ['float', 'double', 'long double'] as const;
-const ALIGNS = [1, 2, 4, 8, 16, 32];
-const PACKS = [1, 2, 4, 8, 16];
+export const FLOATS = ['float', 'double', 'long double'] as const;
+export const ALIGNS = [1, 2, 4, 8, 16, 32];
+
+/** winnt.h's spelling of an alignment, for each compiler the program is given to. */
+const DECLSPEC_ALIGN = [
+  '#ifdef _MSC_VER',
+  '#define DECLSPEC_ALIGN(n) __declspec(align(n))',
+  '#else',
+  '#define DECLSPEC_ALIGN(n) __declspec(aligned(n))',
+  '#endif',
+];
+export const PACKS = [1, 2, 4, 8, 16];
 
 /** A type a member can have, in both spellings; `bitfield` when it may carry a width (integers and enums). */
 interface Spelled {
@@ -86,12 +102,16 @@ export class RecordGenerator {
   private readonly stack: (number | undefined)[] = [];
   private counter = 0;
 
-  constructor(seed: number) {
+  /** `dialect`: 'gnu' for GCC and clang (every construct), 'msvc' for only what MSVC accepts (see above). */
+  constructor(
+    seed: number,
+    private readonly dialect: 'gnu' | 'msvc' = 'gnu',
+  ) {
     this.next = random(seed);
   }
 
   program(count: number): Program {
-    this.lines.push('#include <stddef.h>');
+    this.lines.push('#include <stddef.h>', ...DECLSPEC_ALIGN);
     this.scalarProbes();
     for (let i = 0; i < count; i++) {
       if (this.chance(0.15)) this.enumeration();
@@ -116,6 +136,10 @@ export class RecordGenerator {
       this.probes.push({ expression: `sizeof(${c})`, record: -1, type, what: 'size' });
       this.probes.push({ expression: `_Alignof(${c})`, record: -1, type, what: 'align' });
     }
+  }
+
+  private get gnu(): boolean {
+    return this.dialect === 'gnu';
   }
 
   private chance(p: number): boolean {
@@ -192,13 +216,13 @@ export class RecordGenerator {
   private recordAttributes(record: RecordType): { before: string; after: string } {
     let before = '';
     let after = '';
-    if (this.chance(0.12)) {
+    if (this.chance(0.12) && this.gnu) {
       record.packed = true;
       after = ' __attribute__((packed))';
     }
     if (this.chance(0.12)) {
       record.align = this.pick(ALIGNS);
-      before = this.chance(0.5) ? `__attribute__((aligned(${record.align}))) ` : `__declspec(aligned(${record.align})) `;
+      before = this.chance(0.5) && this.gnu ? `__attribute__((aligned(${record.align}))) ` : `DECLSPEC_ALIGN(${record.align}) `;
     }
     return { before, after };
   }
@@ -231,7 +255,8 @@ export class RecordGenerator {
     let spelled = this.memberType();
     let suffix = '';
     if (this.chance(0.2)) {
-      const dims = this.chance(0.2) ? [1 + this.below(3), this.below(4)] : [this.chance(0.15) ? 0 : 1 + this.below(4)];
+      const drawn = this.chance(0.2) ? [1 + this.below(3), this.below(4)] : [this.chance(0.15) ? 0 : 1 + this.below(4)];
+      const dims = this.gnu ? drawn : drawn.map((d) => Math.max(d, 1));
       suffix = dims.map((d) => `[${d}]`).join('');
       for (const d of [...dims].reverse()) spelled = { c: spelled.c, type: { kind: 'array', of: spelled.type, count: BigInt(d) } };
     }
@@ -257,13 +282,13 @@ export class RecordGenerator {
     const keyword = this.chance(0.5) ? 'union' : 'struct';
     const record: RecordType = { keyword, pack: outer.pack };
     let attributes = '';
-    if (this.chance(0.15)) {
+    if (this.chance(0.15) && this.gnu) {
       record.packed = true;
       attributes += '__attribute__((packed)) ';
     }
     if (this.chance(0.1)) {
       record.align = this.pick(ALIGNS);
-      attributes += `__attribute__((aligned(${record.align}))) `;
+      attributes += this.gnu ? `__attribute__((aligned(${record.align}))) ` : `DECLSPEC_ALIGN(${record.align}) `;
     }
     const body = this.body(record, scope, depth + 1);
     const anonymous = this.chance(0.6);
@@ -277,16 +302,17 @@ export class RecordGenerator {
     const r = this.next();
     if (r < 0.08) {
       field.align = this.pick(ALIGNS);
-      after = ` __attribute__((aligned(${field.align})))`;
+      if (this.gnu) after = ` __attribute__((aligned(${field.align})))`;
+      else before = `DECLSPEC_ALIGN(${field.align}) `;
     } else if (r < 0.12 && !bitfield) {
       field.align = this.pick(ALIGNS);
-      before = `__declspec(aligned(${field.align})) `;
+      before = `DECLSPEC_ALIGN(${field.align}) `;
     } else if (r < 0.16 && !bitfield && spelled.type.kind !== 'record' && spelled.type.kind !== 'ref' && spelled.type.kind !== 'array') {
       // _Alignas may not lower a scalar's alignment (at most 16, x64's long double): 16 and 32 never do
       field.align = this.pick([16, 32]);
       before = `_Alignas(${field.align}) `;
     }
-    if (this.chance(0.1)) {
+    if (this.chance(0.1) && this.gnu) {
       field.packed = true;
       after += ' __attribute__((packed))';
     }
