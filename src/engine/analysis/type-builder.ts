@@ -181,6 +181,7 @@ export class TypeBuilder {
     for (const child of spec.namedChildren) {
       if (child.type !== 'base_class_clause') continue;
       record.bases = child.namedChildren.filter((c) => c.type === 'type_identifier' || c.type === 'qualified_identifier').map((c) => this.specifierType(c));
+      if (/\bvirtual\b/.test(this.source.parsedText.slice(child.startIndex, child.endIndex))) record.virtualBase = true;
     }
     for (const member of body.namedChildren) {
       if (/^\s*virtual\b/.test(this.source.parsedText.slice(member.startIndex, member.endIndex))) record.virtual = true;

@@ -116,7 +116,9 @@ export type Reason =
   /** A member of a record whose size is unknown because of `inner`. */
   | { kind: 'member-type'; record: string; member: string; inner: Reason }
   /** A layout taken from a table (the SDK's) that gives offsets but not the member's type. */
-  | { kind: 'member-type-not-recorded'; record: string; member: string };
+  | { kind: 'member-type-not-recorded'; record: string; member: string }
+  /** A C++ record with a virtual base or several bases, whose layout rules are not modelled. */
+  | { kind: 'inheritance-not-modelled'; record: string; how: 'a virtual base' | 'several bases' };
 
 /** The reasons of one group (types, layouts, paths, constexpr functions, arguments), each described by its group's function. */
 function describeGroupedReason(r: TypeReason | LayoutReason | PathReason | FunctionReason | ArgumentReason): string {
@@ -207,6 +209,7 @@ const LAYOUT_REASONS = [
   'invalid-alignment',
   'member-type',
   'member-type-not-recorded',
+  'inheritance-not-modelled',
 ] as const;
 
 function isLayoutReason(r: Reason): r is LayoutReason {
@@ -230,6 +233,8 @@ function describeLayoutReason(r: LayoutReason): string {
       return `member ${r.member} of ${r.record}: ${describeReason(r.inner)}`;
     case 'member-type-not-recorded':
       return `the type of member ${r.member} of ${r.record} is not recorded`;
+    case 'inheritance-not-modelled':
+      return `${r.record} has ${r.how}, whose layout granule does not model`;
   }
 }
 

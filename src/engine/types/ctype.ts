@@ -37,8 +37,10 @@ export interface RecordType extends LayoutAttributes {
   tag?: string;
   /** Undefined while the record is only declared (`struct S;`): it has no size. */
   fields?: Field[];
-  /** C++ bases, in order (single inheritance is what Windows code uses; layout may refuse more). */
+  /** C++ bases, in order (single inheritance is what Windows code uses; layout refuses more, see record.ts). */
   bases?: CType[];
+  /** A base is `virtual`: the record has a vbptr and a virtual base area, which layout does not model. */
+  virtualBase?: boolean;
   /** Declares or overrides a virtual function (or a base does): a vptr comes first. */
   virtual?: boolean;
   /** `#pragma pack` (or pshpackN.h) in effect where the record is defined: the largest member alignment. */

@@ -21,6 +21,10 @@ export function layoutRecord(record: RecordType, ctx: Context): Measured<Placed>
   for (const n of [record.pack, record.align]) {
     if (n !== undefined && !isPowerOfTwo(n)) return { unknown: { kind: 'invalid-alignment', value: n } };
   }
+  // virtual bases (a vbptr, the shared base placed last) and several bases (MSVC's padding between empty bases, a
+  // vfptr per dynamic base) are laid out by rules this model does not have: unknown, never a guess
+  if (record.virtualBase) return { unknown: { kind: 'inheritance-not-modelled', record: recordName(record), how: 'a virtual base' } };
+  if ((record.bases?.length ?? 0) > 1) return { unknown: { kind: 'inheritance-not-modelled', record: recordName(record), how: 'several bases' } };
   const placer = new RecordPlacer(record, ctx);
   const failed = placer.placeBases() ?? record.fields.reduce<Reason | undefined>((r, f) => r ?? placer.place(f), undefined);
   return failed ? { unknown: failed } : placer.finish();

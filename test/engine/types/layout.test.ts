@@ -395,6 +395,26 @@ describe('C++ records', () => {
   });
 });
 
+describe('inheritance the model does not lay out', () => {
+  const ref = (r: RecordType): CType => ({ kind: 'ref', name: r.tag!, resolve: () => record(r) });
+  const B: RecordType = { keyword: 'struct', tag: 'B', fields: [{ name: 'b', type: int(INT) }] };
+  const C: RecordType = { keyword: 'struct', tag: 'C', fields: [{ name: 'c', type: int(INT) }] };
+  const unknownOf = (r: RecordType) => {
+    const measured = measure(record(r), layoutRules('x64', 'msvc', 'c++'));
+    return 'unknown' in measured ? describeReason(measured.unknown) : measured.size;
+  };
+
+  it('is unknown with a virtual base (struct D : virtual B): a vbptr and the shared base, never a guess', () => {
+    expect(unknownOf({ keyword: 'struct', tag: 'D', bases: [ref(B)], virtualBase: true, fields: [{ name: 'd', type: int(INT) }] })).toBe(
+      'struct D has a virtual base, whose layout granule does not model',
+    );
+  });
+
+  it('is unknown with several bases (struct D : B, C)', () => {
+    expect(unknownOf({ keyword: 'struct', tag: 'D', bases: [ref(B), ref(C)], fields: [] })).toBe('struct D has several bases, whose layout granule does not model');
+  });
+});
+
 describe("MSVC's C++ classes (clang++ --target=x86_64-, i686-, aarch64-pc-windows-msvc: MicrosoftRecordLayoutBuilder, cxxLayout)", () => {
   const ref = (r: RecordType): CType => ({ kind: 'ref', name: r.tag!, resolve: () => record(r) });
   const DOUBLE: CType = { kind: 'float', name: 'double' };
