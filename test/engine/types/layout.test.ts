@@ -411,7 +411,9 @@ describe('inheritance the model does not lay out', () => {
   });
 
   it('is unknown with several bases (struct D : B, C)', () => {
-    expect(unknownOf({ keyword: 'struct', tag: 'D', bases: [ref(B), ref(C)], fields: [] })).toBe('struct D has several bases, whose layout granule does not model');
+    expect(unknownOf({ keyword: 'struct', tag: 'D', bases: [ref(B), ref(C)], fields: [] })).toBe(
+      'struct D has several bases, whose layout granule does not model',
+    );
   });
 });
 
