@@ -16,7 +16,17 @@ import { DeclaredTypes, type TypeSources } from './declared-types.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
-import { containsOffset, declaresName, enclosingBlock, functionName, isAncestor, isCallArgument, isConstDeclaration, isTemplateParameterOf } from './syntax.js';
+import {
+  classOfTemplateParameter,
+  containsOffset,
+  declaresName,
+  enclosingBlock,
+  functionName,
+  isAncestor,
+  isCallArgument,
+  isConstDeclaration,
+  isTemplateParameterOf,
+} from './syntax.js';
 
 /** The parameter values of the wrapper being instantiated, seen by every evaluation under it; undefined outside one. */
 export type Scope = ReadonlyMap<string, ArgBinding> | undefined;
@@ -59,6 +69,8 @@ interface Declarations {
   global?: Declaration;
   enumerator?: SyntaxNode;
   parameterOf?: SyntaxNode;
+  /** A use in a class template's body outside its functions (`static constexpr size_t kSize = N;`): the class. */
+  classParameterOf?: string;
   writes: Write[];
   /** The occurrences that can decide for this use: in its own function, outside functions, enumerators. */
   spots: number[];
@@ -311,6 +323,7 @@ export class NameResolver {
           // the parameter's own name, not a type named like it
           if (parent.childForFieldName('declarator')?.startIndex !== declared.startIndex) break;
           if (sameFunction || (fn && (isAncestor(fn, parent) || isTemplateParameterOf(parent, fn)))) found.parameterOf = fn;
+          else if (!fn) found.classParameterOf = classOfTemplateParameter(parent, offset, text) ?? found.classParameterOf;
           break;
         case 'assignment_expression':
           if (sameFunction && parent.childForFieldName('left')?.startIndex === at) {
@@ -334,7 +347,7 @@ export class NameResolver {
 
   /** The value the declarations and writes give the name at `offset`: a local first, then a parameter, then the file's. */
   private decide(name: string, offset: number, found: Declarations, scope: Scope): { resolved: Resolved | undefined; from: Provenance } {
-    const { local, parameterOf, writes } = found;
+    const { local, parameterOf, classParameterOf, writes } = found;
     const none = (resolved: Resolved | undefined) => ({ resolved, from: NO_PROVENANCE });
     if (local) {
       const before = writes.filter((w) => w.node.startIndex > local.decl.startIndex && w.node.startIndex < offset);
@@ -361,6 +374,8 @@ export class NameResolver {
       if (changed) return none({ unknown: { kind: changed.kind === 'address' ? 'parameter-address-taken' : 'parameter-changed', parameter: name } });
       return none({ parameter: name, unknown: { kind: 'parameter', parameter: name, fn: functionName(parameterOf, this.index.parsedText) } });
     }
+    // a class template's parameter, used in its body outside functions: its member functions bind it
+    if (classParameterOf) return none({ parameter: name, unknown: { kind: 'parameter', parameter: name, fn: classParameterOf } });
     // neither a local nor a parameter: what the file declares at its level can decide
     this.index.lookups.add(name);
     if (found.enumerator) {

@@ -136,12 +136,65 @@ export function templateOf(fn: SyntaxNode): SyntaxNode | undefined {
   return parent?.type === 'template_declaration' ? parent : undefined;
 }
 
+const CLASS_OR_SCOPE = new Set(['class_specifier', 'struct_specifier', 'translation_unit', 'namespace_definition', 'function_definition']);
+
+/**
+ * The class template whose parameters a member function's body sees as its own, when it has none of its own: the
+ * class it is defined in (`template <size_t N> class Arena { Arena() { ... N ... } };`), or the class its name is
+ * qualified with (`template <size_t N> Arena<N>::Arena() { ... }`). A member that is a template itself binds its
+ * own parameters (see templateParams), not its class's.
+ */
+export function classTemplateOf(fn: SyntaxNode, text: string): { name: string; template: SyntaxNode } | undefined {
+  const found = classTemplateNodes(fn);
+  return found && { name: text.slice(found.name.startIndex, found.name.endIndex), template: found.template };
+}
+
+function classTemplateNodes(fn: SyntaxNode): { name: SyntaxNode; template: SyntaxNode } | undefined {
+  const own = templateOf(fn);
+  if (own) {
+    let d: SyntaxNode | null = fn.childForFieldName('declarator');
+    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+    const scope = d?.childForFieldName('declarator')?.childForFieldName('scope');
+    const name = scope?.type === 'template_type' ? scope.childForFieldName('name') : null;
+    return name ? { name, template: own } : undefined;
+  }
+  if (!isInClass(fn)) return undefined;
+  const cls = closestAncestor(fn, CLASS_OR_SCOPE);
+  if (cls?.type !== 'class_specifier' && cls?.type !== 'struct_specifier') return undefined;
+  const template = cls.parent;
+  const name = cls.childForFieldName('name');
+  return template?.type === 'template_declaration' && name ? { name, template } : undefined;
+}
+
+/** The template whose parameters bind in a function's body: its own, else its class template's (classTemplateOf). */
+function bindingTemplateOf(fn: SyntaxNode): SyntaxNode | undefined {
+  return templateOf(fn) ?? classTemplateNodes(fn)?.template;
+}
+
+/** `Ring<N>::Ring` as `Ring::Ring`: a qualified name without its template arguments (nested ones too). */
+export function withoutTemplateArguments(name: string): string {
+  let out = name;
+  // innermost first; each pass removes at least one pair, so the passes are bounded by the name's length
+  for (let before = ''; before !== out;) {
+    before = out;
+    out = out.replace(/\s*<[^<>]*>/g, '');
+  }
+  return out;
+}
+
 /**
  * A function template's parameters, in order, with their declared types and defaults (`size_t N = 4096`): name ''
- * for those that are not values (`typename T`, packs).
+ * for those that are not values (`typename T`, packs). A member function of a class template without parameters
+ * of its own has its class's (classTemplateOf).
  */
 export function templateParams(fn: SyntaxNode, text: string): { name: string; type: string; defaultValue?: SyntaxNode }[] {
-  const list = templateOf(fn)?.childForFieldName('parameters');
+  const template = bindingTemplateOf(fn);
+  return template ? templateDeclarationParams(template, text) : [];
+}
+
+/** The parameters of a template declaration, as templateParams gives them. */
+export function templateDeclarationParams(template: SyntaxNode, text: string): { name: string; type: string; defaultValue?: SyntaxNode }[] {
+  const list = template.childForFieldName('parameters');
   if (!list) return [];
   return list.namedChildren
     .filter((p) => p.type !== 'comment')
@@ -155,11 +208,24 @@ export function templateParams(fn: SyntaxNode, text: string): { name: string; ty
     });
 }
 
-/** Whether a parameter declaration is one of the template parameters of the function template `fn`. */
+/** Whether a parameter declaration is one of the template parameters `fn` binds (its own, or its class template's). */
 export function isTemplateParameterOf(param: SyntaxNode, fn: SyntaxNode): boolean {
-  const template = templateOf(fn);
+  const template = bindingTemplateOf(fn);
   const list = param.parent;
   return !!template && list?.type === 'template_parameter_list' && list.parent?.startIndex === template.startIndex && list.parent.type === template.type;
+}
+
+/**
+ * The class template whose parameter `param` is, when `offset` is in that class's body (`static constexpr size_t
+ * kSize = N;` in `template <size_t N> struct Ring`): the class's name, else undefined.
+ */
+export function classOfTemplateParameter(param: SyntaxNode, offset: number, text: string): string | undefined {
+  const list = param.parent;
+  const template = list?.type === 'template_parameter_list' ? list.parent : null;
+  if (template?.type !== 'template_declaration') return undefined;
+  const cls = template.namedChildren.find((c) => c.type === 'class_specifier' || c.type === 'struct_specifier');
+  const name = cls?.childForFieldName('name');
+  return cls && name && containsOffset(cls.childForFieldName('body'), offset) ? text.slice(name.startIndex, name.endIndex) : undefined;
 }
 
 export function truncate(s: string, n: number): string {
