@@ -1,8 +1,9 @@
-// C++ `constexpr` and `consteval` functions of the file whose body is one `return` (after any `static_assert`s),
-// evaluated in a constant expression with their arguments' values: with `constexpr size_t pages(size_t n) { return
-// n * 4096; }`, `pages(3)` is 12288. The compiler folds exactly these in a constant expression, and their value is
-// the same at run time; an ordinary (even inline) function is never evaluated: its body may read state or have
-// effects, and a compiler does not fold it in a constant expression either.
+// C++ `constexpr` and `consteval` functions of the file, or of a header it includes (header-functions.ts), whose
+// body is one `return` (after any `static_assert`s), evaluated in a constant expression with their arguments'
+// values: with `constexpr size_t pages(size_t n) { return n * 4096; }`, `pages(3)` is 12288. The compiler folds
+// exactly these in a constant expression, and their value is the same at run time; an ordinary (even inline)
+// function is never evaluated: its body may read state or have effects, and a compiler does not fold it in a
+// constant expression either.
 
 import type { ConstantFunction, Result, Typed } from '../evaluate/env.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
@@ -12,7 +13,8 @@ import type { SyntaxNode } from '../parse/parse.js';
 import { tokenize, type Token } from '../text/tokens.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
-import { functionName, functionParams } from './syntax.js';
+import type { HeaderFunction } from './header-functions.js';
+import { functionName, functionParams, returnTypeText, singleReturn } from './syntax.js';
 
 /** Calls of constant functions nested this deep (a recursion) are refused with a reason. */
 const MAX_DEPTH = 32;
@@ -21,10 +23,15 @@ const MAX_CALLS = 256;
 
 const KEYWORDS = ['constexpr', 'consteval'];
 
-/** A constexpr function of the file, as evaluating a call needs it. */
+/** A constexpr function of the file or of a header it includes, as evaluating a call needs it. */
 interface Definition {
   name: string;
-  node: SyntaxNode;
+  /** Tells definitions apart: the offset of the file's, the header and offset of a header's. */
+  key: string;
+  /** Where the file defines it (none for a header's). */
+  spot?: number;
+  /** The header that defines it, when the file does not. */
+  header?: string;
   params: { name: string; type: string }[];
   /** The return type as written, when it is not a pointer or a reference. */
   returnType: string | undefined;
@@ -36,7 +43,11 @@ interface Definition {
 type ResolvedEvaluation = Evaluation & { from: Provenance };
 /** NameResolver.evaluate: tokens written at `offset`, with the function's parameters bound in `scope`. */
 type Evaluate = (tokens: readonly Token[], offset: number, line: number, scope: ReadonlyMap<string, ArgBinding>) => ResolvedEvaluation;
+/** NameResolver.evaluateInHeader: tokens of a header's function, with its parameters bound in `scope`. */
+type EvaluateInHeader = (tokens: readonly Token[], scope: ReadonlyMap<string, ArgBinding>) => ResolvedEvaluation;
 type TypeOf = (text: string) => { type: IntType | undefined; from: Provenance };
+/** The constexpr functions of a name that an included header defines (HeaderFunctions.lookup). */
+export type HeaderFunctionLookup = (header: string, name: string) => readonly HeaderFunction[] | undefined;
 
 export class ConstexprFunctions {
   /** The file's constexpr definitions by name, listed on first use. */
@@ -50,18 +61,25 @@ export class ConstexprFunctions {
    * value never depends on another expression's calls; unknown values are not kept (a limit depends on the depth).
    */
   private readonly known = new Map<string, { result: Typed; notes: readonly string[]; from: Provenance[] }>();
+  /** The headers' definitions by name, found on first use (none: an empty list). */
+  private readonly fromHeaders = new Map<string, Definition[]>();
 
   constructor(
     private readonly index: FileIndex,
     private readonly evaluate: Evaluate,
     private readonly typeOf: TypeOf,
+    private readonly evaluateInHeader: EvaluateInHeader,
+    private readonly headerFunctionOf?: HeaderFunctionLookup,
   ) {}
 
-  /** The constant function `name` names in this file, or undefined; what a call reads goes into `used`. */
+  /**
+   * The constant function `name` names: the file's own, else the first header of the file's includes that defines
+   * one (as a constant of a header is found); undefined when neither does. What a call reads goes into `used`.
+   */
   lookup(name: string, used: Provenance[]): ConstantFunction | undefined {
-    const definitions = this.definitions().get(name);
-    if (!definitions) return undefined;
-    const spots = definitions.map((d) => d.node.startIndex);
+    const definitions = this.definitions().get(name) ?? this.headerDefinitions(name);
+    if (!definitions?.length) return undefined;
+    const spots = definitions.flatMap((d) => (d.spot === undefined ? [] : [d.spot]));
     used.push({ names: [name], scoped: [], spots, via: [] });
     return (args) => {
       const fitting = definitions.filter((d) => d.params.length === args.length);
@@ -83,7 +101,7 @@ export class ConstexprFunctions {
     }
     // a recursion's inner calls are not evidence: the outermost call says what was computed
     const recursive = this.active.includes(name);
-    const key = `${definition.node.startIndex}(${values.map((a) => `${a.value}:${a.type.name}`).join(',')})`;
+    const key = `${definition.key}(${values.map((a) => `${a.value}:${a.type.name}`).join(',')})`;
     const memo = this.known.get(key);
     if (memo) {
       used.push(...memo.from);
@@ -108,7 +126,7 @@ export class ConstexprFunctions {
     this.active.push(name);
     let ev: ResolvedEvaluation;
     try {
-      ev = this.evaluate(tokens, offset, line, scope);
+      ev = definition.header ? this.evaluateInHeader(tokens, scope) : this.evaluate(tokens, offset, line, scope);
     } finally {
       this.active.pop();
     }
@@ -117,7 +135,8 @@ export class ConstexprFunctions {
       return refused(recursive || isLimit(ev.value.cause) ? ev.value.cause : { kind: 'in-constexpr-function', fn: name, inner: ev.value.cause });
     const returned = this.converted({ value: ev.value.value, type: ev.type! }, definition.returnType, used);
     const written = args.map((a) => a.value.toString()).join(', ');
-    return { result: returned, notes: [`${name}(${written}) = ${returned.value} (constexpr function ${name})`, ...(ev.sizes ?? [])] };
+    const where = definition.header ? ` of ${definition.header.split(/[\\/]/).pop()}` : '';
+    return { result: returned, notes: [`${name}(${written}) = ${returned.value} (constexpr function ${name}${where})`, ...(ev.sizes ?? [])] };
   }
 
   /** A value converted to a parameter's or the return's declared type, as the call does (kept when the type is not an integer known here). */
@@ -139,7 +158,7 @@ export class ConstexprFunctions {
         const definition = this.definitionOf(fn);
         if (!definition) continue;
         const list = byName.get(definition.name) ?? [];
-        if (!list.some((d) => d.node.startIndex === fn.startIndex)) list.push(definition);
+        if (!list.some((d) => d.spot === fn.startIndex)) list.push(definition);
         byName.set(definition.name, list);
       }
     return (this.byName = byName);
@@ -157,28 +176,38 @@ export class ConstexprFunctions {
     const text = this.index.parsedText;
     const qualified = functionName(fn, text);
     if (!qualified) return undefined;
-    const declarator = fn.childForFieldName('declarator');
-    const typeNode = fn.childForFieldName('type');
+    const expression = singleReturn(fn);
+    const source = expression && text.slice(expression.startIndex, expression.endIndex);
     return {
       name: qualified.split('::').pop()!,
-      node: fn,
+      key: String(fn.startIndex),
+      spot: fn.startIndex,
       params: functionParams(fn, text),
-      returnType: declarator?.type === 'function_declarator' && typeNode ? text.slice(typeNode.startIndex, typeNode.endIndex) : undefined,
-      returned: this.returnedExpression(fn),
+      returnType: returnTypeText(fn, text),
+      returned: expression && { tokens: tokenize(source!), offset: expression.startIndex, line: this.index.lines.position(expression.startIndex).line },
     };
   }
 
-  /** The expression of a body that is `static_assert`s and one `return`. */
-  private returnedExpression(fn: SyntaxNode): Definition['returned'] {
-    const body = fn.childForFieldName('body');
-    if (body?.type !== 'compound_statement') return undefined;
-    const statements = body.namedChildren.filter((c) => c.type !== 'comment');
-    const last = statements.pop();
-    if (last?.type !== 'return_statement' || statements.some((s) => s.type !== 'static_assert_declaration')) return undefined;
-    const expression = last.namedChildren.find((c) => c.type !== 'comment');
-    if (!expression) return undefined;
-    const source = this.index.parsedText.slice(expression.startIndex, expression.endIndex);
-    return { tokens: tokenize(source), offset: expression.startIndex, line: this.index.lines.position(expression.startIndex).line };
+  /** The definitions of `name` in the first header of the file's includes (in include order) that has any. */
+  private headerDefinitions(name: string): Definition[] {
+    let found = this.fromHeaders.get(name);
+    if (found) return found;
+    found = [];
+    for (const header of this.headerFunctionOf ? this.index.pre.dependencies : []) {
+      const functions = this.headerFunctionOf!(header, name);
+      if (!functions?.length) continue;
+      found = functions.map((f) => ({
+        name,
+        key: `${f.file}:${f.start}`,
+        header: f.file,
+        params: f.params,
+        returnType: f.returnType,
+        returned: f.returned === undefined ? undefined : { tokens: tokenize(f.returned), offset: 0, line: f.line },
+      }));
+      break;
+    }
+    this.fromHeaders.set(name, found);
+    return found;
   }
 }
 

@@ -11,7 +11,7 @@ import { sdkConstantText } from '../types/sdk.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { mayDecideValue } from '../text/name-roles.js';
 import { tokenize, type Token } from '../text/tokens.js';
-import { ConstexprFunctions } from './constexpr-functions.js';
+import { ConstexprFunctions, type HeaderFunctionLookup } from './constexpr-functions.js';
 import { DeclaredTypes, type TypeSources } from './declared-types.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
@@ -98,12 +98,15 @@ export class NameResolver {
     private readonly index: FileIndex,
     private readonly headerConstantOf?: (header: string, name: string) => HeaderConstant | undefined,
     typeSources?: TypeSources,
+    headerFunctionOf?: HeaderFunctionLookup,
   ) {
     this.types = new DeclaredTypes(index, (text, at) => this.constantAt(text, at), typeSources);
     this.functions = new ConstexprFunctions(
       index,
       (tokens, offset, line, scope) => this.evaluate(tokens, offset, line, scope),
       (text) => this.typeOf(text),
+      (tokens, scope) => this.evaluateInHeader(tokens, scope),
+      headerFunctionOf,
     );
   }
 
@@ -150,6 +153,39 @@ export class NameResolver {
     } finally {
       this.types.used = saved;
       this.evaluating = savedAt;
+    }
+  }
+
+  /**
+   * The `return` of a constexpr function an included header defines, with its parameters bound in `scope`: a name
+   * is a parameter, else a constant of the file's headers, as in headerConstant (the file's own declarations come
+   * after the `#include`); macros are those in force where the evaluation under way is written.
+   */
+  private evaluateInHeader(tokens: readonly Token[], scope: ReadonlyMap<string, ArgBinding>): ResolvedEvaluation {
+    const used: Provenance[] = [];
+    const { line } = this.evaluating;
+    const env: EvalEnv = {
+      model: this.index.model,
+      cplusplus: true,
+      macros: (name) => this.index.macroAt(name, line),
+      expansionBudget: this.index.expansionBudget,
+      identifier: (name) => {
+        const bound = scope.get(name);
+        if (bound) return bound.value;
+        const header = this.headerConstant(name, line, new Set());
+        used.push(header.from);
+        return header.value ?? windowsConstant(name) ?? sdkValue(name, this.index.model);
+      },
+      typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
+      typeNamed: (words) => this.types.typeNamed(words),
+      constantFunction: (name) => this.functions.lookup(name, used),
+    };
+    const saved = this.types.used;
+    this.types.used = used;
+    try {
+      return { ...evaluateTokens(tokens, env), from: provenanceOf(used) };
+    } finally {
+      this.types.used = saved;
     }
   }
 

@@ -228,6 +228,28 @@ export function classOfTemplateParameter(param: SyntaxNode, offset: number, text
   return cls && name && containsOffset(cls.childForFieldName('body'), offset) ? text.slice(name.startIndex, name.endIndex) : undefined;
 }
 
+/** Whether a function definition is C++ `constexpr` or `consteval` (a specifier before its declarator). */
+export function isConstexprFunction(fn: SyntaxNode, text: string): boolean {
+  return fn.children.some((c) => c.type === 'type_qualifier' && /^(?:constexpr|consteval)$/.test(text.slice(c.startIndex, c.endIndex)));
+}
+
+/** The expression of a function body that is `static_assert`s and one `return`, else undefined. */
+export function singleReturn(fn: SyntaxNode): SyntaxNode | undefined {
+  const body = fn.childForFieldName('body');
+  if (body?.type !== 'compound_statement') return undefined;
+  const statements = body.namedChildren.filter((c) => c.type !== 'comment');
+  const last = statements.pop();
+  if (last?.type !== 'return_statement' || statements.some((s) => s.type !== 'static_assert_declaration')) return undefined;
+  return last.namedChildren.find((c) => c.type !== 'comment');
+}
+
+/** The return type of a function definition as written, when it returns by value (not a pointer or a reference). */
+export function returnTypeText(fn: SyntaxNode, text: string): string | undefined {
+  const declarator = fn.childForFieldName('declarator');
+  const typeNode = fn.childForFieldName('type');
+  return declarator?.type === 'function_declarator' && typeNode ? text.slice(typeNode.startIndex, typeNode.endIndex) : undefined;
+}
+
 export function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
