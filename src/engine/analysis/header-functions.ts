@@ -5,7 +5,7 @@
 
 import { neutralize } from '../parse/neutralize.js';
 import { languageFor, parse, type SyntaxNode } from '../parse/parse.js';
-import { functionName, functionParams, isConstexprFunction, returnTypeText, singleReturn } from './syntax.js';
+import { functionName, functionParams, isConstexprFunction, memberOwner, returnTypeText, singleReturn, type MemberOwner } from './syntax.js';
 
 /** A header's constexpr function, as a call's evaluation needs it. */
 export interface HeaderFunction {
@@ -20,6 +20,8 @@ export interface HeaderFunction {
   returnType?: string;
   /** The `return`'s expression (after any `static_assert`s), or undefined when the body is more than that. */
   returned?: string;
+  /** The class it is a member of (syntax.ts memberOwner). */
+  owner?: MemberOwner;
 }
 
 /** Per-run cache of the constexpr functions of every header a run reads; a header is parsed when first asked about. */
@@ -66,6 +68,7 @@ function definitionOf(fn: SyntaxNode, file: string, text: string): HeaderFunctio
   if (!qualified) return undefined;
   const returned = singleReturn(fn);
   const returnType = returnTypeText(fn, text);
+  const owner = memberOwner(fn, text);
   return {
     name: qualified.split('::').pop()!,
     file,
@@ -74,5 +77,6 @@ function definitionOf(fn: SyntaxNode, file: string, text: string): HeaderFunctio
     params: functionParams(fn, text),
     ...(returnType ? { returnType } : {}),
     ...(returned ? { returned: text.slice(returned.startIndex, returned.endIndex) } : {}),
+    ...(owner ? { owner } : {}),
   };
 }

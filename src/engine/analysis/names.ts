@@ -140,7 +140,7 @@ export class NameResolver {
       typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
       typeOfName: (name) => this.types.typeOfName(name, offset),
       typeNamed: (words) => this.types.typeNamed(words),
-      constantFunction: this.index.language === 'cpp' ? (name) => this.functions.lookup(name, used) : undefined,
+      constantFunction: this.index.language === 'cpp' ? (name, through) => this.functions.lookup(name, used, through) : undefined,
     };
     // what the type lookups use (declarations, array bounds) is this evaluation's provenance too
     const saved = this.types.used;
@@ -178,7 +178,7 @@ export class NameResolver {
       },
       typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
       typeNamed: (words) => this.types.typeNamed(words),
-      constantFunction: (name) => this.functions.lookup(name, used),
+      constantFunction: (name, through) => this.functions.lookup(name, used, through),
     };
     const saved = this.types.used;
     this.types.used = used;

@@ -3,6 +3,7 @@
 
 import { closestAncestor } from '../parse/ancestry.js';
 import type { SyntaxNode } from '../parse/parse.js';
+import { tokenize } from '../text/tokens.js';
 
 export const IDENTIFIER_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'namespace_identifier']);
 export const SKIP_TYPES = new Set([
@@ -231,6 +232,42 @@ export function classOfTemplateParameter(param: SyntaxNode, offset: number, text
 /** Whether a function definition is C++ `constexpr` or `consteval` (a specifier before its declarator). */
 export function isConstexprFunction(fn: SyntaxNode, text: string): boolean {
   return fn.children.some((c) => c.type === 'type_qualifier' && /^(?:constexpr|consteval)$/.test(text.slice(c.startIndex, c.endIndex)));
+}
+
+/**
+ * The class a member function is defined in, as a call through a class template chooses it: the class's name, the
+ * arguments of an explicit specialization (`template <> struct Traits<Small>`: ['Small']), or the parameters of
+ * the primary template it belongs to (`template <size_t N> struct Traits`), which the call's arguments bind.
+ */
+export interface MemberOwner {
+  className: string;
+  specialization?: string[];
+  params: { name: string; type: string }[];
+}
+
+export function memberOwner(fn: SyntaxNode, text: string): MemberOwner | undefined {
+  if (!isInClass(fn)) return undefined;
+  const cls = closestAncestor(fn, CLASS_OR_SCOPE);
+  if (cls?.type !== 'class_specifier' && cls?.type !== 'struct_specifier') return undefined;
+  const name = cls.childForFieldName('name');
+  const template = cls.parent?.type === 'template_declaration' ? cls.parent : undefined;
+  if (name?.type === 'template_type') {
+    const className = name.childForFieldName('name');
+    const args = name.childForFieldName('arguments');
+    if (!className || !args) return undefined;
+    const specialization = args.namedChildren.filter((c) => c.type !== 'comment').map((c) => spacedTokens(text.slice(c.startIndex, c.endIndex)));
+    return { className: text.slice(className.startIndex, className.endIndex), specialization, params: [] };
+  }
+  if (!name) return undefined;
+  const params = template ? templateDeclarationParams(template, text).map(({ name: n, type }) => ({ name: n, type })) : [];
+  return { className: text.slice(name.startIndex, name.endIndex), params };
+}
+
+/** Text with one space between its tokens (`Pair< int,8 >` and `Pair<int, 8>` compare equal as `int , 8`), as the evaluator writes a template argument. */
+export function spacedTokens(text: string): string {
+  return tokenize(text)
+    .map((t) => t.text)
+    .join(' ');
 }
 
 /** The expression of a function body that is `static_assert`s and one `return`, else undefined. */

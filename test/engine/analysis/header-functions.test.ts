@@ -63,6 +63,20 @@ describe('constexpr functions of an included header', () => {
     expect(sizeOf('#include "sizes.h"', 'mem::Sizes::page() * 16', files).value).toBe(65536n);
   });
 
+  it('of a class template take the arguments of the class, or are those of the specialization they name', () => {
+    const traits = `${SIZES}template <size_t N> struct Traits { static constexpr size_t size() { return N * kPage; } };
+struct Small {};
+template <typename T> struct Pool;
+template <> struct Pool<Small> { static constexpr size_t size() { return 0x3000; } };
+`;
+    const withTraits = { ...files, '/inc/sizes.h': traits };
+    expect(sizeOf('#include "sizes.h"', 'Traits<3>::size()', withTraits)).toEqual({
+      value: 12288n,
+      evidence: ['Traits<3>::size() = 12288 (constexpr function size of sizes.h)'],
+    });
+    expect(sizeOf('#include "sizes.h"', 'Pool<Small>::size()', withTraits).value).toBe(12288n);
+  });
+
   it('bind their parameters before any name of the including file', () => {
     expect(sizeOf('#include "sizes.h"\nconst int n = 16;', 'mem::pages(3)', files).value).toBe(12288n);
   });
