@@ -17,6 +17,7 @@ import type { AnalysisEffort, FileAnalysis, FoundCall, PreparedFile, PreviousCal
 import { FileIndex } from './file-index.js';
 import type { SdkLookup } from '../evaluate/env.js';
 import type { HeaderConstant } from './header-facts.js';
+import type { HeaderFunction } from './header-functions.js';
 import { HeaderDeclarations } from './header-declarations.js';
 import { Linkage } from './linkage.js';
 import type { TypeSource } from './type-builder.js';
@@ -71,6 +72,8 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   parses?: SharedParses;
   /** A constant an included header declares (enumerator, const, constexpr); cached per run by the caller. */
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
+  /** The constexpr functions of a name an included header defines (header-functions.ts); cached per run by the caller. */
+  headerFunction?: (header: string, name: string) => readonly HeaderFunction[] | undefined;
   /** Whether a header declares a function of that name (linkage.ts); cached per run by the caller, else per file. */
   headerDeclares?: (header: string, name: string) => boolean;
   /** The root of a file's project (files/project-root.ts); without it every file is of one project. */
@@ -215,7 +218,7 @@ class FileAnalyzer {
   ) {
     this.index = index;
     this.sites = new CallSites(index);
-    this.names = new NameResolver(index, options.headerConstant, { header: options.headerTypes, sdk: options.sdk });
+    this.names = new NameResolver(index, options.headerConstant, { header: options.headerTypes, sdk: options.sdk }, options.headerFunction);
     this.linkage = new Linkage(index);
     this.lifetimes = new Lifetimes(index);
     this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index, this.linkage), this.lifetimes);

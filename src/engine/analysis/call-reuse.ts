@@ -197,6 +197,8 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
   };
   site.args = recipe.site.args.map((a) => ({ ...a, range: span(a.range)! }));
   if (recipe.site.templateArgs) site.templateArgs = recipe.site.templateArgs.map((a) => ({ ...a, range: span(a.range)! }));
+  if (recipe.site.classTemplate)
+    site.classTemplate = { ...recipe.site.classTemplate, args: recipe.site.classTemplate.args.map((a) => ({ ...a, range: span(a.range)! })) };
   const moved: FoundCall = {
     ...call,
     range: range(call.range),
@@ -212,6 +214,7 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
       site,
       args: recipe.args.map((a) => (a.range ? { ...a, range: span(a.range) } : a)),
       ...(recipe.templateArgs ? { templateArgs: recipe.templateArgs.map((a) => (a.range ? { ...a, range: span(a.range) } : a)) } : {}),
+      ...(recipe.classArgs ? { classArgs: recipe.classArgs.map((a) => (a.range ? { ...a, range: span(a.range) } : a)) } : {}),
       base: { ...recipe.base, range: range(recipe.base.range) },
       evidence: steps(recipe.evidence),
     },

@@ -98,11 +98,21 @@ export class CallSites {
     let callee: SyntaxNode = node;
     let member = false;
     let template: SyntaxNode | undefined;
+    let classTemplate: CallSite['classTemplate'];
+    const written = (list: SyntaxNode) =>
+      list.namedChildren
+        .filter((c) => c.type !== 'comment')
+        .map((c) => ({ text: text.slice(c.startIndex, c.endIndex), range: [c.startIndex, c.endIndex] as [number, number] }));
+    if (node.type === 'type_identifier' && node.parent?.type === 'template_type') return this.objectSite(node.parent, offset, written);
     for (;;) {
       const parent = callee.parent;
       if (!parent) break;
-      if (parent.type === 'qualified_identifier' && parent.childForFieldName('name')?.startIndex === callee.startIndex) callee = parent;
-      else if (parent.type === 'field_expression' && parent.childForFieldName('field')?.startIndex === callee.startIndex) {
+      if (parent.type === 'qualified_identifier' && parent.childForFieldName('name')?.startIndex === callee.startIndex) {
+        callee = parent;
+        // `Pool<4096>::create()`: the class template's arguments are the call's too
+        const scope = parent.childForFieldName('scope');
+        if (!classTemplate && scope?.type === 'template_type') classTemplate = classTemplateNamed(scope, written);
+      } else if (parent.type === 'field_expression' && parent.childForFieldName('field')?.startIndex === callee.startIndex) {
         callee = parent;
         member = true;
       } else if (parent.type === 'parenthesized_expression' || parent.type === 'pointer_expression') callee = parent;
@@ -115,17 +125,61 @@ export class CallSites {
     if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.startIndex === callee.startIndex) {
       const argsNode = parent.childForFieldName('arguments');
       if (!argsNode) return undefined;
-      const written = (list: SyntaxNode) =>
-        list.namedChildren
-          .filter((c) => c.type !== 'comment')
-          .map((c) => ({ text: text.slice(c.startIndex, c.endIndex), range: [c.startIndex, c.endIndex] as [number, number] }));
       const args = written(argsNode);
       const templateArgs = template ? written(template) : undefined;
-      return { start: parent.startIndex, end: parent.endIndex, calleeStart: offset, args, ...(templateArgs ? { templateArgs } : {}), node: parent, member };
+      return {
+        start: parent.startIndex,
+        end: parent.endIndex,
+        calleeStart: offset,
+        args,
+        ...(templateArgs ? { templateArgs } : {}),
+        ...(classTemplate ? { classTemplate } : {}),
+        node: parent,
+        member,
+      };
     }
     // declarations and definitions of the name are not calls
     if (parent && (parent.type === 'function_declarator' || parent.type === 'init_declarator' || parent.type === 'parameter_declaration')) return undefined;
     if (hasErrorAncestor(node) || parent?.type === 'macro_type_specifier' || parent?.type === 'expression_statement') return this.tokenCallSite(offset, name);
+    return undefined;
+  }
+
+  /**
+   * An object of a class template made where its type is written: `Arena<4096> a;`, `static Arena<4096> a(3);`, a
+   * member `Arena<4096> arena_;`, `new Arena<4096>()`. Its constructor `Arena` is called with the class template's
+   * arguments, from the class's name to the end of the declarator or of the `new`. A pointer, a reference, an
+   * `extern` or a function declaration makes no object, nor does a `static` member declared in its class (its
+   * definition outside the class does).
+   */
+  private objectSite(type: SyntaxNode, offset: number, written: (list: SyntaxNode) => CallSite['args']): CallSite | undefined {
+    const holder = type.parent;
+    if (!holder || holder.childForFieldName('type')?.startIndex !== type.startIndex || type.childForFieldName('name')?.startIndex !== offset) return undefined;
+    const classTemplate = classTemplateNamed(type, written);
+    if (!classTemplate) return undefined;
+    const site = (end: number, args: CallSite['args']): CallSite => ({
+      start: offset,
+      end,
+      calleeStart: offset,
+      args,
+      classTemplate,
+      node: holder,
+      member: false,
+    });
+    if (holder.type === 'new_expression') {
+      const args = holder.childForFieldName('arguments');
+      return site(holder.endIndex, args ? written(args) : []);
+    }
+    if (holder.type !== 'declaration' && holder.type !== 'field_declaration') return undefined;
+    const specifiers = holder.children.filter((c) => c.type === 'storage_class_specifier').map((c) => this.index.parsedText.slice(c.startIndex, c.endIndex));
+    if (specifiers.includes('extern') || (holder.type === 'field_declaration' && specifiers.includes('static') && !specifiers.includes('inline')))
+      return undefined;
+    for (const declarator of holder.childrenForFieldName('declarator')) {
+      const init = declarator.type === 'init_declarator' ? declarator : undefined;
+      const named = init ? init.childForFieldName('declarator') : declarator;
+      if (!named || !makesObject(named)) continue;
+      const value = init?.childForFieldName('value');
+      return site(declarator.endIndex, value && (value.type === 'argument_list' || value.type === 'initializer_list') ? written(value) : []);
+    }
     return undefined;
   }
 
@@ -174,11 +228,13 @@ export class CallSites {
     };
     const written = () => site.args.map((a) => ({ tokens: tokenize(a.text), range: a.range }));
     const templateArgs = site.templateArgs?.map((a) => ({ tokens: tokenize(a.text), range: a.range }));
+    const classArgs = site.classTemplate?.args.map((a) => ({ tokens: tokenize(a.text), range: a.range }));
     const recipe = (target: CallRecipe['target'], args: CallRecipe['args'], evidence: EvidenceStep[]): CallRecipe => ({
       target,
       callee: name,
       args,
       ...(templateArgs && target.kind === 'wrapper' ? { templateArgs } : {}),
+      ...(classArgs && target.kind === 'wrapper' ? { classArgs } : {}),
       line,
       site,
       base,
@@ -310,6 +366,20 @@ export class CallSites {
     }
     return out;
   }
+}
+
+/** Whether a declarator makes an object of its type (an array makes several): not a pointer, a reference or a function. */
+function makesObject(declarator: SyntaxNode): boolean {
+  let d: SyntaxNode | null = declarator;
+  while (d?.type === 'array_declarator') d = d.childForFieldName('declarator');
+  return !!d && (d.type === 'identifier' || d.type === 'field_identifier' || d.type === 'qualified_identifier');
+}
+
+/** A `template_type` (`Arena<4096>`, `Ring<>`) as the class template a call names. */
+function classTemplateNamed(type: SyntaxNode, written: (list: SyntaxNode) => CallSite['args']): CallSite['classTemplate'] {
+  const name = type.childForFieldName('name');
+  const args = type.childForFieldName('arguments');
+  return name && args ? { name: written(type).find((w) => w.range[0] === name.startIndex)!.text, args: written(args) } : undefined;
 }
 
 /** Whether a map has more than `n` keys, without counting them all (a layered map counts by iterating). */

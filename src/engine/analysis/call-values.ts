@@ -12,7 +12,7 @@ import type { ArgBinding, ArgValue, CallRecipe, DeclaredWrapper, FoundCall, Life
 import type { FileIndex } from './file-index.js';
 import { NO_PROVENANCE, provenanceOf, type NameResolver, type Scope } from './names.js';
 import { PathValueFinder, type PathValue } from './path-values.js';
-import type { WrapperLookup } from './wrapper-lookup.js';
+import { isClassTemplateConstructor, type WrapperLookup } from './wrapper-lookup.js';
 import type { Lifetimes } from './lifetime.js';
 
 const MAX_WRAPPER_DEPTH = 8;
@@ -53,12 +53,23 @@ export class CallEvaluator {
     const { wrapper, read } = this.wrappers.wrapperFor(name, member, recipe.site, project);
     if (!wrapper || stack.includes(wrapper) || stack.length >= MAX_WRAPPER_DEPTH) return { calls: [], from: provenanceOf([], read) };
     const bound = recipe.args.map((a) => this.bindArgument(a, recipe, scope));
-    const boundTemplate = (recipe.templateArgs ?? []).map((a) => this.bindArgument(a, recipe, scope));
+    // a member of a class template takes the class's arguments, written where the call names the class, else
+    // where its object is declared (WrapperLookup.classArgumentsOf)
+    const classRead: string[] = [];
+    const fromObject = () => this.wrappers.classArgumentsOf(wrapper, recipe.site, classRead)?.map((tokens) => ({ tokens }));
+    const written = wrapper.classTemplateParams
+      ? (recipe.classArgs ?? (isClassTemplateConstructor(wrapper) ? recipe.templateArgs : undefined) ?? fromObject())
+      : recipe.templateArgs;
+    const boundTemplate = (written ?? []).map((a) => this.bindArgument(a, recipe, scope));
     const args = bound.map((b) => b.binding);
-    const templateArgs = boundTemplate.map((b) => b.binding);
+    // (none known: each is not given, and no default stands in for it)
+    const templateArgs =
+      wrapper.classTemplateParams && !written
+        ? (wrapper.templateParams ?? []).map((_, i) => notGiven(i, wrapper.className ?? wrapper.name))
+        : boundTemplate.map((b) => b.binding);
     const from = provenanceOf(
       [...bound, ...boundTemplate].map((b) => b.from),
-      read,
+      [...read, ...classRead],
     );
     const inner = wrapper.instantiate(args, [...stack, wrapper], templateArgs);
     const listed = (values: readonly ArgBinding[]) => values.map((a) => ('unknown' in a.value ? '?' : a.value.value.toString())).join(', ');
@@ -66,7 +77,7 @@ export class CallEvaluator {
       file: this.index.file,
       range: recipe.base.range,
       kind: 'wrapper',
-      message: `${callerText(recipe, scope)} calls ${wrapper.name}${recipe.templateArgs ? `<${listed(templateArgs)}>` : ''}(${listed(args)})`,
+      message: `${callerText(recipe, scope)} calls ${calledName(wrapper, written ? listed(templateArgs) : undefined)}(${listed(args)})`,
     };
     const out: FoundCall[] = [];
     const seen = new Map<string, number>();
@@ -252,6 +263,20 @@ export class CallEvaluator {
       resolvedFrom: from,
     };
   }
+}
+
+function notGiven(i: number, fn: string): ArgBinding {
+  return { value: { unknown: { kind: 'template-argument-not-given', position: i + 1, fn } } };
+}
+
+/**
+ * The wrapper as the call names it, with the template arguments it binds: `reserve<4096>`, a class template's
+ * constructor `Arena<4096>`, its static member `Pool<4096>::create`.
+ */
+function calledName(wrapper: WrapperModel, templateArgs: string | undefined): string {
+  if (templateArgs === undefined) return wrapper.name;
+  if (!wrapper.classTemplateParams || !wrapper.className || wrapper.className === wrapper.name) return `${wrapper.name}<${templateArgs}>`;
+  return `${wrapper.className}<${templateArgs}>::${wrapper.name}`;
 }
 
 /** "when c is false: 4096 bytes". */

@@ -150,6 +150,12 @@ export interface WrapperModel {
    * values (`typename T`). A call binds them from its template arguments (`reserve<4096>()`).
    */
   templateParams?: string[];
+  /**
+   * The template parameters are the function's class template's (a member of `template <size_t N> class Arena`):
+   * the class's template arguments bind them, written where the class is named (`Arena<4096> a;`,
+   * `new Arena<4096>()`, `Pool<4096>::create()`).
+   */
+  classTemplateParams?: boolean;
   file: string;
   range: Range;
   /** A `static` function of a source file, or one in an anonymous namespace: only calls in that file reach it. */
@@ -259,6 +265,8 @@ export interface CallRecipe {
   args: { tokens: Token[]; range?: [number, number] }[];
   /** The template arguments written at the call (`reserve<4096>()`), when there are any. */
   templateArgs?: { tokens: Token[]; range?: [number, number] }[];
+  /** The class template arguments written where the call names the class (`Pool<4096>::create()`, `Arena<4096> a;`). */
+  classArgs?: { tokens: Token[]; range?: [number, number] }[];
   line: number;
   site: CallSite;
   base: CallBase;
@@ -292,6 +300,11 @@ export interface CallSite {
   args: { text: string; range: [number, number] }[];
   /** Template arguments written at the call (`reserve<4096>()`). */
   templateArgs?: { text: string; range: [number, number] }[];
+  /**
+   * The class template a call names, with its written arguments: `Pool<4096>::create()`, or an object of it made
+   * by a declaration or `new` (`Arena<4096> a;`: a call of the constructor `Arena`).
+   */
+  classTemplate?: { name: string; args: { text: string; range: [number, number] }[] };
   node: SyntaxNode | undefined;
   /** Called as `obj.name(...)` or `p->name(...)`. */
   member: boolean;

@@ -11,12 +11,22 @@ import { sdkConstantText } from '../types/sdk.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { mayDecideValue } from '../text/name-roles.js';
 import { tokenize, type Token } from '../text/tokens.js';
-import { ConstexprFunctions } from './constexpr-functions.js';
+import { ConstexprFunctions, type HeaderFunctionLookup } from './constexpr-functions.js';
 import { DeclaredTypes, type TypeSources } from './declared-types.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
-import { containsOffset, declaresName, enclosingBlock, functionName, isAncestor, isCallArgument, isConstDeclaration, isTemplateParameterOf } from './syntax.js';
+import {
+  classOfTemplateParameter,
+  containsOffset,
+  declaresName,
+  enclosingBlock,
+  functionName,
+  isAncestor,
+  isCallArgument,
+  isConstDeclaration,
+  isTemplateParameterOf,
+} from './syntax.js';
 
 /** The parameter values of the wrapper being instantiated, seen by every evaluation under it; undefined outside one. */
 export type Scope = ReadonlyMap<string, ArgBinding> | undefined;
@@ -59,6 +69,8 @@ interface Declarations {
   global?: Declaration;
   enumerator?: SyntaxNode;
   parameterOf?: SyntaxNode;
+  /** A use in a class template's body outside its functions (`static constexpr size_t kSize = N;`): the class. */
+  classParameterOf?: string;
   writes: Write[];
   /** The occurrences that can decide for this use: in its own function, outside functions, enumerators. */
   spots: number[];
@@ -86,12 +98,15 @@ export class NameResolver {
     private readonly index: FileIndex,
     private readonly headerConstantOf?: (header: string, name: string) => HeaderConstant | undefined,
     typeSources?: TypeSources,
+    headerFunctionOf?: HeaderFunctionLookup,
   ) {
     this.types = new DeclaredTypes(index, (text, at) => this.constantAt(text, at), typeSources);
     this.functions = new ConstexprFunctions(
       index,
       (tokens, offset, line, scope) => this.evaluate(tokens, offset, line, scope),
       (text) => this.typeOf(text),
+      (tokens, scope) => this.evaluateInHeader(tokens, scope),
+      headerFunctionOf,
     );
   }
 
@@ -125,7 +140,7 @@ export class NameResolver {
       typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
       typeOfName: (name) => this.types.typeOfName(name, offset),
       typeNamed: (words) => this.types.typeNamed(words),
-      constantFunction: this.index.language === 'cpp' ? (name) => this.functions.lookup(name, used) : undefined,
+      constantFunction: this.index.language === 'cpp' ? (name, through) => this.functions.lookup(name, used, through) : undefined,
     };
     // what the type lookups use (declarations, array bounds) is this evaluation's provenance too
     const saved = this.types.used;
@@ -138,6 +153,39 @@ export class NameResolver {
     } finally {
       this.types.used = saved;
       this.evaluating = savedAt;
+    }
+  }
+
+  /**
+   * The `return` of a constexpr function an included header defines, with its parameters bound in `scope`: a name
+   * is a parameter, else a constant of the file's headers, as in headerConstant (the file's own declarations come
+   * after the `#include`); macros are those in force where the evaluation under way is written.
+   */
+  private evaluateInHeader(tokens: readonly Token[], scope: ReadonlyMap<string, ArgBinding>): ResolvedEvaluation {
+    const used: Provenance[] = [];
+    const { line } = this.evaluating;
+    const env: EvalEnv = {
+      model: this.index.model,
+      cplusplus: true,
+      macros: (name) => this.index.macroAt(name, line),
+      expansionBudget: this.index.expansionBudget,
+      identifier: (name) => {
+        const bound = scope.get(name);
+        if (bound) return bound.value;
+        const header = this.headerConstant(name, line, new Set());
+        used.push(header.from);
+        return header.value ?? windowsConstant(name) ?? sdkValue(name, this.index.model);
+      },
+      typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
+      typeNamed: (words) => this.types.typeNamed(words),
+      constantFunction: (name, through) => this.functions.lookup(name, used, through),
+    };
+    const saved = this.types.used;
+    this.types.used = used;
+    try {
+      return { ...evaluateTokens(tokens, env), from: provenanceOf(used) };
+    } finally {
+      this.types.used = saved;
     }
   }
 
@@ -311,6 +359,7 @@ export class NameResolver {
           // the parameter's own name, not a type named like it
           if (parent.childForFieldName('declarator')?.startIndex !== declared.startIndex) break;
           if (sameFunction || (fn && (isAncestor(fn, parent) || isTemplateParameterOf(parent, fn)))) found.parameterOf = fn;
+          else if (!fn) found.classParameterOf = classOfTemplateParameter(parent, offset, text) ?? found.classParameterOf;
           break;
         case 'assignment_expression':
           if (sameFunction && parent.childForFieldName('left')?.startIndex === at) {
@@ -334,7 +383,7 @@ export class NameResolver {
 
   /** The value the declarations and writes give the name at `offset`: a local first, then a parameter, then the file's. */
   private decide(name: string, offset: number, found: Declarations, scope: Scope): { resolved: Resolved | undefined; from: Provenance } {
-    const { local, parameterOf, writes } = found;
+    const { local, parameterOf, classParameterOf, writes } = found;
     const none = (resolved: Resolved | undefined) => ({ resolved, from: NO_PROVENANCE });
     if (local) {
       const before = writes.filter((w) => w.node.startIndex > local.decl.startIndex && w.node.startIndex < offset);
@@ -361,6 +410,8 @@ export class NameResolver {
       if (changed) return none({ unknown: { kind: changed.kind === 'address' ? 'parameter-address-taken' : 'parameter-changed', parameter: name } });
       return none({ parameter: name, unknown: { kind: 'parameter', parameter: name, fn: functionName(parameterOf, this.index.parsedText) } });
     }
+    // a class template's parameter, used in its body outside functions: its member functions bind it
+    if (classParameterOf) return none({ parameter: name, unknown: { kind: 'parameter', parameter: name, fn: classParameterOf } });
     // neither a local nor a parameter: what the file declares at its level can decide
     this.index.lookups.add(name);
     if (found.enumerator) {

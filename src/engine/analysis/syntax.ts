@@ -3,6 +3,7 @@
 
 import { closestAncestor } from '../parse/ancestry.js';
 import type { SyntaxNode } from '../parse/parse.js';
+import { tokenize } from '../text/tokens.js';
 
 export const IDENTIFIER_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'namespace_identifier']);
 export const SKIP_TYPES = new Set([
@@ -136,12 +137,65 @@ export function templateOf(fn: SyntaxNode): SyntaxNode | undefined {
   return parent?.type === 'template_declaration' ? parent : undefined;
 }
 
+const CLASS_OR_SCOPE = new Set(['class_specifier', 'struct_specifier', 'translation_unit', 'namespace_definition', 'function_definition']);
+
+/**
+ * The class template whose parameters a member function's body sees as its own, when it has none of its own: the
+ * class it is defined in (`template <size_t N> class Arena { Arena() { ... N ... } };`), or the class its name is
+ * qualified with (`template <size_t N> Arena<N>::Arena() { ... }`). A member that is a template itself binds its
+ * own parameters (see templateParams), not its class's.
+ */
+export function classTemplateOf(fn: SyntaxNode, text: string): { name: string; template: SyntaxNode } | undefined {
+  const found = classTemplateNodes(fn);
+  return found && { name: text.slice(found.name.startIndex, found.name.endIndex), template: found.template };
+}
+
+function classTemplateNodes(fn: SyntaxNode): { name: SyntaxNode; template: SyntaxNode } | undefined {
+  const own = templateOf(fn);
+  if (own) {
+    let d: SyntaxNode | null = fn.childForFieldName('declarator');
+    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+    const scope = d?.childForFieldName('declarator')?.childForFieldName('scope');
+    const name = scope?.type === 'template_type' ? scope.childForFieldName('name') : null;
+    return name ? { name, template: own } : undefined;
+  }
+  if (!isInClass(fn)) return undefined;
+  const cls = closestAncestor(fn, CLASS_OR_SCOPE);
+  if (cls?.type !== 'class_specifier' && cls?.type !== 'struct_specifier') return undefined;
+  const template = cls.parent;
+  const name = cls.childForFieldName('name');
+  return template?.type === 'template_declaration' && name ? { name, template } : undefined;
+}
+
+/** The template whose parameters bind in a function's body: its own, else its class template's (classTemplateOf). */
+function bindingTemplateOf(fn: SyntaxNode): SyntaxNode | undefined {
+  return templateOf(fn) ?? classTemplateNodes(fn)?.template;
+}
+
+/** `Ring<N>::Ring` as `Ring::Ring`: a qualified name without its template arguments (nested ones too). */
+export function withoutTemplateArguments(name: string): string {
+  let out = name;
+  // innermost first; each pass removes at least one pair, so the passes are bounded by the name's length
+  for (let before = ''; before !== out;) {
+    before = out;
+    out = out.replace(/\s*<[^<>]*>/g, '');
+  }
+  return out;
+}
+
 /**
  * A function template's parameters, in order, with their declared types and defaults (`size_t N = 4096`): name ''
- * for those that are not values (`typename T`, packs).
+ * for those that are not values (`typename T`, packs). A member function of a class template without parameters
+ * of its own has its class's (classTemplateOf).
  */
 export function templateParams(fn: SyntaxNode, text: string): { name: string; type: string; defaultValue?: SyntaxNode }[] {
-  const list = templateOf(fn)?.childForFieldName('parameters');
+  const template = bindingTemplateOf(fn);
+  return template ? templateDeclarationParams(template, text) : [];
+}
+
+/** The parameters of a template declaration, as templateParams gives them. */
+export function templateDeclarationParams(template: SyntaxNode, text: string): { name: string; type: string; defaultValue?: SyntaxNode }[] {
+  const list = template.childForFieldName('parameters');
   if (!list) return [];
   return list.namedChildren
     .filter((p) => p.type !== 'comment')
@@ -155,11 +209,82 @@ export function templateParams(fn: SyntaxNode, text: string): { name: string; ty
     });
 }
 
-/** Whether a parameter declaration is one of the template parameters of the function template `fn`. */
+/** Whether a parameter declaration is one of the template parameters `fn` binds (its own, or its class template's). */
 export function isTemplateParameterOf(param: SyntaxNode, fn: SyntaxNode): boolean {
-  const template = templateOf(fn);
+  const template = bindingTemplateOf(fn);
   const list = param.parent;
   return !!template && list?.type === 'template_parameter_list' && list.parent?.startIndex === template.startIndex && list.parent.type === template.type;
+}
+
+/**
+ * The class template whose parameter `param` is, when `offset` is in that class's body (`static constexpr size_t
+ * kSize = N;` in `template <size_t N> struct Ring`): the class's name, else undefined.
+ */
+export function classOfTemplateParameter(param: SyntaxNode, offset: number, text: string): string | undefined {
+  const list = param.parent;
+  const template = list?.type === 'template_parameter_list' ? list.parent : null;
+  if (template?.type !== 'template_declaration') return undefined;
+  const cls = template.namedChildren.find((c) => c.type === 'class_specifier' || c.type === 'struct_specifier');
+  const name = cls?.childForFieldName('name');
+  return cls && name && containsOffset(cls.childForFieldName('body'), offset) ? text.slice(name.startIndex, name.endIndex) : undefined;
+}
+
+/** Whether a function definition is C++ `constexpr` or `consteval` (a specifier before its declarator). */
+export function isConstexprFunction(fn: SyntaxNode, text: string): boolean {
+  return fn.children.some((c) => c.type === 'type_qualifier' && /^(?:constexpr|consteval)$/.test(text.slice(c.startIndex, c.endIndex)));
+}
+
+/**
+ * The class a member function is defined in, as a call through a class template chooses it: the class's name, the
+ * arguments of an explicit specialization (`template <> struct Traits<Small>`: ['Small']), or the parameters of
+ * the primary template it belongs to (`template <size_t N> struct Traits`), which the call's arguments bind.
+ */
+export interface MemberOwner {
+  className: string;
+  specialization?: string[];
+  params: { name: string; type: string }[];
+}
+
+export function memberOwner(fn: SyntaxNode, text: string): MemberOwner | undefined {
+  if (!isInClass(fn)) return undefined;
+  const cls = closestAncestor(fn, CLASS_OR_SCOPE);
+  if (cls?.type !== 'class_specifier' && cls?.type !== 'struct_specifier') return undefined;
+  const name = cls.childForFieldName('name');
+  const template = cls.parent?.type === 'template_declaration' ? cls.parent : undefined;
+  if (name?.type === 'template_type') {
+    const className = name.childForFieldName('name');
+    const args = name.childForFieldName('arguments');
+    if (!className || !args) return undefined;
+    const specialization = args.namedChildren.filter((c) => c.type !== 'comment').map((c) => spacedTokens(text.slice(c.startIndex, c.endIndex)));
+    return { className: text.slice(className.startIndex, className.endIndex), specialization, params: [] };
+  }
+  if (!name) return undefined;
+  const params = template ? templateDeclarationParams(template, text).map(({ name: n, type }) => ({ name: n, type })) : [];
+  return { className: text.slice(name.startIndex, name.endIndex), params };
+}
+
+/** Text with one space between its tokens (`Pair< int,8 >` and `Pair<int, 8>` compare equal as `int , 8`), as the evaluator writes a template argument. */
+export function spacedTokens(text: string): string {
+  return tokenize(text)
+    .map((t) => t.text)
+    .join(' ');
+}
+
+/** The expression of a function body that is `static_assert`s and one `return`, else undefined. */
+export function singleReturn(fn: SyntaxNode): SyntaxNode | undefined {
+  const body = fn.childForFieldName('body');
+  if (body?.type !== 'compound_statement') return undefined;
+  const statements = body.namedChildren.filter((c) => c.type !== 'comment');
+  const last = statements.pop();
+  if (last?.type !== 'return_statement' || statements.some((s) => s.type !== 'static_assert_declaration')) return undefined;
+  return last.namedChildren.find((c) => c.type !== 'comment');
+}
+
+/** The return type of a function definition as written, when it returns by value (not a pointer or a reference). */
+export function returnTypeText(fn: SyntaxNode, text: string): string | undefined {
+  const declarator = fn.childForFieldName('declarator');
+  const typeNode = fn.childForFieldName('type');
+  return declarator?.type === 'function_declarator' && typeNode ? text.slice(typeNode.startIndex, typeNode.endIndex) : undefined;
 }
 
 export function truncate(s: string, n: number): string {

@@ -6,7 +6,8 @@ import { wordOccurrences } from '../text/occurrences.js';
 import type { CallSite, ProjectFacts, WrapperModel } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { Linkage } from './linkage.js';
-import { declaresName, DECLARATIONS, enclosingClassName, functionName } from './syntax.js';
+import { tokenize, type Token } from '../text/tokens.js';
+import { classTemplateOf, declaresName, DECLARATIONS, enclosingClassName, functionName } from './syntax.js';
 
 /** A wrapper a call reaches (or none) and the names whose occurrences decided it. */
 export interface WrapperChoice {
@@ -28,7 +29,16 @@ export class WrapperLookup {
   wrapperFor(name: string, member: boolean, site: CallSite | undefined, project: ProjectFacts): WrapperChoice {
     const read: string[] = [];
     const all = project.overloads?.get(name) ?? [project.wrappers.get(name)].filter((w): w is WrapperModel => !!w);
-    const fits = all.filter((w) => (member ? w.member && this.mayBeObjectOf(w, site, read) : !w.member || w.file === this.index.file));
+    // a call that names a class template (`Pool<4096>::create()`, `Arena<4096> a;`) reaches that class's members,
+    // and a temporary (`Arena<4096>()`) its constructor
+    const named = site?.classTemplate?.name;
+    const fits = all.filter((w) =>
+      named !== undefined
+        ? w.member && w.className === named
+        : member
+          ? w.member && this.mayBeObjectOf(w, site, read)
+          : !w.member || w.file === this.index.file || (!!site?.templateArgs && isClassTemplateConstructor(w)),
+    );
     const own = fits.find((w) => w.file === this.index.file);
     if (own) return { wrapper: own, read };
     // a function of that name defined here, but not a wrapper, is the one called
@@ -41,6 +51,24 @@ export class WrapperLookup {
     }
     const shared = fits.filter((w) => this.linkage.reaches(name, w, read));
     return { wrapper: shared.length === 1 ? shared[0] : undefined, read };
+  }
+
+  /**
+   * The class template arguments of a call of a member of a class template that does not write them: those of
+   * its object's declared type (`Ring<8192> r; ... r.grow()`), or, in a function of that class template, the
+   * class's own parameters, which the caller binds in turn. Undefined when neither says: then no argument is
+   * known (a default would be a guess: `Ring<8192>` reached through a pointer of unknown type is not `Ring<>`).
+   */
+  classArgumentsOf(w: WrapperModel, site: CallSite, read: string[]): Token[][] | undefined {
+    if (!w.classTemplateParams || !w.className) return undefined;
+    if (site.member) {
+      const receiver = this.receiverOf(site);
+      const declared = receiver && this.declaredTypeOf(receiver.name, receiver.offset, read);
+      return declared === undefined ? undefined : templateArgumentsIn(tokenize(declared), w.className);
+    }
+    const fn = this.index.enclosingFunction(site.start);
+    if (fn?.type !== 'function_definition' || classTemplateOf(fn, this.index.parsedText)?.name !== w.className) return undefined;
+    return (w.templateParams ?? []).map((name) => (name ? tokenize(name) : []));
   }
 
   /**
@@ -125,4 +153,32 @@ export class WrapperLookup {
       return parent?.type === 'alias_declaration' && parent.childForFieldName('name')?.startIndex === at;
     });
   }
+}
+
+/** The template arguments written after `className` in a type (`const Ring<8192, 2>` gives [8192], [2]), split at top-level commas. */
+function templateArgumentsIn(tokens: readonly Token[], className: string): Token[][] | undefined {
+  const at = tokens.findIndex((t, i) => t.text === className && tokens[i + 1]?.text === '<');
+  if (at < 0) return undefined;
+  const args: Token[][] = [];
+  let current: Token[] = [];
+  let depth = 0;
+  for (const t of tokens.slice(at + 2)) {
+    if (t.text === '<' || t.text === '(' || t.text === '[') depth++;
+    else if ((t.text === '>' || t.text === ')' || t.text === ']') && depth > 0) depth--;
+    else if (t.text === '>') {
+      if (current.length > 0 || args.length > 0) args.push(current);
+      return args;
+    } else if (t.text === ',' && depth === 0) {
+      args.push(current);
+      current = [];
+      continue;
+    }
+    current.push(t);
+  }
+  return undefined;
+}
+
+/** The constructor of a class template, whose template arguments a temporary writes as a call's (`Arena<4096>()`). */
+export function isClassTemplateConstructor(w: WrapperModel): boolean {
+  return !!w.classTemplateParams && w.name === w.className;
 }

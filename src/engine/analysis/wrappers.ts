@@ -13,7 +13,18 @@ import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, RootCause, Wrap
 import type { FileIndex } from './file-index.js';
 import type { NameResolver, Scope } from './names.js';
 import { HEADER_FILE, type Linkage } from './linkage.js';
-import { enclosingClassName, functionName, functionParams, inAnonymousNamespace, isInClass, isStatic, templateParams } from './syntax.js';
+import {
+  classTemplateOf,
+  enclosingClassName,
+  functionName,
+  functionParams,
+  inAnonymousNamespace,
+  isInClass,
+  isStatic,
+  templateDeclarationParams,
+  templateParams,
+  withoutTemplateArguments,
+} from './syntax.js';
 
 /** Only functions named by a plain (maybe qualified) identifier become wrappers: not operators or specialisations. */
 const PLAIN_FUNCTION_NAME = /^[\w$:~]+$/;
@@ -37,11 +48,18 @@ export function findWrappers(
     if (mentions.length === 0) continue;
     const fn = index.enclosingFunction(call.recipe.site.start);
     if (!fn || fn.type !== 'function_definition') continue;
-    const name = functionName(fn, index.parsedText);
-    if (!name) continue;
-    // a template's value parameters count as the function's, after its own (`template <size_t N> void *reserve()`)
+    const written = functionName(fn, index.parsedText);
+    if (!written) continue;
+    // (`Ring<N>::Ring`, a member of a class template defined out of its class, is the wrapper Ring::Ring)
+    const name = withoutTemplateArguments(written);
+    // a template's value parameters count as the function's, after its own (`template <size_t N> void *reserve()`);
+    // a member of a class template without its own has its class's, which its class's body uses too
+    // (`static constexpr size_t kSize = N;`: the reason names the class)
     const params = [...functionParams(fn, index.parsedText), ...templateParams(fn, index.parsedText)].map((p) => p.name);
-    const depends = mentions.filter((m) => m.fn === name && PLAIN_FUNCTION_NAME.test(name) && params.includes(m.parameter));
+    const ownerClass = classTemplateOf(fn, index.parsedText)?.name;
+    const depends = mentions.filter(
+      (m) => (m.fn === written || (!!ownerClass && m.fn === ownerClass)) && PLAIN_FUNCTION_NAME.test(name) && params.includes(m.parameter),
+    );
     if (depends.length === 0) continue;
     let entry = byFunction.get(fn.startIndex);
     if (!entry) byFunction.set(fn.startIndex, (entry = { fn, name, recipes: new Map(), sizes: new Map() }));
@@ -51,7 +69,8 @@ export function findWrappers(
     let sizes = entry.sizes.get(call.recipe);
     if (!sizes) entry.sizes.set(call.recipe, (sizes = sizeParameters(call.recipe, params)));
     if (!call.size.value.known)
-      for (const m of parametersIn(call.size.value.cause)) if (m.fn === name && params.includes(m.parameter)) sizes.add(params.indexOf(m.parameter));
+      for (const m of parametersIn(call.size.value.cause))
+        if (depends.some((d) => d.fn === m.fn) && params.includes(m.parameter)) sizes.add(params.indexOf(m.parameter));
   }
   const wrappers: WrapperModel[] = [];
   for (const { fn, name, recipes, sizes } of byFunction.values()) {
@@ -87,12 +106,14 @@ function wrapperOf(
 ): WrapperModel {
   const text = index.parsedText;
   const params = functionParams(fn, text);
-  const templated = templateParams(fn, text);
+  const ownerClass = classTemplateOf(fn, text);
+  const templated = withClassDefaults(templateParams(fn, text), ownerClass, index);
   const header = HEADER_FILE.test(index.file);
   return {
     name: shortName,
     params: params.map((p) => p.name),
     ...(templated.length ? { templateParams: templated.map((p) => p.name) } : {}),
+    ...(ownerClass && templated.length ? { classTemplateParams: true } : {}),
     file: index.file,
     range: index.range(fn.startIndex, fn.endIndex),
     fileLocal: !header && (isStatic(fn, text) || inAnonymousNamespace(fn)),
@@ -139,6 +160,27 @@ function wrapperOf(
       return out;
     },
   };
+}
+
+type TemplateParam = ReturnType<typeof templateParams>[number];
+
+/**
+ * A member defined out of its class template (`template <size_t N> Ring<N>::Ring()`) takes its parameters'
+ * defaults from the class template's own declaration in the file (`template <size_t N = 4096> struct Ring`), by
+ * position, as the compiler does.
+ */
+function withClassDefaults(params: TemplateParam[], owner: { name: string; template: SyntaxNode } | undefined, index: FileIndex): TemplateParam[] {
+  if (!owner || params.every((p) => !p.name || p.defaultValue)) return params;
+  const text = index.parsedText;
+  for (const at of index.occurrencesOf(owner.name)) {
+    const node = index.tree.rootNode.descendantForIndex(at, at + owner.name.length);
+    const cls = node.type === 'type_identifier' ? node.parent : null;
+    if ((cls?.type !== 'class_specifier' && cls?.type !== 'struct_specifier') || !cls.childForFieldName('body')) continue;
+    if (cls.childForFieldName('name')?.startIndex !== at || cls.parent?.type !== 'template_declaration') continue;
+    const own = templateDeclarationParams(cls.parent, text);
+    return params.map((p, i) => (p.defaultValue || !own[i]?.defaultValue ? p : { ...p, defaultValue: own[i]!.defaultValue }));
+  }
+  return params;
 }
 
 /** A template parameter's default value, given the parameters bound so far. */

@@ -23,6 +23,16 @@ export interface SdkLookup {
 /** A constant function's value for its arguments' values, with how each size in it was found (for evidence). */
 export type ConstantFunction = (args: readonly Result[]) => { result: Result; notes: readonly string[] };
 
+/**
+ * The class template a member function is called through (`Traits<3>::size()`): the class's name and its written
+ * arguments, as text (an explicit specialization is chosen by it) and as values (a parameter of the primary
+ * template is bound to it; a type is no value).
+ */
+export interface ClassTemplateArguments {
+  name: string;
+  args: readonly { text: string; value: Result }[];
+}
+
 export interface EvalEnv {
   model: TargetModel;
   /** `#if` semantics: `defined`, intmax_t arithmetic, unknown names are unknown (they may be defined elsewhere). */
@@ -43,7 +53,7 @@ export interface EvalEnv {
    * A function a constant expression may call (a C++ `constexpr` function of the sources), as what its value is for
    * given arguments; undefined when `name` names none. Asked only for a name followed by `(`.
    */
-  constantFunction?(name: string): ConstantFunction | undefined;
+  constantFunction?(name: string, classTemplate?: ClassTemplateArguments): ConstantFunction | undefined;
   /** Whose layout rules measure records (sizeof, alignof, offsetof); msvc when not given. */
   compiler?: Compiler;
   /** The file's expansion budget (ExpansionContext.fileBudget). */

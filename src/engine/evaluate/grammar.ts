@@ -446,6 +446,11 @@ export class ExpressionParser {
     if (name === 'false' || name === 'FALSE') return this.arithmetic.int(0n);
     if (name === 'nullptr' || name === 'NULL' || name === '__null') return { value: 0n, type: this.arithmetic.normalise(ULLONG) };
     if (CXX_CASTS.has(name) && this.peek()?.text === '<') return this.cxxCast(name);
+    // a member function called through a class template with its arguments (`Traits<3>::size()`)
+    if (this.env.cplusplus && this.env.constantFunction && this.peek()?.text === '<') {
+      const member = this.classTemplateMemberCall(name);
+      if (member) return member;
+    }
     // qualified names: use the last component (Foo::kSize, ::kSize, std::size_t(...))
     if (this.peek()?.text === '::' && this.peek(1)?.kind === 'ident') {
       this.take();
@@ -471,6 +476,47 @@ export class ExpressionParser {
     const found = this.env.identifier?.(name);
     if (found) return 'unknown' in found ? found : { value: found.value, type: this.arithmetic.normalise(found.type) };
     return { unknown: { kind: 'unknown-name', name } };
+  }
+
+  /**
+   * `Traits<3>::size(...)` read from the `<` after the class's name: the call of the constant function `size` of
+   * that class with its template arguments, or an unknown call; undefined (nothing read) when the tokens are not
+   * `< args > :: name (`, a comparison then.
+   */
+  private classTemplateMemberCall(className: string): Result | undefined {
+    const open = this.pos;
+    const args: Token[][] = [[]];
+    let depth = 0;
+    let close = -1;
+    for (let i = open + 1; i < this.tokens.length && close < 0; i++) {
+      const t = this.tokens[i]!.text;
+      if (t === '<' || t === '(' || t === '[') depth++;
+      else if ((t === '>' || t === ')' || t === ']') && depth > 0) depth--;
+      else if (t === '>') close = i;
+      else if (t === ',' && depth === 0) args.push([]);
+      else if (t === ';' || t === '{' || t === '}') return undefined;
+      if (close < 0 && !(t === ',' && depth === 0)) args[args.length - 1]!.push(this.tokens[i]!);
+    }
+    const member = this.tokens[close + 2];
+    if (close < 0 || this.tokens[close + 1]?.text !== '::' || member?.kind !== 'ident' || this.tokens[close + 3]?.text !== '(') return undefined;
+    const written = args.length === 1 && args[0]!.length === 0 ? [] : args;
+    const values = written.map((tokens) => ({ text: tokens.map((t) => t.text).join(' '), value: this.argumentValue(tokens) }));
+    this.pos = close + 3;
+    const constant = this.env.constantFunction?.(member.text, { name: className, args: values });
+    return constant ? this.constantCall(member.text, constant) : { unknown: { kind: 'call', callee: member.text } };
+  }
+
+  /** A template argument's value: an expression of its own (a type, or what cannot be read, is unknown). */
+  private argumentValue(tokens: Token[]): Result {
+    if (tokens.length === 0) return { unknown: { kind: 'empty-expression' } };
+    const parser = new ExpressionParser(tokens, this.env, this.depth + 1);
+    try {
+      const value = parser.parseConditional();
+      return parser.pos < tokens.length && !isUnknown(value) ? { unknown: { kind: 'unreadable-token', token: tokens[parser.pos]!.text } } : value;
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      return { unknown: e.reason };
+    }
   }
 
   /** `f(a, b)` of a constant function: the arguments are read and evaluated here, then given to it. */

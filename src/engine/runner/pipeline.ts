@@ -18,7 +18,7 @@ import { activeRules, runRules, type ActiveRule, type RuleFailure } from '../lin
 import { analysisTarget, targetModel } from '../model/target.js';
 import type { Finding, Level, Notice } from '../model/types.js';
 import { DEFAULT_FILE_TIMEOUT_MS, TimeLimitExceeded, timeLimitNotice, withTimeLimit } from '../model/limits.js';
-import { headerConstantsFor, headerTypesFor, linkageFor, type RunReach } from './reach.js';
+import { headerConstantsFor, headerFunctionsFor, headerTypesFor, linkageFor, type RunReach } from './reach.js';
 import { includeNotices } from './include-notices.js';
 import type { LintOptions } from './options.js';
 
@@ -126,6 +126,7 @@ export function analyzeText(
     directivesOf: headers.directivesOf,
     ...(options.includeSearch === false ? {} : { searchInclude: headers.searchInclude }),
     headerConstant: headerConstantsFor(headers),
+    headerFunction: headerFunctionsFor(headers),
     ...linkageFor(headers),
     ...(options.builds?.length ? { builds: options.builds } : {}),
     headerTypes: headerTypesFor(headers),

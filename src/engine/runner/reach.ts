@@ -10,6 +10,7 @@ import { BuildConfigurations, type ReadProjects } from '../preprocess/build-conf
 import type { Configuration } from '../model/configuration.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
 import { HeaderFacts } from '../analysis/header-facts.js';
+import { HeaderFunctions } from '../analysis/header-functions.js';
 import { HeaderDeclarations } from '../analysis/header-declarations.js';
 import { ProjectRoots } from '../files/project-root.js';
 import { HeaderTypes } from '../analysis/header-types.js';
@@ -32,6 +33,16 @@ export function headerConstantsFor(headers: HeaderCache): NonNullable<AnalysisOp
   let facts = factsByCache.get(headers);
   if (!facts) factsByCache.set(headers, (facts = new HeaderFacts(headers.read)));
   return facts.lookup;
+}
+
+/** The header constexpr-function lookup for a header cache: the same explicit cache, keyed weakly by the HeaderCache. */
+// eslint-disable-next-line no-restricted-syntax -- the cache described above: keyed weakly by the HeaderCache, whose texts never change
+const functionsByCache = new WeakMap<HeaderCache, HeaderFunctions>();
+
+export function headerFunctionsFor(headers: HeaderCache): NonNullable<AnalysisOptions['headerFunction']> {
+  let functions = functionsByCache.get(headers);
+  if (!functions) functionsByCache.set(headers, (functions = new HeaderFunctions(headers.read)));
+  return functions.lookup;
 }
 
 /**

@@ -93,3 +93,33 @@ constexpr size_t slots(size_t n) { static_assert(sizeof(Slot) == 16, "slot"); re
     ]);
   });
 });
+
+describe('constexpr member functions called through a class template', () => {
+  const TRAITS = `${PAGES}template <size_t N> struct Traits { static constexpr size_t size() { return pages(N); } };
+struct Small {}; struct Large {};
+template <typename T> struct PoolTraits;
+template <> struct PoolTraits<Small> { static constexpr size_t size() { return 4096; } };
+template <> struct PoolTraits<Large> { static constexpr size_t size() { return 0x10000; } };
+template <typename T> struct Bytes { static constexpr size_t size() { return sizeof(T) * 1024; } };`;
+
+  it('bind the value parameters of the primary template to the arguments of the class, and say how', () => {
+    expect(sizeOf(TRAITS, 'Traits<3>::size()')).toEqual({
+      value: 12288n,
+      evidence: ['Traits<3>::size() = 12288 (constexpr function size)', 'pages(3) = 12288 (constexpr function pages)'],
+    });
+    expect(sizeOf(TRAITS, 'Traits<8 * 2>::size()').value).toBe(65536n);
+    expect(sizeOf(TRAITS, 'Traits<(4 > 2) + 1>::size()').value).toBe(8192n);
+  });
+
+  it('choose the explicit specialization whose arguments are those of the call, as written', () => {
+    expect(sizeOf(TRAITS, 'PoolTraits<Small>::size()')).toEqual({ value: 4096n, evidence: ['PoolTraits<Small>::size() = 4096 (constexpr function size)'] });
+    expect(sizeOf(TRAITS, 'PoolTraits<Large>::size()').value).toBe(65536n);
+    // no specialization of the arguments, and no primary template's definition
+    expect(sizeOf(TRAITS, 'PoolTraits<int>::size()').value).toBe('calls size()');
+  });
+
+  it('know no type parameter, and leave a comparison a comparison', () => {
+    expect(sizeOf(TRAITS, 'Bytes<long long>::size()').value).toBe('in constexpr function size: the type of T is not known');
+    expect(sizeOf('constexpr int kA = 1; constexpr int kB = 2;', '(kA < kB) * 4096').value).toBe(4096n);
+  });
+});

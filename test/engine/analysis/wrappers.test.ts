@@ -122,6 +122,58 @@ describe('wrapper findings', () => {
     ]);
   });
 
+  it('of a class template bind its value parameters where the class is named with its arguments', () => {
+    const text = fs.readFileSync(path.join(dir, 'class-templates.cpp'), 'utf8');
+    // an object made by a declaration: at the class's name, to the end of its declarator
+    const small = findingAt('class-templates.cpp', 5);
+    expect(small.message).toBe(
+      'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is stored in base',
+    );
+    expect(text.slice(small.range.start.offset, small.range.end.offset)).toBe('Arena<4096> g_small');
+    expect(steps(small)).toEqual([
+      'class-templates.cpp:5 wrapper file scope calls Arena<4096>()',
+      'class-templates.hpp:14 call Arena(N = 4096) calls VirtualAlloc',
+    ]);
+    // the template argument is the fix's place
+    const [edit] = small.fix!.edits;
+    expect([text.slice(edit!.range[0], edit!.range[1]), edit!.text]).toEqual(['4096', '65536']);
+    expect(steps(findingAt('class-templates.cpp', 12))).toEqual([
+      'class-templates.cpp:12 wrapper file scope calls Arena<12288>()',
+      'class-templates.hpp:14 call Arena(N = 12288) calls VirtualAlloc',
+    ]);
+    // `new`, and a default argument with a member defined out of its class
+    const made = findingAt('class-templates.cpp', 17);
+    expect(text.slice(made.range.start.offset, made.range.end.offset)).toBe('Arena<8192>()');
+    expect(made.properties.size).toBe('8192');
+    expect(steps(findingAt('class-templates.cpp', 18))).toEqual([
+      'class-templates.cpp:18 wrapper class_templates calls Ring<>()',
+      'class-templates.hpp:30 call Ring<Pages>::Ring(Pages = 1) calls VirtualAlloc',
+    ]);
+    // a member function called on an object whose declared type writes the arguments, through a static constexpr member
+    expect(steps(findingAt('class-templates.cpp', 21))).toEqual([
+      'class-templates.cpp:21 wrapper class_templates calls Ring<8>::grow()',
+      'class-templates.hpp:24 call grow(Pages = 8) calls VirtualAlloc',
+    ]);
+    expect(findingAt('class-templates.cpp', 21).properties.size).toBe('32768');
+    expect(steps(findingAt('class-templates.cpp', 24))[0]).toBe('class-templates.cpp:24 wrapper class_templates calls Arena<12288>()');
+    // a static member called through the class: a type parameter takes its place, and is no value
+    expect(steps(findingAt('class-templates.cpp', 22))).toEqual([
+      'class-templates.cpp:22 wrapper class_templates calls Pool<?, 3>::create()',
+      'class-templates.hpp:37 call create(Count = 3) calls VirtualAlloc',
+    ]);
+  });
+
+  it('of a class template carry the call in the template into SARIF as a related location and a code flow step', () => {
+    const result = toSarif(report).runs[0]!.results!.find(
+      (r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri === 'class-templates.cpp' && r.locations![0]!.physicalLocation!.region!.startLine === 17,
+    )!;
+    expect(result.relatedLocations!.map((l) => `${l.physicalLocation!.artifactLocation!.uri}:${l.physicalLocation!.region!.startLine}`)).toEqual([
+      'class-templates.cpp:17',
+      'class-templates.hpp:14',
+    ]);
+    expect(result.codeFlows![0]!.message!.text).toBe('class_templates calls Arena<8192>() → Arena(N = 8192) calls VirtualAlloc');
+  });
+
   it('include wrappers declared in the configuration', () => {
     const f = findingAt('declared.c', 14);
     expect(f.api).toBe('os_reserve');
