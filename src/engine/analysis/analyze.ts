@@ -4,7 +4,7 @@
 // (evaluating a call), wrapper-lookup.ts and wrappers.ts (wrappers), call-reuse.ts (the language server's reuse
 // of the previous version's calls). The shapes of the results are in facts.ts.
 
-import type { SharedParses } from '../parse/shared-parses.js';
+import type { SharedParse, SharedParses } from '../parse/shared-parses.js';
 import { checkTimeLimit } from '../model/limits.js';
 import { isAnnotation, neutralize, type KeptWords } from '../parse/neutralize.js';
 import { languageFor, parse, type Language, type Tree } from '../parse/parse.js';
@@ -22,6 +22,7 @@ import { HeaderDeclarations } from './header-declarations.js';
 import { Linkage } from './linkage.js';
 import type { TypeSource } from './type-builder.js';
 import { Lifetimes } from './lifetime.js';
+import { ParsedSource } from './parsed-source.js';
 import { withLocalWrappers } from './local-wrappers.js';
 import { NameResolver, provenanceOf } from './names.js';
 import { groupRootCauses } from './root-causes.js';
@@ -112,12 +113,12 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   const hidden = options.blank?.length ? [...options.blank, ...pre.blank] : pre.blank;
   const parsedText = neutralize(text, definedHere, hidden);
   // (another configuration's tree of the same text serves as it is)
-  const shared = options.parses?.find(file, parsedText, language, options.blank);
-  const tree = shared ?? parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
-  if (!shared) options.parses?.keep(file, parsedText, language, options.blank, tree);
+  const found = options.parses?.find(file, parsedText, language, options.blank);
+  const tree = found?.tree ?? parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
+  const shared = found ?? options.parses?.keep(file, parsedText, language, options.blank, tree);
   const lines = new LineMap(text);
   const indexOptions = options.headerDeclares ? options : { ...options, headerDeclares: new HeaderDeclarations(options.readFile).declares };
-  const analyzer = new FileAnalyzer(new FileIndex(file, text, parsedText, tree, lines, pre, indexOptions, language), options);
+  const analyzer = new FileAnalyzer(new FileIndex(file, text, parsedText, tree, lines, pre, indexOptions, language), options, shared);
   const { index } = analyzer;
   return {
     file,
@@ -212,15 +213,20 @@ class FileAnalyzer {
   /** The counts of the current run (see AnalysisEffort). */
   private effort: AnalysisEffort = { rounds: 0, sitesExamined: 0, evaluations: 0 };
 
+  /** `shared`: the run's kept parse of this text, when it keeps one (its lifetimes are shared with other configurations). */
   constructor(
     index: FileIndex,
     private readonly options: AnalysisOptions,
+    shared?: SharedParse,
   ) {
     this.index = index;
     this.sites = new CallSites(index);
     this.names = new NameResolver(index, options.headerConstant, { header: options.headerTypes, sdk: options.sdk }, options.headerFunction);
     this.linkage = new Linkage(index);
-    this.lifetimes = new Lifetimes(index);
+    // (read from the tree and the parsed text alone, not from this configuration's index, which they would keep alive)
+    this.lifetimes = shared
+      ? shared.derived('lifetimes', () => new Lifetimes(new ParsedSource(index.parsedText, index.tree, index.lines)))
+      : new Lifetimes(index);
     this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index, this.linkage), this.lifetimes);
   }
 

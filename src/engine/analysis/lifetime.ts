@@ -9,7 +9,7 @@ import { visitAncestors } from '../parse/ancestry.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { wordOccurrences } from '../text/occurrences.js';
 import type { CallSite, FreedAddress, Lifetime, LifetimeReason, LostAddress } from './facts.js';
-import type { FileIndex } from './file-index.js';
+import type { LifetimeSource } from './parsed-source.js';
 import { findLabels, followPaths, type PathAnswer } from './lifetime-paths.js';
 import { findReleaseCalls, findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseCall, type ReleaseWrappers } from './releases.js';
 import { provablyLost } from './lost-address.js';
@@ -56,7 +56,11 @@ function keepsTheReservation(call: SyntaxNode, callee: string, text: string): bo
 
 const DECOMMIT_ONLY = /^(?:MEM_DECOMMIT|0x0*4000[uUlL]*|16384[uUlL]*)$/;
 
-/** The lifetimes of one file's calls, remembered per call site (a wrapper's body is asked for each caller). */
+/**
+ * The lifetimes of one file's calls, remembered per call site (a wrapper's body is asked for each caller). They
+ * read only the parsed text and its tree: the configurations that share a tree share its Lifetimes
+ * (analyze.ts, parse/shared-parses.ts).
+ */
 export class Lifetimes {
   private readonly memo = new Map<string, Lifetime>();
   private readonly locals = new Map<string, boolean>();
@@ -67,7 +71,7 @@ export class Lifetimes {
   private readonly copies = new Map<string, { names: Set<string>; escapes: Escape[] }>();
   private wrappers?: ReleaseWrappers;
 
-  constructor(private readonly index: FileIndex) {}
+  constructor(private readonly index: LifetimeSource) {}
 
   /** The lifetime of the address a call returns (an API that returns it, a wrapper that passes it on). */
   ofReturned(site: CallSite): Lifetime {

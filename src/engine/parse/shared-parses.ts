@@ -8,6 +8,12 @@
 // dropped first), and a file bigger than that is never kept. A tree is a few tens of bytes per character parsed,
 // and a 50 MB file's trees and parsed texts held for x86 while x64 went on doubled the run's peak; a dropped parse
 // only costs the next configuration a parse of its own, which gives the same tree.
+//
+// Beside each kept tree, a cache of what the analysis derives from that tree and its parsed text alone, whatever
+// the configuration (SharedParse.derived: the lifetimes of its calls, analysis/lifetime.ts). Its key is the kept
+// parse itself: a configuration that finds the tree finds what another derived from it, and nothing derived from a
+// tree is ever looked up by a node of another (tree-sitter nodes are not compared across trees). It lives exactly as
+// long as the tree is kept; a configuration that parses again derives again, and gets the same answers.
 
 import type { Language, Tree } from './parse.js';
 
@@ -18,6 +24,29 @@ interface Kept {
   readonly language: Language;
   readonly blank: Spans;
   readonly tree: Tree;
+  readonly shared: SharedParse;
+}
+
+/** A kept parse, as the configurations that use it see it. */
+export interface SharedParse {
+  readonly tree: Tree;
+  /**
+   * What `make` derives from this tree and its parsed text alone (never from a configuration's macros, types or
+   * wrappers), made once under `key` and given back to every configuration that uses the tree.
+   */
+  derived<T>(key: string, make: () => T): T;
+}
+
+/** A parse and the cache of what was derived from it (see SharedParse.derived). */
+function sharedParse(tree: Tree): SharedParse {
+  const made = new Map<string, unknown>();
+  return {
+    tree,
+    derived<T>(key: string, make: () => T): T {
+      if (!made.has(key)) made.set(key, make());
+      return made.get(key) as T;
+    },
+  };
 }
 
 /** Past this many parses of one file (its windows), the oldest is dropped. */
@@ -35,25 +64,28 @@ export class SharedParses {
 
   constructor(private readonly budget = KEPT_CHARS) {}
 
-  /** The tree of an earlier parse of exactly this text, with this grammar and window. */
-  find(file: string, parsedText: string, language: Language, blank: Spans): Tree | undefined {
+  /** An earlier parse of exactly this text, with this grammar and window. */
+  find(file: string, parsedText: string, language: Language, blank: Spans): SharedParse | undefined {
     for (const k of this.byFile.get(file) ?? []) {
-      if (k.language === language && sameSpans(k.blank, blank) && k.parsedText === parsedText) return k.tree;
+      if (k.language === language && sameSpans(k.blank, blank) && k.parsedText === parsedText) return k.shared;
     }
     return undefined;
   }
 
-  keep(file: string, parsedText: string, language: Language, blank: Spans, tree: Tree): void {
-    if (parsedText.length > this.budget) return;
+  /** Keeps a parse for the next configuration; undefined when it is too big to keep. */
+  keep(file: string, parsedText: string, language: Language, blank: Spans, tree: Tree): SharedParse | undefined {
+    if (parsedText.length > this.budget) return undefined;
     const list = this.byFile.get(file) ?? [];
-    if (list.some((k) => k.tree === tree)) return;
-    const kept = { parsedText, language, blank, tree };
+    const known = list.find((k) => k.tree === tree);
+    if (known) return known.shared;
+    const kept = { parsedText, language, blank, tree, shared: sharedParse(tree) };
     list.push(kept);
     this.byFile.set(file, list);
     this.order.push({ file, kept });
     this.chars += parsedText.length;
     if (list.length > KEPT_PER_FILE) this.drop(file, list[0]!);
     while (this.chars > this.budget) this.drop(this.order[0]!.file, this.order[0]!.kept);
+    return kept.shared;
   }
 
   /** Drops a file's parses (every configuration has analysed it). */

@@ -149,6 +149,50 @@ describe('--cache with several targets', () => {
   });
 });
 
+describe('the configurations of a run sharing parses and lifetimes', () => {
+  // a caller analysed before the wrapper it calls is found, a file whose parsed text differs by target, and one whose
+  // parse (and with it the lifetime of its reservation) the second configuration takes from the first
+  const TREE = {
+    'a-caller.c':
+      '#include <windows.h>\nvoid *reserve(SIZE_T n);\nvoid h(void) {\n  reserve(4096);\n  VirtualAlloc(NULL, 8192, MEM_RESERVE, PAGE_READWRITE);\n}\n',
+    'b-wrapper.c': '#include <windows.h>\nvoid *reserve(SIZE_T n) { return VirtualAlloc(NULL, n, MEM_RESERVE, PAGE_READWRITE); }\n',
+    'c-only32.c': '#include <windows.h>\nvoid f(void) {\n#ifndef _WIN64\n  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_READWRITE);\n#endif\n}\n',
+    'd-both.c':
+      '#include <windows.h>\nvoid g(void) {\n  char *p = VirtualAlloc(NULL, sizeof(void *) * 1024, MEM_RESERVE, PAGE_READWRITE);\n  VirtualFree(p, 0, MEM_RELEASE);\n}\n',
+  };
+  const lines = (r: LintResult) => r.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line} ${f.message}`);
+
+  it('give the same findings and notices whichever configuration is first, with or without a per-file cache', async () => {
+    const root = makeTree(TREE);
+    // (a new cache each time, outside the tree: every file is analysed in each configuration)
+    const oneAfterTheOther = async (target: string[]) => {
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-configurations-'));
+      try {
+        return await lintPaths(['.'], { ...defaultLintOptions(root), target, cacheFile: path.join(cacheDir, 'cache.json') });
+      } finally {
+        fs.rmSync(cacheDir, { recursive: true, force: true });
+      }
+    };
+    for (const target of [
+      ['x64', 'x86'],
+      ['x86', 'x64'],
+    ]) {
+      const shared = await lintPaths(['.'], { ...defaultLintOptions(root), target });
+      const alone = await oneAfterTheOther(target);
+      expect(alone.cacheStats).toEqual({ hits: 0, misses: 8 });
+      expect(shared.findings).toEqual(alone.findings);
+      expect(shared.notices).toEqual(alone.notices);
+    }
+    const first = await lintPaths(['.'], { ...defaultLintOptions(root), target: ['x64', 'x86'] });
+    expect(lines(first)).toEqual([
+      'a-caller.c:4 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+      'a-caller.c:5 VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable',
+      'c-only32.c:4 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [x86]',
+      'd-both.c:3 VirtualAlloc reserves 8192 bytes (0x2000), 57344 bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space [8192 bytes on x64; 4096 on x86]',
+    ]);
+  });
+});
+
 describe('--target and the config key', () => {
   it('read a list', () => {
     expect(parseTargetList('x86,x64,arm64')).toEqual({ targets: ['x86', 'x64', 'arm64'] });
