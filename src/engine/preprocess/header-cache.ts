@@ -1,6 +1,6 @@
 import { FileReader } from '../files/file-reader.js';
 import { IncludeSearch } from './include-search.js';
-import { findPreprocessorDirectives, type Directive } from './preprocess.js';
+import { findPreprocessorDirectives, type Directive } from './directives.js';
 
 /** Caches header text and directive scans for the whole run, and knows the scanned tree an include is searched in. */
 export class HeaderCache {
