@@ -13,6 +13,7 @@ import type { Compiler } from '../model/configuration.js';
 import { targetModel, type TargetModel } from '../model/target.js';
 import { findPreprocessorDirectives, type Directive } from './directives.js';
 import type { IncludeEdge } from './include-edge.js';
+import { HeaderRecording, keepRecord, type HeaderEffect, type HeaderEffects, type HeaderRecord } from './header-effects.js';
 
 export interface PreprocessOptions {
   model: TargetModel;
@@ -30,6 +31,11 @@ export interface PreprocessOptions {
   directivesOf?(file: string, text: string): Directive[];
   /** Looks an include the include path misses up in the scanned tree (include-search.ts); absent: no search. */
   searchInclude?(spec: string, from: string): string | undefined;
+  /**
+   * The run's header effects (header-effects.ts): a header whose effect was kept for a state that agrees with this
+   * file's is replayed instead of run. Absent: every header's directives are run.
+   */
+  headerEffects?: HeaderEffects;
 }
 
 export interface PreprocessResult {
@@ -56,7 +62,7 @@ export interface PreprocessResult {
 type Activity = 'yes' | 'no' | 'maybe';
 
 interface Group {
-  /** Activity of the enclosing code. */
+  /** Activity of the enclosing code of this file (as if the file were entered where all is active). */
   parent: Activity;
   /** Activity of the current branch. */
   branch: Activity;
@@ -70,7 +76,7 @@ interface Group {
   bodyStart: number;
 }
 
-const MAX_INCLUDE_DEPTH = 64;
+export const MAX_INCLUDE_DEPTH = 64;
 /**
  * How many times one file's includes may enter a header. Headers without include guards that include the next
  * one twice double the work at each level (2^20 entries at depth 20); real files enter a few hundred to a few
@@ -89,11 +95,24 @@ interface Visit {
   atLine: number | undefined;
   /** The end offset of that #include in the main file: where the header's `#pragma pack` takes effect. */
   atOffset?: number;
+  /** The activity of the #include that entered this header, and its undecided conditions joined with `&&`. */
   outerActivity: Activity;
   outerCondition: string | undefined;
   depth: number;
   /** The files being read, outermost first: a header already on it is not entered again. */
   stack: string[];
+}
+
+/** Where a file was entered, as its effects read it (a Visit, or a header replayed inside one). */
+type EntryContext = Pick<Visit, 'atOffset' | 'outerActivity' | 'outerCondition'>;
+
+/** The main file's own context: everything active, effects in place. */
+const MAIN_FILE: EntryContext = { atOffset: undefined, outerActivity: 'yes', outerCondition: undefined };
+
+/** An #include's activity and undecided condition within the file that has it. */
+interface IncludeContext {
+  activity: Activity;
+  condition: string | undefined;
 }
 
 /** A file being read: where it was entered, and its open #if groups (innermost last). */
@@ -108,20 +127,21 @@ class Preprocessor {
   private readonly macros = new MacroTable();
   private readonly result: PreprocessResult;
   private readonly seen = new Set<string>();
-  private readonly once = new Set<string>();
+  /** Headers a `#pragma once` closed, each with how many were closed before it (a header's start reads it back). */
+  private readonly once = new Map<string, number>();
   private readonly missing = new Set<string>();
   /**
    * Names the sources #define only in branches known to be inactive so far. Such a name is the sources' own
    * switch, not a macro the build may pass: while no live definition exists it is undefined, not "either way".
+   * Each with how many names were added before it, like `once`.
    */
-  private readonly definedOnlyWhenInactive = new Set<string>();
+  private readonly definedOnlyWhenInactive = new Map<string, number>();
   private headerEntries = 0;
   private readonly packs = new PackTimeline();
-
-  /** Where a `#pragma pack` at `end` of the visited file takes effect: in the main file, and in its header. */
-  private packPlace(visit: Visit, end: number): PackPlace {
-    return visit.atOffset === undefined ? { offset: end } : { offset: visit.atOffset, header: { file: visit.current, offset: end } };
-  }
+  /** This configuration's header effects kept in the run (undefined: none are kept or replayed). */
+  private readonly records: Map<string, HeaderRecord[]> | undefined;
+  /** The headers being entered whose effect is being recorded, outermost first. */
+  private readonly recordings: HeaderRecording[] = [];
 
   constructor(
     private readonly file: string,
@@ -129,6 +149,10 @@ class Preprocessor {
   ) {
     this.macros.setFallbacks(standardLimits(options.model));
     this.result = { macros: this.macros, blank: [], includes: [], dependencies: [], missing: [] };
+    // (every setting the directives read besides the macros, which the records check name by name)
+    const { model, compiler, cplusplus, defines, undefines, includePaths, forceIncludes } = options;
+    const configuration = [model.name, compiler ?? 'msvc', cplusplus ?? null, defines, undefines, includePaths, forceIncludes, !!options.searchInclude];
+    this.records = options.headerEffects?.of(JSON.stringify(configuration));
   }
 
   run(text: string): PreprocessResult {
@@ -184,6 +208,7 @@ class Preprocessor {
         continue;
       }
       result.dependencies.push(resolved);
+      this.packs.enter(resolved);
       const visit: Visit = { current: resolved, atLine: 0, atOffset: 0, outerActivity: 'yes', outerCondition: undefined, depth: 1, stack: [file, resolved] };
       this.processFile(visit, findPreprocessorDirectives(headerText));
     }
@@ -195,8 +220,12 @@ class Preprocessor {
       model: options.model,
       directive: true,
       cplusplus: options.cplusplus,
-      macros: (name) => macros.lookup(name),
+      macros: (name) => {
+        this.noteName(name);
+        return macros.lookup(name);
+      },
       defined: (name) => {
+        this.noteName(name);
         const found = macros.lookup(name);
         if (found.kind === 'defined') return true;
         if (macros.certainlyUndefined(name)) return false;
@@ -215,17 +244,13 @@ class Preprocessor {
     for (const dir of dirs) {
       const candidate = path.resolve(dir, spec);
       if (options.readFile(candidate) !== undefined) return candidate;
-      if (!this.missing.has(candidate)) {
-        this.missing.add(candidate);
-        this.result.missing.push(candidate);
-      }
+      this.effect({ kind: 'missing', path: candidate }, 0, MAIN_FILE);
     }
     return undefined;
   }
 
   private processFile(visit: Visit, directives: Directive[]): void {
     const f: FileState = { visit, isMain: visit.atLine === undefined, groups: [] };
-    if (!f.isMain) this.packs.enter(visit.current);
     for (const d of directives) {
       checkTimeLimit();
       const line = visit.atLine ?? d.line;
@@ -247,22 +272,24 @@ class Preprocessor {
         case 'define': {
           const a = activity(f);
           if (a === 'no') {
-            this.definedOnlyWhenInactive.add(firstWord(d.rest));
+            this.effect({ kind: 'inactive-define', name: firstWord(d.rest) }, line, visit);
             break;
           }
           const def = parseDefine(d.rest, visit.current, d.line);
-          if (def) this.macros.define(def, line, a === 'yes', conditionText(f));
+          if (def) this.effect({ kind: 'define', def, certain: a === 'yes', condition: conditionText(f) }, line, visit);
           break;
         }
         case 'undef': {
           const a = activity(f);
           if (a === 'no') break;
-          this.macros.undefine(firstWord(d.rest), line, a === 'yes', conditionText(f));
+          this.effect({ kind: 'undefine', name: firstWord(d.rest), certain: a === 'yes', condition: conditionText(f) }, line, visit);
           break;
         }
         case 'pragma':
-          if (/^once\b/.test(d.rest)) this.once.add(visit.current);
-          else if (activity(f) !== 'no' && !isPackHeader(visit.current)) this.packs.pragma(d.rest, this.packPlace(visit, d.end));
+          if (/^once\b/.test(d.rest)) this.effect({ kind: 'pragma-once', file: visit.current }, line, visit);
+          else if (activity(f) !== 'no' && !isPackHeader(visit.current)) {
+            this.effect({ kind: 'pragma-pack', rest: d.rest, file: visit.current, offset: d.end }, line, visit);
+          }
           break;
         case 'include':
         case 'include_next':
@@ -340,49 +367,212 @@ class Preprocessor {
     if (!m) return; // computed includes (#include MACRO) are not followed
     const spec = (m[1] ?? m[2])!;
     const angled = m[2] !== undefined;
-    this.packs.header(spec, this.packPlace(visit, d.end));
+    this.effect({ kind: 'include-pack', spec, file: visit.current, offset: d.end }, line, visit);
     const onPath = this.resolveInclude(spec, angled, visit.current);
     const resolved = onPath ?? options.searchInclude?.(spec, visit.current);
-    result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved, ...(resolved !== onPath ? { searched: true as const } : {}) });
-    if (!resolved || visit.depth >= MAX_INCLUDE_DEPTH || visit.stack.includes(resolved) || this.once.has(resolved)) return;
+    const edge: IncludeEdge = { line: d.line, from: visit.current, spec, angled, resolved, ...(resolved !== onPath ? { searched: true as const } : {}) };
+    this.effect({ kind: 'edge', edge }, line, visit);
+    if (!resolved || !this.mayEnter(visit, resolved)) return;
     if (++this.headerEntries > MAX_HEADER_ENTRIES) {
       result.headerLimitReached = MAX_HEADER_ENTRIES;
       return;
     }
-    const headerText = options.readFile(resolved)!;
-    if (!this.seen.has(resolved)) {
-      this.seen.add(resolved);
-      result.dependencies.push(resolved);
-    }
-    const headerDirectives = options.directivesOf?.(resolved, headerText) ?? findPreprocessorDirectives(headerText);
     const inner: Visit = {
       current: resolved,
       atLine: line,
       atOffset: visit.atOffset ?? d.end,
-      outerActivity: a,
-      outerCondition: conditionText(f),
+      outerActivity: combine(visit.outerActivity, a),
+      outerCondition: joinConditions(visit.outerCondition, conditionText(f)),
       depth: visit.depth + 1,
       stack: [...visit.stack, resolved],
     };
-    this.processFile(inner, headerDirectives);
+    this.enterHeader(inner, visit.stack, { activity: a, condition: conditionText(f) });
+  }
+
+  /** Whether an include found may be followed: not too deep, not a header being read, not one `#pragma once` closed. */
+  private mayEnter(visit: Visit, resolved: string): boolean {
+    const refused = visit.depth >= MAX_INCLUDE_DEPTH;
+    const recording = this.recordings[this.recordings.length - 1];
+    if (recording) {
+      recording.tried(visit.depth, refused);
+      if (refused) return false;
+      this.noteOnStack(resolved);
+      this.noteClosed(resolved);
+    }
+    return !refused && !visit.stack.includes(resolved) && !this.once.has(resolved);
+  }
+
+  /**
+   * A header entered: its kept effect replayed when one agrees with the state here, else its directives run.
+   * `local`: the activity and undecided condition of the #include within the file that has it.
+   */
+  private enterHeader(inner: Visit, includerStack: readonly string[], local: IncludeContext): void {
+    const { records, options } = this;
+    const kept = records?.get(inner.current)?.find((r) => this.agrees(r, inner.depth, includerStack));
+    if (kept) {
+      this.replay(kept, inner, local);
+      return;
+    }
+    const recording =
+      records && new HeaderRecording(inner.current, inner.depth, includerStack, this.macros.moment, this.definedOnlyWhenInactive.size, this.once.size);
+    if (recording) this.recordings.push(recording);
+    this.effect({ kind: 'enter', file: inner.current }, inner.atLine!, inner);
+    const headerText = options.readFile(inner.current)!;
+    this.processFile(inner, options.directivesOf?.(inner.current, headerText) ?? findPreprocessorDirectives(headerText));
+    if (!recording) return;
+    this.recordings.pop();
+    const record = recording.done();
+    // (past the entry limit a header's effect is cut short: it is not the header's)
+    if (this.result.headerLimitReached) return;
+    keepRecord(records, record);
+    this.recordings[this.recordings.length - 1]?.entered(record, inner.depth, local);
+  }
+
+  /** Whether a kept effect is what running the header here would give (header-effects.ts says what it reads). */
+  private agrees(record: HeaderRecord, depth: number, includerStack: readonly string[]): boolean {
+    if (record.depthLimited ? depth !== record.depth : depth + record.reach >= MAX_INCLUDE_DEPTH) return false;
+    if (this.headerEntries + record.entries > MAX_HEADER_ENTRIES) return false;
+    for (const [file, closed] of record.closed) if (this.once.has(file) !== closed) return false;
+    for (const [file, on] of record.onStack) if (includerStack.includes(file) !== on) return false;
+    for (const [name, state] of record.names) if (this.nameState(name) !== state) return false;
+    return true;
+  }
+
+  /** A kept effect applied where the header is entered, and what it read noted by the headers being recorded. */
+  private replay(record: HeaderRecord, inner: Visit, local: IncludeContext): void {
+    const recording = this.recordings[this.recordings.length - 1];
+    if (recording) {
+      for (const name of record.names.keys()) this.noteName(name);
+      for (const file of record.closed.keys()) this.noteClosed(file);
+      for (const file of record.onStack.keys()) this.noteOnStack(file);
+      recording.entered(record, inner.depth, local);
+    }
+    this.headerEntries += record.entries;
+    this.applyAll(record.effects, inner.atLine!, inner);
+  }
+
+  private applyAll(effects: readonly HeaderEffect[], line: number, at: EntryContext): void {
+    for (const e of effects) {
+      checkTimeLimit();
+      if (e.kind !== 'header') this.apply(e, line, at);
+      else {
+        const outerActivity = combine(at.outerActivity, e.activity);
+        this.applyAll(e.record.effects, line, { atOffset: at.atOffset, outerActivity, outerCondition: joinConditions(at.outerCondition, e.condition) });
+      }
+    }
+  }
+
+  /** Makes an effect of the file being read, and records it for the header being recorded. */
+  private effect(e: Exclude<HeaderEffect, { kind: 'header' }>, line: number, at: EntryContext): void {
+    this.recordings[this.recordings.length - 1]?.effects.push(e);
+    this.apply(e, line, at);
+  }
+
+  /**
+   * What an effect changes, whether the directive runs or a kept effect is replayed. `line`: the main file's line
+   * the effect is in force from; `at`: where the file having it was entered (its activity and condition are the
+   * effect's too, and its `#pragma pack` takes effect at the main file's #include).
+   */
+  private apply(e: Exclude<HeaderEffect, { kind: 'header' }>, line: number, at: EntryContext): void {
+    const { result } = this;
+    const atOffset = at.atOffset;
+    switch (e.kind) {
+      case 'define':
+        return this.macros.define(e.def, line, at.outerActivity === 'yes' && e.certain, joinConditions(at.outerCondition, e.condition));
+      case 'undefine':
+        return this.macros.undefine(e.name, line, at.outerActivity === 'yes' && e.certain, joinConditions(at.outerCondition, e.condition));
+      case 'inactive-define':
+        if (!this.definedOnlyWhenInactive.has(e.name)) this.definedOnlyWhenInactive.set(e.name, this.definedOnlyWhenInactive.size);
+        return;
+      case 'pragma-once':
+        if (!this.once.has(e.file)) this.once.set(e.file, this.once.size);
+        return;
+      case 'enter':
+        if (!this.seen.has(e.file)) {
+          this.seen.add(e.file);
+          result.dependencies.push(e.file);
+        }
+        return this.packs.enter(e.file);
+      case 'pragma-pack':
+        return this.packs.pragma(e.rest, packPlace(e.file, e.offset, atOffset));
+      case 'include-pack':
+        this.packs.header(e.spec, packPlace(e.file, e.offset, atOffset));
+        return;
+      case 'edge':
+        result.includes.push(e.edge);
+        return;
+      case 'missing':
+        if (!this.missing.has(e.path)) {
+          this.missing.add(e.path);
+          result.missing.push(e.path);
+        }
+    }
+  }
+
+  /** A name a condition reads: each header being recorded keeps its state from when that header was entered. */
+  private noteName(name: string): void {
+    // (a header that has the name has it from a moment when the headers around it were being recorded too)
+    for (let i = this.recordings.length - 1; i >= 0; i--) {
+      const r = this.recordings[i]!;
+      if (r.names.has(name)) break;
+      r.names.set(name, this.nameState(name, r.startMoment, r.startInactive));
+    }
+  }
+
+  private noteClosed(file: string): void {
+    for (let i = this.recordings.length - 1; i >= 0; i--) {
+      const r = this.recordings[i]!;
+      if (r.closed.has(file)) break;
+      r.closed.set(file, (this.once.get(file) ?? Infinity) < r.startClosed);
+    }
+  }
+
+  private noteOnStack(file: string): void {
+    for (let i = this.recordings.length - 1; i >= 0; i--) {
+      const r = this.recordings[i]!;
+      if (r.onStack.has(file)) break;
+      r.onStack.set(file, r.includerStack.includes(file));
+    }
+  }
+
+  /**
+   * What the directives can learn of a name, as it stood at a moment of the file's history (now by default): its
+   * macro events (MacroTable.stateKey), and, while it has none, whether the sources had defined it only in
+   * inactive branches (`defined` asks that only of a name without events).
+   */
+  private nameState(name: string, moment = Infinity, inactive = Infinity): string {
+    const events = this.macros.stateKey(name, moment);
+    if (events !== '') return events;
+    const added = this.definedOnlyWhenInactive.get(name);
+    return added !== undefined && added < inactive ? 'defined only in inactive branches' : '';
   }
 }
 
+/** Where a `#pragma pack` at `offset` of `file` takes effect: in the main file, and in its header (atOffset: see apply). */
+function packPlace(file: string, offset: number, atOffset: number | undefined): PackPlace {
+  return atOffset === undefined ? { offset } : { offset: atOffset, header: { file, offset } };
+}
+
 /**
- * The activity of a file's code here. (A group's `parent` is the activity of everything around it when it opened,
- * and only the innermost group changes branch: the activity is the innermost group's, in constant time however
- * deep the nesting.)
+ * The activity of a file's code here, within the file: what the #include that entered it adds is combined where
+ * an effect is applied, so that a header's effect is the same wherever it is entered. (A group's `parent` is the
+ * activity of everything around it when it opened, and only the innermost group changes branch: the activity is
+ * the innermost group's, in constant time however deep the nesting.)
  */
 function activity(f: FileState): Activity {
   const top = f.groups[f.groups.length - 1];
-  return top ? combine(top.parent, top.branch) : f.visit.outerActivity;
+  return top ? combine(top.parent, top.branch) : 'yes';
 }
 
-/** The undecided conditions a definition here depends on, joined with `&&`. */
+/** The undecided conditions of the file's own groups a definition here depends on, joined with `&&`. */
 function conditionText(f: FileState): string | undefined {
   const parts = f.groups.filter((g) => g.branch === 'maybe').map((g) => g.condition);
-  if (f.visit.outerCondition) parts.unshift(f.visit.outerCondition);
   return parts.length ? parts.join(' && ') : undefined;
+}
+
+/** The conditions of an #include that entered a file, and a condition within it. */
+function joinConditions(outer: string | undefined, inner: string | undefined): string | undefined {
+  return outer === undefined ? inner : inner === undefined ? outer : `${outer} && ${inner}`;
 }
 
 function combine(a: Activity, b: Activity): Activity {
