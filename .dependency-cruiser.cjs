@@ -92,7 +92,7 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/engine/parse/' },
       to: {
         dependencyTypes: ['npm'],
-        path: 'node_modules/(granule-tree-sitter|tree-sitter|tree-sitter-c|tree-sitter-cpp)/',
+        path: 'node_modules/(granule-tree-sitter|tree-sitter|tree-sitter-c|tree-sitter-cpp|node-gyp-build)/',
         dependencyTypesNot: ['type-only'],
       },
     },

@@ -69,6 +69,15 @@ export default defineConfig(
   { files: ['src/**/*.ts'], extends: [tseslint.configs.recommendedTypeCheckedOnly] },
   {
     files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'localeCompare', message: 'the order of a report must not follow the locale: use compareText (src/engine/model/order.ts)' },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
   {

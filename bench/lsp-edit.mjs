@@ -100,14 +100,14 @@ function editAt(text, i) {
 
 async function inProcess(text, file) {
   const { lintDocument } = await import(pathToFileURL(path.join(ROOT, 'dist', 'lsp', 'lint-document.js')).href);
-  const { IncrementalTree } = await import(pathToFileURL(path.join(ROOT, 'dist', 'lsp', 'incremental.js')).href);
+  const { IncrementalStates } = await import(pathToFileURL(path.join(ROOT, 'dist', 'lsp', 'incremental-states.js')).href);
   const { HeaderCache } = await import(pathToFileURL(path.join(ROOT, 'dist', 'engine', 'preprocess', 'header-cache.js')).href);
   const { defaultLintOptions } = await import(pathToFileURL(path.join(ROOT, 'dist', 'engine', 'runner', 'lint.js')).href);
   const options = defaultLintOptions(path.dirname(file));
   const headers = new HeaderCache();
-  const tree = new IncrementalTree();
+  const states = new IncrementalStates();
   let t = performance.now();
-  const first = lintDocument(file, text, options, headers, tree);
+  const first = lintDocument(file, text, options, headers, states);
   const open = performance.now() - t;
   const incremental = [];
   const fresh = [];
@@ -120,13 +120,16 @@ async function inProcess(text, file) {
     // let native trees of earlier versions be collected, as they are between keystrokes in an editor
     await new Promise((r) => setImmediate(r));
     t = performance.now();
-    const r = lintDocument(file, current, options, headers, tree);
+    const r = lintDocument(file, current, options, headers, states);
     incremental.push(performance.now() - t);
-    if (!tree.reused) throw new Error('the incremental parse did not reuse the old tree');
-    kept.push(tree.keptCalls);
+    // every configuration (x64 and x86 by default) goes on from its own previous version
+    for (const configuration of states.configurations()) {
+      if (!states.of(configuration).reused) throw new Error(`${configuration}: the incremental parse did not reuse the old tree`);
+    }
+    kept.push(states.of(states.configurations()[0]).keptCalls);
     findings = r.findings.length;
     t = performance.now();
-    const again = lintDocument(file, current, options, headers, new IncrementalTree());
+    const again = lintDocument(file, current, options, headers, new IncrementalStates());
     fresh.push(performance.now() - t);
     // what is kept from version to version must change nothing
     const summary = (x) => JSON.stringify(x.findings.map((f) => [f.range, f.ruleId, f.message]));
@@ -219,7 +222,7 @@ console.log(
 console.log(`  open (first diagnosis)            in-process ${local.open} ms, over LSP ${lsp.open} ms`);
 console.log(`  in-process, incremental re-parse  median ${local.incremental.median} ms, p95 ${local.incremental.p95} ms`);
 console.log(`  in-process, fresh parse           median ${local.fresh.median} ms, p95 ${local.fresh.p95} ms`);
-console.log(`  calls taken over per edit         median ${local.keptCalls.median} of ${local.calls}`);
+console.log(`  calls taken over per edit         median ${local.keptCalls.median} of ${local.calls} (first configuration)`);
 console.log(
   `  over LSP: didChange → diagnostics median ${lsp.edit.median} ms, p95 ${lsp.edit.p95} ms  (goal < ${GOAL_MS} ms: ${result.meetsGoal ? 'met' : 'NOT met'})`,
 );

@@ -10,7 +10,8 @@
 // The packages the bundle loads with `import()` (ES-only ones, such as globby) stay dynamic imports, and
 // test/cli/start-up.test.ts runs each one through the built command line.
 //
-// Left out of the bundle: the native tree-sitter packages and the packages granule loads only on demand.
+// Left out of the bundle: the native tree-sitter binding and node-gyp-build, which loads it and the grammars
+// (dist/grammars/, scripts/copy-grammars.mjs), and the packages granule loads only on demand.
 // granule's own files (package.json, configs/, docs/rules/, shim/) are found by looking upwards from
 // import.meta.url (src/engine/model/package-files.ts), and ./worker.js sits beside the bundle.
 
@@ -25,16 +26,7 @@ const common = {
   sourcemap: true,
   // (no comments, no indentation: Node reads the bundle on every run; the source map has the lines)
   minifyWhitespace: true,
-  external: [
-    'granule-tree-sitter',
-    'tree-sitter-c',
-    'tree-sitter-cpp',
-    'globby',
-    'ignore',
-    'vscode-languageserver',
-    'vscode-languageserver-textdocument',
-    'ajv',
-  ],
+  external: ['granule-tree-sitter', 'node-gyp-build', 'globby', 'ignore', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'ajv'],
   logLevel: 'warning',
   // (jsonc-parser's main file is a UMD module whose requires esbuild cannot follow; its ES build bundles)
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },

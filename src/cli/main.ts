@@ -190,6 +190,12 @@ async function run(argv: string[], io: Io): Promise<number> {
     for (const e of first.errors) io.stderr.write(`granule: ${printable(e.path)}: ${printable(e.message)}\n`);
     return 2;
   }
+  const noGrammar = first.notices.find((n) => n.code === 'grammar-unavailable');
+  if (noGrammar) {
+    // (every file in that language would go unchecked: not a report)
+    io.stderr.write(`granule: ${printable(noGrammar.message)}\n`);
+    return 2;
+  }
   const fixed = await finishFixes(values, first, runOptions, lint, io.stderr);
   // fingerprints number identical calls in order, so they are taken over the whole run before any filtering
   const prints = formatters.sarif?.findingFingerprints(fixed.report);

@@ -19,6 +19,7 @@ import { READ_LIMITS, readFailure, readRegularText } from '../engine/files/regul
 import { fitToLimits } from '../formats/sarif-limits.js';
 import { ArgumentError, parseCommandLine } from './args.js';
 import { printable } from '../formats/printable.js';
+import { compareText } from '../engine/model/order.js';
 
 export interface MergeIo {
   stdout: NodeJS.WritableStream;
@@ -196,10 +197,10 @@ function mergeRuns(runs: Sarif.Run[]): { run: Sarif.Run; duplicates: number } {
   const keyed = results.map((result, i) => ({ result, i, file: resultFile(result, root), region: result.locations?.[0]?.physicalLocation?.region }));
   keyed.sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      compareText(a.file, b.file) ||
       (a.region?.startLine ?? 0) - (b.region?.startLine ?? 0) ||
       (a.region?.startColumn ?? 0) - (b.region?.startColumn ?? 0) ||
-      (a.result.ruleId ?? '').localeCompare(b.result.ruleId ?? '') ||
+      compareText(a.result.ruleId ?? '', b.result.ruleId ?? '') ||
       a.i - b.i,
   );
   const merged: Sarif.Run = { ...base, results: keyed.map((k) => k.result) };
@@ -218,10 +219,10 @@ function mergeRuns(runs: Sarif.Run[]): { run: Sarif.Run; duplicates: number } {
     const joined = joinIncludeNotes(notes);
     joined.sort(
       (a, b) =>
-        a.file.localeCompare(b.file) ||
+        compareText(a.file, b.file) ||
         a.line - b.line ||
-        (a.n.descriptor?.id ?? '').localeCompare(b.n.descriptor?.id ?? '') ||
-        a.n.message.text!.localeCompare(b.n.message.text!) ||
+        compareText(a.n.descriptor?.id ?? '', b.n.descriptor?.id ?? '') ||
+        compareText(a.n.message.text!, b.n.message.text!) ||
         a.i - b.i,
     );
     const invocation: Sarif.Invocation = {
@@ -294,7 +295,7 @@ function joinIncludeNotes(notes: Note[]): Note[] {
       if (!group) missing.set(message, { first: note, files });
       else {
         group.files += files;
-        if (note.file.localeCompare(group.first.file) < 0 || (note.file === group.first.file && note.line < group.first.line)) group.first = note;
+        if (compareText(note.file, group.first.file) < 0 || (note.file === group.first.file && note.line < group.first.line)) group.first = note;
       }
     } else out.push(note);
   }

@@ -4,6 +4,7 @@
 
 import type { Report } from '../engine/model/types.js';
 import { rulesById } from '../rules/index.js';
+import { compareText } from '../engine/model/order.js';
 
 const UNUSED_DIRECTIVE = 'unused-disable-directive';
 
@@ -22,7 +23,7 @@ export function statisticsText(report: Report): string {
   for (const f of report.findings) if (!f.suppressed) add(f.ruleId, f.fix !== undefined);
   for (const n of report.notices) if (n.code === UNUSED_DIRECTIVE && n.level !== 'note') add(UNUSED_DIRECTIVE, false);
   if (rows.size === 0) return '';
-  const sorted = [...rows].sort(([a, x], [b, y]) => y.count - x.count || a.localeCompare(b));
+  const sorted = [...rows].sort(([a, x], [b, y]) => y.count - x.count || compareText(a, b));
   const countWidth = Math.max(...sorted.map(([, r]) => String(r.count).length));
   const idWidth = Math.max(...sorted.map(([id]) => id.length));
   const anyFixable = sorted.some(([, r]) => r.fixable);

@@ -23,8 +23,18 @@ export interface GranuleLanguageOptions {
   includePaths?: string[];
   /** Headers read before each file, like `-include`. */
   forceIncludes?: string[];
-  /** A compile_commands.json (or its directory): each file is read with its own macros and include paths. */
-  compileCommands?: string;
+  /**
+   * A compile_commands.json (or its directory), or several: each file is read with its own macros and include
+   * paths, and a file that several list is checked in each.
+   */
+  compileCommands?: string | string[];
+  /**
+   * Visual Studio solutions and projects, as the CLI's `--project`: each file they compile is checked in every
+   * configuration that compiles it (`Debug|Win32`, `Release|x64`, ...).
+   */
+  projects?: string[];
+  /** The project configurations to check (`Release|Win32`), as the CLI's `--project-configuration`; none: every one. */
+  projectConfigurations?: string[];
   /** Functions that reserve memory, as in granule.config.json: `[{ "name": "os_reserve", "sizeArg": 0 }]`. */
   wrappers?: { name: string; sizeArg: number }[];
   /**
@@ -46,6 +56,8 @@ const KNOWN = new Set([
   'compileCommands',
   'wrappers',
   'project',
+  'projects',
+  'projectConfigurations',
 ]);
 
 /** Throws one clear message naming the bad key. */
@@ -53,7 +65,20 @@ export function validateLanguageOptions(options: GranuleLanguageOptions): void {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new TypeError(`granule: unknown language option "${key}" (expected one of: ${[...KNOWN].join(', ')})`);
   }
-  const { target, compiler, includeSearch, defines, undefines, includePaths, forceIncludes, compileCommands, wrappers, project } = options;
+  const {
+    target,
+    compiler,
+    includeSearch,
+    defines,
+    undefines,
+    includePaths,
+    forceIncludes,
+    compileCommands,
+    wrappers,
+    project,
+    projects,
+    projectConfigurations,
+  } = options;
   const targets: unknown[] = Array.isArray(target) ? target : [target];
   if (target !== undefined && (targets.length === 0 || !targets.every((t) => typeof t === 'string' && isTarget(t)))) {
     throw new TypeError(`granule: languageOptions.target must be "x64", "x86" or "arm64", or a list of them, got ${JSON.stringify(target)}`);
@@ -72,8 +97,12 @@ export function validateLanguageOptions(options: GranuleLanguageOptions): void {
       if (typeof value !== 'string') throw new TypeError(`granule: languageOptions.defines.${name} must be a string, got ${typeof value}`);
     }
   }
-  if (compileCommands !== undefined && (typeof compileCommands !== 'string' || compileCommands === '')) {
-    throw new TypeError('granule: languageOptions.compileCommands must be the path of a compile_commands.json or of its directory');
+  const databases: unknown[] = Array.isArray(compileCommands) ? compileCommands : [compileCommands];
+  if (compileCommands !== undefined && (databases.length === 0 || databases.some((d) => typeof d !== 'string' || d === ''))) {
+    throw new TypeError('granule: languageOptions.compileCommands must be the path of a compile_commands.json or of its directory, or a list of them');
+  }
+  if (projectConfigurations !== undefined && !projects?.length) {
+    throw new TypeError('granule: languageOptions.projectConfigurations narrows the configurations of the projects: give languageOptions.projects');
   }
   if (wrappers !== undefined) {
     const ok =
@@ -88,6 +117,8 @@ export function validateLanguageOptions(options: GranuleLanguageOptions): void {
     ['includePaths', includePaths],
     ['forceIncludes', forceIncludes],
     ['project', project],
+    ['projects', projects],
+    ['projectConfigurations', projectConfigurations],
   ] as const) {
     if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) {
       throw new TypeError(`granule: languageOptions.${key} must be an array of strings`);

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileAnalysis } from '../engine/analysis/analyze.js';
 import { DEFAULT_TARGETS, defaultLintOptions, type LintOptions } from '../engine/runner/options.js';
-import { configurationsOf, lintInConfigurations, optionsIn } from '../engine/runner/configurations.js';
+import { lintInConfigurations, type FileConfiguration } from '../engine/runner/configurations.js';
 import { checkAnalysis } from '../engine/runner/pipeline.js';
 import { activeRules } from '../engine/linter/run-rules.js';
 import { ConfigurationMessages } from './configurations.js';
@@ -34,19 +34,21 @@ class PluginSession {
   /** Headers are shared by every file, and re-read when they change on disk. */
   readonly headers = new HeadersOnDisk();
   readonly projects = new ProjectWrappers();
-  /** Compilation databases by path and stamp, when no project scan provides one. */
-  private readonly databases = new Map<string, { reach: RunReach; notices: Notice[] }>();
+  /** Compilation databases and Visual Studio projects by path and stamp. */
+  private readonly builds = new Map<string, { reach: RunReach; notices: Notice[] }>();
 
-  /** Compile flags per file from the compilation database (none: the options apply as they are). */
-  databaseFor(options: LintOptions): { reach: RunReach; notices: Notice[] } {
-    // keyed by the database's modification time too: an editor's ESLint process outlives a rebuild
-    const key = databaseFiles(options.compileCommands)
-      .map((f) => `${f}@${stampOf(f)}`)
-      .join('\n');
-    let entry = this.databases.get(key);
+  /** Compile flags and configurations per file from the databases and projects (none: the options apply as they are). */
+  buildFor(options: LintOptions): { reach: RunReach; notices: Notice[] } {
+    // keyed by modification times too: an editor's ESLint process outlives a rebuild or a change of a project
+    const key = JSON.stringify([
+      databaseFiles(options.compileCommands).map((f) => `${f}@${stampOf(f)}`),
+      (options.projects ?? []).map((f) => `${f}@${stampOf(f)}`),
+      options.projectConfigurations,
+    ]);
+    let entry = this.builds.get(key);
     if (!entry) {
       const notices: Notice[] = [];
-      this.databases.set(key, (entry = { reach: new RunReach(options, notices), notices }));
+      this.builds.set(key, (entry = { reach: new RunReach(options, notices), notices }));
     }
     return entry;
   }
@@ -80,54 +82,54 @@ export class GranuleLanguage implements Language<{ LangOptions: GranuleLanguageO
       const options = lintOptions(languageOptions);
       const file = path.resolve(name);
       const cache = session.headers.current();
-      // the project as each configuration reads it (a header's wrapper may call another API on x86); the first
-      // configuration's scan also gives the file's compilation database entry and the problems to report
-      const scanIn = (own: LintOptions) =>
-        languageOptions.project?.length
-          ? session.projects.scan(
-              languageOptions.project.map((p) => path.resolve(p)),
-              own,
-              cache,
-            )
-          : { ...session.databaseFor(own), wrappers: undefined };
-      const scanned = configurationsOf(options).map((c) => ({ name: c.name, scan: scanIn(optionsIn(options, c)) }));
-      const { reach, notices } = scanned[0]!.scan;
+      const { reach, notices } = session.buildFor(options);
       const problem = notices.find((n) => n.level === 'error');
       if (problem) return { ok: false, errors: [{ message: `granule: ${problem.message}`, line: 1, column: 0 }] };
       // the CLI's limits: a huge or pathological file becomes one parse error instead of a hang
       if (text.length > DEFAULT_MAX_FILE_SIZE) {
         return { ok: false, errors: [{ message: `granule: larger than ${DEFAULT_MAX_FILE_SIZE / (1024 * 1024)} MB; not analysed`, line: 1, column: 0 }] };
       }
-      const analyze = (own: LintOptions, configuration: string) => {
-        const { wrappers, reach } = (scanned.find((s) => s.name === configuration) ?? scanned[0]!).scan;
+      // every configuration the CLI checks the file in: its targets, each database or project configuration that
+      // builds it
+      const configurations = reach.configurationsFor(file, options);
+      const analyze = (configuration: FileConfiguration) => {
+        // the project as this configuration reads it (a header's wrapper may call another API on x86)
+        const scan = languageOptions.project?.length
+          ? session.projects.scan(
+              languageOptions.project.map((p) => path.resolve(p)),
+              configuration.run.options,
+              cache,
+              configuration.run.only,
+            )
+          : undefined;
         return withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () =>
           analyzeSingleFile({
             file,
             text,
-            options: own,
+            options: configuration.options,
             headers: cache,
             // the file is parsed afresh (not from the scan's parses: ESLint passes the text it lints, which may differ)
-            wrappers,
-            overloads: wrappers && reach.overloads,
+            wrappers: scan?.wrappers,
+            overloads: scan?.reach.overloads,
             // the extension decides the grammar as in the CLI; a name without one takes this language's
             language: SOURCE_EXTENSIONS.includes(path.extname(name).toLowerCase()) ? undefined : this.dialect,
           }),
         );
       };
-      const fileOptions = reach.optionsFor(file, options);
-      const configurations = configurationsOf(fileOptions);
-      const analysis = analyze(optionsIn(fileOptions, configurations[0]!), configurations[0]!.name);
+      const first = configurations[0]!;
+      const analysis = analyze(first);
       const ast = toPlainTree(analysis.tree, text, analysis.lines);
       const result: GranuleParseResult = { ok: true, ast, analysis };
       if (configurations.length > 1) {
         // every configuration through the engine's own rules, merged as the CLI merges them
         let own: readonly Finding[] = [];
-        const merged = lintInConfigurations(fileOptions, (o, first, configuration) => {
-          const lint = checkAnalysis(first ? analysis : analyze(o, configuration.name), o, activeRules(o.rules));
-          if (first) own = lint.findings;
+        const merged = lintInConfigurations(configurations, (configuration, isFirst) => {
+          const { options: o } = configuration;
+          const lint = checkAnalysis(isFirst ? analysis : analyze(configuration), o, activeRules(o.rules));
+          if (isFirst) own = lint.findings;
           return lint;
         });
-        result.configurations = new ConfigurationMessages(merged.findings, own, configurations[0]!.name);
+        result.configurations = new ConfigurationMessages(merged.findings, own, first.name);
       }
       return result;
     } catch (e) {
@@ -153,9 +155,15 @@ function lintOptions(languageOptions: GranuleLanguageOptions): LintOptions {
   if (languageOptions.forceIncludes) options.forceIncludes = [...languageOptions.forceIncludes];
   if (languageOptions.wrappers) options.wrappers = languageOptions.wrappers.map((w) => ({ name: w.name, sizeArg: w.sizeArg }));
   if (languageOptions.compileCommands) {
-    let database = path.resolve(languageOptions.compileCommands);
-    if (isDirectory(database)) database = path.join(database, 'compile_commands.json');
-    options.compileCommands = database;
+    const databases = databaseFiles(languageOptions.compileCommands).map((d) => {
+      const database = path.resolve(d);
+      return isDirectory(database) ? path.join(database, 'compile_commands.json') : database;
+    });
+    options.compileCommands = databases.length === 1 ? databases[0]! : databases;
+  }
+  if (languageOptions.projects?.length) {
+    options.projects = languageOptions.projects.map((p) => path.resolve(p));
+    options.projectConfigurations = [...(languageOptions.projectConfigurations ?? [])];
   }
   return options;
 }

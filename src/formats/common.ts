@@ -3,6 +3,7 @@
 
 import * as path from 'node:path';
 import type { Finding, Notice, Report } from '../engine/model/types.js';
+import { compareText } from '../engine/model/order.js';
 
 export interface FormatOptions {
   color: boolean;
@@ -25,7 +26,7 @@ export function byFile(report: Report): Map<string, { findings: Finding[]; notic
   };
   for (const f of report.findings) entry(f.file).findings.push(f);
   for (const n of report.notices) if (n.file) entry(n.file).notices.push(n);
-  return new Map([...map].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...map].sort(([a], [b]) => compareText(a, b)));
 }
 
 /**

@@ -149,8 +149,13 @@ function location(report: Report, file: string, range: Range | undefined, messag
   };
 }
 
-/** Wrapper chains become a code flow: caller → wrapper → … → the API call; a size that depends on the path, its path. */
+/**
+ * Wrapper chains become a code flow: caller → wrapper → … → the API call; a size that depends on the path, its
+ * path; a reservation whose address is lost, the path from the call to the place that loses it.
+ */
 function codeFlow(report: Report, f: Finding): Sarif.CodeFlow[] | undefined {
+  const lostAt = typeof f.properties.lost === 'string' ? f.related?.[0] : undefined;
+  if (lostAt) return [lostFlow(report, f, lostAt)];
   const taken =
     typeof f.properties.when === 'string' ? f.evidence.find((e) => e.kind === 'path' && e.message.startsWith(`when ${f.properties.when}:`)) : undefined;
   if (taken) return [pathFlow(report, f, taken)];
@@ -171,6 +176,12 @@ function pathFlow(report: Report, f: Finding, taken: Finding['evidence'][number]
   return { message: { text: taken.message }, threadFlows: [{ locations: steps.map((location, i) => ({ location, executionOrder: i + 1, nestingLevel: 0 })) }] };
 }
 
+/** The call that makes the reservation, then the place where a path loses its address. */
+function lostFlow(report: Report, f: Finding, place: NonNullable<Finding['related']>[number]): Sarif.CodeFlow {
+  const steps = [location(report, f.file, f.range, f.message), location(report, place.file, place.range, place.message)];
+  return { message: { text: place.message }, threadFlows: [{ locations: steps.map((location, i) => ({ location, executionOrder: i + 1, nestingLevel: 0 })) }] };
+}
+
 function toResult(report: Report, f: Finding, fingerprint: string, ruleIndex: Map<string, number>): Sarif.Result {
   const result: Sarif.Result = {
     ruleId: f.ruleId,
@@ -188,11 +199,9 @@ function toResult(report: Report, f: Finding, fingerprint: string, ruleIndex: Ma
       ...(f.runtime ? { runtime: f.runtime.status, runtimeCalls: f.runtime.calls, runtimeSizes: f.runtime.sizes, runtimeUnusable: f.runtime.unusable } : {}),
     },
   };
-  if (f.evidence.length > 0) {
-    result.relatedLocations = f.evidence.map((e, i) => ({ id: i + 1, ...location(report, e.file, e.range, e.message) }));
-    const flows = codeFlow(report, f);
-    if (flows) result.codeFlows = flows;
-  }
+  if (f.evidence.length > 0) result.relatedLocations = f.evidence.map((e, i) => ({ id: i + 1, ...location(report, e.file, e.range, e.message) }));
+  const flows = codeFlow(report, f);
+  if (flows) result.codeFlows = flows;
   // the callers of a wrapper whose arithmetic is reported, after the evidence
   if (f.related?.length) {
     const first = result.relatedLocations?.length ?? 0;

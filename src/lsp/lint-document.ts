@@ -1,17 +1,18 @@
 // Lints one editor buffer through the per-file pipeline (src/engine/runner/pipeline.ts), the CLI's: granule's
-// analysis of the unsaved text, re-parsed incrementally from the previous version, the rules, and the
-// granule-disable comments, giving the findings the CLI would report for the same text. Hover and quick fixes
-// read the same result (one analysis per version: a hover never analyses again). A buffer of UNITS_FROM characters
-// or more is analysed as the CLI analyses such a file, in windows and with no tree kept: a whole parse of 12 MB,
-// kept for the next edit, took about 670 MB.
+// analysis of the unsaved text in every configuration, each re-parsed incrementally from its own previous
+// version, the rules, and the granule-disable comments, giving the findings the CLI would report for the same
+// text. Hover and quick fixes read the same result (one analysis per version: a hover never analyses again). A
+// buffer of UNITS_FROM characters or more is analysed as the CLI analyses such a file, in windows and with no tree
+// kept: a whole parse of 12 MB, kept for the next edit, took about 670 MB.
 
 import type { WrapperModel } from '../engine/analysis/analyze.js';
 import { preprocessorSettings, type LintOptions } from '../engine/runner/options.js';
 import type { HeaderCache } from '../engine/preprocess/header-cache.js';
 import { lintFile, lintFileInWindows, type FileLint } from '../engine/runner/pipeline.js';
 import { UNITS_FROM } from '../engine/runner/window.js';
-import { lintInConfigurations } from '../engine/runner/configurations.js';
+import { lintInConfigurations, targetConfigurations, type FileConfiguration } from '../engine/runner/configurations.js';
 import type { IncrementalTree } from './incremental.js';
+import type { IncrementalStates } from './incremental-states.js';
 
 export type DocumentLint = FileLint;
 
@@ -25,36 +26,25 @@ export interface WorkspaceWrappers {
 export function lintDocument(
   file: string,
   text: string,
-  options: LintOptions,
+  /** The options of the file, or every configuration it is checked in (Workspace.optionsFor). */
+  options: LintOptions | readonly FileConfiguration[],
   headers: HeaderCache,
-  tree: IncrementalTree,
-  wrappersFor: (own: LintOptions) => WorkspaceWrappers = () => ({}),
+  states: IncrementalStates,
+  wrappersFor: (configuration: FileConfiguration) => WorkspaceWrappers = () => ({}),
 ): DocumentLint {
-  // each target of the settings (x64 and x86 by default), merged per call site as the CLI merges them; the
-  // first configuration's parse is the one kept for the next edit. Each configuration has the workspace's
-  // wrappers as that configuration reads them (a header's wrapper may call another API on x86).
-  return lintInConfigurations(options, (own, first) => {
-    const { wrappers, overloads } = wrappersFor(own);
-    return first ? lintInConfiguration(file, text, own, headers, tree, wrappers, overloads) : lintOther(file, text, own, headers, wrappers, overloads);
+  // each configuration (x64 and x86 by default; each database or project configuration that builds the file),
+  // merged per call site as the CLI merges them, each from its own previous version. Each configuration has the
+  // workspace's wrappers as that configuration reads them (a header's wrapper may call another API on x86).
+  const configurations = Array.isArray(options) ? (options as readonly FileConfiguration[]) : targetConfigurations(options as LintOptions);
+  // (a configuration the settings no longer name lets its tree go before the others are analysed)
+  states.keepOnly(configurations.map((c) => c.name));
+  return lintInConfigurations(configurations, (configuration) => {
+    const { wrappers, overloads } = wrappersFor(configuration);
+    return lintInConfiguration(file, text, configuration.options, headers, states.of(configuration.name), wrappers, overloads);
   });
 }
 
-/** A configuration after the first: analysed from scratch (its tree is not kept). */
-function lintOther(
-  file: string,
-  text: string,
-  options: LintOptions,
-  headers: HeaderCache,
-  wrappers?: ReadonlyMap<string, WrapperModel>,
-  overloads?: ReadonlyMap<string, readonly WrapperModel[]>,
-): FileLint {
-  if (text.length >= UNITS_FROM) {
-    const names = [...(options.wrappers ?? []).map((d) => d.name), ...(wrappers?.keys() ?? []), ...(overloads?.keys() ?? [])];
-    return lintFileInWindows({ file, text, options, headers, wrappers, overloads, unusedDirectives: 'off' }, names);
-  }
-  return lintFile({ file, text, options, headers, wrappers, overloads, unusedDirectives: 'off' });
-}
-
+/** The lint in one configuration, starting from that configuration's previous version (`tree`), which it replaces. */
 function lintInConfiguration(
   file: string,
   text: string,

@@ -23,7 +23,7 @@ import { toolVersion } from '../engine/model/version.js';
 import { codeActionsFor } from './code-actions.js';
 import { diagnosticsOf, sameDiagnostic } from './diagnostics.js';
 import { hoverAt } from './hover.js';
-import { IncrementalTree } from './incremental.js';
+import { IncrementalStates } from './incremental-states.js';
 import { lintDocument, type DocumentLint } from './lint-document.js';
 import { readSettings, type GranuleSettings } from './settings.js';
 import { Workspace } from './workspace.js';
@@ -37,7 +37,8 @@ const LANGUAGE_IDS = new Set(['c', 'cpp', 'cuda-cpp', 'objective-c', 'objective-
 const WATCHED = ['**/*.{h,hh,hpp,hxx,h++,inl,ipp,tpp}', '**/*.{c,cc,cpp,cxx,c++}', '**/granule.config.json', '**/package.json', '**/compile_commands.json'];
 
 interface DocState {
-  tree: IncrementalTree;
+  /** The last analysis of each configuration, the starting point of its next one; dropped with the document. */
+  incremental: IncrementalStates;
   /** Bumped by every change; a validation that finds a newer generation gives up without publishing. */
   generation: number;
   timer?: NodeJS.Timeout;
@@ -231,7 +232,7 @@ class Session {
 
   private stateOf(uri: string): DocState {
     let state = this.states.get(uri);
-    if (!state) this.states.set(uri, (state = { tree: new IncrementalTree(), generation: 0, lastDurationMs: 0 }));
+    if (!state) this.states.set(uri, (state = { incremental: new IncrementalStates(), generation: 0, lastDurationMs: 0 }));
     return state;
   }
 
@@ -244,20 +245,20 @@ class Session {
     const tell = (problem: string) => this.tell(problem);
     try {
       const { workspace } = this;
-      const { options, wrappersFor, ignored, problems } = workspace.optionsFor(file, settings);
+      const { configurations, wrappersFor, ignored, problems } = workspace.optionsFor(file, settings);
       problems.forEach(tell);
       if (ignored) return undefined;
       const text = document.getText();
       // the same limits as the CLI: a huge or pathological buffer must not freeze the server, and what it keeps
       // is the text the protocol needs for the next edit, not a tree or an analysis of it
       if (text.length > DEFAULT_MAX_FILE_SIZE) {
-        state.tree.reset();
+        state.incremental.reset();
         state.result = undefined;
         tell(`${path.basename(file)} is larger than ${DEFAULT_MAX_FILE_SIZE / (1024 * 1024)} MB and is not analysed`);
         return undefined;
       }
       const started = performance.now();
-      const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, options, workspace.headers, state.tree, wrappersFor));
+      const lint = withTimeLimit(DEFAULT_FILE_TIMEOUT_MS, () => lintDocument(file, text, configurations, workspace.headers, state.incremental, wrappersFor));
       state.lastDurationMs = performance.now() - started;
       for (const f of lint.failures) tell(`rule ${f.ruleId} failed on ${path.basename(file)}, and its findings there are missing: ${f.message}`);
       state.result = { version: document.version, lint };

@@ -23,8 +23,15 @@ export interface GranuleSettings {
   rules: Record<string, RuleSetting>;
   defines: Record<string, string>;
   includePaths: string[];
-  /** A compile_commands.json, or the directory that holds one (relative paths: to the workspace folder). */
-  compileCommands?: string;
+  /**
+   * compile_commands.json files, or the directories that hold them (relative paths: to the workspace folder); a
+   * file that several list is checked in each.
+   */
+  compileCommands?: string | string[];
+  /** Visual Studio solutions and projects, as the command line's `--project` (relative paths: to the workspace folder). */
+  projects?: string[];
+  /** The project configurations to check (`Release|Win32`), as `--project-configuration`; none: every one. */
+  projectConfigurations?: string[];
 }
 
 export const DEFAULT_SETTINGS: GranuleSettings = { enable: true, run: 'onType', debounceMs: 100, rules: {}, defines: {}, includePaths: [] };
@@ -100,7 +107,20 @@ export function readSettings(raw: unknown): { settings: GranuleSettings; problem
   }
   if (r.compileCommands !== undefined && r.compileCommands !== null && r.compileCommands !== '') {
     if (typeof r.compileCommands === 'string') settings.compileCommands = r.compileCommands;
-    else problems.push('granule.compileCommands must be a path');
+    else if (isPathList(r.compileCommands)) settings.compileCommands = [...r.compileCommands];
+    else problems.push('granule.compileCommands must be a path or a list of paths');
+  }
+  for (const key of ['projects', 'projectConfigurations'] as const) {
+    const value = r[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string' && value !== '') settings[key] = [value];
+    else if (isPathList(value)) settings[key] = [...value];
+    else problems.push(`granule.${key} must be a list of ${key === 'projects' ? '.sln or .vcxproj files' : 'configuration names ("Release|Win32")'}`);
   }
   return { settings, problems };
+}
+
+/** A non-empty list of non-empty strings. */
+function isPathList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '');
 }

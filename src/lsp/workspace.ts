@@ -9,14 +9,18 @@ import { defaultLintOptions, type LintOptions } from '../engine/runner/options.j
 import { RunReach } from '../engine/runner/reach.js';
 import { databaseFiles } from '../engine/preprocess/build-configurations.js';
 import type { Notice } from '../engine/model/types.js';
+import { targetConfigurations, type FileConfiguration } from '../engine/runner/configurations.js';
 import type { WorkspaceWrappers } from './lint-document.js';
 import { ProjectWrappers } from '../engine/runner/project-scan.js';
 import type { GranuleSettings } from './settings.js';
 
 export interface DocumentOptions {
+  /** The options of the file's first configuration. */
   options: LintOptions;
-  /** Wrappers the other files of the workspace define, read in one configuration of `options`. */
-  wrappersFor: (own: LintOptions) => WorkspaceWrappers;
+  /** Every configuration the file is checked in (its targets; each database or project configuration that builds it). */
+  configurations: FileConfiguration[];
+  /** Wrappers the other files of the workspace define, read in one of `configurations`. */
+  wrappersFor: (configuration: FileConfiguration) => WorkspaceWrappers;
   /** The config ignores this file: no diagnostics. */
   ignored: boolean;
   /** Config or compilation-database problems, for the user. */
@@ -25,6 +29,8 @@ export interface DocumentOptions {
 
 const CONFIG_NAMES = new Set(['granule.config.json', 'package.json']);
 const SOURCE_FILES = /\.(?:c|cc|cpp|cxx|c\+\+)$/i;
+/** Visual Studio solutions, projects and property sheets: what the projects of the settings read. */
+const BUILD_FILES = /\.(?:sln|vcxproj|props)$/i;
 
 export class Workspace {
   /** Header text and facts; replaced when a header changes (facts derived from it are cached per cache). */
@@ -73,28 +79,27 @@ export class Workspace {
       options = resolved.options;
       ignored = resolved.ignored;
     }
-    const databases = databaseFiles(settings.compileCommands ?? options.compileCommands).map((d) => {
-      const resolved = path.resolve(root, d);
-      return isDirectory(resolved) ? path.join(resolved, 'compile_commands.json') : resolved;
-    });
-    if (databases.length) {
-      const file_ = databases.length === 1 ? databases[0]! : databases;
-      const key = databases.join('\n');
+    const build = buildSources(root, settings, options);
+    let configurations: FileConfiguration[];
+    if (build) {
+      const key = JSON.stringify(build);
       let entry = this.reaches.get(key);
       if (!entry) {
         const notices: Notice[] = [];
-        this.reaches.set(key, (entry = { reach: new RunReach({ ...options, compileCommands: file_ }, notices), notices }));
+        this.reaches.set(key, (entry = { reach: new RunReach({ ...options, ...build }, notices), notices }));
       }
       problems.push(...entry.notices.map((n) => n.message));
-      options = entry.reach.optionsFor(file, { ...options, compileCommands: file_ });
-    }
+      options = { ...options, ...build };
+      // each database or project configuration that builds the file, in its targets, as the CLI checks it
+      configurations = entry.reach.configurationsFor(file, options);
+    } else configurations = targetConfigurations(options);
     const headers = this.headers;
-    const wrappersFor = (own: LintOptions): WorkspaceWrappers => {
+    const wrappersFor = (configuration: FileConfiguration): WorkspaceWrappers => {
       if (ignored) return {};
-      const scan = this.projects.scan([root], own, headers);
+      const scan = this.projects.scan([root], configuration.run.options, headers, configuration.run.only);
       return { wrappers: scan.wrappers, overloads: scan.reach.overloads };
     };
-    return { options, wrappersFor, ignored, problems };
+    return { options: configurations[0]!.options, configurations, wrappersFor, ignored, problems };
   }
 
   /**
@@ -109,7 +114,7 @@ export class Workspace {
       this.resolvers.clear();
       return true;
     }
-    if (name === 'compile_commands.json') {
+    if (name === 'compile_commands.json' || BUILD_FILES.test(name)) {
       this.reaches.clear();
       return true;
     }
@@ -117,6 +122,27 @@ export class Workspace {
     this.headers = new HeaderCache();
     return true;
   }
+}
+
+/**
+ * The compilation databases and Visual Studio projects of the settings (over the config file's), with paths
+ * resolved against the workspace folder; undefined when there are none.
+ */
+function buildSources(
+  root: string,
+  settings: GranuleSettings,
+  options: LintOptions,
+): Pick<LintOptions, 'compileCommands' | 'projects' | 'projectConfigurations'> | undefined {
+  const databases = databaseFiles(settings.compileCommands ?? options.compileCommands).map((d) => {
+    const resolved = path.resolve(root, d);
+    return isDirectory(resolved) ? path.join(resolved, 'compile_commands.json') : resolved;
+  });
+  const projects = (settings.projects ?? options.projects ?? []).map((p) => path.resolve(root, p));
+  if (databases.length === 0 && projects.length === 0) return undefined;
+  return {
+    ...(databases.length ? { compileCommands: databases.length === 1 ? databases[0]! : databases } : {}),
+    ...(projects.length ? { projects, projectConfigurations: settings.projectConfigurations ?? options.projectConfigurations ?? [] } : {}),
+  };
 }
 
 function isDirectory(file: string): boolean {

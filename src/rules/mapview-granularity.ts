@@ -1,6 +1,7 @@
 import { createRule } from './create-rule.js';
 import { ALLOCATION_GRANULARITY, unusableBytes } from '../engine/model/windows-memory.js';
 import { byteCount, hex } from './sizes.js';
+import { lifetimeSentence } from './lifetime-sentence.js';
 import { DEFAULT_TRANSIENT, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
 
 export default createRule<'viewWastesGranule' | 'transientViewWastesGranule' | 'misalignedOffset', [TransientOptions]>({
@@ -12,7 +13,8 @@ export default createRule<'viewWastesGranule' | 'transientViewWastesGranule' | '
       recommended: true,
     },
     messages: {
-      viewWastesGranule: '{{api}} maps a view of {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
+      // {{lifetime}}: how long the address space is held, when the lifetime says more than the waste (lifetime-sentence.ts)
+      viewWastesGranule: '{{api}} maps a view of {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable{{lifetime}}',
       transientViewWastesGranule:
         '{{api}} maps a view of {{size}} ({{hex}}), {{unusable}} bytes of its last 64 KB granule unusable while it is mapped; it is unmapped on every path before the function returns, so it does not hold the address space',
       misalignedOffset:
@@ -45,7 +47,13 @@ export default createRule<'viewWastesGranule' | 'transientViewWastesGranule' | '
           node: call,
           messageId: isTransient ? 'transientViewWastesGranule' : 'viewWastesGranule',
           ...(isTransient && transient === 'warn' ? { severity: 'warn' as const } : {}),
-          data: { api: call.api, size: byteCount(size), hex: hex(size), unusable: unusable.toString() },
+          data: {
+            api: call.api,
+            size: byteCount(size),
+            hex: hex(size),
+            unusable: unusable.toString(),
+            lifetime: isTransient ? '' : lifetimeSentence(call.lifetime, 'mapview'),
+          },
         });
       },
     };

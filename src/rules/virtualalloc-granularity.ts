@@ -4,6 +4,7 @@ import type { RelatedLocation } from '../engine/model/types.js';
 import { formatLike } from '../engine/text/literal-style.js';
 import { ALLOCATION_GRANULARITY, roundUp, unusableBytes, usesLargePages } from '../engine/model/windows-memory.js';
 import { byteCount, hex } from './sizes.js';
+import { lifetimeSentence } from './lifetime-sentence.js';
 import { DEFAULT_TRANSIENT, TRANSIENT_OPTION_SCHEMA, type TransientOptions } from './transient.js';
 
 export default createRule<
@@ -27,20 +28,21 @@ export default createRule<
       recommended: true,
     },
     messages: {
-      wastesGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable',
-      wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable',
+      // {{lifetime}}: how long the address space is held, when the lifetime says more than the waste (lifetime-sentence.ts)
+      wastesGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its 64 KB granule become unusable{{lifetime}}',
+      wastesLastGranule: '{{api}} reserves {{size}} ({{hex}}); {{unusable}} bytes of its last 64 KB granule become unusable{{lifetime}}',
       transientWastesGranule:
         '{{api}} reserves {{size}} ({{hex}}), {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
       // a size that depends on the path to the call: the same, under the condition of the path that wastes
-      wastesGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its 64 KB granule become unusable',
-      wastesLastGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its last 64 KB granule become unusable',
+      wastesGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its 64 KB granule become unusable{{lifetime}}',
+      wastesLastGranuleOnPath: '{{api}} reserves {{size}} ({{hex}}) when {{when}}; {{unusable}} bytes of its last 64 KB granule become unusable{{lifetime}}',
       transientWastesGranuleOnPath:
         '{{api}} reserves {{size}} ({{hex}}) when {{when}}, {{unusable}} bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space',
       // the waste comes from a wrapper's own arithmetic: reported once, at the wrapper's call, for every caller of the file
       wrapperWastesGranule:
-        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB; {{unusable}} bytes of its 64 KB granule become unusable because of the arithmetic of this call',
+        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB; {{unusable}} bytes of its 64 KB granule become unusable because of the arithmetic of this call{{lifetime}}',
       wrapperWastesLastGranule:
-        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB; {{unusable}} bytes of its last 64 KB granule become unusable because of the arithmetic of this call',
+        '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB; {{unusable}} bytes of its last 64 KB granule become unusable because of the arithmetic of this call{{lifetime}}',
       transientWrapperWastesGranule:
         '{{api}} reserves {{size}} ({{hex}}) here for {{callers}} that pass only multiples of 64 KB, {{unusable}} bytes of its 64 KB granule unusable while it lives because of the arithmetic of this call; it is released on every path before the function returns, so it does not hold the address space',
       roundUp: 'Reserve {{rounded}} bytes ({{roundedHex}}), the next multiple of 64 KB',
@@ -84,6 +86,7 @@ export default createRule<
           unusable: unusable.toString(),
           rounded: rounded.toString(),
           roundedHex: hex(rounded),
+          lifetime: isTransient ? '' : lifetimeSentence(call.lifetime, 'reserve'),
           ...(path ? { when: path.when.join(' and '), pathSize: path.value.toString() } : {}),
         };
         const range = call.size.sourceRange;
@@ -119,6 +122,8 @@ export default createRule<
         hex: range(sizes, hex),
         unusable: range(unusable, String),
         callers: callers.length === 1 ? '1 call' : `${callers.length} calls`,
+        // (the longest-lived caller's)
+        lifetime: isTransient ? '' : lifetimeSentence(lifetime, 'reserve'),
       };
       const at: AllocationCall = {
         ...call,

@@ -19,6 +19,7 @@ import type { Finding, Range, RuntimeEvidence } from '../engine/model/types.js';
 import { byteCount } from '../rules/sizes.js';
 import { isRelease, roundUp, type ShimRecord } from './report.js';
 import { countSize } from './summary.js';
+import { compareText } from '../engine/model/order.js';
 
 export interface MergeOptions {
   /** Directory that relative `__FILE__` paths are resolved against (the project root). */
@@ -415,7 +416,7 @@ export class RuntimeMerger {
         runtime: evidence,
       });
     }
-    runtimeOnly.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.ruleId.localeCompare(b.ruleId));
+    runtimeOnly.sort((a, b) => compareText(a.file, b.file) || a.range.start.line - b.range.start.line || compareText(a.ruleId, b.ruleId));
     return { findings: merged, runtimeOnly, unlocated: this.unlocated, outside: this.outside };
   }
 }

@@ -3,6 +3,7 @@
 
 import { addressSpaceOf, Timeline, type AddressSpace, type LiveRegion, type TimelinePoint } from './address-space.js';
 import { commitsOf, isRelease, releasedBase, roundUp, type ShimRecord } from './report.js';
+import { compareText } from '../engine/model/order.js';
 
 const PAGE = 0x1000n;
 const GRANULE = 0x10000n;
@@ -243,7 +244,7 @@ export class Summarizer {
         ...s,
         sizes: [...sizeMap].map(([size, count]) => ({ size, count })).sort((a, b) => b.count - a.count || (a.size < b.size ? -1 : 1)),
       }))
-      .sort((a, b) => (b.unusableBytes > a.unusableBytes ? 1 : b.unusableBytes < a.unusableBytes ? -1 : b.calls - a.calls || a.key.localeCompare(b.key)));
+      .sort((a, b) => (b.unusableBytes > a.unusableBytes ? 1 : b.unusableBytes < a.unusableBytes ? -1 : b.calls - a.calls || compareText(a.key, b.key)));
     sum.processes = [...this.maps].sort((a, b) => a[0] - b[0]).map(([pid, granules]) => toProcessMap(pid, granules, this.maxGranules));
     return sum;
   }

@@ -24,10 +24,10 @@ describe('granule CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('examples/fourkbleak/fourkbleak.c');
     expect(r.stdout).toContain(
-      '11:12  error    VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity',
+      '11:12  error    VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller  virtualalloc-granularity',
     );
     expect(r.stdout).toContain(
-      '35:13  error    VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable  virtualalloc-granularity',
+      "35:13  error    VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable; the program's entry point releases it only as it returns, so it lives as long as the program  virtualalloc-granularity",
     );
     // rarely_used() releases its reservation on every path: a transient finding, a warning
     expect(r.stdout).toContain(
@@ -42,7 +42,7 @@ describe('granule CLI', () => {
     const r = runCli(['--format', 'compact', 'leak.c'], { cwd: dir });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(
-      'leak.c:3:12: error: VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+      'leak.c:3:12: error: VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [virtualalloc-granularity]\n',
     );
   });
 
@@ -50,7 +50,7 @@ describe('granule CLI', () => {
     fs.writeFileSync(path.join(dir, 'one.c'), '#include <windows.h>\nvoid *h(void) { return VirtualAlloc(NULL, 1, MEM_RESERVE, PAGE_NOACCESS); }\n');
     const r = runCli(['--format', 'compact', 'one.c'], { cwd: dir });
     expect(r.stdout).toBe(
-      'one.c:2:24: error: VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable [virtualalloc-granularity]\n',
+      'one.c:2:24: error: VirtualAlloc reserves 1 byte (0x1); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [virtualalloc-granularity]\n',
     );
   });
 

@@ -15,12 +15,13 @@ interface JsonFinding {
   file: string;
   range: { start: { line: number } };
   message: string;
-  properties: Record<string, string>;
+  configurations?: string[];
+  configurationSizes?: Record<string, string>;
 }
 
-function findings(stdout: string): { line: number; configurations: string; message: string; properties: Record<string, string> }[] {
+function findings(stdout: string): { line: number; configurations?: string[]; message: string; sizes?: Record<string, string> }[] {
   const report = JSON.parse(stdout) as { findings: JsonFinding[] };
-  return report.findings.map((f) => ({ line: f.range.start.line, configurations: f.properties.configurations!, message: f.message, properties: f.properties }));
+  return report.findings.map((f) => ({ line: f.range.start.line, configurations: f.configurations, message: f.message, sizes: f.configurationSizes }));
 }
 
 describe('--project', () => {
@@ -30,20 +31,34 @@ describe('--project', () => {
     expect(r.status).toBe(1);
     // buffer.c:197 and 214 are under `#if defined(_M_X64) || defined(__x86_64__)`, which MSVC decides by the
     // platform; 222 is its #else: built for Win32 only
-    expect(findings(r.stdout).map(({ line, configurations }) => [line, configurations])).toEqual([
-      [197, 'Debug|x64; Release|x64'],
-      [214, 'Debug|x64; Release|x64'],
-      [222, 'Debug|Win32; Release|Win32'],
+    const sites = findings(r.stdout);
+    expect(sites.map(({ line, configurations }) => [line, configurations])).toEqual([
+      [197, ['Debug|x64', 'Release|x64']],
+      [214, ['Debug|x64', 'Release|x64']],
+      [222, ['Debug|Win32', 'Release|Win32']],
     ]);
+    // (buffer.c is built in all four: the message says where the waste holds, as it says [x86] for a target)
+    expect(sites[2]!.message).toBe(
+      'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [Debug|Win32, Release|Win32]',
+    );
     // the files the projects compile, each counted once: buffer.c, hook.c, trampoline.c, hde32.c, hde64.c
     expect((JSON.parse(r.stdout) as { filesScanned: number }).filesScanned).toBe(5);
   });
 
   it('--project-configuration narrows the run to one configuration (x64: the #else is dead)', () => {
     const r = runCli(['--format', 'json', '--project', SOLUTION, '--project-configuration', 'Release|x64'], { cwd: msbuild });
-    expect(findings(r.stdout).map(({ line, configurations }) => [line, configurations])).toEqual([
-      [197, 'Release|x64'],
-      [214, 'Release|x64'],
+    // (one configuration checked: nothing to tell apart, as with one target)
+    expect(findings(r.stdout).map(({ line, configurations, message }) => [line, configurations, message])).toEqual([
+      [
+        197,
+        undefined,
+        'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
+      ],
+      [
+        214,
+        undefined,
+        'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
+      ],
     ]);
   });
 
@@ -72,7 +87,9 @@ describe('--project', () => {
     fs.writeFileSync(path.join(root, 'granule.config.json'), JSON.stringify({ projects: [SOLUTION], projectConfigurations: ['Debug|Win32'] }));
     try {
       const r = runCli(['--format', 'json'], { cwd: root });
-      expect(findings(r.stdout).map(({ line, configurations }) => [line, configurations])).toEqual([[222, 'Debug|Win32']]);
+      expect(findings(r.stdout).map(({ line, message }) => [line, message])).toEqual([
+        [222, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller'],
+      ]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -88,20 +105,88 @@ describe('several compilation databases', () => {
   });
   afterAll(() => fs.rmSync(other, { recursive: true, force: true }));
 
-  it('checks a file as each database says, one site once, with the message of each database that differs', () => {
+  it('checks a file as each database says, in each target, one site once, with the size in each database that differs', () => {
     const second = path.join(other, 'compile_commands.json');
     const r = runCli(['--format', 'json', '-p', 'build', '--compile-commands', second, 'src/msvc.c'], { cwd: dir });
     expect(r.stderr).toBe('');
-    const first = path.join(dir, 'build', 'compile_commands.json');
+    // (each database goes by its build directory)
+    const named = path.basename(other);
+    const both = ['build|x64', 'build|x86', `${named}|x64`, `${named}|x86`];
     const sites = findings(r.stdout);
     expect(sites.map(({ line, configurations }) => [line, configurations])).toEqual([
-      [7, `${first}; ${second}`],
-      [8, `${first}; ${second}`],
+      [7, both],
+      [8, both],
     ]);
     // line 7 reserves CHUNK: 0x3000 in the first database, 0x2000 in the second
-    expect(sites[0]!.message).toBe('VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable');
-    expect(sites[0]!.properties[`message[${second}]`]).toBe('VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable');
-    expect(sites[1]!.properties[`message[${second}]`]).toBeUndefined();
+    expect(sites[0]!.message).toBe(
+      'VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable' +
+        ` [12288 bytes on build|x64, build|x86; 8192 on ${named}|x64, ${named}|x86]`,
+    );
+    expect(sites[0]!.sizes).toEqual({ [both[0]!]: '12288', [both[1]!]: '12288', [both[2]!]: '8192', [both[3]!]: '8192' });
+    expect(sites[1]!.message).toBe('VirtualAlloc reserves 20480 bytes (0x5000); 45056 bytes of its 64 KB granule become unusable');
+    expect(sites[1]!.sizes).toBeUndefined();
+  });
+});
+
+describe('two build directories (32- and 64-bit) listing one file', () => {
+  const tree = {
+    'src/chunk.c': [
+      '#include <windows.h>',
+      '#ifdef SMALL_CHUNKS',
+      '#define CHUNK 4096',
+      '#else',
+      '#define CHUNK 65536',
+      '#endif',
+      'void *chunk(void) {',
+      '  return VirtualAlloc(NULL, CHUNK, MEM_RESERVE, PAGE_READWRITE);',
+      '}',
+      '',
+    ].join('\n'),
+    'src/legacy.c': [
+      '#include <windows.h>',
+      'void *legacy(void) {',
+      '#ifndef _WIN64',
+      '  return VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_READWRITE);',
+      '#else',
+      '  return 0;',
+      '#endif',
+      '}',
+      '',
+    ].join('\n'),
+    'build32/compile_commands.json': JSON.stringify([
+      { directory: '..', file: 'src/chunk.c', arguments: ['cl', '/DSMALL_CHUNKS', 'src/chunk.c'] },
+      { directory: '..', file: 'src/legacy.c', arguments: ['cl', 'src/legacy.c'] },
+    ]),
+    'build64/compile_commands.json': JSON.stringify([{ directory: '..', file: 'src/chunk.c', arguments: ['cl', 'src/chunk.c'] }]),
+  };
+  const root = makeTree(tree);
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const compact = (args: string[]) =>
+    runCli(['-f', 'compact', ...args, 'src'], { cwd: root })
+      .stdout.trim()
+      .split('\n');
+  const CHUNK =
+    'src/chunk.c:8:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller';
+  const LEGACY =
+    'src/legacy.c:4:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [x86] [virtualalloc-granularity]';
+
+  it("reports the file's waste once, in the configurations of the database that wastes, whichever database comes first", () => {
+    const tagged = `${CHUNK} [build32|x64, build32|x86] [virtualalloc-granularity]`;
+    expect(compact(['-p', 'build64', '-p', 'build32'])).toEqual([tagged, LEGACY]);
+    expect(compact(['-p', 'build32', '-p', 'build64'])).toEqual([tagged, LEGACY]);
+  });
+
+  it('checks a file that one database lists in every target, named by its targets alone (as with that database only)', () => {
+    // (legacy.c's 32-bit-only call: with one target per database run it was lost)
+    expect(compact(['-p', 'build32'])).toEqual([`${CHUNK} [virtualalloc-granularity]`, LEGACY]);
+    expect(compact(['-p', 'build64', '-p', 'build32']).filter((l) => l.startsWith('src/legacy.c'))).toEqual([LEGACY]);
+  });
+
+  it('--target narrows every database to that target', () => {
+    expect(compact(['-p', 'build64', '-p', 'build32', '--target', 'x86'])).toEqual([
+      `${CHUNK} [build32|x86] [virtualalloc-granularity]`,
+      'src/legacy.c:4:10: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [virtualalloc-granularity]',
+    ]);
   });
 });
 

@@ -16,7 +16,7 @@ const LIST = [
   'GR2  large-page-size             error  MEM_LARGE_PAGES allocations whose constant size is not a multiple of the large-page minimum',
   'GR3  mapview-granularity         warn   File views whose constant size or offset is not a multiple of the 64 KB allocation granularity',
   'GR4  unresolved-allocation-size  off    Reservations whose size granule could not prove (for audits and coverage)',
-  'GR5  virtualfree-misuse          error  VirtualFree and VirtualFreeEx calls that fail or leave the reservation in place (MSVC C6250, C6331, C6333)',
+  'GR5  virtualfree-misuse          error  VirtualFree and VirtualFreeEx calls that fail or leave the reservation in place (MSVC C6250, C6331, C6333), and reservations whose address is lost before any release (as MSVC C6014)',
   '',
 ].join('\n');
 const UNKNOWN = 'known: GR1 virtualalloc-granularity, GR2 large-page-size, GR3 mapview-granularity, GR4 unresolved-allocation-size, GR5 virtualfree-misuse';

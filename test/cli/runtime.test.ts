@@ -41,12 +41,12 @@ describe.skipIf(unavailable('gcc'))('granule --runtime on the example', () => {
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split('\n')).toEqual([
       // the 32-bit variant runs only under 32-bit wine (test/shim/fourkbleak-32bit.test.ts)
-      'examples/fourkbleak-32bit/exhaust.c:22:12: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [runtime: not reached] [virtualalloc-granularity]',
-      'examples/fourkbleak/arena.c:34:12: error: VirtualAlloc reserves 20480 bytes (0x5000); 45056 bytes of its 64 KB granule become unusable [runtime: confirmed, 1 call, 45056 bytes unusable] [virtualalloc-granularity]',
-      'examples/fourkbleak/fourkbleak.c:11:12: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [runtime: confirmed, 100 calls, 6144000 bytes unusable] [virtualalloc-granularity]',
+      'examples/fourkbleak-32bit/exhaust.c:22:12: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [runtime: not reached] [virtualalloc-granularity]',
+      'examples/fourkbleak/arena.c:34:12: error: VirtualAlloc reserves 20480 bytes (0x5000); 45056 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [runtime: confirmed, 1 call, 45056 bytes unusable] [virtualalloc-granularity]',
+      'examples/fourkbleak/fourkbleak.c:11:12: error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller [runtime: confirmed, 100 calls, 6144000 bytes unusable] [virtualalloc-granularity]',
       // (released on the next line: a transient reservation, a warning)
       'examples/fourkbleak/fourkbleak.c:22:15: warning: VirtualAlloc reserves 16384 bytes (0x4000), 49152 bytes of its 64 KB granule unusable while it lives; it is released on every path before the function returns, so it does not hold the address space [runtime: not reached] [virtualalloc-granularity]',
-      'examples/fourkbleak/fourkbleak.c:35:13: error: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable [runtime: confirmed, 1 call, 53248 bytes unusable] [virtualalloc-granularity]',
+      "examples/fourkbleak/fourkbleak.c:35:13: error: VirtualAlloc reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable; the program's entry point releases it only as it returns, so it lives as long as the program [runtime: confirmed, 1 call, 53248 bytes unusable] [virtualalloc-granularity]",
       'examples/fourkbleak/fourkbleak.c:48:19: error: VirtualAlloc reserves 40000 bytes (0x9c40); 24576 bytes of its 64 KB granule become unusable (seen at run time in 1 call; the static analysis did not prove the size) [virtualalloc-granularity]',
     ]);
   });

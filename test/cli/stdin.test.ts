@@ -165,7 +165,9 @@ describe('--stdin', () => {
       env: { ...process.env, NO_COLOR: '1' },
       maxBuffer: 1 << 20,
     });
-    expect(r.stdout).toBe(`big.c:${lastLine}:24: error: ${MESSAGE(12288, 53248)} [virtualalloc-granularity]\n`);
+    expect(r.stdout).toBe(
+      `big.c:${lastLine}:24: error: ${MESSAGE(12288, 53248)}; it is kept: its address is returned to the caller [virtualalloc-granularity]\n`,
+    );
     expect(r.stdout).toBe(onDisk.stdout);
     const peakKb = Number(/^peak-rss-kb (\d+)$/m.exec(r.stderr)![1]);
     process.stderr.write(`--stdin, 12 MB text: peak RSS ${(peakKb / 1024).toFixed(0)} MB\n`);

@@ -52,7 +52,7 @@ describe('one root cause, one finding', () => {
         // (the over-reservation is kept when the aligned range was taken: not transient)
         severity: 'error',
         message:
-          'VirtualAlloc reserves 4190208 bytes (0x3FF000) here for 3 calls that pass only multiples of 64 KB; 4096 bytes of its last 64 KB granule become unusable because of the arithmetic of this call',
+          'VirtualAlloc reserves 4190208 bytes (0x3FF000) here for 3 calls that pass only multiples of 64 KB; 4096 bytes of its last 64 KB granule become unusable because of the arithmetic of this call; it is kept: its address is returned to the caller',
         related: [
           'chunk-alloc.c:57 alloc_pages calls chunk_alloc(?, 2097152, 2097152): VirtualAlloc reserves 4190208 bytes (0x3FF000)',
           'chunk-alloc.c:59 alloc_pages calls chunk_alloc(?, 2097152, 2097152): VirtualAlloc reserves 4190208 bytes (0x3FF000)',
@@ -62,7 +62,8 @@ describe('one root cause, one finding', () => {
       {
         at: path.join('cross', 'callers.c') + ':7',
         severity: 'error',
-        message: 'VirtualAlloc reserves 69632 bytes (0x11000); 61440 bytes of its last 64 KB granule become unusable',
+        message:
+          'VirtualAlloc reserves 69632 bytes (0x11000); 61440 bytes of its last 64 KB granule become unusable; it is kept: its address is returned to the caller',
         related: [
           `${path.join('cross', 'guard.c')}:7 the waste comes from the arithmetic of this call in guarded_reserve, VirtualAlloc(NULL, size + 4096, MEM_RESERVE, PAGE_NOACCESS), for the multiples of 64 KB passed here (a caller in another file is reported at its own call)`,
         ],
@@ -70,7 +71,8 @@ describe('one root cause, one finding', () => {
       {
         at: 'pass-through.c:11',
         severity: 'error',
-        message: 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+        message:
+          'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
         related: [],
       },
       {

@@ -10,7 +10,10 @@ export interface FixtureSettings {
   target?: string;
   compiler?: string;
   includeSearch?: boolean;
-  compileCommands?: string;
+  compileCommands?: string | string[];
+  /** Visual Studio solutions and projects, and the configurations of them to check. */
+  projects?: string[];
+  projectConfigurations?: string[];
   wrappers?: { name: string; sizeArg: number }[];
   defines?: Record<string, string>;
   undefines?: string[];
@@ -47,7 +50,11 @@ export function eslintOverrides(dir: string, settings: FixtureSettings): Record<
   if (settings.undefines) languageOptions.undefines = settings.undefines;
   if (settings.includePaths) languageOptions.includePaths = settings.includePaths.map((p) => path.resolve(dir, p));
   if (settings.forceIncludes) languageOptions.forceIncludes = settings.forceIncludes.map((p) => path.resolve(dir, p));
-  if (settings.compileCommands) languageOptions.compileCommands = path.resolve(dir, settings.compileCommands);
+  if (settings.compileCommands)
+    languageOptions.compileCommands =
+      typeof settings.compileCommands === 'string' ? path.resolve(dir, settings.compileCommands) : settings.compileCommands.map((d) => path.resolve(dir, d));
+  if (settings.projects) languageOptions.projects = settings.projects.map((p) => path.resolve(dir, p));
+  if (settings.projectConfigurations) languageOptions.projectConfigurations = settings.projectConfigurations;
   if (settings.wrappers) languageOptions.wrappers = settings.wrappers;
   // wrappers defined in one file and called in another, as the CLI sees them across its run
   languageOptions.project = [dir];

@@ -43,7 +43,8 @@ c.run('virtualalloc-granularity (plugin, C)', rule('virtualalloc-granularity'), 
       output: HEAD + 'void *f(void) {\n    return VirtualAlloc(NULL, 65536, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);\n}',
       errors: [
         {
-          message: 'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable',
+          message:
+            'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
           line: 3,
           column: 12,
           endLine: 3,
@@ -95,7 +96,15 @@ cpp.run('virtualalloc-granularity (plugin, C++)', rule('virtualalloc-granularity
       filename: 'member.cpp',
       code: HEAD + "struct A { void *g() { return ::VirtualAlloc(nullptr, 1'024, MEM_RESERVE, PAGE_NOACCESS); } };",
       output: HEAD + 'struct A { void *g() { return ::VirtualAlloc(nullptr, 65536, MEM_RESERVE, PAGE_NOACCESS); } };',
-      errors: [{ message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable', line: 2, column: 33, suggestions: 1 }],
+      errors: [
+        {
+          message:
+            'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
+          line: 2,
+          column: 33,
+          suggestions: 1,
+        },
+      ],
     },
   ],
 });

@@ -164,7 +164,7 @@ describe('granule --format codeframe (the built CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
       [
-        'error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable (virtualalloc-granularity) at leak.c:5:9:',
+        'error: VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller (virtualalloc-granularity) at leak.c:5:9:',
         '  3 | static void *a(void)',
         '  4 | {',
         '> 5 | \treturn VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);',
@@ -174,7 +174,7 @@ describe('granule --format codeframe (the built CLI)', () => {
         '  8 | static void *b(void)',
         '',
         '',
-        'error: VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable (virtualalloc-granularity) at leak.c:10:12:',
+        'error: VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller (virtualalloc-granularity) at leak.c:10:12:',
         '   8 | static void *b(void)',
         '   9 | {',
         '> 10 |     return VirtualAlloc(NULL, 8192, MEM_RESERVE, PAGE_NOACCESS);',

@@ -37,7 +37,7 @@ describe('--format github', () => {
     fs.appendFileSync(path.join(dir, 'app.c'), 'void *more(void) { return VirtualAlloc(NULL, 8192, MEM_RESERVE, PAGE_NOACCESS); }\n');
     const r = runCli(['--format', 'github', '--baseline', 'b.sarif'], { cwd: dir });
     expect(r.stdout).toBe(
-      '::error file=app.c,line=17,endLine=17,col=27,endColumn=79,title=granule(virtualalloc-granularity)::VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable\n',
+      '::error file=app.c,line=17,endLine=17,col=27,endColumn=79,title=granule(virtualalloc-granularity)::VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller\n',
     );
   });
 

@@ -10,6 +10,7 @@ import { parse } from '../../src/engine/parse/parse.js';
 import { preprocess } from '../../src/engine/preprocess/preprocess.js';
 import { targetModel } from '../../src/engine/model/target.js';
 import { editBetween, IncrementalTree } from '../../src/lsp/incremental.js';
+import { IncrementalStates } from '../../src/lsp/incremental-states.js';
 import { lintDocument } from '../../src/lsp/lint-document.js';
 import { analyzeSingleFile } from '../../src/eslint/single-file.js';
 import { FIXTURES } from '../helpers/fixtures.js';
@@ -70,13 +71,19 @@ describe('IncrementalTree', () => {
     return out;
   }
 
-  it('gives the same tree and findings as a fresh parse after every edit, reusing the old tree', () => {
-    const tree = new IncrementalTree();
+  it('gives the same tree and findings as a fresh parse after every edit, reusing the old tree in each configuration', () => {
+    const states = new IncrementalStates();
     const headers = new HeaderCache();
     versions().forEach((text, i) => {
-      const incremental = lintDocument(file, text, options, headers, tree);
-      expect(tree.reused, `version ${i}`).toBe(i > 0);
-      const fresh = lintDocument(file, text, options, headers, new IncrementalTree());
+      const incremental = lintDocument(file, text, options, headers, states);
+      expect(
+        states.configurations().map((c) => [c, states.of(c).reused]),
+        `version ${i}`,
+      ).toEqual([
+        ['x64', i > 0],
+        ['x86', i > 0],
+      ]);
+      const fresh = lintDocument(file, text, options, headers, new IncrementalStates());
       expect(incremental.analysis.tree.rootNode.toString(), `version ${i}`).toBe(fresh.analysis.tree.rootNode.toString());
       expect(
         incremental.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.message}`),
@@ -129,21 +136,24 @@ describe('IncrementalTree', () => {
       [(t) => t.replace('reserve_50(void) {', 'reserve_50(void) { /* */'), false],
       [(t) => 'SIZE_T kSize0x = 1;\n' + t, false],
     ];
-    const tree = new IncrementalTree();
+    const states = new IncrementalStates();
     const headers = new HeaderCache();
     const summary = (r: ReturnType<typeof lintDocument>) => r.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.ruleId} ${f.message}`);
-    const first = lintDocument(file, text, options, headers, tree);
+    const first = lintDocument(file, text, options, headers, states);
     expect(first.findings.length).toBeGreaterThan(40);
     for (const [i, [edit, keepsPreprocessing]] of edits.entries()) {
       const next = edit(text);
       expect(next, `edit ${i} applies`).not.toBe(text);
       text = next;
-      const incremental = lintDocument(file, text, options, headers, tree);
-      expect(tree.reused).toBe(true);
-      expect(tree.reusedPreprocessing, `edit ${i}`).toBe(keepsPreprocessing);
-      // changing one constant's value leaves the 59 calls that do not use it as they were
-      if (i === 0 || i === 9) expect(tree.keptCalls, `edit ${i}`).toBe(59);
-      expect(summary(incremental), `edit ${i}`).toEqual(summary(lintDocument(file, text, options, headers, new IncrementalTree())));
+      const incremental = lintDocument(file, text, options, headers, states);
+      for (const configuration of ['x64', 'x86']) {
+        const tree = states.of(configuration);
+        expect(tree.reused, `edit ${i}, ${configuration}`).toBe(true);
+        expect(tree.reusedPreprocessing, `edit ${i}, ${configuration}`).toBe(keepsPreprocessing);
+        // changing one constant's value leaves the 59 calls that do not use it as they were
+        if (i === 0 || i === 9) expect(tree.keptCalls, `edit ${i}, ${configuration}`).toBe(59);
+      }
+      expect(summary(incremental), `edit ${i}`).toEqual(summary(lintDocument(file, text, options, headers, new IncrementalStates())));
     }
   });
 
@@ -159,16 +169,17 @@ describe('IncrementalTree', () => {
     const wrappers = new Map(wrapperFile.wrappers.map((w) => [w.name, w]));
     expect([...wrappers.keys()]).toEqual(['grab']);
     let text = ['void *use(void) {', '    return grab(4096);', '}', 'void *other(void) {', '    int local = 1;', '    return 0;', '}', ''].join('\n');
-    const tree = new IncrementalTree();
+    const states = new IncrementalStates();
     const lines = (r: ReturnType<typeof lintDocument>) => r.findings.map((f) => `${f.range.start.line} ${f.message}`);
-    expect(lines(lintDocument(file, text, options, headers, tree, () => ({ wrappers })))).toEqual([
-      '2 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable',
+    expect(lines(lintDocument(file, text, options, headers, states, () => ({ wrappers })))).toEqual([
+      '2 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
     ]);
     // `other` becomes `grab`: the file now defines the function it calls, which is not the wrapper
     text = text.replace('void *other(void)', 'void *grab(void)');
-    const after = lintDocument(file, text, options, headers, tree, () => ({ wrappers }));
-    expect(tree.reusedPreprocessing).toBe(true);
-    expect(lines(after)).toEqual(lines(lintDocument(file, text, options, headers, new IncrementalTree(), () => ({ wrappers }))));
+    const after = lintDocument(file, text, options, headers, states, () => ({ wrappers }));
+    expect(states.of('x64').reusedPreprocessing).toBe(true);
+    expect(states.of('x86').reusedPreprocessing).toBe(true);
+    expect(lines(after)).toEqual(lines(lintDocument(file, text, options, headers, new IncrementalStates(), () => ({ wrappers }))));
     expect(lines(after)).toEqual([]);
   });
 

@@ -90,7 +90,7 @@ it('survives every field of every handled message replaced by a value of the wro
       60_000,
     );
     expect(published.params.diagnostics.map((d: { message: string }) => d.message)).toEqual([
-      'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable',
+      'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
     ]);
     expect(client.logs().filter((l) => /\n\s+at /.test(l))).toEqual([]);
     expect(client.stderr).toBe('');

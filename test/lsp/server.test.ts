@@ -43,7 +43,7 @@ const LEAK_DIAGNOSTIC: Diagnostic = {
   code: 'virtualalloc-granularity',
   codeDescription: { href: `${DOCS}virtualalloc-granularity.md` },
   source: 'granule',
-  message: 'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable',
+  message: 'VirtualAlloc reserves 16384 bytes (0x4000); 49152 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
 };
 
 describe('diagnostics', () => {
@@ -91,7 +91,7 @@ describe('diagnostics', () => {
     const q = await client.diagnostics(uri, () => true, again);
     expect(q.version).toBe(3);
     expect(q.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.message])).toEqual([
-      [3, 11, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable'],
+      [3, 11, 'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller'],
     ]);
   });
 

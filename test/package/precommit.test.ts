@@ -84,7 +84,7 @@ describe.skipIf(unavailable('git', 'pre-commit', 'npm-registry'))('pre-commit', 
     expect(bad.status).toBe(1);
     expect(output).toMatch(/granule\.+Failed\n- hook id: granule\n- exit code: 1\n/);
     expect(output).toContain(
-      'src/pages.c\n  3:10  error  VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable  virtualalloc-granularity\n',
+      'src/pages.c\n  3:10  error  VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller  virtualalloc-granularity\n',
     );
     expect(must(run('git', ['log', '--format=%s'], project))).toBe('clean\n');
 

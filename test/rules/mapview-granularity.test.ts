@@ -70,7 +70,7 @@ c.run('mapview-granularity', asTested(rule), {
         { messageId: 'misalignedOffset', data: { api: 'MapViewOfFile', offset: '4096', offsetHex: '0x1000' }, column: 20, endColumn: 70 },
         {
           messageId: 'viewWastesGranule',
-          data: { api: 'MapViewOfFile', size: '12288 bytes', hex: '0x3000', unusable: '53248' },
+          data: { api: 'MapViewOfFile', size: '12288 bytes', hex: '0x3000', unusable: '53248', lifetime: '' },
           column: 20,
           endColumn: 70,
         },

@@ -67,7 +67,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       errors: [
         {
           messageId: 'wastesGranule',
-          data: { api: 'VirtualAlloc', size: '16384 bytes', hex: '0x4000', unusable: '49152', rounded: '65536', roundedHex: '0x10000' },
+          data: { api: 'VirtualAlloc', size: '16384 bytes', hex: '0x4000', unusable: '49152', rounded: '65536', roundedHex: '0x10000', lifetime: '' },
           line: 2,
           column: 16,
           endLine: 2,
@@ -97,7 +97,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       errors: [
         {
           messageId: 'wastesGranule',
-          data: { api: 'VirtualAlloc', size: '12288 bytes', hex: '0x3000', unusable: '53248', rounded: '65536', roundedHex: '0x10000' },
+          data: { api: 'VirtualAlloc', size: '12288 bytes', hex: '0x3000', unusable: '53248', rounded: '65536', roundedHex: '0x10000', lifetime: '' },
           suggestions: 1,
         },
       ],
@@ -109,7 +109,7 @@ c.run('virtualalloc-granularity', asTested(rule), {
       errors: [
         {
           messageId: 'wastesLastGranule',
-          data: { api: 'VirtualAlloc', size: '106496 bytes', hex: '0x1A000', unusable: '24576', rounded: '131072', roundedHex: '0x20000' },
+          data: { api: 'VirtualAlloc', size: '106496 bytes', hex: '0x1A000', unusable: '24576', rounded: '131072', roundedHex: '0x20000', lifetime: '' },
           suggestions: [{ messageId: 'roundUp', data: { rounded: '131072', roundedHex: '0x20000' }, output: reserve('0x20000u') }],
         },
       ],
@@ -217,7 +217,8 @@ cpp.run('virtualalloc-granularity (C++)', asTested(rule), {
       output: `${HEAD}struct A { void *g() { return ::VirtualAlloc(nullptr, 65536, MEM_RESERVE, PAGE_NOACCESS); } };`,
       errors: [
         {
-          message: 'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable',
+          message:
+            'VirtualAlloc reserves 1024 bytes (0x400); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is returned to the caller',
           line: 2,
           column: 33,
           suggestions: 1,

@@ -196,6 +196,7 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
     node: undefined,
   };
   site.args = recipe.site.args.map((a) => ({ ...a, range: span(a.range)! }));
+  if (recipe.site.templateArgs) site.templateArgs = recipe.site.templateArgs.map((a) => ({ ...a, range: span(a.range)! }));
   const moved: FoundCall = {
     ...call,
     range: range(call.range),
@@ -204,10 +205,13 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
     address: argValue(call.address),
     offset: argValue(call.offset),
     evidence: steps(call.evidence),
+    // (where a path loses the address is in the call's own function)
+    ...(call.lifetime?.lost ? { lifetime: { ...call.lifetime, lost: { ...call.lifetime.lost, range: range(call.lifetime.lost.range) } } } : {}),
     recipe: {
       ...recipe,
       site,
       args: recipe.args.map((a) => (a.range ? { ...a, range: span(a.range) } : a)),
+      ...(recipe.templateArgs ? { templateArgs: recipe.templateArgs.map((a) => (a.range ? { ...a, range: span(a.range) } : a)) } : {}),
       base: { ...recipe.base, range: range(recipe.base.range) },
       evidence: steps(recipe.evidence),
     },

@@ -97,6 +97,7 @@ export class CallSites {
     }
     let callee: SyntaxNode = node;
     let member = false;
+    let template: SyntaxNode | undefined;
     for (;;) {
       const parent = callee.parent;
       if (!parent) break;
@@ -105,17 +106,22 @@ export class CallSites {
         callee = parent;
         member = true;
       } else if (parent.type === 'parenthesized_expression' || parent.type === 'pointer_expression') callee = parent;
-      else if (parent.type === 'template_function') callee = parent;
-      else break;
+      else if (parent.type === 'template_function') {
+        callee = parent;
+        template = parent.childForFieldName('arguments') ?? undefined;
+      } else break;
     }
     const parent = callee.parent;
     if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.startIndex === callee.startIndex) {
       const argsNode = parent.childForFieldName('arguments');
       if (!argsNode) return undefined;
-      const args = argsNode.namedChildren
-        .filter((c) => c.type !== 'comment')
-        .map((c) => ({ text: text.slice(c.startIndex, c.endIndex), range: [c.startIndex, c.endIndex] as [number, number] }));
-      return { start: parent.startIndex, end: parent.endIndex, calleeStart: offset, args, node: parent, member };
+      const written = (list: SyntaxNode) =>
+        list.namedChildren
+          .filter((c) => c.type !== 'comment')
+          .map((c) => ({ text: text.slice(c.startIndex, c.endIndex), range: [c.startIndex, c.endIndex] as [number, number] }));
+      const args = written(argsNode);
+      const templateArgs = template ? written(template) : undefined;
+      return { start: parent.startIndex, end: parent.endIndex, calleeStart: offset, args, ...(templateArgs ? { templateArgs } : {}), node: parent, member };
     }
     // declarations and definitions of the name are not calls
     if (parent && (parent.type === 'function_declarator' || parent.type === 'init_declarator' || parent.type === 'parameter_declaration')) return undefined;
@@ -167,10 +173,12 @@ export class CallSites {
       enclosingFunction: index.enclosingFunctionName(site.start),
     };
     const written = () => site.args.map((a) => ({ tokens: tokenize(a.text), range: a.range }));
+    const templateArgs = site.templateArgs?.map((a) => ({ tokens: tokenize(a.text), range: a.range }));
     const recipe = (target: CallRecipe['target'], args: CallRecipe['args'], evidence: EvidenceStep[]): CallRecipe => ({
       target,
       callee: name,
       args,
+      ...(templateArgs && target.kind === 'wrapper' ? { templateArgs } : {}),
       line,
       site,
       base,

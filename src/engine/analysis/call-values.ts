@@ -53,18 +53,20 @@ export class CallEvaluator {
     const { wrapper, read } = this.wrappers.wrapperFor(name, member, recipe.site, project);
     if (!wrapper || stack.includes(wrapper) || stack.length >= MAX_WRAPPER_DEPTH) return { calls: [], from: provenanceOf([], read) };
     const bound = recipe.args.map((a) => this.bindArgument(a, recipe, scope));
+    const boundTemplate = (recipe.templateArgs ?? []).map((a) => this.bindArgument(a, recipe, scope));
     const args = bound.map((b) => b.binding);
+    const templateArgs = boundTemplate.map((b) => b.binding);
     const from = provenanceOf(
-      bound.map((b) => b.from),
+      [...bound, ...boundTemplate].map((b) => b.from),
       read,
     );
-    const inner = wrapper.instantiate(args, [...stack, wrapper]);
-    const argText = args.map((a) => ('unknown' in a.value ? '?' : a.value.value.toString())).join(', ');
+    const inner = wrapper.instantiate(args, [...stack, wrapper], templateArgs);
+    const listed = (values: readonly ArgBinding[]) => values.map((a) => ('unknown' in a.value ? '?' : a.value.value.toString())).join(', ');
     const step: EvidenceStep = {
       file: this.index.file,
       range: recipe.base.range,
       kind: 'wrapper',
-      message: `${callerText(recipe, scope)} calls ${wrapper.name}(${argText})`,
+      message: `${callerText(recipe, scope)} calls ${wrapper.name}${recipe.templateArgs ? `<${listed(templateArgs)}>` : ''}(${listed(args)})`,
     };
     const out: FoundCall[] = [];
     const seen = new Map<string, number>();

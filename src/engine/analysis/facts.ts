@@ -115,6 +115,24 @@ export interface Lifetime {
   reason: LifetimeReason;
   /** The local that holds the address after the call, when one does. */
   holder?: string;
+  /**
+   * `escapes`: what the address is stored in, as the code writes it: the global's or the static's name, the field
+   * (`a->base`), the place an out-parameter points to (`*out`), the element (`g_table[i]`) or the container
+   * (`g_list`); undefined for a return, or when the analysis does not know it.
+   */
+  to?: string;
+  /** `leaked-on-a-path`: where a path provably loses the address, when it is sure (lost-address.ts). */
+  lost?: LostAddress;
+}
+
+/**
+ * Where the address of a reservation is lost with nothing released: the assignment that overwrites the local
+ * holding it (`overwritten`), the `return` that leaves the function with it (`returns`), or the function's closing
+ * brace (`ends`). Every path that reaches that place holds the address, and the address never left the local.
+ */
+export interface LostAddress {
+  how: 'overwritten' | 'returns' | 'ends';
+  range: Range;
 }
 
 /** The value a wrapper's parameter takes at one call, and where the caller wrote it (so a fix can edit it there). */
@@ -127,6 +145,11 @@ export interface ArgBinding {
 export interface WrapperModel {
   name: string;
   params: string[];
+  /**
+   * The parameters of the template the function is (`template <size_t N>`), in order; '' for those that are not
+   * values (`typename T`). A call binds them from its template arguments (`reserve<4096>()`).
+   */
+  templateParams?: string[];
   file: string;
   range: Range;
   /** A `static` function of a source file, or one in an anonymous namespace: only calls in that file reach it. */
@@ -144,7 +167,7 @@ export interface WrapperModel {
   /** What the wrapper reaches, as data: each call in it that passes a parameter on. */
   reaches: readonly WrapperReach[];
   /** The calls the wrapper makes, evaluated with the caller's argument values. `stack`: wrappers being expanded (cycles stop). */
-  instantiate(args: readonly ArgBinding[], stack: readonly WrapperModel[]): AllocationCall[];
+  instantiate(args: readonly ArgBinding[], stack: readonly WrapperModel[], templateArgs?: readonly ArgBinding[]): AllocationCall[];
 }
 
 /** A call in a wrapper's body whose size, flags or address depends on the wrapper's parameters. */
@@ -232,6 +255,8 @@ export interface CallRecipe {
   callee: string;
   /** The call's arguments (after macro expansion when the call came from a macro); `range` when written at the call. */
   args: { tokens: Token[]; range?: [number, number] }[];
+  /** The template arguments written at the call (`reserve<4096>()`), when there are any. */
+  templateArgs?: { tokens: Token[]; range?: [number, number] }[];
   line: number;
   site: CallSite;
   base: CallBase;
@@ -263,6 +288,8 @@ export interface CallSite {
   end: number;
   calleeStart: number;
   args: { text: string; range: [number, number] }[];
+  /** Template arguments written at the call (`reserve<4096>()`). */
+  templateArgs?: { text: string; range: [number, number] }[];
   node: SyntaxNode | undefined;
   /** Called as `obj.name(...)` or `p->name(...)`. */
   member: boolean;

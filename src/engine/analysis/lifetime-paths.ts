@@ -8,18 +8,20 @@
 import { visitAncestors } from '../parse/ancestry.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { wordOccurrences } from '../text/occurrences.js';
+import { noReturn, settled } from './leaving.js';
 import { stripExpression, type ReleaseCall } from './releases.js';
 
 /** The address is held (a path that ends here leaks it). */
 const HELD = 1;
-/** Nothing is held: released, or the call failed. */
+/** Nothing is held: released (or lost: a path that loses the address leaks it once). */
 const FREE = 2;
+/** Nothing is held: the call failed (the address is null, the status a failure). */
+const FAILED = 4;
+/** Nothing is held, whichever way. */
+const NOTHING = FREE | FAILED;
 
 /** Steps one function's walk may take before it gives up (hostile input: generated code with huge functions). */
 const MAX_STEPS = 200_000;
-
-/** Calls that do not return: the process or thread ends, and its address space with it. */
-const NO_RETURN = new Set(['exit', '_exit', '_Exit', 'abort', 'ExitProcess', 'ExitThread', 'FatalExit', 'FatalAppExitA', 'FatalAppExitW', 'quick_exit']);
 
 /** Text that makes an unparsed region more than straight code: it may leave the function, a loop, or a block. */
 const JUMPS_OR_BLOCKS = /[{}]|\b(?:return|goto|break|continue|throw|__leave|longjmp)\b/;
@@ -60,6 +62,23 @@ export interface PathAnswer {
   leaks: boolean;
   /** The walk could not follow the function (a syntax it does not know, an ERROR, a budget). */
   gaveUp: boolean;
+  /**
+   * The first place the walk met where the address is lost and every path that reaches it holds the address
+   * (none released it, none failed to get it): an assignment that overwrites it, a `return`, or the end of the
+   * function. Leaks the walk only suspects are not places: a path joined with one that released the address
+   * (the two may not both be possible), an exception handler, a `throw` (a `catch` of the function may take it),
+   * a loop's next iteration.
+   */
+  lost?: LostPlace;
+  /** An `if` on a path that holds the address tests whether the call failed (`if (!p)`, `if (!NT_SUCCESS(status))`). */
+  tested: boolean;
+}
+
+/** Where a path loses the address (offsets in the text): `overwritten` by an assignment, or the function `returns` or `ends`. */
+export interface LostPlace {
+  how: 'overwritten' | 'returns' | 'ends';
+  start: number;
+  end: number;
 }
 
 interface Frame {
@@ -72,14 +91,18 @@ interface Frame {
 export function followPaths(q: PathQuestion, call: SyntaxNode): PathAnswer {
   const walker = new PathWalker(q);
   const chain = walker.chainTo(call);
-  if (!chain) return { leaks: false, gaveUp: true };
+  if (!chain) return { leaks: false, gaveUp: true, tested: false };
   walker.start(chain);
-  return { leaks: walker.leaks, gaveUp: walker.gaveUp };
+  return { leaks: walker.leaks, gaveUp: walker.gaveUp, tested: walker.tested, ...(walker.lost && !walker.gaveUp ? { lost: walker.lost } : {}) };
 }
 
 class PathWalker {
   leaks = false;
   gaveUp = false;
+  lost?: LostPlace;
+  tested = false;
+  /** How many exception handlers (`__except`, `catch`) the walk is in: a leak there is only suspected. */
+  private handlers = 0;
   private steps = 0;
   private frames: Frame[] = [];
   /** How many `__try` bodies with a releasing `__finally` the walk is in. */
@@ -150,7 +173,8 @@ class PathWalker {
     for (let k = chain.length - 1; k >= 1 && (s & HELD || this.heldByJumps()) && !this.gaveUp; k--) {
       s = this.climb(chain[k]!, chain[k - 1]!, s, frames);
     }
-    if (s & HELD && !this.gaveUp && chain[0]!.type === 'function_definition') this.exit(s);
+    // (the end of the function: its closing brace)
+    if (s & HELD && !this.gaveUp && chain[0]!.type === 'function_definition') this.exit(s, chain[0]!.endIndex - 1, chain[0]!.endIndex, 'ends');
     this.frames = savedFrames;
     this.finallyDepth = savedFinally;
   }
@@ -202,7 +226,7 @@ class PathWalker {
           const end = s | frame.continues;
           // the next iteration, or the loop's end, with the address still held: the code that got it runs again
           if (end & HELD) this.leaks = true;
-          return (end & FREE) | frame.breaks;
+          return (end & NOTHING) | frame.breaks;
         }
         this.gaveUp = true;
         return 0;
@@ -217,18 +241,28 @@ class PathWalker {
 
   private sequence(statements: readonly SyntaxNode[], state: number): number {
     let s = state;
-    for (const st of statements) {
+    for (let i = 0; i < statements.length; i++) {
+      const st = statements[i]!;
       if (this.gaveUp) return 0;
       // nothing held (released, or the path never got it): what follows cannot leak it
-      if (!(s & HELD)) return s;
+      if (!(s & HELD)) return settled(statements.slice(i), s, this.q.text);
       if (st.type === 'comment') continue;
       s = this.walk(st, s);
     }
     return s;
   }
 
-  private exit(s: number): void {
-    if (s & HELD && this.finallyDepth === 0) this.leaks = true;
+  private exit(s: number, start: number, end: number, how?: LostPlace['how']): void {
+    if (s & HELD && this.finallyDepth === 0) this.lose(s, start, end, how);
+  }
+
+  /**
+   * A path loses the address held in state `s`; a place when every path there holds it, or never got it (see
+   * PathAnswer.lost): none of them released it.
+   */
+  private lose(s: number, start: number, end: number, how: LostPlace['how'] | undefined): void {
+    this.leaks = true;
+    if (how && !(s & FREE) && this.handlers === 0 && !this.lost) this.lost = { how, start, end };
   }
 
   /** A jump out of the current construct: a releasing `__finally` on the way releases the address. */
@@ -245,8 +279,8 @@ class PathWalker {
   private walk(st: SyntaxNode, s: number): number {
     if (++this.steps > MAX_STEPS) this.gaveUp = true;
     if (this.gaveUp) return 0;
-    // nothing held: no path from here can leak it (FREE where a jump would give 0 only adds FREE to a join)
-    if (!(s & HELD)) return s;
+    // nothing held: no path from here can leak it
+    if (!(s & HELD)) return settled([st], s, this.q.text);
     switch (st.type) {
       case 'compound_statement':
         return this.sequence(this.q.childrenOf(st), s);
@@ -263,7 +297,7 @@ class PathWalker {
         );
       case 'return_statement':
       case 'throw_statement':
-        this.exit(this.releases(st) ? FREE : s);
+        this.exit(this.releases(st) ? FREE : s, st.startIndex, st.endIndex, st.type === 'return_statement' ? 'returns' : undefined);
         return 0;
       case 'if_statement':
         return this.walkIf(st, s);
@@ -304,28 +338,29 @@ class PathWalker {
   private walkSimple(st: SyntaxNode, s: number): number {
     if (this.releases(st)) return FREE;
     if (noReturn(st, this.q.text)) return 0;
-    if (s & HELD && this.overwrites(st)) {
-      this.leaks = true;
+    const overwrite = s & HELD ? this.overwrites(st) : undefined;
+    if (overwrite) {
+      this.lose(s, overwrite.startIndex, overwrite.endIndex, 'overwritten');
       return (s & ~HELD) | FREE;
     }
     return s;
   }
 
-  /** `p = other`: a name holding the address gets another value (not a copy of the address). */
-  private overwrites(st: SyntaxNode): boolean {
+  /** `p = other`: the assignment where a name holding the address gets another value (not a copy of the address). */
+  private overwrites(st: SyntaxNode): SyntaxNode | undefined {
     // (most statements do not name the address: a text search spares the walk of their trees)
-    if (![...this.q.names].some((n) => wordOccurrences(this.q.text, n, st.startIndex, st.endIndex - n.length).length > 0)) return false;
+    if (![...this.q.names].some((n) => wordOccurrences(this.q.text, n, st.startIndex, st.endIndex - n.length).length > 0)) return undefined;
     const stack = [st];
     while (stack.length > 0) {
       const n = stack.pop()!;
       if (n.type === 'assignment_expression' && n.childForFieldName('operator')?.type === '=') {
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right');
-        if (left?.type === 'identifier' && this.q.names.has(this.q.text.slice(left.startIndex, left.endIndex)) && right && !this.mentions(right)) return true;
+        if (left?.type === 'identifier' && this.q.names.has(this.q.text.slice(left.startIndex, left.endIndex)) && right && !this.mentions(right)) return n;
       }
       if (n.type !== 'lambda_expression') for (const c of n.namedChildren) stack.push(c);
     }
-    return false;
+    return undefined;
   }
 
   private mentions(node: SyntaxNode): boolean {
@@ -343,7 +378,8 @@ class PathWalker {
     let s = state;
     if (cond && this.releases(cond)) s = FREE;
     const failed = cond ? this.q.failedWhen(cond) : undefined;
-    const nothing = (x: number) => (x & HELD ? (x & ~HELD) | FREE : x);
+    if (failed !== undefined) this.tested = true;
+    const nothing = (x: number) => (x & HELD ? (x & ~HELD) | FAILED : x);
     const whenTrue = failed === true ? nothing(s) : s;
     const whenFalse = failed === false ? nothing(s) : s;
     const consequence = st.childForFieldName('consequence');
@@ -421,12 +457,20 @@ class PathWalker {
     if (finBody) return this.walk(finBody, end);
     const handler = st.namedChildren.find((c) => c.type === 'seh_except_clause');
     const handlerBody = handler?.childForFieldName('body') ?? handler?.namedChildren.find((c) => c.type === 'compound_statement');
-    return handlerBody ? end | this.walk(handlerBody, raised) : end;
+    return handlerBody ? end | this.inHandler(() => this.walk(handlerBody, raised)) : end;
   }
 
   private afterCatches(st: SyntaxNode, end: number, raised: number): number {
     let s = end;
-    for (const c of st.namedChildren) if (c.type === 'catch_clause') s |= this.walk(c.childForFieldName('body') ?? c, raised);
+    for (const c of st.namedChildren) if (c.type === 'catch_clause') s |= this.inHandler(() => this.walk(c.childForFieldName('body') ?? c, raised));
+    return s;
+  }
+
+  /** A handler runs when the code before it raised, at a point the walk does not know: its leaks are only suspected. */
+  private inHandler(walk: () => number): number {
+    this.handlers++;
+    const s = walk();
+    this.handlers--;
     return s;
   }
 
@@ -435,13 +479,14 @@ class PathWalker {
     const fin = st.namedChildren.find((c) => c.type === 'seh_finally_clause');
     const body = fin?.childForFieldName('body') ?? fin?.namedChildren.find((c) => c.type === 'compound_statement');
     if (!body) return false;
-    const leaks = this.leaks;
+    const { leaks, lost } = this;
     const frames = this.frames;
     this.frames = [];
     const end = this.walk(body, HELD);
     this.frames = frames;
-    const releases = end === FREE && this.leaks === leaks;
+    const releases = end !== 0 && !(end & HELD) && this.leaks === leaks;
     this.leaks = leaks;
+    this.lost = lost;
     return releases;
   }
 
@@ -494,17 +539,6 @@ function lastFrame(frames: readonly Frame[], test: (f: Frame) => boolean): Frame
 
 function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode): boolean {
   return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
-}
-
-const NO_RETURN_CALL = /\b(?:exit|_exit|_Exit|abort|ExitProcess|ExitThread|FatalExit|FatalAppExit[AW]|quick_exit)\s*\(/;
-
-/** `exit(1);`, `ExitProcess(0);`: the statement ends the process. */
-function noReturn(st: SyntaxNode, text: string): boolean {
-  if (st.type !== 'expression_statement' || !NO_RETURN_CALL.test(text.slice(st.startIndex, st.endIndex))) return false;
-  const e = st.firstNamedChild;
-  if (e?.type !== 'call_expression') return false;
-  const fn = e.childForFieldName('function');
-  return !!fn && fn.type === 'identifier' && NO_RETURN.has(text.slice(fn.startIndex, fn.endIndex));
 }
 
 /** `for (;;)`, `while (1)`, `while (TRUE)`, `while (true)`. */

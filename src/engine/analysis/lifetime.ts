@@ -5,21 +5,29 @@
 // call's result is assigned to, or (NtAllocateVirtualMemory) the variable whose address the call writes to;
 // local copies of it are followed too. The paths are lifetime-paths.ts's; releases, releases.ts's.
 
+import { hasErrorAncestor } from '../parse/ancestry.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { wordOccurrences } from '../text/occurrences.js';
-import type { CallSite, FreedAddress, Lifetime, LifetimeReason } from './facts.js';
+import type { CallSite, FreedAddress, Lifetime, LifetimeReason, LostAddress } from './facts.js';
 import type { FileIndex } from './file-index.js';
-import { findLabels, followPaths } from './lifetime-paths.js';
+import { findLabels, followPaths, type PathAnswer } from './lifetime-paths.js';
 import { findReleaseCalls, findReleaseWrappers, RELEASE_API_NAMES, stripExpression, type ReleaseCall, type ReleaseWrappers } from './releases.js';
-import { declaresName, functionName, isInClass } from './syntax.js';
+import { provablyLost } from './lost-address.js';
+import { functionName, isDeclaredHere, isInClass, sameNode, truncate } from './syntax.js';
 
 type EscapeReason = Exclude<LifetimeReason, 'released' | 'not-held' | 'leaked-on-a-path' | 'not-followed' | 'entry-point'>;
+
+/** Where the address escapes: why, and what it is stored in as the code writes it (Lifetime.to). */
+interface Escape {
+  reason: EscapeReason;
+  to?: string;
+}
 
 /** What holds the address right after the call. */
 type Holder =
   | { kind: 'name'; name: string }
   /** `name`: the global variable the address is stored in, when it is one (its release is followed too). */
-  | { kind: 'escapes'; reason: EscapeReason; name?: string }
+  | { kind: 'escapes'; reason: EscapeReason; name?: string; to?: string }
   | { kind: 'none' };
 
 /** Names a function's copies of the address may take before the search stops (hostile input). */
@@ -56,7 +64,7 @@ export class Lifetimes {
   private readonly releaseCalls = new Map<number, ReleaseCall[]>();
   private readonly labels = new Map<number, Map<string, SyntaxNode>>();
   private readonly children = new Map<string, readonly SyntaxNode[]>();
-  private readonly copies = new Map<string, { names: Set<string>; escapes: EscapeReason[] }>();
+  private readonly copies = new Map<string, { names: Set<string>; escapes: Escape[] }>();
   private wrappers?: ReleaseWrappers;
 
   constructor(private readonly index: FileIndex) {}
@@ -127,13 +135,16 @@ export class Lifetimes {
     const call = site.node;
     if (!call || call.type !== 'call_expression') return { kind: 'unknown', reason: 'not-followed' };
     const fn = this.index.enclosingFunction(site.start);
-    if (!fn || fn.type !== 'function_definition') return { kind: 'escapes', reason: 'global' };
+    // at file scope, the initializer of a global; in code the parser could not place, or a lambda, not followed
+    if (!fn) return hasErrorAncestor(call) ? { kind: 'unknown', reason: 'not-followed' } : { kind: 'escapes', reason: 'global' };
+    if (fn.type !== 'function_definition') return { kind: 'unknown', reason: 'not-followed' };
     const holder = holderOf(call, fn);
     if (holder.kind === 'none') return { kind: 'unknown', reason: 'not-held' };
-    if (holder.kind === 'escapes' && !holder.name) return { kind: 'escapes', reason: holder.reason };
+    if (holder.kind === 'escapes' && !holder.name) return { kind: 'escapes', reason: holder.reason, ...(holder.to ? { to: holder.to } : {}) };
     // a global that holds the address and is released on every path before the function returns holds nothing
     // after it (php's opcache maps a view into a global, reads it and unmaps it)
-    const { names, escapes } = holder.kind === 'escapes' ? { names: new Set([holder.name!]), escapes: [holder.reason] } : this.copiesOf(holder.name, fn);
+    const { names, escapes } =
+      holder.kind === 'escapes' ? { names: new Set([holder.name!]), escapes: [{ reason: holder.reason, to: holder.name }] } : this.copiesOf(holder.name, fn);
     const holderName = holder.name!;
     const text = this.index.parsedText;
     const status = byStatus ? this.statusHolder(call, fn) : undefined;
@@ -155,8 +166,19 @@ export class Lifetimes {
       if (ENTRY_POINTS.has(functionName(fn, text) ?? '')) return { kind: 'unknown', reason: 'entry-point', holder: holderName };
       return { kind: 'transient', reason: 'released', holder: holderName };
     }
-    if (escapes.length > 0) return { kind: 'escapes', reason: escapes[0]!, holder: holderName };
-    return { kind: 'unknown', reason: answer.gaveUp ? 'not-followed' : 'leaked-on-a-path', holder: holderName };
+    if (escapes.length > 0) return { kind: 'escapes', reason: escapes[0]!.reason, holder: holderName, ...(escapes[0]!.to ? { to: escapes[0]!.to } : {}) };
+    if (answer.gaveUp) return { kind: 'unknown', reason: 'not-followed', holder: holderName };
+    const lost = holder.kind === 'name' && names.size === 1 ? this.lostAddress(answer, holderName, call, fn) : undefined;
+    return { kind: 'unknown', reason: 'leaked-on-a-path', holder: holderName, ...(lost ? { lost } : {}) };
+  }
+
+  /** Where a path provably loses the address a local holds (lost-address.ts); undefined when anything is in doubt. */
+  private lostAddress(answer: PathAnswer, holder: string, call: SyntaxNode, fn: SyntaxNode): LostAddress | undefined {
+    const place = answer.lost;
+    // (the program's entry point returns into the end of the process)
+    if (!place || ENTRY_POINTS.has(functionName(fn, this.index.parsedText) ?? '')) return undefined;
+    const question = { text: this.index.parsedText, fn, holder, call, releaseCalls: this.releaseCallsOf(fn), labels: this.labelsOf(fn), tested: answer.tested };
+    return provablyLost(question) ? { how: place.how, range: this.index.range(place.start, place.end) } : undefined;
   }
 
   /** The names whose bodies the lifetimes depend on: the release APIs and the file's release wrappers. */
@@ -184,7 +206,14 @@ export class Lifetimes {
   }
 
   private releaseWrappers(): ReleaseWrappers {
-    return (this.wrappers ??= findReleaseWrappers(this.index.parsedText, (offset) => this.index.enclosingFunction(offset)));
+    const { index } = this;
+    // the index's occurrences, not a search of the whole text: the language server moves them over an edit ('scoped':
+    // a release's name is no name lookup, and the windows of a large file learn nothing from it)
+    return (this.wrappers ??= findReleaseWrappers(
+      index.parsedText,
+      (offset) => index.enclosingFunction(offset),
+      (name) => index.occurrencesOf(name, 'scoped'),
+    ));
   }
 
   private isLocal(fn: SyntaxNode, name: string): boolean {
@@ -206,8 +235,8 @@ export class Lifetimes {
     }
     if (parent.type === 'init_declarator' && sameNode(parent.childForFieldName('value'), node)) {
       const declaration = parent.parent;
-      if (declaration && isStaticDeclaration(declaration, text)) return { kind: 'escapes', reason: 'static' };
       const name = declaredName(parent.childForFieldName('declarator'));
+      if (declaration && isStaticDeclaration(declaration, text)) return { kind: 'escapes', reason: 'static', ...(name ? { to: written(name, text) } : {}) };
       return name ? { kind: 'name', name: text.slice(name.startIndex, name.endIndex) } : { kind: 'none' };
     }
     return { kind: 'none' };
@@ -222,7 +251,8 @@ export class Lifetimes {
       return target ? this.holderOfTarget(target, fn) : { kind: 'none' };
     }
     // a pointer the function was given: the caller's variable receives the address
-    if (n.type === 'identifier' && isParameter(fn, text.slice(n.startIndex, n.endIndex), text)) return { kind: 'escapes', reason: 'out-parameter' };
+    if (n.type === 'identifier' && isParameter(fn, text.slice(n.startIndex, n.endIndex), text))
+      return { kind: 'escapes', reason: 'out-parameter', to: written(n, text) };
     return { kind: 'none' };
   }
 
@@ -233,9 +263,9 @@ export class Lifetimes {
     switch (t.type) {
       case 'identifier': {
         const name = text.slice(t.startIndex, t.endIndex);
-        if (this.isLocal(fn, name)) return isStaticLocal(fn, name, text) ? { kind: 'escapes', reason: 'static' } : { kind: 'name', name };
+        if (this.isLocal(fn, name)) return isStaticLocal(fn, name, text) ? { kind: 'escapes', reason: 'static', to: name } : { kind: 'name', name };
         // a name the function does not declare: a global, or in a method a member
-        return isMethod(fn, text) ? { kind: 'escapes', reason: 'field' } : { kind: 'escapes', reason: 'global', name };
+        return isMethod(fn, text) ? { kind: 'escapes', reason: 'field', to: name } : { kind: 'escapes', reason: 'global', name, to: name };
       }
       case 'field_expression': {
         const object = t.childForFieldName('argument');
@@ -243,17 +273,17 @@ export class Lifetimes {
           t.childForFieldName('operator')?.type === '->' ||
           /->/.test(text.slice(object?.endIndex ?? t.startIndex, t.childForFieldName('field')?.startIndex ?? t.endIndex));
         if (!object) return { kind: 'none' };
-        if (arrow || object.type === 'this') return { kind: 'escapes', reason: 'field' };
+        if (arrow || object.type === 'this') return { kind: 'escapes', reason: 'field', to: written(t, text) };
         const inner = this.holderOfTarget(object, fn);
         // a field of a local structure: followed no further (nor a field of a global: only the global itself)
-        return inner.kind === 'escapes' ? { kind: 'escapes', reason: inner.reason } : { kind: 'none' };
+        return inner.kind === 'escapes' ? { kind: 'escapes', reason: inner.reason, to: written(t, text) } : { kind: 'none' };
       }
       case 'pointer_expression':
-        return { kind: 'escapes', reason: 'out-parameter' };
+        return { kind: 'escapes', reason: 'out-parameter', to: written(t, text) };
       case 'subscript_expression': {
         const array = t.childForFieldName('argument');
         const inner = array ? this.holderOfTarget(array, fn) : ({ kind: 'none' } as Holder);
-        return inner.kind === 'escapes' ? { kind: 'escapes', reason: 'element' } : { kind: 'none' };
+        return inner.kind === 'escapes' ? { kind: 'escapes', reason: 'element', to: written(t, text) } : { kind: 'none' };
       }
       default:
         return { kind: 'none' };
@@ -267,7 +297,7 @@ export class Lifetimes {
   }
 
   /** The local copies of the address (`q = p`, `T *q = (T *)p`) and where the address escapes the function. */
-  private copiesOf(name: string, fn: SyntaxNode): { names: Set<string>; escapes: EscapeReason[] } {
+  private copiesOf(name: string, fn: SyntaxNode): { names: Set<string>; escapes: Escape[] } {
     // (a function that reuses one variable for many reservations asks for it once)
     const key = `${fn.startIndex}:${name}`;
     let copies = this.copies.get(key);
@@ -275,9 +305,9 @@ export class Lifetimes {
     return copies;
   }
 
-  private findCopies(name: string, fn: SyntaxNode): { names: Set<string>; escapes: EscapeReason[] } {
+  private findCopies(name: string, fn: SyntaxNode): { names: Set<string>; escapes: Escape[] } {
     const names = new Set([name]);
-    const escapes: EscapeReason[] = [];
+    const escapes: Escape[] = [];
     const queue = [name];
     const text = this.index.parsedText;
     while (queue.length > 0 && names.size <= MAX_ALIASES) {
@@ -286,7 +316,7 @@ export class Lifetimes {
         const id = fn.descendantForIndex(at, at + current.length);
         if (id.type !== 'identifier' || id.startIndex !== at) continue;
         const use = this.useOf(id, fn);
-        if (use.kind === 'escapes') escapes.push(use.reason);
+        if (use.kind === 'escapes') escapes.push({ reason: use.reason, ...(use.to ? { to: use.to } : {}) });
         else if (use.kind === 'name' && !names.has(use.name)) {
           names.add(use.name);
           queue.push(use.name);
@@ -320,9 +350,19 @@ export class Lifetimes {
     if (!field || !CONTAINER_INSERTS.has(text.slice(field.startIndex, field.endIndex))) return { kind: 'none' };
     const object = callee.childForFieldName('argument');
     const holder = object ? this.holderOfTarget(object, fn) : ({ kind: 'none' } as Holder);
-    return holder.kind === 'escapes' || object?.type === 'field_expression' ? { kind: 'escapes', reason: 'element' } : { kind: 'none' };
+    return holder.kind === 'escapes' || object?.type === 'field_expression'
+      ? { kind: 'escapes', reason: 'element', to: written(object!, text) }
+      : { kind: 'none' };
   }
 }
+
+/** What the code writes for a place the address is stored in (`a->base`, `*out`, `g_table[i]`), short. */
+function written(node: SyntaxNode, text: string): string {
+  return truncate(text.slice(node.startIndex, node.endIndex).replace(/\s+/g, ' '), MAX_WRITTEN);
+}
+
+/** (A place printed in a message: longer ones are cut.) */
+const MAX_WRITTEN = 40;
 
 /** Up from a value through parentheses, casts and pointer arithmetic (`(char *)p + 16`): the node and what uses it. */
 function climbValue(start: SyntaxNode, arithmetic = false): { node: SyntaxNode; parent: SyntaxNode | null } {
@@ -348,23 +388,6 @@ function declaresLocal(fn: SyntaxNode, name: string, text: string): boolean {
     if (node.type === 'identifier' && node.startIndex === at && isDeclaredHere(node)) return true;
   }
   return false;
-}
-
-/** The identifier is the name a declaration or a parameter declares, not a value in it. */
-function isDeclaredHere(node: SyntaxNode): boolean {
-  let child = node;
-  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
-    if (parent.type === 'declaration' || parent.type === 'parameter_declaration' || parent.type === 'optional_parameter_declaration')
-      return declaresName(parent, child);
-    if (parent.type === 'parenthesized_declarator') continue;
-    const slot = parent.childForFieldName('declarator');
-    if (!parent.type.endsWith('declarator') || !slot || !sameNode(slot, child)) return false;
-  }
-  return false;
-}
-
-function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode): boolean {
-  return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
 
 function isPlainAssignment(assignment: SyntaxNode): boolean {

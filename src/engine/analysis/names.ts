@@ -11,11 +11,12 @@ import { sdkConstantText } from '../types/sdk.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import { mayDecideValue } from '../text/name-roles.js';
 import { tokenize, type Token } from '../text/tokens.js';
+import { ConstexprFunctions } from './constexpr-functions.js';
 import { DeclaredTypes, type TypeSources } from './declared-types.js';
 import type { ArgBinding, Provenance } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { HeaderConstant } from './header-facts.js';
-import { containsOffset, declaresName, enclosingBlock, functionName, isAncestor, isCallArgument, isConstDeclaration } from './syntax.js';
+import { containsOffset, declaresName, enclosingBlock, functionName, isAncestor, isCallArgument, isConstDeclaration, isTemplateParameterOf } from './syntax.js';
 
 /** The parameter values of the wrapper being instantiated, seen by every evaluation under it; undefined outside one. */
 export type Scope = ReadonlyMap<string, ArgBinding> | undefined;
@@ -78,6 +79,8 @@ export class NameResolver {
 
   /** The types the file declares, built as sizeof, alignof and offsetof ask for them. */
   private readonly types: DeclaredTypes;
+  /** The file's constexpr functions, called by the constant expressions that use them. */
+  private readonly functions: ConstexprFunctions;
 
   constructor(
     private readonly index: FileIndex,
@@ -85,6 +88,11 @@ export class NameResolver {
     typeSources?: TypeSources,
   ) {
     this.types = new DeclaredTypes(index, (text, at) => this.constantAt(text, at), typeSources);
+    this.functions = new ConstexprFunctions(
+      index,
+      (tokens, offset, line, scope) => this.evaluate(tokens, offset, line, scope),
+      (text) => this.typeOf(text),
+    );
   }
 
   /** Where the evaluation under way is written: a header's array bounds are evaluated with the macros in force there. */
@@ -117,6 +125,7 @@ export class NameResolver {
       typedef: (name) => this.withProvenance(this.resolveTypedef(name), used),
       typeOfName: (name) => this.types.typeOfName(name, offset),
       typeNamed: (words) => this.types.typeNamed(words),
+      constantFunction: this.index.language === 'cpp' ? (name) => this.functions.lookup(name, used) : undefined,
     };
     // what the type lookups use (declarations, array bounds) is this evaluation's provenance too
     const saved = this.types.used;
@@ -301,7 +310,7 @@ export class NameResolver {
         case 'optional_parameter_declaration':
           // the parameter's own name, not a type named like it
           if (parent.childForFieldName('declarator')?.startIndex !== declared.startIndex) break;
-          if (sameFunction || (fn && isAncestor(fn, parent))) found.parameterOf = fn;
+          if (sameFunction || (fn && (isAncestor(fn, parent) || isTemplateParameterOf(parent, fn)))) found.parameterOf = fn;
           break;
         case 'assignment_expression':
           if (sameFunction && parent.childForFieldName('left')?.startIndex === at) {

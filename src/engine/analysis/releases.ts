@@ -116,14 +116,19 @@ const WRAPPER_ROUNDS = 3;
  * MEM_RELEASE); }`), and wrappers of those. The release needs to be in the function, not on every path: a
  * wrapper that checks its argument for NULL first is still a release.
  */
-export function findReleaseWrappers(text: string, functionAt: (offset: number) => SyntaxNode | undefined): Map<string, number> {
+export function findReleaseWrappers(
+  text: string,
+  functionAt: (offset: number) => SyntaxNode | undefined,
+  /** Where a name occurs as a whole word in `text` (the file index's: the language server carries them over edits). */
+  occurrencesOf: (name: string) => readonly number[],
+): Map<string, number> {
   const wrappers = new Map<string, number>();
   for (let round = 0; round < WRAPPER_ROUNDS; round++) {
     const before = wrappers.size;
     const names = [...RELEASE_API_NAMES, ...wrappers.keys()];
     const seen = new Set<number>();
     for (const name of names) {
-      for (const at of wordOccurrences(text, name)) {
+      for (const at of occurrencesOf(name)) {
         const fn = functionAt(at);
         if (!fn || fn.type !== 'function_definition' || seen.has(fn.startIndex)) continue;
         seen.add(fn.startIndex);

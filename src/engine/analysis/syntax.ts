@@ -33,6 +33,24 @@ export function declaresName(parent: SyntaxNode, declared: SyntaxNode): boolean 
   return parent.childrenForFieldName('declarator').some((d) => d.startIndex === declared.startIndex && d.endIndex === declared.endIndex);
 }
 
+/** The identifier is the name a declaration or a parameter declares, not a value in it. */
+export function isDeclaredHere(node: SyntaxNode): boolean {
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === 'declaration' || parent.type === 'parameter_declaration' || parent.type === 'optional_parameter_declaration')
+      return declaresName(parent, child);
+    if (parent.type === 'parenthesized_declarator') continue;
+    const slot = parent.childForFieldName('declarator');
+    if (!parent.type.endsWith('declarator') || !slot || !sameNode(slot, child)) return false;
+  }
+  return false;
+}
+
+/** The same node of the tree (tree-sitter gives a new object for each visit). */
+export function sameNode(a: SyntaxNode | null | undefined, b: SyntaxNode): boolean {
+  return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
 export function enclosingBlock(node: SyntaxNode): SyntaxNode | undefined {
   let n: SyntaxNode | null = node.parent;
   while (n && n.type !== 'compound_statement' && n.type !== 'for_statement' && n.type !== 'translation_unit') n = n.parent;
@@ -110,6 +128,38 @@ export function functionParams(fn: SyntaxNode, text: string): { name: string; ty
       const type = pointer ? 'void *' : typeNode ? text.slice(typeNode.startIndex, typeNode.endIndex) : '';
       return { name: n ? text.slice(n.startIndex, n.endIndex) : '', type };
     });
+}
+
+/** The template a function definition is (`template <size_t N> void *reserve()`), if it is one. */
+export function templateOf(fn: SyntaxNode): SyntaxNode | undefined {
+  const parent = fn.parent;
+  return parent?.type === 'template_declaration' ? parent : undefined;
+}
+
+/**
+ * A function template's parameters, in order, with their declared types and defaults (`size_t N = 4096`): name ''
+ * for those that are not values (`typename T`, packs).
+ */
+export function templateParams(fn: SyntaxNode, text: string): { name: string; type: string; defaultValue?: SyntaxNode }[] {
+  const list = templateOf(fn)?.childForFieldName('parameters');
+  if (!list) return [];
+  return list.namedChildren
+    .filter((p) => p.type !== 'comment')
+    .map((p) => {
+      const value = p.type === 'parameter_declaration' || p.type === 'optional_parameter_declaration';
+      const name = value ? p.childForFieldName('declarator') : null;
+      const type = value ? p.childForFieldName('type') : null;
+      if (name?.type !== 'identifier' || !type) return { name: '', type: '' };
+      const defaultValue = p.childForFieldName('default_value') ?? undefined;
+      return { name: text.slice(name.startIndex, name.endIndex), type: text.slice(type.startIndex, type.endIndex), ...(defaultValue ? { defaultValue } : {}) };
+    });
+}
+
+/** Whether a parameter declaration is one of the template parameters of the function template `fn`. */
+export function isTemplateParameterOf(param: SyntaxNode, fn: SyntaxNode): boolean {
+  const template = templateOf(fn);
+  const list = param.parent;
+  return !!template && list?.type === 'template_parameter_list' && list.parent?.startIndex === template.startIndex && list.parent.type === template.type;
 }
 
 export function truncate(s: string, n: number): string {

@@ -5,13 +5,15 @@
 import { apiModel } from '../model/apis.js';
 import { parametersIn } from '../model/reasons.js';
 import type { EvidenceStep } from '../model/types.js';
+import { LLONG } from '../model/target.js';
+import { tokenize } from '../text/tokens.js';
 import { ALLOCATION_GRANULARITY, unusableBytes, usesLargePages } from '../model/windows-memory.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import type { AllocationCall, ArgBinding, CallRecipe, FoundCall, RootCause, WrapperModel, WrapperReach } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { NameResolver, Scope } from './names.js';
 import type { Linkage } from './linkage.js';
-import { enclosingClassName, functionName, functionParams, inAnonymousNamespace, isInClass, isStatic } from './syntax.js';
+import { enclosingClassName, functionName, functionParams, inAnonymousNamespace, isInClass, isStatic, templateParams } from './syntax.js';
 
 /** Only functions named by a plain (maybe qualified) identifier become wrappers: not operators or specialisations. */
 const PLAIN_FUNCTION_NAME = /^[\w$:~]+$/;
@@ -38,7 +40,8 @@ export function findWrappers(
     if (!fn || fn.type !== 'function_definition') continue;
     const name = functionName(fn, index.parsedText);
     if (!name) continue;
-    const params = functionParams(fn, index.parsedText).map((p) => p.name);
+    // a template's value parameters count as the function's, after its own (`template <size_t N> void *reserve()`)
+    const params = [...functionParams(fn, index.parsedText), ...templateParams(fn, index.parsedText)].map((p) => p.name);
     const depends = mentions.filter((m) => m.fn === name && PLAIN_FUNCTION_NAME.test(name) && params.includes(m.parameter));
     if (depends.length === 0) continue;
     let entry = byFunction.get(fn.startIndex);
@@ -85,10 +88,12 @@ function wrapperOf(
 ): WrapperModel {
   const text = index.parsedText;
   const params = functionParams(fn, text);
+  const templated = templateParams(fn, text);
   const header = HEADER_EXTENSION.test(index.file);
   return {
     name: shortName,
     params: params.map((p) => p.name),
+    ...(templated.length ? { templateParams: templated.map((p) => p.name) } : {}),
     file: index.file,
     range: index.range(fn.startIndex, fn.endIndex),
     fileLocal: !header && (isStatic(fn, text) || inAnonymousNamespace(fn)),
@@ -98,16 +103,29 @@ function wrapperOf(
     member: name.includes('::') || isInClass(fn),
     className: name.includes('::') ? name.split('::').slice(-2, -1)[0] : enclosingClassName(fn, text),
     reaches,
-    instantiate: (args, stack) => {
+    instantiate: (args, stack, templateArgs = []) => {
       const scope = new Map<string, ArgBinding>();
       params.forEach((p, i) => {
         if (!p.name) return;
         const a = args[i];
         scope.set(p.name, a ? convertArgument(a, p.type, names) : { value: { unknown: { kind: 'argument-not-given', position: i + 1, fn: shortName } } });
       });
+      // a template argument not written at the call is the parameter's default (evaluated with the parameters
+      // before it, names resolved as in the function's body), else not known (a deduced one)
+      const body = fn.childForFieldName('body') ?? fn;
+      templated.forEach((p, i) => {
+        if (!p.name) return;
+        const a = templateArgs[i] ?? (p.defaultValue ? defaultArgument(p.defaultValue, body, scope, index, names) : undefined);
+        scope.set(
+          p.name,
+          a ? convertArgument(a, p.type, names) : { value: { unknown: { kind: 'template-argument-not-given', position: i + 1, fn: shortName } } },
+        );
+      });
+      // the values in the order of the wrapper's parameters, the template's after the function's (see sizes)
+      const values = [...params.map((_, i) => args[i]), ...templated.map((_, i) => templateArgs[i])];
       const out: AllocationCall[] = [];
       for (const recipe of recipes) {
-        const aligned = granuleMultiples(args, sizes.get(recipe));
+        const aligned = granuleMultiples(values, sizes.get(recipe));
         for (const found of instantiate(recipe, scope, stack)) {
           // the caller passes multiples of 64 KB and the size still wastes: this call's arithmetic is the cause
           const call = !found.rootCause && aligned && wastes(found) ? { ...found, rootCause: rootCauseAt(found) } : found;
@@ -121,6 +139,13 @@ function wrapperOf(
       return out;
     },
   };
+}
+
+/** A template parameter's default value, given the parameters bound so far. */
+function defaultArgument(value: SyntaxNode, body: SyntaxNode, scope: Scope, index: FileIndex, names: NameResolver): ArgBinding {
+  const at = body.startIndex;
+  const ev = names.evaluate(tokenize(index.parsedText.slice(value.startIndex, value.endIndex)), at, index.lines.position(at).line, scope);
+  return { value: ev.value.known ? { value: ev.value.value, type: ev.type ?? LLONG } : { unknown: ev.value.cause } };
 }
 
 /** A caller's value converted to the parameter's declared type, as the call does. */
@@ -147,7 +172,7 @@ function sizeParameters(recipe: CallRecipe, params: readonly (string | undefined
 }
 
 /** Whether the caller's values of `parameters` are all known multiples of 64 KB (and there is at least one). */
-function granuleMultiples(args: readonly ArgBinding[], parameters: ReadonlySet<number> | undefined): boolean {
+function granuleMultiples(args: readonly (ArgBinding | undefined)[], parameters: ReadonlySet<number> | undefined): boolean {
   if (!parameters || parameters.size === 0) return false;
   for (const i of parameters) {
     const a = args[i];

@@ -61,6 +61,19 @@ function stableStringify(value: unknown): string {
 
 export const CACHE_DIRECTORY = '.granule_cache';
 
+/**
+ * The per-file cache of one configuration of a run of several (`lint-cache.x86.json` beside `lint-cache.json`): a
+ * file's results, like its wrappers, are the configuration's own, and one file per configuration keeps each from
+ * replacing the other's entries. A name with characters a file name should not hold is made safe, with a hash of
+ * the name so that two configurations never share a file.
+ */
+export function configurationCacheFile(cacheFile: string, configuration: string): string {
+  // (a database's configuration is named by its path: only the end of it is kept, the hash tells it apart)
+  const safe = configuration.replace(/[^A-Za-z0-9_-]/g, '_').slice(-48);
+  const name = safe === configuration ? safe : `${safe}-${hashText(configuration).slice(0, 8)}`;
+  return `${cacheFile.replace(/\.json$/, '')}.${name}.json`;
+}
+
 /** Where the cache lives: a directory (then lint-cache.json inside it) or a file path. */
 export function cacheFilePath(cwd: string, location: string | undefined): string {
   return cacheLocation(cwd, location).file;

@@ -20,6 +20,9 @@ export interface SdkLookup {
   type(words: string): CType | undefined;
 }
 
+/** A constant function's value for its arguments' values, with how each size in it was found (for evidence). */
+export type ConstantFunction = (args: readonly Result[]) => { result: Result; notes: readonly string[] };
+
 export interface EvalEnv {
   model: TargetModel;
   /** `#if` semantics: `defined`, intmax_t arithmetic, unknown names are unknown (they may be defined elsewhere). */
@@ -36,6 +39,11 @@ export interface EvalEnv {
   typeOfName?(name: string): CType | undefined;
   /** The type a type name stands for (`struct S`, `SYSTEM_INFO`, `PFOO`), or undefined when it names no type. */
   typeNamed?(words: string): CType | undefined;
+  /**
+   * A function a constant expression may call (a C++ `constexpr` function of the sources), as what its value is for
+   * given arguments; undefined when `name` names none. Asked only for a name followed by `(`.
+   */
+  constantFunction?(name: string): ConstantFunction | undefined;
   /** Whose layout rules measure records (sizeof, alignof, offsetof); msvc when not given. */
   compiler?: Compiler;
   /** The file's expansion budget (ExpansionContext.fileBudget). */

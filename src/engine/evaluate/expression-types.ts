@@ -8,7 +8,7 @@ import type { CType } from '../types/ctype.js';
 import { elementType, memberType, resolveType } from '../types/members.js';
 import { typeText } from '../types/type-text.js';
 import type { EvalEnv } from './env.js';
-import { stringLiteralBytes } from './literals.js';
+import { parseIntegerLiteral, stringLiteralBytes } from './literals.js';
 import { readTypeName } from './type-names.js';
 
 export type Typing = { type: CType } | { unknown: Reason };
@@ -107,6 +107,12 @@ class ExpressionTyper {
       return inner;
     }
     if (t.text === '::') return this.primary();
+    // a number: the operand of a cast (`((struct s *)0)->m`, as RTL_FIELD_SIZE is written)
+    if (t.kind === 'number') {
+      const literal = parseIntegerLiteral(t.text, this.env.model);
+      if ('unknown' in literal) throw new Unreadable();
+      return { type: { kind: 'int', int: literal.type } };
+    }
     if (t.kind !== 'ident') throw new Unreadable();
     // Foo::kSize, ns::table: the last component names it
     if (this.peek()?.text === '::' && this.peek(1)?.kind === 'ident') {

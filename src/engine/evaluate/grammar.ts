@@ -3,9 +3,10 @@
 // decides what the tokens say.
 
 import { ULLONG, UINT, type IntType } from '../model/target.js';
+import { elementType } from '../types/members.js';
 import type { Token } from '../text/tokens.js';
 import { IntegerArithmetic } from './arithmetic.js';
-import { isUnknown, ParseError, type EvalEnv, type Result } from './env.js';
+import { isUnknown, ParseError, type ConstantFunction, type EvalEnv, type Result } from './env.js';
 import { parseCharLiteral, parseIntegerLiteral, stringLiteralBytes } from './literals.js';
 import { integerTypeNamed, isTypeName, readTypeName, type TypeName } from './type-names.js';
 import {
@@ -14,6 +15,7 @@ import {
   isOffsetOperator,
   isTypeOperator,
   measureExpression,
+  memberOffset,
   measureType,
   offsetOperator,
   type Measurement,
@@ -51,13 +53,21 @@ export class ExpressionParser {
   /** How each size measured through a type was found (`sizeof(struct S) = 24 (#pragma pack 4)`), for evidence. */
   readonly notes: string[] = [];
   private depth = 0;
+  /**
+   * Above 0 while reading the branch of a `?:` whose condition is known not to take it: constant functions are not
+   * called there (a recursive one's base case is written as `n <= 1 ? 1 : n * f(n - 1)`, and the untaken call recurses).
+   */
+  private untaken = 0;
   private readonly arithmetic: IntegerArithmetic;
 
+  /** `depth`: the nesting of the expression this one is part of (a designator's subscript), counted against MAX_NESTING. */
   constructor(
     private readonly tokens: Token[],
     private readonly env: EvalEnv,
+    depth = 0,
   ) {
     this.arithmetic = new IntegerArithmetic(env.directive);
+    this.depth = depth;
   }
 
   // ---- reading tokens ----
@@ -136,11 +146,22 @@ export class ExpressionParser {
       const cond = this.parseBinary(1);
       if (this.peek()?.text !== '?') return cond;
       this.take();
-      const whenTrue = this.parseComma();
+      const taken = isUnknown(cond) ? undefined : cond.value !== 0n;
+      const whenTrue = this.inBranch(taken !== false, () => this.parseComma());
       this.expect(':');
-      const whenFalse = this.parseConditional();
+      const whenFalse = this.inBranch(taken !== true, () => this.parseConditional());
       return this.arithmetic.conditional(cond, whenTrue, whenFalse);
     });
+  }
+
+  /** Reads one branch of a `?:`, marked untaken when the condition is known to skip it. */
+  private inBranch(taken: boolean, parse: () => Result): Result {
+    if (!taken) this.untaken++;
+    try {
+      return parse();
+    } finally {
+      if (!taken) this.untaken--;
+    }
   }
 
   private parseBinary(minPrecedence: number): Result {
@@ -172,10 +193,13 @@ export class ExpressionParser {
           this.take();
           return this.arithmetic.unary(t.text, this.parseUnary());
         case '&':
-        case '*':
+        case '*': {
           this.take();
+          const offset = t.text === '&' ? this.nullMemberOffset() : undefined;
+          if (offset) return offset;
           this.parseUnary();
           return { unknown: { kind: t.text === '&' ? 'address-of' : 'dereference' } };
+        }
         case '++':
         case '--':
           this.take();
@@ -268,7 +292,83 @@ export class ExpressionParser {
       if (depth === 0 && t.text === ',') args.push([]);
       else args[args.length - 1]!.push(t);
     }
-    return this.measured(name === 'size' || !isOffsetOperator(name) ? countOperator(name, args, this.env) : offsetOperator(name, args, this.env));
+    if (name === 'size' || !isOffsetOperator(name)) return this.measured(countOperator(name, args, this.env));
+    return this.measured(offsetOperator(name, args, this.env, (tokens) => this.subexpression(tokens)));
+  }
+
+  /** The value of `tokens` alone (a subscript of a designator), in this parser's environment. */
+  private subexpression(tokens: readonly Token[]): Result {
+    if (tokens.length === 0) return { unknown: { kind: 'empty-expression' } };
+    const parser = new ExpressionParser([...tokens], this.env, this.depth);
+    try {
+      const r = parser.parseComma();
+      this.notes.push(...parser.notes);
+      return parser.pos < tokens.length ? { unknown: { kind: 'unreadable-token', token: tokens[parser.pos]!.text } } : r;
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      return { unknown: e.reason };
+    }
+  }
+
+  /**
+   * `&((T *)0)->m`, the address of a member of a null pointer: the member's offset, as the headers of MSVC, mingw and
+   * wine define offsetof (`(size_t)&(((s*)0)->m)`, and `&reinterpret_cast<char const volatile&>((((s*)0)->m))` in
+   * C++). Undefined, having read nothing, when the operand is anything else.
+   */
+  private nullMemberOffset(): Result | undefined {
+    const start = this.pos;
+    try {
+      const found = this.readNullMember();
+      if (found) return found;
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+    }
+    this.pos = start;
+    return undefined;
+  }
+
+  private readNullMember(): Result | undefined {
+    let open = 0;
+    if (this.peek()?.text === 'reinterpret_cast' && this.peek(1)?.text === '<') {
+      this.take();
+      this.skipAngles();
+      this.expect('(');
+      open++;
+    }
+    let cast: TypeName | undefined;
+    while (this.peek()?.text === '(' && !(cast = this.typeName(this.pos + 1, ')'))) {
+      this.take();
+      open++;
+    }
+    const record = cast?.ctype ? elementType(cast.ctype) : undefined;
+    if (!cast || !record || open === 0) return undefined;
+    this.pos = cast.end + 1;
+    const pointer = this.parseUnary();
+    if (isUnknown(pointer) || pointer.value !== 0n) return undefined;
+    this.expect(')');
+    open--;
+    if (this.take().text !== '->') return undefined;
+    const from = this.pos;
+    while (this.peek()?.kind === 'ident' || this.peek()?.text === '.' || this.peek()?.text === '[') {
+      if (this.peek()?.text === '[') this.skipBalanced();
+      else this.take();
+    }
+    const designator = this.tokens.slice(from, this.pos);
+    for (; open > 0; open--) this.expect(')');
+    const written = cast.text.replace(/\s*\*$/, '');
+    const measured = memberOffset('offsetof', record, written, designator, this.env, (tokens) => this.subexpression(tokens));
+    return this.measured(measured);
+  }
+
+  /** Skips a template argument list `<...>`, nested ones included. */
+  private skipAngles(): void {
+    let depth = 0;
+    do {
+      const t = this.take();
+      if (t.text === '<') depth++;
+      else if (t.text === '>') depth--;
+      else if (t.text === '>>') depth -= 2;
+    } while (depth > 0);
   }
 
   /** `std::extent<T>::value` and `std::extent_v<T>`: the bound of an array type (`decltype(a)` or a typedef). */
@@ -362,12 +462,33 @@ export class ExpressionParser {
       return this.arithmetic.convert(inner, integerTypeNamed(name, this.env), name);
     }
     if (this.env.directive) return this.directiveName(name);
-    // a call: parsePostfix makes it unknown whatever the name means, so the name is not looked up (a lookup
-    // can cost time proportional to the file, for each of thousands of nested calls)
-    if (this.peek()?.text === '(') return { unknown: { kind: 'call', callee: name } };
+    if (this.peek()?.text === '(') {
+      // a constant function of the sources is evaluated; any other call is made unknown by parsePostfix, whatever
+      // the name means (the environment answers from a list made once per file, not by a lookup in the file)
+      const constant = this.env.constantFunction?.(name);
+      return constant ? this.constantCall(name, constant) : { unknown: { kind: 'call', callee: name } };
+    }
     const found = this.env.identifier?.(name);
     if (found) return 'unknown' in found ? found : { value: found.value, type: this.arithmetic.normalise(found.type) };
     return { unknown: { kind: 'unknown-name', name } };
+  }
+
+  /** `f(a, b)` of a constant function: the arguments are read and evaluated here, then given to it. */
+  private constantCall(name: string, constant: ConstantFunction): Result {
+    this.expect('(');
+    const args: Result[] = [];
+    if (this.peek()?.text === ')') this.take();
+    else
+      for (;;) {
+        args.push(this.parseAssignment());
+        const t = this.take();
+        if (t.text === ')') break;
+        if (t.text !== ',') throw new ParseError({ kind: 'expected-token', expected: ')', found: t.text });
+      }
+    if (this.untaken > 0) return { unknown: { kind: 'call', callee: name } };
+    const { result, notes } = constant(args);
+    this.notes.push(...notes);
+    return this.arithmetic.normaliseResult(result);
   }
 
   /** `defined X` / `defined(X)` in a directive. */

@@ -8,7 +8,7 @@ import type { CType } from '../types/ctype.js';
 import { layoutRules, measure, type Layout } from '../types/layout.js';
 import { resolveType } from '../types/members.js';
 import { typeText } from '../types/type-text.js';
-import type { EvalEnv } from './env.js';
+import type { EvalEnv, Result } from './env.js';
 import { typeOfTokens } from './expression-types.js';
 import { readTypeName } from './type-names.js';
 
@@ -80,14 +80,33 @@ function unparenthesised(tokens: readonly Token[]): readonly Token[] {
   return tokens.slice(1, -1);
 }
 
-/** `offsetof(T, m)` and its kin: `args` are the tokens of each argument. */
-export function offsetOperator(name: string, args: readonly Token[][], env: EvalEnv): Measurement {
+/**
+ * `offsetof(T, m)` and its kin: `args` are the tokens of each argument. The member may be a designator, as GCC,
+ * Clang and MSVC accept: `s.inner`, `a[2]`, `a[N - 1].x`, each subscript a constant expression `subscript` evaluates.
+ */
+export function offsetOperator(name: string, args: readonly Token[][], env: EvalEnv, subscript: (tokens: readonly Token[]) => Result): Measurement {
   const kind = OFFSET_OPERATORS[name]!;
   const [typeTokens, designator] = args;
   if (args.length !== 2 || !typeTokens?.length || !designator?.length) return { unknown: { kind: 'call', callee: name } };
   const written = readTypeName([...typeTokens, { kind: 'punct', text: ')', offset: 0, spaceBefore: false }], 0, ')', env);
   if (!written?.ctype) return { unknown: { kind: 'type-not-declared', type: tokensText(typeTokens) } };
-  let type = written.ctype;
+  return memberOffset(kind === 'offset' ? 'offsetof' : name, written.ctype, written.text, designator, env, subscript);
+}
+
+/**
+ * What `operator(T, designator)` measures in `record` (written `written`): the member's offset (offsetof), its
+ * size (RTL_FIELD_SIZE) or both added (RTL_SIZEOF_THROUGH_FIELD).
+ */
+export function memberOffset(
+  operator: string,
+  record: CType,
+  written: string,
+  designator: readonly Token[],
+  env: EvalEnv,
+  subscript: (tokens: readonly Token[]) => Result,
+): Measurement {
+  const kind = OFFSET_OPERATORS[operator] ?? 'offset';
+  let type = record;
   let offset = 0n;
   for (let i = 0; i < designator.length; i++) {
     const t = designator[i]!;
@@ -99,22 +118,36 @@ export function offsetOperator(name: string, args: readonly Token[][], env: Eval
       if (!member) return { unknown: { kind: 'no-member', type: writtenType(type), member: t.text } };
       offset += member.offset;
       type = member.type;
-    } else if (t.text === '[' && designator[i + 1]?.kind === 'number' && designator[i + 2]?.text === ']') {
+    } else if (t.text === '[') {
+      const close = closingBracket(designator, i);
       const element = resolveType(type);
+      if (close === undefined) return { unknown: { kind: 'expected-token', expected: ']', found: tokensText(designator.slice(i)) } };
       if (element.kind !== 'array') return { unknown: { kind: 'array-element' } };
+      const index = subscript(designator.slice(i + 1, close));
+      if ('unknown' in index) return index;
       const size = layoutOf(element.of, env);
       if ('unknown' in size) return { unknown: size.unknown };
-      offset += BigInt(Number(designator[i + 1]!.text.replace(/[uUlL]+$/, ''))) * size.size;
+      offset += index.value * size.size;
       type = element.of;
-      i += 2;
+      i = close;
     } else return { unknown: { kind: 'unexpected-token', token: t.text } };
   }
   const memberText = tokensText(designator);
-  if (kind === 'offset') return { value: offset, note: `offsetof(${written.text}, ${memberText}) = ${offset}` };
+  if (kind === 'offset') return { value: offset, note: `offsetof(${written}, ${memberText}) = ${offset}` };
   const size = layoutOf(type, env);
   if ('unknown' in size) return { unknown: { kind: 'size-of-type-unknown', type: writtenType(type), inner: size.unknown } };
   const value = kind === 'size' ? size.size : offset + size.size;
-  return { value, note: `${name}(${written.text}, ${memberText}) = ${value}` };
+  return { value, note: `${operator}(${written}, ${memberText}) = ${value}` };
+}
+
+/** The index of the `]` that closes the `[` at `open`, or undefined. */
+function closingBracket(tokens: readonly Token[], open: number): number | undefined {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (tokens[i]!.text === '[') depth++;
+    else if (tokens[i]!.text === ']' && --depth === 0) return i;
+  }
+  return undefined;
 }
 
 /** `ARRAYSIZE(a)`, `std::size(a)`: the element count of an array expression. */

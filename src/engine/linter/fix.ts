@@ -13,6 +13,7 @@ import { replaceFileAtomically } from '../files/atomic-write.js';
 import { readRegularHead } from '../files/regular-file.js';
 import { decode, textEncoding, type TextEncoding } from '../text/source.js';
 import type { Finding, Notice, TextEdit } from '../model/types.js';
+import { compareText } from '../model/order.js';
 
 export interface FixInputs {
   findings: readonly Finding[];
@@ -74,7 +75,7 @@ export function planFixes(inputs: FixInputs): FixPlan {
     if (applied.length === 0 || text === before) continue;
     patches.push({ file, before, after: text, fixes: new Set(applied.map((e) => e.finding)).size });
   }
-  patches.sort((a, b) => a.file.localeCompare(b.file));
+  patches.sort((a, b) => compareText(a.file, b.file));
   return { patches, notices };
 }
 

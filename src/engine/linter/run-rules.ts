@@ -4,6 +4,7 @@ import { rules as allRules } from '../../rules/index.js';
 import type { Fix as RuleFix, GranuleRule, RuleFixer } from '../../rules/create-rule.js';
 import type { AllocationCall, FileAnalysis } from '../analysis/facts.js';
 import type { Finding, Level, Suggestion, TargetSetting } from '../model/types.js';
+import { compareText } from '../model/order.js';
 
 export type RuleSetting = Level | [Level, ...unknown[]];
 
@@ -88,7 +89,7 @@ export function runRules(analysis: FileAnalysis, active: ActiveRule[], settings:
     }
     findings.push(...own);
   }
-  findings.sort((a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  findings.sort((a, b) => a.range.start.offset - b.range.start.offset || compareText(a.ruleId, b.ruleId));
   return { findings, failures };
 }
 
@@ -112,6 +113,8 @@ function toFinding(
   // a size that depends on the path: the path reported and its size
   if (data.when && data.pathSize) Object.assign(properties, { when: data.when, size: data.pathSize });
   if (call.lifetime) properties.lifetime = call.lifetime.kind;
+  // a lost address: how it is lost (the place is the finding's related location)
+  if (data.lost) properties.lost = data.lost;
   return {
     ruleId,
     severity: level,

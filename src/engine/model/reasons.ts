@@ -80,6 +80,21 @@ export type Reason =
   | { kind: 'missing-argument'; position: number }
   | { kind: 'not-an-address'; position: number }
   | { kind: 'argument-not-given'; position: number; fn: string }
+  /** A template parameter the call does not write an argument for (`reserve()` of `template <size_t N = 4096>`). */
+  | { kind: 'template-argument-not-given'; position: number; fn: string }
+  // calls of C++ constexpr functions (analysis/constexpr-functions.ts)
+  /** An argument of a constexpr function's call is not known. */
+  | { kind: 'constexpr-argument'; fn: string; position: number; inner: Reason }
+  /** The function's return expression, with the arguments' values, is not known. */
+  | { kind: 'in-constexpr-function'; fn: string; inner: Reason }
+  /** A constexpr function whose body is more than one `return` (after any `static_assert`s). */
+  | { kind: 'constexpr-body'; fn: string }
+  | { kind: 'constexpr-arguments'; fn: string; expected: number; given: number }
+  /** More than one constexpr definition of the name takes that many arguments. */
+  | { kind: 'constexpr-overloaded'; fn: string; definitions: number }
+  /** Calls nested deeper than `limit` (a recursion), or more than `limit` calls in one expression. */
+  | { kind: 'constexpr-too-deep'; fn: string; limit: number }
+  | { kind: 'constexpr-too-many-calls'; fn: string; limit: number }
   // values that depend on the path to the call (analysis/path-values.ts)
   /** Each path gives a known value, not all the same: `paths` is how many distinct values. */
   | { kind: 'depends-on-path'; values: bigint[] }
@@ -103,10 +118,67 @@ export type Reason =
   /** A layout taken from a table (the SDK's) that gives offsets but not the member's type. */
   | { kind: 'member-type-not-recorded'; record: string; member: string };
 
-/** The reasons of one group (types, layouts, paths), each described by its group's function. */
-function describeGroupedReason(r: TypeReason | LayoutReason | PathReason): string {
+/** The reasons of one group (types, layouts, paths, constexpr functions, arguments), each described by its group's function. */
+function describeGroupedReason(r: TypeReason | LayoutReason | PathReason | FunctionReason | ArgumentReason): string {
   if (isTypeReason(r)) return describeTypeReason(r);
+  if (isFunctionReason(r)) return describeFunctionReason(r);
+  if (isArgumentReason(r)) return describeArgumentReason(r);
   return isLayoutReason(r) ? describeLayoutReason(r) : describePathReason(r);
+}
+
+type ArgumentReason = Extract<Reason, { kind: (typeof ARGUMENT_REASONS)[number] }>;
+const ARGUMENT_REASONS = ['missing-argument', 'not-an-address', 'argument-not-given', 'template-argument-not-given'] as const;
+
+function isArgumentReason(r: Reason): r is ArgumentReason {
+  return (ARGUMENT_REASONS as readonly string[]).includes(r.kind);
+}
+
+/** The messages of the reasons of a call's arguments. */
+function describeArgumentReason(r: ArgumentReason): string {
+  switch (r.kind) {
+    case 'missing-argument':
+      return `argument ${r.position} is missing`;
+    case 'not-an-address':
+      return `argument ${r.position} is not the address of a variable`;
+    case 'argument-not-given':
+      return `argument ${r.position} of ${r.fn} is not given`;
+    case 'template-argument-not-given':
+      return `template argument ${r.position} of ${r.fn} is not written at the call`;
+  }
+}
+
+type FunctionReason = Extract<Reason, { kind: (typeof FUNCTION_REASONS)[number] }>;
+const FUNCTION_REASONS = [
+  'constexpr-argument',
+  'in-constexpr-function',
+  'constexpr-body',
+  'constexpr-arguments',
+  'constexpr-overloaded',
+  'constexpr-too-deep',
+  'constexpr-too-many-calls',
+] as const;
+
+function isFunctionReason(r: Reason): r is FunctionReason {
+  return (FUNCTION_REASONS as readonly string[]).includes(r.kind);
+}
+
+function describeFunctionReason(r: FunctionReason): string {
+  switch (r.kind) {
+    case 'constexpr-argument':
+      return `argument ${r.position} of ${r.fn}(): ${describeReason(r.inner)}`;
+    case 'in-constexpr-function':
+      return `in constexpr function ${r.fn}: ${describeReason(r.inner)}`;
+    case 'constexpr-body':
+      return `constexpr function ${r.fn} is not a single return statement`;
+    case 'constexpr-arguments':
+      return `constexpr function ${r.fn} takes ${r.expected} argument${r.expected === 1 ? '' : 's'}, not ${r.given}`;
+    case 'constexpr-overloaded':
+      return `${r.fn} has ${r.definitions} constexpr definitions taking these arguments`;
+    case 'constexpr-too-deep':
+      return `constexpr function ${r.fn} recurses deeper than ${r.limit} calls`;
+    case 'constexpr-too-many-calls':
+      return `constexpr function ${r.fn} makes more than ${r.limit} calls`;
+  }
 }
 
 type PathReason = Extract<Reason, { kind: 'depends-on-path' | 'too-many-paths' | 'path-not-followed' }>;
@@ -163,7 +235,7 @@ function describeLayoutReason(r: LayoutReason): string {
 
 /** The message of a reason, as reports and hovers print it. */
 export function describeReason(r: Reason): string {
-  if (isTypeReason(r) || isLayoutReason(r) || isPathReason(r)) return describeGroupedReason(r);
+  if (isTypeReason(r) || isLayoutReason(r) || isPathReason(r) || isFunctionReason(r) || isArgumentReason(r)) return describeGroupedReason(r);
   switch (r.kind) {
     case 'empty-expression':
       return 'empty expression';
@@ -273,26 +345,22 @@ export function describeReason(r: Reason): string {
       return `${r.name}: ${describeReason(r.inner)}`;
     case 'in-header':
       return `${r.name} (${r.file}:${r.line}): ${describeReason(r.inner)}`;
-    case 'missing-argument':
-      return `argument ${r.position} is missing`;
-    case 'not-an-address':
-      return `argument ${r.position} is not the address of a variable`;
-    case 'argument-not-given':
-      return `argument ${r.position} of ${r.fn} is not given`;
   }
 }
 
 /** The parameters a reason says the value depends on, however deep in it. */
 export function parametersIn(r: Reason): { parameter: string; fn: string | undefined }[] {
   if (r.kind === 'parameter') return [{ parameter: r.parameter, fn: r.fn }];
-  if (r.kind === 'through-name' || r.kind === 'in-header') return parametersIn(r.inner);
+  // (an argument of a constexpr function's call is the caller's; its body's names are the function's own)
+  if (r.kind === 'through-name' || r.kind === 'in-header' || r.kind === 'constexpr-argument') return parametersIn(r.inner);
   return [];
 }
 
 /** Whether a reason already carries a macro expander's problem (so the problem adds nothing to it). */
 export function mentionsMacroProblem(r: Reason, problem: string): boolean {
   if (r.kind === 'macro-problem') return r.problem.includes(problem);
-  if (r.kind === 'through-name' || r.kind === 'in-header') return mentionsMacroProblem(r.inner, problem);
+  if (r.kind === 'through-name' || r.kind === 'in-header' || r.kind === 'constexpr-argument' || r.kind === 'in-constexpr-function')
+    return mentionsMacroProblem(r.inner, problem);
   return false;
 }
 

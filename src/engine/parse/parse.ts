@@ -3,15 +3,18 @@
 // The binding is installed as granule-tree-sitter (package.json: npm:tree-sitter@0.22.4). tree-sitter-cpp 0.23.4
 // declares an optional peer tree-sitter@^0.21.1, and a tree-sitter of that name at 0.22.4 beside it made every
 // `npm install granule` print a peer-conflict warning and fail under --strict-peer-deps; under its own name the
-// binding is no peer of anything. Its types still declare the module 'tree-sitter', hence the reference.
+// binding is no peer of anything. Its types still declare the module 'tree-sitter', hence the reference. (granule
+// now ships the grammars' binaries itself, grammars.ts, but a development tree still installs both packages.)
 /// <reference types="granule-tree-sitter" preserve="true" />
 
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type ParserType from 'tree-sitter';
 import { parseTimedOut, remainingMicros } from '../model/limits.js';
+import { loadGrammar, type Language } from './grammars.js';
+import { hideMemberDesignators } from './designators.js';
 
-export type Language = 'c' | 'cpp';
+export type { Language };
 export type Tree = ParserType.Tree;
 export type SyntaxNode = ParserType.SyntaxNode;
 
@@ -42,7 +45,7 @@ export function parserFor(language: Language): ParserType {
   if (!parser) {
     parserClass ??= require('granule-tree-sitter') as typeof ParserType;
     parser = new parserClass();
-    const grammar = require(language === 'c' ? 'tree-sitter-c' : 'tree-sitter-cpp') as ParserType.Language & { nodeSubclasses?: unknown[] };
+    const grammar = loadGrammar(language) as ParserType.Language & { nodeSubclasses?: unknown[] };
     // setLanguage would otherwise eval a subclass per node type (20-30 ms per grammar, paid by every run and
     // thread) only to add field getters (`nameNode`, ...) that granule never uses: plain nodes will do.
     // Node type ids are 16-bit; the ERROR id is handled by tree-sitter itself.
@@ -67,22 +70,31 @@ export function parse(text: string, language: Language, oldTree?: Tree, blank?: 
   // unit for the whole parse (200 MB for a 50 MB file, most of it never read when the parse is windowed)
   const bufferSize = Math.min(text.length + 1, READ_CHUNK);
   const includedRanges = blank?.length ? rangesAround(text, blank) : undefined;
+  // what the grammar reads: the text, with what it cannot read hidden at the same offsets
+  const read = hideMemberDesignators(text);
+  const hidden = read !== text;
+  // (what is hidden can change outside an edit's range, so a tree read with hidden parts is not reparsed from)
+  const previous = hidden || (oldTree as Hiding | undefined)?.hidden ? undefined : oldTree;
   const tree = (
-    includedRanges ? parser.parse(rangeReader(text, includedRanges), oldTree, { bufferSize, includedRanges }) : parser.parse(text, oldTree, { bufferSize })
+    includedRanges ? parser.parse(rangeReader(read, includedRanges), previous, { bufferSize, includedRanges }) : parser.parse(read, previous, { bufferSize })
   ) as Tree | null;
   if (!tree) {
     // a cancelled parse would otherwise resume on the next file's text
     parser.reset();
     parseTimedOut();
   }
-  if (includedRanges) {
-    // node texts come from the string, as for a tree parsed from one
+  if (hidden) (tree as Hiding).hidden = true;
+  if (includedRanges || hidden) {
+    // node texts come from the text itself, as for a tree parsed from it
     const parsed = tree as Tree & { input: unknown; getText: (node: SyntaxNode) => string };
     parsed.input = text;
     parsed.getText = (node) => text.substring(node.startIndex, node.endIndex);
   }
   return tree;
 }
+
+/** A tree parsed from a text with parts hidden from the grammar (designators.ts). */
+type Hiding = Tree & { hidden?: boolean };
 
 /**
  * tree-sitter's reader for a windowed parse: the text from an offset to the end of the included range there.

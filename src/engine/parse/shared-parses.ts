@@ -2,6 +2,12 @@
 // each (its `#if` branches differ), but the text the parser sees is the same unless the file itself has code
 // for one target only: then one tree serves both. Only a run's analyses use a store (the language server edits
 // its trees, and never shares them).
+//
+// A run analyses its configurations one after the other, so a parse kept for the next configuration is held
+// through the whole of this one's run: the store holds at most KEPT_CHARS characters of parsed text (oldest
+// dropped first), and a file bigger than that is never kept. A tree is a few tens of bytes per character parsed,
+// and a 50 MB file's trees and parsed texts held for x86 while x64 went on doubled the run's peak; a dropped parse
+// only costs the next configuration a parse of its own, which gives the same tree.
 
 import type { Language, Tree } from './parse.js';
 
@@ -17,9 +23,17 @@ interface Kept {
 /** Past this many parses of one file (its windows), the oldest is dropped. */
 const KEPT_PER_FILE = 3;
 
-/** One run's parses by file, kept until the run ends (or the file is forgotten). */
+/** Characters of parsed text (and their trees) the store holds at most, over every file. */
+export const KEPT_CHARS = 2 << 20;
+
+/** One run's parses by file, kept until the run ends (or the file is forgotten, or newer parses push them out). */
 export class SharedParses {
   private readonly byFile = new Map<string, Kept[]>();
+  /** Every kept parse, oldest first, with its file: the order they are dropped in. */
+  private readonly order: { file: string; kept: Kept }[] = [];
+  private chars = 0;
+
+  constructor(private readonly budget = KEPT_CHARS) {}
 
   /** The tree of an earlier parse of exactly this text, with this grammar and window. */
   find(file: string, parsedText: string, language: Language, blank: Spans): Tree | undefined {
@@ -30,16 +44,32 @@ export class SharedParses {
   }
 
   keep(file: string, parsedText: string, language: Language, blank: Spans, tree: Tree): void {
+    if (parsedText.length > this.budget) return;
     const list = this.byFile.get(file) ?? [];
     if (list.some((k) => k.tree === tree)) return;
-    list.push({ parsedText, language, blank, tree });
-    if (list.length > KEPT_PER_FILE) list.shift();
+    const kept = { parsedText, language, blank, tree };
+    list.push(kept);
     this.byFile.set(file, list);
+    this.order.push({ file, kept });
+    this.chars += parsedText.length;
+    if (list.length > KEPT_PER_FILE) this.drop(file, list[0]!);
+    while (this.chars > this.budget) this.drop(this.order[0]!.file, this.order[0]!.kept);
   }
 
   /** Drops a file's parses (every configuration has analysed it). */
   forget(file: string): void {
-    this.byFile.delete(file);
+    for (const kept of this.byFile.get(file) ?? []) this.drop(file, kept);
+  }
+
+  private drop(file: string, kept: Kept): void {
+    const list = this.byFile.get(file);
+    const at = list?.indexOf(kept) ?? -1;
+    if (!list || at < 0) return;
+    list.splice(at, 1);
+    if (list.length === 0) this.byFile.delete(file);
+    const i = this.order.findIndex((o) => o.kept === kept);
+    if (i >= 0) this.order.splice(i, 1);
+    this.chars -= kept.parsedText.length;
   }
 }
 

@@ -60,6 +60,35 @@ export class BuildConfigurations {
     if (this.projects) out.push(...this.projects.configurationsOf(file));
     return out;
   }
+
+  /**
+   * The names of the configurations a run checks one by one, in the order `configurationsOfFile` gives a file's:
+   * each compilation database when there are several (a database is the configuration of the files it lists),
+   * then every configuration of the projects. None: one run over the run's own targets.
+   */
+  get configurationNames(): string[] {
+    return [...(this.databases.length > 1 ? this.databases.map((d) => d.file) : []), ...(this.projects?.configurationNames ?? [])];
+  }
+
+  /**
+   * Whether the configuration `name` (a database or a project configuration) builds `file`; undefined when no
+   * database or project of the run lists the file (then every configuration checks it with the run's settings).
+   */
+  builds(file: string, name: string): boolean | undefined {
+    // (the target only fills in a database's configurations; which configurations build the file does not depend on it)
+    const list = this.configurationsOfFile(file, 'x64');
+    return list.length === 0 ? undefined : list.some((c) => c.name === name);
+  }
+
+  /** A configuration of configurationNames, as much as its name says: a database names no target of its own. */
+  configurationNamed(name: string): Pick<Configuration, 'name' | 'targetOfRun'> {
+    return this.databases.some((d) => d.file === name) ? { name, targetOfRun: true } : { name };
+  }
+
+  /** The databases that list `file`: when there are several, each is named in the configurations it is checked in. */
+  databasesOf(file: string): string[] {
+    return this.databases.filter((d) => d.flagsFor(file)).map((d) => d.file);
+  }
 }
 
 export interface ReadProjects {

@@ -39,7 +39,7 @@ export interface CandidateFiles {
 
 /** Reads the run's files and keeps the candidates (on threads when the run is big enough). */
 export async function collectCandidates(run: RunSetup, configurations?: Target[]): Promise<CandidateFiles> {
-  const { options, perFile, notices, optionsOf, cache } = run;
+  const { options, perFile, notices, optionsOf } = run;
   // (files over the size limit get a `limit` notice and are not read)
   const scanner = new SourceScanner(perFile.files, {
     // --cache: unchanged files the last run did not take are looked up instead of read
@@ -78,22 +78,15 @@ export async function collectCandidates(run: RunSetup, configurations?: Target[]
     if (decoded.note) notices.push({ level: 'note', file, code: 'encoding', message: decoded.note });
     files.candidates.set(file, { file, text: decoded.text });
     files.texts.set(file, decoded.text);
-    if (cache) {
-      const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), bytes);
-      files.cacheKeys.set(file, key);
-      const entry = options.fix ? undefined : cache.lookup(file, key);
-      if (entry) {
-        files.cached.set(file, entry);
-        for (const n of entry.needles) needles.add(n);
-      }
-    }
+    lookUpCache(run, files, file, bytes);
     return true;
   };
-  const threads = options.fix || cache || !threadsAvailable() ? 0 : threadsFor(options.concurrency, perFile.files.length);
+  // (--cache: results are looked up per file on the main thread, in each configuration of a run of several too)
+  const threads = options.fix || options.cacheFile || !threadsAvailable() ? 0 : threadsFor(options.concurrency, perFile.files.length);
   // (loaded only here: a run on a few files should not pay for the threading code)
   const threaded = threads > 0 ? await import('./workers.js') : undefined;
   const parallel = threaded
-    ? await threaded.lintInParallel(threaded.threadJob(perFile, options, run.reachOptions, needles, configurations), threads)
+    ? await threaded.lintInParallel(threaded.threadJob(perFile, options, run.reachOptions, needles, configurations, run.reach.only), threads)
     : undefined;
   if (parallel) {
     takeThreadResults(run, files, parallel, take);
@@ -104,6 +97,18 @@ export async function collectCandidates(run: RunSetup, configurations?: Target[]
     notices.push(...scanner.notices);
   }
   return files;
+}
+
+/** --cache: a file's key, and its entry when the cache holds a valid one (the run then looks for the entry's needles). */
+function lookUpCache(run: RunSetup, files: Pick<CandidateFiles, 'cached' | 'cacheKeys' | 'needles'>, file: string, content: Uint8Array | string): void {
+  const { cache, options, optionsOf } = run;
+  if (!cache) return;
+  const key = cache.keyFor(hashData(cacheableOptions(optionsOf(file))), content);
+  files.cacheKeys.set(file, key);
+  const entry = options.fix ? undefined : cache.lookup(file, key);
+  if (!entry) return;
+  files.cached.set(file, entry);
+  for (const n of entry.needles) files.needles.add(n);
 }
 
 /** The threads' first pass, taken over: its results, and the files the names it found make candidates. */
@@ -140,14 +145,21 @@ function takeThreadResults(run: RunSetup, files: CandidateFiles, parallel: Share
 /**
  * The candidates of a run of the same files in another configuration: the files the first configuration read
  * and kept (its texts, its scanner and needles, which grow with either's wrappers), limited to the files this
- * configuration checks; nothing precomputed or cached (those results are the first configuration's). Notices of
- * files taken later (binary, encoding) go to this configuration's run.
+ * configuration checks, with this configuration's thread results and --cache entries. Notices of files taken
+ * later (binary, encoding) go to this configuration's run.
  */
 export function candidatesFor(shared: CandidateFiles, run: RunSetup, sharedNotices: Notice[], configuration: string): CandidateFiles {
   const checks = new Set(run.perFile.files);
   const candidates = new Map<string, Candidate>();
+  const cached = new Map<string, CacheEntry>();
+  const cacheKeys = new Map<string, string>();
   const sync = () => {
-    for (const [file, c] of shared.candidates) if (checks.has(file) && !candidates.has(file)) candidates.set(file, c);
+    for (const [file, c] of shared.candidates) {
+      if (!checks.has(file) || candidates.has(file)) continue;
+      candidates.set(file, c);
+      // (keyed by the decoded text: a configuration's entries are only ever looked up here)
+      lookUpCache(run, { cached, cacheKeys, needles: shared.needles }, file, c.text);
+    }
   };
   sync();
   // the threads' results in this configuration, taken as a run of one configuration takes them
@@ -164,8 +176,8 @@ export function candidatesFor(shared: CandidateFiles, run: RunSetup, sharedNotic
   return {
     candidates,
     texts: shared.texts,
-    cached: new Map(),
-    cacheKeys: new Map(),
+    cached,
+    cacheKeys,
     precomputed,
     timedOut,
     needles: shared.needles,

@@ -1,85 +1,67 @@
-// A run over Visual Studio projects checks each project configuration (`Debug|Win32`, `Release|x64`, ...) as a
-// run of its own, with the files that configuration compiles, and merges the reports: a call site found in
-// several configurations is reported once, and its `configurations` property lists where it was found (with
-// the message of each configuration that words it differently). The results stay keyed by configuration so a
-// later merge of multi-target runs can combine them with its own.
+// A run over several compilation databases or Visual Studio projects checks each database (in each target) and each
+// project configuration (`Debug|Win32`, `Release|x64`, ...) as a run of its own, with the files it builds, and
+// merges the reports with the one merge of configurations (configurations.ts): a call site found in several
+// configurations is reported once, with the configurations it holds in, each named as every front end names it
+// (configurationLabel).
 
-import * as path from 'node:path';
-import type { Finding, Notice } from '../model/types.js';
-import { databaseFiles } from '../preprocess/build-configurations.js';
-import type { VisualStudioProjects } from '../preprocess/msbuild/projects.js';
-import type { LintOptions } from './options.js';
+import type { Target } from '../model/types.js';
+import type { BuildConfigurations } from '../preprocess/build-configurations.js';
+import { configurationLabel, mergeRuns, type ConfigurationRun } from './configurations.js';
 import type { LintResult } from './run-parts.js';
 
-/**
- * The configurations a run checks one by one: every configuration of its projects, and each compilation database
- * when there are several (a database is the configuration of the files it lists). None: one run, as before.
- */
-export function configurationNames(options: LintOptions, projects: VisualStudioProjects | undefined): string[] {
-  const databases = databaseFiles(options.compileCommands).map((f) => path.resolve(options.cwd, f));
-  return [...(projects?.configurationNames ?? []), ...(databases.length > 1 ? databases : [])];
-}
-
-/** One configuration's report, the configuration's name and the files it checked. */
-export interface ConfigurationReport {
-  name: string;
+/** One run of a database or project configuration, in one target: its report and the files it checked. */
+export interface BuildRun {
+  /** The target of the run (a project configuration's own). */
+  target: Target;
   result: LintResult;
   files: readonly string[];
 }
 
-/** Runs `lintOne` for each configuration in turn (one at a time: each run already uses the machine) and merges the reports. */
+/**
+ * Runs `lintOne` for each configuration in turn (one at a time: each run already uses the machine) and merges the
+ * reports. `lintOne` gives the runs of its configuration (one per target), or a report that stops the whole run.
+ */
 export async function lintEachConfiguration(
-  names: readonly string[],
-  lintOne: (name: string) => Promise<{ result: LintResult; files: readonly string[] }>,
+  build: BuildConfigurations,
+  lintOne: (name: string, first: boolean) => Promise<readonly BuildRun[] | { stop: LintResult }>,
 ): Promise<LintResult> {
-  const reports: ConfigurationReport[] = [];
-  for (const name of names) {
-    const { result, files } = await lintOne(name);
+  const runs: ConfigurationRun[] = [];
+  const checkedIn = new Map<string, Set<string>>();
+  for (const [i, name] of build.configurationNames.entries()) {
+    const done = await lintOne(name, i === 0);
     // a path that cannot be checked is the same in every configuration: stop at the first
-    if (result.usageError) return result;
-    reports.push({ name, result, files });
-  }
-  return mergeConfigurationReports(reports);
-}
-
-/** The reports of several configurations as one: each site once, notices once, counts summed where they add up. */
-export function mergeConfigurationReports(reports: readonly ConfigurationReport[]): LintResult {
-  const first = reports[0]!.result;
-  const sites = new Map<string, { finding: Finding; configurations: string[]; messages: string[] }>();
-  for (const { name, result } of reports)
-    for (const finding of result.findings) {
-      const key = siteKey(finding);
-      const site = sites.get(key);
-      if (!site) sites.set(key, { finding, configurations: [name], messages: [finding.message] });
-      else {
-        site.configurations.push(name);
-        site.messages.push(finding.message);
+    if ('stop' in done) return done.stop;
+    for (const { target, result, files } of done) {
+      // (a file no database or project lists is checked once, in its targets; see buildRunFiles)
+      const labelOf = (file: string) =>
+        build.builds(file, name) ? configurationLabel(target, build.configurationNamed(name), build.databasesOf(file)) : target;
+      runs.push({ configuration: `${name}\u0000${target}`, result, labelOf });
+      for (const file of files) {
+        let names = checkedIn.get(file);
+        if (!names) checkedIn.set(file, (names = new Set()));
+        names.add(labelOf(file));
       }
     }
-  const findings = [...sites.values()].map(({ finding, configurations, messages }) => {
-    const properties: Finding['properties'] = { ...finding.properties, configurations: configurations.join('; ') };
-    messages.forEach((message, i) => {
-      if (message !== finding.message) properties[`message[${configurations[i]!}]`] = message;
-    });
-    return { ...finding, properties };
-  });
-  findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
-  const notices = new Map<string, Notice>();
-  for (const { result } of reports) for (const n of result.notices) notices.set(JSON.stringify([n.level, n.code, n.file, n.line, n.message]), n);
-  const cacheStats = reports.every((r) => r.result.cacheStats)
-    ? reports.reduce((sum, r) => ({ hits: sum.hits + r.result.cacheStats!.hits, misses: sum.misses + r.result.cacheStats!.misses }), { hits: 0, misses: 0 })
-    : undefined;
-  return {
-    ...first,
-    findings,
-    notices: [...notices.values()].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
-    // a file is counted once however many configurations compile it
-    filesScanned: new Set(reports.flatMap((r) => r.files)).size,
-    ...(cacheStats ? { cacheStats } : {}),
-  };
+  }
+  if (runs.length === 0) throw new Error('a run over build configurations has none');
+  const merged = mergeRuns(runs, (file) => [...(checkedIn.get(file) ?? [])]);
+  // a file is counted once however many configurations check it
+  return { ...merged, filesScanned: checkedIn.size };
 }
 
-/** A call site: the file, the position and the rule (not the message, which may differ by configuration). */
-function siteKey(f: Finding): string {
-  return JSON.stringify([f.file, f.range.start.line, f.range.start.column, f.ruleId]);
+/**
+ * The files of the run of configuration `name`: those it builds, and those no database or project lists (read with
+ * the run's own settings). `reported`: whether the run reports a file's findings; a file no build lists is reported
+ * by the first configuration's run alone (it is the same in every one), and read by the others for its wrappers.
+ */
+export function buildRunFiles(
+  build: BuildConfigurations,
+  found: readonly string[],
+  name: string,
+  first: boolean,
+): { files: string[]; reported: (file: string) => boolean } {
+  return {
+    files: found.filter((f) => build.builds(f, name) !== false),
+    reported: (f) => first || build.builds(f, name) === true,
+  };
 }

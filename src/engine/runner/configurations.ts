@@ -6,61 +6,16 @@
 // end merges here: the CLI run (lint.ts), --stdin (lint-text.ts), the language server and the ESLint plugin
 // (lintFileInConfigurations).
 
-import type { Compiler, Configuration } from '../model/configuration.js';
 import type { Finding, Notice } from '../model/types.js';
-import { targetsOf } from '../model/target.js';
 
 export { analysisTarget, targetsOf } from '../model/target.js';
+export { configurationLabel, configurationsOf, optionsIn, targetConfigurations, type FileConfiguration } from './file-configurations.js';
+import type { FileConfiguration } from './file-configurations.js';
 import type { FilePatch } from '../linter/fix.js';
-import type { FileSettings, LintOptions } from './options.js';
 import type { FileLint } from './pipeline.js';
 import type { AllocationCall } from '../analysis/facts.js';
 import type { LintResult } from './run-parts.js';
-
-/**
- * The configurations a file is checked in: its targets × the compiler, each with the file's defines, undefines,
- * include path and forced includes (config file and compilation database already merged into `options`). The one
- * place a configuration is made.
- */
-export function configurationsOf(options: FileSettings): Configuration[] {
-  const compiler: Compiler = options.compiler ?? 'msvc';
-  return targetsOf(options.target).map((target) => ({
-    name: target,
-    target,
-    compiler,
-    defines: options.defines,
-    undefines: options.undefines,
-    includePaths: options.includePaths,
-    forceIncludes: options.forceIncludes,
-  }));
-}
-
-/**
- * An explicit cache: the options of each configuration, per options object, so that files sharing options share
- * the options of a configuration too (rules are set up once per options object, run-parts.ts memoActiveRules).
- * Keyed weakly by the options object, which a run never changes once made.
- */
-// eslint-disable-next-line no-restricted-syntax -- the cache described above: keyed weakly by an options object a run never changes
-const narrowed = new WeakMap<object, Map<string, unknown>>();
-
-/** `options` narrowed to one configuration: its one target, defines and include path. */
-export function optionsIn<T extends FileSettings>(options: T, configuration: Configuration): T {
-  let byName = narrowed.get(options);
-  if (!byName) narrowed.set(options, (byName = new Map<string, unknown>()));
-  let made = byName.get(configuration.name) as T | undefined;
-  if (!made) {
-    made = {
-      ...options,
-      target: configuration.target,
-      defines: configuration.defines,
-      undefines: configuration.undefines,
-      includePaths: configuration.includePaths,
-      forceIncludes: configuration.forceIncludes,
-    };
-    byName.set(configuration.name, made);
-  }
-  return made;
-}
+import { compareText } from '../model/order.js';
 
 /** One configuration's findings, or notices, for the merge. */
 export interface ConfigurationPart<T> {
@@ -151,8 +106,10 @@ export function configurationSuffix(list: readonly { configuration: string; find
 /**
  * The notices of every configuration: each once. A disable comment is unused only when it is unused in every
  * configuration the notice's file was checked in (a comment may disable a finding of 32-bit code alone).
+ * `checkedIn`: the configurations a file was checked in, when not every part checked every file (a run over
+ * projects: a file is checked only in the configurations that build it).
  */
-export function mergeNotices(parts: readonly ConfigurationPart<Notice>[]): Notice[] {
+export function mergeNotices(parts: readonly ConfigurationPart<Notice>[], checkedIn?: (file: string) => readonly string[]): Notice[] {
   const count = new Map<string, { notice: Notice; in: number }>();
   for (const { items } of parts) {
     const here = new Set<string>();
@@ -167,7 +124,8 @@ export function mergeNotices(parts: readonly ConfigurationPart<Notice>[]): Notic
     }
   }
   const out: Notice[] = [];
-  for (const { notice, in: n } of count.values()) if (notice.code !== 'unused-disable-directive' || n === parts.length) out.push(notice);
+  const checks = (file: string | undefined) => (file !== undefined && checkedIn?.(file).length) || parts.length;
+  for (const { notice, in: n } of count.values()) if (notice.code !== 'unused-disable-directive' || n >= checks(notice.file)) out.push(notice);
   return out;
 }
 
@@ -175,6 +133,8 @@ export function mergeNotices(parts: readonly ConfigurationPart<Notice>[]): Notic
 export interface ConfigurationRun {
   readonly configuration: string;
   readonly result: LintResult;
+  /** The name the configuration goes by for a file's findings, when not `configuration` (configuration-runs.ts). */
+  readonly labelOf?: (file: string) => string;
 }
 
 /**
@@ -184,16 +144,16 @@ export interface ConfigurationRun {
 export function mergeRuns(runs: readonly ConfigurationRun[], checkedIn: (file: string) => readonly string[]): LintResult {
   const first = runs[0]!.result;
   if (runs.length === 1) return first;
-  const findings = mergeFindings(
-    runs.map((r) => ({ configuration: r.configuration, items: r.result.findings })),
+  const findings = mergeFindings(runs.flatMap(findingsByLabel), checkedIn).sort(byPlace);
+  const notices = mergeNotices(
+    runs.map((r) => ({ configuration: r.configuration, items: r.result.notices })),
     checkedIn,
-  ).sort(byPlace);
-  const notices = mergeNotices(runs.map((r) => ({ configuration: r.configuration, items: r.result.notices })));
+  );
   const patched = runs.some((r) => r.result.patches);
   const result: LintResult = {
     ...first,
     findings,
-    notices: notices.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
+    notices: notices.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0)),
     filesScanned: Math.max(...runs.map((r) => r.result.filesScanned)),
     usageError: runs.some((r) => r.result.usageError),
     ...(patched ? { patches: mergePatches(runs, notices) } : {}),
@@ -203,12 +163,26 @@ export function mergeRuns(runs: readonly ConfigurationRun[], checkedIn: (file: s
   return result;
 }
 
+/** A run's findings as parts of the merge: one, or one per name the configuration goes by in a file. */
+function findingsByLabel(run: ConfigurationRun): ConfigurationPart<Finding>[] {
+  const { labelOf } = run;
+  if (!labelOf) return [{ configuration: run.configuration, items: run.result.findings }];
+  const byLabel = new Map<string, Finding[]>();
+  for (const finding of run.result.findings) {
+    const label = labelOf(finding.file);
+    const list = byLabel.get(label);
+    if (list) list.push(finding);
+    else byLabel.set(label, [finding]);
+  }
+  return [...byLabel].map(([configuration, items]) => ({ configuration, items }));
+}
+
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
 function byPlace(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId);
+  return compareText(a.file, b.file) || a.range.start.offset - b.range.start.offset || compareText(a.ruleId, b.ruleId);
 }
 
 /** A file's patch when every configuration that patches it agrees; otherwise none, with a notice saying why. */
@@ -224,13 +198,16 @@ function mergePatches(runs: readonly ConfigurationRun[], notices: Notice[]): Fil
 }
 
 /**
- * One file linted in every configuration of its options (the language server, the ESLint plugin): the first
- * configuration's lint, whose analysis serves hover and fixes, with the findings and notices of all merged.
- * `lint(options, first)`: the lint in one configuration (`first`: the one whose analysis is kept).
+ * One file linted in each of its configurations (the language server, the ESLint plugin; `RunReach.configurationsFor`
+ * or `targetConfigurations`): the first configuration's lint, whose analysis serves hover and fixes, with the
+ * findings and notices of all merged. `lint(configuration, first)`: the lint in one configuration (`first`: the
+ * one whose analysis is kept).
  */
-export function lintInConfigurations(options: LintOptions, lint: (options: LintOptions, first: boolean, configuration: Configuration) => FileLint): FileLint {
-  const configurations = configurationsOf(options);
-  const lints = configurations.map((c, i) => ({ configuration: c.name, lint: lint(optionsIn(options, c), i === 0, c) }));
+export function lintInConfigurations(
+  configurations: readonly FileConfiguration[],
+  lint: (configuration: FileConfiguration, first: boolean) => FileLint,
+): FileLint {
+  const lints = configurations.map((c, i) => ({ configuration: c.name, lint: lint(c, i === 0) }));
   const first = lints[0]!.lint;
   if (lints.length === 1) return first;
   const names = configurations.map((c) => c.name);

@@ -21,6 +21,7 @@ import type { Pause } from './collect.js';
 import type { RoundStats } from './options.js';
 import { definesCallMacro, macroNamesLeadingToCalls } from './pipeline.js';
 import type { RunReach } from './reach.js';
+import { ownCopy } from '../text/own-copy.js';
 
 /** At most this many rounds (a chain of wrappers deeper than this is followed no further). */
 export const MAX_ROUNDS = 10;
@@ -88,11 +89,12 @@ export function* wrapperFixpoint(
       if (!analysis) continue;
       analyses.set(c.file, analysis);
       for (const w of analysis.wrappers) next.set(w.name, w);
-      for (const name of macroNamesLeadingToCalls(analysis)) needles.add(name);
+      // (needles live as long as the run: a name of its own, not a view of the file's parsed text, see ownCopy)
+      for (const name of macroNamesLeadingToCalls(analysis)) needles.add(ownCopy(name));
       if (definesCallMacro(analysis)) needles.add(path.basename(c.file));
     }
     // a static function of a .c file reaches no other file: its name need not be looked for elsewhere
-    for (const a of analyses.values()) for (const w of a.wrappers) if (!w.fileLocal) needles.add(w.name);
+    for (const a of analyses.values()) for (const w of a.wrappers) if (!w.fileLocal) needles.add(ownCopy(w.name));
     // several files may define a wrapper of the same name (static helpers): each caller picks its own
     const before = reach.overloads;
     reach.setWrappers([...analyses.values()].flatMap((a) => a.wrappers));

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { IncludeEdge } from '../preprocess/include-edge.js';
 import { isSystemHeader } from '../model/system-headers.js';
 import type { Notice } from '../model/types.js';
+import { compareText } from '../model/order.js';
 
 export const INCLUDE_SEARCH = 'include-search';
 export const INCLUDE_MISSING = 'include-missing';
@@ -37,7 +38,7 @@ export function includeNotices(file: string, includes: readonly IncludeEdge[], s
 }
 
 function byPlace(a: Notice, b: Notice): number {
-  return (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0);
+  return compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0);
 }
 
 /**
@@ -97,5 +98,5 @@ export function filesOfMissingMessage(message: string): { message: string; files
  * met them must not show).
  */
 export function byNoticePlace(a: Notice, b: Notice): number {
-  return (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
+  return compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || compareText(a.code, b.code) || compareText(a.message, b.message);
 }

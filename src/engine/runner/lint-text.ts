@@ -15,7 +15,7 @@ import { activeRules } from '../linter/run-rules.js';
 import { analyzeInWindows, checkAnalysis, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { COLLECT_FROM, releaseMemory } from './collect.js';
 import { WindowSet } from './window.js';
-import { configurationsOf, mergeFindings, mergeNotices, optionsIn, type ConfigurationPart } from './configurations.js';
+import { mergeFindings, mergeNotices, type ConfigurationPart } from './configurations.js';
 import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import type { FileAnalysis } from '../analysis/analyze.js';
 import type { LintOptions } from './options.js';
@@ -24,6 +24,7 @@ import { languageFor } from '../parse/parse.js';
 import { RunReach } from './reach.js';
 import type { Finding, Notice } from '../model/types.js';
 import { toolVersion } from '../model/version.js';
+import { compareText } from '../model/order.js';
 
 /** Lints `text` as the file `file` (absolute; it need not exist). Never throws for bad input. */
 export async function lintText(file: string, text: string, options: LintOptions): Promise<LintResult> {
@@ -57,11 +58,12 @@ export async function lintText(file: string, text: string, options: LintOptions)
   }
   const database = options.compileCommands || !fileOptions.compileCommands ? options : { ...options, compileCommands: fileOptions.compileCommands };
   const reach = new RunReach(database, notices);
-  fileOptions = reach.optionsFor(file, fileOptions);
   const headers = new HeaderCache();
   const candidate = { file, text, language: languageFor(file, text) };
-  // each configuration analysed on its own, its findings merged per call site before the disable comments
-  const configurations = configurationsOf(fileOptions);
+  // each configuration analysed on its own (each database or project configuration that builds the file, in its
+  // targets), its findings merged per call site before the disable comments
+  const configurations = reach.configurationsFor(file, fileOptions);
+  fileOptions = configurations[0]!.options;
   const parts: ConfigurationPart<Finding>[] = [];
   const noticeParts: ConfigurationPart<Notice>[] = [];
   // (the analysis is kept only for --fix: a text of many megabytes would hold its parse while the next
@@ -70,7 +72,7 @@ export async function lintText(file: string, text: string, options: LintOptions)
   for (const [index, configuration] of configurations.entries()) {
     // (the last configuration's windows are freed before the next one parses the text again)
     if (index > 0 && text.length >= COLLECT_FROM) await releaseMemory();
-    const own = optionsIn(fileOptions, configuration);
+    const own = configuration.options;
     const ownNotices: Notice[] = [];
     const analysed = await analyseInWindows(candidate, own, options, headers, ownNotices, reach);
     if (options.fix) analysis ??= analysed;
@@ -85,7 +87,7 @@ export async function lintText(file: string, text: string, options: LintOptions)
   // (a configuration analysed leaves its part: none means the text could not be analysed at all)
   if (parts.length === 0) return result([], fileOptions, reach.configError);
   const findings = mergeFindings(parts, () => configurations.map((c) => c.name)).sort(
-    (a, b) => a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
+    (a, b) => a.range.start.offset - b.range.start.offset || compareText(a.ruleId, b.ruleId),
   );
   notices.push(...applyDirectives(file, findings, scanDisableDirectives(file, text), fileOptions.reportUnusedDisableDirectives ?? 'off'));
   let patches: FilePatch[] | undefined;

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
 import type { FileAnalysis, WrapperModel } from '../analysis/analyze.js';
-import { LintCache } from '../cache/cache.js';
+import { configurationCacheFile, LintCache } from '../cache/cache.js';
+import { foreignFile } from '../cache/cache-files.js';
 import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import { discoverFiles } from '../files/discover.js';
 import { FileReader } from '../files/file-reader.js';
@@ -17,11 +18,12 @@ import type { FilePatch } from '../linter/fix.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
 import { SharedParses } from '../parse/shared-parses.js';
 import { RunReach } from './reach.js';
-import { readProjects, type ReadProjects } from '../preprocess/build-configurations.js';
+import { BuildConfigurations, databaseFiles, readProjects, type ReadProjects } from '../preprocess/build-configurations.js';
 import { activeRules, runRules, type RuleSetting } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
+import { ownCopies } from '../text/own-copy.js';
 import type { Finding, Notice, Target } from '../model/types.js';
-import { configurationsOf, mergeRuns, optionsIn, targetsOf, type ConfigurationRun } from './configurations.js';
+import { analysisTarget, configurationsOf, mergeRuns, optionsIn, targetsOf, type ConfigurationRun } from './configurations.js';
 import { toolVersion } from '../model/version.js';
 import { keepRun, RunMemo } from '../cache/run-memo.js';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_MAX_FILE_SIZE } from '../model/limits.js';
@@ -32,29 +34,47 @@ import { byNoticePlace, collapseIncludeNotices } from './include-notices.js';
 import { addContextFiles, memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { candidatesFor, collectCandidates, type CandidateFiles } from './candidates.js';
 import { contextHeaders } from './context-headers.js';
-import { configurationNames, lintEachConfiguration } from './configuration-runs.js';
+import { buildRunFiles, lintEachConfiguration, type BuildRun } from './configuration-runs.js';
 import { wrapperFixpoint, type FixpointFile, type FixpointResult } from './fixpoint.js';
+import { compareText } from '../model/order.js';
 
 export { HeaderCache, activeRules, runRules, analyzeText, defaultLintOptions, type RuleSetting, type LintOptions, type FileOptionsLookup, type LintResult };
 
 /** Lints paths: the whole pipeline, never throwing for bad input. */
 export async function lintPaths(paths: string[], options: LintOptions): Promise<LintResult> {
   const projects = options.projects?.length ? readProjects(options) : undefined;
-  // each project configuration (or compilation database) is a run of its own, merged after; fixes apply to one text
-  const names = configurationNames(options, projects?.projects);
-  if (names.length > 0 && !options.fix) return lintEachConfiguration(names, (name) => lintConfiguration(paths, options, projects, name));
+  // each project configuration (or compilation database, when there are several) is a run of its own, merged
+  // after; fixes apply to one text
+  const build = projects || databaseFiles(options.compileCommands).length > 1 ? new BuildConfigurations(options, [], projects) : undefined;
+  if (build && build.configurationNames.length > 0 && !options.fix) {
+    return lintEachConfiguration(build, async (name, first) => {
+      const done = await lintConfiguration(paths, options, projects, { build, name, first });
+      return done.result.usageError && done.runs.length === 0 ? { stop: done.result } : done.runs;
+    });
+  }
   return (await lintConfiguration(paths, options, projects, undefined)).result;
 }
 
-/** One run: of the paths, and of the files the projects compile in the configuration `only` (undefined: any). */
+/** The build configuration a run checks: a database or a project configuration of `build`. */
+interface OnlyConfiguration {
+  readonly build: BuildConfigurations;
+  readonly name: string;
+  /** The first configuration's run also checks the files no database or project lists. */
+  readonly first: boolean;
+}
+
+/**
+ * One run: of the paths, and of the files the projects compile in the configuration `only` (undefined: any). Its
+ * report, and the report of each target it checked.
+ */
 async function lintConfiguration(
   paths: string[],
   options: LintOptions,
   projects: ReadProjects | undefined,
-  only: string | undefined,
-): Promise<{ result: LintResult; files: readonly string[] }> {
+  only: OnlyConfiguration | undefined,
+): Promise<{ result: LintResult; runs: BuildRun[] }> {
   // the files the projects compile are checked, beside the paths given (without paths, only they are)
-  const projectFiles = (projects?.projects?.filesIn(only) ?? []).filter((f) => fs.existsSync(f));
+  const projectFiles = (projects?.projects?.filesIn(only?.name) ?? []).filter((f) => fs.existsSync(f));
   const roots = projects ? [...paths, ...projectFiles] : paths.length ? paths : ['.'];
   const discovery = await discoverFiles(roots, options.cwd, options.ignores);
   // a path asked for that cannot be checked stops the run before any work (the caller says why, exit 2)
@@ -69,20 +89,28 @@ async function lintConfiguration(
       usageError: true,
       errors: discovery.errors,
     };
-    return { result, files: [] };
+    return { result, runs: [] };
   }
-  // a file that the projects compile, but not in this configuration, is checked in the runs of its own
-  const found = only === undefined ? discovery.files : discovery.files.filter((f) => projects?.projects?.isBuiltIn(f, only) !== false);
-  const scope: BuildScope = { named: discovery.named, projects, only };
+  // a file that another database or project configuration builds, but not this one, is checked in the runs of its own
+  const own = only && buildRunFiles(only.build, discovery.files, only.name, only.first);
+  const found = own?.files ?? discovery.files;
+  const scope: BuildScope = { named: discovery.named, projects, only: only?.name, reported: own?.reported };
   // (a project configuration has its one platform: its target comes from the project, not from --target)
-  const passes = only === undefined ? configurationPasses(found, options) : [];
-  if (passes.length <= 1) return { result: await lintFiles(found, discovery.notices, passes[0]?.options ?? options, scope), files: found };
-  return { result: await lintConfigurations(found, discovery.notices, options, passes, scope), files: found };
+  const ownTarget = only !== undefined && !only.build.configurationNamed(only.name).targetOfRun;
+  const passes = ownTarget ? [] : configurationPasses(found, options);
+  if (passes.length <= 1) {
+    const result = await lintFiles(found, discovery.notices, passes[0]?.options ?? options, scope);
+    // (the target of the files no project lists: those a project configuration builds go by its name)
+    const target = passes[0]?.name ?? analysisTarget(options.target);
+    return { result, runs: [{ target, result, files: own ? found.filter(own.reported) : found }] };
+  }
+  const done = await lintConfigurations(found, discovery.notices, options, passes, scope);
+  return own ? { ...done, runs: done.runs.map((r) => ({ ...r, files: r.files.filter(own.reported) })) } : done;
 }
 
 /** One configuration's run over the files found. */
 async function lintFiles(found: string[], foundNotices: readonly Notice[], options: LintOptions, scope: BuildScope): Promise<LintResult> {
-  const run = setUpRun(found, foundNotices, options, {}, scope);
+  const run = setUpRun(found, foundNotices, options, { perFileCache: ownCacheFile(options, scope.only) }, scope);
   if ('report' in run) return run.report;
   const files = await collectCandidates(run);
   return (await checkConfiguration(run, files)).result;
@@ -92,8 +120,8 @@ async function lintFiles(found: string[], foundNotices: readonly Notice[], optio
  * Several configurations in one run. What does not depend on the configuration is done once: the files are read
  * and prefiltered by the first configuration (on threads for a big run), and the header texts and their
  * directives are shared; each configuration then analyses the candidates to its own wrapper fixpoint (the
- * preprocessor's branches, sizeof and the wrappers differ by target) and checks them. With --cache, the first
- * configuration keeps the per-file cache, and the whole merged report is the run memo.
+ * preprocessor's branches, sizeof and the wrappers differ by target) and checks them. With --cache, each
+ * configuration keeps a per-file cache of its own, and the whole merged report is the run memo.
  */
 async function lintConfigurations(
   found: string[],
@@ -101,30 +129,34 @@ async function lintConfigurations(
   options: LintOptions,
   passes: readonly Pass[],
   scope: BuildScope,
-): Promise<LintResult> {
+): Promise<{ result: LintResult; runs: BuildRun[] }> {
+  // (the whole run keeps no per-file cache: each configuration keeps its own)
   const shared: SharedSetup = { headers: new HeaderCache(found), parses: new SharedParses(), memoOptions: options, perFileCache: false };
   // the whole run's setup reads and prefilters the files once, for every configuration
   const whole = setUpRun(found, foundNotices, options, shared, scope);
-  if ('report' in whole) return whole.report;
+  if ('report' in whole) return { result: whole.report, runs: [] };
   const candidates = await collectCandidates(
     whole,
     passes.map((p) => p.name),
   );
   const runs: ConfigurationRun[] = [];
+  const buildRuns: BuildRun[] = [];
   const headersRead = new Set<string>();
   let timedOut = 0;
   for (const [i, pass] of passes.entries()) {
-    const run = setUpRun(found, i === 0 ? whole.notices : [], pass.options, { ...shared, memo: false }, scope);
+    const perFileCache = ownCacheFile(options, scope.only, pass.name) ?? false;
+    const run = setUpRun(found, i === 0 ? whole.notices : [], pass.options, { ...shared, memo: false, perFileCache }, scope);
     if ('report' in run) throw new Error('a configuration of a run has no run memo of its own');
     const files = candidatesFor(candidates, run, whole.notices, pass.name);
     const checked = await checkConfiguration(run, files, false);
     for (const h of checked.headersRead) headersRead.add(h);
     timedOut += files.timedOut.size;
     runs.push({ configuration: pass.name, result: checked.result });
+    buildRuns.push({ target: pass.name, result: checked.result, files: found.filter((f) => checkedIn(f, options, [pass]).length > 0) });
   }
   const merged = mergeRuns(runs, (file) => checkedIn(file, options, passes));
   if (whole.runMemo) keepRun(whole.runMemo, { report: merged, headers: [...headersRead], database: whole.reachOptions.compileCommands, timedOut });
-  return merged;
+  return { result: merged, runs: buildRuns };
 }
 
 /** A configuration's analysis, rules, disable comments and fixes on its candidates. */
@@ -144,8 +176,8 @@ interface Pass {
 /**
  * The configurations the files are checked in (the targets of the command line and of every config file, in
  * that order), each with the run's options narrowed to it: a file's options name the configuration's one target,
- * and a file not checked in the configuration is left out of its run. Each configuration keeps its own --cache
- * file beside the first's (`lint-cache.x86.json`): its results, like its wrappers, are its own.
+ * and a file not checked in the configuration is left out of its run. With --cache, each configuration keeps its
+ * per-file results in a file of its own beside the run's (`lint-cache.x86.json`): they, like its wrappers, are its own.
  */
 function configurationPasses(files: readonly string[], options: LintOptions): Pass[] {
   const names = targetsOf(options.target);
@@ -213,7 +245,8 @@ function setUpRun(
   );
   const runMemo =
     // (a run with projects is not memoised: the memo does not know the property sheets they import)
-    options.cacheFile && !options.fix && !perFile.configError && !projects && shared.memo !== false
+    // (nor is one configuration of a run over several databases: they would share one memo)
+    options.cacheFile && !options.fix && !perFile.configError && !projects && only === undefined && shared.memo !== false
       ? RunMemo.open<LintResult>(options.cacheFile, toolVersion(), {
           files: perFile.files,
           optionsOf: (f) => perFile.options.get(f) ?? options,
@@ -232,13 +265,35 @@ function setUpRun(
     headers: shared.headers ?? new HeaderCache(perFile.files),
     parses: shared.parses,
     reader,
-    cache: options.cacheFile && shared.perFileCache !== false ? new LintCache(options.cacheFile, toolVersion()) : undefined,
+    cache: options.cacheFile && shared.perFileCache !== false ? openLintCache(shared.perFileCache ?? options.cacheFile, notices) : undefined,
     runMemo,
-    reported: context.size > 0 ? (file) => !context.has(file) && shard(file) : shard,
+    reported: (file) => !context.has(file) && shard(file) && (scope.reported?.(file) ?? true),
     optionsOf,
     activeOf: memoActiveRules(),
     notices,
   };
+}
+
+/**
+ * The per-file cache of one configuration (a database or project configuration, a target, or a target of a
+ * database) in a run of several: a file of its own beside the run's, so that no configuration replaces another's
+ * entries. Undefined: the run's own file.
+ */
+function ownCacheFile(options: LintOptions, only: string | undefined, target?: Target): string | undefined {
+  if (!options.cacheFile || (only === undefined && target === undefined)) return undefined;
+  return configurationCacheFile(options.cacheFile, [only, target].filter((n) => n !== undefined).join('|'));
+}
+
+/**
+ * The per-file cache kept in `file`. The --cache location was checked when the run began; a configuration's file
+ * beside it is checked here, and one that is not granule's is left alone (a notice; the configuration runs
+ * without a cache).
+ */
+function openLintCache(file: string, notices: Notice[]): LintCache | undefined {
+  const foreign = foreignFile(file);
+  if (!foreign) return new LintCache(file, toolVersion());
+  notices.push({ level: 'warning', file, code: 'cache', message: `not using the cache: ${foreign}` });
+  return undefined;
 }
 
 /** What a run was asked to check besides the files found: the files named, and the projects' configuration. */
@@ -248,6 +303,8 @@ interface BuildScope {
   readonly projects?: ReadProjects;
   /** The project configuration or database the run checks (undefined: the first that builds each file). */
   readonly only?: string;
+  /** Whether the run reports a file's findings (the others it reads for their wrappers); undefined: every file. */
+  readonly reported?: (file: string) => boolean;
 }
 
 /** What the configurations of a run share in their setup. */
@@ -256,8 +313,11 @@ interface SharedSetup {
   readonly headers?: HeaderCache;
   /** The options the run memo is keyed by (the whole run's, with every configuration). */
   readonly memoOptions?: LintOptions;
-  /** false: no per-file cache (a run of several configurations keeps only the run memo). */
-  readonly perFileCache?: boolean;
+  /**
+   * The per-file cache's file: the run's --cache file by default; a configuration's own in a run of several; false:
+   * none (the whole of a run of several configurations, whose configurations each keep theirs).
+   */
+  readonly perFileCache?: string | false;
   /** false: no run memo (one configuration of a run of several: the whole run has the memo). */
   readonly memo?: boolean;
   /** Parses shared between the configurations. */
@@ -340,8 +400,9 @@ function checkFiles(
     const fileOptions = run.optionsOf(analysis.file);
     // (the disable comments come after, with those of cached and thread results: applyDisableComments)
     const checked = checkAnalysis(analysis, fileOptions, run.activeOf(fileOptions), undefined, false);
-    const fileNotices = [...checked.notices];
-    const own = [...checked.findings];
+    // (held until the report, through every configuration's run: copies, so that they keep no parsed text alive)
+    const fileNotices = ownCopies([...checked.notices]);
+    const own = ownCopies([...checked.findings]);
     notices.push(...fileNotices);
     byFile.set(analysis.file, own);
     const key = files.cacheKeys.get(analysis.file);
@@ -401,7 +462,7 @@ function applyDisableComments(run: RunSetup, files: CandidateFiles, byFile: Map<
     const decoded = decode(bytes);
     if (decoded.ok) run.notices.push(...applyDirectives(file, [], scanDisableDirectives(file, decoded.text), level));
   }
-  return findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId));
+  return findings.sort((a, b) => compareText(a.file, b.file) || a.range.start.offset - b.range.start.offset || compareText(a.ruleId, b.ruleId));
 }
 
 /** With `fix`: the changed text of each file that has fixes. */

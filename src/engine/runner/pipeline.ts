@@ -23,6 +23,7 @@ import { includeNotices } from './include-notices.js';
 import type { LintOptions } from './options.js';
 
 import type { SharedParses } from '../parse/shared-parses.js';
+import { GrammarUnavailable } from '../parse/grammars.js';
 
 /** What the language server carries from one version of a buffer to the next (see lsp/incremental.ts). */
 export type PreviousVersion = Pick<AnalysisOptions, 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences'>;
@@ -235,6 +236,11 @@ export function safeAnalyze(
     if (e instanceof TimeLimitExceeded) {
       timedOut?.add(c.file);
       notices.push(timeLimitNotice(c.file, e));
+      return undefined;
+    }
+    // a missing grammar is the run's problem, not the file's: said once (the command line stops on it, exit 2)
+    if (e instanceof GrammarUnavailable) {
+      if (!notices.some((n) => n.code === 'grammar-unavailable')) notices.push({ level: 'error', code: 'grammar-unavailable', message: e.message });
       return undefined;
     }
     // reported once, whichever round (or window) fails: a file that fails only in a later round must not vanish silently

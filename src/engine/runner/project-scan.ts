@@ -53,9 +53,21 @@ export class ProjectWrappers {
   /** `recheckMs`: how often the files are looked at again for changes (Infinity: only after `clear`). */
   constructor(private readonly recheckMs = RECHECK_MS) {}
 
-  /** The scan of the source files under `roots` (files or directories), redone when one of them changes. */
-  scan(roots: readonly string[], options: LintOptions, headers: HeaderCache): ProjectScan {
-    const key = JSON.stringify([roots, ...preprocessorSettings(options), options.compileCommands, options.wrappers]);
+  /**
+   * The scan of the source files under `roots` (files or directories), redone when one of them changes. `only`:
+   * the database or project configuration the scan reads the files in, as a CLI run over it (undefined: each file
+   * in the first that builds it).
+   */
+  scan(roots: readonly string[], options: LintOptions, headers: HeaderCache, only?: string): ProjectScan {
+    const key = JSON.stringify([
+      roots,
+      ...preprocessorSettings(options),
+      options.compileCommands,
+      options.projects,
+      options.projectConfigurations,
+      only,
+      options.wrappers,
+    ]);
     const entry = this.entries.get(key);
     const now = Date.now();
     if (entry && entry.headers === headers && now - entry.checkedAt < this.recheckMs) return entry.scan;
@@ -67,7 +79,7 @@ export class ProjectWrappers {
       entry.checkedAt = now;
       return entry.scan;
     }
-    const { scan, needles } = scanProject(files, options, headers);
+    const { scan, needles } = scanProject(files, options, headers, undefined, only);
     this.entries.set(key, { scan, needles, headers, stamps, checkedAt: now });
     return scan;
   }
@@ -103,13 +115,16 @@ export class ProjectWrappers {
 
 /** The fixpoint over the files under the roots: their wrappers, and the needles that made files candidates. */
 export function scanProject(
-  files: string[],
+  sources: string[],
   options: LintOptions,
   headers: HeaderCache,
   onRound?: (stats: RoundStats) => void,
+  only?: string,
 ): { scan: ProjectScan; needles: Set<string> } {
   const notices: Notice[] = [];
-  const reach = new RunReach(options, notices);
+  const reach = new RunReach(options, notices, undefined, only);
+  // (in a database or project configuration, the files another one builds are not part of the program)
+  const files = only === undefined ? sources : sources.filter((f) => reach.build.builds(f, only) !== false);
   const needles = new Set([...API_NEEDLES, ...(options.wrappers ?? []).map((w) => w.name)]);
   const candidates = new Map<string, FixpointFile>();
   // the CLI's prefilter: unreadable, binary and oversized files are left to whoever lints them

@@ -17,6 +17,7 @@ import type { LintOptions } from './options.js';
 import { wordsIn } from '../text/occurrences.js';
 import type { MacroTable } from '../macros/macros.js';
 import type { Notice } from '../model/types.js';
+import { configurationLabel, configurationsOf, optionsIn, targetConfigurations, type FileConfiguration } from './file-configurations.js';
 
 /**
  * An explicit cache: the constants read from headers, per header cache (one per run, or per editor session).
@@ -64,7 +65,7 @@ export function headerTypesFor(headers: HeaderCache): NonNullable<AnalysisOption
 export class RunReach {
   /** The run's compilation databases and Visual Studio projects: where each file's configurations come from. */
   readonly build: BuildConfigurations;
-  /** Each file's options with its build configuration applied, for the options they were made from. */
+  /** Each file's options in each build configuration (keyed by file and configuration), for the options they were made from. */
   private readonly merged = new Map<string, { from: LintOptions; merged: LintOptions }>();
   private readonly prepared = new Map<string, { text: string; blank: AnalysisOptions['blank']; options: AnalysisOptions; file: PreparedFile }>();
   private byName = new Map<string, WrapperModel[]>();
@@ -81,7 +82,7 @@ export class RunReach {
     options: LintOptions,
     notices: Notice[],
     projects?: ReadProjects,
-    private readonly only?: string,
+    readonly only?: string,
   ) {
     this.build = new BuildConfigurations(options, notices, projects);
   }
@@ -97,13 +98,37 @@ export class RunReach {
    */
   optionsFor(file: string, options: LintOptions): LintOptions {
     if (this.build.empty) return options;
-    // (without `only`, as in the editor, a file is read in the first configuration that builds it)
+    // (without `only`, a file is read in the first configuration that builds it)
     const configurations = this.build.configurationsOfFile(path.resolve(options.cwd, file), analysisTarget(options.target));
     const configuration = this.only === undefined ? configurations[0] : (configurations.find((c) => c.name === this.only) ?? configurations[0]);
-    if (!configuration) return options;
-    // (the same file is asked about with each configuration's options, and with all targets at once in an editor)
-    let entry = this.merged.get(file);
-    if (!entry || entry.from !== options) this.merged.set(file, (entry = { from: options, merged: withConfiguration(options, configuration) }));
+    return configuration ? this.optionsIn(file, options, configuration) : options;
+  }
+
+  /**
+   * Every configuration `file` is checked in, as the CLI checks it (each database or project configuration that
+   * builds it, each in its targets; none: the targets of `options`), named as the CLI names them.
+   */
+  configurationsFor(file: string, options: LintOptions): FileConfiguration[] {
+    const absolute = path.resolve(options.cwd, file);
+    const builds = this.build.empty ? [] : this.build.configurationsOfFile(absolute, analysisTarget(options.target));
+    if (builds.length === 0) return targetConfigurations(options);
+    const databases = this.build.databasesOf(absolute);
+    return builds.flatMap((build) => {
+      const own = this.optionsIn(file, options, build);
+      // (a project configuration has its one platform; a database names none, and the run's targets apply)
+      return configurationsOf(own).map((c) => ({
+        name: configurationLabel(c.target, build, databases),
+        options: optionsIn(own, c),
+        run: { options: build.targetOfRun ? optionsIn(options, c) : options, only: build.name },
+      }));
+    });
+  }
+
+  /** `options` with the build configuration's macros and include path (made once per options, file and configuration). */
+  private optionsIn(file: string, options: LintOptions, configuration: Configuration): LintOptions {
+    const key = `${file}\u0000${configuration.name}`;
+    let entry = this.merged.get(key);
+    if (!entry || entry.from !== options) this.merged.set(key, (entry = { from: options, merged: withConfiguration(options, configuration) }));
     return entry.merged;
   }
 

@@ -14,6 +14,7 @@ import { API_NEEDLES } from '../model/apis.js';
 import { blankSpans, isWide } from '../text/blanking.js';
 import { isIdentPart } from '../text/lexer.js';
 import { MANY_NAMES, wordsIn } from '../text/occurrences.js';
+import { ownCopy } from '../text/own-copy.js';
 import { outline, type Body, type Outline } from '../parse/outline.js';
 import type { Tree } from '../parse/parse.js';
 
@@ -29,6 +30,9 @@ const TYPEDEF = new Set(['typedef']);
 
 /** Words that make a body's own declarations visible to name lookups elsewhere in the file. */
 const SCOPELESS_WORDS = ['enum', 'typedef'];
+
+/** Words before a body that make it a value constant expressions anywhere in the file may compute (analysis/constexpr-functions.ts). */
+const CONSTANT_FUNCTION_WORDS = ['constexpr', 'consteval'];
 
 /** Which spans of a file's text a window blanks. */
 export interface Window {
@@ -248,6 +252,18 @@ function bodyAt(bodies: readonly Body[], offset: number): number {
   return -1;
 }
 
+/** Index of the first body that opens after `offset` (bodies.length when none does). */
+function firstBodyAfter(bodies: readonly Body[], offset: number): number {
+  let lo = 0;
+  let hi = bodies.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bodies[mid]!.open <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Names an analysis found to matter in its file: what its calls go through, its wrappers and pointers. */
 export function namesThatMatter(analysis: Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'releasers'>): string[] {
   return [
@@ -401,6 +417,7 @@ class FileWindows {
         this.markUnit(this.unitOf[b]!);
       }
     }
+    for (const word of CONSTANT_FUNCTION_WORDS) this.keepConstantFunctions(word);
     for (const s of API_NEEDLES) this.mark(s, false);
     // a smaller file keeps its declarations: the rounds of re-analysis that bring back what the analysis looks
     // up cost more (time, and a tree each) than parsing them
@@ -414,9 +431,11 @@ class FileWindows {
       // a run with thousands of wrapper names: past a few searches the file's words are listed once, and a name
       // that is not one of them is not searched for (nor remembered: the next window skips it the same way)
       if (this.searched.size >= MANY_NAMES && !(this.words ??= wordsIn(this.text)).has(name)) continue;
-      this.searched.add(name);
-      this.looked.add(name);
-      this.mark(name, true);
+      // (kept while the file's windows are: a copy, or the set would keep the parsed text the name came from)
+      const own = ownCopy(name);
+      this.searched.add(own);
+      this.looked.add(own);
+      this.mark(own, true);
     }
   }
 
@@ -447,8 +466,9 @@ class FileWindows {
     const fresh = new Set<string>();
     for (const name of names) {
       if (seen.has(name) || this.looked.has(name) || KEYWORDS.has(name)) continue;
-      seen.add(name);
-      fresh.add(name);
+      const own = ownCopy(name);
+      seen.add(own);
+      fresh.add(own);
     }
     return fresh;
   }
@@ -486,6 +506,27 @@ class FileWindows {
     const window = renderWindow(this.text, this.shape, keep, this.keepUnits, this.wide);
     this.last.set(purpose, { kept: this.kept, window });
     return window;
+  }
+
+  /**
+   * Keeps, for every purpose, the body of each file-level declaration that `word` specifies (`constexpr size_t
+   * pages(size_t n) { return n * 4096; }`): the body is the function's value wherever it is called.
+   */
+  private keepConstantFunctions(word: string): void {
+    if (!this.shape.ok) return;
+    const { text } = this;
+    const { units, bodies } = this.shape;
+    let u = 0;
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      if (isIdentPart(text.charCodeAt(at - 1)) || isIdentPart(text.charCodeAt(at + word.length)) || bodyAt(bodies, at) >= 0) continue;
+      while (u < units.length && units[u]![1] <= at) u++;
+      if (u >= units.length || units[u]![0] > at) continue;
+      // the declaration's first body after the word: the function's own
+      const b = firstBodyAfter(bodies, at);
+      if (b >= bodies.length || bodies[b]!.open >= units[u]![1]) continue;
+      this.scope[b] = 1;
+      this.markUnit(u);
+    }
   }
 
   /** Keeps the bodies and declarations that mention `needle` (as a whole word, or anywhere). */

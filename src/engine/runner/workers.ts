@@ -10,7 +10,7 @@
 // this module is loaded only by runs that use threads). A thread that fails makes the run start over on one.
 
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type { WrapperModel } from '../analysis/analyze.js';
 import { HeapWatch } from './collect.js';
 import { HeaderCache } from '../preprocess/header-cache.js';
@@ -23,6 +23,7 @@ import { RunReach } from './reach.js';
 import { shardFilter } from './shard.js';
 import { activeRules, type ActiveRule } from '../linter/run-rules.js';
 import { decode } from '../text/source.js';
+import { ownCopies } from '../text/own-copy.js';
 import type { Finding, Notice, Target } from '../model/types.js';
 import { SharedParses } from '../parse/shared-parses.js';
 import { targetsOf } from '../model/target.js';
@@ -40,6 +41,8 @@ export interface ThreadJob {
   optionIndex: number[];
   /** The options the run's RunReach is made with (the compilation database it reads). */
   reachOptions: LintOptions;
+  /** The database or project configuration the run checks (RunReach's `only`). */
+  only?: string;
   maxSize: number;
   /**
    * A run of several configurations (targets): each candidate is analysed in every one of them that its options
@@ -215,7 +218,7 @@ function stageDone(shared: Int32Array, claim: number, total: number, arrived: nu
  */
 export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Promise<ShareResult> {
   const shared = new Int32Array(memory.counters);
-  const reach = new RunReach(job.reachOptions, []);
+  const reach = new RunReach(job.reachOptions, [], undefined, job.only);
   const optionsAt = (index: number) => reach.optionsFor(job.files[index]!, job.fileOptions[job.optionIndex[index]!] ?? job.options);
   const indexOf = new Map(job.files.map((f, i) => [f, i]));
   const optionsOf = (file: string) => optionsAt(indexOf.get(file)!);
@@ -456,7 +459,10 @@ function analyseText(
   for (const name of analysis.pre.macros.names()) {
     for (const def of analysis.pre.macros.definitions(name)) for (const t of def.body) if (t.kind === 'ident') words.add(t.text);
   }
-  return {
+  // (held until the run's report: a worker's result is copied by its message; the main thread's own is copied here,
+  // so that it keeps no parsed text alive, see ownCopy)
+  const own = isMainThread ? ownCopies : <T>(result: T) => result;
+  return own({
     file,
     note,
     notices: fileNotices,
@@ -468,7 +474,7 @@ function analyseText(
     // (a static function of a .c file reaches no other file: its name is not looked for elsewhere)
     wrappers: analysis.wrappers.filter((w) => !w.fileLocal).map((w) => w.name),
     timedOut: false,
-  };
+  });
 }
 
 /** The options as plain data a thread can receive (functions dropped). */
@@ -485,6 +491,7 @@ export function threadJob(
   reachOptions: LintOptions,
   needles: Iterable<string>,
   configurations?: Target[],
+  only?: string,
 ): ThreadJob {
   const distinct = new Map<LintOptions, number>();
   const optionIndex = perFile.files.map((file) => {
@@ -503,5 +510,6 @@ export function threadJob(
     reachOptions: transferable(reachOptions),
     maxSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     ...(configurations ? { configurations } : {}),
+    ...(only !== undefined ? { only } : {}),
   };
 }

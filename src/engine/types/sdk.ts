@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { packagePath } from '../model/package-files.js';
 import type { Target } from '../model/types.js';
+import { ownCopy } from '../text/own-copy.js';
 
 /** A typedef: what it stands for (`ULONG_PTR`, `void *`, `DWORD (*)(LPVOID)`, `struct _SYSTEM_INFO`), measured. */
 export interface SdkTypedef {
@@ -104,7 +105,8 @@ export function sdkTypedef(name: string, target: Target): SdkTypedef | undefined
     const [text, size, align] = splitLast(entry, 2);
     typedef = { text, size: BigInt(size), align: BigInt(align) };
   }
-  cache.set(name, typedef);
+  // (the table lives as long as the process: its keys must not keep the text a name was read from, see ownCopy)
+  cache.set(ownCopy(name), typedef);
   return typedef;
 }
 
@@ -129,7 +131,7 @@ export function sdkRecord(name: string, target: Target): SdkRecord | undefined {
     }
     record = { size: BigInt(size), align: BigInt(align), offsets };
   }
-  cache.set(key, record);
+  cache.set(ownCopy(key), record);
   return record;
 }
 

@@ -7,7 +7,7 @@ import { HeaderTypes } from '../../../src/engine/analysis/header-types.js';
 import { targetModel } from '../../../src/engine/model/target.js';
 import type { Target } from '../../../src/engine/model/types.js';
 
-function analyze(text: string, target: Target = 'x64', headers: Record<string, string> = {}) {
+function analyze(text: string, target: Target = 'x64', headers: Record<string, string> = {}, file = '/src/a.c') {
   const readFile = (file: string) => headers[file.split('/').pop()!];
   const options: AnalysisOptions = {
     model: targetModel(target),
@@ -18,12 +18,12 @@ function analyze(text: string, target: Target = 'x64', headers: Record<string, s
     readFile,
     headerTypes: new HeaderTypes(readFile).source,
   };
-  return analyzeFile('/src/a.c', text, options, { wrappers: new Map() });
+  return analyzeFile(file, text, options, { wrappers: new Map() });
 }
 
 /** The size of the single VirtualAlloc call in `body`, and its evidence messages. */
-function sizeOf(declarations: string, size: string, target: Target = 'x64', headers: Record<string, string> = {}) {
-  const { calls } = analyze(`${declarations}\nvoid f(void) { VirtualAlloc(0, ${size}, MEM_RESERVE, PAGE_NOACCESS); }\n`, target, headers);
+function sizeOf(declarations: string, size: string, target: Target = 'x64', headers: Record<string, string> = {}, file?: string) {
+  const { calls } = analyze(`${declarations}\nvoid f(void) { VirtualAlloc(0, ${size}, MEM_RESERVE, PAGE_NOACCESS); }\n`, target, headers, file);
   const call = calls[0]!;
   const value = call.size.value;
   return { value: value.known ? value.value : value.reason, evidence: call.evidence.map((e) => e.message) };
@@ -83,6 +83,54 @@ describe('sizeof through declared types', () => {
       'size of struct nowhere is not known: struct nowhere is not declared in the sources or their headers',
     );
     expect(sizeOf('struct s { int a; } g_s;', 'sizeof(g_s.b)').value).toBe('struct s has no member b');
+  });
+});
+
+describe('offsetof of a member designator', () => {
+  // offsets: x 0, inner 4 (a 4, b 8), buf 20, arr 60 (each In is 16 bytes)
+  const DECLS = 'struct In { int a; int b[3]; };\nstruct S { int x; struct In inner; char buf[40]; struct In arr[4]; };\n#define K 2\n';
+
+  it('walks nested members and subscripts that are constant expressions', () => {
+    expect(sizeOf(DECLS, 'offsetof(struct S, inner.b[2]) * 4096')).toEqual({ value: 65536n, evidence: ['offsetof(struct S, inner.b[2]) = 16'] });
+    expect(sizeOf(DECLS, 'offsetof(struct S, buf[K])').value).toBe(22n);
+    expect(sizeOf(DECLS, 'offsetof(struct S, arr[K - 1].b[1])')).toEqual({
+      value: 84n,
+      evidence: ['size offsetof(struct S, arr[K - 1].b[1]) expands through K', 'offsetof(struct S, arr[2-1].b[1]) = 84'],
+    });
+    expect(sizeOf(DECLS, 'FIELD_OFFSET(struct S, inner.a)').value).toBe(4n);
+    expect(sizeOf(DECLS, 'RTL_FIELD_SIZE(struct S, arr[1])').value).toBe(16n);
+    expect(sizeOf(DECLS, 'RTL_SIZEOF_THROUGH_FIELD(struct S, arr[1])')).toEqual({ value: 92n, evidence: ['RTL_SIZEOF_THROUGH_FIELD(struct S, arr[1]) = 92'] });
+  });
+
+  it('reads the call around one as a call, in C and in C++', () => {
+    const { calls, errorCount } = analyze(`${DECLS}void f(void) {\n  VirtualAlloc(0, offsetof(struct S, arr[K].a) * 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n`);
+    expect(errorCount).toBe(0);
+    expect(calls.map((c) => [c.range.start.line, c.callText, c.size.value])).toEqual([
+      [5, 'VirtualAlloc(0, offsetof(struct S, arr[K].a) * 4096, MEM_RESERVE, PAGE_NOACCESS)', { known: true, value: 376832n }],
+    ]);
+    const cpp = analyze(
+      `${DECLS}void f() {\n  VirtualAlloc(nullptr, offsetof(S, inner.b[K]) * 4096, MEM_RESERVE, PAGE_NOACCESS);\n}\n`,
+      'x64',
+      {},
+      '/src/a.cpp',
+    );
+    expect(cpp.errorCount).toBe(0);
+    expect(cpp.calls.map((c) => c.size.value)).toEqual([{ known: true, value: 65536n }]);
+  });
+
+  it('measures the null-pointer member address that headers define offsetof and RTL_FIELD_SIZE as', () => {
+    const wine = `${DECLS}#define NULL ((void *)0)\n#define OFFSET(s,m) (size_t)((ptrdiff_t)&(((s*)NULL)->m))\n#define FIELD_SIZE(t, f) (sizeof(((t *)0)->f))\n`;
+    expect(sizeOf(wine, 'OFFSET(struct S, arr[3].b[1])').value).toBe(116n);
+    expect(sizeOf(wine, 'OFFSET(struct S, buf)')).toEqual({
+      value: 20n,
+      evidence: ['size OFFSET(struct S, buf) expands through OFFSET → NULL', 'offsetof(struct S, buf) = 20'],
+    });
+    expect(sizeOf(wine, 'FIELD_SIZE(struct S, arr)').value).toBe(64n);
+    const msvc = `${DECLS}#define OFFSET(s,m) ((::size_t)&reinterpret_cast<char const volatile&>((((s*)0)->m)))\n`;
+    expect(sizeOf(msvc, 'OFFSET(S, inner.b[1])', 'x64', {}, '/src/a.cpp').value).toBe(12n);
+    // any other address is not a size
+    expect(sizeOf('static int g;', '(size_t)&g').value).toBe('an address is not a constant size');
+    expect(sizeOf(DECLS, '(size_t)&((struct S *)4096)->buf').value).toBe('an address is not a constant size');
   });
 });
 

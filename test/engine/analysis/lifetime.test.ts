@@ -54,13 +54,31 @@ describe('lifetimes', () => {
     );
   });
 
-  it('report the others as before, at the rule level, with the lifetime in their properties', () => {
+  it('report the others at the rule level, with the lifetime in their properties; an unknown one says nothing more', () => {
     const [leaked] = findingsAt('paths.c', 20);
     expect(leaked?.severity).toBe('error');
     expect(leaked?.message).toBe('VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable');
     expect(leaked?.properties.lifetime).toBe('unknown');
     const [kept] = findingsAt('paths.c', 63);
-    expect(kept?.message).toBe('VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable');
+    expect(kept?.severity).toBe('error');
+    expect(kept?.message).toBe(
+      'VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; it is kept: its address is stored in global g_pool',
+    );
     expect(kept?.properties.lifetime).toBe('escapes');
+  });
+
+  it('say where an escaping address goes, as the code writes it', () => {
+    const ending = (file: string, line: number) => findingsAt(file, line).map((f) => f.message.slice(f.message.indexOf('; it is kept') + 2));
+    expect(ending('paths.c', 68)).toEqual(['it is kept: its address is stored in global g_pool']);
+    expect(ending('paths.c', 75)).toEqual(['it is kept: its address is stored in a->base']);
+    expect(ending('paths.c', 80)).toEqual(['it is kept: its address is written to the caller through *out']);
+    expect(ending('methods.cpp', 29)).toEqual(['it is kept: its address is returned to the caller']);
+    expect(ending('paths.c', 212)).toEqual(['it is kept: its address is stored in global g_mapping']);
+  });
+
+  it('say that a reservation released only by main lives as long as the program', () => {
+    expect(findingsAt('paths.c', 169).map((f) => f.message)).toEqual([
+      "VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable; the program's entry point releases it only as it returns, so it lives as long as the program",
+    ]);
   });
 });

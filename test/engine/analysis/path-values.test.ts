@@ -23,7 +23,7 @@ const paths = (file: string, line: number) => at(file, line).flatMap((f) => f.ev
 describe('sizes that depend on the path', () => {
   it('report the wasting arm of a conditional expression, under its condition', () => {
     expect(message('conditional.c', 9)).toEqual([
-      'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable',
+      'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable; it is kept: its address is stored in global g_a',
     ]);
     expect(paths('conditional.c', 9)).toEqual(['when big is true: 65536 bytes', 'when big is false: 4096 bytes']);
     expect(at('conditional.c', 9)[0]?.fix).toBeUndefined();
@@ -31,7 +31,7 @@ describe('sizes that depend on the path', () => {
 
   it('follow nested conditionals, naming every condition on the path', () => {
     expect(message('conditional.c', 12)).toEqual([
-      'VirtualAlloc reserves 12288 bytes (0x3000) when big is true and huge is false; 53248 bytes of its 64 KB granule become unusable',
+      'VirtualAlloc reserves 12288 bytes (0x3000) when big is true and huge is false; 53248 bytes of its 64 KB granule become unusable; it is kept: its address is stored in global g_d',
     ]);
     expect(paths('conditional.c', 12)).toEqual([
       'when big is true and huge is true: 1048576 bytes',
@@ -45,7 +45,9 @@ describe('sizes that depend on the path', () => {
   });
 
   it('report a local assigned in if/else branches, naming the branch condition', () => {
-    expect(message('locals.c', 14)).toEqual(['VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable']);
+    expect(message('locals.c', 14)).toEqual([
+      'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable; it is kept: its address is stored in global g_a',
+    ]);
     expect(paths('locals.c', 14)).toEqual(['when big is true: 131072 bytes', 'when big is false: 4096 bytes']);
   });
 
@@ -65,13 +67,16 @@ describe('sizes that depend on the path', () => {
     ]);
     expect(steps).toEqual([
       [10, 'when big is false: 4096 bytes'],
-      [14, 'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable'],
+      [
+        14,
+        'VirtualAlloc reserves 4096 bytes (0x1000) when big is false; 61440 bytes of its 64 KB granule become unusable; it is kept: its address is stored in global g_a',
+      ],
     ]);
   });
 
   it('report a local set in switch cases, naming the cases', () => {
     expect(message('locals.c', 48)).toEqual([
-      'VirtualAlloc reserves 8192 bytes (0x2000) when kind is 2 or 3; 57344 bytes of its 64 KB granule become unusable',
+      'VirtualAlloc reserves 8192 bytes (0x2000) when kind is 2 or 3; 57344 bytes of its 64 KB granule become unusable; it is kept: its address is stored in global g_d',
     ]);
     expect(paths('locals.c', 48)).toEqual([
       'when kind is 1: 131072 bytes',
@@ -91,7 +96,9 @@ describe('sizes that depend on the path', () => {
   });
 
   it('know a member assigned just before the call, and not one a call may have changed since', () => {
-    expect(message('fields.c', 16)).toEqual(['NtAllocateVirtualMemory reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable']);
+    expect(message('fields.c', 16)).toEqual([
+      'NtAllocateVirtualMemory reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable; it is kept: its address is stored in ctx->base',
+    ]);
     expect(message('fields.c', 31)).toEqual(['NtAllocateVirtualMemory reserves 12288 bytes (0x3000); 53248 bytes of its 64 KB granule become unusable']);
     expect(at('fields.c', 41)).toEqual([]);
   });
@@ -109,7 +116,10 @@ describe('the cases of a switch, in every configuration', () => {
           (f) => path.basename(f.file) === 'locals.c' && f.range.start.line === 48,
         );
         expect(found.map((f) => [f.message, f.configurations])).toEqual([
-          ['VirtualAlloc reserves 8192 bytes (0x2000) when kind is 2 or 3; 57344 bytes of its 64 KB granule become unusable', target.split(',')],
+          [
+            'VirtualAlloc reserves 8192 bytes (0x2000) when kind is 2 or 3; 57344 bytes of its 64 KB granule become unusable; it is kept: its address is stored in global g_d',
+            target.split(','),
+          ],
         ]);
       }
     }

@@ -97,6 +97,31 @@ describe('wrapper findings', () => {
     expect(findingAt('arena.c', 39).fix).toBeUndefined();
   });
 
+  it('of a function template bind its value parameters from the template arguments at the call', () => {
+    const f = findingAt('templates.cpp', 8);
+    expect(f.message).toBe('VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable');
+    expect(steps(f)).toEqual([
+      'templates.cpp:8 wrapper templates calls reserve_bytes<4096>()',
+      'templates.hpp:10 call reserve_bytes(N = 4096) calls VirtualAlloc',
+    ]);
+    // the template argument is the fix's place, as a function argument is
+    const text = fs.readFileSync(path.join(dir, 'templates.cpp'), 'utf8');
+    const [edit] = f.fix!.edits;
+    expect([text.slice(edit!.range[0], edit!.range[1]), edit!.text]).toEqual(['4096', '65536']);
+    expect(findingAt('templates.cpp', 10).properties.size).toBe('32768');
+    // a type parameter takes its place in the order, and is no value
+    expect(steps(findingAt('templates.cpp', 11))).toEqual([
+      'templates.cpp:11 wrapper templates calls reserve_slots<?, 3>(4)',
+      'templates.hpp:16 call reserve_slots(protect = 4, Count = 3) calls VirtualAlloc',
+    ]);
+    expect(findingAt('templates.cpp', 11).properties.size).toBe('12288');
+    // a template argument left out is the parameter's default, computed from those before it
+    expect(steps(findingAt('templates.cpp', 13))).toEqual([
+      'templates.cpp:13 wrapper templates calls reserve_page_run<2>()',
+      'templates.hpp:23 call reserve_page_run(Pages = 2, Bytes = 8192) calls VirtualAlloc',
+    ]);
+  });
+
   it('include wrappers declared in the configuration', () => {
     const f = findingAt('declared.c', 14);
     expect(f.api).toBe('os_reserve');

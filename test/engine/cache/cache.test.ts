@@ -12,7 +12,7 @@ import { unavailable } from '../../helpers/requirements.js';
 import { json, makeTree, reserveFile } from '../../helpers/tree.js';
 
 function options(root: string, extra: Partial<LintOptions> = {}): LintOptions {
-  // (per-file results are kept for a run of one target: a run of several keeps only the run memo)
+  // (one target: the hit and miss counts below are one configuration's; each of several keeps its own)
   return { ...defaultLintOptions(root), target: 'x64', cacheFile: path.join(root, 'cache.json'), ...extra };
 }
 

@@ -230,3 +230,31 @@ describe('#if expressions', () => {
     );
   });
 });
+
+describe('constant functions', () => {
+  const calls: string[] = [];
+  const doubled = env([], {
+    constantFunction: (name) =>
+      name === 'twice'
+        ? (args) => {
+            const a = args[0]!;
+            calls.push('unknown' in a ? '?' : String(a.value));
+            return 'unknown' in a ? { result: a, notes: [] } : { result: { value: a.value * 2n, type: a.type }, notes: [`twice(${a.value})`] };
+          }
+        : undefined,
+  });
+
+  it('gives the evaluated arguments to the function the environment names, and keeps its notes', () => {
+    calls.length = 0;
+    expect(evaluateText('twice(0x800 + 0x800) * 2', doubled)).toMatchObject({ value: { known: true, value: 16384n }, sizes: ['twice(4096)'] });
+    expect(value('other(3)', doubled)).toBe('unknown: calls other()');
+    expect(calls).toEqual(['4096']);
+  });
+
+  it('calls nothing in the branch of a ?: its known condition does not take', () => {
+    calls.length = 0;
+    expect(value('1 ? 4096 : twice(3)', doubled)).toBe(4096n);
+    expect(value('0 ? twice(1) : twice(2)', doubled)).toBe(4n);
+    expect(calls).toEqual(['2']);
+  });
+});

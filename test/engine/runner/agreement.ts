@@ -13,9 +13,9 @@ import type { Finding } from '../../../src/engine/model/types.js';
 import { byteCount } from '../../../src/rules/sizes.js';
 import { diagnosticsOf } from '../../../src/lsp/diagnostics.js';
 import { hoverAt } from '../../../src/lsp/hover.js';
-import { IncrementalTree } from '../../../src/lsp/incremental.js';
+import { IncrementalStates } from '../../../src/lsp/incremental-states.js';
 import { lintDocument } from '../../../src/lsp/lint-document.js';
-import { DEFAULT_SETTINGS } from '../../../src/lsp/settings.js';
+import { DEFAULT_SETTINGS, type GranuleSettings } from '../../../src/lsp/settings.js';
 import { Workspace } from '../../../src/lsp/workspace.js';
 import { eslintOverrides, type FixtureSettings } from '../../eslint/helpers.js';
 
@@ -44,14 +44,14 @@ export async function cliSays(dir: string, options: LintOptions): Promise<{ line
  * The language server's diagnostics for each file, each with the size and chain its hover on that call shows
  * (read back from the hover's markdown: the section of the diagnostic's own message).
  */
-export function lspSays(dir: string, files: readonly string[]): Said[] {
+export function lspSays(dir: string, files: readonly string[], settings: GranuleSettings = DEFAULT_SETTINGS): Said[] {
   const workspace = new Workspace();
   workspace.setRoots([dir]);
   const out: Said[] = [];
   for (const file of files) {
-    const { options, wrappersFor, ignored } = workspace.optionsFor(file, DEFAULT_SETTINGS);
+    const { configurations, wrappersFor, ignored } = workspace.optionsFor(file, settings);
     if (ignored) continue;
-    const lint = lintDocument(file, fs.readFileSync(file, 'utf8'), options, workspace.headers, new IncrementalTree(), wrappersFor);
+    const lint = lintDocument(file, fs.readFileSync(file, 'utf8'), configurations, workspace.headers, new IncrementalStates(), wrappersFor);
     const diagnostics = diagnosticsOf(lint.findings);
     for (const f of lint.findings.filter((x) => !x.suppressed)) {
       const d = diagnostics.find(

@@ -6,7 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultLintOptions, lintPaths } from '../../../src/engine/runner/lint.js';
+import { defaultLintOptions, lintPaths, type LintResult } from '../../../src/engine/runner/lint.js';
+import { makeTree, reserveFile } from '../../helpers/tree.js';
+import { mergeNotices } from '../../../src/engine/runner/configurations.js';
+import type { Notice } from '../../../src/engine/model/types.js';
 import { parseTargetList } from '../../../src/engine/model/target.js';
 import { validateConfigData } from '../../../src/config/schema.js';
 import { toSarif } from '../../../src/formats/sarif.js';
@@ -96,6 +99,54 @@ describe('--cache with several targets', () => {
       fs.rmSync(cacheDir, { recursive: true, force: true });
     }
   });
+
+  // a file 32-bit code reserves 4 KB in, a file both targets reserve a pointer-sized size in, and a header
+  const TREE = {
+    'only32.c': '#include <windows.h>\nvoid f(void) {\n#ifndef _WIN64\n  VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_READWRITE);\n#endif\n}\n',
+    'both.c': '#include <windows.h>\n#include "pages.h"\nvoid g(void) { VirtualAlloc(NULL, PAGES * sizeof(void *) * 1024, MEM_RESERVE, PAGE_READWRITE); }\n',
+    'pages.h': '#define PAGES 1\n',
+    'fine.c': reserveFile('65536'),
+  };
+  const summary = (r: LintResult) => r.findings.map((f) => `${path.basename(f.file)}:${f.range.start.line} ${f.message}`);
+
+  it('keeps per-file results in each configuration: one file edited is the only one analysed again, in each', async () => {
+    const root = makeTree(TREE);
+    const options = { ...defaultLintOptions(root), cacheFile: path.join(root, 'cache', 'lint-cache.json') };
+    const first = await lintPaths(['.'], options);
+    expect(first.cacheStats).toEqual({ hits: 0, misses: 6 });
+    // (the memo of the whole run is not kept for files changed a moment ago: src/engine/cache/run-memo.ts)
+    expect(fs.readdirSync(path.join(root, 'cache')).sort()).toEqual(['lint-cache.scan.json', 'lint-cache.x64.json', 'lint-cache.x86.json']);
+    // an edit that changes nothing: the file is analysed again in both configurations, the others are not
+    fs.appendFileSync(path.join(root, 'only32.c'), '// edited\n');
+    const edited = await lintPaths(['.'], options);
+    expect(edited.cacheStats).toEqual({ hits: 4, misses: 2 });
+    expect(summary(edited)).toEqual(summary(first));
+    expect(summary(edited)).toEqual([
+      'both.c:3 VirtualAlloc reserves 8192 bytes (0x2000); 57344 bytes of its 64 KB granule become unusable [8192 bytes on x64; 4096 on x86]',
+      'only32.c:4 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [x86]',
+    ]);
+    // a header change: its includer is analysed again in both configurations, with the new size
+    fs.writeFileSync(path.join(root, 'pages.h'), '#define PAGES 8\n');
+    const header = await lintPaths(['.'], options);
+    expect(header.cacheStats).toEqual({ hits: 4, misses: 2 });
+    expect(summary(header)).toEqual([
+      'both.c:3 VirtualAlloc reserves 32768 bytes (0x8000); 32768 bytes of its 64 KB granule become unusable [x86]',
+      'only32.c:4 VirtualAlloc reserves 4096 bytes (0x1000); 61440 bytes of its 64 KB granule become unusable [x86]',
+    ]);
+    const fresh = await lintPaths(['.'], { ...options, cacheFile: undefined });
+    expect(header.findings).toEqual(fresh.findings);
+  });
+
+  it("leaves a configuration's cache file alone when it is not granule's, with a notice, and still checks", async () => {
+    const root = makeTree({ ...TREE, 'cache/lint-cache.x86.json': 'my notes\n' });
+    const options = { ...defaultLintOptions(root), cacheFile: path.join(root, 'cache', 'lint-cache.json') };
+    const r = await lintPaths(['.'], options);
+    expect(fs.readFileSync(path.join(root, 'cache/lint-cache.x86.json'), 'utf8')).toBe('my notes\n');
+    expect(r.notices.filter((n) => n.code === 'cache').map((n) => n.message)).toEqual([
+      `not using the cache: ${path.join(root, 'cache/lint-cache.x86.json')} is not a granule cache file, and is not overwritten`,
+    ]);
+    expect(summary(r)).toHaveLength(2);
+  });
 });
 
 describe('--target and the config key', () => {
@@ -117,5 +168,25 @@ describe('--target and the config key', () => {
     const bad = run(['--target', 'x86,sparc']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown target "sparc"/);
+  });
+});
+
+describe('unused disable comments across configurations', () => {
+  const unused = (file: string): Notice => ({ level: 'warning', file, line: 3, code: 'unused-disable-directive', message: 'unused' });
+  it('are reported when unused in every configuration that checked the file, and only then', () => {
+    // a.c is unused in both configurations; b.c is used on x64; c.c was checked in Release|x64 alone (a project
+    // configuration that builds it), where it is unused
+    const parts = [
+      { configuration: 'Debug|Win32', items: [unused('/a.c')] },
+      { configuration: 'Release|x64', items: [unused('/a.c'), unused('/c.c')] },
+    ];
+    const checkedIn = (file: string) => (file === '/c.c' ? ['Release|x64'] : ['Debug|Win32', 'Release|x64']);
+    expect(mergeNotices(parts, checkedIn).map((n) => n.file)).toEqual(['/a.c', '/c.c']);
+    expect(
+      mergeNotices([
+        { configuration: 'x86', items: [unused('/b.c')] },
+        { configuration: 'x64', items: [] },
+      ]).map((n) => n.file),
+    ).toEqual([]);
   });
 });

@@ -120,6 +120,21 @@ describe('windowText', () => {
     expect(lines[12]).toBe(`void caller(void) {${' '.repeat(' helper(1); '.length)}}`);
   });
 
+  it('keeps the body of a constexpr or consteval function for every purpose: constant expressions anywhere compute it', () => {
+    const cpp = [
+      'constexpr unsigned pages(unsigned n) { return n * 4096; }',
+      'static consteval int kb(int n) { return n << 10; }',
+      'int plain(int n) { return n * 4096; }',
+      'void *reserve(void) { return VirtualAlloc(nullptr, pages(3), MEM_RESERVE, PAGE_NOACCESS); }',
+    ].join('\n');
+    const windows = new WindowSet(true);
+    for (const purpose of ['findings', 'wrappers'] as const) {
+      const lines = windows.windowFor('a.cpp', cpp, [], purpose).text.split('\n');
+      expect(lines.slice(0, 2)).toEqual(cpp.split('\n').slice(0, 2));
+      expect(lines[2]!.replace(/ +/g, ' ')).toBe('int plain(int n) { }');
+    }
+  });
+
   it('keeps a body that mentions a name as a whole word, not as part of a longer one', () => {
     const o = outline(text);
     expect(windowText(text, o, ['helper'], ['VirtualAlloc']).split('\n')[12]).toBe('void caller(void) { helper(1); }');

@@ -1,7 +1,8 @@
 // granule's record layout against the compilers: thousands of random record types (record-generator.ts), one C
 // file compiled by x86_64- and i686-w64-mingw32-gcc with -mms-bitfields (mingw's default, MSVC's bitfield rules),
-// and every sizeof, _Alignof and offsetof read back from the object's .data section (nothing runs). Each must
-// equal what measure() says for the target with compiler 'mingw'. A disagreement prints the seed, the expression,
+// and every sizeof, _Alignof and offsetof (of members, and of member designators: `m3.m1`, `m4[2].m0`) read back
+// from the object's .data section (nothing runs). Each must equal what measure() says for the target with compiler
+// 'mingw' (a designator's offset: what the evaluator's offsetof says). A disagreement prints the seed, the expression,
 // both values and the record's C text; GRANULE_LAYOUT_SEED=<n> reruns a seed, GRANULE_LAYOUT_SEED=random a new one.
 
 import { execFile } from 'node:child_process';
@@ -16,6 +17,12 @@ import { describeReason } from '../../../src/engine/model/reasons.js';
 import { unavailable } from '../../helpers/requirements.js';
 import { coffSection, readU64s } from './coff.js';
 import { RecordGenerator, type Probe, type Program } from './record-generator.js';
+import type { EvalEnv } from '../../../src/engine/evaluate/env.js';
+import { evaluateTokens } from '../../../src/engine/evaluate/evaluate.js';
+import { memberOffset } from '../../../src/engine/evaluate/type-operators.js';
+import { targetModel } from '../../../src/engine/model/target.js';
+import type { CType } from '../../../src/engine/types/ctype.js';
+import { tokenize, type Token } from '../../../src/engine/text/tokens.js';
 
 const RECORDS = 3000;
 const SEED = seed(process.env.GRANULE_LAYOUT_SEED);
@@ -29,12 +36,24 @@ function seed(env: string | undefined): number {
   return env ? Number(env) : 19;
 }
 
-function granuleValue(probe: Probe, rules: LayoutRules): bigint | string {
+function granuleValue(probe: Probe, rules: LayoutRules, target: Target): bigint | string {
+  if (typeof probe.what === 'object' && 'designator' in probe.what) return designatorOffset(probe.type, probe.what.designator, target);
   const layout = measure(probe.type, rules);
   if ('unknown' in layout) return describeReason(layout.unknown);
   if (probe.what === 'size') return layout.size;
   if (probe.what === 'align') return layout.align;
   return layout.members.get(probe.what.member)?.offset ?? `no member ${probe.what.member}`;
+}
+
+/** offsetof(T, designator) as the evaluator measures it (evaluate/type-operators.ts), with mingw's layout. */
+function designatorOffset(type: CType, designator: string, target: Target): bigint | string {
+  const env: EvalEnv = { model: targetModel(target), macros: () => ({ kind: 'undefined' }), compiler: 'mingw' };
+  const subscript = (tokens: readonly Token[]) => evaluateTokens(tokens, env);
+  const measured = memberOffset('offsetof', type, 'T', tokenize(designator), env, (tokens) => {
+    const ev = subscript(tokens);
+    return ev.value.known ? { value: ev.value.value, type: ev.type! } : { unknown: ev.value.cause };
+  });
+  return 'unknown' in measured ? describeReason(measured.unknown) : measured.value;
 }
 
 describe.skipIf(unavailable('mingw-x64', 'mingw-x86'))('record layout agrees with mingw gcc -mms-bitfields', () => {
@@ -67,7 +86,7 @@ describe.skipIf(unavailable('mingw-x64', 'mingw-x86'))('record layout agrees wit
       const differences: string[] = [];
       const rules = layoutRules(target, 'mingw');
       program.probes.forEach((probe, i) => {
-        const ours = granuleValue(probe, rules);
+        const ours = granuleValue(probe, rules, target);
         if (ours !== expected[i]) {
           differences.push(`${probe.expression}: gcc ${expected[i]}, granule ${ours}\n${program.records[probe.record] ?? ''}`);
         }

@@ -27,7 +27,8 @@ export interface Probe {
   /** The index of the record in `records`, for the message. */
   record: number;
   type: CType;
-  what: 'size' | 'align' | { member: string };
+  /** `designator`: a member designator (`m3.m1`, `m4[2]`), measured as the evaluator's offsetof does. */
+  what: 'size' | 'align' | { member: string } | { designator: string };
 }
 
 export interface Program {
@@ -183,6 +184,9 @@ export class RecordGenerator {
     for (const member of memberNames(record)) {
       this.probes.push({ expression: `offsetof(${spelled.c}, ${member})`, record: index, type: probeType, what: { member } });
     }
+    for (const designator of designators(record)) {
+      this.probes.push({ expression: `offsetof(${spelled.c}, ${designator})`, record: index, type: probeType, what: { designator } });
+    }
   }
 
   private recordAttributes(record: RecordType): { before: string; after: string } {
@@ -335,4 +339,32 @@ function memberNames(record: RecordType): string[] {
     else if (f.type.kind === 'record') names.push(...memberNames(f.type.record));
   }
   return names;
+}
+
+/**
+ * Member designators into a record's named members (no bitfields): a member of a member record (`m3.m1`), the last
+ * element of an array member (`m4[2]`), and a member of that element when it is a record (`m4[2].m0`).
+ */
+function designators(record: RecordType): string[] {
+  const out: string[] = [];
+  const inner = (type: CType) => {
+    let t = type;
+    for (let i = 0; t.kind === 'ref' && i < 16; i++) t = t.resolve();
+    return t;
+  };
+  for (const f of record.fields ?? []) {
+    if (f.bits !== undefined || f.name === undefined) continue;
+    const type = inner(f.type);
+    if (type.kind === 'record') {
+      const sub = memberNames(type.record)[0];
+      if (sub) out.push(`${f.name}.${sub}`);
+    } else if (type.kind === 'array' && type.count !== undefined && type.count >= 2n) {
+      const last = `${f.name}[${type.count - 1n}]`;
+      out.push(last);
+      const element = inner(type.of);
+      const sub = element.kind === 'record' ? memberNames(element.record)[0] : undefined;
+      if (sub) out.push(`${last}.${sub}`);
+    }
+  }
+  return out;
 }
