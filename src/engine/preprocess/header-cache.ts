@@ -1,5 +1,5 @@
 import { FileReader } from '../files/file-reader.js';
-import { HeaderEffects } from './header-effects.js';
+import { DEFAULT_EFFECTS_BUDGET, HeaderEffects } from './header-effects.js';
 import { IncludeSearch } from './include-search.js';
 import { findPreprocessorDirectives, type Directive } from './directives.js';
 
@@ -11,10 +11,14 @@ export class HeaderCache {
   private search: IncludeSearch;
   private tree: readonly string[];
 
-  /** `tree`: the files of the run, where an include the include path misses is looked up (include-search.ts). */
-  constructor(tree: readonly string[] = []) {
+  /**
+   * `tree`: the files of the run, where an include the include path misses is looked up (include-search.ts).
+   * `effectsBudget`: the weight of headers' effects it keeps at most (HeaderEffects; tests set a small one).
+   */
+  constructor(tree: readonly string[] = [], effectsBudget = DEFAULT_EFFECTS_BUDGET) {
     this.tree = tree;
     this.search = new IncludeSearch(tree);
+    this.effects = new HeaderEffects(effectsBudget);
   }
 
   searchInclude = (spec: string, from: string): string | undefined => this.search.find(spec, from);
@@ -29,7 +33,7 @@ export class HeaderCache {
   }
 
   /** Each header's effect per configuration, replayed by the includers that agree with it (header-effects.ts). */
-  readonly effects = new HeaderEffects();
+  readonly effects: HeaderEffects;
 
   private readonly texts = new Map<string, string | undefined>();
   private readonly directives = new Map<string, Directive[]>();

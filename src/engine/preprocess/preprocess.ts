@@ -13,7 +13,7 @@ import type { Compiler } from '../model/configuration.js';
 import { targetModel, type TargetModel } from '../model/target.js';
 import { findPreprocessorDirectives, type Directive } from './directives.js';
 import type { IncludeEdge } from './include-edge.js';
-import { HeaderRecording, keepRecord, type HeaderEffect, type HeaderEffects, type HeaderRecord } from './header-effects.js';
+import { HeaderRecording, type ConfigurationEffects, type HeaderEffect, type HeaderEffects, type HeaderRecord } from './header-effects.js';
 
 export interface PreprocessOptions {
   model: TargetModel;
@@ -139,7 +139,7 @@ class Preprocessor {
   private headerEntries = 0;
   private readonly packs = new PackTimeline();
   /** This configuration's header effects kept in the run (undefined: none are kept or replayed). */
-  private readonly records: Map<string, HeaderRecord[]> | undefined;
+  private readonly records: ConfigurationEffects | undefined;
   /** The headers being entered whose effect is being recorded, outermost first. */
   private readonly recordings: HeaderRecording[] = [];
 
@@ -408,7 +408,7 @@ class Preprocessor {
    */
   private enterHeader(inner: Visit, includerStack: readonly string[], local: IncludeContext): void {
     const { records, options } = this;
-    const kept = records?.get(inner.current)?.find((r) => this.agrees(r, inner.depth, includerStack));
+    const kept = records?.find(inner.current, (r) => this.agrees(r, inner.depth, includerStack));
     if (kept) {
       this.replay(kept, inner, local);
       return;
@@ -424,7 +424,7 @@ class Preprocessor {
     const record = recording.done();
     // (past the entry limit a header's effect is cut short: it is not the header's)
     if (this.result.headerLimitReached) return;
-    keepRecord(records, record);
+    records.keep(record);
     this.recordings[this.recordings.length - 1]?.entered(record, inner.depth, local);
   }
 
@@ -464,7 +464,7 @@ class Preprocessor {
 
   /** Makes an effect of the file being read, and records it for the header being recorded. */
   private effect(e: Exclude<HeaderEffect, { kind: 'header' }>, line: number, at: EntryContext): void {
-    this.recordings[this.recordings.length - 1]?.effects.push(e);
+    this.recordings[this.recordings.length - 1]?.push(e);
     this.apply(e, line, at);
   }
 

@@ -41,10 +41,12 @@ const HEADERS: Record<string, string> = {
   ].join('\n'),
   '/p/inc/inner.h': ['#pragma once', '#define INNER 7', '#define SCRATCH 1', ''].join('\n'),
   '/p/inc/pshpack1.h': '#pragma pack(push, 1)\n',
+  '/p/inc/small.h': '#define SMALL 1\n',
+  '/p/inc/small2.h': '#define SMALL2 1\n',
 };
 
 /** A preprocessor run over the virtual tree, counting the headers whose directives were run (not replayed). */
-function run(file: string, text: string, effects: HeaderEffects, ran: string[] = [], target: 'x64' | 'x86' = 'x64'): PreprocessResult {
+function run(file: string, text: string, effects: HeaderEffects | undefined, ran: string[] = [], target: 'x64' | 'x86' = 'x64'): PreprocessResult {
   return preprocess(file, text, {
     model: targetModel(target),
     cplusplus: false,
@@ -190,5 +192,107 @@ describe('header effects', () => {
     expect(ran).toContain('/p/inc/cfg.h');
     expect(snapshot(x86)).toEqual(alone('/p/src/a.c', newer, 'x86'));
     expect(x86.macros.lookup('WIDE')).toMatchObject({ kind: 'defined', def: { bodyText: '4' } });
+  });
+});
+
+describe('the budget of header effects', () => {
+  const newer = '#define WINVER 0x0601\n#include <cfg.h>\nint x;\n';
+  // weights (effectWeight: one per effect, one more per token of a definition's body):
+  // inner.h: enter, pragma once, INNER 7, SCRATCH 1 = 1 + 1 + 2 + 2 = 6; pshpack1.h: enter = 1;
+  // cfg.h: enter, CFG_H, inner.h's include (pack check, edge, the header), missing.h's (pack check, the include
+  // path and cfg.h's folder missed, edge), ARENA and the inactive ARENA, WIDE and the inactive WIDE, HAS_WINVER,
+  // MAYBE twice, #undef, pshpack1.h's include (pack check, edge, the header), #pragma pack = 26
+  const INNER = 6;
+  const PSHPACK = 1;
+  const CFG = 26;
+
+  it('weighs each record held once, nested or kept on its own', () => {
+    const effects = new HeaderEffects();
+    run('/p/src/a.c', newer, effects);
+    expect(effects.kept).toEqual({ weight: INNER + PSHPACK + CFG, records: 3 });
+  });
+
+  it('drops the least recently used records to stay within the budget, and a dropped header runs again', () => {
+    const effects = new HeaderEffects(CFG + INNER + PSHPACK + CFG - 1);
+    const older = '#define WINVER 0x0501\n#include <cfg.h>\n';
+    run('/p/src/a.c', newer, effects);
+    const ran: string[] = [];
+    // cfg.h again for an older WINVER (what is nested in it replayed): no room for both variants, the newer goes
+    run('/p/src/b.c', older, effects, ran);
+    expect(ran).toEqual(['/p/inc/cfg.h']);
+    expect(effects.kept).toEqual({ weight: INNER + PSHPACK + CFG, records: 3 });
+    ran.length = 0;
+    const again = run('/p/src/c.c', newer, effects, ran);
+    expect(ran).toEqual(['/p/inc/cfg.h']);
+    expect(snapshot(again)).toEqual(snapshot(run('/p/src/c.c', newer, undefined)));
+  });
+
+  it('frees a record nested in a kept one only with it: dropping its own place frees nothing', () => {
+    const SMALL = 3; // enter, SMALL 1
+    const effects = new HeaderEffects(CFG + INNER + PSHPACK);
+    run('/p/src/a.c', newer, effects);
+    // least recently used first: inner.h, pshpack1.h, cfg.h; small.h needs room, and only cfg.h's record frees it
+    run('/p/src/b.c', '#include "small.h"\n', effects);
+    expect(effects.kept).toEqual({ weight: SMALL, records: 1 });
+    const ran: string[] = [];
+    run('/p/src/c.c', newer, effects, ran);
+    expect(ran).toEqual(['/p/inc/cfg.h', '/p/inc/inner.h', '/p/inc/pshpack1.h']);
+  });
+
+  it('keeps a record whose nested ones lost their own place, and replays it whole', () => {
+    const SMALL = 3;
+    const effects = new HeaderEffects(CFG + INNER + PSHPACK + SMALL);
+    run('/p/src/a.c', newer, effects);
+    // small.h kept, then pshpack1.h and cfg.h replayed: least recently used first, inner.h, small.h, pshpack1.h, cfg.h
+    run('/p/src/b.c', `#include "small.h"\n#include "pshpack1.h"\n${newer}`, effects);
+    expect(effects.kept).toEqual({ weight: INNER + PSHPACK + CFG + SMALL, records: 4 });
+    // small2.h needs room: inner.h's place goes (it stays, inside cfg.h's record), then small.h's
+    run('/p/src/c.c', '#include "small2.h"\n', effects);
+    expect(effects.kept).toEqual({ weight: INNER + PSHPACK + CFG + SMALL, records: 3 });
+    const ran: string[] = [];
+    const whole = run('/p/src/d.c', newer, effects, ran);
+    expect(ran).toEqual([]);
+    expect(snapshot(whole)).toEqual(snapshot(run('/p/src/d.c', newer, undefined)));
+    run('/p/src/e.c', '#include "inner.h"\n', effects, ran);
+    expect(ran).toEqual(['/p/inc/inner.h']);
+  });
+
+  it('never keeps a record heavier, with those nested in it, than the budget; the nested ones are kept on their own', () => {
+    const effects = new HeaderEffects(CFG + INNER + PSHPACK - 1);
+    run('/p/src/a.c', newer, effects);
+    expect(effects.kept).toEqual({ weight: INNER + PSHPACK, records: 2 });
+    const ran: string[] = [];
+    run('/p/src/b.c', newer, effects, ran);
+    expect(ran).toEqual(['/p/inc/cfg.h']);
+  });
+
+  it('whatever the budget, every includer gets what it gets without kept effects, and the budget holds after each', () => {
+    const texts = [
+      newer,
+      '#define WINVER 0x0501\n#include "cfg.h"\n',
+      '#include "inner.h"\n#define SCRATCH 2\n#include "cfg.h"\n',
+      '#define CFG_H\n#include "cfg.h"\n',
+      '#ifdef BUILD_SWITCH\n#include "cfg.h"\n#endif\n',
+      '#include "inner.h"\n',
+      newer,
+    ];
+    const without = texts.map((text, i) => snapshot(run(`/p/src/${i}.c`, text, undefined)));
+    const headersRun: Record<number, number[]> = {};
+    for (const budget of [0, 1, INNER, CFG - 1, CFG + 3, 2 * CFG, 1000]) {
+      const effects = new HeaderEffects(budget);
+      for (const round of [1, 2]) {
+        const ran: string[] = [];
+        texts.forEach((text, i) => {
+          expect({ budget, round, i, result: snapshot(run(`/p/src/${i}.c`, text, effects, ran)) }).toEqual({ budget, round, i, result: without[i] });
+          expect(effects.kept.weight).toBeLessThanOrEqual(budget);
+        });
+        (headersRun[budget] ??= []).push(ran.length);
+      }
+    }
+    // (17 headers entered in each round: without room, all run; with room for every variant, the second round runs none)
+    expect([headersRun[0], headersRun[1000]]).toEqual([
+      [17, 17],
+      [7, 0],
+    ]);
   });
 });

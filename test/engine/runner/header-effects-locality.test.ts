@@ -86,6 +86,22 @@ describe('header effects keep results local', () => {
     }
   });
 
+  it('with any budget for the kept effects, from none to room for all, in any order, within the budget', () => {
+    const alone = files.map((file) => lint(file, new HeaderCache()));
+    for (const budget of [0, 3, 12, 40, 1_000_000]) {
+      for (const order of [
+        [0, 1, 2, 3, 0, 1, 2, 3],
+        [3, 1, 2, 0, 2, 3, 1, 0],
+      ]) {
+        const headers = new HeaderCache([], budget);
+        for (const i of order) {
+          expect({ budget, file: files[i], result: lint(files[i]!, headers) }).toEqual({ budget, file: files[i], result: alone[i] });
+          expect(headers.effects.kept.weight).toBeLessThanOrEqual(budget);
+        }
+      }
+    }
+  });
+
   it('a whole run gives each file what it gives alone', async () => {
     const run = await lintPaths(['src'], { ...options, concurrency: 1 });
     const findings = run.findings.map((f) => `${path.relative(root, f.file)}:${f.range.start.line} ${f.message}`).sort();
