@@ -7,7 +7,8 @@ import type ParserType from 'tree-sitter';
 import { occurrencesAfterEdit } from '../engine/text/occurrences.js';
 import type { FileAnalysis, PreviousCalls, ReusableCalls } from '../engine/analysis/facts.js';
 import type { Language, Tree } from '../engine/parse/parse.js';
-import { mayStartDirective, type PreprocessResult } from '../engine/preprocess/preprocess.js';
+import { mayStartDirective } from '../engine/preprocess/directives.js';
+import type { PreprocessResult } from '../engine/preprocess/preprocess.js';
 
 type Edit = ParserType.Edit;
 type Point = ParserType.Point;

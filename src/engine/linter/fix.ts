@@ -8,7 +8,7 @@ import { structuredPatch } from 'diff';
 import { formatLike, integerLiteralValue } from '../text/literal-style.js';
 import type { FileAnalysis } from '../analysis/facts.js';
 import { languageFor, parse } from '../parse/parse.js';
-import { findPreprocessorDirectives } from '../preprocess/preprocess.js';
+import { findPreprocessorDirectives } from '../preprocess/directives.js';
 import { replaceFileAtomically } from '../files/atomic-write.js';
 import { readRegularHead } from '../files/regular-file.js';
 import { decode, textEncoding, type TextEncoding } from '../text/source.js';

@@ -22,6 +22,8 @@ interface MacroEvent {
   /** False when the directive sits in a branch whose condition could not be decided. */
   certain: boolean;
   condition?: string;
+  /** How many events the table held before this one: the moment of its history it was made at. */
+  moment: number;
 }
 
 export type MacroLookup = { kind: 'defined'; def: MacroDef } | { kind: 'undefined' } | { kind: 'ambiguous'; reason: string };
@@ -29,6 +31,8 @@ export type MacroLookup = { kind: 'defined'; def: MacroDef } | { kind: 'undefine
 /** All #define / #undef events of one translation unit, looked up at a line of the main file. */
 export class MacroTable {
   private readonly events = new Map<string, MacroEvent[]>();
+  /** Events made so far, of every name: the table only grows, so this count names a moment of its history. */
+  private count = 0;
   /** Definitions a standard header would make (SIZE_MAX, ...), for names the sources never #define or #undef. */
   private fallbacks: ReadonlyMap<string, MacroDef> = new Map();
 
@@ -37,11 +41,11 @@ export class MacroTable {
   }
 
   define(def: MacroDef, atLine: number, certain: boolean, condition?: string): void {
-    this.push(def.name, { def, atLine, certain, condition });
+    this.push(def.name, { def, atLine, certain, condition, moment: this.count });
   }
 
   undefine(name: string, atLine: number, certain: boolean, condition?: string): void {
-    this.push(name, { atLine, certain, condition });
+    this.push(name, { atLine, certain, condition, moment: this.count });
   }
 
   private push(name: string, event: MacroEvent): void {
@@ -49,6 +53,40 @@ export class MacroTable {
     let list = this.events.get(name);
     if (!list) this.events.set(name, (list = []));
     list.push(event);
+    this.count++;
+  }
+
+  /** The moment the table is at now: events made later have this moment or a later one. */
+  get moment(): number {
+    return this.count;
+  }
+
+  /**
+   * What the directives can learn of `name` from the table as it stood at `moment`, written as a string: equal
+   * strings mean equal answers from a lookup at the end of the table, `certainlyUndefined` and `hasEvents`, also
+   * after the same events are added to both tables. The empty string when the name had no event. (Events added
+   * later either end the lookup at a certain one or join the candidates, which then agree or not as the earlier
+   * ones did; `certainlyUndefined` reads the last event only. A condition's text only words an ambiguity's
+   * reason, which an `#if` does not read.)
+   */
+  stateKey(name: string, moment = Infinity): string {
+    const list = this.events.get(name);
+    if (!list) return '';
+    let end = list.length;
+    while (end > 0 && list[end - 1]!.moment >= moment) end--;
+    if (end === 0) return '';
+    const last = list[end - 1]!;
+    let first: MacroDef | undefined;
+    for (let i = end - 1; i >= 0; i--) {
+      const e = list[i]!;
+      if (e.def) {
+        if (!first) first = e.def;
+        else if (!sameDefinition(e.def, first)) return 'ambiguous';
+      }
+      if (e.certain) break;
+    }
+    if (first) return `defined ${definitionKey(first)}`;
+    return last.certain ? 'undefined' : 'undefined unless';
   }
 
   /** Whether the name was ever #defined or #undef'd (the built-ins included). */
@@ -153,6 +191,13 @@ export class MacroTable {
     }
     return false;
   }
+}
+
+/** A definition's parameters and tokens (with the spacing before each), without ambiguity: each text is counted. */
+function definitionKey(def: MacroDef): string {
+  let key = def.params ? `(${def.params.map((p) => `${p.length}:${p}`).join('')}${def.variadic ? '...' : ''})` : '=';
+  for (const t of def.body) key += `${t.spaceBefore ? ' ' : ''}${t.kind}${t.text.length}:${t.text}`;
+  return key;
 }
 
 function sameDefinition(a: MacroDef, b: MacroDef): boolean {

@@ -1,16 +1,24 @@
 import { FileReader } from '../files/file-reader.js';
+import { DEFAULT_EFFECTS_BUDGET, HeaderEffects } from './header-effects.js';
 import { IncludeSearch } from './include-search.js';
-import { findPreprocessorDirectives, type Directive } from './preprocess.js';
+import { findPreprocessorDirectives, type Directive } from './directives.js';
 
-/** Caches header text and directive scans for the whole run, and knows the scanned tree an include is searched in. */
+/**
+ * Caches header text, directive scans and headers' effects (header-effects.ts) for the whole run (one per thread),
+ * and knows the scanned tree an include is searched in.
+ */
 export class HeaderCache {
   private search: IncludeSearch;
   private tree: readonly string[];
 
-  /** `tree`: the files of the run, where an include the include path misses is looked up (include-search.ts). */
-  constructor(tree: readonly string[] = []) {
+  /**
+   * `tree`: the files of the run, where an include the include path misses is looked up (include-search.ts).
+   * `effectsBudget`: the weight of headers' effects it keeps at most (HeaderEffects; tests set a small one).
+   */
+  constructor(tree: readonly string[] = [], effectsBudget = DEFAULT_EFFECTS_BUDGET) {
     this.tree = tree;
     this.search = new IncludeSearch(tree);
+    this.effects = new HeaderEffects(effectsBudget);
   }
 
   searchInclude = (spec: string, from: string): string | undefined => this.search.find(spec, from);
@@ -20,7 +28,12 @@ export class HeaderCache {
     if (tree.length === this.tree.length && tree.every((f, i) => f === this.tree[i])) return;
     this.tree = tree;
     this.search = new IncludeSearch(tree);
+    // (what a header includes may now be found elsewhere)
+    this.effects.forget();
   }
+
+  /** Each header's effect per configuration, replayed by the includers that agree with it (header-effects.ts). */
+  readonly effects: HeaderEffects;
 
   private readonly texts = new Map<string, string | undefined>();
   private readonly directives = new Map<string, Directive[]>();
@@ -43,5 +56,7 @@ export class HeaderCache {
   invalidate(file: string): void {
     this.texts.delete(file);
     this.directives.delete(file);
+    // (an effect holds what every header it entered, or looked for, had to say)
+    this.effects.forget();
   }
 }

@@ -11,205 +11,9 @@ import { predefinedTable } from '../macros/predefined.js';
 import { standardLimits } from '../macros/std-macros.js';
 import type { Compiler } from '../model/configuration.js';
 import { targetModel, type TargetModel } from '../model/target.js';
-
-export interface Directive {
-  /** 1-based line of the `#`. */
-  line: number;
-  name: string;
-  /** Text after the directive name, line splices joined and comments removed. */
-  rest: string;
-  /** Offsets of the whole logical line (without the newline). */
-  start: number;
-  end: number;
-}
-
-/**
- * Finds every preprocessor directive, skipping `#` inside comments and strings. It reads logical lines, not
- * tokens (a directive is a line, and most lines are not one), so it keeps its own literal rule rather than
- * text/lexer.ts's: inside a logical line a literal ends only at its quote (test/engine/scan-directives.test.ts
- * pins this against a plain reading; the lexer ends one at a line break, which a splice can sit before). Most lines are not directives:
- * those are only scanned for the block-comment state they leave behind, without copying them.
- */
-export function findPreprocessorDirectives(text: string): Directive[] {
-  const out: Directive[] = [];
-  const state = new CommentState(text);
-  let inComment = false;
-  let offset = 0;
-  let line = 1;
-  const n = text.length;
-  while (offset < n) {
-    // one logical line: from offset to an unspliced newline
-    let end = offset;
-    let physicalLines = 1;
-    for (;;) {
-      const nl = text.indexOf('\n', end);
-      const lineEnd = nl < 0 ? n : nl;
-      const trimmedEnd = text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
-      if (text.charCodeAt(trimmedEnd - 1) === BACKSLASH && nl >= 0) {
-        end = nl + 1;
-        physicalLines++;
-        continue;
-      }
-      end = lineEnd;
-      break;
-    }
-    if (inComment || !mayStartDirective(text, offset, end)) {
-      // a line that begins inside a block comment is never a directive
-      inComment = state.after(offset, end, inComment);
-    } else {
-      const { code, stillInComment } = stripComments(text.slice(offset, end), false);
-      inComment = stillInComment;
-      const m = /^\s*(?:#|%:)\s*([A-Za-z_]\w*)?/.exec(code);
-      if (m) {
-        out.push({
-          line,
-          name: m[1] ?? '',
-          rest: code
-            .slice(m[0].length)
-            .replace(/\\\r?\n/g, ' ')
-            .trim(),
-          start: offset,
-          end,
-        });
-      }
-    }
-    offset = end + 1;
-    line += physicalLines;
-  }
-  return out;
-}
-
-const CR = 13;
-const BACKSLASH = 92;
-const SLASH = 47;
-const STAR = 42;
-const HASH = 35;
-const PERCENT = 37;
-const COLON = 58;
-const DOUBLE_QUOTE = 34;
-const SINGLE_QUOTE = 39;
-
-/** Whether the first character after leading whitespace can begin a directive (`#`, `%:`, or a comment before one). */
-export function mayStartDirective(text: string, start: number, end: number): boolean {
-  let i = start;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    // the whitespace `\s` matches in the directive pattern, within one line
-    if (c === 32 || c === 9 || c === 11 || c === 12 || c === CR || c === 0xa0 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x3000) i++;
-    else return c === HASH || c === SLASH || c === BACKSLASH || (c === PERCENT && text.charCodeAt(i + 1) === COLON) || c > 0x7f;
-  }
-  return false;
-}
-
-/**
- * The block-comment state at the end of a line, scanning like stripComments but without building the code text.
- * Lines are asked in order, so the next character that can matter (`/`, a quote) and the end of an open comment
- * are found once and remembered: a line with neither costs nothing, and a long comment is not searched again
- * from each of its lines.
- */
-class CommentState {
-  private special = -1;
-  private close = -1;
-  private static readonly SPECIAL = /[/"']/g;
-
-  constructor(private readonly text: string) {}
-
-  private nextSpecial(from: number): number {
-    if (this.special < from) {
-      const re = CommentState.SPECIAL;
-      re.lastIndex = from;
-      const m = re.exec(this.text);
-      this.special = m ? m.index : this.text.length;
-    }
-    return this.special;
-  }
-
-  private commentEnd(from: number): number {
-    if (this.close < from) {
-      const at = this.text.indexOf('*/', from);
-      this.close = at < 0 ? this.text.length : at;
-    }
-    return this.close;
-  }
-
-  after(i: number, end: number, inComment: boolean): boolean {
-    const text = this.text;
-    while (i < end) {
-      if (inComment) {
-        const close = this.commentEnd(i);
-        if (close + 2 > end) return true;
-        i = close + 2;
-        inComment = false;
-        continue;
-      }
-      i = this.nextSpecial(i);
-      if (i >= end) return false;
-      const c = text.charCodeAt(i);
-      if (c === SLASH && i + 1 < end) {
-        const d = text.charCodeAt(i + 1);
-        if (d === SLASH) return false;
-        if (d === STAR) {
-          inComment = true;
-          i += 2;
-          continue;
-        }
-      }
-      if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
-        let j = i + 1;
-        while (j < end && text.charCodeAt(j) !== c) j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
-        i = j + 1;
-        continue;
-      }
-      i++;
-    }
-    return inComment;
-  }
-}
-
-/** Removes comments from one logical line, tracking an unterminated block comment. */
-function stripComments(raw: string, inComment: boolean): { code: string; stillInComment: boolean } {
-  let code = '';
-  let i = 0;
-  while (i < raw.length) {
-    if (inComment) {
-      const close = raw.indexOf('*/', i);
-      if (close < 0) return { code, stillInComment: true };
-      i = close + 2;
-      inComment = false;
-      code += ' ';
-      continue;
-    }
-    const c = raw[i]!;
-    if (c === '/' && raw[i + 1] === '/') break;
-    if (c === '/' && raw[i + 1] === '*') {
-      inComment = true;
-      i += 2;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < raw.length && raw[j] !== c) j += raw[j] === '\\' ? 2 : 1;
-      code += raw.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    code += c;
-    i++;
-  }
-  // a comment opened by the line's last two characters goes on past it
-  return { code, stillInComment: inComment };
-}
-
-export interface IncludeEdge {
-  /** Line of the #include in the file that has it. */
-  line: number;
-  from: string;
-  spec: string;
-  angled: boolean;
-  resolved?: string;
-  /** The include path missed it and the scanned tree had it (include-search.ts). */
-  searched?: true;
-}
+import { findPreprocessorDirectives, type Directive } from './directives.js';
+import type { IncludeEdge } from './include-edge.js';
+import { HeaderRecording, type ConfigurationEffects, type HeaderEffect, type HeaderEffects, type HeaderRecord } from './header-effects.js';
 
 export interface PreprocessOptions {
   model: TargetModel;
@@ -227,6 +31,11 @@ export interface PreprocessOptions {
   directivesOf?(file: string, text: string): Directive[];
   /** Looks an include the include path misses up in the scanned tree (include-search.ts); absent: no search. */
   searchInclude?(spec: string, from: string): string | undefined;
+  /**
+   * The run's header effects (header-effects.ts): a header whose effect was kept for a state that agrees with this
+   * file's is replayed instead of run. Absent: every header's directives are run.
+   */
+  headerEffects?: HeaderEffects;
 }
 
 export interface PreprocessResult {
@@ -253,7 +62,7 @@ export interface PreprocessResult {
 type Activity = 'yes' | 'no' | 'maybe';
 
 interface Group {
-  /** Activity of the enclosing code. */
+  /** Activity of the enclosing code of this file (as if the file were entered where all is active). */
   parent: Activity;
   /** Activity of the current branch. */
   branch: Activity;
@@ -267,7 +76,7 @@ interface Group {
   bodyStart: number;
 }
 
-const MAX_INCLUDE_DEPTH = 64;
+export const MAX_INCLUDE_DEPTH = 64;
 /**
  * How many times one file's includes may enter a header. Headers without include guards that include the next
  * one twice double the work at each level (2^20 entries at depth 20); real files enter a few hundred to a few
@@ -286,11 +95,24 @@ interface Visit {
   atLine: number | undefined;
   /** The end offset of that #include in the main file: where the header's `#pragma pack` takes effect. */
   atOffset?: number;
+  /** The activity of the #include that entered this header, and its undecided conditions joined with `&&`. */
   outerActivity: Activity;
   outerCondition: string | undefined;
   depth: number;
   /** The files being read, outermost first: a header already on it is not entered again. */
   stack: string[];
+}
+
+/** Where a file was entered, as its effects read it (a Visit, or a header replayed inside one). */
+type EntryContext = Pick<Visit, 'atOffset' | 'outerActivity' | 'outerCondition'>;
+
+/** The main file's own context: everything active, effects in place. */
+const MAIN_FILE: EntryContext = { atOffset: undefined, outerActivity: 'yes', outerCondition: undefined };
+
+/** An #include's activity and undecided condition within the file that has it. */
+interface IncludeContext {
+  activity: Activity;
+  condition: string | undefined;
 }
 
 /** A file being read: where it was entered, and its open #if groups (innermost last). */
@@ -305,20 +127,21 @@ class Preprocessor {
   private readonly macros = new MacroTable();
   private readonly result: PreprocessResult;
   private readonly seen = new Set<string>();
-  private readonly once = new Set<string>();
+  /** Headers a `#pragma once` closed, each with how many were closed before it (a header's start reads it back). */
+  private readonly once = new Map<string, number>();
   private readonly missing = new Set<string>();
   /**
    * Names the sources #define only in branches known to be inactive so far. Such a name is the sources' own
    * switch, not a macro the build may pass: while no live definition exists it is undefined, not "either way".
+   * Each with how many names were added before it, like `once`.
    */
-  private readonly definedOnlyWhenInactive = new Set<string>();
+  private readonly definedOnlyWhenInactive = new Map<string, number>();
   private headerEntries = 0;
   private readonly packs = new PackTimeline();
-
-  /** Where a `#pragma pack` at `end` of the visited file takes effect: in the main file, and in its header. */
-  private packPlace(visit: Visit, end: number): PackPlace {
-    return visit.atOffset === undefined ? { offset: end } : { offset: visit.atOffset, header: { file: visit.current, offset: end } };
-  }
+  /** This configuration's header effects kept in the run (undefined: none are kept or replayed). */
+  private readonly records: ConfigurationEffects | undefined;
+  /** The headers being entered whose effect is being recorded, outermost first. */
+  private readonly recordings: HeaderRecording[] = [];
 
   constructor(
     private readonly file: string,
@@ -326,6 +149,10 @@ class Preprocessor {
   ) {
     this.macros.setFallbacks(standardLimits(options.model));
     this.result = { macros: this.macros, blank: [], includes: [], dependencies: [], missing: [] };
+    // (every setting the directives read besides the macros, which the records check name by name)
+    const { model, compiler, cplusplus, defines, undefines, includePaths, forceIncludes } = options;
+    const configuration = [model.name, compiler ?? 'msvc', cplusplus ?? null, defines, undefines, includePaths, forceIncludes, !!options.searchInclude];
+    this.records = options.headerEffects?.of(JSON.stringify(configuration));
   }
 
   run(text: string): PreprocessResult {
@@ -381,6 +208,7 @@ class Preprocessor {
         continue;
       }
       result.dependencies.push(resolved);
+      this.packs.enter(resolved);
       const visit: Visit = { current: resolved, atLine: 0, atOffset: 0, outerActivity: 'yes', outerCondition: undefined, depth: 1, stack: [file, resolved] };
       this.processFile(visit, findPreprocessorDirectives(headerText));
     }
@@ -392,8 +220,12 @@ class Preprocessor {
       model: options.model,
       directive: true,
       cplusplus: options.cplusplus,
-      macros: (name) => macros.lookup(name),
+      macros: (name) => {
+        this.noteName(name);
+        return macros.lookup(name);
+      },
       defined: (name) => {
+        this.noteName(name);
         const found = macros.lookup(name);
         if (found.kind === 'defined') return true;
         if (macros.certainlyUndefined(name)) return false;
@@ -412,17 +244,13 @@ class Preprocessor {
     for (const dir of dirs) {
       const candidate = path.resolve(dir, spec);
       if (options.readFile(candidate) !== undefined) return candidate;
-      if (!this.missing.has(candidate)) {
-        this.missing.add(candidate);
-        this.result.missing.push(candidate);
-      }
+      this.effect({ kind: 'missing', path: candidate }, 0, MAIN_FILE);
     }
     return undefined;
   }
 
   private processFile(visit: Visit, directives: Directive[]): void {
     const f: FileState = { visit, isMain: visit.atLine === undefined, groups: [] };
-    if (!f.isMain) this.packs.enter(visit.current);
     for (const d of directives) {
       checkTimeLimit();
       const line = visit.atLine ?? d.line;
@@ -444,22 +272,24 @@ class Preprocessor {
         case 'define': {
           const a = activity(f);
           if (a === 'no') {
-            this.definedOnlyWhenInactive.add(firstWord(d.rest));
+            this.effect({ kind: 'inactive-define', name: firstWord(d.rest) }, line, visit);
             break;
           }
           const def = parseDefine(d.rest, visit.current, d.line);
-          if (def) this.macros.define(def, line, a === 'yes', conditionText(f));
+          if (def) this.effect({ kind: 'define', def, certain: a === 'yes', condition: conditionText(f) }, line, visit);
           break;
         }
         case 'undef': {
           const a = activity(f);
           if (a === 'no') break;
-          this.macros.undefine(firstWord(d.rest), line, a === 'yes', conditionText(f));
+          this.effect({ kind: 'undefine', name: firstWord(d.rest), certain: a === 'yes', condition: conditionText(f) }, line, visit);
           break;
         }
         case 'pragma':
-          if (/^once\b/.test(d.rest)) this.once.add(visit.current);
-          else if (activity(f) !== 'no' && !isPackHeader(visit.current)) this.packs.pragma(d.rest, this.packPlace(visit, d.end));
+          if (/^once\b/.test(d.rest)) this.effect({ kind: 'pragma-once', file: visit.current }, line, visit);
+          else if (activity(f) !== 'no' && !isPackHeader(visit.current)) {
+            this.effect({ kind: 'pragma-pack', rest: d.rest, file: visit.current, offset: d.end }, line, visit);
+          }
           break;
         case 'include':
         case 'include_next':
@@ -537,49 +367,212 @@ class Preprocessor {
     if (!m) return; // computed includes (#include MACRO) are not followed
     const spec = (m[1] ?? m[2])!;
     const angled = m[2] !== undefined;
-    this.packs.header(spec, this.packPlace(visit, d.end));
+    this.effect({ kind: 'include-pack', spec, file: visit.current, offset: d.end }, line, visit);
     const onPath = this.resolveInclude(spec, angled, visit.current);
     const resolved = onPath ?? options.searchInclude?.(spec, visit.current);
-    result.includes.push({ line: d.line, from: visit.current, spec, angled, resolved, ...(resolved !== onPath ? { searched: true as const } : {}) });
-    if (!resolved || visit.depth >= MAX_INCLUDE_DEPTH || visit.stack.includes(resolved) || this.once.has(resolved)) return;
+    const edge: IncludeEdge = { line: d.line, from: visit.current, spec, angled, resolved, ...(resolved !== onPath ? { searched: true as const } : {}) };
+    this.effect({ kind: 'edge', edge }, line, visit);
+    if (!resolved || !this.mayEnter(visit, resolved)) return;
     if (++this.headerEntries > MAX_HEADER_ENTRIES) {
       result.headerLimitReached = MAX_HEADER_ENTRIES;
       return;
     }
-    const headerText = options.readFile(resolved)!;
-    if (!this.seen.has(resolved)) {
-      this.seen.add(resolved);
-      result.dependencies.push(resolved);
-    }
-    const headerDirectives = options.directivesOf?.(resolved, headerText) ?? findPreprocessorDirectives(headerText);
     const inner: Visit = {
       current: resolved,
       atLine: line,
       atOffset: visit.atOffset ?? d.end,
-      outerActivity: a,
-      outerCondition: conditionText(f),
+      outerActivity: combine(visit.outerActivity, a),
+      outerCondition: joinConditions(visit.outerCondition, conditionText(f)),
       depth: visit.depth + 1,
       stack: [...visit.stack, resolved],
     };
-    this.processFile(inner, headerDirectives);
+    this.enterHeader(inner, visit.stack, { activity: a, condition: conditionText(f) });
+  }
+
+  /** Whether an include found may be followed: not too deep, not a header being read, not one `#pragma once` closed. */
+  private mayEnter(visit: Visit, resolved: string): boolean {
+    const refused = visit.depth >= MAX_INCLUDE_DEPTH;
+    const recording = this.recordings[this.recordings.length - 1];
+    if (recording) {
+      recording.tried(visit.depth, refused);
+      if (refused) return false;
+      this.noteOnStack(resolved);
+      this.noteClosed(resolved);
+    }
+    return !refused && !visit.stack.includes(resolved) && !this.once.has(resolved);
+  }
+
+  /**
+   * A header entered: its kept effect replayed when one agrees with the state here, else its directives run.
+   * `local`: the activity and undecided condition of the #include within the file that has it.
+   */
+  private enterHeader(inner: Visit, includerStack: readonly string[], local: IncludeContext): void {
+    const { records, options } = this;
+    const kept = records?.find(inner.current, (r) => this.agrees(r, inner.depth, includerStack));
+    if (kept) {
+      this.replay(kept, inner, local);
+      return;
+    }
+    const recording =
+      records && new HeaderRecording(inner.current, inner.depth, includerStack, this.macros.moment, this.definedOnlyWhenInactive.size, this.once.size);
+    if (recording) this.recordings.push(recording);
+    this.effect({ kind: 'enter', file: inner.current }, inner.atLine!, inner);
+    const headerText = options.readFile(inner.current)!;
+    this.processFile(inner, options.directivesOf?.(inner.current, headerText) ?? findPreprocessorDirectives(headerText));
+    if (!recording) return;
+    this.recordings.pop();
+    const record = recording.done();
+    // (past the entry limit a header's effect is cut short: it is not the header's)
+    if (this.result.headerLimitReached) return;
+    records.keep(record);
+    this.recordings[this.recordings.length - 1]?.entered(record, inner.depth, local);
+  }
+
+  /** Whether a kept effect is what running the header here would give (header-effects.ts says what it reads). */
+  private agrees(record: HeaderRecord, depth: number, includerStack: readonly string[]): boolean {
+    if (record.depthLimited ? depth !== record.depth : depth + record.reach >= MAX_INCLUDE_DEPTH) return false;
+    if (this.headerEntries + record.entries > MAX_HEADER_ENTRIES) return false;
+    for (const [file, closed] of record.closed) if (this.once.has(file) !== closed) return false;
+    for (const [file, on] of record.onStack) if (includerStack.includes(file) !== on) return false;
+    for (const [name, state] of record.names) if (this.nameState(name) !== state) return false;
+    return true;
+  }
+
+  /** A kept effect applied where the header is entered, and what it read noted by the headers being recorded. */
+  private replay(record: HeaderRecord, inner: Visit, local: IncludeContext): void {
+    const recording = this.recordings[this.recordings.length - 1];
+    if (recording) {
+      for (const name of record.names.keys()) this.noteName(name);
+      for (const file of record.closed.keys()) this.noteClosed(file);
+      for (const file of record.onStack.keys()) this.noteOnStack(file);
+      recording.entered(record, inner.depth, local);
+    }
+    this.headerEntries += record.entries;
+    this.applyAll(record.effects, inner.atLine!, inner);
+  }
+
+  private applyAll(effects: readonly HeaderEffect[], line: number, at: EntryContext): void {
+    for (const e of effects) {
+      checkTimeLimit();
+      if (e.kind !== 'header') this.apply(e, line, at);
+      else {
+        const outerActivity = combine(at.outerActivity, e.activity);
+        this.applyAll(e.record.effects, line, { atOffset: at.atOffset, outerActivity, outerCondition: joinConditions(at.outerCondition, e.condition) });
+      }
+    }
+  }
+
+  /** Makes an effect of the file being read, and records it for the header being recorded. */
+  private effect(e: Exclude<HeaderEffect, { kind: 'header' }>, line: number, at: EntryContext): void {
+    this.recordings[this.recordings.length - 1]?.push(e);
+    this.apply(e, line, at);
+  }
+
+  /**
+   * What an effect changes, whether the directive runs or a kept effect is replayed. `line`: the main file's line
+   * the effect is in force from; `at`: where the file having it was entered (its activity and condition are the
+   * effect's too, and its `#pragma pack` takes effect at the main file's #include).
+   */
+  private apply(e: Exclude<HeaderEffect, { kind: 'header' }>, line: number, at: EntryContext): void {
+    const { result } = this;
+    const atOffset = at.atOffset;
+    switch (e.kind) {
+      case 'define':
+        return this.macros.define(e.def, line, at.outerActivity === 'yes' && e.certain, joinConditions(at.outerCondition, e.condition));
+      case 'undefine':
+        return this.macros.undefine(e.name, line, at.outerActivity === 'yes' && e.certain, joinConditions(at.outerCondition, e.condition));
+      case 'inactive-define':
+        if (!this.definedOnlyWhenInactive.has(e.name)) this.definedOnlyWhenInactive.set(e.name, this.definedOnlyWhenInactive.size);
+        return;
+      case 'pragma-once':
+        if (!this.once.has(e.file)) this.once.set(e.file, this.once.size);
+        return;
+      case 'enter':
+        if (!this.seen.has(e.file)) {
+          this.seen.add(e.file);
+          result.dependencies.push(e.file);
+        }
+        return this.packs.enter(e.file);
+      case 'pragma-pack':
+        return this.packs.pragma(e.rest, packPlace(e.file, e.offset, atOffset));
+      case 'include-pack':
+        this.packs.header(e.spec, packPlace(e.file, e.offset, atOffset));
+        return;
+      case 'edge':
+        result.includes.push(e.edge);
+        return;
+      case 'missing':
+        if (!this.missing.has(e.path)) {
+          this.missing.add(e.path);
+          result.missing.push(e.path);
+        }
+    }
+  }
+
+  /** A name a condition reads: each header being recorded keeps its state from when that header was entered. */
+  private noteName(name: string): void {
+    // (a header that has the name has it from a moment when the headers around it were being recorded too)
+    for (let i = this.recordings.length - 1; i >= 0; i--) {
+      const r = this.recordings[i]!;
+      if (r.names.has(name)) break;
+      r.names.set(name, this.nameState(name, r.startMoment, r.startInactive));
+    }
+  }
+
+  private noteClosed(file: string): void {
+    for (let i = this.recordings.length - 1; i >= 0; i--) {
+      const r = this.recordings[i]!;
+      if (r.closed.has(file)) break;
+      r.closed.set(file, (this.once.get(file) ?? Infinity) < r.startClosed);
+    }
+  }
+
+  private noteOnStack(file: string): void {
+    for (let i = this.recordings.length - 1; i >= 0; i--) {
+      const r = this.recordings[i]!;
+      if (r.onStack.has(file)) break;
+      r.onStack.set(file, r.includerStack.includes(file));
+    }
+  }
+
+  /**
+   * What the directives can learn of a name, as it stood at a moment of the file's history (now by default): its
+   * macro events (MacroTable.stateKey), and, while it has none, whether the sources had defined it only in
+   * inactive branches (`defined` asks that only of a name without events).
+   */
+  private nameState(name: string, moment = Infinity, inactive = Infinity): string {
+    const events = this.macros.stateKey(name, moment);
+    if (events !== '') return events;
+    const added = this.definedOnlyWhenInactive.get(name);
+    return added !== undefined && added < inactive ? 'defined only in inactive branches' : '';
   }
 }
 
+/** Where a `#pragma pack` at `offset` of `file` takes effect: in the main file, and in its header (atOffset: see apply). */
+function packPlace(file: string, offset: number, atOffset: number | undefined): PackPlace {
+  return atOffset === undefined ? { offset } : { offset: atOffset, header: { file, offset } };
+}
+
 /**
- * The activity of a file's code here. (A group's `parent` is the activity of everything around it when it opened,
- * and only the innermost group changes branch: the activity is the innermost group's, in constant time however
- * deep the nesting.)
+ * The activity of a file's code here, within the file: what the #include that entered it adds is combined where
+ * an effect is applied, so that a header's effect is the same wherever it is entered. (A group's `parent` is the
+ * activity of everything around it when it opened, and only the innermost group changes branch: the activity is
+ * the innermost group's, in constant time however deep the nesting.)
  */
 function activity(f: FileState): Activity {
   const top = f.groups[f.groups.length - 1];
-  return top ? combine(top.parent, top.branch) : f.visit.outerActivity;
+  return top ? combine(top.parent, top.branch) : 'yes';
 }
 
-/** The undecided conditions a definition here depends on, joined with `&&`. */
+/** The undecided conditions of the file's own groups a definition here depends on, joined with `&&`. */
 function conditionText(f: FileState): string | undefined {
   const parts = f.groups.filter((g) => g.branch === 'maybe').map((g) => g.condition);
-  if (f.visit.outerCondition) parts.unshift(f.visit.outerCondition);
   return parts.length ? parts.join(' && ') : undefined;
+}
+
+/** The conditions of an #include that entered a file, and a condition within it. */
+function joinConditions(outer: string | undefined, inner: string | undefined): string | undefined {
+  return outer === undefined ? inner : inner === undefined ? outer : `${outer} && ${inner}`;
 }
 
 function combine(a: Activity, b: Activity): Activity {

@@ -3,7 +3,7 @@
 // folders found once, and each include found nowhere once, at the first file (by path and line) that has it.
 
 import * as path from 'node:path';
-import type { IncludeEdge } from '../preprocess/preprocess.js';
+import type { IncludeEdge } from '../preprocess/include-edge.js';
 import { isSystemHeader } from '../model/system-headers.js';
 import type { Notice } from '../model/types.js';
 import { compareText } from '../model/order.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findPreprocessorDirectives } from '../../../src/engine/preprocess/preprocess.js';
+import { findPreprocessorDirectives } from '../../../src/engine/preprocess/directives.js';
 
 const summary = (text: string) => findPreprocessorDirectives(text).map((d) => `${d.line}:${d.name}:${d.rest}`);
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { collapseIncludeNotices, includeNotices } from '../../../src/engine/runner/include-notices.js';
-import type { IncludeEdge } from '../../../src/engine/preprocess/preprocess.js';
+import type { IncludeEdge } from '../../../src/engine/preprocess/include-edge.js';
 
 const edge = (from: string, line: number, spec: string, angled: boolean, resolved?: string, searched?: true): IncludeEdge => ({
   from,
