@@ -130,7 +130,12 @@ export function integerTypeNamed(name: string, env: EvalEnv): IntType | undefine
   return env.model.types.get(name) ?? env.typedef?.(name)?.type;
 }
 
+/** The words an integer type is written with (any order, `long long int unsigned`). */
+const INTEGER_WORDS = new Set(['signed', 'unsigned', 'short', 'long', 'int', 'char']);
+
+/** `unsigned long int` as `unsigned long`; '' (no type) when a word is not an integer's (`long double`). */
 function normaliseIntWords(words: string[]): string {
+  if (!words.every((w) => INTEGER_WORDS.has(w))) return '';
   const unsigned = words.includes('unsigned');
   const longs = words.filter((w) => w === 'long').length;
   const base = words.includes('short') ? 'short' : words.includes('char') ? 'char' : longs === 2 ? 'long long' : longs === 1 ? 'long' : 'int';

@@ -129,6 +129,10 @@ describe('sizeof', () => {
     ['sizeof(long)', 4n, 4n],
     ['sizeof(long long)', 8n, 8n],
     ['sizeof(unsigned long long int)', 8n, 8n],
+    ['sizeof(double)', 8n, 8n],
+    // (not `long`: MSVC's long double is a double)
+    ['sizeof(long double)', 8n, 8n],
+    ['sizeof(long int)', 4n, 4n],
     ['sizeof(void *)', 8n, 4n],
     ['sizeof(char *)', 8n, 4n],
     ['sizeof(SIZE_T)', 8n, 4n],
