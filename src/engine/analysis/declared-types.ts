@@ -152,7 +152,7 @@ export class DeclaredTypes {
 
   /** True when every type has one size and alignment on the target (so which definition holds does not matter). */
   private sameLayout(types: CType[]): boolean {
-    const rules = layoutRules(this.index.model.name, 'msvc');
+    const rules = layoutRules(this.index.model.name, this.index.options.compiler ?? 'msvc', this.index.language === 'cpp' ? 'c++' : 'c');
     const layouts = types.map((t) => measure(t, rules));
     const first = layouts[0]!;
     return !('unknown' in first) && layouts.every((l) => !('unknown' in l) && l.size === first.size && l.align === first.align);

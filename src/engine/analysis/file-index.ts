@@ -9,6 +9,7 @@ import type { PreprocessResult } from '../preprocess/preprocess.js';
 import { MANY_NAMES, wordIndex, wordOccurrences } from '../text/occurrences.js';
 import type { LineMap } from '../text/source.js';
 import type { TargetModel } from '../model/target.js';
+import type { Compiler } from '../model/configuration.js';
 import type { Range } from '../model/types.js';
 import type { AllocationCall } from './facts.js';
 import { DECLARATOR_WRAPPERS, FUNCTION_TYPES, functionName, IDENTIFIER_TYPES } from './syntax.js';
@@ -17,6 +18,8 @@ import type { HeaderConstant } from './header-facts.js';
 /** What the index needs of the analysis options. */
 export interface IndexOptions {
   model: TargetModel;
+  /** Whose layout rules measure records (sizeof, alignof, offsetof): the configuration's compiler; msvc when not given. */
+  compiler?: Compiler;
   /** See AnalysisOptions.knownOccurrences. */
   knownOccurrences?: (name: string) => number[] | undefined;
   /** See AnalysisOptions.headerConstant. */

@@ -125,6 +125,7 @@ export class NameResolver {
     const used: Provenance[] = [];
     const env: EvalEnv = {
       model: this.index.model,
+      compiler: this.index.options.compiler,
       cplusplus: this.index.language === 'cpp',
       macros: (name) => this.index.macroAt(name, line),
       expansionBudget: this.index.expansionBudget,
@@ -166,6 +167,7 @@ export class NameResolver {
     const { line } = this.evaluating;
     const env: EvalEnv = {
       model: this.index.model,
+      compiler: this.index.options.compiler,
       cplusplus: true,
       macros: (name) => this.index.macroAt(name, line),
       expansionBudget: this.index.expansionBudget,
@@ -245,6 +247,7 @@ export class NameResolver {
     try {
       const env: EvalEnv = {
         model: this.index.model,
+        compiler: this.index.options.compiler,
         cplusplus: this.index.language === 'cpp',
         macros: (n) => this.index.macroAt(n, line),
         expansionBudget: this.index.expansionBudget,

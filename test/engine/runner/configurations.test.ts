@@ -85,6 +85,19 @@ describe('one result per call site', () => {
   });
 });
 
+describe('the configured compiler measures sizeof', () => {
+  it("uses mingw's layout under --compiler mingw: long double is 16 bytes on x64 and 12 on x86 (8 under MSVC)", async () => {
+    const dir = path.join(FIXTURES, 'compiler-mingw');
+    const mingw = await lintPaths([dir], { ...defaultLintOptions(dir), compiler: 'mingw' });
+    const [doubles] = mingw.findings.filter((f) => f.range.start.line === 21);
+    expect(doubles?.message).toBe('VirtualAlloc reserves 49152 bytes (0xC000); 16384 bytes of its 64 KB granule become unusable [x86]');
+    const msvc = await lintPaths([path.join(dir, 'compiler.c')], { ...defaultLintOptions(dir), compiler: 'msvc' });
+    expect(msvc.findings.filter((f) => f.range.start.line === 21).map((f) => f.message)).toEqual([
+      'VirtualAlloc reserves 32768 bytes (0x8000); 32768 bytes of its 64 KB granule become unusable',
+    ]);
+  });
+});
+
 describe('--cache with several targets', () => {
   it('keeps the merged report as the run memo, and gives it back on an unchanged tree', async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'granule-configurations-'));
