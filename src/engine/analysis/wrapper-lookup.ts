@@ -6,7 +6,7 @@ import { wordOccurrences } from '../text/occurrences.js';
 import type { CallSite, ProjectFacts, WrapperModel } from './facts.js';
 import type { FileIndex } from './file-index.js';
 import type { Linkage } from './linkage.js';
-import { tokenize, type Token } from '../text/tokens.js';
+import { splitTemplateArguments, tokenize, type Token } from '../text/tokens.js';
 import { classTemplateOf, declaresName, DECLARATIONS, enclosingClassName, functionName } from './syntax.js';
 
 /** A wrapper a call reaches (or none) and the names whose occurrences decided it. */
@@ -158,24 +158,7 @@ export class WrapperLookup {
 /** The template arguments written after `className` in a type (`const Ring<8192, 2>` gives [8192], [2]), split at top-level commas. */
 function templateArgumentsIn(tokens: readonly Token[], className: string): Token[][] | undefined {
   const at = tokens.findIndex((t, i) => t.text === className && tokens[i + 1]?.text === '<');
-  if (at < 0) return undefined;
-  const args: Token[][] = [];
-  let current: Token[] = [];
-  let depth = 0;
-  for (const t of tokens.slice(at + 2)) {
-    if (t.text === '<' || t.text === '(' || t.text === '[') depth++;
-    else if ((t.text === '>' || t.text === ')' || t.text === ']') && depth > 0) depth--;
-    else if (t.text === '>') {
-      if (current.length > 0 || args.length > 0) args.push(current);
-      return args;
-    } else if (t.text === ',' && depth === 0) {
-      args.push(current);
-      current = [];
-      continue;
-    }
-    current.push(t);
-  }
-  return undefined;
+  return at < 0 ? undefined : splitTemplateArguments(tokens, at + 1)?.args;
 }
 
 /** The constructor of a class template, whose template arguments a temporary writes as a call's (`Arena<4096>()`). */

@@ -4,7 +4,7 @@
 
 import { ULLONG, UINT, type IntType } from '../model/target.js';
 import { elementType } from '../types/members.js';
-import type { Token } from '../text/tokens.js';
+import { splitTemplateArguments, type Token } from '../text/tokens.js';
 import { IntegerArithmetic } from './arithmetic.js';
 import { isUnknown, ParseError, type ConstantFunction, type EvalEnv, type Result } from './env.js';
 import { parseCharLiteral, parseIntegerLiteral, stringLiteralBytes } from './literals.js';
@@ -484,23 +484,12 @@ export class ExpressionParser {
    * `< args > :: name (`, a comparison then.
    */
   private classTemplateMemberCall(className: string): Result | undefined {
-    const open = this.pos;
-    const args: Token[][] = [[]];
-    let depth = 0;
-    let close = -1;
-    for (let i = open + 1; i < this.tokens.length && close < 0; i++) {
-      const t = this.tokens[i]!.text;
-      if (t === '<' || t === '(' || t === '[') depth++;
-      else if ((t === '>' || t === ')' || t === ']') && depth > 0) depth--;
-      else if (t === '>') close = i;
-      else if (t === ',' && depth === 0) args.push([]);
-      else if (t === ';' || t === '{' || t === '}') return undefined;
-      if (close < 0 && !(t === ',' && depth === 0)) args[args.length - 1]!.push(this.tokens[i]!);
-    }
+    const split = splitTemplateArguments(this.tokens, this.pos);
+    if (!split) return undefined;
+    const { args, close } = split;
     const member = this.tokens[close + 2];
-    if (close < 0 || this.tokens[close + 1]?.text !== '::' || member?.kind !== 'ident' || this.tokens[close + 3]?.text !== '(') return undefined;
-    const written = args.length === 1 && args[0]!.length === 0 ? [] : args;
-    const values = written.map((tokens) => ({ text: tokens.map((t) => t.text).join(' '), value: this.argumentValue(tokens) }));
+    if (this.tokens[close + 1]?.text !== '::' || member?.kind !== 'ident' || this.tokens[close + 3]?.text !== '(') return undefined;
+    const values = args.map((tokens) => ({ text: tokens.map((t) => t.text).join(' '), value: this.argumentValue(tokens) }));
     this.pos = close + 3;
     const constant = this.env.constantFunction?.(member.text, { name: className, args: values });
     return constant ? this.constantCall(member.text, constant) : { unknown: { kind: 'call', callee: member.text } };

@@ -128,6 +128,32 @@ export function tokensToText(tokens: readonly Token[]): string {
 }
 
 /**
+ * Splits a template argument list starting at `open` (the index of a `<` token): nested `<>`, `()` and `[]` stay
+ * inside an argument. Returns the argument token lists ([] for `<>`) and the index of the closing `>`, or undefined
+ * when none closes it before a `;`, `{` or `}` (a comparison then, not template arguments).
+ */
+export function splitTemplateArguments(tokens: readonly Token[], open: number): { args: Token[][]; close: number } | undefined {
+  const args: Token[][] = [];
+  let current: Token[] = [];
+  let depth = 0;
+  for (let i = open + 1; i < tokens.length; i++) {
+    const t = tokens[i]!.text;
+    if (t === '<' || t === '(' || t === '[') depth++;
+    else if ((t === '>' || t === ')' || t === ']') && depth > 0) depth--;
+    else if (t === '>') {
+      if (current.length > 0 || args.length > 0) args.push(current);
+      return { args, close: i };
+    } else if (t === ',' && depth === 0) {
+      args.push(current);
+      current = [];
+      continue;
+    } else if (t === ';' || t === '{' || t === '}') return undefined;
+    current.push(tokens[i]!);
+  }
+  return undefined;
+}
+
+/**
  * Splits a parenthesised argument list starting at `open` (the index of a `(` token).
  * Returns the argument token lists and the index of the closing `)`, or undefined if it never closes.
  */
