@@ -8,29 +8,9 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintOptions } from '../../src/engine/runner/lint.js';
-import type { Finding } from '../../src/engine/model/types.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES, sourceFiles } from '../helpers/fixtures.js';
-
-/** Each file's findings, in a form that compares everything a user sees of them. */
-type ByFile = Map<string, string[]>;
-
-function byFile(root: string, findings: readonly Finding[]): ByFile {
-  const out: ByFile = new Map();
-  for (const f of findings) {
-    const rel = path.relative(root, f.file);
-    const list = out.get(rel) ?? [];
-    list.push(JSON.stringify({ ...f, file: rel }));
-    out.set(rel, list);
-  }
-  for (const list of out.values()) list.sort();
-  return out;
-}
-
-/** The findings of `files` only (a file with none has an empty list). */
-function restricted(found: ByFile, files: readonly string[]): ByFile {
-  return new Map(files.map((f) => [f, found.get(f) ?? []]));
-}
+import { byFile, restricted, type ByFile } from '../helpers/findings-by-file.js';
 
 interface BuildTree {
   root: string;

@@ -10,9 +10,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintOptions } from '../../src/engine/runner/lint.js';
-import type { Finding, Target } from '../../src/engine/model/types.js';
+import type { Target } from '../../src/engine/model/types.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES, sourceFiles } from '../helpers/fixtures.js';
+import { byFile, restricted, type ByFile } from '../helpers/findings-by-file.js';
 
 const TREE = path.join(FIXTURES, 'locality');
 const PROJECTS = fs
@@ -21,26 +22,6 @@ const PROJECTS = fs
   .map((d) => d.name)
   .sort();
 
-/** Each file's findings, in a form that compares everything a user sees of them. */
-type ByFile = Map<string, string[]>;
-
-function byFile(findings: readonly Finding[]): ByFile {
-  const out: ByFile = new Map();
-  for (const f of findings) {
-    const rel = path.relative(TREE, f.file);
-    const list = out.get(rel) ?? [];
-    list.push(JSON.stringify({ ...f, file: rel }));
-    out.set(rel, list);
-  }
-  for (const list of out.values()) list.sort();
-  return out;
-}
-
-/** The findings of `files` only (a file with none has an empty list). */
-function restricted(found: ByFile, files: readonly string[]): ByFile {
-  return new Map(files.map((f) => [f, found.get(f) ?? []]));
-}
-
 function optionsFor(target: Target, extra: Partial<LintOptions> = {}): LintOptions {
   return { ...defaultLintOptions(TREE), target, ...extra };
 }
@@ -48,7 +29,7 @@ function optionsFor(target: Target, extra: Partial<LintOptions> = {}): LintOptio
 async function scan(paths: string[], options: LintOptions): Promise<ByFile> {
   const result = await lintPaths(paths, options);
   expect(result.usageError).toBeFalsy();
-  return byFile(result.findings);
+  return byFile(TREE, result.findings);
 }
 
 const ALL_FILES = sourceFiles(TREE).map((f) => path.relative(TREE, f));
