@@ -6,7 +6,7 @@
 // Every member is public (`struct`), so offsetof may name it, and inherited members too.
 
 import type { CType, Field, RecordType } from '../../../src/engine/types/ctype.js';
-import { ALIGNS, FLOATS, INTEGERS, PACKS, random, type Probe, type Program } from './record-generator.js';
+import { ALIGNS, FLOATS, INTEGERS, PACKS, SeededGenerator, type Probe, type Program } from './record-generator.js';
 
 interface Named {
   c: string;
@@ -14,16 +14,11 @@ interface Named {
   record: RecordType;
 }
 
-export class ClassGenerator {
-  private readonly next: () => number;
+export class ClassGenerator extends SeededGenerator {
   private readonly classes: Named[] = [];
   private readonly lines: string[] = [];
   private readonly probes: Probe[] = [];
   private readonly records: string[] = [];
-
-  constructor(seed: number) {
-    this.next = random(seed);
-  }
 
   program(count: number): Program {
     this.lines.push('#include <stddef.h>');
@@ -31,18 +26,6 @@ export class ClassGenerator {
     const values = this.probes.map((p) => `  (unsigned long long)(${p.expression}),`);
     const text = [...this.lines, 'extern "C" unsigned long long values[];', 'unsigned long long values[] = {', ...values, '};', ''].join('\n');
     return { text, probes: this.probes, records: this.records };
-  }
-
-  private chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  private pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  private below(n: number): number {
-    return Math.floor(this.next() * n);
   }
 
   private topClass(index: number): void {

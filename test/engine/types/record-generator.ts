@@ -18,13 +18,34 @@
 import type { CType, Field, RecordType } from '../../../src/engine/types/ctype.js';
 import type { IntType } from '../../../src/engine/model/target.js';
 
-export function random(seed: number): () => number {
+function random(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The draws of a generator from its seed (mulberry32): the same seed makes the same program. */
+export abstract class SeededGenerator {
+  protected readonly next: () => number;
+
+  constructor(seed: number) {
+    this.next = random(seed);
+  }
+
+  protected chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  protected pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  protected below(n: number): number {
+    return Math.floor(this.next() * n);
+  }
 }
 
 /** One value the compiler computes and granule must agree with. */
@@ -88,8 +109,7 @@ interface Named {
   record?: RecordType;
 }
 
-export class RecordGenerator {
-  private readonly next: () => number;
+export class RecordGenerator extends SeededGenerator {
   /** Records and typedef names declared so far: what a later member may use. */
   private readonly named: Named[] = [];
   private readonly enums: Spelled[] = [];
@@ -107,7 +127,7 @@ export class RecordGenerator {
     seed: number,
     private readonly dialect: 'gnu' | 'msvc' = 'gnu',
   ) {
-    this.next = random(seed);
+    super(seed);
   }
 
   program(count: number): Program {
@@ -140,18 +160,6 @@ export class RecordGenerator {
 
   private get gnu(): boolean {
     return this.dialect === 'gnu';
-  }
-
-  private chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  private pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-
-  private below(n: number): number {
-    return Math.floor(this.next() * n);
   }
 
   private packDirective(): void {
