@@ -63,11 +63,12 @@ export class BuildConfigurations {
 
   /**
    * The names of the configurations a run checks one by one, in the order `configurationsOfFile` gives a file's:
-   * each compilation database when there are several (a database is the configuration of the files it lists),
-   * then every configuration of the projects. None: one run over the run's own targets.
+   * each compilation database when there are several, or beside projects (a database is the configuration of the
+   * files it lists), then every configuration of the projects. None: one run over the run's own targets.
    */
   get configurationNames(): string[] {
-    return [...(this.databases.length > 1 ? this.databases.map((d) => d.file) : []), ...(this.projects?.configurationNames ?? [])];
+    const databases = this.databases.length > 1 || this.projects ? this.databases.map((d) => d.file) : [];
+    return [...databases, ...(this.projects?.configurationNames ?? [])];
   }
 
   /**
@@ -78,6 +79,15 @@ export class BuildConfigurations {
     // (the target only fills in a database's configurations; which configurations build the file does not depend on it)
     const list = this.configurationsOfFile(file, 'x64');
     return list.length === 0 ? undefined : list.some((c) => c.name === name);
+  }
+
+  /**
+   * The target configuration `name` builds `file` for: a project configuration's platform. Undefined when the
+   * configuration names no target (a database: the run's targets apply) or does not build the file.
+   */
+  targetIn(file: string, name: string): Target | undefined {
+    const configuration = this.configurationsOfFile(file, 'x64').find((c) => c.name === name);
+    return configuration && !configuration.targetOfRun ? configuration.target : undefined;
   }
 
   /** A configuration of configurationNames, as much as its name says: a database names no target of its own. */

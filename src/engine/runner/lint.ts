@@ -97,7 +97,7 @@ async function lintConfiguration(
   const scope: BuildScope = { named: discovery.named, projects, only: only?.name, reported: own?.reported };
   // (a project configuration has its one platform: its target comes from the project, not from --target)
   const ownTarget = only !== undefined && !only.build.configurationNamed(only.name).targetOfRun;
-  const passes = ownTarget ? [] : configurationPasses(found, options);
+  const passes = ownTarget ? projectPasses(found, options, only) : configurationPasses(found, options);
   if (passes.length <= 1) {
     const result = await lintFiles(found, discovery.notices, passes[0]?.options ?? options, scope);
     // (the target of the files no project lists: those a project configuration builds go by its name)
@@ -145,14 +145,19 @@ async function lintConfigurations(
   let timedOut = 0;
   for (const [i, pass] of passes.entries()) {
     const perFileCache = ownCacheFile(options, scope.only, pass.name) ?? false;
-    const run = setUpRun(found, i === 0 ? whole.notices : [], pass.options, { ...shared, memo: false, perFileCache }, scope);
+    const reported = (file: string) => (pass.reportsListed?.(file) ?? true) && (scope.reported?.(file) ?? true);
+    const run = setUpRun(found, i === 0 ? whole.notices : [], pass.options, { ...shared, memo: false, perFileCache }, { ...scope, reported });
     if ('report' in run) throw new Error('a configuration of a run has no run memo of its own');
     const files = candidatesFor(candidates, run, whole.notices, pass.name);
     const checked = await checkConfiguration(run, files, false);
     for (const h of checked.headersRead) headersRead.add(h);
     timedOut += files.timedOut.size;
     runs.push({ configuration: pass.name, result: checked.result });
-    buildRuns.push({ target: pass.name, result: checked.result, files: found.filter((f) => checkedIn(f, options, [pass]).length > 0) });
+    buildRuns.push({
+      target: pass.name,
+      result: checked.result,
+      files: found.filter((f) => pass.reportsListed?.(f) ?? checkedIn(f, options, [pass]).length > 0),
+    });
   }
   const merged = mergeRuns(runs, (file) => checkedIn(file, options, passes));
   if (whole.runMemo) keepRun(whole.runMemo, { report: merged, headers: [...headersRead], database: whole.reachOptions.compileCommands, timedOut });
@@ -171,6 +176,32 @@ async function checkConfiguration(run: RunSetup, files: CandidateFiles, memo = t
 interface Pass {
   readonly name: Target;
   readonly options: LintOptions;
+  /**
+   * In a run of a project configuration: for a file the configuration builds (its target is the project's, not the
+   * pass's; it is read in every pass for the wrappers it defines), whether this pass reports it; undefined for the
+   * files no project lists, checked in the pass's target.
+   */
+  readonly reportsListed?: (file: string) => boolean | undefined;
+}
+
+/**
+ * The passes of a project configuration's run. Its files have the project's one platform; but the first
+ * configuration's run also checks the files no project lists (a path named beside --project, or found under one),
+ * and those are checked as a plain run checks them: in each target of --target (and of their config files), a
+ * pass per target. A file the configuration builds is reported by the pass of its own target (the first pass
+ * when no pass has it). None: one run, in the project's target.
+ */
+function projectPasses(found: readonly string[], options: LintOptions, only: OnlyConfiguration): Pass[] {
+  const listed = (file: string) => only.build.builds(file, only.name) !== undefined;
+  const unlisted = only.first ? found.filter((f) => !listed(f)) : [];
+  if (unlisted.length === 0) return [];
+  const passes = configurationPasses(unlisted, options, listed);
+  const names = passes.map((p) => p.name);
+  const reportedIn = (file: string) => {
+    const own = only.build.targetIn(file, only.name);
+    return own !== undefined && names.includes(own) ? own : names[0];
+  };
+  return passes.map((p) => ({ ...p, reportsListed: (file) => (listed(file) ? reportedIn(file) === p.name : undefined) }));
 }
 
 /**
@@ -178,8 +209,9 @@ interface Pass {
  * that order), each with the run's options narrowed to it: a file's options name the configuration's one target,
  * and a file not checked in the configuration is left out of its run. With --cache, each configuration keeps its
  * per-file results in a file of its own beside the run's (`lint-cache.x86.json`): they, like its wrappers, are its own.
+ * `ownTarget`: the files whose target a build decides (a project configuration's), left as they are.
  */
-function configurationPasses(files: readonly string[], options: LintOptions): Pass[] {
+function configurationPasses(files: readonly string[], options: LintOptions, ownTarget?: (file: string) => boolean): Pass[] {
   const names = targetsOf(options.target);
   const lookup = options.optionsFor;
   if (lookup) {
@@ -197,7 +229,7 @@ function configurationPasses(files: readonly string[], options: LintOptions): Pa
     if (lookup) {
       passOptions.optionsFor = (file) => {
         const r = lookup(file);
-        if ('error' in r || r.ignored) return r;
+        if ('error' in r || r.ignored || ownTarget?.(file)) return r;
         return targetsOf(r.options.target).includes(name) ? { options: narrow(r.options), ignored: false } : { options: r.options, ignored: true };
       };
     }

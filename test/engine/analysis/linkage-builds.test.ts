@@ -65,8 +65,8 @@ describe('linkage within the Visual Studio projects of a run', () => {
     for (const project of ['pool.vcxproj', 'pool_test.vcxproj']) {
       const result = await lintPaths([PROJECTS], options(PROJECTS, { projects: [project] }));
       const listed = (file: string) => (project === 'pool.vcxproj') === (file === 'app.c');
-      // (a file the project does not list is checked with the run's own settings, in its first target)
-      const label = (file: string) => (listed(file) ? 'Debug|Win32, Release|x64' : 'x64');
+      // (a file the project does not list is checked with the run's own settings, in each of its targets)
+      const label = (file: string) => (listed(file) ? 'Debug|Win32, Release|x64' : 'x64, x86');
       expect(lines(result, PROJECTS), project).toEqual([`app.c:6 pool_reserve 8192 [${label('app.c')}]`, `test.c:8 pool_map 12288 [${label('test.c')}]`]);
     }
   });
@@ -96,7 +96,7 @@ describe('linkage within the Visual Studio projects of a run', () => {
     expect(lines(result, dir)).toEqual([
       'app.c:6 pool_reserve 8192 [Debug|Win32, Release|x64]',
       'test.c:8 pool_map 12288 [Debug|Win32, Release|x64]',
-      'tool.c:4 tool_reserve 20480 [x64]',
+      'tool.c:4 tool_reserve 20480 [x64, x86]',
     ]);
   });
 });
