@@ -28,6 +28,7 @@ import { NameResolver, provenanceOf } from './names.js';
 import { groupRootCauses } from './root-causes.js';
 import { WrapperLookup } from './wrapper-lookup.js';
 import { findWrappers } from './wrappers.js';
+import { globalPointers } from './global-pointers.js';
 
 // the analyzer's callers have always taken the shapes of its results from here
 export type {
@@ -264,7 +265,10 @@ class FileAnalyzer {
       local = wrappers;
     }
     // (the file's own wrappers are final only now: the calls of one root cause in this file are grouped)
-    return { ...result, calls: groupRootCauses(result.calls, this.index.file), effort };
+    const calls = groupRootCauses(result.calls, this.index.file);
+    // its global pointers other files may call through are offered to the run beside its wrappers
+    const pointers = globalPointers(this.sites.pointers, this.index, this.linkage, (p) => this.sites.pointerStep(p));
+    return { ...result, wrappers: pointers.length ? [...result.wrappers, ...pointers] : result.wrappers, calls, effort };
   }
 
   /** `previousProject`: the facts from outside the file, when calls of the previous version may be taken over. */

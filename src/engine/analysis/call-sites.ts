@@ -326,7 +326,8 @@ export class CallSites {
     return found;
   }
 
-  private pointerStep(binding: PointerBinding): EvidenceStep {
+  /** Where a pointer gets its API, as a step of a call's evidence. */
+  pointerStep(binding: PointerBinding): EvidenceStep {
     const what = binding.kind === 'field' ? `field ${binding.name}` : binding.name;
     return {
       file: this.index.file,

@@ -2,7 +2,7 @@
 // configuration's declared wrappers, and the calls a wrapper makes with the caller's argument values. The values
 // of a wrapper's parameters (the scope) are passed in; nothing here changes between calls.
 
-import type { ApiModel } from '../model/apis.js';
+import { apiModel, type ApiModel } from '../model/apis.js';
 import type { Evaluation } from '../evaluate/evaluate.js';
 import { LLONG } from '../model/target.js';
 import { unknownValue, type EvidenceStep, type Value } from '../model/types.js';
@@ -52,6 +52,7 @@ export class CallEvaluator {
   private realizeWrapperCall(recipe: CallRecipe, name: string, member: boolean, scope: Scope, stack: readonly WrapperModel[], project: ProjectFacts): Realized {
     const { wrapper, read } = this.wrappers.wrapperFor(name, member, recipe.site, project);
     if (!wrapper || stack.includes(wrapper) || stack.length >= MAX_WRAPPER_DEPTH) return { calls: [], from: provenanceOf([], read) };
+    if (wrapper.pointer) return this.pointerCall(recipe, wrapper.pointer, scope, read);
     const bound = recipe.args.map((a) => this.bindArgument(a, recipe, scope));
     // a member of a class template takes the class's arguments, written where the call names the class, else
     // where its object is declared (WrapperLookup.classArgumentsOf)
@@ -113,6 +114,18 @@ export class CallEvaluator {
       if (out.length >= MAX_EXPANSIONS) break;
     }
     return { calls: out, from };
+  }
+
+  /**
+   * A call through another file's global pointer (WrapperModel.pointer): the API's call with the caller's
+   * arguments, and where that file stores the API in the pointer as its evidence, as for a pointer of this file.
+   */
+  private pointerCall(recipe: CallRecipe, pointer: NonNullable<WrapperModel['pointer']>, scope: Scope, read: string[]): Realized {
+    const model = apiModel(pointer.api);
+    if (!model) return { calls: [], from: provenanceOf([], read) };
+    const call = this.buildCall({ ...recipe, target: { kind: 'api', model }, evidence: [...recipe.evidence, pointer.origin] }, model, scope);
+    const from = provenanceOf([call.resolvedFrom], read);
+    return { calls: [{ ...call, resolvedFrom: from }], from };
   }
 
   private bindArgument(arg: CallRecipe['args'][number], recipe: CallRecipe, scope: Scope): { binding: ArgBinding; from: Provenance } {

@@ -172,6 +172,11 @@ export interface WrapperModel {
   member?: boolean;
   /** The class of a member function: other files reach it only if they name the class. */
   className?: string;
+  /**
+   * Not a function but a global function pointer of its file that holds an API (global-pointers.ts): a call
+   * through it is the API's, with `origin` (where the file stores the API in it) as its evidence.
+   */
+  pointer?: { api: string; origin: EvidenceStep };
   /** What the wrapper reaches, as data: each call in it that passes a parameter on. */
   reaches: readonly WrapperReach[];
   /** The calls the wrapper makes, evaluated with the caller's argument values. `stack`: wrappers being expanded (cycles stop). */

@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { isInside } from '../files/project-root.js';
 import type { SyntaxNode } from '../parse/parse.js';
 import type { FileIndex } from './file-index.js';
-import { DECLARATIONS, declaresName } from './syntax.js';
+import { DECLARATIONS, declaresName, inAnonymousNamespace } from './syntax.js';
 
 /** Where a wrapper lives, as linkage needs it (a part of WrapperModel). */
 export interface WrapperLinkage {
@@ -83,6 +83,59 @@ export class Linkage {
     return this.declaresFunction(name);
   }
 
+  /**
+   * Whether a call through `name` here can reach the function pointer `w` of another file (a global the other file
+   * stores an API in, WrapperModel.pointer): as for a function, but a pointer is only ever reached through an
+   * `extern` declaration the caller sees (a header both include that declares it; else, within one program, one
+   * this file or a header it includes writes). A `static` pointer reaches no other file.
+   */
+  reachesPointer(name: string, w: WrapperLinkage, read: string[]): boolean {
+    if (w.fileLocal || w.header) return false;
+    // (a file that stores into the pointer itself decides what it holds here: pointers.ts, for its own stores)
+    read.push(name);
+    if (this.storesInto(name)) return false;
+    const mine = this.declaringHeaders(name);
+    if (w.declaredIn?.some((h) => mine.includes(h) || this.includesByName(h))) return true;
+    if (!this.linkedTo(w)) return false;
+    if (mine.length > 0) return true;
+    return this.index.occurrencesOf(name).some((at) => this.storageAt(at, name) === 'extern');
+  }
+
+  /** Whether this file assigns to `name` (`name = …`). */
+  private storesInto(name: string): boolean {
+    return this.index.occurrencesOf(name).some((at) => {
+      const parent = this.index.occurrenceAt(at, name)?.parent;
+      return parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.startIndex === at;
+    });
+  }
+
+  /**
+   * Whether the global `name` this file stores in has internal linkage: a file-scope declaration of it here is
+   * `static`, or in a namespace without a name, or (C++) `const` with no `extern` declaration of it here or in a
+   * header this file includes.
+   */
+  hasInternalLinkage(name: string): boolean {
+    const declarations = this.index.occurrencesOf(name).flatMap((at) => {
+      const declaration = this.index.enclosingFunction(at) ? undefined : this.objectDeclarationAt(at, name);
+      return declaration ? [{ declaration, storage: storageClass(declaration, this.index.parsedText) }] : [];
+    });
+    if (declarations.some((d) => d.storage === 'static' || inAnonymousNamespace(d.declaration))) return true;
+    if (this.index.language !== 'cpp' || declarations.some((d) => d.storage === 'extern') || this.declaringHeaders(name).length > 0) return false;
+    return declarations.some((d) => isConst(d.declaration, this.index.parsedText));
+  }
+
+  /** The storage class of the object declaration of `name` at `at` (`extern`, `static`), if it is one. */
+  private storageAt(at: number, name: string): string | undefined {
+    const declaration = this.objectDeclarationAt(at, name);
+    return declaration && storageClass(declaration, this.index.parsedText);
+  }
+
+  /** The declaration that declares `name` at `at` as an object (a variable, a function pointer), if it is one. */
+  private objectDeclarationAt(at: number, name: string): SyntaxNode | undefined {
+    const occurrence = this.index.occurrenceAt(at, name);
+    return occurrence ? objectDeclaration(occurrence.declared) : undefined;
+  }
+
   /** Whether this file's include graph holds `header`. */
   private includes(header: string): boolean {
     return (this.dependencySet ??= new Set(this.index.pre.dependencies)).has(header);
@@ -122,12 +175,14 @@ export class Linkage {
   /**
    * Whether `name` at the call at `offset` names a variable or a parameter of this file (a function pointer, say):
    * declared outside every function, or in the call's own function before it. Then no function of another file
-   * is called.
+   * is called. `externHides`: false when what is called is another file's pointer, which an `extern` declaration
+   * of it names rather than hides.
    */
-  declaresObject(name: string, offset: number): boolean {
+  declaresObject(name: string, offset: number, externHides = true): boolean {
     const fn = this.index.enclosingFunction(offset);
     return this.index.occurrencesOf(name).some((at) => {
       if (this.declarationAt(at, name) !== 'object') return false;
+      if (!externHides && this.storageAt(at, name) === 'extern') return false;
       const inFunction = this.index.enclosingFunction(at);
       return !inFunction || (!!fn && inFunction.startIndex === fn.startIndex && at < offset);
     });
@@ -153,6 +208,11 @@ const DECLARATOR_LEVELS = new Set(['pointer_declarator', 'reference_declarator',
  * declares as a variable: `void *(*p)(size_t) = malloc;`, `int n`, a parameter `void *(*alloc)(size_t)`.
  */
 function declaresObject(node: SyntaxNode): boolean {
+  return objectDeclaration(node) !== undefined;
+}
+
+/** The declaration (or parameter) that declares `node` as a variable (see declaresObject). */
+function objectDeclaration(node: SyntaxNode): SyntaxNode | undefined {
   let child = node;
   let parent = node.parent;
   // (a parenthesized declarator holds its inner one as a plain child, not in a field)
@@ -160,13 +220,26 @@ function declaresObject(node: SyntaxNode): boolean {
     child = parent;
     parent = parent.parent;
   }
-  if (!parent) return false;
+  if (!parent) return undefined;
   if (parent.type === 'init_declarator') {
-    if (!isDeclaratorOf(parent, child)) return false;
+    if (!isDeclaratorOf(parent, child)) return undefined;
     child = parent;
     parent = parent.parent;
   }
-  return !!parent && DECLARATIONS.has(parent.type) && parent.type !== 'field_declaration' && declaresName(parent, child);
+  return parent && DECLARATIONS.has(parent.type) && parent.type !== 'field_declaration' && declaresName(parent, child) ? parent : undefined;
+}
+
+/** A declaration's storage class (`static`, `extern`), if it writes one. */
+function storageClass(declaration: SyntaxNode, text: string): string | undefined {
+  const specifier = declaration.children.find((c) => c.type === 'storage_class_specifier');
+  return specifier && text.slice(specifier.startIndex, specifier.endIndex);
+}
+
+/** Whether a declaration's type is `const` (a C++ namespace-scope const object has internal linkage). */
+function isConst(declaration: SyntaxNode, text: string): boolean {
+  // (`PFN const p`, `const PFN p`: a qualifier of the declaration; `void *(*const p)(size_t)`: of its declarator)
+  if (declaration.children.some((c) => c.type === 'type_qualifier' && text.slice(c.startIndex, c.endIndex) === 'const')) return true;
+  return declaration.childrenForFieldName('declarator').some((d) => /\*\s*const/.test(text.slice(d.startIndex, d.endIndex).split('=')[0]!));
 }
 
 function isDeclaratorOf(parent: SyntaxNode, child: SyntaxNode): boolean {

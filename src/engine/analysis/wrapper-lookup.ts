@@ -44,12 +44,13 @@ export class WrapperLookup {
     // a function of that name defined here, but not a wrapper, is the one called
     if (this.index.definedFunctions().has(name)) return { wrapper: undefined, read };
     if (fits.length === 0) return { wrapper: undefined, read };
-    // a variable or a parameter of that name (a function pointer) in scope at the call hides every function
+    // a variable or a parameter of that name (a function pointer) in scope at the call hides every function; an
+    // `extern` declaration of it names another file's pointer
     if (!member && site) {
       read.push(name);
-      if (this.linkage.declaresObject(name, site.start)) return { wrapper: undefined, read };
+      if (this.linkage.declaresObject(name, site.start, !fits.some((w) => w.pointer))) return { wrapper: undefined, read };
     }
-    const shared = fits.filter((w) => this.linkage.reaches(name, w, read));
+    const shared = fits.filter((w) => (w.pointer ? this.linkage.reachesPointer(name, w, read) : this.linkage.reaches(name, w, read)));
     return { wrapper: shared.length === 1 ? shared[0] : undefined, read };
   }
 

@@ -101,6 +101,41 @@ describe('linkage within the Visual Studio projects of a run', () => {
   });
 });
 
+describe('linkage of function pointers within the Visual Studio projects of a run', () => {
+  it("binds a call through a project's global pointer for that project's files only", async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'granule-linkage-builds-')));
+    dirs.push(dir);
+    fs.cpSync(PROJECTS, dir, { recursive: true });
+    const list = (project: string, files: string[]) => {
+      const file = path.join(dir, project);
+      const items = files.map((f) => `<ClCompile Include="${f}" />`).join('');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('<ItemGroup>\n', `<ItemGroup>\n    ${items}\n`));
+    };
+    list('pool.vcxproj', ['ptr.c', 'ptr_user.c']);
+    list('pool_test.vcxproj', ['ptr_test.c']);
+    const pfn = '#include <windows.h>\ntypedef LPVOID (WINAPI *PFN_VA)(LPVOID, SIZE_T, DWORD, DWORD);\n';
+    fs.writeFileSync(
+      path.join(dir, 'ptr.c'),
+      `${pfn}PFN_VA pReserve;\nvoid load(void) {\n    pReserve = (PFN_VA)GetProcAddress(GetModuleHandleA("kernel32.dll"), "VirtualAlloc");\n}\n`,
+    );
+    // each declares the pointer itself: pool.vcxproj links ptr_user.c with ptr.c, pool_test.vcxproj does not
+    const user = (size: number) =>
+      `#include <windows.h>\nextern LPVOID (WINAPI *pReserve)(LPVOID, SIZE_T, DWORD, DWORD);\nvoid use(void) {\n    pReserve(NULL, ${size}, MEM_RESERVE, PAGE_READWRITE);\n}\n`;
+    fs.writeFileSync(path.join(dir, 'ptr_user.c'), user(16384));
+    fs.writeFileSync(path.join(dir, 'ptr_test.c'), user(4096));
+    const result = await lintPaths([dir], options(dir, { projects: ['pool.sln'] }));
+    expect(lines(result, dir)).toEqual([
+      'app.c:6 pool_reserve 8192 [Debug|Win32, Release|x64]',
+      'ptr_user.c:4 pReserve 16384 [Debug|Win32, Release|x64]',
+      'test.c:8 pool_map 12288 [Debug|Win32, Release|x64]',
+    ]);
+    const evidence = result.findings.find((f) => f.file.endsWith('ptr_user.c'))!.evidence;
+    expect(evidence.map((e) => `${e.kind} ${path.basename(e.file)}:${e.range.start.line} ${e.message}`)).toEqual([
+      'pointer ptr.c:5 pReserve points to VirtualAlloc: pReserve = (PFN_VA)GetProcAddress(GetModuleHandleA("kernel32.dll"), "VirtualAlloc")',
+    ]);
+  });
+});
+
 describe('linkage within the compilation databases of a run', () => {
   it("binds a database's wrapper for the files of that database only", async () => {
     const result = await lintPaths([DATABASES], options(DATABASES, { compileCommands: DATABASE_FILES, target: 'x64' }));

@@ -94,9 +94,90 @@ describe('linkage across files', () => {
   });
 });
 
+const PFN = '#include <windows.h>\ntypedef LPVOID (WINAPI *PFN_VA)(LPVOID, SIZE_T, DWORD, DWORD);\n';
+/** A file that stores VirtualAlloc in the global `name`, declared as `declaration` (`PFN_VA name;`, `static PFN_VA name;`). */
+const STORES = (name: string, declaration: string, extra = '') =>
+  `${PFN}${extra}${declaration}\nvoid init_${name}(void) {\n    ${name} = (PFN_VA)GetProcAddress(GetModuleHandleA("kernel32.dll"), "VirtualAlloc");\n}\n`;
+/** A file that calls through `name` with `size`, after `declaration` (an `extern` one, or nothing). */
+const CALLS = (name: string, size: number, declaration: string, include = '#include <windows.h>\n') =>
+  `${include}${declaration}\nvoid use_${name}(void) {\n    ${name}(NULL, ${size}, MEM_RESERVE, PAGE_READWRITE);\n}\n`;
+
+describe('linkage of function pointers across files', () => {
+  it("binds a call through a global pointer of another file to it through an `extern` declaration, its own or a header's", async () => {
+    const found = await findingsOf({
+      'p/Makefile': 'all:\n',
+      'p/pfn.h': `${PFN}extern PFN_VA pHeader;\n`,
+      'p/init.c': STORES('pOwn', 'PFN_VA pOwn;') + STORES('pHeader', 'PFN_VA pHeader;', '#include "pfn.h"\n'),
+      'p/own.c': CALLS('pOwn', 4096, 'extern LPVOID (WINAPI *pOwn)(LPVOID, SIZE_T, DWORD, DWORD);'),
+      'p/header.c': CALLS('pHeader', 8192, '', '#include "pfn.h"\n'),
+      // no declaration of it: not the pointer as far as this file says
+      'p/none.c': CALLS('pOwn', 12288, ''),
+    });
+    expect(found).toEqual(['p/header.c:4 8192', 'p/own.c:4 4096']);
+  });
+
+  it('never binds a `static` pointer, one in a namespace without a name, a C++ `const` one, or one a header stores in', async () => {
+    const found = await findingsOf({
+      'p/Makefile': 'all:\n',
+      'p/static.c': STORES('pStatic', 'static PFN_VA pStatic;'),
+      'p/anon.cpp': STORES('pAnon', 'namespace { PFN_VA pAnon; }'),
+      'p/const.cpp': `${PFN}PFN_VA const pConst = VirtualAlloc;\n`,
+      'p/inline.h': STORES('pHeader', 'PFN_VA pHeader;'),
+      'p/use.c': ['pStatic', 'pAnon', 'pConst', 'pHeader']
+        .map((n, i) => CALLS(n, 4096 * (i + 1), `extern LPVOID (WINAPI *${n})(LPVOID, SIZE_T, DWORD, DWORD);`, i === 0 ? '#include <windows.h>\n' : ''))
+        .join(''),
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('binds a C++ `const` pointer that an `extern` declaration in its header gives external linkage', async () => {
+    const found = await findingsOf({
+      'p/Makefile': 'all:\n',
+      'p/pfn.h': `${PFN}extern PFN_VA const pConst;\n`,
+      'p/const.cpp': '#include "pfn.h"\nPFN_VA const pConst = VirtualAlloc;\n',
+      'p/use.cpp': CALLS('pConst', 4096, '', '#include "pfn.h"\n'),
+    });
+    expect(found).toEqual(['p/use.cpp:4 4096']);
+  });
+
+  it("binds in another project only through a header both include, never by an `extern` of the caller's own", async () => {
+    const found = await findingsOf({
+      'lib/Makefile': 'all:\n',
+      'lib/pfn.h': `${PFN}extern PFN_VA pShared;\nextern PFN_VA pLib;\n`,
+      'lib/init.c': STORES('pShared', 'PFN_VA pShared;', '#include "pfn.h"\n') + STORES('pLib', 'PFN_VA pLib;'),
+      'app/Makefile': 'all:\n',
+      'app/shared.c': CALLS('pShared', 8192, '', '#include "../lib/pfn.h"\n'),
+      'app/own.c': CALLS('pLib', 4096, 'extern LPVOID (WINAPI *pLib)(LPVOID, SIZE_T, DWORD, DWORD);'),
+    });
+    expect(found).toEqual(['app/shared.c:4 8192']);
+  });
+
+  it("gives the caller's own pointer of the name precedence, and its own stores, a local or a parameter of the name hide it", async () => {
+    const found = await findingsOf({
+      'p/Makefile': 'all:\n',
+      'p/init.c': STORES('pVA', 'PFN_VA pVA;'),
+      'p/own.c': '#include <stdlib.h>\nstatic void *(*pVA)(size_t) = malloc;\nvoid f(void) {\n    pVA(4096);\n}\n',
+      // (this file stores another function in it: what it holds here is not init.c's)
+      'p/store.c':
+        '#include <windows.h>\nextern LPVOID (WINAPI *pVA)(LPVOID, SIZE_T, DWORD, DWORD);\nextern LPVOID WINAPI mine(LPVOID, SIZE_T, DWORD, DWORD);\nvoid h(void) {\n    pVA = mine;\n    pVA(NULL, 4096, MEM_RESERVE, PAGE_READWRITE);\n}\n',
+      'p/param.c':
+        '#include <windows.h>\nextern LPVOID (WINAPI *pVA)(LPVOID, SIZE_T, DWORD, DWORD);\nvoid g(LPVOID (WINAPI *pVA)(LPVOID, SIZE_T, DWORD, DWORD)) {\n    pVA(NULL, 4096, MEM_RESERVE, PAGE_READWRITE);\n}\n',
+    });
+    expect(found).toEqual([]);
+  });
+});
+
 describe('functionNamesIn', () => {
   it('lists the names written as calls or declarators, leaving comments out', () => {
     const names = functionNamesIn('/* hidden(1) */\n#define WRAP(n) inner (n)\nWINBASEAPI LPVOID WINAPI VirtualAlloc(LPVOID, SIZE_T);\n// gone(2)\nint x;\n');
     expect([...names].sort()).toEqual(['VirtualAlloc', 'WRAP', 'inner']);
+  });
+
+  it('lists the objects `extern` declarations declare (function pointers), not `extern "C"` blocks', () => {
+    const names = functionNamesIn(
+      'extern PFN_VA pVirtualAlloc;\nextern LPVOID (WINAPI *pMap)(LPVOID, SIZE_T);\nextern PFN a, b[2];\nextern "C" {\nint plain;\n}\n/* extern PFN gone; */\n',
+    );
+    // (a parameter's type before a comma comes along: linkage only asks about the run's wrapper and pointer names)
+    expect([...names].sort()).toEqual(['LPVOID', 'a', 'b', 'pMap', 'pVirtualAlloc']);
   });
 });
