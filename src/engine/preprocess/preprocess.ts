@@ -142,6 +142,8 @@ class Preprocessor {
   private readonly records: ConfigurationEffects | undefined;
   /** The headers being entered whose effect is being recorded, outermost first. */
   private readonly recordings: HeaderRecording[] = [];
+  /** The target model as `#if` sees it: reading it makes the records being made this target's own (noteTarget). */
+  private readonly directiveModel: TargetModel;
 
   constructor(
     private readonly file: string,
@@ -149,10 +151,12 @@ class Preprocessor {
   ) {
     this.macros.setFallbacks(standardLimits(options.model));
     this.result = { macros: this.macros, blank: [], includes: [], dependencies: [], missing: [] };
-    // (every setting the directives read besides the macros, which the records check name by name)
-    const { model, compiler, cplusplus, defines, undefines, includePaths, forceIncludes } = options;
-    const configuration = [model.name, compiler ?? 'msvc', cplusplus ?? null, defines, undefines, includePaths, forceIncludes, !!options.searchInclude];
+    // (every setting the directives read besides the macros, which the records check name by name, and the target,
+    // which a record made where a condition measured something names: targets share the records of the rest)
+    const { compiler, cplusplus, defines, undefines, includePaths, forceIncludes } = options;
+    const configuration = [compiler ?? 'msvc', cplusplus ?? null, defines, undefines, includePaths, forceIncludes, !!options.searchInclude];
     this.records = options.headerEffects?.of(JSON.stringify(configuration));
+    this.directiveModel = watchedModel(options.model, () => this.noteTarget());
   }
 
   run(text: string): PreprocessResult {
@@ -217,7 +221,7 @@ class Preprocessor {
   private env(): EvalEnv {
     const { macros, options } = this;
     return {
-      model: options.model,
+      model: this.directiveModel,
       directive: true,
       cplusplus: options.cplusplus,
       macros: (name) => {
@@ -430,6 +434,7 @@ class Preprocessor {
 
   /** Whether a kept effect is what running the header here would give (header-effects.ts says what it reads). */
   private agrees(record: HeaderRecord, depth: number, includerStack: readonly string[]): boolean {
+    if (record.target !== undefined && record.target !== this.options.model.name) return false;
     if (record.depthLimited ? depth !== record.depth : depth + record.reach >= MAX_INCLUDE_DEPTH) return false;
     if (this.headerEntries + record.entries > MAX_HEADER_ENTRIES) return false;
     for (const [file, closed] of record.closed) if (this.once.has(file) !== closed) return false;
@@ -519,6 +524,16 @@ class Preprocessor {
     }
   }
 
+  /**
+   * A condition read the target model (a `sizeof`, a cast to a type whose width is the target's, a `z` suffix):
+   * what the headers being recorded decide holds for this target only. Everything else a condition reads is a
+   * macro's state, which the records check name by name (the targets' predefined macros and the standard limits
+   * included), so the records of headers that read neither are shared by every target.
+   */
+  private noteTarget(): void {
+    for (const r of this.recordings) r.target = this.options.model.name;
+  }
+
   private noteClosed(file: string): void {
     for (let i = this.recordings.length - 1; i >= 0; i--) {
       const r = this.recordings[i]!;
@@ -583,4 +598,35 @@ function combine(a: Activity, b: Activity): Activity {
 
 function firstWord(text: string): string {
   return /^[A-Za-z_$][\w$]*/.exec(text.trim())?.[0] ?? '';
+}
+
+/**
+ * `model` with every read that can differ by target reported to `read` (the records' noteTarget), else the same.
+ * Whether a name is a type (`has` on its tables of types) is the same on every target; what the type is is not.
+ */
+function watchedModel(model: TargetModel, read: () => void): TargetModel {
+  const tables = new Map<PropertyKey, unknown>();
+  return new Proxy(model, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (!(value instanceof Map)) {
+        read();
+        return value;
+      }
+      let table = tables.get(property);
+      if (!table) tables.set(property, (table = watchedTable(value, read)));
+      return table;
+    },
+  });
+}
+
+/** A table of the model whose lookups other than `has` are reported to `read`. */
+function watchedTable(table: Map<unknown, unknown>, read: () => void): Map<unknown, unknown> {
+  return new Proxy(table, {
+    get(target, property) {
+      if (property !== 'has') read();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
