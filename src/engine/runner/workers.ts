@@ -250,12 +250,13 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   const candidates: [number, number][] = [];
   for (let k = 0; k < count; k++) candidates.push([Atomics.load(shared, SLOTS + 2 * k), Atomics.load(shared, SLOTS + 2 * k + 1)]);
   candidates.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const headers = new HeaderCache(job.files);
+  const sharing = job.options.shared !== false;
+  const headers = new HeaderCache(job.files, sharing ? undefined : 0);
   const reader = new FileReader();
   const windows = new WindowSet(job.options.windowed !== false);
   const rules = new Map<LintOptions, ActiveRule[]>();
   const results: FileResult[] = [];
-  const parses = job.configurations ? new SharedParses() : undefined;
+  const parses = job.configurations && sharing ? new SharedParses() : undefined;
   const narrowed = new Map<LintOptions, Map<string, LintOptions>>();
   const heap = new HeapWatch();
   const notices: Notice[] = [...scanner.notices];
