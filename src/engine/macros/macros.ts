@@ -115,6 +115,11 @@ export class MacroTable {
     return this.mentionIndex().get(word) ?? [];
   }
 
+  /** Every identifier the bodies of the table's definitions mention (the words of the mention index). */
+  bodyWords(): string[] {
+    return [...this.mentionIndex().keys()];
+  }
+
   /** Drops the mention index (it is built again when next asked): it costs memory a long run should not keep. */
   releaseIndexes(): void {
     this.mentions = undefined;

@@ -456,10 +456,8 @@ function analyseText(
   fileNotices.push(...(checked ? checked.notices : analysisNotices(analysis, options.includeSearch !== false)));
   const findings = checked ? [...checked.findings] : [];
   const directiveNotices = checked ? [...checked.directiveNotices] : [];
-  const words = new Set<string>();
-  for (const name of analysis.pre.macros.names()) {
-    for (const def of analysis.pre.macros.definitions(name)) for (const t of def.body) if (t.kind === 'ident') words.add(t.text);
-  }
+  const macroWords = analysis.pre.macros.bodyWords();
+  analysis.pre.macros.releaseIndexes();
   // (held until the run's report: a worker's result is copied by its message; the main thread's own is copied here,
   // so that it keeps no parsed text alive, see ownCopy)
   const own = isMainThread ? ownCopies : <T>(result: T) => result;
@@ -470,7 +468,7 @@ function analyseText(
     findings,
     directiveNotices,
     needles: fileNeedles(analysis),
-    macroWords: [...words],
+    macroWords,
     definesWrappers: analysis.wrappers.length > 0,
     // (a static function of a .c file reaches no other file: its name is not looked for elsewhere)
     wrappers: analysis.wrappers.filter((w) => !w.fileLocal).map((w) => w.name),
