@@ -11,6 +11,7 @@ import { predefinedTable } from '../macros/predefined.js';
 import { standardLimits } from '../macros/std-macros.js';
 import type { Compiler } from '../model/configuration.js';
 import { targetModel, type TargetModel } from '../model/target.js';
+import { watchedModel } from './watched-model.js';
 import { findPreprocessorDirectives, type Directive } from './directives.js';
 import type { IncludeEdge } from './include-edge.js';
 import { HeaderRecording, type ConfigurationEffects, type HeaderEffect, type HeaderEffects, type HeaderRecord } from './header-effects.js';
@@ -524,12 +525,7 @@ class Preprocessor {
     }
   }
 
-  /**
-   * A condition read the target model (a `sizeof`, a cast to a type whose width is the target's, a `z` suffix):
-   * what the headers being recorded decide holds for this target only. Everything else a condition reads is a
-   * macro's state, which the records check name by name (the targets' predefined macros and the standard limits
-   * included), so the records of headers that read neither are shared by every target.
-   */
+  /** A condition read what differs by target (watched-model.ts): the headers being recorded hold for this one only. */
   private noteTarget(): void {
     for (const r of this.recordings) r.target = this.options.model.name;
   }
@@ -598,35 +594,4 @@ function combine(a: Activity, b: Activity): Activity {
 
 function firstWord(text: string): string {
   return /^[A-Za-z_$][\w$]*/.exec(text.trim())?.[0] ?? '';
-}
-
-/**
- * `model` with every read that can differ by target reported to `read` (the records' noteTarget), else the same.
- * Whether a name is a type (`has` on its tables of types) is the same on every target; what the type is is not.
- */
-function watchedModel(model: TargetModel, read: () => void): TargetModel {
-  const tables = new Map<PropertyKey, unknown>();
-  return new Proxy(model, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property);
-      if (!(value instanceof Map)) {
-        read();
-        return value;
-      }
-      let table = tables.get(property);
-      if (!table) tables.set(property, (table = watchedTable(value, read)));
-      return table;
-    },
-  });
-}
-
-/** A table of the model whose lookups other than `has` are reported to `read`. */
-function watchedTable(table: Map<unknown, unknown>, read: () => void): Map<unknown, unknown> {
-  return new Proxy(table, {
-    get(target, property) {
-      if (property !== 'has') read();
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
