@@ -1,10 +1,12 @@
 // Every fixture folder is linted as one run; each `@expect finding` line must carry exactly one
-// result, each `@expect none` line none, and no unmarked line any.
+// result, each `@expect none` line none, and no unmarked line any. With every speed-up off, each folder gives the
+// same report (the speed-ups never change a result; wine.test.ts checks the same on a real tree).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLintOptions, lintPaths, type LintOptions } from '../../src/engine/runner/lint.js';
+import type { Notice } from '../../src/engine/model/types.js';
 import { fixtureFolders, readExpectations, sourceFiles } from '../helpers/fixtures.js';
 
 /** Per-folder options: `fixture.json` may set target, defines, includePaths, forceIncludes and rules. */
@@ -35,5 +37,15 @@ describe.each(fixtureFolders().map((d) => [path.basename(d), d]))('fixtures/%s',
     for (const e of expectations.filter((x) => x.kind === 'none')) {
       expect(actual.filter((a) => a.startsWith(`${path.relative(dir, e.file)}:${e.line} `))).toEqual([]);
     }
+  });
+
+  it('finds the same with every speed-up off: whole-file parses, nothing shared between files or targets, one thread', async () => {
+    const fast = await lintPaths([dir], fixtureOptions(dir));
+    const slow = await lintPaths([dir], { ...fixtureOptions(dir), windowed: false, shared: false, concurrency: 'off' });
+    // every field: ranges, messages, values, evidence chains, fixes, configurations
+    expect(fast.findings).toEqual(slow.findings);
+    // (a window parses less, so it can count fewer regions tree-sitter could not parse: those notes differ by design)
+    const withoutParseErrors = (notices: Notice[]) => notices.filter((n) => n.code !== 'parse-error');
+    expect(withoutParseErrors(fast.notices)).toEqual(withoutParseErrors(slow.notices));
   });
 });

@@ -1,5 +1,6 @@
 // The speed-ups keep every result, on a real tree (Debian's wine 8.0 source, 4,900 files): windowed
-// parsing finds what whole-file parsing finds, threads report what one thread reports, and the four
+// parsing, headers' effects replayed and parses shared between targets find what whole-file parsing with nothing
+// shared finds, threads report what one thread reports, and the four
 // shards of --shard merge into the unsharded SARIF. (How fast is measured by npm run bench, not here.)
 
 import * as fs from 'node:fs';
@@ -28,10 +29,10 @@ afterAll(() => out && fs.rmSync(out, { recursive: true, force: true }));
 const withoutParseErrors = (notices: Notice[]) => notices.filter((n) => n.code !== 'parse-error');
 
 describe.skipIf(missing)('on the wine source tree', () => {
-  it('windowed parsing finds exactly the findings whole-file parsing finds', async () => {
+  it('windowed parsing and what files and targets share find exactly what whole-file parsing with nothing shared finds', async () => {
     const base = { ...defaultLintOptions(wine), concurrency: 'off' as const };
     const windowed = await lintPaths([], base);
-    const whole = await lintPaths([], { ...base, windowed: false });
+    const whole = await lintPaths([], { ...base, windowed: false, shared: false });
     expect(whole.findings.length).toBeGreaterThan(80);
     expect(new Set(whole.findings.map((f) => f.file)).size).toBeGreaterThan(15);
     // every field: ranges, messages, values, evidence chains, fixes

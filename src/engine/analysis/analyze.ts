@@ -10,6 +10,7 @@ import { isAnnotation, neutralize, type KeptWords } from '../parse/neutralize.js
 import { languageFor, parse, type Language, type Tree } from '../parse/parse.js';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from '../preprocess/preprocess.js';
 import { LineMap } from '../text/source.js';
+import { apiMacrosOf } from './api-macros.js';
 import { reusableCalls } from './call-reuse.js';
 import { CallSites } from './call-sites.js';
 import { callerText, CallEvaluator } from './call-values.js';
@@ -152,6 +153,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         typeLookups: index.typeLookups,
         reusable,
         effort,
+        apiMacros: apiMacrosOf(pre.macros, file),
       };
       // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it
       if (!options.previousCalls) {

@@ -2,6 +2,7 @@
 // defines, and what the language server keeps of an analysis for the next version of a buffer. Rules, the runner,
 // the formats and the language server read these shapes; only analyze.ts and its parts produce them.
 
+import type { ApiMacros } from './api-macros.js';
 import type { PathValue } from './path-values.js';
 import type { ApiFamily, ApiModel } from '../model/apis.js';
 import type { Typed } from '../evaluate/evaluate.js';
@@ -242,6 +243,8 @@ export interface FileAnalysis {
   reusable?: ReusableCalls;
   /** How much work finding the calls took, in counts rather than time (tests bound its growth). */
   effort: AnalysisEffort;
+  /** The macros of its table that call an API (api-macros.ts): other files that mention one are candidates. */
+  apiMacros: ApiMacros;
 }
 
 /** Counts of the analyzer's work on one file. */

@@ -64,17 +64,21 @@ export class MacroTable {
   /**
    * What the directives can learn of `name` from the table as it stood at `moment`, written as a string: equal
    * strings mean equal answers from a lookup at the end of the table, `certainlyUndefined` and `hasEvents`, also
-   * after the same events are added to both tables. The empty string when the name had no event. (Events added
+   * after the same events are added to both tables. The empty string when the name had no event and the target
+   * gives it no fallback; `fallback …` when a lookup would find the fallback (they differ by target). (Events added
    * later either end the lookup at a certain one or join the candidates, which then agree or not as the earlier
    * ones did; `certainlyUndefined` reads the last event only. A condition's text only words an ambiguity's
    * reason, which an `#if` does not read.)
    */
   stateKey(name: string, moment = Infinity): string {
     const list = this.events.get(name);
-    if (!list) return '';
-    let end = list.length;
-    while (end > 0 && list[end - 1]!.moment >= moment) end--;
-    if (end === 0) return '';
+    let end = list?.length ?? 0;
+    while (end > 0 && list![end - 1]!.moment >= moment) end--;
+    if (!list || end === 0) {
+      // (a name without events looks up its fallback, which differs by target: SIZE_MAX)
+      const fallback = this.fallbacks.get(name);
+      return fallback ? `fallback ${definitionKey(fallback)}` : '';
+    }
     const last = list[end - 1]!;
     let first: MacroDef | undefined;
     for (let i = end - 1; i >= 0; i--) {
@@ -109,6 +113,11 @@ export class MacroTable {
    */
   macrosMentioning(word: string): readonly string[] {
     return this.mentionIndex().get(word) ?? [];
+  }
+
+  /** Every identifier the bodies of the table's definitions mention (the words of the mention index). */
+  bodyWords(): string[] {
+    return [...this.mentionIndex().keys()];
   }
 
   /** Drops the mention index (it is built again when next asked): it costs memory a long run should not keep. */

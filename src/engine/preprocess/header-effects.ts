@@ -1,5 +1,5 @@
-// What entering a header does to a translation unit, kept once per run and configuration and replayed by every
-// includer whose state agrees on what the header reads. Running a header's directives again for each file that
+// What entering a header does to a translation unit, kept once per run and configuration (the targets share it, see
+// HeaderRecord.target) and replayed by every includer whose state agrees on what the header reads. Running a header's directives again for each file that
 // includes it (every wine candidate finds <windows.h>, and winnt.h's 240 KB behind it) was a third of a scan.
 //
 // A header's effect is everything running its directives changes: the macro events in order (with whether each
@@ -58,6 +58,11 @@ export interface HeaderRecord {
   readonly depthLimited: boolean;
   /** Headers its includes entered, all levels (MAX_HEADER_ENTRIES counts them). */
   readonly entries: number;
+  /**
+   * The target whose model a condition of it (or of a header it entered) read: it holds for that target only.
+   * Undefined: its conditions read macros alone, and it holds for every target whose macros agree.
+   */
+  readonly target?: string;
   /** What keeping its own effects costs (effectWeight; a nested header's record weighs on its own). */
   readonly weight: number;
 }
@@ -76,6 +81,8 @@ export class HeaderRecording {
   entries = 0;
   /** The weight of the effects pushed so far (see HeaderRecord.weight). */
   weight = 0;
+  /** See HeaderRecord.target. */
+  target: string | undefined;
 
   constructor(
     readonly file: string,
@@ -106,6 +113,7 @@ export class HeaderRecording {
     this.entries += 1 + record.entries;
     if (record.reach >= 0) this.reach = Math.max(this.reach, depth - this.depth + record.reach);
     if (record.depthLimited) this.depthLimited = true;
+    if (record.target !== undefined) this.target = record.target;
   }
 
   done(): HeaderRecord {
@@ -120,6 +128,7 @@ export class HeaderRecording {
       depthLimited: this.depthLimited,
       entries: this.entries,
       weight: this.weight,
+      ...(this.target !== undefined ? { target: this.target } : {}),
     };
   }
 }

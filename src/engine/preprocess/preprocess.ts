@@ -11,6 +11,7 @@ import { predefinedTable } from '../macros/predefined.js';
 import { standardLimits } from '../macros/std-macros.js';
 import type { Compiler } from '../model/configuration.js';
 import { targetModel, type TargetModel } from '../model/target.js';
+import { watchedModel } from './watched-model.js';
 import { findPreprocessorDirectives, type Directive } from './directives.js';
 import type { IncludeEdge } from './include-edge.js';
 import { HeaderRecording, type ConfigurationEffects, type HeaderEffect, type HeaderEffects, type HeaderRecord } from './header-effects.js';
@@ -142,6 +143,8 @@ class Preprocessor {
   private readonly records: ConfigurationEffects | undefined;
   /** The headers being entered whose effect is being recorded, outermost first. */
   private readonly recordings: HeaderRecording[] = [];
+  /** The target model as `#if` sees it: reading it makes the records being made this target's own (noteTarget). */
+  private readonly directiveModel: TargetModel;
 
   constructor(
     private readonly file: string,
@@ -149,10 +152,12 @@ class Preprocessor {
   ) {
     this.macros.setFallbacks(standardLimits(options.model));
     this.result = { macros: this.macros, blank: [], includes: [], dependencies: [], missing: [] };
-    // (every setting the directives read besides the macros, which the records check name by name)
-    const { model, compiler, cplusplus, defines, undefines, includePaths, forceIncludes } = options;
-    const configuration = [model.name, compiler ?? 'msvc', cplusplus ?? null, defines, undefines, includePaths, forceIncludes, !!options.searchInclude];
+    // (every setting the directives read besides the macros, which the records check name by name, and the target,
+    // which a record made where a condition measured something names: targets share the records of the rest)
+    const { compiler, cplusplus, defines, undefines, includePaths, forceIncludes } = options;
+    const configuration = [compiler ?? 'msvc', cplusplus ?? null, defines, undefines, includePaths, forceIncludes, !!options.searchInclude];
     this.records = options.headerEffects?.of(JSON.stringify(configuration));
+    this.directiveModel = watchedModel(options.model, () => this.noteTarget());
   }
 
   run(text: string): PreprocessResult {
@@ -217,7 +222,7 @@ class Preprocessor {
   private env(): EvalEnv {
     const { macros, options } = this;
     return {
-      model: options.model,
+      model: this.directiveModel,
       directive: true,
       cplusplus: options.cplusplus,
       macros: (name) => {
@@ -430,6 +435,7 @@ class Preprocessor {
 
   /** Whether a kept effect is what running the header here would give (header-effects.ts says what it reads). */
   private agrees(record: HeaderRecord, depth: number, includerStack: readonly string[]): boolean {
+    if (record.target !== undefined && record.target !== this.options.model.name) return false;
     if (record.depthLimited ? depth !== record.depth : depth + record.reach >= MAX_INCLUDE_DEPTH) return false;
     if (this.headerEntries + record.entries > MAX_HEADER_ENTRIES) return false;
     for (const [file, closed] of record.closed) if (this.once.has(file) !== closed) return false;
@@ -517,6 +523,11 @@ class Preprocessor {
       if (r.names.has(name)) break;
       r.names.set(name, this.nameState(name, r.startMoment, r.startInactive));
     }
+  }
+
+  /** A condition read what differs by target (watched-model.ts): the headers being recorded hold for this one only. */
+  private noteTarget(): void {
+    for (const r of this.recordings) r.target = this.options.model.name;
   }
 
   private noteClosed(file: string): void {

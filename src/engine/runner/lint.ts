@@ -131,7 +131,13 @@ async function lintConfigurations(
   scope: BuildScope,
 ): Promise<{ result: LintResult; runs: BuildRun[] }> {
   // (the whole run keeps no per-file cache: each configuration keeps its own)
-  const shared: SharedSetup = { headers: new HeaderCache(found), parses: new SharedParses(), memoOptions: options, perFileCache: false };
+  const sharing = options.shared !== false;
+  const shared: SharedSetup = {
+    headers: new HeaderCache(found, sharing ? undefined : 0),
+    parses: sharing ? new SharedParses() : undefined,
+    memoOptions: options,
+    perFileCache: false,
+  };
   // the whole run's setup reads and prefilters the files once, for every configuration
   const whole = setUpRun(found, foundNotices, options, shared, scope);
   if ('report' in whole) return { result: whole.report, runs: [] };
@@ -294,7 +300,7 @@ function setUpRun(
     perFile,
     reachOptions,
     reach,
-    headers: shared.headers ?? new HeaderCache(perFile.files),
+    headers: shared.headers ?? new HeaderCache(perFile.files, options.shared === false ? 0 : undefined),
     parses: shared.parses,
     reader,
     cache: options.cacheFile && shared.perFileCache !== false ? openLintCache(shared.perFileCache ?? options.cacheFile, notices) : undefined,

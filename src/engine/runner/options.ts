@@ -57,6 +57,13 @@ export interface FileSettings {
    * are the same either way.
    */
   windowed?: boolean;
+  /**
+   * Share what does not depend on the file or the configuration (default): headers' effects replayed by the
+   * includers that agree (preprocess/header-effects.ts), one parse and its lifetimes for the configurations whose
+   * parsed text is the same (parse/shared-parses.ts). False runs every header's directives for each file and
+   * configuration and parses each configuration on its own; the findings are the same either way (tests compare).
+   */
+  shared?: boolean;
   /** Files larger than this many bytes are skipped with a `limit` notice (default DEFAULT_MAX_FILE_SIZE; 0: no limit). */
   maxFileSize?: number;
   /** Milliseconds one file's analysis may take before it is skipped with a `limit` notice (default DEFAULT_FILE_TIMEOUT_MS; 0: no limit). */

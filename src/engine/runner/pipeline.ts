@@ -7,8 +7,6 @@
 import * as path from 'node:path';
 import { sdkTypes } from '../analysis/sdk-types.js';
 import { analyzeFile, type AnalysisOptions, type FileAnalysis, type WrapperModel } from '../analysis/analyze.js';
-import { API_NEEDLES } from '../model/apis.js';
-import type { MacroDef } from '../macros/macros.js';
 import { applyDirectives, scanDisableDirectives } from '../linter/directives.js';
 import { WindowSet, type Window, type WindowPurpose } from './window.js';
 import { COLLECT_FROM, collectGarbage, type Pause } from './collect.js';
@@ -283,20 +281,13 @@ export function safeRunRules(analysis: FileAnalysis, active: ActiveRule[], optio
   return findings;
 }
 
-/** A macro body that calls an API: `NAME(` somewhere in it. */
-function callsApi(def: MacroDef): boolean {
-  return def.body.some((t, i) => t.kind === 'ident' && def.body[i + 1]?.text === '(' && API_NEEDLES.some((n) => t.text.includes(n)));
-}
-
 export function macroNamesLeadingToCalls(analysis: FileAnalysis): string[] {
   const names: string[] = [];
+  const macros = analysis.pre.macros;
   // the macros calls go through (a pointer variable or a wrapper's name is of no use to other files here:
   // pointers are the file's own, and wrappers are looked for by name when found)
-  const macros = new Set(analysis.pre.macros.names());
-  for (const call of analysis.calls) if (call.callee !== call.api && macros.has(call.callee)) names.push(call.callee);
-  for (const name of analysis.pre.macros.names()) {
-    if (analysis.pre.macros.definitions(name).some(callsApi)) names.push(name);
-  }
+  for (const call of analysis.calls) if (call.callee !== call.api && macros.hasEvents(call.callee)) names.push(call.callee);
+  names.push(...analysis.apiMacros.names);
   return names;
 }
 
@@ -306,8 +297,5 @@ export function macroNamesLeadingToCalls(analysis: FileAnalysis): string[] {
  */
 export function definesCallMacro(analysis: FileAnalysis): boolean {
   if (!path.extname(analysis.file).toLowerCase().startsWith('.h')) return false;
-  for (const name of analysis.pre.macros.names()) {
-    if (analysis.pre.macros.definitions(name).some((d) => d.file === analysis.file && callsApi(d))) return true;
-  }
-  return false;
+  return analysis.apiMacros.definedHere;
 }

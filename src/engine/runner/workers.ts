@@ -250,12 +250,13 @@ export async function lintShare(job: ThreadJob, memory: Memory, wait: Wait): Pro
   const candidates: [number, number][] = [];
   for (let k = 0; k < count; k++) candidates.push([Atomics.load(shared, SLOTS + 2 * k), Atomics.load(shared, SLOTS + 2 * k + 1)]);
   candidates.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const headers = new HeaderCache(job.files);
+  const sharing = job.options.shared !== false;
+  const headers = new HeaderCache(job.files, sharing ? undefined : 0);
   const reader = new FileReader();
   const windows = new WindowSet(job.options.windowed !== false);
   const rules = new Map<LintOptions, ActiveRule[]>();
   const results: FileResult[] = [];
-  const parses = job.configurations ? new SharedParses() : undefined;
+  const parses = job.configurations && sharing ? new SharedParses() : undefined;
   const narrowed = new Map<LintOptions, Map<string, LintOptions>>();
   const heap = new HeapWatch();
   const notices: Notice[] = [...scanner.notices];
@@ -455,10 +456,8 @@ function analyseText(
   fileNotices.push(...(checked ? checked.notices : analysisNotices(analysis, options.includeSearch !== false)));
   const findings = checked ? [...checked.findings] : [];
   const directiveNotices = checked ? [...checked.directiveNotices] : [];
-  const words = new Set<string>();
-  for (const name of analysis.pre.macros.names()) {
-    for (const def of analysis.pre.macros.definitions(name)) for (const t of def.body) if (t.kind === 'ident') words.add(t.text);
-  }
+  const macroWords = analysis.pre.macros.bodyWords();
+  analysis.pre.macros.releaseIndexes();
   // (held until the run's report: a worker's result is copied by its message; the main thread's own is copied here,
   // so that it keeps no parsed text alive, see ownCopy)
   const own = isMainThread ? ownCopies : <T>(result: T) => result;
@@ -469,7 +468,7 @@ function analyseText(
     findings,
     directiveNotices,
     needles: fileNeedles(analysis),
-    macroWords: [...words],
+    macroWords,
     definesWrappers: analysis.wrappers.length > 0,
     // (a static function of a .c file reaches no other file: its name is not looked for elsewhere)
     wrappers: analysis.wrappers.filter((w) => !w.fileLocal).map((w) => w.name),

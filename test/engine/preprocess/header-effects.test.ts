@@ -43,6 +43,11 @@ const HEADERS: Record<string, string> = {
   '/p/inc/pshpack1.h': '#pragma pack(push, 1)\n',
   '/p/inc/small.h': '#define SMALL 1\n',
   '/p/inc/small2.h': '#define SMALL2 1\n',
+  // (what the targets share: a header whose conditions read no target's macro, no limit and no type's width)
+  '/p/inc/neutral.h': ['#if (WINVER) >= 0x0600', '#define NEUTRAL 0x10000', '#else', '#define NEUTRAL 0x1000', '#endif', ''].join('\n'),
+  '/p/inc/limit.h': ['#if SIZE_MAX > 0xffffffffu', '#define LIMIT 64', '#else', '#define LIMIT 32', '#endif', ''].join('\n'),
+  '/p/inc/measured.h': ['#if (SIZE_T)-1 > 0xffffffffu', '#define MEASURED 64', '#else', '#define MEASURED 32', '#endif', ''].join('\n'),
+  '/p/inc/outer.h': '#include "measured.h"\n#define OUTER 1\n',
 };
 
 /** A preprocessor run over the virtual tree, counting the headers whose directives were run (not replayed). */
@@ -192,6 +197,52 @@ describe('header effects', () => {
     expect(ran).toContain('/p/inc/cfg.h');
     expect(snapshot(x86)).toEqual(alone('/p/src/a.c', newer, 'x86'));
     expect(x86.macros.lookup('WIDE')).toMatchObject({ kind: 'defined', def: { bodyText: '4' } });
+  });
+});
+
+describe('header effects shared between targets', () => {
+  const body = (name: string, result: PreprocessResult) => {
+    const found = result.macros.lookup(name);
+    return found.kind === 'defined' ? found.def.bodyText : found.kind;
+  };
+
+  it('x86 replays what x64 kept when the conditions read nothing that differs by target', () => {
+    const effects = new HeaderEffects();
+    const text = '#define WINVER 0x0601\n#include <neutral.h>\n';
+    run('/p/src/a.c', text, effects, [], 'x64');
+    const ran: string[] = [];
+    const x86 = run('/p/src/a.c', text, effects, ran, 'x86');
+    expect(ran).not.toContain('/p/inc/neutral.h');
+    expect(body('NEUTRAL', x86)).toBe('0x10000');
+    expect(snapshot(x86)).toEqual(alone('/p/src/a.c', text, 'x86'));
+  });
+
+  it('a limit the target gives (SIZE_MAX) and the width of a type are read again in each target', () => {
+    for (const header of ['limit.h', 'measured.h', 'outer.h']) {
+      const effects = new HeaderEffects();
+      const text = `#include <${header}>\n`;
+      const x64 = run('/p/src/a.c', text, effects, [], 'x64');
+      const ran: string[] = [];
+      const x86 = run('/p/src/a.c', text, effects, ran, 'x86');
+      // (outer.h reads nothing itself: the header it includes measured SIZE_T)
+      expect(ran).toContain(`/p/inc/${header}`);
+      expect(snapshot(x86)).toEqual(alone('/p/src/a.c', text, 'x86'));
+      const name = header === 'limit.h' ? 'LIMIT' : 'MEASURED';
+      expect([body(name, x64), body(name, x86)]).toEqual(['64', '32']);
+      // and a second file of each target replays its own target's record
+      const again: string[] = [];
+      expect(body(name, run('/p/src/b.c', text, effects, again, 'x86'))).toBe('32');
+      expect(body(name, run('/p/src/b.c', text, effects, again, 'x64'))).toBe('64');
+      expect(again).toEqual([]);
+    }
+  });
+
+  it('whether a name is a type is the same on every target (conditions that only ask it are shared)', () => {
+    const [x86, x64, arm64] = (['x86', 'x64', 'arm64'] as const).map(targetModel);
+    for (const table of ['types', 'otherSizes'] as const) {
+      expect([...x86![table].keys()].sort()).toEqual([...x64![table].keys()].sort());
+      expect([...arm64![table].keys()].sort()).toEqual([...x64![table].keys()].sort());
+    }
   });
 });
 
