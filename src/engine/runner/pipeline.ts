@@ -12,6 +12,7 @@ import { WindowSet, type Window, type WindowPurpose } from './window.js';
 import { COLLECT_FROM, collectGarbage, type Pause } from './collect.js';
 import { languageFor, type Language, type Tree } from '../parse/parse.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
+import type { PreprocessResult } from '../preprocess/preprocess.js';
 import { activeRules, runRules, type ActiveRule, type RuleFailure } from '../linter/run-rules.js';
 import { analysisTarget, targetModel } from '../model/target.js';
 import type { Finding, Level, Notice } from '../model/types.js';
@@ -146,11 +147,13 @@ export interface Candidate {
   previousTree?: Tree;
   /** The run's parses shared between its configurations. */
   parses?: SharedParses;
+  /** The preprocessor's result of a narrower window of the same text (every window of a file gives the same). */
+  preprocessed?: PreprocessResult;
 }
 
 /** A file to analyse in a window: its whole text, and the spans the window blanks. */
 export function windowCandidate(file: string, whole: string, w: Window, parses?: SharedParses): Candidate {
-  return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree, parses };
+  return { file, text: whole, blank: w.blanks, language: languageFor(file, whole), previousTree: w.previousTree, parses, preprocessed: w.preprocessed };
 }
 
 /**
@@ -225,12 +228,14 @@ export function safeAnalyze(
 ): FileAnalysis | undefined {
   try {
     const previous = c.previousTree;
+    const preprocessed = c.preprocessed;
     return analyzeText(c.file, c.text, options, wrappers, headers, {
       reach,
       blank: c.blank,
       language: c.language,
       parses: c.parses,
       previousTree: previous ? (_text, language) => (language === c.language ? previous : undefined) : undefined,
+      previousPreprocess: preprocessed ? (_text, language) => (language === c.language ? preprocessed : undefined) : undefined,
     });
   } catch (e) {
     if (e instanceof TimeLimitExceeded) {

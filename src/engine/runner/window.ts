@@ -17,6 +17,7 @@ import { MANY_NAMES, wordsIn } from '../text/occurrences.js';
 import { ownCopy } from '../text/own-copy.js';
 import { outline, type Body, type Outline } from '../parse/outline.js';
 import type { Tree } from '../parse/parse.js';
+import type { PreprocessResult } from '../preprocess/preprocess.js';
 
 /** Keywords of C (and so of C++) that an analysis may look up (`sizeof`, `void` in a cast) but nothing declares. */
 const KEYWORDS = new Set(
@@ -50,23 +51,30 @@ export interface Window {
    * re-parses only that code (a big file's second attempt costs a fraction of its first).
    */
   previousTree?: Tree;
+  /**
+   * When a window is widened: the preprocessor's result of the narrower one's analysis. A window blanks code
+   * only after the preprocessor has run on the whole text, so every window of a file gives the same result.
+   */
+  preprocessed?: PreprocessResult;
 }
 
-/** `w` with the tree of a narrower window, to re-parse from. */
-function withPreviousTree(w: Window, previousTree: Tree): Window {
+/** `w` with what the analysis of a narrower window leaves to reuse: its tree, edited to re-parse from, and its preprocessing. */
+function withPrevious(w: Window, previousTree: Tree | undefined, preprocessed: PreprocessResult | undefined): Window {
   return {
     get text() {
       return w.text;
     },
     blanks: w.blanks,
     blanked: w.blanked,
-    previousTree,
+    ...(previousTree ? { previousTree } : {}),
+    ...(preprocessed ? { preprocessed } : {}),
   };
 }
 
 /** What the windows learn from an analysis. */
 type WindowedAnalysis = Pick<FileAnalysis, 'callees' | 'wrappers' | 'pointers' | 'calls' | 'occurrences' | 'lookups' | 'typeLookups' | 'releasers'> & {
   tree?: Tree;
+  pre?: PreprocessResult;
 };
 
 /** The window of `text` that blanks nothing. */
@@ -345,10 +353,11 @@ export class WindowSet {
       const wider = this.windowFor(file, text, names, purpose);
       if (wider === base) return this.counted(text, window, analysis);
       const previousTree = analysis.tree && editedTree(analysis.tree, text, base.blanks, wider.blanks);
+      const preprocessed = analysis.pre;
       // (not held while the next attempt runs: its tree and texts may be as big as the file)
       // eslint-disable-next-line no-useless-assignment -- a suspended generator keeps its locals: this frees the analysis before the next yield
       analysis = undefined;
-      window = previousTree ? withPreviousTree(wider, previousTree) : wider;
+      window = previousTree || preprocessed ? withPrevious(wider, previousTree, preprocessed) : wider;
       base = wider;
     }
     // never settled (not seen in practice): the whole file
