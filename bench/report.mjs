@@ -22,6 +22,7 @@ const TARGETS = {
   threadSpeedup: 1.7,
   linearSlack: 1.25,
   lspEditMs: 10,
+  twoTargetsVsOne: 1.3,
 };
 
 export function median(xs) {
@@ -37,6 +38,13 @@ export function targets(r) {
   if (m('granule') && m('rg')) {
     const x = m('granule').wallMs / m('rg').wallMs;
     add('full wine scan vs rg -l (≤ 3×; stretch ≤ 2×)', x, TARGETS.fullVsRg, x <= TARGETS.fullVsRg);
+  }
+  if (m('granule') && m('granule --target x64')) {
+    // (the configurations issue, 20: what the second default target costs, in CPU time; the wall time beside it)
+    const cpu = m('granule').cpuS / m('granule --target x64').cpuS;
+    add('two targets (the default) vs one (--target x64), CPU time (≤ 1.3×)', cpu, TARGETS.twoTargetsVsOne, cpu <= TARGETS.twoTargetsVsOne);
+    const wall = m('granule').wallMs / m('granule --target x64').wallMs;
+    out.push({ name: 'two targets vs one, wall time', measured: wall, target: TARGETS.twoTargetsVsOne, unit: '×', met: undefined });
   }
   if (m('granule') && m('ast-grep')) {
     const x = m('ast-grep').wallMs / m('granule').wallMs;
