@@ -7,8 +7,10 @@ import type ParserType from 'tree-sitter';
 import { occurrencesAfterEdit } from '../engine/text/occurrences.js';
 import type { FileAnalysis, PreviousCalls, ReusableCalls } from '../engine/analysis/facts.js';
 import type { Language, Tree } from '../engine/parse/parse.js';
+import type { ParseStore, SharedParse, Spans } from '../engine/parse/shared-parses.js';
 import { mayStartDirective } from '../engine/preprocess/directives.js';
 import type { PreprocessResult } from '../engine/preprocess/preprocess.js';
+import type { ParseBase, VersionParse, VersionParses } from './version-parses.js';
 
 type Edit = ParserType.Edit;
 type Point = ParserType.Point;
@@ -110,11 +112,15 @@ function continuesPreviousLine(text: string, lineStart: number): boolean {
 }
 
 /**
- * Keeps what one document's last analysis produced: the tree, the text it was parsed from, where names occur in
- * that text, the preprocessor facts of the buffer and its calls. The next analysis gets the tree edited to match
- * its text (tree-sitter reuses the unchanged parts), the occurrences moved past the edit, and the preprocessor
- * facts and the calls when the edit cannot have changed them. `commit` makes a finished analysis the next starting point; a failed
- * analysis calls `reset`, since the old tree may already have been edited.
+ * Keeps what one document's last analysis produced in one configuration: the tree, the text it was parsed from,
+ * where names occur in that text, the preprocessor facts of the buffer and its calls. The next analysis gets the
+ * tree edited to match its text (tree-sitter reuses the unchanged parts), the occurrences moved past the edit,
+ * and the preprocessor facts and the calls when the edit cannot have changed them. `commit` makes a finished
+ * analysis the next starting point; a failed analysis calls `reset`, since the old tree may already have been
+ * edited.
+ *
+ * Given the document's VersionParses, the configurations share the parses of a version (`parses`): one whose
+ * parsed text another has parsed already takes that tree (see version-parses.ts for who edits which tree).
  */
 export class IncrementalTree {
   private tree: Tree | undefined;
@@ -123,26 +129,57 @@ export class IncrementalTree {
   private occurrences: ReadonlyMap<string, readonly number[]> | undefined;
   private preprocessed: { text: string; pre: PreprocessResult; inputs: string; headers: object } | undefined;
   private calls: ReusableCalls | undefined;
+  /** Whether the text about to be parsed is known (`prepare`), until the version is committed. */
+  private prepared = false;
   private pendingText: string | undefined;
   private pendingLanguage: Language | undefined;
   /** The edit from the committed text to the pending one; undefined when they are equal or unrelated. */
   private pendingEdit: Edit | undefined;
+  /** Whether the committed text is the pending one's predecessor (same grammar): occurrences move over the edit. */
   private related = false;
+  /** The committed tree, edited, when this configuration parsed from it in this version. */
+  private base: ParseBase | undefined;
+  /** This version's parse in the document's VersionParses (this configuration's, or another's it took). */
+  private parse: VersionParse | undefined;
   /** What the preprocessor reads besides the buffer (options, language, header cache), for the version under way. */
   private pendingInputs = '';
   private pendingHeaders: object | undefined;
-  /** Whether the last parse started from an earlier tree (for tests and the benchmark). */
+  /** Whether the last parse started from an earlier tree, here or in the configuration whose tree it took (for tests and the benchmark). */
   reused = false;
+  /** Whether the last analysis took another configuration's tree of the same parsed text (for tests and the benchmark). */
+  sharedTree = false;
   /** Whether the last analysis took the preprocessor facts over from the previous version (for tests). */
   reusedPreprocessing = false;
   /** How many calls the last analysis took over from the previous version (for tests and the benchmark). */
   keptCalls = 0;
+  /** The parses of this version shared with the document's other configurations; undefined when it shares none. */
+  readonly parses: ParseStore | undefined;
+
+  constructor(private readonly version?: VersionParses) {
+    this.parses = version && {
+      find: (_file: string, parsedText: string, language: Language, blank: Spans): SharedParse | undefined => {
+        this.prepare(parsedText, language);
+        const found = blank?.length ? undefined : version.find(parsedText, language);
+        if (!found) return undefined;
+        this.parse = found;
+        this.sharedTree = true;
+        this.reused = found.base !== undefined;
+        return found.shared;
+      },
+      keep: (_file: string, parsedText: string, language: Language, blank: Spans, tree: Tree): SharedParse | undefined => {
+        if (blank?.length) return undefined;
+        this.parse = version.add(parsedText, language, tree, this.base);
+        return this.parse.shared;
+      },
+    };
+  }
 
   /** Starts a version: `inputs` and the header cache are everything besides the buffer the preprocessor reads. */
   begin(inputs: string, headers: object): void {
     this.pendingInputs = inputs;
     this.pendingHeaders = headers;
     this.reusedPreprocessing = false;
+    this.prepared = false;
   }
 
   readonly previousPreprocess = (text: string, language: Language): PreprocessResult | undefined => {
@@ -153,36 +190,50 @@ export class IncrementalTree {
     return pre;
   };
 
-  readonly previousTree = (parsedText: string, language: Language): Tree | undefined => {
+  /** Learns the text about to be parsed, and the edit to it from the committed one. */
+  private prepare(parsedText: string, language: Language): void {
+    this.prepared = true;
     this.pendingText = parsedText;
     this.pendingLanguage = language;
-    this.pendingEdit = undefined;
-    this.related = false;
+    this.related = this.text !== undefined && language === this.language;
+    this.pendingEdit = this.related ? editBetween(this.text!, parsedText) : undefined;
+    this.base = undefined;
+    this.parse = undefined;
     this.reused = false;
-    if (!this.tree || this.text === undefined || language !== this.language) return undefined;
-    const edit = editBetween(this.text, parsedText);
-    if (edit) this.tree.edit(edit);
-    this.pendingEdit = edit;
-    this.related = true;
+    this.sharedTree = false;
+  }
+
+  readonly previousTree = (parsedText: string, language: Language): Tree | undefined => {
+    if (!this.prepared) this.prepare(parsedText, language);
+    const tree = this.tree;
+    // (a tree shared in the last version that another configuration has edited for its own text is no base here)
+    if (!tree || !this.related || (this.version && !this.version.claim(tree))) return undefined;
+    if (this.pendingEdit) tree.edit(this.pendingEdit);
+    this.base = { tree, text: this.text!, edit: this.pendingEdit };
     this.reused = true;
-    return this.tree;
+    return tree;
   };
 
   /**
    * The previous version's calls, when the edit since stays within one line and left the preprocessor facts as
-   * they were; `tree` is the new one, compared with the edited old one for the ranges whose syntax changed.
+   * they were; `tree` is the new one, compared with the edited old one for the ranges whose syntax changed. The
+   * new tree must have been parsed from this configuration's own old tree (here or by a configuration that held
+   * the same tree): a tree parsed from scratch, or from another lineage, is compared with nothing.
    */
   readonly previousCalls = (tree: Tree): PreviousCalls | undefined => {
     const before = this.text;
     const after = this.pendingText;
-    if (!this.calls || !this.related || !this.reusedPreprocessing || !this.tree || before === undefined || after === undefined) return undefined;
-    const edit = this.pendingEdit;
+    const base = this.parse ? this.parse.base : this.base;
+    if (!this.calls || !this.reusedPreprocessing || !base || base.tree !== this.tree || before === undefined || after === undefined) return undefined;
+    // (a tree is committed with the text it was parsed from, so this holds; it is checked all the same)
+    if (base.text !== before) return undefined;
+    const edit = base.edit;
     if (!edit) return { state: this.calls, edit: { startIndex: 0, oldEndIndex: 0, newEndIndex: 0 }, dirty: [], lineBefore: '', lineAfter: '' };
     if (before.slice(edit.startIndex, edit.oldEndIndex).includes('\n') || after.slice(edit.startIndex, edit.newEndIndex).includes('\n')) return undefined;
     const lineStart = before.lastIndexOf('\n', edit.startIndex - 1) + 1;
     const newLineEnd = lineEndAt(after, edit.newEndIndex);
     const dirty: [number, number][] = [[lineStart, newLineEnd]];
-    for (const r of this.tree.getChangedRanges(tree)) dirty.push([r.startIndex, r.endIndex]);
+    for (const r of this.parse ? this.parse.changedRanges() : base.tree.getChangedRanges(tree)) dirty.push([r.startIndex, r.endIndex]);
     return {
       state: this.calls,
       edit,
@@ -212,6 +263,7 @@ export class IncrementalTree {
       inputs: `${analysis.language}:${this.pendingInputs}`,
       headers: this.pendingHeaders,
     };
+    this.endVersion();
   }
 
   reset(): void {
@@ -221,5 +273,15 @@ export class IncrementalTree {
     this.occurrences = undefined;
     this.preprocessed = undefined;
     this.calls = undefined;
+    this.endVersion();
+  }
+
+  /** Forgets what only the version under way needed (the edit, its base, its parse). */
+  private endVersion(): void {
+    this.prepared = false;
+    this.related = false;
+    this.pendingEdit = undefined;
+    this.base = undefined;
+    this.parse = undefined;
   }
 }

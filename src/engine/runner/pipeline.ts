@@ -26,7 +26,7 @@ import type { SharedParses } from '../parse/shared-parses.js';
 import { GrammarUnavailable } from '../parse/grammars.js';
 
 /** What the language server carries from one version of a buffer to the next (see lsp/incremental.ts). */
-export type PreviousVersion = Pick<AnalysisOptions, 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences'>;
+export type PreviousVersion = Pick<AnalysisOptions, 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences' | 'parses'>;
 
 /** One file's text and everything besides it that its lint reads. */
 export interface FileInput {
@@ -75,6 +75,8 @@ export function lintFile(input: FileInput): FileLint {
       previousPreprocess: previous.previousPreprocess,
       previousCalls: previous.previousCalls,
       knownOccurrences: previous.knownOccurrences,
+      // (the parses of this version of the buffer, shared between its configurations)
+      parses: previous.parses,
     }),
   });
   return checkAnalysis(analysis, input.options, input.rules ?? activeRules(input.options.rules), input.unusedDirectives);
