@@ -240,6 +240,7 @@ export class IncrementalTree {
       dirty,
       lineBefore: before.slice(lineStart, lineEndAt(before, edit.oldEndIndex)),
       lineAfter: after.slice(lineStart, newLineEnd),
+      ...(this.parse ? { items: this.parse.items } : {}),
     };
   };
 

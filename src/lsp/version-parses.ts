@@ -15,6 +15,7 @@
 import type ParserType from 'tree-sitter';
 import { sharedParse, type SharedParse } from '../engine/parse/shared-parses.js';
 import type { Language, Tree } from '../engine/parse/parse.js';
+import type { TopLevelItem } from '../engine/analysis/facts.js';
 
 type Edit = ParserType.Edit;
 
@@ -29,6 +30,8 @@ export interface ParseBase {
 export class VersionParse {
   private changed: readonly ParserType.Range[] | undefined;
   readonly shared: SharedParse;
+  /** The tree's top-level items, found by the configurations that take calls over (PreviousCalls.items). */
+  readonly items = new Map<number, TopLevelItem>();
 
   constructor(
     readonly text: string,

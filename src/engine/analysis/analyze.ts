@@ -247,7 +247,7 @@ class FileAnalyzer {
     known?: (name: string) => number[] | undefined,
   ) {
     this.index = index;
-    this.sites = new CallSites(index);
+    this.sites = new CallSites(index, shared && ((key, make) => shared.derived(key, make)));
     this.names = new NameResolver(index, options.headerConstant, { header: options.headerTypes, sdk: options.sdk }, options.headerFunction);
     this.linkage = new Linkage(index);
     // (read from the tree and the parsed text alone, not from this configuration's index, which they would keep alive)

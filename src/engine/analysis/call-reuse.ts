@@ -5,7 +5,7 @@
 // outside the edited line and outside every range whose syntax tree-sitter reports changed. What a call read is
 // not tracked while it is analysed: it is the provenance the call keeps (FoundCall.resolvedFrom), flattened here.
 
-import type { FoundCall, PreviousCalls, ProjectFacts, Provenance } from './facts.js';
+import type { FoundCall, PreviousCalls, ProjectFacts, Provenance, TopLevelItem } from './facts.js';
 import { wordOccurrences, type TextEdit } from '../text/occurrences.js';
 import type { SyntaxNode, Tree } from '../parse/parse.js';
 import type { EvidenceStep, Position, Range } from '../model/types.js';
@@ -60,7 +60,7 @@ export function reusableCalls(
   if (!state.reusable || !sameProject(state.project, project) || state.callees.join('\0') !== callees.join('\0')) return undefined;
   const move = mover(edit);
   const isDirty = (start: number, end: number) => dirty.some(([a, b]) => start <= b && a <= end);
-  const items = new Map<number, TopLevelItem>();
+  const items = previous.items ?? new Map<number, TopLevelItem>();
   const itemAt = (offset: number): TopLevelItem => {
     let item = items.get(offset);
     if (!item) items.set(offset, (item = topLevelItem(tree, offset)));
@@ -134,12 +134,6 @@ function confinedItem(previous: PreviousCalls, text: string, itemAt: (offset: nu
 function mover(edit: TextEdit): (offset: number) => number | undefined {
   const delta = edit.newEndIndex - edit.oldEndIndex;
   return (offset) => (offset < edit.startIndex ? offset : offset >= edit.oldEndIndex ? offset + delta : undefined);
-}
-
-interface TopLevelItem {
-  start: number;
-  end: number;
-  type: string;
 }
 
 /** The top-level item (function, declaration, ...) around `offset`, looking into namespaces. */

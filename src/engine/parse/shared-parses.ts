@@ -10,7 +10,8 @@
 // only costs the next configuration a parse of its own, which gives the same tree.
 //
 // Beside each kept tree, a cache of what the analysis derives from that tree and its parsed text alone, whatever
-// the configuration (SharedParse.derived: the lifetimes of its calls, analysis/lifetime.ts). Its key is the kept
+// the configuration (SharedParse.derived: the lifetimes of its calls, analysis/lifetime.ts, and its function
+// pointers when no macro of the configuration fills one, analysis/pointers.ts). Its key is the kept
 // parse itself: a configuration that finds the tree finds what another derived from it, and nothing derived from a
 // tree is ever looked up by a node of another (tree-sitter nodes are not compared across trees). It lives exactly as
 // long as the tree is kept; a configuration that parses again derives again, and gets the same answers.
