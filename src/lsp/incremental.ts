@@ -8,6 +8,7 @@ import { occurrencesAfterEdit } from '../engine/text/occurrences.js';
 import type { FileAnalysis, PreviousCalls, ReusableCalls } from '../engine/analysis/facts.js';
 import type { Language, Tree } from '../engine/parse/parse.js';
 import type { ParseStore, SharedParse, Spans } from '../engine/parse/shared-parses.js';
+import { neutralizeAfterEdit, type KeptWords, type TextSpanEdit } from '../engine/parse/neutralize.js';
 import { mayStartDirective } from '../engine/preprocess/directives.js';
 import type { PreprocessResult } from '../engine/preprocess/preprocess.js';
 import type { ParseBase, VersionParse, VersionParses } from './version-parses.js';
@@ -15,10 +16,14 @@ import type { ParseBase, VersionParse, VersionParses } from './version-parses.js
 type Edit = ParserType.Edit;
 type Point = ParserType.Point;
 
-/** The single edit that turns `before` into `after` (common prefix and suffix kept), or undefined when equal. */
-export function editBetween(before: string, after: string): Edit | undefined {
+/**
+ * The single edit that turns `before` into `after` (common prefix and suffix kept), or undefined when equal.
+ * `known`: where the texts are known to differ at most (they agree before `start` and from `oldEnd`/`newEnd`
+ * on), which only saves comparing what is known to be equal.
+ */
+export function editBetween(before: string, after: string, known?: TextSpanEdit): Edit | undefined {
   if (before === after) return undefined;
-  const { start, oldEnd, newEnd } = changedSpan(before, after);
+  const { start, oldEnd, newEnd } = changedSpan(before, after, known);
   const startPosition = pointAt(before, start);
   return {
     startIndex: start,
@@ -31,25 +36,26 @@ export function editBetween(before: string, after: string): Edit | undefined {
 }
 
 /** The span that differs: [start, oldEnd) of `before` became [start, newEnd) of `after` (common prefix and suffix). */
-function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+function changedSpan(before: string, after: string, known?: TextSpanEdit): TextSpanEdit {
   const max = Math.min(before.length, after.length);
-  const start = commonPrefix(before, after, max);
-  const suffix = commonSuffix(before, after, max - start);
+  const start = commonPrefix(before, after, max, Math.min(known?.start ?? 0, max));
+  const suffix = commonSuffix(before, after, max - start, known ? before.length - known.oldEnd : 0);
   return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
 }
 
 /** Compared a block at a time: string equality runs natively, a character loop would not. */
 const BLOCK = 1024;
 
-function commonPrefix(a: string, b: string, max: number): number {
-  let n = 0;
+/** `from`: a length the texts are known to have in common (at most `max`). */
+function commonPrefix(a: string, b: string, max: number, from = 0): number {
+  let n = from;
   while (n + BLOCK <= max && a.slice(n, n + BLOCK) === b.slice(n, n + BLOCK)) n += BLOCK;
   while (n < max && a.charCodeAt(n) === b.charCodeAt(n)) n++;
   return n;
 }
 
-function commonSuffix(a: string, b: string, max: number): number {
-  let n = 0;
+function commonSuffix(a: string, b: string, max: number, from = 0): number {
+  let n = Math.min(from, max);
   while (n + BLOCK <= max && a.slice(a.length - n - BLOCK, a.length - n) === b.slice(b.length - n - BLOCK, b.length - n)) n += BLOCK;
   while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
   return n;
@@ -79,9 +85,13 @@ const PREPROCESSOR_SIGNIFICANT = /[\n\r#%:/*"'\\?]/;
  * characters that begin or end lines, comments, strings and directives. Dead-branch ranges move with the edit.
  * Undefined when the preprocessor must run again.
  */
-export function preprocessAfterEdit(before: string, after: string, pre: PreprocessResult): PreprocessResult | undefined {
+export function preprocessAfterEdit(
+  before: string,
+  after: string,
+  pre: PreprocessResult,
+  { start, oldEnd, newEnd }: TextSpanEdit = changedSpan(before, after),
+): PreprocessResult | undefined {
   if (before === after) return pre;
-  const { start, oldEnd, newEnd } = changedSpan(before, after);
   if (PREPROCESSOR_SIGNIFICANT.test(before.slice(start, oldEnd)) || PREPROCESSOR_SIGNIFICANT.test(after.slice(start, newEnd))) return undefined;
   const lineStart = before.lastIndexOf('\n', start - 1) + 1;
   const lineEnd = lineEndAt(before, oldEnd);
@@ -141,6 +151,10 @@ export class IncrementalTree {
   private base: ParseBase | undefined;
   /** This version's parse in the document's VersionParses (this configuration's, or another's it took). */
   private parse: VersionParse | undefined;
+  /** The edit of the buffer since the committed version, when its preprocessor facts were taken over. */
+  private sourceEdit: TextSpanEdit | undefined;
+  /** Where the parsed text can differ from the committed one, when it was neutralised from it (neutralizeAfterEdit). */
+  private parsedHint: TextSpanEdit | undefined;
   /** What the preprocessor reads besides the buffer (options, language, header cache), for the version under way. */
   private pendingInputs = '';
   private pendingHeaders: object | undefined;
@@ -180,14 +194,30 @@ export class IncrementalTree {
     this.pendingHeaders = headers;
     this.reusedPreprocessing = false;
     this.prepared = false;
+    this.sourceEdit = undefined;
+    this.parsedHint = undefined;
   }
 
   readonly previousPreprocess = (text: string, language: Language): PreprocessResult | undefined => {
     const last = this.preprocessed;
     if (!last || last.inputs !== `${language}:${this.pendingInputs}` || last.headers !== this.pendingHeaders) return undefined;
-    const pre = preprocessAfterEdit(last.text, text, last.pre);
+    const edit = changedSpan(last.text, text);
+    const pre = preprocessAfterEdit(last.text, text, last.pre, edit);
     this.reusedPreprocessing = pre !== undefined;
+    this.sourceEdit = pre && edit;
     return pre;
+  };
+
+  /**
+   * The neutralised text, made from the committed one around the edit, when the preprocessor facts were taken
+   * over: the same macros decide which words are kept, and the hidden spans moved with the edit.
+   */
+  readonly neutralizedAfterEdit = (text: string, keep: KeptWords, hidden: readonly (readonly [number, number])[]): string | undefined => {
+    const last = this.preprocessed;
+    if (!this.reusedPreprocessing || !this.sourceEdit || !last || this.text === undefined) return undefined;
+    const made = neutralizeAfterEdit({ text: last.text, neutralized: this.text, hidden: last.pre.blank }, text, this.sourceEdit, keep, hidden);
+    this.parsedHint = made?.piece;
+    return made?.text;
   };
 
   /** Learns the text about to be parsed, and the edit to it from the committed one. */
@@ -196,7 +226,7 @@ export class IncrementalTree {
     this.pendingText = parsedText;
     this.pendingLanguage = language;
     this.related = this.text !== undefined && language === this.language;
-    this.pendingEdit = this.related ? editBetween(this.text!, parsedText) : undefined;
+    this.pendingEdit = this.related ? editBetween(this.text!, parsedText, this.parsedHint) : undefined;
     this.base = undefined;
     this.parse = undefined;
     this.reused = false;
@@ -280,6 +310,8 @@ export class IncrementalTree {
   /** Forgets what only the version under way needed (the edit, its base, its parse). */
   private endVersion(): void {
     this.prepared = false;
+    this.sourceEdit = undefined;
+    this.parsedHint = undefined;
     this.related = false;
     this.pendingEdit = undefined;
     this.base = undefined;

@@ -60,6 +60,12 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   /** The preprocessor facts of the text when the caller knows an edit cannot have changed them (language server). */
   previousPreprocess?: (text: string, language: Language) => PreprocessResult | undefined;
   /**
+   * The text neutralised (neutralize), when the caller can make it from the previous version's: the preprocessor
+   * facts were taken over (so the words kept and the spans hidden are those of the previous version, moved over
+   * the edit). Language server only.
+   */
+  neutralizedAfterEdit?: (text: string, keep: KeptWords, hidden: readonly (readonly [number, number])[]) => string | undefined;
+  /**
    * Spans of the text a window hides (in text order, never a preprocessor line): they are blanked like the
    * inactive `#if` branches, and tree-sitter skips them.
    */
@@ -114,7 +120,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
     },
   };
   const hidden = options.blank?.length ? [...options.blank, ...pre.blank] : pre.blank;
-  const parsedText = neutralize(text, definedHere, hidden);
+  const parsedText = (options.blank?.length ? undefined : options.neutralizedAfterEdit?.(text, definedHere, hidden)) ?? neutralize(text, definedHere, hidden);
   // (another configuration's tree of the same text serves as it is)
   const found = options.parses?.find(file, parsedText, language, options.blank);
   const tree = found?.tree ?? parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
