@@ -106,7 +106,7 @@ export function reusableCalls(
     // names written inside another function's body decide nothing for this call (see confinedItem)
     const elsewhere = confinedTo !== undefined && itemAt(start).start !== confinedTo;
     if ([...reads.names].some(nameTouched) || (!elsewhere && [...reads.scoped].some(nameTouched))) continue;
-    const moved = calls.map((c) => moveCall(c, reads, file, move));
+    const moved = calls.map((c) => unmoved(c, edit) ?? moveCall(c, reads, file, move));
     if (moved.some((c) => c === undefined)) continue;
     out.set(callee, { start, calls: moved as FoundCall[] });
   }
@@ -164,9 +164,11 @@ function sameProject(a: ProjectFacts, b: ProjectFacts): boolean {
  */
 function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset: number) => number | undefined): FoundCall | undefined {
   let lost = false;
+  let extent = -1;
   const offset = (at: number): number => {
     const moved = move(at);
     if (moved === undefined) lost = true;
+    extent = Math.max(extent, moved ?? at);
     return moved ?? at;
   };
   const position = (p: Position): Position => ({ ...p, offset: offset(p.offset) });
@@ -215,5 +217,21 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
     // what the site read, flattened: the records it was resolved from held offsets of the old text
     resolvedFrom: { names: [...reads.names], scoped: [...reads.scoped], spots: reads.spots.map(offset), via: [] },
   };
-  return lost ? undefined : moved;
+  if (lost) return undefined;
+  extents.set(moved, extent);
+  return moved;
+}
+
+/** The largest offset in this file that a call moveCall made holds. */
+// eslint-disable-next-line no-restricted-syntax -- a cache: keyed by the call (immutable, so its extent never changes), weakly, so it goes with the call
+const extents = new WeakMap<FoundCall, number>();
+
+/**
+ * The call itself when moving it over the edit would give the same call: moveCall made it (its syntax node is
+ * dropped, its provenance flattened), and every offset it holds lies before the edit, where nothing moves. Most
+ * calls of a long file are before a keystroke or after it; those before need no copy.
+ */
+function unmoved(call: FoundCall, edit: TextEdit): FoundCall | undefined {
+  const extent = extents.get(call);
+  return extent !== undefined && extent < edit.startIndex && call.recipe.site.node === undefined ? call : undefined;
 }
