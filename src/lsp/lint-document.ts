@@ -38,10 +38,13 @@ export function lintDocument(
   const configurations = Array.isArray(options) ? (options as readonly FileConfiguration[]) : targetConfigurations(options as LintOptions);
   // (a configuration the settings no longer name lets its tree go before the others are analysed)
   states.keepOnly(configurations.map((c) => c.name));
-  return lintInConfigurations(configurations, (configuration) => {
-    const { wrappers, overloads } = wrappersFor(configuration);
-    return lintInConfiguration(file, text, configuration.options, headers, states.of(configuration.name), wrappers, overloads);
-  });
+  // (configurations whose parsed texts are equal share this version's parse: version-parses.ts)
+  return states.inVersion(() =>
+    lintInConfigurations(configurations, (configuration) => {
+      const { wrappers, overloads } = wrappersFor(configuration);
+      return lintInConfiguration(file, text, configuration.options, headers, states.of(configuration.name), wrappers, overloads);
+    }),
+  );
 }
 
 /** The lint in one configuration, starting from that configuration's previous version (`tree`), which it replaces. */

@@ -4,7 +4,7 @@
 // (evaluating a call), wrapper-lookup.ts and wrappers.ts (wrappers), call-reuse.ts (the language server's reuse
 // of the previous version's calls). The shapes of the results are in facts.ts.
 
-import type { SharedParse, SharedParses } from '../parse/shared-parses.js';
+import type { ParseStore, SharedParse } from '../parse/shared-parses.js';
 import { checkTimeLimit } from '../model/limits.js';
 import { isAnnotation, neutralize, type KeptWords } from '../parse/neutralize.js';
 import { languageFor, parse, type Language, type Tree } from '../parse/parse.js';
@@ -62,6 +62,12 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   /** The preprocessor facts of the text when the caller knows an edit cannot have changed them (language server). */
   previousPreprocess?: (text: string, language: Language) => PreprocessResult | undefined;
   /**
+   * The text neutralised (neutralize), when the caller can make it from the previous version's: the preprocessor
+   * facts were taken over (so the words kept and the spans hidden are those of the previous version, moved over
+   * the edit). Language server only.
+   */
+  neutralizedAfterEdit?: (text: string, keep: KeptWords, hidden: readonly (readonly [number, number])[]) => string | undefined;
+  /**
    * Spans of the text a window hides (in text order, never a preprocessor line): they are blanked like the
    * inactive `#if` branches, and tree-sitter skips them.
    */
@@ -71,8 +77,11 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
    * language server carries the offsets over from the previous version of the buffer); undefined to search.
    */
   knownOccurrences?: (name: string) => number[] | undefined;
-  /** The parses a run shares between its configurations (src/engine/parse/shared-parses.ts). */
-  parses?: SharedParses;
+  /**
+   * The parses shared between configurations (src/engine/parse/shared-parses.ts): a run's, or the language
+   * server's for one version of a buffer (src/lsp/version-parses.ts).
+   */
+  parses?: ParseStore;
   /** A constant an included header declares (enumerator, const, constexpr); cached per run by the caller. */
   headerConstant?: (header: string, name: string) => HeaderConstant | undefined;
   /** The constexpr functions of a name an included header defines (header-functions.ts); cached per run by the caller. */
@@ -113,15 +122,19 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
     },
   };
   const hidden = options.blank?.length ? [...options.blank, ...pre.blank] : pre.blank;
-  const parsedText = neutralize(text, definedHere, hidden);
+  const parsedText = (options.blank?.length ? undefined : options.neutralizedAfterEdit?.(text, definedHere, hidden)) ?? neutralize(text, definedHere, hidden);
   // (another configuration's tree of the same text serves as it is)
   const found = options.parses?.find(file, parsedText, language, options.blank);
   const tree = found?.tree ?? parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
   const shared = found ?? options.parses?.keep(file, parsedText, language, options.blank, tree);
   const lines = new LineMap(text);
   const indexOptions = options.headerDeclares ? options : { ...options, headerDeclares: new HeaderDeclarations(options.readFile).declares };
-  const analyzer = new FileAnalyzer(new FileIndex(file, text, parsedText, tree, lines, pre, indexOptions, language), options, shared);
-  const { index } = analyzer;
+  const index = new FileIndex(file, text, parsedText, tree, lines, pre, indexOptions, language);
+  // the language server's: lifetimes shared with other configurations read where a name occurs from this index,
+  // which moved the offsets over the edit and keeps what it is asked for the next version; only while this
+  // analysis is under way (a configuration that takes them later has them search, and what is returned stays)
+  const indexed = options.previousCalls ? occurrencesWhileOpen(index) : undefined;
+  const analyzer = new FileAnalyzer(index, options, shared, indexed?.known);
   return {
     file,
     language,
@@ -155,12 +168,28 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         effort,
         apiMacros: apiMacrosOf(pre.macros, file),
       };
+      indexed?.close();
       // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it
       if (!options.previousCalls) {
         pre.macros.releaseIndexes();
         return { ...analysis, errorCount: countErrors(tree) };
       }
       return withErrorCount(analysis);
+    },
+  };
+}
+
+/**
+ * An index's occurrences until `close`. Made outside prepareFile: a closure made there would hold everything its
+ * other closures read (the index, the tree) for as long as the shared lifetimes keep it, which a run's shared
+ * parses do until the file's last configuration (130 MB more at the peak of a wine scan).
+ */
+function occurrencesWhileOpen(index: FileIndex): { known: (name: string) => number[] | undefined; close: () => void } {
+  let open: FileIndex | undefined = index;
+  return {
+    known: (name) => open?.occurrencesOf(name, 'scoped'),
+    close: () => {
+      open = undefined;
     },
   };
 }
@@ -216,19 +245,23 @@ class FileAnalyzer {
   /** The counts of the current run (see AnalysisEffort). */
   private effort: AnalysisEffort = { rounds: 0, sitesExamined: 0, evaluations: 0 };
 
-  /** `shared`: the run's kept parse of this text, when it keeps one (its lifetimes are shared with other configurations). */
+  /**
+   * `shared`: the run's kept parse of this text, when it keeps one (its lifetimes are shared with other
+   * configurations); `known`: where a name occurs, when this configuration knows without a search.
+   */
   constructor(
     index: FileIndex,
     private readonly options: AnalysisOptions,
     shared?: SharedParse,
+    known?: (name: string) => number[] | undefined,
   ) {
     this.index = index;
-    this.sites = new CallSites(index);
+    this.sites = new CallSites(index, shared && ((key, make) => shared.derived(key, make)));
     this.names = new NameResolver(index, options.headerConstant, { header: options.headerTypes, sdk: options.sdk }, options.headerFunction);
     this.linkage = new Linkage(index);
     // (read from the tree and the parsed text alone, not from this configuration's index, which they would keep alive)
     this.lifetimes = shared
-      ? shared.derived('lifetimes', () => new Lifetimes(new ParsedSource(index.parsedText, index.tree, index.lines)))
+      ? shared.derived('lifetimes', () => new Lifetimes(new ParsedSource(index.parsedText, index.tree, index.lines, known)))
       : new Lifetimes(index);
     this.evaluator = new CallEvaluator(index, this.names, new WrapperLookup(index, this.linkage), this.lifetimes);
   }

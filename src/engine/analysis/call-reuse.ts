@@ -5,7 +5,7 @@
 // outside the edited line and outside every range whose syntax tree-sitter reports changed. What a call read is
 // not tracked while it is analysed: it is the provenance the call keeps (FoundCall.resolvedFrom), flattened here.
 
-import type { FoundCall, PreviousCalls, ProjectFacts, Provenance } from './facts.js';
+import type { FoundCall, PreviousCalls, ProjectFacts, Provenance, TopLevelItem } from './facts.js';
 import { wordOccurrences, type TextEdit } from '../text/occurrences.js';
 import type { SyntaxNode, Tree } from '../parse/parse.js';
 import type { EvidenceStep, Position, Range } from '../model/types.js';
@@ -60,7 +60,7 @@ export function reusableCalls(
   if (!state.reusable || !sameProject(state.project, project) || state.callees.join('\0') !== callees.join('\0')) return undefined;
   const move = mover(edit);
   const isDirty = (start: number, end: number) => dirty.some(([a, b]) => start <= b && a <= end);
-  const items = new Map<number, TopLevelItem>();
+  const items = previous.items ?? new Map<number, TopLevelItem>();
   const itemAt = (offset: number): TopLevelItem => {
     let item = items.get(offset);
     if (!item) items.set(offset, (item = topLevelItem(tree, offset)));
@@ -106,7 +106,7 @@ export function reusableCalls(
     // names written inside another function's body decide nothing for this call (see confinedItem)
     const elsewhere = confinedTo !== undefined && itemAt(start).start !== confinedTo;
     if ([...reads.names].some(nameTouched) || (!elsewhere && [...reads.scoped].some(nameTouched))) continue;
-    const moved = calls.map((c) => moveCall(c, reads, file, move));
+    const moved = calls.map((c) => unmoved(c, edit) ?? moveCall(c, reads, file, move));
     if (moved.some((c) => c === undefined)) continue;
     out.set(callee, { start, calls: moved as FoundCall[] });
   }
@@ -134,12 +134,6 @@ function confinedItem(previous: PreviousCalls, text: string, itemAt: (offset: nu
 function mover(edit: TextEdit): (offset: number) => number | undefined {
   const delta = edit.newEndIndex - edit.oldEndIndex;
   return (offset) => (offset < edit.startIndex ? offset : offset >= edit.oldEndIndex ? offset + delta : undefined);
-}
-
-interface TopLevelItem {
-  start: number;
-  end: number;
-  type: string;
 }
 
 /** The top-level item (function, declaration, ...) around `offset`, looking into namespaces. */
@@ -170,9 +164,11 @@ function sameProject(a: ProjectFacts, b: ProjectFacts): boolean {
  */
 function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset: number) => number | undefined): FoundCall | undefined {
   let lost = false;
+  let extent = -1;
   const offset = (at: number): number => {
     const moved = move(at);
     if (moved === undefined) lost = true;
+    extent = Math.max(extent, moved ?? at);
     return moved ?? at;
   };
   const position = (p: Position): Position => ({ ...p, offset: offset(p.offset) });
@@ -221,5 +217,21 @@ function moveCall(call: FoundCall, reads: CallReads, file: string, move: (offset
     // what the site read, flattened: the records it was resolved from held offsets of the old text
     resolvedFrom: { names: [...reads.names], scoped: [...reads.scoped], spots: reads.spots.map(offset), via: [] },
   };
-  return lost ? undefined : moved;
+  if (lost) return undefined;
+  extents.set(moved, extent);
+  return moved;
+}
+
+/** The largest offset in this file that a call moveCall made holds. */
+// eslint-disable-next-line no-restricted-syntax -- a cache: keyed by the call (immutable, so its extent never changes), weakly, so it goes with the call
+const extents = new WeakMap<FoundCall, number>();
+
+/**
+ * The call itself when moving it over the edit would give the same call: moveCall made it (its syntax node is
+ * dropped, its provenance flattened), and every offset it holds lies before the edit, where nothing moves. Most
+ * calls of a long file are before a keystroke or after it; those before need no copy.
+ */
+function unmoved(call: FoundCall, edit: TextEdit): FoundCall | undefined {
+  const extent = extents.get(call);
+  return extent !== undefined && extent < edit.startIndex && call.recipe.site.node === undefined ? call : undefined;
 }

@@ -22,9 +22,20 @@ export class CallSites {
   readonly pointers: PointerBinding[];
   private readonly identity: ApiIdentity;
 
-  constructor(private readonly index: FileIndex) {
+  /**
+   * `derived`: what configurations sharing this parse derive from it once (SharedParse.derived): the pointers
+   * are, when no macro of this configuration fills one.
+   */
+  constructor(
+    private readonly index: FileIndex,
+    derived?: <T>(key: string, make: () => T) => T,
+  ) {
     this.identity = new ApiIdentity(index);
-    this.pointers = findPointerBindings(index.tree, index.parsedText, this.procAddressMacroInvocations());
+    const expanded = this.procAddressMacroInvocations();
+    this.pointers =
+      expanded.length === 0 && derived
+        ? derived('pointers', () => findPointerBindings(index.tree, index.parsedText))
+        : findPointerBindings(index.tree, index.parsedText, expanded);
   }
 
   /** Names whose calls can reach an API: the APIs, macros that expand to one, wrappers, pointers. */

@@ -341,4 +341,16 @@ export interface PreviousCalls {
   /** The edited line before and after the edit. */
   lineBefore: string;
   lineAfter: string;
+  /**
+   * The top-level items of the new tree found so far, by an offset they hold (call-reuse.ts): configurations that
+   * share the new tree share them. Made by reusableCalls when absent.
+   */
+  items?: Map<number, TopLevelItem>;
+}
+
+/** A top-level item (function, declaration, ...) of a tree, namespaces looked into. */
+export interface TopLevelItem {
+  start: number;
+  end: number;
+  type: string;
 }

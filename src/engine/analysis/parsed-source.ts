@@ -28,6 +28,11 @@ export class ParsedSource implements LifetimeSource {
     readonly parsedText: string,
     private readonly tree: Tree,
     private readonly lines: LineMap,
+    /**
+     * Where a name occurs in `parsedText`, when the caller knows without a search (the language server's file
+     * index, which moves the offsets over an edit); undefined to search.
+     */
+    private readonly known?: (name: string) => number[] | undefined,
   ) {}
 
   enclosingFunction(offset: number): SyntaxNode | undefined {
@@ -39,7 +44,7 @@ export class ParsedSource implements LifetimeSource {
 
   occurrencesOf(name: string): number[] {
     let list = this.occurrences.get(name);
-    if (!list) this.occurrences.set(name, (list = wordOccurrences(this.parsedText, name)));
+    if (!list) this.occurrences.set(name, (list = this.known?.(name) ?? wordOccurrences(this.parsedText, name)));
     return list;
   }
 

@@ -53,9 +53,11 @@ export function findPointerBindings(tree: Tree, text: string, expanded: readonly
     if (!model) continue;
     const node = root.descendantForIndex(m.index, m.index + m[0].length);
     if ((node.type !== 'identifier' && node.type !== 'namespace_identifier') || node.startIndex !== m.index) continue;
-    let value: SyntaxNode = node;
-    if (value.parent?.type === 'qualified_identifier' && value.parent.childForFieldName('name')?.startIndex === value.startIndex) value = value.parent;
-    const parent = value.parent;
+    // (each `.parent` walks down from the root: asked once per node)
+    const up = node.parent;
+    const qualified = up?.type === 'qualified_identifier' && up.childForFieldName('name')?.startIndex === node.startIndex;
+    const value: SyntaxNode = qualified ? up : node;
+    const parent = qualified ? up.parent : up;
     if (!parent) continue;
     if (parent.type === 'call_expression' && parent.childForFieldName('function')?.startIndex === value.startIndex) continue;
     if (insideTypeOperator(value)) continue;

@@ -131,6 +131,61 @@ export function neutralize(text: string, keep: KeptWords = new Set(), hidden: re
   return changed ? bytes.toString(encoding) : text;
 }
 
+type Spans = readonly (readonly [number, number])[];
+
+/** An edit of a text: [start, oldEnd) of the text before became [start, newEnd) of the text after. */
+export interface TextSpanEdit {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * neutralize(after, keep, hidden), from the neutralised text before an edit, when the kept words are the same
+ * and the hidden spans are those before the edit moved over it (a span holding the edit grows or shrinks with it):
+ * what the language server has when an edit left the preprocessor facts as they were. Only the piece around the
+ * edit, from just after the last `;` or `}` before it to just after the first one after it, is neutralised
+ * again: neither is ever blanked by neutralising, and pieces split there give the same text as the whole (see
+ * neutralize). Undefined when the hidden spans do not correspond; `piece` is where the texts can differ.
+ */
+export function neutralizeAfterEdit(
+  before: { text: string; neutralized: string; hidden: Spans },
+  after: string,
+  edit: TextSpanEdit,
+  keep: KeptWords,
+  hidden: Spans,
+): { text: string; piece: { start: number; oldEnd: number; newEnd: number } } | undefined {
+  const { neutralized } = before;
+  const delta = edit.newEnd - edit.oldEnd;
+  if (neutralized.length !== before.text.length || after.length !== before.text.length + delta || !movedSpans(before.hidden, hidden, edit)) return undefined;
+  const start = edit.start === 0 ? 0 : Math.max(neutralized.lastIndexOf(';', edit.start - 1), neutralized.lastIndexOf('}', edit.start - 1)) + 1;
+  const ends = [neutralized.indexOf(';', edit.oldEnd), neutralized.indexOf('}', edit.oldEnd)].filter((at) => at >= 0);
+  const oldEnd = ends.length ? Math.min(...ends) + 1 : neutralized.length;
+  const newEnd = oldEnd + delta;
+  const inPiece: [number, number][] = [];
+  for (const [a, b] of hidden) if (a < newEnd && b > start) inPiece.push([Math.max(a, start) - start, Math.min(b, newEnd) - start]);
+  const piece = neutralizePiece(blankRanges(after.slice(start, newEnd), inPiece), keep);
+  return { text: neutralized.slice(0, start) + piece + neutralized.slice(oldEnd), piece: { start, oldEnd, newEnd } };
+}
+
+/** Whether `after` are the spans `before` moved over the edit (as preprocess/incremental facts move them), in order. */
+function movedSpans(before: Spans, after: Spans, edit: TextSpanEdit): boolean {
+  if (before.length !== after.length) return false;
+  const delta = edit.newEnd - edit.oldEnd;
+  for (let i = 0; i < before.length; i++) {
+    const [a, b] = before[i]!;
+    const [x, y] = after[i]!;
+    if (a <= edit.start && edit.oldEnd <= b && edit.start < b) {
+      if (x !== a || y !== b + delta) return false;
+    } else if (b <= edit.start) {
+      if (x !== a || y !== b) return false;
+    } else if (a >= edit.oldEnd) {
+      if (x !== a + delta || y !== b + delta) return false;
+    } else return false;
+  }
+  return true;
+}
+
 /** The offset just after the first `;` or `}` at or after `from` (the end of the text when there is none). */
 function pieceEnd(bytes: Buffer, from: number, unit: number): number {
   const length = bytes.length / unit;

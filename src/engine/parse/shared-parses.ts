@@ -1,7 +1,7 @@
 // The parses a run shares between its configurations. A file checked for x64 and for x86 is preprocessed for
 // each (its `#if` branches differ), but the text the parser sees is the same unless the file itself has code
-// for one target only: then one tree serves both. Only a run's analyses use a store (the language server edits
-// its trees, and never shares them).
+// for one target only: then one tree serves both. A run keeps its parses here; the language server, which edits
+// its trees for the next version, keeps those of one version of a buffer in its own store (see the end).
 //
 // A run analyses its configurations one after the other, so a parse kept for the next configuration is held
 // through the whole of this one's run: the store holds at most KEPT_CHARS characters of parsed text (oldest
@@ -10,14 +10,18 @@
 // only costs the next configuration a parse of its own, which gives the same tree.
 //
 // Beside each kept tree, a cache of what the analysis derives from that tree and its parsed text alone, whatever
-// the configuration (SharedParse.derived: the lifetimes of its calls, analysis/lifetime.ts). Its key is the kept
+// the configuration (SharedParse.derived: the lifetimes of its calls, analysis/lifetime.ts, and its function
+// pointers when no macro of the configuration fills one, analysis/pointers.ts). Its key is the kept
 // parse itself: a configuration that finds the tree finds what another derived from it, and nothing derived from a
 // tree is ever looked up by a node of another (tree-sitter nodes are not compared across trees). It lives exactly as
 // long as the tree is kept; a configuration that parses again derives again, and gets the same answers.
+//
+// The language server shares the parses of one version of a buffer through the same two questions (ParseStore,
+// src/lsp/version-parses.ts), with its own rules for the trees it edits.
 
 import type { Language, Tree } from './parse.js';
 
-type Spans = readonly (readonly [number, number])[] | undefined;
+export type Spans = readonly (readonly [number, number])[] | undefined;
 
 interface Kept {
   readonly parsedText: string;
@@ -37,8 +41,16 @@ export interface SharedParse {
   derived<T>(key: string, make: () => T): T;
 }
 
+/** Where the analysis of one configuration finds another's parse of the same text, and leaves its own. */
+export interface ParseStore {
+  /** An earlier parse of exactly this text, with this grammar and window. */
+  find(file: string, parsedText: string, language: Language, blank: Spans): SharedParse | undefined;
+  /** Keeps a parse for the next configuration; undefined when it is not kept. */
+  keep(file: string, parsedText: string, language: Language, blank: Spans, tree: Tree): SharedParse | undefined;
+}
+
 /** A parse and the cache of what was derived from it (see SharedParse.derived). */
-function sharedParse(tree: Tree): SharedParse {
+export function sharedParse(tree: Tree): SharedParse {
   const made = new Map<string, unknown>();
   return {
     tree,
@@ -56,7 +68,7 @@ const KEPT_PER_FILE = 3;
 export const KEPT_CHARS = 2 << 20;
 
 /** One run's parses by file, kept until the run ends (or the file is forgotten, or newer parses push them out). */
-export class SharedParses {
+export class SharedParses implements ParseStore {
   private readonly byFile = new Map<string, Kept[]>();
   /** Every kept parse, oldest first, with its file: the order they are dropped in. */
   private readonly order: { file: string; kept: Kept }[] = [];

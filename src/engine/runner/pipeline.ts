@@ -25,7 +25,10 @@ import type { SharedParses } from '../parse/shared-parses.js';
 import { GrammarUnavailable } from '../parse/grammars.js';
 
 /** What the language server carries from one version of a buffer to the next (see lsp/incremental.ts). */
-export type PreviousVersion = Pick<AnalysisOptions, 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences'>;
+export type PreviousVersion = Pick<
+  AnalysisOptions,
+  'previousTree' | 'previousPreprocess' | 'neutralizedAfterEdit' | 'previousCalls' | 'knownOccurrences' | 'parses'
+>;
 
 /** One file's text and everything besides it that its lint reads. */
 export interface FileInput {
@@ -72,8 +75,11 @@ export function lintFile(input: FileInput): FileLint {
     ...(previous && {
       previousTree: previous.previousTree,
       previousPreprocess: previous.previousPreprocess,
+      neutralizedAfterEdit: previous.neutralizedAfterEdit,
       previousCalls: previous.previousCalls,
       knownOccurrences: previous.knownOccurrences,
+      // (the parses of this version of the buffer, shared between its configurations)
+      parses: previous.parses,
     }),
   });
   return checkAnalysis(analysis, input.options, input.rules ?? activeRules(input.options.rules), input.unusedDirectives);
@@ -106,7 +112,10 @@ export function analyzeText(
   wrappers: ReadonlyMap<string, WrapperModel>,
   headers: HeaderCache,
   /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
-  extra: Pick<AnalysisOptions, 'language' | 'previousTree' | 'previousPreprocess' | 'previousCalls' | 'knownOccurrences' | 'blank' | 'parses'> & {
+  extra: Pick<
+    AnalysisOptions,
+    'language' | 'previousTree' | 'previousPreprocess' | 'neutralizedAfterEdit' | 'previousCalls' | 'knownOccurrences' | 'blank' | 'parses'
+  > & {
     reach?: RunReach;
     overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
   } = {},

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blankRanges, blankSpans, fillSpans } from '../../../src/engine/text/blanking.js';
-import { neutralize, neutralizePiece } from '../../../src/engine/parse/neutralize.js';
+import { neutralize, neutralizeAfterEdit, neutralizePiece } from '../../../src/engine/parse/neutralize.js';
 
 /** `text` with each of `parts` (in order of appearance) made spaces. */
 function without(text: string, ...parts: string[]): string {
@@ -80,6 +80,52 @@ describe('neutralize', () => {
       expect(neutralize(text)).toBe(neutralizePiece(text, new Set()));
       expect(neutralize(text, new Set(['CONST']), hidden)).toBe(neutralizePiece(blankRanges(text, hidden), new Set(['CONST'])));
     }
+  });
+
+  it('neutralizeAfterEdit gives what neutralize gives after an edit, re-neutralising only the piece around it', () => {
+    const keep = new Set(['CONST']);
+    let checked = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      let x = seed;
+      const next = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff), x);
+      let text = randomText(seed, 20_000 + seed * 9_000);
+      let hidden: [number, number][] = [];
+      for (let at = 500 * seed; at < text.length - 2000; at += 4_000 + seed * 311) hidden.push([at, at + 700 + seed]);
+      let neutralized = neutralize(text, keep, hidden);
+      for (let i = 0; i < 40; i++) {
+        // an edit anywhere, hidden or not: words, list brackets, `;` and `}` typed or deleted
+        const start = next() % text.length;
+        const oldEnd = Math.min(text.length, start + (next() % 4 === 0 ? next() % 30 : 0));
+        const inserted = next() % 3 === 0 ? '' : words[next() % words.length]!.replace(/\n/g, ' ');
+        const after = text.slice(0, start) + inserted + text.slice(oldEnd);
+        const edit = { start, oldEnd, newEnd: start + inserted.length };
+        const delta = edit.newEnd - edit.oldEnd;
+        // the spans move as the preprocessor's facts move over an edit (a span holding the edit grows with it); an
+        // edit across a span's end is one the preprocessor runs again for
+        const moved: [number, number][] = [];
+        let movable = true;
+        for (const [a, b] of hidden) {
+          if (a <= start && oldEnd <= b && start < b) moved.push([a, b + delta]);
+          else if (b <= start) moved.push([a, b]);
+          else if (a >= oldEnd) moved.push([a + delta, b + delta]);
+          else movable = false;
+        }
+        if (!movable) continue;
+        const made = neutralizeAfterEdit({ text, neutralized, hidden }, after, edit, keep, moved);
+        expect(made?.text, `seed ${seed}, edit ${i}`).toBe(neutralize(after, keep, moved));
+        // outside the piece the texts agree
+        expect(neutralized.slice(0, made!.piece.start)).toBe(made!.text.slice(0, made!.piece.start));
+        expect(neutralized.slice(made!.piece.oldEnd)).toBe(made!.text.slice(made!.piece.newEnd));
+        checked++;
+        text = after;
+        hidden = moved;
+        neutralized = made!.text;
+      }
+      // spans that are not the old ones moved over the edit: not made from the old text
+      expect(hidden.length).toBeGreaterThan(0);
+      expect(neutralizeAfterEdit({ text, neutralized, hidden }, `x${text}`, { start: 0, oldEnd: 0, newEnd: 1 }, keep, [])).toBeUndefined();
+    }
+    expect(checked).toBeGreaterThan(200);
   });
 });
 
