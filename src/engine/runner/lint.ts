@@ -135,6 +135,7 @@ async function lintConfigurations(
   const shared: SharedSetup = {
     headers: new HeaderCache(found, sharing ? undefined : 0),
     parses: sharing ? new SharedParses() : undefined,
+    windows: sharing ? new WindowSet(options.windowed !== false && !options.fix) : undefined,
     memoOptions: options,
     perFileCache: false,
   };
@@ -302,6 +303,7 @@ function setUpRun(
     reach,
     headers: shared.headers ?? new HeaderCache(perFile.files, options.shared === false ? 0 : undefined),
     parses: shared.parses,
+    windows: shared.windows,
     reader,
     cache: options.cacheFile && shared.perFileCache !== false ? openLintCache(shared.perFileCache ?? options.cacheFile, notices) : undefined,
     runMemo,
@@ -360,12 +362,18 @@ interface SharedSetup {
   readonly memo?: boolean;
   /** Parses shared between the configurations. */
   readonly parses?: SharedParses;
+  /**
+   * The windows of the files, shared between the configurations: what one configuration learned of a file's window
+   * is where the next starts (as a thread does with each file's configurations), so that its window, and with an
+   * equal parsed text its parse, is the same.
+   */
+  readonly windows?: WindowSet;
 }
 
 /** Wrappers and macros found in one file make calls in other files relevant: the candidates analysed to a fixpoint. */
 async function analyseToFixpoint(run: RunSetup, files: CandidateFiles): Promise<FixpointResult> {
   const { options, reach, notices, optionsOf, headers } = run;
-  const windows = new WindowSet(options.windowed !== false && !options.fix);
+  const windows = run.windows ?? new WindowSet(options.windowed !== false && !options.fix);
   const { candidates, cached, precomputed, timedOut, texts, needles } = files;
   const settled = (file: string) => cached.has(file) || precomputed.has(file) || timedOut.has(file);
   let done = 0;

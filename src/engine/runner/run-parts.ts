@@ -13,6 +13,7 @@ import type { PathError } from '../files/discover.js';
 import type { FilePatch } from '../linter/fix.js';
 import type { Report } from '../model/types.js';
 import type { HeaderCache } from '../preprocess/header-cache.js';
+import type { WindowSet } from './window.js';
 import type { SharedParses } from '../parse/shared-parses.js';
 import type { RunReach } from './reach.js';
 
@@ -36,6 +37,8 @@ export interface RunSetup {
   readonly headers: HeaderCache;
   /** The parses shared between the configurations of a run of several. */
   readonly parses?: SharedParses;
+  /** The files' windows, shared between the configurations of a run of several (lint.ts SharedSetup.windows). */
+  readonly windows?: WindowSet;
   /** Texts read again on the main thread: files the threads analysed, when a wrapper found later may matter. */
   readonly reader: FileReader;
   readonly cache?: LintCache;
