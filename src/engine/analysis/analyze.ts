@@ -125,7 +125,10 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
   const parsedText = (options.blank?.length ? undefined : options.neutralizedAfterEdit?.(text, definedHere, hidden)) ?? neutralize(text, definedHere, hidden);
   // (another configuration's tree of the same text serves as it is)
   const found = options.parses?.find(file, parsedText, language, options.blank);
-  const tree = found?.tree ?? parse(parsedText, language, options.previousTree?.(parsedText, language), options.blank);
+  // (else a narrower window's tree, or another configuration's, edited where the code differs, to re-parse from)
+  const tree =
+    found?.tree ??
+    parse(parsedText, language, options.previousTree?.(parsedText, language) ?? options.parses?.startingPoint?.(file, parsedText, language), options.blank);
   const shared = found ?? options.parses?.keep(file, parsedText, language, options.blank, tree);
   const lines = new LineMap(text);
   const indexOptions = options.headerDeclares ? options : { ...options, headerDeclares: new HeaderDeclarations(options.readFile).declares };

@@ -20,6 +20,7 @@
 // src/lsp/version-parses.ts), with its own rules for the trees it edits.
 
 import type { Language, Tree } from './parse.js';
+import { differingStretches, editStretches } from './tree-edits.js';
 
 export type Spans = readonly (readonly [number, number])[] | undefined;
 
@@ -47,6 +48,11 @@ export interface ParseStore {
   find(file: string, parsedText: string, language: Language, blank: Spans): SharedParse | undefined;
   /** Keeps a parse for the next configuration; undefined when it is not kept. */
   keep(file: string, parsedText: string, language: Language, blank: Spans, tree: Tree): SharedParse | undefined;
+  /**
+   * When no parse of exactly this text is kept: another configuration's parse of the file to re-parse from,
+   * edited where its text differs from `parsedText` (undefined: parse from scratch).
+   */
+  startingPoint?(file: string, parsedText: string, language: Language): Tree | undefined;
 }
 
 /** A parse and the cache of what was derived from it (see SharedParse.derived). */
@@ -98,6 +104,25 @@ export class SharedParses implements ParseStore {
     if (list.length > KEPT_PER_FILE) this.drop(file, list[0]!);
     while (this.chars > this.budget) this.drop(this.order[0]!.file, this.order[0]!.kept);
     return kept.shared;
+  }
+
+  /**
+   * The latest kept parse of the file with this grammar, edited where its parsed text differs from `parsedText`
+   * (the other target's `#if` branches, a window a little wider or narrower; the texts have the file's length, and
+   * what is blanked is spaces at the same offsets), so that tree-sitter parses only those places again. The tree
+   * is edited in place, which changes none of its nodes (each stretch keeps its length) but the marks an
+   * incremental parse reads: a configuration that finds it later reads the same tree. Undefined when none is
+   * kept or too much differs (tree-edits.ts MAX_EDITS).
+   */
+  startingPoint(file: string, parsedText: string, language: Language): Tree | undefined {
+    const list = this.byFile.get(file) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const k = list[i]!;
+      if (k.language !== language || k.parsedText.length !== parsedText.length) continue;
+      const stretches = differingStretches(k.parsedText, parsedText);
+      return stretches && editStretches(k.tree, k.parsedText, stretches);
+    }
+    return undefined;
   }
 
   /** Drops a file's parses (every configuration has analysed it). */

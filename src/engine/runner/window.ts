@@ -17,6 +17,7 @@ import { MANY_NAMES, wordsIn } from '../text/occurrences.js';
 import { ownCopy } from '../text/own-copy.js';
 import { outline, type Body, type Outline } from '../parse/outline.js';
 import type { Tree } from '../parse/parse.js';
+import { editStretches, MAX_EDITS } from '../parse/tree-edits.js';
 import type { PreprocessResult } from '../preprocess/preprocess.js';
 
 /** Keywords of C (and so of C++) that an analysis may look up (`sizeof`, `void` in a cast) but nothing declares. */
@@ -85,9 +86,6 @@ export function wholeWindow(text: string): Window {
 /** Files of this many characters or more have their file-level declarations windowed too. */
 export const UNITS_FROM = 1 << 20;
 
-/** More stretches of code than this coming back make a fresh parse cheaper than editing the old tree. */
-const MAX_EDITS = 256;
-
 /**
  * `tree` (parsed from a window with `before` blanked) edited for a wider window with `after` blanked: every
  * stretch blanked before and not after has changed (the text is the same length, line breaks where they were).
@@ -109,30 +107,7 @@ function editedTree(tree: Tree, text: string, before: readonly [number, number][
     if (at < e) stretches.push([at, e]);
     if (stretches.length > MAX_EDITS) return undefined;
   }
-  const points = pointFinder(text);
-  for (const [start, end] of stretches) edit(tree, points, start, end);
-  return tree;
-}
-
-function edit(tree: Tree, points: (offset: number) => { row: number; column: number }, start: number, end: number): void {
-  const startPosition = points(start);
-  const endPosition = points(end);
-  tree.edit({ startIndex: start, oldEndIndex: end, newEndIndex: end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition });
-}
-
-/** Offset → tree-sitter point (row by line feed, column in UTF-16 units), for increasing offsets. */
-function pointFinder(text: string): (offset: number) => { row: number; column: number } {
-  let row = 0;
-  let rowStart = 0;
-  let scanned = 0;
-  return (offset) => {
-    for (let nl = text.indexOf('\n', scanned); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
-      row++;
-      rowStart = nl + 1;
-    }
-    scanned = Math.max(scanned, offset);
-    return { row, column: offset - rowStart };
-  };
+  return editStretches(tree, text, stretches);
 }
 
 /** Indices of the outlined bodies that contain `needle`: as a whole word, or anywhere when `word` is false. */
