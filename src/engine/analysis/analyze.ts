@@ -100,6 +100,11 @@ export interface AnalysisOptions extends Omit<PreprocessOptions, 'cplusplus'> {
   headerTypes?: (header: string) => TypeSource | undefined;
   /** The Windows SDK's built-in types (types/sdk.ts), asked after the sources and their headers; none when absent. */
   sdk?: SdkLookup;
+  /**
+   * Give the words the file's macro bodies mention (FileAnalysis.macroWords), from the mention index the analysis
+   * has built anyway: a thread's result carries them to the rounds after it (runner/workers.ts).
+   */
+  macroWords?: boolean;
 }
 
 export function analyzeFile(file: string, text: string, options: AnalysisOptions, project: ProjectFacts): FileAnalysis {
@@ -170,6 +175,7 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
         reusable,
         effort,
         apiMacros: apiMacrosOf(pre.macros, file),
+        ...(options.macroWords ? { macroWords: pre.macros.bodyWords() } : {}),
       };
       indexed?.close();
       // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it

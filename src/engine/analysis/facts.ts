@@ -245,6 +245,8 @@ export interface FileAnalysis {
   effort: AnalysisEffort;
   /** The macros of its table that call an API (api-macros.ts): other files that mention one are candidates. */
   apiMacros: ApiMacros;
+  /** Every word the bodies of its macros mention, when AnalysisOptions.macroWords asked for them. */
+  macroWords?: readonly string[];
 }
 
 /** Counts of the analyzer's work on one file. */

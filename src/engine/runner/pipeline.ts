@@ -114,7 +114,7 @@ export function analyzeText(
   /** For the editor integrations: the grammar to use, and the incremental re-parse hook (see AnalysisOptions). */
   extra: Pick<
     AnalysisOptions,
-    'language' | 'previousTree' | 'previousPreprocess' | 'neutralizedAfterEdit' | 'previousCalls' | 'knownOccurrences' | 'blank' | 'parses'
+    'language' | 'previousTree' | 'previousPreprocess' | 'neutralizedAfterEdit' | 'previousCalls' | 'knownOccurrences' | 'blank' | 'parses' | 'macroWords'
   > & {
     reach?: RunReach;
     overloads?: ReadonlyMap<string, readonly WrapperModel[]>;
@@ -158,6 +158,8 @@ export interface Candidate {
   parses?: SharedParses;
   /** The preprocessor's result of a narrower window of the same text (every window of a file gives the same). */
   preprocessed?: PreprocessResult;
+  /** The analysis gives the words of the file's macro bodies (AnalysisOptions.macroWords). */
+  macroWords?: boolean;
 }
 
 /** A file to analyse in a window: its whole text, and the spans the window blanks. */
@@ -245,6 +247,7 @@ export function safeAnalyze(
       parses: c.parses,
       previousTree: previous ? (_text, language) => (language === c.language ? previous : undefined) : undefined,
       previousPreprocess: preprocessed ? (_text, language) => (language === c.language ? preprocessed : undefined) : undefined,
+      ...(c.macroWords ? { macroWords: true } : {}),
     });
   } catch (e) {
     if (e instanceof TimeLimitExceeded) {

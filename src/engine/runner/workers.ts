@@ -65,7 +65,7 @@ export interface FileResult {
   /** Names that make other files candidates (macros that lead to calls, the header's own name). */
   needles: string[];
   /** Identifiers in the bodies of the macros the file sees: a wrapper found later may be reached through one. */
-  macroWords: string[];
+  macroWords: readonly string[];
   /** The file defines a wrapper: the main thread must analyse it to have the wrapper's model. */
   definesWrappers: boolean;
   /** The names of the wrappers it defines that other files can call. */
@@ -429,7 +429,16 @@ function analyseText(
       text,
       needles,
       // no RunReach here: it would keep every file's tree for later rounds, and these results are final
-      (w) => safeAnalyze(windowCandidate(file, text, w, state.parses), options, NO_WRAPPERS, state.headers, fileNotices, undefined, timedOut),
+      (w) =>
+        safeAnalyze(
+          { ...windowCandidate(file, text, w, state.parses), macroWords: true },
+          options,
+          NO_WRAPPERS,
+          state.headers,
+          fileNotices,
+          undefined,
+          timedOut,
+        ),
       reported ? 'findings' : 'wrappers',
     ),
   );
@@ -456,8 +465,7 @@ function analyseText(
   fileNotices.push(...(checked ? checked.notices : analysisNotices(analysis, options.includeSearch !== false)));
   const findings = checked ? [...checked.findings] : [];
   const directiveNotices = checked ? [...checked.directiveNotices] : [];
-  const macroWords = analysis.pre.macros.bodyWords();
-  analysis.pre.macros.releaseIndexes();
+  const macroWords = analysis.macroWords ?? analysis.pre.macros.bodyWords();
   // (held until the run's report: a worker's result is copied by its message; the main thread's own is copied here,
   // so that it keeps no parsed text alive, see ownCopy)
   const own = isMainThread ? ownCopies : <T>(result: T) => result;
