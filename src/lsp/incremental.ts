@@ -193,9 +193,7 @@ export class IncrementalTree {
     this.pendingInputs = inputs;
     this.pendingHeaders = headers;
     this.reusedPreprocessing = false;
-    this.prepared = false;
-    this.sourceEdit = undefined;
-    this.parsedHint = undefined;
+    this.endVersion();
   }
 
   readonly previousPreprocess = (text: string, language: Language): PreprocessResult | undefined => {
@@ -307,7 +305,7 @@ export class IncrementalTree {
     this.endVersion();
   }
 
-  /** Forgets what only the version under way needed (the edit, its base, its parse). */
+  /** Forgets what only one version needed (the edit, its base, its parse): when it is done, and before the next. */
   private endVersion(): void {
     this.prepared = false;
     this.sourceEdit = undefined;
