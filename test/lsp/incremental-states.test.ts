@@ -7,16 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { HeaderCache } from '../../src/engine/preprocess/header-cache.js';
 import { defaultLintOptions } from '../../src/engine/runner/lint.js';
 import { IncrementalStates } from '../../src/lsp/incremental-states.js';
-import { lintDocument, type DocumentLint } from '../../src/lsp/lint-document.js';
+import { lintDocument } from '../../src/lsp/lint-document.js';
+import { said } from '../helpers/document-lint.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const file = path.join(FIXTURES, 'preprocessor', 'legacy.c');
 const options = defaultLintOptions(path.dirname(file));
-
-/** Findings as the editor shows them: line, column, rule, message, and the configurations each holds in. */
-function said(lint: DocumentLint): string[] {
-  return lint.findings.map((f) => `${f.range.start.line}:${f.range.start.column} ${f.ruleId} ${f.message} {${(f.configurations ?? []).join(',')}}`);
-}
 
 const SOURCE = [
   '#include <windows.h>',
