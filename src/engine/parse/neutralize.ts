@@ -154,7 +154,7 @@ export function neutralizeAfterEdit(
   edit: TextSpanEdit,
   keep: KeptWords,
   hidden: Spans,
-): { text: string; piece: { start: number; oldEnd: number; newEnd: number } } | undefined {
+): { text: string; piece: TextSpanEdit } | undefined {
   const { neutralized } = before;
   const delta = edit.newEnd - edit.oldEnd;
   if (neutralized.length !== before.text.length || after.length !== before.text.length + delta || !movedSpans(before.hidden, hidden, edit)) return undefined;

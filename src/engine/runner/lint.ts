@@ -31,7 +31,7 @@ import { mentionsAnyWord, wordsIn } from '../text/occurrences.js';
 import { defaultLintOptions, type FileOptionsLookup, type LintOptions } from './options.js';
 import { analyzeInWindows, analyzeText, checkAnalysis, fileNeedles, safeAnalyze, windowCandidate, type Candidate } from './pipeline.js';
 import { byNoticePlace, collapseIncludeNotices } from './include-notices.js';
-import { addContextFiles, memoActiveRules, resolvePerFile, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
+import { addContextFiles, memoActiveRules, resolvePerFile, runHeaderCache, shardNotices, type LintResult, type RunSetup } from './run-parts.js';
 import { candidatesFor, collectCandidates, type CandidateFiles } from './candidates.js';
 import { contextHeaders } from './context-headers.js';
 import { buildRunFiles, lintEachConfiguration, type BuildRun } from './configuration-runs.js';
@@ -133,7 +133,7 @@ async function lintConfigurations(
   // (the whole run keeps no per-file cache: each configuration keeps its own)
   const sharing = options.shared !== false;
   const shared: SharedSetup = {
-    headers: new HeaderCache(found, sharing ? undefined : 0),
+    headers: runHeaderCache(found, options),
     parses: sharing ? new SharedParses() : undefined,
     windows: sharing ? new WindowSet(options.windowed !== false && !options.fix) : undefined,
     memoOptions: options,
@@ -301,7 +301,7 @@ function setUpRun(
     perFile,
     reachOptions,
     reach,
-    headers: shared.headers ?? new HeaderCache(perFile.files, options.shared === false ? 0 : undefined),
+    headers: shared.headers ?? runHeaderCache(perFile.files, options),
     parses: shared.parses,
     windows: shared.windows,
     reader,

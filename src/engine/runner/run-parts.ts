@@ -12,7 +12,7 @@ import type { RunMemo } from '../cache/run-memo.js';
 import type { PathError } from '../files/discover.js';
 import type { FilePatch } from '../linter/fix.js';
 import type { Report } from '../model/types.js';
-import type { HeaderCache } from '../preprocess/header-cache.js';
+import { HeaderCache } from '../preprocess/header-cache.js';
 import type { WindowSet } from './window.js';
 import type { SharedParses } from '../parse/shared-parses.js';
 import type { RunReach } from './reach.js';
@@ -145,4 +145,12 @@ export function cacheableOptions(options: LintOptions): unknown {
   const { cwd, optionsFor, fix, cacheFile, onProgress, onRound, reportUnusedDisableDirectives, ...rest } = options;
   void [optionsFor, fix, cacheFile, onProgress, onRound, reportUnusedDisableDirectives];
   return { ...rest, cwd, includePaths: rest.includePaths.map((p) => path.resolve(cwd, p)), forceIncludes: rest.forceIncludes.map((p) => path.resolve(cwd, p)) };
+}
+
+/**
+ * The header cache of a run (or of one thread of it) over `files`: with `shared: false` (LintOptions) it keeps no
+ * headers' effects, so every includer runs their directives.
+ */
+export function runHeaderCache(files: readonly string[], options: Pick<LintOptions, 'shared'>): HeaderCache {
+  return new HeaderCache(files, options.shared === false ? 0 : undefined);
 }
