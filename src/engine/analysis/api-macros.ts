@@ -17,8 +17,7 @@ export function apiMacrosOf(macros: MacroTable, file: string): ApiMacros {
   const names: string[] = [];
   let definedHere = false;
   if (mentioning.size === 0) return { names, definedHere };
-  for (const name of macros.names()) {
-    if (!mentioning.has(name)) continue;
+  for (const name of macros.inOrder(mentioning)) {
     const calling = macros.definitions(name).filter(callsApi);
     if (calling.length > 0) names.push(name);
     definedHere ||= calling.some((d) => d.file === file);

@@ -76,7 +76,7 @@ export class CallSites {
       }
     }
     let changed = reachable.size > 0;
-    const macroNames = changed ? [...table.names()].filter((n) => reachable.has(n)) : [];
+    const macroNames = changed ? table.inOrder(reachable) : [];
     while (changed) {
       changed = false;
       for (const name of macroNames) {

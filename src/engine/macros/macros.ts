@@ -2,18 +2,11 @@
 
 import { checkTimeLimit } from '../model/limits.js';
 import { splitArguments, tokenize, type Token } from '../text/tokens.js';
+import type { MacroDef } from './definition.js';
+import { addMentions, ConditionJoins, namesMentioning, type Condition, type MacroLayer } from './layer.js';
 
-export interface MacroDef {
-  name: string;
-  /** Parameter names; undefined for an object-like macro. */
-  params?: string[];
-  variadic: boolean;
-  body: Token[];
-  /** Source text of the body, for messages and for comparing definitions. */
-  bodyText: string;
-  file: string;
-  line: number;
-}
+export type { MacroDef } from './definition.js';
+export { ConditionJoins, JoinedCondition, MacroLayer, type Condition, type LayerEvent } from './layer.js';
 
 interface MacroEvent {
   def?: MacroDef; // undefined for #undef
@@ -21,16 +14,47 @@ interface MacroEvent {
   atLine: number;
   /** False when the directive sits in a branch whose condition could not be decided. */
   certain: boolean;
-  condition?: string;
+  condition?: Condition;
   /** How many events the table held before this one: the moment of its history it was made at. */
   moment: number;
+  /** Taken from a layer (MacroTable.addLayer), whose own mention index has it. */
+  layered?: true;
 }
+
+/**
+ * A layer entered at a line of the main file, as its events read there: certain only if the #include entering it
+ * was, and under that #include's undecided conditions too.
+ */
+interface PlacedLayer {
+  readonly layer: MacroLayer;
+  readonly atLine: number;
+  readonly certain: boolean;
+  readonly condition: Condition | undefined;
+  /** The table's moment when it was added: its events' moments follow on from it. */
+  readonly start: number;
+}
+
+/**
+ * Below this many events a layer's are taken in one by one: each layer added is looked through by every name asked
+ * about after it, and the headers replayed most (pshpackN.h, poppack.h, small headers of a few definitions) are
+ * cheaper to copy than to keep apart.
+ */
+const LAYER_MIN_EVENTS = 64;
 
 export type MacroLookup = { kind: 'defined'; def: MacroDef } | { kind: 'undefined' } | { kind: 'ambiguous'; reason: string };
 
-/** All #define / #undef events of one translation unit, looked up at a line of the main file. */
+/**
+ * All #define / #undef events of one translation unit, looked up at a line of the main file. Events come one by one
+ * (define, undefine) or a header's at once (addLayer); a name's events are kept in order either way, and what the
+ * table answers does not depend on which way they came.
+ */
 export class MacroTable {
+  /** Each name's events so far: its own, and those of the layers it has been brought up to date with (`synced`). */
   private readonly events = new Map<string, MacroEvent[]>();
+  private readonly layers: PlacedLayer[] = [];
+  /** For each name asked about or defined: how many of `layers` its list of events has taken in. */
+  private readonly synced = new Map<string, number>();
+  private readonly joins = new ConditionJoins();
   /** Events made so far, of every name: the table only grows, so this count names a moment of its history. */
   private count = 0;
   /** Definitions a standard header would make (SIZE_MAX, ...), for names the sources never #define or #undef. */
@@ -40,20 +64,61 @@ export class MacroTable {
     this.fallbacks = defs;
   }
 
-  define(def: MacroDef, atLine: number, certain: boolean, condition?: string): void {
+  define(def: MacroDef, atLine: number, certain: boolean, condition?: Condition): void {
     this.push(def.name, { def, atLine, certain, condition, moment: this.count });
   }
 
-  undefine(name: string, atLine: number, certain: boolean, condition?: string): void {
+  undefine(name: string, atLine: number, certain: boolean, condition?: Condition): void {
     this.push(name, { atLine, certain, condition, moment: this.count });
+  }
+
+  /**
+   * A header's events at once, in force from `atLine`: each as define or undefine would have made it, with the
+   * #include's certainty and conditions added (`certain`: the #include is certainly active).
+   */
+  addLayer(layer: MacroLayer, atLine: number, certain: boolean, condition: Condition | undefined): void {
+    if (layer.size < LAYER_MIN_EVENTS) {
+      for (const e of layer.events)
+        this.push(e.name, { def: e.def, atLine, certain: certain && e.certain, condition: this.joins.join(condition, e.condition), moment: this.count });
+      return;
+    }
+    this.releaseIndexes();
+    this.layers.push({ layer, atLine, certain, condition, start: this.count });
+    this.count += layer.size;
   }
 
   private push(name: string, event: MacroEvent): void {
     this.releaseIndexes();
-    let list = this.events.get(name);
-    if (!list) this.events.set(name, (list = []));
+    // (the layers before it come first)
+    const list = this.listOf(name) ?? [];
+    if (list.length === 0) this.events.set(name, list);
     list.push(event);
     this.count++;
+  }
+
+  /** A name's events, every layer added so far taken in; undefined when it has none. */
+  private listOf(name: string): MacroEvent[] | undefined {
+    let list = this.events.get(name);
+    const from = this.synced.get(name) ?? 0;
+    if (from === this.layers.length) return list;
+    for (let k = from; k < this.layers.length; k++) {
+      const placed = this.layers[k]!;
+      const events = placed.layer.byName.get(name);
+      if (!events) continue;
+      if (!list) this.events.set(name, (list = []));
+      for (const e of events) {
+        list.push({
+          def: e.def,
+          atLine: placed.atLine,
+          certain: placed.certain && e.certain,
+          condition: this.joins.join(placed.condition, e.condition),
+          moment: placed.start + e.at,
+          layered: true,
+        });
+      }
+    }
+    this.synced.set(name, this.layers.length);
+    return list;
   }
 
   /** The moment the table is at now: events made later have this moment or a later one. */
@@ -71,7 +136,7 @@ export class MacroTable {
    * reason, which an `#if` does not read.)
    */
   stateKey(name: string, moment = Infinity): string {
-    const list = this.events.get(name);
+    const list = this.listOf(name);
     let end = list?.length ?? 0;
     while (end > 0 && list![end - 1]!.moment >= moment) end--;
     if (!list || end === 0) {
@@ -95,14 +160,28 @@ export class MacroTable {
 
   /** Whether the name was ever #defined or #undef'd (the built-ins included). */
   hasEvents(name: string): boolean {
-    return this.events.has(name);
+    return this.listOf(name) !== undefined;
   }
 
-  names(): IterableIterator<string> {
-    return this.events.keys();
+  /** The names passing `test` that have events (in no particular order). */
+  namesPassing(test: (name: string) => unknown): Set<string> {
+    const found = new Set<string>();
+    for (const name of this.events.keys()) if (test(name)) found.add(name);
+    for (const { layer } of this.layers) for (const name of layer.byName.keys()) if (!found.has(name) && test(name)) found.add(name);
+    return found;
   }
 
-  /** For each identifier in a macro body, the macros with a definition that mentions it; built when first asked. */
+  /** The names given, in the order of their first events (the table's order); those without events left out. */
+  inOrder(names: Iterable<string>): string[] {
+    const first = new Map<string, number>();
+    for (const name of names) {
+      const list = this.listOf(name);
+      if (list && !first.has(name)) first.set(name, list[0]!.moment);
+    }
+    return [...first.keys()].sort((a, b) => first.get(a)! - first.get(b)!);
+  }
+
+  /** For each identifier in the bodies of the events made one by one, the macros that mention it; built when first asked. */
   private mentions: Map<string, string[]> | undefined;
   /** The macros that mention a word passing a test, per test. */
   private readonly mentionsOf = new Map<(word: string) => unknown, string[]>();
@@ -112,51 +191,47 @@ export class MacroTable {
    * finding the few that lead to an API backwards from the API's name beats asking every macro.
    */
   macrosMentioning(word: string): readonly string[] {
-    return this.mentionIndex().get(word) ?? [];
+    const own = this.ownMentionIndex().get(word) ?? [];
+    if (this.layers.length === 0) return own;
+    const found = new Set(own);
+    for (const { layer } of this.layers) for (const name of layer.mentionIndex().get(word) ?? []) found.add(name);
+    return [...found];
   }
 
   /** Every identifier the bodies of the table's definitions mention (the words of the mention index). */
   bodyWords(): string[] {
-    return [...this.mentionIndex().keys()];
+    const words = new Set(this.ownMentionIndex().keys());
+    for (const { layer } of this.layers) for (const word of layer.mentionIndex().keys()) words.add(word);
+    return [...words];
   }
 
   /** Drops the mention index (it is built again when next asked): it costs memory a long run should not keep. */
   releaseIndexes(): void {
     this.mentions = undefined;
-    this.mentionsOf.clear();
+    if (this.mentionsOf.size) this.mentionsOf.clear();
   }
 
   /** The macros with a definition whose body mentions a word that passes `test` (remembered per test). */
   macrosMentioningAny(test: (word: string) => unknown): readonly string[] {
     let found = this.mentionsOf.get(test);
     if (!found) {
-      const set = new Set<string>();
-      for (const [word, macros] of this.mentionIndex()) if (test(word)) for (const m of macros) set.add(m);
+      const set = new Set(namesMentioning(this.ownMentionIndex(), test));
+      for (const { layer } of this.layers) for (const name of layer.mentioningAny(test)) set.add(name);
       this.mentionsOf.set(test, (found = [...set]));
     }
     return found;
   }
 
-  private mentionIndex(): Map<string, string[]> {
+  private ownMentionIndex(): Map<string, string[]> {
     if (this.mentions) return this.mentions;
     const index = new Map<string, string[]>();
-    for (const [name, events] of this.events) {
-      for (const e of events) {
-        if (!e.def) continue;
-        for (const t of e.def.body) {
-          if (t.kind !== 'ident') continue;
-          const list = index.get(t.text);
-          if (!list) index.set(t.text, [name]);
-          else if (list[list.length - 1] !== name) list.push(name);
-        }
-      }
-    }
+    for (const [name, events] of this.events) addMentions(index, name, events);
     return (this.mentions = index);
   }
 
   /** Every definition the name ever had (for finding macros that lead to an API). */
   definitions(name: string): MacroDef[] {
-    return (this.events.get(name) ?? []).flatMap((e) => (e.def ? [e.def] : []));
+    return (this.listOf(name) ?? []).flatMap((e) => (e.def ? [e.def] : []));
   }
 
   /**
@@ -164,7 +239,7 @@ export class MacroTable {
    * conditions count when they all agree; when they disagree the macro is ambiguous.
    */
   lookup(name: string, line = Infinity): MacroLookup {
-    const list = this.events.get(name);
+    const list = this.listOf(name);
     if (!list) {
       const fallback = this.fallbacks.get(name);
       return fallback ? { kind: 'defined', def: fallback } : { kind: 'undefined' };
@@ -181,7 +256,7 @@ export class MacroTable {
     const first = defs[0]!.def!;
     const agree = defs.every((e) => sameDefinition(e.def!, first));
     if (agree) return { kind: 'defined', def: first };
-    const conditions = [...new Set(defs.map((e) => e.condition).filter(Boolean))];
+    const conditions = [...new Set(defs.flatMap((e) => (e.condition === undefined ? [] : [String(e.condition)])).filter(Boolean))];
     return {
       kind: 'ambiguous',
       reason: `${name} is defined differently depending on ${conditions.length ? conditions.join(', ') : 'a preprocessor condition'}`,
@@ -190,7 +265,7 @@ export class MacroTable {
 
   /** True when the name is certainly undefined at the line (an #undef or no definition at all in a decided branch). */
   certainlyUndefined(name: string, line = Infinity): boolean {
-    const list = this.events.get(name);
+    const list = this.listOf(name);
     if (!list) return false;
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;

@@ -21,7 +21,8 @@
 // made only by running them, and nothing else it does depends on the state. So results never depend on which
 // file entered a header first.
 
-import type { MacroDef } from '../macros/macros.js';
+import { ConditionJoins, MacroLayer, type Condition, type LayerEvent } from '../macros/layer.js';
+import type { MacroDef } from '../macros/definition.js';
 import type { IncludeEdge } from './include-edge.js';
 
 export type HeaderEffect =
@@ -175,8 +176,21 @@ export class HeaderEffects {
   /** Every record held: kept, or nested in one held; with how many hold it (its place in `recency` is one). */
   private readonly holders = new Map<HeaderRecord, number>();
   private heldWeight = 0;
+  /** Each replayed record's macro events as one layer (MacroTable.addLayer), made at its first replay; dropped with it. */
+  private readonly layers = new WeakMap<HeaderRecord, MacroLayer>();
 
   constructor(readonly budget = DEFAULT_EFFECTS_BUDGET) {}
+
+  /** A record's #define and #undef events, its nested headers' included, as one layer of a macro table. */
+  layerOf(record: HeaderRecord): MacroLayer {
+    let layer = this.layers.get(record);
+    if (!layer) {
+      const events: LayerEvent[] = [];
+      macroEvents(record, events, new ConditionJoins(), true, undefined);
+      this.layers.set(record, (layer = new MacroLayer(events)));
+    }
+    return layer;
+  }
 
   /** The records of one configuration. */
   of(configuration: string): ConfigurationEffects {
@@ -249,6 +263,19 @@ export class HeaderEffects {
   }
 }
 
+/**
+ * A record's macro events in order, as replaying it would make them: a nested header's under its #include's
+ * activity (certain only where every #include around is) and undecided conditions (joined outermost first).
+ */
+function macroEvents(record: HeaderRecord, out: LayerEvent[], joins: ConditionJoins, certain: boolean, condition: Condition | undefined): void {
+  for (const e of record.effects) {
+    const at = out.length;
+    if (e.kind === 'define') out.push({ name: e.def.name, def: e.def, certain: certain && e.certain, condition: joins.join(condition, e.condition), at });
+    else if (e.kind === 'undefine') out.push({ name: e.name, certain: certain && e.certain, condition: joins.join(condition, e.condition), at });
+    else if (e.kind === 'header') macroEvents(e.record, out, joins, certain && e.activity === 'yes', joins.join(condition, e.condition));
+  }
+}
+
 /** The weight of a record and of the records nested in it, each once; `seen` gets them all. */
 function subtreeWeight(record: HeaderRecord, seen: Set<HeaderRecord>): number {
   if (seen.has(record)) return 0;
@@ -269,6 +296,11 @@ export class ConfigurationEffects {
     const found = this.byHeader.get(file)?.find(agrees);
     if (found) this.owner.used(found);
     return found;
+  }
+
+  /** See HeaderEffects.layerOf. */
+  layerOf(record: HeaderRecord): MacroLayer {
+    return this.owner.layerOf(record);
   }
 
   /** Keeps a new record among its header's variants, while there is room (HeaderEffects.keep). */

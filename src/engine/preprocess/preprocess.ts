@@ -6,7 +6,7 @@ import { isPackHeader, PackTimeline, type PackChange, type PackPlace } from './p
 import * as path from 'node:path';
 import { evaluateText, type EvalEnv } from '../evaluate/evaluate.js';
 import { checkTimeLimit } from '../model/limits.js';
-import { MacroTable, parseDefine } from '../macros/macros.js';
+import { ConditionJoins, MacroTable, parseDefine, type Condition } from '../macros/macros.js';
 import { predefinedTable } from '../macros/predefined.js';
 import { standardLimits } from '../macros/std-macros.js';
 import type { Compiler } from '../model/configuration.js';
@@ -98,7 +98,7 @@ interface Visit {
   atOffset?: number;
   /** The activity of the #include that entered this header, and its undecided conditions joined with `&&`. */
   outerActivity: Activity;
-  outerCondition: string | undefined;
+  outerCondition: Condition | undefined;
   depth: number;
   /** The files being read, outermost first: a header already on it is not entered again. */
   stack: string[];
@@ -121,11 +121,14 @@ interface FileState {
   visit: Visit;
   isMain: boolean;
   groups: Group[];
+  /** conditionText of the groups as they are, until one opens, changes branch or closes (each definition asks). */
+  condition?: { text: string | undefined };
 }
 
 /** One translation unit's preprocessing: its macro table, what it finds, and the headers it has entered. */
 class Preprocessor {
   private readonly macros = new MacroTable();
+  private readonly conditions = new ConditionJoins();
   private readonly result: PreprocessResult;
   private readonly seen = new Set<string>();
   /** Headers a `#pragma once` closed, each with how many were closed before it (a header's start reads it back). */
@@ -320,6 +323,7 @@ class Preprocessor {
     const parent = activity(f);
     const cond = d.name === 'if' ? d.rest : d.name === 'ifdef' ? `defined(${firstWord(d.rest)})` : `!defined(${firstWord(d.rest)})`;
     const branch: Activity = parent === 'no' ? 'no' : this.decide(cond);
+    f.condition = undefined;
     f.groups.push({
       parent,
       branch,
@@ -335,6 +339,7 @@ class Preprocessor {
   private nextBranch(f: FileState, d: Directive): void {
     const g = f.groups[f.groups.length - 1];
     if (!g) return;
+    f.condition = undefined;
     this.blankBody(f, g, d.start);
     g.directiveRanges.push([d.start, d.end]);
     g.bodyStart = d.end;
@@ -356,6 +361,7 @@ class Preprocessor {
   private closeGroup(f: FileState, d: Directive): void {
     const g = f.groups.pop();
     if (!g) return;
+    f.condition = undefined;
     this.blankBody(f, g, d.start);
     g.directiveRanges.push([d.start, d.end]);
     if (f.isMain && !g.undecided && g.parent !== 'no') this.result.blank.push(...g.directiveRanges);
@@ -387,7 +393,7 @@ class Preprocessor {
       atLine: line,
       atOffset: visit.atOffset ?? d.end,
       outerActivity: combine(visit.outerActivity, a),
-      outerCondition: joinConditions(visit.outerCondition, conditionText(f)),
+      outerCondition: this.conditions.join(visit.outerCondition, conditionText(f)),
       depth: visit.depth + 1,
       stack: [...visit.stack, resolved],
     };
@@ -454,17 +460,18 @@ class Preprocessor {
       recording.entered(record, inner.depth, local);
     }
     this.headerEntries += record.entries;
-    this.applyAll(record.effects, inner.atLine!, inner);
+    // (its definitions and undefinitions, and those of the headers it entered, as one layer of the table)
+    this.macros.addLayer(this.records!.layerOf(record), inner.atLine!, inner.outerActivity === 'yes', inner.outerCondition);
+    this.applyOthers(record.effects, inner.atLine!, inner);
   }
 
-  private applyAll(effects: readonly HeaderEffect[], line: number, at: EntryContext): void {
+  /** A kept effect's effects other than macro events (the layer has those), and those of the headers it entered. */
+  private applyOthers(effects: readonly HeaderEffect[], line: number, at: EntryContext): void {
     for (const e of effects) {
       checkTimeLimit();
-      if (e.kind !== 'header') this.apply(e, line, at);
-      else {
-        const outerActivity = combine(at.outerActivity, e.activity);
-        this.applyAll(e.record.effects, line, { atOffset: at.atOffset, outerActivity, outerCondition: joinConditions(at.outerCondition, e.condition) });
-      }
+      // (what the others read of where they were entered is the #include's offset, the same at every level)
+      if (e.kind === 'header') this.applyOthers(e.record.effects, line, at);
+      else if (e.kind !== 'define' && e.kind !== 'undefine') this.apply(e, line, at);
     }
   }
 
@@ -484,9 +491,9 @@ class Preprocessor {
     const atOffset = at.atOffset;
     switch (e.kind) {
       case 'define':
-        return this.macros.define(e.def, line, at.outerActivity === 'yes' && e.certain, joinConditions(at.outerCondition, e.condition));
+        return this.macros.define(e.def, line, at.outerActivity === 'yes' && e.certain, this.conditions.join(at.outerCondition, e.condition));
       case 'undefine':
-        return this.macros.undefine(e.name, line, at.outerActivity === 'yes' && e.certain, joinConditions(at.outerCondition, e.condition));
+        return this.macros.undefine(e.name, line, at.outerActivity === 'yes' && e.certain, this.conditions.join(at.outerCondition, e.condition));
       case 'inactive-define':
         if (!this.definedOnlyWhenInactive.has(e.name)) this.definedOnlyWhenInactive.set(e.name, this.definedOnlyWhenInactive.size);
         return;
@@ -577,13 +584,10 @@ function activity(f: FileState): Activity {
 
 /** The undecided conditions of the file's own groups a definition here depends on, joined with `&&`. */
 function conditionText(f: FileState): string | undefined {
+  if (f.condition) return f.condition.text;
   const parts = f.groups.filter((g) => g.branch === 'maybe').map((g) => g.condition);
-  return parts.length ? parts.join(' && ') : undefined;
-}
-
-/** The conditions of an #include that entered a file, and a condition within it. */
-function joinConditions(outer: string | undefined, inner: string | undefined): string | undefined {
-  return outer === undefined ? inner : inner === undefined ? outer : `${outer} && ${inner}`;
+  f.condition = { text: parts.length ? parts.join(' && ') : undefined };
+  return f.condition.text;
 }
 
 function combine(a: Activity, b: Activity): Activity {
@@ -592,6 +596,4 @@ function combine(a: Activity, b: Activity): Activity {
   return 'yes';
 }
 
-function firstWord(text: string): string {
-  return /^[A-Za-z_$][\w$]*/.exec(text.trim())?.[0] ?? '';
-}
+const firstWord = (text: string): string => /^[A-Za-z_$][\w$]*/.exec(text.trim())?.[0] ?? '';

@@ -2,9 +2,9 @@
 // (definitions in order, include edges, dependencies, missed paths, packing, the entry limit), and is replayed only
 // where the state the header reads agrees: results never depend on which file entered the header first.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { targetModel } from '../../../src/engine/model/target.js';
-import type { MacroTable } from '../../../src/engine/macros/macros.js';
+import { MacroLayer, type MacroTable } from '../../../src/engine/macros/macros.js';
 import { findPreprocessorDirectives } from '../../../src/engine/preprocess/directives.js';
 import { HeaderEffects } from '../../../src/engine/preprocess/header-effects.js';
 import { preprocess, type PreprocessResult } from '../../../src/engine/preprocess/preprocess.js';
@@ -48,6 +48,22 @@ const HEADERS: Record<string, string> = {
   '/p/inc/limit.h': ['#if SIZE_MAX > 0xffffffffu', '#define LIMIT 64', '#else', '#define LIMIT 32', '#endif', ''].join('\n'),
   '/p/inc/measured.h': ['#if (SIZE_T)-1 > 0xffffffffu', '#define MEASURED 64', '#else', '#define MEASURED 32', '#endif', ''].join('\n'),
   '/p/inc/outer.h': '#include "measured.h"\n#define OUTER 1\n',
+  // (big enough to be replayed as one layer of the table, macros/layer.ts: its events and its nested header's)
+  '/p/inc/big.h': [
+    '#pragma once',
+    '#define BIG_H',
+    ...Array.from({ length: 80 }, (_, k) => `#define BIG_${k} (${k} * 4096)`),
+    '#ifdef UNKNOWN_SWITCH',
+    '#define BIG_3 1',
+    '#else',
+    '#define BIG_3 2',
+    '#endif',
+    '#undef BIG_5',
+    '#include "bignested.h"',
+    '#define RESERVE(n) VirtualAlloc(0, n, BIG_1, 4)',
+    '',
+  ].join('\n'),
+  '/p/inc/bignested.h': [...Array.from({ length: 70 }, (_, k) => `#define NEST_${k} BIG_${k}`), '#define BIG_7 7', '#undef NEST_2', ''].join('\n'),
 };
 
 /** A preprocessor run over the virtual tree, counting the headers whose directives were run (not replayed). */
@@ -90,7 +106,7 @@ function answers(macros: MacroTable, lines: number): unknown[] {
 /** The whole result, in a form that compares by value. */
 function snapshot(result: PreprocessResult, lines = 8): unknown {
   const { macros, headerPacks, ...rest } = result;
-  return { ...rest, headerPacks: headerPacks && [...headerPacks], macros: answers(macros, lines), names: [...macros.names()] };
+  return { ...rest, headerPacks: headerPacks && [...headerPacks], macros: answers(macros, lines), names: macros.inOrder(macros.namesPassing(() => true)) };
 }
 
 const alone = (file: string, text: string, target: 'x64' | 'x86' = 'x64') => snapshot(run(file, text, new HeaderEffects(), [], target));
@@ -197,6 +213,66 @@ describe('header effects', () => {
     expect(ran).toContain('/p/inc/cfg.h');
     expect(snapshot(x86)).toEqual(alone('/p/src/a.c', newer, 'x86'));
     expect(x86.macros.lookup('WIDE')).toMatchObject({ kind: 'defined', def: { bodyText: '4' } });
+  });
+});
+
+describe('a header replayed as one layer of the macro table', () => {
+  const BIG_NAMES = ['BIG_H', 'BIG_1', 'BIG_3', 'BIG_5', 'BIG_7', 'BIG_9', 'BIG_10', 'NEST_1', 'NEST_2', 'RESERVE', 'UNSEEN'];
+
+  /** Everything the table answers, for the big header's names, at every line and every moment. */
+  function bigAnswers(macros: MacroTable): unknown {
+    const out: unknown[] = [macros.inOrder(macros.namesPassing(() => true)), macros.moment];
+    for (const name of BIG_NAMES) {
+      out.push(
+        name,
+        macros.hasEvents(name),
+        macros.definitions(name).map((d) => `${d.file}:${d.line} ${d.bodyText}`),
+      );
+      for (let line = 0; line <= 8; line++) {
+        const found = macros.lookup(name, line);
+        out.push(
+          found.kind === 'defined' ? found.def.bodyText : found.kind === 'ambiguous' ? found.reason : 'undefined',
+          macros.certainlyUndefined(name, line),
+        );
+      }
+      for (let moment = 0; moment <= macros.moment; moment += 7) out.push(macros.stateKey(name, moment));
+    }
+    out.push(
+      [...macros.macrosMentioning('VirtualAlloc')],
+      [...macros.macrosMentioning('BIG_3')].sort(),
+      [...macros.macrosMentioningAny((w) => w.startsWith('Virtual'))],
+      macros.bodyWords().sort(),
+    );
+    return out;
+  }
+
+  it('answers every question as running the header does, with events of its names before and after the include', () => {
+    const layers = vi.spyOn(MacroLayer.prototype, 'byName', 'get');
+    try {
+      const effects = new HeaderEffects();
+      run('/p/src/first.c', '#include "big.h"\n', effects);
+      expect(layers).not.toHaveBeenCalled();
+      // an includer's own definitions of the header's names before and after it; the #include undecided, then not
+      const own = (include: string) => `int y;\n#define BIG_9 9\n#define BIG_1 1\n${include}#define BIG_10 10\n#undef BIG_7\n`;
+      for (const text of [own('#ifdef BUILD_SWITCH\n#include "big.h"\n#endif\n'), own('#include "big.h"\n')]) {
+        const ran: string[] = [];
+        const replayed = run('/p/src/second.c', text, effects, ran);
+        expect(ran).toEqual([]);
+        const ranAlone = run('/p/src/second.c', text, new HeaderEffects());
+        expect(bigAnswers(replayed.macros)).toEqual(bigAnswers(ranAlone.macros));
+        expect(snapshot(replayed)).toEqual(snapshot(ranAlone));
+      }
+      expect(layers).toHaveBeenCalled();
+      const replayed = run('/p/src/third.c', own('#ifdef BUILD_SWITCH\n#include "big.h"\n#endif\n'), effects);
+      expect(replayed.macros.lookup('BIG_3')).toEqual({
+        kind: 'ambiguous',
+        reason: 'BIG_3 is defined differently depending on #ifdef BUILD_SWITCH && #else, #ifdef BUILD_SWITCH && #ifdef UNKNOWN_SWITCH, #ifdef BUILD_SWITCH',
+      });
+      expect(replayed.macros.lookup('BIG_1')).toMatchObject({ kind: 'ambiguous' });
+      expect(replayed.macros.macrosMentioning('VirtualAlloc')).toEqual(['RESERVE']);
+    } finally {
+      layers.mockRestore();
+    }
   });
 });
 
