@@ -1,5 +1,7 @@
 // Finding a file's preprocessor directives: its logical lines that begin with `#`, comments removed, without
-// reading the rest of the text as tokens.
+// reading the rest of the text as tokens; and what a `#define` directive defines, parsed once.
+
+import { parseDefine, type MacroDef } from '../macros/macros.js';
 
 export interface Directive {
   /** 1-based line of the `#`. */
@@ -187,4 +189,18 @@ function stripComments(raw: string, inComment: boolean): { code: string; stillIn
   }
   // a comment opened by the line's last two characters goes on past it
   return { code, stillInComment: inComment };
+}
+
+// eslint-disable-next-line no-restricted-syntax -- a cache: each #define of a kept header parsed once (an entry lives as long as its directive)
+const definitions = new WeakMap<Directive, MacroDef | null>();
+
+/**
+ * The definition a `#define` of `file` makes (undefined when malformed), parsed once per directive: a header's
+ * directives are kept by the run's HeaderCache, so every includer and target that runs the header again shares
+ * its definitions, as those that replay it do.
+ */
+export function definitionOf(d: Directive, file: string): MacroDef | undefined {
+  let def = definitions.get(d);
+  if (def === undefined) definitions.set(d, (def = parseDefine(d.rest, file, d.line) ?? null));
+  return def ?? undefined;
 }

@@ -10,9 +10,9 @@ import { ConditionJoins, MacroTable, parseDefine, type Condition } from '../macr
 import { predefinedTable } from '../macros/predefined.js';
 import { standardLimits } from '../macros/std-macros.js';
 import type { Compiler } from '../model/configuration.js';
-import { targetModel, type TargetModel } from '../model/target.js';
+import type { TargetModel } from '../model/target.js';
 import { watchedModel } from './watched-model.js';
-import { findPreprocessorDirectives, type Directive } from './directives.js';
+import { definitionOf, findPreprocessorDirectives, type Directive } from './directives.js';
 import type { IncludeEdge } from './include-edge.js';
 import { HeaderRecording, type ConfigurationEffects, type HeaderEffect, type HeaderEffects, type HeaderRecord } from './header-effects.js';
 
@@ -185,17 +185,9 @@ class Preprocessor {
     const { macros, options } = this;
     const table = predefinedTable(options.model, options.compiler ?? 'msvc', options.cplusplus);
     for (const name of table.undefined) macros.undefine(name, 0, true);
-    // what another target's SDK headers define is certainly not defined on this one (_AMD64_ on x86, ...)
-    for (const other of ['x64', 'x86', 'arm64'] as const) {
-      for (const name of Object.keys(targetModel(other).predefined)) {
-        if (!(name in options.model.predefined)) macros.undefine(name, 0, true);
-      }
-    }
+    for (const name of table.otherTargets) macros.undefine(name, 0, true);
     for (const def of table.definitions) macros.define(def, 0, true);
-    for (const [name, value] of Object.entries(options.model.predefined)) {
-      const def = parseDefine(`${name} ${value}`, '<built-in>', 0);
-      if (def) macros.define(def, 0, true);
-    }
+    for (const def of table.sdk) macros.define(def, 0, true);
     if (options.cplusplus === false) macros.undefine('__cplusplus', 0, true);
     for (const [name, value] of Object.entries(options.defines)) {
       const def = parseDefine(`${name} ${value}`, '<command line>', 0);
@@ -283,7 +275,7 @@ class Preprocessor {
             this.effect({ kind: 'inactive-define', name: firstWord(d.rest) }, line, visit);
             break;
           }
-          const def = parseDefine(d.rest, visit.current, d.line);
+          const def = definitionOf(d, visit.current);
           if (def) this.effect({ kind: 'define', def, certain: a === 'yes', condition: conditionText(f) }, line, visit);
           break;
         }

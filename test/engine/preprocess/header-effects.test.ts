@@ -155,6 +155,34 @@ describe('header effects', () => {
     expect(third.macros.lookup('ARENA')).toMatchObject({ kind: 'defined', def: { bodyText: '0x1000' } });
   });
 
+  it('a header run again with its directives kept shares their definitions with the first run', () => {
+    // (as a run's HeaderCache keeps each header's directives: a definition is parsed once, however often it runs)
+    const kept = new Map<string, ReturnType<typeof findPreprocessorDirectives>>();
+    const cached = (file: string, text: string) =>
+      preprocess(file, text, {
+        model: targetModel('x64'),
+        cplusplus: false,
+        defines: {},
+        undefines: [],
+        includePaths: ['/p/inc'],
+        forceIncludes: [],
+        readFile: (f) => HEADERS[f],
+        directivesOf: (f, t) => kept.get(f) ?? kept.set(f, findPreprocessorDirectives(t)).get(f)!,
+      });
+    const first = cached('/p/src/first.c', older);
+    const second = cached('/p/src/second.c', newer);
+    const third = cached('/p/src/third.c', older);
+    const def = (r: PreprocessResult, name: string) => {
+      const found = r.macros.lookup(name);
+      return found.kind === 'defined' ? found.def : undefined;
+    };
+    expect(def(first, 'ARENA')).toMatchObject({ bodyText: '0x1000', file: '/p/inc/cfg.h', line: 8 });
+    expect(def(second, 'ARENA')).toMatchObject({ bodyText: '0x10000', file: '/p/inc/cfg.h', line: 6 });
+    expect(def(third, 'ARENA')).toBe(def(first, 'ARENA'));
+    expect(def(second, 'INNER')).toBe(def(first, 'INNER'));
+    expect(snapshot(third)).toEqual(alone('/p/src/third.c', older));
+  });
+
   it('records absence: a name never mentioned and a name #undef-ed are different states', () => {
     const effects = new HeaderEffects();
     run('/p/src/first.c', '#include "cfg.h"\n', effects);
