@@ -181,7 +181,8 @@ export function prepareFile(file: string, text: string, options: AnalysisOptions
       // a run keeps every file's analysis: what only the next version of a buffer can use is not kept with it
       if (!options.previousCalls) {
         pre.macros.releaseIndexes();
-        return { ...analysis, errorCount: countErrors(tree) };
+        // (a tree's syntax errors, counted once for the configurations that share it)
+        return { ...analysis, errorCount: shared ? shared.derived('error-count', () => countErrors(tree)) : countErrors(tree) };
       }
       return withErrorCount(analysis);
     },
