@@ -52,6 +52,22 @@ export class HeaderCache {
     return list;
   };
 
+  /** The last main file's directives: its configurations are preprocessed one after the other, from the same text. */
+  private lastMain: { file: string; text: string; directives: Directive[] } | undefined;
+
+  /**
+   * A main file's directives, scanned once for the configurations that preprocess the same text in a row (each
+   * configuration scanned the whole file again). Only the last file is kept: a run's candidates are many, and a
+   * header's scan (directivesOf) stays for the run. The text is compared, not only the path: an editor's buffer
+   * changes, and its directives' definitions are shared (directives.ts definitionOf).
+   */
+  mainDirectivesOf = (file: string, text: string): Directive[] => {
+    const last = this.lastMain;
+    if (last?.file === file && last.text === text) return last.directives;
+    this.lastMain = { file, text, directives: findPreprocessorDirectives(text) };
+    return this.lastMain.directives;
+  };
+
   /** Forgets a header (it changed on disk). */
   invalidate(file: string): void {
     this.texts.delete(file);

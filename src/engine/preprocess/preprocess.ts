@@ -30,6 +30,8 @@ export interface PreprocessOptions {
   readFile(file: string): string | undefined;
   /** Cached directive scan of a header. */
   directivesOf?(file: string, text: string): Directive[];
+  /** The main file's directive scan, shared with the other configurations of the same text (HeaderCache). */
+  mainDirectivesOf?(file: string, text: string): Directive[];
   /** Looks an include the include path misses up in the scanned tree (include-search.ts); absent: no search. */
   searchInclude?(spec: string, from: string): string | undefined;
   /**
@@ -169,7 +171,7 @@ class Preprocessor {
     const file = this.file;
     this.processFile(
       { current: file, atLine: undefined, outerActivity: 'yes', outerCondition: undefined, depth: 0, stack: [file] },
-      findPreprocessorDirectives(text),
+      this.options.mainDirectivesOf?.(file, text) ?? findPreprocessorDirectives(text),
     );
     if (this.packs.changes.length) this.result.packs = this.packs.changes;
     if ([...this.packs.headers.values()].some((changes) => changes.some((c) => c.pack !== undefined))) this.result.headerPacks = this.packs.headers;

@@ -132,6 +132,7 @@ export function analyzeText(
     forceIncludes: options.forceIncludes.map((p) => path.resolve(options.cwd, p)),
     readFile: headers.read,
     directivesOf: headers.directivesOf,
+    mainDirectivesOf: headers.mainDirectivesOf,
     headerEffects: headers.effects,
     ...(options.includeSearch === false ? {} : { searchInclude: headers.searchInclude }),
     headerConstant: headerConstantsFor(headers),
