@@ -21,6 +21,12 @@ interface MacroEvent {
   layered?: true;
 }
 
+/** A name's events in a table, and how many of the table's layers they have taken in. */
+interface NameEvents {
+  readonly list: MacroEvent[];
+  synced: number;
+}
+
 /**
  * A layer entered at a line of the main file, as its events read there: certain only if the #include entering it
  * was, and under that #include's undecided conditions too.
@@ -49,11 +55,9 @@ export type MacroLookup = { kind: 'defined'; def: MacroDef } | { kind: 'undefine
  * table answers does not depend on which way they came.
  */
 export class MacroTable {
-  /** Each name's events so far: its own, and those of the layers it has been brought up to date with (`synced`). */
-  private readonly events = new Map<string, MacroEvent[]>();
+  /** Each name with events so far: its own, and those of the layers its list has taken in. */
+  private readonly events = new Map<string, NameEvents>();
   private readonly layers: PlacedLayer[] = [];
-  /** For each name asked about or defined: how many of `layers` its list of events has taken in. */
-  private readonly synced = new Map<string, number>();
   private readonly joins = new ConditionJoins();
   /** Events made so far, of every name: the table only grows, so this count names a moment of its history. */
   private count = 0;
@@ -90,24 +94,27 @@ export class MacroTable {
   private push(name: string, event: MacroEvent): void {
     this.releaseIndexes();
     // (the layers before it come first)
-    const list = this.listOf(name) ?? [];
-    if (list.length === 0) this.events.set(name, list);
-    list.push(event);
+    this.listOf(name);
+    let entry = this.events.get(name);
+    if (!entry) this.events.set(name, (entry = { list: [], synced: this.layers.length }));
+    entry.list.push(event);
     this.count++;
   }
 
-  /** A name's events, every layer added so far taken in; undefined when it has none. */
+  /**
+   * A name's events, every layer added so far taken in; undefined when it has none. (A name without events looks
+   * through the layers each time it is asked about: a table has few layers, and most names asked about have none.)
+   */
   private listOf(name: string): MacroEvent[] | undefined {
-    let list = this.events.get(name);
-    const from = this.synced.get(name) ?? 0;
-    if (from === this.layers.length) return list;
-    for (let k = from; k < this.layers.length; k++) {
+    let entry = this.events.get(name);
+    const to = this.layers.length;
+    for (let k = entry?.synced ?? 0; k < to; k++) {
       const placed = this.layers[k]!;
       const events = placed.layer.byName.get(name);
       if (!events) continue;
-      if (!list) this.events.set(name, (list = []));
+      if (!entry) this.events.set(name, (entry = { list: [], synced: to }));
       for (const e of events) {
-        list.push({
+        entry.list.push({
           def: e.def,
           atLine: placed.atLine,
           certain: placed.certain && e.certain,
@@ -117,8 +124,8 @@ export class MacroTable {
         });
       }
     }
-    this.synced.set(name, this.layers.length);
-    return list;
+    if (entry) entry.synced = to;
+    return entry?.list;
   }
 
   /** The moment the table is at now: events made later have this moment or a later one. */
@@ -225,7 +232,7 @@ export class MacroTable {
   private ownMentionIndex(): Map<string, string[]> {
     if (this.mentions) return this.mentions;
     const index = new Map<string, string[]>();
-    for (const [name, events] of this.events) addMentions(index, name, events);
+    for (const [name, { list }] of this.events) addMentions(index, name, list);
     return (this.mentions = index);
   }
 
