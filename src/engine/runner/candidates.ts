@@ -157,8 +157,9 @@ export function candidatesFor(shared: CandidateFiles, run: RunSetup, sharedNotic
     for (const [file, c] of shared.candidates) {
       if (!checks.has(file) || candidates.has(file)) continue;
       candidates.set(file, c);
-      // (keyed by the decoded text: a configuration's entries are only ever looked up here)
-      lookUpCache(run, { cached, cacheKeys, needles: shared.needles }, file, c.text);
+      // (keyed by the decoded text: a configuration's entries are only ever looked up here; without a cache the
+      // text of a file the threads analysed is not read, as a run of one configuration does not read it)
+      if (run.cache) lookUpCache(run, { cached, cacheKeys, needles: shared.needles }, file, c.text);
     }
   };
   sync();
