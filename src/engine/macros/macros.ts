@@ -170,12 +170,17 @@ export class MacroTable {
     return this.listOf(name) !== undefined;
   }
 
-  /** The names passing `test` that have events (in no particular order). */
-  namesPassing(test: (name: string) => unknown): Set<string> {
-    const found = new Set<string>();
-    for (const name of this.events.keys()) if (test(name)) found.add(name);
-    for (const { layer } of this.layers) for (const name of layer.byName.keys()) if (!found.has(name) && test(name)) found.add(name);
-    return found;
+  /** Every name with events, each once (in no particular order: `inOrder` gives the table's). */
+  *names(): IterableIterator<string> {
+    yield* this.events.keys();
+    const seen = new Set<string>();
+    for (const { layer } of this.layers) {
+      for (const name of layer.byName.keys()) {
+        if (this.events.has(name) || seen.has(name)) continue;
+        seen.add(name);
+        yield name;
+      }
+    }
   }
 
   /** The names given, in the order of their first events (the table's order); those without events left out. */

@@ -182,7 +182,7 @@ function textMentions(text: string, names: NameTest): boolean {
 
 function macrosMention(macros: MacroTable, names: NameTest): boolean {
   let found = false;
-  if (macros.namesPassing((name) => names.has(name)).size > 0) return true;
+  for (const name of macros.names()) if (names.has(name)) return true;
   macros.macrosMentioningAny((word) => (found ||= names.has(word)));
   // (the mention index was built for this question only: a run keeps every file's analysis)
   macros.releaseIndexes();

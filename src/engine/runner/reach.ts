@@ -203,7 +203,7 @@ export class RunReach {
 export function namesReaching(text: string, macros: MacroTable, wanted: (name: string) => boolean): Set<string> {
   const found = new Set<string>();
   for (const word of wordsIn(text)) if (wanted(word)) found.add(word);
-  for (const name of macros.namesPassing(wanted)) found.add(name);
+  for (const name of macros.names()) if (wanted(name)) found.add(name);
   macros.macrosMentioningAny((word) => {
     if (wanted(word)) found.add(word);
     return false;
