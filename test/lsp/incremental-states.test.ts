@@ -8,7 +8,7 @@ import { HeaderCache } from '../../src/engine/preprocess/header-cache.js';
 import { defaultLintOptions } from '../../src/engine/runner/lint.js';
 import { IncrementalStates } from '../../src/lsp/incremental-states.js';
 import { lintDocument } from '../../src/lsp/lint-document.js';
-import { said } from '../helpers/document-lint.js';
+import { poolFunctions, said } from '../helpers/document-lint.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const file = path.join(FIXTURES, 'preprocessor', 'legacy.c');
@@ -24,13 +24,7 @@ const SOURCE = [
   '    return VirtualAlloc(NULL, kLegacy, MEM_RESERVE, PAGE_NOACCESS);',
   '}',
   '#endif',
-  ...Array.from({ length: 6 }, (_, i) => [
-    `static const SIZE_T kPool${i} = ${i + 1} * PAGE;`,
-    `void *reserve_${i}(void) {`,
-    `    SIZE_T size = kPool${i};`,
-    `    return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);`,
-    `}`,
-  ]).flat(),
+  ...poolFunctions(6),
   '',
 ].join('\n');
 

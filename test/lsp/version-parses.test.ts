@@ -9,28 +9,14 @@ import { HeaderCache } from '../../src/engine/preprocess/header-cache.js';
 import { defaultLintOptions } from '../../src/engine/runner/lint.js';
 import { IncrementalStates } from '../../src/lsp/incremental-states.js';
 import { lintDocument } from '../../src/lsp/lint-document.js';
-import { said } from '../helpers/document-lint.js';
+import { poolFunctions, said } from '../helpers/document-lint.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 const file = path.join(FIXTURES, 'preprocessor', 'wide.c');
 const options = defaultLintOptions(path.dirname(file));
 
 // the block under `#ifdef _WIN64` is empty at first: both configurations parse the same text
-const SOURCE = [
-  '#include <windows.h>',
-  '#define PAGE 4096',
-  '#ifdef _WIN64',
-  '',
-  '#endif',
-  ...Array.from({ length: 6 }, (_, i) => [
-    `static const SIZE_T kPool${i} = ${i + 1} * PAGE;`,
-    `void *reserve_${i}(void) {`,
-    `    SIZE_T size = kPool${i};`,
-    `    return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);`,
-    `}`,
-  ]).flat(),
-  '',
-].join('\n');
+const SOURCE = ['#include <windows.h>', '#define PAGE 4096', '#ifdef _WIN64', '', '#endif', ...poolFunctions(6), ''].join('\n');
 
 const WIDE = 'static const SIZE_T kWide = 5 * PAGE;\nvoid *reserve_wide(void) { return VirtualAlloc(NULL, kWide, MEM_RESERVE, PAGE_NOACCESS); }\n';
 

@@ -151,9 +151,9 @@ export function effectWeight(effect: Exclude<HeaderEffect, { kind: 'header' }>):
 const MAX_VARIANTS = 16;
 
 /**
- * The weight a HeaderEffects holds at most (HeaderRecord.weight), unless given another. Measured on wine with two
- * threads (bench/notes.md): each 100,000 adds about 35 MB to the peak, and below about 300,000 the records that
- * wine's includers replay do not fit, so nothing is saved; at 400,000 a wine scan takes about 0.8x the CPU.
+ * The weight a HeaderEffects holds at most (HeaderRecord.weight), unless given another: room for the records that
+ * wine's includers replay, below which nothing is saved. What each budget costs in memory and saves in time is
+ * measured in bench/notes.md.
  */
 export const DEFAULT_EFFECTS_BUDGET = 400_000;
 
